@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import { encodingName } from '@shared/encodings'
+import { FramebufferSink } from '../rfb/framebuffer'
+import { replayRecording } from '../rfb/record/replay'
+import { numberOption, parseArgs, UsageError } from './args'
+
+export interface BenchResult {
+  file: string
+  encodings: string[]
+  width: number
+  height: number
+  updates: number
+  wireBytes: number
+  pixels: number
+  runs: number
+  /** Median decode time of one pass over the recording. */
+  medianMs: number
+  wireMBps: number
+  mpixelsPerSec: number
+  updatesPerSec: number
+}
+
+/** Replays a recording repeatedly through the engine into a framebuffer and reports the median pass. */
+export async function benchFile(file: string, minRuns = 5, minMs = 1000): Promise<BenchResult> {
+  const data = readFileSync(file)
+  const times: number[] = []
+  let last: Awaited<ReturnType<typeof replayRecording>> | undefined
+  let fb = new FramebufferSink()
+  const started = performance.now()
+  while (times.length < minRuns || (performance.now() - started < minMs && times.length < 200)) {
+    fb = new FramebufferSink()
+    last = await replayRecording(data, fb)
+    times.push(last.elapsedMs)
+  }
+  times.sort((a, b) => a - b)
+  const medianMs = times[times.length >> 1]
+  const r = last!
+  return {
+    file: basename(file), encodings: [...r.encodings].map(encodingName), width: fb.width, height: fb.height,
+    updates: r.updates, wireBytes: r.bytes, pixels: r.pixels, runs: times.length, medianMs,
+    wireMBps: r.bytes / 1e6 / (medianMs / 1000), mpixelsPerSec: r.pixels / 1e6 / (medianMs / 1000),
+    updatesPerSec: r.updates / (medianMs / 1000),
+  }
+}
+
+/** `tessera bench IN.fbs... [--json] [--runs N]`. */
+export async function benchCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
+  const args = parseArgs(argv, ['runs'], ['json'])
+  if (args.positional.length === 0) throw new UsageError('missing IN.fbs')
+  const runs = numberOption(args, 'runs', 1, 1000) ?? 5
+  const results: BenchResult[] = []
+  for (const f of args.positional) results.push(await benchFile(f, runs))
+  if (args.options.has('json')) {
+    out(JSON.stringify(results, null, 2))
+    return 0
+  }
+  out('file                          encodings         size       updates   wire MB/s   Mpixel/s   updates/s')
+  for (const r of results) {
+    out(`${r.file.padEnd(30)}${r.encodings.join(',').padEnd(18)}${`${r.width}x${r.height}`.padEnd(11)}` +
+      `${String(r.updates).padStart(7)}${r.wireMBps.toFixed(1).padStart(12)}${r.mpixelsPerSec.toFixed(1).padStart(11)}` +
+      `${r.updatesPerSec.toFixed(0).padStart(12)}`)
+  }
+  return 0
+}

@@ -1,0 +1,61 @@
+import { RfbError } from '../rfb/errors'
+import { UsageError } from './args'
+import { benchCommand } from './bench'
+import { probeCommand } from './probe'
+import { recordCommand } from './record'
+import { replayCommand } from './replay'
+import { snapshotCommand } from './snapshot'
+
+const USAGE = `usage: tessera COMMAND ...
+  snapshot TARGET OUT.png [--encodings LIST] [--pixel-format F] [--password-file F] [--timeout S]
+  record   TARGET OUT.fbs [--seconds N] [--encodings LIST] [--pixel-format F] [--password-file F]
+  replay   IN.fbs [--png OUT.png] [--updates N]
+  probe    TARGET [--trace] [--password-file F]
+  bench    IN.fbs... [--json] [--runs N]
+TARGET: host, host:display, host::port, vnc://[user@]host[:port]
+The password comes from --password-file or the TESSERA_PASSWORD environment variable.`
+
+type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>
+
+const COMMANDS: Record<string, Command> = {
+  snapshot: snapshotCommand, record: recordCommand, replay: replayCommand, probe: probeCommand, bench: benchCommand,
+}
+
+/** Exit codes by error kind, so scripts can tell a wrong password from a dead server. */
+const EXIT_CODES: Record<RfbError['kind'], number> = {
+  network: 3, timeout: 4, auth: 5, refused: 5, protocol: 6, unsupported: 7, closed: 3,
+}
+
+/** Runs the CLI; returns the exit code. Expected failures print one line, never a stack. */
+export async function main(argv: readonly string[], out = (l: string) => process.stdout.write(`${l}\n`),
+  err = (l: string) => process.stderr.write(`${l}\n`)): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    out(USAGE)
+    return name ? 0 : 2
+  }
+  const command = COMMANDS[name]
+  if (!command) {
+    err(`tessera: unknown command "${name}"\n${USAGE}`)
+    return 2
+  }
+  try {
+    return await command(rest, out)
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`tessera ${name}: ${e.message}`)
+      return 2
+    }
+    if (e instanceof RfbError) {
+      err(`tessera ${name}: ${e.message}`)
+      return EXIT_CODES[e.kind]
+    }
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+      err(`tessera ${name}: ${(e as Error).message}`)
+      return 1
+    }
+    err(`tessera ${name}: internal error: ${(e as Error).stack ?? String(e)}`)
+    return 1
+  }
+}

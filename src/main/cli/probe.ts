@@ -1,0 +1,42 @@
+import { encodingName } from '@shared/encodings'
+import { connectRfb } from '../rfb/connect'
+import { FramebufferSink } from '../rfb/framebuffer'
+import { describePixelFormat } from '../rfb/pixel-format'
+import { securityTypeName } from '../rfb/security/security-handler'
+import { parseArgs } from './args'
+import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, targetArg, timeoutArg } from './session-options'
+
+/** `tessera probe TARGET [--trace]`: what the server is, and with --trace every message both ways. */
+export async function probeCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
+  const args = parseArgs(argv, CONNECT_OPTIONS, ['trace'])
+  const target = targetArg(args.positional[0])
+  const traceOn = args.options.has('trace')
+  const started = performance.now()
+  const trace = traceOn
+    ? (dir: 'in' | 'out', line: string) => out(`${((performance.now() - started) / 1000).toFixed(3)} ${dir === 'in' ? 'S>C' : 'C>S'} ${line}`)
+    : undefined
+  const timeoutMs = timeoutArg(args, 15)
+  const { client, info } = await connectRfb(target, {
+    sink: new FramebufferSink(), encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args), autoUpdate: false,
+    credentials: credentialsFrom(args, target), trace, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs,
+  })
+  out(`server:     ${target.host}:${target.port}`)
+  out(`version:    ${info.serverVersion} (speaking 3.${info.minor})`)
+  out(`security:   offered ${info.offeredSecurity.map(securityTypeName).join(', ')}; used ${securityTypeName(info.securityType)}`)
+  out(`desktop:    "${info.init.name}" ${info.init.width}x${info.init.height}`)
+  out(`server pf:  ${describePixelFormat(info.init.pixelFormat)}`)
+  if (traceOn) {
+    // Show the first update too, so the trace covers the normal phase.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs)
+      client.once('update', (u) => {
+        clearTimeout(timer)
+        out(`first update: ${u.rects} rects, ${u.bytes} bytes, ${u.encodings.map(encodingName).join(', ')}`)
+        resolve()
+      })
+      client.once('close', () => resolve())
+    })
+  }
+  client.close()
+  return 0
+}

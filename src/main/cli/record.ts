@@ -1,0 +1,43 @@
+import { connectRfb } from '../rfb/connect'
+import { FramebufferSink } from '../rfb/framebuffer'
+import { FbsRecorder } from '../rfb/record/recorder'
+import { numberOption, parseArgs, UsageError } from './args'
+import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, targetArg, timeoutArg } from './session-options'
+
+/** `tessera record TARGET OUT.fbs [--seconds N]`: the server's stream as FBS 001.000. */
+export async function recordCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
+  const args = parseArgs(argv, [...CONNECT_OPTIONS, 'seconds'], [])
+  const [targetText, file] = args.positional
+  const target = targetArg(targetText)
+  if (!file) throw new UsageError('missing OUT.fbs')
+  const seconds = numberOption(args, 'seconds', 0.1, 86400) ?? 10
+  const timeoutMs = timeoutArg(args, 30)
+  const recorder = new FbsRecorder(file)
+  let updates = 0
+  try {
+    const { client, info } = await connectRfb(target, {
+      // Decoding while recording proves the stream is sound before anyone replays it.
+      sink: new FramebufferSink(), encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args),
+      credentials: credentialsFrom(args, target), tap: (c) => recorder.tap(c),
+      connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs,
+    })
+    recorder.connected(info)
+    client.on('update', () => updates++)
+    await new Promise<void>((resolve, reject) => {
+      const stop = (): void => resolve()
+      const timer = setTimeout(stop, seconds * 1000)
+      process.once('SIGINT', stop)
+      client.once('close', (err) => {
+        clearTimeout(timer)
+        process.off('SIGINT', stop)
+        if (err) reject(err)
+        else resolve()
+      })
+    })
+    client.close()
+  } finally {
+    recorder.close()
+  }
+  out(`${file}: ${updates} updates, ${recorder.bytes} bytes in ${seconds} s`)
+  return 0
+}

@@ -1,0 +1,24 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { encodingName } from '@shared/encodings'
+import { FramebufferSink } from '../rfb/framebuffer'
+import { encodePng } from '../rfb/png'
+import { replayRecording } from '../rfb/record/replay'
+import { numberOption, parseArgs, stringOption, UsageError } from './args'
+
+/** `tessera replay IN.fbs [--png OUT.png] [--updates N]`: decodes a recording offline. */
+export async function replayCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
+  const args = parseArgs(argv, ['png', 'updates'], [])
+  const file = args.positional[0]
+  if (!file) throw new UsageError('missing IN.fbs')
+  const png = stringOption(args, 'png')
+  const maxUpdates = numberOption(args, 'updates', 1, 2 ** 31)
+  const fb = new FramebufferSink()
+  const r = await replayRecording(readFileSync(file), fb, { maxUpdates })
+  out(`${file}: "${r.info.init.name}" ${fb.width}x${fb.height}, ${r.updates} updates, ${r.bytes} bytes, ` +
+    `encodings ${[...r.encodings].map(encodingName).join(', ') || 'none'}`)
+  if (png) {
+    writeFileSync(png, encodePng(fb.width, fb.height, fb.data))
+    out(`${png}: written`)
+  }
+  return 0
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs'
+import { PIXEL_ENCODINGS, encodingName } from '@shared/encodings'
+import { type Target, parseTarget } from '@shared/target'
+import { createDecoders } from '../rfb/decoders'
+import { PIXEL_FORMATS, type PixelFormatName } from '../rfb/pixel-format'
+import type { Credentials } from '../rfb/security/security-handler'
+import { type ParsedArgs, UsageError, numberOption, stringOption } from './args'
+
+/** Options every connecting command shares. */
+export const CONNECT_OPTIONS = ['password-file', 'timeout', 'encodings', 'pixel-format'] as const
+
+export function targetArg(value: string | undefined): Target {
+  if (!value) throw new UsageError('missing TARGET (host, host:display, host::port or vnc://host[:port])')
+  try {
+    return parseTarget(value)
+  } catch (e) {
+    throw new UsageError((e as Error).message)
+  }
+}
+
+/** `--encodings tight,zrle,raw` to numbers, refusing names this build cannot decode. */
+export function encodingsArg(args: ParsedArgs): number[] | undefined {
+  const v = stringOption(args, 'encodings')
+  if (v === undefined) return undefined
+  const known = createDecoders()
+  return v.split(',').map((name) => {
+    const n = PIXEL_ENCODINGS[name.trim().toLowerCase()]
+    if (n === undefined) throw new UsageError(`unknown encoding "${name}" (known: ${Object.keys(PIXEL_ENCODINGS).join(', ')})`)
+    if (!known.has(n)) throw new UsageError(`encoding ${encodingName(n)} is not supported by this build`)
+    return n
+  })
+}
+
+export function pixelFormatArg(args: ParsedArgs): PixelFormatName | undefined {
+  const v = stringOption(args, 'pixel-format')
+  if (v === undefined) return undefined
+  if (!(v in PIXEL_FORMATS)) throw new UsageError(`unknown pixel format "${v}" (known: ${Object.keys(PIXEL_FORMATS).join(', ')})`)
+  return v as PixelFormatName
+}
+
+export function timeoutArg(args: ParsedArgs, fallbackSeconds: number): number {
+  return (numberOption(args, 'timeout', 0.1, 86400) ?? fallbackSeconds) * 1000
+}
+
+/**
+ * The password comes from --password-file (first line) or TESSERA_PASSWORD, never from the
+ * command line, where other users could read it in the process list.
+ */
+export function credentialsFrom(args: ParsedArgs, target: Target): () => Promise<Credentials | null> {
+  return async () => {
+    const file = stringOption(args, 'password-file')
+    let password: string | undefined
+    if (file !== undefined) {
+      try {
+        password = readFileSync(file, 'utf8').split(/\r?\n/)[0]
+      } catch (e) {
+        throw new UsageError(`cannot read password file: ${(e as Error).message}`)
+      }
+    } else {
+      password = process.env.TESSERA_PASSWORD
+    }
+    if (password === undefined) return null
+    return { username: target.username, password }
+  }
+}

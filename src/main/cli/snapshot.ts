@@ -1,0 +1,75 @@
+import { writeFileSync } from 'node:fs'
+import type { Target } from '@shared/target'
+import { connectRfb } from '../rfb/connect'
+import { TimeoutError } from '../rfb/errors'
+import { FramebufferSink } from '../rfb/framebuffer'
+import { encodePng } from '../rfb/png'
+import type { PixelFormatName } from '../rfb/pixel-format'
+import type { Credentials } from '../rfb/security/security-handler'
+import type { ConnectionInfo } from '../rfb/session'
+import { type ParsedArgs, UsageError, parseArgs } from './args'
+import { CoverageSink } from './coverage'
+import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, targetArg, timeoutArg } from './session-options'
+
+export interface SnapshotOptions {
+  encodings?: number[]
+  pixelFormat?: PixelFormatName
+  credentials?: () => Promise<Credentials | null>
+  timeoutMs?: number
+}
+
+export interface Snapshot {
+  framebuffer: FramebufferSink
+  info: ConnectionInfo
+  updates: number
+}
+
+/** Connects, waits until every pixel of the screen has arrived, and disconnects. */
+export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): Promise<Snapshot> {
+  const timeoutMs = opts.timeoutMs ?? 30_000
+  const framebuffer = new FramebufferSink()
+  const coverage = new CoverageSink(framebuffer)
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`no complete screen within ${timeoutMs / 1000} s`)), timeoutMs)
+  })
+  let client: Awaited<ReturnType<typeof connectRfb>>['client'] | undefined
+  try {
+    const done = (async () => {
+      const c = await connectRfb(target, {
+        sink: coverage, encodings: opts.encodings, pixelFormat: opts.pixelFormat, autoUpdate: false,
+        credentials: opts.credentials, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs,
+      })
+      client = c.client
+      return await new Promise<Snapshot>((resolve, reject) => {
+        let updates = 0
+        c.client.on('update', () => {
+          updates++
+          // A server may answer in several updates (or resize first): ask again until all is painted.
+          if (coverage.complete) resolve({ framebuffer, info: c.info, updates })
+          else c.client.requestUpdate(false)
+        })
+        c.client.on('close', (err) => reject(err ?? new Error('closed')))
+      })
+    })()
+    return await Promise.race([done, deadline])
+  } finally {
+    clearTimeout(timer)
+    client?.close()
+  }
+}
+
+export async function snapshotCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
+  const args: ParsedArgs = parseArgs(argv, CONNECT_OPTIONS, [])
+  const [targetText, file] = args.positional
+  const target = targetArg(targetText)
+  if (!file) throw new UsageError('missing OUT.png')
+  const snap = await takeSnapshot(target, {
+    encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args),
+    credentials: credentialsFrom(args, target), timeoutMs: timeoutArg(args, 30),
+  })
+  const fb = snap.framebuffer
+  writeFileSync(file, encodePng(fb.width, fb.height, fb.data))
+  out(`${file}: ${fb.width}x${fb.height} from "${snap.info.init.name}"`)
+  return 0
+}

@@ -1,0 +1,186 @@
+import { RfbProtocolError } from './errors'
+
+/** A saved read position; see {@link ByteQueue.mark}. */
+export interface QueueMark {
+  readonly ci: number
+  readonly off: number
+  readonly length: number
+}
+
+const EMPTY = new Uint8Array(0)
+
+/**
+ * Incoming bytes as a list of chunks. Reads hand out views inside one chunk and copy only when a
+ * field straddles two chunks, so the backlog is never concatenated. Consumed chunks are dropped
+ * by {@link compact}, never during reads, so a {@link mark} can always be rewound to.
+ */
+export class ByteQueue {
+  private chunks: Uint8Array[] = []
+  private ci = 0
+  private off = 0
+  private len = 0
+  private consumed = 0
+
+  /** Unread bytes. */
+  get length(): number {
+    return this.len
+  }
+
+  /** Bytes consumed since the queue was created: the stream offset of the next byte. */
+  get position(): number {
+    return this.consumed
+  }
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return
+    this.chunks.push(chunk)
+    this.len += chunk.length
+  }
+
+  has(n: number): boolean {
+    return this.len >= n
+  }
+
+  mark(): QueueMark {
+    return { ci: this.ci, off: this.off, length: this.len }
+  }
+
+  rewind(m: QueueMark): void {
+    this.consumed -= m.length - this.len
+    this.ci = m.ci
+    this.off = m.off
+    this.len = m.length
+  }
+
+  /** Forgets chunks that were read completely; invalidates older marks. */
+  compact(): void {
+    if (this.ci === 0) return
+    this.chunks.splice(0, this.ci)
+    this.ci = 0
+  }
+
+  /** Throws a protocol error unless `n` bytes are buffered; for call sites that checked `has` earlier. */
+  private need(n: number): void {
+    if (this.len < n) throw new RfbProtocolError(`read of ${n} bytes with only ${this.len} buffered`, this.position)
+  }
+
+  private advance(n: number): void {
+    this.len -= n
+    this.consumed += n
+    let off = this.off + n
+    while (this.ci < this.chunks.length && off >= this.chunks[this.ci].length) {
+      off -= this.chunks[this.ci].length
+      this.ci++
+    }
+    this.off = off
+  }
+
+  peekU8(at = 0): number {
+    this.need(at + 1)
+    let ci = this.ci
+    let off = this.off + at
+    while (off >= this.chunks[ci].length) {
+      off -= this.chunks[ci].length
+      ci++
+    }
+    return this.chunks[ci][off]
+  }
+
+  peekU16(at = 0): number {
+    return (this.peekU8(at) << 8) | this.peekU8(at + 1)
+  }
+
+  peekU32(at = 0): number {
+    return ((this.peekU8(at) << 24) | (this.peekU8(at + 1) << 16) | (this.peekU8(at + 2) << 8) | this.peekU8(at + 3)) >>> 0
+  }
+
+  u8(): number {
+    this.need(1)
+    const c = this.chunks[this.ci]
+    const v = c[this.off]
+    this.advance(1)
+    return v
+  }
+
+  u16(): number {
+    this.need(2)
+    const c = this.chunks[this.ci]
+    if (this.off + 2 <= c.length) {
+      const v = (c[this.off] << 8) | c[this.off + 1]
+      this.advance(2)
+      return v
+    }
+    return (this.u8() << 8) | this.u8()
+  }
+
+  u32(): number {
+    this.need(4)
+    const c = this.chunks[this.ci]
+    const o = this.off
+    if (o + 4 <= c.length) {
+      const v = ((c[o] << 24) | (c[o + 1] << 16) | (c[o + 2] << 8) | c[o + 3]) >>> 0
+      this.advance(4)
+      return v
+    }
+    return ((this.u16() << 16) | this.u16()) >>> 0
+  }
+
+  s32(): number {
+    return this.u32() | 0
+  }
+
+  skip(n: number): void {
+    this.need(n)
+    this.advance(n)
+  }
+
+  /**
+   * `n` bytes as a view when they lie in one chunk (valid until the next compact), or as a copy.
+   * Callers that keep the bytes must copy them.
+   */
+  bytes(n: number): Uint8Array {
+    if (n === 0) return EMPTY
+    this.need(n)
+    const c = this.chunks[this.ci]
+    if (this.off + n <= c.length) {
+      const v = c.subarray(this.off, this.off + n)
+      this.advance(n)
+      return v
+    }
+    const out = new Uint8Array(n)
+    this.copyTo(out, 0, n)
+    return out
+  }
+
+  /** Copies the next `n` bytes into `dst` at `at` and consumes them. */
+  copyTo(dst: Uint8Array, at: number, n: number): void {
+    this.need(n)
+    let left = n
+    let pos = at
+    while (left > 0) {
+      const c = this.chunks[this.ci]
+      const take = Math.min(left, c.length - this.off)
+      dst.set(c.subarray(this.off, this.off + take), pos)
+      pos += take
+      left -= take
+      this.advance(take)
+    }
+  }
+
+  /**
+   * Calls `fn` with views covering the next `n` bytes in order (one per chunk touched), then
+   * consumes them. Lets decoders stream large payloads (zlib input, raw rows) without copying.
+   */
+  forEachView(n: number, fn: (view: Uint8Array) => void): void {
+    this.need(n)
+    let left = n
+    while (left > 0) {
+      const c = this.chunks[this.ci]
+      const take = Math.min(left, c.length - this.off)
+      const view = c.subarray(this.off, this.off + take)
+      this.advance(take)
+      left -= take
+      fn(view)
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import type { PixelFormat } from './pixel-format'
+import { UnsupportedError } from './errors'
+
+/** Opaque alpha in an RGBA word as a little-endian Uint32Array sees it (R in the low byte). */
+export const ALPHA = 0xff000000
+
+/** Packs 8-bit channels into the RGBA word every sink works with. */
+export function rgba(r: number, g: number, b: number): number {
+  return (r | (g << 8) | (b << 16) | ALPHA) >>> 0
+}
+
+/** Colour map set by SetColourMapEntries (RFC 6143 §7.6.2), as RGBA words indexed by pixel value. */
+export class ColourMap {
+  readonly entries = new Uint32Array(65536).fill(ALPHA)
+
+  /** `rgb16` holds 16-bit red, green, blue triples as they came off the wire. */
+  set(first: number, rgb16: ArrayLike<number>): void {
+    for (let i = 0; i * 3 < rgb16.length && first + i < 65536; i++) {
+      this.entries[first + i] = rgba(rgb16[i * 3] >> 8, rgb16[i * 3 + 1] >> 8, rgb16[i * 3 + 2] >> 8)
+    }
+  }
+}
+
+const enum Mode {
+  Rgbx,
+  Table8,
+  Table16Le,
+  Table16Be,
+  Generic32,
+}
+
+function channelTable(max: number): Uint8Array {
+  const t = new Uint8Array(max + 1)
+  for (let v = 0; v <= max; v++) t[v] = Math.round((v * 255) / max)
+  return t
+}
+
+/**
+ * Converts server pixels (any RFB pixel format) to RGBA words, with a lookup table for 8 and
+ * 16 bpp and a straight path for the RGBX layout the engine asks for. No per-pixel allocation.
+ */
+export class PixelConverter {
+  readonly bytesPerPixel: number
+  /** Size of a ZRLE/Tight CPIXEL: 3 when a 32 bpp true-colour pixel's colour fits in 3 bytes. */
+  readonly cpixelBytes: number
+  private readonly mode: Mode
+  private readonly table: Uint32Array | null
+  private readonly cpixelShift: number
+  private readonly rT: Uint8Array
+  private readonly gT: Uint8Array
+  private readonly bT: Uint8Array
+
+  constructor(
+    readonly pf: PixelFormat,
+    colourMap?: ColourMap,
+  ) {
+    const bpp = pf.bitsPerPixel
+    this.bytesPerPixel = bpp >> 3
+    this.rT = channelTable(pf.trueColour ? pf.redMax : 1)
+    this.gT = channelTable(pf.trueColour ? pf.greenMax : 1)
+    this.bT = channelTable(pf.trueColour ? pf.blueMax : 1)
+    this.cpixelShift = 0
+    this.cpixelBytes = this.bytesPerPixel
+    if (pf.trueColour && bpp === 32 && pf.depth <= 24) {
+      const used = ((pf.redMax * 2 ** pf.redShift) + (pf.greenMax * 2 ** pf.greenShift) + (pf.blueMax * 2 ** pf.blueShift))
+      if (used <= 0xffffff) this.cpixelBytes = 3
+      else if (used % 256 === 0) {
+        this.cpixelBytes = 3
+        this.cpixelShift = 8
+      }
+    }
+    if (bpp === 32) {
+      if (!pf.trueColour) throw new UnsupportedError('32 bpp colour-map pixel formats are not supported')
+      const rgbx = !pf.bigEndian && pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255 &&
+        pf.redShift === 0 && pf.greenShift === 8 && pf.blueShift === 16
+      this.mode = rgbx ? Mode.Rgbx : Mode.Generic32
+      this.table = null
+    } else {
+      const size = bpp === 8 ? 256 : 65536
+      if (pf.trueColour) {
+        this.table = new Uint32Array(size)
+        for (let v = 0; v < size; v++) this.table[v] = this.fromValue(v)
+      } else {
+        if (!colourMap) throw new UnsupportedError('colour-map pixel format without a colour map')
+        this.table = colourMap.entries
+      }
+      this.mode = bpp === 8 ? Mode.Table8 : pf.bigEndian ? Mode.Table16Be : Mode.Table16Le
+    }
+  }
+
+  /** RGBA word of a true-colour pixel value. */
+  fromValue(v: number): number {
+    const pf = this.pf
+    return (this.rT[Math.floor(v / 2 ** pf.redShift) & pf.redMax] |
+      (this.gT[Math.floor(v / 2 ** pf.greenShift) & pf.greenMax] << 8) |
+      (this.bT[Math.floor(v / 2 ** pf.blueShift) & pf.blueMax] << 16) | ALPHA) >>> 0
+  }
+
+  /** Converts `count` PIXELs starting at `src[so]` into `dst[d..]`. */
+  toRgba(src: Uint8Array, so: number, dst: Uint32Array, d: number, count: number): void {
+    const end = d + count
+    switch (this.mode) {
+      case Mode.Rgbx:
+        for (; d < end; d++, so += 4) dst[d] = (src[so] | (src[so + 1] << 8) | (src[so + 2] << 16) | ALPHA) >>> 0
+        return
+      case Mode.Table8: {
+        const t = this.table!
+        for (; d < end; d++, so++) dst[d] = t[src[so]]
+        return
+      }
+      case Mode.Table16Le: {
+        const t = this.table!
+        for (; d < end; d++, so += 2) dst[d] = t[src[so] | (src[so + 1] << 8)]
+        return
+      }
+      case Mode.Table16Be: {
+        const t = this.table!
+        for (; d < end; d++, so += 2) dst[d] = t[(src[so] << 8) | src[so + 1]]
+        return
+      }
+      case Mode.Generic32: {
+        const be = this.pf.bigEndian
+        for (; d < end; d++, so += 4) {
+          const v = be
+            ? ((src[so] << 24) | (src[so + 1] << 16) | (src[so + 2] << 8) | src[so + 3]) >>> 0
+            : ((src[so + 3] << 24) | (src[so + 2] << 16) | (src[so + 1] << 8) | src[so]) >>> 0
+          dst[d] = this.generic(v)
+        }
+      }
+    }
+  }
+
+  private generic(v: number): number {
+    const pf = this.pf
+    return (this.rT[(v >>> pf.redShift) & pf.redMax] | (this.gT[(v >>> pf.greenShift) & pf.greenMax] << 8) |
+      (this.bT[(v >>> pf.blueShift) & pf.blueMax] << 16) | ALPHA) >>> 0
+  }
+
+  /** RGBA word of the single PIXEL at `src[o]`. */
+  pixel(src: Uint8Array, o: number): number {
+    switch (this.mode) {
+      case Mode.Rgbx:
+        return (src[o] | (src[o + 1] << 8) | (src[o + 2] << 16) | ALPHA) >>> 0
+      case Mode.Table8:
+        return this.table![src[o]]
+      case Mode.Table16Le:
+        return this.table![src[o] | (src[o + 1] << 8)]
+      case Mode.Table16Be:
+        return this.table![(src[o] << 8) | src[o + 1]]
+      default:
+        return this.generic(this.pf.bigEndian
+          ? ((src[o] << 24) | (src[o + 1] << 16) | (src[o + 2] << 8) | src[o + 3]) >>> 0
+          : ((src[o + 3] << 24) | (src[o + 2] << 16) | (src[o + 1] << 8) | src[o]) >>> 0)
+    }
+  }
+
+  /** Converts `count` CPIXELs (ZRLE, Tight) starting at `src[so]`. */
+  cpixelsToRgba(src: Uint8Array, so: number, dst: Uint32Array, d: number, count: number): void {
+    if (this.cpixelBytes !== 3) {
+      this.toRgba(src, so, dst, d, count)
+      return
+    }
+    const end = d + count
+    if (this.mode === Mode.Rgbx) {
+      for (; d < end; d++, so += 3) dst[d] = (src[so] | (src[so + 1] << 8) | (src[so + 2] << 16) | ALPHA) >>> 0
+      return
+    }
+    for (; d < end; d++, so += 3) dst[d] = this.cpixel(src, so)
+  }
+
+  /** RGBA word of the single CPIXEL at `src[o]`. */
+  cpixel(src: Uint8Array, o: number): number {
+    if (this.cpixelBytes !== 3) return this.pixel(src, o)
+    const three = this.pf.bigEndian
+      ? (src[o] << 16) | (src[o + 1] << 8) | src[o + 2]
+      : src[o] | (src[o + 1] << 8) | (src[o + 2] << 16)
+    return this.generic(this.cpixelShift ? (three << 8) >>> 0 : three)
+  }
+}

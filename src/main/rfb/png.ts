@@ -1,0 +1,51 @@
+import { deflateSync } from 'node:zlib'
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256)
+  for (let n = 0; n < 256; n++) {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    t[n] = c >>> 0
+  }
+  return t
+})()
+
+function crc32(data: Uint8Array, crc = 0xffffffff): number {
+  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8)
+  return crc
+}
+
+function chunk(type: string, body: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + body.length)
+  out.writeUInt32BE(body.length, 0)
+  out.write(type, 4, 'latin1')
+  out.set(body, 8)
+  out.writeUInt32BE((crc32(out.subarray(4, 8 + body.length)) ^ 0xffffffff) >>> 0, 8 + body.length)
+  return out
+}
+
+/** Encodes RGBA pixels as an opaque 8-bit RGB PNG (filter 0 per row; VNC pictures have no alpha). */
+export function encodePng(width: number, height: number, rgba: Uint8Array): Buffer {
+  const raw = Buffer.alloc((width * 3 + 1) * height)
+  let o = 0
+  for (let y = 0; y < height; y++) {
+    raw[o++] = 0
+    let s = y * width * 4
+    for (let x = 0; x < width; x++, s += 4) {
+      raw[o++] = rgba[s]
+      raw[o++] = rgba[s + 1]
+      raw[o++] = rgba[s + 2]
+    }
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr[8] = 8 // bit depth
+  ihdr[9] = 2 // colour type: truecolour
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 6 })),
+    chunk('IEND', new Uint8Array(0)),
+  ])
+}

@@ -1,0 +1,46 @@
+import { RfbProtocolError } from '../errors'
+
+/** The FBS 001.000 magic, as rfbproxy writes it. */
+export const FBS_MAGIC = 'FBS 001.000\n'
+
+/** One block of a recording: server bytes as they arrived, and when (ms since the start). */
+export interface FbsBlock {
+  data: Uint8Array
+  timestampMs: number
+}
+
+/**
+ * Serialises one block: u32 length, the data padded to a multiple of 4, u32 timestamp in ms
+ * (big-endian, as rfbproxy writes and TigerVNC reads).
+ */
+export function encodeFbsBlock(data: Uint8Array, timestampMs: number): Buffer {
+  const padded = (data.length + 3) & ~3
+  const out = Buffer.alloc(8 + padded)
+  out.writeUInt32BE(data.length, 0)
+  out.set(data, 4)
+  out.writeUInt32BE(Math.max(0, Math.floor(timestampMs)) >>> 0, 4 + padded)
+  return out
+}
+
+/**
+ * Splits an FBS file into blocks, checking every length against what is left, so a truncated
+ * or corrupt file is reported instead of over-read. A truncated final block is an error.
+ */
+export function parseFbs(file: Uint8Array): FbsBlock[] {
+  const magic = String.fromCharCode(...file.subarray(0, 12))
+  if (magic !== FBS_MAGIC) throw new RfbProtocolError('not an FBS 001.000 recording (bad magic)', 0, 'RFB_ERR_FBS')
+  const blocks: FbsBlock[] = []
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength)
+  let o = 12
+  while (o < file.length) {
+    if (o + 4 > file.length) throw new RfbProtocolError('recording ends inside a block header', o, 'RFB_ERR_FBS')
+    const len = view.getUint32(o)
+    const padded = (len + 3) & ~3
+    if (o + 8 + padded > file.length) {
+      throw new RfbProtocolError(`block of ${len} bytes runs past the end of the recording`, o, 'RFB_ERR_FBS')
+    }
+    blocks.push({ data: file.subarray(o + 4, o + 4 + len), timestampMs: view.getUint32(o + 4 + padded) })
+    o += 8 + padded
+  }
+  return blocks
+}

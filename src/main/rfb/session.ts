@@ -1,0 +1,487 @@
+import { EventEmitter } from 'node:events'
+import { Encoding, encodingName } from '@shared/encodings'
+import { ByteQueue } from './byte-queue'
+import * as msg from './client-messages'
+import { CursorDecoder } from './decoders/cursor'
+import type { DecodeContext, Rect, RectDecoder } from './decoders/decoder'
+import { DEFAULT_ENCODINGS, createDecoders } from './decoders'
+import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError } from './errors'
+import { type HandshakeResult, MAX_FRAMEBUFFER_SIDE, MAX_NAME_BYTES, runHandshake } from './handshake'
+import { ColourMap, PixelConverter } from './pixel-converter'
+import { PIXEL_FORMATS, type PixelFormat, type PixelFormatName, describePixelFormat, validatePixelFormat } from './pixel-format'
+import type { CredentialKind, Credentials, HandshakeIo } from './security/security-handler'
+import type { DrawSink } from './sink'
+import { decodeLatin1, decodeServerString } from './text'
+import type { Transport } from './transport/transport'
+
+/** Plain-text clipboard larger than this from the server is a protocol error, not an allocation. */
+export const MAX_CUT_TEXT_BYTES = 8 * 1024 * 1024
+
+/** Server-to-client message types (RFC 6143 §7.6). */
+export const enum ServerMessage {
+  FramebufferUpdate = 0,
+  SetColourMapEntries = 1,
+  Bell = 2,
+  ServerCutText = 3,
+}
+
+export type SessionState = 'handshake' | 'connected' | 'closed'
+
+/** Pseudo-encodings the engine always announces because it handles them itself. */
+const PSEUDO_ENCODINGS: readonly number[] = [
+  Encoding.DesktopSize, Encoding.LastRect, Encoding.Cursor, Encoding.DesktopName,
+]
+
+export interface RfbClientOptions {
+  /** Where draw ops go. */
+  sink: DrawSink
+  /** Ask other viewers to stay connected (ClientInit shared flag); default true. */
+  shared?: boolean
+  /** Pixel encodings in preference order; pseudo-encodings are added by the engine. */
+  encodings?: readonly number[]
+  /** Extra pseudo-encodings (quality, compression level, ...), sent after the pixel encodings. */
+  extraEncodings?: readonly number[]
+  /** 'server' keeps the server's own format (replay of recordings); default rgb888. */
+  pixelFormat?: PixelFormatName | 'server'
+  /** Supplies a password (and user name) when the security type needs one; null cancels. */
+  credentials?: (kind: CredentialKind) => Promise<Credentials | null>
+  /** Keep asking for incremental updates after each one is consumed; default true. */
+  autoUpdate?: boolean
+  handshakeTimeoutMs?: number
+  /** One human-readable line per message in each direction. */
+  trace?: (direction: 'in' | 'out', line: string) => void
+  /** Every byte the server sends, in order (recording). */
+  tap?: (chunk: Uint8Array) => void
+}
+
+export interface ConnectionInfo extends HandshakeResult {
+  /** The pixel format in use after SetPixelFormat. */
+  pixelFormat: PixelFormat
+  /** Server bytes up to the end of ServerInit; everything after is messages. */
+  handshakeBytes: number
+}
+
+export interface UpdateStats {
+  rects: number
+  /** Wire bytes of this FramebufferUpdate, header included. */
+  bytes: number
+  /** Pixels covered by the update's pixel-encoded rects. */
+  pixels: number
+  /** Encodings that appeared in this update. */
+  encodings: number[]
+}
+
+export interface RfbClientEvents {
+  state: [SessionState]
+  connected: [ConnectionInfo]
+  resize: [width: number, height: number]
+  name: [string]
+  bell: []
+  clipboard: [string]
+  update: [UpdateStats]
+  /** The session ended; `error` is null for a clean close by us. */
+  close: [error: RfbError | null]
+}
+
+const enum Phase {
+  MessageType,
+  RectHeader,
+  RectBody,
+}
+
+/**
+ * One RFB connection: the handshake reads top to bottom, then a synchronous, resumable parser
+ * turns each FramebufferUpdate into draw ops on the sink. The next update request waits for
+ * the sink to finish the previous one, so a slow consumer slows the server instead of queueing.
+ */
+export class RfbClient extends EventEmitter<RfbClientEvents> {
+  state: SessionState = 'handshake'
+  info: ConnectionInfo | null = null
+  width = 0
+  height = 0
+
+  private readonly q = new ByteQueue()
+  private transport: Transport | null = null
+  private waiter: { n: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void } | null = null
+  private handshakeTimer: NodeJS.Timeout | null = null
+  private closing = false
+
+  private readonly decoders: Map<number, RectDecoder> = createDecoders()
+  private readonly cursorDecoder = new CursorDecoder()
+  private readonly colourMap = new ColourMap()
+  private converter: PixelConverter | null = null
+  private ctx: DecodeContext | null = null
+
+  private phase = Phase.MessageType
+  private rectsLeft = 0
+  private rect: Rect = { x: 0, y: 0, w: 0, h: 0, encoding: 0 }
+  private decoder: RectDecoder | null = null
+  private waitingForSink = false
+  private resized = false
+  private update: UpdateStats & { start: number } = { rects: 0, bytes: 0, pixels: 0, encodings: [], start: 0 }
+
+  constructor(private readonly options: RfbClientOptions) {
+    super()
+  }
+
+  /** Server bytes received but not yet parsed. */
+  get bufferedBytes(): number {
+    return this.q.length
+  }
+
+  /** Server bytes parsed so far, handshake included. */
+  get bytesConsumed(): number {
+    return this.q.position
+  }
+
+  /** True between the first byte of a server message and its last. */
+  get insideMessage(): boolean {
+    return this.phase !== Phase.MessageType || this.q.length > 0
+  }
+
+  /** Runs the handshake over a connected transport; resolves once ServerInit is in. */
+  start(transport: Transport): Promise<ConnectionInfo> {
+    this.transport = transport
+    const done = new Promise<ConnectionInfo>((resolve, reject) => {
+      this.once('connected', resolve)
+      this.once('close', (err) => reject(err ?? new NetworkError('connection closed during the handshake')))
+    })
+    const timeout = this.options.handshakeTimeoutMs ?? 30_000
+    this.handshakeTimer = setTimeout(() => this.fail(new TimeoutError(`the server did not complete the handshake within ${Math.round(timeout / 1000)} s`)), timeout)
+    transport.start({
+      data: (chunk) => this.onData(chunk),
+      close: (error) => this.onTransportClose(error),
+    })
+    runHandshake(this.handshakeIo(), { shared: this.options.shared ?? true, trace: this.options.trace })
+      .then((result) => this.enterNormalPhase(result))
+      .catch((err: unknown) => this.fail(err))
+    return done
+  }
+
+  private handshakeIo(): HandshakeIo {
+    const q = this.q
+    return {
+      read: (n) => new Promise<Uint8Array>((resolve, reject) => {
+        if (this.state === 'closed') return reject(new NetworkError('connection closed'))
+        if (q.has(n)) {
+          resolve(q.bytes(n).slice())
+          q.compact()
+        } else this.waiter = { n, resolve, reject }
+      }),
+      write: (data) => this.transport?.write(data),
+      credentials: async (kind) => {
+        const creds = await this.options.credentials?.(kind)
+        if (!creds) throw new AuthFailedError('a password is required and none was given')
+        return creds
+      },
+      get position() {
+        return q.position
+      },
+    }
+  }
+
+  private onData(chunk: Uint8Array): void {
+    if (this.state === 'closed') return
+    this.options.tap?.(chunk)
+    this.q.push(chunk)
+    const w = this.waiter
+    if (w && this.q.has(w.n)) {
+      this.waiter = null
+      const b = this.q.bytes(w.n).slice()
+      this.q.compact()
+      w.resolve(b)
+    } else if (this.state === 'connected') {
+      this.pump()
+    }
+  }
+
+  private onTransportClose(error?: Error): void {
+    if (this.state === 'closed') return
+    if (this.closing) return this.finish(null)
+    this.fail(error ?? new NetworkError(this.state === 'handshake'
+      ? 'the server closed the connection during the handshake'
+      : 'the server closed the connection'))
+  }
+
+  private enterNormalPhase(result: HandshakeResult): void {
+    if (this.state === 'closed') return
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
+    const want = this.options.pixelFormat ?? 'rgb888'
+    const pf = want === 'server' ? result.init.pixelFormat : PIXEL_FORMATS[want]
+    validatePixelFormat(pf)
+    this.converter = new PixelConverter(pf, this.colourMap)
+    if (want !== 'server') this.send(msg.setPixelFormat(pf), `SetPixelFormat ${describePixelFormat(pf)}`)
+    this.sendEncodings(this.options.encodings ?? DEFAULT_ENCODINGS)
+    this.resizeTo(result.init.width, result.init.height)
+    this.info = { ...result, pixelFormat: pf, handshakeBytes: this.q.position }
+    this.state = 'connected'
+    this.emit('state', 'connected')
+    this.emit('connected', this.info)
+    this.emit('name', result.init.name)
+    this.requestUpdate(false)
+    this.pump()
+  }
+
+  private resizeTo(width: number, height: number): void {
+    this.width = width
+    this.height = height
+    this.options.sink.resize(width, height)
+    const self = this
+    const scratch = { words: new Uint32Array(0), bytes: new Uint8Array(0) }
+    this.ctx = {
+      pixels: this.converter!,
+      sink: this.options.sink,
+      fbWidth: width,
+      fbHeight: height,
+      scratch(n) {
+        if (scratch.words.length < n) scratch.words = new Uint32Array(Math.max(n, 4096))
+        return scratch.words
+      },
+      scratchBytes(n) {
+        if (scratch.bytes.length < n) scratch.bytes = new Uint8Array(Math.max(n, 16384))
+        return scratch.bytes
+      },
+      get position() {
+        return self.q.position
+      },
+    }
+    this.emit('resize', width, height)
+  }
+
+  private send(data: Uint8Array, trace: string): void {
+    if (this.state === 'closed' || !this.transport) return
+    this.options.trace?.('out', trace)
+    this.transport.write(data)
+  }
+
+  /** Replaces the encoding preference (pixel encodings first); the server applies it to later updates. */
+  sendEncodings(pixelEncodings: readonly number[]): void {
+    const all = [...pixelEncodings, ...(this.options.extraEncodings ?? []), ...PSEUDO_ENCODINGS]
+    this.send(msg.setEncodings(all), `SetEncodings ${all.map(encodingName).join(', ')}`)
+  }
+
+  /** Asks for the whole framebuffer (or a part); non-incremental means "send everything". */
+  requestUpdate(incremental: boolean, x = 0, y = 0, w = this.width, h = this.height): void {
+    this.send(msg.framebufferUpdateRequest(incremental, x, y, w, h), `FramebufferUpdateRequest ${incremental ? 'incremental' : 'full'} ${w}x${h}+${x}+${y}`)
+  }
+
+  sendKey(keysym: number, down: boolean): void {
+    this.send(msg.keyEvent(down, keysym), `KeyEvent 0x${keysym.toString(16)} ${down ? 'down' : 'up'}`)
+  }
+
+  sendPointer(buttonMask: number, x: number, y: number): void {
+    const cx = Math.max(0, Math.min(this.width - 1, Math.round(x)))
+    const cy = Math.max(0, Math.min(this.height - 1, Math.round(y)))
+    this.send(msg.pointerEvent(buttonMask, cx, cy), `PointerEvent mask=${buttonMask} ${cx},${cy}`)
+  }
+
+  sendClipboard(text: string): void {
+    this.send(msg.clientCutText(text), `ClientCutText ${text.length} chars`)
+  }
+
+  /** Closes the connection; emits `close` with null. */
+  close(): void {
+    if (this.state === 'closed') return
+    this.closing = true
+    this.transport?.close()
+    this.finish(null)
+  }
+
+  private fail(err: unknown): void {
+    if (this.state === 'closed') return
+    const error = err instanceof RfbError ? err : new RfbProtocolError(err instanceof Error ? err.message : String(err), this.q.position, 'RFB_ERR_INTERNAL')
+    this.closing = true
+    this.transport?.close()
+    this.finish(error)
+  }
+
+  private finish(error: RfbError | null): void {
+    if (this.state === 'closed') return
+    this.state = 'closed'
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
+    const w = this.waiter
+    this.waiter = null
+    w?.reject(error ?? new NetworkError('connection closed'))
+    this.emit('state', 'closed')
+    this.emit('close', error)
+  }
+
+  /** Parses as many whole messages as are buffered. */
+  private pump(): void {
+    try {
+      while (this.state === 'connected' && !this.waitingForSink && this.step()) {
+        /* keep parsing */
+      }
+      this.q.compact()
+    } catch (err) {
+      this.fail(err)
+    }
+  }
+
+  /** One parsing step; false when more bytes are needed or the sink is busy. */
+  private step(): boolean {
+    const q = this.q
+    switch (this.phase) {
+      case Phase.MessageType:
+        return this.readMessage()
+      case Phase.RectHeader: {
+        if (!q.has(12)) return false
+        const at = q.position
+        const r: Rect = { x: q.u16(), y: q.u16(), w: q.u16(), h: q.u16(), encoding: q.s32() }
+        this.rect = r
+        this.update.rects++
+        if (!this.update.encodings.includes(r.encoding)) this.update.encodings.push(r.encoding)
+        this.options.trace?.('in', `  rect ${r.w}x${r.h}+${r.x}+${r.y} ${encodingName(r.encoding)}`)
+        return this.beginRect(r, at)
+      }
+      case Phase.RectBody: {
+        if (!this.decoder!.decode(q, this.ctx!)) return false
+        this.decoder = null
+        return this.rectDone()
+      }
+    }
+  }
+
+  private beginRect(r: Rect, at: number): boolean {
+    switch (r.encoding) {
+      case Encoding.LastRect:
+        this.rectsLeft = 1
+        return this.rectDone()
+      case Encoding.DesktopSize:
+        this.checkSize(r.w, r.h, at)
+        this.resizeTo(r.w, r.h)
+        this.resized = true
+        return this.rectDone()
+      case Encoding.DesktopName:
+        return this.readDesktopName(at)
+      case Encoding.Cursor:
+        this.decoder = this.cursorDecoder
+        break
+      default: {
+        const d = this.decoders.get(r.encoding)
+        if (!d) throw new RfbProtocolError(`rect with encoding ${encodingName(r.encoding)}, which we did not ask for`, at, 'RFB_ERR_ENCODING')
+        if (r.x + r.w > this.width || r.y + r.h > this.height) {
+          throw new RfbProtocolError(`${encodingName(r.encoding)} rect ${r.w}x${r.h}+${r.x}+${r.y} outside the ${this.width}x${this.height} framebuffer`, at, 'RFB_ERR_RECT_BOUNDS')
+        }
+        this.update.pixels += r.w * r.h
+        this.decoder = d
+      }
+    }
+    this.decoder!.begin(r, this.ctx!)
+    this.phase = Phase.RectBody
+    return true
+  }
+
+  private checkSize(w: number, h: number, at: number): void {
+    if (w > MAX_FRAMEBUFFER_SIDE || h > MAX_FRAMEBUFFER_SIDE) {
+      throw new RfbProtocolError(`new framebuffer size ${w}x${h} exceeds ${MAX_FRAMEBUFFER_SIDE}x${MAX_FRAMEBUFFER_SIDE}`, at)
+    }
+  }
+
+  private readDesktopName(at: number): boolean {
+    // The rect header is already consumed; wait for the whole name before taking anything more.
+    this.phase = Phase.RectBody
+    this.decoder = {
+      begin: () => {},
+      decode: (q) => {
+        if (!q.has(4)) return false
+        const len = q.peekU32()
+        if (len > MAX_NAME_BYTES) throw new RfbProtocolError(`desktop name of ${len} bytes exceeds ${MAX_NAME_BYTES}`, at)
+        if (!q.has(4 + len)) return false
+        q.skip(4)
+        const name = decodeServerString(q.bytes(len))
+        if (this.info) this.info.init.name = name
+        this.emit('name', name)
+        return true
+      },
+    }
+    return true
+  }
+
+  private rectDone(): boolean {
+    this.phase = Phase.RectHeader
+    if (--this.rectsLeft > 0) return true
+    return this.endUpdate()
+  }
+
+  private readMessage(): boolean {
+    const q = this.q
+    if (!q.has(1)) return false
+    const at = q.position
+    const type = q.peekU8()
+    switch (type) {
+      case ServerMessage.FramebufferUpdate: {
+        if (!q.has(4)) return false
+        q.skip(2)
+        this.rectsLeft = q.u16()
+        this.update = { rects: 0, bytes: 0, pixels: 0, encodings: [], start: at }
+        this.options.trace?.('in', `FramebufferUpdate ${this.rectsLeft} rects`)
+        if (this.rectsLeft === 0) return this.endUpdate()
+        this.phase = Phase.RectHeader
+        return true
+      }
+      case ServerMessage.SetColourMapEntries: {
+        if (!q.has(6)) return false
+        const count = q.peekU16(4)
+        if (!q.has(6 + count * 6)) return false
+        q.skip(2)
+        const first = q.u16()
+        q.skip(2)
+        const rgb = new Uint16Array(count * 3)
+        for (let i = 0; i < rgb.length; i++) rgb[i] = q.u16()
+        this.colourMap.set(first, rgb)
+        this.options.trace?.('in', `SetColourMapEntries first=${first} count=${count}`)
+        return true
+      }
+      case ServerMessage.Bell:
+        q.skip(1)
+        this.options.trace?.('in', 'Bell')
+        this.emit('bell')
+        return true
+      case ServerMessage.ServerCutText: {
+        if (!q.has(8)) return false
+        const len = q.peekU32(4)
+        if (len > MAX_CUT_TEXT_BYTES) {
+          throw new RfbProtocolError(`ServerCutText of ${len} bytes exceeds the ${MAX_CUT_TEXT_BYTES}-byte limit`, at, 'RFB_ERR_LIMIT')
+        }
+        if (!q.has(8 + len)) return false
+        q.skip(8)
+        const text = decodeLatin1(q.bytes(len))
+        this.options.trace?.('in', `ServerCutText ${len} bytes`)
+        this.emit('clipboard', text)
+        return true
+      }
+      default:
+        throw new RfbProtocolError(`unknown server message type ${type}`, at, 'RFB_ERR_MESSAGE_TYPE')
+    }
+  }
+
+  private endUpdate(): boolean {
+    this.phase = Phase.MessageType
+    const u = this.update
+    const stats: UpdateStats = { rects: u.rects, bytes: this.q.position - u.start, pixels: u.pixels, encodings: u.encodings }
+    const done = this.options.sink.endUpdate()
+    this.emit('update', stats)
+    if (done && typeof (done as Promise<void>).then === 'function') {
+      this.waitingForSink = true
+      ;(done as Promise<void>).then(
+        () => {
+          this.waitingForSink = false
+          this.requestNext()
+          this.pump()
+        },
+        (err: unknown) => this.fail(err),
+      )
+      return false
+    }
+    this.requestNext()
+    return true
+  }
+
+  private requestNext(): void {
+    if (this.state !== 'connected' || this.options.autoUpdate === false) return
+    // After a resize the old picture is meaningless: ask for all of it.
+    this.requestUpdate(!this.resized)
+    this.resized = false
+  }
+}

@@ -1,0 +1,35 @@
+/** The pointer image from the Cursor / XCursor pseudo-encodings, as RGBA with alpha from the mask. */
+export interface CursorShape {
+  width: number
+  height: number
+  hotX: number
+  hotY: number
+  /** width*height RGBA words (R in the low byte); owned by the receiver. */
+  rgba: Uint32Array
+}
+
+/** Compressed images a sink decodes itself (Chromium natively in the renderer, a library in Node). */
+export type ImageKind = 'jpeg' | 'png'
+
+/**
+ * Where decoders send their output. Decoders never know whether pixels land in a Node
+ * framebuffer, an IPC batch or a canvas. Colours are RGBA words (R in the low byte, A = 255).
+ */
+export interface DrawSink {
+  /** The framebuffer is now this size (ServerInit, DesktopSize, ExtendedDesktopSize); contents undefined. */
+  resize(width: number, height: number): void
+  fill(x: number, y: number, w: number, h: number, colour: number): void
+  /** CopyRect: copy the area at (sx, sy) to (x, y), reading before writing (areas may overlap). */
+  copy(sx: number, sy: number, x: number, y: number, w: number, h: number): void
+  /** `rgba` holds w*h words row by row; it may be a scratch buffer reused once this returns. */
+  pixels(x: number, y: number, w: number, h: number, rgba: Uint32Array): void
+  /** A compressed image covering the rect; `data` may be a view the caller reuses once this returns. */
+  image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void
+  /** The remote pointer's shape; null hides it. */
+  cursor(shape: CursorShape | null): void
+  /**
+   * The end of one FramebufferUpdate. The engine sends its next update request once the returned
+   * promise settles, so a slow consumer lowers the update rate instead of queueing frames.
+   */
+  endUpdate(): void | Promise<void>
+}

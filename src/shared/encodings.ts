@@ -1,0 +1,65 @@
+/** RFB encoding numbers (RFC 6143 §7.7 and the community rfbproto registry), named as in the spec. */
+export const enum Encoding {
+  Raw = 0,
+  CopyRect = 1,
+  RRE = 2,
+  CoRRE = 4,
+  Hextile = 5,
+  Zlib = 6,
+  Tight = 7,
+  ZlibHex = 8,
+  ZRLE = 16,
+  ZYWRLE = 17,
+  JPEG = 21,
+  TightPNG = -260,
+
+  DesktopSize = -223,
+  LastRect = -224,
+  PointerPos = -232,
+  Cursor = -239,
+  XCursor = -240,
+  QEMUExtendedKeyEvent = -258,
+  QEMULedState = -261,
+  DesktopName = -307,
+  ExtendedDesktopSize = -308,
+  XVP = -309,
+  Fence = -312,
+  ContinuousUpdates = -313,
+  ExtendedMouseButtons = -316,
+  VMwareLedState = 0x574d5668,
+  ExtendedClipboard = 0xc0a1e5ce | 0,
+
+  CompressLevel0 = -256,
+  CompressLevel9 = -247,
+  QualityLevel0 = -32,
+  QualityLevel9 = -23,
+  FineQualityLevel0 = -512,
+  FineQualityLevel100 = -412,
+  Subsample1X = -768,
+  Subsample16X = -763,
+}
+
+const NAMES: Record<number, string> = {
+  0: 'Raw', 1: 'CopyRect', 2: 'RRE', 4: 'CoRRE', 5: 'Hextile', 6: 'Zlib', 7: 'Tight', 8: 'ZlibHex',
+  16: 'ZRLE', 17: 'ZYWRLE', 21: 'JPEG', [-260]: 'TightPNG', [-223]: 'DesktopSize', [-224]: 'LastRect',
+  [-232]: 'PointerPos', [-239]: 'Cursor', [-240]: 'XCursor', [-258]: 'QEMUExtendedKeyEvent',
+  [-261]: 'QEMULedState', [-307]: 'DesktopName', [-308]: 'ExtendedDesktopSize', [-309]: 'XVP',
+  [-312]: 'Fence', [-313]: 'ContinuousUpdates', [-316]: 'ExtendedMouseButtons',
+  [0x574d5668]: 'VMwareLedState', [0xc0a1e5ce | 0]: 'ExtendedClipboard',
+}
+
+/** A human name for an encoding number, for traces, stats and errors. */
+export function encodingName(n: number): string {
+  if (NAMES[n] !== undefined) return NAMES[n]
+  if (n >= -256 && n <= -247) return `CompressLevel${n + 256}`
+  if (n >= -32 && n <= -23) return `QualityLevel${n + 32}`
+  if (n >= -512 && n <= -412) return `FineQuality${n + 512}`
+  if (n >= -768 && n <= -763) return `Subsampling${n + 768}`
+  return `encoding ${n}`
+}
+
+/** Encoding names accepted by `--encodings` and profiles, mapped to numbers. */
+export const PIXEL_ENCODINGS: Record<string, number> = {
+  raw: 0, copyrect: 1, rre: 2, corre: 4, hextile: 5, zlib: 6, tight: 7, zlibhex: 8, zrle: 16, zywrle: 17,
+  jpeg: 21, tightpng: -260,
+}
