@@ -292,6 +292,29 @@ async function putStaticContent(s: Session, env: NodeJS.ProcessEnv, deadline: nu
   }
 }
 
+/**
+ * Lets SeaBIOS print its screen, then pauses the VM through the monitor: the text cursor blinks on
+ * the guest's virtual clock, so a stopped VM shows a screen that never changes.
+ */
+async function freezeQemu(monitorPath: string): Promise<void> {
+  await sleep(1500)
+  await new Promise<void>((resolve, reject) => {
+    const sock = net.createConnection(monitorPath)
+    sock.once('error', reject)
+    sock.once('connect', () => sock.write('stop\n'))
+    let out = ''
+    sock.on('data', (d) => {
+      out += d.toString('latin1')
+      // The monitor echoes the command and prints a new prompt once it has run.
+      if (/stop[\s\S]*\(qemu\)/.test(out)) {
+        sock.destroy()
+        resolve()
+      }
+    })
+  })
+  await sleep(300)
+}
+
 async function startOnce(kind: ServerKind, opts: ServerOptions, s: Session, deadline: number): Promise<{ port: number; env: NodeJS.ProcessEnv }> {
   const width = opts.width ?? 800
   const height = opts.height ?? 600
@@ -312,9 +335,12 @@ async function startOnce(kind: ServerKind, opts: ServerOptions, s: Session, dead
       args.push('-object', `secret,id=vncpw,file=${secret}`)
       vnc += ',password-secret=vncpw'
     }
+    const monitor = path.join(s.tmp, 'monitor.sock')
+    if (opts.content === 'static') args.push('-monitor', `unix:${monitor},server=on,wait=off`)
     args.push('-vnc', vnc, ...extra)
     s.server = launch(s, 'qemu-system-x86_64', args, serverEnv, 'qemu.log')
     await waitRfb(s, port, deadline, [s.server])
+    if (opts.content === 'static') await freezeQemu(monitor)
     return { port, env: { ...process.env } }
   }
 

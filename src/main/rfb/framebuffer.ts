@@ -31,7 +31,7 @@ export class FramebufferSink implements DrawSink {
 
   resize(width: number, height: number): void {
     if (width === this.width && height === this.height) return
-    const old = this
+    const old = { width: this.width, height: this.height, words: this.words }
     const data = new Uint8Array(width * height * 4)
     const words = new Uint32Array(data.buffer)
     // Keep what overlaps, as a viewer's canvas would, so a resize never flashes black.

@@ -105,6 +105,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private waiter: { n: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void } | null = null
   private handshakeTimer: NodeJS.Timeout | null = null
   private closing = false
+  /** The transport ended while the handshake still had buffered bytes to read (a reason string). */
+  private ended: Error | null = null
 
   private readonly decoders: Map<number, RectDecoder> = createDecoders()
   private readonly cursorDecoder = new CursorDecoder()
@@ -147,7 +149,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       this.once('close', (err) => reject(err ?? new NetworkError('connection closed during the handshake')))
     })
     const timeout = this.options.handshakeTimeoutMs ?? 30_000
-    this.handshakeTimer = setTimeout(() => this.fail(new TimeoutError(`the server did not complete the handshake within ${Math.round(timeout / 1000)} s`)), timeout)
+    this.handshakeTimer = setTimeout(() => this.fail(new TimeoutError(`the server did not complete the handshake within ${timeout / 1000} s`)), timeout)
     transport.start({
       data: (chunk) => this.onData(chunk),
       close: (error) => this.onTransportClose(error),
@@ -166,6 +168,9 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         if (q.has(n)) {
           resolve(q.bytes(n).slice())
           q.compact()
+        } else if (this.ended) {
+          this.fail(this.ended)
+          reject(this.ended)
         } else this.waiter = { n, resolve, reject }
       }),
       write: (data) => this.transport?.write(data),
@@ -198,9 +203,16 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private onTransportClose(error?: Error): void {
     if (this.state === 'closed') return
     if (this.closing) return this.finish(null)
-    this.fail(error ?? new NetworkError(this.state === 'handshake'
+    const err = error ?? new NetworkError(this.state === 'handshake'
       ? 'the server closed the connection during the handshake'
-      : 'the server closed the connection'))
+      : 'the server closed the connection')
+    // A server that fails authentication sends its reason and hangs up at once; the close can
+    // overtake the handshake's pending reads, so let it read what is buffered first.
+    if (this.state === 'handshake' && !this.waiter && this.q.length > 0) {
+      this.ended = err
+      return
+    }
+    this.fail(err)
   }
 
   private enterNormalPhase(result: HandshakeResult): void {
@@ -226,7 +238,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.width = width
     this.height = height
     this.options.sink.resize(width, height)
-    const self = this
+    const q = this.q
     const scratch = { words: new Uint32Array(0), bytes: new Uint8Array(0) }
     this.ctx = {
       pixels: this.converter!,
@@ -242,7 +254,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         return scratch.bytes
       },
       get position() {
-        return self.q.position
+        return q.position
       },
     }
     this.emit('resize', width, height)
@@ -283,16 +295,17 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   close(): void {
     if (this.state === 'closed') return
     this.closing = true
-    this.transport?.close()
     this.finish(null)
+    this.transport?.close()
   }
 
   private fail(err: unknown): void {
     if (this.state === 'closed') return
     const error = err instanceof RfbError ? err : new RfbProtocolError(err instanceof Error ? err.message : String(err), this.q.position, 'RFB_ERR_INTERNAL')
     this.closing = true
-    this.transport?.close()
+    // Report first: closing the transport reports a close of its own, which must not win.
     this.finish(error)
+    this.transport?.close()
   }
 
   private finish(error: RfbError | null): void {

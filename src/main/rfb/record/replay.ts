@@ -53,7 +53,6 @@ export async function replayRecording(fbs: Uint8Array, sink: DrawSink, opts: Rep
   let pixels = 0
   const encodings = new Set<number>()
   let error: RfbError | null = null
-  let client: RfbClient
   const counting: DrawSink = {
     resize: (w, h) => sink.resize(w, h),
     fill: (...a) => sink.fill(...a),
@@ -67,7 +66,7 @@ export async function replayRecording(fbs: Uint8Array, sink: DrawSink, opts: Rep
       return r
     },
   }
-  client = new RfbClient({ sink: counting, pixelFormat: 'server', autoUpdate: false, trace: opts.trace })
+  const client: RfbClient = new RfbClient({ sink: counting, pixelFormat: 'server', autoUpdate: false, trace: opts.trace })
   client.on('update', (u) => {
     pixels += u.pixels
     for (const e of u.encodings) encodings.add(e)
