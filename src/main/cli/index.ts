@@ -27,8 +27,11 @@ const EXIT_CODES: Record<RfbError['kind'], number> = {
 }
 
 /** Runs the CLI; returns the exit code. Expected failures print one line, never a stack. */
-export async function main(argv: readonly string[], out = (l: string) => process.stdout.write(`${l}\n`),
-  err = (l: string) => process.stderr.write(`${l}\n`)): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  err: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<number> {
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     out(USAGE)
