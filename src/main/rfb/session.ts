@@ -5,14 +5,14 @@ import * as msg from './client-messages'
 import { CursorDecoder } from './decoders/cursor'
 import type { DecodeContext, Rect, RectDecoder } from './decoders/decoder'
 import { DEFAULT_ENCODINGS, createDecoders } from './decoders'
-import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError } from './errors'
+import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, MAX_FRAMEBUFFER_SIDE, MAX_NAME_BYTES, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
 import { PIXEL_FORMATS, type PixelFormat, type PixelFormatName, describePixelFormat, validatePixelFormat } from './pixel-format'
 import type { CredentialKind, Credentials, HandshakeIo } from './security/security-handler'
 import type { DrawSink } from './sink'
 import { decodeLatin1, decodeServerString } from './text'
-import type { Transport } from './transport/transport'
+import type { TlsSessionInfo, Transport } from './transport/transport'
 
 /** Plain-text clipboard larger than this from the server is a protocol error, not an allocation. */
 export const MAX_CUT_TEXT_BYTES = 8 * 1024 * 1024
@@ -97,6 +97,8 @@ const enum Phase {
 export class RfbClient extends EventEmitter<RfbClientEvents> {
   state: SessionState = 'handshake'
   info: ConnectionInfo | null = null
+  /** Set once the connection runs over TLS. */
+  tls: TlsSessionInfo | null = null
   width = 0
   height = 0
 
@@ -181,6 +183,14 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       },
       get position() {
         return q.position
+      },
+      startTls: async (opts) => {
+        const t = this.transport
+        if (!t?.startTls) throw new UnsupportedError(`TLS is not available over ${t?.description ?? 'this transport'}`)
+        if (q.length > 0) throw new RfbProtocolError('the server sent data before the TLS handshake', q.position)
+        const tls = await t.startTls(opts)
+        this.tls = tls
+        return tls
       },
     }
   }

@@ -1,3 +1,5 @@
+import type { TlsSessionInfo, TlsUpgradeOptions } from '../transport/transport'
+
 /** Security types (RFC 6143 §7.2 and the IANA registry), named as in the spec. */
 export const enum SecurityType {
   Invalid = 0,
@@ -33,6 +35,8 @@ export interface HandshakeIo {
   credentials(kind: CredentialKind): Promise<Credentials>
   /** Stream offset of the next byte, for error messages. */
   readonly position: number
+  /** Switches the connection to TLS (nothing may be buffered unread); rejects when the transport cannot. */
+  startTls(options: TlsUpgradeOptions): Promise<TlsSessionInfo>
 }
 
 /**

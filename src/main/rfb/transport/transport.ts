@@ -5,6 +5,25 @@ export interface TransportHandlers {
   close(error?: Error): void
 }
 
+/** What the handshake asks of a TLS upgrade (VeNCrypt, Tight tunnels); see security handlers. */
+export interface TlsUpgradeOptions {
+  /** Anonymous (no certificate) TLS: VeNCrypt TLSNone/TLSVnc/TLSPlain. */
+  anonymous: boolean
+  /** Host name for SNI and certificate checks. */
+  servername?: string
+}
+
+/** What the TLS layer learned, for the UI and trust decisions. */
+export interface TlsSessionInfo {
+  protocol: string
+  cipher: string
+  /** DER of the server certificate, absent for anonymous TLS. */
+  certificate?: Uint8Array
+  /** Whether the certificate chain verified against the trust store. */
+  authorized: boolean
+  authorizationError?: string
+}
+
 /**
  * A connected byte stream to a server: TCP now, TLS and SSH channels later, or a recording.
  * `start` is called once; no data is delivered before it.
@@ -18,4 +37,6 @@ export interface Transport {
   pause(): void
   resume(): void
   close(): void
+  /** Wraps the stream in TLS in place (VeNCrypt); absent on transports that cannot. */
+  startTls?(options: TlsUpgradeOptions): Promise<TlsSessionInfo>
 }

@@ -1,0 +1,79 @@
+import type { CursorImage, FrameBatch } from './ops'
+import type { ConnectionProfile } from './profile'
+
+/**
+ * The one contract between the renderer and the host service. Electron carries it over IPC
+ * (preload exposes it as `window.tessera`), browser mode over a WebSocket; both reach the same
+ * host, which validates every request before acting on it.
+ */
+
+export type SessionState = 'connecting' | 'authenticating' | 'connected' | 'reconnecting' | 'closed'
+
+/** A presentable error: `kind` decides what the UI offers (retry, new password, nothing). */
+export interface SessionError {
+  kind: 'network' | 'protocol' | 'auth' | 'refused' | 'unsupported' | 'timeout' | 'closed'
+  code: string
+  message: string
+}
+
+export interface SessionInfo {
+  name: string
+  width: number
+  height: number
+  serverVersion: string
+  security: string
+  /** True when the transport is encrypted (TLS, SSH). */
+  encrypted: boolean
+  /** True when the server's identity was verified (certificate or host key). */
+  verified: boolean
+}
+
+/** What opens a session: a saved profile, or what the user typed in the quick-connect bar. */
+export type OpenSessionRequest =
+  | { profileId: string }
+  | { address: string; username?: string }
+
+/** Requests: name → [argument, result]. */
+export interface HostRequests {
+  'profiles.list': [void, ConnectionProfile[]]
+  'profiles.save': [ConnectionProfile, ConnectionProfile]
+  'profiles.delete': [{ id: string }, void]
+  /** Imports `.vnc` file contents or our JSON export; returns the profiles added. */
+  'profiles.import': [{ fileName: string; text: string }, ConnectionProfile[]]
+  'profiles.export': [{ ids: string[] }, { fileName: string; text: string }]
+  'profiles.thumbnail': [{ id: string }, { png: Uint8Array } | null]
+  'secrets.status': [void, { available: boolean; protected: boolean; backend: string }]
+  'secrets.forget': [{ profileId: string }, void]
+  'session.open': [OpenSessionRequest, { sessionId: string }]
+  'session.close': [{ sessionId: string }, void]
+  /** Answers a `session.credentials` event. */
+  'session.credentials': [{ sessionId: string; username?: string; password: string; save: boolean } | { sessionId: string; cancel: true }, void]
+  /** The renderer has painted batch `seq`: the host may ask the server for the next update. */
+  'session.ack': [{ sessionId: string; seq: number }, void]
+  'session.key': [{ sessionId: string; keysym: number; down: boolean; code?: string }, void]
+  'session.pointer': [{ sessionId: string; buttons: number; x: number; y: number }, void]
+  'session.clipboard': [{ sessionId: string; text: string }, void]
+  'session.resize': [{ sessionId: string; width: number; height: number }, void]
+  'session.refresh': [{ sessionId: string }, void]
+}
+
+/** Events: name → payload. */
+export interface HostEvents {
+  'session.state': { sessionId: string; state: SessionState; info?: SessionInfo; error?: SessionError; retryInMs?: number }
+  'session.frame': FrameBatch
+  'session.cursor': { sessionId: string; cursor: CursorImage | null }
+  'session.credentials': { sessionId: string; kind: 'password' | 'username-password'; retry: boolean; reason?: string }
+  'session.clipboard': { sessionId: string; text: string }
+  'session.bell': { sessionId: string }
+  'session.stats': { sessionId: string; fps: number; kbps: number; latencyMs: number; encodings: string[] }
+  'profiles.changed': { profiles: ConnectionProfile[] }
+}
+
+export type RequestName = keyof HostRequests
+export type EventName = keyof HostEvents
+
+/** The API the renderer sees, whichever transport is underneath. */
+export interface HostApi {
+  request<K extends RequestName>(name: K, arg: HostRequests[K][0]): Promise<HostRequests[K][1]>
+  on<K extends EventName>(name: K, listener: (payload: HostEvents[K]) => void): () => void
+}
