@@ -80,3 +80,77 @@ function toLatin1(s: string): Uint8Array {
   }
   return out.subarray(0, n)
 }
+
+/** A screen of the ExtendedDesktopSize layout (rfbproto §7.8.2). */
+export interface Screen {
+  id: number
+  x: number
+  y: number
+  width: number
+  height: number
+  flags: number
+}
+
+/** SetDesktopSize (251): ask the server to resize to `width`x`height` with this screen layout. */
+export function setDesktopSize(width: number, height: number, screens: readonly Screen[]): Uint8Array {
+  const b = Buffer.alloc(8 + 16 * screens.length)
+  b[0] = 251
+  b.writeUInt16BE(width, 2)
+  b.writeUInt16BE(height, 4)
+  b[6] = screens.length
+  screens.forEach((s, i) => {
+    const o = 8 + 16 * i
+    b.writeUInt32BE(s.id >>> 0, o)
+    b.writeUInt16BE(s.x, o + 4)
+    b.writeUInt16BE(s.y, o + 6)
+    b.writeUInt16BE(s.width, o + 8)
+    b.writeUInt16BE(s.height, o + 10)
+    b.writeUInt32BE(s.flags >>> 0, o + 12)
+  })
+  return b
+}
+
+/** Fence (248) from the client; `payload` at most 64 bytes. */
+export function fence(flags: number, payload: Uint8Array): Uint8Array {
+  const b = Buffer.alloc(9 + payload.length)
+  b[0] = 248
+  b.writeUInt32BE(flags >>> 0, 4)
+  b[8] = payload.length
+  b.set(payload, 9)
+  return b
+}
+
+/** EnableContinuousUpdates (150). */
+export function enableContinuousUpdates(enable: boolean, x: number, y: number, w: number, h: number): Uint8Array {
+  const b = Buffer.alloc(10)
+  b[0] = 150
+  b[1] = enable ? 1 : 0
+  b.writeUInt16BE(x, 2)
+  b.writeUInt16BE(y, 4)
+  b.writeUInt16BE(w, 6)
+  b.writeUInt16BE(h, 8)
+  return b
+}
+
+/** QEMU Extended Key Event (255, sub-type 0): keysym plus the XT scancode ("qnum"). */
+export function qemuKeyEvent(down: boolean, keysym: number, scancode: number): Uint8Array {
+  const b = Buffer.alloc(12)
+  b[0] = 255
+  b[1] = 0
+  b.writeUInt16BE(down ? 1 : 0, 2)
+  b.writeUInt32BE(keysym >>> 0, 4)
+  b.writeUInt32BE(scancode >>> 0, 8)
+  return b
+}
+
+/** XVP power actions (rfbproto xvp extension). */
+export const enum XvpAction {
+  Shutdown = 2,
+  Reboot = 3,
+  Reset = 4,
+}
+
+/** XVP client message (250), protocol version 1. */
+export function xvp(action: XvpAction): Uint8Array {
+  return Uint8Array.of(250, 0, 1, action)
+}

@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events'
 import { Encoding, encodingName } from '@shared/encodings'
 import { ByteQueue } from './byte-queue'
 import * as msg from './client-messages'
+import type { Screen, XvpAction } from './client-messages'
 import { CursorDecoder } from './decoders/cursor'
+import { XCursorDecoder } from './decoders/x-cursor'
 import type { DecodeContext, Rect, RectDecoder } from './decoders/decoder'
 import { DEFAULT_ENCODINGS, createDecoders } from './decoders'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
@@ -23,13 +25,56 @@ export const enum ServerMessage {
   SetColourMapEntries = 1,
   Bell = 2,
   ServerCutText = 3,
+  EndOfContinuousUpdates = 150,
+  Fence = 248,
+  Xvp = 250,
+}
+
+/** Fence flags (rfbproto Fence): the ones we honour, and the request bit. */
+const enum FenceFlag {
+  BlockBefore = 1,
+  BlockAfter = 2,
+  SyncNext = 4,
+  Request = 0x80000000,
+}
+
+/** Largest fence payload the spec allows. */
+const MAX_FENCE_PAYLOAD = 64
+
+/** Extensions the server has confirmed; each starts false and flips when the server shows it. */
+export interface ServerFeatures {
+  extendedDesktopSize: boolean
+  qemuKeyEvents: boolean
+  fence: boolean
+  continuousUpdates: boolean
+  xvp: boolean
+  extendedMouseButtons: boolean
+  /** The screen layout from the last ExtendedDesktopSize rect. */
+  screens: Screen[]
+}
+
+/** Keyboard LEDs as the server reports them (QEMU or VMware LED state). */
+export interface LedState {
+  scrollLock: boolean
+  numLock: boolean
+  capsLock: boolean
+}
+
+/** ExtendedDesktopSize status codes for our own SetDesktopSize (rfbproto §7.8.2). */
+export const DESKTOP_SIZE_ERRORS: Record<number, string> = {
+  1: 'the server does not allow resizing',
+  2: 'the server is out of resources',
+  3: 'the screen layout is invalid',
+  4: 'the request was forwarded and may take effect later',
 }
 
 export type SessionState = 'handshake' | 'connected' | 'closed'
 
 /** Pseudo-encodings the engine always announces because it handles them itself. */
 const PSEUDO_ENCODINGS: readonly number[] = [
-  Encoding.DesktopSize, Encoding.LastRect, Encoding.Cursor, Encoding.DesktopName,
+  Encoding.ExtendedDesktopSize, Encoding.DesktopSize, Encoding.LastRect, Encoding.Cursor, Encoding.XCursor,
+  Encoding.PointerPos, Encoding.DesktopName, Encoding.Fence, Encoding.ContinuousUpdates,
+  Encoding.QEMUExtendedKeyEvent, Encoding.QEMULedState, Encoding.VMwareLedState, Encoding.XVP,
 ]
 
 export interface RfbClientOptions {
@@ -79,6 +124,13 @@ export interface RfbClientEvents {
   bell: []
   clipboard: [string]
   update: [UpdateStats]
+  /** The server confirmed another extension (see `features`). */
+  features: [ServerFeatures]
+  leds: [LedState]
+  /** Where the server's pointer is (PointerPos pseudo-encoding). */
+  pointer: [x: number, y: number]
+  /** The outcome of our SetDesktopSize: null on success, else the reason. */
+  desktopSizeResult: [error: string | null]
   /** The session ended; `error` is null for a clean close by us. */
   close: [error: RfbError | null]
 }
@@ -112,6 +164,11 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
 
   private readonly decoders: Map<number, RectDecoder> = createDecoders()
   private readonly cursorDecoder = new CursorDecoder()
+  private readonly xCursorDecoder = new XCursorDecoder()
+  readonly features: ServerFeatures = {
+    extendedDesktopSize: false, qemuKeyEvents: false, fence: false, continuousUpdates: false, xvp: false,
+    extendedMouseButtons: false, screens: [],
+  }
   private readonly colourMap = new ColourMap()
   private converter: PixelConverter | null = null
   private ctx: DecodeContext | null = null
@@ -297,6 +354,35 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.send(msg.pointerEvent(buttonMask, cx, cy), `PointerEvent mask=${buttonMask} ${cx},${cy}`)
   }
 
+  /**
+   * A key with its XT scancode ("qnum") when the server takes QEMU extended key events, which
+   * makes keys layout-independent; otherwise the keysym alone.
+   */
+  sendKeyWithScancode(keysym: number, scancode: number, down: boolean): void {
+    if (this.features.qemuKeyEvents && scancode > 0) {
+      this.send(msg.qemuKeyEvent(down, keysym, scancode), `QEMUKeyEvent 0x${keysym.toString(16)} scancode 0x${scancode.toString(16)} ${down ? 'down' : 'up'}`)
+    } else this.sendKey(keysym, down)
+  }
+
+  /** Asks the server to resize (ExtendedDesktopSize); returns false when it cannot. */
+  requestDesktopSize(width: number, height: number): boolean {
+    if (!this.features.extendedDesktopSize) return false
+    const w = Math.max(1, Math.min(MAX_FRAMEBUFFER_SIDE, Math.round(width)))
+    const h = Math.max(1, Math.min(MAX_FRAMEBUFFER_SIDE, Math.round(height)))
+    const current = this.features.screens
+    // Keep the server's screen ids: one screen covering the new size (multi-monitor layouts stay the server's business).
+    const screen: Screen = { id: current[0]?.id ?? 0, x: 0, y: 0, width: w, height: h, flags: current[0]?.flags ?? 0 }
+    this.send(msg.setDesktopSize(w, h, [screen]), `SetDesktopSize ${w}x${h}`)
+    return true
+  }
+
+  /** XVP power action; returns false when the server has not offered XVP. */
+  sendXvp(action: XvpAction): boolean {
+    if (!this.features.xvp) return false
+    this.send(msg.xvp(action), `XVP action ${action}`)
+    return true
+  }
+
   sendClipboard(text: string): void {
     this.send(msg.clientCutText(text), `ClientCutText ${text.length} chars`)
   }
@@ -377,9 +463,27 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         return this.rectDone()
       case Encoding.DesktopName:
         return this.readDesktopName(at)
+      case Encoding.ExtendedDesktopSize:
+        return this.readExtendedDesktopSize(r, at)
       case Encoding.Cursor:
         this.decoder = this.cursorDecoder
         break
+      case Encoding.XCursor:
+        this.decoder = this.xCursorDecoder
+        break
+      case Encoding.PointerPos:
+        this.emit('pointer', r.x, r.y)
+        return this.rectDone()
+      case Encoding.QEMUExtendedKeyEvent:
+        this.confirm('qemuKeyEvents')
+        return this.rectDone()
+      case Encoding.ExtendedMouseButtons:
+        this.confirm('extendedMouseButtons')
+        return this.rectDone()
+      case Encoding.QEMULedState:
+        return this.readPayload(1, (b) => this.emitLeds(b[0]))
+      case Encoding.VMwareLedState:
+        return this.readPayload(4, (b) => this.emitLeds(b[3]))
       default: {
         const d = this.decoders.get(r.encoding)
         if (!d) throw new RfbProtocolError(`rect with encoding ${encodingName(r.encoding)}, which we did not ask for`, at, 'RFB_ERR_ENCODING')
@@ -399,6 +503,63 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (w > MAX_FRAMEBUFFER_SIDE || h > MAX_FRAMEBUFFER_SIDE) {
       throw new RfbProtocolError(`new framebuffer size ${w}x${h} exceeds ${MAX_FRAMEBUFFER_SIDE}x${MAX_FRAMEBUFFER_SIDE}`, at)
     }
+  }
+
+  private confirm(feature: Exclude<keyof ServerFeatures, 'screens'>): void {
+    if (this.features[feature]) return
+    this.features[feature] = true
+    this.emit('features', this.features)
+  }
+
+  /** LED bits as QEMU and VMware send them: scroll lock 1, num lock 2, caps lock 4. */
+  private emitLeds(bits: number): void {
+    this.emit('leds', { scrollLock: (bits & 1) !== 0, numLock: (bits & 2) !== 0, capsLock: (bits & 4) !== 0 })
+  }
+
+  /** A pseudo-rect with a fixed-size payload, handled once all of it is buffered. */
+  private readPayload(size: number, use: (payload: Uint8Array) => void): boolean {
+    this.phase = Phase.RectBody
+    this.decoder = {
+      begin: () => {},
+      decode: (q) => {
+        if (!q.has(size)) return false
+        use(q.bytes(size))
+        return true
+      },
+    }
+    return true
+  }
+
+  /** rfbproto ExtendedDesktopSize: x is the reason, y the status, then the screen layout. */
+  private readExtendedDesktopSize(r: Rect, at: number): boolean {
+    this.phase = Phase.RectBody
+    this.decoder = {
+      begin: () => {},
+      decode: (q) => {
+        if (!q.has(4)) return false
+        const count = q.peekU8()
+        if (!q.has(4 + 16 * count)) return false
+        q.skip(4)
+        const screens: Screen[] = []
+        for (let i = 0; i < count; i++) {
+          screens.push({ id: q.u32(), x: q.u16(), y: q.u16(), width: q.u16(), height: q.u16(), flags: q.u32() })
+        }
+        const ours = r.x === 1
+        const status = r.y
+        this.features.screens = screens
+        this.confirm('extendedDesktopSize')
+        if (status === 0) {
+          this.checkSize(r.w, r.h, at)
+          if (r.w !== this.width || r.h !== this.height) {
+            this.resizeTo(r.w, r.h)
+            this.resized = true
+          }
+        }
+        if (ours) this.emit('desktopSizeResult', status === 0 ? null : DESKTOP_SIZE_ERRORS[status] ?? `error ${status}`)
+        return true
+      },
+    }
+    return true
   }
 
   private readDesktopName(at: number): boolean {
@@ -472,6 +633,40 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         const text = decodeLatin1(q.bytes(len))
         this.options.trace?.('in', `ServerCutText ${len} bytes`)
         this.emit('clipboard', text)
+        return true
+      }
+      case ServerMessage.EndOfContinuousUpdates:
+        q.skip(1)
+        this.options.trace?.('in', 'EndOfContinuousUpdates')
+        // The first one only says the server supports continuous updates.
+        this.confirm('continuousUpdates')
+        return true
+      case ServerMessage.Fence: {
+        if (!q.has(9)) return false
+        const len = q.peekU8(8)
+        if (len > MAX_FENCE_PAYLOAD) throw new RfbProtocolError(`Fence payload of ${len} bytes exceeds ${MAX_FENCE_PAYLOAD}`, at, 'RFB_ERR_LIMIT')
+        if (!q.has(9 + len)) return false
+        q.skip(4)
+        const flags = q.u32()
+        q.skip(1)
+        const payload = q.bytes(len).slice()
+        this.options.trace?.('in', `Fence flags=0x${flags.toString(16)} ${len} bytes`)
+        this.confirm('fence')
+        // Messages are handled strictly in order, so BlockBefore/BlockAfter already hold; answer at once.
+        if (flags & FenceFlag.Request) {
+          const reply = flags & (FenceFlag.BlockBefore | FenceFlag.BlockAfter | FenceFlag.SyncNext)
+          this.send(msg.fence(reply, payload), `Fence reply flags=0x${reply.toString(16)}`)
+        }
+        return true
+      }
+      case ServerMessage.Xvp: {
+        if (!q.has(4)) return false
+        q.skip(2)
+        const version = q.u8()
+        const code = q.u8()
+        this.options.trace?.('in', `XVP version=${version} code=${code}`)
+        // Code 1 (XVP_INIT) says power actions are available; 0 (XVP_FAIL) that one failed.
+        if (code === 1) this.confirm('xvp')
         return true
       }
       default:

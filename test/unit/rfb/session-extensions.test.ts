@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest'
+import { XvpAction } from '../../../src/main/rfb/client-messages'
+import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
+import { type LedState, RfbClient } from '../../../src/main/rfb/session'
+import { Bytes } from '../../helpers/bytes'
+import { FakeTransport, settle } from '../../helpers/fake-transport'
+import { chunkings, hex } from '../../helpers/feed'
+import { none38 } from '../../helpers/server-script'
+
+async function connected(): Promise<{ client: RfbClient; t: FakeTransport; fb: FramebufferSink }> {
+  const t = new FakeTransport()
+  const fb = new FramebufferSink()
+  const client = new RfbClient({ sink: fb, autoUpdate: false })
+  const p = client.start(t)
+  t.serve(none38(4, 3))
+  await p
+  t.written.length = 0
+  return { client, t, fb }
+}
+
+function update(...rects: Uint8Array[]): Uint8Array {
+  const b = new Bytes().u8(0, 0).u16(rects.length)
+  for (const r of rects) b.bytes(r)
+  return b.build()
+}
+
+const pseudo = (encoding: number, x = 0, y = 0, w = 0, h = 0) => new Bytes().u16(x, y, w, h).s32(encoding)
+
+describe('server extensions', () => {
+  it('answers a fence request with the same payload and only the flags it honours', async () => {
+    const msg = new Bytes().u8(248, 0, 0, 0).u32(0x80000007).u8(3).u8(9, 8, 7).build()
+    for (const { label, chunks } of chunkings(msg)) {
+      const { client, t } = await connected()
+      for (const c of chunks) t.serve(c)
+      expect(Array.from(t.sent()), label).toEqual([248, 0, 0, 0, 0, 0, 0, 7, 3, 9, 8, 7])
+      expect(client.features.fence).toBe(true)
+      client.close()
+    }
+  })
+
+  it('refuses a fence payload longer than 64 bytes', async () => {
+    const { client, t } = await connected()
+    let error = ''
+    client.on('close', (e) => (error = e?.message ?? ''))
+    t.serve(new Bytes().u8(248, 0, 0, 0).u32(0).u8(65).build())
+    expect(error).toMatch(/Fence payload of 65 bytes/)
+  })
+
+  it('notes EndOfContinuousUpdates and XVP_INIT as support', async () => {
+    const { client, t } = await connected()
+    t.serve(Uint8Array.of(150), Uint8Array.of(250, 0, 1, 1))
+    expect(client.features.continuousUpdates).toBe(true)
+    expect(client.features.xvp).toBe(true)
+    expect(client.sendXvp(XvpAction.Reboot)).toBe(true)
+    expect(Array.from(t.sent())).toEqual([250, 0, 1, 3])
+  })
+
+  it('reads an ExtendedDesktopSize rect: resizes and keeps the screen layout', async () => {
+    const rect = pseudo(-308, 0, 0, 8, 6).u8(1, 0, 0, 0).u32(0x11).u16(0, 0, 8, 6).u32(0).build()
+    for (const { label, chunks } of chunkings(update(rect))) {
+      const { client, t, fb } = await connected()
+      for (const c of chunks) t.serve(c)
+      await settle()
+      expect([fb.width, fb.height], label).toEqual([8, 6])
+      expect(client.features.screens).toEqual([{ id: 0x11, x: 0, y: 0, width: 8, height: 6, flags: 0 }])
+      client.close()
+    }
+  })
+
+  it('reports the status of our own SetDesktopSize and sends it with the server screen id', async () => {
+    const { client, t } = await connected()
+    t.serve(update(pseudo(-308, 0, 0, 4, 3).u8(1, 0, 0, 0).u32(7).u16(0, 0, 4, 3).u32(0).build()))
+    t.written.length = 0
+    expect(client.requestDesktopSize(1024, 768)).toBe(true)
+    expect(Array.from(t.sent())).toEqual([251, 0, 4, 0, 3, 0, 1, 0, 0, 0, 0, 7, 0, 0, 0, 0, 4, 0, 3, 0, 0, 0, 0, 0])
+    const results: (string | null)[] = []
+    client.on('desktopSizeResult', (r) => results.push(r))
+    t.serve(update(pseudo(-308, 1, 1, 4, 3).u8(0, 0, 0, 0).build()))
+    expect(results).toEqual(['the server does not allow resizing'])
+  })
+
+  it('does not resize from a failed ExtendedDesktopSize', async () => {
+    const { t, fb } = await connected()
+    t.serve(update(pseudo(-308, 1, 3, 100, 100).u8(0, 0, 0, 0).build()))
+    expect([fb.width, fb.height]).toEqual([4, 3])
+  })
+
+  it('sends QEMU extended key events only once the server confirmed them', async () => {
+    const { client, t } = await connected()
+    client.sendKeyWithScancode(0x61, 0x1e, true)
+    expect(Array.from(t.sent())).toEqual([4, 1, 0, 0, 0, 0, 0, 0x61])
+    t.serve(update(pseudo(-258).build()))
+    t.written.length = 0
+    client.sendKeyWithScancode(0x61, 0x1e, false)
+    expect(Array.from(t.sent())).toEqual([255, 0, 0, 0, 0, 0, 0, 0x61, 0, 0, 0, 0x1e])
+  })
+
+  it('reports QEMU and VMware LED state', async () => {
+    const { client, t } = await connected()
+    const leds: LedState[] = []
+    client.on('leds', (l) => leds.push(l))
+    t.serve(update(pseudo(-261).u8(6).build(), pseudo(0x574d5668).u32(1).build()))
+    expect(leds).toEqual([
+      { scrollLock: false, numLock: true, capsLock: true },
+      { scrollLock: true, numLock: false, capsLock: false },
+    ])
+  })
+
+  it('reads an XCursor: foreground where the bitmap is set, transparent where the mask is clear', async () => {
+    const rect = pseudo(-240, 1, 1, 3, 2).u8(255, 0, 0, 0, 0, 255).u8(0b10100000, 0b01000000).u8(0b11100000, 0b01000000).build()
+    for (const { chunks } of chunkings(update(rect))) {
+      const { client, t, fb } = await connected()
+      for (const c of chunks) t.serve(c)
+      const c = fb.cursorShape!
+      expect(Array.from(c.rgba).map(hex)).toEqual([hex(0xff0000ff), hex(0xffff0000), hex(0xff0000ff), hex(0), hex(0xff0000ff), hex(0)])
+      expect([c.hotX, c.hotY]).toEqual([1, 1])
+      client.close()
+    }
+  })
+
+  it('emits the server pointer position', async () => {
+    const { client, t } = await connected()
+    const pos: number[][] = []
+    client.on('pointer', (x, y) => pos.push([x, y]))
+    t.serve(update(pseudo(-232, 3, 2).build()))
+    expect(pos).toEqual([[3, 2]])
+  })
+})
