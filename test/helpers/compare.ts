@@ -47,3 +47,20 @@ export function differenceBeyondPrecision(reference: FramebufferSink, reduced: F
 export function distinctColours(fb: FramebufferSink): number {
   return new Set(fb.words).size
 }
+
+/** Peak signal-to-noise ratio over R, G and B in dB (Infinity when identical). */
+export function psnr(reference: FramebufferSink, test: FramebufferSink): number {
+  if (reference.width !== test.width || reference.height !== test.height) return 0
+  let se = 0
+  for (let i = 0; i < reference.words.length; i++) {
+    const a = reference.words[i]
+    const b = test.words[i]
+    for (let c = 0; c < 24; c += 8) {
+      const d = ((a >>> c) & 255) - ((b >>> c) & 255)
+      se += d * d
+    }
+  }
+  if (se === 0) return Infinity
+  const mse = se / (reference.words.length * 3)
+  return 10 * Math.log10((255 * 255) / mse)
+}

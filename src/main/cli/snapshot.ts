@@ -13,6 +13,8 @@ import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, targetA
 
 export interface SnapshotOptions {
   encodings?: number[]
+  /** Quality, compression and other pseudo-encodings to announce. */
+  extraEncodings?: number[]
   pixelFormat?: PixelFormatName
   credentials?: () => Promise<Credentials | null>
   timeoutMs?: number
@@ -22,6 +24,8 @@ export interface Snapshot {
   framebuffer: FramebufferSink
   info: ConnectionInfo
   updates: number
+  /** Every encoding the server used while the snapshot was taken. */
+  encodings: Set<number>
 }
 
 /** Connects, waits until every pixel of the screen has arrived, and disconnects. */
@@ -37,16 +41,18 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
   try {
     const done = (async () => {
       const c = await connectRfb(target, {
-        sink: coverage, encodings: opts.encodings, pixelFormat: opts.pixelFormat, autoUpdate: false,
+        sink: coverage, encodings: opts.encodings, extraEncodings: opts.extraEncodings, pixelFormat: opts.pixelFormat, autoUpdate: false,
         credentials: opts.credentials, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs,
       })
       client = c.client
       return await new Promise<Snapshot>((resolve, reject) => {
         let updates = 0
-        c.client.on('update', () => {
+        const encodings = new Set<number>()
+        c.client.on('update', (u) => {
           updates++
+          for (const e of u.encodings) encodings.add(e)
           // A server may answer in several updates (or resize first): ask again until all is painted.
-          if (coverage.complete) resolve({ framebuffer, info: c.info, updates })
+          if (coverage.complete) resolve({ framebuffer, info: c.info, updates, encodings })
           else c.client.requestUpdate(false)
         })
         c.client.on('close', (err) => reject(err ?? new Error('closed')))

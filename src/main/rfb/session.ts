@@ -93,6 +93,11 @@ export interface RfbClientOptions {
   /** Keep asking for incremental updates after each one is consumed; default true. */
   autoUpdate?: boolean
   handshakeTimeoutMs?: number
+  /**
+   * A server that stops in the middle of a message for this long is treated as gone (half-open
+   * connections, hung servers); default 30 s. Idle time between messages is normal and not timed.
+   */
+  stallTimeoutMs?: number
   /** One human-readable line per message in each direction. */
   trace?: (direction: 'in' | 'out', line: string) => void
   /** Every byte the server sends, in order (recording). */
@@ -158,6 +163,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private transport: Transport | null = null
   private waiter: { n: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void } | null = null
   private handshakeTimer: NodeJS.Timeout | null = null
+  private stallTimer: NodeJS.Timeout | null = null
   private closing = false
   /** The transport ended while the handshake still had buffered bytes to read (a reason string). */
   private ended: Error | null = null
@@ -408,6 +414,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (this.state === 'closed') return
     this.state = 'closed'
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
+    if (this.stallTimer) clearTimeout(this.stallTimer)
     const w = this.waiter
     this.waiter = null
     w?.reject(error ?? new NetworkError('connection closed'))
@@ -422,9 +429,22 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         /* keep parsing */
       }
       this.q.compact()
+      this.watchForStall()
     } catch (err) {
       this.fail(err)
     }
+  }
+
+  /** Arms the stall timer while a message is half-read; every arriving chunk re-arms it. */
+  private watchForStall(): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer)
+    this.stallTimer = null
+    if (this.state !== 'connected' || this.waitingForSink || !this.insideMessage) return
+    const ms = this.options.stallTimeoutMs ?? 30_000
+    this.stallTimer = setTimeout(() => {
+      this.fail(new TimeoutError(`the server stopped sending in the middle of a message (at byte ${this.q.position}) for ${ms / 1000} s`))
+    }, ms)
+    this.stallTimer.unref?.()
   }
 
   /** One parsing step; false when more bytes are needed or the sink is busy. */

@@ -126,3 +126,28 @@ describe('server extensions', () => {
     expect(pos).toEqual([[3, 2]])
   })
 })
+
+describe('stalled servers', () => {
+  it('ends the session when the server stops in the middle of a message', async () => {
+    const t = new FakeTransport()
+    const client = new RfbClient({ sink: new FramebufferSink(), autoUpdate: false, stallTimeoutMs: 50 })
+    const p = client.start(t)
+    t.serve(none38(4, 3))
+    await p
+    const closed = new Promise<string>((r) => client.on('close', (e) => r(e?.message ?? 'clean')))
+    // Half a FramebufferUpdate: a rect header promising 12 Raw pixels, then silence.
+    t.serve(new Bytes().u8(0, 0).u16(1).u16(0, 0, 4, 3).s32(0).u8(1, 2, 3).build())
+    expect(await closed).toMatch(/stopped sending in the middle of a message/)
+  })
+
+  it('does not time out an idle session between messages', async () => {
+    const t = new FakeTransport()
+    const client = new RfbClient({ sink: new FramebufferSink(), autoUpdate: false, stallTimeoutMs: 30 })
+    const p = client.start(t)
+    t.serve(none38(4, 3))
+    await p
+    await new Promise((r) => setTimeout(r, 80))
+    expect(client.state).toBe('connected')
+    client.close()
+  })
+})
