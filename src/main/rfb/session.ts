@@ -84,8 +84,12 @@ export interface RfbClientOptions {
   shared?: boolean
   /** Pixel encodings in preference order; pseudo-encodings are added by the engine. */
   encodings?: readonly number[]
-  /** Extra pseudo-encodings (quality, compression level, ...), sent after the pixel encodings. */
+  /** Extra pseudo-encodings (fine quality, subsampling, ...), sent after the pixel encodings. */
   extraEncodings?: readonly number[]
+  /** JPEG quality 0-9; unset means lossless. */
+  quality?: number
+  /** zlib compression level 0-9; unset leaves it to the server. */
+  compression?: number
   /** 'server' keeps the server's own format (replay of recordings); default rgb888. */
   pixelFormat?: PixelFormatName | 'server'
   /** Supplies a password (and user name) when the security type needs one; null cancels. */
@@ -179,6 +183,11 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private converter: PixelConverter | null = null
   private ctx: DecodeContext | null = null
 
+  private pixelEncodings: number[] = []
+  private quality: number | null = null
+  private compression: number | null = null
+  private pendingPixelFormat: PixelFormat | null = null
+
   private phase = Phase.MessageType
   private rectsLeft = 0
   private rect: Rect = { x: 0, y: 0, w: 0, h: 0, encoding: 0 }
@@ -189,6 +198,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
 
   constructor(private readonly options: RfbClientOptions) {
     super()
+    this.quality = options.quality ?? null
+    this.compression = options.compression ?? null
   }
 
   /** Server bytes received but not yet parsed. */
@@ -312,9 +323,12 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.height = height
     this.options.sink.resize(width, height)
     const q = this.q
+    const converter = (): PixelConverter => this.converter!
     const scratch = { words: new Uint32Array(0), bytes: new Uint8Array(0) }
     this.ctx = {
-      pixels: this.converter!,
+      get pixels() {
+        return converter()
+      },
       sink: this.options.sink,
       fbWidth: width,
       fbHeight: height,
@@ -341,8 +355,51 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
 
   /** Replaces the encoding preference (pixel encodings first); the server applies it to later updates. */
   sendEncodings(pixelEncodings: readonly number[]): void {
-    const all = [...pixelEncodings, ...(this.options.extraEncodings ?? []), ...PSEUDO_ENCODINGS]
+    this.pixelEncodings = [...pixelEncodings]
+    const tuning: number[] = []
+    if (this.quality !== null) tuning.push(Encoding.QualityLevel0 + this.quality)
+    if (this.compression !== null) tuning.push(Encoding.CompressLevel0 + this.compression)
+    const all = [...pixelEncodings, ...tuning, ...(this.options.extraEncodings ?? []), ...PSEUDO_ENCODINGS]
     this.send(msg.setEncodings(all), `SetEncodings ${all.map(encodingName).join(', ')}`)
+  }
+
+  /** JPEG quality 0-9 (lossy Tight, ZYWRLE), or null for lossless; announced with the encodings. */
+  setQuality(level: number | null): void {
+    const q = level === null ? null : Math.max(0, Math.min(9, Math.round(level)))
+    if (q === this.quality) return
+    this.quality = q
+    if (this.state === 'connected') this.sendEncodings(this.pixelEncodings)
+  }
+
+  /** zlib compression level 0-9, or null for the server's default. */
+  setCompression(level: number | null): void {
+    const c = level === null ? null : Math.max(0, Math.min(9, Math.round(level)))
+    if (c === this.compression) return
+    this.compression = c
+    if (this.state === 'connected') this.sendEncodings(this.pixelEncodings)
+  }
+
+  /**
+   * Switches the pixel format (e.g. to 8 bpp on a slow link). It takes effect between updates,
+   * right before the next request, so no update in flight is decoded with the wrong format.
+   */
+  setPixelFormat(name: PixelFormatName): void {
+    this.pendingPixelFormat = PIXEL_FORMATS[name]
+    if (this.state === 'connected' && !this.waitingForSink && this.phase === Phase.MessageType && this.options.autoUpdate === false) {
+      this.applyPendingPixelFormat()
+    }
+  }
+
+  private applyPendingPixelFormat(): void {
+    const pf = this.pendingPixelFormat
+    if (!pf) return
+    this.pendingPixelFormat = null
+    validatePixelFormat(pf)
+    this.converter = new PixelConverter(pf, this.colourMap)
+    if (this.info) this.info.pixelFormat = pf
+    this.send(msg.setPixelFormat(pf), `SetPixelFormat ${describePixelFormat(pf)}`)
+    // Pixels already on screen stay valid, but the next update must be complete in the new format.
+    this.resized = true
   }
 
   /** Asks for the whole framebuffer (or a part); non-incremental means "send everything". */
@@ -718,6 +775,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
 
   private requestNext(): void {
     if (this.state !== 'connected' || this.options.autoUpdate === false) return
+    this.applyPendingPixelFormat()
     // After a resize the old picture is meaningless: ask for all of it.
     this.requestUpdate(!this.resized)
     this.resized = false

@@ -151,3 +151,40 @@ describe('stalled servers', () => {
     client.close()
   })
 })
+
+describe('tuning a live session', () => {
+  it('switches pixel format between updates, before the next request', async () => {
+    const t = new FakeTransport()
+    const fb = new FramebufferSink()
+    const client = new RfbClient({ sink: fb })
+    const p = client.start(t)
+    t.serve(none38(1, 1))
+    await p
+    client.setPixelFormat('rgb565')
+    t.written.length = 0
+    // This update was requested in 32 bpp and must still decode as such.
+    t.serve(update(new Bytes().u16(0, 0, 1, 1).s32(0).u8(10, 20, 30, 0).build()))
+    expect(hex(fb.words[0])).toBe(hex(0xff1e140a))
+    const sent = t.sent()
+    expect(sent[0]).toBe(0)
+    expect(sent[4]).toBe(16)
+    // Then a full (non-incremental) request in the new format.
+    expect(Array.from(sent.subarray(20))).toEqual([3, 0, 0, 0, 0, 0, 0, 1, 0, 1])
+    t.serve(update(new Bytes().u16(0, 0, 1, 1).s32(0).u8(0x00, 0xf8).build()))
+    expect(hex(fb.words[0])).toBe(hex(0xff0000ff))
+    client.close()
+  })
+
+  it('announces quality and compression levels with the encodings', async () => {
+    const { client, t } = await connected()
+    client.setQuality(6)
+    client.setCompression(2)
+    const encodings: number[] = []
+    // The second SetEncodings message is the last one written.
+    const msg = Buffer.from(t.written[t.written.length - 1])
+    for (let i = 0; i < msg.readUInt16BE(2); i++) encodings.push(msg.readInt32BE(4 + 4 * i))
+    expect(encodings).toContain(-32 + 6)
+    expect(encodings).toContain(-256 + 2)
+    client.close()
+  })
+})
