@@ -154,3 +154,26 @@ export const enum XvpAction {
 export function xvp(action: XvpAction): Uint8Array {
   return Uint8Array.of(250, 0, 1, action)
 }
+
+/** ClientCutText carrying an Extended Clipboard payload: the length is negated (rfbproto). */
+export function extendedClientCutText(payload: Uint8Array): Uint8Array {
+  const b = Buffer.alloc(8 + payload.length)
+  b[0] = ClientMessage.ClientCutText
+  b.writeInt32BE(-payload.length, 4)
+  b.set(payload, 8)
+  return b
+}
+
+/**
+ * PointerEvent with the ExtendedMouseButtons form: bit 7 of the mask marks an extra byte holding
+ * buttons 8 (back) and 9 (forward). `buttons` uses bit 7 for back and bit 8 for forward.
+ */
+export function extendedPointerEvent(buttons: number, x: number, y: number): Uint8Array {
+  const b = Buffer.alloc(7)
+  b[0] = ClientMessage.PointerEvent
+  b[1] = (buttons & 0x7f) | 0x80
+  b.writeUInt16BE(x, 2)
+  b.writeUInt16BE(y, 4)
+  b[6] = (buttons >> 7) & 0x03
+  return b
+}

@@ -9,6 +9,7 @@ import type { DecodeContext, Rect, RectDecoder } from './decoders/decoder'
 import { DEFAULT_ENCODINGS, createDecoders } from './decoders'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, MAX_FRAMEBUFFER_SIDE, MAX_NAME_BYTES, runHandshake } from './handshake'
+import { ExtendedClipboard } from './extended-clipboard'
 import { ColourMap, PixelConverter } from './pixel-converter'
 import { PIXEL_FORMATS, type PixelFormat, type PixelFormatName, describePixelFormat, validatePixelFormat } from './pixel-format'
 import type { CredentialKind, Credentials, HandshakeIo } from './security/security-handler'
@@ -75,6 +76,7 @@ const PSEUDO_ENCODINGS: readonly number[] = [
   Encoding.ExtendedDesktopSize, Encoding.DesktopSize, Encoding.LastRect, Encoding.Cursor, Encoding.XCursor,
   Encoding.PointerPos, Encoding.DesktopName, Encoding.Fence, Encoding.ContinuousUpdates,
   Encoding.QEMUExtendedKeyEvent, Encoding.QEMULedState, Encoding.VMwareLedState, Encoding.XVP,
+  Encoding.ExtendedClipboard, Encoding.ExtendedMouseButtons,
 ]
 
 export interface RfbClientOptions {
@@ -148,6 +150,8 @@ const enum Phase {
   MessageType,
   RectHeader,
   RectBody,
+  /** Skipping an oversized clipboard message as it arrives, without buffering it. */
+  Drain,
 }
 
 /**
@@ -183,6 +187,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private converter: PixelConverter | null = null
   private ctx: DecodeContext | null = null
 
+  private readonly clipboard = new ExtendedClipboard()
+  private drainLeft = 0
   private pixelEncodings: number[] = []
   private quality: number | null = null
   private compression: number | null = null
@@ -411,10 +417,20 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.send(msg.keyEvent(down, keysym), `KeyEvent 0x${keysym.toString(16)} ${down ? 'down' : 'up'}`)
   }
 
+  /**
+   * Pointer state: bits 0-6 are buttons 1-7 (left, middle, right, wheel up/down/left/right),
+   * bit 7 back and bit 8 forward, sent only once the server confirmed ExtendedMouseButtons.
+   */
   sendPointer(buttonMask: number, x: number, y: number): void {
     const cx = Math.max(0, Math.min(this.width - 1, Math.round(x)))
     const cy = Math.max(0, Math.min(this.height - 1, Math.round(y)))
-    this.send(msg.pointerEvent(buttonMask, cx, cy), `PointerEvent mask=${buttonMask} ${cx},${cy}`)
+    if (this.features.extendedMouseButtons && buttonMask & 0x180) {
+      this.send(msg.extendedPointerEvent(buttonMask, cx, cy), `PointerEvent mask=${buttonMask} ${cx},${cy} (extended)`)
+      return
+    }
+    // Without the extension, bit 7 would be read as a marker by servers that know it: keep it clear.
+    const mask = this.features.extendedMouseButtons ? buttonMask & 0x7f : buttonMask & 0xff
+    this.send(msg.pointerEvent(mask, cx, cy), `PointerEvent mask=${mask} ${cx},${cy}`)
   }
 
   /**
@@ -446,7 +462,13 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     return true
   }
 
+  /** Offers local clipboard text: UTF-8 through Extended Clipboard when the server has it, else Latin-1. */
   sendClipboard(text: string): void {
+    if (this.clipboard.active) {
+      const payloads = this.clipboard.offer(text)
+      for (const p of payloads) this.send(msg.extendedClientCutText(p), `ClientCutText extended ${p.length} bytes`)
+      if (payloads.length > 0) return
+    }
     this.send(msg.clientCutText(text), `ClientCutText ${text.length} chars`)
   }
 
@@ -524,6 +546,14 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         if (!this.decoder!.decode(q, this.ctx!)) return false
         this.decoder = null
         return this.rectDone()
+      }
+      case Phase.Drain: {
+        const n = Math.min(q.length, this.drainLeft)
+        q.skip(n)
+        this.drainLeft -= n
+        if (this.drainLeft > 0) return false
+        this.phase = Phase.MessageType
+        return true
       }
     }
   }
@@ -701,15 +731,30 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         return true
       case ServerMessage.ServerCutText: {
         if (!q.has(8)) return false
-        const len = q.peekU32(4)
-        if (len > MAX_CUT_TEXT_BYTES) {
-          throw new RfbProtocolError(`ServerCutText of ${len} bytes exceeds the ${MAX_CUT_TEXT_BYTES}-byte limit`, at, 'RFB_ERR_LIMIT')
+        const signed = q.peekU32(4) | 0
+        // A negative length is an Extended Clipboard message of -length bytes.
+        const extended = signed < 0
+        const len = extended ? -signed : signed
+        if (len > MAX_CUT_TEXT_BYTES || (extended && !this.clipboard.active && len > 4 + 4 * 16)) {
+          // Too big to hold: skip it as it streams in rather than buffer or give up the session.
+          q.skip(8)
+          this.options.trace?.('in', `ServerCutText of ${len} bytes dropped (limit ${MAX_CUT_TEXT_BYTES})`)
+          this.drainLeft = len
+          this.phase = Phase.Drain
+          return true
         }
         if (!q.has(8 + len)) return false
         q.skip(8)
-        const text = decodeLatin1(q.bytes(len))
-        this.options.trace?.('in', `ServerCutText ${len} bytes`)
-        this.emit('clipboard', text)
+        const body = q.bytes(len)
+        if (!extended) {
+          this.options.trace?.('in', `ServerCutText ${len} bytes`)
+          this.emit('clipboard', decodeLatin1(body))
+          return true
+        }
+        this.options.trace?.('in', `ServerCutText extended ${len} bytes`)
+        const outcome = this.clipboard.receive(body, at)
+        for (const reply of outcome.replies) this.send(msg.extendedClientCutText(reply), `ClientCutText extended ${reply.length} bytes`)
+        if (outcome.text !== undefined) this.emit('clipboard', outcome.text)
         return true
       }
       case ServerMessage.EndOfContinuousUpdates:

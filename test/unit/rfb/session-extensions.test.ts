@@ -188,3 +188,84 @@ describe('tuning a live session', () => {
     client.close()
   })
 })
+
+describe('clipboard', () => {
+  it('drops an oversized ServerCutText as it streams, without ending the session', async () => {
+    const { client, t } = await connected()
+    const events: string[] = []
+    client.on('clipboard', () => events.push('clipboard'))
+    client.on('bell', () => events.push('bell'))
+    const size = 9 * 1024 * 1024
+    t.serve(new Bytes().u8(3, 0, 0, 0).u32(size).build())
+    const chunk = new Uint8Array(1024 * 1024)
+    for (let i = 0; i < 9; i++) t.serve(chunk)
+    t.serve(Uint8Array.of(2))
+    expect(events).toEqual(['bell'])
+    expect(client.state).toBe('connected')
+  })
+
+  function extended(payload: Uint8Array): Uint8Array {
+    return new Bytes().u8(3, 0, 0, 0).s32(-payload.length).bytes(payload).build()
+  }
+
+  const serverCaps = new Bytes().u32(0x1f000001).u32(0).build()
+
+  it('answers the server caps with ours, then requests text on notify and reads the provide', async () => {
+    const { deflateSync } = await import('node:zlib')
+    const { client, t } = await connected()
+    const texts: string[] = []
+    client.on('clipboard', (x) => texts.push(x))
+    t.serve(extended(serverCaps))
+    const caps = Buffer.from(t.written.pop()!)
+    expect(caps.readInt32BE(4)).toBe(-8)
+    expect(caps.readUInt32BE(8)).toBe(0x1f000001)
+    t.serve(extended(new Bytes().u32(0x08000001).build()))
+    expect(Array.from(t.written.pop()!)).toEqual([6, 0, 0, 0, 0xff, 0xff, 0xff, 0xfc, 0x02, 0, 0, 1])
+    const text = Buffer.from('grüße\r\nzwei\0', 'utf8')
+    const body = deflateSync(Buffer.concat([new Bytes().u32(text.length).build(), text]))
+    for (const { chunks } of chunkings(extended(Buffer.concat([new Bytes().u32(0x10000001).build(), body])))) {
+      for (const c of chunks) t.serve(c)
+    }
+    expect(texts.length).toBeGreaterThan(0)
+    expect(new Set(texts)).toEqual(new Set(['grüße\nzwei']))
+    client.close()
+  })
+
+  it('offers local text with notify and provides it when the server requests', async () => {
+    const { inflateSync } = await import('node:zlib')
+    const { client, t } = await connected()
+    t.serve(extended(serverCaps))
+    t.written.length = 0
+    client.sendClipboard('hé\nllo')
+    expect(Array.from(t.written.pop()!)).toEqual([6, 0, 0, 0, 0xff, 0xff, 0xff, 0xfc, 0x08, 0, 0, 1])
+    t.serve(extended(new Bytes().u32(0x02000001).build()))
+    const provide = Buffer.from(t.written.pop()!)
+    expect(provide.readUInt32BE(8)).toBe(0x10000001)
+    const data = inflateSync(provide.subarray(12))
+    expect(data.readUInt32BE(0)).toBe(data.length - 4)
+    expect(data.subarray(4).toString('utf8')).toBe('hé\r\nllo\0')
+    client.close()
+  })
+
+  it('ends the session on an extended message with two actions', async () => {
+    const { client, t } = await connected()
+    let error = ''
+    client.on('close', (e) => (error = e?.message ?? ''))
+    t.serve(extended(serverCaps))
+    t.serve(extended(new Bytes().u32(0x0a000001).build()))
+    expect(error).toMatch(/action bits/)
+  })
+
+  it('sends back/forward only in the extended pointer form, once confirmed', async () => {
+    const { client, t } = await connected()
+    client.sendPointer(0x181, 1, 1)
+    expect(Array.from(t.written.pop()!)).toEqual([5, 0x81, 0, 1, 0, 1])
+    t.serve(update(pseudo(-316).build()))
+    client.sendPointer(0x101, 1, 1)
+    expect(Array.from(t.written.pop()!)).toEqual([5, 0x81, 0, 1, 0, 1, 2])
+    client.sendPointer(0x81, 1, 1)
+    expect(Array.from(t.written.pop()!)).toEqual([5, 0x81, 0, 1, 0, 1, 1])
+    client.sendPointer(0x04, 1, 1)
+    expect(Array.from(t.written.pop()!)).toEqual([5, 0x04, 0, 1, 0, 1])
+  })
+})
