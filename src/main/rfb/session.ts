@@ -76,7 +76,7 @@ const PSEUDO_ENCODINGS: readonly number[] = [
   Encoding.ExtendedDesktopSize, Encoding.DesktopSize, Encoding.LastRect, Encoding.Cursor, Encoding.XCursor,
   Encoding.PointerPos, Encoding.DesktopName, Encoding.Fence, Encoding.ContinuousUpdates,
   Encoding.QEMUExtendedKeyEvent, Encoding.QEMULedState, Encoding.VMwareLedState, Encoding.XVP,
-  Encoding.ExtendedClipboard, Encoding.ExtendedMouseButtons,
+  Encoding.ExtendedMouseButtons,
 ]
 
 export interface RfbClientOptions {
@@ -88,6 +88,11 @@ export interface RfbClientOptions {
   encodings?: readonly number[]
   /** Extra pseudo-encodings (fine quality, subsampling, ...), sent after the pixel encodings. */
   extraEncodings?: readonly number[]
+  /**
+   * Announce Extended Clipboard (UTF-8 text); default true. x11vnc 0.9.16 accepts the extension
+   * but then moves no clipboard at all, so a profile can fall back to plain Latin-1 cut text.
+   */
+  extendedClipboard?: boolean
   /** JPEG quality 0-9; unset means lossless. */
   quality?: number
   /** zlib compression level 0-9; unset leaves it to the server. */
@@ -365,7 +370,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     const tuning: number[] = []
     if (this.quality !== null) tuning.push(Encoding.QualityLevel0 + this.quality)
     if (this.compression !== null) tuning.push(Encoding.CompressLevel0 + this.compression)
-    const all = [...pixelEncodings, ...tuning, ...(this.options.extraEncodings ?? []), ...PSEUDO_ENCODINGS]
+    const clipboard = this.options.extendedClipboard === false ? [] : [Encoding.ExtendedClipboard]
+    const all = [...pixelEncodings, ...tuning, ...(this.options.extraEncodings ?? []), ...PSEUDO_ENCODINGS, ...clipboard]
     this.send(msg.setEncodings(all), `SetEncodings ${all.map(encodingName).join(', ')}`)
   }
 
