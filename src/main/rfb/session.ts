@@ -9,6 +9,7 @@ import type { DecodeContext, Rect, RectDecoder } from './decoders/decoder'
 import { DEFAULT_ENCODINGS, createDecoders } from './decoders'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, MAX_FRAMEBUFFER_SIDE, MAX_NAME_BYTES, runHandshake } from './handshake'
+import { AutoSelect } from './auto-select'
 import { ExtendedClipboard } from './extended-clipboard'
 import { ColourMap, PixelConverter } from './pixel-converter'
 import { PIXEL_FORMATS, type PixelFormat, type PixelFormatName, describePixelFormat, validatePixelFormat } from './pixel-format'
@@ -95,6 +96,8 @@ export interface RfbClientOptions {
   extendedClipboard?: boolean
   /** JPEG quality 0-9; unset means lossless. */
   quality?: number
+  /** Choose JPEG quality and colour depth from the measured link (overrides `quality`). */
+  autoSelect?: boolean
   /** zlib compression level 0-9; unset leaves it to the server. */
   compression?: number
   /** 'server' keeps the server's own format (replay of recordings); default rgb888. */
@@ -130,6 +133,10 @@ export interface UpdateStats {
   pixels: number
   /** Encodings that appeared in this update. */
   encodings: number[]
+  /** From the update's first byte to its last, in ms. */
+  transferMs: number
+  /** From our latest update request to the update's first byte, in ms (0 if none was pending). */
+  latencyMs: number
 }
 
 export interface RfbClientEvents {
@@ -205,11 +212,16 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private decoder: RectDecoder | null = null
   private waitingForSink = false
   private resized = false
-  private update: UpdateStats & { start: number } = { rects: 0, bytes: 0, pixels: 0, encodings: [], start: 0 }
+  private update: UpdateStats & { start: number; startedAt: number } = {
+    rects: 0, bytes: 0, pixels: 0, encodings: [], start: 0, startedAt: 0, transferMs: 0, latencyMs: 0,
+  }
+  private requestedAt = 0
+  private readonly autoSelect: AutoSelect | null
 
   constructor(private readonly options: RfbClientOptions) {
     super()
-    this.quality = options.quality ?? null
+    this.autoSelect = options.autoSelect ? new AutoSelect() : null
+    this.quality = this.autoSelect ? this.autoSelect.current.quality : options.quality ?? null
     this.compression = options.compression ?? null
   }
 
@@ -402,6 +414,13 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     }
   }
 
+  private currentFormatName(): PixelFormatName | null {
+    const pf = this.converter?.pf
+    if (!pf) return null
+    const entry = Object.entries(PIXEL_FORMATS).find(([, f]) => f === pf)
+    return entry ? (entry[0] as PixelFormatName) : null
+  }
+
   private applyPendingPixelFormat(): void {
     const pf = this.pendingPixelFormat
     if (!pf) return
@@ -416,6 +435,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
 
   /** Asks for the whole framebuffer (or a part); non-incremental means "send everything". */
   requestUpdate(incremental: boolean, x = 0, y = 0, w = this.width, h = this.height): void {
+    if (!this.requestedAt) this.requestedAt = performance.now()
     this.send(msg.framebufferUpdateRequest(incremental, x, y, w, h), `FramebufferUpdateRequest ${incremental ? 'incremental' : 'full'} ${w}x${h}+${x}+${y}`)
   }
 
@@ -711,7 +731,12 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         if (!q.has(4)) return false
         q.skip(2)
         this.rectsLeft = q.u16()
-        this.update = { rects: 0, bytes: 0, pixels: 0, encodings: [], start: at }
+        const now = performance.now()
+        this.update = {
+          rects: 0, bytes: 0, pixels: 0, encodings: [], start: at, startedAt: now, transferMs: 0,
+          latencyMs: this.requestedAt ? now - this.requestedAt : 0,
+        }
+        this.requestedAt = 0
         this.options.trace?.('in', `FramebufferUpdate ${this.rectsLeft} rects`)
         if (this.rectsLeft === 0) return this.endUpdate()
         this.phase = Phase.RectHeader
@@ -805,7 +830,15 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private endUpdate(): boolean {
     this.phase = Phase.MessageType
     const u = this.update
-    const stats: UpdateStats = { rects: u.rects, bytes: this.q.position - u.start, pixels: u.pixels, encodings: u.encodings }
+    const stats: UpdateStats = {
+      rects: u.rects, bytes: this.q.position - u.start, pixels: u.pixels, encodings: u.encodings,
+      transferMs: performance.now() - u.startedAt, latencyMs: u.latencyMs,
+    }
+    const choice = this.autoSelect?.sample(stats)
+    if (choice) {
+      this.setQuality(choice.quality)
+      if (choice.pixelFormat !== this.currentFormatName()) this.setPixelFormat(choice.pixelFormat)
+    }
     const done = this.options.sink.endUpdate()
     this.emit('update', stats)
     if (done && typeof (done as Promise<void>).then === 'function') {

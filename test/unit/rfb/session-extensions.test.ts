@@ -269,3 +269,24 @@ describe('clipboard', () => {
     expect(Array.from(t.written.pop()!)).toEqual([5, 0x04, 0, 1, 0, 1])
   })
 })
+
+describe('automatic quality', () => {
+  it('announces the AutoSelect starting quality and reports latency and transfer time per update', async () => {
+    const t = new FakeTransport()
+    const client = new RfbClient({ sink: new FramebufferSink(), autoSelect: true, quality: 2 })
+    const p = client.start(t)
+    t.serve(none38(1, 1))
+    await p
+    const setEncodings = Buffer.from(t.written.find((w) => w[0] === 2)!)
+    const encodings = Array.from({ length: setEncodings.readUInt16BE(2) }, (_, i) => setEncodings.readInt32BE(4 + 4 * i))
+    expect(encodings).toContain(-32 + 8)
+    expect(encodings).not.toContain(-32 + 2)
+    const stats: { latencyMs: number; transferMs: number }[] = []
+    client.on('update', (u) => stats.push(u))
+    await new Promise((r) => setTimeout(r, 20))
+    t.serve(update(new Bytes().u16(0, 0, 1, 1).s32(0).u8(1, 2, 3, 0).build()))
+    expect(stats[0].latencyMs).toBeGreaterThanOrEqual(15)
+    expect(stats[0].transferMs).toBeGreaterThanOrEqual(0)
+    client.close()
+  })
+})
