@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { encodingName } from '@shared/encodings'
 import { FramebufferSink } from '../rfb/framebuffer'
+import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { replayRecording } from '../rfb/record/replay'
 import { numberOption, parseArgs, UsageError } from './args'
 
@@ -26,10 +27,11 @@ export async function benchFile(file: string, minRuns = 5, minMs = 1000): Promis
   const data = readFileSync(file)
   const times: number[] = []
   let last: Awaited<ReturnType<typeof replayRecording>> | undefined
-  let fb = new FramebufferSink()
+  // Tight JPEG and TightPNG rects need an image decoder in the framebuffer.
+  let fb = new FramebufferSink(decodeImageNode)
   const started = performance.now()
   while (times.length < minRuns || (performance.now() - started < minMs && times.length < 200)) {
-    fb = new FramebufferSink()
+    fb = new FramebufferSink(decodeImageNode)
     last = await replayRecording(data, fb)
     times.push(last.elapsedMs)
   }

@@ -1,6 +1,7 @@
 import { encodingName } from '@shared/encodings'
 import { connectRfb } from '../rfb/connect'
 import { FramebufferSink } from '../rfb/framebuffer'
+import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { describePixelFormat } from '../rfb/pixel-format'
 import { securityTypeName } from '../rfb/security/security-handler'
 import { parseArgs } from './args'
@@ -17,7 +18,7 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
     : undefined
   const timeoutMs = timeoutArg(args, 15)
   const { client, info } = await connectRfb(target, {
-    sink: new FramebufferSink(), encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args), autoUpdate: false,
+    sink: new FramebufferSink(decodeImageNode), encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args), autoUpdate: false,
     credentials: credentialsFrom(args, target), trace, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs,
   })
   out(`server:     ${target.host}:${target.port}`)

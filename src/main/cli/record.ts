@@ -1,5 +1,6 @@
 import { connectRfb } from '../rfb/connect'
 import { FramebufferSink } from '../rfb/framebuffer'
+import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { FbsRecorder } from '../rfb/record/recorder'
 import { numberOption, parseArgs, UsageError } from './args'
 import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, targetArg, timeoutArg } from './session-options'
@@ -17,7 +18,7 @@ export async function recordCommand(argv: readonly string[], out: (line: string)
   try {
     const { client, info } = await connectRfb(target, {
       // Decoding while recording proves the stream is sound before anyone replays it.
-      sink: new FramebufferSink(), encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args),
+      sink: new FramebufferSink(decodeImageNode), encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args),
       credentials: credentialsFrom(args, target), tap: (c) => recorder.tap(c),
       connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs,
     })

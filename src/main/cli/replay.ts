@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { encodingName } from '@shared/encodings'
 import { FramebufferSink } from '../rfb/framebuffer'
+import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { encodePng } from '../rfb/png'
 import { replayRecording } from '../rfb/record/replay'
 import { numberOption, parseArgs, stringOption, UsageError } from './args'
@@ -12,7 +13,7 @@ export async function replayCommand(argv: readonly string[], out: (line: string)
   if (!file) throw new UsageError('missing IN.fbs')
   const png = stringOption(args, 'png')
   const maxUpdates = numberOption(args, 'updates', 1, 2 ** 31)
-  const fb = new FramebufferSink()
+  const fb = new FramebufferSink(decodeImageNode)
   const r = await replayRecording(readFileSync(file), fb, { maxUpdates })
   out(`${file}: "${r.info.init.name}" ${fb.width}x${fb.height}, ${r.updates} updates, ${r.bytes} bytes, ` +
     `encodings ${[...r.encodings].map(encodingName).join(', ') || 'none'}`)

@@ -3,6 +3,7 @@ import type { Target } from '@shared/target'
 import { connectRfb } from '../rfb/connect'
 import { TimeoutError } from '../rfb/errors'
 import { FramebufferSink } from '../rfb/framebuffer'
+import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { encodePng } from '../rfb/png'
 import type { PixelFormatName } from '../rfb/pixel-format'
 import type { Credentials } from '../rfb/security/security-handler'
@@ -31,7 +32,7 @@ export interface Snapshot {
 /** Connects, waits until every pixel of the screen has arrived, and disconnects. */
 export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): Promise<Snapshot> {
   const timeoutMs = opts.timeoutMs ?? 30_000
-  const framebuffer = new FramebufferSink()
+  const framebuffer = new FramebufferSink(decodeImageNode)
   const coverage = new CoverageSink(framebuffer)
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
@@ -53,7 +54,11 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
           for (const e of u.encodings) encodings.add(e)
           // A server may answer in several updates (or resize first): ask again until all is painted.
           if (coverage.complete) resolve({ framebuffer, info: c.info, updates, encodings })
-          else c.client.requestUpdate(false)
+          else if (updates > 100) reject(new TimeoutError(`the screen was still incomplete after ${updates} updates`))
+          // TigerVNC answers every full request that follows ExtendedDesktopSize with a size-only
+          // update and owes the pixels to the next request: ask incrementally after such an update,
+          // and for everything again only after an update that painted but left gaps.
+          else c.client.requestUpdate(u.pixels === 0)
         })
         c.client.on('close', (err) => reject(err ?? new Error('closed')))
       })

@@ -8,8 +8,11 @@ export interface DecodedImage {
   rgba: Uint8Array
 }
 
-/** Synchronous JPEG/PNG decoding for the Node framebuffer (the renderer uses Chromium's decoders). */
-export type ImageDecoder = (kind: ImageKind, data: Uint8Array) => DecodedImage
+/**
+ * Synchronous JPEG/PNG decoding for the Node framebuffer (the renderer uses Chromium's decoders).
+ * An image declaring more than `maxWidth` x `maxHeight` (the rect) must be refused before decoding.
+ */
+export type ImageDecoder = (kind: ImageKind, data: Uint8Array, maxWidth?: number, maxHeight?: number) => DecodedImage
 
 /**
  * The framebuffer sink: an RGBA picture in Node memory, for the CLI, thumbnails, replay and tests.
@@ -88,7 +91,7 @@ export class FramebufferSink implements DrawSink {
 
   image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void {
     if (!this.decodeImage) throw new UnsupportedError(`no ${kind.toUpperCase()} decoder in this framebuffer`)
-    const img = this.decodeImage(kind, data)
+    const img = this.decodeImage(kind, data, w, h)
     const words = new Uint32Array(img.rgba.buffer, img.rgba.byteOffset, img.width * img.height)
     // Draw what the image and the rect have in common; a short image leaves the rest untouched.
     const c = this.clip(x, y, Math.min(w, img.width), Math.min(h, img.height))

@@ -1,0 +1,61 @@
+import type { ByteQueue } from '../byte-queue'
+import { RfbProtocolError } from '../errors'
+import type { InflateStream } from '../zlib/inflate-stream'
+
+const EMPTY = new Uint8Array(0)
+
+/**
+ * The most compressed bytes a rect may announce when it inflates to at most `maxOut` bytes.
+ * Deflate never needs close to twice its input, so anything above this is hostile, and the
+ * decoder refuses it before buffering a byte of it.
+ */
+export function zlibInputLimit(maxOut: number): number {
+  return maxOut * 2 + 4096
+}
+
+/**
+ * Hands out the next `n` queued bytes as one contiguous view: the chunk itself when they lie in
+ * one, else a copy in a buffer the reader owns and reuses, so steady state allocates nothing.
+ * The view is valid until the next read or queue compaction.
+ */
+export class PayloadReader {
+  private buf = new Uint8Array(16384)
+  private first: Uint8Array = EMPTY
+  private filled = 0
+  private views = 0
+  private readonly collect = (view: Uint8Array): void => {
+    if (this.views++ === 0) {
+      this.first = view
+      return
+    }
+    if (this.views === 2) {
+      this.buf.set(this.first, 0)
+      this.filled = this.first.length
+    }
+    this.buf.set(view, this.filled)
+    this.filled += view.length
+  }
+
+  read(q: ByteQueue, n: number): Uint8Array {
+    if (n === 0) return EMPTY
+    if (this.buf.length < n) this.buf = new Uint8Array(Math.max(n, this.buf.length * 2))
+    this.views = 0
+    this.filled = 0
+    q.forEachView(n, this.collect)
+    const out = this.views === 1 ? this.first : this.buf.subarray(0, n)
+    this.first = EMPTY
+    return out
+  }
+}
+
+/** Inflates with errors re-raised under the encoding's name and code, at the stream offset `at`. */
+export function inflateChecked(stream: InflateStream, input: Uint8Array, maxOut: number, encoding: string, code: string, at: number): Uint8Array {
+  try {
+    return stream.inflate(input, maxOut)
+  } catch (err) {
+    if (err instanceof RfbProtocolError && err.offset < 0) {
+      throw new RfbProtocolError(`${encoding}: ${err.message.replace(/^protocol error: /, '')}`, at, code)
+    }
+    throw err
+  }
+}

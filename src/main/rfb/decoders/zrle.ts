@@ -1,0 +1,223 @@
+import type { ByteQueue } from '../byte-queue'
+import { RfbProtocolError } from '../errors'
+import type { PixelConverter } from '../pixel-converter'
+import { type InflateStream, createInflateStream } from '../zlib/inflate-stream'
+import type { DecodeContext, Rect, RectDecoder } from './decoder'
+import { PayloadReader, inflateChecked, zlibInputLimit } from './zlib-payload'
+
+/** rfbproto "ZRLE Encoding": tiles are 64x64 except at the right and bottom edges. */
+export const ZRLE_TILE = 64
+
+/** How a tile's CPIXELs become words: RGBA to draw, or raw pixel values (ZYWRLE's wavelet). */
+export interface CpixelReader {
+  /** Bytes per CPIXEL. */
+  readonly size: number
+  one(src: Uint8Array, o: number): number
+  many(src: Uint8Array, o: number, dst: Uint32Array, n: number): void
+}
+
+class RgbaReader implements CpixelReader {
+  readonly size: number
+
+  constructor(readonly px: PixelConverter) {
+    this.size = px.cpixelBytes
+  }
+
+  one(src: Uint8Array, o: number): number {
+    return this.px.cpixel(src, o)
+  }
+
+  many(src: Uint8Array, o: number, dst: Uint32Array, n: number): void {
+    this.px.cpixelsToRgba(src, o, dst, 0, n)
+  }
+}
+
+/**
+ * The most bytes a w*h rect's ZRLE data can inflate to: per tile a sub-encoding byte (two for
+ * ZYWRLE's nested tile) and a 127-entry palette, and per pixel at most a CPIXEL and a run byte
+ * (plain RLE with runs of one) or two bytes (palette RLE with explicit lengths).
+ */
+export function zrleMaxData(w: number, h: number, cpixel: number): number {
+  const tiles = Math.ceil(w / ZRLE_TILE) * Math.ceil(h / ZRLE_TILE)
+  return tiles * (2 + 127 * cpixel) + w * h * Math.max(cpixel + 1, 2)
+}
+
+/**
+ * ZRLE (rfbproto "ZRLE Encoding", 16): a u32 length and that much of one per-connection zlib
+ * stream, inflating to 64x64 tiles in order. Each tile is raw CPIXELs (0), one colour (1), a
+ * packed palette of 2-16 colours, plain RLE (128) or palette RLE (130-255). The whole payload is
+ * buffered and inflated at once (servers sync-flush per rect), after checking its length.
+ */
+export class ZrleDecoder implements RectDecoder {
+  protected rect: Rect = { x: 0, y: 0, w: 0, h: 0, encoding: 16 }
+  protected readonly name: string = 'ZRLE'
+  protected readonly code: string = 'RFB_ERR_ZRLE'
+  private readonly stream: InflateStream = createInflateStream()
+  private readonly payload = new PayloadReader()
+  private readonly tile = new Uint32Array(ZRLE_TILE * ZRLE_TILE)
+  private readonly palette = new Uint32Array(127)
+  private rgba: RgbaReader | null = null
+  /** Set by parseTile for a one-colour tile, which is drawn as a fill. */
+  protected solid = false
+  protected solidColour = 0
+  /** The tile being parsed, relative to the rect (for error messages). */
+  protected tx = 0
+  protected ty = 0
+
+  begin(rect: Rect): void {
+    this.rect = rect
+  }
+
+  decode(q: ByteQueue, ctx: DecodeContext): boolean {
+    if (!q.has(4)) return false
+    const { x, y, w, h } = this.rect
+    const rd = this.reader(ctx)
+    const max = zrleMaxData(w, h, rd.size)
+    const len = q.peekU32()
+    if (len > zlibInputLimit(max)) {
+      throw new RfbProtocolError(`${this.name} rect ${w}x${h} announces ${len} compressed bytes, more than its tiles can take`, ctx.position, this.code)
+    }
+    if (!q.has(4 + len)) return false
+    q.skip(4)
+    const at = ctx.position
+    const data = inflateChecked(this.stream, this.payload.read(q, len), max, this.name, this.code, at)
+    let p = 0
+    for (let ty = 0; ty < h; ty += ZRLE_TILE) {
+      const th = Math.min(ZRLE_TILE, h - ty)
+      for (let tx = 0; tx < w; tx += ZRLE_TILE) {
+        const tw = Math.min(ZRLE_TILE, w - tx)
+        this.tx = tx
+        this.ty = ty
+        p = this.parseTile(data, p, tw, th, this.tile, rd, ctx, at, true)
+        if (this.solid) ctx.sink.fill(x + tx, y + ty, tw, th, this.solidColour)
+        else ctx.sink.pixels(x + tx, y + ty, tw, th, this.tile)
+      }
+    }
+    if (p !== data.length) {
+      throw new RfbProtocolError(`${this.name} zlib data goes ${data.length - p} bytes past the rect's tiles`, at, this.code)
+    }
+    return true
+  }
+
+  reset(): void {
+    this.stream.reset()
+  }
+
+  protected reader(ctx: DecodeContext): CpixelReader {
+    if (this.rgba?.px !== ctx.pixels) this.rgba = new RgbaReader(ctx.pixels)
+    return this.rgba
+  }
+
+  protected error(what: string, at: number): RfbProtocolError {
+    return new RfbProtocolError(`${this.name} tile at ${this.tx},${this.ty}: ${what}`, at, this.code)
+  }
+
+  /**
+   * Parses the tile starting at `d[p]` (its sub-encoding byte) into `out` (tw*th words, row by
+   * row) through `rd`, or sets `solid`; returns the offset after the tile. `top` is false for
+   * ZYWRLE's nested coefficient tile, whose raw form is plain CPIXELs.
+   */
+  protected parseTile(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, rd: CpixelReader, ctx: DecodeContext, at: number, top: boolean): number {
+    const end = d.length
+    const n = tw * th
+    const cb = rd.size
+    this.solid = false
+    if (p >= end) throw this.error('the zlib data ends before the tile', at)
+    const sub = d[p++]
+    if (sub === 0) {
+      if (top) return this.rawTile(d, p, tw, th, out, rd, ctx, at)
+      if (end - p < n * cb) throw this.error('the zlib data ends inside the raw pixels', at)
+      rd.many(d, p, out, n)
+      return p + n * cb
+    }
+    if (sub === 1) {
+      if (end - p < cb) throw this.error('the zlib data ends inside the colour', at)
+      this.solid = true
+      this.solidColour = rd.one(d, p)
+      return p + cb
+    }
+    if (sub >= 17 && sub <= 127) throw this.error(`sub-encoding ${sub} (a packed palette of ${sub}) is undefined`, at)
+    if (sub === 129) throw this.error('sub-encoding 129 is undefined', at)
+    const size = sub & 127
+    const pal = this.palette
+    if (end - p < size * cb) throw this.error('the zlib data ends inside the palette', at)
+    for (let i = 0; i < size; i++, p += cb) pal[i] = rd.one(d, p)
+    if (sub <= 16) return this.packed(d, p, tw, th, size, out, at)
+    return this.runs(d, p, n, sub === 128 ? 0 : size, out, rd, at)
+  }
+
+  /** Raw tile at the top level; ZYWRLE replaces this with its wavelet tile. */
+  protected rawTile(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, rd: CpixelReader, _ctx: DecodeContext, at: number): number {
+    const need = tw * th * rd.size
+    if (d.length - p < need) throw this.error('the zlib data ends inside the raw pixels', at)
+    rd.many(d, p, out, tw * th)
+    return p + need
+  }
+
+  /** Packed palette: 1, 2 or 4 bits per index, most significant first, rows padded to a byte. */
+  private packed(d: Uint8Array, p: number, tw: number, th: number, size: number, out: Uint32Array, at: number): number {
+    const bits = size === 2 ? 1 : size <= 4 ? 2 : 4
+    const rowBytes = (tw * bits + 7) >> 3
+    if (d.length - p < rowBytes * th) throw this.error('the zlib data ends inside the packed pixels', at)
+    const mask = (1 << bits) - 1
+    const pal = this.palette
+    let o = 0
+    for (let r = 0; r < th; r++) {
+      let shift = 8 - bits
+      let byte = d[p]
+      for (let c = 0; c < tw; c++) {
+        const idx = (byte >> shift) & mask
+        if (idx >= size) throw this.error(`palette index ${idx} beyond the ${size}-colour palette`, at)
+        out[o++] = pal[idx]
+        shift -= bits
+        if (shift < 0 && c + 1 < tw) {
+          shift = 8 - bits
+          byte = d[++p]
+        }
+      }
+      p++
+    }
+    return p
+  }
+
+  /**
+   * Plain RLE (`size` 0: a CPIXEL per run) or palette RLE (an index byte, top bit set when a
+   * length follows). Lengths are 255s plus a final byte, plus one. Runs may cross rows but never
+   * the tile's end.
+   */
+  private runs(d: Uint8Array, p: number, n: number, size: number, out: Uint32Array, rd: CpixelReader, at: number): number {
+    const end = d.length
+    const cb = rd.size
+    const pal = this.palette
+    let i = 0
+    while (i < n) {
+      let colour: number
+      let long = true
+      if (size === 0) {
+        if (end - p < cb) throw this.error('the zlib data ends inside a run', at)
+        colour = rd.one(d, p)
+        p += cb
+      } else {
+        if (p >= end) throw this.error('the zlib data ends inside a run', at)
+        const b = d[p++]
+        const idx = b & 127
+        if (idx >= size) throw this.error(`palette index ${idx} beyond the ${size}-colour palette`, at)
+        colour = pal[idx]
+        long = b >= 128
+      }
+      let len = 1
+      if (long) {
+        let b: number
+        do {
+          if (p >= end) throw this.error('the zlib data ends inside a run length', at)
+          b = d[p++]
+          len += b
+          if (len > n - i) throw this.error(`a run of ${len} goes past the tile's ${n - i} remaining pixels`, at)
+        } while (b === 255)
+      }
+      out.fill(colour, i, i + len)
+      i += len
+    }
+    return p
+  }
+}
