@@ -247,8 +247,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       this.once('connected', resolve)
       this.once('close', (err) => reject(err ?? new NetworkError('connection closed during the handshake')))
     })
-    const timeout = this.options.handshakeTimeoutMs ?? 30_000
-    this.handshakeTimer = setTimeout(() => this.fail(new TimeoutError(`the server did not complete the handshake within ${timeout / 1000} s`)), timeout)
+    this.armHandshakeTimer()
     transport.start({
       data: (chunk) => this.onData(chunk),
       close: (error) => this.onTransportClose(error),
@@ -257,6 +256,17 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       .then((result) => this.enterNormalPhase(result))
       .catch((err: unknown) => this.fail(err))
     return done
+  }
+
+  private armHandshakeTimer(): void {
+    this.pauseHandshakeTimer()
+    const timeout = this.options.handshakeTimeoutMs ?? 30_000
+    this.handshakeTimer = setTimeout(() => this.fail(new TimeoutError(`the server did not complete the handshake within ${timeout / 1000} s`)), timeout)
+  }
+
+  private pauseHandshakeTimer(): void {
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
+    this.handshakeTimer = null
   }
 
   private handshakeIo(): HandshakeIo {
@@ -274,9 +284,15 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       }),
       write: (data) => this.transport?.write(data),
       credentials: async (kind) => {
-        const creds = await this.options.credentials?.(kind)
-        if (!creds) throw new AuthFailedError('a password is required and none was given')
-        return creds
+        // A person may take minutes to type a password: the handshake deadline waits for them.
+        this.pauseHandshakeTimer()
+        try {
+          const creds = await this.options.credentials?.(kind)
+          if (!creds) throw new AuthFailedError('a password is required and none was given')
+          return creds
+        } finally {
+          if (this.state === 'handshake') this.armHandshakeTimer()
+        }
       },
       get position() {
         return q.position

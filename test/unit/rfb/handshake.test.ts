@@ -183,3 +183,27 @@ describe('handshake', () => {
     await expect(p).rejects.toMatchObject({ kind: 'network' })
   })
 })
+
+describe('handshake deadline', () => {
+  it('does not count the time a person takes to type the password', async () => {
+    const t = new FakeTransport()
+    const client = new RfbClient({
+      sink: new FramebufferSink(), handshakeTimeoutMs: 50,
+      credentials: () => new Promise((r) => setTimeout(() => r({ password: 'x' }), 120)),
+    })
+    const started = client.start(t)
+    t.serve(new Bytes().text('RFB 003.008\n').u8(1, 2).bytes(CHALLENGE).build())
+    await new Promise((r) => setTimeout(r, 140))
+    expect(client.state).toBe('handshake')
+    t.serve(new Bytes().u32(0).bytes(serverInit(2, 2, 'slow typist')).build())
+    await expect(started).resolves.toMatchObject({ init: { name: 'slow typist' } })
+    client.close()
+  })
+
+  it('still times out a server that stalls before asking', async () => {
+    const t = new FakeTransport()
+    const client = new RfbClient({ sink: new FramebufferSink(), handshakeTimeoutMs: 40 })
+    const started = client.start(t)
+    await expect(started).rejects.toMatchObject({ kind: 'timeout' })
+  })
+})
