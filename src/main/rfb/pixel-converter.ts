@@ -79,7 +79,11 @@ export class PixelConverter {
       const size = bpp === 8 ? 256 : 65536
       if (pf.trueColour) {
         this.table = new Uint32Array(size)
-        for (let v = 0; v < size; v++) this.table[v] = this.fromValue(v)
+        // Values here fit in 16 bits, so plain shifts are exact (and much faster than fromValue).
+        const { redShift: rs, greenShift: gs, blueShift: bs, redMax: rm, greenMax: gm, blueMax: bm } = pf
+        for (let v = 0; v < size; v++) {
+          this.table[v] = (this.rT[(v >> rs) & rm] | (this.gT[(v >> gs) & gm] << 8) | (this.bT[(v >> bs) & bm] << 16) | ALPHA) >>> 0
+        }
       } else {
         if (!colourMap) throw new UnsupportedError('colour-map pixel format without a colour map')
         this.table = colourMap.entries

@@ -401,6 +401,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     const clipboard = this.options.extendedClipboard === false ? [] : [Encoding.ExtendedClipboard]
     const all = [...pixelEncodings, ...tuning, ...(this.options.extraEncodings ?? []), ...PSEUDO_ENCODINGS, ...clipboard]
     this.send(msg.setEncodings(all), `SetEncodings ${all.map(encodingName).join(', ')}`)
+    // Some decoders depend on what was announced (ZYWRLE's wavelet depth follows the quality level).
+    for (const d of this.decoders.values()) d.encodingsSent?.(all)
   }
 
   /** JPEG quality 0-9 (lossy Tight, ZYWRLE), or null for lossless; announced with the encodings. */

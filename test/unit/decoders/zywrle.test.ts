@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { ZywrleDecoder, zywrleLevel } from '../../../src/main/rfb/decoders/zywrle'
 import { PixelConverter } from '../../../src/main/rfb/pixel-converter'
 import { PIXEL_FORMATS, type PixelFormat } from '../../../src/main/rfb/pixel-format'
+import { Encoding } from '../../../src/shared/encodings'
 import { expectedWord } from '../../helpers/bytes'
 import { prng } from '../../helpers/desktop'
 import { feedEverySplit, feedRect } from '../../helpers/feed'
 import { type Rgb, cpixelOfValue, expectArea, expectErrorEverySplit, feedSampled, withLength, zlibChunk, zrleTile } from '../../helpers/rect-vectors'
+import { SyncDeflater } from '../../helpers/zlib'
 import { type ZywrleLayout, zywrleAnalyze } from '../../helpers/zywrle'
 
 const RGB555: PixelFormat = {
@@ -98,6 +100,23 @@ describe('ZYWRLE', () => {
       }
     })
   }
+
+  it('follows the last QualityLevel the client sent, and forgets it on reset()', () => {
+    const pf = PIXEL_FORMATS.rgb888
+    const values = Array.from({ length: 16 }, (_, i) => (((100 + i * 8) << 16) | ((120 + i * 4) << 8) | (140 - i * 4)) >>> 0)
+    const px = new PixelConverter(pf)
+    const expected = (x: number, y: number): number => px.fromValue(values[y * 4 + x])
+    const tile = (level: number): Uint8Array => Uint8Array.from([0, ...rawValues(pf, zywrleAnalyze(values, 4, 4, level, 'rgb888'))])
+    const z = new SyncDeflater()
+    const d = new ZywrleDecoder()
+    d.encodingsSent([17, 16, 0, Encoding.QualityLevel0 + 9, Encoding.QualityLevel0 + 4, Encoding.Cursor])
+    expectArea(feedRect(d, rect(4, 4), [withLength(z.chunk(tile(2)))], { pf }), 0, 0, 4, 4, expected)
+    // A list without a quality level keeps the last one.
+    d.encodingsSent([17, 0])
+    expectArea(feedRect(d, rect(4, 4), [withLength(z.chunk(tile(2)))], { pf }), 0, 0, 4, 4, expected)
+    d.reset()
+    expectArea(feedRect(d, rect(4, 4), [withLength(new SyncDeflater().chunk(tile(1)))], { pf }), 0, 0, 4, 4, expected)
+  })
 
   it('needs the quality level: another level count gives another picture', () => {
     const pf = PIXEL_FORMATS.rgb888

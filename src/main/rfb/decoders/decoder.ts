@@ -35,4 +35,9 @@ export interface RectDecoder {
   decode(q: ByteQueue, ctx: DecodeContext): boolean
   /** A new connection (or a replay restart): drop persistent state such as zlib streams. */
   reset?(): void
+  /**
+   * Every SetEncodings list the client sends, pseudo-encodings included, for decoders whose
+   * wire format depends on them (ZYWRLE's wavelet depth follows the quality level).
+   */
+  encodingsSent?(encodings: readonly number[]): void
 }

@@ -21,6 +21,7 @@ export function zlibInputLimit(maxOut: number): number {
 export class PayloadReader {
   private buf = new Uint8Array(16384)
   private first: Uint8Array = EMPTY
+  private want = 0
   private filled = 0
   private views = 0
   private readonly collect = (view: Uint8Array): void => {
@@ -29,6 +30,8 @@ export class PayloadReader {
       return
     }
     if (this.views === 2) {
+      // Only a payload split across chunks needs the buffer, so only then may it grow.
+      if (this.buf.length < this.want) this.buf = new Uint8Array(Math.max(this.want, this.buf.length * 2))
       this.buf.set(this.first, 0)
       this.filled = this.first.length
     }
@@ -38,7 +41,7 @@ export class PayloadReader {
 
   read(q: ByteQueue, n: number): Uint8Array {
     if (n === 0) return EMPTY
-    if (this.buf.length < n) this.buf = new Uint8Array(Math.max(n, this.buf.length * 2))
+    this.want = n
     this.views = 0
     this.filled = 0
     q.forEachView(n, this.collect)

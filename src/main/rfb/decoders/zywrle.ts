@@ -1,3 +1,4 @@
+import { Encoding } from '@shared/encodings'
 import type { PixelFormat } from '../pixel-format'
 import type { DecodeContext } from './decoder'
 import { type CpixelReader, ZRLE_TILE, ZrleDecoder } from './zrle'
@@ -109,8 +110,8 @@ function harr(p: Int8Array, i: number, j: number): void {
  * on columns then rows from the top level down, then turns (U, Y, V) back into RGB with the
  * reversible colour transform of JPEG 2000. At 8 bpp servers never transform, so it is ZRLE.
  *
- * The level count is not on the wire: it follows from the quality level the client sent, so the
- * session must call {@link setQuality} whenever it sends SetEncodings (see {@link zywrleLevel}).
+ * The level count is not on the wire: it follows from the quality level the client sent, which
+ * the session passes on through {@link encodingsSent} (or {@link setQuality}); see {@link zywrleLevel}.
  */
 export class ZywrleDecoder extends ZrleDecoder {
   protected override readonly name = 'ZYWRLE'
@@ -128,6 +129,22 @@ export class ZywrleDecoder extends ZrleDecoder {
   /** The quality level (0-9) from the last QualityLevel pseudo-encoding sent; null if none was. */
   setQuality(quality: number | null): void {
     this.level = zywrleLevel(quality)
+  }
+
+  /**
+   * Takes the last QualityLevel0-9 of a SetEncodings list. A list without one keeps the level:
+   * libvncserver keeps its quality until a new one arrives (QEMU forgets it, but then sends ZRLE).
+   */
+  encodingsSent(encodings: readonly number[]): void {
+    for (const e of encodings) {
+      if (e >= Encoding.QualityLevel0 && e <= Encoding.QualityLevel9) this.setQuality(e - Encoding.QualityLevel0)
+    }
+  }
+
+  /** A new connection: the server has no quality level until the client sends one. */
+  override reset(): void {
+    super.reset()
+    this.level = zywrleLevel(null)
   }
 
   protected override rawTile(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, rd: CpixelReader, ctx: DecodeContext, at: number): number {
