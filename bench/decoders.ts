@@ -1,0 +1,76 @@
+/**
+ * `npm run bench` (bench/run.mjs bundles this and runs it in plain Node): every recording
+ * decoded by our engine and by noVNC's decoders in this process, both into an RGBA framebuffer;
+ * prints wire MB/s, Mpixel/s and updates/s for each side and the ratio, and exits non-zero when
+ * the final framebuffers differ. Recordings: the .fbs files given as arguments, else
+ * bench/recordings/*.fbs (made by `npm run bench:record`), else the small ones in
+ * test/fixtures/recordings/, plus synthetic 1920x1080 Raw/RRE/Hextile streams generated in
+ * memory when no file has their name.
+ *
+ * Environment: BENCH_FILTER (substring of recording names), BENCH_MIN_MS / BENCH_MIN_RUNS
+ * (timed passes per side and recording, default 1500 ms and at least 5), BENCH_JSON (a file to
+ * write the results to as well).
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { basename, join } from 'node:path'
+import { loadNoVncDecoders, noVncVersion } from './novnc/load'
+import { DEFAULT_OPTIONS, formatTable, runWorkload, type Workload, type WorkloadResult } from './suite'
+import { type SyntheticEncoding, syntheticRecording } from './synthetic'
+
+const SYNTHETIC: readonly SyntheticEncoding[] = ['raw', 'rre', 'hextile']
+
+function fbsFiles(dir: string): string[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir).filter((f) => f.endsWith('.fbs')).sort().map((f) => join(dir, f))
+}
+
+function workloads(root: string, listed: readonly string[]): Workload[] {
+  const recordings = fbsFiles(join(root, 'bench', 'recordings'))
+  const files = listed.length ? listed : recordings.length ? recordings : fbsFiles(join(root, 'test', 'fixtures', 'recordings'))
+  const out: Workload[] = files.map((f) => ({ name: basename(f, '.fbs'), fbs: readFileSync(f) }))
+  if (!listed.length) {
+    for (const enc of SYNTHETIC) {
+      const name = `synthetic-${enc}`
+      if (!out.some((w) => w.name === name)) out.push({ name, fbs: syntheticRecording(enc) })
+    }
+  }
+  const filter = process.env.BENCH_FILTER
+  return filter ? out.filter((w) => w.name.includes(filter)) : out
+}
+
+function numberEnv(name: string, fallback: number): number {
+  const v = Number(process.env[name])
+  return Number.isFinite(v) && v > 0 ? v : fallback
+}
+
+/** Runs the suite; returns the exit code (1 when any framebuffers differ). */
+export async function main(root: string, args: readonly string[]): Promise<number> {
+  const print = (s: string): boolean => process.stdout.write(`${s}\n`)
+  const novnc = await loadNoVncDecoders()
+  const opts = { ...DEFAULT_OPTIONS, minMs: numberEnv('BENCH_MIN_MS', DEFAULT_OPTIONS.minMs), minRuns: numberEnv('BENCH_MIN_RUNS', DEFAULT_OPTIONS.minRuns) }
+  const list = workloads(root, args)
+  if (list.length === 0) {
+    print('no recordings to decode (npm run bench:record makes them)')
+    return 2
+  }
+  print(`decoder bench: Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, noVNC ${await noVncVersion()}; ` +
+    `median of >= ${opts.minRuns} passes and >= ${opts.minMs} ms per side, alternating; load average ${loadavg()[0].toFixed(1)}`)
+  const results: WorkloadResult[] = []
+  for (const w of list) {
+    const r = await runWorkload(w, novnc, opts)
+    results.push(r)
+    print(`  ${r.name}: ours ${r.ours.mpixelsPerSec.toFixed(1)} Mpx/s` +
+      (r.novnc ? `, noVNC ${r.novnc.mpixelsPerSec.toFixed(1)} Mpx/s (${r.ratio!.toFixed(2)}x)` : '') +
+      (r.mismatch ? ' MISMATCH' : ''))
+  }
+  print(`\n${formatTable(results)}\nload average at the end ${loadavg()[0].toFixed(1)}`)
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 2))
+  const mismatched = results.filter((r) => r.mismatch)
+  if (mismatched.length) {
+    print(`\nFAILED: ${mismatched.length} recording(s) decode to different framebuffers in our engine and in noVNC:`)
+    for (const r of mismatched) print(`  ${r.name}: ${r.mismatch}`)
+    return 1
+  }
+  return 0
+}

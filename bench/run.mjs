@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Runs a bench script the way the app runs the engine: bundled by Vite (as electron-vite bundles
+// the CLI), then executed by plain Node, so no test runner's module transform sits in the timed
+// code. `node bench/run.mjs decoders [IN.fbs...]` (npm run bench) or `node bench/run.mjs record`
+// (npm run bench:record). Dependencies stay external and load from node_modules, noVNC included.
+import { mkdir } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import process from 'node:process'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { build } from 'vite'
+
+const SCRIPTS = ['decoders', 'record']
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const [name, ...args] = process.argv.slice(2)
+if (!SCRIPTS.includes(name)) {
+  process.stderr.write(`usage: node bench/run.mjs ${SCRIPTS.join('|')} [ARGS...]\n`)
+  process.exit(2)
+}
+const outDir = join(root, 'out', 'bench')
+await mkdir(outDir, { recursive: true })
+await build({
+  configFile: false,
+  root,
+  logLevel: 'warn',
+  resolve: { alias: { '@shared': join(root, 'src', 'shared') } },
+  build: {
+    ssr: true,
+    outDir,
+    emptyOutDir: false,
+    target: 'node20',
+    minify: false,
+    sourcemap: false,
+    rollupOptions: {
+      input: { [name]: join(root, 'bench', `${name}.ts`) },
+      output: { format: 'es', entryFileNames: '[name].mjs', chunkFileNames: '[name]-[hash].mjs' },
+    },
+  },
+})
+const { main } = await import(pathToFileURL(join(outDir, `${name}.mjs`)).href)
+process.exitCode = await main(root, args)
