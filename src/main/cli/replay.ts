@@ -8,13 +8,14 @@ import { numberOption, parseArgs, stringOption, UsageError } from './args'
 
 /** `tessera replay IN.fbs [--png OUT.png] [--updates N]`: decodes a recording offline. */
 export async function replayCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, ['png', 'updates'], [])
+  const args = parseArgs(argv, ['png', 'updates', 'quality'], [])
   const file = args.positional[0]
   if (!file) throw new UsageError('missing IN.fbs')
   const png = stringOption(args, 'png')
   const maxUpdates = numberOption(args, 'updates', 1, 2 ** 31)
+  const quality = numberOption(args, 'quality', 0, 9)
   const fb = new FramebufferSink(decodeImageNode)
-  const r = await replayRecording(readFileSync(file), fb, { maxUpdates })
+  const r = await replayRecording(readFileSync(file), fb, { maxUpdates, quality })
   out(`${file}: "${r.info.init.name}" ${fb.width}x${fb.height}, ${r.updates} updates, ${r.bytes} bytes, ` +
     `encodings ${[...r.encodings].map(encodingName).join(', ') || 'none'}`)
   if (png) {

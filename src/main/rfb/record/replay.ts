@@ -8,6 +8,11 @@ import { findServerInit } from './recorded-handshake'
 export interface ReplayOptions {
   /** Stop after this many FramebufferUpdates. */
   maxUpdates?: number
+  /**
+   * The JPEG quality level the recording client announced. A recording holds only server bytes,
+   * yet ZYWRLE's wavelet depth follows this level, so a ZYWRLE replay needs it.
+   */
+  quality?: number
   chunkSize?: number
   trace?: (direction: 'in' | 'out', line: string) => void
 }
@@ -62,7 +67,7 @@ export async function replayStream(stream: Uint8Array, sink: DrawSink, opts: Rep
   let error: RfbError | null = null
   // The sink is handed to the engine as it is: a wrapper would cost a call per draw op, which
   // the bench would measure as decoder time.
-  const client: RfbClient = new RfbClient({ sink, pixelFormat: 'server', autoUpdate: false, trace: opts.trace })
+  const client: RfbClient = new RfbClient({ sink, pixelFormat: 'server', autoUpdate: false, trace: opts.trace, quality: opts.quality })
   client.on('update', (u) => {
     pixels += u.pixels
     for (const e of u.encodings) encodings.add(e)
