@@ -1,39 +1,148 @@
 import { join } from 'node:path'
-import { BrowserWindow, app } from 'electron'
+import { BrowserWindow, Menu, app, dialog, ipcMain, screen, session, webContents } from 'electron'
+import { APP_COMMAND_EVENT, IPC_EVENT_CHANNEL, type AppCommand } from '@shared/ipc-channels'
+import { menuTemplate } from './app-menu'
+import { safeStorageCipher } from './electron-secrets'
+import { createHost } from './host/create-host'
+import type { Host } from './host/host'
+import { bridgeHostToIpc } from './ipc/bridge'
+import { type LaunchTarget, openLaunchTarget, targetsFromArgv } from './launch-targets'
+import {
+  type RendererLocation, isTrustedSender, loadWindowState, saveWindowState, visibleBounds, windowOptions, withCsp,
+} from './window-options'
 
-/** The renderer's only origin; everything else is refused. */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+// The Electron shell: windows, menu, OS integration. Everything else is the host service,
+// reached only through the validated IPC bridge.
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1100,
-    height: 720,
-    title: 'Tessera',
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webviewTag: false,
-    },
+const renderer: RendererLocation = {
+  file: join(__dirname, '../renderer/index.html'),
+  devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
+}
+const windowStateFile = (): string => join(app.getPath('userData'), 'window-state.json')
+/** Permissions the viewer needs: clipboard both ways, fullscreen, keyboard lock for key grab. */
+const PERMISSIONS = new Set(['clipboard-read', 'clipboard-sanitized-write', 'fullscreen', 'keyboardLock', 'pointerLock'])
+
+let host: Host | null = null
+let mainWindow: BrowserWindow | null = null
+/** Targets that arrived before the window could take them. */
+const pending: LaunchTarget[] = []
+let rendererReady = false
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  pending.push(...targetsFromArgv(process.argv.slice(1)))
+  app.on('second-instance', (_event, argv) => {
+    pending.push(...targetsFromArgv(argv.slice(1)))
+    focus()
+    flushTargets()
   })
-  win.webContents.session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } })
+  app.on('open-url', (event, url) => {
+    event.preventDefault()
+    pending.push({ kind: 'url', url })
+    flushTargets()
   })
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
-  win.webContents.on('will-navigate', (event) => event.preventDefault())
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void win.loadFile(join(__dirname, '../renderer/index.html'))
-  return win
+  app.on('open-file', (event, path) => {
+    event.preventDefault()
+    pending.push({ kind: 'file', path })
+    flushTargets()
+  })
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (e) => e.preventDefault())
+    contents.on('will-attach-webview', (e) => e.preventDefault())
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  })
+  void app.whenReady().then(start)
+  app.on('window-all-closed', () => app.quit())
+  let quitting = false
+  app.on('before-quit', (event) => {
+    if (quitting || !host) return
+    // Close sessions (saving their thumbnails) before the process goes.
+    event.preventDefault()
+    quitting = true
+    void host.shutdown().finally(() => app.quit())
+  })
 }
 
-void app.whenReady().then(() => {
-  createWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+async function start(): Promise<void> {
+  const created = await createHost({ dataDir: app.getPath('userData'), cipher: safeStorageCipher() })
+  host = created.host
+  bridgeHostToIpc({
+    host,
+    ipcMain,
+    isTrustedSender: (url, isMainFrame) => isTrustedSender(url, isMainFrame, renderer),
+    send: (id, channel, ...args) => {
+      const wc = webContents.fromId(id)
+      if (wc && !wc.isDestroyed()) wc.send(channel, ...args)
+    },
+    renderers: () => BrowserWindow.getAllWindows().map((w) => w.webContents.id),
   })
-})
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: withCsp(details.responseHeaders) })
+  })
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(PERMISSIONS.has(permission)))
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
+    newConnection: () => command('new-connection'),
+    disconnect: () => command('disconnect'),
+    toggleFullscreen: () => mainWindow?.setFullScreen(!mainWindow.isFullScreen()),
+  }, { devTools: !app.isPackaged })))
+  await createWindow()
+  if (created.store.problems.length) {
+    void dialog.showMessageBox({
+      type: 'warning',
+      title: 'Tessera',
+      message: 'There was a problem with your saved connections.',
+      detail: created.store.problems.map((p) => p.message).join('\n\n'),
+    })
+  }
+}
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
+async function createWindow(): Promise<void> {
+  const saved = await loadWindowState(windowStateFile())
+  const state = visibleBounds(saved, screen.getAllDisplays().map((d) => d.workArea))
+  const win = new BrowserWindow(windowOptions(join(__dirname, '../preload/index.js'), state))
+  mainWindow = win
+  const id = win.webContents.id
+  if (state.maximized) win.maximize()
+  win.once('ready-to-show', () => win.show())
+  win.on('close', () => {
+    void saveWindowState(windowStateFile(), { ...win.getNormalBounds(), maximized: win.isMaximized() }).catch(() => undefined)
+  })
+  win.on('closed', () => {
+    host?.closeOwnedBy(id)
+    if (mainWindow === win) mainWindow = null
+    rendererReady = false
+  })
+  // A reload starts a renderer that knows none of the old sessions: end them.
+  win.webContents.on('did-start-loading', () => {
+    rendererReady = false
+    host?.closeOwnedBy(id)
+  })
+  win.webContents.on('did-finish-load', () => {
+    rendererReady = true
+    flushTargets()
+  })
+  if (renderer.devServerUrl) await win.loadURL(renderer.devServerUrl)
+  else await win.loadFile(renderer.file)
+}
+
+function focus(): void {
+  if (!mainWindow) return
+  if (mainWindow.isMinimized()) mainWindow.restore()
+  mainWindow.focus()
+}
+
+function command(name: AppCommand): void {
+  mainWindow?.webContents.send(IPC_EVENT_CHANNEL, APP_COMMAND_EVENT, { command: name })
+}
+
+function flushTargets(): void {
+  if (!host || !mainWindow || !rendererReady) return
+  const owner = mainWindow.webContents.id
+  for (const target of pending.splice(0)) {
+    openLaunchTarget(host, target, owner).catch((e: unknown) => {
+      const message = typeof (e as { message?: unknown })?.message === 'string' ? (e as Error).message : 'cannot open it'
+      void dialog.showMessageBox({ type: 'error', title: 'Tessera', message: `Cannot open ${target.kind === 'url' ? target.url : target.path}`, detail: message })
+    })
+  }
+}

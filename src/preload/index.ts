@@ -1,4 +1,42 @@
-import { contextBridge } from 'electron'
+import { contextBridge, ipcRenderer } from 'electron'
+import type { EventName, HostApi, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
+import { APP_COMMAND_EVENT, IPC_EVENT_CHANNEL, IPC_REQUEST_PREFIX, type IpcResult } from '@shared/ipc-channels'
+import { isEventName, isRequestName } from '@shared/schemas'
 
-// The typed host contract is exposed here as window.tessera; only versions for now.
-contextBridge.exposeInMainWorld('tessera', { versions: { ...process.versions } })
+// Exposes the host contract as window.tessera and nothing else: no ipcRenderer, no Node.
+
+const listeners = new Map<string, Set<(payload: unknown) => void>>()
+
+ipcRenderer.on(IPC_EVENT_CHANNEL, (_event, name: unknown, payload: unknown) => {
+  for (const listener of listeners.get(String(name)) ?? []) {
+    try {
+      listener(payload)
+    } catch {
+      // One failing listener must not starve the others.
+    }
+  }
+})
+
+const refused = (message: string): SessionError => ({ kind: 'protocol', code: 'HOST_INVALID_REQUEST', message })
+
+const api: HostApi = {
+  async request<K extends RequestName>(name: K, arg: HostRequests[K][0]): Promise<HostRequests[K][1]> {
+    if (!isRequestName(name)) throw refused('unknown request')
+    const r = (await ipcRenderer.invoke(IPC_REQUEST_PREFIX + name, arg)) as IpcResult
+    if (r.ok) return r.result as HostRequests[K][1]
+    throw r.error
+  },
+  on<K extends EventName>(name: K, listener: (payload: HostEvents[K]) => void): () => void {
+    if (!isEventName(name) && name !== APP_COMMAND_EVENT) throw new Error(`unknown event "${String(name)}"`)
+    if (typeof listener !== 'function') throw new Error('listener must be a function')
+    let set = listeners.get(name)
+    if (!set) listeners.set(name, (set = new Set()))
+    const l = listener as (payload: unknown) => void
+    set.add(l)
+    return () => {
+      set.delete(l)
+    }
+  },
+}
+
+contextBridge.exposeInMainWorld('tessera', api)

@@ -19,6 +19,23 @@ export interface ServerOptions {
   content?: 'static' | 'none'
   /** Appended to the VNC server's command line (x11vnc's, not Xvfb's). */
   extraArgs?: string[]
+  /**
+   * TLS certificate and key (PEM files, e.g. from {@link selfSignedCertificate}). TigerVNC gets
+   * `-X509Cert/-X509Key`; x11vnc gets `-ssl` (TLS from the first byte, or VeNCrypt if the client speaks first).
+   */
+  tls?: { cert: string; key: string }
+  /** TigerVNC `-SecurityTypes`, e.g. ['X509Vnc', 'TLSNone']; default None or VncAuth as before. */
+  securityTypes?: string[]
+}
+
+/** A self-signed certificate for `cn` (RSA 2048, 10 years) made with the openssl CLI into `dir`. */
+export function selfSignedCertificate(dir: string, cn = 'localhost', name = 'server'): { cert: string; key: string } {
+  const cert = path.join(dir, `${name}-cert.pem`)
+  const key = path.join(dir, `${name}-key.pem`)
+  const res = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
+    '-days', '3650', '-subj', `/CN=${cn}`, '-addext', `subjectAltName=DNS:${cn},IP:127.0.0.1`], { encoding: 'utf8' })
+  if (res.status !== 0) throw new Error(`openssl req failed (status ${res.status}): ${res.stderr}`)
+  return { cert, key }
 }
 
 export interface RunningServer {
@@ -354,7 +371,9 @@ async function startOnce(kind: ServerKind, opts: ServerOptions, s: Session, dead
     const args = [dpy, '-geometry', `${width}x${height}`, '-depth', String(depth),
       '-interface', HOST, '-nolisten', 'tcp', '-AlwaysShared', '-UseBlacklist=0',
       '-rfbport', String(port), '-desktop', 'tessera-test', '-retro']
-    args.push(...(passwd ? ['-SecurityTypes', 'VncAuth', '-PasswordFile', passwd] : ['-SecurityTypes', 'None']))
+    const types = opts.securityTypes ?? [passwd ? 'VncAuth' : 'None']
+    args.push('-SecurityTypes', types.join(','), ...(passwd ? ['-PasswordFile', passwd] : []))
+    if (opts.tls) args.push('-X509Cert', opts.tls.cert, '-X509Key', opts.tls.key)
     s.server = launch(s, 'Xtigervnc', [...args, ...extra], serverEnv, 'server.log')
     await waitRfb(s, port, deadline, [s.server])
   } else if (kind === 'tightvnc') {
@@ -372,6 +391,12 @@ async function startOnce(kind: ServerKind, opts: ServerOptions, s: Session, dead
     const args = ['-display', dpy, '-localhost', '-listen', HOST, '-forever', '-shared', '-noipv6',
       '-nocmds', '-norc', '-rfbport', String(port)]
     args.push(...(passwd ? ['-rfbauth', passwd] : ['-nopw']))
+    if (opts.tls) {
+      // x11vnc -ssl wants key and certificate in one file.
+      const pem = path.join(s.tmp, 'x11vnc.pem')
+      writeFileSync(pem, readFileSync(opts.tls.key, 'utf8') + readFileSync(opts.tls.cert, 'utf8'), { mode: 0o600 })
+      args.push('-ssl', pem)
+    }
     s.x11vnc = launch(s, 'x11vnc', [...args, ...extra], serverEnv, 'server.log')
     await waitRfb(s, port, deadline, [s.server, s.x11vnc])
   }

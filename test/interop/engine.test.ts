@@ -36,7 +36,9 @@ for (const kind of KINDS) {
 
     it('connects with security None and reads ServerInit', async () => {
       const snap = await takeSnapshot(target(server), { encodings: RAW })
-      expect(snap.info.securityType).toBe(1)
+      // TightVNC also offers Tight security (16), which wraps None and is preferred (security/policy.ts).
+      expect(snap.info.securityType).toBe(kind === 'tightvnc' ? 16 : 1)
+      expect(snap.info.securityName).toBe(kind === 'tightvnc' ? 'Tight (None)' : 'None')
       expect(snap.info.serverVersion).toBe('RFB 003.008')
       const expected = kind === 'qemu' ? [720, 400] : [800, 600]
       expect([snap.framebuffer.width, snap.framebuffer.height]).toEqual(expected)
@@ -90,7 +92,8 @@ for (const kind of KINDS) {
 
     it('connects with the right password', async () => {
       const snap = await takeSnapshot(target(server), { encodings: RAW, credentials: async () => ({ password: PASSWORD }) })
-      expect(snap.info.securityType).toBe(2)
+      expect(snap.info.securityType).toBe(kind === 'tightvnc' ? 16 : 2)
+      expect(snap.info.securityName).toBe(kind === 'tightvnc' ? 'Tight (VNC Authentication)' : 'VNC Authentication')
       expect(snap.framebuffer.width).toBeGreaterThan(0)
     })
 

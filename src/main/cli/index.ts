@@ -1,24 +1,34 @@
 import { RfbError } from '../rfb/errors'
 import { UsageError } from './args'
 import { benchCommand } from './bench'
+import { listenCommand } from './listen'
 import { probeCommand } from './probe'
 import { recordCommand } from './record'
 import { replayCommand } from './replay'
 import { snapshotCommand } from './snapshot'
+import { webCommand } from './web'
 
 const USAGE = `usage: tessera COMMAND ...
   snapshot TARGET OUT.png [--encodings LIST] [--pixel-format F] [--password-file F] [--timeout S]
   record   TARGET OUT.fbs [--seconds N] [--encodings LIST] [--pixel-format F] [--password-file F]
-  replay   IN.fbs [--png OUT.png] [--updates N]
+  replay   IN.fbs [--png OUT.png] [--updates N] [--quality Q]
   probe    TARGET [--trace] [--password-file F]
   bench    IN.fbs... [--json] [--runs N]
-TARGET: host, host:display, host::port, vnc://[user@]host[:port]
-The password comes from --password-file or the TESSERA_PASSWORD environment variable.`
+  web      [--port N] [--data-dir D] [--no-open]   serve the viewer to a local browser
+  listen   OUT.png [--port N] [--host H]   wait for a server to connect (reverse connection, port 5500)
+TARGET: host, host:display, host::port, vnc://[user@]host[:port], vncs://... (TLS from the first byte)
+The password comes from --password-file or the TESSERA_PASSWORD environment variable.
+snapshot, record, probe and listen also take:
+  --security require-server-auth|require-encryption|allow-unencrypted   (default allow-unencrypted)
+  --trust-store DIR   remember accepted certificates per host:port; a changed one is refused
+  --accept-fingerprint SHA256[,...]   trust the certificate with this fingerprint (stored with --trust-store)
+  --ca-file PEM   extra certificate authorities`
 
 type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>
 
 const COMMANDS: Record<string, Command> = {
   snapshot: snapshotCommand, record: recordCommand, replay: replayCommand, probe: probeCommand, bench: benchCommand,
+  web: webCommand, listen: listenCommand,
 }
 
 /** Exit codes by error kind, so scripts can tell a wrong password from a dead server. */

@@ -5,7 +5,7 @@ import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { describePixelFormat } from '../rfb/pixel-format'
 import { securityTypeName } from '../rfb/security/security-handler'
 import { parseArgs } from './args'
-import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, targetArg, timeoutArg } from './session-options'
+import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, securityArg, targetArg, timeoutArg } from './session-options'
 
 /** `tessera probe TARGET [--trace]`: what the server is, and with --trace every message both ways. */
 export async function probeCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
@@ -20,10 +20,22 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
   const { client, info } = await connectRfb(target, {
     sink: new FramebufferSink(decodeImageNode), encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args), autoUpdate: false,
     credentials: credentialsFrom(args, target), trace, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs,
+    security: securityArg(args),
   })
   out(`server:     ${target.host}:${target.port}`)
   out(`version:    ${info.serverVersion} (speaking 3.${info.minor})`)
-  out(`security:   offered ${info.offeredSecurity.map(securityTypeName).join(', ')}; used ${securityTypeName(info.securityType)}`)
+  out(`security:   offered ${info.offeredSecurity.map(securityTypeName).join(', ')}; used ${info.securityName ?? securityTypeName(info.securityType)}`)
+  out(`encryption: ${info.tls ? `${info.tls.protocol} ${info.tls.cipher}` : 'none (the session can be read and altered on the way)'}`)
+  const cert = info.certificate
+  if (cert) {
+    const how = { ca: 'by a certificate authority', pinned: 'by the trust store', accepted: 'by you', unverified: '' }
+    out(`server id:  ${info.serverVerified ? `verified ${how[info.serverVerification ?? 'unverified']}` : 'NOT verified'}`)
+    out(`cert:       SHA-256 ${cert.sha256}`)
+    out(`            ${cert.subject}, issued by ${cert.issuer}${cert.selfSigned ? ' (self-signed)' : ''}`)
+    out(`            valid ${cert.validFrom} to ${cert.validTo}${cert.hostnameMatches ? '' : `; does not name ${target.host}`}`)
+  } else if (info.tls) {
+    out('server id:  NOT verified (anonymous TLS: no certificate)')
+  }
   out(`desktop:    "${info.init.name}" ${info.init.width}x${info.init.height}`)
   out(`server pf:  ${describePixelFormat(info.init.pixelFormat)}`)
   if (traceOn) {

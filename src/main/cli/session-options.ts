@@ -3,11 +3,47 @@ import { PIXEL_ENCODINGS, encodingName } from '@shared/encodings'
 import { type Target, parseTarget } from '@shared/target'
 import { createDecoders } from '../rfb/decoders'
 import { PIXEL_FORMATS, type PixelFormatName } from '../rfb/pixel-format'
+import { SECURITY_POLICIES, type SecurityOptions, type SecurityPolicy } from '../rfb/security/policy'
 import type { Credentials } from '../rfb/security/security-handler'
+import { normaliseFingerprint } from '../rfb/trust/certificate'
+import { FileTrustStore } from '../rfb/trust/store'
 import { type ParsedArgs, UsageError, numberOption, stringOption } from './args'
 
 /** Options every connecting command shares. */
-export const CONNECT_OPTIONS = ['password-file', 'timeout', 'encodings', 'pixel-format'] as const
+export const CONNECT_OPTIONS = [
+  'password-file', 'timeout', 'encodings', 'pixel-format', 'security', 'trust-store', 'accept-fingerprint', 'ca-file',
+] as const
+
+/**
+ * `--security POLICY`, `--trust-store DIR`, `--accept-fingerprint SHA256[,SHA256...]`, `--ca-file PEM`.
+ * The CLI cannot ask anyone: a certificate nobody vouches for is used unverified unless the
+ * policy requires server authentication; an accepted fingerprint is remembered in the trust store.
+ */
+export function securityArg(args: ParsedArgs): SecurityOptions {
+  const policy = stringOption(args, 'security')
+  if (policy !== undefined && !SECURITY_POLICIES.includes(policy as SecurityPolicy)) {
+    throw new UsageError(`unknown security policy "${policy}" (known: ${SECURITY_POLICIES.join(', ')})`)
+  }
+  const dir = stringOption(args, 'trust-store')
+  const fingerprints = stringOption(args, 'accept-fingerprint')?.split(',').map((f) => {
+    const n = normaliseFingerprint(f)
+    if (!n) throw new UsageError(`--accept-fingerprint: "${f}" is not a SHA-256 fingerprint (64 hex digits, colons optional)`)
+    return n
+  })
+  const caFile = stringOption(args, 'ca-file')
+  let ca: string | undefined
+  if (caFile !== undefined) {
+    try {
+      ca = readFileSync(caFile, 'utf8')
+    } catch (e) {
+      throw new UsageError(`cannot read CA file: ${(e as Error).message}`)
+    }
+  }
+  return {
+    policy: policy as SecurityPolicy | undefined,
+    trust: { store: dir !== undefined ? new FileTrustStore(dir) : undefined, acceptFingerprints: fingerprints, ca },
+  }
+}
 
 export function targetArg(value: string | undefined): Target {
   if (!value) throw new UsageError('missing TARGET (host, host:display, host::port or vnc://host[:port])')

@@ -1,16 +1,18 @@
 import { writeFileSync } from 'node:fs'
 import type { Target } from '@shared/target'
-import { connectRfb } from '../rfb/connect'
+import { type ConnectOptions, connectRfb, startRfb } from '../rfb/connect'
 import { TimeoutError } from '../rfb/errors'
 import { FramebufferSink } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { encodePng } from '../rfb/png'
 import type { PixelFormatName } from '../rfb/pixel-format'
+import type { SecurityOptions } from '../rfb/security/policy'
 import type { Credentials } from '../rfb/security/security-handler'
 import type { ConnectionInfo } from '../rfb/session'
+import type { Transport } from '../rfb/transport/transport'
 import { type ParsedArgs, UsageError, parseArgs } from './args'
 import { CoverageSink } from './coverage'
-import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, targetArg, timeoutArg } from './session-options'
+import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, securityArg, targetArg, timeoutArg } from './session-options'
 
 export interface SnapshotOptions {
   encodings?: number[]
@@ -19,6 +21,10 @@ export interface SnapshotOptions {
   pixelFormat?: PixelFormatName
   credentials?: () => Promise<Credentials | null>
   timeoutMs?: number
+  /** Policy and certificate trust (see security/policy.ts). */
+  security?: SecurityOptions
+  /** A server that already connected (reverse connection); `target` then only names it. */
+  transport?: Transport
 }
 
 export interface Snapshot {
@@ -41,10 +47,11 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
   let client: Awaited<ReturnType<typeof connectRfb>>['client'] | undefined
   try {
     const done = (async () => {
-      const c = await connectRfb(target, {
+      const options: ConnectOptions = {
         sink: coverage, encodings: opts.encodings, extraEncodings: opts.extraEncodings, pixelFormat: opts.pixelFormat, autoUpdate: false,
-        credentials: opts.credentials, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs,
-      })
+        credentials: opts.credentials, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs, security: opts.security,
+      }
+      const c = opts.transport ? await startRfb(opts.transport, target, options) : await connectRfb(target, options)
       client = c.client
       return await new Promise<Snapshot>((resolve, reject) => {
         let updates = 0
@@ -77,7 +84,7 @@ export async function snapshotCommand(argv: readonly string[], out: (line: strin
   if (!file) throw new UsageError('missing OUT.png')
   const snap = await takeSnapshot(target, {
     encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args),
-    credentials: credentialsFrom(args, target), timeoutMs: timeoutArg(args, 30),
+    credentials: credentialsFrom(args, target), timeoutMs: timeoutArg(args, 30), security: securityArg(args),
   })
   const fb = snap.framebuffer
   writeFileSync(file, encodePng(fb.width, fb.height, fb.data))

@@ -1,14 +1,32 @@
 import { AuthFailedError, RfbProtocolError, ServerRefusedError, UnsupportedError } from './errors'
 import { type PixelFormat, readPixelFormat } from './pixel-format'
 import { chooseSecurity, securityFor } from './security'
-import { type HandshakeIo, SecurityType, securityTypeName } from './security/security-handler'
+import type { SecurityOptions } from './security/policy'
+import { type HandshakeIo, type SecurityContext, type SecurityOutcome, SecurityType, securityTypeName } from './security/security-handler'
+import { type TightCapabilities, readTightInteractionCapabilities } from './security/tight'
 import { decodeServerString } from './text'
+import type { TlsSessionInfo } from './transport/transport'
+import type { CertificateInfo } from './trust/certificate'
+import type { ServerVerification } from './trust/verify'
 
 /** Limits on strings read during the handshake; the lengths come from the wire. */
 export const MAX_REASON_BYTES = 64 * 1024
 export const MAX_NAME_BYTES = 64 * 1024
 /** No real framebuffer is larger; anything beyond is a broken or hostile server. */
 export const MAX_FRAMEBUFFER_SIDE = 16384
+/**
+ * Pixels in all (64 Mpixel, 256 MiB of RGBA): more than two 8K screens side by side, yet a
+ * hostile 16384x16384 cannot make the viewer allocate a gigabyte per copy.
+ */
+export const MAX_FRAMEBUFFER_PIXELS = 1 << 26
+
+/** Refuses a framebuffer size from the wire beyond the side and area limits. */
+export function checkFramebufferSize(width: number, height: number, at: number, what: string): void {
+  if (width > MAX_FRAMEBUFFER_SIDE || height > MAX_FRAMEBUFFER_SIDE || width * height > MAX_FRAMEBUFFER_PIXELS) {
+    throw new RfbProtocolError(
+      `${what} ${width}x${height} exceeds the limits (${MAX_FRAMEBUFFER_SIDE} on a side, ${MAX_FRAMEBUFFER_PIXELS / 2 ** 20} Mpixel in all)`, at)
+  }
+}
 
 /** The minor version we speak after negotiation: 3.3, 3.7 or 3.8. */
 export type RfbMinorVersion = 3 | 7 | 8
@@ -29,11 +47,26 @@ export interface HandshakeResult {
   offeredSecurity: number[]
   securityType: number
   init: ServerInit
+  /** What ran, for people: "None", "VeNCrypt X509Vnc", "Tight (VNC Authentication)". */
+  securityName: string
+  /** Everything after the handshake is encrypted (VeNCrypt TLS or X509 sub-types, or a `vncs://` transport). */
+  encrypted: boolean
+  /** The server proved its identity: its certificate is vouched for by a CA, the trust store or the user. */
+  serverVerified: boolean
+  /** How the identity was established, when a certificate was involved. */
+  serverVerification?: ServerVerification
+  /** The TLS session protecting the connection, if any. */
+  tls?: TlsSessionInfo
+  certificate?: CertificateInfo
+  /** Tight security only: what the server said it supports, read right after ServerInit. */
+  tightCapabilities?: TightCapabilities
 }
 
 export interface HandshakeOptions {
   shared: boolean
   trace?: (direction: 'in' | 'out', line: string) => void
+  /** Policy, trust decisions and the server's name; default: allow unencrypted, trust nothing new. */
+  security?: SecurityOptions
 }
 
 /**
@@ -76,6 +109,9 @@ export async function runHandshake(io: HandshakeIo, opts: HandshakeOptions): Pro
   io.write(new TextEncoder().encode(reply))
   trace('out', `ProtocolVersion ${reply.trimEnd()}`)
 
+  // The policy filters what the server offers before anything is chosen or sent (security/policy.ts).
+  const security = opts.security ?? {}
+  const ctx: SecurityContext = { options: security, trace }
   let offered: number[]
   let handler
   if (version.minor === 3) {
@@ -85,25 +121,25 @@ export async function runHandshake(io: HandshakeIo, opts: HandshakeOptions): Pro
     }
     offered = [type]
     trace('in', `Security (3.3) ${securityTypeName(type)}`)
-    handler = securityFor(type)
-    if (!handler) throw new UnsupportedError(`the server requires security type ${securityTypeName(type)}, which Tessera does not support`, 'RFB_ERR_SECURITY')
+    handler = securityFor(type, ctx)
   } else {
     const count = (await io.read(1))[0]
     if (count === 0) throw new ServerRefusedError(await readString(io, MAX_REASON_BYTES, 'failure reason'))
     offered = Array.from(await io.read(count))
     trace('in', `SecurityTypes ${offered.map(securityTypeName).join(', ')}`)
-    handler = chooseSecurity(offered)
-    if (!handler) {
-      throw new UnsupportedError(`no common security type: the server offers ${offered.map(securityTypeName).join(', ')}`, 'RFB_ERR_SECURITY')
-    }
+    handler = chooseSecurity(offered, ctx)
     io.write(Uint8Array.of(handler.type))
     trace('out', `SecurityType ${handler.name}`)
   }
 
-  await handler.authenticate(io)
+  const outcome: SecurityOutcome = (await handler.authenticate(io)) ?? {
+    name: handler.name, innerType: handler.type, encrypted: security.transport !== undefined,
+    serverVerified: security.transport?.verified ?? false, verification: security.transport?.verification,
+    tls: security.transport?.tls, certificate: security.transport?.certificate,
+  }
 
   // RFC 6143 §7.1.3: 3.8 always sends SecurityResult; earlier versions skip it for None.
-  if (version.minor === 8 || handler.type !== SecurityType.None) {
+  if (version.minor === 8 || outcome.innerType !== SecurityType.None) {
     const result = u32(await io.read(4))
     if (result !== 0) {
       const reason = version.minor === 8 ? await readString(io, MAX_REASON_BYTES, 'failure reason') : ''
@@ -120,14 +156,20 @@ export async function runHandshake(io: HandshakeIo, opts: HandshakeOptions): Pro
   const head = await io.read(20)
   const width = (head[0] << 8) | head[1]
   const height = (head[2] << 8) | head[3]
-  if (width > MAX_FRAMEBUFFER_SIDE || height > MAX_FRAMEBUFFER_SIDE) {
-    throw new RfbProtocolError(`ServerInit framebuffer ${width}x${height} exceeds ${MAX_FRAMEBUFFER_SIDE}x${MAX_FRAMEBUFFER_SIDE}`, at)
-  }
+  checkFramebufferSize(width, height, at, 'ServerInit framebuffer')
   const pixelFormat = readPixelFormat(head, 4)
   const name = await readString(io, MAX_NAME_BYTES, 'desktop name')
   trace('in', `ServerInit ${width}x${height} ${JSON.stringify(name)}`)
+  // Still initialisation: TightVNC extends ServerInit with its capability lists (rfbproto, Tight).
+  const tightCapabilities = outcome.tightCapabilities ? await readTightInteractionCapabilities(io) : undefined
+  if (tightCapabilities) {
+    const t = tightCapabilities
+    trace('in', `Tight capabilities: ${t.serverMessages.length} server messages, ${t.clientMessages.length} client messages, ${t.encodings.length} encodings`)
+  }
   return {
     serverVersion: version.text, minor: version.minor, offeredSecurity: offered, securityType: handler.type,
     init: { width, height, pixelFormat, name },
+    securityName: outcome.name, encrypted: outcome.encrypted, serverVerified: outcome.serverVerified,
+    serverVerification: outcome.verification, tls: outcome.tls, certificate: outcome.certificate, tightCapabilities,
   }
 }

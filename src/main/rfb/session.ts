@@ -8,11 +8,12 @@ import { XCursorDecoder } from './decoders/x-cursor'
 import type { DecodeContext, Rect, RectDecoder } from './decoders/decoder'
 import { DEFAULT_ENCODINGS, createDecoders } from './decoders'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
-import { type HandshakeResult, MAX_FRAMEBUFFER_SIDE, MAX_NAME_BYTES, runHandshake } from './handshake'
+import { type HandshakeResult, MAX_FRAMEBUFFER_PIXELS, MAX_FRAMEBUFFER_SIDE, MAX_NAME_BYTES, checkFramebufferSize, runHandshake } from './handshake'
 import { AutoSelect } from './auto-select'
 import { ExtendedClipboard } from './extended-clipboard'
 import { ColourMap, PixelConverter } from './pixel-converter'
 import { PIXEL_FORMATS, type PixelFormat, type PixelFormatName, describePixelFormat, validatePixelFormat } from './pixel-format'
+import type { SecurityOptions } from './security/policy'
 import type { CredentialKind, Credentials, HandshakeIo } from './security/security-handler'
 import type { DrawSink } from './sink'
 import { decodeLatin1, decodeServerString } from './text'
@@ -104,6 +105,11 @@ export interface RfbClientOptions {
   pixelFormat?: PixelFormatName | 'server'
   /** Supplies a password (and user name) when the security type needs one; null cancels. */
   credentials?: (kind: CredentialKind) => Promise<Credentials | null>
+  /**
+   * Security policy, certificate trust (store, accepted fingerprints, the trust prompt) and the
+   * server's name for TLS; see security/policy.ts. Default: allow unencrypted, trust nothing new.
+   */
+  security?: SecurityOptions
   /** Keep asking for incremental updates after each one is consumed; default true. */
   autoUpdate?: boolean
   handshakeTimeoutMs?: number
@@ -252,7 +258,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       data: (chunk) => this.onData(chunk),
       close: (error) => this.onTransportClose(error),
     })
-    runHandshake(this.handshakeIo(), { shared: this.options.shared ?? true, trace: this.options.trace })
+    runHandshake(this.handshakeIo(), { shared: this.options.shared ?? true, trace: this.options.trace, security: this.securityOptions() })
       .then((result) => this.enterNormalPhase(result))
       .catch((err: unknown) => this.fail(err))
     return done
@@ -267,6 +273,27 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private pauseHandshakeTimer(): void {
     if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
     this.handshakeTimer = null
+  }
+
+  /** The caller's security options, with the trust prompt outside the handshake deadline, like the password prompt. */
+  private securityOptions(): SecurityOptions | undefined {
+    const security = this.options.security
+    const ask = security?.trust?.ask
+    if (!security || !ask) return security
+    return {
+      ...security,
+      trust: {
+        ...security.trust,
+        ask: async (prompt) => {
+          this.pauseHandshakeTimer()
+          try {
+            return await ask(prompt)
+          } finally {
+            if (this.state === 'handshake') this.armHandshakeTimer()
+          }
+        },
+      },
+    }
   }
 
   private handshakeIo(): HandshakeIo {
@@ -355,6 +382,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.emit('name', result.init.name)
     this.requestUpdate(false)
     this.pump()
+    // The transport ended while the handshake was still reading what it had buffered.
+    if (this.ended) this.fail(this.ended)
   }
 
   private resizeTo(width: number, height: number): void {
@@ -491,7 +520,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   requestDesktopSize(width: number, height: number): boolean {
     if (!this.features.extendedDesktopSize) return false
     const w = Math.max(1, Math.min(MAX_FRAMEBUFFER_SIDE, Math.round(width)))
-    const h = Math.max(1, Math.min(MAX_FRAMEBUFFER_SIDE, Math.round(height)))
+    const h = Math.max(1, Math.min(MAX_FRAMEBUFFER_SIDE, Math.floor(MAX_FRAMEBUFFER_PIXELS / w), Math.round(height)))
     const current = this.features.screens
     // Keep the server's screen ids: one screen covering the new size (multi-monitor layouts stay the server's business).
     const screen: Screen = { id: current[0]?.id ?? 0, x: 0, y: 0, width: w, height: h, flags: current[0]?.flags ?? 0 }
@@ -527,6 +556,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private fail(err: unknown): void {
     if (this.state === 'closed') return
     const error = err instanceof RfbError ? err : new RfbProtocolError(err instanceof Error ? err.message : String(err), this.q.position, 'RFB_ERR_INTERNAL')
+    // Keep the original exception (and its stack) for diagnostics behind the presentable error.
+    if (error !== err) (error as Error & { cause?: unknown }).cause = err
     this.closing = true
     // Report first: closing the transport reports a close of its own, which must not win.
     this.finish(error)
@@ -651,9 +682,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   }
 
   private checkSize(w: number, h: number, at: number): void {
-    if (w > MAX_FRAMEBUFFER_SIDE || h > MAX_FRAMEBUFFER_SIDE) {
-      throw new RfbProtocolError(`new framebuffer size ${w}x${h} exceeds ${MAX_FRAMEBUFFER_SIDE}x${MAX_FRAMEBUFFER_SIDE}`, at)
-    }
+    checkFramebufferSize(w, h, at, 'new framebuffer size')
   }
 
   private confirm(feature: Exclude<keyof ServerFeatures, 'screens'>): void {

@@ -8,6 +8,17 @@ export interface CursorShape {
   rgba: Uint32Array
 }
 
+/**
+ * Memory a decoder may write a rect's RGBA words into directly; see {@link DrawSink.pixelTarget}.
+ * Row r of the rect is `words[offset + r * stride]` to `words[offset + r * stride + w - 1]`.
+ */
+export interface PixelTarget {
+  words: Uint32Array
+  offset: number
+  /** Words from one row of the rect to the next: the framebuffer width, or w for packed memory. */
+  stride: number
+}
+
 /** Compressed images a sink decodes itself (Chromium natively in the renderer, a library in Node). */
 export type ImageKind = 'jpeg' | 'png'
 
@@ -23,6 +34,15 @@ export interface DrawSink {
   copy(sx: number, sy: number, x: number, y: number, w: number, h: number): void
   /** `rgba` holds w*h words row by row; it may be a scratch buffer reused once this returns. */
   pixels(x: number, y: number, w: number, h: number, rgba: Uint32Array): void
+  /**
+   * Optional: where the w*h rect's pixels go, for the caller to write there itself instead of
+   * calling pixels() with a buffer it filled (one copy less per pixel). The rect counts as drawn,
+   * as by pixels(); the caller must write every word of it before its next call to the sink, and
+   * the returned object (which the sink may reuse) is valid only until then. Null when the sink
+   * cannot lend memory for this rect (outside the framebuffer, a byte order that needs converting);
+   * the caller then falls back to pixels().
+   */
+  pixelTarget?(x: number, y: number, w: number, h: number): PixelTarget | null
   /** A compressed image covering the rect; `data` may be a view the caller reuses once this returns. */
   image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void
   /** The remote pointer's shape; null hides it. */

@@ -14,7 +14,7 @@ export interface FbsBlock {
  * (big-endian, as rfbproxy writes and TigerVNC reads).
  */
 export function encodeFbsBlock(data: Uint8Array, timestampMs: number): Buffer {
-  const padded = (data.length + 3) & ~3
+  const padded = Math.ceil(data.length / 4) * 4
   const out = Buffer.alloc(8 + padded)
   out.writeUInt32BE(data.length, 0)
   out.set(data, 4)
@@ -35,7 +35,8 @@ export function parseFbs(file: Uint8Array): FbsBlock[] {
   while (o < file.length) {
     if (o + 4 > file.length) throw new RfbProtocolError('recording ends inside a block header', o, 'RFB_ERR_FBS')
     const len = view.getUint32(o)
-    const padded = (len + 3) & ~3
+    // Plain arithmetic: 32-bit operators would wrap a length near 2^32 to a negative padding.
+    const padded = Math.ceil(len / 4) * 4
     if (o + 8 + padded > file.length) {
       throw new RfbProtocolError(`block of ${len} bytes runs past the end of the recording`, o, 'RFB_ERR_FBS')
     }

@@ -77,13 +77,24 @@ export async function replayStream(stream: Uint8Array, sink: DrawSink, opts: Rep
     error = e
   })
   const started = performance.now()
-  const info = await client.start(new ReplayTransport(stream, opts.chunkSize))
+  let info
+  try {
+    info = await client.start(new ReplayTransport(stream, opts.chunkSize))
+  } catch (e) {
+    // The transport reports the end of the recording as a hang-up: here it means a cut handshake.
+    if (e instanceof RfbError && e.kind === 'network') {
+      throw new RfbProtocolError('recording ends inside the handshake', client.bytesConsumed, 'RFB_ERR_TRUNCATED')
+    }
+    throw e
+  }
   const elapsedMs = performance.now() - started
-  const truncated = client.state !== 'closed' && client.insideMessage
+  const truncated = client.insideMessage
   const consumed = client.bytesConsumed - info.handshakeBytes
   const end = client.bytesConsumed
   client.close()
-  if (error) throw error
-  if (truncated) throw new RfbProtocolError('recording ends inside a message', end, 'RFB_ERR_TRUNCATED')
+  // The end of the recording arrives as a hang-up; only other errors, or a cut message, count.
+  const failure = error as RfbError | null
+  if (failure && failure.kind !== 'network') throw failure
+  if (truncated && opts.maxUpdates === undefined) throw new RfbProtocolError('recording ends inside a message', end, 'RFB_ERR_TRUNCATED')
   return { info, updates, bytes: consumed, pixels, encodings, elapsedMs }
 }

@@ -1,21 +1,38 @@
+import { UnsupportedError } from '../errors'
 import { NoneSecurity } from './none'
-import { type SecurityHandler, SecurityType } from './security-handler'
+import { candidatesFor, checkDictated, choose } from './policy'
+import { type SecurityContext, type SecurityHandler, SecurityType, securityTypeName } from './security-handler'
+import { TightSecurity } from './tight'
+import { VeNCryptSecurity } from './vencrypt'
 import { VncAuthSecurity } from './vnc-auth'
 
-/** Security types this build can speak, most preferred first. */
-const FACTORIES: ReadonlyMap<number, () => SecurityHandler> = new Map<number, () => SecurityHandler>([
-  // With no encryption available yet, None is preferred when offered: the server needs no password then.
-  [SecurityType.None, () => new NoneSecurity()],
+/** Top-level security types this build speaks; the policy (security/policy.ts) orders them. */
+const FACTORIES: ReadonlyMap<number, (ctx: SecurityContext) => SecurityHandler> = new Map<number, (ctx: SecurityContext) => SecurityHandler>([
+  [SecurityType.VeNCrypt, (ctx) => new VeNCryptSecurity(ctx)],
+  [SecurityType.Tight, (ctx) => new TightSecurity(ctx)],
   [SecurityType.VncAuth, () => new VncAuthSecurity()],
+  [SecurityType.None, () => new NoneSecurity()],
 ])
 
-/** Picks the first type in our preference order that the server offers; null when none fits. */
-export function chooseSecurity(offered: readonly number[]): SecurityHandler | null {
-  for (const [type, make] of FACTORIES) if (offered.includes(type)) return make()
-  return null
+const SPEAKS = [...FACTORIES.keys()]
+
+/**
+ * The handler for the best type the server offers (RFB 3.7+) under the connection's policy.
+ * Throws UnsupportedError (RFB_ERR_SECURITY: nothing in common; RFB_ERR_POLICY: the policy
+ * forbids everything offered) before anything is sent.
+ */
+export function chooseSecurity(offered: readonly number[], ctx: SecurityContext): SecurityHandler {
+  const names = offered.map(securityTypeName).join(', ')
+  const chosen = choose(candidatesFor(offered, SPEAKS, ctx.options), names, 'the server', ctx.options)
+  return FACTORIES.get(chosen.code)!(ctx)
 }
 
-/** The handler for a type the server dictates (RFB 3.3), or null when we cannot speak it. */
-export function securityFor(type: number): SecurityHandler | null {
-  return FACTORIES.get(type)?.() ?? null
+/** The handler for a type the server dictates (RFB 3.3: None or VNC auth), if the policy allows it. */
+export function securityFor(type: number, ctx: SecurityContext): SecurityHandler {
+  const [candidate] = candidatesFor([type], [SecurityType.None, SecurityType.VncAuth], ctx.options)
+  if (!candidate) {
+    throw new UnsupportedError(`the server requires security type ${securityTypeName(type)}, which Tessera does not support`, 'RFB_ERR_SECURITY')
+  }
+  checkDictated(candidate, ctx.options)
+  return FACTORIES.get(type)!(ctx)
 }

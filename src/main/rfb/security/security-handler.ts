@@ -1,4 +1,7 @@
 import type { TlsSessionInfo, TlsUpgradeOptions } from '../transport/transport'
+import type { CertificateInfo } from '../trust/certificate'
+import type { ServerVerification } from '../trust/verify'
+import type { SecurityOptions } from './policy'
 
 /** Security types (RFC 6143 §7.2 and the IANA registry), named as in the spec. */
 export const enum SecurityType {
@@ -39,6 +42,29 @@ export interface HandshakeIo {
   startTls(options: TlsUpgradeOptions): Promise<TlsSessionInfo>
 }
 
+/** What handlers of nested types (VeNCrypt, Tight) need besides the bytes. */
+export interface SecurityContext {
+  options: SecurityOptions
+  trace: (direction: 'in' | 'out', line: string) => void
+}
+
+/** What a security exchange established; handlers that add nothing return void. */
+export interface SecurityOutcome {
+  /** What ran, for people, e.g. "VeNCrypt X509Vnc" or "Tight (VNC Authentication)". */
+  name: string
+  /** The authentication that ran in the end (None, VncAuth, Plain...): RFB 3.3/3.7 skip SecurityResult after None. */
+  innerType: number
+  /** Everything after the exchange is encrypted. */
+  encrypted: boolean
+  /** The server proved its identity (a certificate vouched for by a CA, the trust store or the user). */
+  serverVerified: boolean
+  verification?: ServerVerification
+  tls?: TlsSessionInfo
+  certificate?: CertificateInfo
+  /** Tight security: the server follows ServerInit with its capability lists. */
+  tightCapabilities?: boolean
+}
+
 /**
  * One security type's exchange, from after the type is chosen up to (not including) the
  * SecurityResult, which the handshake reads because its presence depends on the version.
@@ -46,12 +72,14 @@ export interface HandshakeIo {
 export interface SecurityHandler {
   readonly type: number
   readonly name: string
-  authenticate(io: HandshakeIo): Promise<void>
+  authenticate(io: HandshakeIo): Promise<SecurityOutcome | void>
 }
 
 const NAMES: Record<number, string> = {
   0: 'Invalid', 1: 'None', 2: 'VNC Authentication', 5: 'RA2', 6: 'RA2ne', 16: 'Tight', 17: 'Ultra',
   18: 'TLS', 19: 'VeNCrypt', 20: 'SASL', 21: 'MD5', 22: 'xvp', 30: 'Apple Remote Desktop', 113: 'MSLogonII',
+  // VeNCrypt 0.2 sub-types.
+  256: 'Plain', 257: 'TLSNone', 258: 'TLSVnc', 259: 'TLSPlain', 260: 'X509None', 261: 'X509Vnc', 262: 'X509Plain',
 }
 
 export function securityTypeName(t: number): string {

@@ -1,6 +1,8 @@
 import { Socket, connect } from 'node:net'
+import type { TLSSocket } from 'node:tls'
 import { NetworkError, TimeoutError } from '../errors'
-import type { Transport, TransportHandlers } from './transport'
+import { describeTlsError, upgradeSocket } from './tls-socket'
+import type { TlsSessionInfo, TlsUpgradeOptions, Transport, TransportHandlers } from './transport'
 
 /** Maps socket errors to one presentable line. */
 export function describeSocketError(err: NodeJS.ErrnoException, where: string): NetworkError {
@@ -23,21 +25,28 @@ export function describeSocketError(err: NodeJS.ErrnoException, where: string): 
   }
 }
 
-/** RFB over a plain TCP socket. */
+/** RFB over a TCP socket, which may be or become TLS (`vncs://`, VeNCrypt). */
 export class TcpTransport implements Transport {
   readonly description: string
   private handlers: TransportHandlers | null = null
   private closed = false
   private closeError: Error | undefined
+  private socket: Socket
+  /** Set once the stream is TLS: from the first byte (`vncs://`) or after {@link startTls}. */
+  tls: TlsSessionInfo | null
 
-  constructor(private readonly socket: Socket) {
+  private readonly onData = (chunk: Buffer): void => this.handlers?.data(chunk)
+
+  constructor(socket: Socket, tls?: TlsSessionInfo) {
+    this.socket = socket
+    this.tls = tls ?? null
     this.description = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
     socket.setNoDelay(true)
     // Keepalive finds half-open connections the peer will never close.
     socket.setKeepAlive(true, 15_000)
     socket.pause()
     // Listen from the start: an error before start() must be reported, not thrown unhandled.
-    socket.on('error', (err) => this.finish(describeSocketError(err, this.description)))
+    socket.on('error', (err) => this.finish(tls ? describeTlsError(err, this.description) : describeSocketError(err, this.description)))
     socket.on('close', () => this.finish())
   }
 
@@ -47,7 +56,7 @@ export class TcpTransport implements Transport {
       handlers.close(this.closeError)
       return
     }
-    this.socket.on('data', (chunk: Buffer) => handlers.data(chunk))
+    this.socket.on('data', this.onData)
     this.socket.resume()
   }
 
@@ -73,6 +82,34 @@ export class TcpTransport implements Transport {
   close(): void {
     this.socket.destroy()
     this.finish()
+  }
+
+  /**
+   * Wraps the live socket in TLS in place: from here on `data` carries decrypted bytes and writes
+   * are encrypted. The caller must have consumed everything the server sent in the clear.
+   */
+  async startTls(options: TlsUpgradeOptions): Promise<TlsSessionInfo> {
+    if (this.closed) throw this.closeError ?? new NetworkError(`connection to ${this.description} closed before TLS could start`)
+    const plain = this.socket
+    const { tls, ready } = upgradeSocket(plain, options, this.description)
+    // The plain socket's reads now feed the TLS layer; only the TLS socket may deliver data.
+    plain.removeListener('data', this.onData)
+    this.socket = tls
+    this.watch(tls)
+    if (this.handlers) tls.on('data', this.onData)
+    try {
+      this.tls = await ready
+    } catch (err) {
+      this.finish(err as Error)
+      tls.destroy()
+      throw err
+    }
+    return this.tls
+  }
+
+  private watch(tls: TLSSocket): void {
+    tls.on('error', (err) => this.finish(describeTlsError(err, this.description)))
+    tls.on('close', () => this.finish())
   }
 }
 

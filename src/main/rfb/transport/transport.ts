@@ -11,16 +11,24 @@ export interface TlsUpgradeOptions {
   anonymous: boolean
   /** Host name for SNI and certificate checks. */
   servername?: string
+  /**
+   * Extra trusted CA certificates (PEM), checked in addition to the runtime's default roots.
+   * The transport never rejects a certificate itself: it reports, and the trust layer decides.
+   */
+  ca?: string
 }
 
 /** What the TLS layer learned, for the UI and trust decisions. */
 export interface TlsSessionInfo {
+  /** e.g. "TLSv1.3". */
   protocol: string
+  /** OpenSSL's cipher name, e.g. "TLS_AES_256_GCM_SHA384" or "ADH-AES256-GCM-SHA384". */
   cipher: string
   /** DER of the server certificate, absent for anonymous TLS. */
   certificate?: Uint8Array
-  /** Whether the certificate chain verified against the trust store. */
+  /** Whether the certificate chain and host name verified against the trust store. */
   authorized: boolean
+  /** OpenSSL/Node code of the first verification failure, e.g. "DEPTH_ZERO_SELF_SIGNED_CERT". */
   authorizationError?: string
 }
 

@@ -1,0 +1,36 @@
+import { writeFileSync } from 'node:fs'
+import { encodePng } from '../rfb/png'
+import { DEFAULT_LISTEN_PORT, listenForServers } from '../rfb/transport/listen'
+import { UsageError, numberOption, parseArgs, stringOption } from './args'
+import { takeSnapshot } from './snapshot'
+import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, securityArg, timeoutArg } from './session-options'
+
+/**
+ * `tessera listen OUT.png [--port N] [--host H]`: waits for a server to connect to us (a reverse
+ * connection: `x11vnc -connect HOST:5500`, TigerVNC `vncconfig -connect HOST:5500`), writes its
+ * screen as PNG and exits. `--timeout` bounds the wait and the snapshot each.
+ */
+export async function listenCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
+  const args = parseArgs(argv, [...CONNECT_OPTIONS, 'port', 'host'], [])
+  const [file] = args.positional
+  if (!file) throw new UsageError('missing OUT.png')
+  const timeoutMs = timeoutArg(args, 120)
+  const listener = await listenForServers({ host: stringOption(args, 'host'), port: numberOption(args, 'port', 0, 65535) ?? DEFAULT_LISTEN_PORT })
+  out(`listening on ${listener.host}:${listener.port}`)
+  try {
+    const transport = await listener.next(timeoutMs)
+    const from = transport.description
+    // The server's port is ephemeral: trust decisions are kept per host (port 0).
+    const target = { host: from.slice(0, from.lastIndexOf(':')).replace(/^::ffff:/, ''), port: 0 }
+    const snap = await takeSnapshot(target, {
+      transport, encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args), credentials: credentialsFrom(args, target),
+      timeoutMs, security: securityArg(args),
+    })
+    const fb = snap.framebuffer
+    writeFileSync(file, encodePng(fb.width, fb.height, fb.data))
+    out(`${file}: ${fb.width}x${fb.height} from "${snap.info.init.name}" (reverse connection from ${from})`)
+    return 0
+  } finally {
+    await listener.close()
+  }
+}

@@ -1,0 +1,203 @@
+import { type CursorImage, type FrameBatch, ImageKindCode, OP_INTS, OpCode } from '@shared/ops'
+import type { CursorShape, DrawSink, ImageKind, PixelTarget } from '../rfb/sink'
+
+/** How long a batch may wait for its ack before the session carries on anyway. */
+export const DEFAULT_ACK_TIMEOUT_MS = 5_000
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
+export interface BatchSinkOptions {
+  sessionId: string
+  /**
+   * Receives one batch per FramebufferUpdate. Its buffers are views into the sink's reusable
+   * memory, valid until the batch is acked (or its ack times out): a consumer that keeps them
+   * longer copies them. Structured clone and the WebSocket codec both copy on send.
+   */
+  onBatch(batch: FrameBatch): void
+  onCursor(cursor: CursorImage | null): void
+  ackTimeoutMs?: number
+}
+
+/**
+ * The IPC batcher: packs every draw op of one FramebufferUpdate into one FrameBatch (fixed
+ * op records, one packed RGBA buffer, one packed image buffer) and holds the engine's next
+ * update request until the renderer acks the batch, so a slow painter slows the server
+ * instead of queueing frames. Buffers grow by doubling and are reused, so a steady session
+ * allocates nothing per rect; each pixel is copied once, from the decoder into the batch.
+ */
+export class BatchSink implements DrawSink {
+  /** Seq of the last batch emitted (0 before the first). */
+  seq = 0
+  /** Milliseconds from emit to ack of the last acked batch. */
+  ackLatencyMs = 0
+  /** Batches whose ack never came within the timeout. */
+  ackTimeouts = 0
+
+  private ops = new Int32Array(OP_INTS * 64)
+  private opCount = 0
+  private words = new Uint32Array(16 * 1024)
+  private wordBytes = new Uint8Array(this.words.buffer)
+  private wordCount = 0
+  private images = new Uint8Array(16 * 1024)
+  private imageBytes = 0
+  private readonly target: PixelTarget = { words: this.words, offset: 0, stride: 0 }
+  private pending: { seq: number; sentAt: number; resolve: () => void; timer: NodeJS.Timeout } | null = null
+  private disposed = false
+
+  constructor(private readonly options: BatchSinkOptions) {}
+
+  resize(width: number, height: number): void {
+    this.op(OpCode.Resize, 0, 0, width, height, 0, 0, 0)
+  }
+
+  fill(x: number, y: number, w: number, h: number, colour: number): void {
+    this.op(OpCode.Fill, x, y, w, h, colour | 0, 0, 0)
+  }
+
+  copy(sx: number, sy: number, x: number, y: number, w: number, h: number): void {
+    this.op(OpCode.Copy, x, y, w, h, sx, sy, 0)
+  }
+
+  pixels(x: number, y: number, w: number, h: number, rgba: Uint32Array): void {
+    const n = w * h
+    const at = this.wordCount
+    this.reserveWords(n)
+    if (LITTLE_ENDIAN) {
+      // RGBA words with R in the low byte are R,G,B,A bytes in memory: the canvas layout as is.
+      this.words.set(n === rgba.length ? rgba : rgba.subarray(0, n), at)
+    } else {
+      for (let i = 0; i < n; i++) {
+        const c = rgba[i]
+        this.words[at + i] = ((c & 0xff) << 24) | ((c & 0xff00) << 8) | ((c >>> 8) & 0xff00) | (c >>> 24)
+      }
+    }
+    this.wordCount += n
+    this.op(OpCode.Pixels, x, y, w, h, at, 0, 0)
+  }
+
+  /**
+   * Lends the batch's own pixel memory, so decoders convert straight into it: each pixel is then
+   * written once on its way to the renderer instead of going through a decoder scratch first.
+   * Not on a big-endian host, where pixels() has to reorder the bytes.
+   */
+  pixelTarget(x: number, y: number, w: number, h: number): PixelTarget | null {
+    if (!LITTLE_ENDIAN) return null
+    const at = this.wordCount
+    this.reserveWords(w * h)
+    this.wordCount += w * h
+    this.op(OpCode.Pixels, x, y, w, h, at, 0, 0)
+    const t = this.target
+    t.words = this.words
+    t.offset = at
+    t.stride = w
+    return t
+  }
+
+  image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void {
+    const at = this.imageBytes
+    if (at + data.length > this.images.length) {
+      const grown = new Uint8Array(Math.max(this.images.length * 2, at + data.length))
+      grown.set(this.images.subarray(0, at))
+      this.images = grown
+    }
+    this.images.set(data, at)
+    this.imageBytes += data.length
+    this.op(OpCode.Image, x, y, w, h, at, data.length, kind === 'jpeg' ? ImageKindCode.Jpeg : ImageKindCode.Png)
+  }
+
+  cursor(shape: CursorShape | null): void {
+    if (!shape) return this.options.onCursor(null)
+    const { rgba } = shape
+    // The shape is ours; view its words as bytes, copying only when the view is not the whole
+    // buffer (structured clone would send all of it).
+    const whole = rgba.byteOffset === 0 && rgba.byteLength === rgba.buffer.byteLength
+    const bytes = whole ? new Uint8Array(rgba.buffer) : new Uint8Array(rgba.buffer.slice(rgba.byteOffset, rgba.byteOffset + rgba.byteLength))
+    if (!LITTLE_ENDIAN) {
+      for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse()
+    }
+    this.options.onCursor({ width: shape.width, height: shape.height, hotX: shape.hotX, hotY: shape.hotY, rgba: bytes })
+  }
+
+  endUpdate(): void | Promise<void> {
+    // An update that changed nothing paints nothing: no batch, no ack to wait for.
+    if (this.opCount === 0 || this.disposed) return
+    const seq = ++this.seq
+    const batch: FrameBatch = {
+      sessionId: this.options.sessionId,
+      seq,
+      ops: this.ops.subarray(0, this.opCount * OP_INTS),
+      pixels: this.wordBytes.subarray(0, this.wordCount * 4),
+      images: this.images.subarray(0, this.imageBytes),
+    }
+    this.opCount = 0
+    this.wordCount = 0
+    this.imageBytes = 0
+    return new Promise<void>((resolve) => {
+      const timeout = this.options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS
+      const timer = setTimeout(() => {
+        // A lost ack (renderer reloaded, message dropped) must not freeze the session.
+        this.ackTimeouts++
+        this.settle()
+      }, timeout)
+      this.pending = { seq, sentAt: performance.now(), resolve, timer }
+      this.options.onBatch(batch)
+    })
+  }
+
+  /** The renderer painted batch `seq` (or a later one): let the next update be requested. */
+  ack(seq: number): void {
+    const p = this.pending
+    if (!p || seq < p.seq) return
+    this.ackLatencyMs = performance.now() - p.sentAt
+    this.settle()
+  }
+
+  /** Releases a waiting engine; later updates are dropped. Called when the session ends. */
+  dispose(): void {
+    this.disposed = true
+    this.settle()
+  }
+
+  private settle(): void {
+    const p = this.pending
+    if (!p) return
+    this.pending = null
+    clearTimeout(p.timer)
+    p.resolve()
+  }
+
+  private op(code: OpCode, a: number, b: number, c: number, d: number, e: number, f: number, g: number): void {
+    let o = this.opCount * OP_INTS
+    if (o + OP_INTS > this.ops.length) {
+      const grown = new Int32Array(this.ops.length * 2)
+      grown.set(this.ops.subarray(0, o))
+      this.ops = grown
+    }
+    const ops = this.ops
+    ops[o++] = code
+    ops[o++] = a
+    ops[o++] = b
+    ops[o++] = c
+    ops[o++] = d
+    ops[o++] = e
+    ops[o++] = f
+    ops[o] = g
+    this.opCount++
+  }
+
+  private reserveWords(n: number): void {
+    const need = this.wordCount + n
+    if (need <= this.words.length) return
+    let size = this.words.length * 2
+    while (size < need) size *= 2
+    const grown = new Uint32Array(size)
+    grown.set(this.words.subarray(0, this.wordCount))
+    this.words = grown
+    this.wordBytes = new Uint8Array(grown.buffer)
+  }
+}
+
+/** A batch whose buffers are exact-size copies: for transports that would otherwise send a whole reusable buffer. */
+export function detachBatch(batch: FrameBatch): FrameBatch {
+  return { sessionId: batch.sessionId, seq: batch.seq, ops: batch.ops.slice(), pixels: batch.pixels.slice(), images: batch.images.slice() }
+}

@@ -1,0 +1,35 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { ConnectionStore } from './connection-store'
+import { Host, type HostOptions } from './host'
+import { FileSecretStore, type SecretCipher } from './secrets'
+
+/** File names inside a data directory. */
+export const DATA_FILES = { secrets: 'secrets.json', thumbnails: 'thumbnails' } as const
+
+export interface CreateHostOptions extends Partial<Omit<HostOptions, 'store' | 'secrets' | 'thumbnailDir'>> {
+  dataDir: string
+  /** Encrypts saved passwords (the shell passes safeStorage); default plain text in a 0600 file. */
+  cipher?: SecretCipher
+}
+
+/** A host over one data directory: connections.json, secrets.json and thumbnails/ inside it. */
+export async function createHost(options: CreateHostOptions): Promise<{ host: Host; store: ConnectionStore }> {
+  const { dataDir, cipher, ...rest } = options
+  const store = await ConnectionStore.open(dataDir)
+  const secrets = new FileSecretStore(join(dataDir, DATA_FILES.secrets), cipher)
+  const host = new Host({ ...rest, store, secrets, thumbnailDir: join(dataDir, DATA_FILES.thumbnails) })
+  return { host, store }
+}
+
+/** Where browser mode keeps its data by default, after each OS's convention for per-user app data. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const home = homedir()
+  const base = platform === 'win32'
+    ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
+    : platform === 'darwin'
+      ? join(home, 'Library', 'Application Support')
+      : (env.XDG_CONFIG_HOME || join(home, '.config'))
+  // Beside the desktop app's own folder, not in it: two writers must not share one connections file.
+  return join(base, 'Tessera', 'browser-mode')
+}

@@ -1,0 +1,421 @@
+import { Encoding, PIXEL_ENCODINGS, encodingName } from '@shared/encodings'
+import type { EventName, HostEvents, SessionError, SessionInfo, SessionState } from '@shared/contract'
+import type { ConnectionProfile } from '@shared/profile'
+import { scancodeFor } from '@shared/scancodes'
+import type { Target } from '@shared/target'
+import { DEFAULT_ENCODINGS, createDecoders } from '../rfb/decoders'
+import { NetworkError, RfbError } from '../rfb/errors'
+import type { ImageDecoder } from '../rfb/framebuffer'
+import type { PixelFormatName } from '../rfb/pixel-format'
+import { type CredentialKind, type Credentials, securityTypeName } from '../rfb/security/security-handler'
+import { type ConnectionInfo, RfbClient } from '../rfb/session'
+import type { Transport } from '../rfb/transport/transport'
+import { BatchSink } from './batch-sink'
+import { hostError } from './errors'
+import type { SecretStore } from './secrets'
+import { ThumbnailSink, teeSink } from './thumbnail'
+
+/** Reconnect timing: `baseMs * 2^n`, capped, for at most `attempts` tries in a row. */
+export interface ReconnectPolicy {
+  baseMs: number
+  maxMs: number
+  attempts: number
+}
+
+export interface SessionTimings {
+  connectTimeoutMs: number
+  /** Includes the time the user takes to type a password (the engine's timer runs meanwhile). */
+  handshakeTimeoutMs: number
+  ackTimeoutMs: number
+  statsIntervalMs: number
+  /** A thumbnail is taken this long after connecting, and again when the session ends. */
+  thumbnailDelayMs: number
+  reconnect: ReconnectPolicy
+}
+
+/** Credentials the user typed for the current attempt, and whether to keep them. */
+export interface TypedCredentials {
+  credentials: Credentials
+  save: boolean
+}
+
+/** What a session needs from the host around it. */
+export interface SessionHost {
+  emit<K extends EventName>(name: K, payload: HostEvents[K]): void
+  openTransport(target: Target, timeoutMs: number): Promise<Transport>
+  secrets: SecretStore
+  decodeImage: ImageDecoder | null
+  timings: SessionTimings
+  /** The session reached the server's desktop: update the address book and saved password. */
+  connected(session: HostSession, typed: TypedCredentials | null): Promise<void>
+  saveThumbnail(profileId: string, png: Uint8Array): void
+  /** The session is over for good; the host forgets it. */
+  ended(session: HostSession): void
+  log(message: string): void
+}
+
+const COLOUR_DEPTHS: Record<ConnectionProfile['colourDepth'], PixelFormatName> = { auto: 'rgb888', 24: 'rgb888', 16: 'rgb565', 8: 'bgr233' }
+
+/**
+ * One session as the renderer sees it: it outlives individual RFB connections, so it can ask
+ * for a password again after a wrong one and reconnect after the network drops. Credentials
+ * the user typed are kept in memory for reconnects only, and never logged.
+ */
+export class HostSession {
+  state: SessionState = 'connecting'
+  info: SessionInfo | null = null
+
+  private client: RfbClient | null = null
+  private sink: BatchSink | null = null
+  private readonly thumb: ThumbnailSink
+  private everConnected = false
+  private failures = 0
+  private reconnectTimer: NodeJS.Timeout | null = null
+  private statsTimer: NodeJS.Timeout | null = null
+  private thumbTimer: NodeJS.Timeout | null = null
+  private over = false
+  private userClosed = false
+  private cancelled = false
+  private lastKind: CredentialKind = 'password'
+  /** The engine is waiting for the user's answer. */
+  private answer: ((c: Credentials | null) => void) | null = null
+  /** Authentication failed; the next answer starts a new connection. */
+  private awaitingRetry = false
+  /** Credentials to hand the engine without asking (a retry's answer, or a reconnect's). */
+  private preset: Credentials | null = null
+  private current: Credentials | null = null
+  private lastGood: Credentials | null = null
+  private typed: TypedCredentials | null = null
+  private usedSaved = false
+  private savedRejected = false
+  private window = newWindow(0)
+  /** Last measured round trip, shown while the screen is idle. */
+  private latencyMs = 0
+
+  constructor(
+    readonly id: string,
+    readonly owner: unknown,
+    readonly target: Target,
+    public profileId: string | null,
+    private profile: ConnectionProfile | null,
+    private readonly host: SessionHost,
+  ) {
+    this.thumb = new ThumbnailSink(host.decodeImage)
+  }
+
+  /** True while this session exists for the renderer. */
+  get alive(): boolean {
+    return !this.over
+  }
+
+  start(): void {
+    void this.attempt()
+  }
+
+  /** Keeps the options snapshot current after the host saved the profile. */
+  updateProfile(profile: ConnectionProfile): void {
+    this.profile = profile
+    this.profileId = profile.id
+  }
+
+  private async attempt(): Promise<void> {
+    this.usedSaved = false
+    this.current = null
+    this.setState('connecting')
+    const { timings } = this.host
+    const sink = new BatchSink({
+      sessionId: this.id,
+      ackTimeoutMs: timings.ackTimeoutMs,
+      onBatch: (batch) => this.host.emit('session.frame', batch),
+      onCursor: (cursor) => this.host.emit('session.cursor', { sessionId: this.id, cursor }),
+    })
+    const p = this.profile
+    // Automatic quality and depth (the defaults) let the engine pick both from the measured link.
+    const auto = (p?.quality ?? null) === null && (p?.colourDepth ?? 'auto') === 'auto'
+    const client: RfbClient = new RfbClient({
+      sink: teeSink(sink, this.thumb),
+      shared: p?.shared ?? true,
+      encodings: encodingsOf(p),
+      autoSelect: auto,
+      ...(p?.quality != null ? { quality: p.quality } : {}),
+      ...(p?.compression != null ? { compression: p.compression } : {}),
+      pixelFormat: COLOUR_DEPTHS[p?.colourDepth ?? 'auto'],
+      credentials: (kind): Promise<Credentials | null> => this.credentialsFor(client, kind),
+      handshakeTimeoutMs: timings.handshakeTimeoutMs,
+    })
+    this.client = client
+    this.sink = sink
+    client.on('connected', (info) => this.onConnected(client, info))
+    client.on('close', (err) => this.onClose(client, err))
+    client.on('update', (u) => {
+      this.window.updates++
+      this.window.bytes += u.bytes
+      // The quickest answer in the window is the round trip; slower ones waited for changes.
+      if (u.latencyMs > 0) this.window.latencyMs = Math.min(this.window.latencyMs, u.latencyMs)
+      for (const e of u.encodings) this.window.encodings.add(e)
+    })
+    client.on('bell', () => this.host.emit('session.bell', { sessionId: this.id }))
+    client.on('clipboard', (text) => this.host.emit('session.clipboard', { sessionId: this.id, text }))
+    client.on('name', (name) => this.updateInfo({ name }))
+    client.on('resize', (width, height) => this.updateInfo({ width, height }))
+
+    let transport: Transport
+    try {
+      transport = await this.host.openTransport(this.target, timings.connectTimeoutMs)
+    } catch (e) {
+      if (this.client !== client) return
+      this.client = null
+      this.sink = null
+      this.failed(e instanceof RfbError ? e : new NetworkError(e instanceof Error ? e.message : String(e)))
+      return
+    }
+    if (this.client !== client) {
+      // Closed while the TCP connection was being made.
+      transport.close()
+      return
+    }
+    // The outcome arrives through the client's 'connected' and 'close' events.
+    client.start(transport).catch(() => undefined)
+  }
+
+  private async credentialsFor(client: RfbClient, kind: CredentialKind): Promise<Credentials | null> {
+    this.lastKind = kind
+    if (this.preset) {
+      this.current = this.preset
+      this.preset = null
+      return this.current
+    }
+    const p = this.profile
+    if (p?.savePassword && this.profileId && !this.savedRejected && (kind === 'password' || p.username)) {
+      const password = await this.host.secrets.get(this.profileId).catch(() => null)
+      if (password !== null) {
+        this.usedSaved = true
+        this.current = { username: p.username, password }
+        return this.current
+      }
+    }
+    if (this.client !== client) return null
+    this.setState('authenticating')
+    this.host.emit('session.credentials', { sessionId: this.id, kind, retry: false })
+    const answer = await new Promise<Credentials | null>((resolve) => (this.answer = resolve))
+    this.current = answer
+    return answer
+  }
+
+  /** The renderer's answer to a `session.credentials` event. */
+  answerCredentials(arg: { cancel: true } | { username?: string; password: string; save: boolean }): void {
+    if ('cancel' in arg) {
+      this.cancelled = true
+      if (this.answer) return this.release(null)
+      if (this.awaitingRetry) {
+        this.awaitingRetry = false
+        return this.end(null)
+      }
+      throw hostError('closed', 'HOST_NO_CREDENTIALS_PENDING', 'this session is not waiting for a password')
+    }
+    const credentials: Credentials = { username: arg.username ?? this.profile?.username ?? this.target.username, password: arg.password }
+    if (credentials.username === undefined) delete credentials.username
+    this.typed = { credentials, save: arg.save }
+    if (this.answer) return this.release(credentials)
+    if (this.awaitingRetry) {
+      this.awaitingRetry = false
+      this.preset = credentials
+      void this.attempt()
+      return
+    }
+    throw hostError('closed', 'HOST_NO_CREDENTIALS_PENDING', 'this session is not waiting for a password')
+  }
+
+  private release(c: Credentials | null): void {
+    const answer = this.answer
+    this.answer = null
+    answer?.(c)
+  }
+
+  private onConnected(client: RfbClient, info: ConnectionInfo): void {
+    if (client !== this.client) return
+    this.everConnected = true
+    this.failures = 0
+    this.lastGood = this.current
+    this.info = {
+      name: info.init.name,
+      width: client.width,
+      height: client.height,
+      serverVersion: info.serverVersion,
+      security: info.securityName || securityTypeName(info.securityType),
+      encrypted: info.encrypted,
+      verified: info.serverVerified,
+    }
+    this.setState('connected')
+    this.startStats()
+    const typed = this.typed
+    this.typed = null
+    this.host.connected(this, typed).catch((e: unknown) => this.host.log(`recording the connection failed: ${(e as Error).message}`))
+    this.thumbTimer = setTimeout(() => this.saveThumbnail(), this.host.timings.thumbnailDelayMs)
+  }
+
+  private onClose(client: RfbClient, err: RfbError | null): void {
+    if (client !== this.client) return
+    const wasConnected = this.state === 'connected'
+    this.client = null
+    this.sink?.dispose()
+    this.sink = null
+    this.stopTimers()
+    if (wasConnected) this.saveThumbnail()
+    if (this.userClosed || this.cancelled || !err) return this.end(null)
+    this.failed(err)
+  }
+
+  private failed(err: RfbError): void {
+    if (this.over) return
+    if (err.kind === 'auth') {
+      // Ask again rather than end: the renderer keeps the session and shows the password dialog.
+      if (this.usedSaved) this.savedRejected = true
+      this.lastGood = null
+      this.awaitingRetry = true
+      this.setState('closed', err)
+      this.host.emit('session.credentials', { sessionId: this.id, kind: this.lastKind, retry: true, reason: err.message })
+      return
+    }
+    const { reconnect } = this.host.timings
+    if (this.everConnected && (err.kind === 'network' || err.kind === 'timeout') && this.failures < reconnect.attempts) {
+      const delay = Math.min(reconnect.maxMs, reconnect.baseMs * 2 ** this.failures)
+      this.failures++
+      this.preset = this.lastGood
+      this.setState('reconnecting', err, delay)
+      this.reconnectTimer = setTimeout(() => {
+        this.reconnectTimer = null
+        void this.attempt()
+      }, delay)
+      return
+    }
+    this.end(err)
+  }
+
+  /** Ends the session at the user's request. */
+  close(): void {
+    if (this.over) return
+    this.userClosed = true
+    this.release(null)
+    const client = this.client
+    if (client) client.close()
+    if (!this.over) this.end(null)
+  }
+
+  private end(err: RfbError | null): void {
+    if (this.over) return
+    this.over = true
+    this.stopTimers()
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
+    this.reconnectTimer = null
+    this.release(null)
+    const client = this.client
+    this.client = null
+    client?.close()
+    this.sink?.dispose()
+    this.lastGood = this.preset = this.current = null
+    this.setState('closed', err ?? undefined)
+    this.host.ended(this)
+  }
+
+  /** A key, with its physical position (DOM `code`) when the renderer knows it: QEMU consoles then type layout-independently. */
+  key(keysym: number, down: boolean, code?: string): void {
+    if (this.profile?.viewOnly) return
+    const client = this.live()
+    if (!client) return
+    const scancode = scancodeFor(code)
+    if (scancode) client.sendKeyWithScancode(keysym, scancode, down)
+    else client.sendKey(keysym, down)
+  }
+
+  /** Buttons as the engine takes them: bits 0-6 buttons 1-7, bits 7-8 back/forward (extended). */
+  pointer(buttons: number, x: number, y: number): void {
+    if (this.profile?.viewOnly) return
+    this.live()?.sendPointer(buttons, x, y)
+  }
+
+  /** Asks the server to match the window; refused when the server cannot resize. */
+  resize(width: number, height: number): void {
+    const client = this.live()
+    if (client && !client.requestDesktopSize(width, height)) {
+      throw hostError('unsupported', 'HOST_RESIZE_UNSUPPORTED', 'this server cannot be resized from the viewer')
+    }
+  }
+
+  clipboard(text: string): void {
+    this.live()?.sendClipboard(text)
+  }
+
+  refresh(): void {
+    this.live()?.requestUpdate(false)
+  }
+
+  ack(seq: number): void {
+    this.sink?.ack(seq)
+  }
+
+  /** The client when connected; input while (re)connecting is dropped, as a viewer would. */
+  private live(): RfbClient | null {
+    return this.state === 'connected' ? this.client : null
+  }
+
+  private setState(state: SessionState, err?: RfbError | SessionError, retryInMs?: number): void {
+    this.state = state
+    const payload: HostEvents['session.state'] = { sessionId: this.id, state }
+    if (state === 'connected' && this.info) payload.info = { ...this.info }
+    if (err) payload.error = { kind: err.kind, code: err.code, message: err.message }
+    if (retryInMs !== undefined) payload.retryInMs = retryInMs
+    this.host.emit('session.state', payload)
+  }
+
+  private updateInfo(change: Partial<SessionInfo>): void {
+    const info = this.info
+    if (!info || Object.entries(change).every(([k, v]) => info[k as keyof SessionInfo] === v)) return
+    Object.assign(info, change)
+    if (this.state === 'connected') this.setState('connected')
+  }
+
+  private startStats(): void {
+    this.window = newWindow(performance.now())
+    this.statsTimer = setInterval(() => {
+      const now = performance.now()
+      const w = this.window
+      const ms = Math.max(1, now - w.start)
+      if (Number.isFinite(w.latencyMs)) this.latencyMs = w.latencyMs
+      this.host.emit('session.stats', {
+        sessionId: this.id,
+        fps: Math.round((w.updates * 10_000) / ms) / 10,
+        kbps: Math.round((w.bytes * 8) / ms),
+        latencyMs: Math.round(this.latencyMs),
+        encodings: [...w.encodings].map(encodingName),
+      })
+      this.window = newWindow(now)
+    }, this.host.timings.statsIntervalMs)
+  }
+
+  private stopTimers(): void {
+    if (this.statsTimer) clearInterval(this.statsTimer)
+    if (this.thumbTimer) clearTimeout(this.thumbTimer)
+    this.statsTimer = this.thumbTimer = null
+  }
+
+  private saveThumbnail(): void {
+    if (!this.profileId) return
+    const png = this.thumb.png()
+    if (png) this.host.saveThumbnail(this.profileId, png)
+  }
+}
+
+function newWindow(start: number): { start: number; updates: number; bytes: number; latencyMs: number; encodings: Set<number> } {
+  return { start, updates: 0, bytes: 0, latencyMs: Infinity, encodings: new Set() }
+}
+
+/** The profile's encoding choice as SetEncodings numbers, keeping only what this build decodes. */
+export function encodingsOf(p: ConnectionProfile | null): readonly number[] {
+  if (!p || p.encodings === 'auto') return DEFAULT_ENCODINGS
+  const have = createDecoders()
+  const chosen = p.encodings.map((n) => PIXEL_ENCODINGS[n.toLowerCase()]).filter((e) => e !== undefined && have.has(e))
+  // CopyRect is nearly free and always worth having; Raw keeps a server with none of the rest usable.
+  for (const e of [Encoding.CopyRect, Encoding.Raw]) if (!chosen.includes(e)) chosen.push(e)
+  return chosen
+}

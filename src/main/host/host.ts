@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto'
+import { EventEmitter } from 'node:events'
+import { promises as fs } from 'node:fs'
+import { join } from 'node:path'
+import type { EventName, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
+import { newProfile } from '@shared/profile'
+import { isRequestName, requestSchemas } from '@shared/schemas'
+import { type Target, formatTarget, parseTarget } from '@shared/target'
+import type { ImageDecoder } from '../rfb/framebuffer'
+import { decodeImageNode } from '../rfb/images/node-image-decoder'
+import { connectTcp } from '../rfb/transport/tcp'
+import type { Transport } from '../rfb/transport/transport'
+import { writeFileAtomic } from './atomic-file'
+import type { ConnectionStore } from './connection-store'
+import { hostError, toSessionError } from './errors'
+import { HostSession, type SessionHost, type SessionTimings, type TypedCredentials } from './host-session'
+import type { SecretStore } from './secrets'
+
+export const DEFAULT_TIMINGS: SessionTimings = {
+  connectTimeoutMs: 15_000,
+  handshakeTimeoutMs: 180_000,
+  ackTimeoutMs: 5_000,
+  statsIntervalMs: 1_000,
+  thumbnailDelayMs: 5_000,
+  reconnect: { baseMs: 1_000, maxMs: 30_000, attempts: 8 },
+}
+
+/** More sessions than anyone watches at once; a runaway renderer cannot open sockets without end. */
+export const MAX_SESSIONS = 64
+
+export interface HostOptions {
+  store: ConnectionStore
+  secrets: SecretStore
+  /** Per-profile thumbnails `<id>.png` live here. */
+  thumbnailDir: string
+  openTransport?: (target: Target, timeoutMs: number) => Promise<Transport>
+  /** Decodes JPEG/PNG rects for thumbnails; null skips them. */
+  decodeImage?: ImageDecoder | null
+  timings?: Partial<SessionTimings>
+  /** Where unexpected errors are reported (never with passwords); default stderr. */
+  log?: (message: string) => void
+}
+
+type HostEventMap = { [K in EventName]: [HostEvents[K]] }
+type Handlers = { [K in RequestName]: (arg: HostRequests[K][0], owner: unknown) => Promise<HostRequests[K][1]> | HostRequests[K][1] }
+
+/**
+ * The host service: what the renderer may ask for, behind one `handle(name, arg)` entry that
+ * validates every argument before use, and one event stream. The Electron shell and browser
+ * mode both drive this same object. Each session belongs to the client (`owner`) that opened
+ * it, so transports can route its events and refuse requests from anyone else.
+ */
+export class Host extends EventEmitter<HostEventMap> {
+  private readonly sessions = new Map<string, HostSession>()
+  private readonly store: ConnectionStore
+  private readonly secrets: SecretStore
+  private readonly sessionHost: SessionHost
+  private readonly thumbnailDir: string
+  private readonly log: (message: string) => void
+  private readonly thumbnailWrites = new Set<Promise<void>>()
+  private readonly handlers: Handlers
+
+  constructor(options: HostOptions) {
+    super()
+    this.store = options.store
+    this.secrets = options.secrets
+    this.thumbnailDir = options.thumbnailDir
+    this.log = options.log ?? ((m) => process.stderr.write(`tessera host: ${m}\n`))
+    this.sessionHost = {
+      emit: (name, payload) => this.emitEvent(name, payload),
+      openTransport: options.openTransport ?? ((t, ms) => connectTcp(t.host, t.port, ms)),
+      secrets: this.secrets,
+      decodeImage: options.decodeImage === undefined ? decodeImageNode : options.decodeImage,
+      timings: { ...DEFAULT_TIMINGS, ...options.timings },
+      connected: (s, typed) => this.recordConnection(s, typed),
+      saveThumbnail: (id, png) => this.saveThumbnail(id, png),
+      ended: (s) => this.sessions.delete(s.id),
+      log: this.log,
+    }
+    this.handlers = this.createHandlers()
+  }
+
+  private emitEvent<K extends EventName>(name: K, payload: HostEvents[K]): void {
+    ;(this.emit as (n: K, p: HostEvents[K]) => boolean)(name, payload)
+  }
+
+  /**
+   * Runs one request from a renderer. Resolves with the result, or rejects with a HostError
+   * whose `error` is the SessionError to show; nothing else ever reaches the renderer.
+   */
+  async handle(name: string, arg: unknown, owner?: unknown): Promise<unknown> {
+    try {
+      if (!isRequestName(name)) throw hostError('protocol', 'HOST_UNKNOWN_REQUEST', 'unknown request')
+      const parsed = requestSchemas[name].parse(arg, 'argument')
+      const handler = this.handlers[name] as (a: unknown, o: unknown) => unknown
+      return await handler(parsed, owner)
+    } catch (e) {
+      const { error, unexpected } = toSessionError(e)
+      if (unexpected) this.log(`request ${String(name).slice(0, 40)} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
+      throw hostErrorFrom(error)
+    }
+  }
+
+  /** Who opened a session (for event routing), or undefined when there is no such session. */
+  ownerOf(sessionId: string): unknown {
+    return this.sessions.get(sessionId)?.owner
+  }
+
+  /** Ids of the sessions that are open. */
+  sessionIds(): string[] {
+    return [...this.sessions.keys()]
+  }
+
+  /** Closes the sessions a departed client opened. */
+  closeOwnedBy(owner: unknown): void {
+    for (const s of [...this.sessions.values()]) if (s.owner === owner) s.close()
+  }
+
+  /** Closes every session and waits for pending thumbnail writes. */
+  async shutdown(): Promise<void> {
+    for (const s of [...this.sessions.values()]) s.close()
+    await Promise.all([...this.thumbnailWrites])
+  }
+
+  private session(sessionId: string, owner: unknown): HostSession {
+    const s = this.sessions.get(sessionId)
+    // Another client's session is as unknown to this one as a made-up id.
+    if (!s || (s.owner !== undefined && s.owner !== owner)) throw hostError('closed', 'HOST_UNKNOWN_SESSION', 'no such session (it may have ended)')
+    return s
+  }
+
+  private changed(): void {
+    this.emitEvent('profiles.changed', { profiles: this.store.list() })
+  }
+
+  private createHandlers(): Handlers {
+    return {
+      'profiles.list': () => this.store.list(),
+      'profiles.save': async (p) => {
+        const before = p.id ? this.store.get(p.id) : undefined
+        const saved = await this.store.save(p)
+        // Unticking "save password" forgets it.
+        if (before?.savePassword && !saved.savePassword) await this.secrets.delete(saved.id)
+        for (const s of this.sessions.values()) if (s.profileId === saved.id) s.updateProfile(saved)
+        this.changed()
+        return saved
+      },
+      'profiles.delete': async ({ id }) => {
+        if (await this.store.delete(id)) {
+          await this.secrets.delete(id)
+          await fs.rm(this.thumbnailPath(id), { force: true })
+          this.changed()
+        }
+      },
+      'profiles.import': async ({ fileName, text }) => {
+        const added = await this.store.import(fileName, text)
+        if (added.length) this.changed()
+        return added
+      },
+      'profiles.export': ({ ids }) => this.store.export(ids),
+      'profiles.thumbnail': async ({ id }) => {
+        try {
+          return { png: new Uint8Array(await fs.readFile(this.thumbnailPath(id))) }
+        } catch {
+          return null
+        }
+      },
+      'secrets.status': () => ({ available: this.secrets.available(), protected: this.secrets.protected(), backend: this.secrets.backend() }),
+      'secrets.forget': async ({ profileId }) => {
+        await this.secrets.delete(profileId)
+        const p = this.store.get(profileId)
+        if (p?.savePassword) {
+          await this.store.save({ ...p, savePassword: false })
+          this.changed()
+        }
+      },
+      'session.open': (req, owner) => this.open(req, owner),
+      'session.close': ({ sessionId }, owner) => this.session(sessionId, owner).close(),
+      'session.credentials': (arg, owner) => {
+        const { sessionId, ...answer } = arg
+        this.session(sessionId, owner).answerCredentials(answer)
+      },
+      'session.ack': ({ sessionId, seq }, owner) => this.session(sessionId, owner).ack(seq),
+      'session.key': ({ sessionId, keysym, down, code }, owner) => this.session(sessionId, owner).key(keysym, down, code),
+      'session.pointer': ({ sessionId, buttons, x, y }, owner) => this.session(sessionId, owner).pointer(buttons, x, y),
+      'session.clipboard': ({ sessionId, text }, owner) => this.session(sessionId, owner).clipboard(text),
+      'session.resize': ({ sessionId, width, height }, owner) => this.session(sessionId, owner).resize(width, height),
+      'session.refresh': ({ sessionId }, owner) => this.session(sessionId, owner).refresh(),
+    }
+  }
+
+  private open(req: HostRequests['session.open'][0], owner: unknown): { sessionId: string } {
+    if (this.sessions.size >= MAX_SESSIONS) throw hostError('refused', 'HOST_TOO_MANY_SESSIONS', `at most ${MAX_SESSIONS} sessions can be open at once`)
+    let target: Target
+    let profile = null
+    if ('profileId' in req) {
+      profile = this.store.get(req.profileId) ?? null
+      if (!profile) throw hostError('closed', 'HOST_UNKNOWN_PROFILE', 'that saved connection no longer exists')
+      target = { host: profile.host, port: profile.port }
+      if (profile.username) target.username = profile.username
+    } else {
+      try {
+        target = parseTarget(req.address)
+      } catch (e) {
+        throw hostError('refused', 'HOST_BAD_ADDRESS', (e as Error).message)
+      }
+      if (target.tls) throw hostError('unsupported', 'HOST_TLS_UNSUPPORTED', 'vncs:// (TLS from the first byte) is not supported yet')
+      if (req.username) target.username = req.username
+      // A typed address that matches a saved connection is that connection (its options, its password).
+      profile = this.store.list().find((p) => p.host === target.host && p.port === target.port && (p.username ?? '') === (target.username ?? '')) ?? null
+    }
+    const sessionId = randomUUID()
+    const session = new HostSession(sessionId, owner, target, profile?.id ?? null, profile, this.sessionHost)
+    this.sessions.set(sessionId, session)
+    // Start after the response is on its way, so the renderer knows the id before the first event.
+    setImmediate(() => {
+      if (session.alive) session.start()
+    })
+    return { sessionId }
+  }
+
+  /** The address book remembers every server reached; a typed password is saved if asked. */
+  private async recordConnection(session: HostSession, typed: TypedCredentials | null): Promise<void> {
+    let profile = session.profileId ? this.store.get(session.profileId) : undefined
+    if (!profile) {
+      const t = session.target
+      profile = await this.store.save(newProfile({ id: '', host: t.host, port: t.port, name: formatTarget(t), ...(t.username ? { username: t.username } : {}) }))
+      session.updateProfile(profile)
+    }
+    await this.store.touch(profile.id)
+    if (typed) {
+      if (typed.save && this.secrets.available()) {
+        await this.secrets.set(profile.id, typed.credentials.password)
+        if (!profile.savePassword) session.updateProfile(await this.store.save({ ...profile, savePassword: true }))
+      } else if (!typed.save && profile.savePassword) {
+        await this.secrets.delete(profile.id)
+        session.updateProfile(await this.store.save({ ...profile, savePassword: false }))
+      }
+    }
+    this.changed()
+  }
+
+  private thumbnailPath(profileId: string): string {
+    // Profile ids are validated against ID_PATTERN before they reach here: no path separators.
+    return join(this.thumbnailDir, `${profileId}.png`)
+  }
+
+  private saveThumbnail(profileId: string, png: Uint8Array): void {
+    const write = writeFileAtomic(this.thumbnailPath(profileId), png)
+      .catch((e: unknown) => this.log(`cannot save a thumbnail: ${(e as Error).message}`))
+      .finally(() => this.thumbnailWrites.delete(write))
+    this.thumbnailWrites.add(write)
+  }
+}
+
+function hostErrorFrom(error: SessionError): Error {
+  return hostError(error.kind, error.code, error.message)
+}

@@ -1,0 +1,176 @@
+import type { ImageDecoder } from '../rfb/framebuffer'
+import { encodePng } from '../rfb/png'
+import type { CursorShape, DrawSink, ImageKind } from '../rfb/sink'
+
+/** Width of the thumbnails kept per profile. */
+export const THUMBNAIL_WIDTH = 240
+
+/** The mirror keeps at least this many columns, so the final downscale can average. */
+const MIRROR_MIN_WIDTH = 480
+
+/** Milliseconds of image decoding the mirror may spend per second of session. */
+const DECODE_BUDGET_MS = 50
+
+/**
+ * A cheap, point-sampled mirror of the remote screen, kept only to make thumbnails. It samples
+ * one source pixel in every `step` x `step` block, so fills, copies and pixel rects cost in
+ * proportion to the mirror, not the screen (1/16 of the work for a 1920-wide desktop).
+ * Compressed images need a decode in Node, which is the one real cost, so it runs within a
+ * time budget: past the budget an image is skipped and that area of the thumbnail may be
+ * stale until it is drawn again. A thumbnail does not need every frame; the CPU of a busy
+ * session matters more. Mirroring the renderer's canvas instead would need a request the
+ * contract does not have, and would not work after the window has gone.
+ */
+export class ThumbnailSink implements DrawSink {
+  private step = 1
+  private width = 0
+  private height = 0
+  private words = new Uint32Array(0)
+  private painted = false
+  private budgetStart = 0
+  private budgetUsed = 0
+
+  constructor(
+    private readonly decodeImage: ImageDecoder | null,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Mirror size in pixels and the source pixels per mirror pixel. */
+  get size(): { width: number; height: number; step: number } {
+    return { width: this.width, height: this.height, step: this.step }
+  }
+
+  /** The mirror's RGBA word at mirror coordinates, i.e. source pixel (mx*step, my*step). */
+  sampleAt(mx: number, my: number): number {
+    return this.words[my * this.width + mx]
+  }
+
+  resize(width: number, height: number): void {
+    this.step = Math.max(1, Math.floor(width / MIRROR_MIN_WIDTH))
+    this.width = Math.ceil(width / this.step)
+    this.height = Math.ceil(height / this.step)
+    this.words = new Uint32Array(this.width * this.height)
+    this.painted = false
+  }
+
+  /** Mirror columns [first, end) whose sample points fall in source columns [x, x+w). */
+  private span(x: number, w: number, limit: number): [number, number] {
+    const s = this.step
+    return [Math.ceil(x / s), Math.min(limit, Math.ceil((x + w) / s))]
+  }
+
+  fill(x: number, y: number, w: number, h: number, colour: number): void {
+    const [x0, x1] = this.span(x, w, this.width)
+    const [y0, y1] = this.span(y, h, this.height)
+    for (let my = y0; my < y1; my++) this.words.fill(colour, my * this.width + x0, my * this.width + x1)
+    this.painted = true
+  }
+
+  copy(sx: number, sy: number, x: number, y: number, w: number, h: number): void {
+    const s = this.step
+    const [x0, x1] = this.span(x, w, this.width)
+    const [y0, y1] = this.span(y, h, this.height)
+    if (x0 >= x1 || y0 >= y1) return
+    // Read everything first: source and destination may overlap.
+    const tmp = new Uint32Array((x1 - x0) * (y1 - y0))
+    let i = 0
+    for (let my = y0; my < y1; my++) {
+      const from = Math.min(this.height - 1, Math.round((my * s - y + sy) / s))
+      for (let mx = x0; mx < x1; mx++) {
+        tmp[i++] = this.words[from * this.width + Math.min(this.width - 1, Math.round((mx * s - x + sx) / s))]
+      }
+    }
+    i = 0
+    for (let my = y0; my < y1; my++) {
+      this.words.set(tmp.subarray(i, i + x1 - x0), my * this.width + x0)
+      i += x1 - x0
+    }
+  }
+
+  pixels(x: number, y: number, w: number, h: number, rgba: Uint32Array): void {
+    this.sample(x, y, w, h, rgba, w)
+    this.painted = true
+  }
+
+  image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void {
+    if (!this.decodeImage) return
+    const t = this.now()
+    if (t - this.budgetStart >= 1000) {
+      this.budgetStart = t
+      this.budgetUsed = 0
+    }
+    if (this.budgetUsed >= DECODE_BUDGET_MS) return
+    try {
+      const img = this.decodeImage(kind, data)
+      const words = new Uint32Array(img.rgba.buffer, img.rgba.byteOffset, img.width * img.height)
+      this.sample(x, y, Math.min(w, img.width), Math.min(h, img.height), words, img.width)
+      this.painted = true
+    } catch {
+      // A bad image is the engine's business (the renderer reports it); the thumbnail just skips it.
+    } finally {
+      this.budgetUsed += this.now() - t
+    }
+  }
+
+  cursor(_shape: CursorShape | null): void {}
+
+  endUpdate(): void {}
+
+  private sample(x: number, y: number, w: number, h: number, src: Uint32Array, stride: number): void {
+    const s = this.step
+    const [x0, x1] = this.span(x, w, this.width)
+    const [y0, y1] = this.span(y, h, this.height)
+    for (let my = y0; my < y1; my++) {
+      const row = (my * s - y) * stride - x
+      const out = my * this.width
+      if (s === 1) this.words.set(src.subarray(row + x0, row + x1), out + x0)
+      else for (let mx = x0; mx < x1; mx++) this.words[out + mx] = src[row + mx * s]
+    }
+  }
+
+  /** A PNG at most `maxWidth` wide (box-filtered from the mirror), or null before any picture. */
+  png(maxWidth = THUMBNAIL_WIDTH): Buffer | null {
+    if (!this.painted || this.width === 0 || this.height === 0) return null
+    const f = Math.max(1, Math.ceil(this.width / maxWidth))
+    const tw = Math.floor(this.width / f) || 1
+    const th = Math.floor(this.height / f) || 1
+    const out = new Uint8Array(tw * th * 4)
+    const src = new Uint8Array(this.words.buffer)
+    for (let ty = 0; ty < th; ty++) {
+      for (let tx = 0; tx < tw; tx++) {
+        let r = 0
+        let g = 0
+        let b = 0
+        let n = 0
+        for (let dy = 0; dy < f && ty * f + dy < this.height; dy++) {
+          for (let dx = 0; dx < f && tx * f + dx < this.width; dx++) {
+            const o = ((ty * f + dy) * this.width + tx * f + dx) * 4
+            r += src[o]
+            g += src[o + 1]
+            b += src[o + 2]
+            n++
+          }
+        }
+        const o = (ty * tw + tx) * 4
+        out[o] = r / n
+        out[o + 1] = g / n
+        out[o + 2] = b / n
+        out[o + 3] = 255
+      }
+    }
+    return encodePng(tw, th, out)
+  }
+}
+
+/** Sends every draw op to both sinks; the first sink's endUpdate decides when the next update is requested. */
+export function teeSink(primary: DrawSink, mirror: DrawSink): DrawSink {
+  return {
+    resize: (w, h) => (mirror.resize(w, h), primary.resize(w, h)),
+    fill: (x, y, w, h, c) => (mirror.fill(x, y, w, h, c), primary.fill(x, y, w, h, c)),
+    copy: (sx, sy, x, y, w, h) => (mirror.copy(sx, sy, x, y, w, h), primary.copy(sx, sy, x, y, w, h)),
+    pixels: (x, y, w, h, rgba) => (mirror.pixels(x, y, w, h, rgba), primary.pixels(x, y, w, h, rgba)),
+    image: (x, y, w, h, kind, data) => (mirror.image(x, y, w, h, kind, data), primary.image(x, y, w, h, kind, data)),
+    cursor: (shape) => primary.cursor(shape),
+    endUpdate: () => (mirror.endUpdate(), primary.endUpdate()),
+  }
+}

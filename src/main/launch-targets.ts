@@ -1,0 +1,44 @@
+import { promises as fs } from 'node:fs'
+import { basename } from 'node:path'
+import type { ConnectionProfile } from '@shared/profile'
+import type { Host } from './host/host'
+import { parseVncFile } from './host/vnc-file'
+
+/** Something the OS asked us to open: a vnc:// URL or a .vnc file. */
+export type LaunchTarget = { kind: 'url'; url: string } | { kind: 'file'; path: string }
+
+/** A .vnc file is a few hundred bytes; anything this large is not one. */
+const MAX_VNC_FILE = 1 << 20
+
+/** The vnc:// URLs and .vnc files among command-line arguments (flags and the app path are skipped). */
+export function targetsFromArgv(argv: readonly string[]): LaunchTarget[] {
+  const out: LaunchTarget[] = []
+  for (const a of argv) {
+    if (/^vncs?:\/\//i.test(a)) out.push({ kind: 'url', url: a })
+    else if (!a.startsWith('-') && /\.vnc$/i.test(a)) out.push({ kind: 'file', path: a })
+  }
+  return out
+}
+
+/**
+ * Opens a session for a launch target on behalf of renderer `owner`: a URL as if typed in the
+ * quick-connect bar; a file is imported into the address book first (if new), so the session
+ * gets its options. Everything goes through `host.handle`, so the usual validation applies.
+ */
+export async function openLaunchTarget(host: Host, target: LaunchTarget, owner: number): Promise<string> {
+  if (target.kind === 'url') {
+    const { sessionId } = (await host.handle('session.open', { address: target.url }, owner)) as { sessionId: string }
+    return sessionId
+  }
+  const stat = await fs.stat(target.path)
+  if (!stat.isFile() || stat.size > MAX_VNC_FILE) throw new Error(`${target.path} is not a .vnc file`)
+  const text = await fs.readFile(target.path, 'utf8')
+  const fileName = basename(target.path)
+  await host.handle('profiles.import', { fileName, text }, owner)
+  const fields = parseVncFile(fileName, text)
+  const profiles = (await host.handle('profiles.list', undefined, owner)) as ConnectionProfile[]
+  const match = profiles.find((p) => p.host === fields.host && p.port === fields.port && (p.username ?? '') === (fields.username ?? ''))
+  const req = match ? { profileId: match.id } : { address: `${fields.host.includes(':') ? `[${fields.host}]` : fields.host}::${fields.port}` }
+  const { sessionId } = (await host.handle('session.open', req, owner)) as { sessionId: string }
+  return sessionId
+}

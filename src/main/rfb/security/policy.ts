@@ -1,0 +1,177 @@
+import { UnsupportedError } from '../errors'
+import type { CertificateInfo } from '../trust/certificate'
+import { serverKey } from '../trust/store'
+import type { ServerVerification, TrustOptions } from '../trust/verify'
+import { anonymousTlsSupport } from '../transport/tls-socket'
+import type { TlsSessionInfo } from '../transport/transport'
+
+/**
+ * What a connection insists on.
+ * - 'require-server-auth': encrypted, and the server proved who it is (a certificate that a CA,
+ *   the trust store or the user vouches for). Only X509 types, or `vncs://` with such a certificate.
+ * - 'require-encryption': encrypted, possibly anonymously (VeNCrypt TLS* types, or X509 whose
+ *   certificate nobody vouches for).
+ * - 'allow-unencrypted' (default): anything the server offers that Tessera speaks.
+ */
+export type SecurityPolicy = 'require-server-auth' | 'require-encryption' | 'allow-unencrypted'
+
+export const SECURITY_POLICIES: readonly SecurityPolicy[] = ['require-server-auth', 'require-encryption', 'allow-unencrypted']
+
+/** What the connection is already protected by before RFB starts (`vncs://`: TLS from the first byte). */
+export interface TransportSecurity {
+  tls: TlsSessionInfo
+  verified: boolean
+  verification: ServerVerification
+  certificate?: CertificateInfo
+}
+
+/** Everything security negotiation needs besides the bytes; the session passes it to the handshake. */
+export interface SecurityOptions {
+  policy?: SecurityPolicy
+  /** The server as the user named it: TLS server name and trust-store key. */
+  host?: string
+  port?: number
+  trust?: TrustOptions
+  transport?: TransportSecurity
+  /** Overrides the runtime check for anonymous TLS (tests; Electron builds know they lack it). */
+  anonymousTls?: boolean
+}
+
+/** How well a security type protects the session at best. */
+export const enum Protection {
+  Plain = 0,
+  /** Encrypted, server identity unknown (anonymous TLS). */
+  Encrypted = 1,
+  /** Encrypted with a certificate that can prove the server's identity. */
+  Verifiable = 2,
+}
+
+export type CredentialNeed = 'none' | 'required' | 'unknown'
+
+/** One option the server offers, at any level (top-level type, VeNCrypt sub-type, Tight auth type). */
+export interface Candidate {
+  code: number
+  name: string
+  protection: Protection
+  credentials: CredentialNeed
+  /** Set when this runtime cannot speak it (anonymous TLS under BoringSSL). */
+  unusable?: string
+}
+
+/**
+ * Wire codes and what they give. Codes 1 and 2 mean None and VNC Authentication at the top
+ * level, as VeNCrypt sub-types (VeNCrypt 0.2: "1 to 255 are reserved for standard RFB types")
+ * and as Tight auth capabilities, so one table serves all three. Order = preference among equals.
+ */
+const KNOWN: readonly Omit<Candidate, 'unusable'>[] = [
+  { code: 260, name: 'X509None', protection: Protection.Verifiable, credentials: 'none' },
+  { code: 261, name: 'X509Vnc', protection: Protection.Verifiable, credentials: 'required' },
+  { code: 262, name: 'X509Plain', protection: Protection.Verifiable, credentials: 'required' },
+  { code: 19, name: 'VeNCrypt', protection: Protection.Verifiable, credentials: 'unknown' },
+  { code: 257, name: 'TLSNone', protection: Protection.Encrypted, credentials: 'none' },
+  { code: 258, name: 'TLSVnc', protection: Protection.Encrypted, credentials: 'required' },
+  { code: 259, name: 'TLSPlain', protection: Protection.Encrypted, credentials: 'required' },
+  { code: 16, name: 'Tight', protection: Protection.Plain, credentials: 'unknown' },
+  { code: 2, name: 'VNC Authentication', protection: Protection.Plain, credentials: 'required' },
+  // Plain without TLS sends the password in clear: below VNC auth, which at least hides it.
+  { code: 256, name: 'Plain', protection: Protection.Plain, credentials: 'required' },
+  { code: 1, name: 'None', protection: Protection.Plain, credentials: 'none' },
+]
+
+const ANONYMOUS_TLS = new Set([257, 258, 259])
+
+/** Builds candidates for the codes we speak out of `offered`, in the server's order; unknown codes are dropped. */
+export function candidatesFor(offered: readonly number[], allowed: readonly number[], opts: SecurityOptions): Candidate[] {
+  const anon = opts.anonymousTls ?? anonymousTlsSupport().supported
+  const out: Candidate[] = []
+  for (const code of offered) {
+    const known = KNOWN.find((k) => k.code === code)
+    if (!known || !allowed.includes(code) || out.some((c) => c.code === code)) continue
+    const c: Candidate = { ...known }
+    if (ANONYMOUS_TLS.has(code) && !anon) {
+      const s = anonymousTlsSupport()
+      c.unusable = s.supported ? 'anonymous TLS is disabled' : s.reason
+    }
+    out.push(c)
+  }
+  return out
+}
+
+/** The policy in force: a server whose certificate is pinned must keep proving its identity. */
+export function effectivePolicy(opts: SecurityOptions): { policy: SecurityPolicy; why?: string } {
+  const asked = opts.policy ?? 'allow-unencrypted'
+  if (asked !== 'require-server-auth' && opts.host !== undefined && opts.port !== undefined) {
+    const key = serverKey(opts.host, opts.port)
+    // Like HSTS: once a certificate is trusted "always", a server offering less is a downgrade.
+    if (opts.trust?.store?.get(key)) {
+      return { policy: 'require-server-auth', why: `a certificate for ${key} is in the trust store` }
+    }
+  }
+  return { policy: asked }
+}
+
+function transportProtection(opts: SecurityOptions): Protection {
+  const t = opts.transport
+  if (!t) return Protection.Plain
+  return t.verified ? Protection.Verifiable : Protection.Encrypted
+}
+
+function acceptable(p: Protection, policy: SecurityPolicy): boolean {
+  if (policy === 'require-server-auth') return p >= Protection.Verifiable
+  if (policy === 'require-encryption') return p >= Protection.Encrypted
+  return true
+}
+
+/**
+ * Picks the best candidate the policy allows, or throws an UnsupportedError (RFB_ERR_POLICY or
+ * RFB_ERR_SECURITY) saying what was offered and why none fits. Nothing has been sent yet then.
+ *
+ * Order: first every option that needs no password, then by protection (X509 > anonymous TLS >
+ * plain), then the table's order. A server that admits anyone without credentials gains nothing
+ * from a password, and users do not expect a prompt where other viewers connect straight away;
+ * so with None on offer (and the policy allowing it) Tessera never asks. A policy that demands
+ * encryption removes None first, and then a password-protected TLS type is used if it must.
+ */
+export function choose(candidates: readonly Candidate[], offeredNames: string, what: string, opts: SecurityOptions): Candidate {
+  const { policy, why } = effectivePolicy(opts)
+  const floor = transportProtection(opts)
+  const effective = (c: Candidate): Protection => Math.max(c.protection, floor) as Protection
+  const usable = candidates.filter((c) => !c.unusable)
+  const allowed = usable.filter((c) => acceptable(effective(c), policy))
+  if (allowed.length === 0) {
+    if (candidates.length === 0) {
+      throw new UnsupportedError(`no common security type: ${what} offers ${offeredNames}`, 'RFB_ERR_SECURITY')
+    }
+    const unusable = candidates.filter((c) => c.unusable)
+    if (usable.length === 0 && unusable.length > 0) {
+      throw new UnsupportedError(
+        `${what} offers only ${unusable.map((c) => c.name).join(', ')}, which need anonymous TLS: ${unusable[0].unusable}. ` +
+          'Configure the server for X509 certificates (VeNCrypt X509None/X509Vnc/X509Plain) instead.',
+        'RFB_ERR_ANON_TLS',
+      )
+    }
+    const need = policy === 'require-server-auth' ? 'an encrypted connection with a verifiable certificate (VeNCrypt X509*)' : 'an encrypted connection (VeNCrypt TLS* or X509*)'
+    const because = why ? ` (${why})` : ''
+    const skipped = unusable.length ? `; ${unusable.map((c) => c.name).join(', ')} unavailable: ${unusable[0].unusable}` : ''
+    throw new UnsupportedError(
+      `refusing to connect: the security policy '${policy}'${because} requires ${need}, but ${what} offers only ${offeredNames}${skipped}`,
+      'RFB_ERR_POLICY',
+    )
+  }
+  const rank = (c: Candidate): number[] => [
+    c.credentials === 'required' ? 1 : 0,
+    -effective(c),
+    KNOWN.findIndex((k) => k.code === c.code),
+  ]
+  return [...allowed].sort((a, b) => {
+    const ra = rank(a)
+    const rb = rank(b)
+    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] - rb[i]
+    return 0
+  })[0]
+}
+
+/** Refuses a type the server dictates (RFB 3.3) when the policy does not allow it. */
+export function checkDictated(candidate: Candidate, opts: SecurityOptions): void {
+  choose([candidate], candidate.name, 'the server (RFB 3.3, which dictates the type)', opts)
+}

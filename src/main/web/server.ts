@@ -1,0 +1,246 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { promises as fs } from 'node:fs'
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { extname, join, resolve, sep } from 'node:path'
+import type { Duplex } from 'node:stream'
+import { type WebSocket, WebSocketServer } from 'ws'
+import type { EventName, HostEvents } from '@shared/contract'
+import { EVENT_NAMES } from '@shared/schemas'
+import { WS_PATH, type ServerMessage, WireError, decodeClientMessage, encodeServerMessage } from '@shared/ws-codec'
+import { HostError } from '../host/errors'
+import type { Host } from '../host/host'
+
+export interface WebServerOptions {
+  host: Host
+  /** The built renderer (out/renderer). */
+  rendererDir: string
+  /** 0 picks a free port. */
+  port?: number
+  /** Default 127.0.0.1: only this machine can reach the viewer. */
+  bindAddress?: string
+  /** Default: 32 random bytes, base64url. */
+  token?: string
+  log?: (message: string) => void
+}
+
+export interface WebServer {
+  /** The page to open, token included. */
+  url: string
+  port: number
+  token: string
+  /** Closes every WebSocket (ending their sessions) and stops listening. */
+  close(): Promise<void>
+}
+
+/** Cookies ignore ports: name ours after the port, so two running viewers do not clobber each other's. */
+const cookieName = (port: number): string => `tessera_token_${port}`
+/** Client messages are small; the largest is a clipboard of LIMITS.clipboard characters, JSON-escaped. */
+const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.woff': 'font/woff', '.wasm': 'application/wasm', '.map': 'application/json',
+}
+
+/** The page's CSP: only our own scripts, styles and socket; `connect-src` names the socket explicitly for older engines. */
+export function contentSecurityPolicy(hostHeader: string): string {
+  return [
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+    `connect-src 'self' ws://${hostHeader}`, "worker-src 'self' blob:", "object-src 'none'", "base-uri 'none'",
+    "form-action 'none'", "frame-ancestors 'none'",
+  ].join('; ')
+}
+
+/**
+ * Browser mode: serves the built renderer and the host contract over a WebSocket (ws-codec).
+ * Only someone holding the per-run token gets in: the page needs `?token=` once (it then
+ * rides in an HttpOnly SameSite=Strict cookie), the socket needs the token or that cookie, and
+ * an upgrade from a foreign Origin is refused, as is any request whose Host header is not this
+ * server's (DNS rebinding). Each socket owns the sessions it opens; they close with it.
+ */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const { host } = options
+  const token = options.token ?? randomBytes(32).toString('base64url')
+  const bindAddress = options.bindAddress ?? '127.0.0.1'
+  const root = resolve(options.rendererDir)
+  const log = options.log ?? ((m) => process.stderr.write(`tessera web: ${m}\n`))
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  let port = 0
+
+  const allowedHost = (header: string | undefined): boolean => {
+    if (!header) return false
+    if (!isLoopback(bindAddress)) return true
+    return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(header.toLowerCase())
+  }
+  const tokenOk = (req: IncomingMessage, url: URL): boolean =>
+    safeEqual(url.searchParams.get('token'), token) || safeEqual(cookie(req.headers.cookie, cookieName(port)), token)
+
+  const server: Server = createServer((req, res) => {
+    serveHttp(req, res).catch((e: unknown) => {
+      log(`request failed: ${(e as Error).message}`)
+      if (!res.headersSent) res.writeHead(500)
+      res.end()
+    })
+  })
+
+  async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const hostHeader = req.headers.host ?? ''
+    const common = {
+      'X-Content-Type-Options': 'nosniff',
+      // The token is in the URL: never let it leave in a Referer.
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+    }
+    const deny = (status: number, text: string): void => {
+      res.writeHead(status, { ...common, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+      res.end(`${text}\n`)
+    }
+    if (!allowedHost(req.headers.host)) return deny(403, 'wrong host name')
+    if (req.method !== 'GET' && req.method !== 'HEAD') return deny(405, 'method not allowed')
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (!tokenOk(req, url)) return deny(403, 'open the address printed by `tessera web` (it carries the access token)')
+    const file = await resolveStatic(root, url.pathname)
+    if (!file) return deny(404, 'not found')
+    const body = await fs.readFile(file)
+    const headers: Record<string, string> = {
+      ...common,
+      'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Length': String(body.length),
+      'Content-Security-Policy': contentSecurityPolicy(hostHeader),
+      // Hashed assets may be cached; the page itself is re-read so a new build is picked up.
+      'Cache-Control': file.includes(`${sep}assets${sep}`) ? 'private, max-age=31536000, immutable' : 'no-store',
+    }
+    if (safeEqual(url.searchParams.get('token'), token)) {
+      headers['Set-Cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`
+    }
+    res.writeHead(200, headers)
+    res.end(req.method === 'HEAD' ? undefined : body)
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: string): void => {
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname !== WS_PATH) return refuse('404 Not Found')
+    if (!allowedHost(req.headers.host)) return refuse('403 Forbidden')
+    // Browsers always send Origin on WebSocket upgrades; it must be this page's own.
+    const origin = req.headers.origin
+    if (origin !== undefined && origin !== `http://${req.headers.host}`) return refuse('403 Forbidden')
+    if (!tokenOk(req, url)) return refuse('401 Unauthorized')
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws))
+  })
+
+  function attach(ws: WebSocket): void {
+    const owner = Symbol('web client')
+    const send = (m: ServerMessage): void => {
+      if (ws.readyState !== ws.OPEN) return
+      try {
+        ws.send(encodeServerMessage(m))
+      } catch (e) {
+        log(`cannot send ${m.type}: ${(e as Error).message}`)
+      }
+    }
+    const listeners = EVENT_NAMES.map((name) => {
+      const listener = (payload: HostEvents[EventName]): void => {
+        const sessionId = (payload as { sessionId?: string }).sessionId
+        // Session events go to the socket that opened the session; profile changes to all.
+        if (sessionId !== undefined && host.ownerOf(sessionId) !== owner) return
+        send({ type: 'event', name, payload })
+      }
+      host.on(name, listener)
+      return () => host.off(name, listener)
+    })
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      let m
+      try {
+        m = decodeClientMessage(isBinary ? data : data.toString('utf8'))
+      } catch (e) {
+        ws.close(1008, e instanceof WireError ? e.message : 'malformed message')
+        return
+      }
+      const { id } = m
+      host.handle(m.name, m.arg, owner).then(
+        (result) => send({ type: 'response', id, result }),
+        (e: unknown) => send({ type: 'response', id, error: e instanceof HostError ? e.error : { kind: 'protocol', code: 'HOST_INTERNAL', message: 'internal error' } }),
+      )
+    })
+    ws.on('close', () => {
+      for (const off of listeners) off()
+      host.closeOwnedBy(owner)
+    })
+    ws.on('error', (e) => log(`socket error: ${e.message}`))
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail)
+    server.listen(options.port ?? 0, bindAddress, () => {
+      server.off('error', fail)
+      ok()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+  const shownHost = bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress
+
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    async close() {
+      for (const ws of wss.clients) ws.close(1001, 'server shutting down')
+      await new Promise<void>((ok) => wss.close(() => ok()))
+      for (const ws of wss.clients) ws.terminate()
+      await new Promise<void>((ok) => {
+        server.close(() => ok())
+        server.closeAllConnections()
+      })
+    },
+  }
+}
+
+function isLoopback(address: string): boolean {
+  return address === 'localhost' || address === '::1' || address.startsWith('127.')
+}
+
+function safeEqual(a: string | null | undefined, b: string): boolean {
+  if (typeof a !== 'string') return false
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+function cookie(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
+}
+
+/**
+ * Maps a URL path to a file under `root`, or null: `/` is index.html; encoded separators,
+ * `..`, NUL bytes and dot-files are refused; the result must stay inside `root`.
+ */
+export async function resolveStatic(root: string, pathname: string): Promise<string | null> {
+  let path: string
+  try {
+    path = decodeURIComponent(pathname)
+  } catch {
+    return null
+  }
+  if (path.includes('\0') || path.includes('\\')) return null
+  const parts = path.split('/').filter((p) => p !== '')
+  if (parts.some((p) => p === '..' || p.startsWith('.'))) return null
+  const file = resolve(join(root, ...(parts.length ? parts : ['index.html'])))
+  if (!file.startsWith(root + sep)) return null
+  try {
+    const st = await fs.stat(file)
+    return st.isFile() ? file : null
+  } catch {
+    return null
+  }
+}

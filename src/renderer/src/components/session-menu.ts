@@ -1,0 +1,16 @@
+import type { ScalingMode } from '@shared/profile'
+import type { SPECIAL_COMBOS } from '../input/keysyms'
+
+/** What the session menu (F8) asks the session view to do. */
+export type MenuAction =
+  | { type: 'combo'; combo: keyof typeof SPECIAL_COMBOS }
+  | { type: 'fkey'; n: number }
+  | { type: 'viewOnly' }
+  | { type: 'scaling'; mode: ScalingMode }
+  | { type: 'sendClipboard' }
+  | { type: 'clipboardPanel' }
+  | { type: 'screenshot' }
+  | { type: 'stats' }
+  | { type: 'fullscreen' }
+  | { type: 'refresh' }
+  | { type: 'disconnect' }

@@ -1,0 +1,204 @@
+import type { EventName, HostApi, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
+import { WS_PATH, type WireData, decodeServerMessage, encodeClientMessage } from '@shared/ws-codec'
+
+/** State of the link to the host, for a banner when it drops. */
+export type LinkState = 'connecting' | 'open' | 'lost'
+
+/** The browser WebSocket surface this uses, so tests can pass a fake. */
+export interface SocketLike {
+  binaryType: string
+  readonly readyState: number
+  send(data: string | ArrayBufferView): void
+  close(): void
+  onopen: ((ev: unknown) => void) | null
+  onclose: ((ev: unknown) => void) | null
+  onmessage: ((ev: { data: unknown }) => void) | null
+}
+
+export interface WsHostOptions {
+  url: string
+  createSocket?: (url: string) => SocketLike
+  /** Default time a request may take before it fails with a `timeout` error. */
+  timeoutMs?: number
+  /** Reconnect backoff bounds. */
+  minRetryMs?: number
+  maxRetryMs?: number
+}
+
+const OPEN = 1
+
+/**
+ * Requests that legitimately take long: opening a session includes TCP connect and the
+ * security handshake; imports parse many files. The rest answer from memory or disk.
+ */
+const SLOW_REQUESTS: Partial<Record<RequestName, number>> = {
+  'session.open': 120_000,
+  'profiles.import': 60_000,
+  'profiles.export': 60_000,
+}
+
+/** The WebSocket URL for this page: same host, the token from the page's own query string. */
+export function hostSocketUrl(loc: { protocol: string; host: string; search: string }): string {
+  const token = new URLSearchParams(loc.search).get('token') ?? ''
+  const scheme = loc.protocol === 'https:' ? 'wss' : 'ws'
+  return `${scheme}://${loc.host}${WS_PATH}?token=${encodeURIComponent(token)}`
+}
+
+interface Pending {
+  resolve: (v: unknown) => void
+  reject: (e: SessionError) => void
+  timer: ReturnType<typeof setTimeout>
+  /** Set once written to a socket: only those are lost when the socket drops. */
+  sent: boolean
+  data: WireData
+}
+
+/**
+ * HostApi over a WebSocket to the browser-mode server, with request ids, per-request timeouts,
+ * automatic reconnection with backoff, and event listeners that survive reconnects. Requests
+ * made while the socket is down wait for it (until their timeout); requests in flight when it
+ * drops fail with `HOST_DISCONNECTED`, since the host may or may not have acted on them.
+ */
+export class WsHost implements HostApi {
+  private socket: SocketLike | null = null
+  private nextId = 1
+  private readonly pending = new Map<number, Pending>()
+  private readonly listeners = new Map<string, Set<(payload: unknown) => void>>()
+  private readonly linkListeners = new Set<(state: LinkState) => void>()
+  private retryMs: number
+  private retryTimer: ReturnType<typeof setTimeout> | null = null
+  private closed = false
+  state: LinkState = 'connecting'
+
+  constructor(private readonly opts: WsHostOptions) {
+    this.retryMs = opts.minRetryMs ?? 250
+    this.connect()
+  }
+
+  request<K extends RequestName>(name: K, arg: HostRequests[K][0]): Promise<HostRequests[K][1]> {
+    if (this.closed) return Promise.reject(hostError('closed', 'HOST_CLOSED', 'The connection to the Tessera host is closed.'))
+    const id = this.nextId++
+    const timeoutMs = SLOW_REQUESTS[name] ?? this.opts.timeoutMs ?? 20_000
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id)
+        reject(hostError('timeout', 'HOST_TIMEOUT', `The Tessera host did not answer "${name}" within ${Math.round(timeoutMs / 1000)} s.`))
+      }, timeoutMs)
+      const p: Pending = { resolve: resolve as (v: unknown) => void, reject, timer, sent: false, data: encodeClientMessage({ type: 'request', id, name, arg }) }
+      this.pending.set(id, p)
+      this.write(p)
+    })
+  }
+
+  on<K extends EventName>(name: K, listener: (payload: HostEvents[K]) => void): () => void {
+    let set = this.listeners.get(name)
+    if (!set) this.listeners.set(name, (set = new Set()))
+    const l = listener as (payload: unknown) => void
+    set.add(l)
+    return () => set.delete(l)
+  }
+
+  /** Follows the link state (open, lost, connecting again). */
+  onLinkState(listener: (state: LinkState) => void): () => void {
+    this.linkListeners.add(listener)
+    return () => this.linkListeners.delete(listener)
+  }
+
+  /** Closes for good: no reconnects, pending requests fail. */
+  close(): void {
+    this.closed = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.socket?.close()
+    this.failPending(() => true, hostError('closed', 'HOST_CLOSED', 'The connection to the Tessera host is closed.'))
+  }
+
+  private connect(): void {
+    const create = this.opts.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike)
+    let socket: SocketLike
+    try {
+      socket = create(this.opts.url)
+    } catch {
+      this.scheduleReconnect()
+      return
+    }
+    socket.binaryType = 'arraybuffer'
+    this.socket = socket
+    socket.onopen = () => {
+      this.retryMs = this.opts.minRetryMs ?? 250
+      this.setState('open')
+      for (const p of this.pending.values()) if (!p.sent) this.write(p)
+    }
+    socket.onmessage = (e) => this.receive(e.data)
+    socket.onclose = () => {
+      if (this.socket !== socket) return
+      this.socket = null
+      this.failPending((p) => p.sent, hostError('closed', 'HOST_DISCONNECTED', 'The connection to the Tessera host was lost.'))
+      if (this.closed) return
+      this.setState('lost')
+      this.scheduleReconnect()
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.retryTimer) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      this.setState('connecting')
+      this.connect()
+    }, this.retryMs)
+    this.retryMs = Math.min(this.retryMs * 2, this.opts.maxRetryMs ?? 5_000)
+  }
+
+  private write(p: Pending): void {
+    const s = this.socket
+    if (!s || s.readyState !== OPEN || p.sent) return
+    p.sent = true
+    s.send(p.data as string | Uint8Array<ArrayBuffer>)
+  }
+
+  private receive(data: unknown): void {
+    let m
+    try {
+      m = decodeServerMessage(data as string | ArrayBuffer)
+    } catch (e) {
+      // A malformed message from our own host is a bug there; dropping it keeps the page alive.
+      console.warn('tessera: dropped a malformed host message:', (e as Error).message)
+      return
+    }
+    if (m.type === 'response') {
+      const p = this.pending.get(m.id)
+      if (!p) return
+      this.pending.delete(m.id)
+      clearTimeout(p.timer)
+      if (m.error) p.reject(m.error)
+      else p.resolve(m.result)
+      return
+    }
+    for (const listener of this.listeners.get(m.name) ?? []) {
+      try {
+        listener(m.payload)
+      } catch (e) {
+        console.error(`tessera: a "${m.name}" listener failed:`, e)
+      }
+    }
+  }
+
+  private failPending(which: (p: Pending) => boolean, error: SessionError): void {
+    for (const [id, p] of this.pending) {
+      if (!which(p)) continue
+      this.pending.delete(id)
+      clearTimeout(p.timer)
+      p.reject(error)
+    }
+  }
+
+  private setState(state: LinkState): void {
+    if (state === this.state) return
+    this.state = state
+    for (const l of this.linkListeners) l(state)
+  }
+}
+
+function hostError(kind: SessionError['kind'], code: string, message: string): SessionError {
+  return { kind, code, message }
+}

@@ -1,0 +1,212 @@
+import { type FrameBatch, ImageKindCode, OP_INTS, OpCode } from '@shared/ops'
+
+/** What the painter reports back to its owner. */
+export interface PainterEvents {
+  /** Batch `seq` is on the canvas: ack it so the host asks the server for more (flow control). */
+  painted(seq: number): void
+  /** The framebuffer changed size (a Resize op). */
+  resized?(width: number, height: number): void
+  /** An op could not be applied (an undecodable image); the batch still completes. */
+  error?(message: string): void
+}
+
+/**
+ * Applies FrameBatches to a canvas, strictly in order. Pixels never pass through JS loops:
+ * Pixels ops become an ImageData over the batch's own buffer, Copy ops a drawImage of the canvas
+ * onto itself, and JPEG/PNG rects are decoded by the browser (createImageBitmap). A batch with
+ * images is awaited before any later op or batch paints, so decodes never reorder the screen.
+ */
+export class CanvasPainter {
+  private readonly ctx: CanvasRenderingContext2D
+  private readonly queue: FrameBatch[] = []
+  private draining: Promise<void> | null = null
+  private fillWord = 0
+  private disposed = false
+  /** Batches painted since creation (for tests and the stats overlay). */
+  painted = 0
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly events: PainterEvents,
+  ) {
+    // Opaque: VNC pictures have no alpha, and an opaque canvas composites faster.
+    const ctx = canvas.getContext('2d', { alpha: false })
+    if (!ctx) throw new Error('no 2D canvas context')
+    this.ctx = ctx
+    this.resetContext()
+  }
+
+  get width(): number {
+    return this.canvas.width
+  }
+
+  get height(): number {
+    return this.canvas.height
+  }
+
+  /** Queues a batch; it paints as soon as everything before it has. */
+  enqueue(batch: FrameBatch): void {
+    if (this.disposed) return
+    this.queue.push(batch)
+    this.draining ??= this.drain().finally(() => (this.draining = null))
+  }
+
+  /** Resolves once every queued batch is painted. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining
+  }
+
+  /** Stops painting; queued batches are dropped. */
+  dispose(): void {
+    this.disposed = true
+    this.queue.length = 0
+  }
+
+  /** Sizes the canvas before the first Resize op arrives (from ServerInit's size). */
+  resizeTo(width: number, height: number): void {
+    this.resize(width, height)
+  }
+
+  /** The canvas as a PNG (for screenshots). */
+  toPng(): Promise<Blob> {
+    return new Promise((resolve, reject) => {
+      this.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas could not be encoded'))), 'image/png')
+    })
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length && !this.disposed) {
+      const batch = this.queue.shift()!
+      const images = this.startDecodes(batch)
+      try {
+        // Batches without images paint synchronously: no microtask hop per update.
+        if (images.size === 0) this.paintOps(batch, images, 0)
+        else await this.paintWithImages(batch, images)
+      } catch (e) {
+        // A canvas call that throws (a copy from a zero-sized canvas) spoils one batch, not the session.
+        this.events.error?.(`batch ${batch.seq} failed: ${(e as Error).message}`)
+      }
+      if (this.disposed) return
+      this.painted++
+      this.events.painted(batch.seq)
+    }
+  }
+
+  // Decodes start together (the browser runs them in parallel); they are drawn in op order.
+  private startDecodes(batch: FrameBatch): Map<number, Promise<ImageBitmap | null>> {
+    const out = new Map<number, Promise<ImageBitmap | null>>()
+    const ops = batch.ops
+    for (let o = 0; o < ops.length; o += OP_INTS) {
+      if (ops[o] !== OpCode.Image) continue
+      const start = ops[o + 5]
+      const length = ops[o + 6]
+      if (start < 0 || length <= 0 || start + length > batch.images.length) {
+        this.events.error?.(`image op outside the image buffer (${start}+${length} of ${batch.images.length})`)
+        out.set(o, Promise.resolve(null))
+        continue
+      }
+      const type = ops[o + 7] === ImageKindCode.Png ? 'image/png' : 'image/jpeg'
+      const bytes = batch.images.subarray(start, start + length) as Uint8Array<ArrayBuffer>
+      out.set(o, createImageBitmap(new Blob([bytes], { type })).catch((e: unknown) => {
+        this.events.error?.(`an image could not be decoded: ${(e as Error).message}`)
+        return null
+      }))
+    }
+    return out
+  }
+
+  private async paintWithImages(batch: FrameBatch, images: Map<number, Promise<ImageBitmap | null>>): Promise<void> {
+    let from = 0
+    for (const [at, decoding] of images) {
+      this.paintOps(batch, images, from, at)
+      const bitmap = await decoding
+      if (this.disposed) {
+        bitmap?.close()
+        return
+      }
+      if (bitmap) this.drawImage(batch.ops, at, bitmap)
+      from = at + OP_INTS
+    }
+    this.paintOps(batch, images, from)
+  }
+
+  /** Paints ops [from, to) that need no waiting; Image ops in that range were handled by the caller. */
+  private paintOps(batch: FrameBatch, images: Map<number, unknown>, from: number, to = batch.ops.length): void {
+    const { ops, pixels } = batch
+    const ctx = this.ctx
+    for (let o = from; o < to; o += OP_INTS) {
+      const x = ops[o + 1]
+      const y = ops[o + 2]
+      const w = ops[o + 3]
+      const h = ops[o + 4]
+      switch (ops[o]) {
+        case OpCode.Fill:
+          this.setFill(ops[o + 5])
+          ctx.fillRect(x, y, w, h)
+          break
+        case OpCode.Copy:
+          if (w > 0 && h > 0) ctx.drawImage(this.canvas, ops[o + 5], ops[o + 6], w, h, x, y, w, h)
+          break
+        case OpCode.Pixels: {
+          const byteStart = ops[o + 5] * 4
+          const byteLength = w * h * 4
+          if (w <= 0 || h <= 0 || byteStart < 0 || byteStart + byteLength > pixels.length) {
+            this.events.error?.(`pixels op outside the pixel buffer (${x},${y} ${w}x${h})`)
+            break
+          }
+          const view = new Uint8ClampedArray(pixels.buffer as ArrayBuffer, pixels.byteOffset + byteStart, byteLength)
+          ctx.putImageData(new ImageData(view, w, h), x, y)
+          break
+        }
+        case OpCode.Image:
+          if (!images.has(o)) this.events.error?.('image op without a decode')
+          break
+        case OpCode.Resize:
+          this.resize(w, h)
+          break
+        default:
+          this.events.error?.(`unknown op ${ops[o]}`)
+      }
+    }
+  }
+
+  private drawImage(ops: Int32Array, o: number, bitmap: ImageBitmap): void {
+    // Draw what the image and its rect have in common; a short image leaves the rest as it was.
+    const w = Math.min(ops[o + 3], bitmap.width)
+    const h = Math.min(ops[o + 4], bitmap.height)
+    if (w > 0 && h > 0) this.ctx.drawImage(bitmap, 0, 0, w, h, ops[o + 1], ops[o + 2], w, h)
+    bitmap.close()
+  }
+
+  private setFill(word: number): void {
+    if (word === this.fillWord) return
+    this.fillWord = word
+    // Colours are RGBA words with R in the low byte.
+    this.ctx.fillStyle = `rgb(${word & 255} ${(word >>> 8) & 255} ${(word >>> 16) & 255})`
+  }
+
+  private resize(width: number, height: number): void {
+    const c = this.canvas
+    if (width === c.width && height === c.height) return
+    // Keep what overlaps, so a resize does not flash black before the server repaints.
+    let keep: HTMLCanvasElement | null = null
+    if (c.width > 0 && c.height > 0 && width > 0 && height > 0) {
+      keep = document.createElement('canvas')
+      keep.width = Math.min(c.width, width)
+      keep.height = Math.min(c.height, height)
+      keep.getContext('2d')!.drawImage(c, 0, 0)
+    }
+    c.width = width
+    c.height = height
+    this.resetContext()
+    if (keep) this.ctx.drawImage(keep, 0, 0)
+    this.events.resized?.(width, height)
+  }
+
+  // Setting a canvas's size resets its context state.
+  private resetContext(): void {
+    this.ctx.imageSmoothingEnabled = false
+    this.fillWord = 0
+    this.ctx.fillStyle = 'rgb(0 0 0)'
+  }
+}

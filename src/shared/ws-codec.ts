@@ -1,0 +1,185 @@
+import type { EventName, RequestName, SessionError } from './contract'
+
+/**
+ * The host contract over a WebSocket (browser mode). Both ends import this file.
+ *
+ * Browser side:  `encodeClientMessage` a request, `decodeServerMessage` what arrives.
+ * Server side:   `decodeClientMessage` what arrives, `encodeServerMessage` responses and events.
+ *
+ * Endpoint: `ws://<host>:<port>${WS_PATH}?token=<token>`, the token being the one in the page's
+ * own URL (`http://127.0.0.1:PORT/?token=...`; the page also gets it as an HttpOnly cookie,
+ * which the upgrade accepts too). Set `socket.binaryType = 'arraybuffer'`.
+ *
+ * Semantics: a response carries `result` or `error` (a SessionError, never a stack); requests
+ * that fail reject with that SessionError value. Sessions belong to the socket that opened
+ * them: only it receives their events, and they are closed when it closes.
+ *
+ * Framing: a message holding no typed arrays is one JSON text frame. A message holding typed
+ * arrays (a `session.frame` batch, a cursor, a thumbnail) is one binary frame, so pixels are
+ * never base64'd:
+ *
+ *   u32 LE  header length H
+ *   H bytes UTF-8 JSON of the message, each typed array replaced by {"$bin": i}, plus a
+ *           top-level "$blobs": [[kind, byteLength], ...] (kind "u8" or "i32")
+ *   blobs   back to back, each starting at a multiple of 4 from the frame start
+ *
+ * Int32 blobs are little-endian, as every host this runs on is. Decoders throw `WireError` on
+ * anything malformed; they check the envelope only, the host validates the request itself.
+ */
+
+export const WS_PATH = '/ws'
+
+/** One request from the renderer; `id` pairs it with its response. */
+export interface ClientMessage {
+  type: 'request'
+  id: number
+  name: RequestName
+  arg: unknown
+}
+
+/** A response (exactly one of result / error) or an event. */
+export type ServerMessage =
+  | { type: 'response'; id: number; result?: unknown; error?: SessionError }
+  | { type: 'event'; name: EventName; payload: unknown }
+
+/** What goes on the socket: a text frame or a binary frame. */
+export type WireData = string | Uint8Array
+
+/** The input was not a well-formed message. */
+export class WireError extends Error {
+  override name = 'WireError'
+}
+
+/** Largest header a binary frame may announce; frames are a few MB of blobs and a small header. */
+const MAX_HEADER = 1 << 20
+
+export function encodeClientMessage(m: ClientMessage): WireData {
+  return encode(m)
+}
+
+export function decodeClientMessage(data: string | ArrayBuffer | Uint8Array): ClientMessage {
+  const m = decode(data)
+  if (m.type !== 'request' || !isId(m.id) || typeof m.name !== 'string') throw new WireError('not a request')
+  return { type: 'request', id: m.id as number, name: m.name as RequestName, arg: m.arg }
+}
+
+export function encodeServerMessage(m: ServerMessage): WireData {
+  return encode(m)
+}
+
+export function decodeServerMessage(data: string | ArrayBuffer | Uint8Array): ServerMessage {
+  const m = decode(data)
+  if (m.type === 'response' && isId(m.id)) {
+    return m.error !== undefined
+      ? { type: 'response', id: m.id as number, error: m.error as SessionError }
+      : { type: 'response', id: m.id as number, result: m.result }
+  }
+  if (m.type === 'event' && typeof m.name === 'string') return { type: 'event', name: m.name as EventName, payload: m.payload }
+  throw new WireError('not a response or event')
+}
+
+function isId(v: unknown): boolean {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+}
+
+type Bin = Uint8Array | Int32Array
+
+function encode(m: object): WireData {
+  const blobs: Bin[] = []
+  const json = JSON.stringify(m, (_key, value: unknown) => {
+    if (value instanceof Uint8Array || value instanceof Int32Array) {
+      blobs.push(value)
+      return { $bin: blobs.length - 1 }
+    }
+    if (ArrayBuffer.isView(value)) throw new WireError('only Uint8Array and Int32Array cross the wire')
+    return value
+  })
+  if (blobs.length === 0) return json
+  const header = new TextEncoder().encode(
+    json.slice(0, -1) + (json.length > 2 ? ',' : '') +
+    `"$blobs":${JSON.stringify(blobs.map((b) => [b instanceof Int32Array ? 'i32' : 'u8', b.byteLength]))}}`,
+  )
+  let size = align4(4 + header.length)
+  const offsets = blobs.map((b) => {
+    const at = size
+    size = align4(size + b.byteLength)
+    return at
+  })
+  const out = new Uint8Array(size)
+  new DataView(out.buffer).setUint32(0, header.length, true)
+  out.set(header, 4)
+  blobs.forEach((b, i) => out.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), offsets[i]))
+  return out
+}
+
+function decode(data: string | ArrayBuffer | Uint8Array): Record<string, unknown> {
+  if (typeof data === 'string') return parseObject(data)
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data)
+  if (bytes.length < 4) throw new WireError('short binary frame')
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true)
+  if (headerLength > MAX_HEADER || 4 + headerLength > bytes.length) throw new WireError('bad binary frame header')
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(4, 4 + headerLength))
+  } catch {
+    throw new WireError('binary frame header is not UTF-8')
+  }
+  const m = parseObject(text)
+  const table = m.$blobs
+  delete m.$blobs
+  if (!Array.isArray(table)) throw new WireError('binary frame without a blob table')
+  const blobs: Bin[] = []
+  let at = align4(4 + headerLength)
+  for (const entry of table as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 2) throw new WireError('bad blob entry')
+    const [kind, length] = entry as [unknown, unknown]
+    if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0 || at + length > bytes.length) {
+      throw new WireError('blob outside the frame')
+    }
+    const view = bytes.subarray(at, at + length)
+    if (kind === 'u8') blobs.push(view)
+    else if (kind === 'i32' && length % 4 === 0) blobs.push(toInt32(view))
+    else throw new WireError('bad blob kind')
+    at = align4(at + length)
+  }
+  return resolveBlobs(m, blobs) as Record<string, unknown>
+}
+
+/** Int32Array over the bytes; copies only when the view is not 4-aligned (Node's pooled Buffers). */
+function toInt32(view: Uint8Array): Int32Array {
+  if (view.byteOffset % 4 === 0) return new Int32Array(view.buffer, view.byteOffset, view.length / 4)
+  return new Int32Array(view.slice().buffer)
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw new WireError('malformed JSON')
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new WireError('message is not an object')
+  return value as Record<string, unknown>
+}
+
+/** Replaces `{"$bin": i}` with blob i, in place. Only binary frames get here: text frames keep such objects as data. */
+function resolveBlobs(v: unknown, blobs: Bin[]): unknown {
+  if (v === null || typeof v !== 'object') return v
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = resolveBlobs(v[i], blobs)
+    return v
+  }
+  const o = v as Record<string, unknown>
+  const keys = Object.keys(o)
+  if (keys.length === 1 && keys[0] === '$bin') {
+    const blob = typeof o.$bin === 'number' ? blobs[o.$bin] : undefined
+    if (!blob) throw new WireError('dangling blob reference')
+    return blob
+  }
+  for (const k of keys) o[k] = resolveBlobs(o[k], blobs)
+  return o
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3
+}

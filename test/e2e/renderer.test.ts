@@ -1,0 +1,624 @@
+// The renderer in Chromium against an in-page fake host (fake-host.ts): painter correctness
+// against the Node framebuffer as reference, input, scaling, full screen, dialogs and states.
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { FramebufferSink } from '../../src/main/rfb/framebuffer'
+import { decodeImageNode } from '../../src/main/rfb/images/node-image-decoder'
+import { encodePng } from '../../src/main/rfb/png'
+import { ImageKindCode, OpCode } from '../../src/shared/ops'
+import { type ConnectionProfile, newProfile } from '../../src/shared/profile'
+import { prng } from '../helpers/desktop'
+import { clearCalls, fakeCalls, installFakeHost } from './fake-host'
+import { canvasPixels, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, serveRenderer, waitUntil, watchErrors } from './harness'
+
+const skip = e2eUnavailable()
+
+interface WireBatch {
+  seq: number
+  ops: number[]
+  pixels: string
+  images: string
+}
+
+/** Random op batches, and the picture the engine's own framebuffer makes of them. */
+function randomSession(seed: number, width: number, height: number, count: number): { batches: WireBatch[]; reference: FramebufferSink } {
+  const rnd = prng(seed)
+  const int = (n: number): number => Math.floor(rnd() * n)
+  const colour = (): number => (int(256) | (int(256) << 8) | (int(256) << 16) | 0xff000000) | 0
+  const ref = new FramebufferSink(decodeImageNode)
+  let w = width
+  let h = height
+  const batches: WireBatch[] = []
+  for (let seq = 1; seq <= count; seq++) {
+    const ops: number[] = []
+    const pixels: Buffer[] = []
+    const images: Buffer[] = []
+    let pixelWords = 0
+    let imageBytes = 0
+    const rect = (): [number, number, number, number] => {
+      const rw = 1 + int(Math.min(64, w))
+      const rh = 1 + int(Math.min(48, h))
+      return [int(w - rw + 1), int(h - rh + 1), rw, rh]
+    }
+    if (seq === 1) {
+      ops.push(OpCode.Resize, 0, 0, w, h, 0, 0, 0)
+      ref.resize(w, h)
+      const c = colour()
+      ops.push(OpCode.Fill, 0, 0, w, h, c, 0, 0)
+      ref.fill(0, 0, w, h, c)
+    } else if (seq === Math.floor(count / 2)) {
+      // A resize mid-session keeps what overlaps.
+      w = width - 40
+      h = height + 24
+      ops.push(OpCode.Resize, 0, 0, w, h, 0, 0, 0)
+      ref.resize(w, h)
+    }
+    const n = 4 + int(12)
+    for (let i = 0; i < n; i++) {
+      const kind = int(10)
+      const [x, y, rw, rh] = rect()
+      if (kind < 3) {
+        const c = colour()
+        ops.push(OpCode.Fill, x, y, rw, rh, c, 0, 0)
+        ref.fill(x, y, rw, rh, c)
+      } else if (kind < 5) {
+        // Source and destination may overlap (scrolling): both must stay inside.
+        const sx = Math.min(w - rw, Math.max(0, x + int(9) - 4))
+        const sy = Math.min(h - rh, Math.max(0, y + int(9) - 4))
+        ops.push(OpCode.Copy, x, y, rw, rh, sx, sy, 0)
+        ref.copy(sx, sy, x, y, rw, rh)
+      } else if (kind < 8) {
+        const words = new Uint32Array(rw * rh)
+        for (let k = 0; k < words.length; k++) words[k] = (int(0x1000000) | 0xff000000) >>> 0
+        ops.push(OpCode.Pixels, x, y, rw, rh, pixelWords, 0, 0)
+        pixels.push(Buffer.from(words.buffer))
+        pixelWords += words.length
+        ref.pixels(x, y, rw, rh, words)
+      } else {
+        const rgba = new Uint8Array(rw * rh * 4)
+        for (let k = 0; k < rgba.length; k += 4) {
+          rgba[k] = (k / 4) % rw * 4
+          rgba[k + 1] = Math.floor(k / 4 / rw) * 5
+          rgba[k + 2] = int(256)
+          rgba[k + 3] = 255
+        }
+        const png = encodePng(rw, rh, rgba)
+        ops.push(OpCode.Image, x, y, rw, rh, imageBytes, png.length, ImageKindCode.Png)
+        images.push(png)
+        imageBytes += png.length
+        ref.image(x, y, rw, rh, 'png', png)
+      }
+    }
+    batches.push({ seq, ops, pixels: Buffer.concat(pixels).toString('base64'), images: Buffer.concat(images).toString('base64') })
+  }
+  return { batches, reference: ref }
+}
+
+function firstRgbDifference(a: { width: number; height: number; rgba: Uint8Array }, ref: FramebufferSink): string | null {
+  if (a.width !== ref.width || a.height !== ref.height) return `size ${a.width}x${a.height}, expected ${ref.width}x${ref.height}`
+  let bad = 0
+  let first = ''
+  for (let i = 0; i < ref.width * ref.height; i++) {
+    const o = i * 4
+    if (a.rgba[o] !== ref.data[o] || a.rgba[o + 1] !== ref.data[o + 1] || a.rgba[o + 2] !== ref.data[o + 2]) {
+      if (!bad) first = `(${i % ref.width},${Math.floor(i / ref.width)}): canvas ${[...a.rgba.subarray(o, o + 3)]} vs reference ${[...ref.data.subarray(o, o + 3)]}`
+      bad++
+    }
+  }
+  return bad ? `${bad} pixels differ, first at ${first}` : null
+}
+
+const INFO = { name: 'fake desktop', serverVersion: '3.8', security: 'VncAuth', encrypted: false, verified: false }
+
+describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
+  let browser: Browser
+  let server: Awaited<ReturnType<typeof serveRenderer>>
+  let context: BrowserContext
+  let page: Page
+  let errors: string[]
+
+  beforeAll(async () => {
+    ensureRendererBuilt()
+    server = await serveRenderer()
+    browser = await launchChromium()
+  }, 180_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  async function openApp(profiles: ConnectionProfile[] = [], opts: { secretsProtected?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+    context = await newContext(browser, server.url.replace(/\/$/, ''), opts.viewport)
+    page = await context.newPage()
+    errors = watchErrors(page)
+    await installFakeHost(page, { profiles, secretsProtected: opts.secretsProtected })
+    await page.goto(server.url)
+    await page.waitForSelector('.address-book')
+    return page
+  }
+
+  afterEach(async () => {
+    await context?.close()
+  })
+
+  /** Quick-connects and brings the fake session to 'connected' at the given size. */
+  async function connect(width = 320, height = 200): Promise<string> {
+    await page.fill('#quick-connect-input', 'fake:1')
+    await page.press('#quick-connect-input', 'Enter')
+    await page.waitForSelector('.session')
+    await waitUntil('session.open', async () => (await fakeCalls(page, 'session.open')).length > 0)
+    const sessionId = 's1'
+    await page.evaluate(({ sessionId, info }) => window.__fake.emit('session.state', { sessionId, state: 'connected', info }), { sessionId, info: { ...INFO, width, height } })
+    await sendBatch({ seq: 1, ops: [OpCode.Resize, 0, 0, width, height, 0, 0, 0, OpCode.Fill, 0, 0, width, height, 0xff603020 | 0, 0, 0], pixels: '', images: '' }, sessionId)
+    return sessionId
+  }
+
+  async function sendBatch(b: WireBatch, sessionId = 's1'): Promise<void> {
+    await page.evaluate(({ b, sessionId }) => window.__fake.frame(sessionId, b.seq, b.ops, b.pixels, b.images), { b, sessionId })
+  }
+
+  async function idle(): Promise<void> {
+    await page.evaluate(() => (window as unknown as { __tesseraPainter: { idle(): Promise<void> } }).__tesseraPainter.idle())
+  }
+
+  it('shows an empty address book that says what to do', async () => {
+    await openApp()
+    await expect(page.textContent('.empty')).resolves.toContain('No saved connections yet')
+    expect(await page.title()).toBe('Tessera')
+    await screenshot(page, 'address-book-empty')
+    expect(errors).toEqual([])
+  })
+
+  it('validates the quick-connect address inline', async () => {
+    await openApp()
+    await page.fill('#quick-connect-input', 'host:99999')
+    await page.press('#quick-connect-input', 'Enter')
+    await expect(page.textContent('.quick-connect .error-text')).resolves.toMatch(/^Invalid port or display "99999"/)
+    expect(await page.getAttribute('#quick-connect-input', 'aria-invalid')).toBe('true')
+    expect(await fakeCalls(page, 'session.open')).toEqual([])
+    await screenshot(page, 'quick-connect-error')
+  })
+
+  it('paints random op batches exactly as the engine framebuffer does, in order, acking each', async () => {
+    await openApp()
+    await connect()
+    const { batches, reference } = randomSession(42, 320, 200, 30)
+    await clearCalls(page)
+    for (const b of batches) await sendBatch(b)
+    await idle()
+    const acks = (await fakeCalls(page, 'session.ack')).map((c) => c.arg!.seq)
+    expect(acks).toEqual(batches.map((b) => b.seq))
+    const diff = firstRgbDifference(await canvasPixels(page), reference)
+    expect(diff).toBeNull()
+    expect(errors).toEqual([])
+  })
+
+  it('keeps later ops behind a slow image decode (no reordering across batches)', async () => {
+    await openApp()
+    await connect(256, 256)
+    // A large PNG, then a fill over the same area in the next batch: the fill must win.
+    const rgba = new Uint8Array(256 * 256 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7919) & 255))
+    const png = encodePng(256, 256, rgba)
+    await clearCalls(page)
+    await page.evaluate(({ png, fill }) => {
+      window.__fake.frame('s1', 2, [4, 0, 0, 256, 256, 0, png.length, 1], '', btoa(String.fromCharCode(...Uint8Array.from(atob(png), (c) => c.charCodeAt(0)))))
+      window.__fake.frame('s1', 3, [1, 0, 0, 256, 256, fill, 0, 0], '', '')
+    }, { png: png.toString('base64'), fill: 0xff00ff00 | 0 })
+    await idle()
+    const px = await canvasPixels(page)
+    expect([...px.rgba.subarray(0, 4)]).toEqual([0, 255, 0, 255])
+    expect([...px.rgba.subarray(px.rgba.length - 4)]).toEqual([0, 255, 0, 255])
+    expect((await fakeCalls(page, 'session.ack')).map((c) => c.arg!.seq)).toEqual([2, 3])
+  })
+
+  it('draws JPEG rects decoded by the browser', async () => {
+    await openApp()
+    await connect(64, 64)
+    // A flat grey JPEG made by Chromium itself; decoders agree on flat colour within a step or two.
+    await page.evaluate(async () => {
+      const c = new OffscreenCanvas(32, 32)
+      const g = c.getContext('2d')!
+      g.fillStyle = 'rgb(128 128 128)'
+      g.fillRect(0, 0, 32, 32)
+      const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality: 0.95 })).arrayBuffer())
+      let s = ''
+      for (const b of bytes) s += String.fromCharCode(b)
+      window.__fake.frame('s1', 2, [4, 16, 16, 32, 32, 0, bytes.length, 0], '', btoa(s))
+    })
+    await idle()
+    const px = await canvasPixels(page)
+    const at = (x: number, y: number): number[] => [...px.rgba.subarray((y * 64 + x) * 4, (y * 64 + x) * 4 + 3)]
+    for (const v of at(30, 30)) expect(Math.abs(v - 128)).toBeLessThanOrEqual(3)
+    expect(at(2, 2)).toEqual([0x20, 0x30, 0x60])
+  })
+
+  it('shows the remote cursor locally with its hotspot, and hides it when the server does', async () => {
+    await openApp()
+    await connect()
+    await page.evaluate(() => {
+      const rgba = new Uint8Array(8 * 8 * 4).map((_, i) => (i % 4 === 3 ? 255 : 200))
+      window.__fake.emit('session.cursor', { sessionId: 's1', cursor: { width: 8, height: 8, hotX: 3, hotY: 4, rgba } })
+    })
+    const css = await page.$eval('canvas.screen', (c) => (c as HTMLCanvasElement).style.cursor)
+    expect(css).toMatch(/^url\("data:image\/png;base64,[^"]+"\) 3 4, default$/)
+    await page.evaluate(() => window.__fake.emit('session.cursor', { sessionId: 's1', cursor: null }))
+    expect(await page.$eval('canvas.screen', (c) => (c as HTMLCanvasElement).style.cursor)).toBe('none')
+  })
+
+  it('sends pointer buttons, coalesced moves and wheel notches in framebuffer coordinates', async () => {
+    await openApp([], { viewport: { width: 1000, height: 700 } })
+    await connect(1600, 1200)
+    const box = (await page.$('canvas.screen'))!.boundingBox()
+    const b = (await box)!
+    // Fit: 1600x1200 into the viewport below the toolbar, scaled down.
+    expect(b.width).toBeLessThan(1600)
+    expect(Math.abs(b.width / b.height - 4 / 3)).toBeLessThan(0.01)
+    await clearCalls(page)
+    const cx = b.x + b.width / 2
+    const cy = b.y + b.height / 2
+    await page.mouse.move(cx, cy)
+    await page.mouse.down()
+    await page.mouse.up()
+    await page.mouse.click(cx, cy, { button: 'right' })
+    await page.mouse.wheel(0, 120)
+    await page.mouse.wheel(0, -120)
+    await page.waitForTimeout(100)
+    const calls = (await fakeCalls(page, 'session.pointer')).map((c) => c.arg as { buttons: number; x: number; y: number })
+    for (const c of calls) {
+      expect(Math.abs(c.x - 800)).toBeLessThanOrEqual(2)
+      expect(Math.abs(c.y - 600)).toBeLessThanOrEqual(2)
+    }
+    const masks = calls.map((c) => c.buttons)
+    // left press/release, right press/release (bit 2), wheel down (bit 4) and up (bit 3) notches
+    expect(masks).toEqual(expect.arrayContaining([1, 4, 16, 8]))
+    expect(masks.indexOf(1)).toBeLessThan(masks.indexOf(4))
+    expect(masks.lastIndexOf(0)).toBe(masks.length - 1)
+    // Moves: many DOM events, few messages.
+    await clearCalls(page)
+    for (let i = 0; i < 40; i++) await page.mouse.move(cx + i, cy, { steps: 1 })
+    await page.waitForTimeout(100)
+    const moves = await fakeCalls(page, 'session.pointer')
+    expect(moves.length).toBeGreaterThan(0)
+    expect(moves.length).toBeLessThanOrEqual(40)
+  })
+
+  it('sends keys as keysyms with codes, keeps browser shortcuts for the server, and blocks input in view-only', async () => {
+    await openApp()
+    await connect()
+    await page.click('canvas.screen')
+    await clearCalls(page)
+    await page.keyboard.press('a')
+    await page.keyboard.press('Shift+A')
+    await page.keyboard.press('Enter')
+    // F5 and Ctrl+R would reload the page if the viewer let them through.
+    await page.keyboard.press('F5')
+    await page.keyboard.press('Control+r')
+    await page.keyboard.press('Numpad7')
+    const keys = (await fakeCalls(page, 'session.key')).map((c) => c.arg as { keysym: number; down: boolean; code?: string })
+    expect(keys.map((k) => [k.keysym.toString(16), k.down])).toEqual([
+      ['61', true], ['61', false],
+      ['ffe1', true], ['41', true], ['41', false], ['ffe1', false],
+      ['ff0d', true], ['ff0d', false],
+      ['ffc2', true], ['ffc2', false],
+      ['ffe3', true], ['72', true], ['72', false], ['ffe3', false],
+      [expect.stringMatching(/^ff(b7|95)$/), true], [expect.stringMatching(/^ff(b7|95)$/), false],
+    ])
+    expect(keys[0].code).toBe('KeyA')
+    expect(await page.$('.session')).not.toBeNull()
+    // View only: nothing goes out.
+    await page.click('button[aria-pressed][title^="View only"]')
+    await page.click('canvas.screen')
+    await clearCalls(page)
+    await page.keyboard.press('b')
+    await page.mouse.click(100, 300)
+    expect(await fakeCalls(page, 'session.key')).toEqual([])
+    expect((await fakeCalls(page, 'session.pointer')).length).toBe(0)
+  })
+
+  it('releases held keys when the window loses focus', async () => {
+    await openApp()
+    await connect()
+    await page.click('canvas.screen')
+    await clearCalls(page)
+    await page.keyboard.down('Shift')
+    await page.keyboard.down('x')
+    await page.evaluate(() => window.dispatchEvent(new Event('blur')))
+    const keys = (await fakeCalls(page, 'session.key')).map((c) => c.arg as { keysym: number; down: boolean })
+    expect(keys).toEqual([
+      expect.objectContaining({ keysym: 0xffe1, down: true }), expect.objectContaining({ keysym: 0x78, down: true }),
+      expect.objectContaining({ keysym: 0x78, down: false }), expect.objectContaining({ keysym: 0xffe1, down: false }),
+    ])
+    await page.keyboard.up('x')
+    await page.keyboard.up('Shift')
+  })
+
+  it('opens the session menu with F8 and sends Ctrl+Alt+Del and F-keys from it', async () => {
+    await openApp()
+    await connect()
+    await page.click('canvas.screen')
+    await page.keyboard.press('F8')
+    await page.waitForSelector('[role="menu"]')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('menuitem')
+    await screenshot(page, 'session-menu')
+    await clearCalls(page)
+    await page.click('[role="menuitem"]:has-text("Ctrl+Alt+Del")')
+    expect(await page.$('[role="menu"]')).toBeNull()
+    const keys = (await fakeCalls(page, 'session.key')).map((c) => [(c.arg as { keysym: number }).keysym.toString(16), (c.arg as { down: boolean }).down])
+    expect(keys).toEqual([['ffe3', true], ['ffe9', true], ['ffff', true], ['ffff', false], ['ffe9', false], ['ffe3', false]])
+    await page.keyboard.press('F8')
+    await clearCalls(page)
+    await page.click('[aria-label="Send F12"]')
+    expect((await fakeCalls(page, 'session.key')).map((c) => (c.arg as { keysym: number }).keysym)).toEqual([0xffc9, 0xffc9])
+    await page.keyboard.press('Escape')
+    expect(await page.$('[role="menu"]')).toBeNull()
+  })
+
+  it('scales: fit, 1:1 with scrollbars, and resize-remote asking the host', async () => {
+    await openApp([], { viewport: { width: 900, height: 600 } })
+    await connect(1280, 1024)
+    const size = () => page.$eval('canvas.screen', (c) => [c.getBoundingClientRect().width, c.getBoundingClientRect().height])
+    const [fw, fh] = await size()
+    expect(fw).toBeLessThanOrEqual(900)
+    expect(fh).toBeLessThanOrEqual(600 - 44)
+    await page.keyboard.press('F8')
+    await page.click('[role="menuitemradio"]:has-text("Actual size")')
+    expect(await size()).toEqual([1280, 1024])
+    const scroll = await page.$eval('.viewport', (v) => [v.scrollWidth > v.clientWidth, v.scrollHeight > v.clientHeight])
+    expect(scroll).toEqual([true, true])
+    await screenshot(page, 'session-scaling-none')
+    await clearCalls(page)
+    await page.keyboard.press('F8')
+    await page.click('[role="menuitemradio"]:has-text("Resize remote")')
+    const resize = await waitUntil('session.resize', async () => (await fakeCalls(page, 'session.resize'))[0])
+    const vp = await page.$eval('.viewport', (v) => [v.clientWidth, v.clientHeight])
+    expect(resize.arg).toEqual({ sessionId: 's1', width: vp[0], height: vp[1] })
+    // Fit mode shows 1:1 crisp when the sizes match.
+    await page.keyboard.press('F8')
+    await page.click('[role="menuitemradio"]:has-text("Fit")')
+    await sendBatch({ seq: 5, ops: [OpCode.Resize, 0, 0, vp[0], vp[1], 0, 0, 0], pixels: '', images: '' })
+    await idle()
+    expect(await size()).toEqual(vp)
+  })
+
+  it('goes full screen with F11, hides the toolbar, and shows it at the top edge', async () => {
+    await openApp()
+    await connect()
+    await page.click('canvas.screen')
+    await page.keyboard.press('F11')
+    await waitUntil('full screen', () => page.evaluate(() => !!document.fullscreenElement))
+    await waitUntil('toolbar hidden', () => page.$('.session.toolbar-hidden'), 5000)
+    await page.mouse.move(300, 200)
+    await page.mouse.move(300, 1)
+    await waitUntil('toolbar shown', async () => !(await page.$('.session.toolbar-hidden')), 3000)
+    await page.keyboard.press('F11')
+    await waitUntil('windowed', () => page.evaluate(() => !document.fullscreenElement))
+  })
+
+  it('asks for a password (and user name) and answers the host', async () => {
+    await openApp([], { secretsProtected: true })
+    await page.fill('#quick-connect-input', 'fake:1')
+    await page.press('#quick-connect-input', 'Enter')
+    await waitUntil('session.open', async () => (await fakeCalls(page, 'session.open')).length)
+    await page.evaluate(() => {
+      window.__fake.emit('session.state', { sessionId: 's1', state: 'authenticating' })
+      window.__fake.emit('session.credentials', { sessionId: 's1', kind: 'username-password', retry: false })
+    })
+    await page.waitForSelector('dialog[open]')
+    await screenshot(page, 'password-dialog')
+    await page.fill('dialog input[autocomplete="username"]', 'alice')
+    await page.fill('dialog input[autocomplete="current-password"]', 's3cret')
+    await page.check('dialog input[type="checkbox"]')
+    await page.click('dialog button[type="submit"]')
+    expect(await page.$('dialog[open]')).toBeNull()
+    expect((await fakeCalls(page, 'session.credentials')).map((c) => c.arg)).toEqual([{ sessionId: 's1', username: 'alice', password: 's3cret', save: true }])
+    // Wrong password: asked again, saying so.
+    await page.evaluate(() => window.__fake.emit('session.credentials', { sessionId: 's1', kind: 'password', retry: true, reason: 'Authentication failure' }))
+    await page.waitForSelector('dialog[open]')
+    await expect(page.textContent('dialog')).resolves.toContain('Authentication failure')
+    await screenshot(page, 'password-dialog-retry')
+    await page.keyboard.press('Escape')
+    expect((await fakeCalls(page, 'session.credentials')).at(-1)!.arg).toEqual({ sessionId: 's1', cancel: true })
+  })
+
+  it('disables saving the password where the keychain does not encrypt', async () => {
+    await openApp([], { secretsProtected: false })
+    await page.fill('#quick-connect-input', 'fake')
+    await page.press('#quick-connect-input', 'Enter')
+    await waitUntil('session.open', async () => (await fakeCalls(page, 'session.open')).length)
+    await page.evaluate(() => window.__fake.emit('session.credentials', { sessionId: 's1', kind: 'password', retry: false }))
+    await page.waitForSelector('dialog[open]')
+    expect(await page.isDisabled('dialog input[type="checkbox"]')).toBe(true)
+    await expect(page.textContent('dialog')).resolves.toContain('does not encrypt')
+  })
+
+  it('shows connecting, reconnecting with a countdown, and errors with the right actions', async () => {
+    await openApp()
+    await page.fill('#quick-connect-input', 'fake:1')
+    await page.press('#quick-connect-input', 'Enter')
+    await page.waitForSelector('.status [role="status"]')
+    await expect(page.textContent('.status')).resolves.toContain('Connecting to fake:1')
+    expect(await page.title()).toBe('fake:1 — Tessera')
+    await screenshot(page, 'session-connecting')
+    await page.evaluate((info) => window.__fake.emit('session.state', { sessionId: 's1', state: 'connected', info }), { ...INFO, width: 320, height: 200 })
+    await sendBatch({ seq: 1, ops: [OpCode.Resize, 0, 0, 320, 200, 0, 0, 0, OpCode.Fill, 0, 0, 320, 200, 0xff804020 | 0, 0, 0], pixels: '', images: '' })
+    await page.evaluate(() => window.__fake.emit('session.state', { sessionId: 's1', state: 'reconnecting', retryInMs: 8000, error: { kind: 'network', code: 'ECONNRESET', message: 'The connection was reset.' } }))
+    await expect(page.textContent('.status')).resolves.toMatch(/Reconnecting in [78] s/)
+    await screenshot(page, 'session-reconnecting')
+    await page.evaluate(() => window.__fake.emit('session.state', { sessionId: 's1', state: 'closed', error: { kind: 'auth', code: 'RFB_AUTH_FAILED', message: 'Authentication failure' } }))
+    await page.waitForSelector('.status [role="alert"]')
+    await screenshot(page, 'error-auth')
+    await clearCalls(page)
+    await page.click('button:has-text("Enter password again")')
+    await waitUntil('reopen', async () => (await fakeCalls(page, 'session.open')).length === 1)
+    await page.evaluate(() => window.__fake.emit('session.state', { sessionId: 's2', state: 'closed', error: { kind: 'protocol', code: 'RFB_ERR_BAD_RECT', message: 'A rectangle lies outside the screen (offset 1234).' } }))
+    await page.waitForSelector('.status [role="alert"]')
+    expect(await page.$('button:has-text("Retry")')).toBeNull()
+    await screenshot(page, 'error-protocol')
+    await page.click('.status button:has-text("Close")')
+    await page.waitForSelector('.address-book')
+    expect(await page.title()).toBe('Tessera')
+    expect(errors).toEqual([])
+  })
+
+  it('shows the network error with Retry', async () => {
+    await openApp()
+    await page.fill('#quick-connect-input', 'fake')
+    await page.press('#quick-connect-input', 'Enter')
+    await waitUntil('session.open', async () => (await fakeCalls(page, 'session.open')).length)
+    await page.evaluate(() => window.__fake.emit('session.state', { sessionId: 's1', state: 'closed', error: { kind: 'network', code: 'ECONNREFUSED', message: 'Connection refused by 127.0.0.1:5901.' } }))
+    await page.waitForSelector('.status button:has-text("Retry")')
+    await screenshot(page, 'error-network')
+  })
+
+  it('copies remote clipboard text to the local clipboard and sends text from the panel', async () => {
+    await openApp()
+    await connect()
+    await page.click('canvas.screen')
+    await page.evaluate(() => window.__fake.emit('session.clipboard', { sessionId: 's1', text: 'from the remote side' }))
+    await waitUntil('local clipboard', async () => (await page.evaluate(() => navigator.clipboard.readText())) === 'from the remote side')
+    await page.keyboard.press('F8')
+    await page.click('[role="menuitem"]:has-text("Clipboard panel")')
+    await expect(page.inputValue('.clipboard textarea[readonly]')).resolves.toBe('from the remote side')
+    await page.fill('.clipboard textarea:not([readonly])', 'to the remote side')
+    await screenshot(page, 'clipboard-panel')
+    await page.click('.clipboard button:has-text("Send")')
+    await waitUntil('clipboard sent', async () => (await fakeCalls(page, 'session.clipboard')).some((c) => c.arg!.text === 'to the remote side'))
+    // The menu's "send clipboard" reads the local clipboard.
+    await page.evaluate(() => navigator.clipboard.writeText('local text'))
+    await page.keyboard.press('F8')
+    await page.click('[role="menuitem"]:has-text("Send local clipboard")')
+    await waitUntil('local clipboard sent', async () => (await fakeCalls(page, 'session.clipboard')).some((c) => c.arg!.text === 'local text'))
+  })
+
+  it('shows statistics and saves a screenshot as PNG', async () => {
+    await openApp()
+    await connect()
+    await page.evaluate(() => window.__fake.emit('session.stats', { sessionId: 's1', fps: 29.7, kbps: 2400, latencyMs: 12, encodings: ['Tight', 'CopyRect'] }))
+    await page.keyboard.press('F8')
+    await page.click('[role="menuitemcheckbox"]:has-text("Statistics")')
+    await expect(page.textContent('.stats')).resolves.toMatch(/30 fps.*2\.4 Mbit\/s.*12 ms.*Tight, CopyRect/s)
+    await screenshot(page, 'session-stats')
+    await page.keyboard.press('F8')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[role="menuitem"]:has-text("Save screenshot")')])
+    expect(download.suggestedFilename()).toMatch(/^fake_1-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.png$/)
+    const file = await download.path()
+    const { readFileSync } = await import('node:fs')
+    expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG')
+  })
+
+  it('walks the address book with the keyboard: arrows, Enter connects, Delete asks', async () => {
+    const now = Date.now()
+    const profiles = [
+      newProfile({ id: 'p1', host: 'alpha.lan', name: 'Alpha', lastUsedAt: now - 60_000 }),
+      newProfile({ id: 'p2', host: 'bravo.lan', name: 'Bravo', group: 'Lab', lastUsedAt: now - 3_600_000 }),
+      newProfile({ id: 'p3', host: 'charlie.lan', name: 'Charlie', group: 'Lab', viewOnly: true }),
+      newProfile({ id: 'p4', host: 'delta.lan', port: 5905, name: 'Delta', group: 'Office/Floor 2', savePassword: true, notes: 'Reception PC' }),
+    ]
+    await openApp(profiles)
+    await page.waitForSelector('.item')
+    await screenshot(page, 'address-book-list')
+    await page.focus('#search-input')
+    await page.keyboard.press('ArrowDown')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-profile-id'))).toBe('p1')
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowDown')
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-profile-id'))).toBe('p3')
+    await page.keyboard.press('Delete')
+    await page.waitForSelector('dialog[open][role="alertdialog"]')
+    await screenshot(page, 'confirm-delete')
+    await page.click('dialog button:has-text("Delete")')
+    expect((await fakeCalls(page, 'profiles.delete')).map((c) => c.arg)).toEqual([{ id: 'p3' }])
+    // Search as you type, Enter connects the first match.
+    await page.fill('#search-input', 'recep')
+    expect(await page.$$eval('.item', (els) => els.map((e) => e.getAttribute('data-profile-id')))).toEqual(['p4'])
+    await page.keyboard.press('Enter')
+    await waitUntil('open p4', async () => (await fakeCalls(page, 'session.open')).some((c) => c.arg!.profileId === 'p4'))
+    expect(await page.title()).toBe('Delta — Tessera')
+  })
+
+  it('follows the dark system theme', async () => {
+    const profiles = [
+      newProfile({ id: 'p1', host: 'alpha.lan', name: 'Alpha', lastUsedAt: Date.now() - 60_000 }),
+      newProfile({ id: 'p2', host: 'bravo.lan', name: 'Bravo', group: 'Lab', lastUsedAt: Date.now() - 3_600_000, savePassword: true }),
+    ]
+    await openApp(profiles)
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.waitForSelector('.item')
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor)
+    expect(bg).toBe('rgb(21, 23, 27)')
+    await screenshot(page, 'address-book-dark')
+    await page.click('button:has-text("New connection")')
+    await screenshot(page, 'edit-dialog-dark')
+    await page.keyboard.press('Escape')
+    await connect()
+    await page.keyboard.press('F8')
+    await screenshot(page, 'session-menu-dark')
+  })
+
+  it('collapses folders, switches to the grid, sorts by name', async () => {
+    const profiles = [
+      newProfile({ id: 'p1', host: 'zulu.lan', name: 'Zulu', lastUsedAt: Date.now() - 50_000 }),
+      newProfile({ id: 'p2', host: 'alpha.lan', name: 'Alpha', lastUsedAt: Date.now() - 86_400_000 * 3 }),
+      newProfile({ id: 'p3', host: 'b.lan', name: 'Bravo', group: 'Lab', lastUsedAt: Date.now() - 7_200_000 }),
+    ]
+    await openApp(profiles)
+    await page.waitForSelector('.item')
+    const order = () => page.$$eval('.item', (els) => els.map((e) => e.getAttribute('data-profile-id')))
+    expect(await order()).toEqual(['p1', 'p2', 'p3'])
+    await page.selectOption('#sort-select', 'name')
+    expect(await order()).toEqual(['p2', 'p1', 'p3'])
+    await page.click('button[aria-expanded]:has-text("Lab")')
+    expect(await page.isVisible('[data-profile-id="p3"]')).toBe(false)
+    expect(await page.getAttribute('button:has-text("Lab")', 'aria-expanded')).toBe('false')
+    await page.click('button[aria-label="Grid view"]')
+    await page.waitForSelector('.mode-grid')
+    await screenshot(page, 'address-book-grid')
+    // The choice survives a reload (localStorage).
+    await page.reload()
+    await page.waitForSelector('.mode-grid')
+    expect(await page.inputValue('#sort-select')).toBe('name')
+  })
+
+  it('adds, edits and duplicates a connection with every option', async () => {
+    await openApp([], { secretsProtected: false })
+    await page.click('button:has-text("New connection")')
+    await page.waitForSelector('dialog[open]')
+    await page.fill('dialog input[placeholder^="host"]', 'server.example.com:2')
+    await page.locator('dialog input[placeholder^="host"]').blur()
+    expect(await page.inputValue('dialog input[inputmode="numeric"]')).toBe('5902')
+    expect(await page.isDisabled('dialog input[type="checkbox"] >> nth=0')).toBe(true)
+    await page.fill('dialog label:has-text("Name") input', 'Build server')
+    await page.fill('dialog label:has-text("Folder") input', 'Lab')
+    await page.check('dialog label:has-text("View only") input')
+    await screenshot(page, 'edit-dialog')
+    await page.click('dialog summary')
+    await page.check('dialog input[type="radio"][value="custom"]')
+    await page.fill('dialog input[aria-label="Encodings in order of preference"]', 'zrle, hextile, bogus')
+    await page.click('dialog button[type="submit"]')
+    await expect(page.textContent('dialog')).resolves.toContain('Unknown: bogus')
+    await page.fill('dialog input[aria-label="Encodings in order of preference"]', 'zrle, hextile, raw')
+    await page.selectOption('dialog label:has-text("JPEG quality") select', '6')
+    await page.selectOption('dialog label:has-text("Compression level") select', '2')
+    await page.selectOption('dialog label:has-text("Colour depth") select', '16')
+    await page.selectOption('dialog label:has-text("Scaling") select', 'none')
+    await page.fill('dialog textarea', 'rack 4')
+    await screenshot(page, 'edit-dialog-advanced')
+    await page.click('dialog button[type="submit"]')
+    await page.waitForSelector('dialog[open]', { state: 'detached' })
+    const saved = (await fakeCalls(page, 'profiles.save')).at(-1)!.arg as unknown as ConnectionProfile
+    expect(saved).toMatchObject({
+      name: 'Build server', host: 'server.example.com', port: 5902, group: 'Lab', viewOnly: true, savePassword: false,
+      encodings: ['zrle', 'hextile', 'raw'], quality: 6, compression: 2, colourDepth: 16, scaling: 'none', notes: 'rack 4',
+    })
+    await page.click(`[aria-label="Duplicate Build server"]`)
+    await waitUntil('duplicate', async () => (await fakeCalls(page, 'profiles.save')).length === 2)
+    const copy = (await fakeCalls(page, 'profiles.save')).at(-1)!.arg as unknown as ConnectionProfile
+    expect(copy.name).toBe('Build server (copy)')
+    expect(copy.id).not.toBe(saved.id)
+    await page.click(`[aria-label="Edit Build server (copy)"]`)
+    await page.fill('dialog label:has-text("Name") input', 'Build server 2')
+    await page.click('dialog button[type="submit"]')
+    await page.waitForSelector('[aria-label^="Build server 2,"]')
+  })
+})

@@ -1,0 +1,154 @@
+import net from 'node:net'
+import { randomBytes } from 'node:crypto'
+import { vncAuthResponse } from '../../../src/main/rfb/security/vnc-auth'
+import { Bytes } from '../../helpers/bytes'
+import { serverInit } from '../../helpers/server-script'
+
+/** What a client sent after ServerInit, in order. */
+export type ClientEvent =
+  | { type: 'update-request'; incremental: boolean }
+  | { type: 'key'; keysym: number; down: boolean }
+  | { type: 'pointer'; mask: number; x: number; y: number }
+  | { type: 'cut-text'; text: string }
+
+export interface MiniServerOptions {
+  /** VNC authentication with this password; security None when absent. */
+  password?: string
+  width?: number
+  height?: number
+  /** RGBA bytes of the colour every full update paints. */
+  colour?: [number, number, number]
+}
+
+/**
+ * A small scripted RFB 3.8 server on 127.0.0.1 for host tests: None or VNC authentication,
+ * ServerInit, a full-screen Raw rect on every non-incremental update request (incremental
+ * ones wait, as for a static screen), and a log of client input.
+ */
+export class MiniServer {
+  port = 0
+  connections = 0
+  readonly events: ClientEvent[] = []
+  readonly sockets = new Set<net.Socket>()
+  private readonly server = net.createServer((s) => this.serve(s))
+
+  constructor(readonly options: MiniServerOptions = {}) {}
+
+  async start(): Promise<this> {
+    await new Promise<void>((ok) => this.server.listen(this.port, '127.0.0.1', ok))
+    this.port = (this.server.address() as net.AddressInfo).port
+    return this
+  }
+
+  /** Drops every client as a network failure would. */
+  dropAll(): void {
+    for (const s of this.sockets) s.destroy()
+  }
+
+  /** Stops listening (new connections are refused) and drops every client. */
+  async stop(): Promise<void> {
+    this.dropAll()
+    await new Promise<void>((ok) => this.server.close(() => ok()))
+  }
+
+  /** Listens again on the same port. */
+  async restart(): Promise<void> {
+    await new Promise<void>((ok) => this.server.listen(this.port, '127.0.0.1', ok))
+  }
+
+  private serve(socket: net.Socket): void {
+    this.connections++
+    this.sockets.add(socket)
+    socket.on('close', () => this.sockets.delete(socket))
+    socket.on('error', () => undefined)
+    const { password, width = 4, height = 3, colour = [10, 20, 30] } = this.options
+    let buf = Buffer.alloc(0)
+    let phase: 'version' | 'security' | 'auth' | 'init' | 'normal' = 'version'
+    const challenge = randomBytes(16)
+    socket.write('RFB 003.008\n')
+    socket.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk])
+      for (;;) {
+        if (phase === 'version') {
+          if (buf.length < 12) return
+          buf = buf.subarray(12)
+          phase = 'security'
+          socket.write(Uint8Array.of(1, password === undefined ? 1 : 2))
+        } else if (phase === 'security') {
+          if (buf.length < 1) return
+          buf = buf.subarray(1)
+          if (password === undefined) {
+            socket.write(new Bytes().u32(0).build())
+            phase = 'init'
+          } else {
+            socket.write(challenge)
+            phase = 'auth'
+          }
+        } else if (phase === 'auth') {
+          if (buf.length < 16) return
+          const response = buf.subarray(0, 16)
+          buf = buf.subarray(16)
+          if (Buffer.from(vncAuthResponse(challenge, password!)).equals(response)) {
+            socket.write(new Bytes().u32(0).build())
+            phase = 'init'
+          } else {
+            socket.end(new Bytes().u32(1).string('Authentication failed').build())
+            return
+          }
+        } else if (phase === 'init') {
+          if (buf.length < 1) return
+          buf = buf.subarray(1)
+          socket.write(serverInit(width, height, 'mini'))
+          phase = 'normal'
+        } else {
+          const used = this.message(buf, socket, width, height, colour)
+          if (used === 0) return
+          buf = buf.subarray(used)
+        }
+      }
+    })
+  }
+
+  /** Parses one client message; returns the bytes it used, 0 when more are needed. */
+  private message(b: Buffer, socket: net.Socket, width: number, height: number, colour: [number, number, number]): number {
+    if (b.length < 1) return 0
+    switch (b[0]) {
+      case 0: // SetPixelFormat: the client asks for RGBX8888, which the Raw rect below uses.
+        return b.length >= 20 ? 20 : 0
+      case 2: {
+        if (b.length < 4) return 0
+        const n = 4 + 4 * b.readUInt16BE(2)
+        return b.length >= n ? n : 0
+      }
+      case 3: {
+        if (b.length < 10) return 0
+        const incremental = b[1] !== 0
+        this.events.push({ type: 'update-request', incremental })
+        if (!incremental) {
+          const pixels = new Uint8Array(width * height * 4)
+          for (let i = 0; i < pixels.length; i += 4) pixels.set([...colour, 0], i)
+          socket.write(new Bytes().u8(0, 0).u16(1).u16(0, 0, width, height).s32(0).bytes(pixels).build())
+        }
+        return 10
+      }
+      case 4:
+        if (b.length < 8) return 0
+        this.events.push({ type: 'key', down: b[1] !== 0, keysym: b.readUInt32BE(4) })
+        return 8
+      case 5:
+        if (b.length < 6) return 0
+        this.events.push({ type: 'pointer', mask: b[1], x: b.readUInt16BE(2), y: b.readUInt16BE(4) })
+        return 6
+      case 6: {
+        if (b.length < 8) return 0
+        const n = 8 + b.readUInt32BE(4)
+        if (b.length < n) return 0
+        this.events.push({ type: 'cut-text', text: b.subarray(8, n).toString('latin1') })
+        return n
+      }
+      default:
+        socket.destroy()
+        return 0
+    }
+  }
+}

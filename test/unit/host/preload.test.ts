@@ -1,0 +1,66 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+const electron = vi.hoisted(() => ({
+  exposed: new Map<string, unknown>(),
+  invoke: vi.fn(),
+  listeners: [] as ((event: unknown, ...args: unknown[]) => void)[],
+}))
+
+vi.mock('electron', () => ({
+  contextBridge: { exposeInMainWorld: (key: string, api: unknown) => electron.exposed.set(key, api) },
+  ipcRenderer: {
+    invoke: electron.invoke,
+    on: (_channel: string, l: (event: unknown, ...args: unknown[]) => void) => electron.listeners.push(l),
+  },
+}))
+
+interface Api {
+  request(name: string, arg?: unknown): Promise<unknown>
+  on(name: string, l: (p: unknown) => void): () => void
+}
+
+beforeEach(async () => {
+  vi.resetModules()
+  electron.exposed.clear()
+  electron.listeners.length = 0
+  electron.invoke.mockReset()
+  await import('../../../src/preload/index')
+})
+
+const api = (): Api => electron.exposed.get('tessera') as Api
+
+describe('preload', () => {
+  it('exposes window.tessera with request and on, and nothing else', () => {
+    expect([...electron.exposed.keys()]).toEqual(['tessera'])
+    expect(Object.keys(api()).sort()).toEqual(['on', 'request'])
+  })
+
+  it('invokes the per-request channel and unwraps the result', async () => {
+    electron.invoke.mockResolvedValue({ ok: true, result: [1] })
+    expect(await api().request('profiles.list')).toEqual([1])
+    expect(electron.invoke).toHaveBeenCalledWith('tessera:profiles.list', undefined)
+  })
+
+  it('rejects with the host SessionError', async () => {
+    const error = { kind: 'closed', code: 'HOST_UNKNOWN_SESSION', message: 'gone' }
+    electron.invoke.mockResolvedValue({ ok: false, error })
+    await expect(api().request('session.close', { sessionId: 'x' })).rejects.toEqual(error)
+  })
+
+  it('refuses unknown request names without touching IPC', async () => {
+    await expect(api().request('shell.openExternal', 'file:///')).rejects.toMatchObject({ code: 'HOST_INVALID_REQUEST' })
+    expect(electron.invoke).not.toHaveBeenCalled()
+  })
+
+  it('delivers events to subscribers until they unsubscribe', () => {
+    const got: unknown[] = []
+    const off = api().on('session.bell', (p) => got.push(p))
+    expect(() => api().on('ipc.anything', () => {})).toThrow('unknown event')
+    const deliver = (name: string, payload: unknown) => electron.listeners.forEach((l) => l({}, name, payload))
+    deliver('session.bell', { sessionId: 'a' })
+    deliver('session.clipboard', { sessionId: 'a', text: 'x' })
+    off()
+    deliver('session.bell', { sessionId: 'b' })
+    expect(got).toEqual([{ sessionId: 'a' }])
+  })
+})

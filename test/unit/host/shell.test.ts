@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { menuTemplate } from '../../../src/main/app-menu'
+import { targetsFromArgv } from '../../../src/main/launch-targets'
+import {
+  DEFAULT_WINDOW, RENDERER_CSP, isTrustedSender, loadWindowState, parseWindowState, saveWindowState, visibleBounds, windowOptions, withCsp,
+} from '../../../src/main/window-options'
+
+describe('window options', () => {
+  it('isolate the renderer: context isolation, sandbox, no Node, no webview', () => {
+    const o = windowOptions('/app/out/preload/index.js')
+    expect(o.webPreferences).toMatchObject({
+      preload: '/app/out/preload/index.js',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+    })
+    expect(o).toMatchObject({ width: DEFAULT_WINDOW.width, height: DEFAULT_WINDOW.height, show: false })
+  })
+
+  it('use remembered bounds', () => {
+    expect(windowOptions('/p', { x: 10, y: 20, width: 900, height: 700, maximized: false })).toMatchObject({ x: 10, y: 20, width: 900, height: 700 })
+  })
+
+  it('CSP allows only our own code and replaces any header the page came with', () => {
+    expect(RENDERER_CSP).toContain("default-src 'self'")
+    expect(RENDERER_CSP).toContain("script-src 'self'")
+    expect(RENDERER_CSP).toContain("object-src 'none'")
+    expect(RENDERER_CSP).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/)
+    const h = withCsp({ 'content-security-policy': ["default-src *"], 'X-Other': 'v' })
+    expect(h).toEqual({ 'Content-Security-Policy': [RENDERER_CSP], 'X-Other': ['v'] })
+  })
+})
+
+describe('IPC sender validation', () => {
+  const file = join(tmpdir(), 'app', 'out', 'renderer', 'index.html')
+  const packaged = { file }
+  const url = pathToFileURL(file).href
+
+  it('accepts our renderer file in the main frame', () => {
+    expect(isTrustedSender(url, true, packaged)).toBe(true)
+    expect(isTrustedSender(`${url}#/session/1`, true, packaged)).toBe(true)
+  })
+
+  it('refuses subframes, other files, other schemes and nonsense', () => {
+    expect(isTrustedSender(url, false, packaged)).toBe(false)
+    expect(isTrustedSender(pathToFileURL(join(tmpdir(), 'evil.html')).href, true, packaged)).toBe(false)
+    expect(isTrustedSender('https://example.org/', true, packaged)).toBe(false)
+    expect(isTrustedSender('http://localhost:5173/', true, packaged)).toBe(false)
+    expect(isTrustedSender(undefined, true, packaged)).toBe(false)
+    expect(isTrustedSender('::', true, packaged)).toBe(false)
+  })
+
+  it('accepts the dev server origin only in dev', () => {
+    const dev = { file, devServerUrl: 'http://localhost:5173' }
+    expect(isTrustedSender('http://localhost:5173/index.html', true, dev)).toBe(true)
+    expect(isTrustedSender('http://localhost:5174/', true, dev)).toBe(false)
+    expect(isTrustedSender(url, true, dev)).toBe(false)
+  })
+})
+
+describe('window state', () => {
+  it('round-trips through a file and falls back to defaults on anything odd', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-win-'))
+    try {
+      const f = join(dir, 'window-state.json')
+      expect(await loadWindowState(f)).toEqual(DEFAULT_WINDOW)
+      await saveWindowState(f, { x: 5, y: 6, width: 1000, height: 800, maximized: true })
+      expect(await loadWindowState(f)).toEqual({ x: 5, y: 6, width: 1000, height: 800, maximized: true })
+      writeFileSync(f, '{"width": "huge"}')
+      expect(await loadWindowState(f)).toEqual(DEFAULT_WINDOW)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    expect(parseWindowState({ width: 10, height: 10 })).toEqual(DEFAULT_WINDOW)
+    expect(parseWindowState({ width: 800, height: 600, x: 1.5, y: 0 })).toEqual({ width: 800, height: 600, maximized: false })
+  })
+
+  it('drops a position that is on no display any more', () => {
+    const screens = [{ x: 0, y: 0, width: 1920, height: 1080 }]
+    const onScreen = { x: 100, y: 100, width: 800, height: 600, maximized: false }
+    expect(visibleBounds(onScreen, screens)).toEqual(onScreen)
+    expect(visibleBounds({ ...onScreen, x: 3000 }, screens)).toEqual({ width: 800, height: 600, maximized: false })
+    expect(visibleBounds({ x: 3000, y: 0, width: 4000, height: 3000, maximized: false }, screens)).toEqual({ width: 1920, height: 1080, maximized: false })
+  })
+})
+
+describe('launch targets', () => {
+  it('picks vnc:// URLs and .vnc files out of argv', () => {
+    expect(targetsFromArgv(['/usr/bin/tessera', '--no-sandbox', 'vnc://pi@10.0.0.2:5901', 'VNCS://x', '/home/u/Lab.VNC', 'readme.txt', '--flag.vnc'])).toEqual([
+      { kind: 'url', url: 'vnc://pi@10.0.0.2:5901' },
+      { kind: 'url', url: 'VNCS://x' },
+      { kind: 'file', path: '/home/u/Lab.VNC' },
+    ])
+  })
+})
+
+describe('application menu', () => {
+  it('has New connection, Disconnect, Full screen on F11 and Quit', () => {
+    const calls: string[] = []
+    const t = menuTemplate({ newConnection: () => calls.push('new'), disconnect: () => calls.push('disc'), toggleFullscreen: () => calls.push('fs') }, { platform: 'linux' })
+    const items = t.flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : []))
+    const byLabel = (l: string) => items.find((i) => i.label === l)!
+    expect(byLabel('New Connection').accelerator).toBe('CmdOrCtrl+N')
+    expect(byLabel('Full Screen').accelerator).toBe('F11')
+    expect(items.some((i) => i.role === 'quit')).toBe(true)
+    expect(items.some((i) => i.role === 'toggleDevTools')).toBe(false)
+    for (const l of ['New Connection', 'Disconnect', 'Full Screen']) (byLabel(l).click as () => void)()
+    expect(calls).toEqual(['new', 'disc', 'fs'])
+    // Keys meant for the remote desktop are not taken by the menu.
+    expect(byLabel('New Connection').registerAccelerator).toBe(false)
+  })
+})

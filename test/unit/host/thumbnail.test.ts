@@ -1,0 +1,91 @@
+import { inflateSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { ThumbnailSink, teeSink } from '../../../src/main/host/thumbnail'
+import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
+
+/** Width and height from a PNG's IHDR, and its decompressed scanlines. */
+function readPng(png: Uint8Array): { width: number; height: number; raw: Buffer } {
+  const b = Buffer.from(png)
+  const width = b.readUInt32BE(16)
+  const height = b.readUInt32BE(20)
+  const idat = b.indexOf('IDAT')
+  const raw = inflateSync(b.subarray(idat + 4, idat + 4 + b.readUInt32BE(idat - 4)))
+  return { width, height, raw }
+}
+
+function lcg(seed: number): () => number {
+  let s = seed
+  return () => (s = (s * 1103515245 + 12345) & 0x7fffffff)
+}
+
+describe('ThumbnailSink', () => {
+  it('samples every step-th pixel of fills, pixels and aligned copies exactly', () => {
+    const W = 1920
+    const H = 1080
+    const thumb = new ThumbnailSink(null)
+    const fb = new FramebufferSink()
+    const both = teeSink(fb, thumb)
+    both.resize(W, H)
+    const { step, width, height } = thumb.size
+    expect([step, width, height]).toEqual([4, 480, 270])
+    const rnd = lcg(7)
+    both.fill(0, 0, W, H, 0xff000000)
+    for (let i = 0; i < 200; i++) {
+      const w = 1 + (rnd() % 90)
+      const h = 1 + (rnd() % 70)
+      const x = rnd() % (W - w)
+      const y = rnd() % (H - h)
+      if (i % 3 === 0) both.fill(x, y, w, h, 0xff000000 | rnd())
+      else if (i % 3 === 1) both.pixels(x, y, w, h, Uint32Array.from({ length: w * h }, () => 0xff000000 | rnd()))
+      else {
+        // Copies whose offset is a multiple of the step stay exact on the sample grid.
+        const sx = Math.min(W - w, x + step * (rnd() % 10))
+        const sy = Math.min(H - h, y + step * (rnd() % 10))
+        if ((sx - x) % step === 0 && (sy - y) % step === 0) both.copy(sx, sy, x, y, w, h)
+      }
+    }
+    let differ = 0
+    for (let my = 0; my < height; my++) {
+      for (let mx = 0; mx < width; mx++) if (thumb.sampleAt(mx, my) !== fb.words[my * step * W + mx * step]) differ++
+    }
+    expect(differ).toBe(0)
+  })
+
+  it('makes a PNG at most 240 px wide, averaging the mirror', () => {
+    const thumb = new ThumbnailSink(null)
+    expect(thumb.png()).toBeNull()
+    thumb.resize(800, 600)
+    thumb.fill(0, 0, 800, 600, 0xff0000ff)
+    thumb.fill(0, 0, 400, 600, 0xffff0000)
+    const { width, height, raw } = readPng(thumb.png()!)
+    expect([width, height]).toEqual([200, 150])
+    // Row 0: filter byte, then RGB; left half blue, right half red.
+    expect([...raw.subarray(1, 4)]).toEqual([0, 0, 255])
+    expect([...raw.subarray(1 + 199 * 3, 1 + 200 * 3)]).toEqual([255, 0, 0])
+  })
+
+  it('decodes images within a time budget, then skips them', () => {
+    let clock = 0
+    let decodes = 0
+    const thumb = new ThumbnailSink(() => {
+      decodes++
+      clock += 30 // each decode "takes" 30 ms
+      return { width: 2, height: 2, rgba: new Uint8Array(16).fill(200) }
+    }, () => clock)
+    thumb.resize(4, 4)
+    for (let i = 0; i < 5; i++) thumb.image(0, 0, 2, 2, 'jpeg', new Uint8Array(4))
+    expect(decodes).toBe(2) // 60 ms spent: over the 50 ms budget
+    clock += 1000
+    thumb.image(0, 0, 2, 2, 'jpeg', new Uint8Array(4))
+    expect(decodes).toBe(3)
+    expect(thumb.sampleAt(1, 1)).toBe(0xc8c8c8c8)
+  })
+
+  it('a bad image is skipped, not thrown', () => {
+    const thumb = new ThumbnailSink(() => {
+      throw new Error('corrupt')
+    })
+    thumb.resize(4, 4)
+    expect(() => thumb.image(0, 0, 2, 2, 'png', new Uint8Array(1))).not.toThrow()
+  })
+})

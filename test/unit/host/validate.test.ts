@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest'
+import { newProfile } from '../../../src/shared/profile'
+import { LIMITS, REQUEST_NAMES, isRequestName, profileSchema, requestSchemas } from '../../../src/shared/schemas'
+import { ValidationError, array, int, object, optional, string } from '../../../src/shared/validate'
+
+const S = 'a1b2c3'
+
+function refused(name: keyof typeof requestSchemas, arg: unknown): string {
+  try {
+    requestSchemas[name].parse(arg, 'arg')
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationError)
+    return (e as Error).message
+  }
+  throw new Error(`${name} accepted ${JSON.stringify(arg)?.slice(0, 200)}`)
+}
+
+describe('validator primitives', () => {
+  it('objects refuse unknown fields and report the path', () => {
+    const schema = object({ a: int(0, 9), b: optional(string({ max: 3 })) })
+    expect(schema.parse({ a: 1 })).toEqual({ a: 1 })
+    expect(schema.parse({ a: 1, b: 'xy' })).toEqual({ a: 1, b: 'xy' })
+    expect(() => schema.parse({ a: 1, c: 2 }, 'arg')).toThrow('arg.c: is not a known field')
+    expect(() => schema.parse({}, 'arg')).toThrow('arg.a: is required')
+    expect(() => schema.parse({ a: 1, b: 'long' }, 'arg')).toThrow('arg.b: must be at most 3 characters')
+  })
+
+  it('returns a fresh object, never the input (prototype tricks stay outside)', () => {
+    const schema = object({ a: int(0, 9) })
+    const input = JSON.parse('{"a": 1}') as object
+    expect(schema.parse(input)).not.toBe(input)
+    expect(() => schema.parse(JSON.parse('{"a": 1, "__proto__": {"x": 1}}'))).toThrow('is not a known field')
+    expect(() => schema.parse(Object.create({ a: 1 }))).toThrow('plain object')
+  })
+
+  it('arrays are length-limited and items checked', () => {
+    const schema = array(int(0, 1), 2)
+    expect(schema.parse([0, 1])).toEqual([0, 1])
+    expect(() => schema.parse([0, 1, 1], 'arg')).toThrow('at most 2 items')
+    expect(() => schema.parse([0, 2], 'arg')).toThrow('arg[1]: must be an integer in 0..1')
+  })
+
+  it('numbers must be integers in range, not NaN, strings or floats', () => {
+    const n = int(0, 10)
+    for (const bad of [NaN, Infinity, -1, 11, 1.5, '3', null, undefined, true]) expect(() => n.parse(bad)).toThrow(ValidationError)
+  })
+})
+
+describe('request schemas', () => {
+  it('cover every request in the contract', () => {
+    expect(REQUEST_NAMES).toContain('session.key')
+    expect(REQUEST_NAMES).toHaveLength(17)
+    expect(isRequestName('session.key')).toBe(true)
+    expect(isRequestName('constructor')).toBe(false)
+    expect(isRequestName('__proto__')).toBe(false)
+  })
+
+  it('accept well-formed requests', () => {
+    expect(requestSchemas['session.key'].parse({ sessionId: S, keysym: 0xffffffff, down: true, code: 'KeyA' })).toEqual({ sessionId: S, keysym: 0xffffffff, down: true, code: 'KeyA' })
+    expect(requestSchemas['session.pointer'].parse({ sessionId: S, buttons: 0x1ff, x: 65535, y: 0 })).toBeTruthy()
+    expect(requestSchemas['session.open'].parse({ address: 'host:1' })).toEqual({ address: 'host:1' })
+    expect(requestSchemas['session.open'].parse({ profileId: S })).toEqual({ profileId: S })
+    expect(requestSchemas['session.credentials'].parse({ sessionId: S, cancel: true })).toEqual({ sessionId: S, cancel: true })
+    expect(requestSchemas['session.credentials'].parse({ sessionId: S, password: 'pw', save: false })).toEqual({ sessionId: S, password: 'pw', save: false })
+    expect(requestSchemas['profiles.list'].parse(undefined)).toBeUndefined()
+  })
+
+  it('refuse wrong types', () => {
+    refused('session.key', { sessionId: S, keysym: '65', down: true })
+    refused('session.key', { sessionId: S, keysym: 65, down: 1 })
+    refused('session.pointer', { sessionId: 42, buttons: 0, x: 0, y: 0 })
+    refused('session.open', 'host')
+    refused('session.open', null)
+    refused('profiles.import', { fileName: 'a.vnc', text: 42 })
+    refused('profiles.list', { anything: 1 })
+    refused('session.ack', [S, 1])
+  })
+
+  it('refuse extra fields', () => {
+    expect(refused('session.key', { sessionId: S, keysym: 65, down: true, scancode: 30 })).toContain('scancode: is not a known field')
+    refused('session.close', { sessionId: S, force: true })
+    refused('session.open', { address: 'h', profileId: S })
+    refused('session.credentials', { sessionId: S, password: 'x', save: true, cancel: true })
+  })
+
+  it('refuse huge strings', () => {
+    refused('session.clipboard', { sessionId: S, text: 'x'.repeat(LIMITS.clipboard + 1) })
+    refused('session.open', { address: 'h'.repeat(LIMITS.address + 1) })
+    refused('session.credentials', { sessionId: S, password: 'p'.repeat(LIMITS.password + 1), save: false })
+    refused('profiles.import', { fileName: 'a.vnc', text: 'x'.repeat(LIMITS.importText + 1) })
+    refused('session.close', { sessionId: 'x'.repeat(65) })
+  })
+
+  it('refuse out-of-range numbers', () => {
+    refused('session.key', { sessionId: S, keysym: 2 ** 32, down: true })
+    refused('session.key', { sessionId: S, keysym: -1, down: true })
+    refused('session.pointer', { sessionId: S, buttons: 0x200, x: 0, y: 0 })
+    refused('session.pointer', { sessionId: S, buttons: 0, x: 65536, y: 0 })
+    refused('session.pointer', { sessionId: S, buttons: 0, x: 0, y: -1 })
+    refused('session.pointer', { sessionId: S, buttons: 0, x: 0.5, y: 0 })
+    refused('session.resize', { sessionId: S, width: 0, height: 600 })
+    refused('session.ack', { sessionId: S, seq: -1 })
+  })
+
+  it('refuse ids that could escape a directory', () => {
+    refused('profiles.thumbnail', { id: '../../etc/passwd' })
+    refused('profiles.thumbnail', { id: 'a/b' })
+    refused('profiles.delete', { id: '' })
+  })
+
+  it('check whole profiles, and let profiles.save take an empty id for a new one', () => {
+    const p = newProfile({ id: 'p1', host: 'example.org' })
+    expect(profileSchema.parse(p)).toEqual(p)
+    expect(requestSchemas['profiles.save'].parse({ ...p, id: '' }).id).toBe('')
+    refused('profiles.save', { ...p, port: 70000 })
+    refused('profiles.save', { ...p, host: 'has space' })
+    refused('profiles.save', { ...p, colourDepth: 32 })
+    refused('profiles.save', { ...p, password: 'secret' })
+    refused('profiles.save', { ...p, encodings: ['tight', 'x'.repeat(40)] })
+  })
+})

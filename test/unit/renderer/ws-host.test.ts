@@ -1,0 +1,158 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { type SocketLike, WsHost, hostSocketUrl } from '../../../src/renderer/src/host/ws-host'
+import { decodeClientMessage, encodeServerMessage } from '../../../src/shared/ws-codec'
+import { OpCode } from '../../../src/shared/ops'
+
+class FakeSocket implements SocketLike {
+  binaryType = 'blob'
+  readyState = 0
+  sent: Array<string | ArrayBufferView> = []
+  onopen: ((ev: unknown) => void) | null = null
+  onclose: ((ev: unknown) => void) | null = null
+  onmessage: ((ev: { data: unknown }) => void) | null = null
+  constructor(readonly url: string) {}
+  send(data: string | ArrayBufferView): void {
+    this.sent.push(data)
+  }
+  close(): void {
+    this.drop()
+  }
+  open(): void {
+    this.readyState = 1
+    this.onopen?.({})
+  }
+  drop(): void {
+    this.readyState = 3
+    this.onclose?.({})
+  }
+  deliver(data: string | Uint8Array): void {
+    // Binary frames arrive as ArrayBuffers (binaryType 'arraybuffer').
+    this.onmessage?.({ data: typeof data === 'string' ? data : data.slice().buffer })
+  }
+  requests() {
+    return this.sent.map((d) => decodeClientMessage(d as string))
+  }
+}
+
+function setup(opts: { timeoutMs?: number } = {}) {
+  const sockets: FakeSocket[] = []
+  const host = new WsHost({ url: 'ws://127.0.0.1:1/ws?token=t', createSocket: (url) => {
+    const s = new FakeSocket(url)
+    sockets.push(s)
+    return s
+  }, minRetryMs: 100, maxRetryMs: 400, ...opts })
+  return { host, sockets, last: () => sockets[sockets.length - 1] }
+}
+
+afterEach(() => vi.useRealTimers())
+
+describe('hostSocketUrl', () => {
+  it('uses the page host and its token', () => {
+    expect(hostSocketUrl({ protocol: 'http:', host: '127.0.0.1:4321', search: '?token=a%2Bb' })).toBe('ws://127.0.0.1:4321/ws?token=a%2Bb')
+    expect(hostSocketUrl({ protocol: 'https:', host: 'h', search: '' })).toBe('wss://h/ws?token=')
+  })
+})
+
+describe('WsHost', () => {
+  it('queues requests until the socket opens, then pairs responses by id', async () => {
+    const { host, last } = setup()
+    const a = host.request('profiles.list', undefined)
+    const b = host.request('secrets.status', undefined)
+    expect(last().sent).toEqual([])
+    last().open()
+    const [ra, rb] = last().requests()
+    expect(ra.name).toBe('profiles.list')
+    expect(rb.name).toBe('secrets.status')
+    expect(last().binaryType).toBe('arraybuffer')
+    last().deliver(encodeServerMessage({ type: 'response', id: rb.id, result: { available: true, protected: true, backend: 'x' } }) as string)
+    last().deliver(encodeServerMessage({ type: 'response', id: ra.id, result: [] }) as string)
+    await expect(a).resolves.toEqual([])
+    await expect(b).resolves.toEqual({ available: true, protected: true, backend: 'x' })
+  })
+
+  it('rejects with the host error', async () => {
+    const { host, last } = setup()
+    last().open()
+    const p = host.request('profiles.delete', { id: 'x' })
+    const [r] = last().requests()
+    last().deliver(encodeServerMessage({ type: 'response', id: r.id, error: { kind: 'protocol', code: 'BAD', message: 'no such profile' } }) as string)
+    await expect(p).rejects.toEqual({ kind: 'protocol', code: 'BAD', message: 'no such profile' })
+  })
+
+  it('times out a request the host never answers', async () => {
+    vi.useFakeTimers()
+    const { host, last } = setup({ timeoutMs: 1000 })
+    last().open()
+    const p = host.request('profiles.list', undefined)
+    const check = expect(p).rejects.toMatchObject({ kind: 'timeout', code: 'HOST_TIMEOUT' })
+    vi.advanceTimersByTime(1001)
+    await check
+  })
+
+  it('dispatches events, including binary frame batches, to every listener', () => {
+    const { host, last } = setup()
+    last().open()
+    const seen: number[] = []
+    const off = host.on('session.frame', (b) => seen.push(b.seq, b.ops[0], b.pixels.length))
+    host.on('session.frame', (b) => seen.push(-b.seq))
+    const wire = encodeServerMessage({ type: 'event', name: 'session.frame', payload: {
+      sessionId: 's', seq: 7, ops: new Int32Array([OpCode.Fill, 0, 0, 1, 1, -1, 0, 0]), pixels: new Uint8Array(8), images: new Uint8Array(0),
+    } })
+    expect(wire).toBeInstanceOf(Uint8Array)
+    last().deliver(wire as Uint8Array)
+    off()
+    last().deliver(wire as Uint8Array)
+    expect(seen).toEqual([7, OpCode.Fill, 8, -7, -7])
+  })
+
+  it('drops a malformed message and keeps going', () => {
+    const { host, last } = setup()
+    last().open()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const seen: string[] = []
+    host.on('session.bell', (e) => seen.push(e.sessionId))
+    last().deliver('not json')
+    last().deliver(encodeServerMessage({ type: 'event', name: 'session.bell', payload: { sessionId: 'a' } }) as string)
+    expect(seen).toEqual(['a'])
+    expect(warn).toHaveBeenCalled()
+    warn.mockRestore()
+  })
+
+  it('reconnects with backoff, fails in-flight requests and resends queued ones', async () => {
+    vi.useFakeTimers()
+    const { host, sockets, last } = setup()
+    const states: string[] = []
+    host.onLinkState((s) => states.push(s))
+    last().open()
+    const inFlight = host.request('profiles.list', undefined)
+    const lost = expect(inFlight).rejects.toMatchObject({ code: 'HOST_DISCONNECTED' })
+    last().drop()
+    await lost
+    const queued = host.request('secrets.status', undefined)
+    expect(sockets).toHaveLength(1)
+    vi.advanceTimersByTime(100)
+    expect(sockets).toHaveLength(2)
+    // The second attempt fails too: the next one waits twice as long.
+    last().drop()
+    vi.advanceTimersByTime(100)
+    expect(sockets).toHaveLength(2)
+    vi.advanceTimersByTime(100)
+    expect(sockets).toHaveLength(3)
+    last().open()
+    const [r] = last().requests()
+    expect(r.name).toBe('secrets.status')
+    last().deliver(encodeServerMessage({ type: 'response', id: r.id, result: { available: false, protected: false, backend: 'none' } }) as string)
+    await expect(queued).resolves.toMatchObject({ backend: 'none' })
+    expect(states).toEqual(['open', 'lost', 'connecting', 'lost', 'connecting', 'open'])
+  })
+
+  it('stops for good on close', async () => {
+    vi.useFakeTimers()
+    const { host, sockets, last } = setup()
+    last().open()
+    host.close()
+    vi.advanceTimersByTime(10_000)
+    expect(sockets).toHaveLength(1)
+    await expect(host.request('profiles.list', undefined)).rejects.toMatchObject({ code: 'HOST_CLOSED' })
+  })
+})

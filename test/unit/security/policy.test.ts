@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest'
+import { UnsupportedError } from '../../../src/main/rfb/errors'
+import { type SecurityOptions, candidatesFor, choose, effectivePolicy } from '../../../src/main/rfb/security/policy'
+import { MemoryTrustStore } from '../../../src/main/rfb/trust/store'
+
+const TOP = [1, 2, 16, 19]
+const VENCRYPT = [1, 2, 256, 257, 258, 259, 260, 261, 262]
+
+function pick(offered: number[], opts: SecurityOptions = {}, speaks = TOP): string {
+  return choose(candidatesFor(offered, speaks, opts), offered.join(','), 'the server', opts).name
+}
+
+function refusal(offered: number[], opts: SecurityOptions = {}, speaks = TOP): UnsupportedError {
+  try {
+    pick(offered, opts, speaks)
+  } catch (e) {
+    expect(e).toBeInstanceOf(UnsupportedError)
+    return e as UnsupportedError
+  }
+  throw new Error(`expected a refusal for [${offered}], got a choice`)
+}
+
+const transportTls = (verified: boolean): SecurityOptions['transport'] => ({
+  tls: { protocol: 'TLSv1.3', cipher: 'x', authorized: verified }, verified, verification: verified ? 'ca' : 'unverified',
+})
+
+describe('top-level choice under the default policy', () => {
+  it.each([
+    [[1, 2], 'None'],
+    [[2, 1], 'None'],
+    [[2], 'VNC Authentication'],
+    [[2, 16], 'Tight'],
+    [[1, 16], 'Tight'],
+    [[2, 19], 'VeNCrypt'],
+    [[1, 2, 19], 'VeNCrypt'],
+    [[30, 2, 113], 'VNC Authentication'],
+  ])('offered %j takes %s', (offered, name) => {
+    expect(pick(offered)).toBe(name)
+  })
+
+  it('nothing in common names what was offered', () => {
+    const e = refusal([30, 113])
+    expect(e.code).toBe('RFB_ERR_SECURITY')
+    expect(e.message).toContain('30,113')
+  })
+})
+
+describe('VeNCrypt sub-type choice', () => {
+  it.each([
+    [[261, 260, 258, 257, 2, 1], 'X509None'],
+    [[261, 258, 2], 'X509Vnc'],
+    [[258, 2], 'TLSVnc'],
+    [[259, 258], 'TLSVnc'],
+    [[256, 2], 'VNC Authentication'],
+    [[262, 259, 256], 'X509Plain'],
+    // With None on offer no password is asked for, even if that means no encryption.
+    [[261, 1], 'None'],
+    [[19, 2], 'VNC Authentication'],
+  ])('offered %j takes %s', (offered, name) => {
+    expect(pick(offered, {}, VENCRYPT)).toBe(name)
+  })
+
+  it('require-encryption prefers a free encrypted type, then a password over TLS, never None', () => {
+    expect(pick([261, 257, 1], { policy: 'require-encryption' }, VENCRYPT)).toBe('TLSNone')
+    expect(pick([261, 1], { policy: 'require-encryption' }, VENCRYPT)).toBe('X509Vnc')
+  })
+
+  it('require-server-auth takes only X509 types', () => {
+    expect(pick([261, 257, 1], { policy: 'require-server-auth' }, VENCRYPT)).toBe('X509Vnc')
+    const e = refusal([258, 257, 2, 1], { policy: 'require-server-auth' }, VENCRYPT)
+    expect(e.code).toBe('RFB_ERR_POLICY')
+    expect(e.message).toContain("'require-server-auth'")
+  })
+})
+
+describe('encryption required', () => {
+  it('refuses a server that offers only None and VNC auth, naming the policy and the offer', () => {
+    const e = refusal([1, 2], { policy: 'require-encryption' })
+    expect(e.code).toBe('RFB_ERR_POLICY')
+    expect(e.message).toMatch(/require-encryption.*offers only 1,2/)
+  })
+
+  it('accepts VeNCrypt, which may carry TLS, and Tight never', () => {
+    expect(pick([16, 19, 2], { policy: 'require-encryption' })).toBe('VeNCrypt')
+    expect(refusal([16, 2], { policy: 'require-encryption' }).code).toBe('RFB_ERR_POLICY')
+  })
+
+  it('is met by a TLS transport (vncs://): then None inside is fine', () => {
+    expect(pick([2, 1], { policy: 'require-encryption', transport: transportTls(false) })).toBe('None')
+    expect(pick([2, 1], { policy: 'require-server-auth', transport: transportTls(true) })).toBe('None')
+    expect(refusal([2, 1], { policy: 'require-server-auth', transport: transportTls(false) }).code).toBe('RFB_ERR_POLICY')
+  })
+})
+
+describe('anonymous TLS unavailable (as under Electron\'s BoringSSL)', () => {
+  it('skips the TLS* sub-types when something else is acceptable', () => {
+    expect(pick([258, 2], { anonymousTls: false }, VENCRYPT)).toBe('VNC Authentication')
+  })
+
+  it('says so plainly when only TLS* is offered', () => {
+    const e = refusal([258, 257], { anonymousTls: false }, VENCRYPT)
+    expect(e.code).toBe('RFB_ERR_ANON_TLS')
+    expect(e.message).toContain('TLSVnc, TLSNone')
+  })
+
+  it('explains both the policy and the runtime when encryption is required', () => {
+    const e = refusal([258, 2], { anonymousTls: false, policy: 'require-encryption' }, VENCRYPT)
+    expect(e.code).toBe('RFB_ERR_POLICY')
+    expect(e.message).toContain('TLSVnc unavailable')
+  })
+})
+
+describe('a server with a pinned certificate', () => {
+  it('must keep proving its identity, whatever policy was asked for', () => {
+    const store = new MemoryTrustStore()
+    store.remember('vnc.example:5901', { sha256: 'AA' })
+    const opts: SecurityOptions = { host: 'VNC.example', port: 5901, trust: { store } }
+    expect(effectivePolicy(opts).policy).toBe('require-server-auth')
+    const e = refusal([1, 2], opts)
+    expect(e.code).toBe('RFB_ERR_POLICY')
+    expect(e.message).toContain('a certificate for vnc.example:5901 is in the trust store')
+    expect(effectivePolicy({ ...opts, port: 5902 }).policy).toBe('allow-unencrypted')
+  })
+})

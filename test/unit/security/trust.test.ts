@@ -1,0 +1,165 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { TlsSessionInfo } from '../../../src/main/rfb/transport/transport'
+import { describeCertificate, normaliseFingerprint } from '../../../src/main/rfb/trust/certificate'
+import { CertificateError } from '../../../src/main/rfb/trust/errors'
+import { FileTrustStore, MemoryTrustStore, TrustStoreError, serverKey } from '../../../src/main/rfb/trust/store'
+import { type TrustDecision, type TrustPrompt, verifyServerCertificate } from '../../../src/main/rfb/trust/verify'
+import { opensslAvailable, testCerts } from './certs'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'tessera-trust-'))
+  dirs.push(d)
+  return d
+}
+
+describe('fingerprints', () => {
+  const canonical = 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89'
+  it.each([
+    canonical,
+    canonical.toLowerCase(),
+    `SHA256:${canonical}`,
+    `sha-256=${canonical.replace(/:/g, '')}`,
+    canonical.replace(/:/g, ' '),
+  ])('reads %j', (text) => {
+    expect(normaliseFingerprint(text)).toBe(canonical)
+  })
+
+  it.each(['', 'AB:CD', 'zz'.repeat(32), `${'ab'.repeat(32)}00`])('refuses %j', (text) => {
+    expect(normaliseFingerprint(text)).toBeNull()
+  })
+})
+
+describe('server keys', () => {
+  it('are case-insensitive and bracket IPv6', () => {
+    expect(serverKey('VNC.Example.ORG', 5900)).toBe('vnc.example.org:5900')
+    expect(serverKey('::1', 5901)).toBe('[::1]:5901')
+  })
+})
+
+describe('the file trust store', () => {
+  it('remembers across instances, in readable JSON, leaving no temp files', () => {
+    const dir = join(tempDir(), 'nested')
+    new FileTrustStore(dir).remember('h:1', { sha256: 'AA:BB', subject: 'CN=h' })
+    new FileTrustStore(dir).remember('h:2', { sha256: 'CC:DD' })
+    const again = new FileTrustStore(dir)
+    expect(again.get('h:1')).toMatchObject({ sha256: 'AA:BB', subject: 'CN=h' })
+    expect(again.get('h:2')?.sha256).toBe('CC:DD')
+    expect(again.get('h:3')).toBeUndefined()
+    expect(readdirSync(dir)).toEqual(['known-certificates.json'])
+    const data = JSON.parse(readFileSync(join(dir, 'known-certificates.json'), 'utf8'))
+    expect(data.version).toBe(1)
+    expect(Object.keys(data.servers)).toEqual(['h:1', 'h:2'])
+  })
+
+  it('reports a corrupt file and never overwrites it', () => {
+    const dir = tempDir()
+    const file = join(dir, 'known-certificates.json')
+    writeFileSync(file, '{ not json')
+    const store = new FileTrustStore(dir)
+    expect(() => store.get('h:1')).toThrow(TrustStoreError)
+    expect(() => store.remember('h:1', { sha256: 'AA' })).toThrow(/not valid JSON/)
+    expect(readFileSync(file, 'utf8')).toBe('{ not json')
+  })
+
+  it('reports an unknown format version', () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'known-certificates.json'), '{"version": 9, "servers": {}}')
+    expect(() => new FileTrustStore(dir).get('x:1')).toThrow(/unknown format/)
+  })
+})
+
+describe.skipIf(!opensslAvailable)('certificate description', () => {
+  it('shows what a user needs to decide', () => {
+    const c = testCerts()
+    const info = describeCertificate(c.localhost.der, 'localhost')
+    expect(info).toMatchObject({ sha256: c.localhost.sha256, subject: 'CN=localhost', issuer: 'CN=Tessera Test CA', selfSigned: false, hostnameMatches: true, currentlyValid: true })
+    expect(info.altNames).toContain('DNS:localhost')
+    expect(describeCertificate(c.localhost.der, '127.0.0.1').hostnameMatches).toBe(true)
+    expect(describeCertificate(c.other.der, 'localhost').hostnameMatches).toBe(false)
+    expect(describeCertificate(c.selfA.der, 'localhost').selfSigned).toBe(true)
+  })
+})
+
+describe.skipIf(!opensslAvailable)('verifyServerCertificate', () => {
+  const info = (der: Uint8Array, error?: string): TlsSessionInfo => ({ protocol: 'TLSv1.3', cipher: 'x', certificate: der, authorized: !error, authorizationError: error })
+  const asker = (answer: TrustDecision) => {
+    const asked: TrustPrompt[] = []
+    return { asked, ask: async (p: TrustPrompt) => (asked.push(p), answer) }
+  }
+
+  it('a CA-verified certificate needs nobody', async () => {
+    const c = testCerts()
+    const a = asker('reject')
+    const v = await verifyServerCertificate(info(c.localhost.der), 'localhost', 5900, { ask: a.ask }, true)
+    expect(v).toMatchObject({ verified: true, how: 'ca' })
+    expect(a.asked).toEqual([])
+  })
+
+  it('"once" trusts this connection only; "always" is stored for host:port', async () => {
+    const c = testCerts()
+    const store = new MemoryTrustStore()
+    const once = await verifyServerCertificate(info(c.selfA.der, 'DEPTH_ZERO_SELF_SIGNED_CERT'), 'h', 1, { store, ask: asker('once').ask }, true)
+    expect(once.how).toBe('accepted')
+    expect(store.get('h:1')).toBeUndefined()
+    await verifyServerCertificate(info(c.selfA.der, 'DEPTH_ZERO_SELF_SIGNED_CERT'), 'h', 1, { store, ask: asker('always').ask }, true)
+    expect(store.get('h:1')?.sha256).toBe(c.selfA.sha256)
+  })
+
+  it('a pinned certificate wins even over a CA-verified replacement: changes are always loud', async () => {
+    const c = testCerts()
+    const store = new MemoryTrustStore()
+    store.remember('localhost:5900', { sha256: c.selfA.sha256 })
+    const a = asker('always')
+    const err = await verifyServerCertificate(info(c.localhost.der), 'localhost', 5900, { store, ask: a.ask }, false).catch((e) => e)
+    expect(err).toBeInstanceOf(CertificateError)
+    expect(err.code).toBe('RFB_ERR_CERT_CHANGED')
+    expect(err.expectedSha256).toBe(c.selfA.sha256)
+    expect(err.presented.sha256).toBe(c.localhost.sha256)
+    expect(a.asked).toEqual([])
+  })
+
+  it('an accepted fingerprint (any spelling) trusts, and is remembered when there is a store', async () => {
+    const c = testCerts()
+    const store = new MemoryTrustStore()
+    const typed = `SHA256:${c.selfB.sha256.replace(/:/g, '').toLowerCase()}`
+    const v = await verifyServerCertificate(info(c.selfB.der, 'DEPTH_ZERO_SELF_SIGNED_CERT'), 'h', 2, { store, acceptFingerprints: [typed] }, true)
+    expect(v.how).toBe('accepted')
+    expect(store.get('h:2')?.sha256).toBe(c.selfB.sha256)
+  })
+
+  it('an accepted fingerprint also overrides a broken certificate (the user vouches for exactly this one)', async () => {
+    const c = testCerts()
+    const v = await verifyServerCertificate(info(c.other.der, 'ERR_TLS_CERT_ALTNAME_INVALID'), 'localhost', 2, { acceptFingerprints: [c.other.sha256] }, true)
+    expect(v.verified).toBe(true)
+  })
+
+  it('nobody to ask: unverified when allowed, RFB_ERR_CERT_UNTRUSTED when required', async () => {
+    const c = testCerts()
+    const v = await verifyServerCertificate(info(c.selfA.der, 'SELF_SIGNED_CERT_IN_CHAIN'), 'h', 3, {}, false)
+    expect(v).toMatchObject({ verified: false, how: 'unverified', problem: 'self-signed certificate in the chain' })
+    const err = await verifyServerCertificate(info(c.selfA.der, 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'), 'h', 3, {}, true).catch((e) => e)
+    expect(err.code).toBe('RFB_ERR_CERT_UNTRUSTED')
+    expect(err.message).toContain('issued by an unknown authority')
+  })
+
+  it('an expired certificate is refused even though someone could be asked', async () => {
+    const c = testCerts()
+    const a = asker('always')
+    const err = await verifyServerCertificate(info(c.selfA.der, 'CERT_HAS_EXPIRED'), 'h', 4, { ask: a.ask }, false).catch((e) => e)
+    expect(err.code).toBe('RFB_ERR_CERT_INVALID')
+    expect(err.message).toContain('has expired')
+    expect(a.asked).toEqual([])
+  })
+
+  it('a TLS session without a certificate is invalid for X509', async () => {
+    const err = await verifyServerCertificate({ protocol: 'TLSv1.2', cipher: 'x', authorized: false }, 'h', 5, {}, false).catch((e) => e)
+    expect(err.code).toBe('RFB_ERR_CERT_INVALID')
+  })
+})
