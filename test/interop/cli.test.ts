@@ -41,6 +41,19 @@ describe.skipIf(!serverAvailable('tigervnc'))('tessera commands against TigerVNC
     expect(pngSize(png)).toEqual([640, 480])
   })
 
+  it('--depth, --quality and --compress reach the server (probe --trace shows the announcement)', async () => {
+    const r = await run(['probe', target(), '--trace', '--depth', '8', '--quality', '4', '--compress', '7', '--encodings', 'tight'])
+    expect(r.code).toBe(0)
+    const text = r.out.join('\n')
+    expect(text).toMatch(/SetPixelFormat 8 bpp/)
+    expect(text).toMatch(/SetEncodings Tight, QualityLevel4, CompressLevel7/)
+  })
+
+  it('refuses --depth together with --pixel-format', async () => {
+    const r = await run(['probe', target(), '--depth', '16', '--pixel-format', 'rgb565'])
+    expect(r.code).toBe(2)
+  })
+
   it('probe reports version, security and the desktop', async () => {
     const r = await run(['probe', target()])
     expect(r.code).toBe(0)

@@ -19,6 +19,7 @@ const USAGE = `usage: tessera COMMAND ...
 TARGET: host, host:display, host::port, vnc://[user@]host[:port], vncs://... (TLS from the first byte)
 The password comes from --password-file or the TESSERA_PASSWORD environment variable.
 snapshot, record, probe and listen also take:
+  --encodings tight,zrle,...   --depth 24|16|8   --quality 0-9|auto   --compress 0-9
   --security require-server-auth|require-encryption|allow-unencrypted   (default allow-unencrypted)
   --trust-store DIR   remember accepted certificates per host:port; a changed one is refused
   --accept-fingerprint SHA256[,...]   trust the certificate with this fingerprint (stored with --trust-store)

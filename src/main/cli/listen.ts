@@ -3,7 +3,7 @@ import { encodePng } from '../rfb/png'
 import { DEFAULT_LISTEN_PORT, listenForServers } from '../rfb/transport/listen'
 import { UsageError, numberOption, parseArgs, stringOption } from './args'
 import { takeSnapshot } from './snapshot'
-import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, securityArg, timeoutArg } from './session-options'
+import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, timeoutArg } from './session-options'
 
 /**
  * `tessera listen OUT.png [--port N] [--host H]`: waits for a server to connect to us (a reverse
@@ -23,7 +23,7 @@ export async function listenCommand(argv: readonly string[], out: (line: string)
     // The server's port is ephemeral: trust decisions are kept per host (port 0).
     const target = { host: from.slice(0, from.lastIndexOf(':')).replace(/^::ffff:/, ''), port: 0 }
     const snap = await takeSnapshot(target, {
-      transport, encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args), credentials: credentialsFrom(args, target),
+      transport, encodings: encodingsArg(args), ...tuningArgs(args), credentials: credentialsFrom(args, target),
       timeoutMs, security: securityArg(args),
     })
     const fb = snap.framebuffer

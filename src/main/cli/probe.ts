@@ -5,7 +5,7 @@ import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { describePixelFormat } from '../rfb/pixel-format'
 import { securityTypeName } from '../rfb/security/security-handler'
 import { parseArgs } from './args'
-import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, securityArg, targetArg, timeoutArg } from './session-options'
+import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, targetArg, timeoutArg } from './session-options'
 
 /** `tessera probe TARGET [--trace]`: what the server is, and with --trace every message both ways. */
 export async function probeCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
@@ -18,7 +18,7 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
     : undefined
   const timeoutMs = timeoutArg(args, 15)
   const { client, info } = await connectRfb(target, {
-    sink: new FramebufferSink(decodeImageNode), encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args), autoUpdate: false,
+    sink: new FramebufferSink(decodeImageNode), encodings: encodingsArg(args), ...tuningArgs(args), autoUpdate: false,
     credentials: credentialsFrom(args, target), trace, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs,
     security: securityArg(args),
   })

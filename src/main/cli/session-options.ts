@@ -11,7 +11,8 @@ import { type ParsedArgs, UsageError, numberOption, stringOption } from './args'
 
 /** Options every connecting command shares. */
 export const CONNECT_OPTIONS = [
-  'password-file', 'timeout', 'encodings', 'pixel-format', 'security', 'trust-store', 'accept-fingerprint', 'ca-file',
+  'password-file', 'timeout', 'encodings', 'pixel-format', 'depth', 'quality', 'compress', 'security', 'trust-store',
+  'accept-fingerprint', 'ca-file',
 ] as const
 
 /**
@@ -67,11 +68,36 @@ export function encodingsArg(args: ParsedArgs): number[] | undefined {
   })
 }
 
+/** Pixel formats by colour depth, as `--depth` names them. */
+const DEPTHS: Record<string, PixelFormatName> = { '24': 'rgb888', '16': 'rgb565', '8': 'bgr233' }
+
 export function pixelFormatArg(args: ParsedArgs): PixelFormatName | undefined {
   const v = stringOption(args, 'pixel-format')
+  const depth = stringOption(args, 'depth')
+  if (depth !== undefined) {
+    if (v !== undefined) throw new UsageError('--depth and --pixel-format both choose the pixel format: give one')
+    if (!(depth in DEPTHS)) throw new UsageError('--depth must be 8, 16 or 24')
+    return DEPTHS[depth]
+  }
   if (v === undefined) return undefined
   if (!(v in PIXEL_FORMATS)) throw new UsageError(`unknown pixel format "${v}" (known: ${Object.keys(PIXEL_FORMATS).join(', ')})`)
   return v as PixelFormatName
+}
+
+/** What tunes picture and link: `--depth`/`--pixel-format`, `--quality 0-9|auto`, `--compress 0-9`. */
+export interface TuningArgs {
+  pixelFormat?: PixelFormatName
+  quality?: number
+  compression?: number
+  autoSelect?: boolean
+}
+
+export function tuningArgs(args: ParsedArgs): TuningArgs {
+  const t: TuningArgs = { pixelFormat: pixelFormatArg(args) }
+  if (stringOption(args, 'quality') === 'auto') t.autoSelect = true
+  else t.quality = numberOption(args, 'quality', 0, 9)
+  t.compression = numberOption(args, 'compress', 0, 9)
+  return t
 }
 
 export function timeoutArg(args: ParsedArgs, fallbackSeconds: number): number {

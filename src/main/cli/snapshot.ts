@@ -12,13 +12,16 @@ import type { ConnectionInfo } from '../rfb/session'
 import type { Transport } from '../rfb/transport/transport'
 import { type ParsedArgs, UsageError, parseArgs } from './args'
 import { CoverageSink } from './coverage'
-import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, pixelFormatArg, securityArg, targetArg, timeoutArg } from './session-options'
+import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, targetArg, timeoutArg } from './session-options'
 
 export interface SnapshotOptions {
   encodings?: number[]
   /** Quality, compression and other pseudo-encodings to announce. */
   extraEncodings?: number[]
   pixelFormat?: PixelFormatName
+  quality?: number
+  compression?: number
+  autoSelect?: boolean
   credentials?: () => Promise<Credentials | null>
   timeoutMs?: number
   /** Policy and certificate trust (see security/policy.ts). */
@@ -49,6 +52,7 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
     const done = (async () => {
       const options: ConnectOptions = {
         sink: coverage, encodings: opts.encodings, extraEncodings: opts.extraEncodings, pixelFormat: opts.pixelFormat, autoUpdate: false,
+        quality: opts.quality, compression: opts.compression, autoSelect: opts.autoSelect,
         credentials: opts.credentials, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs, security: opts.security,
       }
       const c = opts.transport ? await startRfb(opts.transport, target, options) : await connectRfb(target, options)
@@ -83,7 +87,7 @@ export async function snapshotCommand(argv: readonly string[], out: (line: strin
   const target = targetArg(targetText)
   if (!file) throw new UsageError('missing OUT.png')
   const snap = await takeSnapshot(target, {
-    encodings: encodingsArg(args), pixelFormat: pixelFormatArg(args),
+    encodings: encodingsArg(args), ...tuningArgs(args),
     credentials: credentialsFrom(args, target), timeoutMs: timeoutArg(args, 30), security: securityArg(args),
   })
   const fb = snap.framebuffer
