@@ -4,6 +4,7 @@ export interface MenuActions {
   newConnection(): void
   disconnect(): void
   toggleFullscreen(): void
+  makeDefaultViewer?(): void
 }
 
 /**
@@ -12,13 +13,20 @@ export interface MenuActions {
  * not registered with the OS where Electron allows it, so a key the user means for the remote
  * desktop still reaches the page when no menu is open.
  */
-export function menuTemplate(actions: MenuActions, options: { platform?: NodeJS.Platform; devTools?: boolean } = {}): MenuItemConstructorOptions[] {
+export function menuTemplate(actions: MenuActions, options: { platform?: NodeJS.Platform; devTools?: boolean; defaultViewer?: boolean } = {}): MenuItemConstructorOptions[] {
   const platform = options.platform ?? process.platform
   const mac = platform === 'darwin'
   const session: MenuItemConstructorOptions[] = [
     { label: 'New Connection', accelerator: 'CmdOrCtrl+N', registerAccelerator: false, click: () => actions.newConnection() },
     { label: 'Disconnect', accelerator: 'CmdOrCtrl+D', registerAccelerator: false, click: () => actions.disconnect() },
     { type: 'separator' },
+    ...(actions.makeDefaultViewer
+      ? [
+          // Greyed out once it is done: the OS offers no "undo" we could mirror.
+          { label: 'Make Tessera the Default VNC Viewer', enabled: !options.defaultViewer, click: () => actions.makeDefaultViewer?.() },
+          { type: 'separator' },
+        ] as MenuItemConstructorOptions[]
+      : []),
     mac ? { role: 'close' } : { role: 'quit', accelerator: 'CmdOrCtrl+Q' },
   ]
   const view: MenuItemConstructorOptions[] = [

@@ -6,7 +6,9 @@ import { safeStorageCipher } from './electron-secrets'
 import { createHost } from './host/create-host'
 import type { Host } from './host/host'
 import { bridgeHostToIpc } from './ipc/bridge'
-import { type LaunchTarget, openLaunchTarget, targetsFromArgv } from './launch-targets'
+import { isDefaultViewer, makeDefaultViewer } from './default-viewer'
+import { type LaunchTarget, describeTarget, openLaunchTarget, targetsFromArgv } from './launch-targets'
+import { rememberOpened, trackRecentConnections } from './recent-connections'
 import {
   type RendererLocation, isTrustedSender, loadWindowState, saveWindowState, visibleBounds, windowOptions, withCsp,
 } from './window-options'
@@ -81,11 +83,10 @@ async function start(): Promise<void> {
     callback({ responseHeaders: withCsp(details.responseHeaders) })
   })
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(PERMISSIONS.has(permission)))
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
-    newConnection: () => command('new-connection'),
-    disconnect: () => command('disconnect'),
-    toggleFullscreen: () => mainWindow?.setFullScreen(!mainWindow.isFullScreen()),
-  }, { devTools: !app.isPackaged })))
+  installMenu()
+  // Jump list (Windows) / dock menu (macOS); a failure there must not keep the window from opening.
+  void trackRecentConnections(host, { open: (id) => openTarget({ kind: 'profile', id }) })
+    .catch((e: unknown) => process.stderr.write(`tessera: cannot list recent connections: ${(e as Error).message}\n`))
   await createWindow()
   if (created.store.problems.length) {
     void dialog.showMessageBox({
@@ -126,6 +127,29 @@ async function createWindow(): Promise<void> {
   else await win.loadFile(renderer.file)
 }
 
+function installMenu(): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
+    newConnection: () => command('new-connection'),
+    disconnect: () => command('disconnect'),
+    toggleFullscreen: () => mainWindow?.setFullScreen(!mainWindow.isFullScreen()),
+    makeDefaultViewer: () => {
+      const ok = makeDefaultViewer()
+      installMenu()
+      void dialog.showMessageBox({
+        type: ok ? 'info' : 'error',
+        title: 'Tessera',
+        message: ok ? 'vnc:// links now open in Tessera.' : 'The system did not let Tessera become the default VNC viewer.',
+      })
+    },
+  }, { devTools: !app.isPackaged, defaultViewer: isDefaultViewer() })))
+}
+
+function openTarget(target: LaunchTarget): void {
+  pending.push(target)
+  focus()
+  flushTargets()
+}
+
 function focus(): void {
   if (!mainWindow) return
   if (mainWindow.isMinimized()) mainWindow.restore()
@@ -140,9 +164,9 @@ function flushTargets(): void {
   if (!host || !mainWindow || !rendererReady) return
   const owner = mainWindow.webContents.id
   for (const target of pending.splice(0)) {
-    openLaunchTarget(host, target, owner).catch((e: unknown) => {
+    openLaunchTarget(host, target, owner).then(() => rememberOpened(target), (e: unknown) => {
       const message = typeof (e as { message?: unknown })?.message === 'string' ? (e as Error).message : 'cannot open it'
-      void dialog.showMessageBox({ type: 'error', title: 'Tessera', message: `Cannot open ${target.kind === 'url' ? target.url : target.path}`, detail: message })
+      void dialog.showMessageBox({ type: 'error', title: 'Tessera', message: `Cannot open ${describeTarget(target)}`, detail: message })
     })
   }
 }

@@ -1,11 +1,15 @@
 import { promises as fs } from 'node:fs'
 import { basename } from 'node:path'
 import type { ConnectionProfile } from '@shared/profile'
+import { ID_PATTERN } from '@shared/schemas'
 import type { Host } from './host/host'
 import { parseVncFile } from './host/vnc-file'
 
-/** Something the OS asked us to open: a vnc:// URL or a .vnc file. */
-export type LaunchTarget = { kind: 'url'; url: string } | { kind: 'file'; path: string }
+/** Something the OS asked us to open: a vnc:// URL, a .vnc file, or a saved connection (jump list, dock menu). */
+export type LaunchTarget = { kind: 'url'; url: string } | { kind: 'file'; path: string } | { kind: 'profile'; id: string }
+
+/** The argument a jump-list entry starts Tessera with to open saved connection `<id>`. */
+export const PROFILE_ARG = '--tessera-profile='
 
 /** A .vnc file is a few hundred bytes; anything this large is not one. */
 const MAX_VNC_FILE = 1 << 20
@@ -14,7 +18,11 @@ const MAX_VNC_FILE = 1 << 20
 export function targetsFromArgv(argv: readonly string[]): LaunchTarget[] {
   const out: LaunchTarget[] = []
   for (const a of argv) {
-    if (/^vncs?:\/\//i.test(a)) out.push({ kind: 'url', url: a })
+    // Chromium may lower-case switch names on Windows; the id itself keeps its case.
+    if (a.toLowerCase().startsWith(PROFILE_ARG)) {
+      const id = a.slice(PROFILE_ARG.length)
+      if (ID_PATTERN.test(id) && id.length <= 64) out.push({ kind: 'profile', id })
+    } else if (/^vncs?:\/\//i.test(a)) out.push({ kind: 'url', url: a })
     else if (!a.startsWith('-') && /\.vnc$/i.test(a)) out.push({ kind: 'file', path: a })
   }
   return out
@@ -26,6 +34,10 @@ export function targetsFromArgv(argv: readonly string[]): LaunchTarget[] {
  * gets its options. Everything goes through `host.handle`, so the usual validation applies.
  */
 export async function openLaunchTarget(host: Host, target: LaunchTarget, owner: number): Promise<string> {
+  if (target.kind === 'profile') {
+    const { sessionId } = (await host.handle('session.open', { profileId: target.id }, owner)) as { sessionId: string }
+    return sessionId
+  }
   if (target.kind === 'url') {
     const { sessionId } = (await host.handle('session.open', { address: target.url }, owner)) as { sessionId: string }
     return sessionId
@@ -41,4 +53,9 @@ export async function openLaunchTarget(host: Host, target: LaunchTarget, owner: 
   const req = match ? { profileId: match.id } : { address: `${fields.host.includes(':') ? `[${fields.host}]` : fields.host}::${fields.port}` }
   const { sessionId } = (await host.handle('session.open', req, owner)) as { sessionId: string }
   return sessionId
+}
+
+/** How a target is named in an error message. */
+export function describeTarget(target: LaunchTarget): string {
+  return target.kind === 'url' ? target.url : target.kind === 'file' ? target.path : 'the saved connection'
 }

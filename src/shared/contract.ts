@@ -14,7 +14,23 @@ export interface SessionError {
   kind: 'network' | 'protocol' | 'auth' | 'refused' | 'unsupported' | 'timeout' | 'closed'
   code: string
   message: string
+  /** Certificate errors (RFB_ERR_CERT_*): what the server presented and, if changed, what was remembered. */
+  certificate?: { server: string; presentedSha256: string; expectedSha256?: string; subject: string }
 }
+
+/** A certificate nobody vouches for, as the trust prompt shows it. */
+export interface TrustCertificate {
+  /** SHA-256 of the DER, colon-separated upper-case hex. */
+  fingerprintSha256: string
+  subject: string
+  issuer: string
+  validFrom: string
+  validTo: string
+  /** Why it is not trusted, e.g. "self-signed certificate". */
+  reason: string
+}
+
+export type TrustDecision = 'once' | 'always' | 'reject'
 
 export interface SessionInfo {
   name: string
@@ -33,14 +49,24 @@ export type OpenSessionRequest =
   | { profileId: string }
   | { address: string; username?: string }
 
+/** Which connections to export (all when `ids` is empty), and whether their passwords go too. */
+export type ExportRequest =
+  | { ids: string[] }
+  | { ids: string[]; includePasswords: true; passphrase: string }
+
 /** Requests: name → [argument, result]. */
 export interface HostRequests {
   'profiles.list': [void, ConnectionProfile[]]
   'profiles.save': [ConnectionProfile, ConnectionProfile]
   'profiles.delete': [{ id: string }, void]
-  /** Imports `.vnc` file contents or our JSON export; returns the profiles added. */
-  'profiles.import': [{ fileName: string; text: string }, ConnectionProfile[]]
-  'profiles.export': [{ ids: string[] }, { fileName: string; text: string }]
+  /**
+   * Imports `.vnc` file contents or our JSON export; returns the profiles added. With
+   * `passphrase`, an export's sealed passwords are restored too (a wrong one imports nothing);
+   * without it they are left out.
+   */
+  'profiles.import': [{ fileName: string; text: string; passphrase?: string }, ConnectionProfile[]]
+  /** Our JSON export; saved passwords only when asked, and then encrypted with `passphrase`. */
+  'profiles.export': [ExportRequest, { fileName: string; text: string }]
   'profiles.thumbnail': [{ id: string }, { png: Uint8Array } | null]
   'secrets.status': [void, { available: boolean; protected: boolean; backend: string }]
   'secrets.forget': [{ profileId: string }, void]
@@ -55,6 +81,8 @@ export interface HostRequests {
   'session.clipboard': [{ sessionId: string; text: string }, void]
   'session.resize': [{ sessionId: string; width: number; height: number }, void]
   'session.refresh': [{ sessionId: string }, void]
+  /** Answers a `session.trust` event: "once" for this session, "always" remembers the certificate. */
+  'session.trust': [{ sessionId: string; decision: TrustDecision }, void]
 }
 
 /** Events: name → payload. */
@@ -66,6 +94,8 @@ export interface HostEvents {
   'session.clipboard': { sessionId: string; text: string }
   'session.bell': { sessionId: string }
   'session.stats': { sessionId: string; fps: number; kbps: number; latencyMs: number; encodings: string[] }
+  /** The server's certificate is unknown: the session waits for a `session.trust` request. */
+  'session.trust': { sessionId: string; server: string; certificate: TrustCertificate }
   'profiles.changed': { profiles: ConnectionProfile[] }
 }
 

@@ -21,6 +21,12 @@ export interface ConnectionProfile {
   /** 'auto' lets the engine choose from measured throughput. */
   colourDepth: 'auto' | 24 | 16 | 8
   scaling: ScalingMode
+  /** What the connection insists on; the engine's security policy names (security/policy.ts). */
+  security: SecurityChoice
+  /** PEM file of extra CA certificates trusted for this server's certificate. */
+  caFile?: string
+  /** `vncs://`: TLS from the first byte (x11vnc -ssl, stunnel). */
+  tls?: boolean
   createdAt: number
   /** Unix ms of the last successful connection; 0 if never. */
   lastUsedAt: number
@@ -28,14 +34,25 @@ export interface ConnectionProfile {
 
 export type ScalingMode = 'fit' | 'none' | 'remote'
 
-/** Version of the connections file format; bump with a migration. */
-export const PROFILE_SCHEMA_VERSION = 1
+/** Strongest the server offers, unencrypted allowed; encryption required; a verified server required. */
+export type SecurityChoice = 'allow-unencrypted' | 'require-encryption' | 'require-server-auth'
+
+export const SECURITY_CHOICES = ['allow-unencrypted', 'require-encryption', 'require-server-auth'] as const satisfies readonly SecurityChoice[]
+
+export const DEFAULT_SECURITY: SecurityChoice = 'allow-unencrypted'
+
+/**
+ * Version of the connections file format; bump with a migration.
+ * 2: `security`, `caFile`, `tls` (version 1 files read with `security` defaulted; older Tessera
+ * then shows version 2 files read-only instead of dropping connections with unknown fields).
+ */
+export const PROFILE_SCHEMA_VERSION = 2
 
 /** Defaults for a new connection: the fields a user need not think about. */
 export function newProfile(fields: Partial<ConnectionProfile> & Pick<ConnectionProfile, 'id' | 'host'>): ConnectionProfile {
   return {
     name: fields.host, port: 5900, group: '', notes: '', savePassword: false, viewOnly: false, shared: true,
-    encodings: 'auto', quality: null, compression: null, colourDepth: 'auto', scaling: 'fit',
+    encodings: 'auto', quality: null, compression: null, colourDepth: 'auto', scaling: 'fit', security: DEFAULT_SECURITY,
     createdAt: Date.now(), lastUsedAt: 0, ...fields,
   }
 }

@@ -1,7 +1,7 @@
 import type { EventName, HostRequests, RequestName } from './contract'
-import type { ConnectionProfile } from './profile'
+import { type ConnectionProfile, DEFAULT_SECURITY, SECURITY_CHOICES } from './profile'
 import {
-  type Schema, array, boolean, int, literal, none, nullable, object, optional, string, union,
+  type Schema, array, boolean, int, literal, none, nullable, object, optional, string, union, withDefault,
 } from './validate'
 
 /**
@@ -20,7 +20,9 @@ export const LIMITS = {
   name: 200, host: 255, username: 256, password: 1024, group: 500, notes: 10_000,
   /** Characters of clipboard text per request; far beyond any typed or copied text. */
   clipboard: 1 << 20,
-  importText: 1 << 20, fileName: 255, exportIds: 10_000, address: 1024,
+  importText: 1 << 20, fileName: 255, exportIds: 10_000, address: 1024, path: 4096,
+  /** An export passphrase guards every saved password: no shorter than this. */
+  passphraseMin: 8, passphrase: 1024,
 } as const
 
 const level = nullable(int(0, 9))
@@ -41,6 +43,10 @@ export const profileSchema: Schema<ConnectionProfile> = object({
   compression: level,
   colourDepth: literal('auto', 24, 16, 8),
   scaling: literal('fit', 'none', 'remote'),
+  // Absent in version 1 files: those connections keep the old behaviour.
+  security: withDefault(literal(...SECURITY_CHOICES), DEFAULT_SECURITY),
+  caFile: optional(string({ min: 1, max: LIMITS.path, pattern: /^[^\0\n\r]+$/ })),
+  tls: optional(boolean()),
   createdAt: timestamp,
   lastUsedAt: timestamp,
 })
@@ -61,8 +67,16 @@ export const requestSchemas: RequestSchemas = {
   'profiles.list': none(),
   'profiles.save': profileToSave,
   'profiles.delete': object({ id }),
-  'profiles.import': object({ fileName: string({ max: LIMITS.fileName }), text: string({ max: LIMITS.importText }) }),
-  'profiles.export': object({ ids: array(id, LIMITS.exportIds) }),
+  // Any non-empty passphrase may be tried on import: a wrong one is the host's to report.
+  'profiles.import': object({
+    fileName: string({ max: LIMITS.fileName }),
+    text: string({ max: LIMITS.importText }),
+    passphrase: optional(string({ min: 1, max: LIMITS.passphrase })),
+  }),
+  'profiles.export': union(
+    object({ ids: array(id, LIMITS.exportIds) }),
+    object({ ids: array(id, LIMITS.exportIds), includePasswords: literal(true), passphrase: string({ min: LIMITS.passphraseMin, max: LIMITS.passphrase }) }),
+  ),
   'profiles.thumbnail': object({ id }),
   'secrets.status': none(),
   'secrets.forget': object({ profileId: id }),
@@ -92,6 +106,7 @@ export const requestSchemas: RequestSchemas = {
   'session.clipboard': object({ sessionId, text: string({ max: LIMITS.clipboard }) }),
   'session.resize': object({ sessionId, width: int(1, 16384), height: int(1, 16384) }),
   'session.refresh': object({ sessionId }),
+  'session.trust': object({ sessionId, decision: literal('once', 'always', 'reject') }),
 }
 
 /** Every request name, for transports that register one handler per name. */
@@ -100,7 +115,7 @@ export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[]
 /** Every event name, for transports that subscribe per name. */
 export const EVENT_NAMES = Object.keys({
   'session.state': 1, 'session.frame': 1, 'session.cursor': 1, 'session.credentials': 1, 'session.clipboard': 1,
-  'session.bell': 1, 'session.stats': 1, 'profiles.changed': 1,
+  'session.bell': 1, 'session.stats': 1, 'session.trust': 1, 'profiles.changed': 1,
 } satisfies Record<EventName, 1>) as readonly EventName[]
 
 export function isRequestName(name: unknown): name is RequestName {

@@ -111,6 +111,20 @@ export function optional<T>(inner: Schema<T>): Schema<T | undefined> {
   }
 }
 
+/**
+ * A field that may be absent and then takes `fallback` (fields added to a stored format). Typed
+ * as required: the parsed value always has it.
+ */
+export function withDefault<T>(inner: Schema<T>, fallback: T): Schema<T> {
+  const schema = {
+    isOptional: true,
+    parse(v: unknown, path = 'value'): T {
+      return v === undefined ? fallback : inner.parse(v, path)
+    },
+  }
+  return schema as Schema<T>
+}
+
 /** The first alternative that accepts the value; the error names the last one's problem. */
 export function union<S extends Schema<unknown>[]>(...alternatives: S): Schema<Infer<S[number]>> {
   return {

@@ -284,7 +284,9 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
     await page.waitForSelector('[aria-label^="build, build.example.com:7,"]')
     await page.waitForSelector('[aria-label^="reception, reception.example.com:3, "][aria-label*="view only"]')
     await expect(page.textContent('.notices')).resolves.toContain('Imported 2 connections.')
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.toolbar button:has-text("Export")')])
+    // Export opens a dialog first (passwords may go along, sealed with a passphrase); plain export here.
+    await page.click('.toolbar button:has-text("Export")')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('dialog[open] .btn-primary:has-text("Export")')])
     expect(download.suggestedFilename()).toBe('tessera-connections.json')
     const exported = JSON.parse(readFileSync(await download.path(), 'utf8')) as { profiles: Array<{ name: string; host: string; port: number }> }
     expect(exported.profiles.map((p) => p.host).sort()).toEqual(['127.0.0.1', '127.0.0.1', 'build.example.com', 'reception.example.com'])

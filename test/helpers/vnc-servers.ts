@@ -26,6 +26,8 @@ export interface ServerOptions {
   tls?: { cert: string; key: string }
   /** TigerVNC `-SecurityTypes`, e.g. ['X509Vnc', 'TLSNone']; default None or VncAuth as before. */
   securityTypes?: string[]
+  /** Listen on this port (e.g. to restart a server where clients know it); default a free one. Not for QEMU. */
+  port?: number
 }
 
 /** A self-signed certificate for `cn` (RSA 2048, 10 years) made with the openssl CLI into `dir`. */
@@ -362,7 +364,7 @@ async function startOnce(kind: ServerKind, opts: ServerOptions, s: Session, dead
   }
 
   s.display = freeDisplay()
-  const port = await freePort()
+  const port = opts.port ?? await freePort()
   const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: `:${s.display}` }
   delete env.XAUTHORITY
   const dpy = `:${s.display}`

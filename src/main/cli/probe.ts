@@ -5,7 +5,7 @@ import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { describePixelFormat } from '../rfb/pixel-format'
 import { securityTypeName } from '../rfb/security/security-handler'
 import { parseArgs } from './args'
-import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, targetArg, timeoutArg } from './session-options'
+import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
 
 /** `tessera probe TARGET [--trace]`: what the server is, and with --trace every message both ways. */
 export async function probeCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
@@ -20,12 +20,13 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
   const { client, info } = await connectRfb(target, {
     sink: new FramebufferSink(decodeImageNode), encodings: encodingsArg(args), ...tuningArgs(args), autoUpdate: false,
     credentials: credentialsFrom(args, target), trace, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs,
-    security: securityArg(args),
+    security: securityArg(args), ssh: sshArg(args),
   })
   out(`server:     ${target.host}:${target.port}`)
   out(`version:    ${info.serverVersion} (speaking 3.${info.minor})`)
   out(`security:   offered ${info.offeredSecurity.map(securityTypeName).join(', ')}; used ${info.securityName ?? securityTypeName(info.securityType)}`)
-  out(`encryption: ${info.tls ? `${info.tls.protocol} ${info.tls.cipher}` : 'none (the session can be read and altered on the way)'}`)
+  out(`encryption: ${info.tls ? `${info.tls.protocol} ${info.tls.cipher}` : info.ssh ? `SSH tunnel through ${info.ssh.server}` : 'none (the session can be read and altered on the way)'}`)
+  if (info.ssh) out(`ssh host:   ${info.ssh.hostKey.algorithm} ${info.ssh.hostKey.fingerprintSha256} (verified by ${info.ssh.hostKey.how})`)
   const cert = info.certificate
   if (cert) {
     const how = { ca: 'by a certificate authority', pinned: 'by the trust store', accepted: 'by you', unverified: '' }

@@ -3,7 +3,7 @@ import { FramebufferSink } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { FbsRecorder } from '../rfb/record/recorder'
 import { numberOption, parseArgs, UsageError } from './args'
-import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, targetArg, timeoutArg } from './session-options'
+import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
 
 /** `tessera record TARGET OUT.fbs [--seconds N]`: the server's stream as FBS 001.000. */
 export async function recordCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
@@ -20,7 +20,7 @@ export async function recordCommand(argv: readonly string[], out: (line: string)
       // Decoding while recording proves the stream is sound before anyone replays it.
       sink: new FramebufferSink(decodeImageNode), encodings: encodingsArg(args), ...tuningArgs(args),
       credentials: credentialsFrom(args, target), tap: (c) => recorder.tap(c),
-      connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs, security: securityArg(args),
+      connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs, security: securityArg(args), ssh: sshArg(args),
     })
     recorder.connected(info)
     client.on('update', () => updates++)

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { PIXEL_ENCODINGS, encodingName } from '@shared/encodings'
 import { type Target, parseTarget } from '@shared/target'
 import { createDecoders } from '../rfb/decoders'
@@ -6,13 +8,15 @@ import { PIXEL_FORMATS, type PixelFormatName } from '../rfb/pixel-format'
 import { SECURITY_POLICIES, type SecurityOptions, type SecurityPolicy } from '../rfb/security/policy'
 import type { Credentials } from '../rfb/security/security-handler'
 import { normaliseFingerprint } from '../rfb/trust/certificate'
-import { FileTrustStore } from '../rfb/trust/store'
+import { type KnownHostEntry, normaliseSshFingerprint, parseKnownHosts } from '../rfb/trust/known-hosts'
+import { FileTrustStore, SSH_HOSTS_FILE_NAME } from '../rfb/trust/store'
+import type { SshAuth, SshOptions } from '../rfb/transport/ssh'
 import { type ParsedArgs, UsageError, numberOption, stringOption } from './args'
 
 /** Options every connecting command shares. */
 export const CONNECT_OPTIONS = [
   'password-file', 'timeout', 'encodings', 'pixel-format', 'depth', 'quality', 'compress', 'security', 'trust-store',
-  'accept-fingerprint', 'ca-file',
+  'accept-fingerprint', 'ca-file', 'ssh', 'ssh-key', 'ssh-password-file', 'ssh-known-hosts', 'ssh-accept-fingerprint',
 ] as const
 
 /**
@@ -123,5 +127,64 @@ export function credentialsFrom(args: ParsedArgs, target: Target): () => Promise
     }
     if (password === undefined) return null
     return { username: target.username, password }
+  }
+}
+
+function readOptionFile(args: ParsedArgs, name: string): Buffer | undefined {
+  const file = stringOption(args, name)
+  if (file === undefined) return undefined
+  try {
+    return readFileSync(file)
+  } catch (e) {
+    throw new UsageError(`--${name}: cannot read ${file}: ${(e as Error).message}`)
+  }
+}
+
+/**
+ * `--ssh user@host[:port]` with `--ssh-key FILE` (passphrase from TESSERA_SSH_PASSPHRASE),
+ * `--ssh-password-file FILE`, and the agent whenever SSH_AUTH_SOCK is set. Host keys are checked
+ * against `--ssh-known-hosts FILE` (default ~/.ssh/known_hosts), the trust store's SSH file and
+ * `--ssh-accept-fingerprint`; the CLI cannot ask, so an unknown key is refused.
+ */
+export function sshArg(args: ParsedArgs): SshOptions | undefined {
+  const spec = stringOption(args, 'ssh')
+  if (spec === undefined) {
+    const stray = ['ssh-key', 'ssh-password-file', 'ssh-known-hosts', 'ssh-accept-fingerprint'].find((o) => args.options.has(o))
+    if (stray) throw new UsageError(`--${stray} needs --ssh user@host`)
+    return undefined
+  }
+  const m = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:@]+)(?::(\d+))?$/.exec(spec)
+  if (!m) throw new UsageError(`--ssh: cannot read "${spec}" as user@host[:port]`)
+  const username = m[1] ?? process.env.USER ?? process.env.LOGNAME
+  if (!username) throw new UsageError('--ssh: give the user name as user@host')
+  const sshPort = m[3] !== undefined ? Number(m[3]) : 22
+  if (sshPort < 1 || sshPort > 65535) throw new UsageError(`--ssh: port ${m[3]} is out of range`)
+  const auth: SshAuth = {
+    agent: process.env.SSH_AUTH_SOCK || undefined,
+    privateKey: readOptionFile(args, 'ssh-key'),
+    passphrase: process.env.TESSERA_SSH_PASSPHRASE,
+    password: readOptionFile(args, 'ssh-password-file')?.toString('utf8').split(/\r?\n/)[0],
+  }
+  if (!auth.agent && !auth.privateKey && auth.password === undefined) {
+    throw new UsageError('--ssh needs credentials: --ssh-key FILE, --ssh-password-file FILE, or an ssh-agent (SSH_AUTH_SOCK)')
+  }
+  const knownHostsFile = stringOption(args, 'ssh-known-hosts') ?? join(homedir(), '.ssh', 'known_hosts')
+  let knownHosts: KnownHostEntry[] = []
+  if (args.options.has('ssh-known-hosts') || existsSync(knownHostsFile)) {
+    try {
+      knownHosts = parseKnownHosts(readFileSync(knownHostsFile, 'utf8'))
+    } catch (e) {
+      throw new UsageError(`cannot read known hosts file: ${(e as Error).message}`)
+    }
+  }
+  const acceptFingerprints = stringOption(args, 'ssh-accept-fingerprint')?.split(',').map((f) => {
+    const n = normaliseSshFingerprint(f)
+    if (!n) throw new UsageError(`--ssh-accept-fingerprint: "${f}" is not a SHA-256 fingerprint (SHA256:base64 as ssh-keygen -l prints it, or 64 hex digits)`)
+    return n
+  })
+  const dir = stringOption(args, 'trust-store')
+  return {
+    sshHost: m[2].replace(/^\[|\]$/g, ''), sshPort, username, auth,
+    hostKey: { knownHosts, acceptFingerprints, store: dir !== undefined ? new FileTrustStore(dir, SSH_HOSTS_FILE_NAME) : undefined },
   }
 }

@@ -9,10 +9,11 @@ import type { PixelFormatName } from '../rfb/pixel-format'
 import type { SecurityOptions } from '../rfb/security/policy'
 import type { Credentials } from '../rfb/security/security-handler'
 import type { ConnectionInfo } from '../rfb/session'
+import type { SshOptions } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
 import { type ParsedArgs, UsageError, parseArgs } from './args'
 import { CoverageSink } from './coverage'
-import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, targetArg, timeoutArg } from './session-options'
+import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
 
 export interface SnapshotOptions {
   encodings?: number[]
@@ -28,6 +29,8 @@ export interface SnapshotOptions {
   security?: SecurityOptions
   /** A server that already connected (reverse connection); `target` then only names it. */
   transport?: Transport
+  /** Reach the target through an SSH tunnel. */
+  ssh?: SshOptions
 }
 
 export interface Snapshot {
@@ -53,7 +56,7 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
       const options: ConnectOptions = {
         sink: coverage, encodings: opts.encodings, extraEncodings: opts.extraEncodings, pixelFormat: opts.pixelFormat, autoUpdate: false,
         quality: opts.quality, compression: opts.compression, autoSelect: opts.autoSelect,
-        credentials: opts.credentials, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs, security: opts.security,
+        credentials: opts.credentials, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs, security: opts.security, ssh: opts.ssh,
       }
       const c = opts.transport ? await startRfb(opts.transport, target, options) : await connectRfb(target, options)
       client = c.client
@@ -88,7 +91,7 @@ export async function snapshotCommand(argv: readonly string[], out: (line: strin
   if (!file) throw new UsageError('missing OUT.png')
   const snap = await takeSnapshot(target, {
     encodings: encodingsArg(args), ...tuningArgs(args),
-    credentials: credentialsFrom(args, target), timeoutMs: timeoutArg(args, 30), security: securityArg(args),
+    credentials: credentialsFrom(args, target), timeoutMs: timeoutArg(args, 30), security: securityArg(args), ssh: sshArg(args),
   })
   const fb = snap.framebuffer
   writeFileSync(file, encodePng(fb.width, fb.height, fb.data))

@@ -120,27 +120,39 @@ export class ConnectionStore {
    * saved password.
    */
   async import(fileName: string, text: string): Promise<ConnectionProfile[]> {
+    return (await this.importWithSources(fileName, text)).map((a) => a.profile)
+  }
+
+  /** `import`, also telling which id each added profile had in the file (to pair it with exported passwords). */
+  async importWithSources(fileName: string, text: string): Promise<{ profile: ConnectionProfile; sourceId: string }[]> {
     this.assertWritable()
     // JSON is an object or a list of objects; `[Connection]` opens an ini-style .vnc file.
     const candidates = /^\s*(\{|\[\s*[{\]])/.test(text) ? this.parseExport(text) : [this.fromVncFile(fileName, text)]
-    const added: ConnectionProfile[] = []
+    const added: { profile: ConnectionProfile; sourceId: string }[] = []
     for (const c of candidates) {
       const same = (p: ConnectionProfile): boolean =>
         p.host === c.host && p.port === c.port && (p.username ?? '') === (c.username ?? '') && p.name === c.name
-      if (this.profiles.some(same) || added.some(same)) continue
-      added.push({ ...c, id: randomUUID(), savePassword: false, createdAt: this.now(), lastUsedAt: 0 })
+      if (this.profiles.some(same) || added.some((a) => same(a.profile))) continue
+      added.push({ profile: { ...c, id: randomUUID(), savePassword: false, createdAt: this.now(), lastUsedAt: 0 }, sourceId: c.id })
     }
     if (added.length === 0) return []
-    this.profiles.push(...added)
+    this.profiles.push(...added.map((a) => a.profile))
     await this.persist()
-    return added.map((p) => structuredClone(p))
+    return added.map((a) => ({ profile: structuredClone(a.profile), sourceId: a.sourceId }))
   }
 
-  /** Our JSON export of the given profiles (all when `ids` is empty); no passwords, ever. */
-  export(ids: readonly string[]): { fileName: string; text: string } {
-    const chosen = ids.length ? this.profiles.filter((p) => ids.includes(p.id)) : this.profiles
-    const profiles = chosen.map((p) => ({ ...p, savePassword: false }))
-    const text = JSON.stringify({ format: EXPORT_FORMAT, schemaVersion: PROFILE_SCHEMA_VERSION, exportedAt: this.now(), profiles }, null, 2)
+  /** The profiles an export of `ids` covers (all when `ids` is empty). */
+  exportable(ids: readonly string[]): ConnectionProfile[] {
+    return (ids.length ? this.profiles.filter((p) => ids.includes(p.id)) : this.profiles).map((p) => structuredClone(p))
+  }
+
+  /**
+   * Our JSON export of the given profiles (all when `ids` is empty). The store holds no
+   * passwords; the host adds them only as a sealed `extra.passwords` block.
+   */
+  export(ids: readonly string[], extra: Record<string, unknown> = {}): { fileName: string; text: string } {
+    const profiles = this.exportable(ids).map((p) => ({ ...p, savePassword: false }))
+    const text = JSON.stringify({ format: EXPORT_FORMAT, schemaVersion: PROFILE_SCHEMA_VERSION, exportedAt: this.now(), profiles, ...extra }, null, 2)
     return { fileName: 'tessera-connections.json', text: `${text}\n` }
   }
 

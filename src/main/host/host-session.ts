@@ -1,15 +1,20 @@
 import { Encoding, PIXEL_ENCODINGS, encodingName } from '@shared/encodings'
-import type { EventName, HostEvents, SessionError, SessionInfo, SessionState } from '@shared/contract'
-import type { ConnectionProfile } from '@shared/profile'
+import { readFile } from 'node:fs/promises'
+import type { EventName, HostEvents, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
+import { type ConnectionProfile, DEFAULT_SECURITY } from '@shared/profile'
 import { scancodeFor } from '@shared/scancodes'
 import type { Target } from '@shared/target'
 import { DEFAULT_ENCODINGS, createDecoders } from '../rfb/decoders'
-import { NetworkError, RfbError } from '../rfb/errors'
+import { NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
 import type { ImageDecoder } from '../rfb/framebuffer'
 import type { PixelFormatName } from '../rfb/pixel-format'
+import type { SecurityOptions, SecurityPolicy } from '../rfb/security/policy'
 import { type CredentialKind, type Credentials, securityTypeName } from '../rfb/security/security-handler'
 import { type ConnectionInfo, RfbClient } from '../rfb/session'
 import type { Transport } from '../rfb/transport/transport'
+import { CertificateError } from '../rfb/trust/errors'
+import type { CertificateStore } from '../rfb/trust/store'
+import type { TrustPrompt } from '../rfb/trust/verify'
 import { BatchSink } from './batch-sink'
 import { hostError } from './errors'
 import type { SecretStore } from './secrets'
@@ -42,8 +47,11 @@ export interface TypedCredentials {
 /** What a session needs from the host around it. */
 export interface SessionHost {
   emit<K extends EventName>(name: K, payload: HostEvents[K]): void
-  openTransport(target: Target, timeoutMs: number): Promise<Transport>
+  /** Connects (TLS and its certificate check first for `vncs://`); returns the handshake's security options. */
+  openTransport(target: Target, timeoutMs: number, security: SecurityOptions): Promise<{ transport: Transport; security: SecurityOptions }>
   secrets: SecretStore
+  /** "Always trust" decisions (known-certificates.json). */
+  trustStore: CertificateStore
   decodeImage: ImageDecoder | null
   timings: SessionTimings
   /** The session reached the server's desktop: update the address book and saved password. */
@@ -88,6 +96,10 @@ export class HostSession {
   private typed: TypedCredentials | null = null
   private usedSaved = false
   private savedRejected = false
+  /** The engine is waiting for the user's verdict on a certificate. */
+  private trustAnswer: ((d: TrustDecision) => void) | null = null
+  /** A certificate trusted "once": reconnects of this session accept it without asking again. */
+  private trustedOnce: string | null = null
   private window = newWindow(0)
   /** Last measured round trip, shown while the screen is idle. */
   private latencyMs = 0
@@ -123,6 +135,13 @@ export class HostSession {
     this.current = null
     this.setState('connecting')
     const { timings } = this.host
+    let security: SecurityOptions
+    try {
+      security = await this.securityOptions()
+    } catch (e) {
+      return this.end(e instanceof RfbError ? e : new UnsupportedError((e as Error).message, 'HOST_SECURITY'))
+    }
+    if (this.over) return
     const sink = new BatchSink({
       sessionId: this.id,
       ackTimeoutMs: timings.ackTimeoutMs,
@@ -142,7 +161,9 @@ export class HostSession {
       pixelFormat: COLOUR_DEPTHS[p?.colourDepth ?? 'auto'],
       credentials: (kind): Promise<Credentials | null> => this.credentialsFor(client, kind),
       handshakeTimeoutMs: timings.handshakeTimeoutMs,
+      security,
     })
+    security.trust = { ...security.trust, ask: (prompt) => this.askTrust(client, prompt) }
     this.client = client
     this.sink = sink
     client.on('connected', (info) => this.onConnected(client, info))
@@ -161,11 +182,16 @@ export class HostSession {
 
     let transport: Transport
     try {
-      transport = await this.host.openTransport(this.target, timings.connectTimeoutMs)
+      const opened = await this.host.openTransport(this.target, timings.connectTimeoutMs, security)
+      transport = opened.transport
+      // The client holds this object: it learns the host, port and TLS protection in place.
+      Object.assign(security, opened.security)
     } catch (e) {
       if (this.client !== client) return
       this.client = null
       this.sink = null
+      // vncs://: the user said no to the certificate before RFB began.
+      if (this.cancelled) return this.end(null)
       this.failed(e instanceof RfbError ? e : new NetworkError(e instanceof Error ? e.message : String(e)))
       return
     }
@@ -176,6 +202,54 @@ export class HostSession {
     }
     // The outcome arrives through the client's 'connected' and 'close' events.
     client.start(transport).catch(() => undefined)
+  }
+
+  /** The profile's policy, the trust store, and its extra CA file (read on every attempt). */
+  private async securityOptions(): Promise<SecurityOptions> {
+    const p = this.profile
+    const policy: SecurityPolicy = p?.security ?? DEFAULT_SECURITY
+    const security: SecurityOptions = { policy, trust: { store: this.host.trustStore } }
+    if (p?.caFile) {
+      let pem: string
+      try {
+        pem = await readFile(p.caFile, 'utf8')
+      } catch (e) {
+        throw new UnsupportedError(`cannot read the CA file ${p.caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'HOST_CA_FILE')
+      }
+      // Never echo the contents: the path could name any file.
+      if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UnsupportedError(`the CA file ${p.caFile} holds no PEM certificate`, 'HOST_CA_FILE')
+      security.trust!.ca = pem
+    }
+    return security
+  }
+
+  /** Shows the certificate to the user (a `session.trust` event) and waits for the verdict. */
+  private async askTrust(client: RfbClient, prompt: TrustPrompt): Promise<TrustDecision> {
+    const cert = prompt.certificate
+    if (this.trustedOnce === cert.sha256) return 'once'
+    if (this.client !== client || this.over) return 'reject'
+    this.setState('authenticating')
+    this.host.emit('session.trust', {
+      sessionId: this.id,
+      server: prompt.server,
+      certificate: {
+        fingerprintSha256: cert.sha256, subject: cert.subject, issuer: cert.issuer,
+        validFrom: cert.validFrom, validTo: cert.validTo, reason: prompt.reason,
+      },
+    })
+    const decision = await new Promise<TrustDecision>((resolve) => (this.trustAnswer = resolve))
+    if (decision === 'once') this.trustedOnce = cert.sha256
+    if (decision === 'reject') this.cancelled = true
+    if (decision !== 'reject' && this.client === client) this.setState('connecting')
+    return decision
+  }
+
+  /** The renderer's answer to a `session.trust` event. */
+  answerTrust(decision: TrustDecision): void {
+    const answer = this.trustAnswer
+    if (!answer) throw hostError('closed', 'HOST_NO_TRUST_PENDING', 'this session is not waiting for a certificate decision')
+    this.trustAnswer = null
+    answer(decision)
   }
 
   private async credentialsFor(client: RfbClient, kind: CredentialKind): Promise<Credentials | null> {
@@ -226,6 +300,12 @@ export class HostSession {
     throw hostError('closed', 'HOST_NO_CREDENTIALS_PENDING', 'this session is not waiting for a password')
   }
 
+  private releaseTrust(): void {
+    const answer = this.trustAnswer
+    this.trustAnswer = null
+    answer?.('reject')
+  }
+
   private release(c: Credentials | null): void {
     const answer = this.answer
     this.answer = null
@@ -268,6 +348,9 @@ export class HostSession {
 
   private failed(err: RfbError): void {
     if (this.over) return
+    // The server failed to prove who it is: a password would not help, and neither would a
+    // retry (a changed certificate must never be retried into silently).
+    if (err instanceof CertificateError) return this.end(err)
     if (err.kind === 'auth') {
       // Ask again rather than end: the renderer keeps the session and shows the password dialog.
       if (this.usedSaved) this.savedRejected = true
@@ -297,6 +380,7 @@ export class HostSession {
     if (this.over) return
     this.userClosed = true
     this.release(null)
+    this.releaseTrust()
     const client = this.client
     if (client) client.close()
     if (!this.over) this.end(null)
@@ -309,6 +393,7 @@ export class HostSession {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
     this.reconnectTimer = null
     this.release(null)
+    this.releaseTrust()
     const client = this.client
     this.client = null
     client?.close()
@@ -364,6 +449,11 @@ export class HostSession {
     const payload: HostEvents['session.state'] = { sessionId: this.id, state }
     if (state === 'connected' && this.info) payload.info = { ...this.info }
     if (err) payload.error = { kind: err.kind, code: err.code, message: err.message }
+    if (err instanceof CertificateError && payload.error) {
+      const c: NonNullable<SessionError['certificate']> = { server: err.server, presentedSha256: err.presented.sha256, subject: err.presented.subject }
+      if (err.expectedSha256) c.expectedSha256 = err.expectedSha256
+      payload.error.certificate = c
+    }
     if (retryInMs !== undefined) payload.retryInMs = retryInMs
     this.host.emit('session.state', payload)
   }

@@ -2,17 +2,19 @@ import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
-import type { EventName, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
-import { newProfile } from '@shared/profile'
+import type { EventName, ExportRequest, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
+import { type ConnectionProfile, newProfile } from '@shared/profile'
 import { isRequestName, requestSchemas } from '@shared/schemas'
 import { type Target, formatTarget, parseTarget } from '@shared/target'
 import type { ImageDecoder } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
-import { connectTcp } from '../rfb/transport/tcp'
+import { openTransport } from '../rfb/connect'
 import type { Transport } from '../rfb/transport/transport'
+import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
 import { writeFileAtomic } from './atomic-file'
 import type { ConnectionStore } from './connection-store'
 import { hostError, toSessionError } from './errors'
+import { type SealedEntry, openPasswords, sealPasswords } from './export-crypto'
 import { HostSession, type SessionHost, type SessionTimings, type TypedCredentials } from './host-session'
 import type { SecretStore } from './secrets'
 
@@ -33,7 +35,10 @@ export interface HostOptions {
   secrets: SecretStore
   /** Per-profile thumbnails `<id>.png` live here. */
   thumbnailDir: string
+  /** Opens plain TCP connections (tests inject fakes); `vncs://` always uses real TLS. */
   openTransport?: (target: Target, timeoutMs: number) => Promise<Transport>
+  /** "Always trust" certificate decisions; default in memory (createHost keeps known-certificates.json). */
+  trustStore?: CertificateStore
   /** Decodes JPEG/PNG rects for thumbnails; null skips them. */
   decodeImage?: ImageDecoder | null
   timings?: Partial<SessionTimings>
@@ -68,8 +73,12 @@ export class Host extends EventEmitter<HostEventMap> {
     this.log = options.log ?? ((m) => process.stderr.write(`tessera host: ${m}\n`))
     this.sessionHost = {
       emit: (name, payload) => this.emitEvent(name, payload),
-      openTransport: options.openTransport ?? ((t, ms) => connectTcp(t.host, t.port, ms)),
+      openTransport: (t, ms, security) => {
+        const tcp = options.openTransport
+        return openTransport(t, security, { timeoutMs: ms, ...(tcp ? { tcp: (tt, tms) => tcp(tt, tms ?? ms) } : {}) })
+      },
       secrets: this.secrets,
+      trustStore: options.trustStore ?? new MemoryTrustStore(),
       decodeImage: options.decodeImage === undefined ? decodeImageNode : options.decodeImage,
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
       connected: (s, typed) => this.recordConnection(s, typed),
@@ -152,12 +161,8 @@ export class Host extends EventEmitter<HostEventMap> {
           this.changed()
         }
       },
-      'profiles.import': async ({ fileName, text }) => {
-        const added = await this.store.import(fileName, text)
-        if (added.length) this.changed()
-        return added
-      },
-      'profiles.export': ({ ids }) => this.store.export(ids),
+      'profiles.import': (req) => this.importProfiles(req),
+      'profiles.export': (req) => this.exportProfiles(req),
       'profiles.thumbnail': async ({ id }) => {
         try {
           return { png: new Uint8Array(await fs.readFile(this.thumbnailPath(id))) }
@@ -186,6 +191,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.clipboard': ({ sessionId, text }, owner) => this.session(sessionId, owner).clipboard(text),
       'session.resize': ({ sessionId, width, height }, owner) => this.session(sessionId, owner).resize(width, height),
       'session.refresh': ({ sessionId }, owner) => this.session(sessionId, owner).refresh(),
+      'session.trust': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerTrust(decision),
     }
   }
 
@@ -198,16 +204,17 @@ export class Host extends EventEmitter<HostEventMap> {
       if (!profile) throw hostError('closed', 'HOST_UNKNOWN_PROFILE', 'that saved connection no longer exists')
       target = { host: profile.host, port: profile.port }
       if (profile.username) target.username = profile.username
+      if (profile.tls) target.tls = true
     } else {
       try {
         target = parseTarget(req.address)
       } catch (e) {
         throw hostError('refused', 'HOST_BAD_ADDRESS', (e as Error).message)
       }
-      if (target.tls) throw hostError('unsupported', 'HOST_TLS_UNSUPPORTED', 'vncs:// (TLS from the first byte) is not supported yet')
       if (req.username) target.username = req.username
       // A typed address that matches a saved connection is that connection (its options, its password).
-      profile = this.store.list().find((p) => p.host === target.host && p.port === target.port && (p.username ?? '') === (target.username ?? '')) ?? null
+      profile = this.store.list().find((p) => p.host === target.host && p.port === target.port && (p.username ?? '') === (target.username ?? '') &&
+        !!p.tls === !!target.tls) ?? null
     }
     const sessionId = randomUUID()
     const session = new HostSession(sessionId, owner, target, profile?.id ?? null, profile, this.sessionHost)
@@ -224,7 +231,7 @@ export class Host extends EventEmitter<HostEventMap> {
     let profile = session.profileId ? this.store.get(session.profileId) : undefined
     if (!profile) {
       const t = session.target
-      profile = await this.store.save(newProfile({ id: '', host: t.host, port: t.port, name: formatTarget(t), ...(t.username ? { username: t.username } : {}) }))
+      profile = await this.store.save(newProfile({ id: '', host: t.host, port: t.port, name: formatTarget(t), ...(t.username ? { username: t.username } : {}), ...(t.tls ? { tls: true } : {}) }))
       session.updateProfile(profile)
     }
     await this.store.touch(profile.id)
@@ -240,6 +247,42 @@ export class Host extends EventEmitter<HostEventMap> {
     this.changed()
   }
 
+  /** The export, with the saved passwords of the chosen profiles sealed under the passphrase if asked. */
+  private async exportProfiles(req: ExportRequest): Promise<{ fileName: string; text: string }> {
+    if (!('includePasswords' in req)) return this.store.export(req.ids)
+    const entries: Record<string, SealedEntry> = {}
+    for (const p of this.store.exportable(req.ids)) {
+      const password = p.savePassword ? await this.secrets.get(p.id) : null
+      if (password !== null) entries[p.id] = { host: p.host, port: p.port, password, ...(p.username ? { username: p.username } : {}) }
+    }
+    return this.store.export(req.ids, { passwords: await sealPasswords(entries, req.passphrase) })
+  }
+
+  /**
+   * Imports a file; with a passphrase, also the passwords an export sealed. They are opened
+   * before anything is added, so a wrong passphrase imports nothing, and each is restored only
+   * to a profile with the address it was saved for.
+   */
+  private async importProfiles({ fileName, text, passphrase }: HostRequests['profiles.import'][0]): Promise<ConnectionProfile[]> {
+    const block = passphrase === undefined ? undefined : sealedBlockOf(text)
+    if (passphrase !== undefined && block === undefined) throw hostError('refused', 'IMPORT_NO_PASSWORDS', 'this file holds no saved passwords; import it without a passphrase')
+    if (block !== undefined && !this.secrets.available()) throw hostError('refused', 'IMPORT_NO_SECRET_STORE', 'passwords cannot be saved on this computer; import the file without a passphrase')
+    const sealed = block === undefined ? {} : await openPasswords(block, passphrase ?? '')
+    const added = await this.store.importWithSources(fileName, text)
+    const out: ConnectionProfile[] = []
+    for (const { profile, sourceId } of added) {
+      const e = Object.hasOwn(sealed, sourceId) ? sealed[sourceId] : undefined
+      if (e && e.host === profile.host && e.port === profile.port && (e.username ?? '') === (profile.username ?? '')) {
+        await this.secrets.set(profile.id, e.password)
+        out.push(await this.store.save({ ...profile, savePassword: true }))
+      } else {
+        out.push(profile)
+      }
+    }
+    if (out.length) this.changed()
+    return out
+  }
+
   private thumbnailPath(profileId: string): string {
     // Profile ids are validated against ID_PATTERN before they reach here: no path separators.
     return join(this.thumbnailDir, `${profileId}.png`)
@@ -250,6 +293,16 @@ export class Host extends EventEmitter<HostEventMap> {
       .catch((e: unknown) => this.log(`cannot save a thumbnail: ${(e as Error).message}`))
       .finally(() => this.thumbnailWrites.delete(write))
     this.thumbnailWrites.add(write)
+  }
+}
+
+/** The sealed `passwords` block of one of our JSON exports, or undefined. */
+function sealedBlockOf(text: string): unknown {
+  if (!/^\s*\{/.test(text)) return undefined
+  try {
+    return (JSON.parse(text) as { passwords?: unknown }).passwords ?? undefined
+  } catch {
+    return undefined // The store reports what is wrong with the file.
   }
 }
 

@@ -1,8 +1,10 @@
 import type { Target } from '@shared/target'
+import { UnsupportedError } from './errors'
 import type { SecurityOptions } from './security/policy'
 import { verifyTlsTransport } from './security/vncs'
 import { type ConnectionInfo, RfbClient, type RfbClientOptions } from './session'
 import { type TcpTransport, connectTcp } from './transport/tcp'
+import { type SshOptions, connectSsh } from './transport/ssh'
 import { connectTls } from './transport/tls'
 import type { Transport } from './transport/transport'
 
@@ -10,6 +12,8 @@ export interface ConnectOptions extends RfbClientOptions {
   connectTimeoutMs?: number
   /** Policy and trust for this connection; host and port are filled in from the target. */
   security?: SecurityOptions
+  /** Reach the target through this SSH server; the target's host is then resolved by that server. */
+  ssh?: SshOptions
 }
 
 /**
@@ -17,20 +21,49 @@ export interface ConnectOptions extends RfbClientOptions {
  * judged before any RFB byte is read) and runs the handshake; the client is live once this resolves.
  */
 export async function connectRfb(target: Target, options: ConnectOptions): Promise<{ client: RfbClient; info: ConnectionInfo }> {
-  const security: SecurityOptions = { ...options.security, host: target.host, port: target.port }
-  let transport: TcpTransport
-  if (target.tls) {
-    transport = await connectTls(target.host, target.port, { timeoutMs: options.connectTimeoutMs, ca: security.trust?.ca })
-    try {
-      security.transport = await verifyTlsTransport(transport.tls!, security)
-    } catch (e) {
-      transport.close()
-      throw e
-    }
-  } else {
-    transport = await connectTcp(target.host, target.port, options.connectTimeoutMs)
-  }
+  const { transport, security } = await openTransport(target, options.security ?? {}, { timeoutMs: options.connectTimeoutMs, ssh: options.ssh })
   return startRfb(transport, target, { ...options, security })
+}
+
+export interface OpenTransportOptions {
+  timeoutMs?: number
+  /** Opens the plain TCP connection (tests inject fakes); default connectTcp. */
+  tcp?: (target: Target, timeoutMs: number | undefined) => Promise<Transport>
+  ssh?: SshOptions
+}
+
+/**
+ * Connects to `target`: through an SSH tunnel when `opts.ssh` is set (host key judged before any
+ * credential is sent), plain TCP, or for `vncs://` TLS from the first byte with the certificate
+ * judged (and the user asked, through `security.trust.ask`) before any RFB byte is read. Returns
+ * the security options for the handshake: host and port filled in, and the TLS or SSH protection.
+ */
+export async function openTransport(
+  target: Target,
+  security: SecurityOptions,
+  opts: OpenTransportOptions = {},
+): Promise<{ transport: Transport; security: SecurityOptions }> {
+  const out: SecurityOptions = { ...security, host: target.host, port: target.port }
+  if (opts.ssh) {
+    if (target.tls) throw new UnsupportedError('vncs:// through an SSH tunnel is not supported: the tunnel already encrypts, use vnc://')
+    const transport = await connectSsh({ ...opts.ssh, target: { host: target.host, port: target.port }, timeoutMs: opts.timeoutMs })
+    // Like vncs://: the handshake counts the stream as encrypted, and as verified since SSH has no unverified mode.
+    const how = transport.info.hostKey.how === 'known-hosts' || transport.info.hostKey.how === 'store' ? 'pinned' : 'accepted'
+    out.transport = { ssh: transport.info, verified: true, verification: how }
+    return { transport, security: out }
+  }
+  if (!target.tls) {
+    const transport = opts.tcp ? await opts.tcp(target, opts.timeoutMs) : await connectTcp(target.host, target.port, opts.timeoutMs)
+    return { transport, security: out }
+  }
+  const transport: TcpTransport = await connectTls(target.host, target.port, { timeoutMs: opts.timeoutMs, ca: out.trust?.ca })
+  try {
+    out.transport = await verifyTlsTransport(transport.tls!, out)
+  } catch (e) {
+    transport.close()
+    throw e
+  }
+  return { transport, security: out }
 }
 
 /**

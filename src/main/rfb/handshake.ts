@@ -5,6 +5,7 @@ import type { SecurityOptions } from './security/policy'
 import { type HandshakeIo, type SecurityContext, type SecurityOutcome, SecurityType, securityTypeName } from './security/security-handler'
 import { type TightCapabilities, readTightInteractionCapabilities } from './security/tight'
 import { decodeServerString } from './text'
+import type { SshSessionInfo } from './transport/ssh'
 import type { TlsSessionInfo } from './transport/transport'
 import type { CertificateInfo } from './trust/certificate'
 import type { ServerVerification } from './trust/verify'
@@ -57,6 +58,8 @@ export interface HandshakeResult {
   serverVerification?: ServerVerification
   /** The TLS session protecting the connection, if any. */
   tls?: TlsSessionInfo
+  /** The SSH tunnel carrying the connection, if any. */
+  ssh?: SshSessionInfo
   certificate?: CertificateInfo
   /** Tight security only: what the server said it supports, read right after ServerInit. */
   tightCapabilities?: TightCapabilities
@@ -171,5 +174,6 @@ export async function runHandshake(io: HandshakeIo, opts: HandshakeOptions): Pro
     init: { width, height, pixelFormat, name },
     securityName: outcome.name, encrypted: outcome.encrypted, serverVerified: outcome.serverVerified,
     serverVerification: outcome.verification, tls: outcome.tls, certificate: outcome.certificate, tightCapabilities,
+    ssh: security.transport?.ssh,
   }
 }

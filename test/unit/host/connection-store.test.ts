@@ -172,7 +172,7 @@ describe('ConnectionStore', () => {
       const exported = store.export([])
       expect(exported.fileName).toBe('tessera-connections.json')
       const data = JSON.parse(exported.text)
-      expect(data).toMatchObject({ format: 'tessera-connections', schemaVersion: 1 })
+      expect(data).toMatchObject({ format: 'tessera-connections', schemaVersion: PROFILE_SCHEMA_VERSION })
       expect(data.profiles[0].savePassword).toBe(false)
       expect(exported.text).not.toMatch(/password"\s*:\s*"/i)
 

@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { PROFILE_SCHEMA_VERSION, newProfile } from '../../../src/shared/profile'
 import { REQUEST_NAMES } from '../../../src/shared/schemas'
 import { RENDERER_CSP } from '../../../src/main/window-options'
+import { MiniServer } from './mini-server'
 
 // The shell loaded against a stand-in for Electron (the binary cannot run here): it must wire
 // the validated bridge, the hardened window and the CSP, and nothing else.
@@ -13,12 +15,15 @@ const m = vi.hoisted(() => {
   const windows: { options: Record<string, unknown>; loaded: string[] }[] = []
   let ready!: () => void
   const whenReady = new Promise<void>((r) => (ready = r))
-  return { handlers, appEvents, windows, whenReady, ready: () => ready(), headers: [] as ((d: unknown, cb: (r: unknown) => void) => void)[], permission: [] as ((wc: unknown, p: string, cb: (ok: boolean) => void) => void)[], dir: '' }
+  const wcEvents = new Map<string, () => void>()
+  const sent: { channel: string; args: unknown[] }[] = []
+  const menus: { label?: string; enabled?: boolean }[][] = []
+  return { handlers, appEvents, windows, whenReady, ready: () => ready(), headers: [] as ((d: unknown, cb: (r: unknown) => void) => void)[], permission: [] as ((wc: unknown, p: string, cb: (ok: boolean) => void) => void)[], dir: '', wcEvents, sent, menus }
 })
 
 vi.mock('electron', () => {
   class BrowserWindow {
-    webContents = { id: 1, on: () => {}, send: () => {}, isDestroyed: () => false }
+    webContents = { id: 1, on: (name: string, l: () => void) => m.wcEvents.set(name, l), send: () => {}, isDestroyed: () => false }
     constructor(options: Record<string, unknown>) {
       m.windows.push({ options, loaded: [] })
     }
@@ -27,6 +32,10 @@ vi.mock('electron', () => {
     on() {}
     maximize() {}
     show() {}
+    isMinimized() {
+      return false
+    }
+    focus() {}
     async loadFile(f: string) {
       m.windows.at(-1)!.loaded.push(f)
     }
@@ -42,9 +51,14 @@ vi.mock('electron', () => {
       whenReady: () => m.whenReady,
       getPath: () => m.dir,
       quit: () => {},
+      isDefaultProtocolClient: () => false,
+      setAsDefaultProtocolClient: () => true,
     },
     BrowserWindow,
-    Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: () => {} },
+    Menu: {
+      buildFromTemplate: (t: unknown) => t,
+      setApplicationMenu: (t: { submenu?: { label?: string; enabled?: boolean }[] }[]) => m.menus.push(t.flatMap((x) => x.submenu ?? [])),
+    },
     dialog: { showMessageBox: async () => ({}) },
     ipcMain: { handle: (c: string, l: (event: unknown, arg: unknown) => Promise<unknown>) => m.handlers.set(c, l), removeHandler: () => {} },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
@@ -54,7 +68,7 @@ vi.mock('electron', () => {
         setPermissionRequestHandler: (l: (wc: unknown, p: string, cb: (ok: boolean) => void) => void) => m.permission.push(l),
       },
     },
-    webContents: { fromId: () => undefined },
+    webContents: { fromId: () => ({ isDestroyed: () => false, send: (channel: string, ...args: unknown[]) => m.sent.push({ channel, args }) }) },
     safeStorage: {
       isEncryptionAvailable: () => true,
       getSelectedStorageBackend: () => 'basic_text',
@@ -64,14 +78,23 @@ vi.mock('electron', () => {
   }
 })
 
+let vnc: MiniServer
+const PROFILE_ID = 'lab-profile'
+
 beforeAll(async () => {
   m.dir = mkdtempSync(join(tmpdir(), 'tessera-shell-'))
+  vnc = await new MiniServer().start()
+  const lab = newProfile({ id: PROFILE_ID, host: '127.0.0.1', port: vnc.port, name: 'Lab', lastUsedAt: 1 })
+  writeFileSync(join(m.dir, 'connections.json'), JSON.stringify({ schemaVersion: PROFILE_SCHEMA_VERSION, profiles: [lab] }))
   await import('../../../src/main/index')
   m.ready()
   await vi.waitFor(() => expect(m.windows).toHaveLength(1))
 })
 
-afterAll(() => rmSync(m.dir, { recursive: true, force: true }))
+afterAll(async () => {
+  await vnc.stop()
+  rmSync(m.dir, { recursive: true, force: true })
+})
 
 describe('Electron shell', () => {
   it('registers a handler for every request, and only those', () => {
@@ -115,5 +138,18 @@ describe('Electron shell', () => {
     // The mocked shell runs from src/main, so its renderer path is src/renderer/index.html.
     const result = await m.handlers.get('tessera:secrets.status')!({ senderFrame: { url: packaged, parent: null }, sender: { id: 1 } }, undefined)
     expect(result).toEqual({ ok: true, result: { available: true, protected: false, backend: 'basic_text' } })
+  })
+
+  it('offers "Make Tessera the Default VNC Viewer" while it is not', () => {
+    expect(m.menus.at(-1)).toContainEqual(expect.objectContaining({ label: 'Make Tessera the Default VNC Viewer', enabled: true }))
+  })
+
+  it('opens the saved connection a second instance forwards with --tessera-profile', async () => {
+    m.wcEvents.get('did-finish-load')!()
+    m.appEvents.get('second-instance')!({}, ['C:\\Program Files\\Tessera\\Tessera.exe', '--allow-file-access', `--tessera-profile=${PROFILE_ID}`], '')
+    await vi.waitFor(() => {
+      const states = m.sent.filter((e) => e.args[0] === 'session.state').map((e) => e.args[1] as { state: string })
+      expect(states.map((x) => x.state)).toContain('connected')
+    }, { timeout: 5_000 })
   })
 })

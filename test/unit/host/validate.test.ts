@@ -49,7 +49,8 @@ describe('validator primitives', () => {
 describe('request schemas', () => {
   it('cover every request in the contract', () => {
     expect(REQUEST_NAMES).toContain('session.key')
-    expect(REQUEST_NAMES).toHaveLength(17)
+    expect(REQUEST_NAMES).toContain('session.trust')
+    expect(REQUEST_NAMES).toHaveLength(18)
     expect(isRequestName('session.key')).toBe(true)
     expect(isRequestName('constructor')).toBe(false)
     expect(isRequestName('__proto__')).toBe(false)

@@ -127,6 +127,17 @@ describe('connections store', () => {
     expect(s.profiles).toHaveLength(5)
   })
 
+  it('passes a passphrase only when passwords are to be exported or restored', async () => {
+    host.handle('profiles.export', () => ({ fileName: 'tessera-connections.json', text: '{}' }))
+    const s = useConnectionsStore()
+    await s.load()
+    await s.exportProfiles(['alpha'])
+    await s.exportProfiles(['alpha'], 'long enough passphrase')
+    expect(host.callsTo('profiles.export')).toEqual([{ ids: ['alpha'] }, { ids: ['alpha'], includePasswords: true, passphrase: 'long enough passphrase' }])
+    await s.importFile('t.json', '{"profiles":[]}', 'long enough passphrase')
+    expect(host.callsTo('profiles.import')).toEqual([{ fileName: 't.json', text: '{"profiles":[]}', passphrase: 'long enough passphrase' }])
+  })
+
   it('fetches a thumbnail once per use of a profile', async () => {
     const s = useConnectionsStore()
     await s.load()

@@ -3,6 +3,7 @@ import type { CertificateInfo } from '../trust/certificate'
 import { serverKey } from '../trust/store'
 import type { ServerVerification, TrustOptions } from '../trust/verify'
 import { anonymousTlsSupport } from '../transport/tls-socket'
+import type { SshSessionInfo } from '../transport/ssh'
 import type { TlsSessionInfo } from '../transport/transport'
 
 /**
@@ -17,9 +18,11 @@ export type SecurityPolicy = 'require-server-auth' | 'require-encryption' | 'all
 
 export const SECURITY_POLICIES: readonly SecurityPolicy[] = ['require-server-auth', 'require-encryption', 'allow-unencrypted']
 
-/** What the connection is already protected by before RFB starts (`vncs://`: TLS from the first byte). */
+/** What the connection is already protected by before RFB starts (`vncs://`: TLS from the first byte; an SSH tunnel). */
 export interface TransportSecurity {
-  tls: TlsSessionInfo
+  tls?: TlsSessionInfo
+  /** The SSH tunnel, whose host key was verified before it carried any RFB byte. */
+  ssh?: SshSessionInfo
   verified: boolean
   verification: ServerVerification
   certificate?: CertificateInfo

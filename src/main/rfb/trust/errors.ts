@@ -21,3 +21,26 @@ export class CertificateError extends RfbError {
     super('auth', code, message)
   }
 }
+
+/**
+ * The SSH server's host key was not accepted (kind 'auth'). Codes: RFB_ERR_HOSTKEY_CHANGED
+ * (differs from the key in the trust store or known_hosts), RFB_ERR_HOSTKEY_REVOKED (marked
+ * @revoked in known_hosts), RFB_ERR_HOSTKEY_UNKNOWN (nobody vouches and nobody could be asked),
+ * RFB_ERR_HOSTKEY_REJECTED (the user said no).
+ */
+export class HostKeyError extends RfbError {
+  constructor(
+    code: 'RFB_ERR_HOSTKEY_CHANGED' | 'RFB_ERR_HOSTKEY_REVOKED' | 'RFB_ERR_HOSTKEY_UNKNOWN' | 'RFB_ERR_HOSTKEY_REJECTED',
+    message: string,
+    /** "host:port" of the SSH server. */
+    readonly server: string,
+    /** e.g. "ssh-ed25519". */
+    readonly algorithm: string,
+    /** The presented key, "SHA256:base64". */
+    readonly fingerprintSha256: string,
+    /** For RFB_ERR_HOSTKEY_CHANGED: the fingerprint known before. */
+    readonly expectedSha256?: string,
+  ) {
+    super('auth', code, message)
+  }
+}

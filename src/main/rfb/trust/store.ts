@@ -38,16 +38,20 @@ export class TrustStoreError extends RfbError {
   }
 }
 
+/** Where accepted SSH host keys live beside the certificates; same format, `sha256` in OpenSSH form. */
+export const SSH_HOSTS_FILE_NAME = 'known-ssh-hosts.json'
+
 /**
- * Pinned certificates in `DIR/known-certificates.json`. Every write re-reads the file and
- * replaces it atomically (temp file, fsync, rename), so a crash never leaves half a file and a
- * second viewer's decisions are kept. An unreadable file is reported, never silently replaced.
+ * Pinned certificates in `DIR/known-certificates.json` (or SSH host keys, with
+ * {@link SSH_HOSTS_FILE_NAME}). Every write re-reads the file and replaces it atomically
+ * (temp file, fsync, rename), so a crash never leaves half a file and a second viewer's
+ * decisions are kept. An unreadable file is reported, never silently replaced.
  */
 export class FileTrustStore implements CertificateStore {
   readonly file: string
 
-  constructor(readonly dir: string) {
-    this.file = join(dir, FILE_NAME)
+  constructor(readonly dir: string, fileName = FILE_NAME) {
+    this.file = join(dir, fileName)
   }
 
   private load(): StoreFile {

@@ -121,15 +121,17 @@ export const useConnectionsStore = defineStore('connections', () => {
     return stored
   }
 
-  async function importFile(fileName: string, text: string): Promise<ConnectionProfile[]> {
-    const added = await host.api.request('profiles.import', { fileName, text })
+  /** With `passphrase`, a Tessera export's sealed passwords are restored too. */
+  async function importFile(fileName: string, text: string, passphrase?: string): Promise<ConnectionProfile[]> {
+    const added = await host.api.request('profiles.import', passphrase === undefined ? { fileName, text } : { fileName, text, passphrase })
     const known = new Set(profiles.value.map((p) => p.id))
     profiles.value = [...profiles.value, ...added.filter((p) => !known.has(p.id))]
     return added
   }
 
-  async function exportProfiles(ids: string[]): Promise<{ fileName: string; text: string }> {
-    return host.api.request('profiles.export', { ids })
+  /** With `passphrase`, saved passwords go along, encrypted with it. */
+  async function exportProfiles(ids: string[], passphrase?: string): Promise<{ fileName: string; text: string }> {
+    return host.api.request('profiles.export', passphrase === undefined ? { ids } : { ids, includePasswords: true, passphrase })
   }
 
   /** Fetches the last-screen thumbnail once per use of the profile. */

@@ -1,4 +1,4 @@
-import type { HostEvents, OpenSessionRequest, SessionError, SessionInfo, SessionState } from '@shared/contract'
+import type { HostEvents, OpenSessionRequest, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
 import type { FrameBatch } from '@shared/ops'
 import type { ScalingMode } from '@shared/profile'
 import { formatTarget, parseTarget } from '@shared/target'
@@ -11,6 +11,7 @@ import { errorMessage, isSessionError } from '../lib/errors'
 export type SessionPhase = 'idle' | 'opening' | SessionState
 
 export type CredentialsPrompt = HostEvents['session.credentials']
+export type TrustPrompt = HostEvents['session.trust']
 export type SessionStats = HostEvents['session.stats']
 
 /** What a painter needs from the store: batches in, nothing else. */
@@ -41,6 +42,8 @@ export const useSessionStore = defineStore('session', () => {
   /** Date.now() at which the host retries, while reconnecting. */
   const retryAt = ref<number | null>(null)
   const credentials = ref<CredentialsPrompt | null>(null)
+  /** The server's certificate, waiting for the user's verdict. */
+  const trust = ref<TrustPrompt | null>(null)
   const remoteClipboard = ref('')
   const stats = ref<SessionStats | null>(null)
   const cursor = ref('default')
@@ -113,6 +116,7 @@ export const useSessionStore = defineStore('session', () => {
     if (e.error) error.value = e.error
     if (e.state === 'closed') {
       credentials.value = null
+      trust.value = null
       retryAt.value = null
     }
   }
@@ -132,6 +136,11 @@ export const useSessionStore = defineStore('session', () => {
   function onCredentials(e: CredentialsPrompt): void {
     if (!isMine(e, 'session.credentials')) return
     credentials.value = e
+  }
+
+  function onTrust(e: TrustPrompt): void {
+    if (!isMine(e, 'session.trust')) return
+    trust.value = e
   }
 
   function onClipboard(e: HostEvents['session.clipboard']): void {
@@ -156,6 +165,7 @@ export const useSessionStore = defineStore('session', () => {
     'session.frame': onFrame,
     'session.cursor': onCursor,
     'session.credentials': onCredentials,
+    'session.trust': onTrust,
     'session.clipboard': onClipboard,
     'session.stats': onStats,
     'session.bell': onBell,
@@ -164,6 +174,7 @@ export const useSessionStore = defineStore('session', () => {
   host.api.on('session.frame', onFrame)
   host.api.on('session.cursor', onCursor)
   host.api.on('session.credentials', onCredentials)
+  host.api.on('session.trust', onTrust)
   host.api.on('session.clipboard', onClipboard)
   host.api.on('session.stats', onStats)
   host.api.on('session.bell', onBell)
@@ -172,6 +183,7 @@ export const useSessionStore = defineStore('session', () => {
     if (state === 'lost' && sessionId.value && phase.value !== 'closed') {
       phase.value = 'closed'
       credentials.value = null
+      trust.value = null
       error.value = { kind: 'network', code: 'HOST_DISCONNECTED', message: 'The connection to the Tessera host was lost.' }
     }
   })
@@ -182,6 +194,7 @@ export const useSessionStore = defineStore('session', () => {
     error.value = null
     retryAt.value = null
     credentials.value = null
+    trust.value = null
     remoteClipboard.value = ''
     stats.value = null
     cursor.value = 'default'
@@ -318,10 +331,17 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /** Answers the certificate prompt: trust it for this session, for good, or not at all. */
+  async function answerTrust(decision: TrustDecision): Promise<void> {
+    const prompt = trust.value
+    trust.value = null
+    if (prompt) await host.api.request('session.trust', { sessionId: prompt.sessionId, decision })
+  }
+
   return {
-    sessionId, request, profileId, label, phase, info, error, retryAt, credentials, remoteClipboard, stats,
+    sessionId, request, profileId, label, phase, info, error, retryAt, credentials, trust, remoteClipboard, stats,
     cursor, viewOnly, scaling, bells, active, connected, title, canRetry,
     open, retry, close, attachSink, setCursorRenderer, ack, sendKey, sendKeyRelease, sendPointer, sendClipboard,
-    requestResize, refresh, answerCredentials, inputAllowed,
+    requestResize, refresh, answerCredentials, answerTrust, inputAllowed,
   }
 })

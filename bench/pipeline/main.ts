@@ -1,0 +1,511 @@
+/**
+ * `npm run bench:pipeline` (bench/run.mjs bundles this and runs it in Node): the whole browser-mode
+ * pipeline at 1920x1080 with full-screen changes, per encoding.
+ *
+ *   Xtigervnc (or Xvfb + x11vnc) with a screen-sized xterm running content.mjs
+ *     → engine in this process (decode into a BatchSink)  → ws-codec + WebSocket (browser mode,
+ *       the real `tessera web` server)  → Chromium (headless, playwright-core): ws-host,
+ *       session store, CanvasPainter  → ack back to the host, which then requests the next update.
+ *
+ * Per frame (one FramebufferUpdate = one FrameBatch) it records, in Node:
+ *   decode   engine CPU from the update's first byte to its endUpdate (time inside the session's
+ *            parse loop, the BatchSink hand-off excluded); `rfb` = UpdateStats.transferMs, the same
+ *            span in wall time, which also holds waiting for the server's bytes;
+ *   emit     host.emit('session.frame'): ws-codec encode + ws.send;
+ *   server   UpdateStats.latencyMs, update request → first byte (the server's encode and send);
+ * and in the page (bench/pipeline/probe.js):
+ *   transfer emit start → the message reaches the page's main thread (clocks aligned by a
+ *            measured offset between Node's and the page's performance.timeOrigin + now());
+ *   recv     message arrival → painter.enqueue (ws-codec decode, ws-host, session store);
+ *   paint    enqueue → painted (the painter's ops on the canvas, JPEG decodes included);
+ *   raf      painted → the next animation frame callback (when Chromium can show it);
+ *   ack      painted → the ack request reaches the host.
+ * fps counts frames painted inside the measuring window. Medians and p95 over the window's frames.
+ *
+ * Environment: BENCH_SECONDS (measuring window per case, default 10), BENCH_WARMUP_SECONDS (2),
+ * BENCH_CASES (comma list of case names, default all), BENCH_SERVERS (tigervnc[,x11vnc]; default
+ * tigervnc), BENCH_CONTENT_FPS (content frames per second the xterm is fed, default 30),
+ * BENCH_JSON (write the results there), TESSERA_CHROMIUM (default /usr/bin/chromium).
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import type { FrameBatch } from '@shared/ops'
+import type { ConnectionProfile } from '@shared/profile'
+import { newProfile } from '@shared/profile'
+import { createHost } from '../../src/main/host/create-host'
+import type { Host } from '../../src/main/host/host'
+import { RfbClient, type UpdateStats } from '../../src/main/rfb/session'
+import { startWebServer, type WebServer } from '../../src/main/web/server'
+import { RENDERER_DIR, ensureRendererBuilt, launchChromium, waitUntil } from '../../test/e2e/harness'
+import { type RunningServer, type ServerKind, serverAvailable, startServer } from '../../test/helpers/vnc-servers'
+
+const WIDTH = 1920
+const HEIGHT = 1080
+const OP_INTS = 8
+
+interface Case {
+  name: string
+  label: string
+  profile: Partial<ConnectionProfile>
+}
+
+// colourDepth 24 turns automatic selection off, so quality null really is lossless.
+const CASES: Case[] = [
+  { name: 'default', label: 'default (auto: Tight, JPEG by link)', profile: {} },
+  { name: 'tight', label: 'Tight lossless', profile: { encodings: ['tight'], quality: null, colourDepth: 24 } },
+  { name: 'tight-jpeg8', label: 'Tight + JPEG q8', profile: { encodings: ['tight'], quality: 8, colourDepth: 24 } },
+  { name: 'zrle', label: 'ZRLE', profile: { encodings: ['zrle'], colourDepth: 24 } },
+  { name: 'hextile', label: 'Hextile', profile: { encodings: ['hextile'], colourDepth: 24 } },
+  { name: 'raw', label: 'Raw', profile: { encodings: ['raw'], colourDepth: 24 } },
+]
+
+/** What Node saw of one frame. Times are epoch ms (performance.timeOrigin + now()). */
+interface NodeFrame {
+  seq: number
+  emitAt: number
+  emitMs: number
+  batchBytes: number
+  pixelBytes: number
+  imageBytes: number
+  ops: number
+  opKinds: Record<number, number>
+  wireBytes?: number
+  rects?: number
+  rfbMs?: number
+  decodeMs?: number
+  serverMs?: number
+  ackAt?: number
+}
+
+interface PageFrame {
+  seq: number
+  arrive?: number
+  wsBytes?: number
+  enq?: number
+  painted?: number
+  frame?: number
+}
+
+interface Dist {
+  median: number
+  p95: number
+  mean: number
+  n: number
+}
+
+interface CaseResult {
+  server: ServerKind
+  case: string
+  label: string
+  seconds: number
+  frames: number
+  fps: number
+  updatesPerSecond: number
+  emptyUpdates: number
+  clockOffsetMs: number
+  clockOffsetRttMs: number
+  ms: Record<'decode' | 'rfb' | 'emit' | 'server' | 'transfer' | 'recv' | 'paint' | 'raf' | 'ack' | 'cycle', Dist>
+  bytes: Record<'wire' | 'batch' | 'pixels' | 'images' | 'ws', Dist>
+  opsPerFrame: Dist
+  opKinds: Record<string, number>
+  cpuSeconds: Record<string, number>
+  loadavg: number[]
+}
+
+const now = (): number => performance.timeOrigin + performance.now()
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+function dist(values: (number | undefined)[]): Dist {
+  const v = values.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b)
+  if (v.length === 0) return { median: NaN, p95: NaN, mean: NaN, n: 0 }
+  const at = (q: number): number => v[Math.min(v.length - 1, Math.max(0, Math.ceil(q * v.length) - 1))]
+  return { median: at(0.5), p95: at(0.95), mean: v.reduce((a, b) => a + b, 0) / v.length, n: v.length }
+}
+
+// ---- Node-side hooks -------------------------------------------------------------------------
+
+/**
+ * Engine timing without touching the engine: RfbClient's parse loop (pump) is wrapped on the
+ * prototype to add up its time, and its 'update' event (emitted right after sink.endUpdate, whose
+ * BatchSink hand-off runs host.emit('session.frame') synchronously) closes one update's account.
+ */
+class NodeProbe {
+  frames = new Map<number, NodeFrame>()
+  emptyUpdates = 0
+  cpu = 0
+  pumpStart = 0
+  inPump = false
+  /** Emit time inside the current pump call, to take out of the decode time. */
+  emitInPump = 0
+  private justEmitted: NodeFrame | null = null
+
+  install(host: Host): void {
+    hookEngine(this)
+    const hostEmit = host.emit.bind(host) as (name: string, payload: unknown) => boolean
+    ;(host as unknown as { emit: typeof hostEmit }).emit = (name, payload) => {
+      if (name !== 'session.frame') return hostEmit(name, payload)
+      const batch = payload as FrameBatch
+      const t0 = performance.now()
+      const emitAt = now()
+      const result = hostEmit(name, payload)
+      const emitMs = performance.now() - t0
+      if (this.inPump) this.emitInPump += emitMs
+      const opKinds: Record<number, number> = {}
+      for (let o = 0; o < batch.ops.length; o += OP_INTS) opKinds[batch.ops[o]] = (opKinds[batch.ops[o]] ?? 0) + 1
+      const f: NodeFrame = {
+        seq: batch.seq, emitAt, emitMs,
+        batchBytes: batch.ops.byteLength + batch.pixels.byteLength + batch.images.byteLength,
+        pixelBytes: batch.pixels.byteLength, imageBytes: batch.images.byteLength,
+        ops: batch.ops.length / OP_INTS, opKinds,
+      }
+      this.frames.set(batch.seq, f)
+      this.justEmitted = f
+      return result
+    }
+    const handle = host.handle.bind(host)
+    host.handle = (name: string, arg: unknown, owner?: unknown): Promise<unknown> => {
+      if (name === 'session.ack') {
+        const f = this.frames.get((arg as { seq: number }).seq)
+        if (f && f.ackAt === undefined) f.ackAt = now()
+      }
+      return handle(name, arg, owner)
+    }
+  }
+
+  onUpdate(stats: UpdateStats): void {
+    // The update's account: earlier pump calls plus this one so far, less the hand-off to the socket.
+    const t = performance.now()
+    const decodeMs = this.cpu + (this.inPump ? t - this.pumpStart : 0) - this.emitInPump
+    this.cpu = 0
+    this.emitInPump = 0
+    if (this.inPump) this.pumpStart = t
+    const f = this.justEmitted
+    this.justEmitted = null
+    if (!f) {
+      this.emptyUpdates++
+      return
+    }
+    f.wireBytes = stats.bytes
+    f.rects = stats.rects
+    f.rfbMs = stats.transferMs
+    f.decodeMs = decodeMs
+    f.serverMs = stats.latencyMs
+  }
+
+  reset(): void {
+    this.frames.clear()
+    this.emptyUpdates = 0
+  }
+}
+
+/** Wraps RfbClient's parse loop and its 'update' event on the prototype, for every session. */
+function hookEngine(probe: NodeProbe): void {
+  const proto = RfbClient.prototype as unknown as { pump(): void; emit(name: string, ...args: unknown[]): boolean }
+  const pump = proto.pump
+  proto.pump = function (this: unknown): void {
+    const start = performance.now()
+    probe.pumpStart = start
+    probe.inPump = true
+    try {
+      pump.call(this)
+    } finally {
+      probe.inPump = false
+      probe.cpu += performance.now() - probe.pumpStart
+    }
+  }
+  const emit = proto.emit
+  proto.emit = function (this: unknown, name: string, ...args: unknown[]): boolean {
+    if (name === 'update') probe.onUpdate(args[0] as UpdateStats)
+    return emit.call(this, name, ...args)
+  }
+}
+
+// ---- CPU accounting from /proc ---------------------------------------------------------------
+
+const TICK_MS = 10 // USER_HZ is 100 on Linux
+
+function procTable(): Map<number, { ppid: number; ticks: number }> {
+  const out = new Map<number, { ppid: number; ticks: number }>()
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      out.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) })
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out
+}
+
+/** CPU ticks of each group: the given roots and all their descendants. */
+function cpuTicks(groups: Record<string, number[]>): Record<string, number> {
+  const table = procTable()
+  const children = new Map<number, number[]>()
+  for (const [pid, p] of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid])
+  const out: Record<string, number> = {}
+  for (const [name, roots] of Object.entries(groups)) {
+    let ticks = 0
+    const seen = new Set<number>()
+    const stack = [...roots]
+    while (stack.length) {
+      const pid = stack.pop()!
+      if (seen.has(pid)) continue
+      seen.add(pid)
+      ticks += table.get(pid)?.ticks ?? 0
+      stack.push(...(children.get(pid) ?? []))
+    }
+    out[name] = ticks
+  }
+  return out
+}
+
+// ---- one case --------------------------------------------------------------------------------
+
+/** Offset page clock − Node clock, from the quickest of several round trips. */
+async function clockOffset(page: Page): Promise<{ offset: number; rtt: number }> {
+  let best = { offset: 0, rtt: Infinity }
+  for (let i = 0; i < 15; i++) {
+    const t0 = now()
+    const p = await page.evaluate(() => (window as unknown as { __pipelineBench: { clock(): number } }).__pipelineBench.clock())
+    const t1 = now()
+    if (t1 - t0 < best.rtt) best = { offset: p - (t0 + t1) / 2, rtt: t1 - t0 }
+  }
+  return best
+}
+
+async function runCase(o: {
+  browser: Browser; web: WebServer; probe: NodeProbe; server: RunningServer; profile: ConnectionProfile; c: Case
+  probeScript: string; seconds: number; warmup: number; cpuGroups: () => Record<string, number[]>
+}): Promise<CaseResult> {
+  const { browser, web, probe, c } = o
+  const context = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } })
+  try {
+    const page = await context.newPage()
+    page.on('pageerror', (e) => process.stderr.write(`  page error: ${e.message}\n`))
+    await page.addInitScript({ content: o.probeScript })
+    await page.goto(web.url)
+    await page.waitForSelector('.address-book', { timeout: 20_000 })
+    const entry = `[aria-label^="${o.profile.name},"]`
+    await page.waitForSelector(entry, { timeout: 10_000 })
+    await page.focus(entry)
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('.toolbar .state-connected', { timeout: 30_000 })
+    await waitUntil('the painter', () => page.evaluate(() => (window as unknown as { __pipelineBench: { patch(): boolean; patched: number } }).__pipelineBench.patch() || (window as unknown as { __pipelineBench: { patched: number } }).__pipelineBench.patched > 0), 15_000)
+    await sleep(o.warmup * 1000)
+
+    type Bench = { take(): PageFrame[] }
+    const take = (): Promise<PageFrame[]> => page.evaluate(() => (window as unknown as { __pipelineBench: Bench }).__pipelineBench.take())
+    await take()
+    probe.reset()
+    const cpu0 = cpuTicks(o.cpuGroups())
+    const node0 = process.cpuUsage()
+    const load0 = loadavg()
+    const start = now()
+    await sleep(o.seconds * 1000)
+    const end = now()
+    const cpu1 = cpuTicks(o.cpuGroups())
+    const node1 = process.cpuUsage(node0)
+    const load1 = loadavg()
+    // Frames emitted in the window get a moment to finish painting and be acked.
+    await sleep(300)
+    const pageFrames = await take()
+    const { offset, rtt } = await clockOffset(page)
+
+    const byPage = new Map(pageFrames.map((f) => [f.seq, f]))
+    const nodeFrames = [...probe.frames.values()].filter((f) => f.emitAt >= start && f.emitAt < end)
+    const joined = nodeFrames.map((n) => ({ n, p: byPage.get(n.seq) ?? ({ seq: n.seq } as PageFrame) }))
+    const toNode = (t: number | undefined): number | undefined => (t === undefined ? undefined : t - offset)
+    const paintedInWindow = pageFrames.filter((f) => f.painted !== undefined && toNode(f.painted)! >= start && toNode(f.painted)! < end).length
+    const seconds = (end - start) / 1000
+    const opKinds: Record<string, number> = {}
+    const KIND = ['?', 'fill', 'copy', 'pixels', 'image', 'resize']
+    for (const { n } of joined) for (const [k, v] of Object.entries(n.opKinds)) opKinds[KIND[Number(k)] ?? k] = (opKinds[KIND[Number(k)] ?? k] ?? 0) + v
+
+    const cpuSeconds: Record<string, number> = { 'node (engine+server)': (node1.user + node1.system) / 1e6 }
+    for (const k of Object.keys(cpu1)) cpuSeconds[k] = ((cpu1[k] - (cpu0[k] ?? 0)) * TICK_MS) / 1000
+
+    return {
+      server: o.server.kind, case: c.name, label: c.label, seconds,
+      frames: paintedInWindow,
+      fps: paintedInWindow / seconds,
+      updatesPerSecond: (nodeFrames.length + probe.emptyUpdates) / seconds,
+      emptyUpdates: probe.emptyUpdates,
+      clockOffsetMs: offset, clockOffsetRttMs: rtt,
+      ms: {
+        decode: dist(joined.map(({ n }) => n.decodeMs)),
+        rfb: dist(joined.map(({ n }) => n.rfbMs)),
+        emit: dist(joined.map(({ n }) => n.emitMs)),
+        server: dist(joined.map(({ n }) => n.serverMs)),
+        transfer: dist(joined.map(({ n, p }) => (p.arrive === undefined ? undefined : toNode(p.arrive)! - n.emitAt))),
+        recv: dist(joined.map(({ p }) => (p.arrive === undefined || p.enq === undefined ? undefined : p.enq - p.arrive))),
+        paint: dist(joined.map(({ p }) => (p.enq === undefined || p.painted === undefined ? undefined : p.painted - p.enq))),
+        raf: dist(joined.map(({ p }) => (p.painted === undefined || p.frame === undefined ? undefined : p.frame - p.painted))),
+        ack: dist(joined.map(({ n, p }) => (p.painted === undefined || n.ackAt === undefined ? undefined : n.ackAt - toNode(p.painted)!))),
+        cycle: dist(joined.map(({ n }) => (n.ackAt === undefined ? undefined : n.ackAt - n.emitAt))),
+      },
+      bytes: {
+        wire: dist(joined.map(({ n }) => n.wireBytes)),
+        batch: dist(joined.map(({ n }) => n.batchBytes)),
+        pixels: dist(joined.map(({ n }) => n.pixelBytes)),
+        images: dist(joined.map(({ n }) => n.imageBytes)),
+        ws: dist(joined.map(({ p }) => p.wsBytes)),
+      },
+      opsPerFrame: dist(joined.map(({ n }) => n.ops)),
+      opKinds,
+      cpuSeconds,
+      loadavg: [load0[0], load1[0]],
+    }
+  } finally {
+    await context.close().catch(() => {})
+  }
+}
+
+// ---- report ----------------------------------------------------------------------------------
+
+function fmt(v: number, digits = 1): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : '-'
+}
+
+function kb(v: number): string {
+  return Number.isFinite(v) ? (v / 1024).toFixed(0) : '-'
+}
+
+function table(results: CaseResult[]): string {
+  const cols: [string, (r: CaseResult) => string][] = [
+    ['server', (r) => r.server],
+    ['case', (r) => r.case],
+    ['fps', (r) => fmt(r.fps)],
+    ...(['decode', 'emit', 'transfer', 'recv', 'paint', 'ack', 'server', 'cycle'] as const).map((k): [string, (r: CaseResult) => string] =>
+      [`${k} ms`, (r) => `${fmt(r.ms[k].median)} / ${fmt(r.ms[k].p95)}`]),
+    ['wire KB', (r) => `${kb(r.bytes.wire.median)} / ${kb(r.bytes.wire.p95)}`],
+    ['batch KB', (r) => `${kb(r.bytes.batch.median)} / ${kb(r.bytes.batch.p95)}`],
+    ['ops', (r) => fmt(r.opsPerFrame.median, 0)],
+  ]
+  const rows = [cols.map(([h]) => h), ...results.map((r) => cols.map(([, f]) => f(r)))]
+  const widths = cols.map((_, i) => Math.max(...rows.map((row) => row[i].length)))
+  const line = (row: string[]): string => row.map((s, i) => (i < 2 ? s.padEnd(widths[i]) : s.padStart(widths[i]))).join('  ')
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n')
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+export async function main(root: string): Promise<number> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10)
+  const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 2)
+  const contentFps = Number(process.env.BENCH_CONTENT_FPS ?? 30)
+  const wanted = process.env.BENCH_CASES?.split(',').map((s) => s.trim()).filter(Boolean)
+  const cases = wanted ? CASES.filter((c) => wanted.includes(c.name)) : CASES
+  const kinds = (process.env.BENCH_SERVERS ?? 'tigervnc').split(',').map((s) => s.trim()) as ServerKind[]
+  if (cases.length === 0) throw new Error(`BENCH_CASES names none of ${CASES.map((c) => c.name).join(', ')}`)
+  for (const k of kinds) {
+    if (k !== 'tigervnc' && k !== 'x11vnc') throw new Error(`BENCH_SERVERS: ${k} is not tigervnc or x11vnc`)
+    if (!serverAvailable(k)) throw new Error(`${k} is not installed`)
+  }
+
+  // Everything is bounded: a hung browser or server ends the run instead of the CI job.
+  const budgetMs = kinds.length * cases.length * (seconds + warmup + 45) * 1000 + 120_000
+  let cleanup: () => Promise<void> = async () => {}
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`pipeline bench: over its ${Math.round(budgetMs / 1000)} s budget, stopping\n`)
+    void cleanup().finally(() => process.exit(3))
+  }, budgetMs)
+
+  process.stderr.write('pipeline bench: building the renderer if stale…\n')
+  ensureRendererBuilt()
+  const probeScript = readFileSync(join(root, 'bench/pipeline/probe.js'), 'utf8')
+  const contentScript = join(root, 'bench/pipeline/content.mjs')
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-pipeline-'))
+  const { host, store } = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 60_000 } })
+  const probe = new NodeProbe()
+  probe.install(host)
+  const web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: (m) => process.stderr.write(`  web: ${m}\n`) })
+  let browser: Browser | null = null
+  let server: RunningServer | null = null
+  cleanup = async () => {
+    await browser?.close().catch(() => {})
+    await web.close().catch(() => {})
+    await host.shutdown().catch(() => {})
+    await server?.stop().catch(() => {})
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+
+  const results: CaseResult[] = []
+  try {
+    browser = await launchChromium()
+    for (const kind of kinds) {
+      process.stderr.write(`pipeline bench: starting ${kind} ${WIDTH}x${HEIGHT}…\n`)
+      server = await startServer(kind, { width: WIDTH, height: HEIGHT })
+      const xterm = server.spawnClient('xterm', ['-geometry', `${WIDTH / 10}x${HEIGHT / 20}+0+0`, '-fn', '10x20', '-b', '0', '-bw', '0',
+        '-bg', '#000000', '-fg', '#ffffff', '-xrm', 'XTerm*cursorBlink: false', '-xrm', 'XTerm*saveLines: 0', '-title', 'pipeline-content',
+        '-e', process.execPath, contentScript, String(contentFps)])
+      xterm.stdout?.resume()
+      xterm.stderr?.resume()
+      await sleep(2000)
+      if (xterm.exitCode !== null) throw new Error(`the content xterm exited (${xterm.exitCode})`)
+      const running = server
+      const chromiumRoots = (): number[] => {
+        // Chromium is a child of this process (playwright spawns it); find it by its executable.
+        const pids: number[] = []
+        for (const name of readdirSync('/proc')) {
+          if (!/^\d+$/.test(name)) continue
+          try {
+            const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+            const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+            if (ppid === process.pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('chromium')) pids.push(Number(name))
+          } catch {
+            // gone
+          }
+        }
+        return pids
+      }
+      const cpuGroups = (): Record<string, number[]> => ({
+        chromium: chromiumRoots(),
+        'vnc server': running.pids.filter((p) => p !== xterm.pid),
+        'xterm + content': xterm.pid === undefined ? [] : [xterm.pid],
+      })
+      for (const c of cases) {
+        const profile = await store.save(newProfile({
+          id: `bench-${kind}-${c.name}`, name: `bench ${kind} ${c.name}`, host: '127.0.0.1', port: server.port, ...c.profile,
+        }))
+        process.stderr.write(`pipeline bench: ${kind} / ${c.label}: ${warmup} s warm-up, ${seconds} s measured…\n`)
+        const r = await runCase({ browser, web, probe, server, profile, c, probeScript, seconds, warmup, cpuGroups })
+        results.push(r)
+        process.stderr.write(`  ${fmt(r.fps)} fps, ${r.frames} frames; cpu ${Object.entries(r.cpuSeconds).map(([k, v]) => `${k} ${fmt(v)} s`).join(', ')}; load ${r.loadavg.map((l) => fmt(l, 2)).join(' → ')}\n`)
+        // Let the session close before the next one connects.
+        await waitUntil('the session to close', () => host.sessionIds().length === 0, 10_000)
+      }
+      await server.stop()
+      server = null
+    }
+  } finally {
+    clearTimeout(watchdog)
+    await cleanup()
+  }
+
+  const cpuList = cpus()
+  const env = {
+    date: new Date().toISOString(), node: process.version, cpus: `${cpuList.length} x ${cpuList[0]?.model ?? '?'}`,
+    loadavg: loadavg(), seconds, warmup, contentFps, width: WIDTH, height: HEIGHT,
+  }
+  process.stdout.write(`\nPipeline, browser mode, ${WIDTH}x${HEIGHT} full-screen changes, ${seconds} s per case; ${env.cpus}; load ${env.loadavg.map((l) => l.toFixed(2)).join(' ')}\n`)
+  process.stdout.write('ms and KB columns: median / p95 per frame\n\n')
+  process.stdout.write(`${table(results)}\n\n`)
+  process.stdout.write('decode: engine CPU, first byte → endUpdate; emit: ws-codec encode + ws.send; transfer: emit → page main thread;\n' +
+    'recv: ws-codec decode + store → painter; paint: painter ops on the canvas; ack: painted → ack in the host;\n' +
+    'server: update request → first byte; cycle: emit → ack. wire: RFB bytes; batch: FrameBatch bytes.\n')
+  for (const r of results) {
+    process.stdout.write(`  ${r.server}/${r.case}: ops ${JSON.stringify(r.opKinds)}, updates/s ${fmt(r.updatesPerSecond)} (${r.emptyUpdates} empty), ` +
+      `rfb ${fmt(r.ms.rfb.median)} ms, raf ${fmt(r.ms.raf.median)} ms, clock offset ±${fmt(r.clockOffsetRttMs / 2, 2)} ms, ` +
+      `cpu s: ${Object.entries(r.cpuSeconds).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}\n`)
+  }
+  if (process.env.BENCH_JSON) {
+    writeFileSync(process.env.BENCH_JSON, `${JSON.stringify({ env, results }, null, 2)}\n`)
+    process.stdout.write(`\nwrote ${process.env.BENCH_JSON}\n`)
+  }
+  return results.every((r) => r.frames > 0) ? 0 : 1
+}

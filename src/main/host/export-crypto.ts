@@ -1,0 +1,122 @@
+import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto'
+import { StoreError } from './connection-store'
+
+/**
+ * Saved passwords in an address-book export, sealed with a passphrase: scrypt derives an
+ * AES-256-GCM key from it and a random per-file salt; a random IV per file; the GCM tag makes a
+ * wrong passphrase and any edit to the ciphertext fail the same way. Nothing here ever holds a
+ * password in a form that reaches the file unencrypted.
+ */
+
+/** One password, with the address it was saved for: a password is only restored to that address. */
+export interface SealedEntry {
+  host: string
+  port: number
+  username?: string
+  password: string
+}
+
+export interface SealedPasswords {
+  kdf: 'scrypt'
+  /** scrypt cost parameters, kept in the file so later versions may raise them. */
+  N: number
+  r: number
+  p: number
+  cipher: 'aes-256-gcm'
+  salt: string
+  iv: string
+  tag: string
+  data: string
+}
+
+export const SCRYPT_PARAMS = { N: 1 << 15, r: 8, p: 1 } as const
+/** Upper bounds for a file's parameters: a crafted file must not make us allocate gigabytes. */
+const MAX_N = 1 << 20
+const MAX_R = 16
+const MAX_P = 4
+const SALT_BYTES = 16
+const IV_BYTES = 12
+const TAG_BYTES = 16
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+
+function deriveKey(passphrase: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
+  // scrypt needs about 128·N·r bytes; Node's default cap (32 MiB) is exactly that for N=2^15, r=8, and too tight.
+  const maxmem = 256 * N * r + (1 << 20)
+  return new Promise((resolve, reject) => {
+    scrypt(passphrase.normalize('NFC'), salt, 32, { N, r, p, maxmem }, (e, key) => (e ? reject(e) : resolve(key)))
+  })
+}
+
+/** Seals `entries` (keyed by exported profile id) under `passphrase`. */
+export async function sealPasswords(entries: Record<string, SealedEntry>, passphrase: string): Promise<SealedPasswords> {
+  const { N, r, p } = SCRYPT_PARAMS
+  const salt = randomBytes(SALT_BYTES)
+  const iv = randomBytes(IV_BYTES)
+  const key = await deriveKey(passphrase, salt, N, r, p)
+  const cipher = createCipheriv('aes-256-gcm', key, iv)
+  const data = Buffer.concat([cipher.update(JSON.stringify(entries), 'utf8'), cipher.final()])
+  key.fill(0)
+  return {
+    kdf: 'scrypt', N, r, p, cipher: 'aes-256-gcm',
+    salt: salt.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64'),
+  }
+}
+
+/**
+ * Opens what `sealPasswords` made. Throws StoreError IMPORT_BAD_PASSPHRASE when the passphrase
+ * is wrong or the block was altered (GCM cannot tell the two apart), IMPORT_INVALID when the
+ * block is not one of ours.
+ */
+export async function openPasswords(block: unknown, passphrase: string): Promise<Record<string, SealedEntry>> {
+  const b = parseBlock(block)
+  const key = await deriveKey(passphrase, b.salt, b.N, b.r, b.p)
+  let plain: string
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, b.iv, { authTagLength: TAG_BYTES })
+    decipher.setAuthTag(b.tag)
+    plain = Buffer.concat([decipher.update(b.data), decipher.final()]).toString('utf8')
+  } catch {
+    throw new StoreError('IMPORT_BAD_PASSPHRASE', 'the passphrase is wrong, or the file was changed after it was exported; nothing was imported')
+  } finally {
+    key.fill(0)
+  }
+  return parseEntries(plain)
+}
+
+const invalid = (what: string): StoreError => new StoreError('IMPORT_INVALID', `the file's saved passwords cannot be read (${what})`)
+
+function parseBlock(block: unknown): { N: number; r: number; p: number; salt: Buffer; iv: Buffer; tag: Buffer; data: Buffer } {
+  if (!block || typeof block !== 'object' || Array.isArray(block)) throw invalid('not an object')
+  const o = block as Record<string, unknown>
+  if (o.kdf !== 'scrypt' || o.cipher !== 'aes-256-gcm') throw invalid('unknown encryption')
+  const { N, r, p } = o
+  const intIn = (v: unknown, lo: number, hi: number): v is number => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi
+  if (!intIn(N, 2, MAX_N) || (N & (N - 1)) !== 0 || !intIn(r, 1, MAX_R) || !intIn(p, 1, MAX_P)) throw invalid('unsupported key derivation parameters')
+  const bytes = (name: string, len?: number): Buffer => {
+    const v = o[name]
+    if (typeof v !== 'string' || !BASE64.test(v)) throw invalid(`bad ${name}`)
+    const buf = Buffer.from(v, 'base64')
+    if (len !== undefined && buf.length !== len) throw invalid(`bad ${name}`)
+    return buf
+  }
+  return { N, r, p, salt: bytes('salt', SALT_BYTES), iv: bytes('iv', IV_BYTES), tag: bytes('tag', TAG_BYTES), data: bytes('data') }
+}
+
+function parseEntries(plain: string): Record<string, SealedEntry> {
+  let data: unknown
+  try {
+    data = JSON.parse(plain)
+  } catch {
+    throw invalid('not JSON')
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw invalid('not an object')
+  const out: Record<string, SealedEntry> = {}
+  for (const [id, e] of Object.entries(data)) {
+    const x = e as Partial<SealedEntry> | null
+    // Authenticated, so only our own writer made this; still, skip anything malformed rather than trust it.
+    if (!x || typeof x.host !== 'string' || typeof x.port !== 'number' || typeof x.password !== 'string') continue
+    if (x.username !== undefined && typeof x.username !== 'string') continue
+    out[id] = { host: x.host, port: x.port, password: x.password, ...(x.username ? { username: x.username } : {}) }
+  }
+  return out
+}

@@ -1,0 +1,191 @@
+import { type ClientChannel, Client, utils } from 'ssh2'
+import { AuthFailedError, NetworkError, RfbError, TimeoutError } from '../errors'
+import { type HostKeyOptions, type HostKeyVerdict, verifyHostKey } from '../trust/host-key'
+import { describeSocketError } from './tcp'
+import type { Transport, TransportHandlers } from './transport'
+
+/** How to log in to the SSH server; every method given is tried, in ssh2's order (password, key, agent). */
+export interface SshAuth {
+  /** Path of an ssh-agent socket (SSH_AUTH_SOCK). */
+  agent?: string
+  /** An OpenSSH or PEM private key, and its passphrase when it is encrypted. */
+  privateKey?: Buffer
+  passphrase?: string
+  password?: string
+}
+
+/** An SSH tunnel to the VNC server: connect to `sshHost`, then have it open a TCP channel to the target. */
+export interface SshOptions {
+  sshHost: string
+  /** Default 22. */
+  sshPort?: number
+  username: string
+  auth: SshAuth
+  hostKey: HostKeyOptions
+}
+
+export interface SshConnectOptions extends SshOptions {
+  /** The VNC server as the SSH server sees it, e.g. localhost:5901. */
+  target: { host: string; port: number }
+  /** From TCP connect to an open channel, not counting time spent waiting for the user's answer. */
+  timeoutMs?: number
+}
+
+/** What the UI and `probe` show about the tunnel. */
+export interface SshSessionInfo {
+  /** "user@host:port". */
+  server: string
+  hostKey: HostKeyVerdict
+}
+
+/** RFB over an ssh2 `direct-tcpip` channel; closing it ends the channel and the SSH connection. */
+export class SshTransport implements Transport {
+  private handlers: TransportHandlers | null = null
+  private closed = false
+  private closeError: Error | undefined
+
+  constructor(
+    private readonly client: Client,
+    private readonly channel: ClientChannel,
+    readonly description: string,
+    readonly info: SshSessionInfo,
+  ) {
+    channel.pause()
+    // Listen from the start: an error before start() must be reported, not thrown unhandled.
+    channel.on('close', () => this.finish())
+    channel.on('error', (err: Error) => this.finish(new NetworkError(`SSH channel to ${description} failed: ${err.message}`)))
+    client.on('error', (err) => this.finish(describeSshError(err, description)))
+    client.on('close', () => this.finish())
+  }
+
+  start(handlers: TransportHandlers): void {
+    this.handlers = handlers
+    if (this.closed) {
+      handlers.close(this.closeError)
+      return
+    }
+    this.channel.on('data', (chunk: Buffer) => this.handlers?.data(chunk))
+    this.channel.resume()
+  }
+
+  private finish(error?: Error): void {
+    if (this.closed) return
+    this.closed = true
+    this.closeError = error
+    this.client.end()
+    this.handlers?.close(error)
+  }
+
+  write(data: Uint8Array): void {
+    if (!this.closed) this.channel.write(data)
+  }
+
+  pause(): void {
+    this.channel.pause()
+  }
+
+  resume(): void {
+    this.channel.resume()
+  }
+
+  close(): void {
+    this.channel.close()
+    this.finish()
+  }
+}
+
+/** Maps ssh2's errors (they carry a `level`, socket ones a `code`) to presentable ones. */
+export function describeSshError(err: Error & { level?: string; code?: string | number }, where: string): RfbError {
+  if (err instanceof RfbError) return err
+  if (err.level === 'client-authentication') return new AuthFailedError(`the SSH server ${where} accepted none of the offered credentials`)
+  if (err.level === 'client-timeout') return new TimeoutError(`the SSH server ${where} stopped answering`)
+  if (err.level === 'client-socket' && typeof err.code === 'string') return describeSocketError(err as NodeJS.ErrnoException, where)
+  return new NetworkError(`SSH error with ${where}: ${err.message}`, 'RFB_ERR_SSH')
+}
+
+/**
+ * Connects to the SSH server, judges its host key (trust/host-key.ts) before any credential is
+ * sent, logs in and opens a channel to `target`. Fails with a HostKeyError, AuthFailedError,
+ * NetworkError or TimeoutError.
+ */
+export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
+  const sshPort = options.sshPort ?? 22
+  const where = `${options.sshHost}:${sshPort}`
+  const timeoutMs = options.timeoutMs ?? 20_000
+  const { auth } = options
+  // Reading the key first turns a wrong passphrase into a clear message rather than ssh2's throw.
+  if (auth.privateKey) {
+    const parsed = utils.parseKey(auth.privateKey, auth.passphrase)
+    if (parsed instanceof Error) {
+      return Promise.reject(new AuthFailedError(`cannot use the SSH private key: ${parsed.message}${auth.passphrase === undefined ? ' (is it encrypted? give its passphrase)' : ''}`))
+    }
+  }
+  return new Promise((resolve, reject) => {
+    const client = new Client()
+    let failure: RfbError | undefined
+    let settled = false
+    let timer: NodeJS.Timeout | undefined
+    const fail = (err: RfbError): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      client.end()
+      reject(err)
+    }
+    // Our own deadline, paused while the user looks at a host key prompt.
+    const arm = (): void => {
+      clearTimeout(timer)
+      timer = setTimeout(() => fail(new TimeoutError(`no SSH connection to ${where} within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs)
+    }
+    let verdict: HostKeyVerdict | undefined
+    client.on('error', (err) => fail(failure ?? describeSshError(err, where)))
+    client.on('close', () => fail(failure ?? new NetworkError(`the SSH server ${where} closed the connection`, 'RFB_ERR_CONNECTION_RESET')))
+    client.on('ready', () => {
+      arm()
+      const target = `${options.target.host}:${options.target.port}`
+      client.forwardOut('127.0.0.1', 0, options.target.host, options.target.port, (err, channel) => {
+        if (settled) {
+          channel?.close()
+          return
+        }
+        if (err) {
+          fail(new NetworkError(`the SSH server ${where} could not open a tunnel to ${target}: ${err.message}`, 'RFB_ERR_SSH_FORWARD'))
+          return
+        }
+        settled = true
+        clearTimeout(timer)
+        client.removeAllListeners('error')
+        client.removeAllListeners('close')
+        const info: SshSessionInfo = { server: `${options.username}@${where}`, hostKey: verdict! }
+        resolve(new SshTransport(client, channel, `${target} via ssh ${info.server}`, info))
+      })
+    })
+    arm()
+    client.connect({
+      host: options.sshHost,
+      port: sshPort,
+      username: options.username,
+      agent: auth.agent,
+      privateKey: auth.privateKey,
+      passphrase: auth.passphrase,
+      password: auth.password,
+      // The deadline is ours (see arm); ssh2's would also run while the user is asked.
+      readyTimeout: 2 ** 31 - 1,
+      keepaliveInterval: 15_000,
+      hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+        clearTimeout(timer)
+        verifyHostKey(key, options.sshHost, sshPort, options.hostKey).then(
+          (v) => {
+            verdict = v
+            arm()
+            verify(true)
+          },
+          (e: unknown) => {
+            failure = e instanceof RfbError ? e : new NetworkError(`cannot check the SSH host key of ${where}: ${(e as Error).message}`)
+            verify(false)
+          },
+        )
+      },
+    })
+  })
+}

@@ -1,0 +1,124 @@
+// Certificates in browser mode: the real host and web server, the built renderer in Chromium,
+// and TigerVNC offering only VeNCrypt X509None with self-signed certificates.
+import { X509Certificate } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHost } from '../../src/main/host/create-host'
+import type { Host } from '../../src/main/host/host'
+import { type WebServer, startWebServer } from '../../src/main/web/server'
+import { type RunningServer, selfSignedCertificate, serverAvailable, startServer } from '../helpers/vnc-servers'
+import { RENDERER_DIR, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, waitUntil, watchErrors } from './harness'
+
+const skip = e2eUnavailable() ?? (serverAvailable('tigervnc') ? null : 'Xtigervnc not installed')
+
+const fingerprint = (certFile: string): string => new X509Certificate(readFileSync(certFile)).fingerprint256
+
+describe.skipIf(skip)('browser mode: server certificates', () => {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-tls-'))
+  const first = selfSignedCertificate(work, 'localhost', 'first')
+  const second = selfSignedCertificate(work, 'localhost', 'second')
+  let browser: Browser
+  let tiger: RunningServer
+  let host: Host
+  let web: WebServer
+  let context: BrowserContext
+  let page: Page
+  let errors: string[]
+
+  const startTiger = (tls: { cert: string; key: string }, port?: number): Promise<RunningServer> =>
+    startServer('tigervnc', { content: 'static', tls, securityTypes: ['X509None'], ...(port ? { port } : {}) })
+
+  beforeAll(async () => {
+    ensureRendererBuilt()
+    ;[browser, tiger] = await Promise.all([launchChromium(), startTiger(first)])
+    ;({ host } = await createHost({ dataDir: work, log: () => {}, timings: { thumbnailDelayMs: 60_000 } }))
+    web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: () => {} })
+    context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 760 })
+    page = await context.newPage()
+    errors = watchErrors(page)
+    await page.goto(web.url)
+    await page.waitForSelector('.address-book')
+  }, 120_000)
+
+  afterAll(async () => {
+    await context?.close()
+    await browser?.close()
+    await web?.close()
+    await host?.shutdown()
+    await tiger?.stop()
+    rmSync(work, { recursive: true, force: true })
+  })
+
+  async function connect(): Promise<void> {
+    await page.fill('#quick-connect-input', `127.0.0.1::${tiger.port}`)
+    await page.press('#quick-connect-input', 'Enter')
+  }
+
+  async function waitConnected(): Promise<void> {
+    await page.waitForSelector('.toolbar .state-connected', { timeout: 20_000 })
+    await waitUntil('first picture', () => page.$eval('canvas.screen', (c) => (c as HTMLCanvasElement).width > 300 && !c.classList.contains('hidden')))
+  }
+
+  async function disconnect(): Promise<void> {
+    await page.click('.toolbar button.disconnect')
+    await page.waitForSelector('.address-book')
+  }
+
+  it('asks about an unknown certificate, showing its SHA-256; "Always trust" connects encrypted and verified', async () => {
+    await connect()
+    const dialog = page.locator('dialog[open]:has-text("Verify the server")')
+    await dialog.waitFor({ timeout: 20_000 })
+    expect(await dialog.locator('.fingerprint').getAttribute('data-fingerprint')).toBe(fingerprint(first.cert))
+    // Shown in groups of four bytes; the same bytes once the spacing is taken out.
+    const shown = (await dialog.locator('.fingerprint').innerText()).replace(/\s+/g, ':')
+    expect(shown).toBe(fingerprint(first.cert))
+    await expect(dialog.locator('.subject').innerText()).resolves.toBe('CN=localhost')
+    await expect(dialog.innerText()).resolves.toContain('self-signed certificate')
+    // The safe answer has the focus.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
+    await screenshot(page, 'certificate-dialog')
+    await dialog.locator('button:has-text("Always trust")').click()
+    await waitConnected()
+    const lock = page.locator('.toolbar .security')
+    await expect(lock.getAttribute('class')).resolves.toContain('secure')
+    await expect(lock.getAttribute('title')).resolves.toMatch(/^Encrypted and verified \(VeNCrypt X509None|^Encrypted and verified/)
+    const store = JSON.parse(readFileSync(path.join(work, 'known-certificates.json'), 'utf8'))
+    expect(store.servers[`127.0.0.1:${tiger.port}`].sha256).toBe(fingerprint(first.cert))
+    await screenshot(page, 'session-encrypted')
+    await disconnect()
+  })
+
+  it('reconnects without asking again', async () => {
+    await connect()
+    await waitConnected()
+    expect(await page.locator('dialog[open]').count()).toBe(0)
+    await expect(page.locator('.toolbar .security').getAttribute('class')).resolves.toContain('secure')
+    await disconnect()
+  })
+
+  it('refuses the server once it comes back with a different certificate, and shows both fingerprints', async () => {
+    const port = tiger.port
+    await tiger.stop()
+    tiger = await startTiger(second, port)
+    await connect()
+    const card = page.locator('.cert-changed')
+    await card.waitFor({ timeout: 20_000 })
+    expect(await page.locator('dialog[open]').count()).toBe(0)
+    const group = (fp: string): string => fp.match(/(?:[0-9A-F]{2}:?){4}/g)!.map((g) => g.replace(/:$/, '')).join(' ')
+    await expect(card.locator('.fp-expected').innerText()).resolves.toBe(group(fingerprint(first.cert)))
+    await expect(card.locator('.fp-presented').innerText()).resolves.toBe(group(fingerprint(second.cert)))
+    await expect(card.innerText()).resolves.toContain('certificate has changed')
+    await screenshot(page, 'error-certificate-changed')
+    // Nothing retries on its own, and the trusted certificate is still the first one.
+    await new Promise((r) => setTimeout(r, 1500))
+    await expect(page.locator('.toolbar .state').innerText()).resolves.toBe('Disconnected')
+    const store = JSON.parse(readFileSync(path.join(work, 'known-certificates.json'), 'utf8'))
+    expect(store.servers[`127.0.0.1:${port}`].sha256).toBe(fingerprint(first.cert))
+    await page.click('.cert-changed button:has-text("Back to connections")')
+    await page.waitForSelector('.address-book')
+    expect(errors).toEqual([])
+  })
+})

@@ -1,0 +1,167 @@
+// SSH tunnels through Debian's OpenSSH server (package openssh-server) started on 127.0.0.1.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { takeSnapshot } from '../../src/main/cli/snapshot'
+import { AuthFailedError } from '../../src/main/rfb/errors'
+import { type SshOptions, connectSsh } from '../../src/main/rfb/transport/ssh'
+import type { HostKeyPrompt } from '../../src/main/rfb/trust/host-key'
+import { HostKeyError } from '../../src/main/rfb/trust/errors'
+import { parseKnownHosts } from '../../src/main/rfb/trust/known-hosts'
+import { FileTrustStore, SSH_HOSTS_FILE_NAME } from '../../src/main/rfb/trust/store'
+import { type RunningServer, freePort, serverAvailable, startServer } from '../helpers/vnc-servers'
+
+const SSHD = '/usr/sbin/sshd'
+const sshdMissing = !existsSync(SSHD) ? `${SSHD} missing (apt-get install openssh-server)` : spawnSync('ssh-keygen', ['-?']).error ? 'ssh-keygen missing' : ''
+const RAW = 0
+
+function keygen(file: string): string {
+  const res = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file], { encoding: 'utf8' })
+  if (res.status !== 0) throw new Error(`ssh-keygen failed: ${res.stderr}`)
+  return readFileSync(`${file}.pub`, 'utf8')
+}
+
+function banner(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host: '127.0.0.1', port })
+    const done = (ok: boolean): void => {
+      sock.destroy()
+      resolve(ok)
+    }
+    sock.once('data', (d: Buffer) => done(d.toString('latin1').startsWith('SSH-2.0')))
+    sock.once('error', () => done(false))
+    sock.setTimeout(2000, () => done(false))
+  })
+}
+
+class Sshd {
+  child: ChildProcess | null = null
+  constructor(readonly dir: string, readonly port: number) {}
+
+  /** Starts sshd with host key `hostKey` (a private key file) and waits for its banner. */
+  async start(hostKey: string): Promise<void> {
+    const cfg = path.join(this.dir, 'sshd_config')
+    writeFileSync(cfg, [
+      `Port ${this.port}`, 'ListenAddress 127.0.0.1', `HostKey ${hostKey}`,
+      `AuthorizedKeysFile ${path.join(this.dir, 'authorized_keys')}`,
+      'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PubkeyAuthentication yes',
+      'PermitRootLogin prohibit-password', 'AllowTcpForwarding yes', `PidFile ${path.join(this.dir, 'sshd.pid')}`,
+      'UsePAM no', 'StrictModes no', '',
+    ].join('\n'))
+    // Debian's sshd refuses to start without its privilege separation directory.
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 })
+    const log: string[] = []
+    const child = spawn(SSHD, ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stderr!.on('data', (d: Buffer) => log.push(d.toString()))
+    this.child = child
+    const deadline = Date.now() + 10_000
+    while (!(await banner(this.port))) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sshd did not start (exit ${child.exitCode}):\n${log.join('')}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child
+    this.child = null
+    if (!child || child.exitCode !== null || child.pid === undefined) return
+    const exited = new Promise((r) => child.once('exit', r))
+    process.kill(child.pid, 'SIGTERM')
+    await exited
+  }
+}
+
+describe.skipIf(sshdMissing !== '' || !serverAvailable('tigervnc'))(`SSH tunnel through OpenSSH${sshdMissing ? ` (skipped: ${sshdMissing})` : ''}`, () => {
+  let tmp: string
+  let sshd: Sshd
+  let vnc: RunningServer
+  let clientKey: Buffer
+  let hostPub: string
+  const user = os.userInfo().username
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'tessera-sshd-'))
+    hostPub = keygen(path.join(tmp, 'host_a'))
+    keygen(path.join(tmp, 'host_b'))
+    writeFileSync(path.join(tmp, 'authorized_keys'), keygen(path.join(tmp, 'client')))
+    keygen(path.join(tmp, 'stranger'))
+    clientKey = readFileSync(path.join(tmp, 'client'))
+    sshd = new Sshd(tmp, await freePort())
+    await sshd.start(path.join(tmp, 'host_a'))
+    vnc = await startServer('tigervnc', { content: 'static', width: 320, height: 200 })
+  }, 60_000)
+
+  afterAll(async () => {
+    await sshd?.stop()
+    await vnc?.stop()
+    if (tmp) rmSync(tmp, { recursive: true, force: true })
+  })
+
+  const ssh = (hostKey: SshOptions['hostKey'], privateKey = clientKey): SshOptions => ({
+    sshHost: '127.0.0.1', sshPort: sshd.port, username: user, auth: { privateKey }, hostKey,
+  })
+
+  it('a snapshot through the tunnel equals a direct one pixel for pixel', async () => {
+    const target = { host: '127.0.0.1', port: vnc.port }
+    const direct = await takeSnapshot(target, { encodings: [RAW], timeoutMs: 20_000 })
+    const known = parseKnownHosts(`[127.0.0.1]:${sshd.port} ${hostPub}`)
+    const tunnelled = await takeSnapshot(target, { encodings: [RAW], timeoutMs: 20_000, ssh: ssh({ knownHosts: known }) })
+    expect(tunnelled.info.encrypted).toBe(true)
+    expect(tunnelled.info.serverVerified).toBe(true)
+    expect(tunnelled.info.ssh?.hostKey.how).toBe('known-hosts')
+    expect([tunnelled.framebuffer.width, tunnelled.framebuffer.height]).toEqual([direct.framebuffer.width, direct.framebuffer.height])
+    expect(Buffer.from(tunnelled.framebuffer.data).equals(Buffer.from(direct.framebuffer.data)), 'tunnelled pixels differ from direct ones').toBe(true)
+  }, 60_000)
+
+  it("asks on first use, remembers 'always', and does not ask the second time", async () => {
+    const store = new FileTrustStore(path.join(tmp, 'trust'), SSH_HOSTS_FILE_NAME)
+    const asked: HostKeyPrompt[] = []
+    const ask = async (p: HostKeyPrompt): Promise<'always'> => {
+      asked.push(p)
+      return 'always'
+    }
+    const first = await connectSsh({ ...ssh({ store, ask }), target: { host: '127.0.0.1', port: vnc.port } })
+    first.close()
+    expect(asked).toHaveLength(1)
+    expect(asked[0]).toMatchObject({ host: '127.0.0.1', port: sshd.port, algorithm: 'ssh-ed25519' })
+    const fp = spawnSync('ssh-keygen', ['-lf', path.join(tmp, 'host_a.pub')], { encoding: 'utf8' }).stdout.split(' ')[1]
+    expect(asked[0].fingerprintSha256).toBe(fp)
+    const second = await connectSsh({ ...ssh({ store, ask }), target: { host: '127.0.0.1', port: vnc.port } })
+    expect(second.info.hostKey.how).toBe('store')
+    second.close()
+    expect(asked).toHaveLength(1)
+  }, 30_000)
+
+  it('a key the server does not authorise fails as AuthFailed', async () => {
+    const wrong = readFileSync(path.join(tmp, 'stranger'))
+    const err = await connectSsh({ ...ssh({ ask: async () => 'once' }, wrong), target: { host: '127.0.0.1', port: vnc.port } }).catch((e) => e)
+    expect(err).toBeInstanceOf(AuthFailedError)
+  }, 30_000)
+
+  it('a changed host key on the same port is refused with both fingerprints, without asking', async () => {
+    const store = new FileTrustStore(path.join(tmp, 'trust'), SSH_HOSTS_FILE_NAME)
+    const before = store.get(`127.0.0.1:${sshd.port}`)
+    expect(before, 'the previous test should have stored the key').toBeDefined()
+    await sshd.stop()
+    await sshd.start(path.join(tmp, 'host_b'))
+    let asked = 0
+    const ask = async (): Promise<'once'> => {
+      asked++
+      return 'once'
+    }
+    const err = await connectSsh({ ...ssh({ store, ask }), target: { host: '127.0.0.1', port: vnc.port } }).catch((e) => e)
+    expect(err).toBeInstanceOf(HostKeyError)
+    expect(err.code).toBe('RFB_ERR_HOSTKEY_CHANGED')
+    expect(err.message).toContain(before!.sha256)
+    expect(err.message).toContain(err.fingerprintSha256)
+    expect(asked).toBe(0)
+    // known_hosts that lists the old key refuses the new one the same way.
+    const known = parseKnownHosts(`[127.0.0.1]:${sshd.port} ${hostPub}`)
+    const err2 = await connectSsh({ ...ssh({ knownHosts: known, ask }), target: { host: '127.0.0.1', port: vnc.port } }).catch((e) => e)
+    expect(err2.code).toBe('RFB_ERR_HOSTKEY_CHANGED')
+    expect(asked).toBe(0)
+  }, 30_000)
+})
