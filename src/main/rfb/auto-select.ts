@@ -10,14 +10,19 @@ export interface LinkSample {
 }
 
 export interface AutoChoice {
-  /** JPEG quality level 0-9. */
-  quality: number
+  /** JPEG quality level 0-9, or null for lossless (the link is fast enough not to need JPEG). */
+  quality: number | null
   pixelFormat: PixelFormatName
 }
 
-/** Throughput thresholds (bit/s) for each quality level, best first. */
+/**
+ * Throughput thresholds (bit/s) for each quality level, best first. Above the first, JPEG is
+ * dropped altogether: measured on loopback at 1920x1080, quality 9 sent ~10x the bytes of
+ * lossless Tight for desktop content and halved the frame rate (bench/pipeline).
+ */
+const LOSSLESS_BPS = 50e6
 const QUALITY_STEPS: readonly [number, number][] = [
-  [50e6, 9], [16e6, 8], [8e6, 7], [4e6, 6], [2e6, 5], [1e6, 4], [0, 3],
+  [16e6, 8], [8e6, 7], [4e6, 6], [2e6, 5], [1e6, 4], [0, 3],
 ]
 
 /** Below these (bit/s), fewer colours: 16 bpp first, then 8 bpp. */
@@ -30,8 +35,8 @@ const MIN_SAMPLE_BYTES = 4096
 
 /**
  * Chooses JPEG quality and colour depth from the measured link, as TigerVNC's AutoSelect does
- * (throughput estimate blended over about a second), with finer quality steps, a 16 bpp middle
- * step, hysteresis, and latency taken into account: on a link with long round trips each update
+ * (throughput estimate blended over about a second), with finer quality steps, lossless on fast
+ * links, a 16 bpp middle step, hysteresis, and latency taken into account: on a link with long round trips each update
  * costs a round trip anyway, so quality is lowered one step to keep the transfer part short.
  */
 export class AutoSelect {
@@ -62,9 +67,11 @@ export class AutoSelect {
 
   private decide(): AutoChoice {
     const bps = this.bitsPerSecond
+    const pixelFormat = this.colourFor(bps)
+    if (bps >= LOSSLESS_BPS && this.latencyMs <= 150) return { quality: null, pixelFormat }
     let quality = QUALITY_STEPS.find(([min]) => bps >= min)![1]
     if (this.latencyMs > 150) quality = Math.max(0, quality - 1)
-    return { quality, pixelFormat: this.colourFor(bps) }
+    return { quality, pixelFormat }
   }
 
   private colourFor(bps: number): PixelFormatName {
