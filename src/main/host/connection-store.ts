@@ -190,6 +190,11 @@ export class ConnectionStore {
     if (this.readOnly) throw new StoreError('STORE_READ_ONLY', this.readOnly)
   }
 
+  /** Resolves once every write started so far has finished (shutdown waits for this). */
+  async idle(): Promise<void> {
+    await this.writes
+  }
+
   private async persist(): Promise<void> {
     this.assertWritable()
     const text = `${JSON.stringify({ schemaVersion: PROFILE_SCHEMA_VERSION, profiles: this.profiles }, null, 2)}\n`

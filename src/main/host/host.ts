@@ -128,7 +128,11 @@ export class Host extends EventEmitter<HostEventMap> {
   /** Closes every session and waits for pending thumbnail writes. */
   async shutdown(): Promise<void> {
     for (const s of [...this.sessions.values()]) s.close()
-    await Promise.all([...this.thumbnailWrites])
+    // Closing sessions starts last thumbnails and profile saves: drain until nothing new starts.
+    do {
+      await new Promise((r) => setImmediate(r))
+      await Promise.all([...this.thumbnailWrites, this.store.idle()])
+    } while (this.thumbnailWrites.size > 0)
   }
 
   private session(sessionId: string, owner: unknown): HostSession {

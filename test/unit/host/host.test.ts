@@ -74,7 +74,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await host.shutdown()
   await Promise.all(servers.splice(0).map((s) => s.stop().catch(() => undefined)))
-  rmSync(dir, { recursive: true, force: true })
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
 })
 
 const request = (name: string, arg?: unknown, owner?: unknown): Promise<unknown> => host.handle(name, arg, owner)
