@@ -32,6 +32,20 @@ export interface TrustCertificate {
 
 export type TrustDecision = 'once' | 'always' | 'reject'
 
+/** An SSH server's host key nobody vouches for, as the host key prompt shows it. */
+export interface TrustHostKey {
+  /** e.g. "ssh-ed25519". */
+  algorithm: string
+  /** "SHA256:base64", as `ssh-keygen -lf` prints it. */
+  fingerprintSha256: string
+}
+
+/**
+ * What a `session.credentials` event asks for: the VNC password (and user name), or for an SSH
+ * tunnel the SSH login password or the passphrase of its private key.
+ */
+export type CredentialRequestKind = 'password' | 'username-password' | 'ssh-password' | 'ssh-passphrase'
+
 export interface SessionInfo {
   name: string
   width: number
@@ -83,6 +97,8 @@ export interface HostRequests {
   'session.refresh': [{ sessionId: string }, void]
   /** Answers a `session.trust` event: "once" for this session, "always" remembers the certificate. */
   'session.trust': [{ sessionId: string; decision: TrustDecision }, void]
+  /** Answers a `session.hostKey` event: "once" for this session, "always" remembers the SSH host key. */
+  'session.hostKey': [{ sessionId: string; decision: TrustDecision }, void]
 }
 
 /** Events: name → payload. */
@@ -90,12 +106,14 @@ export interface HostEvents {
   'session.state': { sessionId: string; state: SessionState; info?: SessionInfo; error?: SessionError; retryInMs?: number }
   'session.frame': FrameBatch
   'session.cursor': { sessionId: string; cursor: CursorImage | null }
-  'session.credentials': { sessionId: string; kind: 'password' | 'username-password'; retry: boolean; reason?: string }
+  'session.credentials': { sessionId: string; kind: CredentialRequestKind; retry: boolean; reason?: string }
   'session.clipboard': { sessionId: string; text: string }
   'session.bell': { sessionId: string }
   'session.stats': { sessionId: string; fps: number; kbps: number; latencyMs: number; encodings: string[] }
   /** The server's certificate is unknown: the session waits for a `session.trust` request. */
   'session.trust': { sessionId: string; server: string; certificate: TrustCertificate }
+  /** The SSH tunnel server's host key is unknown: the session waits for a `session.hostKey` request. */
+  'session.hostKey': { sessionId: string; server: string; hostKey: TrustHostKey }
   'profiles.changed': { profiles: ConnectionProfile[] }
 }
 

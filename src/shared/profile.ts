@@ -27,9 +27,26 @@ export interface ConnectionProfile {
   caFile?: string
   /** `vncs://`: TLS from the first byte (x11vnc -ssl, stunnel). */
   tls?: boolean
+  /** Reach the VNC server through this SSH server (its `host` is then resolved by the SSH server); absent: no tunnel. */
+  ssh?: SshTunnel
   createdAt: number
   /** Unix ms of the last successful connection; 0 if never. */
   lastUsedAt: number
+}
+
+/** How the SSH login is made: the running ssh-agent, a private key file, or a password. */
+export type SshAuthMethod = 'agent' | 'key' | 'password'
+
+export const SSH_AUTH_METHODS = ['agent', 'key', 'password'] as const satisfies readonly SshAuthMethod[]
+
+/** An SSH tunnel in front of a connection; the password or key passphrase lives in the secret store. */
+export interface SshTunnel {
+  host: string
+  port: number
+  username: string
+  auth: SshAuthMethod
+  /** Private key file, for `auth: 'key'`. */
+  keyFile?: string
 }
 
 export type ScalingMode = 'fit' | 'none' | 'remote'
@@ -45,8 +62,9 @@ export const DEFAULT_SECURITY: SecurityChoice = 'allow-unencrypted'
  * Version of the connections file format; bump with a migration.
  * 2: `security`, `caFile`, `tls` (version 1 files read with `security` defaulted; older Tessera
  * then shows version 2 files read-only instead of dropping connections with unknown fields).
+ * 3: `ssh` (absent in older files: no tunnel).
  */
-export const PROFILE_SCHEMA_VERSION = 2
+export const PROFILE_SCHEMA_VERSION = 3
 
 /** Defaults for a new connection: the fields a user need not think about. */
 export function newProfile(fields: Partial<ConnectionProfile> & Pick<ConnectionProfile, 'id' | 'host'>): ConnectionProfile {

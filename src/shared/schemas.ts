@@ -1,7 +1,7 @@
 import type { EventName, HostRequests, RequestName } from './contract'
-import { type ConnectionProfile, DEFAULT_SECURITY, SECURITY_CHOICES } from './profile'
+import { type ConnectionProfile, DEFAULT_SECURITY, SECURITY_CHOICES, SSH_AUTH_METHODS, type SshTunnel } from './profile'
 import {
-  type Schema, array, boolean, int, literal, none, nullable, object, optional, string, union, withDefault,
+  type Schema, ValidationError, array, boolean, int, literal, none, nullable, object, optional, string, union, withDefault,
 } from './validate'
 
 /**
@@ -26,6 +26,24 @@ export const LIMITS = {
 } as const
 
 const level = nullable(int(0, 9))
+const filePath = string({ min: 1, max: LIMITS.path, pattern: /^[^\0\n\r]+$/ })
+
+/** An SSH tunnel; a key file is required exactly when the login uses a key. */
+const sshTunnelObject = object({
+  host: string({ min: 1, max: LIMITS.host, pattern: HOST_PATTERN }),
+  port: int(1, 65535),
+  username: string({ min: 1, max: LIMITS.username, pattern: /^[^\s@:]+$/ }),
+  auth: literal(...SSH_AUTH_METHODS),
+  keyFile: optional(filePath),
+})
+export const sshTunnelSchema: Schema<SshTunnel> = {
+  parse(v, path = 'value') {
+    const t = sshTunnelObject.parse(v, path)
+    if (t.auth === 'key' && !t.keyFile) throw new ValidationError(`${path}.keyFile`, 'is required when the SSH login uses a key')
+    if (t.auth !== 'key' && t.keyFile !== undefined) throw new ValidationError(`${path}.keyFile`, 'is only for a key login')
+    return t
+  },
+}
 
 export const profileSchema: Schema<ConnectionProfile> = object({
   id,
@@ -45,8 +63,10 @@ export const profileSchema: Schema<ConnectionProfile> = object({
   scaling: literal('fit', 'none', 'remote'),
   // Absent in version 1 files: those connections keep the old behaviour.
   security: withDefault(literal(...SECURITY_CHOICES), DEFAULT_SECURITY),
-  caFile: optional(string({ min: 1, max: LIMITS.path, pattern: /^[^\0\n\r]+$/ })),
+  caFile: optional(filePath),
   tls: optional(boolean()),
+  // Absent before version 3: no tunnel.
+  ssh: optional(sshTunnelSchema),
   createdAt: timestamp,
   lastUsedAt: timestamp,
 })
@@ -107,6 +127,7 @@ export const requestSchemas: RequestSchemas = {
   'session.resize': object({ sessionId, width: int(1, 16384), height: int(1, 16384) }),
   'session.refresh': object({ sessionId }),
   'session.trust': object({ sessionId, decision: literal('once', 'always', 'reject') }),
+  'session.hostKey': object({ sessionId, decision: literal('once', 'always', 'reject') }),
 }
 
 /** Every request name, for transports that register one handler per name. */
@@ -115,7 +136,7 @@ export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[]
 /** Every event name, for transports that subscribe per name. */
 export const EVENT_NAMES = Object.keys({
   'session.state': 1, 'session.frame': 1, 'session.cursor': 1, 'session.credentials': 1, 'session.clipboard': 1,
-  'session.bell': 1, 'session.stats': 1, 'session.trust': 1, 'profiles.changed': 1,
+  'session.bell': 1, 'session.stats': 1, 'session.trust': 1, 'session.hostKey': 1, 'profiles.changed': 1,
 } satisfies Record<EventName, 1>) as readonly EventName[]
 
 export function isRequestName(name: unknown): name is RequestName {

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { ConnectionStore } from './connection-store'
-import { FileTrustStore } from '../rfb/trust/store'
+import { FileTrustStore, SSH_HOSTS_FILE_NAME } from '../rfb/trust/store'
 import { Host, type HostOptions } from './host'
 import { FileSecretStore, type SecretCipher } from './secrets'
 
@@ -14,12 +14,12 @@ export interface CreateHostOptions extends Partial<Omit<HostOptions, 'store' | '
   cipher?: SecretCipher
 }
 
-/** A host over one data directory: connections.json, secrets.json, known-certificates.json and thumbnails/ inside it. */
+/** A host over one data directory: connections.json, secrets.json, known-certificates.json, known-ssh-hosts.json and thumbnails/ inside it. */
 export async function createHost(options: CreateHostOptions): Promise<{ host: Host; store: ConnectionStore }> {
   const { dataDir, cipher, ...rest } = options
   const store = await ConnectionStore.open(dataDir)
   const secrets = new FileSecretStore(join(dataDir, DATA_FILES.secrets), cipher)
-  const host = new Host({ trustStore: new FileTrustStore(dataDir), ...rest, store, secrets, thumbnailDir: join(dataDir, DATA_FILES.thumbnails) })
+  const host = new Host({ trustStore: new FileTrustStore(dataDir), sshTrustStore: new FileTrustStore(dataDir, SSH_HOSTS_FILE_NAME), ...rest, store, secrets, thumbnailDir: join(dataDir, DATA_FILES.thumbnails) })
   return { host, store }
 }
 

@@ -1,19 +1,23 @@
 import { Encoding, PIXEL_ENCODINGS, encodingName } from '@shared/encodings'
 import { readFile } from 'node:fs/promises'
-import type { EventName, HostEvents, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
+import { homedir } from 'node:os'
+import type { CredentialRequestKind, EventName, HostEvents, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
 import { type ConnectionProfile, DEFAULT_SECURITY } from '@shared/profile'
 import { scancodeFor } from '@shared/scancodes'
 import type { Target } from '@shared/target'
 import { DEFAULT_ENCODINGS, createDecoders } from '../rfb/decoders'
+import { utils as sshUtils } from 'ssh2'
 import { NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
 import type { ImageDecoder } from '../rfb/framebuffer'
 import type { PixelFormatName } from '../rfb/pixel-format'
 import type { SecurityOptions, SecurityPolicy } from '../rfb/security/policy'
 import { type CredentialKind, type Credentials, securityTypeName } from '../rfb/security/security-handler'
 import { type ConnectionInfo, RfbClient } from '../rfb/session'
+import type { SshAuth, SshOptions } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
-import { CertificateError } from '../rfb/trust/errors'
-import type { CertificateStore } from '../rfb/trust/store'
+import { CertificateError, HostKeyError } from '../rfb/trust/errors'
+import type { HostKeyPrompt } from '../rfb/trust/host-key'
+import { type CertificateStore, serverKey } from '../rfb/trust/store'
 import type { TrustPrompt } from '../rfb/trust/verify'
 import { BatchSink } from './batch-sink'
 import { hostError } from './errors'
@@ -44,18 +48,35 @@ export interface TypedCredentials {
   save: boolean
 }
 
+/** The SSH password or key passphrase the user typed, and whether to keep it. */
+export interface TypedSshSecret {
+  secret: string
+  save: boolean
+}
+
+/** Where a profile's SSH password or key passphrase is kept in the secret store. */
+export function sshSecretKey(profileId: string): string {
+  return `ssh:${profileId}`
+}
+
+type SshSecretKind = 'ssh-password' | 'ssh-passphrase'
+
 /** What a session needs from the host around it. */
 export interface SessionHost {
   emit<K extends EventName>(name: K, payload: HostEvents[K]): void
   /** Connects (TLS and its certificate check first for `vncs://`); returns the handshake's security options. */
-  openTransport(target: Target, timeoutMs: number, security: SecurityOptions): Promise<{ transport: Transport; security: SecurityOptions }>
+  openTransport(target: Target, timeoutMs: number, security: SecurityOptions, ssh?: SshOptions): Promise<{ transport: Transport; security: SecurityOptions }>
   secrets: SecretStore
   /** "Always trust" decisions (known-certificates.json). */
   trustStore: CertificateStore
+  /** "Always trust" SSH host keys (known-ssh-hosts.json). */
+  sshTrustStore: CertificateStore
+  /** The ssh-agent socket, when one runs. */
+  sshAgent: string | undefined
   decodeImage: ImageDecoder | null
   timings: SessionTimings
   /** The session reached the server's desktop: update the address book and saved password. */
-  connected(session: HostSession, typed: TypedCredentials | null): Promise<void>
+  connected(session: HostSession, typed: TypedCredentials | null, sshTyped: TypedSshSecret | null): Promise<void>
   saveThumbnail(profileId: string, png: Uint8Array): void
   /** The session is over for good; the host forgets it. */
   ended(session: HostSession): void
@@ -84,7 +105,7 @@ export class HostSession {
   private over = false
   private userClosed = false
   private cancelled = false
-  private lastKind: CredentialKind = 'password'
+  private lastKind: CredentialRequestKind = 'password'
   /** The engine is waiting for the user's answer. */
   private answer: ((c: Credentials | null) => void) | null = null
   /** Authentication failed; the next answer starts a new connection. */
@@ -100,6 +121,16 @@ export class HostSession {
   private trustAnswer: ((d: TrustDecision) => void) | null = null
   /** A certificate trusted "once": reconnects of this session accept it without asking again. */
   private trustedOnce: string | null = null
+  /** The engine is waiting for the user's verdict on an SSH host key. */
+  private hostKeyAnswer: ((d: TrustDecision) => void) | null = null
+  /** An SSH host key trusted "once": reconnects of this session accept it without asking again. */
+  private hostKeyTrustedOnce: string | null = null
+  /** The SSH secret for the next attempt (a retry's answer); then the one that worked, for reconnects. */
+  private sshPreset: string | null = null
+  private sshKnown: string | null = null
+  private sshTyped: TypedSshSecret | null = null
+  private sshUsedSaved = false
+  private sshSavedRejected = false
   private window = newWindow(0)
   /** Last measured round trip, shown while the screen is idle. */
   private latencyMs = 0
@@ -181,8 +212,22 @@ export class HostSession {
     client.on('resize', (width, height) => this.updateInfo({ width, height }))
 
     let transport: Transport
+    let sshSecret: string | null = null
+    let sshKind: SshSecretKind | null = null
     try {
-      const opened = await this.host.openTransport(this.target, timings.connectTimeoutMs, security)
+      let ssh: SshOptions | undefined
+      if (p?.ssh) {
+        const prepared = await this.sshOptions(client, p.ssh)
+        if (!prepared) {
+          // The user cancelled the SSH password prompt.
+          this.client = null
+          this.sink = null
+          return this.end(null)
+        }
+        ;({ ssh, secret: sshSecret, kind: sshKind } = prepared)
+      }
+      const opened = await this.host.openTransport(this.target, timings.connectTimeoutMs, security, ssh)
+      if (sshKind) this.sshKnown = sshSecret
       transport = opened.transport
       // The client holds this object: it learns the host, port and TLS protection in place.
       Object.assign(security, opened.security)
@@ -190,8 +235,14 @@ export class HostSession {
       if (this.client !== client) return
       this.client = null
       this.sink = null
-      // vncs://: the user said no to the certificate before RFB began.
+      // vncs://: the user said no to the certificate before RFB began (SSH: to the host key).
       if (this.cancelled) return this.end(null)
+      if (p?.ssh && e instanceof RfbError && e.kind === 'auth' && !(e instanceof HostKeyError)) {
+        // The SSH login failed: a typed secret can be asked again; an agent or plain key cannot be helped.
+        if (!sshKind) return this.end(e)
+        this.sshKnown = null
+        if (this.sshUsedSaved) this.sshSavedRejected = true
+      }
       this.failed(e instanceof RfbError ? e : new NetworkError(e instanceof Error ? e.message : String(e)))
       return
     }
@@ -221,6 +272,95 @@ export class HostSession {
       security.trust!.ca = pem
     }
     return security
+  }
+
+  /** The tunnel's options: the login method's secret (asked for, or saved), and the host key check. */
+  private async sshOptions(client: RfbClient, t: NonNullable<ConnectionProfile['ssh']>): Promise<{ ssh: SshOptions; secret: string | null; kind: SshSecretKind | null } | null> {
+    const auth: SshAuth = {}
+    let kind: SshSecretKind | null = null
+    if (t.auth === 'agent') {
+      if (!this.host.sshAgent) throw new UnsupportedError('no ssh-agent is running (SSH_AUTH_SOCK is not set); choose a key file or a password for the SSH login', 'HOST_SSH_AGENT')
+      auth.agent = this.host.sshAgent
+    } else if (t.auth === 'key') {
+      let key: Buffer
+      try {
+        // "~/.ssh/id_ed25519" as people write it.
+        key = await readFile((t.keyFile ?? '').replace(/^~(?=[/\\])/, homedir()))
+      } catch (e) {
+        throw new UnsupportedError(`cannot read the SSH key file ${t.keyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'HOST_SSH_KEY_FILE')
+      }
+      const parsed = sshUtils.parseKey(key)
+      if (parsed instanceof Error) {
+        // Never echo the contents: the path could name any file.
+        if (!/passphrase|encrypted/i.test(parsed.message)) throw new UnsupportedError(`the SSH key file ${t.keyFile} holds no usable private key`, 'HOST_SSH_KEY_FILE')
+        kind = 'ssh-passphrase'
+      }
+      auth.privateKey = key
+    } else {
+      kind = 'ssh-password'
+    }
+    let secret: string | null = null
+    if (kind) {
+      secret = await this.sshSecret(client, kind)
+      if (secret === null) return null
+      if (kind === 'ssh-password') auth.password = secret
+      else auth.passphrase = secret
+    }
+    const ssh: SshOptions = {
+      sshHost: t.host, sshPort: t.port, username: t.username, auth,
+      hostKey: { store: this.host.sshTrustStore, ask: (prompt) => this.askHostKey(client, prompt) },
+    }
+    return { ssh, secret, kind }
+  }
+
+  /** The SSH password or passphrase: a retry's answer, the one that worked, the saved one, or the user's. */
+  private async sshSecret(client: RfbClient, kind: SshSecretKind): Promise<string | null> {
+    this.lastKind = kind
+    this.sshUsedSaved = false
+    if (this.sshPreset !== null) {
+      const s = this.sshPreset
+      this.sshPreset = null
+      return s
+    }
+    if (this.sshKnown !== null) return this.sshKnown
+    if (this.profileId && !this.sshSavedRejected) {
+      const saved = await this.host.secrets.get(sshSecretKey(this.profileId)).catch(() => null)
+      if (saved !== null) {
+        this.sshUsedSaved = true
+        return saved
+      }
+    }
+    if (this.client !== client) return null
+    this.setState('authenticating')
+    this.host.emit('session.credentials', { sessionId: this.id, kind, retry: false })
+    const answer = await new Promise<Credentials | null>((resolve) => (this.answer = resolve))
+    if (answer && this.client === client) this.setState('connecting')
+    return answer?.password ?? null
+  }
+
+  /** Shows the SSH server's host key to the user (a `session.hostKey` event) and waits for the verdict. */
+  private async askHostKey(client: RfbClient, prompt: HostKeyPrompt): Promise<TrustDecision> {
+    if (this.hostKeyTrustedOnce === prompt.fingerprintSha256) return 'once'
+    if (this.client !== client || this.over) return 'reject'
+    this.setState('authenticating')
+    this.host.emit('session.hostKey', {
+      sessionId: this.id,
+      server: serverKey(prompt.host, prompt.port),
+      hostKey: { algorithm: prompt.algorithm, fingerprintSha256: prompt.fingerprintSha256 },
+    })
+    const decision = await new Promise<TrustDecision>((resolve) => (this.hostKeyAnswer = resolve))
+    if (decision === 'once') this.hostKeyTrustedOnce = prompt.fingerprintSha256
+    if (decision === 'reject') this.cancelled = true
+    if (decision !== 'reject' && this.client === client) this.setState('connecting')
+    return decision
+  }
+
+  /** The renderer's answer to a `session.hostKey` event. */
+  answerHostKey(decision: TrustDecision): void {
+    const answer = this.hostKeyAnswer
+    if (!answer) throw hostError('closed', 'HOST_NO_HOSTKEY_PENDING', 'this session is not waiting for an SSH host key decision')
+    this.hostKeyAnswer = null
+    answer(decision)
   }
 
   /** Shows the certificate to the user (a `session.trust` event) and waits for the verdict. */
@@ -287,6 +427,18 @@ export class HostSession {
       }
       throw hostError('closed', 'HOST_NO_CREDENTIALS_PENDING', 'this session is not waiting for a password')
     }
+    if (this.lastKind === 'ssh-password' || this.lastKind === 'ssh-passphrase') {
+      // For the tunnel: kept apart from the VNC password, and saved under its own key.
+      this.sshTyped = { secret: arg.password, save: arg.save }
+      if (this.answer) return this.release({ password: arg.password })
+      if (this.awaitingRetry) {
+        this.awaitingRetry = false
+        this.sshPreset = arg.password
+        void this.attempt()
+        return
+      }
+      throw hostError('closed', 'HOST_NO_CREDENTIALS_PENDING', 'this session is not waiting for a password')
+    }
     const credentials: Credentials = { username: arg.username ?? this.profile?.username ?? this.target.username, password: arg.password }
     if (credentials.username === undefined) delete credentials.username
     this.typed = { credentials, save: arg.save }
@@ -304,6 +456,9 @@ export class HostSession {
     const answer = this.trustAnswer
     this.trustAnswer = null
     answer?.('reject')
+    const hostKey = this.hostKeyAnswer
+    this.hostKeyAnswer = null
+    hostKey?.('reject')
   }
 
   private release(c: Credentials | null): void {
@@ -330,7 +485,9 @@ export class HostSession {
     this.startStats()
     const typed = this.typed
     this.typed = null
-    this.host.connected(this, typed).catch((e: unknown) => this.host.log(`recording the connection failed: ${(e as Error).message}`))
+    const sshTyped = this.sshTyped
+    this.sshTyped = null
+    this.host.connected(this, typed, sshTyped).catch((e: unknown) => this.host.log(`recording the connection failed: ${(e as Error).message}`))
     this.thumbTimer = setTimeout(() => this.saveThumbnail(), this.host.timings.thumbnailDelayMs)
   }
 
@@ -350,7 +507,7 @@ export class HostSession {
     if (this.over) return
     // The server failed to prove who it is: a password would not help, and neither would a
     // retry (a changed certificate must never be retried into silently).
-    if (err instanceof CertificateError) return this.end(err)
+    if (err instanceof CertificateError || err instanceof HostKeyError) return this.end(err)
     if (err.kind === 'auth') {
       // Ask again rather than end: the renderer keeps the session and shows the password dialog.
       if (this.usedSaved) this.savedRejected = true
@@ -399,6 +556,7 @@ export class HostSession {
     client?.close()
     this.sink?.dispose()
     this.lastGood = this.preset = this.current = null
+    this.sshKnown = this.sshPreset = null
     this.setState('closed', err ?? undefined)
     this.host.ended(this)
   }

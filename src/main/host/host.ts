@@ -9,13 +9,14 @@ import { type Target, formatTarget, parseTarget } from '@shared/target'
 import type { ImageDecoder } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { openTransport } from '../rfb/connect'
+import type { SshConnectOptions, SshSessionInfo } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
 import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
 import { writeFileAtomic } from './atomic-file'
 import type { ConnectionStore } from './connection-store'
 import { hostError, toSessionError } from './errors'
 import { type SealedEntry, openPasswords, sealPasswords } from './export-crypto'
-import { HostSession, type SessionHost, type SessionTimings, type TypedCredentials } from './host-session'
+import { HostSession, type SessionHost, type SessionTimings, type TypedCredentials, type TypedSshSecret, sshSecretKey } from './host-session'
 import type { SecretStore } from './secrets'
 
 export const DEFAULT_TIMINGS: SessionTimings = {
@@ -39,6 +40,12 @@ export interface HostOptions {
   openTransport?: (target: Target, timeoutMs: number) => Promise<Transport>
   /** "Always trust" certificate decisions; default in memory (createHost keeps known-certificates.json). */
   trustStore?: CertificateStore
+  /** "Always trust" SSH host keys; default in memory (createHost keeps known-ssh-hosts.json). */
+  sshTrustStore?: CertificateStore
+  /** Opens SSH tunnels (tests inject fakes); default the real connectSsh. */
+  connectSsh?: (options: SshConnectOptions) => Promise<Transport & { info: SshSessionInfo }>
+  /** The ssh-agent socket for profiles that log in with the agent; default $SSH_AUTH_SOCK. */
+  sshAgent?: string
   /** Decodes JPEG/PNG rects for thumbnails; null skips them. */
   decodeImage?: ImageDecoder | null
   timings?: Partial<SessionTimings>
@@ -73,15 +80,22 @@ export class Host extends EventEmitter<HostEventMap> {
     this.log = options.log ?? ((m) => process.stderr.write(`tessera host: ${m}\n`))
     this.sessionHost = {
       emit: (name, payload) => this.emitEvent(name, payload),
-      openTransport: (t, ms, security) => {
+      openTransport: (t, ms, security, ssh) => {
         const tcp = options.openTransport
-        return openTransport(t, security, { timeoutMs: ms, ...(tcp ? { tcp: (tt, tms) => tcp(tt, tms ?? ms) } : {}) })
+        return openTransport(t, security, {
+          timeoutMs: ms,
+          ...(tcp ? { tcp: (tt, tms) => tcp(tt, tms ?? ms) } : {}),
+          ...(ssh ? { ssh } : {}),
+          ...(options.connectSsh ? { connectSsh: options.connectSsh } : {}),
+        })
       },
       secrets: this.secrets,
       trustStore: options.trustStore ?? new MemoryTrustStore(),
+      sshTrustStore: options.sshTrustStore ?? new MemoryTrustStore(),
+      sshAgent: 'sshAgent' in options ? options.sshAgent : process.env.SSH_AUTH_SOCK,
       decodeImage: options.decodeImage === undefined ? decodeImageNode : options.decodeImage,
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
-      connected: (s, typed) => this.recordConnection(s, typed),
+      connected: (s, typed, sshTyped) => this.recordConnection(s, typed, sshTyped),
       saveThumbnail: (id, png) => this.saveThumbnail(id, png),
       ended: (s) => this.sessions.delete(s.id),
       log: this.log,
@@ -161,6 +175,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'profiles.delete': async ({ id }) => {
         if (await this.store.delete(id)) {
           await this.secrets.delete(id)
+          await this.secrets.delete(sshSecretKey(id))
           await fs.rm(this.thumbnailPath(id), { force: true })
           this.changed()
         }
@@ -177,6 +192,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'secrets.status': () => ({ available: this.secrets.available(), protected: this.secrets.protected(), backend: this.secrets.backend() }),
       'secrets.forget': async ({ profileId }) => {
         await this.secrets.delete(profileId)
+        await this.secrets.delete(sshSecretKey(profileId))
         const p = this.store.get(profileId)
         if (p?.savePassword) {
           await this.store.save({ ...p, savePassword: false })
@@ -196,6 +212,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.resize': ({ sessionId, width, height }, owner) => this.session(sessionId, owner).resize(width, height),
       'session.refresh': ({ sessionId }, owner) => this.session(sessionId, owner).refresh(),
       'session.trust': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerTrust(decision),
+      'session.hostKey': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerHostKey(decision),
     }
   }
 
@@ -231,7 +248,7 @@ export class Host extends EventEmitter<HostEventMap> {
   }
 
   /** The address book remembers every server reached; a typed password is saved if asked. */
-  private async recordConnection(session: HostSession, typed: TypedCredentials | null): Promise<void> {
+  private async recordConnection(session: HostSession, typed: TypedCredentials | null, sshTyped: TypedSshSecret | null = null): Promise<void> {
     let profile = session.profileId ? this.store.get(session.profileId) : undefined
     if (!profile) {
       const t = session.target
@@ -247,6 +264,11 @@ export class Host extends EventEmitter<HostEventMap> {
         await this.secrets.delete(profile.id)
         session.updateProfile(await this.store.save({ ...profile, savePassword: false }))
       }
+    }
+    // The SSH password or key passphrase: saved when asked to, forgotten when the user said not to.
+    if (sshTyped) {
+      if (sshTyped.save && this.secrets.available()) await this.secrets.set(sshSecretKey(profile.id), sshTyped.secret)
+      else if (!sshTyped.save) await this.secrets.delete(sshSecretKey(profile.id))
     }
     this.changed()
   }

@@ -4,7 +4,7 @@ import type { SecurityOptions } from './security/policy'
 import { verifyTlsTransport } from './security/vncs'
 import { type ConnectionInfo, RfbClient, type RfbClientOptions } from './session'
 import { type TcpTransport, connectTcp } from './transport/tcp'
-import { type SshOptions, connectSsh } from './transport/ssh'
+import { type SshConnectOptions, type SshOptions, type SshSessionInfo, connectSsh } from './transport/ssh'
 import { connectTls } from './transport/tls'
 import type { Transport } from './transport/transport'
 
@@ -30,6 +30,8 @@ export interface OpenTransportOptions {
   /** Opens the plain TCP connection (tests inject fakes); default connectTcp. */
   tcp?: (target: Target, timeoutMs: number | undefined) => Promise<Transport>
   ssh?: SshOptions
+  /** Opens the SSH tunnel (tests inject fakes); default connectSsh. */
+  connectSsh?: (options: SshConnectOptions) => Promise<Transport & { info: SshSessionInfo }>
 }
 
 /**
@@ -46,7 +48,7 @@ export async function openTransport(
   const out: SecurityOptions = { ...security, host: target.host, port: target.port }
   if (opts.ssh) {
     if (target.tls) throw new UnsupportedError('vncs:// through an SSH tunnel is not supported: the tunnel already encrypts, use vnc://')
-    const transport = await connectSsh({ ...opts.ssh, target: { host: target.host, port: target.port }, timeoutMs: opts.timeoutMs })
+    const transport = await (opts.connectSsh ?? connectSsh)({ ...opts.ssh, target: { host: target.host, port: target.port }, timeoutMs: opts.timeoutMs })
     // Like vncs://: the handshake counts the stream as encrypted, and as verified since SSH has no unverified mode.
     const how = transport.info.hostKey.how === 'known-hosts' || transport.info.hostKey.how === 'store' ? 'pinned' : 'accepted'
     out.transport = { ssh: transport.info, verified: true, verification: how }

@@ -33,7 +33,7 @@ describe('profile security fields', () => {
     expect(() => s.parse({ sessionId: '../x', decision: 'once' })).toThrow(/sessionId/)
   })
 
-  it('reads a version 1 connections file without losing a connection, and writes version 2', async () => {
+  it('reads a version 1 connections file without losing a connection, and writes the current version', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-migrate-'))
     try {
       const { security: _, ...v1 } = newProfile({ id: 'old', host: 'server', name: 'Old one' })
@@ -44,7 +44,7 @@ describe('profile security fields', () => {
       await store.save({ ...store.list()[0], security: 'require-encryption' })
       const disk = JSON.parse(readFileSync(join(dir, CONNECTIONS_FILE), 'utf8'))
       expect(disk.schemaVersion).toBe(PROFILE_SCHEMA_VERSION)
-      expect(PROFILE_SCHEMA_VERSION).toBe(2)
+      expect(PROFILE_SCHEMA_VERSION).toBeGreaterThanOrEqual(2)
       expect(disk.profiles[0]).toMatchObject({ id: 'old', name: 'Old one', security: 'require-encryption' })
     } finally {
       rmSync(dir, { recursive: true, force: true })

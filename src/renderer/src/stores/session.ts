@@ -12,6 +12,7 @@ export type SessionPhase = 'idle' | 'opening' | SessionState
 
 export type CredentialsPrompt = HostEvents['session.credentials']
 export type TrustPrompt = HostEvents['session.trust']
+export type HostKeyPrompt = HostEvents['session.hostKey']
 export type SessionStats = HostEvents['session.stats']
 
 /** What a painter needs from the store: batches in, nothing else. */
@@ -44,6 +45,7 @@ export const useSessionStore = defineStore('session', () => {
   const credentials = ref<CredentialsPrompt | null>(null)
   /** The server's certificate, waiting for the user's verdict. */
   const trust = ref<TrustPrompt | null>(null)
+  const hostKey = ref<HostKeyPrompt | null>(null)
   const remoteClipboard = ref('')
   const stats = ref<SessionStats | null>(null)
   const cursor = ref('default')
@@ -117,6 +119,7 @@ export const useSessionStore = defineStore('session', () => {
     if (e.state === 'closed') {
       credentials.value = null
       trust.value = null
+      hostKey.value = null
       retryAt.value = null
     }
   }
@@ -143,6 +146,11 @@ export const useSessionStore = defineStore('session', () => {
     trust.value = e
   }
 
+  function onHostKey(e: HostKeyPrompt): void {
+    if (!isMine(e, 'session.hostKey')) return
+    hostKey.value = e
+  }
+
   function onClipboard(e: HostEvents['session.clipboard']): void {
     if (!isMine(e, 'session.clipboard')) return
     remoteClipboard.value = e.text
@@ -166,6 +174,7 @@ export const useSessionStore = defineStore('session', () => {
     'session.cursor': onCursor,
     'session.credentials': onCredentials,
     'session.trust': onTrust,
+    'session.hostKey': onHostKey,
     'session.clipboard': onClipboard,
     'session.stats': onStats,
     'session.bell': onBell,
@@ -175,6 +184,7 @@ export const useSessionStore = defineStore('session', () => {
   host.api.on('session.cursor', onCursor)
   host.api.on('session.credentials', onCredentials)
   host.api.on('session.trust', onTrust)
+  host.api.on('session.hostKey', onHostKey)
   host.api.on('session.clipboard', onClipboard)
   host.api.on('session.stats', onStats)
   host.api.on('session.bell', onBell)
@@ -184,6 +194,7 @@ export const useSessionStore = defineStore('session', () => {
       phase.value = 'closed'
       credentials.value = null
       trust.value = null
+      hostKey.value = null
       error.value = { kind: 'network', code: 'HOST_DISCONNECTED', message: 'The connection to the Tessera host was lost.' }
     }
   })
@@ -195,6 +206,7 @@ export const useSessionStore = defineStore('session', () => {
     retryAt.value = null
     credentials.value = null
     trust.value = null
+    hostKey.value = null
     remoteClipboard.value = ''
     stats.value = null
     cursor.value = 'default'
@@ -338,10 +350,17 @@ export const useSessionStore = defineStore('session', () => {
     if (prompt) await host.api.request('session.trust', { sessionId: prompt.sessionId, decision })
   }
 
+  /** Answers the SSH host key prompt: trust it for this session, for good, or not at all. */
+  async function answerHostKey(decision: TrustDecision): Promise<void> {
+    const prompt = hostKey.value
+    hostKey.value = null
+    if (prompt) await host.api.request('session.hostKey', { sessionId: prompt.sessionId, decision })
+  }
+
   return {
-    sessionId, request, profileId, label, phase, info, error, retryAt, credentials, trust, remoteClipboard, stats,
+    sessionId, request, profileId, label, phase, info, error, retryAt, credentials, trust, hostKey, remoteClipboard, stats,
     cursor, viewOnly, scaling, bells, active, connected, title, canRetry,
     open, retry, close, attachSink, setCursorRenderer, ack, sendKey, sendKeyRelease, sendPointer, sendClipboard,
-    requestResize, refresh, answerCredentials, answerTrust, inputAllowed,
+    requestResize, refresh, answerCredentials, answerTrust, answerHostKey, inputAllowed,
   }
 })
