@@ -99,6 +99,17 @@ export interface HostRequests {
   'session.trust': [{ sessionId: string; decision: TrustDecision }, void]
   /** Answers a `session.hostKey` event: "once" for this session, "always" remembers the SSH host key. */
   'session.hostKey': [{ sessionId: string; decision: TrustDecision }, void]
+  /**
+   * Listens for reverse connections (servers that connect out to us, `x11vnc -connect host:5500`).
+   * `port` (1-65535) defaults to 5500; `host` defaults to every interface ('0.0.0.0')
+   * since the servers are elsewhere, '127.0.0.1' keeps it to this computer. One listener at a time;
+   * the same client starting again replaces its own. Resolves with the port actually bound.
+   */
+  'listen.start': [{ port?: number; host?: string }, { port: number }]
+  /** Stops listening; servers still waiting for an answer are turned away. */
+  'listen.stop': [void, void]
+  /** Answers a `listen.incoming` event: accept opens a session (ids in `session.state` events), reject closes the connection. */
+  'listen.answer': [{ id: string; accept: boolean }, { sessionId: string } | null]
 }
 
 /** Events: name → payload. */
@@ -115,6 +126,8 @@ export interface HostEvents {
   /** The SSH tunnel server's host key is unknown: the session waits for a `session.hostKey` request. */
   'session.hostKey': { sessionId: string; server: string; hostKey: TrustHostKey }
   'profiles.changed': { profiles: ConnectionProfile[] }
+  /** A server connected to the listener: it waits (60 s) for a `listen.answer` from the client that started listening. */
+  'listen.incoming': { id: string; remoteAddress: string; remotePort: number }
 }
 
 export type RequestName = keyof HostRequests

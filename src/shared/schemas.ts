@@ -128,6 +128,10 @@ export const requestSchemas: RequestSchemas = {
   'session.refresh': object({ sessionId }),
   'session.trust': object({ sessionId, decision: literal('once', 'always', 'reject') }),
   'session.hostKey': object({ sessionId, decision: literal('once', 'always', 'reject') }),
+  // An interface address to bind: an IPv4/IPv6 literal or a name, never a path or URL.
+  'listen.start': object({ port: optional(int(1, 65535)), host: optional(string({ min: 1, max: LIMITS.host, pattern: /^[A-Za-z0-9.:_%-]+$/ })) }),
+  'listen.stop': none(),
+  'listen.answer': object({ id, accept: boolean() }),
 }
 
 /** Every request name, for transports that register one handler per name. */
@@ -137,6 +141,7 @@ export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[]
 export const EVENT_NAMES = Object.keys({
   'session.state': 1, 'session.frame': 1, 'session.cursor': 1, 'session.credentials': 1, 'session.clipboard': 1,
   'session.bell': 1, 'session.stats': 1, 'session.trust': 1, 'session.hostKey': 1, 'profiles.changed': 1,
+  'listen.incoming': 1,
 } satisfies Record<EventName, 1>) as readonly EventName[]
 
 export function isRequestName(name: unknown): name is RequestName {

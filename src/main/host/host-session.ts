@@ -132,6 +132,8 @@ export class HostSession {
   private sshUsedSaved = false
   private sshSavedRejected = false
   private window = newWindow(0)
+  /** Started from a server's reverse connection (see the constructor). */
+  readonly reverse: boolean
   /** Last measured round trip, shown while the screen is idle. */
   private latencyMs = 0
 
@@ -142,7 +144,14 @@ export class HostSession {
     public profileId: string | null,
     private profile: ConnectionProfile | null,
     private readonly host: SessionHost,
+    /**
+     * A reverse connection: the server connected to our listener, so this transport is used
+     * instead of opening one, once. Such a session cannot reconnect or retry a password (the
+     * server would have to connect again): any failure ends it.
+     */
+    private accepted: Transport | null = null,
   ) {
+    this.reverse = accepted !== null
     this.thumb = new ThumbnailSink(host.decodeImage)
   }
 
@@ -226,7 +235,7 @@ export class HostSession {
         }
         ;({ ssh, secret: sshSecret, kind: sshKind } = prepared)
       }
-      const opened = await this.host.openTransport(this.target, timings.connectTimeoutMs, security, ssh)
+      const opened = this.reverse ? this.takeAccepted(security) : await this.host.openTransport(this.target, timings.connectTimeoutMs, security, ssh)
       if (sshKind) this.sshKnown = sshSecret
       transport = opened.transport
       // The client holds this object: it learns the host, port and TLS protection in place.
@@ -253,6 +262,14 @@ export class HostSession {
     }
     // The outcome arrives through the client's 'connected' and 'close' events.
     client.start(transport).catch(() => undefined)
+  }
+
+  /** The reverse connection's transport, handed over once; trust is keyed by its host (port 0). */
+  private takeAccepted(security: SecurityOptions): { transport: Transport; security: SecurityOptions } {
+    const transport = this.accepted
+    this.accepted = null
+    if (!transport) throw new NetworkError('the server that connected is gone; it has to connect again', 'HOST_REVERSE_GONE')
+    return { transport, security: { ...security, host: this.target.host, port: this.target.port } }
   }
 
   /** The profile's policy, the trust store, and its extra CA file (read on every attempt). */
@@ -508,6 +525,8 @@ export class HostSession {
     // The server failed to prove who it is: a password would not help, and neither would a
     // retry (a changed certificate must never be retried into silently).
     if (err instanceof CertificateError || err instanceof HostKeyError) return this.end(err)
+    // A reverse connection cannot be made again from here: the server has to connect once more.
+    if (this.reverse) return this.end(err)
     if (err.kind === 'auth') {
       // Ask again rather than end: the renderer keeps the session and shows the password dialog.
       if (this.usedSaved) this.savedRejected = true
@@ -555,6 +574,8 @@ export class HostSession {
     this.client = null
     client?.close()
     this.sink?.dispose()
+    this.accepted?.close()
+    this.accepted = null
     this.lastGood = this.preset = this.current = null
     this.sshKnown = this.sshPreset = null
     this.setState('closed', err ?? undefined)

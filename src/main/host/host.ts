@@ -10,6 +10,7 @@ import type { ImageDecoder } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { openTransport } from '../rfb/connect'
 import type { SshConnectOptions, SshSessionInfo } from '../rfb/transport/ssh'
+import { DEFAULT_LISTEN_PORT, type Listener, listenForServers } from '../rfb/transport/listen'
 import type { Transport } from '../rfb/transport/transport'
 import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
 import { writeFileAtomic } from './atomic-file'
@@ -31,6 +32,19 @@ export const DEFAULT_TIMINGS: SessionTimings = {
 /** More sessions than anyone watches at once; a runaway renderer cannot open sockets without end. */
 export const MAX_SESSIONS = 64
 
+/** How long a reverse connection waits for the user to accept it. */
+export const LISTEN_ANSWER_TIMEOUT_MS = 60_000
+
+/** Reverse connections waiting for an answer at once; more are turned away unasked. */
+export const MAX_PENDING_INCOMING = 8
+
+/** A server that connected to the listener and waits for the user's answer. */
+interface Incoming {
+  transport: Transport
+  remoteAddress: string
+  timer: NodeJS.Timeout
+}
+
 export interface HostOptions {
   store: ConnectionStore
   secrets: SecretStore
@@ -49,6 +63,8 @@ export interface HostOptions {
   /** Decodes JPEG/PNG rects for thumbnails; null skips them. */
   decodeImage?: ImageDecoder | null
   timings?: Partial<SessionTimings>
+  /** How long a server that connected to the listener waits for the user's answer; default 60 s. */
+  listenAnswerTimeoutMs?: number
   /** Where unexpected errors are reported (never with passwords); default stderr. */
   log?: (message: string) => void
 }
@@ -71,9 +87,14 @@ export class Host extends EventEmitter<HostEventMap> {
   private readonly log: (message: string) => void
   private readonly thumbnailWrites = new Set<Promise<void>>()
   private readonly handlers: Handlers
+  /** The reverse-connection listener, who started it, and the servers waiting on the user. */
+  private listening: { listener: Listener; owner: unknown } | null = null
+  private readonly incoming = new Map<string, Incoming>()
+  private readonly listenAnswerTimeoutMs: number
 
   constructor(options: HostOptions) {
     super()
+    this.listenAnswerTimeoutMs = options.listenAnswerTimeoutMs ?? LISTEN_ANSWER_TIMEOUT_MS
     this.store = options.store
     this.secrets = options.secrets
     this.thumbnailDir = options.thumbnailDir
@@ -134,13 +155,20 @@ export class Host extends EventEmitter<HostEventMap> {
     return [...this.sessions.keys()]
   }
 
-  /** Closes the sessions a departed client opened. */
+  /** Who started the reverse-connection listener (its `listen.incoming` events go to them), or undefined. */
+  listenOwner(): unknown {
+    return this.listening?.owner
+  }
+
+  /** Closes the sessions a departed client opened, and its listener. */
   closeOwnedBy(owner: unknown): void {
+    if (this.listening && this.listening.owner === owner) this.stopListening()
     for (const s of [...this.sessions.values()]) if (s.owner === owner) s.close()
   }
 
-  /** Closes every session and waits for pending thumbnail writes. */
+  /** Closes the listener and every session and waits for pending thumbnail writes. */
   async shutdown(): Promise<void> {
+    this.stopListening()
     for (const s of [...this.sessions.values()]) s.close()
     // Closing sessions starts last thumbnails and profile saves: drain until nothing new starts.
     do {
@@ -213,7 +241,96 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.refresh': ({ sessionId }, owner) => this.session(sessionId, owner).refresh(),
       'session.trust': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerTrust(decision),
       'session.hostKey': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerHostKey(decision),
+      'listen.start': (req, owner) => this.startListening(req, owner),
+      'listen.stop': (_, owner) => {
+        if (this.listening && this.listening.owner !== owner) throw hostError('refused', 'HOST_LISTEN_NOT_OWNER', 'another window is listening')
+        return this.stopListening()
+      },
+      'listen.answer': ({ id, accept }, owner) => this.answerIncoming(id, accept, owner),
     }
+  }
+
+  /**
+   * Listens for reverse connections. Every interface by default (the servers are elsewhere);
+   * only the client that started it hears of servers connecting, and only it may answer.
+   */
+  private async startListening(req: HostRequests['listen.start'][0], owner: unknown): Promise<{ port: number }> {
+    if (this.listening && this.listening.owner !== owner) throw hostError('refused', 'HOST_LISTEN_BUSY', 'another window is already listening for reverse connections')
+    this.stopListening()
+    let listener: Listener
+    try {
+      listener = await listenForServers({ host: req.host ?? '0.0.0.0', port: req.port ?? DEFAULT_LISTEN_PORT })
+    } catch (e) {
+      throw hostError('network', 'HOST_LISTEN', (e as Error).message)
+    }
+    // A second start that raced this one: keep one listener.
+    if (this.listening) {
+      await listener.close()
+      throw hostError('refused', 'HOST_LISTEN_BUSY', 'already listening for reverse connections')
+    }
+    const listening = { listener, owner }
+    this.listening = listening
+    void this.acceptLoop(listening)
+    return { port: listener.port }
+  }
+
+  private async acceptLoop(listening: { listener: Listener; owner: unknown }): Promise<void> {
+    while (this.listening === listening) {
+      let transport: Transport
+      try {
+        transport = await listening.listener.next()
+      } catch {
+        return // Closed.
+      }
+      if (this.listening !== listening || this.incoming.size >= MAX_PENDING_INCOMING) {
+        transport.close()
+        continue
+      }
+      const { host: remoteAddress, port: remotePort } = splitAddress(transport.description)
+      const id = randomUUID()
+      const timer = setTimeout(() => {
+        if (this.incoming.delete(id)) transport.close()
+      }, this.listenAnswerTimeoutMs)
+      this.incoming.set(id, { transport, remoteAddress, timer })
+      this.emitEvent('listen.incoming', { id, remoteAddress, remotePort })
+    }
+  }
+
+  /** Closes the listener and turns away the servers still waiting for an answer. */
+  private stopListening(): void {
+    const listening = this.listening
+    this.listening = null
+    for (const [id, i] of [...this.incoming]) {
+      clearTimeout(i.timer)
+      i.transport.close()
+      this.incoming.delete(id)
+    }
+    // Stops accepting at once; its promise waits for accepted sessions' sockets too, so not awaited.
+    if (listening) void listening.listener.close()
+  }
+
+  /** Accept: the waiting connection becomes a session of `owner`'s. Reject: it is closed at once. */
+  private answerIncoming(id: string, accept: boolean, owner: unknown): { sessionId: string } | null {
+    const i = this.incoming.get(id)
+    if (!i || !this.listening || this.listening.owner !== owner) throw hostError('closed', 'HOST_UNKNOWN_INCOMING', 'that server is no longer waiting (it gave up or timed out)')
+    this.incoming.delete(id)
+    clearTimeout(i.timer)
+    if (!accept) {
+      i.transport.close()
+      return null
+    }
+    if (this.sessions.size >= MAX_SESSIONS) {
+      i.transport.close()
+      throw hostError('refused', 'HOST_TOO_MANY_SESSIONS', `at most ${MAX_SESSIONS} sessions can be open at once`)
+    }
+    const sessionId = randomUUID()
+    // The server's port is ephemeral: trust decisions are kept per host (port 0), as the CLI does.
+    const session = new HostSession(sessionId, owner, { host: i.remoteAddress, port: 0 }, null, null, this.sessionHost, i.transport)
+    this.sessions.set(sessionId, session)
+    setImmediate(() => {
+      if (session.alive) session.start()
+    })
+    return { sessionId }
   }
 
   private open(req: HostRequests['session.open'][0], owner: unknown): { sessionId: string } {
@@ -249,6 +366,8 @@ export class Host extends EventEmitter<HostEventMap> {
 
   /** The address book remembers every server reached; a typed password is saved if asked. */
   private async recordConnection(session: HostSession, typed: TypedCredentials | null, sshTyped: TypedSshSecret | null = null): Promise<void> {
+    // A server that connected to us has no address to connect back to: nothing to remember.
+    if (session.reverse) return
     let profile = session.profileId ? this.store.get(session.profileId) : undefined
     if (!profile) {
       const t = session.target
@@ -330,6 +449,14 @@ function sealedBlockOf(text: string): unknown {
   } catch {
     return undefined // The store reports what is wrong with the file.
   }
+}
+
+/** "1.2.3.4:5678", "[::1]:5678" or "::ffff:1.2.3.4:5678" as address and port. */
+function splitAddress(description: string): { host: string; port: number } {
+  const at = description.lastIndexOf(':')
+  const port = Number(description.slice(at + 1))
+  const host = description.slice(0, at).replace(/^\[(.*)\]$/, '$1').replace(/^::ffff:(?=\d+\.)/, '')
+  return { host: host || 'unknown', port: Number.isInteger(port) ? port : 0 }
 }
 
 function hostErrorFrom(error: SessionError): Error {

@@ -48,6 +48,12 @@ export function bridgeHostToIpc(options: IpcBridgeOptions): () => void {
   }
   const offs = EVENT_NAMES.map((name) => {
     const listener = (payload: HostEvents[EventName]): void => {
+      if (name === 'listen.incoming') {
+        // Only the window that started listening is asked about servers connecting.
+        const owner = host.listenOwner()
+        if (typeof owner === 'number') options.send(owner, IPC_EVENT_CHANNEL, name, payload)
+        return
+      }
       const sessionId = (payload as { sessionId?: string }).sessionId
       if (sessionId === undefined) {
         for (const id of options.renderers()) options.send(id, IPC_EVENT_CHANNEL, name, payload)

@@ -150,6 +150,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         const sessionId = (payload as { sessionId?: string }).sessionId
         // Session events go to the socket that opened the session; profile changes to all.
         if (sessionId !== undefined && host.ownerOf(sessionId) !== owner) return
+        // Servers connecting to the listener: only the socket that started it is asked.
+        if (name === 'listen.incoming' && host.listenOwner() !== owner) return
         send({ type: 'event', name, payload })
       }
       host.on(name, listener)

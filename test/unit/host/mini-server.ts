@@ -56,6 +56,13 @@ export class MiniServer {
     await new Promise<void>((ok) => this.server.listen(this.port, '127.0.0.1', ok))
   }
 
+  /** Connects out to a listening viewer (a reverse connection) and serves it as if it had connected here. */
+  connectOut(port: number, host = '127.0.0.1'): net.Socket {
+    const socket = net.connect(port, host)
+    this.serve(socket)
+    return socket
+  }
+
   private serve(socket: net.Socket): void {
     this.connections++
     this.sockets.add(socket)

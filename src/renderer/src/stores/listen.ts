@@ -1,0 +1,58 @@
+import type { HostEvents } from '@shared/contract'
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { useHost } from '../host'
+import { errorMessage } from '../lib/errors'
+import { useNoticesStore } from './notices'
+
+/** The port listening viewers use by convention. */
+export const LISTEN_PORT = 5500
+
+export type IncomingServer = HostEvents['listen.incoming']
+
+/**
+ * Listening for reverse connections (servers that connect out to this viewer): whether the
+ * host listens, and the servers waiting for the user's Accept or Reject, first come first asked.
+ */
+export const useListenStore = defineStore('listen', () => {
+  const host = useHost()
+  const notices = useNoticesStore()
+  /** The port listened on, or null. */
+  const port = ref<number | null>(null)
+  const busy = ref(false)
+  const incoming = ref<IncomingServer[]>([])
+
+  host.api.on('listen.incoming', (e) => {
+    incoming.value = [...incoming.value, e]
+  })
+
+  async function toggle(): Promise<void> {
+    if (busy.value) return
+    busy.value = true
+    try {
+      if (port.value === null) {
+        port.value = (await host.api.request('listen.start', { port: LISTEN_PORT })).port
+      } else {
+        await host.api.request('listen.stop', undefined)
+        port.value = null
+        incoming.value = []
+      }
+    } catch (e) {
+      notices.show('error', `Cannot listen for reverse connections: ${errorMessage(e)}`)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** Accept shows the server's screen (the session store adopts the new session); reject closes it. */
+  async function answer(id: string, accept: boolean): Promise<void> {
+    incoming.value = incoming.value.filter((i) => i.id !== id)
+    try {
+      await host.api.request('listen.answer', { id, accept })
+    } catch (e) {
+      if (accept) notices.show('error', errorMessage(e))
+    }
+  }
+
+  return { port, busy, incoming, toggle, answer }
+})
