@@ -118,6 +118,8 @@ describe.skipIf(!serverAvailable('tigervnc'))('host service against TigerVNC', (
           if (m.type === 'event' && m.name === 'session.frame') {
             expect(isBinary).toBe(true)
             binaryFrames++
+            // Frames can overtake the response to session.open: take the id from the batch itself.
+            sessionId = (m.payload as FrameBatch).sessionId
             onFrame(m.payload as FrameBatch)
           }
         })

@@ -1,5 +1,8 @@
-import type { CursorShape, DrawSink, ImageKind } from './sink'
+import type { CursorShape, DrawSink, ImageKind, PixelTarget } from './sink'
 import { UnsupportedError } from './errors'
+
+/** Below this many words a row is written with a loop: a fill()/set() call costs more (measured). */
+const NARROW = 32
 
 /** A decoded image, RGBA bytes row by row. */
 export interface DecodedImage {
@@ -29,6 +32,7 @@ export class FramebufferSink implements DrawSink {
   updates = 0
   /** Called after every FramebufferUpdate; its promise delays the next update request. */
   onUpdate: (() => void | Promise<void>) | null = null
+  private readonly target: PixelTarget = { words: this.words, offset: 0, stride: 0 }
 
   constructor(private readonly decodeImage: ImageDecoder | null = null) {}
 
@@ -48,22 +52,25 @@ export class FramebufferSink implements DrawSink {
     this.words = words
   }
 
-  /** Clips a rect to the framebuffer; returns null when nothing is left. */
-  private clip(x: number, y: number, w: number, h: number): [number, number, number, number] | null {
-    const x1 = Math.min(x + w, this.width)
-    const y1 = Math.min(y + h, this.height)
-    if (x >= x1 || y >= y1) return null
-    return [x, y, x1 - x, y1 - y]
-  }
-
   fill(x: number, y: number, w: number, h: number, colour: number): void {
-    const c = this.clip(x, y, w, h)
-    if (!c) return
-    const [cx, cy, cw, ch] = c
-    for (let r = cy; r < cy + ch; r++) {
-      const o = r * this.width + cx
-      this.words.fill(colour, o, o + cw)
+    const W = this.width
+    const x1 = Math.min(x + w, W)
+    const y1 = Math.min(y + h, this.height)
+    if (x >= x1 || y >= y1) return
+    const words = this.words
+    const cw = x1 - x
+    if (cw === W) {
+      words.fill(colour, y * W, y1 * W)
+      return
     }
+    if (cw < NARROW) {
+      // RRE and Hextile subrects are mostly a few pixels wide: a loop beats a fill() call per row.
+      for (let o = y * W + x, end = y1 * W; o < end; o += W) {
+        for (let i = o, e = o + cw; i < e; i++) words[i] = colour
+      }
+      return
+    }
+    for (let o = y * W + x, end = y1 * W; o < end; o += W) words.fill(colour, o, o + cw)
   }
 
   copy(sx: number, sy: number, x: number, y: number, w: number, h: number): void {
@@ -72,21 +79,49 @@ export class FramebufferSink implements DrawSink {
     h = Math.min(h, this.height - sy, this.height - y)
     if (w <= 0 || h <= 0) return
     const W = this.width
+    const words = this.words
+    // Whole rows are one block, and copyWithin moves overlapping blocks correctly.
+    if (w === W) {
+      words.copyWithin(y * W, sy * W, (sy + h) * W)
+      return
+    }
     // Overlapping moves downwards must copy bottom-up; copyWithin handles overlap within a row.
     if (sy < y) {
-      for (let r = h - 1; r >= 0; r--) this.words.copyWithin((y + r) * W + x, (sy + r) * W + sx, (sy + r) * W + sx + w)
+      for (let r = h - 1; r >= 0; r--) words.copyWithin((y + r) * W + x, (sy + r) * W + sx, (sy + r) * W + sx + w)
     } else {
-      for (let r = 0; r < h; r++) this.words.copyWithin((y + r) * W + x, (sy + r) * W + sx, (sy + r) * W + sx + w)
+      for (let r = 0; r < h; r++) words.copyWithin((y + r) * W + x, (sy + r) * W + sx, (sy + r) * W + sx + w)
     }
   }
 
   pixels(x: number, y: number, w: number, h: number, rgba: Uint32Array): void {
-    const c = this.clip(x, y, w, h)
-    if (!c) return
-    const [, , cw, ch] = c
-    for (let r = 0; r < ch; r++) {
-      this.words.set(rgba.subarray(r * w, r * w + cw), (y + r) * this.width + x)
+    const W = this.width
+    const cw = Math.min(x + w, W) - x
+    const ch = Math.min(y + h, this.height) - y
+    if (cw <= 0 || ch <= 0) return
+    const words = this.words
+    // Whole rows, unclipped, are one block in both.
+    if (cw === W && w === W) {
+      const n = W * ch
+      words.set(rgba.length === n ? rgba : rgba.subarray(0, n), y * W)
+      return
     }
+    if (cw < NARROW) {
+      for (let r = 0, s = 0, o = y * W + x; r < ch; r++, s += w, o += W) {
+        for (let i = 0; i < cw; i++) words[o + i] = rgba[s + i]
+      }
+      return
+    }
+    for (let r = 0, s = 0, o = y * W + x; r < ch; r++, s += w, o += W) words.set(rgba.subarray(s, s + cw), o)
+  }
+
+  pixelTarget(x: number, y: number, w: number, h: number): PixelTarget | null {
+    // Only whole rects: a target has no way to say that part of it is clipped away.
+    if (x + w > this.width || y + h > this.height) return null
+    const t = this.target
+    t.words = this.words
+    t.offset = y * this.width + x
+    t.stride = this.width
+    return t
   }
 
   image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void {
@@ -94,9 +129,9 @@ export class FramebufferSink implements DrawSink {
     const img = this.decodeImage(kind, data, w, h)
     const words = new Uint32Array(img.rgba.buffer, img.rgba.byteOffset, img.width * img.height)
     // Draw what the image and the rect have in common; a short image leaves the rest untouched.
-    const c = this.clip(x, y, Math.min(w, img.width), Math.min(h, img.height))
-    if (!c) return
-    const [, , cw, ch] = c
+    const cw = Math.min(x + Math.min(w, img.width), this.width) - x
+    const ch = Math.min(y + Math.min(h, img.height), this.height) - y
+    if (cw <= 0 || ch <= 0) return
     for (let r = 0; r < ch; r++) this.words.set(words.subarray(r * img.width, r * img.width + cw), (y + r) * this.width + x)
   }
 

@@ -24,7 +24,9 @@ export type ImageKind = 'jpeg' | 'png'
 
 /**
  * Where decoders send their output. Decoders never know whether pixels land in a Node
- * framebuffer, an IPC batch or a canvas. Colours are RGBA words (R in the low byte, A = 255).
+ * framebuffer, an IPC batch or a canvas. Colours are RGBA words (R in the low byte, A = 255);
+ * a fill colour may come as the int32 with the same bits (decoders keep colours signed, which V8
+ * holds without allocating), so use it as a Uint32Array store does, or compare it `>>> 0`.
  */
 export interface DrawSink {
   /** The framebuffer is now this size (ServerInit, DesktopSize, ExtendedDesktopSize); contents undefined. */

@@ -1,5 +1,6 @@
 import type { ByteQueue } from '../byte-queue'
 import { RfbProtocolError } from '../errors'
+import type { PixelConverter } from '../pixel-converter'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
 
 /** Sub-encoding mask bits (rfbproto "Hextile Encoding"; the Zlib ones are ZlibHex's). */
@@ -16,6 +17,13 @@ export const enum HextileFlag {
 const TILE = 16
 /** Every flag plain Hextile defines; any other bit in a non-raw tile is a protocol error. */
 const HEXTILE_BITS = 0x1f
+
+/** Fills w*h words of rows `stride` apart from `dst[o]`: tiles and subrects are narrow, so loops. */
+function fillArea(dst: Uint32Array, o: number, stride: number, w: number, h: number, colour: number): void {
+  for (let r = 0; r < h; r++, o += stride) {
+    for (let i = o, e = o + w; i < e; i++) dst[i] = colour
+  }
+}
 
 /** Bytes of a tile's body after its mask byte: the pixels, or bg, fg, count and subrects. */
 export function hextileBodyLength(flags: number, count: number, tw: number, th: number, bpp: number): number {
@@ -44,7 +52,17 @@ export class HextileDecoder implements RectDecoder {
   protected readonly code: string = 'RFB_ERR_HEXTILE'
   /** Largest unit: mask, bg, fg, count and 255 coloured 4-byte subrects (raw is 1 + 1024). */
   protected readonly unit = new Uint8Array(1 + 2 * 4 + 1 + 255 * 6)
-  protected readonly tile = new Uint32Array(TILE * TILE)
+  protected px: PixelConverter | null = null
+  /** The strip when the sink lends no memory: up to 16 rows of the rect's width. */
+  private strip = new Uint32Array(TILE * 256)
+  /** Where the current tile row's strip is: `dst[at + (tx - stripX) + r * stride]`. */
+  private dst: Uint32Array = this.strip
+  private at = 0
+  private stride = 0
+  private stripX = 0
+  private stripping = false
+  /** The strip is the sink's memory (no pixels() call at its end). */
+  private lent = false
   private tx = 0
   private ty = 0
   private bg = 0
@@ -64,11 +82,14 @@ export class HextileDecoder implements RectDecoder {
     this.bgValid = false
     this.fgValid = false
     this.pendW = 0
+    this.stripping = false
   }
 
   decode(q: ByteQueue, ctx: DecodeContext): boolean {
     const { w, h } = this.rect
     if (w === 0 || h === 0) return true
+    // Once per call, not per tile: the context's getters are calls.
+    this.px = ctx.pixels
     while (this.ty < h) {
       const tw = Math.min(TILE, w - this.tx)
       const th = Math.min(TILE, h - this.ty)
@@ -93,7 +114,7 @@ export class HextileDecoder implements RectDecoder {
     if (!(flags & HextileFlag.Raw) && flags & ~HEXTILE_BITS) {
       throw this.error(`tile mask 0x${flags.toString(16)} has undefined bits`, ctx.position)
     }
-    const bpp = ctx.pixels.bytesPerPixel
+    const bpp = this.px!.bytesPerPixel
     let count = 0
     if (!(flags & HextileFlag.Raw) && flags & HextileFlag.AnySubrects) {
       const at = 1 + (flags & HextileFlag.BackgroundSpecified ? bpp : 0) + (flags & HextileFlag.ForegroundSpecified ? bpp : 0)
@@ -102,7 +123,7 @@ export class HextileDecoder implements RectDecoder {
     }
     const n = 1 + hextileBodyLength(flags, count, tw, th, bpp)
     if (!q.has(n)) return false
-    const at = ctx.position
+    const at = q.position
     q.copyTo(this.unit, 0, n)
     this.drawTile(this.unit, 1, flags, tw, th, ctx, at)
     return true
@@ -111,15 +132,19 @@ export class HextileDecoder implements RectDecoder {
   /**
    * Draws a tile whose body (everything after the mask byte) starts at `body[p]`; the caller
    * has checked the body is exactly `hextileBodyLength` bytes long.
+   *
+   * Tiles are not drawn one by one: from the first tile of a tile row that is not one colour to
+   * the rect's right edge, tiles go into one strip (the sink's own memory where it lends it, else
+   * a buffer emitted with one pixels() call when the row ends), so a row costs one sink op instead
+   * of one per tile. Solid tiles before that point merge into fills, as a blank row is one fill.
    */
   protected drawTile(body: Uint8Array, p: number, flags: number, tw: number, th: number, ctx: DecodeContext, at: number): void {
-    const px = ctx.pixels
+    const px = this.px!
     const bpp = px.bytesPerPixel
-    const x = this.rect.x + this.tx
-    const y = this.rect.y + this.ty
     if (flags & HextileFlag.Raw) {
-      px.toRgba(body, p, this.tile, 0, tw * th)
-      ctx.sink.pixels(x, y, tw, th, this.tile)
+      this.startStrip(ctx, th)
+      px.toRgbaRows(body, p, this.dst, this.at + this.tx - this.stripX, tw, th, this.stride)
+      this.endTile(ctx)
       return
     }
     if (flags & HextileFlag.BackgroundSpecified) {
@@ -136,16 +161,23 @@ export class HextileDecoder implements RectDecoder {
     }
     const count = flags & HextileFlag.AnySubrects ? body[p++] : 0
     if (count === 0) {
-      this.solid(x, y, tw, th, this.bg, ctx)
+      if (this.stripping) {
+        fillArea(this.dst, this.at + this.tx - this.stripX, this.stride, tw, th, this.bg)
+        this.endTile(ctx)
+      } else {
+        this.solid(this.rect.x + this.tx, this.rect.y + this.ty, tw, th, this.bg, ctx)
+      }
       return
     }
     const coloured = flags & HextileFlag.SubrectsColoured
     if (!coloured && !this.fgValid) {
       throw this.error(`tile at ${this.tx},${this.ty} has subrects in the foreground colour, which was never given in the rect`, at)
     }
-    this.flushFill(ctx)
-    const t = this.tile
-    t.fill(this.bg, 0, tw * th)
+    this.startStrip(ctx, th)
+    const dst = this.dst
+    const stride = this.stride
+    const origin = this.at + this.tx - this.stripX
+    fillArea(dst, origin, stride, tw, th, this.bg)
     let colour = this.fg
     for (let i = 0; i < count; i++) {
       if (coloured) {
@@ -161,13 +193,45 @@ export class HextileDecoder implements RectDecoder {
       if (sx + sw > tw || sy + sh > th) {
         throw this.error(`subrect ${sw}x${sh}+${sx}+${sy} outside the ${tw}x${th} tile at ${this.tx},${this.ty}`, at)
       }
-      for (let r = sy; r < sy + sh; r++) t.fill(colour, r * tw + sx, r * tw + sx + sw)
+      fillArea(dst, origin + sy * stride + sx, stride, sw, sh, colour)
     }
     if (coloured) {
       this.fg = colour
       this.fgValid = true
     }
-    ctx.sink.pixels(x, y, tw, th, t)
+    this.endTile(ctx)
+  }
+
+  /** Starts the strip at the current tile unless this tile row has one already. */
+  private startStrip(ctx: DecodeContext, th: number): void {
+    if (this.stripping) return
+    this.flushFill(ctx)
+    const { x, y, w } = this.rect
+    const sw = w - this.tx
+    const target = ctx.sink.pixelTarget?.(x + this.tx, y + this.ty, sw, th) ?? null
+    if (target) {
+      this.dst = target.words
+      this.at = target.offset
+      this.stride = target.stride
+    } else {
+      if (this.strip.length < sw * th) this.strip = new Uint32Array(Math.max(sw * th, this.strip.length * 2))
+      this.dst = this.strip
+      this.at = 0
+      this.stride = sw
+    }
+    this.lent = target !== null
+    this.stripping = true
+    this.stripX = this.tx
+  }
+
+  /** After a tile in the strip: at the rect's right edge the strip is done. */
+  private endTile(ctx: DecodeContext): void {
+    if (this.tx + TILE < this.rect.w) return
+    this.stripping = false
+    if (this.lent) return
+    const { x, y, w } = this.rect
+    const th = Math.min(TILE, this.rect.h - this.ty)
+    ctx.sink.pixels(x + this.stripX, y + this.ty, w - this.stripX, th, this.dst)
   }
 
   protected error(what: string, at: number): RfbProtocolError {

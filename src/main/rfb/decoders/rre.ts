@@ -59,10 +59,13 @@ export class RreDecoder implements RectDecoder {
   private drawBatch(n: number, unit: number, at: number, ctx: DecodeContext): void {
     const b = this.buf
     const { x, y, w, h } = this.rect
-    const bpp = ctx.pixels.bytesPerPixel
+    // Hoisted: the context's getters cost a call per subrect, and subrects are mostly 1-4 pixels.
+    const px = ctx.pixels
+    const sink = ctx.sink
+    const bpp = px.bytesPerPixel
     const wide = this.coordBytes === 2
     for (let i = 0, o = 0; i < n; i++, o += unit) {
-      const colour = ctx.pixels.pixel(b, o)
+      const colour = px.pixel(b, o)
       const c = o + bpp
       const sx = wide ? (b[c] << 8) | b[c + 1] : b[c]
       const sy = wide ? (b[c + 2] << 8) | b[c + 3] : b[c + 1]
@@ -71,7 +74,7 @@ export class RreDecoder implements RectDecoder {
       if (sx + sw > w || sy + sh > h) {
         throw new RfbProtocolError(`${this.name} subrect ${sw}x${sh}+${sx}+${sy} outside the ${w}x${h} rect`, at + o, this.code)
       }
-      ctx.sink.fill(x + sx, y + sy, sw, sh, colour)
+      sink.fill(x + sx, y + sy, sw, sh, colour)
     }
   }
 

@@ -33,11 +33,11 @@ export class ZlibHexDecoder extends HextileDecoder {
     const len = q.peekU16(1)
     if (!q.has(3 + len)) return false
     q.skip(3)
-    const at = ctx.position
+    const at = q.position
     this.ensure(len)
     q.copyTo(this.zbuf, 0, len)
     const input = this.zbuf.subarray(0, len)
-    const bpp = ctx.pixels.bytesPerPixel
+    const bpp = this.px!.bytesPerPixel
     if (flags & HextileFlag.ZlibRaw) {
       const size = tw * th * bpp
       const data = inflateChecked(this.rawStream, input, size, this.name, this.code, at)

@@ -39,11 +39,18 @@ export class ZlibDecoder implements RectDecoder {
       throw new RfbProtocolError(`Zlib data for the ${w}x${h} rect ends after ${data.length} of ${size} bytes`, at, CODE)
     }
     if (size === 0) return true
+    const px = ctx.pixels
+    // Straight from the inflate buffer into the sink's memory when it lends it.
+    const target = ctx.sink.pixelTarget?.(x, y, w, h)
+    if (target) {
+      px.toRgbaRows(data, 0, target.words, target.offset, w, h, target.stride)
+      return true
+    }
     const batchRows = Math.max(1, Math.floor(MAX_BATCH_PIXELS / w))
     for (let row = 0; row < h; row += batchRows) {
       const rows = Math.min(batchRows, h - row)
       const out = ctx.scratch(rows * w)
-      ctx.pixels.toRgba(data, row * w * bpp, out, 0, rows * w)
+      px.toRgba(data, row * w * bpp, out, 0, rows * w)
       ctx.sink.pixels(x, y + row, w, rows, out)
     }
     return true

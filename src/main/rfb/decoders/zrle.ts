@@ -8,12 +8,22 @@ import { PayloadReader, inflateChecked, zlibInputLimit } from './zlib-payload'
 /** rfbproto "ZRLE Encoding": tiles are 64x64 except at the right and bottom edges. */
 export const ZRLE_TILE = 64
 
+/** A run of `n` words from `out[o]`: most runs are short, where a loop beats a fill() call. */
+function fillRun(out: Uint32Array, o: number, n: number, colour: number): void {
+  if (n < 32) {
+    for (let e = o + n; o < e; o++) out[o] = colour
+  } else {
+    out.fill(colour, o, o + n)
+  }
+}
+
 /** How a tile's CPIXELs become words: RGBA to draw, or raw pixel values (ZYWRLE's wavelet). */
 export interface CpixelReader {
   /** Bytes per CPIXEL. */
   readonly size: number
   one(src: Uint8Array, o: number): number
-  many(src: Uint8Array, o: number, dst: Uint32Array, n: number): void
+  /** Converts `n` CPIXELs from `src[o]` into `dst[d..]`. */
+  many(src: Uint8Array, o: number, dst: Uint32Array, d: number, n: number): void
 }
 
 class RgbaReader implements CpixelReader {
@@ -27,8 +37,8 @@ class RgbaReader implements CpixelReader {
     return this.px.cpixel(src, o)
   }
 
-  many(src: Uint8Array, o: number, dst: Uint32Array, n: number): void {
-    this.px.cpixelsToRgba(src, o, dst, 0, n)
+  many(src: Uint8Array, o: number, dst: Uint32Array, d: number, n: number): void {
+    this.px.cpixelsToRgba(src, o, dst, d, n)
   }
 }
 
@@ -55,7 +65,8 @@ export class ZrleDecoder implements RectDecoder {
   private readonly stream: InflateStream = createInflateStream()
   private readonly payload = new PayloadReader()
   private readonly tile = new Uint32Array(ZRLE_TILE * ZRLE_TILE)
-  private readonly palette = new Uint32Array(127)
+  /** Int32: colours read back from it stay small integers in V8 (see PixelConverter.pixel). */
+  private readonly palette = new Int32Array(127)
   private rgba: RgbaReader | null = null
   /** Set by parseTile for a one-colour tile, which is drawn as a fill. */
   protected solid = false
@@ -88,9 +99,16 @@ export class ZrleDecoder implements RectDecoder {
         const tw = Math.min(ZRLE_TILE, w - tx)
         this.tx = tx
         this.ty = ty
-        p = this.parseTile(data, p, tw, th, this.tile, rd, ctx, at, true)
-        if (this.solid) ctx.sink.fill(x + tx, y + ty, tw, th, this.solidColour)
-        else ctx.sink.pixels(x + tx, y + ty, tw, th, this.tile)
+        // A one-colour tile (sub-encoding 1) is a fill; any other is parsed straight into the
+        // sink's memory when it lends it, else into the tile buffer handed to pixels().
+        const target = data[p] === 1 ? null : ctx.sink.pixelTarget?.(x + tx, y + ty, tw, th) ?? null
+        if (target) {
+          p = this.parseTile(data, p, tw, th, target.words, target.offset, target.stride, rd, ctx, at, true)
+        } else {
+          p = this.parseTile(data, p, tw, th, this.tile, 0, tw, rd, ctx, at, true)
+          if (this.solid) ctx.sink.fill(x + tx, y + ty, tw, th, this.solidColour)
+          else ctx.sink.pixels(x + tx, y + ty, tw, th, this.tile)
+        }
       }
     }
     if (p !== data.length) {
@@ -113,11 +131,11 @@ export class ZrleDecoder implements RectDecoder {
   }
 
   /**
-   * Parses the tile starting at `d[p]` (its sub-encoding byte) into `out` (tw*th words, row by
-   * row) through `rd`, or sets `solid`; returns the offset after the tile. `top` is false for
-   * ZYWRLE's nested coefficient tile, whose raw form is plain CPIXELs.
+   * Parses the tile starting at `d[p]` (its sub-encoding byte) into `out` (th rows of tw words,
+   * `stride` apart from `out[o]`) through `rd`, or sets `solid`; returns the offset after the
+   * tile. `top` is false for ZYWRLE's nested coefficient tile, whose raw form is plain CPIXELs.
    */
-  protected parseTile(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, rd: CpixelReader, ctx: DecodeContext, at: number, top: boolean): number {
+  protected parseTile(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, o: number, stride: number, rd: CpixelReader, ctx: DecodeContext, at: number, top: boolean): number {
     const end = d.length
     const n = tw * th
     const cb = rd.size
@@ -125,10 +143,10 @@ export class ZrleDecoder implements RectDecoder {
     if (p >= end) throw this.error('the zlib data ends before the tile', at)
     const sub = d[p++]
     if (sub === 0) {
-      if (top) return this.rawTile(d, p, tw, th, out, rd, ctx, at)
+      if (top) return this.rawTile(d, p, tw, th, out, o, stride, rd, ctx, at)
       if (end - p < n * cb) throw this.error('the zlib data ends inside the raw pixels', at)
-      rd.many(d, p, out, n)
-      return p + n * cb
+      for (let r = 0; r < th; r++, p += tw * cb) rd.many(d, p, out, o + r * stride, tw)
+      return p
     }
     if (sub === 1) {
       if (end - p < cb) throw this.error('the zlib data ends inside the colour', at)
@@ -142,27 +160,26 @@ export class ZrleDecoder implements RectDecoder {
     const pal = this.palette
     if (end - p < size * cb) throw this.error('the zlib data ends inside the palette', at)
     for (let i = 0; i < size; i++, p += cb) pal[i] = rd.one(d, p)
-    if (sub <= 16) return this.packed(d, p, tw, th, size, out, at)
-    return this.runs(d, p, n, sub === 128 ? 0 : size, out, rd, at)
+    if (sub <= 16) return this.packed(d, p, tw, th, size, out, o, stride, at)
+    return this.runs(d, p, tw, th, sub === 128 ? 0 : size, out, o, stride, rd, at)
   }
 
   /** Raw tile at the top level; ZYWRLE replaces this with its wavelet tile. */
-  protected rawTile(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, rd: CpixelReader, _ctx: DecodeContext, at: number): number {
+  protected rawTile(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, o: number, stride: number, rd: CpixelReader, _ctx: DecodeContext, at: number): number {
     const need = tw * th * rd.size
     if (d.length - p < need) throw this.error('the zlib data ends inside the raw pixels', at)
-    rd.many(d, p, out, tw * th)
+    for (let r = 0, s = p; r < th; r++, s += tw * rd.size) rd.many(d, s, out, o + r * stride, tw)
     return p + need
   }
 
   /** Packed palette: 1, 2 or 4 bits per index, most significant first, rows padded to a byte. */
-  private packed(d: Uint8Array, p: number, tw: number, th: number, size: number, out: Uint32Array, at: number): number {
+  private packed(d: Uint8Array, p: number, tw: number, th: number, size: number, out: Uint32Array, o: number, stride: number, at: number): number {
     const bits = size === 2 ? 1 : size <= 4 ? 2 : 4
     const rowBytes = (tw * bits + 7) >> 3
     if (d.length - p < rowBytes * th) throw this.error('the zlib data ends inside the packed pixels', at)
     const mask = (1 << bits) - 1
     const pal = this.palette
-    let o = 0
-    for (let r = 0; r < th; r++) {
+    for (let r = 0; r < th; r++, o += stride - tw) {
       let shift = 8 - bits
       let byte = d[p]
       for (let c = 0; c < tw; c++) {
@@ -185,8 +202,13 @@ export class ZrleDecoder implements RectDecoder {
    * length follows). Lengths are 255s plus a final byte, plus one. Runs may cross rows but never
    * the tile's end.
    */
-  private runs(d: Uint8Array, p: number, n: number, size: number, out: Uint32Array, rd: CpixelReader, at: number): number {
+  private runs(d: Uint8Array, p: number, tw: number, th: number, size: number, out: Uint32Array, o: number, stride: number, rd: CpixelReader, at: number): number {
     const end = d.length
+    const n = tw * th
+    // Where pixel i of the tile goes: rows of tw words, stride apart (one long row when packed).
+    const packed = stride === tw
+    let col = 0
+    let row = o
     const cb = rd.size
     const pal = this.palette
     let i = 0
@@ -215,8 +237,21 @@ export class ZrleDecoder implements RectDecoder {
           if (len > n - i) throw this.error(`a run of ${len} goes past the tile's ${n - i} remaining pixels`, at)
         } while (b === 255)
       }
-      out.fill(colour, i, i + len)
       i += len
+      if (packed) {
+        fillRun(out, o + i - len, len, colour)
+        continue
+      }
+      for (let left = len; left > 0;) {
+        const k = Math.min(left, tw - col)
+        fillRun(out, row + col, k, colour)
+        left -= k
+        col += k
+        if (col === tw) {
+          col = 0
+          row += stride
+        }
+      }
     }
     return p
   }

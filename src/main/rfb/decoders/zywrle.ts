@@ -47,8 +47,8 @@ class ValueReader implements CpixelReader {
     }
   }
 
-  many(s: Uint8Array, o: number, dst: Uint32Array, n: number): void {
-    for (let i = 0; i < n; i++, o += this.size) dst[i] = this.one(s, o)
+  many(s: Uint8Array, o: number, dst: Uint32Array, d: number, n: number): void {
+    for (let i = 0; i < n; i++, o += this.size) dst[d + i] = this.one(s, o)
   }
 
   /** Writes `v` back as a CPIXEL, so the engine's converter turns it into RGBA. */
@@ -147,13 +147,13 @@ export class ZywrleDecoder extends ZrleDecoder {
     this.level = zywrleLevel(null)
   }
 
-  protected override rawTile(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, rd: CpixelReader, ctx: DecodeContext, at: number): number {
+  protected override rawTile(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, o: number, stride: number, rd: CpixelReader, ctx: DecodeContext, at: number): number {
     const pf = ctx.pixels.pf
-    if (pf.bitsPerPixel === 8) return super.rawTile(d, p, tw, th, out, rd, ctx, at)
+    if (pf.bitsPerPixel === 8) return super.rawTile(d, p, tw, th, out, o, stride, rd, ctx, at)
     if (this.values?.pf !== pf || this.values.size !== rd.size) this.values = new ValueReader(pf, rd.size)
     const vals = this.values
     const coeffs = this.coeffs
-    p = this.parseTile(d, p, tw, th, coeffs, vals, ctx, at, false)
+    p = this.parseTile(d, p, tw, th, coeffs, 0, tw, vals, ctx, at, false)
     if (this.solid) {
       coeffs.fill(this.solidColour, 0, tw * th)
       this.solid = false
@@ -162,7 +162,7 @@ export class ZywrleDecoder extends ZrleDecoder {
     this.synthesize(coeffs, tw, th, layout)
     const cb = vals.size
     for (let i = 0; i < tw * th; i++) vals.put(this.bytes, i * cb, coeffs[i])
-    ctx.pixels.cpixelsToRgba(this.bytes, 0, out, 0, tw * th)
+    for (let r = 0; r < th; r++) ctx.pixels.cpixelsToRgba(this.bytes, r * tw * cb, out, o + r * stride, tw)
     return p
   }
 

@@ -1,5 +1,6 @@
 import { Inflate, Z_SYNC_FLUSH } from 'pako'
 import { RfbProtocolError } from '../errors'
+import { nativeInflateAvailable, NativeInflateStream } from './native-inflate-stream'
 import { NodeInflateStream } from './node-inflate-stream'
 
 /**
@@ -71,8 +72,10 @@ export class PakoInflateStream implements InflateStream {
 /**
  * The implementation the decoders use, chosen by bench/zlib-streams.run.ts: Node's native zlib
  * inflated 1000-1700 MB/s on desktop-like rects of 16 KiB and more, pako 190-360 and fflate
- * 70-540; only for 1 KiB chunks (ZlibHex tiles) was pako at times faster (137 against 98 MB/s).
+ * 70-540. One persistent native inflater ({@link NativeInflateStream}) is faster still, most of
+ * all on small rects; where Node lacks the handle it drives, a fresh native inflate per call.
  */
 export function createInflateStream(): InflateStream {
+  if (nativeInflateAvailable()) return new NativeInflateStream()
   return new NodeInflateStream((dictionary) => new PakoInflateStream({ raw: true, dictionary }))
 }

@@ -7,8 +7,43 @@ import type { InflateStream } from './inflate-stream'
 const WINDOW = 32768
 const EMPTY = new Uint8Array(0)
 
-function zlibError(message: string): RfbProtocolError {
+export function zlibError(message: string): RfbProtocolError {
   return new RfbProtocolError(message, -1, 'RFB_ERR_ZLIB')
+}
+
+/**
+ * The 2-byte zlib header (RFC 1950 §2.2) at the start of an RFB zlib stream, checked and skipped
+ * by the streams that inflate raw deflate: CMF (method 8, window <= 32 KiB) and FLG (check bits,
+ * no preset dictionary). It may arrive split across calls.
+ */
+export class ZlibHeader {
+  private left = 2
+  private cmf = 0
+
+  get done(): boolean {
+    return this.left === 0
+  }
+
+  reset(): void {
+    this.left = 2
+  }
+
+  /** Consumes what is left of the header from the start of `data`; returns the rest. */
+  skip(data: Uint8Array): Uint8Array {
+    let i = 0
+    while (this.left > 0 && i < data.length) {
+      const b = data[i++]
+      if (this.left === 2) {
+        if ((b & 0x0f) !== 8 || b >> 4 > 7) throw zlibError(`not a zlib stream (CMF byte 0x${b.toString(16)})`)
+        this.cmf = b
+      } else {
+        if ((this.cmf * 256 + b) % 31 !== 0) throw zlibError('zlib header check bits are wrong')
+        if (b & 0x20) throw zlibError('zlib stream asks for a preset dictionary, which RFB never uses')
+      }
+      this.left--
+    }
+    return i === 0 ? data : data.subarray(i)
+  }
 }
 
 /** True when `b` ends with the empty stored block a Z_SYNC_FLUSH (or Z_FULL_FLUSH) writes: 00 00 ff ff. */
@@ -31,8 +66,7 @@ function endsSyncFlushed(b: Uint8Array): boolean {
 export class NodeInflateStream implements InflateStream {
   private readonly history = new Uint8Array(WINDOW)
   private historyLen = 0
-  private headerLeft = 2
-  private cmf = 0
+  private readonly header = new ZlibHeader()
   private fallback: InflateStream | null = null
   private readonly first = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1 }
   private readonly later = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 1, dictionary: this.history }
@@ -41,7 +75,7 @@ export class NodeInflateStream implements InflateStream {
 
   inflate(input: Uint8Array, maxOut: number): Uint8Array {
     let data = input
-    if (this.headerLeft > 0) data = this.skipHeader(data)
+    if (!this.header.done) data = this.header.skip(data)
     if (this.fallback) return this.fallback.inflate(data, maxOut)
     if (data.length === 0) return EMPTY
     if (!endsSyncFlushed(data)) {
@@ -68,25 +102,8 @@ export class NodeInflateStream implements InflateStream {
 
   reset(): void {
     this.historyLen = 0
-    this.headerLeft = 2
+    this.header.reset()
     this.fallback = null
-  }
-
-  /** RFC 1950 §2.2: CMF (method 8, window <= 32 KiB) and FLG (check bits, no preset dictionary). */
-  private skipHeader(data: Uint8Array): Uint8Array {
-    let i = 0
-    while (this.headerLeft > 0 && i < data.length) {
-      const b = data[i++]
-      if (this.headerLeft === 2) {
-        if ((b & 0x0f) !== 8 || b >> 4 > 7) throw zlibError(`not a zlib stream (CMF byte 0x${b.toString(16)})`)
-        this.cmf = b
-      } else {
-        if ((this.cmf * 256 + b) % 31 !== 0) throw zlibError('zlib header check bits are wrong')
-        if (b & 0x20) throw zlibError('zlib stream asks for a preset dictionary, which RFB never uses')
-      }
-      this.headerLeft--
-    }
-    return i === 0 ? data : data.subarray(i)
   }
 
   /** Keeps the last 32 KiB of output, right-aligned in `history`, as the next call's dictionary. */
