@@ -6,6 +6,13 @@ import type { DecodeContext, Rect, RectDecoder } from './decoder'
 /** Cursor shapes larger than this are refused: no real pointer is, and the size comes from the wire. */
 export const MAX_CURSOR_SIZE = 512
 
+/** Refuses a cursor rect beyond {@link MAX_CURSOR_SIZE} before any of its bytes are awaited. */
+export function checkCursorSize(rect: Rect, ctx: DecodeContext): void {
+  if (rect.w > MAX_CURSOR_SIZE || rect.h > MAX_CURSOR_SIZE) {
+    throw new RfbProtocolError(`cursor of ${rect.w}x${rect.h} exceeds ${MAX_CURSOR_SIZE}x${MAX_CURSOR_SIZE}`, ctx.position)
+  }
+}
+
 /**
  * Cursor pseudo-encoding (rfbproto "Cursor", -239): w*h pixels then a 1-bit mask, rows padded to a
  * byte. The rect's x/y are the hotspot. The whole shape is read at once (it is small).
@@ -14,9 +21,7 @@ export class CursorDecoder implements RectDecoder {
   private rect: Rect = { x: 0, y: 0, w: 0, h: 0, encoding: -239 }
 
   begin(rect: Rect, ctx: DecodeContext): void {
-    if (rect.w > MAX_CURSOR_SIZE || rect.h > MAX_CURSOR_SIZE) {
-      throw new RfbProtocolError(`cursor of ${rect.w}x${rect.h} exceeds ${MAX_CURSOR_SIZE}x${MAX_CURSOR_SIZE}`, ctx.position)
-    }
+    checkCursorSize(rect, ctx)
     this.rect = rect
   }
 

@@ -1,7 +1,6 @@
 import type { ByteQueue } from '../byte-queue'
-import { RfbProtocolError } from '../errors'
 import { rgba } from '../pixel-converter'
-import { MAX_CURSOR_SIZE } from './cursor'
+import { checkCursorSize } from './cursor'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
 
 /**
@@ -12,9 +11,7 @@ export class XCursorDecoder implements RectDecoder {
   private rect: Rect = { x: 0, y: 0, w: 0, h: 0, encoding: -240 }
 
   begin(rect: Rect, ctx: DecodeContext): void {
-    if (rect.w > MAX_CURSOR_SIZE || rect.h > MAX_CURSOR_SIZE) {
-      throw new RfbProtocolError(`cursor of ${rect.w}x${rect.h} exceeds ${MAX_CURSOR_SIZE}x${MAX_CURSOR_SIZE}`, ctx.position)
-    }
+    checkCursorSize(rect, ctx)
     this.rect = rect
   }
 
