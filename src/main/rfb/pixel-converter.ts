@@ -16,12 +16,18 @@ export function rgba(r: number, g: number, b: number): number {
 
 /** Colour map set by SetColourMapEntries (RFC 6143 §7.6.2), as RGBA words indexed by pixel value. */
 export class ColourMap {
-  readonly entries = new Uint32Array(65536).fill(ALPHA)
+  private table: Uint32Array | null = null
+
+  /** 64 Ki words, made on first use: every session has a map, few use a colour-map format. */
+  get entries(): Uint32Array {
+    return (this.table ??= new Uint32Array(65536).fill(ALPHA))
+  }
 
   /** `rgb16` holds 16-bit red, green, blue triples as they came off the wire. */
   set(first: number, rgb16: ArrayLike<number>): void {
+    const entries = this.entries
     for (let i = 0; i * 3 < rgb16.length && first + i < 65536; i++) {
-      this.entries[first + i] = rgba(rgb16[i * 3] >> 8, rgb16[i * 3 + 1] >> 8, rgb16[i * 3 + 2] >> 8)
+      entries[first + i] = rgba(rgb16[i * 3] >> 8, rgb16[i * 3 + 1] >> 8, rgb16[i * 3 + 2] >> 8)
     }
   }
 }

@@ -53,8 +53,8 @@ export class HextileDecoder implements RectDecoder {
   /** Largest unit: mask, bg, fg, count and 255 coloured 4-byte subrects (raw is 1 + 1024). */
   protected readonly unit = new Uint8Array(1 + 2 * 4 + 1 + 255 * 6)
   protected px: PixelConverter | null = null
-  /** The strip when the sink lends no memory: up to 16 rows of the rect's width. */
-  private strip = new Uint32Array(TILE * 256)
+  /** The strip when the sink lends no memory: up to 16 rows of the rect's width; grown on demand. */
+  private strip = new Uint32Array(0)
   /** Where the current tile row's strip is: `dst[at + (tx - stripX) + r * stride]`. */
   private dst: Uint32Array = this.strip
   private at = 0

@@ -38,14 +38,14 @@ function staysInScan(next: number): boolean {
   return next === 0 || (next >= Marker.RST0 && next <= Marker.RST7)
 }
 
-/** A grow-only byte list, reused rect after rect. */
+/** A grow-only byte list, reused rect after rect; empty until used (every session has five). */
 class ByteList {
-  data: Uint8Array = new Uint8Array(16 * 1024)
+  data: Uint8Array = new Uint8Array(0)
   length = 0
 
   reserve(n: number): void {
     if (this.length + n <= this.data.length) return
-    const grown = new Uint8Array(Math.max(this.length + n, this.data.length * 2))
+    const grown = new Uint8Array(Math.max(this.length + n, this.data.length * 2, 16 * 1024))
     grown.set(this.data.subarray(0, this.length))
     this.data = grown
   }

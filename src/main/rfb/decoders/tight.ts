@@ -118,8 +118,8 @@ export class TightDecoder implements RectDecoder {
   private readonly palette = new Uint32Array(256)
   private readonly paletteBytes = new Uint8Array(256 * 4)
   private buf: Uint8Array = new Uint8Array(4096)
-  /** Channels of the row above, for the gradient filter. */
-  private readonly prevRow = new Int32Array(TIGHT_MAX_WIDTH * 3)
+  /** Channels of the row above, for the gradient filter; made on first use. */
+  private prevRowBuf: Int32Array | null = null
 
   constructor(options: TightOptions = {}) {
     this.png = options.png ?? false
@@ -367,7 +367,7 @@ export class TightDecoder implements RectDecoder {
    */
   private gradient24(src: Uint8Array, out: Uint32Array, o: number, stride: number): void {
     const { w, h } = this.rect
-    const prev = this.prevRow
+    const prev = (this.prevRowBuf ??= new Int32Array(TIGHT_MAX_WIDTH * 3))
     prev.fill(0, 0, w * 3)
     let s = 0
     for (let r = 0; r < h; r++, o += stride) {
@@ -405,7 +405,7 @@ export class TightDecoder implements RectDecoder {
     const big = pf.bigEndian
     const rs = pf.redShift, gs = pf.greenShift, bs = pf.blueShift
     const rm = pf.redMax, gm = pf.greenMax, bm = pf.blueMax
-    const prev = this.prevRow
+    const prev = (this.prevRowBuf ??= new Int32Array(TIGHT_MAX_WIDTH * 3))
     prev.fill(0, 0, w * 3)
     let s = 0
     for (let r = 0; r < h; r++, o += stride) {

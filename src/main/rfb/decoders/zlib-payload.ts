@@ -19,7 +19,8 @@ export function zlibInputLimit(maxOut: number): number {
  * The view is valid until the next read or queue compaction.
  */
 export class PayloadReader {
-  private buf = new Uint8Array(16384)
+  /** Grown when a payload first spans chunks. */
+  private buf = EMPTY
   private first: Uint8Array = EMPTY
   private want = 0
   private filled = 0

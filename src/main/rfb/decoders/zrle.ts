@@ -64,7 +64,8 @@ export class ZrleDecoder implements RectDecoder {
   protected readonly code: string = 'RFB_ERR_ZRLE'
   private readonly stream: InflateStream = createInflateStream()
   private readonly payload = new PayloadReader()
-  private readonly tile = new Uint32Array(ZRLE_TILE * ZRLE_TILE)
+  /** For sinks that lend no memory; made on first use. */
+  private tile: Uint32Array | null = null
   /** Int32: colours read back from it stay small integers in V8 (see PixelConverter.pixel). */
   private readonly palette = new Int32Array(127)
   private rgba: RgbaReader | null = null
@@ -105,9 +106,10 @@ export class ZrleDecoder implements RectDecoder {
         if (target) {
           p = this.parseTile(data, p, tw, th, target.words, target.offset, target.stride, rd, ctx, at, true)
         } else {
-          p = this.parseTile(data, p, tw, th, this.tile, 0, tw, rd, ctx, at, true)
+          const tile = (this.tile ??= new Uint32Array(ZRLE_TILE * ZRLE_TILE))
+          p = this.parseTile(data, p, tw, th, tile, 0, tw, rd, ctx, at, true)
           if (this.solid) ctx.sink.fill(x + tx, y + ty, tw, th, this.solidColour)
-          else ctx.sink.pixels(x + tx, y + ty, tw, th, this.tile)
+          else ctx.sink.pixels(x + tx, y + ty, tw, th, tile)
         }
       }
     }

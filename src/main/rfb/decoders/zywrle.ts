@@ -71,6 +71,17 @@ class ValueReader implements CpixelReader {
   }
 }
 
+/** Buffers for one 64x64 wavelet tile. */
+class Workspace {
+  readonly coeffs = new Uint32Array(N)
+  readonly rest = new Uint32Array(N)
+  readonly bytes = new Uint8Array(N * 4)
+  /** The transform's three 8-bit planes: byte 0 (U), 1 (Y) and 2 (V) of the reference's ints. */
+  readonly u = new Int8Array(N)
+  readonly yy = new Int8Array(N)
+  readonly v = new Int8Array(N)
+}
+
 /** ZYWRLE_LOAD_PIXEL / SAVE_PIXEL: where the wavelet's 8-bit R, G, B sit in a pixel value. */
 const enum Layout {
   /** 32 bpp: R, G, B in bits 16-23, 8-15, 0-7. */
@@ -118,13 +129,8 @@ export class ZywrleDecoder extends ZrleDecoder {
   protected override readonly code = 'RFB_ERR_ZYWRLE'
   private level = zywrleLevel(null)
   private values: ValueReader | null = null
-  private readonly coeffs = new Uint32Array(N)
-  private readonly rest = new Uint32Array(N)
-  private readonly bytes = new Uint8Array(N * 4)
-  /** The transform's three 8-bit planes: byte 0 (U), 1 (Y) and 2 (V) of the reference's ints. */
-  private readonly u = new Int8Array(N)
-  private readonly yy = new Int8Array(N)
-  private readonly v = new Int8Array(N)
+  /** Made with the first wavelet tile: a session has this decoder whether or not it sees ZYWRLE. */
+  private ws: Workspace | null = null
 
   /** The quality level (0-9) from the last QualityLevel pseudo-encoding sent; null if none was. */
   setQuality(quality: number | null): void {
@@ -152,28 +158,30 @@ export class ZywrleDecoder extends ZrleDecoder {
     if (pf.bitsPerPixel === 8) return super.rawTile(d, p, tw, th, out, o, stride, rd, ctx, at)
     if (this.values?.pf !== pf || this.values.size !== rd.size) this.values = new ValueReader(pf, rd.size)
     const vals = this.values
-    const coeffs = this.coeffs
+    const ws = (this.ws ??= new Workspace())
+    const coeffs = ws.coeffs
     p = this.parseTile(d, p, tw, th, coeffs, 0, tw, vals, ctx, at, false)
     if (this.solid) {
       coeffs.fill(this.solidColour, 0, tw * th)
       this.solid = false
     }
     const layout = pf.bitsPerPixel === 32 ? Layout.Rgb888 : pf.greenMax > 31 ? Layout.Rgb565 : Layout.Rgb555
-    this.synthesize(coeffs, tw, th, layout)
+    this.synthesize(ws, tw, th, layout)
     const cb = vals.size
-    for (let i = 0; i < tw * th; i++) vals.put(this.bytes, i * cb, coeffs[i])
-    for (let r = 0; r < th; r++) ctx.pixels.cpixelsToRgba(this.bytes, r * tw * cb, out, o + r * stride, tw)
+    for (let i = 0; i < tw * th; i++) vals.put(ws.bytes, i * cb, coeffs[i])
+    for (let r = 0; r < th; r++) ctx.pixels.cpixelsToRgba(ws.bytes, r * tw * cb, out, o + r * stride, tw)
     return p
   }
 
-  /** ZYWRLE_SYNTHESIZE in place: `px` holds the packed coefficients in and the pixel values out. */
-  private synthesize(px: Uint32Array, W: number, H: number, layout: Layout): void {
+  /** ZYWRLE_SYNTHESIZE in place: `ws.coeffs` holds the packed coefficients in and the pixel values out. */
+  private synthesize(ws: Workspace, W: number, H: number, layout: Layout): void {
+    const px = ws.coeffs
     const level = this.level
     const w = W & ~((1 << level) - 1)
     const h = H & ~((1 << level) - 1)
     // A tile smaller than 2^level in a direction is not transformed at all.
     if (w === 0 || h === 0) return
-    const { u, yy, v } = this
+    const { u, yy, v } = ws
     let s = 0
     for (let l = 0; l < level; l++) {
       const step = 2 << l
@@ -205,7 +213,7 @@ export class ZywrleDecoder extends ZrleDecoder {
       }
     }
     const restLen = W * H - w * h
-    this.rest.set(px.subarray(s, s + restLen))
+    ws.rest.set(px.subarray(s, s + restLen))
 
     for (let l = level - 1; l >= 0; l--) {
       const half = 1 << l
@@ -241,7 +249,7 @@ export class ZywrleDecoder extends ZrleDecoder {
     }
 
     // The untransformed remainder: right strip, bottom strip, corner (ZYWRLE_LOAD_UNALIGN).
-    const rest = this.rest
+    const rest = ws.rest
     let k = 0
     for (let r = 0; r < h && w < W; r++) for (let c = w; c < W; c++) px[r * W + c] = rest[k++]
     for (let r = h; r < H; r++) for (let c = 0; c < w; c++) px[r * W + c] = rest[k++]

@@ -40,7 +40,8 @@ export class NativeInflateStream implements InflateStream {
   private engine: InflateRaw | null = null
   private handle: ZlibHandle | null = null
   private state: Uint32Array = new Uint32Array(2)
-  private out = new Uint8Array(INITIAL_OUT)
+  /** Allocated on first use: a session makes streams for every encoding it may never see. */
+  private out: Uint8Array = EMPTY
   private view: Uint8Array = EMPTY
   private readonly header = new ZlibHeader()
   /** Set after a zlib error: the native stream is gone, and only reset() starts another. */
@@ -55,7 +56,7 @@ export class NativeInflateStream implements InflateStream {
     const state = this.state
     // One byte more than maxOut may hold, so output past the limit shows without inflating a bomb.
     const cap = Math.min(maxOut, 0x7fffffff - 1) + 1
-    let out = this.out
+    let out = this.out.length > 0 ? this.out : (this.out = new Uint8Array(Math.min(INITIAL_OUT, cap)))
     let used = 0
     let inOff = 0
     for (;;) {
