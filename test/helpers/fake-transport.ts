@@ -30,8 +30,16 @@ export class FakeTransport implements Transport {
     this.written.push(Uint8Array.from(data))
   }
 
-  pause(): void {}
-  resume(): void {}
+  /** Whether the engine asked for backpressure (pause without a resume yet). */
+  paused = false
+
+  pause(): void {
+    this.paused = true
+  }
+
+  resume(): void {
+    this.paused = false
+  }
 
   /** Like a socket, closing reports a close back to the engine. */
   close(): void {

@@ -43,6 +43,9 @@ const enum FenceFlag {
 
 /** Largest fence payload the spec allows. */
 const MAX_FENCE_PAYLOAD = 64
+/** How often a fence measures the round trip while the server pushes updates. */
+const PING_INTERVAL_MS = 1000
+const PING_TIMEOUT_MS = 10_000
 
 /** Extensions the server has confirmed; each starts false and flips when the server shows it. */
 export interface ServerFeatures {
@@ -112,6 +115,12 @@ export interface RfbClientOptions {
   security?: SecurityOptions
   /** Keep asking for incremental updates after each one is consumed; default true. */
   autoUpdate?: boolean
+  /**
+   * Where the server offers ContinuousUpdates and Fence, let it push changes without a request
+   * per update (one round trip less per frame); default true. The sink still paces it: while the
+   * sink is busy the socket is paused, so the server's congestion control sees a slow reader.
+   */
+  continuousUpdates?: boolean
   handshakeTimeoutMs?: number
   /**
    * A server that stops in the middle of a message for this long is treated as gone (half-open
@@ -223,6 +232,12 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   }
   private requestedAt = 0
   private readonly autoSelect: AutoSelect | null
+  /** Continuous updates: 'off' (a request per update), 'on', or 'ended' (the server stopped them; asking again). */
+  private continuous: 'off' | 'on' | 'ended' = 'off'
+  /** A pixel format sent while continuous updates run; it applies from the server's EndOfContinuousUpdates on. */
+  private formatAfterEndOfUpdates: PixelFormat | null = null
+  /** Our own fence, to measure the round trip when no request is there to time. */
+  private readonly ping = { seq: 0, sentAt: 0, lastAt: 0, rttMs: 0 }
 
   constructor(private readonly options: RfbClientOptions) {
     super()
@@ -456,6 +471,11 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
    */
   setPixelFormat(name: PixelFormatName): void {
     this.pendingPixelFormat = PIXEL_FORMATS[name]
+    // While the server pushes, the switch is marked by its EndOfContinuousUpdates: safe at any time.
+    if (this.state === 'connected' && this.continuous === 'on') {
+      if (!this.formatAfterEndOfUpdates) this.switchFormatWhileContinuous()
+      return
+    }
     if (this.state === 'connected' && !this.waitingForSink && this.phase === Phase.MessageType && this.options.autoUpdate === false) {
       this.applyPendingPixelFormat()
     }
@@ -781,7 +801,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         const now = performance.now()
         this.update = {
           rects: 0, bytes: 0, pixels: 0, encodings: [], start: at, startedAt: now, transferMs: 0,
-          latencyMs: this.requestedAt ? now - this.requestedAt : 0,
+          // Pushed updates have no request to time: the last fence round trip stands in.
+          latencyMs: this.requestedAt ? now - this.requestedAt : this.continuous === 'on' ? this.ping.rttMs : 0,
         }
         this.requestedAt = 0
         this.options.trace?.('in', `FramebufferUpdate ${this.rectsLeft} rects`)
@@ -840,6 +861,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.options.trace?.('in', 'EndOfContinuousUpdates')
         // The first one only says the server supports continuous updates.
         this.confirm('continuousUpdates')
+        this.endOfContinuousUpdates()
         return true
       case ServerMessage.Fence: {
         if (!q.has(9)) return false
@@ -852,6 +874,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         const payload = q.bytes(len).slice()
         this.options.trace?.('in', `Fence flags=0x${flags.toString(16)} ${len} bytes`)
         this.confirm('fence')
+        if (!(flags & FenceFlag.Request)) this.pong(payload)
         // Messages are handled strictly in order, so BlockBefore/BlockAfter already hold; answer at once.
         if (flags & FenceFlag.Request) {
           const reply = flags & (FenceFlag.BlockBefore | FenceFlag.BlockAfter | FenceFlag.SyncNext)
@@ -890,10 +913,13 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.emit('update', stats)
     if (done && typeof (done as Promise<void>).then === 'function') {
       this.waitingForSink = true
+      // Leave what follows in the kernel's buffers, not ours: a pushing server then feels the wait.
+      this.transport?.pause()
       ;(done as Promise<void>).then(
         () => {
           this.waitingForSink = false
           this.requestNext()
+          this.transport?.resume()
           this.pump()
         },
         (err: unknown) => this.fail(err),
@@ -906,9 +932,90 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
 
   private requestNext(): void {
     if (this.state !== 'connected' || this.options.autoUpdate === false) return
+    if (this.continuous === 'on') return this.continueUpdates()
     this.applyPendingPixelFormat()
+    if (this.continuous === 'off' && this.options.continuousUpdates !== false && this.features.continuousUpdates && this.features.fence) {
+      // As TigerVNC's viewer: the first update came by request, the rest are pushed.
+      this.continuous = 'on'
+      this.sendEnableContinuousUpdates()
+      if (this.resized) this.requestUpdate(false)
+      this.resized = false
+      this.sendPing()
+      return
+    }
     // After a resize the old picture is meaningless: ask for all of it.
     this.requestUpdate(!this.resized)
     this.resized = false
+  }
+
+  /** After each pushed update: follow a resize, switch a pending pixel format, time the link. */
+  private continueUpdates(): void {
+    if (this.pendingPixelFormat && !this.formatAfterEndOfUpdates) this.switchFormatWhileContinuous()
+    else if (this.resized) this.sendEnableContinuousUpdates()
+    this.resized = false
+    if (performance.now() - this.ping.lastAt >= PING_INTERVAL_MS) this.sendPing()
+  }
+
+  private sendEnableContinuousUpdates(): void {
+    this.send(msg.enableContinuousUpdates(true, 0, 0, this.width, this.height), `EnableContinuousUpdates on ${this.width}x${this.height}`)
+  }
+
+  /**
+   * Updates already on their way are in the old format, so: stop, switch, restart (rfbproto
+   * EnableContinuousUpdates); the server's EndOfContinuousUpdates marks where the new format begins.
+   */
+  private switchFormatWhileContinuous(): void {
+    const pf = this.pendingPixelFormat!
+    this.pendingPixelFormat = null
+    validatePixelFormat(pf)
+    this.formatAfterEndOfUpdates = pf
+    this.send(msg.enableContinuousUpdates(false, 0, 0, 0, 0), 'EnableContinuousUpdates off')
+    this.send(msg.setPixelFormat(pf), `SetPixelFormat ${describePixelFormat(pf)}`)
+    this.sendEnableContinuousUpdates()
+  }
+
+  private endOfContinuousUpdates(): void {
+    const pf = this.formatAfterEndOfUpdates
+    if (pf) {
+      this.formatAfterEndOfUpdates = null
+      this.converter = new PixelConverter(pf, this.colourMap)
+      if (this.info) this.info.pixelFormat = pf
+      if (this.pendingPixelFormat) this.switchFormatWhileContinuous()
+    } else if (this.continuous === 'on') {
+      // The server stopped pushing on its own: back to one request per update, for good.
+      this.continuous = 'ended'
+      if (!this.waitingForSink && this.phase === Phase.MessageType) this.requestUpdate(true)
+    }
+  }
+
+  /** Sends a fence request with a sequence number; its echo gives the round trip. */
+  private sendPing(): void {
+    if (!this.features.fence) return
+    const now = performance.now()
+    // One at a time; a lost echo (a server that drops our fences) frees the slot after a while.
+    if (this.ping.sentAt && now - this.ping.sentAt < PING_TIMEOUT_MS) return
+    this.ping.seq = (this.ping.seq + 1) >>> 0
+    this.ping.sentAt = now
+    this.ping.lastAt = now
+    const payload = new Uint8Array(4)
+    new DataView(payload.buffer).setUint32(0, this.ping.seq)
+    this.send(msg.fence(FenceFlag.Request, payload), `Fence request ${this.ping.seq}`)
+  }
+
+  private pong(payload: Uint8Array): void {
+    if (!this.ping.sentAt || payload.length !== 4) return
+    if (new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0) !== this.ping.seq) return
+    this.ping.rttMs = performance.now() - this.ping.sentAt
+    this.ping.sentAt = 0
+  }
+
+  /** The last fence round trip in ms (0 before the first), measured while continuous updates run. */
+  get roundTripMs(): number {
+    return this.ping.rttMs
+  }
+
+  /** Whether the server is pushing updates (ContinuousUpdates on). */
+  get continuousUpdates(): boolean {
+    return this.continuous === 'on'
   }
 }
