@@ -1,6 +1,6 @@
 import type { ImageDecoder } from '../rfb/framebuffer'
 import { encodePng } from '../rfb/png'
-import type { CursorShape, DrawSink, ImageKind } from '../rfb/sink'
+import type { CursorShape, DrawSink, ImageKind, PixelTarget } from '../rfb/sink'
 
 /** Width of the thumbnails kept per profile. */
 export const THUMBNAIL_WIDTH = 240
@@ -92,6 +92,12 @@ export class ThumbnailSink implements DrawSink {
     this.painted = true
   }
 
+  /** Samples a rect whose row r is `words[offset + r * stride ...]` (another sink's lent memory). */
+  sampleFrom(x: number, y: number, w: number, h: number, words: Uint32Array, offset: number, stride: number): void {
+    this.sample(x, y, w, h, words, stride, offset)
+    this.painted = true
+  }
+
   image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void {
     if (!this.decodeImage) return
     const t = this.now()
@@ -116,12 +122,12 @@ export class ThumbnailSink implements DrawSink {
 
   endUpdate(): void {}
 
-  private sample(x: number, y: number, w: number, h: number, src: Uint32Array, stride: number): void {
+  private sample(x: number, y: number, w: number, h: number, src: Uint32Array, stride: number, offset = 0): void {
     const s = this.step
     const [x0, x1] = this.span(x, w, this.width)
     const [y0, y1] = this.span(y, h, this.height)
     for (let my = y0; my < y1; my++) {
-      const row = (my * s - y) * stride - x
+      const row = offset + (my * s - y) * stride - x
       const out = my * this.width
       if (s === 1) this.words.set(src.subarray(row + x0, row + x1), out + x0)
       else for (let mx = x0; mx < x1; mx++) this.words[out + mx] = src[row + mx * s]
@@ -162,15 +168,44 @@ export class ThumbnailSink implements DrawSink {
   }
 }
 
-/** Sends every draw op to both sinks; the first sink's endUpdate decides when the next update is requested. */
-export function teeSink(primary: DrawSink, mirror: DrawSink): DrawSink {
-  return {
-    resize: (w, h) => (mirror.resize(w, h), primary.resize(w, h)),
-    fill: (x, y, w, h, c) => (mirror.fill(x, y, w, h, c), primary.fill(x, y, w, h, c)),
-    copy: (sx, sy, x, y, w, h) => (mirror.copy(sx, sy, x, y, w, h), primary.copy(sx, sy, x, y, w, h)),
-    pixels: (x, y, w, h, rgba) => (mirror.pixels(x, y, w, h, rgba), primary.pixels(x, y, w, h, rgba)),
-    image: (x, y, w, h, kind, data) => (mirror.image(x, y, w, h, kind, data), primary.image(x, y, w, h, kind, data)),
-    cursor: (shape) => primary.cursor(shape),
-    endUpdate: () => (mirror.endUpdate(), primary.endUpdate()),
+/**
+ * Sends every draw op to both sinks; the first sink's endUpdate decides when the next update is
+ * requested. Where the primary lends memory (pixelTarget), decoders write into it directly and
+ * the mirror samples that memory at the tee's next call, by which time the decoder has filled it
+ * (a target is written before the decoder calls its sink again), so the mirror costs no copy of
+ * the full-size pixels.
+ */
+export function teeSink(primary: DrawSink, mirror: ThumbnailSink): DrawSink {
+  const lent = { x: 0, y: 0, w: 0, h: 0, target: null as PixelTarget | null }
+  const sampleLent = (): void => {
+    const t = lent.target
+    if (!t) return
+    lent.target = null
+    mirror.sampleFrom(lent.x, lent.y, lent.w, lent.h, t.words, t.offset, t.stride)
   }
+  const tee: DrawSink = {
+    resize: (w, h) => (sampleLent(), mirror.resize(w, h), primary.resize(w, h)),
+    fill: (x, y, w, h, c) => (sampleLent(), mirror.fill(x, y, w, h, c), primary.fill(x, y, w, h, c)),
+    copy: (sx, sy, x, y, w, h) => (sampleLent(), mirror.copy(sx, sy, x, y, w, h), primary.copy(sx, sy, x, y, w, h)),
+    pixels: (x, y, w, h, rgba) => (sampleLent(), mirror.pixels(x, y, w, h, rgba), primary.pixels(x, y, w, h, rgba)),
+    image: (x, y, w, h, kind, data) => (sampleLent(), mirror.image(x, y, w, h, kind, data), primary.image(x, y, w, h, kind, data)),
+    cursor: (shape) => primary.cursor(shape),
+    endUpdate: () => (sampleLent(), mirror.endUpdate(), primary.endUpdate()),
+  }
+  if (primary.pixelTarget) {
+    const lend = primary.pixelTarget.bind(primary)
+    tee.pixelTarget = (x, y, w, h) => {
+      sampleLent()
+      const t = lend(x, y, w, h)
+      if (t) {
+        lent.x = x
+        lent.y = y
+        lent.w = w
+        lent.h = h
+        lent.target = t
+      }
+      return t
+    }
+  }
+  return tee
 }

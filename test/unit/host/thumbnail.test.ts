@@ -1,7 +1,9 @@
 import { inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { ThumbnailSink, teeSink } from '../../../src/main/host/thumbnail'
+import { readFileSync } from 'node:fs'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
+import { replayRecording } from '../../../src/main/rfb/record/replay'
 
 /** Width and height from a PNG's IHDR, and its decompressed scanlines. */
 function readPng(png: Uint8Array): { width: number; height: number; raw: Buffer } {
@@ -49,6 +51,25 @@ describe('ThumbnailSink', () => {
       for (let mx = 0; mx < width; mx++) if (thumb.sampleAt(mx, my) !== fb.words[my * step * W + mx * step]) differ++
     }
     expect(differ).toBe(0)
+  })
+
+  it('lends the primary sink\'s memory to decoders and still mirrors every pixel', async () => {
+    for (const name of ['tigervnc-raw', 'tigervnc-zrle', 'tigervnc-hextile']) {
+      const fb = new FramebufferSink()
+      const thumb = new ThumbnailSink(null)
+      const both = teeSink(fb, thumb)
+      let lent = 0
+      const lend = both.pixelTarget!.bind(both)
+      both.pixelTarget = (x, y, w, h) => (lent++, lend(x, y, w, h))
+      await replayRecording(readFileSync(`test/fixtures/recordings/${name}.fbs`), both)
+      expect(lent, `${name}: decoders wrote into the framebuffer directly`).toBeGreaterThan(0)
+      const { step, width, height } = thumb.size
+      let differ = 0
+      for (let my = 0; my < height; my++) {
+        for (let mx = 0; mx < width; mx++) if (thumb.sampleAt(mx, my) !== fb.words[my * step * fb.width + mx * step]) differ++
+      }
+      expect(differ, name).toBe(0)
+    }
   })
 
   it('makes a PNG at most 240 px wide, averaging the mirror', () => {
