@@ -35,7 +35,12 @@ export const enum Encoding {
   QualityLevel9 = -23,
   FineQualityLevel0 = -512,
   FineQualityLevel100 = -412,
+  // JPEG chroma subsampling (TurboVNC; TigerVNC common/rfb/encodings.h). Not in numeric order of the factor.
   Subsample1X = -768,
+  Subsample4X = -767,
+  Subsample2X = -766,
+  SubsampleGray = -765,
+  Subsample8X = -764,
   Subsample16X = -763,
 }
 
@@ -46,6 +51,8 @@ const NAMES: Record<number, string> = {
   [-261]: 'QEMULedState', [-307]: 'DesktopName', [-308]: 'ExtendedDesktopSize', [-309]: 'XVP',
   [-312]: 'Fence', [-313]: 'ContinuousUpdates', [-316]: 'ExtendedMouseButtons',
   [0x574d5668]: 'VMwareLedState', [0xc0a1e5ce | 0]: 'ExtendedClipboard',
+  [-768]: 'Subsample1X', [-767]: 'Subsample4X', [-766]: 'Subsample2X', [-765]: 'SubsampleGray', [-764]: 'Subsample8X',
+  [-763]: 'Subsample16X',
 }
 
 /** A human name for an encoding number, for traces, stats and errors. */
@@ -54,7 +61,6 @@ export function encodingName(n: number): string {
   if (n >= -256 && n <= -247) return `CompressLevel${n + 256}`
   if (n >= -32 && n <= -23) return `QualityLevel${n + 32}`
   if (n >= -512 && n <= -412) return `FineQuality${n + 512}`
-  if (n >= -768 && n <= -763) return `Subsampling${n + 768}`
   return `encoding ${n}`
 }
 
@@ -63,3 +69,22 @@ export const PIXEL_ENCODINGS: Record<string, number> = {
   raw: 0, copyrect: 1, rre: 2, corre: 4, hextile: 5, zlib: 6, tight: 7, zlibhex: 8, zrle: 16, zywrle: 17,
   jpeg: 21, tightpng: -260,
 }
+
+/**
+ * JPEG chroma subsampling, as `--subsampling` and profiles name it: 'none' keeps full colour
+ * resolution (4:4:4), '2x' halves it horizontally (4:2:2), '4x' in both directions (4:2:0),
+ * '8x' and '16x' go further, 'gray' drops colour altogether.
+ */
+export type Subsampling = 'none' | '2x' | '4x' | '8x' | '16x' | 'gray'
+
+/** Every subsampling name, finest first (for menus, usage text and validation). */
+export const SUBSAMPLINGS = ['none', '2x', '4x', '8x', '16x', 'gray'] as const satisfies readonly Subsampling[]
+
+/** Subsampling names to their pseudo-encodings (TurboVNC numbering, which TigerVNC's server follows). */
+export const SUBSAMPLING_ENCODINGS: Record<Subsampling, number> = {
+  none: Encoding.Subsample1X, '2x': Encoding.Subsample2X, '4x': Encoding.Subsample4X, '8x': Encoding.Subsample8X,
+  '16x': Encoding.Subsample16X, gray: Encoding.SubsampleGray,
+}
+
+/** Fine JPEG quality runs 0-100 (FineQualityLevel0 + quality). */
+export const FINE_QUALITY_MAX = 100

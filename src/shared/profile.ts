@@ -1,3 +1,5 @@
+import type { Subsampling } from './encodings'
+
 /** A saved connection, as the address book stores it (no password: that lives in the keychain). */
 export interface ConnectionProfile {
   id: string
@@ -16,6 +18,10 @@ export interface ConnectionProfile {
   encodings: 'auto' | string[]
   /** JPEG quality 0-9, or null for automatic. */
   quality: number | null
+  /** JPEG quality 0-100: turns JPEG on and overrides `quality` (an automatic level too); absent: not sent. */
+  fineQuality?: number
+  /** JPEG chroma subsampling, used whenever JPEG is on; absent: the server's choice. */
+  subsampling?: Subsampling
   /** zlib compression level 0-9, or null for the server default. */
   compression: number | null
   /** 'auto' lets the engine choose from measured throughput. */
@@ -63,8 +69,9 @@ export const DEFAULT_SECURITY: SecurityChoice = 'allow-unencrypted'
  * 2: `security`, `caFile`, `tls` (version 1 files read with `security` defaulted; older Tessera
  * then shows version 2 files read-only instead of dropping connections with unknown fields).
  * 3: `ssh` (absent in older files: no tunnel).
+ * 4: `fineQuality`, `subsampling` (absent in older files: the server's defaults).
  */
-export const PROFILE_SCHEMA_VERSION = 3
+export const PROFILE_SCHEMA_VERSION = 4
 
 /** Defaults for a new connection: the fields a user need not think about. */
 export function newProfile(fields: Partial<ConnectionProfile> & Pick<ConnectionProfile, 'id' | 'host'>): ConnectionProfile {

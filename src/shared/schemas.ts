@@ -1,4 +1,5 @@
 import type { EventName, HostRequests, RequestName } from './contract'
+import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
 import { type ConnectionProfile, DEFAULT_SECURITY, SECURITY_CHOICES, SSH_AUTH_METHODS, type SshTunnel } from './profile'
 import {
   type Schema, ValidationError, array, boolean, int, literal, none, nullable, object, optional, string, union, withDefault,
@@ -58,6 +59,9 @@ export const profileSchema: Schema<ConnectionProfile> = object({
   shared: boolean(),
   encodings: union(literal('auto'), array(string({ min: 1, max: 32, pattern: /^[a-z0-9]+$/i }), 16)),
   quality: level,
+  // Absent before version 4, and whenever the server's default is wanted.
+  fineQuality: optional(int(0, FINE_QUALITY_MAX)),
+  subsampling: optional(literal(...SUBSAMPLINGS)),
   compression: level,
   colourDepth: literal('auto', 24, 16, 8),
   scaling: literal('fit', 'none', 'remote'),

@@ -599,6 +599,11 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await expect(page.textContent('dialog')).resolves.toContain('Unknown: bogus')
     await page.fill('dialog input[aria-label="Encodings in order of preference"]', 'zrle, hextile, raw')
     await page.selectOption('dialog label:has-text("JPEG quality") select', '6')
+    await page.fill('dialog input[data-test="fine-quality"]', '101')
+    await page.click('dialog button[type="submit"]')
+    await expect(page.textContent('dialog')).resolves.toContain('Fine quality is a whole number from 0 to 100')
+    await page.fill('dialog input[data-test="fine-quality"]', '85')
+    await page.selectOption('dialog select[data-test="subsampling"]', 'gray')
     await page.selectOption('dialog label:has-text("Compression level") select', '2')
     await page.selectOption('dialog label:has-text("Colour depth") select', '16')
     await page.selectOption('dialog label:has-text("Scaling") select', 'none')
@@ -610,6 +615,7 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     expect(saved).toMatchObject({
       name: 'Build server', host: 'server.example.com', port: 5902, group: 'Lab', viewOnly: true, savePassword: false,
       encodings: ['zrle', 'hextile', 'raw'], quality: 6, compression: 2, colourDepth: 16, scaling: 'none', notes: 'rack 4',
+      fineQuality: 85, subsampling: 'gray',
     })
     await page.click(`[aria-label="Duplicate Build server"]`)
     await waitUntil('duplicate', async () => (await fakeCalls(page, 'profiles.save')).length === 2)

@@ -20,6 +20,8 @@ TARGET: host, host:display, host::port, vnc://[user@]host[:port], vncs://... (TL
 The password comes from --password-file or the TESSERA_PASSWORD environment variable.
 snapshot, record, probe and listen also take:
   --encodings tight,zrle,...   --depth 24|16|8   --quality 0-9|auto   --compress 0-9
+  --fine-quality 0-100   JPEG quality in fine steps; turns JPEG on and overrides --quality's level
+  --subsampling none|2x|4x|8x|16x|gray   JPEG chroma subsampling (with --quality or --fine-quality)
   --security require-server-auth|require-encryption|allow-unencrypted   (default allow-unencrypted)
   --trust-store DIR   remember accepted certificates per host:port; a changed one is refused
   --accept-fingerprint SHA256[,...]   trust the certificate with this fingerprint (stored with --trust-store)

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { PIXEL_ENCODINGS, encodingName } from '@shared/encodings'
+import { FINE_QUALITY_MAX, PIXEL_ENCODINGS, SUBSAMPLINGS, type Subsampling, encodingName } from '@shared/encodings'
 import { type Target, parseTarget } from '@shared/target'
 import { createDecoders } from '../rfb/decoders'
 import { PIXEL_FORMATS, type PixelFormatName } from '../rfb/pixel-format'
@@ -15,7 +15,8 @@ import { type ParsedArgs, UsageError, numberOption, stringOption } from './args'
 
 /** Options every connecting command shares. */
 export const CONNECT_OPTIONS = [
-  'password-file', 'timeout', 'encodings', 'pixel-format', 'depth', 'quality', 'compress', 'security', 'trust-store',
+  'password-file', 'timeout', 'encodings', 'pixel-format', 'depth', 'quality', 'fine-quality', 'subsampling', 'compress',
+  'security', 'trust-store',
   'accept-fingerprint', 'ca-file', 'ssh', 'ssh-key', 'ssh-password-file', 'ssh-known-hosts', 'ssh-accept-fingerprint',
 ] as const
 
@@ -88,10 +89,16 @@ export function pixelFormatArg(args: ParsedArgs): PixelFormatName | undefined {
   return v as PixelFormatName
 }
 
-/** What tunes picture and link: `--depth`/`--pixel-format`, `--quality 0-9|auto`, `--compress 0-9`. */
+/**
+ * What tunes picture and link: `--depth`/`--pixel-format`, `--quality 0-9|auto`,
+ * `--fine-quality 0-100`, `--subsampling none|2x|4x|8x|16x|gray`, `--compress 0-9`.
+ */
 export interface TuningArgs {
   pixelFormat?: PixelFormatName
   quality?: number
+  /** Switches JPEG on like --quality, and overrides the level (an automatic one too). */
+  fineQuality?: number
+  subsampling?: Subsampling
   compression?: number
   autoSelect?: boolean
 }
@@ -100,6 +107,21 @@ export function tuningArgs(args: ParsedArgs): TuningArgs {
   const t: TuningArgs = { pixelFormat: pixelFormatArg(args) }
   if (stringOption(args, 'quality') === 'auto') t.autoSelect = true
   else t.quality = numberOption(args, 'quality', 0, 9)
+  t.fineQuality = numberOption(args, 'fine-quality', 0, FINE_QUALITY_MAX)
+  if (t.fineQuality !== undefined && !Number.isInteger(t.fineQuality)) {
+    throw new UsageError(`--fine-quality must be a whole number from 0 to ${FINE_QUALITY_MAX}`)
+  }
+  const subsampling = stringOption(args, 'subsampling')
+  if (subsampling !== undefined) {
+    if (!(SUBSAMPLINGS as readonly string[]).includes(subsampling)) {
+      throw new UsageError(`unknown subsampling "${subsampling}" (known: ${SUBSAMPLINGS.join(', ')})`)
+    }
+    // Subsampling only shapes JPEG; on its own it would be silently dropped (the engine keeps lossless lossless).
+    if (t.quality === undefined && t.fineQuality === undefined && !t.autoSelect) {
+      throw new UsageError('--subsampling applies to JPEG: give --quality or --fine-quality too')
+    }
+    t.subsampling = subsampling as Subsampling
+  }
   t.compression = numberOption(args, 'compress', 0, 9)
   return t
 }

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs'
+import type { Subsampling } from '@shared/encodings'
 import type { Target } from '@shared/target'
 import { type ConnectOptions, connectRfb, startRfb } from '../rfb/connect'
 import { TimeoutError } from '../rfb/errors'
@@ -21,6 +22,9 @@ export interface SnapshotOptions {
   extraEncodings?: number[]
   pixelFormat?: PixelFormatName
   quality?: number
+  /** JPEG quality 0-100 and chroma subsampling (see RfbClientOptions). */
+  fineQuality?: number
+  subsampling?: Subsampling
   compression?: number
   autoSelect?: boolean
   credentials?: () => Promise<Credentials | null>
@@ -55,7 +59,8 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
     const done = (async () => {
       const options: ConnectOptions = {
         sink: coverage, encodings: opts.encodings, extraEncodings: opts.extraEncodings, pixelFormat: opts.pixelFormat, autoUpdate: false,
-        quality: opts.quality, compression: opts.compression, autoSelect: opts.autoSelect,
+        quality: opts.quality, fineQuality: opts.fineQuality, subsampling: opts.subsampling, compression: opts.compression,
+        autoSelect: opts.autoSelect,
         credentials: opts.credentials, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs, security: opts.security, ssh: opts.ssh,
       }
       const c = opts.transport ? await startRfb(opts.transport, target, options) : await connectRfb(target, options)

@@ -9,7 +9,6 @@ import { DEFAULT_ENCODINGS, createDecoders } from '../rfb/decoders'
 import { utils as sshUtils } from 'ssh2'
 import { NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
 import type { ImageDecoder } from '../rfb/framebuffer'
-import type { PixelFormatName } from '../rfb/pixel-format'
 import type { SecurityOptions, SecurityPolicy } from '../rfb/security/policy'
 import { type CredentialKind, type Credentials, securityTypeName } from '../rfb/security/security-handler'
 import { type ConnectionInfo, RfbClient } from '../rfb/session'
@@ -21,6 +20,7 @@ import { type CertificateStore, serverKey } from '../rfb/trust/store'
 import type { TrustPrompt } from '../rfb/trust/verify'
 import { BatchSink } from './batch-sink'
 import { hostError } from './errors'
+import { pictureOptions } from './picture-options'
 import type { SecretStore } from './secrets'
 import { ThumbnailSink, teeSink } from './thumbnail'
 
@@ -82,8 +82,6 @@ export interface SessionHost {
   ended(session: HostSession): void
   log(message: string): void
 }
-
-const COLOUR_DEPTHS: Record<ConnectionProfile['colourDepth'], PixelFormatName> = { auto: 'rgb888', 24: 'rgb888', 16: 'rgb565', 8: 'bgr233' }
 
 /**
  * One session as the renderer sees it: it outlives individual RFB connections, so it can ask
@@ -189,16 +187,11 @@ export class HostSession {
       onCursor: (cursor) => this.host.emit('session.cursor', { sessionId: this.id, cursor }),
     })
     const p = this.profile
-    // Automatic quality and depth (the defaults) let the engine pick both from the measured link.
-    const auto = (p?.quality ?? null) === null && (p?.colourDepth ?? 'auto') === 'auto'
     const client: RfbClient = new RfbClient({
       sink: teeSink(sink, this.thumb),
       shared: p?.shared ?? true,
       encodings: encodingsOf(p),
-      autoSelect: auto,
-      ...(p?.quality != null ? { quality: p.quality } : {}),
-      ...(p?.compression != null ? { compression: p.compression } : {}),
-      pixelFormat: COLOUR_DEPTHS[p?.colourDepth ?? 'auto'],
+      ...pictureOptions(p),
       credentials: (kind): Promise<Credentials | null> => this.credentialsFor(client, kind),
       handshakeTimeoutMs: timings.handshakeTimeoutMs,
       security,

@@ -38,6 +38,8 @@ const MIN_SAMPLE_BYTES = 4096
  * (throughput estimate blended over about a second), with finer quality steps, lossless on fast
  * links, a 16 bpp middle step, hysteresis, and latency taken into account: on a link with long round trips each update
  * costs a round trip anyway, so quality is lowered one step to keep the transfer part short.
+ * It picks the coarse level only, as TigerVNC's does: chroma subsampling stays the user's, and a
+ * fine quality the user set overrides the level at the server (tuning.ts), so the two never fight.
  */
 export class AutoSelect {
   /** Estimated throughput in bit/s; starts optimistic like TigerVNC (20 Mbit/s). */

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { Encoding, encodingName } from '@shared/encodings'
+import { Encoding, type Subsampling, encodingName } from '@shared/encodings'
 import { ByteQueue } from './byte-queue'
 import * as msg from './client-messages'
 import type { Screen, XvpAction } from './client-messages'
@@ -17,6 +17,7 @@ import type { SecurityOptions } from './security/policy'
 import type { CredentialKind, Credentials, HandshakeIo } from './security/security-handler'
 import type { DrawSink } from './sink'
 import { decodeLatin1, decodeServerString } from './text'
+import { checkFineQuality, checkSubsampling, tuningEncodings } from './tuning'
 import type { TlsSessionInfo, Transport } from './transport/transport'
 
 /** Plain-text clipboard larger than this from the server is a protocol error, not an allocation. */
@@ -98,9 +99,24 @@ export interface RfbClientOptions {
    * but then moves no clipboard at all, so a profile can fall back to plain Latin-1 cut text.
    */
   extendedClipboard?: boolean
-  /** JPEG quality 0-9; unset means lossless. */
+  /** JPEG quality 0-9; unset (and no `fineQuality`) means lossless. */
   quality?: number
-  /** Choose JPEG quality and colour depth from the measured link (overrides `quality`). */
+  /**
+   * JPEG quality 0-100 (TurboVNC/TigerVNC fine quality): switches JPEG on by itself and overrides
+   * `quality` and the level auto-select picks; the nearest level goes out with it for servers
+   * that only know levels. A RangeError for anything but a whole number 0-100.
+   */
+  fineQuality?: number
+  /**
+   * JPEG chroma subsampling, announced only while JPEG is on (a level or a fine quality): alone
+   * it would switch TigerVNC to JPEG. Auto-select never changes it. Unset: the server's choice
+   * (TigerVNC derives it from the level).
+   */
+  subsampling?: Subsampling
+  /**
+   * Choose JPEG quality level and colour depth from the measured link (overrides `quality`, not
+   * `fineQuality`; leaves `subsampling` alone, as TigerVNC's AutoSelect does).
+   */
   autoSelect?: boolean
   /** zlib compression level 0-9; unset leaves it to the server. */
   compression?: number
@@ -219,6 +235,10 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private pixelEncodings: number[] = []
   private quality: number | null = null
   private compression: number | null = null
+  private fineQuality: number | null = null
+  private subsampling: Subsampling | null = null
+  /** The tuning pseudo-encodings last announced, so a change that announces nothing new sends nothing. */
+  private sentTuning = ''
   private pendingPixelFormat: PixelFormat | null = null
 
   private phase = Phase.MessageType
@@ -244,6 +264,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.autoSelect = options.autoSelect ? new AutoSelect() : null
     this.quality = this.autoSelect ? this.autoSelect.current.quality : options.quality ?? null
     this.compression = options.compression ?? null
+    this.fineQuality = options.fineQuality === undefined ? null : checkFineQuality(options.fineQuality)
+    this.subsampling = options.subsampling === undefined ? null : checkSubsampling(options.subsampling)
   }
 
   /** Server bytes received but not yet parsed. */
@@ -439,9 +461,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   /** Replaces the encoding preference (pixel encodings first); the server applies it to later updates. */
   sendEncodings(pixelEncodings: readonly number[]): void {
     this.pixelEncodings = [...pixelEncodings]
-    const tuning: number[] = []
-    if (this.quality !== null) tuning.push(Encoding.QualityLevel0 + this.quality)
-    if (this.compression !== null) tuning.push(Encoding.CompressLevel0 + this.compression)
+    const tuning = this.tuning()
+    this.sentTuning = tuning.join()
     const clipboard = this.options.extendedClipboard === false ? [] : [Encoding.ExtendedClipboard]
     const all = [...pixelEncodings, ...tuning, ...(this.options.extraEncodings ?? []), ...PSEUDO_ENCODINGS, ...clipboard]
     this.send(msg.setEncodings(all), `SetEncodings ${all.map(encodingName).join(', ')}`)
@@ -454,7 +475,35 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     const q = level === null ? null : Math.max(0, Math.min(9, Math.round(level)))
     if (q === this.quality) return
     this.quality = q
-    if (this.state === 'connected') this.sendEncodings(this.pixelEncodings)
+    this.retune()
+  }
+
+  /**
+   * JPEG quality 0-100, or null to go back to the level; overrides the level (auto-select's
+   * too) while set. Throws a RangeError for anything but a whole number 0-100.
+   */
+  setFineQuality(quality: number | null): void {
+    const q = quality === null ? null : checkFineQuality(quality)
+    if (q === this.fineQuality) return
+    this.fineQuality = q
+    this.retune()
+  }
+
+  /** JPEG chroma subsampling, or null for the server's choice; see {@link RfbClientOptions.subsampling}. */
+  setSubsampling(subsampling: Subsampling | null): void {
+    const s = subsampling === null ? null : checkSubsampling(subsampling)
+    if (s === this.subsampling) return
+    this.subsampling = s
+    this.retune()
+  }
+
+  private tuning(): number[] {
+    return tuningEncodings({ quality: this.quality, fineQuality: this.fineQuality, subsampling: this.subsampling, compression: this.compression })
+  }
+
+  /** Announces changed tuning; auto-select's level changes announce nothing while a fine quality rules. */
+  private retune(): void {
+    if (this.state === 'connected' && this.tuning().join() !== this.sentTuning) this.sendEncodings(this.pixelEncodings)
   }
 
   /** zlib compression level 0-9, or null for the server's default. */
@@ -462,7 +511,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     const c = level === null ? null : Math.max(0, Math.min(9, Math.round(level)))
     if (c === this.compression) return
     this.compression = c
-    if (this.state === 'connected') this.sendEncodings(this.pixelEncodings)
+    this.retune()
   }
 
   /**
