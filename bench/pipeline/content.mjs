@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 // Full-screen changing content for the pipeline bench, run inside an xterm that covers the whole
-// X screen: `node content.mjs FPS`. Every frame rewrites every cell: a moving 24-bit colour
+// X screen: `node content.mjs FPS [COUNTER_FILE]`. Every frame rewrites every cell: a moving 24-bit colour
 // plasma as the background and a scrolling line of text over it, so nearly every pixel of the
 // screen changes from one frame to the next (gradients for lossless/JPEG coders, glyph edges for
 // the tile coders). Frames are paced to at most FPS and a frame is only written once the pty
-// took the previous one, so a slow xterm lowers the rate instead of queueing output.
+// took the previous one, so a slow xterm lowers the rate instead of queueing output. The number
+// of frames the pty took so far goes to COUNTER_FILE, so the bench knows the rate really shown.
+import { writeFileSync } from 'node:fs'
 import process from 'node:process'
 import { setInterval } from 'node:timers'
 
 const fps = Math.max(1, Number(process.argv[2]) || 30)
+const counter = process.argv[3]
+let written = 0
 const out = process.stdout
 const cols = out.columns || 192
 // The last row stays empty: writing its last cell would scroll the screen.
@@ -39,5 +43,9 @@ setInterval(() => {
   if (busy) return
   busy = true
   t++
-  out.write(frame(), () => (busy = false))
+  out.write(frame(), () => {
+    busy = false
+    written++
+    if (counter) writeFileSync(counter, String(written))
+  })
 }, 1000 / fps)

@@ -4,7 +4,8 @@
  *
  *   Xtigervnc (or Xvfb + x11vnc) with a screen-sized xterm running content.mjs
  *     → engine in this process (decode into a BatchSink)  → ws-codec + WebSocket (browser mode,
- *       the real `tessera web` server)  → Chromium (headless, playwright-core): ws-host,
+ *       the real `tessera web` server)  → Chromium (headless, driven over a DevTools pipe by cdp.ts,
+ *       never with the Network domain on, see there): ws-host,
  *       session store, CanvasPainter  → ack back to the host, which then requests the next update.
  *
  * Per frame (one FramebufferUpdate = one FrameBatch) it records, in Node:
@@ -20,17 +21,23 @@
  *   paint    enqueue → painted (the painter's ops on the canvas, JPEG decodes included);
  *   raf      painted → the next animation frame callback (when Chromium can show it);
  *   ack      painted → the ack request reaches the host.
- * fps counts frames painted inside the measuring window. Medians and p95 over the window's frames.
+ * fps counts frames painted inside the measuring window; screens/s the area they covered, in full
+ * screens (once the viewer outruns the content, updates get smaller and fps alone flatters);
+ * content the frames per second the content script got out (the most there was to show).
+ * Medians and p95 over the window's frames.
  *
  * Environment: BENCH_SECONDS (measuring window per case, default 10), BENCH_WARMUP_SECONDS (2),
  * BENCH_CASES (comma list of case names, default all), BENCH_SERVERS (tigervnc[,x11vnc]; default
  * tigervnc), BENCH_CONTENT_FPS (content frames per second the xterm is fed, default 30),
- * BENCH_JSON (write the results there), TESSERA_CHROMIUM (default /usr/bin/chromium).
+ * BENCH_JSON (write the results there), TESSERA_CHROMIUM (default /usr/bin/chromium),
+ * BENCH_DEVTOOLS_NETWORK=1 (enable DevTools' Network domain on the page, as Playwright does: it
+ * base64s every WebSocket message for the DevTools client, which is what the page then waits on).
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import { CdpBrowser, type CdpPage } from './cdp'
+import { wsBaseline } from './ws-baseline'
 import type { FrameBatch } from '@shared/ops'
 import type { ConnectionProfile } from '@shared/profile'
 import { newProfile } from '@shared/profile'
@@ -38,12 +45,13 @@ import { createHost } from '../../src/main/host/create-host'
 import type { Host } from '../../src/main/host/host'
 import { RfbClient, type UpdateStats } from '../../src/main/rfb/session'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
-import { RENDERER_DIR, ensureRendererBuilt, launchChromium, waitUntil } from '../../test/e2e/harness'
+import { CHROMIUM, RENDERER_DIR, ensureRendererBuilt, waitUntil } from '../../test/e2e/harness'
 import { type RunningServer, type ServerKind, serverAvailable, startServer } from '../../test/helpers/vnc-servers'
 
 const WIDTH = 1920
 const HEIGHT = 1080
 const OP_INTS = 8
+const OP_RESIZE = 5
 
 interface Case {
   name: string
@@ -71,6 +79,8 @@ interface NodeFrame {
   imageBytes: number
   ops: number
   opKinds: Record<number, number>
+  /** Pixels the batch's ops cover (fill, copy, pixels, image), overlaps counted twice. */
+  area: number
   wireBytes?: number
   rects?: number
   rfbMs?: number
@@ -102,6 +112,10 @@ interface CaseResult {
   seconds: number
   frames: number
   fps: number
+  /** Screen area painted per second, in full screens: fps of partial updates, weighed by their size. */
+  screensPerSecond: number
+  /** Frames the content script wrote per second: the most full-screen changes there were to show. */
+  contentFps: number
   updatesPerSecond: number
   emptyUpdates: number
   clockOffsetMs: number
@@ -153,12 +167,16 @@ class NodeProbe {
       const emitMs = performance.now() - t0
       if (this.inPump) this.emitInPump += emitMs
       const opKinds: Record<number, number> = {}
-      for (let o = 0; o < batch.ops.length; o += OP_INTS) opKinds[batch.ops[o]] = (opKinds[batch.ops[o]] ?? 0) + 1
+      let area = 0
+      for (let o = 0; o < batch.ops.length; o += OP_INTS) {
+        opKinds[batch.ops[o]] = (opKinds[batch.ops[o]] ?? 0) + 1
+        if (batch.ops[o] !== OP_RESIZE) area += batch.ops[o + 3] * batch.ops[o + 4]
+      }
       const f: NodeFrame = {
         seq: batch.seq, emitAt, emitMs,
         batchBytes: batch.ops.byteLength + batch.pixels.byteLength + batch.images.byteLength,
         pixelBytes: batch.pixels.byteLength, imageBytes: batch.images.byteLength,
-        ops: batch.ops.length / OP_INTS, opKinds,
+        ops: batch.ops.length / OP_INTS, opKinds, area,
       }
       this.frames.set(batch.seq, f)
       this.justEmitted = f
@@ -266,11 +284,11 @@ function cpuTicks(groups: Record<string, number[]>): Record<string, number> {
 // ---- one case --------------------------------------------------------------------------------
 
 /** Offset page clock − Node clock, from the quickest of several round trips. */
-async function clockOffset(page: Page): Promise<{ offset: number; rtt: number }> {
+async function clockOffset(page: CdpPage): Promise<{ offset: number; rtt: number }> {
   let best = { offset: 0, rtt: Infinity }
   for (let i = 0; i < 15; i++) {
     const t0 = now()
-    const p = await page.evaluate(() => (window as unknown as { __pipelineBench: { clock(): number } }).__pipelineBench.clock())
+    const p = await page.evaluate<number>('window.__pipelineBench.clock()')
     const t1 = now()
     if (t1 - t0 < best.rtt) best = { offset: p - (t0 + t1) / 2, rtt: t1 - t0 }
   }
@@ -278,36 +296,36 @@ async function clockOffset(page: Page): Promise<{ offset: number; rtt: number }>
 }
 
 async function runCase(o: {
-  browser: Browser; web: WebServer; probe: NodeProbe; server: RunningServer; profile: ConnectionProfile; c: Case
-  probeScript: string; seconds: number; warmup: number; cpuGroups: () => Record<string, number[]>
+  browser: CdpBrowser; web: WebServer; probe: NodeProbe; server: RunningServer; profile: ConnectionProfile; c: Case
+  probeScript: string; seconds: number; warmup: number; cpuGroups: () => Record<string, number[]>; devtoolsNetwork: boolean
+  contentFrames: () => number
 }): Promise<CaseResult> {
   const { browser, web, probe, c } = o
-  const context = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } })
+  const page = await browser.newPage({ width: WIDTH, height: HEIGHT, devtoolsNetwork: o.devtoolsNetwork })
   try {
-    const page = await context.newPage()
-    page.on('pageerror', (e) => process.stderr.write(`  page error: ${e.message}\n`))
-    await page.addInitScript({ content: o.probeScript })
+    page.onError((e) => process.stderr.write(`  page error: ${e}\n`))
+    await page.addInitScript(o.probeScript)
     await page.goto(web.url)
-    await page.waitForSelector('.address-book', { timeout: 20_000 })
+    await page.waitForSelector('.address-book', 20_000)
     const entry = `[aria-label^="${o.profile.name},"]`
-    await page.waitForSelector(entry, { timeout: 10_000 })
-    await page.focus(entry)
-    await page.keyboard.press('Enter')
-    await page.waitForSelector('.toolbar .state-connected', { timeout: 30_000 })
-    await waitUntil('the painter', () => page.evaluate(() => (window as unknown as { __pipelineBench: { patch(): boolean; patched: number } }).__pipelineBench.patch() || (window as unknown as { __pipelineBench: { patched: number } }).__pipelineBench.patched > 0), 15_000)
+    await page.waitForSelector(entry, 10_000)
+    await page.press(entry, 'Enter')
+    await page.waitForSelector('.toolbar .state-connected', 30_000)
+    await waitUntil('the painter', () => page.evaluate<boolean>('window.__pipelineBench.patch() || window.__pipelineBench.patched > 0'), 15_000)
     await sleep(o.warmup * 1000)
 
-    type Bench = { take(): PageFrame[] }
-    const take = (): Promise<PageFrame[]> => page.evaluate(() => (window as unknown as { __pipelineBench: Bench }).__pipelineBench.take())
+    const take = (): Promise<PageFrame[]> => page.evaluate<PageFrame[]>('window.__pipelineBench.take()')
     await take()
     probe.reset()
     const cpu0 = cpuTicks(o.cpuGroups())
+    const content0 = o.contentFrames()
     const node0 = process.cpuUsage()
     const load0 = loadavg()
     const start = now()
     await sleep(o.seconds * 1000)
     const end = now()
     const cpu1 = cpuTicks(o.cpuGroups())
+    const content1 = o.contentFrames()
     const node1 = process.cpuUsage(node0)
     const load1 = loadavg()
     // Frames emitted in the window get a moment to finish painting and be acked.
@@ -319,7 +337,9 @@ async function runCase(o: {
     const nodeFrames = [...probe.frames.values()].filter((f) => f.emitAt >= start && f.emitAt < end)
     const joined = nodeFrames.map((n) => ({ n, p: byPage.get(n.seq) ?? ({ seq: n.seq } as PageFrame) }))
     const toNode = (t: number | undefined): number | undefined => (t === undefined ? undefined : t - offset)
-    const paintedInWindow = pageFrames.filter((f) => f.painted !== undefined && toNode(f.painted)! >= start && toNode(f.painted)! < end).length
+    const inWindow = (f: PageFrame): boolean => f.painted !== undefined && toNode(f.painted)! >= start && toNode(f.painted)! < end
+    const paintedInWindow = pageFrames.filter(inWindow).length
+    const areaInWindow = joined.filter(({ p }) => inWindow(p)).reduce((sum, { n }) => sum + n.area, 0)
     const seconds = (end - start) / 1000
     const opKinds: Record<string, number> = {}
     const KIND = ['?', 'fill', 'copy', 'pixels', 'image', 'resize']
@@ -332,6 +352,8 @@ async function runCase(o: {
       server: o.server.kind, case: c.name, label: c.label, seconds,
       frames: paintedInWindow,
       fps: paintedInWindow / seconds,
+      screensPerSecond: areaInWindow / (WIDTH * HEIGHT) / seconds,
+      contentFps: (content1 - content0) / seconds,
       updatesPerSecond: (nodeFrames.length + probe.emptyUpdates) / seconds,
       emptyUpdates: probe.emptyUpdates,
       clockOffsetMs: offset, clockOffsetRttMs: rtt,
@@ -360,7 +382,7 @@ async function runCase(o: {
       loadavg: [load0[0], load1[0]],
     }
   } finally {
-    await context.close().catch(() => {})
+    await page.close().catch(() => {})
   }
 }
 
@@ -379,6 +401,8 @@ function table(results: CaseResult[]): string {
     ['server', (r) => r.server],
     ['case', (r) => r.case],
     ['fps', (r) => fmt(r.fps)],
+    ['screens/s', (r) => fmt(r.screensPerSecond)],
+    ['content', (r) => fmt(r.contentFps)],
     ...(['decode', 'emit', 'transfer', 'recv', 'paint', 'ack', 'server', 'cycle'] as const).map((k): [string, (r: CaseResult) => string] =>
       [`${k} ms`, (r) => `${fmt(r.ms[k].median)} / ${fmt(r.ms[k].p95)}`]),
     ['wire KB', (r) => `${kb(r.bytes.wire.median)} / ${kb(r.bytes.wire.p95)}`],
@@ -393,10 +417,12 @@ function table(results: CaseResult[]): string {
 
 // ---- main ------------------------------------------------------------------------------------
 
-export async function main(root: string): Promise<number> {
+export async function main(root: string, args: string[] = []): Promise<number> {
+  if (args[0] === 'ws-baseline') return wsBaseline()
   const seconds = Number(process.env.BENCH_SECONDS ?? 10)
   const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 2)
   const contentFps = Number(process.env.BENCH_CONTENT_FPS ?? 30)
+  const devtoolsNetwork = process.env.BENCH_DEVTOOLS_NETWORK === '1'
   const wanted = process.env.BENCH_CASES?.split(',').map((s) => s.trim()).filter(Boolean)
   const cases = wanted ? CASES.filter((c) => wanted.includes(c.name)) : CASES
   const kinds = (process.env.BENCH_SERVERS ?? 'tigervnc').split(',').map((s) => s.trim()) as ServerKind[]
@@ -420,11 +446,19 @@ export async function main(root: string): Promise<number> {
   const contentScript = join(root, 'bench/pipeline/content.mjs')
 
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-pipeline-'))
+  const contentCounter = join(dataDir, 'content-frames')
+  const contentFrames = (): number => {
+    try {
+      return Number(readFileSync(contentCounter, 'utf8')) || 0
+    } catch {
+      return 0
+    }
+  }
   const { host, store } = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 60_000 } })
   const probe = new NodeProbe()
   probe.install(host)
   const web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: (m) => process.stderr.write(`  web: ${m}\n`) })
-  let browser: Browser | null = null
+  let browser: CdpBrowser | null = null
   let server: RunningServer | null = null
   cleanup = async () => {
     await browser?.close().catch(() => {})
@@ -436,35 +470,21 @@ export async function main(root: string): Promise<number> {
 
   const results: CaseResult[] = []
   try {
-    browser = await launchChromium()
+    browser = CdpBrowser.launch(CHROMIUM)
+    const chromiumPid = browser.pid
     for (const kind of kinds) {
       process.stderr.write(`pipeline bench: starting ${kind} ${WIDTH}x${HEIGHT}…\n`)
       server = await startServer(kind, { width: WIDTH, height: HEIGHT })
       const xterm = server.spawnClient('xterm', ['-geometry', `${WIDTH / 10}x${HEIGHT / 20}+0+0`, '-fn', '10x20', '-b', '0', '-bw', '0',
         '-bg', '#000000', '-fg', '#ffffff', '-xrm', 'XTerm*cursorBlink: false', '-xrm', 'XTerm*saveLines: 0', '-title', 'pipeline-content',
-        '-e', process.execPath, contentScript, String(contentFps)])
+        '-e', process.execPath, contentScript, String(contentFps), contentCounter])
       xterm.stdout?.resume()
       xterm.stderr?.resume()
       await sleep(2000)
       if (xterm.exitCode !== null) throw new Error(`the content xterm exited (${xterm.exitCode})`)
       const running = server
-      const chromiumRoots = (): number[] => {
-        // Chromium is a child of this process (playwright spawns it); find it by its executable.
-        const pids: number[] = []
-        for (const name of readdirSync('/proc')) {
-          if (!/^\d+$/.test(name)) continue
-          try {
-            const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-            const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-            if (ppid === process.pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('chromium')) pids.push(Number(name))
-          } catch {
-            // gone
-          }
-        }
-        return pids
-      }
       const cpuGroups = (): Record<string, number[]> => ({
-        chromium: chromiumRoots(),
+        chromium: chromiumPid === undefined ? [] : [chromiumPid],
         'vnc server': running.pids.filter((p) => p !== xterm.pid),
         'xterm + content': xterm.pid === undefined ? [] : [xterm.pid],
       })
@@ -473,9 +493,9 @@ export async function main(root: string): Promise<number> {
           id: `bench-${kind}-${c.name}`, name: `bench ${kind} ${c.name}`, host: '127.0.0.1', port: server.port, ...c.profile,
         }))
         process.stderr.write(`pipeline bench: ${kind} / ${c.label}: ${warmup} s warm-up, ${seconds} s measured…\n`)
-        const r = await runCase({ browser, web, probe, server, profile, c, probeScript, seconds, warmup, cpuGroups })
+        const r = await runCase({ browser, web, probe, server, profile, c, probeScript, seconds, warmup, cpuGroups, devtoolsNetwork, contentFrames })
         results.push(r)
-        process.stderr.write(`  ${fmt(r.fps)} fps, ${r.frames} frames; cpu ${Object.entries(r.cpuSeconds).map(([k, v]) => `${k} ${fmt(v)} s`).join(', ')}; load ${r.loadavg.map((l) => fmt(l, 2)).join(' → ')}\n`)
+        process.stderr.write(`  ${fmt(r.fps)} fps, ${fmt(r.screensPerSecond)} screens/s, content ${fmt(r.contentFps)} fps, ${r.frames} frames; cpu ${Object.entries(r.cpuSeconds).map(([k, v]) => `${k} ${fmt(v)} s`).join(', ')}; load ${r.loadavg.map((l) => fmt(l, 2)).join(' → ')}\n`)
         // Let the session close before the next one connects.
         await waitUntil('the session to close', () => host.sessionIds().length === 0, 10_000)
       }
@@ -490,14 +510,15 @@ export async function main(root: string): Promise<number> {
   const cpuList = cpus()
   const env = {
     date: new Date().toISOString(), node: process.version, cpus: `${cpuList.length} x ${cpuList[0]?.model ?? '?'}`,
-    loadavg: loadavg(), seconds, warmup, contentFps, width: WIDTH, height: HEIGHT,
+    loadavg: loadavg(), seconds, warmup, contentFps, width: WIDTH, height: HEIGHT, devtoolsNetwork,
   }
   process.stdout.write(`\nPipeline, browser mode, ${WIDTH}x${HEIGHT} full-screen changes, ${seconds} s per case; ${env.cpus}; load ${env.loadavg.map((l) => l.toFixed(2)).join(' ')}\n`)
   process.stdout.write('ms and KB columns: median / p95 per frame\n\n')
   process.stdout.write(`${table(results)}\n\n`)
   process.stdout.write('decode: engine CPU, first byte → endUpdate; emit: ws-codec encode + ws.send; transfer: emit → page main thread;\n' +
     'recv: ws-codec decode + store → painter; paint: painter ops on the canvas; ack: painted → ack in the host;\n' +
-    'server: update request → first byte; cycle: emit → ack. wire: RFB bytes; batch: FrameBatch bytes.\n')
+    'server: update request → first byte; cycle: emit → ack. wire: RFB bytes; batch: FrameBatch bytes.\n' +
+    'screens/s: area painted per second in full screens; content: frames/s the content script wrote.\n')
   for (const r of results) {
     process.stdout.write(`  ${r.server}/${r.case}: ops ${JSON.stringify(r.opKinds)}, updates/s ${fmt(r.updatesPerSecond)} (${r.emptyUpdates} empty), ` +
       `rfb ${fmt(r.ms.rfb.median)} ms, raf ${fmt(r.ms.raf.median)} ms, clock offset ±${fmt(r.clockOffsetRttMs / 2, 2)} ms, ` +

@@ -56,6 +56,21 @@ export interface SessionInfo {
   encrypted: boolean
   /** True when the server's identity was verified (certificate or host key). */
   verified: boolean
+  /**
+   * True when `session.power` may be asked: the server offers power actions (XVP) and the
+   * connection is not view-only. Servers announce XVP after connecting, so it can turn true later.
+   */
+  power: boolean
+}
+
+/** What `session.power` asks the server to do to the computer it runs on (rfbproto XVP). */
+export type PowerAction = 'shutdown' | 'reboot' | 'reset'
+
+/** The lock-key LEDs of the remote keyboard (QEMU or VMware LED State pseudo-encoding). */
+export interface LockLeds {
+  capsLock: boolean
+  numLock: boolean
+  scrollLock: boolean
 }
 
 /** What opens a session: a saved profile, or what the user typed in the quick-connect bar. */
@@ -95,6 +110,12 @@ export interface HostRequests {
   'session.clipboard': [{ sessionId: string; text: string }, void]
   'session.resize': [{ sessionId: string; width: number; height: number }, void]
   'session.refresh': [{ sessionId: string }, void]
+  /**
+   * Shuts down, reboots or resets the remote computer through XVP. Refused when the session is
+   * not connected, is view-only, or the server offers no XVP (`info.power` false); a server that
+   * then fails to do it says so with a `session.powerFailed` event.
+   */
+  'session.power': [{ sessionId: string; action: PowerAction }, void]
   /** Answers a `session.trust` event: "once" for this session, "always" remembers the certificate. */
   'session.trust': [{ sessionId: string; decision: TrustDecision }, void]
   /** Answers a `session.hostKey` event: "once" for this session, "always" remembers the SSH host key. */
@@ -120,6 +141,10 @@ export interface HostEvents {
   'session.credentials': { sessionId: string; kind: CredentialRequestKind; retry: boolean; reason?: string }
   'session.clipboard': { sessionId: string; text: string }
   'session.bell': { sessionId: string }
+  /** The server reported its lock-key LEDs: once on connecting, then whenever they change. */
+  'session.leds': { sessionId: string } & LockLeds
+  /** The server could not carry out a power action (XVP_FAIL; it does not say which). */
+  'session.powerFailed': { sessionId: string }
   'session.stats': { sessionId: string; fps: number; kbps: number; latencyMs: number; encodings: string[] }
   /** The server's certificate is unknown: the session waits for a `session.trust` request. */
   'session.trust': { sessionId: string; server: string; certificate: TrustCertificate }

@@ -130,6 +130,7 @@ export const requestSchemas: RequestSchemas = {
   'session.clipboard': object({ sessionId, text: string({ max: LIMITS.clipboard }) }),
   'session.resize': object({ sessionId, width: int(1, 16384), height: int(1, 16384) }),
   'session.refresh': object({ sessionId }),
+  'session.power': object({ sessionId, action: literal('shutdown', 'reboot', 'reset') }),
   'session.trust': object({ sessionId, decision: literal('once', 'always', 'reject') }),
   'session.hostKey': object({ sessionId, decision: literal('once', 'always', 'reject') }),
   // An interface address to bind: an IPv4/IPv6 literal or a name, never a path or URL.
@@ -144,7 +145,7 @@ export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[]
 /** Every event name, for transports that subscribe per name. */
 export const EVENT_NAMES = Object.keys({
   'session.state': 1, 'session.frame': 1, 'session.cursor': 1, 'session.credentials': 1, 'session.clipboard': 1,
-  'session.bell': 1, 'session.stats': 1, 'session.trust': 1, 'session.hostKey': 1, 'profiles.changed': 1,
+  'session.bell': 1, 'session.leds': 1, 'session.powerFailed': 1, 'session.stats': 1, 'session.trust': 1, 'session.hostKey': 1, 'profiles.changed': 1,
   'listen.incoming': 1,
 } satisfies Record<EventName, 1>) as readonly EventName[]
 

@@ -45,6 +45,13 @@ export type ServerMessage =
 /** What goes on the socket: a text frame or a binary frame. */
 export type WireData = string | Uint8Array
 
+/**
+ * Provides the memory a binary frame is built in: at least `size` bytes (more is fine, the frame
+ * is a view of its first `size`). The browser-mode server passes a pool's, so a stream of
+ * full-screen batches does not fault in a fresh 8 MB array per frame.
+ */
+export type FrameAllocator = (size: number) => Uint8Array
+
 /** The input was not a well-formed message. */
 export class WireError extends Error {
   override name = 'WireError'
@@ -63,8 +70,8 @@ export function decodeClientMessage(data: string | ArrayBuffer | Uint8Array): Cl
   return { type: 'request', id: m.id as number, name: m.name as RequestName, arg: m.arg }
 }
 
-export function encodeServerMessage(m: ServerMessage): WireData {
-  return encode(m)
+export function encodeServerMessage(m: ServerMessage, alloc?: FrameAllocator): WireData {
+  return encode(m, alloc)
 }
 
 export function decodeServerMessage(data: string | ArrayBuffer | Uint8Array): ServerMessage {
@@ -84,7 +91,7 @@ function isId(v: unknown): boolean {
 
 type Bin = Uint8Array | Int32Array
 
-function encode(m: object): WireData {
+function encode(m: object, alloc: FrameAllocator = (size) => new Uint8Array(size)): WireData {
   const blobs: Bin[] = []
   const json = JSON.stringify(m, (_key, value: unknown) => {
     if (value instanceof Uint8Array || value instanceof Int32Array) {
@@ -105,10 +112,18 @@ function encode(m: object): WireData {
     size = align4(size + b.byteLength)
     return at
   })
-  const out = new Uint8Array(size)
-  new DataView(out.buffer).setUint32(0, header.length, true)
+  const out = alloc(size).subarray(0, size)
+  if (out.length !== size) throw new RangeError(`frame allocator gave ${out.length} bytes for ${size}`)
+  new DataView(out.buffer, out.byteOffset, 4).setUint32(0, header.length, true)
   out.set(header, 4)
-  blobs.forEach((b, i) => out.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), offsets[i]))
+  // Reused memory: the alignment gaps must not carry an older frame's bytes.
+  let end = 4 + header.length
+  blobs.forEach((b, i) => {
+    out.fill(0, end, offsets[i])
+    out.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), offsets[i])
+    end = offsets[i] + b.byteLength
+  })
+  out.fill(0, end, size)
   return out
 }
 
@@ -145,10 +160,14 @@ function decode(data: string | ArrayBuffer | Uint8Array): Record<string, unknown
   return resolveBlobs(m, blobs) as Record<string, unknown>
 }
 
-/** Int32Array over the bytes; copies only when the view is not 4-aligned (Node's pooled Buffers). */
+/**
+ * Int32Array over the bytes; copies only when the view is not 4-aligned (Node's pooled Buffers,
+ * or several messages that arrived in one socket read). `new Uint8Array(view)` is the copy:
+ * Buffer#slice would be another view of the whole pool.
+ */
 function toInt32(view: Uint8Array): Int32Array {
   if (view.byteOffset % 4 === 0) return new Int32Array(view.buffer, view.byteOffset, view.length / 4)
-  return new Int32Array(view.slice().buffer)
+  return new Int32Array(new Uint8Array(view).buffer)
 }
 
 function parseObject(text: string): Record<string, unknown> {

@@ -354,6 +354,82 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     expect(await page.$('[role="menu"]')).toBeNull()
   })
 
+  it('offers power actions only where the server has them, each after a confirmation, and reports a failure', async () => {
+    await openApp()
+    const sessionId = await connect()
+    await page.click('canvas.screen')
+    await page.keyboard.press('F8')
+    await page.waitForSelector('[role="menu"]')
+    expect(await page.$('[role="menu"] .section-label:has-text("Power")')).toBeNull()
+    expect(await page.$('[role="menuitem"][data-power]')).toBeNull()
+    await page.keyboard.press('Escape')
+    // XVP_INIT arrives after connecting: the host sends the session info again.
+    await page.evaluate(({ sessionId, info }) => window.__fake.emit('session.state', { sessionId, state: 'connected', info }), { sessionId, info: { ...INFO, width: 320, height: 200, power: true } })
+    await page.keyboard.press('F8')
+    await page.waitForSelector('[role="menu"] .section-label:has-text("Power")')
+    expect(await page.$$eval('[role="menuitem"][data-power]', (els) => els.map((e) => e.textContent?.trim()))).toEqual(['Shut down…', 'Reboot…', 'Reset…'])
+    await screenshot(page, 'session-menu-power')
+    await clearCalls(page)
+    // Cancelled: nothing is sent.
+    await page.click('[role="menuitem"]:has-text("Reboot…")')
+    await page.waitForSelector('dialog[open][role="alertdialog"]')
+    await expect(page.textContent('dialog[open] h2')).resolves.toBe('Reboot the remote computer?')
+    // The safe answer has the focus: Enter or Space on a stray key press does not reboot anything.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
+    await page.click('dialog[open] button:has-text("Cancel")')
+    expect(await page.$('dialog[open]')).toBeNull()
+    expect(await fakeCalls(page, 'session.power')).toEqual([])
+    // Confirmed: the request goes out, and the user is told.
+    await page.keyboard.press('F8')
+    await page.click('[role="menuitem"]:has-text("Shut down…")')
+    await page.waitForSelector('dialog[open][role="alertdialog"]')
+    await screenshot(page, 'confirm-power')
+    await page.click('dialog[open] button:has-text("Shut down")')
+    await waitUntil('session.power', async () => (await fakeCalls(page, 'session.power')).length > 0)
+    expect((await fakeCalls(page, 'session.power')).map((c) => c.arg)).toEqual([{ sessionId, action: 'shutdown' }])
+    await page.waitForSelector('.notice:has-text("Asked the server to shut down")')
+    expect(await fakeCalls(page, 'session.key')).toEqual([])
+    await page.evaluate((sessionId) => window.__fake.emit('session.powerFailed', { sessionId }), sessionId)
+    await page.waitForSelector('.notice[role="alert"]:has-text("The server could not carry out the power action.")')
+    // View only: the group stays, but nothing in it can be chosen.
+    await page.click('button[aria-pressed][title^="View only"]')
+    await page.keyboard.press('F8')
+    expect(await page.$$eval('[role="menuitem"][data-power]', (els) => els.map((e) => (e as HTMLButtonElement).disabled))).toEqual([true, true, true])
+    expect(errors).toEqual([])
+  })
+
+  it("taps Caps Lock before a key when the local lock differs from the server's LED, and only then", async () => {
+    await openApp()
+    const sessionId = await connect()
+    await page.click('canvas.screen')
+    await clearCalls(page)
+    // What this browser says of its locks (headless: both off); the server is then told the opposite for Caps Lock only.
+    await page.evaluate(() => {
+      document.querySelector('canvas.screen')!.addEventListener('keydown', (e) => {
+        Object.assign(window, { __locks: { caps: (e as KeyboardEvent).getModifierState('CapsLock'), num: (e as KeyboardEvent).getModifierState('NumLock') } })
+      }, { once: true })
+    })
+    // Before the server reports any LEDs: keys go out alone.
+    await page.keyboard.press('a')
+    const locks = await page.evaluate(() => (window as unknown as { __locks: { caps: boolean; num: boolean } }).__locks)
+    const keys = async () => (await fakeCalls(page, 'session.key')).map((c) => [(c.arg as { keysym: number }).keysym.toString(16), (c.arg as { down: boolean }).down, (c.arg as { code?: string }).code])
+    expect(await keys()).toEqual([['61', true, 'KeyA'], ['61', false, 'KeyA']])
+    await clearCalls(page)
+    await page.evaluate(({ sessionId, locks }) => window.__fake.emit('session.leds', { sessionId, capsLock: !locks.caps, numLock: locks.num, scrollLock: false }), { sessionId, locks })
+    await page.keyboard.press('b')
+    expect(await keys()).toEqual([['ffe5', true, 'CapsLock'], ['ffe5', false, 'CapsLock'], ['62', true, 'KeyB'], ['62', false, 'KeyB']])
+    // Until the server reports again, the difference is not fixed a second time.
+    await clearCalls(page)
+    await page.keyboard.press('c')
+    expect(await keys()).toEqual([['63', true, 'KeyC'], ['63', false, 'KeyC']])
+    // The server followed: in step, nothing extra.
+    await page.evaluate(({ sessionId, locks }) => window.__fake.emit('session.leds', { sessionId, capsLock: locks.caps, numLock: locks.num, scrollLock: false }), { sessionId, locks })
+    await clearCalls(page)
+    await page.keyboard.press('d')
+    expect(await keys()).toEqual([['64', true, 'KeyD'], ['64', false, 'KeyD']])
+    expect(errors).toEqual([])
+  })
+
   it('scales: fit, 1:1 with scrollbars, and resize-remote asking the host', async () => {
     await openApp([], { viewport: { width: 900, height: 600 } })
     await connect(1280, 1024)

@@ -8,6 +8,7 @@ import { createHost } from '../../src/main/host/create-host'
 import type { Host } from '../../src/main/host/host'
 import { FramebufferSink } from '../../src/main/rfb/framebuffer'
 import { decodeImageNode } from '../../src/main/rfb/images/node-image-decoder'
+import { type KeyEventLike, KeyboardInput } from '../../src/renderer/src/input/keyboard'
 import { startWebServer } from '../../src/main/web/server'
 import type { HostEvents } from '../../src/shared/contract'
 import type { FrameBatch } from '../../src/shared/ops'
@@ -15,7 +16,7 @@ import type { ConnectionProfile } from '../../src/shared/profile'
 import { decodeServerMessage, encodeClientMessage } from '../../src/shared/ws-codec'
 import { applyBatch } from '../helpers/batch-applier'
 import { firstDifference } from '../helpers/compare'
-import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
+import { type RunningServer, type ServerKind, serverAvailable, startServer } from '../helpers/vnc-servers'
 
 const PASSWORD = 'tessera1'
 
@@ -172,3 +173,75 @@ describe.skipIf(!serverAvailable('tigervnc'))('host service credentials against 
     expect(connected.info).toMatchObject({ width: 800, height: 600, security: 'VNC Authentication' })
   })
 })
+
+/** Pixels brighter than dark grey in rows [top, bottom). */
+function litPixels(fb: FramebufferSink, top: number, bottom: number): number {
+  let n = 0
+  for (let o = top * fb.width * 4; o < Math.min(bottom, fb.height) * fb.width * 4; o += 4) if (fb.data[o] + fb.data[o + 1] + fb.data[o + 2] > 96) n++
+  return n
+}
+
+// Both report their keyboard LEDs (QEMU LED State) and neither offers XVP (nor does x11vnc).
+for (const kind of ['qemu', 'tigervnc'] as ServerKind[]) {
+  describe.skipIf(!serverAvailable(kind))(`host service lock LEDs and power against ${kind}`, () => {
+    let server: RunningServer
+    let dir: string
+    let host: Host
+    let sessionId = ''
+    const leds: HostEvents['session.leds'][] = []
+    const screen = new FramebufferSink()
+
+    beforeAll(async () => {
+      // SeaBIOS sets the guest's keyboard LEDs only while it reads keys: its boot menu prompt waits a minute.
+      server = await startServer(kind, kind === 'qemu' ? { extraArgs: ['-boot', 'menu=on,splash-time=60000'] } : {})
+      dir = mkdtempSync(join(tmpdir(), `tessera-host-leds-${kind}-`))
+      host = (await createHost({ dataDir: dir, log: () => {} })).host
+      host.on('session.leds', (p) => p.sessionId === sessionId && leds.push(p))
+      // Painted at once, as the renderer would say: nothing waits behind a frame.
+      host.on('session.frame', (b) => {
+        applyBatch(screen, b)
+        void host.handle('session.ack', { sessionId: b.sessionId, seq: b.seq })
+      })
+    })
+    afterAll(async () => {
+      await host?.shutdown()
+      await server?.stop()
+      if (dir) rmSync(dir, { recursive: true, force: true })
+    })
+
+    it('forwards the LED state, and the keyboard makes Caps Lock and Num Lock follow the local ones', async () => {
+      let connected: HostEvents['session.state'] | undefined
+      host.on('session.state', (p) => p.sessionId === sessionId && p.state === 'connected' && (connected = p))
+      sessionId = ((await host.handle('session.open', { address: `${server.host}::${server.port}` })) as { sessionId: string }).sessionId
+      await expect.poll(() => leds.length, { timeout: 15_000 }).toBeGreaterThan(0)
+      expect(leds[0]).toEqual({ sessionId, capsLock: false, numLock: false, scrollLock: false })
+      expect(connected?.info?.power).toBe(false)
+      expect(await host.handle('session.power', { sessionId, action: 'reboot' }).catch((e: { error: unknown }) => e.error))
+        .toMatchObject({ kind: 'unsupported', code: 'HOST_POWER_UNSUPPORTED' })
+
+      // The renderer's keyboard, with the local Caps Lock and Num Lock on: typing a letter first
+      // taps both lock keys (with their codes, so QEMU gets XT scancodes 0x3a and 0x45).
+      const kb = new KeyboardInput((keysym, down, code) => void host.handle('session.key', { sessionId, keysym, down, ...(code ? { code } : {}) }))
+      const key = (code: string): KeyEventLike => ({ key: 'x', code, location: 0, repeat: false, timeStamp: 0, metaKey: false, getModifierState: () => true })
+      // Keys typed while SeaBIOS sets up the PS/2 keyboard can break it: wait for its text-mode
+      // prompt ("Press ESC for boot menu.", the third 16-pixel row), drawn once that is done.
+      if (kind === 'qemu') await expect.poll(() => screen.width === 720 && litPixels(screen, 32, 48) > 0, { timeout: 30_000 }).toBe(true)
+      // As in the renderer, each LED report re-arms the sync; a key is typed until they match.
+      const inStep = (): boolean => leds.at(-1)!.capsLock && leds.at(-1)!.numLock
+      for (const deadline = Date.now() + 45_000; !inStep() && Date.now() < deadline;) {
+        kb.setServerLocks(leds.at(-1)!)
+        kb.keydown(key('KeyX'))
+        kb.keyup(key('KeyX'))
+        await expect.poll(inStep, { timeout: 2000 }).toBe(true).catch(() => undefined)
+      }
+      expect(leds.at(-1)).toEqual({ sessionId, capsLock: true, numLock: true, scrollLock: false })
+      // In step now: the next key sends no lock key, and the LEDs stay.
+      kb.setServerLocks(leds.at(-1)!)
+      const before = leds.length
+      kb.keydown(key('KeyX'))
+      kb.keyup(key('KeyX'))
+      await new Promise((r) => setTimeout(r, 500))
+      expect(leds.slice(before).filter((l) => !l.capsLock || !l.numLock)).toEqual([])
+    }, 90_000)
+  })
+}

@@ -4,6 +4,9 @@ import type { CursorShape, DrawSink, ImageKind, PixelTarget } from '../rfb/sink'
 /** How long a batch may wait for its ack before the session carries on anyway. */
 export const DEFAULT_ACK_TIMEOUT_MS = 5_000
 
+/** Batches that may await their ack at once by default: one being painted, the next on its way. */
+export const DEFAULT_MAX_IN_FLIGHT = 2
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
 
 export interface BatchSinkOptions {
@@ -16,14 +19,35 @@ export interface BatchSinkOptions {
   onBatch(batch: FrameBatch): void
   onCursor(cursor: CursorImage | null): void
   ackTimeoutMs?: number
+  /**
+   * Unacked batches the engine may run ahead by (default DEFAULT_MAX_IN_FLIGHT). With 2, the
+   * next update is requested and decoded while the renderer receives and paints the last one,
+   * instead of after; with 1 it is strict stop-and-wait. Batches still paint in order.
+   */
+  maxInFlight?: number
+}
+
+/** One batch's memory: op records, packed pixels, packed images. */
+interface BatchMemory {
+  ops: Int32Array<ArrayBuffer>
+  words: Uint32Array<ArrayBuffer>
+  images: Uint8Array<ArrayBuffer>
+}
+
+interface InFlight {
+  seq: number
+  sentAt: number
+  memory: BatchMemory
+  timer: NodeJS.Timeout
 }
 
 /**
  * The IPC batcher: packs every draw op of one FramebufferUpdate into one FrameBatch (fixed
  * op records, one packed RGBA buffer, one packed image buffer) and holds the engine's next
- * update request until the renderer acks the batch, so a slow painter slows the server
- * instead of queueing frames. Buffers grow by doubling and are reused, so a steady session
- * allocates nothing per rect; each pixel is copied once, from the decoder into the batch.
+ * update request while `maxInFlight` batches await their ack, so a slow painter slows the
+ * server instead of queueing frames. Buffers grow by doubling and are reused once their batch
+ * is acked (each batch in flight keeps its own), so a steady session allocates nothing per
+ * rect; each pixel is copied once, from the decoder into the batch.
  */
 export class BatchSink implements DrawSink {
   /** Seq of the last batch emitted (0 before the first). */
@@ -41,10 +65,20 @@ export class BatchSink implements DrawSink {
   private images = new Uint8Array(16 * 1024)
   private imageBytes = 0
   private readonly target: PixelTarget = { words: this.words, offset: 0, stride: 0 }
-  private pending: { seq: number; sentAt: number; resolve: () => void; timer: NodeJS.Timeout } | null = null
+  /** Unacked batches, oldest first. */
+  private readonly inFlight: InFlight[] = []
+  /** Memory of acked batches, ready for the next update. */
+  private readonly spare: BatchMemory[] = []
+  /** The current memory belongs to a batch in flight: the next write must move to other memory. */
+  private lent = false
+  /** The engine, waiting for an ack to free a slot. */
+  private waiter: (() => void) | null = null
+  private readonly maxInFlight: number
   private disposed = false
 
-  constructor(private readonly options: BatchSinkOptions) {}
+  constructor(private readonly options: BatchSinkOptions) {
+    this.maxInFlight = Math.max(1, Math.floor(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT))
+  }
 
   resize(width: number, height: number): void {
     this.op(OpCode.Resize, 0, 0, width, height, 0, 0, 0)
@@ -94,6 +128,7 @@ export class BatchSink implements DrawSink {
   }
 
   image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void {
+    if (this.lent) this.takeMemory()
     const at = this.imageBytes
     if (at + data.length > this.images.length) {
       const grown = new Uint8Array(Math.max(this.images.length * 2, at + data.length))
@@ -132,41 +167,64 @@ export class BatchSink implements DrawSink {
     this.opCount = 0
     this.wordCount = 0
     this.imageBytes = 0
-    return new Promise<void>((resolve) => {
-      const timeout = this.options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS
-      const timer = setTimeout(() => {
-        // A lost ack (renderer reloaded, message dropped) must not freeze the session.
-        this.ackTimeouts++
-        this.settle()
-      }, timeout)
-      this.pending = { seq, sentAt: performance.now(), resolve, timer }
-      this.options.onBatch(batch)
-    })
+    const timer = setTimeout(() => {
+      // A lost ack (renderer reloaded, message dropped) must not freeze the session. Its memory
+      // is not reused: whoever still holds the batch may still be reading it.
+      this.ackTimeouts++
+      this.release(seq, false)
+    }, this.options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS)
+    this.inFlight.push({ seq, sentAt: performance.now(), memory: { ops: this.ops, words: this.words, images: this.images }, timer })
+    this.lent = true
+    this.options.onBatch(batch)
+    if (this.inFlight.length < this.maxInFlight || this.disposed) return
+    return new Promise<void>((resolve) => (this.waiter = resolve))
   }
 
-  /** The renderer painted batch `seq` (or a later one): let the next update be requested. */
+  /** The renderer painted batch `seq` (and so every earlier one): its slot is free again. */
   ack(seq: number): void {
-    const p = this.pending
-    if (!p || seq < p.seq) return
-    this.ackLatencyMs = performance.now() - p.sentAt
-    this.settle()
+    let last: InFlight | undefined
+    for (const p of this.inFlight) if (p.seq <= seq) last = p
+    if (!last) return
+    this.ackLatencyMs = performance.now() - last.sentAt
+    this.release(seq, true)
   }
 
   /** Releases a waiting engine; later updates are dropped. Called when the session ends. */
   dispose(): void {
     this.disposed = true
-    this.settle()
+    for (const p of this.inFlight) clearTimeout(p.timer)
+    this.inFlight.length = 0
+    this.wake()
   }
 
-  private settle(): void {
-    const p = this.pending
-    if (!p) return
-    this.pending = null
-    clearTimeout(p.timer)
-    p.resolve()
+  /** Ends batches up to `seq`; their memory is reused only when they were acked. */
+  private release(seq: number, acked: boolean): void {
+    while (this.inFlight.length && this.inFlight[0].seq <= seq) {
+      const p = this.inFlight.shift()!
+      clearTimeout(p.timer)
+      if (acked && this.spare.length < this.maxInFlight) this.spare.push(p.memory)
+    }
+    if (this.inFlight.length < this.maxInFlight) this.wake()
+  }
+
+  private wake(): void {
+    const w = this.waiter
+    this.waiter = null
+    w?.()
+  }
+
+  /** Moves the next update to memory no batch in flight uses: the last one acked, else fresh. */
+  private takeMemory(): void {
+    this.lent = false
+    const m = this.spare.pop() ?? { ops: new Int32Array(OP_INTS * 64), words: new Uint32Array(16 * 1024), images: new Uint8Array(16 * 1024) }
+    this.ops = m.ops
+    this.words = m.words
+    this.wordBytes = new Uint8Array(m.words.buffer)
+    this.images = m.images
   }
 
   private op(code: OpCode, a: number, b: number, c: number, d: number, e: number, f: number, g: number): void {
+    if (this.lent) this.takeMemory()
     let o = this.opCount * OP_INTS
     if (o + OP_INTS > this.ops.length) {
       const grown = new Int32Array(this.ops.length * 2)
@@ -186,6 +244,7 @@ export class BatchSink implements DrawSink {
   }
 
   private reserveWords(n: number): void {
+    if (this.lent) this.takeMemory()
     const need = this.wordCount + n
     if (need <= this.words.length) return
     let size = this.words.length * 2

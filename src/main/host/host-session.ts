@@ -1,10 +1,11 @@
 import { Encoding, PIXEL_ENCODINGS, encodingName } from '@shared/encodings'
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import type { CredentialRequestKind, EventName, HostEvents, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
+import type { CredentialRequestKind, EventName, HostEvents, PowerAction, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
 import { type ConnectionProfile, DEFAULT_SECURITY } from '@shared/profile'
 import { scancodeFor } from '@shared/scancodes'
 import type { Target } from '@shared/target'
+import { XvpAction } from '../rfb/client-messages'
 import { DEFAULT_ENCODINGS, createDecoders } from '../rfb/decoders'
 import { utils as sshUtils } from 'ssh2'
 import { NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
@@ -166,6 +167,7 @@ export class HostSession {
   updateProfile(profile: ConnectionProfile): void {
     this.profile = profile
     this.profileId = profile.id
+    if (this.client) this.updateInfo({ power: this.powerAvailable(this.client) })
   }
 
   private async attempt(): Promise<void> {
@@ -212,6 +214,9 @@ export class HostSession {
     client.on('clipboard', (text) => this.host.emit('session.clipboard', { sessionId: this.id, text }))
     client.on('name', (name) => this.updateInfo({ name }))
     client.on('resize', (width, height) => this.updateInfo({ width, height }))
+    client.on('features', () => this.updateInfo({ power: this.powerAvailable(client) }))
+    client.on('xvpFailed', () => this.host.emit('session.powerFailed', { sessionId: this.id }))
+    client.on('leds', (leds) => this.host.emit('session.leds', { sessionId: this.id, ...leds }))
 
     let transport: Transport
     let sshSecret: string | null = null
@@ -490,6 +495,7 @@ export class HostSession {
       security: info.securityName || securityTypeName(info.securityType),
       encrypted: info.encrypted,
       verified: info.serverVerified,
+      power: this.powerAvailable(client),
     }
     this.setState('connected')
     this.startStats()
@@ -603,6 +609,23 @@ export class HostSession {
     this.live()?.sendClipboard(text)
   }
 
+  /**
+   * Shuts down, reboots or resets the remote computer (XVP). Refused while not connected, for
+   * view-only connections, and for servers that did not offer XVP; the server reports a failure
+   * later, as a `session.powerFailed` event.
+   */
+  power(action: PowerAction): void {
+    if (this.profile?.viewOnly) throw hostError('refused', 'HOST_VIEW_ONLY', 'this connection is view-only: power actions are not sent')
+    const client = this.live()
+    if (!client) throw hostError('closed', 'HOST_NOT_CONNECTED', 'the session is not connected')
+    if (!client.sendXvp(XVP_ACTIONS[action])) throw hostError('unsupported', 'HOST_POWER_UNSUPPORTED', 'this server offers no power actions (XVP)')
+  }
+
+  /** Whether `session.power` would be sent: the server confirmed XVP and input is allowed. */
+  private powerAvailable(client: RfbClient): boolean {
+    return client.features.xvp && !this.profile?.viewOnly
+  }
+
   refresh(): void {
     this.live()?.requestUpdate(false)
   }
@@ -667,6 +690,8 @@ export class HostSession {
     if (png) this.host.saveThumbnail(this.profileId, png)
   }
 }
+
+const XVP_ACTIONS: Record<PowerAction, XvpAction> = { shutdown: XvpAction.Shutdown, reboot: XvpAction.Reboot, reset: XvpAction.Reset }
 
 function newWindow(start: number): { start: number; updates: number; bytes: number; latencyMs: number; encodings: Set<number> } {
   return { start, updates: 0, bytes: 0, latencyMs: Infinity, encodings: new Set() }

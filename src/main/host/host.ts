@@ -239,6 +239,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.clipboard': ({ sessionId, text }, owner) => this.session(sessionId, owner).clipboard(text),
       'session.resize': ({ sessionId, width, height }, owner) => this.session(sessionId, owner).resize(width, height),
       'session.refresh': ({ sessionId }, owner) => this.session(sessionId, owner).refresh(),
+      'session.power': ({ sessionId, action }, owner) => this.session(sessionId, owner).power(action),
       'session.trust': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerTrust(decision),
       'session.hostKey': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerHostKey(decision),
       'listen.start': (req, owner) => this.startListening(req, owner),

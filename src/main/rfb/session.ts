@@ -185,6 +185,8 @@ export interface RfbClientEvents {
   pointer: [x: number, y: number]
   /** The outcome of our SetDesktopSize: null on success, else the reason. */
   desktopSizeResult: [error: string | null]
+  /** XVP_FAIL: the server could not carry out a power action (the message does not say which). */
+  xvpFailed: []
   /** The session ended; `error` is null for a clean close by us. */
   close: [error: RfbError | null]
 }
@@ -939,6 +941,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.options.trace?.('in', `XVP version=${version} code=${code}`)
         // Code 1 (XVP_INIT) says power actions are available; 0 (XVP_FAIL) that one failed.
         if (code === 1) this.confirm('xvp')
+        else if (code === 0) this.emit('xvpFailed')
         return true
       }
       default:

@@ -4,12 +4,13 @@ import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
 import type { CursorImage, FrameBatch } from '../../../src/shared/ops'
 import { applyBatch } from '../../helpers/batch-applier'
 
-function sinkWithLog(ackTimeoutMs = 5_000) {
+function sinkWithLog(ackTimeoutMs = 5_000, maxInFlight?: number) {
   const batches: FrameBatch[] = []
   const cursors: (CursorImage | null)[] = []
   const sink = new BatchSink({
     sessionId: 's1',
     ackTimeoutMs,
+    maxInFlight,
     // Batches are views valid until acked: keep copies, as a transport does.
     onBatch: (b) => batches.push(detachBatch(b)),
     onCursor: (c) => cursors.push(c),
@@ -59,8 +60,8 @@ describe('BatchSink', () => {
     expect(batches).toHaveLength(0)
   })
 
-  it('holds the next update request until the batch is acked', async () => {
-    const { sink } = sinkWithLog()
+  it('stop-and-wait (maxInFlight 1) holds the next update request until the batch is acked', async () => {
+    const { sink } = sinkWithLog(5_000, 1)
     sink.fill(0, 0, 1, 1, 0)
     let released = false
     const done = sink.endUpdate()!.then(() => (released = true))
@@ -77,7 +78,7 @@ describe('BatchSink', () => {
 
   it('carries on after the ack timeout, so a lost ack cannot freeze the session', async () => {
     vi.useFakeTimers()
-    const { sink } = sinkWithLog(5_000)
+    const { sink } = sinkWithLog(5_000, 1)
     sink.fill(0, 0, 1, 1, 0)
     let released = false
     const done = sink.endUpdate()!.then(() => (released = true))
@@ -88,8 +89,76 @@ describe('BatchSink', () => {
     expect(sink.ackTimeouts).toBe(1)
   })
 
-  it('dispose releases a waiting engine and drops later updates', async () => {
+  it('runs one batch ahead by default: the second unacked batch holds the engine until the first is acked', async () => {
     const { sink, batches } = sinkWithLog()
+    sink.fill(0, 0, 1, 1, 0)
+    expect(sink.endUpdate()).toBeUndefined()
+    sink.fill(0, 0, 1, 1, 1)
+    let released = false
+    const done = sink.endUpdate()!.then(() => (released = true))
+    await Promise.resolve()
+    expect(released).toBe(false)
+    sink.ack(1)
+    await done
+    expect(released).toBe(true)
+    expect(batches.map((b) => b.seq)).toEqual([1, 2])
+  })
+
+  it('an ack covers every earlier batch', async () => {
+    const { sink } = sinkWithLog(5_000, 3)
+    for (let i = 0; i < 2; i++) {
+      sink.fill(0, 0, 1, 1, i)
+      expect(sink.endUpdate()).toBeUndefined()
+    }
+    sink.fill(0, 0, 1, 1, 2)
+    const done = sink.endUpdate()!
+    expect(done).toBeInstanceOf(Promise)
+    sink.ack(2)
+    await done
+    // Only batch 3 is left in flight: two more fit before the engine waits again.
+    sink.fill(0, 0, 1, 1, 3)
+    expect(sink.endUpdate()).toBeUndefined()
+    sink.fill(0, 0, 1, 1, 4)
+    expect(sink.endUpdate()).toBeInstanceOf(Promise)
+  })
+
+  it('a batch in flight keeps its memory while the next update is decoded; acked memory is reused', () => {
+    // A consumer that keeps the views it was given, as a zero-copy transport would.
+    const kept: FrameBatch[] = []
+    const sink = new BatchSink({ sessionId: 's', onBatch: (b) => kept.push(b), onCursor: () => {} })
+    sink.pixels(0, 0, 2, 1, rgba(0x11111111, 0x22222222))
+    void sink.endUpdate()
+    sink.pixels(0, 0, 2, 1, rgba(0x33333333, 0x44444444))
+    void sink.endUpdate()
+    expect([...kept[0].pixels]).toEqual([0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x22, 0x22])
+    expect([...kept[1].pixels]).toEqual([0x33, 0x33, 0x33, 0x33, 0x44, 0x44, 0x44, 0x44])
+    expect(kept[1].pixels.buffer).not.toBe(kept[0].pixels.buffer)
+    expect(kept[1].ops.buffer).not.toBe(kept[0].ops.buffer)
+    sink.ack(1)
+    sink.pixels(0, 0, 1, 1, rgba(0x55555555))
+    void sink.endUpdate()
+    expect(kept[2].pixels.buffer).toBe(kept[0].pixels.buffer)
+    expect([...kept[1].pixels]).toEqual([0x33, 0x33, 0x33, 0x33, 0x44, 0x44, 0x44, 0x44])
+  })
+
+  it('never reuses the memory of a batch whose ack timed out', async () => {
+    vi.useFakeTimers()
+    const kept: FrameBatch[] = []
+    const sink = new BatchSink({ sessionId: 's', ackTimeoutMs: 100, maxInFlight: 1, onBatch: (b) => kept.push(b), onCursor: () => {} })
+    sink.pixels(0, 0, 1, 1, rgba(0x11111111))
+    const done = sink.endUpdate()!
+    await vi.advanceTimersByTimeAsync(100)
+    await done
+    expect(sink.ackTimeouts).toBe(1)
+    sink.ack(1) // late: changes nothing
+    sink.pixels(0, 0, 1, 1, rgba(0x22222222))
+    void sink.endUpdate()
+    expect(kept[1].pixels.buffer).not.toBe(kept[0].pixels.buffer)
+    expect([...kept[0].pixels]).toEqual([0x11, 0x11, 0x11, 0x11])
+  })
+
+  it('dispose releases a waiting engine and drops later updates', async () => {
+    const { sink, batches } = sinkWithLog(5_000, 1)
     sink.fill(0, 0, 1, 1, 0)
     const done = sink.endUpdate()!
     sink.dispose()

@@ -141,12 +141,11 @@ describe('Host sessions', () => {
     applyBatch(fb, frame)
     expect([fb.width, fb.height]).toEqual([4, 3])
     expect([...fb.data.subarray(0, 4)]).toEqual([200, 100, 50, 255])
-    // Flow control: the next (incremental) request waits for the ack.
-    await new Promise((r) => setTimeout(r, 50))
-    expect(s.events.filter((e) => e.type === 'update-request')).toEqual([{ type: 'update-request', incremental: false }])
-    await request('session.ack', { sessionId: id, seq: frame.seq })
+    // Flow control: one unacked batch lets the next (incremental) request go out, so the next
+    // update travels while this one paints; a second unacked one would hold it (batch-sink tests).
     await expect.poll(() => s.events.filter((e) => e.type === 'update-request').length).toBe(2)
     expect(s.events.at(-1)).toEqual({ type: 'update-request', incremental: true })
+    await request('session.ack', { sessionId: id, seq: frame.seq })
 
     // A key code with a scancode falls back to the keysym where QEMU key events are not offered.
     await request('session.key', { sessionId: id, keysym: 0x61, down: true, code: 'KeyA' })
@@ -320,5 +319,65 @@ describe('Host sessions', () => {
     const id = await open(`127.0.0.1::${s.port}`)
     await log.next('session.state', (p) => p.sessionId === id && p.state === 'connected')
     expect(await refusal('session.resize', { sessionId: id, width: 800, height: 600 })).toMatchObject({ kind: 'unsupported', code: 'HOST_RESIZE_UNSUPPORTED' })
+  })
+})
+
+describe('Host power actions and lock LEDs', () => {
+  const connectedWith = (id: string, test: (info: NonNullable<HostEvents['session.state']['info']>) => boolean) =>
+    log.next('session.state', (p) => p.sessionId === id && p.state === 'connected' && !!p.info && test(p.info))
+
+  it('offers power actions once the server sends XVP_INIT, sends them, and reports XVP_FAIL', async () => {
+    const s = await server({ xvp: true, xvpFails: true })
+    const id = await open(`127.0.0.1::${s.port}`)
+    await connectedWith(id, (info) => info.power)
+    await request('session.power', { sessionId: id, action: 'reboot' })
+    await log.next('session.powerFailed', (p) => p.sessionId === id)
+    expect(s.events.filter((e) => e.type === 'xvp')).toEqual([{ type: 'xvp', version: 1, action: 3 }])
+    // The session goes on: a failed power action is not a protocol error.
+    const from = log.all.length
+    await request('session.power', { sessionId: id, action: 'shutdown' })
+    await request('session.power', { sessionId: id, action: 'reset' })
+    await log.next('session.powerFailed', (p) => p.sessionId === id, from)
+    expect(log.states(id).at(-1)).toBe('connected')
+    expect(s.events.filter((e) => e.type === 'xvp').map((e) => e.type === 'xvp' && e.action)).toEqual([3, 2, 4])
+  })
+
+  it('refuses power actions where the server has no XVP, sending nothing', async () => {
+    const s = await server()
+    const id = await open(`127.0.0.1::${s.port}`)
+    await connectedWith(id, (info) => !info.power)
+    expect(await refusal('session.power', { sessionId: id, action: 'shutdown' })).toMatchObject({ kind: 'unsupported', code: 'HOST_POWER_UNSUPPORTED' })
+    expect(s.events.filter((e) => e.type === 'xvp')).toEqual([])
+  })
+
+  it('refuses power actions for a view-only connection even where the server has XVP', async () => {
+    const s = await server({ xvp: true })
+    const saved = (await request('profiles.save', {
+      id: '', name: 'v', host: '127.0.0.1', port: s.port, group: '', notes: '', savePassword: false, viewOnly: true,
+      shared: true, encodings: ['raw'], quality: null, compression: null, colourDepth: 'auto', scaling: 'fit', createdAt: 0, lastUsedAt: 0,
+    })) as ConnectionProfile
+    const { sessionId } = (await request('session.open', { profileId: saved.id })) as { sessionId: string }
+    await log.next('session.frame', (p) => p.sessionId === sessionId)
+    expect(log.all.flatMap((e) => (e.name === 'session.state' && e.payload.info ? [e.payload.info.power] : []))).not.toContain(true)
+    expect(await refusal('session.power', { sessionId, action: 'reset' })).toMatchObject({ kind: 'refused', code: 'HOST_VIEW_ONLY' })
+    expect(s.events.filter((e) => e.type === 'xvp')).toEqual([])
+  })
+
+  it('refuses power actions before the session is connected', async () => {
+    const s = await server({ xvp: true, password: 'secret' })
+    const id = await open(`127.0.0.1::${s.port}`)
+    await log.next('session.credentials', (p) => p.sessionId === id)
+    expect(await refusal('session.power', { sessionId: id, action: 'reboot' })).toMatchObject({ kind: 'closed', code: 'HOST_NOT_CONNECTED' })
+  })
+
+  it("forwards the server's lock-key LEDs on connecting and whenever they change", async () => {
+    const s = await server({ leds: 4 })
+    const id = await open(`127.0.0.1::${s.port}`)
+    expect(await log.next('session.leds', (p) => p.sessionId === id)).toEqual({ sessionId: id, capsLock: true, numLock: false, scrollLock: false })
+    // Painted, as the renderer would say: later messages are not held behind the frame.
+    await request('session.ack', { sessionId: id, seq: (await log.next('session.frame', (p) => p.sessionId === id)).seq })
+    const from = log.all.length
+    s.setLeds(3)
+    expect(await log.next('session.leds', (p) => p.sessionId === id, from, 1000)).toEqual({ sessionId: id, capsLock: false, numLock: true, scrollLock: true })
   })
 })

@@ -10,6 +10,7 @@ export type ClientEvent =
   | { type: 'key'; keysym: number; down: boolean }
   | { type: 'pointer'; mask: number; x: number; y: number }
   | { type: 'cut-text'; text: string }
+  | { type: 'xvp'; version: number; action: number }
 
 export interface MiniServerOptions {
   /** VNC authentication with this password; security None when absent. */
@@ -18,6 +19,12 @@ export interface MiniServerOptions {
   height?: number
   /** RGBA bytes of the colour every full update paints. */
   colour?: [number, number, number]
+  /** Offer XVP: XVP_INIT once the client announces it; XVP messages are logged. */
+  xvp?: boolean
+  /** Answer every XVP action with XVP_FAIL. */
+  xvpFails?: boolean
+  /** QEMU LED State bits (scroll 1, num 2, caps 4), sent once the client announces the pseudo-encoding. */
+  leds?: number
 }
 
 /**
@@ -38,6 +45,11 @@ export class MiniServer {
     await new Promise<void>((ok) => this.server.listen(this.port, '127.0.0.1', ok))
     this.port = (this.server.address() as net.AddressInfo).port
     return this
+  }
+
+  /** Reports new LED state bits to every client, as QEMU does when the guest changes them. */
+  setLeds(bits: number): void {
+    for (const s of this.sockets) s.write(ledUpdate(bits))
   }
 
   /** Drops every client as a network failure would. */
@@ -125,7 +137,12 @@ export class MiniServer {
       case 2: {
         if (b.length < 4) return 0
         const n = 4 + 4 * b.readUInt16BE(2)
-        return b.length >= n ? n : 0
+        if (b.length < n) return 0
+        const encodings = Array.from({ length: (n - 4) / 4 }, (_, i) => b.readInt32BE(4 + 4 * i))
+        // XVP_INIT (rfbproto xvp: type 250, padding, version 1, code 1).
+        if (this.options.xvp && encodings.includes(-309)) socket.write(Uint8Array.of(250, 0, 1, 1))
+        if (this.options.leds !== undefined && encodings.includes(-261)) socket.write(ledUpdate(this.options.leds))
+        return n
       }
       case 3: {
         if (b.length < 10) return 0
@@ -153,9 +170,20 @@ export class MiniServer {
         this.events.push({ type: 'cut-text', text: b.subarray(8, n).toString('latin1') })
         return n
       }
+      case 250:
+        if (b.length < 4) return 0
+        this.events.push({ type: 'xvp', version: b[2], action: b[3] })
+        // XVP_FAIL, as a server whose power control failed (or that has none) answers.
+        if (this.options.xvpFails || !this.options.xvp) socket.write(Uint8Array.of(250, 0, 1, 0))
+        return 4
       default:
         socket.destroy()
         return 0
     }
   }
+}
+
+/** A FramebufferUpdate with one QEMU LED State pseudo-rect (encoding -261, one byte of bits). */
+function ledUpdate(bits: number): Uint8Array {
+  return new Bytes().u8(0, 0).u16(1).u16(0, 0, 0, 0).s32(-261).u8(bits).build()
 }

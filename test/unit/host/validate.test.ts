@@ -50,7 +50,7 @@ describe('request schemas', () => {
   it('cover every request in the contract', () => {
     expect(REQUEST_NAMES).toContain('session.key')
     expect(REQUEST_NAMES).toContain('session.trust')
-    expect(REQUEST_NAMES).toHaveLength(22)
+    expect(REQUEST_NAMES).toHaveLength(23)
     expect(isRequestName('session.key')).toBe(true)
     expect(isRequestName('constructor')).toBe(false)
     expect(isRequestName('__proto__')).toBe(false)
@@ -101,6 +101,18 @@ describe('request schemas', () => {
     refused('session.pointer', { sessionId: S, buttons: 0, x: 0.5, y: 0 })
     refused('session.resize', { sessionId: S, width: 0, height: 600 })
     refused('session.ack', { sessionId: S, seq: -1 })
+  })
+
+  it('take exactly the three XVP power actions, and nothing else, for session.power', () => {
+    for (const action of ['shutdown', 'reboot', 'reset']) {
+      expect(requestSchemas['session.power'].parse({ sessionId: S, action })).toEqual({ sessionId: S, action })
+    }
+    expect(refused('session.power', { sessionId: S, action: 'hibernate' })).toBe('arg.action: must be one of "shutdown", "reboot", "reset"')
+    refused('session.power', { sessionId: S, action: 2 })
+    refused('session.power', { sessionId: S, action: 'Reboot' })
+    refused('session.power', { sessionId: S })
+    refused('session.power', { sessionId: '../x', action: 'reset' })
+    expect(refused('session.power', { sessionId: S, action: 'reset', force: true })).toContain('force: is not a known field')
   })
 
   it('refuse ids that could escape a directory', () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ALTGR_WINDOW_MS, type KeyEventLike, KeyboardInput, type Platform, detectPlatform } from '../../../src/renderer/src/input/keyboard'
 import { SPECIAL_COMBOS } from '../../../src/renderer/src/input/keysyms'
+import { scancodeFor } from '../../../src/shared/scancodes'
 
 type Sent = [keysym: number, down: boolean, code?: string]
 
@@ -196,6 +197,89 @@ describe('KeyboardInput', () => {
     kb.keydown(ev('q', ''))
     kb.keyup(ev('q', ''))
     expect(sent).toEqual([[0x71, true], [0x71, false]])
+  })
+})
+
+describe('KeyboardInput lock LED sync', () => {
+  const CAPS: Sent[] = [[0xffe5, true, 'CapsLock'], [0xffe5, false, 'CapsLock']]
+  const NUM: Sent[] = [[0xff7f, true, 'NumLock'], [0xff7f, false, 'NumLock']]
+  /** A key event seen with these local lock states. */
+  const locked = (key: string, code: string, local: { caps?: boolean; num?: boolean }) =>
+    ev(key, code, { getModifierState: (k: string) => (k === 'CapsLock' ? !!local.caps : k === 'NumLock' ? !!local.num : false) })
+
+  it('sends nothing extra while the server has never reported its LEDs', () => {
+    const { kb, sent } = setup()
+    kb.keydown(locked('A', 'KeyA', { caps: true, num: true }))
+    expect(sent).toEqual([[0x41, true, 'KeyA']])
+  })
+
+  it('taps Caps Lock (XT 0x3a by its code) before a key when the local lock differs from the server LED', () => {
+    const { kb, sent } = setup()
+    kb.setServerLocks({ capsLock: false, numLock: false })
+    kb.keydown(locked('A', 'KeyA', { caps: true }))
+    kb.keyup(locked('A', 'KeyA', { caps: true }))
+    expect(sent).toEqual([...CAPS, [0x41, true, 'KeyA'], [0x41, false, 'KeyA']])
+    expect(scancodeFor('CapsLock')).toBe(0x3a)
+  })
+
+  it('taps Num Lock (XT 0x45 by its code) the other way round too', () => {
+    const { kb, sent } = setup()
+    kb.setServerLocks({ capsLock: false, numLock: true })
+    kb.keydown(locked('End', 'Numpad1', {}))
+    expect(sent).toEqual([...NUM, [0xff9c, true, 'Numpad1']])
+    expect(scancodeFor('NumLock')).toBe(0x45)
+  })
+
+  it('fixes a difference once, then waits for the server to report again', () => {
+    const { kb, sent } = setup()
+    kb.setServerLocks({ capsLock: true, numLock: false })
+    kb.keydown(locked('a', 'KeyA', {}))
+    kb.keyup(locked('a', 'KeyA', {}))
+    kb.keydown(locked('b', 'KeyB', {}))
+    expect(sent.filter((k) => k[0] === 0xffe5)).toEqual(CAPS)
+    // The server confirms; a later difference (Caps Lock pressed outside the window) is fixed again.
+    kb.setServerLocks({ capsLock: false, numLock: false })
+    sent.length = 0
+    kb.keydown(locked('C', 'KeyC', { caps: true }))
+    expect(sent).toEqual([...CAPS, [0x43, true, 'KeyC']])
+  })
+
+  it("leaves the lock key's own press alone: it toggles the server by itself", () => {
+    const { kb, sent } = setup()
+    kb.setServerLocks({ capsLock: false, numLock: false })
+    // Chrome already reports the new state on the lock key's keydown.
+    kb.keydown(locked('CapsLock', 'CapsLock', { caps: true }))
+    kb.keyup(locked('CapsLock', 'CapsLock', { caps: true }))
+    // Before the server's new LED report arrives, the next key must not toggle it back.
+    kb.keydown(locked('A', 'KeyA', { caps: true }))
+    expect(sent).toEqual([...CAPS, [0x41, true, 'KeyA']])
+    sent.length = 0
+    kb.keydown(locked('NumLock', 'NumLock', { num: true }))
+    kb.keydown(locked('1', 'Numpad1', { num: true }))
+    expect(sent).toEqual([[0xff7f, true, 'NumLock'], [0xffb1, true, 'Numpad1']])
+  })
+
+  it('forgets the server state when told the server reports none', () => {
+    const { kb, sent } = setup()
+    kb.setServerLocks({ capsLock: true, numLock: true })
+    kb.setServerLocks(null)
+    kb.keydown(locked('a', 'KeyA', {}))
+    expect(sent).toEqual([[0x61, true, 'KeyA']])
+  })
+
+  it('macOS: syncs Caps Lock but never Num Lock (browsers there always say it is off)', () => {
+    const { kb, sent } = setup('mac')
+    kb.setServerLocks({ capsLock: true, numLock: true })
+    kb.keydown(locked('a', 'KeyA', {}))
+    expect(sent).toEqual([...CAPS, [0x61, true, 'KeyA']])
+  })
+
+  it('macOS: the CapsLock release toggles too, so it also waits for a new report', () => {
+    const { kb, sent } = setup('mac')
+    kb.setServerLocks({ capsLock: true, numLock: false })
+    kb.keyup(locked('CapsLock', 'CapsLock', {}))
+    kb.keydown(locked('a', 'KeyA', {}))
+    expect(sent).toEqual([...CAPS, [0x61, true, 'KeyA']])
   })
 })
 

@@ -172,7 +172,7 @@ describe('session store', () => {
     await opening
     expect(s.sessionId).toBe('s1')
     expect(s.scaling).toBe('none')
-    host.emit('session.state', { sessionId: 's1', state: 'connected', info: { name: 'desk', width: 800, height: 600, serverVersion: '3.8', security: 'None', encrypted: false, verified: false } })
+    host.emit('session.state', { sessionId: 's1', state: 'connected', info: { name: 'desk', width: 800, height: 600, serverVersion: '3.8', security: 'None', encrypted: false, verified: false, power: false } })
     expect(s.phase).toBe('connected')
     expect(s.info?.width).toBe(800)
     expect(s.title).toBe('Alpha')
@@ -216,6 +216,25 @@ describe('session store', () => {
       { sessionId: 's1', buttons: 1, x: 5, y: 6 },
       { sessionId: 's1', buttons: 0, x: 7, y: 7 },
     ])
+  })
+
+  it('keeps the server lock LEDs of the current connection, sends power actions and counts their failures', async () => {
+    const s = useSessionStore()
+    await s.open({ profileId: 'alpha' }, 'Alpha')
+    await expect(s.power('reboot')).rejects.toThrow('not connected')
+    host.emit('session.state', { sessionId: 's1', state: 'connected' })
+    host.emit('session.leds', { sessionId: 'other', capsLock: true, numLock: true, scrollLock: true })
+    expect(s.leds).toBeNull()
+    host.emit('session.leds', { sessionId: 's1', capsLock: true, numLock: false, scrollLock: false })
+    expect(s.leds).toEqual({ capsLock: true, numLock: false, scrollLock: false })
+    await s.power('reboot')
+    expect(host.callsTo('session.power')).toEqual([{ sessionId: 's1', action: 'reboot' }])
+    host.emit('session.powerFailed', { sessionId: 's1' })
+    host.emit('session.powerFailed', { sessionId: 'other' })
+    expect(s.powerFailures).toBe(1)
+    // A reconnect is a new connection: its server reports its LEDs afresh.
+    host.emit('session.state', { sessionId: 's1', state: 'reconnecting', retryInMs: 100 })
+    expect(s.leds).toBeNull()
   })
 
   it('asks for credentials and answers them', async () => {

@@ -55,6 +55,25 @@ describe('server extensions', () => {
     expect(Array.from(t.sent())).toEqual([250, 0, 1, 3])
   })
 
+  it('sends no XVP action to a server that has not offered XVP', async () => {
+    const { client, t } = await connected()
+    expect(client.sendXvp(XvpAction.Shutdown)).toBe(false)
+    expect(Array.from(t.sent())).toEqual([])
+  })
+
+  it('reports XVP_FAIL as xvpFailed, wherever the message is split, and keeps XVP offered', async () => {
+    for (const { label, chunks } of chunkings(Uint8Array.of(250, 0, 1, 1, 250, 0, 1, 0))) {
+      const { client, t } = await connected()
+      let failures = 0
+      client.on('xvpFailed', () => failures++)
+      for (const c of chunks) t.serve(c)
+      expect(failures, label).toBe(1)
+      expect(client.features.xvp, label).toBe(true)
+      expect(client.state, label).toBe('connected')
+      client.close()
+    }
+  })
+
   it('reads an ExtendedDesktopSize rect: resizes and keeps the screen layout', async () => {
     const rect = pseudo(-308, 0, 0, 8, 6).u8(1, 0, 0, 0).u32(0x11).u16(0, 0, 8, 6).u32(0).build()
     for (const { label, chunks } of chunkings(update(rect))) {

@@ -211,6 +211,26 @@ describe('browser-mode WebSocket', () => {
     }
   })
 
+  it('large frames sent back to back each arrive intact (their memory is reused only once written)', async () => {
+    const a = await client()
+    const size = 1920 * 1080 * 4
+    const frame = (seq: number): FrameBatch => ({ sessionId: undefined as unknown as string, seq, ops: Int32Array.of(3, 0, 0, 1920, 1080, 0, 0, 0), pixels: new Uint8Array(size).fill(seq), images: new Uint8Array(0) })
+    const got = (seq: number): Promise<ServerMessage> => a.next((m) => m.type === 'event' && m.name === 'session.frame' && (m.payload as FrameBatch).seq === seq)
+    // Three at once: the later ones are encoded while the first is still on its way.
+    for (const seq of [1, 2, 3]) host.emit('session.frame', frame(seq))
+    for (const seq of [1, 2, 3]) await got(seq)
+    // And more after those were written, into the pool's memory, one a little larger.
+    host.emit('session.frame', frame(4))
+    host.emit('session.frame', { ...frame(5), pixels: new Uint8Array(size + 4096).fill(5) })
+    for (const seq of [4, 5]) await got(seq)
+    for (const seq of [1, 2, 3, 4, 5]) {
+      const p = ((await got(seq)) as { payload: FrameBatch }).payload
+      expect(p.pixels.length).toBe(seq === 5 ? size + 4096 : size)
+      expect(p.pixels.every((v) => v === seq), `frame ${seq} holds only its own bytes`).toBe(true)
+    }
+    a.ws.close()
+  })
+
   it('close() ends sockets and their sessions and stops listening', async () => {
     const vnc = await new MiniServer().start()
     try {

@@ -47,6 +47,15 @@ describe('ws-codec', () => {
     expect([...m.payload.ops]).toEqual([1, -2, 3])
   })
 
+  it('decodes Int32 blobs from a Node Buffer inside a larger read (slice there is a view, not a copy)', () => {
+    const wire = encodeServerMessage({ type: 'event', name: 'session.frame', payload: { ops: Int32Array.of(1, -2, 3) } }) as Uint8Array
+    // Two messages in one socket read: the second starts at an odd offset of a bigger buffer.
+    const read = Buffer.alloc(wire.length + 3 + 64)
+    read.set(wire, 3)
+    const m = decodeServerMessage(read.subarray(3, 3 + wire.length)) as { payload: { ops: Int32Array } }
+    expect([...m.payload.ops]).toEqual([1, -2, 3])
+  })
+
   it('encodes views of larger buffers with only their own bytes', () => {
     const big = new Uint8Array(1000).fill(7)
     const wire = encodeServerMessage({ type: 'event', name: 'session.cursor', payload: { rgba: big.subarray(10, 14) } }) as Uint8Array
@@ -72,6 +81,28 @@ describe('ws-codec', () => {
     new DataView(frame.buffer).setUint32(0, header.length, true)
     frame.set(header, 4)
     expect(() => decodeServerMessage(frame)).toThrow('blob outside the frame')
+  })
+
+  it('builds binary frames in memory the caller provides, byte for byte as in fresh memory', () => {
+    const payload = { sessionId: 's', seq: 3, ops: Int32Array.of(3, 0, 0, 1, 1, 0, 0, 0), pixels: Uint8Array.of(9, 8, 7), images: Uint8Array.of(1) }
+    const m = { type: 'event' as const, name: 'session.frame' as const, payload }
+    const fresh = encodeServerMessage(m) as Uint8Array
+    // Reused memory full of an older frame's bytes, and larger than needed.
+    const memory = new Uint8Array(fresh.length + 64).fill(0xee)
+    const sizes: number[] = []
+    const wire = encodeServerMessage(m, (size) => (sizes.push(size), memory)) as Uint8Array
+    expect(sizes).toEqual([fresh.length])
+    expect(wire.buffer).toBe(memory.buffer)
+    expect(wire.length).toBe(fresh.length)
+    expect([...wire]).toEqual([...fresh])
+    const p = (decodeServerMessage(wire) as { payload: typeof payload }).payload
+    expect([...p.pixels]).toEqual([9, 8, 7])
+    expect([...p.images]).toEqual([1])
+  })
+
+  it('refuses an allocator that gives less than it was asked for', () => {
+    const m = { type: 'event' as const, name: 'session.cursor' as const, payload: { rgba: new Uint8Array(64) } }
+    expect(() => encodeServerMessage(m, (size) => new Uint8Array(size - 1))).toThrow(RangeError)
   })
 
   it('refuses typed arrays it cannot carry', () => {

@@ -1,3 +1,4 @@
+import type { PowerAction } from '@shared/contract'
 import type { ScalingMode } from '@shared/profile'
 import type { SPECIAL_COMBOS } from '../input/keysyms'
 
@@ -13,4 +14,5 @@ export type MenuAction =
   | { type: 'stats' }
   | { type: 'fullscreen' }
   | { type: 'refresh' }
+  | { type: 'power'; action: PowerAction }
   | { type: 'disconnect' }

@@ -8,6 +8,14 @@ export interface KeyEventLike extends KeyIdentity {
   repeat: boolean
   timeStamp: number
   metaKey: boolean
+  /** The local lock state ('CapsLock', 'NumLock'); without it the locks are never synchronised. */
+  getModifierState?(key: string): boolean
+}
+
+/** The server's Caps Lock and Num Lock LEDs as it last reported them. */
+export interface ServerLocks {
+  capsLock: boolean
+  numLock: boolean
 }
 
 export type Platform = 'mac' | 'windows' | 'other'
@@ -35,21 +43,36 @@ export const ALTGR_WINDOW_MS = 50
  * - macOS Chrome sends no keyup for keys typed while Command is held, and CapsLock sends one
  *   event per toggle: such keys are pressed and released at once.
  * - Windows sends PrintScreen as a keyup alone: it is pressed and released then.
+ * - Where the server reports its lock LEDs, Caps Lock and Num Lock follow the local keyboard
+ *   (see {@link KeyboardInput.setServerLocks}).
  */
 export class KeyboardInput {
   /** What is down, by `code` (or `key` for events without one), with the keysym it was pressed as. */
   private readonly down = new Map<string, { keysym: number; code?: string; modifier: boolean }>()
   private pendingCtrl: { code: string; timeStamp: number; timer: ReturnType<typeof setTimeout> } | null = null
+  /** The server's lock state; null until it reports one, and again after a toggle it has not yet confirmed. */
+  private serverCaps: boolean | null = null
+  private serverNum: boolean | null = null
 
   constructor(
     private readonly send: KeySender,
     private readonly platform: Platform = 'other',
   ) {}
 
+  /**
+   * What the server last reported of its lock LEDs (QEMU/VMware LED State), or null for a
+   * server that reports none: then no lock key is ever sent on the user's behalf.
+   */
+  setServerLocks(locks: ServerLocks | null): void {
+    this.serverCaps = locks?.capsLock ?? null
+    this.serverNum = locks?.numLock ?? null
+  }
+
   /** Handles a keydown; returns true when it was consumed (the caller should preventDefault). */
   keydown(e: KeyEventLike): boolean {
     if (e.key === 'Dead') return false
     const id = e.code || e.key
+    this.syncLocks(e)
 
     if (this.pendingCtrl) {
       const fakeAltGr = this.platform === 'windows' && e.code === 'AltRight' && e.timeStamp === this.pendingCtrl.timeStamp
@@ -98,6 +121,8 @@ export class KeyboardInput {
     // A Control released before anything followed was a real one: press it, then release it below.
     if (this.pendingCtrl) this.flushPendingCtrl()
     if (this.platform === 'mac' && e.code === 'CapsLock') {
+      // Its release toggles too (Caps Lock off): the server's state is unknown until it reports.
+      this.serverCaps = null
       this.tap(XK.Caps_Lock, e.code)
       return true
     }
@@ -139,6 +164,28 @@ export class KeyboardInput {
       if (!test(k)) continue
       this.down.delete(id)
       this.send(k.keysym, false, k.code)
+    }
+  }
+
+  /**
+   * Before a key goes out, a press and release of Caps Lock or Num Lock where the server's LED
+   * differs from the local lock, so the server types what the user sees here. TigerVNC does the
+   * same on focus, and sets the local LEDs from the server's; a page cannot set them, so as in
+   * noVNC it happens on each key instead. The lock key's own press toggles the server by itself.
+   * Either way the server's state is forgotten until it reports again, so a difference is never
+   * fixed twice. macOS browsers always say Num Lock is off: it is left alone there.
+   */
+  private syncLocks(e: KeyEventLike): void {
+    if (e.code === 'CapsLock' || e.key === 'CapsLock') this.serverCaps = null
+    if (e.code === 'NumLock' || e.key === 'NumLock') this.serverNum = null
+    if (!e.getModifierState) return
+    if (this.serverCaps !== null && e.getModifierState('CapsLock') !== this.serverCaps) {
+      this.serverCaps = null
+      this.tap(XK.Caps_Lock, 'CapsLock')
+    }
+    if (this.platform !== 'mac' && this.serverNum !== null && e.getModifierState('NumLock') !== this.serverNum) {
+      this.serverNum = null
+      this.tap(XK.Num_Lock, 'NumLock')
     }
   }
 

@@ -1,4 +1,4 @@
-import type { HostEvents, OpenSessionRequest, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
+import type { HostEvents, LockLeds, OpenSessionRequest, PowerAction, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
 import type { FrameBatch } from '@shared/ops'
 import type { ScalingMode } from '@shared/profile'
 import { formatTarget, parseTarget } from '@shared/target'
@@ -52,6 +52,10 @@ export const useSessionStore = defineStore('session', () => {
   const viewOnly = ref(false)
   const scaling = ref<ScalingMode>('fit')
   const bells = ref(0)
+  /** The server's lock-key LEDs as last reported (a new object per report); null when it reports none. */
+  const leds = ref<LockLeds | null>(null)
+  /** Power actions the server said it could not carry out (XVP_FAIL), counted like bells. */
+  const powerFailures = ref(0)
 
   // Not reactive on purpose: batches hold pixel buffers.
   let sink: FrameSink | null = null
@@ -122,6 +126,8 @@ export const useSessionStore = defineStore('session', () => {
       hostKey.value = null
       retryAt.value = null
     }
+    // A new connection reports its LEDs afresh.
+    if (e.state !== 'connected') leds.value = null
   }
 
   function onFrame(batch: FrameBatch): void {
@@ -168,6 +174,15 @@ export const useSessionStore = defineStore('session', () => {
     if (isMine(e, 'session.bell')) bells.value++
   }
 
+  function onLeds(e: HostEvents['session.leds']): void {
+    if (!isMine(e, 'session.leds')) return
+    leds.value = { capsLock: e.capsLock, numLock: e.numLock, scrollLock: e.scrollLock }
+  }
+
+  function onPowerFailed(e: HostEvents['session.powerFailed']): void {
+    if (isMine(e, 'session.powerFailed')) powerFailures.value++
+  }
+
   const handlers: { [K in keyof HostEvents]?: (p: HostEvents[K]) => void } = {
     'session.state': onState,
     'session.frame': onFrame,
@@ -178,6 +193,8 @@ export const useSessionStore = defineStore('session', () => {
     'session.clipboard': onClipboard,
     'session.stats': onStats,
     'session.bell': onBell,
+    'session.leds': onLeds,
+    'session.powerFailed': onPowerFailed,
   }
   host.api.on('session.state', onState)
   host.api.on('session.frame', onFrame)
@@ -188,6 +205,8 @@ export const useSessionStore = defineStore('session', () => {
   host.api.on('session.clipboard', onClipboard)
   host.api.on('session.stats', onStats)
   host.api.on('session.bell', onBell)
+  host.api.on('session.leds', onLeds)
+  host.api.on('session.powerFailed', onPowerFailed)
   host.onLinkState((state) => {
     // Browser mode: the host ends a socket's sessions with the socket.
     if (state === 'lost' && sessionId.value && phase.value !== 'closed') {
@@ -214,6 +233,8 @@ export const useSessionStore = defineStore('session', () => {
     backlog = []
     early = []
     bells.value = 0
+    leds.value = null
+    powerFailures.value = 0
   }
 
   /**
@@ -325,6 +346,12 @@ export const useSessionStore = defineStore('session', () => {
     await host.api.request('session.resize', { sessionId: sessionId.value, width, height })
   }
 
+  /** Asks the server to shut down, reboot or reset the remote computer; rejects with the host's reason. */
+  async function power(action: PowerAction): Promise<void> {
+    if (phase.value !== 'connected' || !sessionId.value) throw new Error('not connected')
+    await host.api.request('session.power', { sessionId: sessionId.value, action })
+  }
+
   function refresh(): void {
     if (sessionId.value) host.api.request('session.refresh', { sessionId: sessionId.value }).catch(() => {})
   }
@@ -359,8 +386,8 @@ export const useSessionStore = defineStore('session', () => {
 
   return {
     sessionId, request, profileId, label, phase, info, error, retryAt, credentials, trust, hostKey, remoteClipboard, stats,
-    cursor, viewOnly, scaling, bells, active, connected, title, canRetry,
+    cursor, viewOnly, scaling, bells, leds, powerFailures, active, connected, title, canRetry,
     open, retry, close, attachSink, setCursorRenderer, ack, sendKey, sendKeyRelease, sendPointer, sendClipboard,
-    requestResize, refresh, answerCredentials, answerTrust, answerHostKey, inputAllowed,
+    requestResize, power, refresh, answerCredentials, answerTrust, answerHostKey, inputAllowed,
   }
 })
