@@ -9,12 +9,14 @@
  *
  * Environment: BENCH_FILTER (substring of recording names), BENCH_MIN_MS / BENCH_MIN_RUNS
  * (timed passes per side and recording, default 1500 ms and at least 5), BENCH_JSON (a file to
- * write the results to as well).
+ * write the results to as well), BENCH_NOVNC_QUEUE (`websock`, the default: noVNC's Websock fed
+ * 64 KiB messages; `prefilled`: its queue already holding the whole stream, see NoVncQueueMode).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { basename, join } from 'node:path'
 import { loadNoVncDecoders, noVncVersion } from './novnc/load'
+import type { NoVncQueueMode } from './novnc/replay'
 import { DEFAULT_OPTIONS, formatTable, runWorkload, type Workload, type WorkloadResult } from './suite'
 import { type SyntheticEncoding, syntheticRecording } from './synthetic'
 
@@ -39,6 +41,18 @@ function workloads(root: string, listed: readonly string[]): Workload[] {
   return filter ? out.filter((w) => w.name.includes(filter)) : out
 }
 
+/** BENCH_NOVNC_QUEUE, checked. */
+function queueEnv(): NoVncQueueMode {
+  const v = process.env.BENCH_NOVNC_QUEUE || 'websock'
+  if (v !== 'websock' && v !== 'prefilled') throw new Error(`BENCH_NOVNC_QUEUE must be websock or prefilled, not ${v}`)
+  return v
+}
+
+const QUEUE_LABEL: Record<NoVncQueueMode, string> = {
+  websock: 'noVNC\'s Websock fed the same 64 KiB messages as our socket chunks (its queue copies timed)',
+  prefilled: 'noVNC\'s queue pre-filled with the whole stream (its per-message copy not timed)',
+}
+
 function numberEnv(name: string, fallback: number): number {
   const v = Number(process.env[name])
   return Number.isFinite(v) && v > 0 ? v : fallback
@@ -48,20 +62,25 @@ function numberEnv(name: string, fallback: number): number {
 export async function main(root: string, args: readonly string[]): Promise<number> {
   const print = (s: string): boolean => process.stdout.write(`${s}\n`)
   const novnc = await loadNoVncDecoders()
-  const opts = { ...DEFAULT_OPTIONS, minMs: numberEnv('BENCH_MIN_MS', DEFAULT_OPTIONS.minMs), minRuns: numberEnv('BENCH_MIN_RUNS', DEFAULT_OPTIONS.minRuns) }
+  const opts = {
+    ...DEFAULT_OPTIONS, minMs: numberEnv('BENCH_MIN_MS', DEFAULT_OPTIONS.minMs), minRuns: numberEnv('BENCH_MIN_RUNS', DEFAULT_OPTIONS.minRuns),
+    novncQueue: queueEnv(),
+  }
   const list = workloads(root, args)
   if (list.length === 0) {
     print('no recordings to decode (npm run bench:record makes them)')
     return 2
   }
   print(`decoder bench: Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, noVNC ${await noVncVersion()}; ` +
-    `median of >= ${opts.minRuns} passes and >= ${opts.minMs} ms per side, alternating; load average ${loadavg()[0].toFixed(1)}`)
+    `median of >= ${opts.minRuns} passes and >= ${opts.minMs} ms per side, alternating; load average ${loadavg()[0].toFixed(1)}\n` +
+    `noVNC receive queue (BENCH_NOVNC_QUEUE=${opts.novncQueue}): ${QUEUE_LABEL[opts.novncQueue]}`)
   const results: WorkloadResult[] = []
   for (const w of list) {
     const r = await runWorkload(w, novnc, opts)
     results.push(r)
     print(`  ${r.name}: ours ${r.ours.mpixelsPerSec.toFixed(1)} Mpx/s` +
       (r.novnc ? `, noVNC ${r.novnc.mpixelsPerSec.toFixed(1)} Mpx/s (${r.ratio!.toFixed(2)}x)` : '') +
+      (r.protocolOnly?.novnc ? `; images not decoded: ${r.protocolOnly.ratio!.toFixed(2)}x` : '') +
       (r.mismatch ? ' MISMATCH' : ''))
   }
   print(`\n${formatTable(results)}\nload average at the end ${loadavg()[0].toFixed(1)}`)

@@ -1,10 +1,10 @@
 import { Encoding, encodingName } from '@shared/encodings'
-import { FramebufferSink } from '../src/main/rfb/framebuffer'
+import { type DecodedImage, FramebufferSink, type ImageDecoder } from '../src/main/rfb/framebuffer'
 import { decodeImageNode } from '../src/main/rfb/images/node-image-decoder'
 import { recordingStream, replayStream, type ReplayResult } from '../src/main/rfb/record/replay'
 import { pictureDifference } from './framebuffer-diff'
-import type { NoVncDecoders } from './novnc/load'
-import { type NoVncReplayResult, prepareRecording, replayWithNoVnc } from './novnc/replay'
+import { loadNoVncWebsock, type NoVncDecoders } from './novnc/load'
+import { CHUNK_BYTES, type NoVncQueueMode, type NoVncReplayResult, prepareStream, replayWithNoVnc } from './novnc/replay'
 
 /** One stream to decode: an FBS recording in memory. */
 export interface Workload {
@@ -21,7 +21,16 @@ export interface SideResult {
   updatesPerSec: number
 }
 
-export interface WorkloadResult {
+/** Both sides' throughput over the same passes. */
+export interface Comparison {
+  ours: SideResult
+  /** Null when noVNC lacks one of the encodings or failed (see `novncError`). */
+  novnc: SideResult | null
+  /** Ours over noVNC in Mpixel/s (the same as in wire MB/s: both decode the same bytes). */
+  ratio: number | null
+}
+
+export interface WorkloadResult extends Comparison {
   name: string
   encodings: string[]
   width: number
@@ -29,11 +38,11 @@ export interface WorkloadResult {
   updates: number
   wireBytes: number
   pixels: number
-  ours: SideResult
-  /** Null when noVNC lacks one of the encodings or failed (see `novncError`). */
-  novnc: SideResult | null
-  /** Ours over noVNC in Mpixel/s (the same as in wire MB/s: both decode the same bytes). */
-  ratio: number | null
+  /** JPEG/PNG rects in the stream. */
+  images: number
+  novncQueue: NoVncQueueMode
+  /** With images copied, not decoded, on both sides (see {@link recordImage}); null without images. */
+  protocolOnly: Comparison | null
   /** Set when the final framebuffers differ: the bench run fails. */
   mismatch: string | null
   novncError: string | null
@@ -45,9 +54,11 @@ export interface SuiteOptions {
   /** ...and passes until this much time per side (capped by `maxRuns`). */
   minMs: number
   maxRuns: number
+  /** How noVNC's receive queue is fed (see {@link NoVncQueueMode}). */
+  novncQueue: NoVncQueueMode
 }
 
-export const DEFAULT_OPTIONS: SuiteOptions = { minRuns: 5, minMs: 1500, maxRuns: 200 }
+export const DEFAULT_OPTIONS: SuiteOptions = { minRuns: 5, minMs: 1500, maxRuns: 200, novncQueue: 'websock' }
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -66,40 +77,67 @@ function pixelEncodings(all: Iterable<number>): number[] {
   return [...all].filter((e) => e >= 0 || e === Encoding.TightPNG)
 }
 
+/** An image decoder that counts the images it decodes. */
+function countingDecoder(decode: ImageDecoder): { decode: ImageDecoder; count: () => number } {
+  let n = 0
+  return { decode: (kind, data, w, h) => (n++, decode(kind, data, w, h)), count: () => n }
+}
+
+const NO_IMAGE: DecodedImage = { width: 0, height: 0, rgba: new Uint8Array(0) }
+let recorded = new Uint8Array(1 << 16)
+
+/**
+ * The image "decoder" of protocol-only passes, on both sides: copies the file (the app's
+ * BatchSink copies it into the batch for the renderer; noVNC's imageRect base64-encodes it before
+ * returning) and returns an empty image, which FramebufferSink and RgbaDisplay leave undrawn.
+ */
+export const recordImage: ImageDecoder = (_kind, data) => {
+  if (data.length > recorded.length) recorded = new Uint8Array(Math.max(recorded.length * 2, data.length))
+  recorded.set(data)
+  return NO_IMAGE
+}
+
 /** One decoding of a recording by each side, and how their final framebuffers compare. */
 export interface ParityResult {
   ours: FramebufferSink
   replay: ReplayResult
-  /** Times another pass of our engine over the same stream, in ms. */
-  ourPass: () => Promise<number>
+  /** JPEG/PNG rects in the stream (as our engine decoded them). */
+  images: number
+  /** Times another pass of our engine over the same stream, in ms, images handled by `decodeImage`. */
+  ourPass: (decodeImage: ImageDecoder) => Promise<number>
   /** Null when noVNC lacks one of the encodings or failed (see `novncError`). */
   peer: NoVncReplayResult | null
-  /** Times another noVNC pass over the same stream, in ms. */
-  peerPass: (() => number) | null
+  /** Runs another noVNC pass over the same stream, images handled by `decodeImage`; its time is `elapsedMs`. */
+  peerPass: ((decodeImage: ImageDecoder) => NoVncReplayResult) | null
   /** Set when the framebuffers (or what each parsed) differ. */
   mismatch: string | null
   novncError: string | null
 }
 
-/** Decodes `fbs` with our engine and with noVNC's decoders and compares the final framebuffers. */
-export async function decodeBoth(fbs: Uint8Array, novnc: NoVncDecoders): Promise<ParityResult> {
+/**
+ * Decodes `fbs` with our engine and with noVNC's decoders (its receive queue as `queue` says)
+ * and compares the final framebuffers. Both sides get the stream in {@link CHUNK_BYTES} pieces.
+ */
+export async function decodeBoth(fbs: Uint8Array, novnc: NoVncDecoders, queue: NoVncQueueMode = 'websock'): Promise<ParityResult> {
   const stream = recordingStream(fbs)
-  const ours = new FramebufferSink(decodeImageNode)
-  const replay = await replayStream(stream, ours)
-  const ourPass = async (): Promise<number> => (await replayStream(stream, new FramebufferSink(decodeImageNode))).elapsedMs
-  const result: ParityResult = { ours, replay, ourPass, peer: null, peerPass: null, mismatch: null, novncError: null }
+  const chunks = { chunkSize: CHUNK_BYTES }
+  const counting = countingDecoder(decodeImageNode)
+  const ours = new FramebufferSink(counting.decode)
+  const replay = await replayStream(stream, ours, chunks)
+  const ourPass = async (decodeImage: ImageDecoder): Promise<number> =>
+    (await replayStream(stream, new FramebufferSink(decodeImage), chunks)).elapsedMs
+  const result: ParityResult = { ours, replay, images: counting.count(), ourPass, peer: null, peerPass: null, mismatch: null, novncError: null }
   const missing = pixelEncodings(replay.encodings).filter((e) => !novnc.has(e))
   if (missing.length > 0) {
     result.novncError = `noVNC has no ${missing.map(encodingName).join(', ')} decoder`
     return result
   }
-  const prepared = prepareRecording(fbs)
-  // noVNC's decoders write into views of the stream: they get their own copy.
-  const own = { ...prepared, stream: prepared.stream.slice() }
+  const peerSide = { decoders: novnc, Websock: await loadNoVncWebsock() }
   try {
-    const p = replayWithNoVnc(own, novnc, decodeImageNode)
+    const prepared = prepareStream(stream, queue)
+    const p = replayWithNoVnc(prepared, peerSide, decodeImageNode, queue)
     result.peer = p
-    result.peerPass = () => replayWithNoVnc(own, novnc, decodeImageNode).elapsedMs
+    result.peerPass = (decodeImage) => replayWithNoVnc(prepared, peerSide, decodeImage, queue)
     const r = replay
     let mismatch = pictureDifference(ours, p.display)
     if (p.updates !== r.updates || p.bytes !== r.bytes || p.pixels !== r.pixels) {
@@ -113,66 +151,85 @@ export async function decodeBoth(fbs: Uint8Array, novnc: NoVncDecoders): Promise
   return result
 }
 
-/**
- * Decodes one recording with our engine and with noVNC's decoders, compares the final
- * framebuffers, then times alternating passes of each (fresh decoders and framebuffer per
- * pass, the whole stream in memory, only the decoding timed) and reports the medians.
- */
-export async function runWorkload(w: Workload, novnc: NoVncDecoders, opts: SuiteOptions = DEFAULT_OPTIONS): Promise<WorkloadResult> {
-  const first = await decodeBoth(w.fbs, novnc)
-  const r = first.replay
-  const fb = first.ours
-  const result: WorkloadResult = {
-    name: w.name, encodings: pixelEncodings(r.encodings).map(encodingName), width: fb.width, height: fb.height, updates: r.updates,
-    wireBytes: r.bytes, pixels: r.pixels, ours: side([r.elapsedMs], r.bytes, r.pixels, r.updates), novnc: null, ratio: null,
-    mismatch: first.mismatch, novncError: first.novncError,
-  }
-  const peer = first.peerPass
-  const ourPass = first.ourPass
-
+/** Timed passes of each side, alternating, until each has `minRuns` and `minMs` (or `maxRuns`). */
+async function alternate(ourPass: () => Promise<number>, peerPass: (() => number) | null, opts: SuiteOptions): Promise<{ ours: number[]; theirs: number[] }> {
   const ours: number[] = []
   const theirs: number[] = []
   let oursTotal = 0
   let theirsTotal = 0
-  while (ours.length < opts.maxRuns) {
-    const enough = (t: number[], total: number): boolean => t.length >= opts.minRuns && total >= opts.minMs
+  const enough = (t: number[], total: number): boolean => t.length >= opts.maxRuns || (t.length >= opts.minRuns && total >= opts.minMs)
+  for (;;) {
     const oursDone = enough(ours, oursTotal)
-    const theirsDone = !peer || enough(theirs, theirsTotal)
+    const theirsDone = !peerPass || enough(theirs, theirsTotal)
     if (oursDone && theirsDone) break
     if (!oursDone) {
       const t = await ourPass()
       ours.push(t)
       oursTotal += t
     }
-    if (peer && !theirsDone && theirs.length < opts.maxRuns) {
-      const t = peer()
+    if (peerPass && !theirsDone) {
+      const t = peerPass()
       theirs.push(t)
       theirsTotal += t
     }
   }
-  result.ours = side(ours, r.bytes, r.pixels, r.updates)
-  if (peer && theirs.length > 0) {
-    result.novnc = side(theirs, r.bytes, r.pixels, r.updates)
-    result.ratio = result.novnc.medianMs / result.ours.medianMs
+  return { ours, theirs }
+}
+
+/**
+ * Decodes one recording with our engine and with noVNC's decoders, compares the final
+ * framebuffers, then times alternating passes of each (fresh decoders and framebuffer per
+ * pass, the whole stream in memory, only the decoding timed) and reports the medians. A
+ * recording with JPEG/PNG rects is timed again with {@link recordImage} on both sides.
+ */
+export async function runWorkload(w: Workload, novnc: NoVncDecoders, opts: SuiteOptions = DEFAULT_OPTIONS): Promise<WorkloadResult> {
+  const first = await decodeBoth(w.fbs, novnc, opts.novncQueue)
+  const r = first.replay
+  const fb = first.ours
+  const result: WorkloadResult = {
+    name: w.name, encodings: pixelEncodings(r.encodings).map(encodingName), width: fb.width, height: fb.height, updates: r.updates,
+    wireBytes: r.bytes, pixels: r.pixels, images: first.images, novncQueue: opts.novncQueue,
+    ours: side([r.elapsedMs], r.bytes, r.pixels, r.updates), novnc: null, ratio: null,
+    protocolOnly: null, mismatch: first.mismatch, novncError: first.novncError,
   }
+  const peer = first.peerPass
+  const compare = async (decodeImage: ImageDecoder): Promise<Comparison> => {
+    const t = await alternate(() => first.ourPass(decodeImage), peer && (() => peer(decodeImage).elapsedMs), opts)
+    const ours = side(t.ours, r.bytes, r.pixels, r.updates)
+    const theirs = t.theirs.length > 0 ? side(t.theirs, r.bytes, r.pixels, r.updates) : null
+    return { ours, novnc: theirs, ratio: theirs ? theirs.medianMs / ours.medianMs : null }
+  }
+  Object.assign(result, await compare(decodeImageNode))
+  if (first.images > 0) result.protocolOnly = await compare(recordImage)
   return result
 }
 
 const f1 = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toFixed(1))
 
-/** The results as a fixed-width table, mismatches and noVNC failures listed below it. */
+/** Appended to the recording's name on the row timed with {@link recordImage}. */
+const PROTOCOL_ONLY = ' (no img decode)'
+
+/**
+ * The results as a fixed-width table, mismatches and noVNC failures listed below it. A recording
+ * with JPEG/PNG rects has a second row, its name marked "(no img decode)": both sides timed
+ * without decoding the images ({@link recordImage}).
+ */
 export function formatTable(results: readonly WorkloadResult[]): string {
-  const head = `${'recording'.padEnd(34)}${'encodings'.padEnd(22)}${'size'.padEnd(10)}${'updates'.padStart(8)}${'wire MB'.padStart(9)}` +
+  const head = `${'recording'.padEnd(38)}${'encodings'.padEnd(22)}${'size'.padEnd(10)}${'updates'.padStart(8)}${'wire MB'.padStart(9)}` +
     ` |${'ours MB/s'.padStart(10)}${'Mpx/s'.padStart(8)}${'upd/s'.padStart(8)}` +
     ` |${'noVNC MB/s'.padStart(11)}${'Mpx/s'.padStart(8)}${'upd/s'.padStart(8)} |${'ours/noVNC'.padStart(11)}`
   const lines = [head, '-'.repeat(head.length)]
-  for (const r of results) {
-    const n = r.novnc
-    lines.push(`${r.name.slice(0, 33).padEnd(34)}${r.encodings.join(',').slice(0, 21).padEnd(22)}${`${r.width}x${r.height}`.padEnd(10)}` +
+  const row = (r: WorkloadResult, name: string, c: Comparison): string => {
+    const n = c.novnc
+    return `${name.slice(0, 37).padEnd(38)}${r.encodings.join(',').slice(0, 21).padEnd(22)}${`${r.width}x${r.height}`.padEnd(10)}` +
       `${String(r.updates).padStart(8)}${(r.wireBytes / 1e6).toFixed(1).padStart(9)}` +
-      ` |${f1(r.ours.wireMBps).padStart(10)}${f1(r.ours.mpixelsPerSec).padStart(8)}${f1(r.ours.updatesPerSec).padStart(8)}` +
+      ` |${f1(c.ours.wireMBps).padStart(10)}${f1(c.ours.mpixelsPerSec).padStart(8)}${f1(c.ours.updatesPerSec).padStart(8)}` +
       ` |${(n ? f1(n.wireMBps) : '-').padStart(11)}${(n ? f1(n.mpixelsPerSec) : '-').padStart(8)}${(n ? f1(n.updatesPerSec) : '-').padStart(8)}` +
-      ` |${(r.ratio !== null ? `${r.ratio.toFixed(2)}x` : '-').padStart(11)}${r.mismatch ? '  MISMATCH' : ''}`)
+      ` |${(c.ratio !== null ? `${c.ratio.toFixed(2)}x` : '-').padStart(11)}`
+  }
+  for (const r of results) {
+    lines.push(`${row(r, r.name, r)}${r.mismatch ? '  MISMATCH' : ''}`)
+    if (r.protocolOnly) lines.push(row(r, `${r.name}${PROTOCOL_ONLY}`, r.protocolOnly))
   }
   for (const r of results) {
     if (r.mismatch) lines.push(`MISMATCH in ${r.name}: ${r.mismatch}`)

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Encoding } from '@shared/encodings'
-import type { NoVncDecoderClass } from './types'
+import type { NoVncDecoderClass, NoVncWebsockClass } from './types'
 
 /** noVNC's decoder module for each encoding it decodes (H.264 needs WebCodecs: left out). */
 const MODULES: readonly [number, string][] = [
@@ -35,23 +35,43 @@ export async function noVncVersion(): Promise<string> {
 }
 
 /**
- * Imports noVNC's decoder modules from node_modules, unmodified. Its logging module reads
- * `window.console` once when it loads, so `window` exists (as globalThis) only while the
- * modules load: left in place it would make other libraries believe they run in a browser.
+ * Imports modules of noVNC's core/ from node_modules, unmodified. Its logging module reads
+ * `window.console` once when it loads, and websock.js reads `WebSocket.CONNECTING` etc. once
+ * (Node 20 has no WebSocket), so `window` (as globalThis) and, if missing, a `WebSocket` holding
+ * only those four constants exist while the modules load: left in place they would make other
+ * libraries believe they run in a browser.
  */
+async function importCore<T>(files: readonly string[]): Promise<T[]> {
+  const core = noVncCoreDir()
+  const g = globalThis as { window?: unknown; WebSocket?: unknown }
+  const hadWindow = 'window' in g
+  const hadWebSocket = 'WebSocket' in g
+  if (!hadWindow) g.window = globalThis
+  if (!hadWebSocket) g.WebSocket = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 }
+  try {
+    const mods = await Promise.all(files.map((file) =>
+      import(/* @vite-ignore */ pathToFileURL(join(core, file)).href) as Promise<{ default: T }>))
+    return mods.map((m) => m.default)
+  } finally {
+    if (!hadWindow) delete g.window
+    if (!hadWebSocket) delete g.WebSocket
+  }
+}
+
+/** Imports noVNC's decoder modules (see {@link importCore}). */
 export function loadNoVncDecoders(): Promise<NoVncDecoders> {
   loaded ??= (async () => {
-    const core = noVncCoreDir()
-    const g = globalThis as { window?: unknown }
-    const hadWindow = 'window' in g
-    if (!hadWindow) g.window = globalThis
-    try {
-      const mods = await Promise.all(MODULES.map(([, file]) =>
-        import(/* @vite-ignore */ pathToFileURL(join(core, 'decoders', file)).href) as Promise<{ default: NoVncDecoderClass }>))
-      return new Map(MODULES.map(([enc], i) => [enc, mods[i].default]))
-    } finally {
-      if (!hadWindow) delete g.window
-    }
+    const classes = await importCore<NoVncDecoderClass>(MODULES.map(([, file]) => `decoders/${file}`))
+    return new Map(MODULES.map(([enc], i) => [enc, classes[i]]))
   })()
   return loaded
+}
+
+let websock: Promise<NoVncWebsockClass> | null = null
+
+/** Imports noVNC's Websock class (core/websock.js), its receive queue over a WebSocket. */
+export function loadNoVncWebsock(): Promise<NoVncWebsockClass> {
+  // After the decoders: two imports at once would each put up and take down the globals.
+  websock ??= loadNoVncDecoders().then(() => importCore<NoVncWebsockClass>(['websock.js'])).then(([c]) => c)
+  return websock
 }

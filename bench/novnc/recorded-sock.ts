@@ -1,9 +1,10 @@
 import type { NoVncSock } from './types'
 
 /**
- * A Websock-compatible receive queue over a recorded server stream that is entirely in memory:
- * the state noVNC's Websock reaches once every message has arrived, without its copying of each
- * WebSocket message into the queue (so the peer is, if anything, timed favourably).
+ * A Websock-compatible receive queue over a recorded server stream that is entirely in memory
+ * (the bench's `prefilled` mode): the state noVNC's Websock reaches once every message has
+ * arrived, without its copying of each WebSocket message into the queue (so the peer is timed
+ * favourably; the default `websock` mode runs noVNC's own Websock instead).
  *
  * Views handed out (`copy` false) point into `stream`; noVNC's decoders write alpha bytes into
  * such views, so give this class a copy of a recording that others still read.

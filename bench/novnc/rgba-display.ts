@@ -8,7 +8,8 @@ import type { NoVncColour, NoVncDisplay } from './types'
  * numbers measure its decoders, not a slow stand-in for the canvas.
  *
  * `imageRect` decodes JPEG/PNG synchronously with the same decoder our framebuffer uses (in a
- * browser both viewers would hand the file to the browser's decoder).
+ * browser both viewers would hand the file to the browser's decoder); a decoder returning a 0x0
+ * image (the bench's protocol-only passes) draws nothing, as our FramebufferSink then does.
  */
 export class RgbaDisplay implements NoVncDisplay {
   width = 0
@@ -70,6 +71,7 @@ export class RgbaDisplay implements NoVncDisplay {
     if (w === 0 || h === 0) return
     if (!this.decodeImage) throw new Error(`no image decoder for ${mime}`)
     const img = this.decodeImage(mime === 'image/png' ? 'png' : 'jpeg', arr)
+    if (img.width === 0 && img.height === 0) return
     // noVNC refuses to draw an image whose size differs from its rect.
     if (img.width !== w || img.height !== h) throw new Error(`${mime} of ${img.width}x${img.height} in a ${w}x${h} rect`)
     this.blitImage(x, y, w, h, img.rgba, 0)

