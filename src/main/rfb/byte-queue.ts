@@ -134,6 +134,11 @@ export class ByteQueue {
     this.advance(n)
   }
 
+  /** Whether the next `n` buffered bytes lie in one chunk, so {@link bytes} returns a view of them. */
+  contiguous(n: number): boolean {
+    return n === 0 || (this.len >= n && this.off + n <= this.chunks[this.ci].length)
+  }
+
   /**
    * `n` bytes as a view when they lie in one chunk (valid until the next compact), or as a copy.
    * Callers that keep the bytes must copy them.

@@ -217,6 +217,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private waiter: { n: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void } | null = null
   private handshakeTimer: NodeJS.Timeout | null = null
   private stallTimer: NodeJS.Timeout | null = null
+  /** When parsing last stopped inside a message (0: not inside one, or waiting for the sink). */
+  private stalledSince = 0
   private closing = false
   /** The transport ended while the handshake still had buffered bytes to read (a reason string). */
   private ended: Error | null = null
@@ -660,14 +662,27 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     }
   }
 
-  /** Arms the stall timer while a message is half-read; every arriving chunk re-arms it. */
+  /**
+   * Watches for a server that stops inside a message. Every parse restarts the wait; one timer
+   * checks it and re-arms for what is left, instead of a clearTimeout/setTimeout per socket chunk.
+   */
   private watchForStall(): void {
-    if (this.stallTimer) clearTimeout(this.stallTimer)
-    this.stallTimer = null
-    if (this.state !== 'connected' || this.waitingForSink || !this.insideMessage) return
-    const ms = this.options.stallTimeoutMs ?? 30_000
+    if (this.state !== 'connected' || this.waitingForSink || !this.insideMessage) {
+      this.stalledSince = 0
+      return
+    }
+    this.stalledSince = performance.now()
+    if (!this.stallTimer) this.armStallTimer(this.options.stallTimeoutMs ?? 30_000)
+  }
+
+  private armStallTimer(ms: number): void {
     this.stallTimer = setTimeout(() => {
-      this.fail(new TimeoutError(`the server stopped sending in the middle of a message (at byte ${this.q.position}) for ${ms / 1000} s`))
+      this.stallTimer = null
+      if (this.state !== 'connected' || this.stalledSince === 0) return
+      const limit = this.options.stallTimeoutMs ?? 30_000
+      const waited = performance.now() - this.stalledSince
+      if (waited < limit) return this.armStallTimer(limit - waited)
+      this.fail(new TimeoutError(`the server stopped sending in the middle of a message (at byte ${this.q.position}) for ${limit / 1000} s`))
     }, ms)
     this.stallTimer.unref?.()
   }

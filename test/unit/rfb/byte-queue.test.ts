@@ -76,6 +76,15 @@ describe('ByteQueue', () => {
     expect(q.u8()).toBe(5)
   })
 
+  it('says whether the next n bytes lie in one chunk (a view) or straddle two (a copy)', () => {
+    const q = queueOf([1, 2, 3], [4, 5])
+    expect([q.contiguous(0), q.contiguous(3), q.contiguous(4), q.contiguous(9)]).toEqual([true, true, false, false])
+    q.skip(3)
+    expect(q.contiguous(2)).toBe(true)
+    const v = q.bytes(2)
+    expect(Array.from(v)).toEqual([4, 5])
+  })
+
   it('refuses to read more than is buffered with a protocol error', () => {
     const q = queueOf([1, 2])
     expect(() => q.u32()).toThrow(RfbProtocolError)

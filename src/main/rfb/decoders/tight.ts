@@ -165,12 +165,19 @@ export class TightDecoder implements RectDecoder {
           this.step = this.image ? Step.Image : Step.Data
           break
         }
-        case Step.Image:
+        case Step.Image: {
           if (!q.has(this.length)) return false
-          this.buf = ensure(this.buf, this.length)
-          q.copyTo(this.buf, 0, this.length)
-          ctx.sink.image(this.rect.x, this.rect.y, this.rect.w, this.rect.h, this.imageKind, this.buf.subarray(0, this.length))
+          let data: Uint8Array
+          // Sinks copy or decode an image before returning, so a view of the socket chunk will do.
+          if (q.contiguous(this.length)) data = q.bytes(this.length)
+          else {
+            this.buf = ensure(this.buf, this.length)
+            q.copyTo(this.buf, 0, this.length)
+            data = this.buf.subarray(0, this.length)
+          }
+          ctx.sink.image(this.rect.x, this.rect.y, this.rect.w, this.rect.h, this.imageKind, data)
           return true
+        }
         case Step.Data:
           return this.readData(q, ctx)
       }
