@@ -19,7 +19,11 @@ export async function createHost(options: CreateHostOptions): Promise<{ host: Ho
   const { dataDir, cipher, ...rest } = options
   const store = await ConnectionStore.open(dataDir)
   const secrets = new FileSecretStore(join(dataDir, DATA_FILES.secrets), cipher)
-  const host = new Host({ trustStore: new FileTrustStore(dataDir), sshTrustStore: new FileTrustStore(dataDir, SSH_HOSTS_FILE_NAME), ...rest, store, secrets, thumbnailDir: join(dataDir, DATA_FILES.thumbnails) })
+  const host = new Host({
+    trustStore: new FileTrustStore(dataDir), sshTrustStore: new FileTrustStore(dataDir, SSH_HOSTS_FILE_NAME),
+    sshKnownHostsFile: join(homedir(), '.ssh', 'known_hosts'),
+    ...rest, store, secrets, thumbnailDir: join(dataDir, DATA_FILES.thumbnails),
+  })
   return { host, store }
 }
 

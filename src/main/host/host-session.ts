@@ -17,6 +17,7 @@ import type { SshAuth, SshOptions } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
 import { CertificateError, HostKeyError } from '../rfb/trust/errors'
 import type { HostKeyPrompt } from '../rfb/trust/host-key'
+import type { KnownHostEntry } from '../rfb/trust/known-hosts'
 import { type CertificateStore, serverKey } from '../rfb/trust/store'
 import type { TrustPrompt } from '../rfb/trust/verify'
 import { BatchSink } from './batch-sink'
@@ -74,6 +75,8 @@ export interface SessionHost {
   sshTrustStore: CertificateStore
   /** The ssh-agent socket, when one runs. */
   sshAgent: string | undefined
+  /** OpenSSH's known hosts (read only), checked before the user is asked about a host key. */
+  sshKnownHosts(): readonly KnownHostEntry[]
   decodeImage: ImageDecoder | null
   timings: SessionTimings
   /** The session reached the server's desktop: update the address book and saved password. */
@@ -323,7 +326,7 @@ export class HostSession {
     }
     const ssh: SshOptions = {
       sshHost: t.host, sshPort: t.port, username: t.username, auth,
-      hostKey: { store: this.host.sshTrustStore, ask: (prompt) => this.askHostKey(client, prompt) },
+      hostKey: { knownHosts: this.host.sshKnownHosts(), store: this.host.sshTrustStore, ask: (prompt) => this.askHostKey(client, prompt) },
     }
     return { ssh, secret, kind }
   }

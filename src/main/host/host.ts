@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { promises as fs } from 'node:fs'
+import { promises as fs, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { EventName, ExportRequest, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
 import { type ConnectionProfile, newProfile } from '@shared/profile'
@@ -12,6 +12,7 @@ import { openTransport } from '../rfb/connect'
 import type { SshConnectOptions, SshSessionInfo } from '../rfb/transport/ssh'
 import { DEFAULT_LISTEN_PORT, type Listener, listenForServers } from '../rfb/transport/listen'
 import type { Transport } from '../rfb/transport/transport'
+import { type KnownHostEntry, parseKnownHosts } from '../rfb/trust/known-hosts'
 import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
 import { writeFileAtomic } from './atomic-file'
 import type { ConnectionStore } from './connection-store'
@@ -60,6 +61,12 @@ export interface HostOptions {
   connectSsh?: (options: SshConnectOptions) => Promise<Transport & { info: SshSessionInfo }>
   /** The ssh-agent socket for profiles that log in with the agent; default $SSH_AUTH_SOCK. */
   sshAgent?: string
+  /**
+   * An OpenSSH known_hosts file consulted (read only, afresh for each tunnel) before asking about
+   * an SSH host key, so hosts OpenSSH already knows are not asked about again and a key that
+   * differs from it is refused. Default none here; createHost passes ~/.ssh/known_hosts.
+   */
+  sshKnownHostsFile?: string
   /** Decodes JPEG/PNG rects for thumbnails; null skips them. */
   decodeImage?: ImageDecoder | null
   timings?: Partial<SessionTimings>
@@ -114,6 +121,7 @@ export class Host extends EventEmitter<HostEventMap> {
       trustStore: options.trustStore ?? new MemoryTrustStore(),
       sshTrustStore: options.sshTrustStore ?? new MemoryTrustStore(),
       sshAgent: 'sshAgent' in options ? options.sshAgent : process.env.SSH_AUTH_SOCK,
+      sshKnownHosts: () => this.readKnownHosts(options.sshKnownHostsFile),
       decodeImage: options.decodeImage === undefined ? decodeImageNode : options.decodeImage,
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
       connected: (s, typed, sshTyped) => this.recordConnection(s, typed, sshTyped),
@@ -122,6 +130,19 @@ export class Host extends EventEmitter<HostEventMap> {
       log: this.log,
     }
     this.handlers = this.createHandlers()
+  }
+
+  /** The entries of an OpenSSH known_hosts file; none when it is missing or unreadable (logged). */
+  private readKnownHosts(file: string | undefined): KnownHostEntry[] {
+    if (!file) return []
+    let text: string
+    try {
+      text = readFileSync(file, 'utf8')
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`cannot read ${file}: ${(e as Error).message}`)
+      return []
+    }
+    return parseKnownHosts(text)
   }
 
   private emitEvent<K extends EventName>(name: K, payload: HostEvents[K]): void {

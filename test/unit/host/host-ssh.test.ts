@@ -53,7 +53,7 @@ beforeEach(async () => {
   tunnels = []
   presentedKey = hostKeyBlob(7)
   host = (await createHost({
-    dataDir: dir, decodeImage: null, log: () => {}, connectSsh: fakeConnectSsh, sshAgent: undefined,
+    dataDir: dir, decodeImage: null, log: () => {}, connectSsh: fakeConnectSsh, sshAgent: undefined, sshKnownHostsFile: join(dir, 'known_hosts'),
     timings: { statsIntervalMs: 1000, thumbnailDelayMs: 60_000, reconnect: { baseMs: 20, maxMs: 100, attempts: 3 } },
   })).host
   events = []
@@ -176,6 +176,25 @@ describe('host: SSH tunnel per connection', () => {
     const end2 = await next('session.state', (e) => e.sessionId === bad && e.state === 'closed')
     expect(end2.error).toMatchObject({ code: 'HOST_SSH_KEY_FILE' })
     expect(end2.error?.message).not.toContain('not a key')
+  })
+
+  it('trusts a host key that OpenSSH known_hosts lists, and refuses one that differs from it, without asking', async () => {
+    const p = await saveProfile(tunnel)
+    writeFileSync(join(dir, 'known_hosts'), `# OpenSSH's own file\n[gw.example]:2222 ssh-ed25519 ${presentedKey.toString('base64')}\n`)
+    const id = await open(p.id)
+    await next('session.credentials', (e) => e.sessionId === id && e.kind === 'ssh-password')
+    await host.handle('session.credentials', { sessionId: id, password: SSH_PASSWORD, save: false })
+    await next('session.credentials', (e) => e.sessionId === id && e.kind === 'password')
+    expect(events.some((e) => e.name === 'session.hostKey')).toBe(false)
+    await host.handle('session.close', { sessionId: id })
+
+    writeFileSync(join(dir, 'known_hosts'), `[gw.example]:2222 ssh-ed25519 ${hostKeyBlob(1).toString('base64')}\n`)
+    const changed = await open(p.id)
+    await next('session.credentials', (e) => e.sessionId === changed && e.kind === 'ssh-password')
+    await host.handle('session.credentials', { sessionId: changed, password: SSH_PASSWORD, save: false })
+    const end = await next('session.state', (e) => e.sessionId === changed && e.state === 'closed')
+    expect(end.error).toMatchObject({ kind: 'auth', code: 'RFB_ERR_HOSTKEY_CHANGED' })
+    expect(events.some((e) => e.name === 'session.hostKey')).toBe(false)
   })
 
   it('ends with a clear error when the agent login has no agent', async () => {
