@@ -3,11 +3,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { Encoding } from '@shared/encodings'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CoverageSink } from '../../src/main/cli/coverage'
-import { connectRfb } from '../../src/main/rfb/connect'
 import { FramebufferSink } from '../../src/main/rfb/framebuffer'
 import { decodeImageNode } from '../../src/main/rfb/images/node-image-decoder'
 import type { RfbClientOptions } from '../../src/main/rfb/session'
+import { completeScreen } from '../helpers/complete-screen'
 import { photoXwd } from '../helpers/images'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
 
@@ -50,32 +49,7 @@ async function shot(tuning: Tuning): Promise<Shot> {
     if (kind === 'jpeg') jpegRects++
     return decodeImageNode(kind, data)
   })
-  const coverage = new CoverageSink(fb)
-  const { client } = await connectRfb({ host: '127.0.0.1', port: server!.port }, {
-    sink: coverage, encodings: [Encoding.Tight], ...tuning, autoUpdate: false, connectTimeoutMs: 10_000, handshakeTimeoutMs: 10_000,
-  })
-  let bytes = 0
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no complete screen within 20 s')), 20_000)
-      client.on('update', (u) => {
-        bytes += u.bytes
-        if (coverage.complete) {
-          clearTimeout(timer)
-          resolve()
-        } else {
-          // TigerVNC may answer a full request with a size-only update: go on incrementally.
-          client.requestUpdate(true)
-        }
-      })
-      client.on('close', (err) => {
-        clearTimeout(timer)
-        reject(err ?? new Error('closed'))
-      })
-    })
-  } finally {
-    client.close()
-  }
+  const bytes = await completeScreen(server!.port, fb, { encodings: [Encoding.Tight], ...tuning })
   return { fb, bytes, jpegRects }
 }
 

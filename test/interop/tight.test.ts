@@ -3,12 +3,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { Encoding } from '@shared/encodings'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CoverageSink } from '../../src/main/cli/coverage'
-import { connectRfb } from '../../src/main/rfb/connect'
 import { FramebufferSink } from '../../src/main/rfb/framebuffer'
 import { decodeImageNode } from '../../src/main/rfb/images/node-image-decoder'
 import type { PixelFormatName } from '../../src/main/rfb/pixel-format'
 import type { ImageKind } from '../../src/main/rfb/sink'
+import { completeScreen } from '../helpers/complete-screen'
 import { photoXwd } from '../helpers/images'
 import { serverAvailable, startServer, type RunningServer, type ServerKind } from '../helpers/vnc-servers'
 
@@ -34,30 +33,7 @@ async function shot(port: number, encodings: number[], extraEncodings: number[],
     images[kind]++
     return decodeImageNode(kind, data)
   })
-  const coverage = new CoverageSink(fb)
-  const { client } = await connectRfb({ host: '127.0.0.1', port }, {
-    sink: coverage, encodings, extraEncodings, pixelFormat, autoUpdate: false, connectTimeoutMs: 10_000, handshakeTimeoutMs: 10_000,
-  })
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no complete screen within 20 s')), 20_000)
-      client.on('update', () => {
-        if (coverage.complete) {
-          clearTimeout(timer)
-          resolve()
-        } else {
-          // Incremental from here on: TigerVNC answers each full request anew and may never get to the pixels.
-          client.requestUpdate(true)
-        }
-      })
-      client.on('close', (err) => {
-        clearTimeout(timer)
-        reject(err ?? new Error('closed'))
-      })
-    })
-  } finally {
-    client.close()
-  }
+  await completeScreen(port, fb, { encodings, extraEncodings, pixelFormat })
   return { fb, images }
 }
 
