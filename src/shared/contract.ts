@@ -153,6 +153,8 @@ export interface HostEvents {
   'profiles.changed': { profiles: ConnectionProfile[] }
   /** A server connected to the listener: it waits (60 s) for a `listen.answer` from the client that started listening. */
   'listen.incoming': { id: string; remoteAddress: string; remotePort: number }
+  /** Nobody answered that `listen.incoming` in time: the host closed the connection, and a `listen.answer` for it is refused. */
+  'listen.timedOut': { id: string }
 }
 
 export type RequestName = keyof HostRequests

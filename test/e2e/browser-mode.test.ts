@@ -16,6 +16,7 @@ import { RENDERER_DIR, canvasPixels, e2eUnavailable, ensureRendererBuilt, launch
 
 const skip = e2eUnavailable() ?? (serverAvailable('tigervnc') ? null : 'Xtigervnc not installed')
 const haveXclip = spawnSync('which', ['xclip']).status === 0
+const haveVncconfig = spawnSync('which', ['vncconfig']).status === 0
 
 /** Differences between the canvas and a framebuffer, RGB only (the canvas is opaque). */
 function rgbDifference(c: { width: number; height: number; rgba: Uint8Array }, fb: FramebufferSink): string | null {
@@ -33,8 +34,8 @@ function rgbDifference(c: { width: number; height: number; rgba: Uint8Array }, f
 }
 
 /** The browser-mode server over one data directory, as `tessera web --data-dir` runs it. */
-async function startBrowserMode(dataDir: string): Promise<{ host: Host; web: WebServer; stop(): Promise<void> }> {
-  const { host } = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 300 } })
+async function startBrowserMode(dataDir: string, options: { listenAnswerTimeoutMs?: number } = {}): Promise<{ host: Host; web: WebServer; stop(): Promise<void> }> {
+  const { host } = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 300 }, ...options })
   const web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: () => {} })
   return {
     host,
@@ -349,6 +350,64 @@ describe.skipIf(e2eUnavailable() ?? (serverAvailable('x11vnc') ? null : 'x11vnc 
         return diff === null
       }, 15_000, 250).catch(() => expect(diff).toBeNull())
       await screenshot(page, 'session-x11vnc')
+      await context.close()
+    } finally {
+      await browser.close()
+      await mode.stop()
+      await server.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 90_000)
+})
+
+describe.skipIf(e2eUnavailable() ?? (serverAvailable('tigervnc') && haveVncconfig ? null : 'Xtigervnc or vncconfig not installed'))('browser mode: listening for reverse connections', () => {
+  it('shows a TigerVNC that connects in (vncconfig -connect) once accepted, and takes down a question nobody answered', async () => {
+    ensureRendererBuilt()
+    const [browser, server] = await Promise.all([launchChromium(), startServer('tigervnc', { content: 'static' })])
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-data-'))
+    // Short enough to watch a question expire; Accept below comes well within it.
+    const mode = await startBrowserMode(dataDir, { listenAnswerTimeoutMs: 4000 })
+    // The renderer asks for the conventional port 5500 on every interface. The test keeps the
+    // listener on a free loopback port instead: no clash with another run, nothing opened to the network.
+    const port = await freePort()
+    const asked: unknown[] = []
+    const handle = mode.host.handle.bind(mode.host)
+    mode.host.handle = (name, arg, owner) => {
+      if (name !== 'listen.start') return handle(name, arg, owner)
+      asked.push(arg)
+      return handle(name, { port, host: '127.0.0.1' }, owner)
+    }
+    const dialIn = (): void => void server.spawnClient('vncconfig', ['-display', `:${server.display}`, '-connect', `127.0.0.1:${port}`])
+    try {
+      const context = await newContext(browser, `http://127.0.0.1:${mode.web.port}`, { width: 1000, height: 760 })
+      const page = await context.newPage()
+      const errors = watchErrors(page)
+      await page.goto(mode.web.url)
+      await page.click('button.listen-toggle')
+      await page.waitForSelector(`button.listen-toggle[aria-pressed="true"]:has-text("Listening on ${port}")`)
+      expect(asked).toEqual([{ port: 5500 }])
+      const dialog = page.locator('dialog[open][role="alertdialog"]:has-text("Incoming connection")')
+      // Nobody answers: the host closes the connection after its timeout, and the question goes.
+      dialIn()
+      await dialog.waitFor({ timeout: 20_000 })
+      await expect(dialog.locator('.address').innerText()).resolves.toBe('127.0.0.1')
+      await dialog.waitFor({ state: 'detached', timeout: 15_000 })
+      await page.waitForSelector('.notice:has-text("The incoming connection from 127.0.0.1 was closed: nobody answered in time.")')
+      expect(await page.$('.session')).toBeNull()
+      // Accepted: the server's screen, as it is.
+      dialIn()
+      await dialog.waitFor({ timeout: 20_000 })
+      await dialog.locator('button:has-text("Accept")').click()
+      await page.waitForSelector('.toolbar .state-connected', { timeout: 20_000 })
+      expect(await page.title()).toBe('tessera-test — Tessera')
+      const snap = await takeSnapshot({ host: '127.0.0.1', port: server.port }, { encodings: [0] })
+      let diff: string | null = 'not compared'
+      await waitUntil('canvas equal to the Raw snapshot', async () => {
+        diff = rgbDifference(await canvasPixels(page), snap.framebuffer)
+        return diff === null
+      }, 15_000, 250).catch(() => expect(diff).toBeNull())
+      await screenshot(page, 'session-reverse')
+      expect(errors).toEqual([])
       await context.close()
     } finally {
       await browser.close()

@@ -52,6 +52,9 @@ export async function installFakeHost(page: Page, init: { profiles?: ConnectionP
       'profiles.thumbnail': () => null,
       'secrets.status': () => state.secrets,
       'session.open': () => ({ sessionId: `s${state.nextSession++}` }),
+      'listen.start': (a) => ({ port: (a.port as number | undefined) ?? 5500 }),
+      // An accepted server becomes a session with the next id; its events come from the test.
+      'listen.answer': (a) => (a.accept ? { sessionId: `s${state.nextSession++}` } : null),
     }
     window.__fake = Object.assign(state, {
       emit,

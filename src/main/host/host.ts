@@ -176,7 +176,7 @@ export class Host extends EventEmitter<HostEventMap> {
     return [...this.sessions.keys()]
   }
 
-  /** Who started the reverse-connection listener (its `listen.incoming` events go to them), or undefined. */
+  /** Who started the reverse-connection listener (its `listen.incoming` and `listen.timedOut` events go to them), or undefined. */
   listenOwner(): unknown {
     return this.listening?.owner
   }
@@ -311,7 +311,10 @@ export class Host extends EventEmitter<HostEventMap> {
       const { host: remoteAddress, port: remotePort } = splitAddress(transport.description)
       const id = randomUUID()
       const timer = setTimeout(() => {
-        if (this.incoming.delete(id)) transport.close()
+        if (!this.incoming.delete(id)) return
+        transport.close()
+        // The question is withdrawn: answering it now could only be refused.
+        this.emitEvent('listen.timedOut', { id })
       }, this.listenAnswerTimeoutMs)
       this.incoming.set(id, { transport, remoteAddress, timer })
       this.emitEvent('listen.incoming', { id, remoteAddress, remotePort })

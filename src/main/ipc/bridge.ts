@@ -48,7 +48,7 @@ export function bridgeHostToIpc(options: IpcBridgeOptions): () => void {
   }
   const offs = EVENT_NAMES.map((name) => {
     const listener = (payload: HostEvents[EventName]): void => {
-      if (name === 'listen.incoming') {
+      if (name === 'listen.incoming' || name === 'listen.timedOut') {
         // Only the window that started listening is asked about servers connecting.
         const owner = host.listenOwner()
         if (typeof owner === 'number') options.send(owner, IPC_EVENT_CHANNEL, name, payload)

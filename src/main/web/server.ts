@@ -154,7 +154,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         // Session events go to the socket that opened the session; profile changes to all.
         if (sessionId !== undefined && host.ownerOf(sessionId) !== owner) return
         // Servers connecting to the listener: only the socket that started it is asked.
-        if (name === 'listen.incoming' && host.listenOwner() !== owner) return
+        if ((name === 'listen.incoming' || name === 'listen.timedOut') && host.listenOwner() !== owner) return
         send({ type: 'event', name, payload })
       }
       host.on(name, listener)

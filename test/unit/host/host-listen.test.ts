@@ -149,12 +149,14 @@ describe('host: listening for reverse connections', () => {
     expect(events.some((e) => e.name === 'session.state')).toBe(false)
   })
 
-  it('closes a connection nobody answers once the answer timeout passes', async () => {
+  it('closes a connection nobody answers once the answer timeout passes, and says so', async () => {
     await host.shutdown()
     await makeHost(100)
     const port = await listen()
     const { socket, ask } = await serverConnects(port)
     await socketClosed(socket)
+    // The window is told, so it can take its question down.
+    expect(await next('listen.timedOut')).toEqual({ id: ask.id })
     expect((await refusal('listen.answer', { id: ask.id, accept: true })).code).toBe('HOST_UNKNOWN_INCOMING')
     expect(host.sessionIds()).toEqual([])
   })

@@ -25,6 +25,13 @@ export const useListenStore = defineStore('listen', () => {
   host.api.on('listen.incoming', (e) => {
     incoming.value = [...incoming.value, e]
   })
+  // The host gave up on it: its question goes, and the user is told why it vanished.
+  host.api.on('listen.timedOut', ({ id }) => {
+    const gone = incoming.value.find((i) => i.id === id)
+    if (!gone) return
+    incoming.value = incoming.value.filter((i) => i !== gone)
+    notices.show('info', `The incoming connection from ${gone.remoteAddress} was closed: nobody answered in time.`)
+  })
 
   async function toggle(): Promise<void> {
     if (busy.value) return
