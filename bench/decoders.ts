@@ -4,8 +4,8 @@
  * prints wire MB/s, Mpixel/s and updates/s for each side and the ratio, and exits non-zero when
  * the final framebuffers differ. Recordings: the .fbs files given as arguments, else
  * bench/recordings/*.fbs (made by `npm run bench:record`), else the small ones in
- * test/fixtures/recordings/, plus synthetic 1920x1080 Raw/RRE/Hextile streams generated in
- * memory when no file has their name.
+ * test/fixtures/recordings/, plus synthetic 1920x1080 Raw/RRE/Hextile/TightPNG streams generated
+ * in memory when no file has their name.
  *
  * Environment: BENCH_FILTER (substring of recording names), BENCH_MIN_MS / BENCH_MIN_RUNS
  * (timed passes per side and recording, default 1500 ms and at least 5), BENCH_JSON (a file to
@@ -20,7 +20,7 @@ import type { NoVncQueueMode } from './novnc/replay'
 import { DEFAULT_OPTIONS, formatTable, runWorkload, type Workload, type WorkloadResult } from './suite'
 import { type SyntheticEncoding, syntheticRecording } from './synthetic'
 
-const SYNTHETIC: readonly SyntheticEncoding[] = ['raw', 'rre', 'hextile']
+const SYNTHETIC: readonly SyntheticEncoding[] = ['raw', 'rre', 'hextile', 'tightpng']
 
 function fbsFiles(dir: string): string[] {
   if (!existsSync(dir)) return []

@@ -1,11 +1,12 @@
 import { Encoding } from '@shared/encodings'
 import { RGBX8888 } from '../src/main/rfb/pixel-format'
+import { encodePng } from '../src/main/rfb/png'
 import { FBS_MAGIC, encodeFbsBlock } from '../src/main/rfb/record/fbs'
 import { canonicalHandshake } from '../src/main/rfb/record/recorded-handshake'
-import { desktopFrame } from '../test/helpers/desktop'
+import { crop, desktopFrame } from '../test/helpers/desktop'
 
 /** Encodings for which a synthetic desktop stream is generated. */
-export type SyntheticEncoding = 'raw' | 'rre' | 'hextile'
+export type SyntheticEncoding = 'raw' | 'rre' | 'hextile' | 'tightpng'
 
 /** A growable big-endian byte writer, fast enough for streams of tens of MB. */
 class Writer {
@@ -45,6 +46,12 @@ class Writer {
     this.buf[this.length++] = word >>> 8
     this.buf[this.length++] = word >>> 16
     this.buf[this.length++] = 0
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length)
+    this.buf.set(b, this.length)
+    this.length += b.length
   }
 
   take(): Uint8Array {
@@ -178,12 +185,6 @@ function writeHextile(out: Writer, px: Uint32Array, stride: number, a: Area): vo
   }
 }
 
-const ENCODERS: Record<SyntheticEncoding, [number, (out: Writer, px: Uint32Array, stride: number, a: Area) => void]> = {
-  raw: [Encoding.Raw, writeRaw],
-  rre: [Encoding.RRE, writeRre],
-  hextile: [Encoding.Hextile, writeHextile],
-}
-
 /** Rects covering every changed pixel: per band of 16 rows the changed columns, equal neighbours merged. */
 function changedAreas(prev: Uint32Array, cur: Uint32Array, width: number, height: number): Area[] {
   const areas: Area[] = []
@@ -208,13 +209,205 @@ function changedAreas(prev: Uint32Array, cur: Uint32Array, width: number, height
   return areas
 }
 
+/** QEMU ui/vnc.h: one dirty bit per 16 pixels of a row. */
+const QEMU_DIRTY_PIXELS = 16
+
+/**
+ * The rects QEMU's vnc_update_client sends for a change: per row, the changed 16-pixel blocks;
+ * each run of them taken from the first row where it starts, down through the rows below whose
+ * first block of the run is dirty too (those rows' blocks in the run cleared).
+ */
+function qemuDirtyRects(prev: Uint32Array, cur: Uint32Array, width: number, height: number): Area[] {
+  const cols = Math.ceil(width / QEMU_DIRTY_PIXELS)
+  const dirty = new Uint8Array(cols * height)
+  for (let y = 0; y < height; y++) {
+    for (let i = y * width, e = i + width; i < e; i++) {
+      if (prev[i] !== cur[i]) dirty[y * cols + Math.floor((i - y * width) / QEMU_DIRTY_PIXELS)] = 1
+    }
+  }
+  const areas: Area[] = []
+  for (let y = 0; y < height; y++) {
+    const row = y * cols
+    for (let c = 0; c < cols; c++) {
+      if (!dirty[row + c]) continue
+      let c2 = c
+      while (c2 < cols && dirty[row + c2]) dirty[row + c2++] = 0
+      let h = 1
+      for (; y + h < height && dirty[(y + h) * cols + c]; h++) dirty.fill(0, (y + h) * cols + c, (y + h) * cols + c2)
+      const x = c * QEMU_DIRTY_PIXELS
+      areas.push({ x, y, w: Math.min(c2 * QEMU_DIRTY_PIXELS, width) - x, h })
+      c = c2
+    }
+  }
+  return areas
+}
+
+// QEMU ui/vnc-enc-tight.h: single-colour areas are looked for in 16x16 tiles, in rects of at
+// least 4096 pixels, and sent on their own when at least 2048 pixels.
+const QEMU_SPLIT_TILE = 16
+const QEMU_MIN_SPLIT_RECT = 4096
+const QEMU_MIN_SOLID_SUBRECT = 2048
+// QEMU ui/vnc-enc-tight.c tight_conf at the default compression level 9: the largest other rect.
+const QEMU_MAX_RECT_SIZE = 65536
+const QEMU_MAX_RECT_WIDTH = 2048
+
+function rectHeader(out: Writer, a: Area, encoding: number): void {
+  out.u16(a.x)
+  out.u16(a.y)
+  out.u16(a.w)
+  out.u16(a.h)
+  out.u32(encoding)
+}
+
+/** Tight's compact length (rfbproto "Tight Encoding"): 7 + 7 + 8 bits, low bits first. */
+function compactLength(out: Writer, n: number): void {
+  if (n > 0x3fffff) throw new Error(`Tight data of ${n} bytes has no compact length`)
+  if (n < 0x80) return out.u8(n)
+  out.u8((n & 0x7f) | 0x80)
+  if (n < 0x4000) return out.u8(n >> 7)
+  out.u8(((n >> 7) & 0x7f) | 0x80)
+  out.u8(n >> 14)
+}
+
+/**
+ * TightPNG as QEMU's encoder (ui/vnc-enc-tight.c, lossless: no JPEG quality asked) splits and
+ * sends one dirty rect: large single-colour areas (found in 16x16 tiles, then extended) as fill
+ * rects (0x80 and an R,G,B TPIXEL), the rest in rects of at most 65536 pixels (1920x34 strips of
+ * a full-width change) as fills when one colour, else PNG (0xA0, compact length, the file; made
+ * by our encodePng, where QEMU's libpng writes a palette PNG for few colours). Returns the rects written.
+ */
+function writeTightPng(out: Writer, px: Uint32Array, stride: number, area: Area): number {
+  const bytes = new Uint8Array(px.buffer, px.byteOffset, px.length * 4)
+  /** The colour of the block if it has only one (and it is `want`, when given), else -1. */
+  const solid = (x: number, y: number, w: number, h: number, want = -1): number => {
+    const c = px[y * stride + x]
+    if (want >= 0 && c !== want) return -1
+    for (let r = y; r < y + h; r++) {
+      for (let i = r * stride + x, e = i + w; i < e; i++) if (px[i] !== c) return -1
+    }
+    return c
+  }
+  const send = (x: number, y: number, w: number, h: number): number => {
+    rectHeader(out, { x, y, w, h }, Encoding.TightPNG)
+    const c = solid(x, y, w, h)
+    if (c >= 0) {
+      out.u8(0x80)
+      out.u8(c & 0xff)
+      out.u8((c >>> 8) & 0xff)
+      out.u8((c >>> 16) & 0xff)
+      return 1
+    }
+    const png = encodePng(w, h, crop(bytes, stride, x, y, w, h))
+    out.u8(0xa0)
+    compactLength(out, png.length)
+    out.bytes(png)
+    return 1
+  }
+  const simple = (x: number, y: number, w: number, h: number): number => {
+    if (w <= QEMU_MAX_RECT_WIDTH && w * h <= QEMU_MAX_RECT_SIZE) return send(x, y, w, h)
+    const subW = Math.min(w, QEMU_MAX_RECT_WIDTH)
+    const subH = Math.floor(QEMU_MAX_RECT_SIZE / subW)
+    let n = 0
+    for (let dy = 0; dy < h; dy += subH) {
+      for (let dx = 0; dx < w; dx += QEMU_MAX_RECT_WIDTH) n += send(x + dx, y + dy, Math.min(subW, w - dx), Math.min(subH, h - dy))
+    }
+    return n
+  }
+  /** The largest solid area of colour `c` growing right and down from (x, y) tile by tile. */
+  const bestSolid = (x: number, y: number, w: number, h: number, c: number): Area => {
+    let wPrev = w
+    const best: Area = { x, y, w: 0, h: 0 }
+    for (let dy = y; dy < y + h; dy += QEMU_SPLIT_TILE) {
+      const dh = Math.min(QEMU_SPLIT_TILE, y + h - dy)
+      if (solid(x, dy, Math.min(QEMU_SPLIT_TILE, wPrev), dh, c) < 0) break
+      let dx = x + Math.min(QEMU_SPLIT_TILE, wPrev)
+      while (dx < x + wPrev && solid(dx, dy, Math.min(QEMU_SPLIT_TILE, x + wPrev - dx), dh, c) >= 0) dx += QEMU_SPLIT_TILE
+      wPrev = Math.min(dx, x + wPrev) - x
+      if (wPrev * (dy + dh - y) > best.w * best.h) {
+        best.w = wPrev
+        best.h = dy + dh - y
+      }
+    }
+    return best
+  }
+  /** Grows `b` row by row and column by column within `a` while it stays colour `c`. */
+  const extend = (a: Area, b: Area, c: number): void => {
+    let y0 = b.y
+    while (y0 > a.y && solid(b.x, y0 - 1, b.w, 1, c) >= 0) y0--
+    let y1 = b.y + b.h
+    while (y1 < a.y + a.h && solid(b.x, y1, b.w, 1, c) >= 0) y1++
+    b.y = y0
+    b.h = y1 - y0
+    let x0 = b.x
+    while (x0 > a.x && solid(x0 - 1, b.y, 1, b.h, c) >= 0) x0--
+    let x1 = b.x + b.w
+    while (x1 < a.x + a.w && solid(x1, b.y, 1, b.h, c) >= 0) x1++
+    b.x = x0
+    b.w = x1 - x0
+  }
+  const update = (x: number, y: number, w: number, h: number): number => {
+    if (w * h < QEMU_MIN_SPLIT_RECT) return simple(x, y, w, h)
+    const maxRows = Math.floor(QEMU_MAX_RECT_SIZE / Math.min(QEMU_MAX_RECT_WIDTH, w))
+    let n = 0
+    for (let dy = y; dy < y + h; dy += QEMU_SPLIT_TILE) {
+      // A rect growing too tall without a solid area: its upper part goes now.
+      if (dy - y >= maxRows) {
+        n += simple(x, y, w, maxRows)
+        y += maxRows
+        h -= maxRows
+      }
+      const dh = Math.min(QEMU_SPLIT_TILE, y + h - dy)
+      for (let dx = x; dx < x + w; dx += QEMU_SPLIT_TILE) {
+        const c = solid(dx, dy, Math.min(QEMU_SPLIT_TILE, x + w - dx), dh)
+        if (c < 0) continue
+        const b = bestSolid(dx, dy, w - (dx - x), h - (dy - y), c)
+        if (b.w * b.h !== w * h && b.w * b.h < QEMU_MIN_SOLID_SUBRECT) continue
+        extend({ x, y, w, h }, b, c)
+        if (b.y !== y) n += simple(x, y, w, b.y - y)
+        if (b.x !== x) n += update(x, b.y, b.x - x, b.h)
+        n += send(b.x, b.y, b.w, b.h)
+        if (b.x + b.w !== x + w) n += update(b.x + b.w, b.y, x + w - b.x - b.w, b.h)
+        if (b.y + b.h !== y + h) n += update(x, b.y + b.h, w, y + h - b.y - b.h)
+        return n
+      }
+    }
+    return n + simple(x, y, w, h)
+  }
+  return update(area.x, area.y, area.w, area.h)
+}
+
+/** How one encoding's updates are made. */
+interface SyntheticEncoder {
+  /** The rects to send for what changed between two frames, as such a server finds them. */
+  areas: (prev: Uint32Array, cur: Uint32Array, width: number, height: number) => Area[]
+  /** Writes one area as rects (headers and data); returns how many. */
+  write: (out: Writer, px: Uint32Array, stride: number, a: Area) => number
+}
+
+/** One rect per area: header, then the encoding's data. */
+function oneRect(encoding: number, body: (out: Writer, px: Uint32Array, stride: number, a: Area) => void): SyntheticEncoder['write'] {
+  return (out, px, stride, a) => {
+    rectHeader(out, a, encoding)
+    body(out, px, stride, a)
+    return 1
+  }
+}
+
+const ENCODERS: Record<SyntheticEncoding, SyntheticEncoder> = {
+  raw: { areas: changedAreas, write: oneRect(Encoding.Raw, writeRaw) },
+  rre: { areas: changedAreas, write: oneRect(Encoding.RRE, writeRre) },
+  hextile: { areas: changedAreas, write: oneRect(Encoding.Hextile, writeHextile) },
+  tightpng: { areas: qemuDirtyRects, write: writeTightPng },
+}
+
 /**
  * A 1920x1080 (by default) desktop-like session as an FBS recording in RGBX8888: a full first
  * frame, then alternately new window layouts and bursts of "typing" (a 16-row band of text
- * changing at a time), each update carrying only the changed areas. Deterministic.
+ * changing at a time), each update carrying only the changed areas (for TightPNG, the rects
+ * QEMU would send: see {@link qemuDirtyRects} and {@link writeTightPng}). Deterministic.
  */
 export function syntheticRecording(encoding: SyntheticEncoding, width = 1920, height = 1080, layouts = 4): Uint8Array {
-  const [code, write] = ENCODERS[encoding]
+  const { areas: changes, write } = ENCODERS[encoding]
   const out = new Writer()
   const blocks: Buffer[] = [Buffer.from(FBS_MAGIC, 'latin1')]
   let t = 0
@@ -223,15 +416,13 @@ export function syntheticRecording(encoding: SyntheticEncoding, width = 1920, he
   const update = (px: Uint32Array, areas: Area[]): void => {
     out.u8(0)
     out.u8(0)
-    out.u16(areas.length)
-    for (const a of areas) {
-      out.u16(a.x)
-      out.u16(a.y)
-      out.u16(a.w)
-      out.u16(a.h)
-      out.u32(code)
-      write(out, px, width, a)
-    }
+    const count = out.length
+    out.u16(0)
+    let n = 0
+    for (const a of areas) n += write(out, px, width, a)
+    if (n > 0xffff) throw new Error(`${n} rects do not fit in one FramebufferUpdate`)
+    out.buf[count] = n >> 8
+    out.buf[count + 1] = n
     blocks.push(encodeFbsBlock(out.take(), (t += 40)))
   }
   const wordsOf = (variant: number): Uint32Array => {
@@ -252,11 +443,11 @@ export function syntheticRecording(encoding: SyntheticEncoding, width = 1920, he
         const o = (y + r) * width + left
         typed.set(next.subarray(o, o + span), o)
       }
-      const areas = changedAreas(screen, typed, width, height)
+      const areas = changes(screen, typed, width, height)
       screen = typed
       if (areas.length) update(screen, areas)
     }
-    const areas = changedAreas(screen, next, width, height)
+    const areas = changes(screen, next, width, height)
     screen = next
     if (areas.length) update(screen, areas)
   }

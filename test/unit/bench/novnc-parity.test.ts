@@ -33,7 +33,7 @@ describe('our decoders and noVNC 1.7 draw the same framebuffer', () => {
     await expectParity(readFileSync(join(FIXTURES, f)))
   })
 
-  it.each<SyntheticEncoding>(['raw', 'rre', 'hextile'])('from a synthetic desktop stream in %s', async (enc) => {
+  it.each<SyntheticEncoding>(['raw', 'rre', 'hextile', 'tightpng'])('from a synthetic desktop stream in %s', async (enc) => {
     await expectParity(syntheticRecording(enc, 320, 200, 2))
   })
 
