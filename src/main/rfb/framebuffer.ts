@@ -127,11 +127,11 @@ export class FramebufferSink implements DrawSink {
   image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void {
     if (!this.decodeImage) throw new UnsupportedError(`no ${kind.toUpperCase()} decoder in this framebuffer`)
     const img = this.decodeImage(kind, data, w, h)
-    const words = new Uint32Array(img.rgba.buffer, img.rgba.byteOffset, img.width * img.height)
     // Draw what the image and the rect have in common; a short image leaves the rest untouched.
     const cw = Math.min(x + Math.min(w, img.width), this.width) - x
     const ch = Math.min(y + Math.min(h, img.height), this.height) - y
     if (cw <= 0 || ch <= 0) return
+    const words = new Uint32Array(img.rgba.buffer, img.rgba.byteOffset, img.width * img.height)
     for (let r = 0; r < ch; r++) this.words.set(words.subarray(r * img.width, r * img.width + cw), (y + r) * this.width + x)
   }
 

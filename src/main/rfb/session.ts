@@ -247,7 +247,9 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
 
   private phase = Phase.MessageType
   private rectsLeft = 0
-  private rect: Rect = { x: 0, y: 0, w: 0, h: 0, encoding: 0 }
+  private readonly rect: Rect = { x: 0, y: 0, w: 0, h: 0, encoding: 0 }
+  /** The previous rect's encoding in this update, so the per-update list is searched only on a change. */
+  private lastEncoding = NaN
   private decoder: RectDecoder | null = null
   private waitingForSink = false
   private resized = false
@@ -696,10 +698,29 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       case Phase.RectHeader: {
         if (!q.has(12)) return false
         const at = q.position
-        const r: Rect = { x: q.u16(), y: q.u16(), w: q.u16(), h: q.u16(), encoding: q.s32() }
-        this.rect = r
+        // One Rect for the session: a decoder keeps it only while its rect is being read.
+        const r = this.rect
+        const c = q.window(12)
+        if (c) {
+          const o = q.windowAt
+          r.x = (c[o] << 8) | c[o + 1]
+          r.y = (c[o + 2] << 8) | c[o + 3]
+          r.w = (c[o + 4] << 8) | c[o + 5]
+          r.h = (c[o + 6] << 8) | c[o + 7]
+          r.encoding = (c[o + 8] << 24) | (c[o + 9] << 16) | (c[o + 10] << 8) | c[o + 11]
+          q.skip(12)
+        } else {
+          r.x = q.u16()
+          r.y = q.u16()
+          r.w = q.u16()
+          r.h = q.u16()
+          r.encoding = q.s32()
+        }
         this.update.rects++
-        if (!this.update.encodings.includes(r.encoding)) this.update.encodings.push(r.encoding)
+        if (r.encoding !== this.lastEncoding) {
+          this.lastEncoding = r.encoding
+          if (!this.update.encodings.includes(r.encoding)) this.update.encodings.push(r.encoding)
+        }
         this.options.trace?.('in', `  rect ${r.w}x${r.h}+${r.x}+${r.y} ${encodingName(r.encoding)}`)
         return this.beginRect(r, at)
       }
@@ -720,6 +741,18 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   }
 
   private beginRect(r: Rect, at: number): boolean {
+    // Pixel encodings first: they are most rects, and a map lookup is cheaper than the switch.
+    const d = this.decoders.get(r.encoding)
+    if (d) {
+      if (r.x + r.w > this.width || r.y + r.h > this.height) {
+        throw new RfbProtocolError(`${encodingName(r.encoding)} rect ${r.w}x${r.h}+${r.x}+${r.y} outside the ${this.width}x${this.height} framebuffer`, at, 'RFB_ERR_RECT_BOUNDS')
+      }
+      this.update.pixels += r.w * r.h
+      this.decoder = d
+      d.begin(r, this.ctx!)
+      this.phase = Phase.RectBody
+      return true
+    }
     switch (r.encoding) {
       case Encoding.LastRect:
         this.rectsLeft = 1
@@ -752,15 +785,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         return this.readPayload(1, (b) => this.emitLeds(b[0]))
       case Encoding.VMwareLedState:
         return this.readPayload(4, (b) => this.emitLeds(b[3]))
-      default: {
-        const d = this.decoders.get(r.encoding)
-        if (!d) throw new RfbProtocolError(`rect with encoding ${encodingName(r.encoding)}, which we did not ask for`, at, 'RFB_ERR_ENCODING')
-        if (r.x + r.w > this.width || r.y + r.h > this.height) {
-          throw new RfbProtocolError(`${encodingName(r.encoding)} rect ${r.w}x${r.h}+${r.x}+${r.y} outside the ${this.width}x${this.height} framebuffer`, at, 'RFB_ERR_RECT_BOUNDS')
-        }
-        this.update.pixels += r.w * r.h
-        this.decoder = d
-      }
+      default:
+        throw new RfbProtocolError(`rect with encoding ${encodingName(r.encoding)}, which we did not ask for`, at, 'RFB_ERR_ENCODING')
     }
     this.decoder!.begin(r, this.ctx!)
     this.phase = Phase.RectBody
@@ -870,6 +896,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
           // Pushed updates have no request to time: the last fence round trip stands in.
           latencyMs: this.requestedAt ? now - this.requestedAt : this.continuous === 'on' ? this.ping.rttMs : 0,
         }
+        this.lastEncoding = NaN
         this.requestedAt = 0
         this.options.trace?.('in', `FramebufferUpdate ${this.rectsLeft} rects`)
         if (this.rectsLeft === 0) return this.endUpdate()

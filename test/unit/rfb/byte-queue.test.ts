@@ -85,6 +85,26 @@ describe('ByteQueue', () => {
     expect(Array.from(v)).toEqual([4, 5])
   })
 
+  it('lends the chunk holding a header that lies in one, and nothing for one that straddles two', () => {
+    const q = queueOf([9, 1, 2, 3], [4, 5])
+    q.skip(1)
+    const c = q.window(3)
+    expect(c && Array.from(c.subarray(q.windowAt, q.windowAt + 3))).toEqual([1, 2, 3])
+    expect(q.position).toBe(1)
+    expect(q.window(4)).toBeNull()
+    expect(q.window(9)).toBeNull()
+  })
+
+  it('copies short and long runs alike, across chunks too', () => {
+    const q = queueOf([1, 2, 3], [4, 5, 6, 7])
+    const dst = new Uint8Array(8)
+    q.copyTo(dst, 1, 2)
+    q.copyTo(dst, 3, 4)
+    q.copyTo(dst, 7, 0)
+    expect(Array.from(dst)).toEqual([0, 1, 2, 3, 4, 5, 6, 0])
+    expect(q.length).toBe(1)
+  })
+
   it('refuses to read more than is buffered with a protocol error', () => {
     const q = queueOf([1, 2])
     expect(() => q.u32()).toThrow(RfbProtocolError)

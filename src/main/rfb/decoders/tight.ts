@@ -104,6 +104,8 @@ export class TightDecoder implements RectDecoder {
   private rect: Rect = { x: 0, y: 0, w: 0, h: 0, encoding: 7 }
   private step = Step.Control
   private tb = 4
+  /** The pixel format `tb` was worked out for. */
+  private tbFormat: PixelFormat | null = null
   private streamId = 0
   private filter = TightFilter.Copy
   private paletteSize = 0
@@ -128,7 +130,11 @@ export class TightDecoder implements RectDecoder {
   begin(rect: Rect, ctx: DecodeContext): void {
     this.rect = rect
     this.step = Step.Control
-    this.tb = tpixelSize(ctx.pixels.pf)
+    const pf = ctx.pixels.pf
+    if (pf !== this.tbFormat) {
+      this.tbFormat = pf
+      this.tb = tpixelSize(pf)
+    }
   }
 
   reset(): void {
