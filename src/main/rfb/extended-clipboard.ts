@@ -57,6 +57,15 @@ export class ExtendedClipboard {
   private serverTextLimit = 0
   private localText: string | null = null
 
+  /**
+   * True when the server's caps lack notify, as libvncserver's do. Up to 0.9.14 it announces the
+   * extension to every client but passes extended text to a hook that servers older than it never
+   * set, so x11vnc 0.9.16 drops it (LibVNC/libvncserver#638); local text then also goes out plain.
+   */
+  get alsoPlain(): boolean {
+    return this.active && !(this.serverActions & ClipFlag.Notify)
+  }
+
   /** Our caps: text only, every action; size 0 so the server always notifies rather than pushes. */
   private caps(): Uint8Array {
     return Buffer.concat([u32be(ClipFlag.Caps | ClipFlag.Text | ClipFlag.Request | ClipFlag.Peek | ClipFlag.Notify | ClipFlag.Provide), u32be(0)])
@@ -64,7 +73,9 @@ export class ExtendedClipboard {
 
   private provide(): Uint8Array {
     const data = textToWire(this.localText ?? '')
-    const body = deflateSync(Buffer.concat([u32be(data.length), data]))
+    // Flushed, not finished, as TigerVNC and noVNC send it: libvncserver (0.9.14 at least) takes the
+    // Z_STREAM_END that a finished stream yields as an inflate error and drops the client.
+    const body = deflateSync(Buffer.concat([u32be(data.length), data]), { finishFlush: zlibConstants.Z_SYNC_FLUSH })
     return Buffer.concat([u32be(ClipFlag.Provide | ClipFlag.Text), body])
   }
 

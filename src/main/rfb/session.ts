@@ -42,6 +42,8 @@ const enum FenceFlag {
   Request = 0x80000000,
 }
 
+/** libvncserver (x11vnc) closes the connection of a client whose plain ClientCutText is longer. */
+const LIBVNCSERVER_CUT_TEXT_LIMIT = 1 << 20
 /** Largest fence payload the spec allows. */
 const MAX_FENCE_PAYLOAD = 64
 /** How often a fence measures the round trip while the server pushes updates. */
@@ -95,8 +97,8 @@ export interface RfbClientOptions {
   /** Extra pseudo-encodings (fine quality, subsampling, ...), sent after the pixel encodings. */
   extraEncodings?: readonly number[]
   /**
-   * Announce Extended Clipboard (UTF-8 text); default true. x11vnc 0.9.16 accepts the extension
-   * but then moves no clipboard at all, so a profile can fall back to plain Latin-1 cut text.
+   * Announce Extended Clipboard (UTF-8 text); default true. Servers without it (or a profile that
+   * turns it off) get plain Latin-1 cut text; see sendClipboard for libvncserver servers.
    */
   extendedClipboard?: boolean
   /** JPEG quality 0-9; unset (and no `fineQuality`) means lossless. */
@@ -610,12 +612,23 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     return true
   }
 
-  /** Offers local clipboard text: UTF-8 through Extended Clipboard when the server has it, else Latin-1. */
+  /**
+   * Offers local clipboard text: UTF-8 through Extended Clipboard once the server sent its caps,
+   * else Latin-1. A server whose caps lack notify (libvncserver) gets the Latin-1 copy first too.
+   */
   sendClipboard(text: string): void {
     if (this.clipboard.active) {
       const payloads = this.clipboard.offer(text)
+      // Plain first: where the server does read the extended form, its UTF-8 text is the one that stays.
+      // libvncserver drops a client whose plain cut text exceeds 1 MiB: larger text goes extended only.
+      const plainFits = !this.clipboard.alsoPlain || text.length <= LIBVNCSERVER_CUT_TEXT_LIMIT
+      if (payloads.length > 0 && this.clipboard.alsoPlain && plainFits) this.send(msg.clientCutText(text), `ClientCutText ${text.length} chars`)
       for (const p of payloads) this.send(msg.extendedClientCutText(p), `ClientCutText extended ${p.length} bytes`)
       if (payloads.length > 0) return
+      if (!plainFits) {
+        this.options.trace?.('out', `ClientCutText of ${text.length} chars not sent: over this server's ${LIBVNCSERVER_CUT_TEXT_LIMIT} byte limit`)
+        return
+      }
     }
     this.send(msg.clientCutText(text), `ClientCutText ${text.length} chars`)
   }
@@ -940,7 +953,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         const body = q.bytes(len)
         if (!extended) {
           this.options.trace?.('in', `ServerCutText ${len} bytes`)
-          this.emit('clipboard', decodeLatin1(body))
+          // x11vnc sends its empty CUT_BUFFER0 15 s after a client connects; that must not wipe the local clipboard.
+          if (len > 0) this.emit('clipboard', decodeLatin1(body))
           return true
         }
         this.options.trace?.('in', `ServerCutText extended ${len} bytes`)

@@ -268,7 +268,7 @@ describe('clipboard', () => {
   })
 
   it('offers local text with notify and provides it when the server requests', async () => {
-    const { inflateSync } = await import('node:zlib')
+    const { inflateSync, constants } = await import('node:zlib')
     const { client, t } = await connected()
     t.serve(extended(serverCaps))
     t.written.length = 0
@@ -277,9 +277,50 @@ describe('clipboard', () => {
     t.serve(extended(new Bytes().u32(0x02000001).build()))
     const provide = Buffer.from(t.written.pop()!)
     expect(provide.readUInt32BE(8)).toBe(0x10000001)
-    const data = inflateSync(provide.subarray(12))
+    // Flushed, not finished: libvncserver takes a stream's end as an inflate error and drops us.
+    expect(Array.from(provide.subarray(-4)), 'sync flush marker').toEqual([0, 0, 0xff, 0xff])
+    expect(() => inflateSync(provide.subarray(12)), 'a finished stream').toThrow(/unexpected end/)
+    const data = inflateSync(provide.subarray(12), { finishFlush: constants.Z_SYNC_FLUSH })
     expect(data.readUInt32BE(0)).toBe(data.length - 4)
     expect(data.subarray(4).toString('utf8')).toBe('hé\r\nllo\0')
+    client.close()
+  })
+
+  it('sends a server whose caps lack notify (libvncserver) the text plain first, then provides it', async () => {
+    const { inflateSync, constants } = await import('node:zlib')
+    const { client, t } = await connected()
+    // libvncserver's caps: text; request, peek, provide; 1 MiB of text unsolicited.
+    t.serve(extended(new Bytes().u32(0x17000001).u32(1 << 20).build()))
+    t.written.length = 0
+    client.sendClipboard('hé ✓')
+    expect(t.written.length, 'messages sent').toBe(2)
+    expect(Array.from(t.written[0]), 'plain ClientCutText first').toEqual([6, 0, 0, 0, 0, 0, 0, 4, 0x68, 0xe9, 0x20, 0x3f])
+    const provide = Buffer.from(t.written[1])
+    expect(provide.readUInt32BE(8)).toBe(0x10000001)
+    const data = inflateSync(provide.subarray(12), { finishFlush: constants.Z_SYNC_FLUSH })
+    expect(data.subarray(4).toString('utf8')).toBe('hé ✓\0')
+    client.close()
+  })
+
+  it('never sends libvncserver plain cut text over its 1 MiB limit, which would end the session', async () => {
+    const { client, t } = await connected()
+    t.serve(extended(new Bytes().u32(0x17000001).u32(1 << 20).build()))
+    t.written.length = 0
+    client.sendClipboard('x'.repeat((1 << 20) + 1))
+    expect(t.written, 'nothing: too big to provide unsolicited, too big for plain').toHaveLength(0)
+    client.sendClipboard('x'.repeat(1 << 19))
+    expect(t.written.map((m) => m[0]), 'plain, then extended provide').toEqual([6, 6])
+    client.close()
+  })
+
+  it('does not report an empty ServerCutText (x11vnc sends its empty cut buffer)', async () => {
+    const { client, t } = await connected()
+    const events: string[] = []
+    client.on('clipboard', (x) => events.push(`clipboard:${x}`))
+    client.on('bell', () => events.push('bell'))
+    t.serve(new Bytes().u8(3, 0, 0, 0).u32(0).build(), Uint8Array.of(2))
+    t.serve(new Bytes().u8(3, 0, 0, 0).u32(1).u8(0x41).build())
+    expect(events).toEqual(['bell', 'clipboard:A'])
     client.close()
   })
 
