@@ -10,14 +10,16 @@
  * Environment: BENCH_FILTER (substring of recording names), BENCH_MIN_MS / BENCH_MIN_RUNS
  * (timed passes per side and recording, default 1500 ms and at least 5), BENCH_JSON (a file to
  * write the results to as well), BENCH_NOVNC_QUEUE (`websock`, the default: noVNC's Websock fed
- * 64 KiB messages; `prefilled`: its queue already holding the whole stream, see NoVncQueueMode).
+ * 64 KiB messages; `prefilled`: its queue already holding the whole stream, see NoVncQueueMode),
+ * BENCH_NOVNC_IMAGES (`data-url`, the default: in protocol-only rows noVNC builds the base64
+ * `data:` URL its imageRect hands the browser; `copy`: it only copies the bytes, as we do).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { basename, join } from 'node:path'
 import { loadNoVncDecoders, noVncVersion } from './novnc/load'
 import type { NoVncQueueMode } from './novnc/replay'
-import { DEFAULT_OPTIONS, formatTable, runWorkload, type Workload, type WorkloadResult } from './suite'
+import { DEFAULT_OPTIONS, formatTable, type NoVncImageMode, runWorkload, type Workload, type WorkloadResult } from './suite'
 import { type SyntheticEncoding, syntheticRecording } from './synthetic'
 
 const SYNTHETIC: readonly SyntheticEncoding[] = ['raw', 'rre', 'hextile', 'tightpng']
@@ -48,6 +50,18 @@ function queueEnv(): NoVncQueueMode {
   return v
 }
 
+/** BENCH_NOVNC_IMAGES, checked. */
+function imagesEnv(): NoVncImageMode {
+  const v = process.env.BENCH_NOVNC_IMAGES || 'data-url'
+  if (v !== 'data-url' && v !== 'copy') throw new Error(`BENCH_NOVNC_IMAGES must be data-url or copy, not ${v}`)
+  return v
+}
+
+const IMAGES_LABEL: Record<NoVncImageMode, string> = {
+  'data-url': 'its Display.imageRect\'s base64 data: URL built (noVNC\'s Base64.encode), the Image left out',
+  copy: 'the bytes copied, as ours are (its base64 encoding not timed)',
+}
+
 const QUEUE_LABEL: Record<NoVncQueueMode, string> = {
   websock: 'noVNC\'s Websock fed the same 64 KiB messages as our socket chunks (its queue copies timed)',
   prefilled: 'noVNC\'s queue pre-filled with the whole stream (its per-message copy not timed)',
@@ -64,7 +78,7 @@ export async function main(root: string, args: readonly string[]): Promise<numbe
   const novnc = await loadNoVncDecoders()
   const opts = {
     ...DEFAULT_OPTIONS, minMs: numberEnv('BENCH_MIN_MS', DEFAULT_OPTIONS.minMs), minRuns: numberEnv('BENCH_MIN_RUNS', DEFAULT_OPTIONS.minRuns),
-    novncQueue: queueEnv(),
+    novncQueue: queueEnv(), novncImages: imagesEnv(),
   }
   const list = workloads(root, args)
   if (list.length === 0) {
@@ -73,7 +87,8 @@ export async function main(root: string, args: readonly string[]): Promise<numbe
   }
   print(`decoder bench: Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, noVNC ${await noVncVersion()}; ` +
     `median of >= ${opts.minRuns} passes and >= ${opts.minMs} ms per side, alternating; load average ${loadavg()[0].toFixed(1)}\n` +
-    `noVNC receive queue (BENCH_NOVNC_QUEUE=${opts.novncQueue}): ${QUEUE_LABEL[opts.novncQueue]}`)
+    `noVNC receive queue (BENCH_NOVNC_QUEUE=${opts.novncQueue}): ${QUEUE_LABEL[opts.novncQueue]}\n` +
+    `noVNC images in protocol-only rows (BENCH_NOVNC_IMAGES=${opts.novncImages}): ${IMAGES_LABEL[opts.novncImages]}`)
   const results: WorkloadResult[] = []
   for (const w of list) {
     const r = await runWorkload(w, novnc, opts)

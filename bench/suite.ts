@@ -3,7 +3,7 @@ import { type DecodedImage, FramebufferSink, type ImageDecoder } from '../src/ma
 import { decodeImageNode } from '../src/main/rfb/images/node-image-decoder'
 import { recordingStream, replayStream, type ReplayResult } from '../src/main/rfb/record/replay'
 import { pictureDifference } from './framebuffer-diff'
-import { loadNoVncWebsock, type NoVncDecoders } from './novnc/load'
+import { type NoVncBase64, loadNoVncBase64, loadNoVncWebsock, type NoVncDecoders } from './novnc/load'
 import { CHUNK_BYTES, type NoVncQueueMode, type NoVncReplayResult, prepareStream, replayWithNoVnc } from './novnc/replay'
 
 /** One stream to decode: an FBS recording in memory. */
@@ -56,9 +56,17 @@ export interface SuiteOptions {
   maxRuns: number
   /** How noVNC's receive queue is fed (see {@link NoVncQueueMode}). */
   novncQueue: NoVncQueueMode
+  /** What noVNC does with an image in protocol-only rows (see {@link NoVncImageMode}). */
+  novncImages: NoVncImageMode
 }
 
-export const DEFAULT_OPTIONS: SuiteOptions = { minRuns: 5, minMs: 1500, maxRuns: 200, novncQueue: 'websock' }
+/**
+ * `data-url`: what noVNC's Display.imageRect does before the browser decodes ({@link noVncImageHandoff});
+ * `copy`: the bytes copied, as on our side ({@link recordImage}), noVNC's base64 not timed.
+ */
+export type NoVncImageMode = 'data-url' | 'copy'
+
+export const DEFAULT_OPTIONS: SuiteOptions = { minRuns: 5, minMs: 1500, maxRuns: 200, novncQueue: 'websock', novncImages: 'data-url' }
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -87,14 +95,29 @@ const NO_IMAGE: DecodedImage = { width: 0, height: 0, rgba: new Uint8Array(0) }
 let recorded = new Uint8Array(1 << 16)
 
 /**
- * The image "decoder" of protocol-only passes, on both sides: copies the file (the app's
- * BatchSink copies it into the batch for the renderer; noVNC's imageRect base64-encodes it before
- * returning) and returns an empty image, which FramebufferSink and RgbaDisplay leave undrawn.
+ * Our image "decoder" in protocol-only passes: copies the file, as the app's BatchSink copies it
+ * into the batch for the renderer, and returns an empty image, which FramebufferSink leaves undrawn.
  */
 export const recordImage: ImageDecoder = (_kind, data) => {
   if (data.length > recorded.length) recorded = new Uint8Array(Math.max(recorded.length * 2, data.length))
   recorded.set(data)
   return NO_IMAGE
+}
+
+/** Characters of the data: URLs made, so the work cannot be skipped as unused. */
+export let noVncUrlChars = 0
+
+/**
+ * noVNC's side of protocol-only passes: what its Display.imageRect does with a file before the
+ * browser decodes it (noVNC 1.7 core/display.js): a `data:` URL from its own Base64.encode, which
+ * an Image then loads. The Image is left out; it returns an empty image, drawn by nobody.
+ */
+export function noVncImageHandoff(b64: NoVncBase64): ImageDecoder {
+  return (kind, data) => {
+    const url = 'data: ' + (kind === 'png' ? 'image/png' : 'image/jpeg') + ';base64,' + b64.encode(data)
+    noVncUrlChars += url.length
+    return NO_IMAGE
+  }
 }
 
 /** One decoding of a recording by each side, and how their final framebuffers compare. */
@@ -193,14 +216,17 @@ export async function runWorkload(w: Workload, novnc: NoVncDecoders, opts: Suite
     protocolOnly: null, mismatch: first.mismatch, novncError: first.novncError,
   }
   const peer = first.peerPass
-  const compare = async (decodeImage: ImageDecoder): Promise<Comparison> => {
-    const t = await alternate(() => first.ourPass(decodeImage), peer && (() => peer(decodeImage).elapsedMs), opts)
+  const compare = async (decodeImage: ImageDecoder, peerImage = decodeImage): Promise<Comparison> => {
+    const t = await alternate(() => first.ourPass(decodeImage), peer && (() => peer(peerImage).elapsedMs), opts)
     const ours = side(t.ours, r.bytes, r.pixels, r.updates)
     const theirs = t.theirs.length > 0 ? side(t.theirs, r.bytes, r.pixels, r.updates) : null
     return { ours, novnc: theirs, ratio: theirs ? theirs.medianMs / ours.medianMs : null }
   }
   Object.assign(result, await compare(decodeImageNode))
-  if (first.images > 0) result.protocolOnly = await compare(recordImage)
+  if (first.images > 0) {
+    const peerImage = opts.novncImages === 'copy' ? recordImage : noVncImageHandoff(await loadNoVncBase64())
+    result.protocolOnly = await compare(recordImage, peerImage)
+  }
   return result
 }
 

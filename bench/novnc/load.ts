@@ -75,3 +75,16 @@ export function loadNoVncWebsock(): Promise<NoVncWebsockClass> {
   websock ??= loadNoVncDecoders().then(() => importCore<NoVncWebsockClass>(['websock.js'])).then(([c]) => c)
   return websock
 }
+
+/** noVNC's Base64 module (core/base64.js), which its Display.imageRect encodes every image with. */
+export interface NoVncBase64 {
+  encode(data: Uint8Array | number[]): string
+}
+
+let base64: Promise<NoVncBase64> | null = null
+
+/** Imports core/base64.js, after the decoders for the same reason as {@link loadNoVncWebsock}. */
+export function loadNoVncBase64(): Promise<NoVncBase64> {
+  base64 ??= loadNoVncDecoders().then(() => importCore<NoVncBase64>(['base64.js'])).then(([m]) => m)
+  return base64
+}
