@@ -23,7 +23,8 @@ export function wrapFbs(stream: Uint8Array, rng: Rng, damage: boolean): { fbs: U
   }
   let fbs = out.build()
   const steps: string[] = []
-  if (damage && rng.chance(0.08)) {
+  // An empty stream makes no blocks, so no fields to damage.
+  if (damage && out.fields.length > 0 && rng.chance(0.08)) {
     const f = rng.pick(out.fields)
     const v = rng.pick([0, 1, 3, 0xffffffff, 0xfffffffe, 0xfffffffc, 0x7fffffff, 0x80000000, rng.int(2 ** 32)])
     new DataView(fbs.buffer).setUint32(f.offset, v >>> 0)
