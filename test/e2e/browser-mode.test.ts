@@ -34,6 +34,16 @@ function rgbDifference(c: { width: number; height: number; rgba: Uint8Array }, f
 }
 
 /** The browser-mode server over one data directory, as `tessera web --data-dir` runs it. */
+/** Waits (up to 15 s) until the page's canvas equals a Raw snapshot of the server on `port`, pixel for pixel. */
+async function expectCanvasEqualsRaw(page: Page, port: number): Promise<void> {
+  const snap = await takeSnapshot({ host: '127.0.0.1', port }, { encodings: [0] })
+  let diff: string | null = 'not compared'
+  await waitUntil('canvas equal to the Raw snapshot', async () => {
+    diff = rgbDifference(await canvasPixels(page), snap.framebuffer)
+    return diff === null
+  }, 15_000, 250).catch(() => expect(diff).toBeNull())
+}
+
 async function startBrowserMode(dataDir: string, options: { listenAnswerTimeoutMs?: number } = {}): Promise<{ host: Host; web: WebServer; stop(): Promise<void> }> {
   const { host } = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 300 }, ...options })
   const web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: () => {} })
@@ -114,12 +124,7 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
     await page.keyboard.press('Enter')
     await waitConnected()
     expect(await page.title()).toBe('Lab TigerVNC — Tessera')
-    const snap = await takeSnapshot({ host: '127.0.0.1', port: tiger.port }, { encodings: [0] })
-    let diff: string | null = 'not compared'
-    await waitUntil('canvas equal to the Raw snapshot', async () => {
-      diff = rgbDifference(await canvasPixels(page), snap.framebuffer)
-      return diff === null
-    }, 15_000, 250).catch(() => expect(diff).toBeNull())
+    await expectCanvasEqualsRaw(page, tiger.port)
     await screenshot(page, 'session-tigervnc')
     expect(errors).toEqual([])
   })
@@ -343,12 +348,7 @@ describe.skipIf(e2eUnavailable() ?? (serverAvailable('x11vnc') ? null : 'x11vnc 
       await page.click('dialog button[type="submit"]')
       await page.click('[aria-label^="Connect to 127.0.0.1::"]')
       await page.waitForSelector('.toolbar .state-connected', { timeout: 20_000 })
-      const snap = await takeSnapshot({ host: '127.0.0.1', port: server.port }, { encodings: [0] })
-      let diff: string | null = 'not compared'
-      await waitUntil('canvas equal to the Raw snapshot', async () => {
-        diff = rgbDifference(await canvasPixels(page), snap.framebuffer)
-        return diff === null
-      }, 15_000, 250).catch(() => expect(diff).toBeNull())
+      await expectCanvasEqualsRaw(page, server.port)
       await screenshot(page, 'session-x11vnc')
       await context.close()
     } finally {
@@ -400,12 +400,7 @@ describe.skipIf(e2eUnavailable() ?? (serverAvailable('tigervnc') && haveVncconfi
       await dialog.locator('button:has-text("Accept")').click()
       await page.waitForSelector('.toolbar .state-connected', { timeout: 20_000 })
       expect(await page.title()).toBe('tessera-test — Tessera')
-      const snap = await takeSnapshot({ host: '127.0.0.1', port: server.port }, { encodings: [0] })
-      let diff: string | null = 'not compared'
-      await waitUntil('canvas equal to the Raw snapshot', async () => {
-        diff = rgbDifference(await canvasPixels(page), snap.framebuffer)
-        return diff === null
-      }, 15_000, 250).catch(() => expect(diff).toBeNull())
+      await expectCanvasEqualsRaw(page, server.port)
       await screenshot(page, 'session-reverse')
       expect(errors).toEqual([])
       await context.close()
