@@ -73,9 +73,11 @@ export class ExtendedClipboard {
 
   private provide(): Uint8Array {
     const data = textToWire(this.localText ?? '')
-    // Flushed, not finished, as TigerVNC and noVNC send it: libvncserver (0.9.14 at least) takes the
-    // Z_STREAM_END that a finished stream yields as an inflate error and drops the client.
-    const body = deflateSync(Buffer.concat([u32be(data.length), data]), { finishFlush: zlibConstants.Z_SYNC_FLUSH })
+    // libvncserver (0.9.14 at least) takes the Z_STREAM_END of a finished stream as an inflate error
+    // and drops the client: it gets a flushed one, as TigerVNC's viewer sends. Everyone else gets a
+    // finished one, which QEMU's clipboard (since its CVE-2023-3255 fix) requires.
+    const flush = this.alsoPlain ? zlibConstants.Z_SYNC_FLUSH : zlibConstants.Z_FINISH
+    const body = deflateSync(Buffer.concat([u32be(data.length), data]), { finishFlush: flush })
     return Buffer.concat([u32be(ClipFlag.Provide | ClipFlag.Text), body])
   }
 

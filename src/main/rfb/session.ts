@@ -42,8 +42,11 @@ const enum FenceFlag {
   Request = 0x80000000,
 }
 
-/** libvncserver (x11vnc) closes the connection of a client whose plain ClientCutText is longer. */
-const LIBVNCSERVER_CUT_TEXT_LIMIT = 1 << 20
+/**
+ * Plain ClientCutText longer than this is not sent: libvncserver (x11vnc) and QEMU close the
+ * connection of a client that sends more, TigerVNC ignores it (its MaxCutText is lower still).
+ */
+const PLAIN_CUT_TEXT_LIMIT = 1 << 20
 /** Largest fence payload the spec allows. */
 const MAX_FENCE_PAYLOAD = 64
 /** How often a fence measures the round trip while the server pushes updates. */
@@ -262,10 +265,15 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private readonly autoSelect: AutoSelect | null
   /** Continuous updates: 'off' (a request per update), 'on', or 'ended' (the server stopped them; asking again). */
   private continuous: 'off' | 'on' | 'ended' = 'off'
-  /** A pixel format sent while continuous updates run; it applies from the server's EndOfContinuousUpdates on. */
-  private formatAfterEndOfUpdates: PixelFormat | null = null
-  /** Our own fence, to measure the round trip when no request is there to time. */
-  private readonly ping = { seq: 0, sentAt: 0, lastAt: 0, rttMs: 0 }
+  /**
+   * What takes effect at each EndOfContinuousUpdates still owed for our own stop / change / restart
+   * (a pixel format, announced encodings), oldest first; an extra one means the server stopped.
+   */
+  private readonly atEndOfUpdates: (() => void)[] = []
+  /** The pixel format most recently sent (in use, or taking effect at an EndOfContinuousUpdates). */
+  private sentFormat: PixelFormat | null = null
+  /** Our own fence, to measure the round trip when no request is there to time; the minimum is the link's. */
+  private readonly ping = { seq: 0, sentAt: 0, lastAt: 0, rttMs: 0, minRttMs: 0 }
 
   constructor(private readonly options: RfbClientOptions) {
     super()
@@ -417,6 +425,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     const pf = want === 'server' ? result.init.pixelFormat : PIXEL_FORMATS[want]
     validatePixelFormat(pf)
     this.converter = new PixelConverter(pf, this.colourMap)
+    this.sentFormat = pf
     if (want !== 'server') this.send(msg.setPixelFormat(pf), `SetPixelFormat ${describePixelFormat(pf)}`)
     this.sendEncodings(this.options.encodings ?? DEFAULT_ENCODINGS)
     this.resizeTo(result.init.width, result.init.height)
@@ -473,9 +482,17 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.sentTuning = tuning.join()
     const clipboard = this.options.extendedClipboard === false ? [] : [Encoding.ExtendedClipboard]
     const all = [...pixelEncodings, ...tuning, ...(this.options.extraEncodings ?? []), ...PSEUDO_ENCODINGS, ...clipboard]
-    this.send(msg.setEncodings(all), `SetEncodings ${all.map(encodingName).join(', ')}`)
-    // Some decoders depend on what was announced (ZYWRLE's wavelet depth follows the quality level).
-    for (const d of this.decoders.values()) d.encodingsSent?.(all)
+    const send = (): void => this.send(msg.setEncodings(all), `SetEncodings ${all.map(encodingName).join(', ')}`)
+    // Some decoders depend on what was announced (ZYWRLE's wavelet depth follows the quality level):
+    // pushed updates already on their way were encoded with the old announcement.
+    const announced = (): void => {
+      for (const d of this.decoders.values()) d.encodingsSent?.(all)
+    }
+    if (this.state === 'connected' && this.continuous === 'on') this.switchWhileContinuous(send, announced)
+    else {
+      send()
+      announced()
+    }
   }
 
   /** JPEG quality 0-9 (lossy Tight, ZYWRLE), or null for lossless; announced with the encodings. */
@@ -527,10 +544,16 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
    * right before the next request, so no update in flight is decoded with the wrong format.
    */
   setPixelFormat(name: PixelFormatName): void {
-    this.pendingPixelFormat = PIXEL_FORMATS[name]
+    const pf = PIXEL_FORMATS[name]
+    // Already what the server was told last: nothing to switch (and no full refresh to pay for).
+    if (pf === this.sentFormat) {
+      this.pendingPixelFormat = null
+      return
+    }
+    this.pendingPixelFormat = pf
     // While the server pushes, the switch is marked by its EndOfContinuousUpdates: safe at any time.
     if (this.state === 'connected' && this.continuous === 'on') {
-      if (!this.formatAfterEndOfUpdates) this.switchFormatWhileContinuous()
+      this.switchFormatWhileContinuous()
       return
     }
     if (this.state === 'connected' && !this.waitingForSink && this.phase === Phase.MessageType && this.options.autoUpdate === false) {
@@ -552,6 +575,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     validatePixelFormat(pf)
     this.converter = new PixelConverter(pf, this.colourMap)
     if (this.info) this.info.pixelFormat = pf
+    this.sentFormat = pf
     this.send(msg.setPixelFormat(pf), `SetPixelFormat ${describePixelFormat(pf)}`)
     // Pixels already on screen stay valid, but the next update must be complete in the new format.
     this.resized = true
@@ -620,15 +644,14 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (this.clipboard.active) {
       const payloads = this.clipboard.offer(text)
       // Plain first: where the server does read the extended form, its UTF-8 text is the one that stays.
-      // libvncserver drops a client whose plain cut text exceeds 1 MiB: larger text goes extended only.
-      const plainFits = !this.clipboard.alsoPlain || text.length <= LIBVNCSERVER_CUT_TEXT_LIMIT
+      const plainFits = text.length <= PLAIN_CUT_TEXT_LIMIT
       if (payloads.length > 0 && this.clipboard.alsoPlain && plainFits) this.send(msg.clientCutText(text), `ClientCutText ${text.length} chars`)
       for (const p of payloads) this.send(msg.extendedClientCutText(p), `ClientCutText extended ${p.length} bytes`)
       if (payloads.length > 0) return
-      if (!plainFits) {
-        this.options.trace?.('out', `ClientCutText of ${text.length} chars not sent: over this server's ${LIBVNCSERVER_CUT_TEXT_LIMIT} byte limit`)
-        return
-      }
+    }
+    if (text.length > PLAIN_CUT_TEXT_LIMIT) {
+      this.options.trace?.('out', `ClientCutText of ${text.length} chars not sent: over the ${PLAIN_CUT_TEXT_LIMIT} bytes servers accept`)
+      return
     }
     this.send(msg.clientCutText(text), `ClientCutText ${text.length} chars`)
   }
@@ -906,8 +929,9 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         const now = performance.now()
         this.update = {
           rects: 0, bytes: 0, pixels: 0, encodings: [], start: at, startedAt: now, transferMs: 0,
-          // Pushed updates have no request to time: the last fence round trip stands in.
-          latencyMs: this.requestedAt ? now - this.requestedAt : this.continuous === 'on' ? this.ping.rttMs : 0,
+          // Pushed updates have no request to time: the link's fence round trip stands in (the
+          // minimum, as an echo can also wait behind queued updates or a busy renderer).
+          latencyMs: this.requestedAt ? now - this.requestedAt : this.continuous === 'on' ? this.ping.minRttMs : 0,
         }
         this.lastEncoding = NaN
         this.requestedAt = 0
@@ -1058,7 +1082,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
 
   /** After each pushed update: follow a resize, switch a pending pixel format, time the link. */
   private continueUpdates(): void {
-    if (this.pendingPixelFormat && !this.formatAfterEndOfUpdates) this.switchFormatWhileContinuous()
+    if (this.pendingPixelFormat) this.switchFormatWhileContinuous()
     else if (this.resized) this.sendEnableContinuousUpdates()
     this.resized = false
     if (performance.now() - this.ping.lastAt >= PING_INTERVAL_MS) this.sendPing()
@@ -1069,27 +1093,37 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   }
 
   /**
-   * Updates already on their way are in the old format, so: stop, switch, restart (rfbproto
-   * EnableContinuousUpdates); the server's EndOfContinuousUpdates marks where the new format begins.
+   * Pushed updates already on their way follow the old settings, so: stop, change, restart
+   * (rfbproto EnableContinuousUpdates); the server's EndOfContinuousUpdates for the stop marks
+   * where the change begins, and `apply` runs there.
    */
+  private switchWhileContinuous(change: () => void, apply: () => void): void {
+    this.atEndOfUpdates.push(apply)
+    this.send(msg.enableContinuousUpdates(false, 0, 0, 0, 0), 'EnableContinuousUpdates off')
+    change()
+    this.sendEnableContinuousUpdates()
+  }
+
   private switchFormatWhileContinuous(): void {
     const pf = this.pendingPixelFormat!
     this.pendingPixelFormat = null
     validatePixelFormat(pf)
-    this.formatAfterEndOfUpdates = pf
-    this.send(msg.enableContinuousUpdates(false, 0, 0, 0, 0), 'EnableContinuousUpdates off')
-    this.send(msg.setPixelFormat(pf), `SetPixelFormat ${describePixelFormat(pf)}`)
-    this.sendEnableContinuousUpdates()
+    this.sentFormat = pf
+    this.switchWhileContinuous(
+      () => this.send(msg.setPixelFormat(pf), `SetPixelFormat ${describePixelFormat(pf)}`),
+      () => {
+        this.converter = new PixelConverter(pf, this.colourMap)
+        if (this.info) this.info.pixelFormat = pf
+        // The server repaints only what changes: ask for all of it in the new format.
+        this.requestUpdate(false)
+      },
+    )
   }
 
   private endOfContinuousUpdates(): void {
-    const pf = this.formatAfterEndOfUpdates
-    if (pf) {
-      this.formatAfterEndOfUpdates = null
-      this.converter = new PixelConverter(pf, this.colourMap)
-      if (this.info) this.info.pixelFormat = pf
-      if (this.pendingPixelFormat) this.switchFormatWhileContinuous()
-    } else if (this.continuous === 'on') {
+    const apply = this.atEndOfUpdates.shift()
+    if (apply) apply()
+    else if (this.continuous === 'on') {
       // The server stopped pushing on its own: back to one request per update, for good.
       this.continuous = 'ended'
       if (!this.waitingForSink && this.phase === Phase.MessageType) this.requestUpdate(true)
@@ -1114,6 +1148,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (!this.ping.sentAt || payload.length !== 4) return
     if (new DataView(payload.buffer, payload.byteOffset, 4).getUint32(0) !== this.ping.seq) return
     this.ping.rttMs = performance.now() - this.ping.sentAt
+    this.ping.minRttMs = this.ping.minRttMs === 0 ? this.ping.rttMs : Math.min(this.ping.minRttMs, this.ping.rttMs)
     this.ping.sentAt = 0
   }
 

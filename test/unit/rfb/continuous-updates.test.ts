@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { ZywrleDecoder } from '../../../src/main/rfb/decoders/zywrle'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
 import { PIXEL_FORMATS, type PixelFormat } from '../../../src/main/rfb/pixel-format'
 import { RfbClient, type RfbClientOptions } from '../../../src/main/rfb/session'
@@ -86,12 +87,40 @@ describe('continuous updates', () => {
     t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 200, 100, 50))
     await settle()
     expect(new Uint32Array(fb.data.buffer)[0]).toBe(expectedWord(PIXEL_FORMATS.rgb888, 200, 100, 50))
-    t.serve(END_OF_CU, rawUpdate(PIXEL_FORMATS.rgb565, 255, 0, 255))
+    t.written.length = 0
+    t.serve(END_OF_CU)
+    // The server repaints only what changes: the rest of the screen is asked for in the new format.
+    expect(messages(t)).toEqual(['Request full 4x3'])
+    t.serve(rawUpdate(PIXEL_FORMATS.rgb565, 255, 0, 255))
     await settle()
     expect(new Uint32Array(fb.data.buffer)[11]).toBe(expectedWord(PIXEL_FORMATS.rgb565, 255, 0, 255))
     expect(client.info?.pixelFormat).toBe(PIXEL_FORMATS.rgb565)
     expect(client.continuousUpdates).toBe(true)
+    // Asking for the format already sent changes nothing.
+    t.written.length = 0
+    client.setPixelFormat('rgb565')
+    expect(messages(t)).toEqual([])
     client.close()
+  })
+
+  it('announces new encodings the same way, and decoders follow them only from the marker on', async () => {
+    const { client, t } = await connected()
+    t.serve(SERVER_FENCE, END_OF_CU, rawUpdate(PIXEL_FORMATS.rgb888, 10, 20, 30))
+    await settle()
+    t.written.length = 0
+    // ZYWRLE's wavelet depth follows the announced quality level.
+    const announced = vi.spyOn(ZywrleDecoder.prototype, 'encodingsSent')
+    try {
+      client.setQuality(2)
+      expect(messages(t)).toEqual(['EnableCU off', 'SetEncodings', 'EnableCU on 4x3'])
+      expect(announced, 'not before the EndOfContinuousUpdates').not.toHaveBeenCalled()
+      t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3), END_OF_CU)
+      expect(announced).toHaveBeenCalledTimes(1)
+      expect(announced.mock.calls[0][0]).toContain(-32 + 2)
+    } finally {
+      announced.mockRestore()
+      client.close()
+    }
   })
 
   it('goes back to requests when the server ends continuous updates on its own', async () => {

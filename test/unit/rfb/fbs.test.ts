@@ -66,6 +66,20 @@ describe('FBS files', () => {
     }
   })
 
+  it('replays into a sink that finishes updates asynchronously, holding chunks while it works', async () => {
+    const { readFileSync } = await import('node:fs')
+    const file = readFileSync('test/fixtures/recordings/tigervnc-raw.fbs')
+    const sync = new FramebufferSink()
+    const expected = await replayRecording(file, sync)
+    for (const chunkSize of [1000, 64 * 1024]) {
+      const slow = new FramebufferSink()
+      slow.onUpdate = () => new Promise<void>((r) => setTimeout(r, 1))
+      const r = await replayRecording(file, slow, { chunkSize })
+      expect(r.updates, `chunks of ${chunkSize}`).toBe(expected.updates)
+      expect(Buffer.compare(Buffer.from(slow.data), Buffer.from(sync.data)), `chunks of ${chunkSize}`).toBe(0)
+    }
+  })
+
   it('reports a recording cut inside an update', async () => {
     const head = canonicalHandshake({ width: 2, height: 1, name: 'rec', pixelFormat: RGBX8888 }, RGBX8888)
     const file = fbsFile(head, update.subarray(0, 10))

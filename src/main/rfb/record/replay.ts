@@ -88,7 +88,7 @@ export async function replayStream(stream: Uint8Array, sink: DrawSink, opts: Rep
     }
     throw e
   }
-  transport.rest()
+  await transport.rest()
   // The hang-up that ends a recording is no decoding work: it makes an error object, with a stack.
   const elapsedMs = performance.now() - started
   transport.end()

@@ -19,6 +19,10 @@ export class ReplayTransport implements Transport {
   private handlers: TransportHandlers | null = null
   private next = 0
   private closed = false
+  /** The engine waits for its sink: hold the chunks, as a socket would. */
+  private paused = false
+  /** Settles {@link rest}'s promise once every chunk is delivered and the engine is not waiting. */
+  private drained: (() => void) | null = null
 
   constructor(
     private readonly stream: Uint8Array,
@@ -34,10 +38,25 @@ export class ReplayTransport implements Transport {
     if (this.next >= this.stream.length) this.end()
   }
 
-  /** The chunks after the handshake's; {@link end} follows. */
-  rest(): void {
-    while (this.deliver()) {
+  /**
+   * The chunks after the handshake's, each on its own; while the engine has paused (an async
+   * sink), delivery waits for its resume. Resolves once all are delivered and it is not waiting,
+   * so {@link end} follows without cutting off what it still has to parse.
+   */
+  rest(): Promise<void> {
+    const done = new Promise<void>((resolve) => (this.drained = resolve))
+    this.flow()
+    return done
+  }
+
+  private flow(): void {
+    while (!this.paused && this.deliver()) {
       /* every chunk on its own */
+    }
+    if (!this.paused && (this.closed || this.next >= this.stream.length)) {
+      const d = this.drained
+      this.drained = null
+      d?.()
     }
   }
 
@@ -57,9 +76,21 @@ export class ReplayTransport implements Transport {
   }
 
   write(): void {}
-  pause(): void {}
-  resume(): void {}
+
+  pause(): void {
+    this.paused = true
+  }
+
+  resume(): void {
+    if (!this.paused) return
+    this.paused = false
+    // Not from inside the engine's own call: it resumes before it parses what it holds.
+    queueMicrotask(() => this.flow())
+  }
+
   close(): void {
     this.closed = true
+    this.paused = false
+    this.flow()
   }
 }
