@@ -12,7 +12,7 @@ import type { Host } from '../../src/main/host/host'
 import type { FramebufferSink } from '../../src/main/rfb/framebuffer'
 import { type WebServer, startWebServer } from '../../src/main/web/server'
 import { freePort, serverAvailable, startServer, type RunningServer } from '../helpers/vnc-servers'
-import { RENDERER_DIR, canvasPixels, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, waitUntil, watchErrors } from './harness'
+import { RENDERER_DIR, canvasPixels, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, waitUntil, watchErrors, disconnect, waitConnected } from './harness'
 
 const skip = e2eUnavailable() ?? (serverAvailable('tigervnc') ? null : 'Xtigervnc not installed')
 const haveXclip = spawnSync('which', ['xclip']).status === 0
@@ -97,16 +97,6 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
     return { x: r.left + (x + 0.5) * r.sx, y: r.top + (y + 0.5) * r.sy }
   }
 
-  async function waitConnected(): Promise<void> {
-    await page.waitForSelector('.toolbar .state-connected', { timeout: 20_000 })
-    await waitUntil('first picture', () => page.$eval('canvas.screen', (c) => (c as HTMLCanvasElement).width > 300 && !c.classList.contains('hidden')))
-  }
-
-  async function disconnect(): Promise<void> {
-    await page.click('.toolbar button.disconnect')
-    await page.waitForSelector('.address-book')
-  }
-
   it('adds a bookmark, connects, and shows exactly the remote screen', async () => {
     await expect(page.textContent('.empty')).resolves.toContain('No saved connections yet')
     await page.click('.toolbar button:has-text("New connection")')
@@ -122,7 +112,7 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
     await page.waitForSelector('[aria-label^="Lab TigerVNC,"]')
     await page.focus('[aria-label^="Lab TigerVNC,"]')
     await page.keyboard.press('Enter')
-    await waitConnected()
+    await waitConnected(page)
     expect(await page.title()).toBe('Lab TigerVNC — Tessera')
     await expectCanvasEqualsRaw(page, tiger.port)
     await screenshot(page, 'session-tigervnc')
@@ -217,7 +207,7 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
   })
 
   it('disconnects, keeps a thumbnail of the last screen, and reconnects', async () => {
-    await disconnect()
+    await disconnect(page)
     expect(await page.title()).toBe('Tessera')
     await waitUntil('thumbnail', () => page.$('[aria-label^="Lab TigerVNC,"] .thumb img'), 10_000)
     await expect(page.textContent('[aria-label^="Lab TigerVNC,"]')).resolves.toMatch(/just now/)
@@ -225,8 +215,8 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
     await screenshot(page, 'address-book-thumbnails')
     await page.click('button[aria-label="List view"]')
     await page.click('[aria-label="Connect to Lab TigerVNC"]')
-    await waitConnected()
-    await disconnect()
+    await waitConnected(page)
+    await disconnect(page)
   })
 
   it('says when the server is down and offers Retry', async () => {
@@ -255,8 +245,8 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
       await screenshot(page, 'password-wrong')
       await page.fill('dialog input[type="password"]', 'tessera1')
       await page.click('dialog button[type="submit"]')
-      await waitConnected()
-      await disconnect()
+      await waitConnected(page)
+      await disconnect(page)
       // The typed address was added to the address book.
       await page.waitForSelector(`[aria-label*="127.0.0.1::${secured.port}"]`)
     } finally {
@@ -317,8 +307,8 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
     await screenshot(page, 'address-book-after-restart')
     await page.focus('[aria-label^="Lab desktop,"]')
     await page.keyboard.press('Enter')
-    await waitConnected()
-    await disconnect()
+    await waitConnected(page)
+    await disconnect(page)
     // Only the refused reconnects to the stopped server may have logged errors.
     expect(errors.filter((e) => !/Failed to load resource|WebSocket connection to .* failed/.test(e))).toEqual([])
   })

@@ -165,3 +165,15 @@ export async function serveRenderer(): Promise<{ url: string; close(): Promise<v
     }),
   }
 }
+
+/** Waits until the session shows "connected" and its canvas has the first picture. */
+export async function waitConnected(page: Page): Promise<void> {
+  await page.waitForSelector('.toolbar .state-connected', { timeout: 20_000 })
+  await waitUntil('first picture', () => page.$eval('canvas.screen', (c) => (c as HTMLCanvasElement).width > 300 && !c.classList.contains('hidden')))
+}
+
+/** Ends the session from the toolbar and waits for the address book. */
+export async function disconnect(page: Page): Promise<void> {
+  await page.click('.toolbar button.disconnect')
+  await page.waitForSelector('.address-book')
+}

@@ -10,7 +10,7 @@ import { createHost } from '../../src/main/host/create-host'
 import type { Host } from '../../src/main/host/host'
 import { type WebServer, startWebServer } from '../../src/main/web/server'
 import { type RunningServer, selfSignedCertificate, serverAvailable, startServer } from '../helpers/vnc-servers'
-import { RENDERER_DIR, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, waitUntil, watchErrors } from './harness'
+import { RENDERER_DIR, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, watchErrors, disconnect, waitConnected } from './harness'
 
 const skip = e2eUnavailable() ?? (serverAvailable('tigervnc') ? null : 'Xtigervnc not installed')
 
@@ -57,16 +57,6 @@ describe.skipIf(skip)('browser mode: server certificates', () => {
     await page.press('#quick-connect-input', 'Enter')
   }
 
-  async function waitConnected(): Promise<void> {
-    await page.waitForSelector('.toolbar .state-connected', { timeout: 20_000 })
-    await waitUntil('first picture', () => page.$eval('canvas.screen', (c) => (c as HTMLCanvasElement).width > 300 && !c.classList.contains('hidden')))
-  }
-
-  async function disconnect(): Promise<void> {
-    await page.click('.toolbar button.disconnect')
-    await page.waitForSelector('.address-book')
-  }
-
   it('asks about an unknown certificate, showing its SHA-256; "Always trust" connects encrypted and verified', async () => {
     await connect()
     const dialog = page.locator('dialog[open]:has-text("Verify the server")')
@@ -81,22 +71,22 @@ describe.skipIf(skip)('browser mode: server certificates', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
     await screenshot(page, 'certificate-dialog')
     await dialog.locator('button:has-text("Always trust")').click()
-    await waitConnected()
+    await waitConnected(page)
     const lock = page.locator('.toolbar .security')
     await expect(lock.getAttribute('class')).resolves.toContain('secure')
     await expect(lock.getAttribute('title')).resolves.toMatch(/^Encrypted and verified \(VeNCrypt X509None|^Encrypted and verified/)
     const store = JSON.parse(readFileSync(path.join(work, 'known-certificates.json'), 'utf8'))
     expect(store.servers[`127.0.0.1:${tiger.port}`].sha256).toBe(fingerprint(first.cert))
     await screenshot(page, 'session-encrypted')
-    await disconnect()
+    await disconnect(page)
   })
 
   it('reconnects without asking again', async () => {
     await connect()
-    await waitConnected()
+    await waitConnected(page)
     expect(await page.locator('dialog[open]').count()).toBe(0)
     await expect(page.locator('.toolbar .security').getAttribute('class')).resolves.toContain('secure')
-    await disconnect()
+    await disconnect(page)
   })
 
   it('refuses the server once it comes back with a different certificate, and shows both fingerprints', async () => {

@@ -3,6 +3,9 @@
 // the coefficient pixels a server sends in the nested tile, so the decoder can be checked to
 // reproduce the tile exactly for pixels whose colour transform loses nothing.
 
+// The PLHaar step is its own inverse, so the encoder uses the decoder's.
+import { harr } from '../../src/main/rfb/decoders/zywrle'
+
 export type ZywrleLayout = 'rgb888' | 'rgb565' | 'rgb555'
 
 function load(layout: ZywrleLayout, v: number): [number, number, number] {
@@ -25,22 +28,6 @@ function save(layout: ZywrleLayout, r: number, g: number, b: number): number {
     case 'rgb555':
       return ((r & 0xf8) << 7) | ((g & 0xf8) << 2) | ((b & 0xf8) >> 3)
   }
-}
-
-function harr(p: Int8Array, i: number, j: number): void {
-  let x0 = p[i]
-  let x1 = p[j]
-  const o0 = x0
-  const o1 = x1
-  if ((x0 ^ x1) & 0x80) {
-    x1 += x0
-    if (((x1 ^ o1) & 0x80) === 0) x0 -= x1
-  } else {
-    x0 -= x1
-    if (((x0 ^ o0) & 0x80) === 0) x1 += x0
-  }
-  p[i] = x1
-  p[j] = x0
 }
 
 /** `values` is a W*H tile of pixel values, row by row; returns the nested tile's pixels in order. */

@@ -1,12 +1,10 @@
 import { writeFileSync } from 'node:fs'
-import type { Subsampling } from '@shared/encodings'
 import type { Target } from '@shared/target'
 import { type ConnectOptions, connectRfb, startRfb } from '../rfb/connect'
 import { TimeoutError } from '../rfb/errors'
 import { FramebufferSink } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { encodePng } from '../rfb/png'
-import type { PixelFormatName } from '../rfb/pixel-format'
 import type { SecurityOptions } from '../rfb/security/policy'
 import type { Credentials } from '../rfb/security/security-handler'
 import type { ConnectionInfo } from '../rfb/session'
@@ -14,19 +12,13 @@ import type { SshOptions } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
 import { type ParsedArgs, UsageError, parseArgs } from './args'
 import { CoverageSink } from './coverage'
-import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
+import { CONNECT_OPTIONS, type TuningArgs, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
 
-export interface SnapshotOptions {
+/** Encodings, and the picture and link tuning the command line takes (see {@link TuningArgs}). */
+export interface SnapshotOptions extends TuningArgs {
   encodings?: number[]
   /** Quality, compression and other pseudo-encodings to announce. */
   extraEncodings?: number[]
-  pixelFormat?: PixelFormatName
-  quality?: number
-  /** JPEG quality 0-100 and chroma subsampling (see RfbClientOptions). */
-  fineQuality?: number
-  subsampling?: Subsampling
-  compression?: number
-  autoSelect?: boolean
   credentials?: () => Promise<Credentials | null>
   timeoutMs?: number
   /** Policy and certificate trust (see security/policy.ts). */

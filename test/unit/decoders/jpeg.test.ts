@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { ByteQueue } from '../../../src/main/rfb/byte-queue'
 import type { Rect, RectDecoder } from '../../../src/main/rfb/decoders/decoder'
 import { JpegDecoder } from '../../../src/main/rfb/decoders/jpeg'
-import { RfbProtocolError } from '../../../src/main/rfb/errors'
 import { FramebufferSink, type ImageDecoder } from '../../../src/main/rfb/framebuffer'
 import { decodeImageNode } from '../../../src/main/rfb/images/node-image-decoder'
 import { RGBX8888 } from '../../../src/main/rfb/pixel-format'
 import { chunkings, feedEverySplit, feedRect, makeContext } from '../../helpers/feed'
 import { encodeJpeg, jpegSegments, maxChannelDiff, picture, smooth, withoutTables } from '../../helpers/images'
+import { protocolErrorOf } from '../../helpers/protocol-error'
 
 const jpegRect = (w: number, h: number): Rect => ({ x: 0, y: 0, w, h, encoding: 21 })
 
@@ -15,16 +15,6 @@ const jpegRect = (w: number, h: number): Rect => ({ x: 0, y: 0, w, h, encoding: 
 function recorder(): { seen: Uint8Array[]; imageDecoder: ImageDecoder } {
   const seen: Uint8Array[] = []
   return { seen, imageDecoder: (_, data) => (seen.push(data.slice()), { width: 0, height: 0, rgba: new Uint8Array(0) }) }
-}
-
-function errorOf(fn: () => unknown): RfbProtocolError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof RfbProtocolError) return err
-    throw err
-  }
-  throw new Error('expected a protocol error, none was thrown')
 }
 
 /** SOI, a COM segment, a scan header, entropy bytes (with stuffing and a restart marker), EOI. */
@@ -104,14 +94,14 @@ describe('JPEG encoding (21)', () => {
     ['a stuffed zero outside a scan', Uint8Array.from([0xff, 0xd8, 0xff, 0x00]), /outside entropy-coded data/],
   ])('rejects %s', (_, bytes, message) => {
     for (const { label, chunks } of chunkings(bytes)) {
-      const err = errorOf(() => feedRect(new JpegDecoder(), jpegRect(4, 4), chunks))
+      const err = protocolErrorOf(() => feedRect(new JpegDecoder(), jpegRect(4, 4), chunks))
       expect(err.code, label).toBe('RFB_ERR_JPEG')
       expect(err.message, label).toMatch(message)
     }
   })
 
   it('rejects an image larger than its rect', () => {
-    const err = errorOf(() => feedRect(new JpegDecoder(), jpegRect(15, 8), [encodeJpeg(16, 8, smooth(16, 8))]))
+    const err = protocolErrorOf(() => feedRect(new JpegDecoder(), jpegRect(15, 8), [encodeJpeg(16, 8, smooth(16, 8))]))
     expect(err.message).toMatch(/JPEG image of 16x8 in a 15x8 rect/)
   })
 
@@ -119,8 +109,8 @@ describe('JPEG encoding (21)', () => {
     const comment = new Uint8Array(2 + 65535).fill(0x41)
     comment.set([0xff, 0xfe, 0xff, 0xff])
     const segments = Uint8Array.from([0xff, 0xd8, ...comment, ...comment])
-    expect(errorOf(() => feedRect(new JpegDecoder(), jpegRect(1, 1), [segments])).message).toMatch(/exceeds 65544 bytes/)
+    expect(protocolErrorOf(() => feedRect(new JpegDecoder(), jpegRect(1, 1), [segments])).message).toMatch(/exceeds 65544 bytes/)
     const scan = Uint8Array.from([...SYNTHETIC.subarray(0, 19), ...new Uint8Array(70000).fill(0x11)])
-    expect(errorOf(() => feedRect(new JpegDecoder(), jpegRect(1, 1), [scan])).message).toMatch(/exceeds 65544 bytes/)
+    expect(protocolErrorOf(() => feedRect(new JpegDecoder(), jpegRect(1, 1), [scan])).message).toMatch(/exceeds 65544 bytes/)
   })
 })

@@ -3,7 +3,6 @@ import { ByteQueue } from '../../../src/main/rfb/byte-queue'
 import type { Rect, RectDecoder } from '../../../src/main/rfb/decoders/decoder'
 import { TIGHT_MAX_WIDTH, TightDecoder, readCompactLength, tpixelSize } from '../../../src/main/rfb/decoders/tight'
 import { TightPngDecoder } from '../../../src/main/rfb/decoders/tight-png'
-import { RfbProtocolError } from '../../../src/main/rfb/errors'
 import { FramebufferSink, type ImageDecoder } from '../../../src/main/rfb/framebuffer'
 import { PIXEL_FORMATS, RGBX8888, type PixelFormat } from '../../../src/main/rfb/pixel-format'
 import type { ImageKind } from '../../../src/main/rfb/sink'
@@ -11,6 +10,7 @@ import { Bytes, encodePixel, expectedWord } from '../../helpers/bytes'
 import { prng } from '../../helpers/desktop'
 import { type FeedOptions, chunkings, feedEverySplit, feedRect, hex, makeContext } from '../../helpers/feed'
 import { SyncDeflater } from '../../helpers/zlib'
+import { protocolErrorOf } from '../../helpers/protocol-error'
 
 type Rgb = [number, number, number]
 
@@ -115,20 +115,10 @@ function rawPixel(pf: PixelFormat, [r, g, b]: Rgb): number[] {
   return pf.bigEndian ? out.reverse() : out
 }
 
-function errorOf(fn: () => unknown): RfbProtocolError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof RfbProtocolError) return err
-    throw err
-  }
-  throw new Error('expected a protocol error, none was thrown')
-}
-
 /** The same protocol error whichever way the rect's bytes are cut. */
 function expectErrorEverySplit(make: () => RectDecoder, r: Rect, bytes: Uint8Array, code: string, message: RegExp, opts: FeedOptions = {}): void {
   for (const { label, chunks } of chunkings(bytes)) {
-    const err = errorOf(() => feedRect(make(), r, chunks, opts))
+    const err = protocolErrorOf(() => feedRect(make(), r, chunks, opts))
     expect(err.code, label).toBe(code)
     expect(err.message, label).toMatch(message)
   }
@@ -296,7 +286,7 @@ describe('Tight palette filter', () => {
     const pal = randomColours(3, 10)
     const idx = [0, 1, 2, 0, 1, 2, 3, 0, 0, 0, 0, 0]
     const bytes = new Bytes().u8(0x40, 1, 2).bytes(pal.flatMap((c) => tpixel(RGBX8888, c))).bytes(payload(idx, new SyncDeflater())).build()
-    const err = errorOf(() => feedRect(tight(), rect(4, 3), [bytes]))
+    const err = protocolErrorOf(() => feedRect(tight(), rect(4, 3), [bytes]))
     expect(err.code).toBe('RFB_ERR_TIGHT')
     expect(err.message).toMatch(/palette index 3 beyond the 3-colour palette/)
   })
@@ -409,7 +399,7 @@ describe('Tight zlib streams', () => {
     const decoder = tight()
     feedRect(decoder, rect(4, 4), [Uint8Array.from(basic(0, new SyncDeflater(), a))])
     // A fresh stream starts with a zlib header, which the persistent stream cannot take mid-way.
-    const err = errorOf(() => feedRect(decoder, rect(4, 4), [Uint8Array.from(basic(0, new SyncDeflater(), a))]))
+    const err = protocolErrorOf(() => feedRect(decoder, rect(4, 4), [Uint8Array.from(basic(0, new SyncDeflater(), a))]))
     expect(err.code).toBe('RFB_ERR_ZLIB')
   })
 
@@ -425,7 +415,7 @@ describe('Tight zlib streams', () => {
     const data = randomColours(5, 42).flatMap((c) => tpixel(RGBX8888, c)) // 15 bytes for a 4-pixel rect
     const c = new SyncDeflater().chunk(Uint8Array.from(data))
     const bytes = Uint8Array.from([0x00, ...compact(c.length), ...c])
-    const err = errorOf(() => feedRect(tight(), rect(4, 1), [bytes]))
+    const err = protocolErrorOf(() => feedRect(tight(), rect(4, 1), [bytes]))
     expect(err.code).toBe('RFB_ERR_ZLIB')
     expect(err.message).toMatch(/Tight zlib stream 0: .*past the 12 bytes/)
   })
@@ -439,7 +429,7 @@ describe('Tight zlib streams', () => {
 
   it('rejects corrupt zlib data', () => {
     const bytes = Uint8Array.from([0x00, 4, 0x78, 0x9c, 0xff, 0xff])
-    const err = errorOf(() => feedRect(tight(), rect(5, 1), [bytes]))
+    const err = protocolErrorOf(() => feedRect(tight(), rect(5, 1), [bytes]))
     expect(err.code).toBe('RFB_ERR_ZLIB')
   })
 
@@ -514,7 +504,7 @@ describe('Tight malformed rects', () => {
   })
 
   it(`rejects basic compression wider than ${TIGHT_MAX_WIDTH} pixels`, () => {
-    const err = errorOf(() => feedRect(tight(), rect(TIGHT_MAX_WIDTH + 1, 1), [Uint8Array.from([0x00, 1, 0])]))
+    const err = protocolErrorOf(() => feedRect(tight(), rect(TIGHT_MAX_WIDTH + 1, 1), [Uint8Array.from([0x00, 1, 0])]))
     expect(err.code).toBe('RFB_ERR_TIGHT')
     expect(err.message).toMatch(/2049 pixels wide/)
   })

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { TightDecoder } from '../../../src/main/rfb/decoders/tight'
-import { RfbProtocolError } from '../../../src/main/rfb/errors'
 import { imageSize } from '../../../src/main/rfb/images/image-size'
 import { decodeImage, decodeImageNode } from '../../../src/main/rfb/images/node-image-decoder'
 import { encodePng } from '../../../src/main/rfb/png'
 import { feedRect } from '../../helpers/feed'
 import { encodeJpeg, handMadePng, maxChannelDiff, picture, smooth } from '../../helpers/images'
-
-function errorOf(fn: () => unknown): RfbProtocolError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof RfbProtocolError) return err
-    throw err
-  }
-  throw new Error('expected a protocol error, none was thrown')
-}
+import { protocolErrorOf } from '../../helpers/protocol-error'
 
 describe('decodeImageNode', () => {
   it('decodes a JPEG to within a few levels of the original', () => {
@@ -56,7 +46,7 @@ describe('decodeImageNode', () => {
     ['png', 'garbage', Uint8Array.from([1, 2, 3, 4, 5, 6]), /not a PNG image/],
     ['png', 'a JPEG', encodeJpeg(8, 8, smooth(8, 8)), /not a PNG image/],
   ] as const)('rejects %s data that is %s', (kind, _, data, message) => {
-    const err = errorOf(() => decodeImageNode(kind, data))
+    const err = protocolErrorOf(() => decodeImageNode(kind, data))
     expect(err.code).toBe('RFB_ERR_IMAGE')
     expect(err.message).toMatch(message)
   })
@@ -67,7 +57,7 @@ describe('decodeImageNode', () => {
     // Keep the headers, then replace the scan with a marker that cannot appear there.
     const sos = broken.findIndex((b, i) => b === 0xff && broken[i + 1] === 0xda)
     broken.fill(0xff, sos + 20, broken.length - 2)
-    const err = errorOf(() => decodeImageNode('jpeg', broken))
+    const err = protocolErrorOf(() => decodeImageNode('jpeg', broken))
     expect(err.code).toBe('RFB_ERR_IMAGE')
     expect(err.message).toMatch(/corrupt JPEG image/)
   })
@@ -76,19 +66,19 @@ describe('decodeImageNode', () => {
     const png = encodePng(16, 16, smooth(16, 16))
     const badCrc = png.slice()
     badCrc[png.length - 20] ^= 0xff // inside IDAT
-    expect(errorOf(() => decodeImageNode('png', badCrc)).message).toMatch(/corrupt PNG image/)
-    expect(errorOf(() => decodeImageNode('png', png.subarray(0, 60))).message).toMatch(/corrupt PNG image/)
+    expect(protocolErrorOf(() => decodeImageNode('png', badCrc)).message).toMatch(/corrupt PNG image/)
+    expect(protocolErrorOf(() => decodeImageNode('png', png.subarray(0, 60))).message).toMatch(/corrupt PNG image/)
   })
 
   it('checks the declared size before decoding', () => {
     const jpeg = encodeJpeg(40, 20, smooth(40, 20))
-    expect(errorOf(() => decodeImage('jpeg', jpeg, 39, 20)).message).toMatch(/JPEG image of 40x20 where at most 39x20 fits/)
+    expect(protocolErrorOf(() => decodeImage('jpeg', jpeg, 39, 20)).message).toMatch(/JPEG image of 40x20 where at most 39x20 fits/)
     expect(decodeImage('jpeg', jpeg, 40, 20).width).toBe(40)
     // A forged header: 60000x60000 would need 14 GB of RGBA.
     const forged = encodePng(4, 4, smooth(4, 4))
     Buffer.from(forged.buffer, forged.byteOffset).writeUInt32BE(60000, 16)
     Buffer.from(forged.buffer, forged.byteOffset).writeUInt32BE(60000, 20)
-    expect(errorOf(() => decodeImageNode('png', forged)).message).toMatch(/PNG image of 60000x60000/)
+    expect(protocolErrorOf(() => decodeImageNode('png', forged)).message).toMatch(/PNG image of 60000x60000/)
   })
 
   it('draws a Tight JPEG rect into the framebuffer', () => {

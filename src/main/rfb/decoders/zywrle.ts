@@ -93,7 +93,7 @@ const enum Layout {
 }
 
 /** Piecewise-linear Haar (PLHaar) step on the 8-bit pair (i, j) of one plane; its own inverse. */
-function harr(p: Int8Array, i: number, j: number): void {
+export function harr(p: Int8Array, i: number, j: number): void {
   let x0 = p[i]
   let x1 = p[j]
   const o0 = x0
