@@ -1,0 +1,73 @@
+import { Encoding, PIXEL_ENCODINGS } from '@shared/encodings'
+import { readFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { type ConnectionProfile, DEFAULT_SECURITY, type SshTunnel } from '@shared/profile'
+import { utils as sshUtils } from 'ssh2'
+import { DEFAULT_ENCODINGS, createDecoders } from '../rfb/decoders'
+import { UnsupportedError } from '../rfb/errors'
+import type { SecurityOptions, SecurityPolicy } from '../rfb/security/policy'
+import type { SshAuth } from '../rfb/transport/ssh'
+import type { CertificateStore } from '../rfb/trust/store'
+
+/** The secret an SSH login asks the user for. */
+export type SshSecretKind = 'ssh-password' | 'ssh-passphrase'
+
+/**
+ * The profile's security policy, the trust store, and the profile's extra CA file, read afresh
+ * for every attempt. Throws UnsupportedError (`HOST_CA_FILE`) for a CA file that cannot be read
+ * or holds no certificate, without echoing its contents.
+ */
+export async function securityOptions(p: ConnectionProfile | null, store: CertificateStore): Promise<SecurityOptions> {
+  const policy: SecurityPolicy = p?.security ?? DEFAULT_SECURITY
+  const security: SecurityOptions = { policy, trust: { store } }
+  if (p?.caFile) {
+    let pem: string
+    try {
+      pem = await readFile(p.caFile, 'utf8')
+    } catch (e) {
+      throw new UnsupportedError(`cannot read the CA file ${p.caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'HOST_CA_FILE')
+    }
+    // Never echo the contents: the path could name any file.
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UnsupportedError(`the CA file ${p.caFile} holds no PEM certificate`, 'HOST_CA_FILE')
+    security.trust!.ca = pem
+  }
+  return security
+}
+
+/**
+ * The SSH login a tunnel describes, before any secret: the agent socket or the key file read
+ * from disk, and which secret the user must still supply (null: none). Throws UnsupportedError
+ * when the agent is missing (`HOST_SSH_AGENT`) or the key file is unusable (`HOST_SSH_KEY_FILE`).
+ */
+export async function sshLogin(t: SshTunnel, agent: string | undefined): Promise<{ auth: SshAuth; needs: SshSecretKind | null }> {
+  const auth: SshAuth = {}
+  if (t.auth === 'agent') {
+    if (!agent) throw new UnsupportedError('no ssh-agent is running (SSH_AUTH_SOCK is not set); choose a key file or a password for the SSH login', 'HOST_SSH_AGENT')
+    auth.agent = agent
+    return { auth, needs: null }
+  }
+  if (t.auth !== 'key') return { auth, needs: 'ssh-password' }
+  let key: Buffer
+  try {
+    // "~/.ssh/id_ed25519" as people write it.
+    key = await readFile((t.keyFile ?? '').replace(/^~(?=[/\\])/, homedir()))
+  } catch (e) {
+    throw new UnsupportedError(`cannot read the SSH key file ${t.keyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'HOST_SSH_KEY_FILE')
+  }
+  auth.privateKey = key
+  const parsed = sshUtils.parseKey(key)
+  if (!(parsed instanceof Error)) return { auth, needs: null }
+  // Never echo the contents: the path could name any file.
+  if (!/passphrase|encrypted/i.test(parsed.message)) throw new UnsupportedError(`the SSH key file ${t.keyFile} holds no usable private key`, 'HOST_SSH_KEY_FILE')
+  return { auth, needs: 'ssh-passphrase' }
+}
+
+/** The profile's encoding choice as SetEncodings numbers, keeping only what this build decodes. */
+export function encodingsOf(p: ConnectionProfile | null): readonly number[] {
+  if (!p || p.encodings === 'auto') return DEFAULT_ENCODINGS
+  const have = createDecoders()
+  const chosen = p.encodings.map((n) => PIXEL_ENCODINGS[n.toLowerCase()]).filter((e) => e !== undefined && have.has(e))
+  // CopyRect is nearly free and always worth having; Raw keeps a server with none of the rest usable.
+  for (const e of [Encoding.CopyRect, Encoding.Raw]) if (!chosen.includes(e)) chosen.push(e)
+  return chosen
+}

@@ -1,0 +1,169 @@
+import type { CredentialRequestKind } from '@shared/contract'
+import type { ConnectionProfile } from '@shared/profile'
+import type { CredentialKind, Credentials } from '../rfb/security/security-handler'
+import type { SshSecretKind } from './connection-options'
+import { hostError } from './errors'
+import { PendingAnswer } from './pending-answer'
+import type { SecretStore } from './secrets'
+import { type TypedCredentials, type TypedSshSecret, sshSecretKey } from './session-host'
+import { SessionSecret } from './session-secret'
+
+/** The session's side of a `session.credentials` question, for the attempt that asks. */
+export interface LoginPrompter {
+  /** The asking attempt is still the session's current one; a replaced attempt asks nobody. */
+  stillCurrent(): boolean
+  /** Puts the question to the user (the session is 'authenticating' meanwhile). */
+  show(kind: CredentialRequestKind): void
+  /** The user answered the SSH question: the session is 'connecting' again. */
+  resumed(): void
+}
+
+/** The user's answer to `session.credentials`, as the renderer sends it. */
+export type CredentialsAnswer = { cancel: true } | { username?: string; password: string; save: boolean }
+
+/**
+ * The secrets a session logs in with (the VNC credentials and the SSH password or passphrase,
+ * one SessionSecret each) and the one `session.credentials` question that asks for either.
+ * The question's kind tells the renderer which one is asked for; the answer goes to the secret
+ * of the question asked last. After a refused login the session keeps waiting: the next answer
+ * starts a new attempt.
+ */
+export class SessionLogin {
+  readonly vnc = new SessionSecret<Credentials>()
+  readonly ssh = new SessionSecret<string>()
+  private readonly question = new PendingAnswer<Credentials | null>(null, notWaiting)
+  /** The kind asked for last (even when answered without asking): a retry asks it again. */
+  private lastKind: CredentialRequestKind = 'password'
+  /** A login was refused; the next answer starts a new attempt. */
+  private awaitingRetry = false
+
+  constructor(private readonly secrets: SecretStore) {}
+
+  /** A new connection attempt: neither secret is in use yet. */
+  beginAttempt(): void {
+    this.vnc.beginAttempt()
+    this.ssh.beginAttempt()
+  }
+
+  /**
+   * The engine's credentials callback: what this session holds, else the saved password (for a
+   * profile that saves it, and a username where one is needed), else the user's answer. Null:
+   * cancelled, or the asking attempt was replaced.
+   */
+  async vncCredentials(kind: CredentialKind, p: ConnectionProfile | null, profileId: string | null, prompter: LoginPrompter): Promise<Credentials | null> {
+    this.lastKind = kind
+    const known = this.vnc.known()
+    if (known) return known
+    if (p?.savePassword && profileId && this.vnc.mayUseSaved && (kind === 'password' || p.username)) {
+      const saved = await this.vnc.fromSaved(this.secrets, profileId, (password) => ({ username: p.username, password }))
+      if (saved) return saved
+    }
+    if (!prompter.stillCurrent()) return null
+    prompter.show(kind)
+    return this.vnc.asked(await this.question.ask())
+  }
+
+  /** The SSH password or passphrase: what this session holds, else the saved one, else the user's (null: cancelled). */
+  async sshSecret(kind: SshSecretKind, profileId: string | null, prompter: LoginPrompter): Promise<string | null> {
+    this.lastKind = kind
+    const known = this.ssh.known()
+    if (known !== null) return known
+    if (profileId && this.ssh.mayUseSaved) {
+      const saved = await this.ssh.fromSaved(this.secrets, sshSecretKey(profileId), (s) => s)
+      if (saved !== null) return saved
+    }
+    if (!prompter.stillCurrent()) return null
+    prompter.show(kind)
+    const answer = await this.question.ask()
+    if (answer && prompter.stillCurrent()) prompter.resumed()
+    return this.ssh.asked(answer?.password ?? null)
+  }
+
+  /**
+   * The user's answer to `session.credentials`. Returns true when it answers a retry question:
+   * the session must then start a new attempt, which uses it without asking. Throws when the
+   * session asked nothing. (What was typed is recorded even then, as before.)
+   */
+  answer(arg: Exclude<CredentialsAnswer, { cancel: true }>, defaultUsername: string | undefined): boolean {
+    if (this.lastKind === 'ssh-password' || this.lastKind === 'ssh-passphrase') {
+      // For the tunnel: kept apart from the VNC password, and saved under its own key.
+      this.ssh.typedByUser(arg.password, arg.save)
+      return this.hand(this.ssh, arg.password, { password: arg.password })
+    }
+    const credentials: Credentials = { username: arg.username ?? defaultUsername, password: arg.password }
+    if (credentials.username === undefined) delete credentials.username
+    this.vnc.typedByUser(credentials, arg.save)
+    return this.hand(this.vnc, credentials, credentials)
+  }
+
+  /**
+   * The user cancelled the question. Returns true when the session was waiting for a retry
+   * answer and must end now; false when a waiting question was released (its attempt then
+   * ends by itself). Throws when the session asked nothing.
+   */
+  cancel(): boolean {
+    if (this.question.waiting) {
+      this.question.release()
+      return false
+    }
+    if (this.awaitingRetry) {
+      this.awaitingRetry = false
+      return true
+    }
+    throw notWaiting()
+  }
+
+  /**
+   * A login was refused (VNC or SSH): the VNC secret is not reused, and the session waits for
+   * the user's next answer. Returns the kind to ask again (the one asked last).
+   */
+  refused(): CredentialRequestKind {
+    this.vnc.rejected()
+    this.awaitingRetry = true
+    return this.lastKind
+  }
+
+  /** The next attempt reconnects: each secret hands over what worked. */
+  reconnecting(): void {
+    this.vnc.reconnecting()
+    this.ssh.reconnecting()
+  }
+
+  /** The typed secrets, once, for the host to save or forget now that the desktop is reached. */
+  takeTyped(): { typed: TypedCredentials | null; sshTyped: TypedSshSecret | null } {
+    const vnc = this.vnc.takeTyped()
+    const ssh = this.ssh.takeTyped()
+    return {
+      typed: vnc && { credentials: vnc.value, save: vnc.save },
+      sshTyped: ssh && { secret: ssh.value, save: ssh.save },
+    }
+  }
+
+  /** Releases a waiting question with no answer (the session is closing). */
+  release(): void {
+    this.question.release()
+  }
+
+  /** The session is over: drops the secrets kept for later attempts. */
+  clear(): void {
+    this.vnc.clear()
+    this.ssh.clear()
+  }
+
+  private hand<T>(secret: SessionSecret<T>, value: T, reply: Credentials): boolean {
+    if (this.question.waiting) {
+      this.question.answer(reply)
+      return false
+    }
+    if (this.awaitingRetry) {
+      this.awaitingRetry = false
+      secret.retryWith(value)
+      return true
+    }
+    throw notWaiting()
+  }
+}
+
+function notWaiting(): Error {
+  return hostError('closed', 'HOST_NO_CREDENTIALS_PENDING', 'this session is not waiting for a password')
+}
