@@ -20,8 +20,7 @@ import { SessionStats } from './session-stats'
 import { ThumbnailSink, teeSink } from './thumbnail'
 import { TrustQuestion, certificateQuestion, hostKeyQuestion } from './trust-question'
 
-// The session's contract with its host, and its options, live in their own files; the host imports them from here.
-export { encodingsOf } from './connection-options'
+// The session's contract with its host lives in its own file; the host imports it from here.
 export { type ReconnectPolicy, type SessionHost, type SessionTimings, type TypedCredentials, type TypedSshSecret, sshSecretKey } from './session-host'
 
 /**

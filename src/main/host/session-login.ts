@@ -82,7 +82,7 @@ export class SessionLogin {
   /**
    * The user's answer to `session.credentials`. Returns true when it answers a retry question:
    * the session must then start a new attempt, which uses it without asking. Throws when the
-   * session asked nothing. (What was typed is recorded even then, as before.)
+   * session asked nothing (what was typed is recorded before that check).
    */
   answer(arg: Exclude<CredentialsAnswer, { cancel: true }>, defaultUsername: string | undefined): boolean {
     if (this.lastKind === 'ssh-password' || this.lastKind === 'ssh-passphrase') {
