@@ -158,8 +158,12 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.evaluate(({ b, sessionId }) => window.__fake.frame(sessionId, b.seq, b.ops, b.pixels, b.images), { b, sessionId })
   }
 
-  async function idle(): Promise<void> {
-    await page.evaluate(() => (window as unknown as { __tesseraPainter: { idle(): Promise<void> } }).__tesseraPainter.idle())
+  /**
+   * Waits until batch `seq` is on the canvas, seen as the host sees it: the renderer acks each
+   * batch once painted, in order (the app has no test hook into its painter).
+   */
+  async function painted(seq: number): Promise<void> {
+    await waitUntil(`the ack of batch ${seq}`, async () => (await fakeCalls(page, 'session.ack')).some((c) => c.arg!.seq === seq))
   }
 
   it('shows an empty address book that says what to do', async () => {
@@ -186,7 +190,7 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     const { batches, reference } = randomSession(42, 320, 200, 30)
     await clearCalls(page)
     for (const b of batches) await sendBatch(b)
-    await idle()
+    await painted(batches.at(-1)!.seq)
     const acks = (await fakeCalls(page, 'session.ack')).map((c) => c.arg!.seq)
     expect(acks).toEqual(batches.map((b) => b.seq))
     const diff = firstRgbDifference(await canvasPixels(page), reference)
@@ -205,7 +209,7 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
       window.__fake.frame('s1', 2, [4, 0, 0, 256, 256, 0, png.length, 1], '', btoa(String.fromCharCode(...Uint8Array.from(atob(png), (c) => c.charCodeAt(0)))))
       window.__fake.frame('s1', 3, [1, 0, 0, 256, 256, fill, 0, 0], '', '')
     }, { png: png.toString('base64'), fill: 0xff00ff00 | 0 })
-    await idle()
+    await painted(3)
     const px = await canvasPixels(page)
     expect([...px.rgba.subarray(0, 4)]).toEqual([0, 255, 0, 255])
     expect([...px.rgba.subarray(px.rgba.length - 4)]).toEqual([0, 255, 0, 255])
@@ -226,7 +230,7 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
       for (const b of bytes) s += String.fromCharCode(b)
       window.__fake.frame('s1', 2, [4, 16, 16, 32, 32, 0, bytes.length, 0], '', btoa(s))
     })
-    await idle()
+    await painted(2)
     const px = await canvasPixels(page)
     const at = (x: number, y: number): number[] => [...px.rgba.subarray((y * 64 + x) * 4, (y * 64 + x) * 4 + 3)]
     for (const v of at(30, 30)) expect(Math.abs(v - 128)).toBeLessThanOrEqual(3)
@@ -453,7 +457,7 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.keyboard.press('F8')
     await page.click('[role="menuitemradio"]:has-text("Fit")')
     await sendBatch({ seq: 5, ops: [OpCode.Resize, 0, 0, vp[0], vp[1], 0, 0, 0], pixels: '', images: '' })
-    await idle()
+    await painted(5)
     expect(await size()).toEqual(vp)
   })
 
@@ -943,7 +947,7 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.waitForSelector('.session')
     await page.evaluate((info) => window.__fake.emit('session.state', { sessionId: 's1', state: 'connected', info }), { ...INFO, width: 64, height: 48 })
     await sendBatch({ seq: 1, ops: [OpCode.Resize, 0, 0, 64, 48, 0, 0, 0, OpCode.Fill, 0, 0, 64, 48, 0xff00c080 | 0, 0, 0], pixels: '', images: '' })
-    await idle()
+    await painted(1)
     const px = await canvasPixels(page)
     expect([px.width, px.height, ...px.rgba.subarray(0, 3)]).toEqual([64, 48, 0x80, 0xc0, 0x00])
     expect(await page.title()).toBe('fake desktop — Tessera')

@@ -1,0 +1,50 @@
+import { type ShallowRef, onBeforeUnmount, onMounted, reactive, watch } from 'vue'
+import { cursorCss } from '../painter/cursor'
+import { CanvasPainter } from '../painter/painter'
+import type { useSessionStore } from '../stores/session'
+import type { Size } from './canvas-layout'
+
+type SessionStore = ReturnType<typeof useSessionStore>
+
+/** The session's picture on the canvas. */
+export interface SessionPainter {
+  /** The framebuffer's size as painted (0x0 until the first Resize op or ServerInit's size). */
+  fb: Readonly<Size>
+  /** The canvas as a PNG; null before mount or after unmount. */
+  toPng(): Promise<Blob> | null
+}
+
+/**
+ * Paints the session's frame batches on `canvas` while mounted, acking each once drawn, and shows
+ * the server's cursor images as CSS cursors. The painter is a plain object, never reactive state.
+ */
+export function useSessionPainter(canvas: Readonly<ShallowRef<HTMLCanvasElement | null>>, store: SessionStore): SessionPainter {
+  const fb = reactive({ width: 0, height: 0 })
+  let painter: CanvasPainter | null = null
+
+  onMounted(() => {
+    if (!canvas.value) return
+    painter = new CanvasPainter(canvas.value, {
+      painted: (seq) => store.ack(seq),
+      resized: (w, h) => {
+        fb.width = w
+        fb.height = h
+      },
+      error: (m) => console.warn(`tessera painter: ${m}`),
+    })
+    store.attachSink((batch) => painter?.enqueue(batch))
+    store.setCursorRenderer(cursorCss)
+  })
+  onBeforeUnmount(() => {
+    store.attachSink(null)
+    store.setCursorRenderer(null)
+    painter?.dispose()
+    painter = null
+  })
+  // ServerInit's size, in case the first batch has not said it yet.
+  watch(() => store.info, (info) => {
+    if (info && fb.width === 0 && info.width > 0 && info.height > 0) painter?.resizeTo(info.width, info.height)
+  })
+
+  return { fb, toPng: () => painter?.toPng() ?? null }
+}

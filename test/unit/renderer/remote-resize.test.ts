@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { nextTick, reactive, ref } from 'vue'
+import { REMOTE_RESIZE_SETTLE_MS, useRemoteResize } from '../../../src/renderer/src/composables/remote-resize'
+import type { ScalingMode } from '../../../src/shared/profile'
+import { inScope } from './scope'
+
+function setup(mode: ScalingMode = 'remote', answer: () => Promise<void> = () => Promise.resolve()) {
+  const box = reactive({ width: 800, height: 600 })
+  const fb = reactive({ width: 1024, height: 768 })
+  const scaling = ref<ScalingMode>(mode)
+  const asked: Array<[number, number]> = []
+  const refusals: unknown[] = []
+  const { value, stop } = inScope(() => useRemoteResize({
+    box,
+    fb,
+    scaling: () => scaling.value,
+    request: (w, h) => {
+      asked.push([w, h])
+      return answer()
+    },
+    refused: (e) => refusals.push(e),
+  }))
+  return { box, fb, scaling, asked, refusals, resize: value, stop }
+}
+
+beforeEach(() => {
+  vi.useFakeTimers()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('useRemoteResize', () => {
+  it('asks once the viewport has kept its size for a moment, in whole pixels', async () => {
+    const { box, asked } = setup()
+    box.width = 700.6
+    await nextTick()
+    vi.advanceTimersByTime(REMOTE_RESIZE_SETTLE_MS / 2)
+    box.height = 500.2
+    await nextTick()
+    vi.advanceTimersByTime(REMOTE_RESIZE_SETTLE_MS - 1)
+    expect(asked).toEqual([])
+    vi.advanceTimersByTime(1)
+    expect(asked).toEqual([[700, 500]])
+  })
+
+  it('asks at once on request(0), and not when the desktop already has the viewport size', () => {
+    const { fb, asked, resize } = setup()
+    resize.request(0)
+    vi.advanceTimersByTime(0)
+    expect(asked).toEqual([[800, 600]])
+    fb.width = 800
+    fb.height = 600
+    resize.request(0)
+    vi.advanceTimersByTime(0)
+    expect(asked).toHaveLength(1)
+  })
+
+  it('asks nothing outside the "remote" scaling mode, nor for an empty viewport', async () => {
+    const { box, asked, resize } = setup('fit')
+    box.width = 640
+    await nextTick()
+    resize.request(0)
+    vi.advanceTimersByTime(REMOTE_RESIZE_SETTLE_MS)
+    expect(asked).toEqual([])
+    const other = setup()
+    other.box.width = 0
+    await nextTick()
+    vi.advanceTimersByTime(REMOTE_RESIZE_SETTLE_MS)
+    expect(other.asked).toEqual([])
+    other.stop()
+  })
+
+  it('asks at once when the user switches to "remote"', async () => {
+    const { scaling, asked } = setup('fit')
+    scaling.value = 'remote'
+    await nextTick()
+    vi.advanceTimersByTime(0)
+    expect(asked).toEqual([[800, 600]])
+  })
+
+  it('says a refusal once, however often the server refuses', async () => {
+    const { box, refusals } = setup('remote', () => Promise.reject(new Error('SetDesktopSize not supported')))
+    for (const width of [700, 600, 500]) {
+      box.width = width
+      await nextTick()
+      await vi.advanceTimersByTimeAsync(REMOTE_RESIZE_SETTLE_MS)
+    }
+    expect(refusals).toEqual([new Error('SetDesktopSize not supported')])
+  })
+
+  it('drops a pending request when its owner goes away', async () => {
+    const { box, asked, stop } = setup()
+    box.width = 640
+    await nextTick()
+    stop()
+    vi.advanceTimersByTime(REMOTE_RESIZE_SETTLE_MS)
+    expect(asked).toEqual([])
+  })
+})
