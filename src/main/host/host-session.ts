@@ -21,6 +21,7 @@ import type { KnownHostEntry } from '../rfb/trust/known-hosts'
 import { type CertificateStore, serverKey } from '../rfb/trust/store'
 import type { TrustPrompt } from '../rfb/trust/verify'
 import { BatchSink } from './batch-sink'
+import type { HostClient } from './endpoint'
 import { hostError } from './errors'
 import { pictureOptions } from './picture-options'
 import type { SecretStore } from './secrets'
@@ -141,7 +142,7 @@ export class HostSession {
 
   constructor(
     readonly id: string,
-    readonly owner: unknown,
+    readonly owner: HostClient | undefined,
     readonly target: Target,
     public profileId: string | null,
     private profile: ConnectionProfile | null,
