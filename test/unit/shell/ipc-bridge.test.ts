@@ -90,6 +90,19 @@ describe('IPC bridge', () => {
     expect(spy).toHaveBeenCalledWith('profiles.list', undefined, bridge.clientOf(42))
   })
 
+  it('release detaches a window: its requests get a fresh client, owning none of the old sessions', async () => {
+    const before = bridge.clientOf(7)
+    const closeOwnedBy = vi.spyOn(host, 'closeOwnedBy')
+    bridge.release(7)
+    expect(closeOwnedBy).toHaveBeenCalledWith(before)
+    host.emit('profiles.changed', { profiles: [] })
+    expect(sent.map((s) => s.id)).toEqual([8])
+    const spy = vi.spyOn(host, 'handle')
+    await handlers.get('tessera:profiles.list')!(event(), undefined)
+    expect(spy.mock.calls[0][2]).not.toBe(before)
+    expect(spy.mock.calls[0][2]).toBe(bridge.clientOf(7))
+  })
+
   it('dispose removes every handler and listener', () => {
     bridge.dispose()
     expect(handlers.size).toBe(0)
