@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron'
-import { type ClientEventName, type ClientEvents, type HostApi, type HostRequests, type RequestName, SHELL_EVENT_NAMES, type SessionError } from '@shared/contract'
+import { type ClientEventName, type ClientEvents, type HostApi, type HostRequests, type RequestName, type SessionError, isShellEventName } from '@shared/contract'
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_PREFIX, type IpcResult } from '@shared/ipc-channels'
 import { isEventName, isRequestName } from '@shared/schemas'
 
@@ -27,7 +27,7 @@ const api: HostApi = {
     throw r.error
   },
   on<K extends ClientEventName>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
-    if (!isEventName(name) && !SHELL_EVENT_NAMES.includes(name as never)) throw new Error(`unknown event "${String(name)}"`)
+    if (!isEventName(name) && !isShellEventName(name)) throw new Error(`unknown event "${String(name)}"`)
     if (typeof listener !== 'function') throw new Error('listener must be a function')
     let set = listeners.get(name)
     if (!set) listeners.set(name, (set = new Set()))

@@ -176,6 +176,11 @@ export type ShellEventName = keyof ShellEvents
 /** Every shell event name, for transports that check what a renderer subscribes to. */
 export const SHELL_EVENT_NAMES: readonly ShellEventName[] = ['app.command']
 
+/** Whether `name` is one of the shell's events. */
+export function isShellEventName(name: unknown): name is ShellEventName {
+  return (SHELL_EVENT_NAMES as readonly unknown[]).includes(name)
+}
+
 /** Everything a renderer may receive: the host's events and the shell's. */
 export type ClientEvents = HostEvents & ShellEvents
 export type ClientEventName = keyof ClientEvents

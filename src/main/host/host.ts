@@ -151,8 +151,9 @@ export class Host extends EventEmitter<HostEventMap> {
   }
 
   /**
-   * Runs one request from a renderer. Resolves with the result, or rejects with a HostError
-   * whose `error` is the SessionError to show; nothing else ever reaches the renderer.
+   * Runs one request on behalf of `owner`. Resolves with the result, or rejects with a HostError
+   * whose `error` is the SessionError to show. Transports reach it through `attach`, whose link
+   * turns that into a reply; the shell's launch targets and tests call it directly.
    */
   async handle(name: string, arg: unknown, owner?: HostClient): Promise<unknown> {
     try {

@@ -126,7 +126,7 @@ async function createWindow(): Promise<void> {
     if (mainWindow === win) mainWindow = null
     rendererReady = false
   })
-  // A reload starts a renderer that knows none of the old sessions: end them.
+  // A reload starts a renderer that knows none of the old sessions: end them, and meet the new page as a new client.
   win.webContents.on('did-start-loading', () => {
     rendererReady = false
     bridge?.release(id)
