@@ -1,4 +1,4 @@
-import type { EventName, RequestName, SessionError } from './contract'
+import type { ClientEventName, RequestName, SessionError } from './contract'
 
 /**
  * The host contract over a WebSocket (browser mode). Both ends import this file.
@@ -40,7 +40,7 @@ export interface ClientMessage {
 /** A response (exactly one of result / error) or an event. */
 export type ServerMessage =
   | { type: 'response'; id: number; result?: unknown; error?: SessionError }
-  | { type: 'event'; name: EventName; payload: unknown }
+  | { type: 'event'; name: ClientEventName; payload: unknown }
 
 /** What goes on the socket: a text frame or a binary frame. */
 export type WireData = string | Uint8Array
@@ -81,7 +81,7 @@ export function decodeServerMessage(data: string | ArrayBuffer | Uint8Array): Se
       ? { type: 'response', id: m.id as number, error: m.error as SessionError }
       : { type: 'response', id: m.id as number, result: m.result }
   }
-  if (m.type === 'event' && typeof m.name === 'string') return { type: 'event', name: m.name as EventName, payload: m.payload }
+  if (m.type === 'event' && typeof m.name === 'string') return { type: 'event', name: m.name as ClientEventName, payload: m.payload }
   throw new WireError('not a response or event')
 }
 

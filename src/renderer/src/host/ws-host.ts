@@ -1,4 +1,4 @@
-import type { EventName, HostApi, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
+import type { ClientEventName, ClientEvents, HostApi, HostRequests, RequestName, SessionError } from '@shared/contract'
 import { WS_PATH, type WireData, decodeServerMessage, encodeClientMessage } from '@shared/ws-codec'
 
 /** State of the link to the host, for a banner when it drops. */
@@ -90,7 +90,7 @@ export class WsHost implements HostApi {
     })
   }
 
-  on<K extends EventName>(name: K, listener: (payload: HostEvents[K]) => void): () => void {
+  on<K extends ClientEventName>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
     let set = this.listeners.get(name)
     if (!set) this.listeners.set(name, (set = new Set()))
     const l = listener as (payload: unknown) => void
