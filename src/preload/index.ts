@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron'
 import type { EventName, HostApi, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
+import { readSessionError } from '@shared/error-codes'
 import { APP_COMMAND_EVENT, IPC_EVENT_CHANNEL, IPC_REQUEST_PREFIX, type IpcResult } from '@shared/ipc-channels'
 import { isEventName, isRequestName } from '@shared/schemas'
 
@@ -24,7 +25,7 @@ const api: HostApi = {
     if (!isRequestName(name)) throw refused('unknown request')
     const r = (await ipcRenderer.invoke(IPC_REQUEST_PREFIX + name, arg)) as IpcResult
     if (r.ok) return r.result as HostRequests[K][1]
-    throw r.error
+    throw readSessionError(r.error)
   },
   on<K extends EventName>(name: K, listener: (payload: HostEvents[K]) => void): () => void {
     if (!isEventName(name) && name !== APP_COMMAND_EVENT) throw new Error(`unknown event "${String(name)}"`)
