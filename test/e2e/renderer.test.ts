@@ -637,6 +637,10 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.evaluate(() => window.__fake.emit('session.state', { sessionId: 's2', state: 'closed', error: { kind: 'protocol', code: 'RFB_ERR_RECT_BOUNDS', message: 'A rectangle lies outside the screen (offset 1234).' } }))
     await page.waitForSelector('.status [role="alert"]')
     expect(await page.$('button:has-text("Retry")')).toBeNull()
+    // Words from lib/errors.ts and the host's detail; the code itself only as a data attribute.
+    const alert = page.locator('.status [role="alert"]')
+    await expect(alert.innerText()).resolves.toMatch(/^The server sent data Tessera cannot read\s+A rectangle lies outside the screen \(offset 1234\)\.\s+Close/)
+    await expect(alert.getAttribute('data-code')).resolves.toBe('RFB_ERR_RECT_BOUNDS')
     await screenshot(page, 'error-protocol')
     await page.click('.status button:has-text("Close")')
     await page.waitForSelector('.address-book')
