@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron'
 import { type ClientEventName, type ClientEvents, type HostApi, type HostRequests, type RequestName, type SessionError, isShellEventName } from '@shared/contract'
+import { readSessionError } from '@shared/error-codes'
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_PREFIX, type IpcResult } from '@shared/ipc-channels'
 import { isEventName, isRequestName } from '@shared/schemas'
 
@@ -24,7 +25,7 @@ const api: HostApi = {
     if (!isRequestName(name)) throw refused('unknown request')
     const r = (await ipcRenderer.invoke(IPC_REQUEST_PREFIX + name, arg)) as IpcResult
     if (r.ok) return r.result as HostRequests[K][1]
-    throw r.error
+    throw readSessionError(r.error)
   },
   on<K extends ClientEventName>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
     if (!isEventName(name) && !isShellEventName(name)) throw new Error(`unknown event "${String(name)}"`)

@@ -1,3 +1,4 @@
+import type { ErrorCode, ErrorKind } from './error-codes'
 import type { CursorImage, FrameBatch } from './ops'
 import type { ConnectionProfile } from './profile'
 
@@ -11,8 +12,9 @@ export type SessionState = 'connecting' | 'authenticating' | 'connected' | 'reco
 
 /** A presentable error: `kind` decides what the UI offers (retry, new password, nothing). */
 export interface SessionError {
-  kind: 'network' | 'protocol' | 'auth' | 'refused' | 'unsupported' | 'timeout' | 'closed'
-  code: string
+  kind: ErrorKind
+  /** One of the closed list in error-codes.ts; readSessionError maps anything else from a peer. */
+  code: ErrorCode
   message: string
   /** Certificate errors (RFB_ERR_CERT_*): what the server presented and, if changed, what was remembered. */
   certificate?: { server: string; presentedSha256: string; expectedSha256?: string; subject: string }

@@ -1,3 +1,4 @@
+import type { ErrorCode, ErrorKind } from '@shared/error-codes'
 import type { ClientEventName, ClientEvents, HostApi, HostRequests, RequestName, SessionError } from '@shared/contract'
 import { WS_PATH, type WireData, decodeServerMessage, encodeClientMessage } from '@shared/ws-codec'
 
@@ -199,6 +200,6 @@ export class WsHost implements HostApi {
   }
 }
 
-function hostError(kind: SessionError['kind'], code: string, message: string): SessionError {
+function hostError(kind: ErrorKind, code: ErrorCode, message: string): SessionError {
   return { kind, code, message }
 }
