@@ -1,18 +1,19 @@
 import { EventEmitter } from 'node:events'
 import type { Subsampling } from '@shared/encodings'
 import { ByteQueue } from './byte-queue'
+import { ClipboardChannel } from './clipboard-channel'
 import * as msg from './client-messages'
 import type { Screen, XvpAction } from './client-messages'
 import { DEFAULT_ENCODINGS } from './decoders'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, MAX_FRAMEBUFFER_PIXELS, MAX_FRAMEBUFFER_SIDE, runHandshake } from './handshake'
-import { ExtendedClipboard } from './extended-clipboard'
 import { ColourMap, PixelConverter } from './pixel-converter'
 import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
 import type { SecurityOptions } from './security/policy'
 import type { HandshakeIo } from './security/security-handler'
 import type { ServerMessageHandler, UpdateCounts } from './server-message-handler'
 import { ServerMessageReader } from './server-message-reader'
+import { Deadline, StallWatch } from './session-timers'
 import {
   type ConnectionInfo, DESKTOP_SIZE_ERRORS, type RfbClientEvents, type RfbClientOptions, type ServerFeatures, type SessionState,
   type UpdateStats,
@@ -22,12 +23,6 @@ import { UpdateFlow, type UpdateFlowIo } from './update-flow'
 
 export { DESKTOP_SIZE_ERRORS } from './session-types'
 export type { ConnectionInfo, LedState, RfbClientEvents, RfbClientOptions, ServerFeatures, SessionState, UpdateStats } from './session-types'
-
-/**
- * Plain ClientCutText longer than this is not sent: libvncserver (x11vnc) and QEMU close the
- * connection of a client that sends more, TigerVNC ignores it (its MaxCutText is lower still).
- */
-const PLAIN_CUT_TEXT_LIMIT = 1 << 20
 
 /**
  * One RFB connection (TigerVNC's CConnection): the handshake reads top to bottom, then a
@@ -51,16 +46,14 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private readonly q = new ByteQueue()
   private transport: Transport | null = null
   private waiter: { n: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void } | null = null
-  private handshakeTimer: NodeJS.Timeout | null = null
-  private stallTimer: NodeJS.Timeout | null = null
-  /** When parsing last stopped inside a message (0: not inside one, or waiting for the sink). */
-  private stalledSince = 0
+  private readonly handshakeDeadline: Deadline
+  private readonly stallWatch: StallWatch
   private closing = false
   /** The transport ended while the handshake still had buffered bytes to read (a reason string). */
   private ended: Error | null = null
 
   private readonly colourMap = new ColourMap()
-  private readonly clipboard = new ExtendedClipboard()
+  private readonly clipboard: ClipboardChannel
   private readonly reader: ServerMessageReader
   private readonly flow: UpdateFlow
   private waitingForSink = false
@@ -71,6 +64,11 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   /** Throws a RangeError for a fine quality or subsampling out of range. */
   constructor(private readonly options: RfbClientOptions) {
     super()
+    const handshakeMs = options.handshakeTimeoutMs ?? 30_000
+    this.handshakeDeadline = new Deadline(handshakeMs, () => this.fail(new TimeoutError(`the server did not complete the handshake within ${handshakeMs / 1000} s`)))
+    this.stallWatch = new StallWatch(options.stallTimeoutMs ?? 30_000, () => this.fail(new TimeoutError(
+      `the server stopped sending in the middle of a message (at byte ${this.q.position}) for ${this.stallWatch.limitMs / 1000} s`)))
+    this.clipboard = new ClipboardChannel((data, trace) => this.send(data, trace), options.trace)
     this.flow = new UpdateFlow(this.flowIo(), options)
     this.reader = new ServerMessageReader(this.q, options.sink, this.messageHandler(), options.trace)
   }
@@ -107,7 +105,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       this.once('connected', resolve)
       this.once('close', (err) => reject(err ?? new NetworkError('connection closed during the handshake')))
     })
-    this.armHandshakeTimer()
+    this.handshakeDeadline.arm()
     transport.start({
       data: (chunk) => this.onData(chunk),
       close: (error) => this.onTransportClose(error),
@@ -116,17 +114,6 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       .then((result) => this.enterNormalPhase(result))
       .catch((err: unknown) => this.fail(err))
     return done
-  }
-
-  private armHandshakeTimer(): void {
-    this.pauseHandshakeTimer()
-    const timeout = this.options.handshakeTimeoutMs ?? 30_000
-    this.handshakeTimer = setTimeout(() => this.fail(new TimeoutError(`the server did not complete the handshake within ${timeout / 1000} s`)), timeout)
-  }
-
-  private pauseHandshakeTimer(): void {
-    if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
-    this.handshakeTimer = null
   }
 
   /** The caller's security options, with the trust prompt outside the handshake deadline, like the password prompt. */
@@ -139,11 +126,11 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       trust: {
         ...security.trust,
         ask: async (prompt) => {
-          this.pauseHandshakeTimer()
+          this.handshakeDeadline.stop()
           try {
             return await ask(prompt)
           } finally {
-            if (this.state === 'handshake') this.armHandshakeTimer()
+            if (this.state === 'handshake') this.handshakeDeadline.arm()
           }
         },
       },
@@ -166,13 +153,13 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       write: (data) => this.transport?.write(data),
       credentials: async (kind) => {
         // A person may take minutes to type a password: the handshake deadline waits for them.
-        this.pauseHandshakeTimer()
+        this.handshakeDeadline.stop()
         try {
           const creds = await this.options.credentials?.(kind)
           if (!creds) throw new AuthFailedError('a password is required and none was given')
           return creds
         } finally {
-          if (this.state === 'handshake') this.armHandshakeTimer()
+          if (this.state === 'handshake') this.handshakeDeadline.arm()
         }
       },
       get position() {
@@ -221,7 +208,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
 
   private enterNormalPhase(result: HandshakeResult): void {
     if (this.state === 'closed') return
-    if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
+    this.handshakeDeadline.stop()
     const want = this.options.pixelFormat ?? 'rgb888'
     const pf = want === 'server' ? result.init.pixelFormat : PIXEL_FORMATS[want]
     this.flow.start(pf, want !== 'server')
@@ -347,19 +334,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
    * else Latin-1. A server whose caps lack notify (libvncserver) gets the Latin-1 copy first too.
    */
   sendClipboard(text: string): void {
-    if (this.clipboard.active) {
-      const payloads = this.clipboard.offer(text)
-      // Plain first: where the server does read the extended form, its UTF-8 text is the one that stays.
-      const plainFits = text.length <= PLAIN_CUT_TEXT_LIMIT
-      if (payloads.length > 0 && this.clipboard.alsoPlain && plainFits) this.send(msg.clientCutText(text), `ClientCutText ${text.length} chars`)
-      for (const p of payloads) this.send(msg.extendedClientCutText(p), `ClientCutText extended ${p.length} bytes`)
-      if (payloads.length > 0) return
-    }
-    if (text.length > PLAIN_CUT_TEXT_LIMIT) {
-      this.options.trace?.('out', `ClientCutText of ${text.length} chars not sent: over the ${PLAIN_CUT_TEXT_LIMIT} bytes servers accept`)
-      return
-    }
-    this.send(msg.clientCutText(text), `ClientCutText ${text.length} chars`)
+    this.clipboard.offer(text)
   }
 
   /** Closes the connection; emits `close` with null. */
@@ -385,8 +360,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private finish(error: RfbError | null): void {
     if (this.state === 'closed') return
     this.state = 'closed'
-    if (this.handshakeTimer) clearTimeout(this.handshakeTimer)
-    if (this.stallTimer) clearTimeout(this.stallTimer)
+    this.handshakeDeadline.stop()
+    this.stallWatch.stop()
     const w = this.waiter
     this.waiter = null
     w?.reject(error ?? new NetworkError('connection closed'))
@@ -401,36 +376,12 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         /* keep parsing */
       }
       this.q.compact()
-      this.watchForStall()
+      // Only a wait for bytes inside a message is timed, not idle time or a busy sink.
+      this.stallWatch.parsed(this.state === 'connected' && !this.waitingForSink && this.insideMessage)
     } catch (err) {
       this.fail(err)
     }
   }
-  /**
-   * Watches for a server that stops inside a message. Every parse restarts the wait; one timer
-   * checks it and re-arms for what is left, instead of a clearTimeout/setTimeout per socket chunk.
-   */
-  private watchForStall(): void {
-    if (this.state !== 'connected' || this.waitingForSink || !this.insideMessage) {
-      this.stalledSince = 0
-      return
-    }
-    this.stalledSince = performance.now()
-    if (!this.stallTimer) this.armStallTimer(this.options.stallTimeoutMs ?? 30_000)
-  }
-
-  private armStallTimer(ms: number): void {
-    this.stallTimer = setTimeout(() => {
-      this.stallTimer = null
-      if (this.state !== 'connected' || this.stalledSince === 0) return
-      const limit = this.options.stallTimeoutMs ?? 30_000
-      const waited = performance.now() - this.stalledSince
-      if (waited < limit) return this.armStallTimer(limit - waited)
-      this.fail(new TimeoutError(`the server stopped sending in the middle of a message (at byte ${this.q.position}) for ${limit / 1000} s`))
-    }, ms)
-    this.stallTimer.unref?.()
-  }
-
   /** What the update flow reads and changes of the session. */
   private flowIo(): UpdateFlowIo {
     return {
@@ -481,11 +432,10 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         // x11vnc sends its empty CUT_BUFFER0 15 s after a client connects; that must not wipe the local clipboard.
         if (text.length > 0) this.emit('clipboard', text)
       },
-      extendedClipboardActive: () => this.clipboard.active,
+      extendedClipboardActive: () => this.clipboard.extendedActive,
       extendedCutText: (body, at) => {
-        const outcome = this.clipboard.receive(body, at)
-        for (const reply of outcome.replies) this.send(msg.extendedClientCutText(reply), `ClientCutText extended ${reply.length} bytes`)
-        if (outcome.text !== undefined) this.emit('clipboard', outcome.text)
+        const text = this.clipboard.receive(body, at)
+        if (text !== undefined) this.emit('clipboard', text)
       },
       endOfContinuousUpdates: () => {
         // The first one only says the server supports continuous updates.
