@@ -1,7 +1,8 @@
 import type { ByteQueue } from '../byte-queue'
 import { RfbProtocolError } from '../errors'
 import type { PixelConverter } from '../pixel-converter'
-import { type InflateStream, createInflateStream } from '../zlib/inflate-stream'
+import { createInflateStream } from '../zlib/create-inflate-stream'
+import type { InflateStream } from '../zlib/inflate-stream'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
 import { PayloadReader, inflateChecked, zlibInputLimit } from './zlib-payload'
 
