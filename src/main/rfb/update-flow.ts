@@ -6,7 +6,7 @@ import type { RfbClientOptions, ServerFeatures, UpdateStats } from './session-ty
 import { checkFineQuality, checkSubsampling, tuningEncodings } from './tuning'
 
 /** Fence flags (rfbproto Fence): the ones we honour, and the request bit. */
-export const enum FenceFlag {
+const enum FenceFlag {
   BlockBefore = 1,
   BlockAfter = 2,
   SyncNext = 4,
