@@ -43,7 +43,8 @@ export function rendererFile(root: string, requestUrl: string): string | null {
   } catch {
     return null
   }
-  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return null
+  // Chromium lower-cases a standard scheme's host; Node leaves a custom scheme's as written.
+  if (url.protocol !== `${APP_SCHEME}:` || url.host.toLowerCase() !== APP_HOST) return null
   let path: string
   try {
     path = decodeURIComponent(url.pathname)

@@ -96,7 +96,7 @@ export function isRendererUrl(url: string | undefined, where: RendererLocation):
     }
   }
   // Node gives non-special schemes an opaque origin, so scheme and host are compared instead.
-  return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST
+  return u.protocol === `${APP_SCHEME}:` && u.host.toLowerCase() === APP_HOST
 }
 
 /**
