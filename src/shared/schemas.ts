@@ -3,7 +3,7 @@ import type { EventName, HostRequests, RequestName } from './contract'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
 import { COLOUR_DEPTHS, DEFAULT_SECURITY, SCALING_MODES, SECURITY_CHOICES, SSH_AUTH_METHODS } from './profile'
 import {
-  type Schema, array, boolean, checked, int, literal, none, nullable, object, optional, string, union, withDefault,
+  type Infer, type Schema, array, boolean, checked, int, literal, none, nullable, object, optional, string, union, withDefault,
 } from './validate'
 
 /**
@@ -108,7 +108,7 @@ const profileToSave = object({ ...profileFields, id: union(literal(''), id) })
 
 type RequestSchemas = { [K in RequestName]: Schema<HostRequests[K][0]> }
 
-export const requestSchemas: RequestSchemas = {
+const schemaOf = {
   'profiles.list': none(),
   'profiles.save': profileToSave,
   'profiles.delete': object({ id }),
@@ -158,7 +158,26 @@ export const requestSchemas: RequestSchemas = {
   'listen.start': object({ port: optional(int(1, 65535)), host: optional(string({ min: 1, max: LIMITS.host, pattern: /^[A-Za-z0-9.:_%-]+$/ })) }),
   'listen.stop': none(),
   'listen.answer': object({ id, accept: boolean() }),
+} satisfies RequestSchemas
+
+/** Every key of every member of a union. */
+type Keys<T> = T extends unknown ? keyof T : never
+/** True when A and B are the same type: each assignable to the other, with the same keys (optional ones too). */
+type Same<A, B> = [A, Keys<A>] extends [B, Keys<B>] ? ([B, Keys<B>] extends [A, Keys<A>] ? true : false) : false
+
+// The contract declares each request's argument and its schema produces one: they must agree both
+// ways, so neither can gain or lose a field alone (a mismatch names the request here).
+const contractAgrees: { [K in RequestName]: Same<Infer<(typeof schemaOf)[K]>, HostRequests[K][0]> } = {
+  'profiles.list': true, 'profiles.save': true, 'profiles.delete': true, 'profiles.import': true, 'profiles.export': true,
+  'profiles.thumbnail': true, 'secrets.status': true, 'secrets.forget': true, 'session.open': true, 'session.close': true,
+  'session.credentials': true, 'session.ack': true, 'session.key': true, 'session.pointer': true, 'session.clipboard': true,
+  'session.resize': true, 'session.refresh': true, 'session.power': true, 'session.trust': true, 'session.hostKey': true,
+  'listen.start': true, 'listen.stop': true, 'listen.answer': true,
 }
+void contractAgrees
+
+/** The schema of each request's argument, checked by the host before the request is acted on. */
+export const requestSchemas: RequestSchemas = schemaOf
 
 /** Every request name, for transports that register one handler per name. */
 export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[]
