@@ -32,7 +32,7 @@ export type Infer<S extends v.GenericSchema> = v.InferOutput<S>
 // One problem is enough to refuse a value, and stopping there bounds the work a hostile one causes.
 const FIRST_PROBLEM = { abortEarly: true } as const
 
-/** The problem valibot found, with our path syntax (`a.b[2]`); a failed union speaks for its last alternative. */
+/** The problem valibot found, with our path syntax (`a.b[2]`); a failed union speaks through its last sub-problem. */
 function toValidationError(issue: v.BaseIssue<unknown>, path: string): ValidationError {
   let inField = false
   for (;;) {
@@ -59,6 +59,7 @@ export function checked<S extends v.GenericSchema>(schema: S): S & Schema<v.Infe
 
 const describe = (x: unknown): string => (x === null ? 'null' : Array.isArray(x) ? 'array' : typeof x)
 
+/** A string of at most `max` (and at least `min`) characters, matching `pattern` if given. */
 export function string(opts: { max: number; min?: number; pattern?: RegExp }): Schema<string> {
   const min = opts.min ?? 0
   const checks: v.PipeItem<string, string, v.BaseIssue<unknown>>[] = [v.maxLength(opts.max, `must be at most ${opts.max} characters`)]
@@ -73,12 +74,7 @@ export function int(min: number, max: number): Schema<number> {
   return checked(v.pipe(v.number(problem), v.integer(problem), v.minValue(min, problem), v.maxValue(max, problem)))
 }
 
-/** A finite number in [min, max]. */
-export function number(min: number, max: number): Schema<number> {
-  const problem = `must be a number in ${min}..${max}`
-  return checked(v.pipe(v.number(problem), v.finite(problem), v.minValue(min, problem), v.maxValue(max, problem)))
-}
-
+/** true or false, nothing truthy. */
 export function boolean(): Schema<boolean> {
   return checked(v.boolean((i) => `must be true or false, not ${describe(i.input)}`))
 }
@@ -100,6 +96,7 @@ export function none(): Schema<void> {
   )
 }
 
+/** An array of at most `maxItems` items, each checked by `item`. */
 export function array<T>(item: v.GenericSchema<unknown, T>, maxItems: number): Schema<T[]> {
   return checked(
     v.pipe(
@@ -122,7 +119,10 @@ export function withDefault<S extends v.GenericSchema, const D extends v.InferIn
   return checked(v.optional(inner, fallback))
 }
 
-/** The first alternative that accepts the value; the error names a problem of the last one that came closest. */
+/**
+ * The first alternative that accepts the value. When none does, the error is the last
+ * alternative's among those whose type matched (valibot's rule), else the last one's.
+ */
 export function union<const S extends readonly [v.GenericSchema, v.GenericSchema, ...v.GenericSchema[]]>(...alternatives: S) {
   return checked(v.union(alternatives))
 }
