@@ -66,7 +66,7 @@ describe('address book export with passwords', () => {
     expect(text).not.toContain('hunter2')
     expect(text).not.toContain(Buffer.from('hunter2').toString('base64').slice(0, 8))
     const { passwords } = JSON.parse(text) as { passwords: Record<string, unknown> }
-    expect(passwords).toMatchObject({ kdf: 'scrypt', N: 32768, r: 8, p: 1, cipher: 'aes-256-gcm' })
+    expect(passwords).toMatchObject({ kdf: 'scrypt', N: 131072, r: 8, p: 1, cipher: 'aes-256-gcm' })
     expect(Buffer.from(passwords.salt as string, 'base64')).toHaveLength(16)
     expect(Buffer.from(passwords.iv as string, 'base64')).toHaveLength(12)
     expect(Buffer.from(passwords.tag as string, 'base64')).toHaveLength(16)
