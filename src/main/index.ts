@@ -54,7 +54,11 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (e) => e.preventDefault())
     contents.setWindowOpenHandler(() => ({ action: 'deny' }))
   })
-  void app.whenReady().then(start)
+  void app.whenReady().then(start).catch((e: unknown) => {
+    // Most likely another Tessera holds the data folder (DATA_DIR_LOCKED): its message says what to do.
+    dialog.showErrorBox('Tessera cannot start', (e as Error).message)
+    app.quit()
+  })
   app.on('window-all-closed', () => app.quit())
   let quitting = false
   app.on('before-quit', (event) => {

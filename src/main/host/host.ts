@@ -15,6 +15,7 @@ import type { Transport } from '../rfb/transport/transport'
 import { type KnownHostEntry, parseKnownHosts } from '../rfb/trust/known-hosts'
 import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
 import { writeFileAtomic } from './atomic-file'
+import type { DataDirLock } from './data-dir-lock'
 import type { ConnectionStore } from './connection-store'
 import { hostError, toSessionError } from './errors'
 import { type SealedEntry, openPasswords, sealPasswords } from './export-crypto'
@@ -74,6 +75,8 @@ export interface HostOptions {
   listenAnswerTimeoutMs?: number
   /** Where unexpected errors are reported (never with passwords); default stderr. */
   log?: (message: string) => void
+  /** The data directory's lock (createHost takes it); released by `shutdown` after the last write. */
+  dataDirLock?: DataDirLock
 }
 
 type HostEventMap = { [K in EventName]: [HostEvents[K]] }
@@ -98,10 +101,12 @@ export class Host extends EventEmitter<HostEventMap> {
   private listening: { listener: Listener; owner: unknown } | null = null
   private readonly incoming = new Map<string, Incoming>()
   private readonly listenAnswerTimeoutMs: number
+  private readonly dataDirLock: DataDirLock | undefined
 
   constructor(options: HostOptions) {
     super()
     this.listenAnswerTimeoutMs = options.listenAnswerTimeoutMs ?? LISTEN_ANSWER_TIMEOUT_MS
+    this.dataDirLock = options.dataDirLock
     this.store = options.store
     this.secrets = options.secrets
     this.thumbnailDir = options.thumbnailDir
@@ -196,6 +201,7 @@ export class Host extends EventEmitter<HostEventMap> {
       await new Promise((r) => setImmediate(r))
       await Promise.all([...this.thumbnailWrites, this.store.idle()])
     } while (this.thumbnailWrites.size > 0)
+    await this.dataDirLock?.release()
   }
 
   private session(sessionId: string, owner: unknown): HostSession {

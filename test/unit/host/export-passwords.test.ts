@@ -31,8 +31,13 @@ afterEach(async () => {
 
 async function addWithPassword(host: Host, fields: Partial<ConnectionProfile> & { host: string }, password: string | null): Promise<ConnectionProfile> {
   const saved = (await host.handle('profiles.save', newProfile({ id: '', savePassword: password !== null, ...fields }))) as ConnectionProfile
-  // The host saves a password after a successful connection; writing its secrets file stands in for that.
-  if (password !== null) await new FileSecretStore(join(dir, 'a', DATA_FILES.secrets)).set(saved.id, password)
+  // The host saves a password after a successful connection; writing its secrets file while it is
+  // shut down (one host per data directory) and starting it again stands in for that.
+  if (password !== null) {
+    await source.shutdown()
+    await new FileSecretStore(join(dir, 'a', DATA_FILES.secrets)).set(saved.id, password)
+    source = (await createHost({ dataDir: join(dir, 'a'), decodeImage: null, log: () => {} })).host
+  }
   return saved
 }
 
