@@ -43,6 +43,7 @@ import type { ConnectionProfile } from '@shared/profile'
 import { newProfile } from '@shared/profile'
 import { createHost } from '../../src/main/host/create-host'
 import type { Host } from '../../src/main/host/host'
+import type { HostClient } from '../../src/main/host/endpoint'
 import { RfbClient, type UpdateStats } from '../../src/main/rfb/session'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { CHROMIUM, RENDERER_DIR, ensureRendererBuilt, waitUntil } from '../../test/e2e/harness'
@@ -183,7 +184,7 @@ class NodeProbe {
       return result
     }
     const handle = host.handle.bind(host)
-    host.handle = (name: string, arg: unknown, owner?: unknown): Promise<unknown> => {
+    host.handle = (name: string, arg: unknown, owner?: HostClient): Promise<unknown> => {
       if (name === 'session.ack') {
         const f = this.frames.get((arg as { seq: number }).seq)
         if (f && f.ackAt === undefined) f.ackAt = now()

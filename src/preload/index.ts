@@ -1,6 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron'
-import type { EventName, HostApi, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
-import { APP_COMMAND_EVENT, IPC_EVENT_CHANNEL, IPC_REQUEST_PREFIX, type IpcResult } from '@shared/ipc-channels'
+import { type ClientEventName, type ClientEvents, type HostApi, type HostRequests, type RequestName, type SessionError, isShellEventName } from '@shared/contract'
+import { readSessionError } from '@shared/error-codes'
+import { IPC_EVENT_CHANNEL, IPC_REQUEST_PREFIX, type IpcResult } from '@shared/ipc-channels'
 import { isEventName, isRequestName } from '@shared/schemas'
 
 // Exposes the host contract as window.tessera and nothing else: no ipcRenderer, no Node.
@@ -24,10 +25,10 @@ const api: HostApi = {
     if (!isRequestName(name)) throw refused('unknown request')
     const r = (await ipcRenderer.invoke(IPC_REQUEST_PREFIX + name, arg)) as IpcResult
     if (r.ok) return r.result as HostRequests[K][1]
-    throw r.error
+    throw readSessionError(r.error)
   },
-  on<K extends EventName>(name: K, listener: (payload: HostEvents[K]) => void): () => void {
-    if (!isEventName(name) && name !== APP_COMMAND_EVENT) throw new Error(`unknown event "${String(name)}"`)
+  on<K extends ClientEventName>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
+    if (!isEventName(name) && !isShellEventName(name)) throw new Error(`unknown event "${String(name)}"`)
     if (typeof listener !== 'function') throw new Error('listener must be a function')
     let set = listeners.get(name)
     if (!set) listeners.set(name, (set = new Set()))

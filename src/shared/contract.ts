@@ -1,3 +1,4 @@
+import type { ErrorCode, ErrorKind } from './error-codes'
 import type { CursorImage, FrameBatch } from './ops'
 import type { ConnectionProfile } from './profile'
 
@@ -11,8 +12,9 @@ export type SessionState = 'connecting' | 'authenticating' | 'connected' | 'reco
 
 /** A presentable error: `kind` decides what the UI offers (retry, new password, nothing). */
 export interface SessionError {
-  kind: 'network' | 'protocol' | 'auth' | 'refused' | 'unsupported' | 'timeout' | 'closed'
-  code: string
+  kind: ErrorKind
+  /** One of the closed list in error-codes.ts; readSessionError maps anything else from a peer. */
+  code: ErrorCode
   message: string
   /** Certificate errors (RFB_ERR_CERT_*): what the server presented and, if changed, what was remembered. */
   certificate?: { server: string; presentedSha256: string; expectedSha256?: string; subject: string }
@@ -160,8 +162,36 @@ export interface HostEvents {
 export type RequestName = keyof HostRequests
 export type EventName = keyof HostEvents
 
+/** What the Electron menu asks the window to do; the renderer carries it out (it knows which session is in front). */
+export type AppCommand = 'new-connection' | 'disconnect'
+
+/**
+ * Events the Electron shell itself sends to its window, beside the host's: name → payload.
+ * Browser mode has no shell, so they never arrive there.
+ */
+export interface ShellEvents {
+  'app.command': { command: AppCommand }
+}
+
+export type ShellEventName = keyof ShellEvents
+
+/** Every shell event name, for transports that check what a renderer subscribes to. */
+export const SHELL_EVENT_NAMES: readonly ShellEventName[] = ['app.command']
+
+/** Whether `name` is one of the shell's events. */
+export function isShellEventName(name: unknown): name is ShellEventName {
+  return (SHELL_EVENT_NAMES as readonly unknown[]).includes(name)
+}
+
+/** Everything a renderer may receive: the host's events and the shell's. */
+export type ClientEvents = HostEvents & ShellEvents
+export type ClientEventName = keyof ClientEvents
+
+/** The answer to one request as a value, so it crosses any transport intact: the result, or the error to show. */
+export type HostReply = { ok: true; result: unknown } | { ok: false; error: SessionError }
+
 /** The API the renderer sees, whichever transport is underneath. */
 export interface HostApi {
   request<K extends RequestName>(name: K, arg: HostRequests[K][0]): Promise<HostRequests[K][1]>
-  on<K extends EventName>(name: K, listener: (payload: HostEvents[K]) => void): () => void
+  on<K extends ClientEventName>(name: K, listener: (payload: ClientEvents[K]) => void): () => void
 }

@@ -1,4 +1,5 @@
-import type { EventName, RequestName, SessionError } from './contract'
+import type { ClientEventName, RequestName, SessionError } from './contract'
+import { readSessionError } from './error-codes'
 
 /**
  * The host contract over a WebSocket (browser mode). Both ends import this file.
@@ -11,7 +12,8 @@ import type { EventName, RequestName, SessionError } from './contract'
  * which the upgrade accepts too). Set `socket.binaryType = 'arraybuffer'`.
  *
  * Semantics: a response carries `result` or `error` (a SessionError, never a stack); requests
- * that fail reject with that SessionError value. Sessions belong to the socket that opened
+ * that fail reject with that SessionError value, which `decodeServerMessage` reads with
+ * `readSessionError` (a code outside the closed list becomes HOST_UNKNOWN_ERROR). Sessions belong to the socket that opened
  * them: only it receives their events, and they are closed when it closes.
  *
  * Framing: a message holding no typed arrays is one JSON text frame. A message holding typed
@@ -40,7 +42,7 @@ export interface ClientMessage {
 /** A response (exactly one of result / error) or an event. */
 export type ServerMessage =
   | { type: 'response'; id: number; result?: unknown; error?: SessionError }
-  | { type: 'event'; name: EventName; payload: unknown }
+  | { type: 'event'; name: ClientEventName; payload: unknown }
 
 /** What goes on the socket: a text frame or a binary frame. */
 export type WireData = string | Uint8Array
@@ -78,10 +80,10 @@ export function decodeServerMessage(data: string | ArrayBuffer | Uint8Array): Se
   const m = decode(data)
   if (m.type === 'response' && isId(m.id)) {
     return m.error !== undefined
-      ? { type: 'response', id: m.id as number, error: m.error as SessionError }
+      ? { type: 'response', id: m.id as number, error: readSessionError(m.error) }
       : { type: 'response', id: m.id as number, result: m.result }
   }
-  if (m.type === 'event' && typeof m.name === 'string') return { type: 'event', name: m.name as EventName, payload: m.payload }
+  if (m.type === 'event' && typeof m.name === 'string') return { type: 'event', name: m.name as ClientEventName, payload: m.payload }
   throw new WireError('not a response or event')
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
+import type { ErrorCode } from '@shared/error-codes'
 import { type ConnectionProfile, PROFILE_SCHEMA_VERSION, newProfile } from '@shared/profile'
 import { profileSchema } from '@shared/schemas'
 import { ValidationError } from '@shared/validate'
@@ -21,7 +22,7 @@ export interface StoreProblem {
 export class StoreError extends Error {
   override name = 'StoreError'
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message)

@@ -1,4 +1,5 @@
 import type { SessionError } from '@shared/contract'
+import type { ErrorCode, ErrorKind } from '@shared/error-codes'
 import { ValidationError } from '@shared/validate'
 import { RfbError } from '../rfb/errors'
 import { StoreError } from './connection-store'
@@ -11,7 +12,8 @@ export class HostError extends Error {
   }
 }
 
-export function hostError(kind: SessionError['kind'], code: string, message: string): HostError {
+/** A HostError with `code` from the closed list in src/shared/error-codes.ts. */
+export function hostError(kind: ErrorKind, code: ErrorCode, message: string): HostError {
   return new HostError({ kind, code, message })
 }
 

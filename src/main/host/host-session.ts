@@ -12,6 +12,7 @@ import type { Transport } from '../rfb/transport/transport'
 import { CertificateError, HostKeyError } from '../rfb/trust/errors'
 import { BatchSink } from './batch-sink'
 import { type SshSecretKind, encodingsOf, securityOptions, sshLogin } from './connection-options'
+import type { HostClient } from './endpoint'
 import { hostError } from './errors'
 import { pictureOptions } from './picture-options'
 import type { SessionHost } from './session-host'
@@ -52,7 +53,7 @@ export class HostSession {
 
   constructor(
     readonly id: string,
-    readonly owner: unknown,
+    readonly owner: HostClient | undefined,
     readonly target: Target,
     public profileId: string | null,
     private profile: ConnectionProfile | null,

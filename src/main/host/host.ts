@@ -10,16 +10,17 @@ import type { ImageDecoder } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { openTransport } from '../rfb/connect'
 import type { SshConnectOptions, SshSessionInfo } from '../rfb/transport/ssh'
-import { DEFAULT_LISTEN_PORT, type Listener, listenForServers } from '../rfb/transport/listen'
 import type { Transport } from '../rfb/transport/transport'
 import { type KnownHostEntry, parseKnownHosts } from '../rfb/trust/known-hosts'
 import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
 import { writeFileAtomic } from './atomic-file'
 import type { DataDirLock } from './data-dir-lock'
 import type { ConnectionStore } from './connection-store'
+import { type ClientLink, type HostClient, HostEndpoint } from './endpoint'
 import { hostError, toSessionError } from './errors'
 import { type SealedEntry, openPasswords, sealPasswords } from './export-crypto'
 import { HostSession, type SessionHost, type SessionTimings, type TypedCredentials, type TypedSshSecret, sshSecretKey } from './host-session'
+import { LISTEN_ANSWER_TIMEOUT_MS, ReverseListener } from './reverse-listener'
 import type { SecretStore } from './secrets'
 
 export const DEFAULT_TIMINGS: SessionTimings = {
@@ -33,19 +34,6 @@ export const DEFAULT_TIMINGS: SessionTimings = {
 
 /** More sessions than anyone watches at once; a runaway renderer cannot open sockets without end. */
 export const MAX_SESSIONS = 64
-
-/** How long a reverse connection waits for the user to accept it. */
-export const LISTEN_ANSWER_TIMEOUT_MS = 60_000
-
-/** Reverse connections waiting for an answer at once; more are turned away unasked. */
-export const MAX_PENDING_INCOMING = 8
-
-/** A server that connected to the listener and waits for the user's answer. */
-interface Incoming {
-  transport: Transport
-  remoteAddress: string
-  timer: NodeJS.Timeout
-}
 
 export interface HostOptions {
   store: ConnectionStore
@@ -80,13 +68,14 @@ export interface HostOptions {
 }
 
 type HostEventMap = { [K in EventName]: [HostEvents[K]] }
-type Handlers = { [K in RequestName]: (arg: HostRequests[K][0], owner: unknown) => Promise<HostRequests[K][1]> | HostRequests[K][1] }
+type Owner = HostClient | undefined
+type Handlers = { [K in RequestName]: (arg: HostRequests[K][0], owner: Owner) => Promise<HostRequests[K][1]> | HostRequests[K][1] }
 
 /**
  * The host service: what the renderer may ask for, behind one `handle(name, arg)` entry that
  * validates every argument before use, and one event stream. The Electron shell and browser
- * mode both drive this same object. Each session belongs to the client (`owner`) that opened
- * it, so transports can route its events and refuse requests from anyone else.
+ * mode both reach it through `attach`, which routes each event to its client. Each session
+ * belongs to the client (`owner`) that opened it, and requests from anyone else are refused.
  */
 export class Host extends EventEmitter<HostEventMap> {
   private readonly sessions = new Map<string, HostSession>()
@@ -97,15 +86,13 @@ export class Host extends EventEmitter<HostEventMap> {
   private readonly log: (message: string) => void
   private readonly thumbnailWrites = new Set<Promise<void>>()
   private readonly handlers: Handlers
-  /** The reverse-connection listener, who started it, and the servers waiting on the user. */
-  private listening: { listener: Listener; owner: unknown } | null = null
-  private readonly incoming = new Map<string, Incoming>()
-  private readonly listenAnswerTimeoutMs: number
+  /** Listening mode: servers that connect to us and wait on the user. */
+  private readonly listener: ReverseListener
+  private readonly endpoint: HostEndpoint
   private readonly dataDirLock: DataDirLock | undefined
 
   constructor(options: HostOptions) {
     super()
-    this.listenAnswerTimeoutMs = options.listenAnswerTimeoutMs ?? LISTEN_ANSWER_TIMEOUT_MS
     this.dataDirLock = options.dataDirLock
     this.store = options.store
     this.secrets = options.secrets
@@ -135,6 +122,20 @@ export class Host extends EventEmitter<HostEventMap> {
       log: this.log,
     }
     this.handlers = this.createHandlers()
+    this.listener = new ReverseListener({
+      answerTimeoutMs: options.listenAnswerTimeoutMs ?? LISTEN_ANSWER_TIMEOUT_MS,
+      emit: (name, payload) => this.emitEvent(name, payload),
+    })
+    this.endpoint = new HostEndpoint(this, this.log)
+  }
+
+  /**
+   * Connects a client (a window, a socket) to the host: the one way in for every transport.
+   * It receives its events through `client.deliver` and asks through the link returned;
+   * detaching ends the sessions and the listener it started.
+   */
+  attach(client: HostClient): ClientLink {
+    return this.endpoint.attach(client)
   }
 
   /** The entries of an OpenSSH known_hosts file; none when it is missing or unreadable (logged). */
@@ -155,14 +156,15 @@ export class Host extends EventEmitter<HostEventMap> {
   }
 
   /**
-   * Runs one request from a renderer. Resolves with the result, or rejects with a HostError
-   * whose `error` is the SessionError to show; nothing else ever reaches the renderer.
+   * Runs one request on behalf of `owner`. Resolves with the result, or rejects with a HostError
+   * whose `error` is the SessionError to show. Transports reach it through `attach`, whose link
+   * turns that into a reply; the shell's launch targets and tests call it directly.
    */
-  async handle(name: string, arg: unknown, owner?: unknown): Promise<unknown> {
+  async handle(name: string, arg: unknown, owner?: HostClient): Promise<unknown> {
     try {
       if (!isRequestName(name)) throw hostError('protocol', 'HOST_UNKNOWN_REQUEST', 'unknown request')
       const parsed = requestSchemas[name].parse(arg, 'argument')
-      const handler = this.handlers[name] as (a: unknown, o: unknown) => unknown
+      const handler = this.handlers[name] as (a: unknown, o: Owner) => unknown
       return await handler(parsed, owner)
     } catch (e) {
       const { error, unexpected } = toSessionError(e)
@@ -172,7 +174,7 @@ export class Host extends EventEmitter<HostEventMap> {
   }
 
   /** Who opened a session (for event routing), or undefined when there is no such session. */
-  ownerOf(sessionId: string): unknown {
+  ownerOf(sessionId: string): HostClient | undefined {
     return this.sessions.get(sessionId)?.owner
   }
 
@@ -182,19 +184,19 @@ export class Host extends EventEmitter<HostEventMap> {
   }
 
   /** Who started the reverse-connection listener (its `listen.incoming` and `listen.timedOut` events go to them), or undefined. */
-  listenOwner(): unknown {
-    return this.listening?.owner
+  listenOwner(): HostClient | undefined {
+    return this.listener.owner()
   }
 
   /** Closes the sessions a departed client opened, and its listener. */
-  closeOwnedBy(owner: unknown): void {
-    if (this.listening && this.listening.owner === owner) this.stopListening()
+  closeOwnedBy(owner: HostClient): void {
+    if (this.listener.ownedBy(owner)) this.listener.stop()
     for (const s of [...this.sessions.values()]) if (s.owner === owner) s.close()
   }
 
   /** Closes the listener and every session and waits for pending thumbnail writes. */
   async shutdown(): Promise<void> {
-    this.stopListening()
+    this.listener.stop()
     for (const s of [...this.sessions.values()]) s.close()
     // Closing sessions starts last thumbnails and profile saves: drain until nothing new starts.
     do {
@@ -204,7 +206,7 @@ export class Host extends EventEmitter<HostEventMap> {
     await this.dataDirLock?.release()
   }
 
-  private session(sessionId: string, owner: unknown): HostSession {
+  private session(sessionId: string, owner: Owner): HostSession {
     const s = this.sessions.get(sessionId)
     // Another client's session is as unknown to this one as a made-up id.
     if (!s || (s.owner !== undefined && s.owner !== owner)) throw hostError('closed', 'HOST_UNKNOWN_SESSION', 'no such session (it may have ended)')
@@ -269,83 +271,15 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.power': ({ sessionId, action }, owner) => this.session(sessionId, owner).power(action),
       'session.trust': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerTrust(decision),
       'session.hostKey': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerHostKey(decision),
-      'listen.start': (req, owner) => this.startListening(req, owner),
-      'listen.stop': (_, owner) => {
-        if (this.listening && this.listening.owner !== owner) throw hostError('refused', 'HOST_LISTEN_NOT_OWNER', 'another window is listening')
-        return this.stopListening()
-      },
+      'listen.start': (req, owner) => this.listener.start(req, owner),
+      'listen.stop': (_, owner) => this.listener.stopFor(owner),
       'listen.answer': ({ id, accept }, owner) => this.answerIncoming(id, accept, owner),
     }
   }
 
-  /**
-   * Listens for reverse connections. Every interface by default (the servers are elsewhere);
-   * only the client that started it hears of servers connecting, and only it may answer.
-   */
-  private async startListening(req: HostRequests['listen.start'][0], owner: unknown): Promise<{ port: number }> {
-    if (this.listening && this.listening.owner !== owner) throw hostError('refused', 'HOST_LISTEN_BUSY', 'another window is already listening for reverse connections')
-    this.stopListening()
-    let listener: Listener
-    try {
-      listener = await listenForServers({ host: req.host ?? '0.0.0.0', port: req.port ?? DEFAULT_LISTEN_PORT })
-    } catch (e) {
-      throw hostError('network', 'HOST_LISTEN', (e as Error).message)
-    }
-    // A second start that raced this one: keep one listener.
-    if (this.listening) {
-      await listener.close()
-      throw hostError('refused', 'HOST_LISTEN_BUSY', 'already listening for reverse connections')
-    }
-    const listening = { listener, owner }
-    this.listening = listening
-    void this.acceptLoop(listening)
-    return { port: listener.port }
-  }
-
-  private async acceptLoop(listening: { listener: Listener; owner: unknown }): Promise<void> {
-    while (this.listening === listening) {
-      let transport: Transport
-      try {
-        transport = await listening.listener.next()
-      } catch {
-        return // Closed.
-      }
-      if (this.listening !== listening || this.incoming.size >= MAX_PENDING_INCOMING) {
-        transport.close()
-        continue
-      }
-      const { host: remoteAddress, port: remotePort } = splitAddress(transport.description)
-      const id = randomUUID()
-      const timer = setTimeout(() => {
-        if (!this.incoming.delete(id)) return
-        transport.close()
-        // The question is withdrawn: answering it now could only be refused.
-        this.emitEvent('listen.timedOut', { id })
-      }, this.listenAnswerTimeoutMs)
-      this.incoming.set(id, { transport, remoteAddress, timer })
-      this.emitEvent('listen.incoming', { id, remoteAddress, remotePort })
-    }
-  }
-
-  /** Closes the listener and turns away the servers still waiting for an answer. */
-  private stopListening(): void {
-    const listening = this.listening
-    this.listening = null
-    for (const [id, i] of [...this.incoming]) {
-      clearTimeout(i.timer)
-      i.transport.close()
-      this.incoming.delete(id)
-    }
-    // Stops accepting at once; its promise waits for accepted sessions' sockets too, so not awaited.
-    if (listening) void listening.listener.close()
-  }
-
   /** Accept: the waiting connection becomes a session of `owner`'s. Reject: it is closed at once. */
-  private answerIncoming(id: string, accept: boolean, owner: unknown): { sessionId: string } | null {
-    const i = this.incoming.get(id)
-    if (!i || !this.listening || this.listening.owner !== owner) throw hostError('closed', 'HOST_UNKNOWN_INCOMING', 'that server is no longer waiting (it gave up or timed out)')
-    this.incoming.delete(id)
-    clearTimeout(i.timer)
+  private answerIncoming(id: string, accept: boolean, owner: Owner): { sessionId: string } | null {
+    const i = this.listener.take(id, owner)
     if (!accept) {
       i.transport.close()
       return null
@@ -364,7 +298,7 @@ export class Host extends EventEmitter<HostEventMap> {
     return { sessionId }
   }
 
-  private open(req: HostRequests['session.open'][0], owner: unknown): { sessionId: string } {
+  private open(req: HostRequests['session.open'][0], owner: Owner): { sessionId: string } {
     if (this.sessions.size >= MAX_SESSIONS) throw hostError('refused', 'HOST_TOO_MANY_SESSIONS', `at most ${MAX_SESSIONS} sessions can be open at once`)
     let target: Target
     let profile = null
@@ -480,14 +414,6 @@ function sealedBlockOf(text: string): unknown {
   } catch {
     return undefined // The store reports what is wrong with the file.
   }
-}
-
-/** "1.2.3.4:5678", "[::1]:5678" or "::ffff:1.2.3.4:5678" as address and port. */
-function splitAddress(description: string): { host: string; port: number } {
-  const at = description.lastIndexOf(':')
-  const port = Number(description.slice(at + 1))
-  const host = description.slice(0, at).replace(/^\[(.*)\]$/, '$1').replace(/^::ffff:(?=\d+\.)/, '')
-  return { host: host || 'unknown', port: Number.isInteger(port) ? port : 0 }
 }
 
 function hostErrorFrom(error: SessionError): Error {

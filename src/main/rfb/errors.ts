@@ -1,26 +1,35 @@
-/** What went wrong, in terms a user can be shown; the CLI maps each kind to one line. */
-export type RfbErrorKind = 'network' | 'protocol' | 'auth' | 'refused' | 'unsupported' | 'timeout' | 'closed'
+import type { ErrorCode, ErrorKind } from '@shared/error-codes'
 
-/** Base of every error the engine reports. `code` is stable (RFB_ERR_...), `message` is presentable. */
+/**
+ * Base of every error the engine reports. `kind` (src/shared/error-codes.ts) decides what the
+ * user is offered and the CLI's exit code; `code` is one of the closed list there, `message`
+ * is presentable; `cause` keeps a wrapped error.
+ */
 export class RfbError extends Error {
   constructor(
-    readonly kind: RfbErrorKind,
-    readonly code: string,
+    readonly kind: ErrorKind,
+    readonly code: ErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message)
+    super(message, options)
     this.name = new.target.name
   }
 }
 
-/** The peer broke the protocol; `offset` is the byte position in the server stream where it was detected. */
+/**
+ * The peer broke the protocol; `offset` is the byte position in the server stream where it was
+ * detected, and `detail` the message without the "protocol error at byte N" prefix, so a wrapper
+ * can name its context and pass the original as `cause`.
+ */
 export class RfbProtocolError extends RfbError {
   constructor(
-    message: string,
+    readonly detail: string,
     readonly offset = -1,
-    code = 'RFB_ERR_PROTOCOL',
+    code: ErrorCode = 'RFB_ERR_PROTOCOL',
+    options?: { cause?: unknown },
   ) {
-    super('protocol', code, offset >= 0 ? `protocol error at byte ${offset}: ${message}` : `protocol error: ${message}`)
+    super('protocol', code, offset >= 0 ? `protocol error at byte ${offset}: ${detail}` : `protocol error: ${detail}`, options)
   }
 }
 
@@ -40,14 +49,14 @@ export class ServerRefusedError extends RfbError {
 
 /** Something both sides would need that we do not have in common (version, security type, pixel format). */
 export class UnsupportedError extends RfbError {
-  constructor(message: string, code = 'RFB_ERR_UNSUPPORTED') {
+  constructor(message: string, code: ErrorCode = 'RFB_ERR_UNSUPPORTED') {
     super('unsupported', code, message)
   }
 }
 
 /** Transport failures: refused, reset, unreachable, closed mid-handshake. */
 export class NetworkError extends RfbError {
-  constructor(message: string, code = 'RFB_ERR_NETWORK') {
+  constructor(message: string, code: ErrorCode = 'RFB_ERR_NETWORK') {
     super('network', code, message)
   }
 }

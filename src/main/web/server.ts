@@ -5,10 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { extname, join, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { type WebSocket, WebSocketServer } from 'ws'
-import type { EventName, HostEvents } from '@shared/contract'
-import { EVENT_NAMES } from '@shared/schemas'
 import { type FrameAllocator, WS_PATH, type ServerMessage, WireError, decodeClientMessage, encodeServerMessage } from '@shared/ws-codec'
-import { HostError } from '../host/errors'
 import type { Host } from '../host/host'
 
 export interface WebServerOptions {
@@ -147,7 +144,6 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   })
 
   function attach(ws: WebSocket): void {
-    const owner = Symbol('web client')
     const frames = new FramePool()
     const send = (m: ServerMessage): void => {
       if (ws.readyState !== ws.OPEN) return
@@ -159,18 +155,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         log(`cannot send ${m.type}: ${(e as Error).message}`)
       }
     }
-    const listeners = EVENT_NAMES.map((name) => {
-      const listener = (payload: HostEvents[EventName]): void => {
-        const sessionId = (payload as { sessionId?: string }).sessionId
-        // Session events go to the socket that opened the session; profile changes to all.
-        if (sessionId !== undefined && host.ownerOf(sessionId) !== owner) return
-        // Servers connecting to the listener: only the socket that started it is asked.
-        if ((name === 'listen.incoming' || name === 'listen.timedOut') && host.listenOwner() !== owner) return
-        send({ type: 'event', name, payload })
-      }
-      host.on(name, listener)
-      return () => host.off(name, listener)
-    })
+    // The socket is the client: it owns the sessions it opens, and they close with it.
+    const link = host.attach({ deliver: (name, payload) => send({ type: 'event', name, payload }) })
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       let m
       try {
@@ -180,15 +166,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return
       }
       const { id } = m
-      host.handle(m.name, m.arg, owner).then(
-        (result) => send({ type: 'response', id, result }),
-        (e: unknown) => send({ type: 'response', id, error: e instanceof HostError ? e.error : { kind: 'protocol', code: 'HOST_INTERNAL', message: 'internal error' } }),
-      )
+      void link.request(m.name, m.arg).then((r) => send(r.ok ? { type: 'response', id, result: r.result } : { type: 'response', id, error: r.error }))
     })
-    ws.on('close', () => {
-      for (const off of listeners) off()
-      host.closeOwnedBy(owner)
-    })
+    ws.on('close', () => link.detach())
     ws.on('error', (e) => log(`socket error: ${e.message}`))
   }
 

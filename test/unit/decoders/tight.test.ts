@@ -3,6 +3,7 @@ import { ByteQueue } from '../../../src/main/rfb/byte-queue'
 import type { Rect, RectDecoder } from '../../../src/main/rfb/decoders/decoder'
 import { TIGHT_MAX_WIDTH, TightDecoder, readCompactLength, tpixelSize } from '../../../src/main/rfb/decoders/tight'
 import { TightPngDecoder } from '../../../src/main/rfb/decoders/tight-png'
+import { RfbProtocolError } from '../../../src/main/rfb/errors'
 import { FramebufferSink, type ImageDecoder } from '../../../src/main/rfb/framebuffer'
 import { PIXEL_FORMATS, RGBX8888, type PixelFormat } from '../../../src/main/rfb/pixel-format'
 import type { ImageKind } from '../../../src/main/rfb/sink'
@@ -418,6 +419,8 @@ describe('Tight zlib streams', () => {
     const err = protocolErrorOf(() => feedRect(tight(), rect(4, 1), [bytes]))
     expect(err.code).toBe('RFB_ERR_ZLIB')
     expect(err.message).toMatch(/Tight zlib stream 0: .*past the 12 bytes/)
+    expect((err.cause as RfbProtocolError).code).toBe('RFB_ERR_ZLIB')
+    expect(err.detail).toBe(`Tight zlib stream 0: ${(err.cause as RfbProtocolError).detail}`)
   })
 
   it('rejects zlib data that stops short of the rect', () => {

@@ -1,8 +1,10 @@
-import { describe, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ZlibDecoder } from '../../../src/main/rfb/decoders/zlib'
+import { RfbProtocolError } from '../../../src/main/rfb/errors'
 import { PIXEL_FORMATS, type PixelFormat } from '../../../src/main/rfb/pixel-format'
 import { Bytes, encodePixel, expectedWord } from '../../helpers/bytes'
 import { feedEverySplit, feedRect } from '../../helpers/feed'
+import { protocolErrorOf } from '../../helpers/protocol-error'
 import { type Rgb, expectArea, expectError, expectErrorEverySplit, feedSampled, withLength, zlibChunk } from '../../helpers/rect-vectors'
 import { SyncDeflater } from '../../helpers/zlib'
 
@@ -85,5 +87,17 @@ describe('Zlib', () => {
     expectError(() => feedRect(make(), { x: 0, y: 0, w: 4, h: 4, encoding: 6 }, [withLength(bad)]), 'RFB_ERR_ZLIB', /Zlib: corrupt zlib data/)
     const notZlib = Uint8Array.from([0x12, 0x34, ...encodePixel(PIXEL_FORMATS.rgb888, 1, 2, 3)])
     expectError(() => feedRect(make(), { x: 0, y: 0, w: 1, h: 1, encoding: 6 }, [withLength(notZlib)]), 'RFB_ERR_ZLIB', /not a zlib stream/)
+  })
+
+  it('keeps the inflate stream error as the cause, its message named once', () => {
+    const good = zlibChunk(rawPixels(PIXEL_FORMATS.rgb888, 4, 4, colour))
+    const bad = good.slice()
+    bad[2] = 0xff
+    const err = protocolErrorOf(() => feedRect(make(), { x: 0, y: 0, w: 4, h: 4, encoding: 6 }, [withLength(bad)]))
+    expect(err.message).toMatch(/^protocol error at byte 4: Zlib: corrupt zlib data/)
+    expect(err.cause).toBeInstanceOf(RfbProtocolError)
+    const cause = err.cause as RfbProtocolError
+    expect(cause.offset).toBe(-1)
+    expect(err.detail).toBe(`Zlib: ${cause.detail}`)
   })
 })

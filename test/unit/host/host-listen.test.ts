@@ -5,14 +5,17 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHost } from '../../../src/main/host/create-host'
 import { HostError } from '../../../src/main/host/errors'
+import type { HostClient } from '../../../src/main/host/endpoint'
 import type { Host } from '../../../src/main/host/host'
 import type { EventName, HostEvents, SessionError } from '../../../src/shared/contract'
 import { EVENT_NAMES } from '../../../src/shared/schemas'
+import { FakeClient } from './fake-client'
 import { MiniServer } from './mini-server'
 
 type Event = { [K in EventName]: { name: K; payload: HostEvents[K] } }[EventName]
 
-const OWNER = 'window-1'
+const OWNER = new FakeClient('window-1')
+const OTHER = new FakeClient('window-2')
 let dir: string
 let host: Host
 let events: Event[]
@@ -62,7 +65,7 @@ async function freePort(): Promise<number> {
   return port
 }
 
-async function listen(owner: unknown = OWNER): Promise<number> {
+async function listen(owner: HostClient = OWNER): Promise<number> {
   const port = await freePort()
   const r = (await host.handle('listen.start', { port, host: '127.0.0.1' }, owner)) as { port: number }
   expect(r.port).toBe(port)
@@ -82,7 +85,7 @@ async function serverConnects(port: number, options: ConstructorParameters<typeo
 
 const socketClosed = (s: net.Socket): Promise<void> => (s.destroyed ? Promise.resolve() : new Promise((ok) => s.once('close', () => ok())))
 
-async function refusal(name: string, arg: unknown, owner: unknown = OWNER): Promise<SessionError> {
+async function refusal(name: string, arg: unknown, owner: HostClient = OWNER): Promise<SessionError> {
   try {
     await host.handle(name, arg, owner)
   } catch (e) {
@@ -100,7 +103,7 @@ describe('host: listening for reverse connections', () => {
     expect(ask.id).toMatch(/^[0-9a-f-]{36}$/)
     expect(host.listenOwner()).toBe(OWNER)
     // Nobody else may answer.
-    expect((await refusal('listen.answer', { id: ask.id, accept: true }, 'window-2')).code).toBe('HOST_UNKNOWN_INCOMING')
+    expect((await refusal('listen.answer', { id: ask.id, accept: true }, OTHER)).code).toBe('HOST_UNKNOWN_INCOMING')
     const { sessionId } = (await host.handle('listen.answer', { id: ask.id, accept: true }, OWNER)) as { sessionId: string }
     expect(host.ownerOf(sessionId)).toBe(OWNER)
     const state = await next('session.state', (p) => p.sessionId === sessionId && p.state === 'connected')
@@ -163,8 +166,8 @@ describe('host: listening for reverse connections', () => {
 
   it('stops on listen.stop, when its owner goes away, and on shutdown; one owner at a time', async () => {
     const port = await listen()
-    expect((await refusal('listen.start', { port }, 'window-2')).code).toBe('HOST_LISTEN_BUSY')
-    expect((await refusal('listen.stop', undefined, 'window-2')).code).toBe('HOST_LISTEN_NOT_OWNER')
+    expect((await refusal('listen.start', { port }, OTHER)).code).toBe('HOST_LISTEN_BUSY')
+    expect((await refusal('listen.stop', undefined, OTHER)).code).toBe('HOST_LISTEN_NOT_OWNER')
     // A waiting server is turned away when listening stops.
     const { socket } = await serverConnects(port)
     await host.handle('listen.stop', undefined, OWNER)
@@ -172,8 +175,8 @@ describe('host: listening for reverse connections', () => {
     expect(host.listenOwner()).toBeUndefined()
     await expect(new Promise((ok, fail) => net.connect(port, '127.0.0.1').once('connect', ok).once('error', fail))).rejects.toThrow(/ECONNREFUSED/)
 
-    const again = await listen('window-2')
-    host.closeOwnedBy('window-2')
+    const again = await listen(OTHER)
+    host.closeOwnedBy(OTHER)
     expect(host.listenOwner()).toBeUndefined()
     await expect(new Promise((ok, fail) => net.connect(again, '127.0.0.1').once('connect', ok).once('error', fail))).rejects.toThrow(/ECONNREFUSED/)
 

@@ -4,12 +4,14 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHost } from '../../../src/main/host/create-host'
 import { HostError } from '../../../src/main/host/errors'
+import type { HostClient } from '../../../src/main/host/endpoint'
 import type { Host } from '../../../src/main/host/host'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
 import type { EventName, HostEvents, SessionError } from '../../../src/shared/contract'
 import type { ConnectionProfile } from '../../../src/shared/profile'
 import { EVENT_NAMES } from '../../../src/shared/schemas'
 import { applyBatch } from '../../helpers/batch-applier'
+import { FakeClient } from './fake-client'
 import { MiniServer } from './mini-server'
 
 type Logged = { [K in EventName]: { name: K; payload: HostEvents[K] } }[EventName]
@@ -77,9 +79,9 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
 })
 
-const request = (name: string, arg?: unknown, owner?: unknown): Promise<unknown> => host.handle(name, arg, owner)
+const request = (name: string, arg?: unknown, owner?: HostClient): Promise<unknown> => host.handle(name, arg, owner)
 
-async function refusal(name: string, arg: unknown, owner?: unknown): Promise<SessionError> {
+async function refusal(name: string, arg: unknown, owner?: HostClient): Promise<SessionError> {
   try {
     await request(name, arg, owner)
   } catch (e) {
@@ -89,7 +91,7 @@ async function refusal(name: string, arg: unknown, owner?: unknown): Promise<Ses
   throw new Error(`${name} was not refused`)
 }
 
-async function open(address: string, owner?: unknown): Promise<string> {
+async function open(address: string, owner?: HostClient): Promise<string> {
   return ((await request('session.open', { address }, owner)) as { sessionId: string }).sessionId
 }
 
@@ -277,10 +279,10 @@ describe('Host sessions', () => {
 
   it('sessions belong to their opener: others cannot use them or see them', async () => {
     const s = await server()
-    const alice = { name: 'alice' }
+    const alice = new FakeClient('alice')
     const id = await open(`127.0.0.1::${s.port}`, alice)
     expect(host.ownerOf(id)).toBe(alice)
-    expect(await refusal('session.key', { sessionId: id, keysym: 65, down: true }, { name: 'mallory' })).toMatchObject({ code: 'HOST_UNKNOWN_SESSION' })
+    expect(await refusal('session.key', { sessionId: id, keysym: 65, down: true }, new FakeClient('mallory'))).toMatchObject({ code: 'HOST_UNKNOWN_SESSION' })
     await log.next('session.state', (p) => p.sessionId === id && p.state === 'connected')
     host.closeOwnedBy(alice)
     expect(host.sessionIds()).toEqual([])

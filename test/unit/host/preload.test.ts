@@ -63,4 +63,11 @@ describe('preload', () => {
     deliver('session.bell', { sessionId: 'b' })
     expect(got).toEqual([{ sessionId: 'a' }])
   })
+
+  it('delivers the shell\'s app commands, which are part of the contract', () => {
+    const got: unknown[] = []
+    api().on('app.command', (p) => got.push(p))
+    electron.listeners.forEach((l) => l({}, 'app.command', { command: 'disconnect' }))
+    expect(got).toEqual([{ command: 'disconnect' }])
+  })
 })

@@ -1,4 +1,4 @@
-import type { EventName, HostApi, HostEvents, HostRequests, RequestName } from '../../../src/shared/contract'
+import type { ClientEventName, ClientEvents, HostApi, HostRequests, RequestName } from '../../../src/shared/contract'
 import type { LinkState } from '../../../src/renderer/src/host/ws-host'
 import type { HostLink } from '../../../src/renderer/src/host'
 
@@ -11,7 +11,7 @@ type Handler<K extends RequestName> = (arg: HostRequests[K][0]) => HostRequests[
 export class MemoryHost implements HostApi {
   readonly calls: Array<{ name: RequestName; arg: unknown }> = []
   private readonly handlers = new Map<RequestName, (arg: unknown) => unknown>()
-  private readonly listeners = new Map<EventName, Set<(p: unknown) => void>>()
+  private readonly listeners = new Map<ClientEventName, Set<(p: unknown) => void>>()
   private readonly linkListeners = new Set<(s: LinkState) => void>()
   linkState: LinkState = 'open'
 
@@ -27,14 +27,14 @@ export class MemoryHost implements HostApi {
     return (await fn(arg)) as HostRequests[K][1]
   }
 
-  on<K extends EventName>(name: K, listener: (payload: HostEvents[K]) => void): () => void {
+  on<K extends ClientEventName>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
     let set = this.listeners.get(name)
     if (!set) this.listeners.set(name, (set = new Set()))
     set.add(listener as (p: unknown) => void)
     return () => set.delete(listener as (p: unknown) => void)
   }
 
-  emit<K extends EventName>(name: K, payload: HostEvents[K]): void {
+  emit<K extends ClientEventName>(name: K, payload: ClientEvents[K]): void {
     for (const l of this.listeners.get(name) ?? []) l(payload)
   }
 

@@ -149,7 +149,7 @@ describe('connections store', () => {
   })
 
   it('reports a failed load instead of an empty list', async () => {
-    host.handle('profiles.list', () => Promise.reject({ kind: 'closed', code: 'X', message: 'the file is unreadable' }))
+    host.handle('profiles.list', () => Promise.reject({ kind: 'refused', code: 'STORE_UNREADABLE', message: 'the file is unreadable' }))
     const s = useConnectionsStore()
     await s.load()
     expect(s.loadError).toBe('the file is unreadable')
@@ -254,26 +254,33 @@ describe('session store', () => {
     const s = useSessionStore()
     await s.open({ profileId: 'alpha' }, 'Alpha')
     const before = Date.now()
-    host.emit('session.state', { sessionId: 's1', state: 'reconnecting', retryInMs: 4000, error: { kind: 'network', code: 'ECONNRESET', message: 'reset' } })
+    host.emit('session.state', { sessionId: 's1', state: 'reconnecting', retryInMs: 4000, error: { kind: 'network', code: 'RFB_ERR_CONNECTION_RESET', message: 'reset' } })
     expect(s.retryAt! - before).toBeGreaterThanOrEqual(4000)
-    host.emit('session.state', { sessionId: 's1', state: 'closed', error: { kind: 'auth', code: 'AUTH', message: 'wrong password' } })
+    host.emit('session.state', { sessionId: 's1', state: 'closed', error: { kind: 'auth', code: 'RFB_ERR_AUTH_FAILED', message: 'wrong password' } })
     expect(s.phase).toBe('closed')
     expect(s.error?.kind).toBe('auth')
     expect(s.retryAt).toBeNull()
   })
 
+  it('keeps a code outside the closed list out of the session error', async () => {
+    const s = useSessionStore()
+    await s.open({ profileId: 'alpha' }, 'Alpha')
+    host.emit('session.state', { sessionId: 's1', state: 'closed', error: { kind: 'auth', code: 'INJECTED' as never, message: 'm' } })
+    expect(s.error).toEqual({ kind: 'auth', code: 'HOST_UNKNOWN_ERROR', message: 'm' })
+  })
+
   it('turns a failed session.open into a closed state with the host error', async () => {
-    host.handle('session.open', () => Promise.reject({ kind: 'refused', code: 'ECONNREFUSED', message: 'connection refused' }))
+    host.handle('session.open', () => Promise.reject({ kind: 'refused', code: 'RFB_ERR_SERVER_REFUSED', message: 'connection refused' }))
     const s = useSessionStore()
     await s.open({ address: 'nowhere' }, 'nowhere')
     expect(s.phase).toBe('closed')
-    expect(s.error).toEqual({ kind: 'refused', code: 'ECONNREFUSED', message: 'connection refused' })
+    expect(s.error).toEqual({ kind: 'refused', code: 'RFB_ERR_SERVER_REFUSED', message: 'connection refused' })
   })
 
   it('retries with the same request', async () => {
     const s = useSessionStore()
     await s.open({ address: 'h::5901' }, 'h::5901')
-    host.emit('session.state', { sessionId: 's1', state: 'closed', error: { kind: 'network', code: 'E', message: 'down' } })
+    host.emit('session.state', { sessionId: 's1', state: 'closed', error: { kind: 'network', code: 'RFB_ERR_NETWORK', message: 'down' } })
     await s.retry()
     expect(host.callsTo('session.open')).toEqual([{ address: 'h::5901' }, { address: 'h::5901' }])
     expect(host.callsTo('session.close')).toEqual([{ sessionId: 's1' }])

@@ -75,8 +75,8 @@ describe('WsHost', () => {
     last().open()
     const p = host.request('profiles.delete', { id: 'x' })
     const [r] = last().requests()
-    last().deliver(encodeServerMessage({ type: 'response', id: r.id, error: { kind: 'protocol', code: 'BAD', message: 'no such profile' } }) as string)
-    await expect(p).rejects.toEqual({ kind: 'protocol', code: 'BAD', message: 'no such profile' })
+    last().deliver(encodeServerMessage({ type: 'response', id: r.id, error: { kind: 'closed', code: 'HOST_UNKNOWN_PROFILE', message: 'no such profile' } }) as string)
+    await expect(p).rejects.toEqual({ kind: 'closed', code: 'HOST_UNKNOWN_PROFILE', message: 'no such profile' })
   })
 
   it('times out a request the host never answers', async () => {

@@ -69,14 +69,16 @@ const listeners = (): number => host.listenerCount('profiles.changed')
 
 describe('browser-mode WebSocket cap', () => {
   it(`accepts ${MAX_CLIENTS} sockets, closes the next with ${CLOSE_TOO_MANY_CLIENTS}, and the others keep working`, async () => {
+    const before = listeners()
     const open: Client[] = []
     for (let i = 0; i < MAX_CLIENTS; i++) open.push(await connect())
     for (const c of open) expect(await c.call('profiles.list')).toMatchObject({ type: 'response', result: [] })
-    const before = listeners()
+    // The host's endpoint routes events to every socket from one set of listeners: none per socket.
+    expect(listeners()).toBe(before)
 
     const extra = await connect()
     expect(await extra.closed).toEqual({ code: CLOSE_TOO_MANY_CLIENTS, reason: expect.stringMatching(/too many Tessera tabs/) })
-    // The refused socket was never attached: nothing of it stays in the host.
+    // The refused socket was never attached: nothing of it stays in the host either.
     expect(listeners()).toBe(before)
 
     for (const c of open) {

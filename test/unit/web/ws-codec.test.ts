@@ -15,8 +15,13 @@ describe('ws-codec', () => {
   it('responses and errors round-trip; a void result stays undefined', () => {
     expect(decodeServerMessage(encodeServerMessage({ type: 'response', id: 1, result: [1, 'a'] }))).toEqual({ type: 'response', id: 1, result: [1, 'a'] })
     expect(decodeServerMessage(encodeServerMessage({ type: 'response', id: 2 }))).toEqual({ type: 'response', id: 2, result: undefined })
-    const error = { kind: 'auth' as const, code: 'X', message: 'no' }
+    const error = { kind: 'auth' as const, code: 'RFB_ERR_AUTH_FAILED' as const, message: 'no' }
     expect(decodeServerMessage(encodeServerMessage({ type: 'response', id: 3, error }))).toEqual({ type: 'response', id: 3, error })
+  })
+
+  it('reads a response error with readSessionError: a code outside the list arrives as HOST_UNKNOWN_ERROR', () => {
+    const wire = JSON.stringify({ type: 'response', id: 4, error: { kind: 'refused', code: 'INJECTED TEXT', message: 'no', stack: 'at x' } })
+    expect(decodeServerMessage(wire)).toEqual({ type: 'response', id: 4, error: { kind: 'refused', code: 'HOST_UNKNOWN_ERROR', message: 'no' } })
   })
 
   it('frame batches travel as one binary frame with typed arrays intact', () => {

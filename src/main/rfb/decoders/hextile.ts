@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@shared/error-codes'
 import type { ByteQueue } from '../byte-queue'
 import { RfbProtocolError } from '../errors'
 import type { PixelConverter } from '../pixel-converter'
@@ -49,7 +50,7 @@ export function hextileBodyLength(flags: number, count: number, tw: number, th: 
 export class HextileDecoder implements RectDecoder {
   protected rect: Rect = { x: 0, y: 0, w: 0, h: 0, encoding: 5 }
   protected readonly name: string = 'Hextile'
-  protected readonly code: string = 'RFB_ERR_HEXTILE'
+  protected readonly code: ErrorCode = 'RFB_ERR_HEXTILE'
   /** Largest unit: mask, bg, fg, count and 255 coloured 4-byte subrects (raw is 1 + 1024). */
   protected readonly unit = new Uint8Array(1 + 2 * 4 + 1 + 255 * 6)
   protected px: PixelConverter | null = null

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@shared/error-codes'
 import type { ByteQueue } from '../byte-queue'
 import { RfbProtocolError } from '../errors'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
@@ -18,7 +19,7 @@ export class RreDecoder implements RectDecoder {
   /** `coordBytes` is 2 for RRE, 1 for CoRRE. */
   constructor(
     private readonly name = 'RRE',
-    private readonly code = 'RFB_ERR_RRE',
+    private readonly code: ErrorCode = 'RFB_ERR_RRE',
     private readonly coordBytes = 2,
   ) {}
 

@@ -281,9 +281,8 @@ export class TightDecoder implements RectDecoder {
       try {
         data = stream.inflate(data, this.dataSize)
       } catch (err) {
-        if (err instanceof RfbProtocolError && err.offset < 0) {
-          throw new RfbProtocolError(`Tight zlib stream ${id}: ${err.message.replace(/^protocol error: /, '')}`, at, err.code)
-        }
+        // The stream's error keeps its code (RFB_ERR_ZLIB); this names the stream and the offset.
+        if (err instanceof RfbProtocolError && err.offset < 0) throw new RfbProtocolError(`Tight zlib stream ${id}: ${err.detail}`, at, err.code, { cause: err })
         throw err
       }
       if (data.length !== this.dataSize) {

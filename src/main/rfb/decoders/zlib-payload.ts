@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@shared/error-codes'
 import type { ByteQueue } from '../byte-queue'
 import { RfbProtocolError } from '../errors'
 import type { InflateStream } from '../zlib/inflate-stream'
@@ -52,14 +53,15 @@ export class PayloadReader {
   }
 }
 
-/** Inflates with errors re-raised under the encoding's name and code, at the stream offset `at`. */
-export function inflateChecked(stream: InflateStream, input: Uint8Array, maxOut: number, encoding: string, code: string, at: number): Uint8Array {
+/**
+ * Inflates; a stream error (which knows no stream offset) is raised again under the encoding's
+ * name and code at the stream offset `at`, with the stream's error as its `cause`.
+ */
+export function inflateChecked(stream: InflateStream, input: Uint8Array, maxOut: number, encoding: string, code: ErrorCode, at: number): Uint8Array {
   try {
     return stream.inflate(input, maxOut)
   } catch (err) {
-    if (err instanceof RfbProtocolError && err.offset < 0) {
-      throw new RfbProtocolError(`${encoding}: ${err.message.replace(/^protocol error: /, '')}`, at, code)
-    }
+    if (err instanceof RfbProtocolError && err.offset < 0) throw new RfbProtocolError(`${encoding}: ${err.detail}`, at, code, { cause: err })
     throw err
   }
 }

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@shared/error-codes'
 import type { ByteQueue } from '../byte-queue'
 import { RfbProtocolError } from '../errors'
 import type { PixelConverter } from '../pixel-converter'
@@ -61,7 +62,7 @@ export function zrleMaxData(w: number, h: number, cpixel: number): number {
 export class ZrleDecoder implements RectDecoder {
   protected rect: Rect = { x: 0, y: 0, w: 0, h: 0, encoding: 16 }
   protected readonly name: string = 'ZRLE'
-  protected readonly code: string = 'RFB_ERR_ZRLE'
+  protected readonly code: ErrorCode = 'RFB_ERR_ZRLE'
   private readonly stream: InflateStream = createInflateStream()
   private readonly payload = new PayloadReader()
   /** For sinks that lend no memory; made on first use. */

@@ -1,3 +1,4 @@
+import type { CertificateErrorCode, HostKeyErrorCode } from '@shared/error-codes'
 import { RfbError } from '../errors'
 import type { CertificateInfo } from './certificate'
 
@@ -9,7 +10,7 @@ import type { CertificateInfo } from './certificate'
  */
 export class CertificateError extends RfbError {
   constructor(
-    code: 'RFB_ERR_CERT_CHANGED' | 'RFB_ERR_CERT_UNTRUSTED' | 'RFB_ERR_CERT_REJECTED' | 'RFB_ERR_CERT_INVALID',
+    code: CertificateErrorCode,
     message: string,
     /** "host:port" as the trust store keys it. */
     readonly server: string,
@@ -30,7 +31,7 @@ export class CertificateError extends RfbError {
  */
 export class HostKeyError extends RfbError {
   constructor(
-    code: 'RFB_ERR_HOSTKEY_CHANGED' | 'RFB_ERR_HOSTKEY_REVOKED' | 'RFB_ERR_HOSTKEY_UNKNOWN' | 'RFB_ERR_HOSTKEY_REJECTED',
+    code: HostKeyErrorCode,
     message: string,
     /** "host:port" of the SSH server. */
     readonly server: string,

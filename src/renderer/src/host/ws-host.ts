@@ -1,4 +1,5 @@
-import type { EventName, HostApi, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
+import type { ErrorCode, ErrorKind } from '@shared/error-codes'
+import type { ClientEventName, ClientEvents, HostApi, HostRequests, RequestName, SessionError } from '@shared/contract'
 import { WS_PATH, type WireData, decodeServerMessage, encodeClientMessage } from '@shared/ws-codec'
 
 /** State of the link to the host, for a banner when it drops. */
@@ -90,7 +91,7 @@ export class WsHost implements HostApi {
     })
   }
 
-  on<K extends EventName>(name: K, listener: (payload: HostEvents[K]) => void): () => void {
+  on<K extends ClientEventName>(name: K, listener: (payload: ClientEvents[K]) => void): () => void {
     let set = this.listeners.get(name)
     if (!set) this.listeners.set(name, (set = new Set()))
     const l = listener as (payload: unknown) => void
@@ -199,6 +200,6 @@ export class WsHost implements HostApi {
   }
 }
 
-function hostError(kind: SessionError['kind'], code: string, message: string): SessionError {
+function hostError(kind: ErrorKind, code: ErrorCode, message: string): SessionError {
   return { kind, code, message }
 }

@@ -1,4 +1,5 @@
 import type { HostEvents, LockLeds, OpenSessionRequest, PowerAction, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
+import { readSessionError } from '@shared/error-codes'
 import type { FrameBatch } from '@shared/ops'
 import type { ScalingMode } from '@shared/profile'
 import { formatTarget, parseTarget } from '@shared/target'
@@ -119,7 +120,7 @@ export const useSessionStore = defineStore('session', () => {
       retryAt.value = null
     }
     if (e.state === 'reconnecting') retryAt.value = e.retryInMs !== undefined ? Date.now() + e.retryInMs : null
-    if (e.error) error.value = e.error
+    if (e.error) error.value = readSessionError(e.error)
     if (e.state === 'closed') {
       credentials.value = null
       trust.value = null
@@ -266,7 +267,7 @@ export const useSessionStore = defineStore('session', () => {
     } catch (e) {
       if (seq !== openSeq) return
       phase.value = 'closed'
-      error.value = isSessionError(e) ? e : { kind: 'network', code: 'OPEN_FAILED', message: errorMessage(e) }
+      error.value = isSessionError(e) ? readSessionError(e) : { kind: 'network', code: 'OPEN_FAILED', message: errorMessage(e) }
     }
   }
 

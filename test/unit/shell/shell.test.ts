@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { menuTemplate } from '../../../src/main/app-menu'
-import { targetsFromArgv } from '../../../src/main/launch-targets'
+import { menuTemplate } from '../../../src/main/shell/app-menu'
+import { targetsFromArgv } from '../../../src/main/shell/launch-targets'
 import {
   DEFAULT_WINDOW, RENDERER_CSP, isTrustedSender, loadWindowState, parseWindowState, saveWindowState, visibleBounds, windowOptions, withCsp,
-} from '../../../src/main/window-options'
+} from '../../../src/main/shell/window-options'
 
 describe('window options', () => {
   it('isolate the renderer: context isolation, sandbox, no Node, no webview', () => {

@@ -2,8 +2,9 @@ import { promises as fs } from 'node:fs'
 import { basename } from 'node:path'
 import type { ConnectionProfile } from '@shared/profile'
 import { ID_PATTERN } from '@shared/schemas'
-import type { Host } from './host/host'
-import { parseVncFile } from './host/vnc-file'
+import type { HostClient } from '../host/endpoint'
+import type { Host } from '../host/host'
+import { parseVncFile } from '../host/vnc-file'
 
 /** Something the OS asked us to open: a vnc:// URL, a .vnc file, or a saved connection (jump list, dock menu). */
 export type LaunchTarget = { kind: 'url'; url: string } | { kind: 'file'; path: string } | { kind: 'profile'; id: string }
@@ -29,11 +30,12 @@ export function targetsFromArgv(argv: readonly string[]): LaunchTarget[] {
 }
 
 /**
- * Opens a session for a launch target on behalf of renderer `owner`: a URL as if typed in the
- * quick-connect bar; a file is imported into the address book first (if new), so the session
- * gets its options. Everything goes through `host.handle`, so the usual validation applies.
+ * Opens a session for a launch target on behalf of the window's host client `owner`: a URL as
+ * if typed in the quick-connect bar; a file is imported into the address book first (if new),
+ * so the session gets its options. Everything goes through `host.handle`, so the usual
+ * validation applies, and a refusal rejects with the HostError the shell shows.
  */
-export async function openLaunchTarget(host: Host, target: LaunchTarget, owner: number): Promise<string> {
+export async function openLaunchTarget(host: Host, target: LaunchTarget, owner: HostClient): Promise<string> {
   if (target.kind === 'profile') {
     const { sessionId } = (await host.handle('session.open', { profileId: target.id }, owner)) as { sessionId: string }
     return sessionId

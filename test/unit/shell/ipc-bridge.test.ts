@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createHost } from '../../../src/main/host/create-host'
 import type { Host } from '../../../src/main/host/host'
-import { bridgeHostToIpc } from '../../../src/main/ipc/bridge'
+import { type IpcBridge, bridgeHostToIpc } from '../../../src/main/shell/ipc-bridge'
 import { IPC_EVENT_CHANNEL, type IpcResult } from '../../../src/shared/ipc-channels'
 import { REQUEST_NAMES } from '../../../src/shared/schemas'
 
@@ -14,7 +14,7 @@ let dir: string
 let host: Host
 let handlers: Map<string, Handler>
 let sent: { id: number; channel: string; args: unknown[] }[]
-let dispose: () => void
+let bridge: IpcBridge
 const TRUSTED = 'file:///app/out/renderer/index.html'
 
 const event = (url = TRUSTED, { subframe = false, id = 7 } = {}) => ({
@@ -27,7 +27,7 @@ beforeEach(async () => {
   host = (await createHost({ dataDir: dir, decodeImage: null, log: () => {} })).host
   handlers = new Map()
   sent = []
-  dispose = bridgeHostToIpc({
+  bridge = bridgeHostToIpc({
     host,
     ipcMain: {
       handle: (channel, listener) => handlers.set(channel, listener as Handler),
@@ -35,12 +35,14 @@ beforeEach(async () => {
     },
     isTrustedSender: (url, main) => main && url === TRUSTED,
     send: (id, channel, ...args) => sent.push({ id, channel, args }),
-    renderers: () => [7, 8],
   })
+  // Two windows, as the shell attaches each one it creates.
+  bridge.clientOf(7)
+  bridge.clientOf(8)
 })
 
 afterEach(async () => {
-  dispose()
+  bridge.dispose()
   await host.shutdown()
   rmSync(dir, { recursive: true, force: true })
 })
@@ -67,7 +69,7 @@ describe('IPC bridge', () => {
 
   it('sends session events to the owning renderer only, frames as exact-size copies', () => {
     const id = 'sess1'
-    vi.spyOn(host, 'ownerOf').mockImplementation((s) => (s === id ? 7 : undefined))
+    vi.spyOn(host, 'ownerOf').mockImplementation((s) => (s === id ? bridge.clientOf(7) : undefined))
     const big = new Uint8Array(1 << 16)
     host.emit('session.frame', { sessionId: id, seq: 1, ops: new Int32Array(64).subarray(0, 8), pixels: big.subarray(0, 4), images: big.subarray(0, 0) })
     host.emit('session.bell', { sessionId: 'someone-else' })
@@ -85,11 +87,24 @@ describe('IPC bridge', () => {
   it('uses the sender webContents id as the session owner', async () => {
     const spy = vi.spyOn(host, 'handle')
     await handlers.get('tessera:profiles.list')!(event(TRUSTED, { id: 42 }), undefined)
-    expect(spy).toHaveBeenCalledWith('profiles.list', undefined, 42)
+    expect(spy).toHaveBeenCalledWith('profiles.list', undefined, bridge.clientOf(42))
+  })
+
+  it('release detaches a window: its requests get a fresh client, owning none of the old sessions', async () => {
+    const before = bridge.clientOf(7)
+    const closeOwnedBy = vi.spyOn(host, 'closeOwnedBy')
+    bridge.release(7)
+    expect(closeOwnedBy).toHaveBeenCalledWith(before)
+    host.emit('profiles.changed', { profiles: [] })
+    expect(sent.map((s) => s.id)).toEqual([8])
+    const spy = vi.spyOn(host, 'handle')
+    await handlers.get('tessera:profiles.list')!(event(), undefined)
+    expect(spy.mock.calls[0][2]).not.toBe(before)
+    expect(spy.mock.calls[0][2]).toBe(bridge.clientOf(7))
   })
 
   it('dispose removes every handler and listener', () => {
-    dispose()
+    bridge.dispose()
     expect(handlers.size).toBe(0)
     host.emit('profiles.changed', { profiles: [] })
     expect(sent).toEqual([])

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import type { BrowserWindowConstructorOptions } from 'electron'
-import { writeFileAtomic } from './host/atomic-file'
+import { writeFileAtomic } from '../host/atomic-file'
 
 /**
  * The window's construction and the checks around it, kept free of a runtime `electron`

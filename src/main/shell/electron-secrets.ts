@@ -1,5 +1,5 @@
 import { safeStorage } from 'electron'
-import type { SecretCipher } from './host/secrets'
+import type { SecretCipher } from '../host/secrets'
 
 /** Linux backends that do not really protect anything: no keyring was found. */
 const UNPROTECTED_BACKENDS = new Set(['basic_text', 'unknown'])

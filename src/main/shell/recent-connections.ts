@@ -2,7 +2,7 @@ import { type JumpListCategory, type JumpListItem, Menu, type MenuItemConstructo
 import type { ConnectionProfile } from '@shared/profile'
 import { formatTarget } from '@shared/target'
 import { type SelfCommand, selfCommand, windowsArgs } from './default-viewer'
-import type { Host } from './host/host'
+import type { Host } from '../host/host'
 import { type LaunchTarget, PROFILE_ARG } from './launch-targets'
 
 /** How many recent connections the jump list and the dock menu offer. */

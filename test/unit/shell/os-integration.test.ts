@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { menuTemplate } from '../../../src/main/app-menu'
+import { menuTemplate } from '../../../src/main/shell/app-menu'
 import { createHost } from '../../../src/main/host/create-host'
 import type { ConnectionStore } from '../../../src/main/host/connection-store'
 import type { Host } from '../../../src/main/host/host'
-import { PROFILE_ARG, targetsFromArgv } from '../../../src/main/launch-targets'
+import { PROFILE_ARG, targetsFromArgv } from '../../../src/main/shell/launch-targets'
 import { newProfile } from '../../../src/shared/profile'
 
 // Jump list, dock menu, recent documents and the default-viewer registration, against a
@@ -32,8 +32,8 @@ vi.mock('electron', () => ({
   Menu: { buildFromTemplate: (t: unknown) => t },
 }))
 
-const { trackRecentConnections, jumpListCategories, rememberOpened, recentConnections } = await import('../../../src/main/recent-connections')
-const { isDefaultViewer, makeDefaultViewer, selfCommand, windowsArgs } = await import('../../../src/main/default-viewer')
+const { trackRecentConnections, jumpListCategories, rememberOpened, recentConnections } = await import('../../../src/main/shell/recent-connections')
+const { isDefaultViewer, makeDefaultViewer, selfCommand, windowsArgs } = await import('../../../src/main/shell/default-viewer')
 
 let dir: string
 let host: Host

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { PROFILE_SCHEMA_VERSION, newProfile } from '../../../src/shared/profile'
 import { REQUEST_NAMES } from '../../../src/shared/schemas'
-import { RENDERER_CSP } from '../../../src/main/window-options'
-import { MiniServer } from './mini-server'
+import { RENDERER_CSP } from '../../../src/main/shell/window-options'
+import { MiniServer } from '../host/mini-server'
 
 // The shell loaded against a stand-in for Electron (the binary cannot run here): it must wire
 // the validated bridge, the hardened window and the CSP, and nothing else.

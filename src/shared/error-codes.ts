@@ -1,0 +1,183 @@
+import type { SessionError } from './contract'
+
+/**
+ * What went wrong, in terms that decide what the user is offered (retry, a new password,
+ * nothing); the CLI maps each kind to an exit code. The one declaration: engine, host,
+ * contract and renderer all use this.
+ */
+export const ERROR_KINDS = ['network', 'protocol', 'auth', 'refused', 'unsupported', 'timeout', 'closed'] as const
+
+/** One of ERROR_KINDS. */
+export type ErrorKind = (typeof ERROR_KINDS)[number]
+
+/**
+ * Every error code Tessera reports, grouped by where it arises. Codes are stable: scripts, logs
+ * and the renderer's wording (src/renderer/src/lib/errors.ts) key on them. A new code goes
+ * here first; the error constructors accept nothing else, and the renderer's map must name it.
+ */
+export const ERROR_CODE_GROUPS = {
+  /** The server broke RFB or a limit we set (RfbProtocolError, kind 'protocol'). */
+  protocol: [
+    'RFB_ERR_PROTOCOL',
+    'RFB_ERR_NOT_RFB',
+    'RFB_ERR_MESSAGE_TYPE',
+    'RFB_ERR_ENCODING',
+    'RFB_ERR_RECT_BOUNDS',
+    'RFB_ERR_LIMIT',
+    'RFB_ERR_CLIPBOARD',
+    'RFB_ERR_INTERNAL',
+  ],
+  /** A rectangle's encoding could not be decoded (RfbProtocolError, kind 'protocol'). */
+  decoding: [
+    'RFB_ERR_RRE',
+    'RFB_ERR_CORRE',
+    'RFB_ERR_HEXTILE',
+    'RFB_ERR_ZLIB',
+    'RFB_ERR_ZLIBHEX',
+    'RFB_ERR_ZRLE',
+    'RFB_ERR_ZYWRLE',
+    'RFB_ERR_TIGHT',
+    'RFB_ERR_JPEG',
+    'RFB_ERR_IMAGE',
+  ],
+  /** A session recording (FBS) cannot be replayed (kind 'protocol'). */
+  recording: ['RFB_ERR_FBS', 'RFB_ERR_TRUNCATED'],
+  /** The handshake: authentication, refusal, nothing in common (kinds 'auth', 'refused', 'unsupported'). */
+  handshake: [
+    'RFB_ERR_AUTH_FAILED',
+    'RFB_ERR_SERVER_REFUSED',
+    'RFB_ERR_UNSUPPORTED',
+    'RFB_ERR_VERSION',
+    'RFB_ERR_SECURITY',
+    'RFB_ERR_POLICY',
+    'RFB_ERR_ANON_TLS',
+  ],
+  /** Reaching the server: TCP, TLS, SSH tunnels, listening, deadlines (kinds 'network', 'timeout'). */
+  network: [
+    'RFB_ERR_NETWORK',
+    'RFB_ERR_CONNECTION_REFUSED',
+    'RFB_ERR_CONNECTION_RESET',
+    'RFB_ERR_CONNECTION_TIMEOUT',
+    'RFB_ERR_HOST_NOT_FOUND',
+    'RFB_ERR_UNREACHABLE',
+    'RFB_ERR_TIMEOUT',
+    'RFB_ERR_LISTEN',
+    'RFB_ERR_TLS',
+    'RFB_ERR_SSH',
+    'RFB_ERR_SSH_FORWARD',
+  ],
+  /** The server's TLS certificate was not accepted (CertificateError, kind 'auth'). */
+  certificate: ['RFB_ERR_CERT_CHANGED', 'RFB_ERR_CERT_UNTRUSTED', 'RFB_ERR_CERT_REJECTED', 'RFB_ERR_CERT_INVALID'],
+  /** The SSH server's host key was not accepted (HostKeyError, kind 'auth'). */
+  hostKey: ['RFB_ERR_HOSTKEY_CHANGED', 'RFB_ERR_HOSTKEY_REVOKED', 'RFB_ERR_HOSTKEY_UNKNOWN', 'RFB_ERR_HOSTKEY_REJECTED'],
+  /** The file of remembered certificates and host keys cannot be used (kind 'unsupported'). */
+  trustStore: ['RFB_ERR_TRUST_STORE'],
+  /** The host refuses a request: malformed, unknown, not allowed, or it failed inside. */
+  request: [
+    'HOST_INVALID_REQUEST',
+    'HOST_UNKNOWN_REQUEST',
+    'HOST_UNTRUSTED_SENDER',
+    'HOST_INTERNAL',
+    'HOST_UNKNOWN_SESSION',
+    'HOST_UNKNOWN_PROFILE',
+    'HOST_BAD_ADDRESS',
+    'HOST_TOO_MANY_SESSIONS',
+  ],
+  /** Preparing a session from its profile: CA file, SSH key or agent, a reverse connection gone. */
+  sessionSetup: ['HOST_SECURITY', 'HOST_CA_FILE', 'HOST_SSH_AGENT', 'HOST_SSH_KEY_FILE', 'HOST_REVERSE_GONE'],
+  /** A request about a running session that it cannot take now. */
+  sessionAction: [
+    'HOST_NO_CREDENTIALS_PENDING',
+    'HOST_NO_TRUST_PENDING',
+    'HOST_NO_HOSTKEY_PENDING',
+    'HOST_NOT_CONNECTED',
+    'HOST_VIEW_ONLY',
+    'HOST_POWER_UNSUPPORTED',
+    'HOST_RESIZE_UNSUPPORTED',
+  ],
+  /** Listening for reverse connections and answering them. */
+  listen: ['HOST_LISTEN', 'HOST_LISTEN_BUSY', 'HOST_LISTEN_NOT_OWNER', 'HOST_UNKNOWN_INCOMING'],
+  /** The renderer's link to the host: closed, lost, slow, or an answer it cannot read. */
+  link: ['HOST_CLOSED', 'HOST_DISCONNECTED', 'HOST_TIMEOUT', 'OPEN_FAILED', 'HOST_UNKNOWN_ERROR'],
+  /** The address book file (StoreProblem and StoreError). */
+  store: [
+    'STORE_CORRUPT',
+    'STORE_UNREADABLE',
+    'STORE_NEWER_VERSION',
+    'STORE_INVALID_ENTRIES',
+    'STORE_RESTORED',
+    'STORE_READ_ONLY',
+    'STORE_WRITE_FAILED',
+  ],
+  /** The saved passwords file (StoreProblem): damaged and set aside, or unreadable and left alone. */
+  secrets: ['SECRETS_CORRUPT', 'SECRETS_UNREADABLE'],
+  /** The data folder is in use by another Tessera (DataDirLockedError, a StoreError). */
+  dataDir: ['DATA_DIR_LOCKED'],
+  /** Importing connections (StoreError, kind 'refused'). */
+  import: ['IMPORT_UNRECOGNISED', 'IMPORT_TOO_LARGE', 'IMPORT_INVALID', 'IMPORT_BAD_PASSPHRASE', 'IMPORT_NO_PASSWORDS', 'IMPORT_NO_SECRET_STORE'],
+} as const satisfies Record<string, readonly string[]>
+
+/** A group name of ERROR_CODE_GROUPS. */
+export type ErrorCodeGroup = keyof typeof ERROR_CODE_GROUPS
+
+/** Every code in ERROR_CODE_GROUPS: the only values an error's `code` may take. */
+export type ErrorCode = (typeof ERROR_CODE_GROUPS)[ErrorCodeGroup][number]
+
+/** A code of the `certificate` group. */
+export type CertificateErrorCode = (typeof ERROR_CODE_GROUPS)['certificate'][number]
+
+/** A code of the `hostKey` group. */
+export type HostKeyErrorCode = (typeof ERROR_CODE_GROUPS)['hostKey'][number]
+
+/** Every code once, in group order. */
+export const ERROR_CODES: readonly ErrorCode[] = Object.values(ERROR_CODE_GROUPS).flat()
+
+/** What a code from a peer becomes when this build does not know it. */
+export const UNKNOWN_ERROR_CODE: ErrorCode = 'HOST_UNKNOWN_ERROR'
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES)
+const KNOWN_KINDS: ReadonlySet<string> = new Set(ERROR_KINDS)
+const CERTIFICATE_CODES: ReadonlySet<string> = new Set(ERROR_CODE_GROUPS.certificate)
+const HOST_KEY_CODES: ReadonlySet<string> = new Set(ERROR_CODE_GROUPS.hostKey)
+
+/** True when `value` is one of ERROR_CODES. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && KNOWN_CODES.has(value)
+}
+
+/** True when `value` is one of ERROR_KINDS. */
+export function isErrorKind(value: unknown): value is ErrorKind {
+  return typeof value === 'string' && KNOWN_KINDS.has(value)
+}
+
+/** True when the server's TLS certificate was not accepted (changed, untrusted, rejected, invalid). */
+export function isCertificateError(code: ErrorCode): code is CertificateErrorCode {
+  return CERTIFICATE_CODES.has(code)
+}
+
+/** True when the SSH server's host key was not accepted (changed, revoked, unknown, rejected). */
+export function isHostKeyError(code: ErrorCode): code is HostKeyErrorCode {
+  return HOST_KEY_CODES.has(code)
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string'
+
+/**
+ * A SessionError from whatever a peer sent as one (a WebSocket response, an IPC result, an
+ * event payload): a code this build does not know becomes UNKNOWN_ERROR_CODE, an unknown kind
+ * 'protocol', a missing message a generic sentence, and only well-formed certificate details
+ * are kept. No other field passes, so a peer cannot make the renderer show text as a code.
+ */
+export function readSessionError(value: unknown): SessionError {
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
+  const error: SessionError = {
+    kind: isErrorKind(v.kind) ? v.kind : 'protocol',
+    code: isErrorCode(v.code) ? v.code : UNKNOWN_ERROR_CODE,
+    message: isText(v.message) ? v.message : 'The Tessera host reported an error it did not describe.',
+  }
+  const c = v.certificate as Record<string, unknown> | undefined
+  if (typeof c === 'object' && c !== null && isText(c.server) && isText(c.presentedSha256) && isText(c.subject) && (c.expectedSha256 === undefined || isText(c.expectedSha256))) {
+    error.certificate = { server: c.server, presentedSha256: c.presentedSha256, subject: c.subject, ...(c.expectedSha256 !== undefined ? { expectedSha256: c.expectedSha256 as string } : {}) }
+  }
+  return error
+}
