@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { readFileSync, rmSync } from 'node:fs'
-import { promises as fs } from 'node:fs'
+import { promises as fs, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { StoreError } from './connection-store'
 
