@@ -8,8 +8,9 @@
  */
 import { loadavg } from 'node:os'
 import { it } from 'vitest'
-import { type InflateStream, PakoInflateStream } from '../src/main/rfb/zlib/inflate-stream'
+import type { InflateStream } from '../src/main/rfb/zlib/inflate-stream'
 import { NodeInflateStream } from '../src/main/rfb/zlib/node-inflate-stream'
+import { PakoInflateStream } from '../src/main/rfb/zlib/pako-inflate-stream'
 import { crop, desktopFrame } from '../test/helpers/desktop'
 import { SyncDeflater } from '../test/helpers/zlib'
 

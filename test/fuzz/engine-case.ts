@@ -4,7 +4,6 @@ import { RfbError } from '../../src/main/rfb/errors'
 import { FramebufferSink } from '../../src/main/rfb/framebuffer'
 import { decodeImageNode } from '../../src/main/rfb/images/node-image-decoder'
 import { replayRecording } from '../../src/main/rfb/record/replay'
-import { RfbClient } from '../../src/main/rfb/session'
 
 /** How one case ended. `crash` is any failure that is not a deliberate RfbError. */
 export type CaseKind = 'ok' | 'rfb-error' | 'crash'
@@ -23,23 +22,12 @@ export interface CaseOutcome {
   heapUsed: number
 }
 
-// The session turns any non-RfbError thrown while parsing into RFB_ERR_INTERNAL, which keeps the
-// engine alive but hides the bug. Catch the original on its way in, so it can be reported.
-let internal: unknown = null
-const proto = RfbClient.prototype as unknown as { fail(err: unknown): void }
-const originalFail = proto.fail
-proto.fail = function (this: unknown, err: unknown): void {
-  if (!(err instanceof RfbError) && internal === null) internal = err
-  originalFail.call(this, err)
-}
-
 // Collections between cases, so the memory measured after one is mostly its own.
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void
 
 /** Replays a recording (FBS bytes) through the engine into a framebuffer and classifies what happened. */
 export async function runCase(fbs: Uint8Array, chunkSize: number): Promise<CaseOutcome> {
-  internal = null
   // Collecting costs more than most cases: only when earlier cases left much behind, which
   // bounds what the measurement below can wrongly count to that much.
   if (process.memoryUsage().arrayBuffers > 64 << 20) gc()
@@ -59,7 +47,9 @@ export async function runCase(fbs: Uint8Array, chunkSize: number): Promise<CaseO
       code = e.code
       message = e.message
     } else {
-      const original = internal ?? e
+      // The engine turns any non-RfbError thrown while parsing into RFB_ERR_INTERNAL, which keeps
+      // it alive but hides the bug: the original rides along as the error's cause.
+      const original = e instanceof RfbError && e.cause !== undefined ? e.cause : e
       kind = 'crash'
       code = original instanceof Error ? original.constructor.name : typeof original
       message = original instanceof Error ? original.message : String(original)

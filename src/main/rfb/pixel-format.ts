@@ -78,15 +78,7 @@ export function validatePixelFormat(pf: PixelFormat): void {
   }
 }
 
-export function samePixelFormat(a: PixelFormat, b: PixelFormat): boolean {
-  // Byte order is meaningless at 8 bpp, and so are max/shift for colour-map formats.
-  const endianMatters = a.bitsPerPixel > 8
-  return a.bitsPerPixel === b.bitsPerPixel && a.depth === b.depth && a.trueColour === b.trueColour &&
-    (!endianMatters || a.bigEndian === b.bigEndian) &&
-    (!a.trueColour || (a.redMax === b.redMax && a.greenMax === b.greenMax && a.blueMax === b.blueMax &&
-      a.redShift === b.redShift && a.greenShift === b.greenShift && a.blueShift === b.blueShift))
-}
-
+/** One line naming the format, for traces and the CLI. */
 export function describePixelFormat(pf: PixelFormat): string {
   if (!pf.trueColour) return `${pf.bitsPerPixel} bpp colour map`
   return `${pf.bitsPerPixel} bpp depth ${pf.depth} ${pf.bigEndian ? 'BE' : 'LE'} ` +

@@ -6,6 +6,7 @@ import { extname, join, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { type FrameAllocator, WS_PATH, type ServerMessage, WireError, decodeClientMessage, encodeServerMessage } from '@shared/ws-codec'
+import { rendererCspHeader } from '@shared/csp'
 import type { Host } from '../host/host'
 
 export interface WebServerOptions {
@@ -48,13 +49,9 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.woff': 'font/woff', '.wasm': 'application/wasm', '.map': 'application/json',
 }
 
-/** The page's CSP: only our own scripts, styles and socket; `connect-src` names the socket explicitly for older engines. */
+/** The page's CSP: the renderer's own (src/shared/csp.ts), naming the socket explicitly as well. */
 export function contentSecurityPolicy(hostHeader: string): string {
-  return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-    `connect-src 'self' ws://${hostHeader}`, "worker-src 'self' blob:", "object-src 'none'", "base-uri 'none'",
-    "form-action 'none'", "frame-ancestors 'none'",
-  ].join('; ')
+  return rendererCspHeader(`ws://${hostHeader}`)
 }
 
 /**

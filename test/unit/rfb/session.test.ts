@@ -211,6 +211,21 @@ describe('session after ServerInit', () => {
     ])
   })
 
+  it('reports a bug behind RFB_ERR_INTERNAL with the original exception as its cause', async () => {
+    const bug = new TypeError('sink bug')
+    const sink = new FramebufferSink()
+    sink.endUpdate = () => {
+      throw bug
+    }
+    const live = await connected({ sink })
+    live.t.serve(fbu())
+    await settle()
+    expect(live.errors).toHaveLength(1)
+    expect(live.errors[0].code).toBe('RFB_ERR_INTERNAL')
+    expect(live.errors[0].message).toMatch(/at byte \d+: sink bug/)
+    expect(live.errors[0].cause).toBe(bug)
+  })
+
   it('reports a clean close with no error', async () => {
     const live = await connected()
     const closed = new Promise((r) => live.client.once('close', r))

@@ -3,7 +3,8 @@ import { RfbProtocolError } from '../errors'
 import { ALPHA, type PixelConverter } from '../pixel-converter'
 import type { PixelFormat } from '../pixel-format'
 import type { ImageKind } from '../sink'
-import { createInflateStream, type InflateStream } from '../zlib/inflate-stream'
+import { createInflateStream } from '../zlib/create-inflate-stream'
+import type { InflateStream } from '../zlib/inflate-stream'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
 
 /** rfbproto "Tight Encoding": compression types, the high nibble of the compression-control byte. */

@@ -1,5 +1,6 @@
 import type { ByteQueue } from '../byte-queue'
-import { type InflateStream, createInflateStream } from '../zlib/inflate-stream'
+import { createInflateStream } from '../zlib/create-inflate-stream'
+import type { InflateStream } from '../zlib/inflate-stream'
 import type { DecodeContext } from './decoder'
 import { HextileDecoder, HextileFlag, hextileBodyLength } from './hextile'
 import { inflateChecked } from './zlib-payload'

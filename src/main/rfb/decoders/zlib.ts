@@ -1,6 +1,7 @@
 import type { ByteQueue } from '../byte-queue'
 import { RfbProtocolError } from '../errors'
-import { type InflateStream, createInflateStream } from '../zlib/inflate-stream'
+import { createInflateStream } from '../zlib/create-inflate-stream'
+import type { InflateStream } from '../zlib/inflate-stream'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
 import { PayloadReader, inflateChecked, zlibInputLimit } from './zlib-payload'
 

@@ -1,6 +1,5 @@
 import { type InflateRaw, constants, createInflateRaw, deflateSync } from 'node:zlib'
-import type { InflateStream } from './inflate-stream'
-import { ZlibHeader, zlibError } from './node-inflate-stream'
+import { type InflateStream, ZlibHeader, zlibError } from './inflate-stream'
 
 const EMPTY = new Uint8Array(0)
 /** First output buffer; it doubles up to the largest rect seen (capped by each call's maxOut). */

@@ -1,9 +1,11 @@
 import { deflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { RfbProtocolError } from '../../../../src/main/rfb/errors'
-import { type InflateStream, PakoInflateStream, createInflateStream } from '../../../../src/main/rfb/zlib/inflate-stream'
+import { createInflateStream } from '../../../../src/main/rfb/zlib/create-inflate-stream'
+import type { InflateStream } from '../../../../src/main/rfb/zlib/inflate-stream'
 import { NativeInflateStream, nativeInflateAvailable } from '../../../../src/main/rfb/zlib/native-inflate-stream'
 import { NodeInflateStream } from '../../../../src/main/rfb/zlib/node-inflate-stream'
+import { PakoInflateStream } from '../../../../src/main/rfb/zlib/pako-inflate-stream'
 import { crop, desktopFrame, prng } from '../../../helpers/desktop'
 import { SyncDeflater, nodeDeflateChunks } from '../../../helpers/zlib'
 
