@@ -109,6 +109,10 @@ export const ERROR_CODE_GROUPS = {
     'STORE_READ_ONLY',
     'STORE_WRITE_FAILED',
   ],
+  /** The saved passwords file (StoreProblem): damaged and set aside, or unreadable and left alone. */
+  secrets: ['SECRETS_CORRUPT', 'SECRETS_UNREADABLE'],
+  /** The data folder is in use by another Tessera (DataDirLockedError, a StoreError). */
+  dataDir: ['DATA_DIR_LOCKED'],
   /** Importing connections (StoreError, kind 'refused'). */
   import: ['IMPORT_UNRECOGNISED', 'IMPORT_TOO_LARGE', 'IMPORT_INVALID', 'IMPORT_BAD_PASSPHRASE', 'IMPORT_NO_PASSWORDS', 'IMPORT_NO_SECRET_STORE'],
 } as const satisfies Record<string, readonly string[]>

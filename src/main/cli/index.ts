@@ -1,3 +1,4 @@
+import { StoreError } from '../host/connection-store'
 import { RfbError } from '../rfb/errors'
 import { UsageError } from './args'
 import { benchCommand } from './bench'
@@ -65,6 +66,11 @@ export async function main(
     if (e instanceof RfbError) {
       err(`tessera ${name}: ${e.message}`)
       return EXIT_CODES[e.kind]
+    }
+    // The data directory is in use by another Tessera, or cannot be used: the message says what to do.
+    if (e instanceof StoreError) {
+      err(`tessera ${name}: ${e.message}`)
+      return 1
     }
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {

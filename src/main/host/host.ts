@@ -14,6 +14,7 @@ import type { Transport } from '../rfb/transport/transport'
 import { type KnownHostEntry, parseKnownHosts } from '../rfb/trust/known-hosts'
 import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
 import { writeFileAtomic } from './atomic-file'
+import type { DataDirLock } from './data-dir-lock'
 import type { ConnectionStore } from './connection-store'
 import { type ClientLink, type HostClient, HostEndpoint } from './endpoint'
 import { hostError, toSessionError } from './errors'
@@ -62,6 +63,8 @@ export interface HostOptions {
   listenAnswerTimeoutMs?: number
   /** Where unexpected errors are reported (never with passwords); default stderr. */
   log?: (message: string) => void
+  /** The data directory's lock (createHost takes it); released by `shutdown` after the last write. */
+  dataDirLock?: DataDirLock
 }
 
 type HostEventMap = { [K in EventName]: [HostEvents[K]] }
@@ -86,9 +89,11 @@ export class Host extends EventEmitter<HostEventMap> {
   /** Listening mode: servers that connect to us and wait on the user. */
   private readonly listener: ReverseListener
   private readonly endpoint: HostEndpoint
+  private readonly dataDirLock: DataDirLock | undefined
 
   constructor(options: HostOptions) {
     super()
+    this.dataDirLock = options.dataDirLock
     this.store = options.store
     this.secrets = options.secrets
     this.thumbnailDir = options.thumbnailDir
@@ -198,6 +203,7 @@ export class Host extends EventEmitter<HostEventMap> {
       await new Promise((r) => setImmediate(r))
       await Promise.all([...this.thumbnailWrites, this.store.idle()])
     } while (this.thumbnailWrites.size > 0)
+    await this.dataDirLock?.release()
   }
 
   private session(sessionId: string, owner: Owner): HostSession {

@@ -65,7 +65,11 @@ export function startShell(bundleDir: string): void {
     flushTargets()
   })
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents))
-  void app.whenReady().then(start)
+  void app.whenReady().then(start).catch((e: unknown) => {
+    // Most likely another Tessera holds the data folder (DATA_DIR_LOCKED): its message says what to do.
+    dialog.showErrorBox('Tessera cannot start', (e as Error).message)
+    app.quit()
+  })
   app.on('window-all-closed', () => app.quit())
   let quitting = false
   app.on('before-quit', (event) => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -310,6 +310,12 @@ describe('Host sessions', () => {
     await request('session.close', { sessionId: id })
     await host.shutdown()
     expect(existsSync(join(dir, 'thumbnails', `${profile.id}.png`))).toBe(true)
+    // A picture of someone's remote screen: for the user's eyes only.
+    if (process.platform !== 'win32') {
+      expect(statSync(join(dir, 'thumbnails', `${profile.id}.png`)).mode & 0o777).toBe(0o600)
+      expect(statSync(join(dir, 'thumbnails')).mode & 0o777).toBe(0o700)
+      expect(statSync(join(dir, 'connections.json')).mode & 0o777).toBe(0o600)
+    }
     const thumb = (await request('profiles.thumbnail', { id: profile.id })) as { png: Uint8Array }
     expect([...thumb.png.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47])
     await request('profiles.delete', { id: profile.id })

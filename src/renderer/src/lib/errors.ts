@@ -131,6 +131,11 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   STORE_READ_ONLY: 'The saved connections cannot be changed',
   STORE_WRITE_FAILED: 'The saved connections could not be saved',
 
+  SECRETS_CORRUPT: 'There is a problem with the saved passwords',
+  SECRETS_UNREADABLE: 'There is a problem with the saved passwords',
+
+  DATA_DIR_LOCKED: 'Another Tessera is using the same data folder',
+
   IMPORT_UNRECOGNISED: SAY.import,
   IMPORT_TOO_LARGE: SAY.import,
   IMPORT_INVALID: SAY.import,
