@@ -29,8 +29,10 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
   if (info.ssh) out(`ssh host:   ${info.ssh.hostKey.algorithm} ${info.ssh.hostKey.fingerprintSha256} (verified by ${info.ssh.hostKey.how})`)
   const cert = info.certificate
   if (cert) {
-    const how = { ca: 'by a certificate authority', pinned: 'by the trust store', accepted: 'by you', unverified: '' }
-    out(`server id:  ${info.serverVerified ? `verified ${how[info.serverVerification ?? 'unverified']}` : 'NOT verified'}`)
+    const how = { ca: 'by a certificate authority', pinned: 'by the trust store', accepted: 'by you', once: '', unverified: '' }
+    const v = info.serverVerification ?? 'unverified'
+    // A certificate accepted for one connection only is not verified, whatever the handshake allowed.
+    out(`server id:  ${v === 'once' ? 'NOT verified (accepted for this connection only)' : info.serverVerified ? `verified ${how[v]}` : 'NOT verified'}`)
     out(`cert:       SHA-256 ${cert.sha256}`)
     out(`            ${cert.subject}, issued by ${cert.issuer}${cert.selfSigned ? ' (self-signed)' : ''}`)
     out(`            valid ${cert.validFrom} to ${cert.validTo}${cert.hostnameMatches ? '' : `; does not name ${target.host}`}`)

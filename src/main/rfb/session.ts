@@ -14,7 +14,7 @@ import { ExtendedClipboard } from './extended-clipboard'
 import { ColourMap, PixelConverter } from './pixel-converter'
 import { PIXEL_FORMATS, type PixelFormat, type PixelFormatName, describePixelFormat, validatePixelFormat } from './pixel-format'
 import type { SecurityOptions } from './security/policy'
-import type { CredentialKind, Credentials, HandshakeIo } from './security/security-handler'
+import type { CredentialKind, Credentials, HandshakeIo, LinkSecurity } from './security/security-handler'
 import type { DrawSink } from './sink'
 import { decodeLatin1, decodeServerString } from './text'
 import { checkFineQuality, checkSubsampling, tuningEncodings } from './tuning'
@@ -128,7 +128,7 @@ export interface RfbClientOptions {
   /** 'server' keeps the server's own format (replay of recordings); default rgb888. */
   pixelFormat?: PixelFormatName | 'server'
   /** Supplies a password (and user name) when the security type needs one; null cancels. */
-  credentials?: (kind: CredentialKind) => Promise<Credentials | null>
+  credentials?: (kind: CredentialKind, link?: LinkSecurity) => Promise<Credentials | null>
   /**
    * Security policy, certificate trust (store, accepted fingerprints, the trust prompt) and the
    * server's name for TLS; see security/policy.ts. Default: allow unencrypted, trust nothing new.
@@ -363,11 +363,11 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         } else this.waiter = { n, resolve, reject }
       }),
       write: (data) => this.transport?.write(data),
-      credentials: async (kind) => {
+      credentials: async (kind, link) => {
         // A person may take minutes to type a password: the handshake deadline waits for them.
         this.pauseHandshakeTimer()
         try {
-          const creds = await this.options.credentials?.(kind)
+          const creds = await this.options.credentials?.(kind, link)
           if (!creds) throw new AuthFailedError('a password is required and none was given')
           return creds
         } finally {
