@@ -116,9 +116,11 @@ describe('a server with a pinned certificate', () => {
     store.remember('vnc.example:5901', { sha256: 'AA' })
     const opts: SecurityOptions = { host: 'VNC.example', port: 5901, trust: { store } }
     expect(effectivePolicy(opts).policy).toBe('require-server-auth')
+    // Less than the pinned server gave before: a downgrade the user may accept, not a policy refusal.
     const e = refusal([1, 2], opts)
-    expect(e.code).toBe('RFB_ERR_POLICY')
-    expect(e.message).toContain('a certificate for vnc.example:5901 is in the trust store')
+    expect(e.code).toBe('RFB_ERR_DOWNGRADE')
+    expect(e).toMatchObject({ server: 'vnc.example:5901', expected: 'authenticated', offered: 'none' })
+    expect(refusal([1, 2], { ...opts, policy: 'require-encryption' }).code).toBe('RFB_ERR_POLICY')
     expect(effectivePolicy({ ...opts, port: 5902 }).policy).toBe('allow-unencrypted')
   })
 })
