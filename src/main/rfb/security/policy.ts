@@ -195,8 +195,9 @@ export function choose(candidates: readonly Candidate[], offeredNames: string, w
       throw new DowngradeError(opts.host !== undefined && opts.port !== undefined ? serverKey(opts.host, opts.port) : 'the server', expected, levelOf(best), offeredNames)
     }
     if (speakable.length === 0) {
+      const before = raised && expected ? 'Connections to it were encrypted before: someone may be intercepting this one. ' : ''
       throw new UnsupportedError(
-        `${what} wants the password sent unencrypted (VeNCrypt Plain without TLS), which anyone on the network could read. ` +
+        `${what} wants the password sent unencrypted (VeNCrypt Plain without TLS), which anyone on the network could read. ${before}` +
           'Nothing was sent. Allow it in the connection\'s settings (--allow-plain-password on the command line) only if you trust every network on the way.',
         'RFB_ERR_PLAIN_REFUSED',
       )
