@@ -191,6 +191,19 @@ describe.skipIf(!opensslAvailable)('VeNCrypt X509 and certificate trust', () => 
     expect(o.io.credentialRequests).toEqual([])
   })
 
+  it('the password prompt learns how the answer travels: "once" is marked as such, anonymous TLS as unidentified', async () => {
+    const c = testCerts()
+    const once = await runTls(x509Vnc(x509(c.selfA.der)), { security: { ...server, trust: { ask: async () => 'once' as const } } })
+    expect(once.result).toMatchObject({ serverVerified: true, serverVerification: 'once' })
+    expect(once.io.credentialLinks).toEqual([{ encrypted: true, verification: 'once' }])
+    const ca = await runTls(x509Vnc(x509(c.localhost.der, true)), { security: { ...server } })
+    expect(ca.io.credentialLinks).toEqual([{ encrypted: true, verification: 'ca' }])
+    const anon = await runTls({ ...x509Vnc(x509(c.selfA.der)), before: venCryptHead([258]).u8(1).build(), info: { protocol: 'TLSv1.2', cipher: 'ADH', authorized: false } }, {})
+    expect(anon.io.credentialLinks).toEqual([{ encrypted: true }])
+    const clear = await runScript([new Bytes().text(VERSION).u8(1, 2).bytes(CHALLENGE).build()], {}, withCreds('alice'))
+    expect(clear.io.credentialLinks).toEqual([{ encrypted: false }])
+  })
+
   it('trust on first use: "always" is remembered; a changed certificate is refused without asking', async () => {
     const c = testCerts()
     const store = new MemoryTrustStore()
