@@ -122,17 +122,17 @@ export class DowngradeServer {
     let ok: boolean
     if (seen.offer === 'vnc-auth') {
       send(Uint8Array.of(1, 2))
-      if ((await read(1))[0] !== 2) return raw.destroy()
+      if ((await read(1))[0] !== 2) return void raw.destroy()
       ok = await vncAuth()
     } else {
       send(Uint8Array.of(1, 19))
-      if ((await read(1))[0] !== 19) return raw.destroy()
+      if ((await read(1))[0] !== 19) return void raw.destroy()
       send(Uint8Array.of(0, 2))
       await read(2)
       send(new Bytes().u8(0, 1).u32(seen.offer === 'x509' ? 261 : 256).build())
       const choice = (await read(4)).readUInt32BE(0)
       if (seen.offer === 'x509') {
-        if (choice !== 261) return raw.destroy()
+        if (choice !== 261) return void raw.destroy()
         send(Uint8Array.of(1))
         raw.removeListener('data', onData)
         const t = new TLSSocket(raw, { isServer: true, secureContext: tls.createSecureContext(this.cert) })
@@ -145,7 +145,7 @@ export class DowngradeServer {
         })
         ok = await vncAuth()
       } else {
-        if (choice !== 256) return raw.destroy()
+        if (choice !== 256) return void raw.destroy()
         const lens = await read(8)
         const user = await read(lens.readUInt32BE(0))
         const pass = (await read(lens.readUInt32BE(4))).toString('utf8')
