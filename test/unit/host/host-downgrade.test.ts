@@ -8,7 +8,7 @@ import type { EventName, HostEvents } from '../../../src/shared/contract'
 import { type ConnectionProfile, newProfile } from '../../../src/shared/profile'
 import { EVENT_NAMES } from '../../../src/shared/schemas'
 import { opensslAvailable, testCerts } from '../security/certs'
-import { DowngradeServer } from './downgrade-server'
+import { DowngradeServer } from '../../helpers/downgrade-server'
 
 type Event = { [K in EventName]: { name: K; payload: HostEvents[K] } }[EventName]
 

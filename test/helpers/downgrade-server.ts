@@ -1,9 +1,9 @@
 import net from 'node:net'
 import tls, { TLSSocket } from 'node:tls'
 import { randomBytes } from 'node:crypto'
-import { vncAuthResponse } from '../../../src/main/rfb/security/vnc-auth'
-import { Bytes } from '../../helpers/bytes'
-import { serverInit } from '../../helpers/server-script'
+import { vncAuthResponse } from '../../src/main/rfb/security/vnc-auth'
+import { Bytes } from './bytes'
+import { serverInit } from './server-script'
 
 /**
  * What the server offers on the next connection:
@@ -30,7 +30,8 @@ export interface SeenConnection {
 /**
  * A scripted RFB 3.8 server on 127.0.0.1 whose offer can change between connections on the
  * same port: a server that once spoke X509 now offering only clear text. It accepts
- * `password` (and any user name), sends ServerInit and then ignores the client.
+ * `password` (and any user name), sends ServerInit, and answers every full update request
+ * with one grey Raw rect (the client asks for RGBX8888), ignoring everything else.
  */
 export class DowngradeServer {
   port = 0
@@ -42,6 +43,7 @@ export class DowngradeServer {
   constructor(
     private readonly password: string,
     private readonly cert: { cert: string; key: string },
+    private readonly size = { width: 4, height: 3 },
   ) {}
 
   async start(): Promise<this> {
@@ -157,6 +159,19 @@ export class DowngradeServer {
     if (!ok) return void stream.end(new Bytes().u32(1).string('Authentication failed').build())
     send(new Bytes().u32(0).build())
     await read(1)
-    send(serverInit(4, 3, 'downgrade'))
+    const { width, height } = this.size
+    send(serverInit(width, height, 'downgrade'))
+    for (;;) {
+      const type = (await read(1))[0]
+      if (type === 0) await read(19)
+      else if (type === 2) await read(4 * (await read(3)).readUInt16BE(1))
+      else if (type === 3) {
+        const incremental = (await read(9))[0] !== 0
+        if (!incremental) send(new Bytes().u8(0, 0).u16(1).u16(0, 0, width, height).s32(0).bytes(new Uint8Array(width * height * 4).fill(0x80)).build())
+      } else if (type === 4) await read(7)
+      else if (type === 5) await read(5)
+      else if (type === 6) await read((await read(7)).readUInt32BE(3))
+      else return void raw.destroy()
+    }
   }
 }
