@@ -151,7 +151,9 @@ describe('a remembered protection level (the profile reached it before)', () => 
   })
 
   it("leaves the user's own policy a plain refusal: no question can override a setting", () => {
-    expect(refusal([1, 2], { ...at, expected: 'authenticated', policy: 'require-encryption' }).code).toBe('RFB_ERR_POLICY')
+    const e = refusal([1, 2], { ...at, expected: 'authenticated', policy: 'require-encryption' })
+    expect(e.code).toBe('RFB_ERR_POLICY')
+    expect(e.message).toContain("the security policy 'require-encryption' requires")
   })
 
   it('replaces the trust store hint once recorded: an accepted downgrade is not refused again', () => {

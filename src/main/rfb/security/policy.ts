@@ -202,11 +202,13 @@ export function choose(candidates: readonly Candidate[], offeredNames: string, w
         'RFB_ERR_PLAIN_REFUSED',
       )
     }
-    const need = policy === 'require-server-auth' ? 'an encrypted connection with a verifiable certificate (VeNCrypt X509*)' : 'an encrypted connection (VeNCrypt TLS* or X509*)'
-    const because = why ? ` (${why})` : ''
+    // Raised or not, what the user asked for refuses all of it: name that, the user's own setting.
+    const shown = raised ? (opts.policy ?? 'allow-unencrypted') : policy
+    const need = shown === 'require-server-auth' ? 'an encrypted connection with a verifiable certificate (VeNCrypt X509*)' : 'an encrypted connection (VeNCrypt TLS* or X509*)'
+    const because = why && !raised ? ` (${why})` : ''
     const skipped = unusable.length ? `; ${unusable.map((c) => c.name).join(', ')} unavailable: ${unusable[0].unusable}` : ''
     throw new UnsupportedError(
-      `refusing to connect: the security policy '${policy}'${because} requires ${need}, but ${what} offers only ${offeredNames}${skipped}`,
+      `refusing to connect: the security policy '${shown}'${because} requires ${need}, but ${what} offers only ${offeredNames}${skipped}`,
       'RFB_ERR_POLICY',
     )
   }
