@@ -1,6 +1,6 @@
 import type { EventName, HostRequests, RequestName } from './contract'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
-import { type ConnectionProfile, DEFAULT_SECURITY, SECURITY_CHOICES, SSH_AUTH_METHODS, type SshTunnel } from './profile'
+import { type ConnectionProfile, DEFAULT_SECURITY, PROTECTION_LEVELS, SECURITY_CHOICES, SSH_AUTH_METHODS, type SshTunnel } from './profile'
 import {
   type Schema, ValidationError, array, boolean, int, literal, none, nullable, object, optional, string, union, withDefault,
 } from './validate'
@@ -71,6 +71,10 @@ export const profileSchema: Schema<ConnectionProfile> = object({
   tls: optional(boolean()),
   // Absent before version 3: no tunnel.
   ssh: optional(sshTunnelSchema),
+  // Absent before version 5: Plain refused, no protection recorded yet.
+  allowPlainPassword: optional(boolean()),
+  protection: optional(literal(...PROTECTION_LEVELS)),
+  passwordProtection: optional(literal(...PROTECTION_LEVELS)),
   createdAt: timestamp,
   lastUsedAt: timestamp,
 })
@@ -133,6 +137,7 @@ export const requestSchemas: RequestSchemas = {
   'session.power': object({ sessionId, action: literal('shutdown', 'reboot', 'reset') }),
   'session.trust': object({ sessionId, decision: literal('once', 'always', 'reject') }),
   'session.hostKey': object({ sessionId, decision: literal('once', 'always', 'reject') }),
+  'session.downgrade': object({ sessionId, accept: boolean() }),
   // An interface address to bind: an IPv4/IPv6 literal or a name, never a path or URL.
   'listen.start': object({ port: optional(int(1, 65535)), host: optional(string({ min: 1, max: LIMITS.host, pattern: /^[A-Za-z0-9.:_%-]+$/ })) }),
   'listen.stop': none(),
@@ -145,7 +150,7 @@ export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[]
 /** Every event name, for transports that subscribe per name. */
 export const EVENT_NAMES = Object.keys({
   'session.state': 1, 'session.frame': 1, 'session.cursor': 1, 'session.credentials': 1, 'session.clipboard': 1,
-  'session.bell': 1, 'session.leds': 1, 'session.powerFailed': 1, 'session.stats': 1, 'session.trust': 1, 'session.hostKey': 1, 'profiles.changed': 1,
+  'session.bell': 1, 'session.leds': 1, 'session.powerFailed': 1, 'session.stats': 1, 'session.trust': 1, 'session.hostKey': 1, 'session.downgrade': 1, 'profiles.changed': 1,
   'listen.incoming': 1, 'listen.timedOut': 1,
 } satisfies Record<EventName, 1>) as readonly EventName[]
 
