@@ -51,6 +51,8 @@ export const ERROR_CODE_GROUPS = {
     'RFB_ERR_SECURITY',
     'RFB_ERR_POLICY',
     'RFB_ERR_ANON_TLS',
+    'RFB_ERR_DOWNGRADE',
+    'RFB_ERR_PLAIN_REFUSED',
   ],
   /** Reaching the server: TCP, TLS, SSH tunnels, listening, deadlines (kinds 'network', 'timeout'). */
   network: [
@@ -90,6 +92,7 @@ export const ERROR_CODE_GROUPS = {
     'HOST_NO_CREDENTIALS_PENDING',
     'HOST_NO_TRUST_PENDING',
     'HOST_NO_HOSTKEY_PENDING',
+    'HOST_NO_DOWNGRADE_PENDING',
     'HOST_NOT_CONNECTED',
     'HOST_VIEW_ONLY',
     'HOST_POWER_UNSUPPORTED',

@@ -28,13 +28,32 @@ export const SECURITY_CHOICES = ['allow-unencrypted', 'require-encryption', 'req
 export const DEFAULT_SECURITY: SecurityChoice = 'allow-unencrypted'
 
 /**
+ * How well a connection is protected, weakest first:
+ * - 'none': clear text (None, VNC authentication, Plain, Tight without TLS);
+ * - 'encrypted': TLS, but nobody identified the server (anonymous TLS, an unverified certificate);
+ * - 'authenticated': encrypted, and the server identified: its certificate verified by a CA,
+ *   remembered, or accepted by the user (even for one session), or an SSH tunnel whose host key
+ *   was known or accepted (the tunnel encrypts and identifies its end, so it counts as TLS would).
+ */
+export type ProtectionLevel = 'none' | 'encrypted' | 'authenticated'
+
+export const PROTECTION_LEVELS = ['none', 'encrypted', 'authenticated'] as const satisfies readonly ProtectionLevel[]
+
+/** Orders protection levels: negative when `a` is weaker than `b`. */
+export function compareProtection(a: ProtectionLevel, b: ProtectionLevel): number {
+  return PROTECTION_LEVELS.indexOf(a) - PROTECTION_LEVELS.indexOf(b)
+}
+
+/**
  * Version of the connections file format; bump with a migration.
  * 2: `security`, `caFile`, `tls` (version 1 files read with `security` defaulted; older Tessera
  * then shows version 2 files read-only instead of dropping connections with unknown fields).
  * 3: `ssh` (absent in older files: no tunnel).
  * 4: `fineQuality`, `subsampling` (absent in older files: the server's defaults).
+ * 5: `allowPlainPassword`, `protection`, `passwordProtection` (absent in older files: Plain
+ *    refused, nothing recorded; the first connection records the level).
  */
-export const PROFILE_SCHEMA_VERSION = 4
+export const PROFILE_SCHEMA_VERSION = 5
 
 /** Defaults for a new connection: the fields a user need not think about. */
 export function newProfile(fields: Partial<ConnectionProfile> & Pick<ConnectionProfile, 'id' | 'host'>): ConnectionProfile {

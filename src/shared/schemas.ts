@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import type { EventName, HostRequests, RequestName } from './contract'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
-import { COLOUR_DEPTHS, DEFAULT_SECURITY, SCALING_MODES, SECURITY_CHOICES, SSH_AUTH_METHODS } from './profile'
+import { COLOUR_DEPTHS, DEFAULT_SECURITY, PROTECTION_LEVELS, SCALING_MODES, SECURITY_CHOICES, SSH_AUTH_METHODS } from './profile'
 import {
   type Infer, type Schema, array, boolean, checked, int, literal, none, nullable, object, optional, string, union, withDefault,
 } from './validate'
@@ -95,6 +95,19 @@ export const profileFields = {
   tls: optional(boolean()),
   /** Reach the VNC server through this SSH server (its `host` is then resolved by the SSH server); absent: no tunnel. */
   ssh: optional(sshTunnelSchema),
+  /**
+   * Let the password cross the network unencrypted when the server offers nothing better
+   * (VeNCrypt Plain without TLS); absent (and before version 5) or false: such a server is refused.
+   */
+  allowPlainPassword: optional(boolean()),
+  /**
+   * The strongest protection a connection to this server has reached: a later connection that
+   * offers less is refused as a possible attack until the user accepts it. Kept by the host (the
+   * renderer cannot change it); absent: nothing recorded yet.
+   */
+  protection: optional(literal(...PROTECTION_LEVELS)),
+  /** How well the connection was protected when the saved password was saved; it is not sent over less without asking. */
+  passwordProtection: optional(literal(...PROTECTION_LEVELS)),
   createdAt: timestamp,
   /** Unix ms of the last successful connection; 0 if never. */
   lastUsedAt: timestamp,
@@ -154,6 +167,7 @@ const schemaOf = {
   'session.power': object({ sessionId, action: literal('shutdown', 'reboot', 'reset') }),
   'session.trust': object({ sessionId, decision: literal('once', 'always', 'reject') }),
   'session.hostKey': object({ sessionId, decision: literal('once', 'always', 'reject') }),
+  'session.downgrade': object({ sessionId, accept: boolean() }),
   // An interface address to bind: an IPv4/IPv6 literal or a name, never a path or URL.
   'listen.start': object({ port: optional(int(1, 65535)), host: optional(string({ min: 1, max: LIMITS.host, pattern: /^[A-Za-z0-9.:_%-]+$/ })) }),
   'listen.stop': none(),
@@ -181,7 +195,7 @@ export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[]
 /** Every event name, for transports that subscribe per name. */
 export const EVENT_NAMES = Object.keys({
   'session.state': 1, 'session.frame': 1, 'session.cursor': 1, 'session.credentials': 1, 'session.clipboard': 1,
-  'session.bell': 1, 'session.leds': 1, 'session.powerFailed': 1, 'session.stats': 1, 'session.trust': 1, 'session.hostKey': 1, 'profiles.changed': 1,
+  'session.bell': 1, 'session.leds': 1, 'session.powerFailed': 1, 'session.stats': 1, 'session.trust': 1, 'session.hostKey': 1, 'session.downgrade': 1, 'profiles.changed': 1,
   'listen.incoming': 1, 'listen.timedOut': 1,
 } satisfies Record<EventName, 1>) as readonly EventName[]
 

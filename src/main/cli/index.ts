@@ -26,7 +26,8 @@ snapshot, record, probe and listen also take:
   --security require-server-auth|require-encryption|allow-unencrypted   (default allow-unencrypted)
   --trust-store DIR   remember accepted certificates per host:port; a changed one is refused
   --accept-fingerprint SHA256[,...]   trust the certificate with this fingerprint (stored with --trust-store)
-  --ca-file PEM   extra certificate authorities`
+  --ca-file PEM   extra certificate authorities
+  --allow-plain-password   let VeNCrypt Plain send the password without TLS (anyone on the network can read it)`
 
 type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>
 

@@ -185,7 +185,8 @@ describe('Host sessions', () => {
     const s = await server({ password: 'sesame' })
     const id = await open(`127.0.0.1::${s.port}`)
     const ask = await log.next('session.credentials', (p) => p.sessionId === id)
-    expect(ask).toEqual({ sessionId: id, kind: 'password', retry: false })
+    // The prompt says the password would travel unencrypted to a server nobody verified.
+    expect(ask).toEqual({ sessionId: id, kind: 'password', retry: false, link: { encrypted: false, verified: false, acceptedOnce: false } })
     expect(log.states(id)).toEqual(['connecting', 'authenticating'])
     await request('session.credentials', { sessionId: id, password: 'sesame', save: true })
     await log.next('session.state', (p) => p.sessionId === id && p.state === 'connected')

@@ -23,7 +23,7 @@ function saved(p: ConnectionProfile, change: (f: ProfileForm) => void = () => {}
 const full = base({
   name: 'Lab', port: 5901, username: 'alice', group: 'Rack', notes: 'n', savePassword: true, viewOnly: true, shared: false,
   encodings: ['zrle', 'raw'], quality: 6, fineQuality: 85, subsampling: 'gray', compression: 2, colourDepth: 16, scaling: 'none',
-  security: 'require-encryption', caFile: '/ca.pem', tls: true, ssh: { host: 'gw', port: 2222, username: 'bob', auth: 'key', keyFile: '~/.ssh/id' },
+  security: 'require-encryption', caFile: '/ca.pem', tls: true, allowPlainPassword: true, ssh: { host: 'gw', port: 2222, username: 'bob', auth: 'key', keyFile: '~/.ssh/id' },
 })
 
 describe('profile form round trip', () => {
@@ -35,7 +35,7 @@ describe('profile form round trip', () => {
   it('gives back a plain new profile unchanged, with no optional field', () => {
     const p = base()
     expect(saved(p)).toEqual(p)
-    for (const key of ['username', 'fineQuality', 'subsampling', 'caFile', 'tls', 'ssh']) expect(saved(p)).not.toHaveProperty(key)
+    for (const key of ['username', 'fineQuality', 'subsampling', 'caFile', 'tls', 'allowPlainPassword', 'ssh']) expect(saved(p)).not.toHaveProperty(key)
   })
 
   it('shows automatic choices as their own values and numbers as text', () => {
@@ -82,8 +82,10 @@ describe('form to profile', () => {
   })
 
   it('keeps the fields the form does not edit', () => {
-    const p = base({ id: 'keep', createdAt: 42, lastUsedAt: 99 })
-    expect(saved(p, (f) => { f.name = 'x' })).toMatchObject({ id: 'keep', createdAt: 42, lastUsedAt: 99, name: 'x' })
+    const p = base({ id: 'keep', createdAt: 42, lastUsedAt: 99, protection: 'authenticated', passwordProtection: 'encrypted' })
+    expect(saved(p, (f) => { f.name = 'x' })).toMatchObject({
+      id: 'keep', createdAt: 42, lastUsedAt: 99, name: 'x', protection: 'authenticated', passwordProtection: 'encrypted',
+    })
   })
 
   it('refuses, in words, what the profile schema refuses and no field shows', () => {

@@ -47,6 +47,8 @@ export interface ProfileForm {
   security: SecurityChoice
   caFile: string
   tls: boolean
+  /** Let the password go unencrypted to a server that offers only VeNCrypt Plain. */
+  allowPlainPassword: boolean
   ssh: SshForm
 }
 
@@ -86,6 +88,7 @@ export function profileToForm(p: ConnectionProfile): ProfileForm {
     security: p.security,
     caFile: p.caFile ?? '',
     tls: !!p.tls,
+    allowPlainPassword: !!p.allowPlainPassword,
     ssh: {
       enabled: !!p.ssh,
       host: p.ssh?.host ?? '',
@@ -204,7 +207,7 @@ const FIELD_NAMES: Partial<Record<keyof ConnectionProfile, string>> = {
  */
 export function formToProfile(base: ConnectionProfile, form: ProfileForm, opts: { canStorePasswords: boolean }): { profile: ConnectionProfile } | { error: string } {
   const host = form.host.trim()
-  const { username: _u, fineQuality: _f, subsampling: _s, caFile: _c, tls: _t, ssh: _h, ...kept } = base
+  const { username: _u, fineQuality: _f, subsampling: _s, caFile: _c, tls: _t, allowPlainPassword: _a, ssh: _h, ...kept } = base
   const profile: ConnectionProfile = {
     ...kept,
     name: form.name.trim() || host,
@@ -228,6 +231,7 @@ export function formToProfile(base: ConnectionProfile, form: ProfileForm, opts: 
   const caFile = form.caFile.trim()
   if (caFile) profile.caFile = caFile
   if (form.tls) profile.tls = true
+  if (form.allowPlainPassword) profile.allowPlainPassword = true
   if (form.ssh.enabled) profile.ssh = sshTunnel(form.ssh)
   const user = form.username.trim()
   if (user) profile.username = user
