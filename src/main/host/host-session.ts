@@ -236,8 +236,10 @@ export class HostSession {
   /** The renderer's answer to a `session.credentials` event. */
   answerCredentials(arg: CredentialsAnswer): void {
     if ('cancel' in arg) {
+      // Throws when nothing was asked: a stray cancel must not turn a later network drop into the end.
+      const endNow = this.login.cancel()
       this.cancelled = true
-      if (this.login.cancel()) this.end(null)
+      if (endNow) this.end(null)
       return
     }
     if (this.login.answer(arg, this.profile?.username ?? this.target.username)) void this.attempt()

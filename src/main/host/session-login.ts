@@ -100,9 +100,11 @@ export class SessionLogin {
   /**
    * The user's answer to `session.credentials`. Returns true when it answers a retry question:
    * the session must then start a new attempt, which uses it without asking. Throws when the
-   * session asked nothing (what was typed is recorded before that check).
+   * session asked nothing, before recording anything: a late or repeated answer (a dialog
+   * submitted twice) never replaces the secret that is to be saved.
    */
   answer(arg: Exclude<CredentialsAnswer, { cancel: true }>, defaultUsername: string | undefined): boolean {
+    if (!this.question.waiting && !this.awaitingRetry) throw notWaiting()
     if (this.lastKind === 'ssh-password' || this.lastKind === 'ssh-passphrase') {
       // For the tunnel: kept apart from the VNC password, and saved under its own key.
       this.ssh.typedByUser(arg.password, arg.save)
