@@ -1,4 +1,5 @@
 import type { ImageDecoder } from '../rfb/framebuffer'
+import { imageProblem } from '@shared/image-header'
 import { encodePng } from '../rfb/png'
 import type { CursorShape, DrawSink, ImageKind, PixelTarget } from '../rfb/sink'
 
@@ -100,6 +101,9 @@ export class ThumbnailSink implements DrawSink {
 
   image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void {
     if (!this.decodeImage) return
+    // Never decoded unless it is exactly the rect's size: the rect bounds the decoder's memory
+    // and time. The engine refuses such an image as a protocol error before any sink sees it.
+    if (imageProblem(kind, data, w, h)) return
     const t = this.now()
     if (t - this.budgetStart >= 1000) {
       this.budgetStart = t
@@ -107,12 +111,13 @@ export class ThumbnailSink implements DrawSink {
     }
     if (this.budgetUsed >= DECODE_BUDGET_MS) return
     try {
-      const img = this.decodeImage(kind, data)
-      const words = new Uint32Array(img.rgba.buffer, img.rgba.byteOffset, img.width * img.height)
-      this.sample(x, y, Math.min(w, img.width), Math.min(h, img.height), words, img.width)
-      this.painted = true
+      const img = this.decodeImage(kind, data, w, h)
+      if (img.width === w && img.height === h) {
+        this.sample(x, y, w, h, new Uint32Array(img.rgba.buffer, img.rgba.byteOffset, w * h), w)
+        this.painted = true
+      }
     } catch {
-      // A bad image is the engine's business (the renderer reports it); the thumbnail just skips it.
+      // A corrupt image body is the renderer's to report; the thumbnail just skips it.
     } finally {
       this.budgetUsed += this.now() - t
     }

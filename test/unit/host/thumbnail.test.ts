@@ -1,5 +1,6 @@
 import { inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { jpegShell } from '../../helpers/images'
 import { ThumbnailSink, teeSink } from '../../../src/main/host/thumbnail'
 import { readFileSync } from 'node:fs'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
@@ -94,10 +95,10 @@ describe('ThumbnailSink', () => {
       return { width: 2, height: 2, rgba: new Uint8Array(16).fill(200) }
     }, () => clock)
     thumb.resize(4, 4)
-    for (let i = 0; i < 5; i++) thumb.image(0, 0, 2, 2, 'jpeg', new Uint8Array(4))
+    for (let i = 0; i < 5; i++) thumb.image(0, 0, 2, 2, 'jpeg', jpegShell(2, 2))
     expect(decodes).toBe(2) // 60 ms spent: over the 50 ms budget
     clock += 1000
-    thumb.image(0, 0, 2, 2, 'jpeg', new Uint8Array(4))
+    thumb.image(0, 0, 2, 2, 'jpeg', jpegShell(2, 2))
     expect(decodes).toBe(3)
     expect(thumb.sampleAt(1, 1)).toBe(0xc8c8c8c8)
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TightDecoder } from '../../../src/main/rfb/decoders/tight'
-import { imageSize } from '../../../src/main/rfb/images/image-size'
+import { imageSize } from '../../../src/shared/image-header'
 import { decodeImage, decodeImageNode } from '../../../src/main/rfb/images/node-image-decoder'
 import { encodePng } from '../../../src/main/rfb/png'
 import { feedRect } from '../../helpers/feed'
@@ -10,7 +10,7 @@ import { protocolErrorOf } from '../../helpers/protocol-error'
 describe('decodeImageNode', () => {
   it('decodes a JPEG to within a few levels of the original', () => {
     const src = smooth(48, 32)
-    const img = decodeImageNode('jpeg', encodeJpeg(48, 32, src, 92))
+    const img = decodeImageNode('jpeg', encodeJpeg(48, 32, src, 92), 48, 32)
     expect([img.width, img.height]).toEqual([48, 32])
     expect(img.rgba.length).toBe(48 * 32 * 4)
     expect(maxChannelDiff(img.rgba, src)).toBeLessThanOrEqual(8)
@@ -19,7 +19,7 @@ describe('decodeImageNode', () => {
 
   it('decodes an RGB PNG exactly', () => {
     const src = picture(37, 11, (x, y) => [x * 7, y * 23, (x * y) & 0xff])
-    const img = decodeImageNode('png', encodePng(37, 11, src))
+    const img = decodeImageNode('png', encodePng(37, 11, src), 37, 11)
     expect([img.width, img.height]).toEqual([37, 11])
     expect(Buffer.from(img.rgba).equals(Buffer.from(src))).toBe(true)
   })
@@ -27,7 +27,7 @@ describe('decodeImageNode', () => {
   it('decodes a palette PNG (as QEMU sends indexed rects) exactly', () => {
     const palette = Uint8Array.from([0, 0, 0, 255, 0, 0, 0, 255, 0, 10, 20, 30])
     const idx = Uint8Array.from({ length: 9 * 5 }, (_, i) => (i * 5) % 4)
-    const img = decodeImageNode('png', handMadePng(9, 5, 3, idx, palette))
+    const img = decodeImageNode('png', handMadePng(9, 5, 3, idx, palette), 9, 5)
     const want = picture(9, 5, (x, y) => {
       const p = idx[y * 9 + x] * 3
       return [palette[p], palette[p + 1], palette[p + 2]]
@@ -37,7 +37,7 @@ describe('decodeImageNode', () => {
 
   it('makes PNG alpha opaque', () => {
     const rgba = Uint8Array.from({ length: 4 * 2 * 4 }, (_, i) => ((i & 3) === 3 ? 0x40 : i * 9))
-    const img = decodeImageNode('png', handMadePng(4, 2, 6, rgba))
+    const img = decodeImageNode('png', handMadePng(4, 2, 6, rgba), 4, 2)
     for (let i = 0; i < rgba.length; i++) expect(img.rgba[i]).toBe((i & 3) === 3 ? 255 : rgba[i])
   })
 
@@ -46,7 +46,7 @@ describe('decodeImageNode', () => {
     ['png', 'garbage', Uint8Array.from([1, 2, 3, 4, 5, 6]), /not a PNG image/],
     ['png', 'a JPEG', encodeJpeg(8, 8, smooth(8, 8)), /not a PNG image/],
   ] as const)('rejects %s data that is %s', (kind, _, data, message) => {
-    const err = protocolErrorOf(() => decodeImageNode(kind, data))
+    const err = protocolErrorOf(() => decodeImageNode(kind, data, 8, 8))
     expect(err.code).toBe('RFB_ERR_IMAGE')
     expect(err.message).toMatch(message)
   })
@@ -57,7 +57,7 @@ describe('decodeImageNode', () => {
     // Keep the headers, then replace the scan with a marker that cannot appear there.
     const sos = broken.findIndex((b, i) => b === 0xff && broken[i + 1] === 0xda)
     broken.fill(0xff, sos + 20, broken.length - 2)
-    const err = protocolErrorOf(() => decodeImageNode('jpeg', broken))
+    const err = protocolErrorOf(() => decodeImageNode('jpeg', broken, 64, 64))
     expect(err.code).toBe('RFB_ERR_IMAGE')
     expect(err.message).toMatch(/corrupt JPEG image/)
   })
@@ -66,19 +66,19 @@ describe('decodeImageNode', () => {
     const png = encodePng(16, 16, smooth(16, 16))
     const badCrc = png.slice()
     badCrc[png.length - 20] ^= 0xff // inside IDAT
-    expect(protocolErrorOf(() => decodeImageNode('png', badCrc)).message).toMatch(/corrupt PNG image/)
-    expect(protocolErrorOf(() => decodeImageNode('png', png.subarray(0, 60))).message).toMatch(/corrupt PNG image/)
+    expect(protocolErrorOf(() => decodeImageNode('png', badCrc, 16, 16)).message).toMatch(/corrupt PNG image/)
+    expect(protocolErrorOf(() => decodeImageNode('png', png.subarray(0, 60), 16, 16)).message).toMatch(/corrupt PNG image/)
   })
 
   it('checks the declared size before decoding', () => {
     const jpeg = encodeJpeg(40, 20, smooth(40, 20))
-    expect(protocolErrorOf(() => decodeImage('jpeg', jpeg, 39, 20)).message).toMatch(/JPEG image of 40x20 where at most 39x20 fits/)
+    expect(protocolErrorOf(() => decodeImage('jpeg', jpeg, 39, 20)).message).toMatch(/JPEG image of 40x20 in a 39x20 rect/)
     expect(decodeImage('jpeg', jpeg, 40, 20).width).toBe(40)
     // A forged header: 60000x60000 would need 14 GB of RGBA.
     const forged = encodePng(4, 4, smooth(4, 4))
     Buffer.from(forged.buffer, forged.byteOffset).writeUInt32BE(60000, 16)
     Buffer.from(forged.buffer, forged.byteOffset).writeUInt32BE(60000, 20)
-    expect(protocolErrorOf(() => decodeImageNode('png', forged)).message).toMatch(/PNG image of 60000x60000/)
+    expect(protocolErrorOf(() => decodeImageNode('png', forged, 4, 4)).message).toMatch(/PNG image of 60000x60000 in a 4x4 rect/)
   })
 
   it('draws a Tight JPEG rect into the framebuffer', () => {
