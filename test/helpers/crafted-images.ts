@@ -50,14 +50,12 @@ export function jpegDeclaring(w: number, h: number, declaredW: number, declaredH
 }
 
 /**
- * The costliest JPEG per byte we know of for a w x h rect (up to 49151 8x8 blocks, e.g.
- * 1920x1080): progressive, three full-resolution components, every coefficient zero, and
+ * The costliest JPEG per byte we know of for a w x h rect: progressive, three full-resolution components, every coefficient zero, and
  * `refinements` rounds of AC refinement scans (one per component). Each refinement scan is about
  * 20 bytes on the wire, yet makes libjpeg visit 63 coefficients of every block.
  */
 export function progressiveJpeg(w: number, h: number, refinements = 1): Uint8Array {
   const blocks = Math.ceil(w / 8) * Math.ceil(h / 8)
-  if (blocks > 32767 + 16384) throw new Error('progressiveJpeg: at most 49151 blocks per component')
   const out: number[] = [0xff, 0xd8]
   const segment = (type: number, body: number[]): void => {
     out.push(0xff, type, (body.length + 2) >> 8, (body.length + 2) & 255, ...body)
@@ -75,8 +73,10 @@ export function progressiveJpeg(w: number, h: number, refinements = 1): Uint8Arr
   }
   const bits = eobBits.join('')
   const acData: number[] = []
-  for (let i = 0; i < bits.length; i += 8) acData.push(parseInt(bits.slice(i, i + 8).padEnd(8, '1'), 2))
-  if (acData.includes(0xff)) throw new Error('progressiveJpeg: would need byte stuffing')
+  for (let i = 0; i < bits.length; i += 8) {
+    const byte = parseInt(bits.slice(i, i + 8).padEnd(8, '1'), 2)
+    acData.push(...(byte === 0xff ? [0xff, 0x00] : [byte])) // T.81 F.1.2.3 byte stuffing
+  }
   const dcData = Array<number>(Math.ceil((blocks * 3) / 8)).fill(0)
   const scan = (components: number[], ss: number, se: number, ah: number, al: number, data: number[]): void => {
     segment(0xda, [components.length, ...components.flatMap((c) => [c, 0x00]), ss, se, (ah << 4) | al])

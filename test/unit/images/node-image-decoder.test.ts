@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { TightDecoder } from '../../../src/main/rfb/decoders/tight'
 import { imageSize } from '../../../src/shared/image-header'
+import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
+import { JPEG_MEMORY_CAP, jpegDecoderMemory } from '../../../src/main/rfb/images/jpeg-decoder'
 import { decodeImage, decodeImageNode } from '../../../src/main/rfb/images/node-image-decoder'
 import { encodePng } from '../../../src/main/rfb/png'
+import { jpegDeclaring, pngBomb, progressiveJpeg } from '../../helpers/crafted-images'
 import { feedRect } from '../../helpers/feed'
 import { encodeJpeg, handMadePng, maxChannelDiff, picture, smooth } from '../../helpers/images'
 import { protocolErrorOf } from '../../helpers/protocol-error'
@@ -105,5 +108,44 @@ describe('imageSize', () => {
   it('reads the PNG IHDR', () => {
     expect(imageSize('png', encodePng(300, 2, new Uint8Array(300 * 2 * 4)))).toEqual({ width: 300, height: 2 })
     expect(imageSize('png', new Uint8Array(30))).toBeNull()
+  })
+})
+
+describe('FramebufferSink images', () => {
+  it.each([
+    ['a JPEG declaring 8192x8192 in a 16x16 rect', 'jpeg', () => jpegDeclaring(16, 16, 8192, 8192), /JPEG image of 8192x8192 in a 16x16 rect/],
+    ['a JPEG of 8x16 in a 16x16 rect', 'jpeg', () => encodeJpeg(8, 16, smooth(8, 16)), /JPEG image of 8x16 in a 16x16 rect/],
+    ['a PNG declaring 32x16 in a 16x16 rect', 'png', () => pngBomb(32, 16, 1568), /PNG image of 32x16 in a 16x16 rect/],
+    ['a JPEG with 35 scans', 'jpeg', () => progressiveJpeg(16, 16, 10), /JPEG image with 35 scans/],
+  ] as const)('refuses %s before its decoder sees it', (_, kind, bytes, message) => {
+    let decodes = 0
+    const fb = new FramebufferSink((k, d, w, h) => (decodes++, decodeImageNode(k, d, w, h)))
+    fb.resize(16, 16)
+    const err = protocolErrorOf(() => fb.image(0, 0, 16, 16, kind, bytes()))
+    expect(err.code).toBe('RFB_ERR_IMAGE')
+    expect(err.message).toMatch(message)
+    expect(decodes).toBe(0)
+  })
+
+  it('refuses a 16x16 PNG whose data inflates to 1 GiB in milliseconds, without growing', () => {
+    const fb = new FramebufferSink(decodeImageNode)
+    fb.resize(16, 16)
+    const bomb = pngBomb(16, 16, 1 << 30)
+    const peak = process.resourceUsage().maxRSS
+    const started = performance.now()
+    expect(protocolErrorOf(() => fb.image(0, 0, 16, 16, 'png', bomb)).message).toMatch(/inflates past the 784 bytes/)
+    expect(performance.now() - started).toBeLessThan(500)
+    expect(process.resourceUsage().maxRSS - peak).toBeLessThan(64 * 1024) // KiB
+  })
+})
+
+describe('the JPEG decoder\'s memory', () => {
+  it('is given back after an image that grew it past the cap', () => {
+    // 36 MB of RGBA and 54 MB of coefficients: a progressive 3000x3000 JPEG.
+    decodeImageNode('jpeg', progressiveJpeg(3000, 3000), 3000, 3000)
+    expect(jpegDecoderMemory()).toBe(0) // grown past JPEG_MEMORY_CAP: the instance was dropped
+    decodeImageNode('jpeg', encodeJpeg(16, 16, smooth(16, 16)), 16, 16)
+    expect(jpegDecoderMemory()).toBeGreaterThan(0)
+    expect(jpegDecoderMemory()).toBeLessThanOrEqual(JPEG_MEMORY_CAP)
   })
 })
