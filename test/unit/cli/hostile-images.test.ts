@@ -1,53 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../../../src/main/cli'
-import { Bytes } from '../../helpers/bytes'
 import { jpegDeclaring, pngBomb, progressiveJpeg } from '../../helpers/crafted-images'
 import { encodeJpeg, smooth } from '../../helpers/images'
-import { none38 } from '../../helpers/server-script'
+import { imageUpdate, none38, scriptedServer, tightImage } from '../../helpers/server-script'
 
 // Hostile images through the whole engine and the framebuffer sink, as `tessera snapshot` meets
 // them: a scripted server on 127.0.0.1 sends a 16x16 desktop and one image rect.
-
-/**
- * A one-shot loopback server: the handshake up to ServerInit at once, then `update` once the
- * client has asked for one (the CLI listens for updates only after the handshake resolves).
- */
-async function scriptedServer(handshake: Uint8Array, update: Uint8Array): Promise<{ port: number; close: () => void }> {
-  const server = createServer((sock) => {
-    sock.on('error', () => {})
-    let got = 0
-    let sent = false
-    sock.on('data', (d) => {
-      got += d.length
-      // Version (12), security type (1), ClientInit (1), then its first messages.
-      if (got > 14 && !sent) {
-        sent = true
-        setTimeout(() => sock.write(update), 20)
-      }
-    })
-    sock.write(handshake)
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return { port: (server.address() as { port: number }).port, close: () => server.close() }
-}
-
-/** Tight compact length (rfbproto "Tight Encoding"). */
-function compact(n: number): number[] {
-  if (n < 0x80) return [n]
-  if (n < 0x4000) return [(n & 0x7f) | 0x80, n >> 7]
-  return [(n & 0x7f) | 0x80, ((n >> 7) & 0x7f) | 0x80, n >> 14]
-}
-
-/** One FramebufferUpdate with a w x h rect of `encoding` at (0, 0). */
-function oneRect(encoding: number, w: number, h: number, body: ArrayLike<number>): Uint8Array {
-  return new Bytes().u8(0, 0).u16(1).u16(0, 0, w, h).s32(encoding).bytes(body).build()
-}
-
-const tightImage = (control: number, image: Uint8Array): Uint8Array => Uint8Array.from([control, ...compact(image.length), ...image])
 
 const work = mkdtempSync(join(tmpdir(), 'tessera-hostile-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -74,17 +35,17 @@ const MiB = 1 << 20
 
 describe('tessera snapshot against hostile images', () => {
   it.each([
-    ['a 1 MB TightPNG declaring 16x16 whose data inflates to 1 GiB', 'tightpng', () => oneRect(-260, 16, 16, tightImage(0xa0, pngBomb(16, 16, 1 << 30))),
+    ['a 1 MB TightPNG declaring 16x16 whose data inflates to 1 GiB', 'tightpng', () => imageUpdate(-260, 16, 16, tightImage(0xa0, pngBomb(16, 16, 1 << 30))),
       /corrupt PNG image: image data inflates past the 784 bytes a 16x16 image needs/],
-    ['a Tight JPEG declaring 8192x8192 in a 16x16 rect', 'tight', () => oneRect(7, 16, 16, tightImage(0x90, jpegDeclaring(16, 16, 8192, 8192))),
+    ['a Tight JPEG declaring 8192x8192 in a 16x16 rect', 'tight', () => imageUpdate(7, 16, 16, tightImage(0x90, jpegDeclaring(16, 16, 8192, 8192))),
       /Tight JPEG image of 8192x8192 in a 16x16 rect/],
-    ['a Tight JPEG smaller than its rect', 'tight', () => oneRect(7, 16, 16, tightImage(0x90, encodeJpeg(8, 8, smooth(8, 8)))),
+    ['a Tight JPEG smaller than its rect', 'tight', () => imageUpdate(7, 16, 16, tightImage(0x90, encodeJpeg(8, 8, smooth(8, 8)))),
       /Tight JPEG image of 8x8 in a 16x16 rect/],
-    ['a TightPNG whose header says 32x16 in a 16x16 rect', 'tightpng', () => oneRect(-260, 16, 16, tightImage(0xa0, pngBomb(32, 16, 1568))),
+    ['a TightPNG whose header says 32x16 in a 16x16 rect', 'tightpng', () => imageUpdate(-260, 16, 16, tightImage(0xa0, pngBomb(32, 16, 1568))),
       /Tight PNG image of 32x16 in a 16x16 rect/],
-    ['a JPEG (21) declaring 8192x8192 in a 16x16 rect', 'jpeg', () => oneRect(21, 16, 16, jpegDeclaring(16, 16, 8192, 8192)),
+    ['a JPEG (21) declaring 8192x8192 in a 16x16 rect', 'jpeg', () => imageUpdate(21, 16, 16, jpegDeclaring(16, 16, 8192, 8192)),
       /JPEG image of 8192x8192 in a 16x16 rect/],
-    ['a Tight JPEG with 35 scans', 'tight', () => oneRect(7, 16, 16, tightImage(0x90, progressiveJpeg(16, 16, 10))),
+    ['a Tight JPEG with 35 scans', 'tight', () => imageUpdate(7, 16, 16, tightImage(0x90, progressiveJpeg(16, 16, 10))),
       /JPEG image with 35 scans/],
   ] as const)('refuses %s quickly, as a protocol error, without growing', async (_, encodings, script, message) => {
     const r = await snapshot(script(), encodings)
@@ -96,7 +57,7 @@ describe('tessera snapshot against hostile images', () => {
   })
 
   it('still takes a snapshot from a valid Tight JPEG and TightPNG', async () => {
-    const jpeg = await snapshot(oneRect(7, 16, 16, tightImage(0x90, encodeJpeg(16, 16, smooth(16, 16)))), 'tight')
+    const jpeg = await snapshot(imageUpdate(7, 16, 16, tightImage(0x90, encodeJpeg(16, 16, smooth(16, 16)))), 'tight')
     expect(jpeg.err).toEqual([])
     expect(jpeg.code).toBe(0)
   })
