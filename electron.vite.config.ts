@@ -22,7 +22,12 @@ export default defineConfig({
     build: {
       rollupOptions: {
         // The CLI and the browser-mode server share the engine with the app but never load electron.
-        input: { index: resolve('src/main/index.ts'), cli: resolve('src/main/cli/index.ts') },
+        // The thumbnails' image decoder runs in a worker thread (src/main/host/image-decode-pool.ts).
+        input: {
+          index: resolve('src/main/index.ts'),
+          cli: resolve('src/main/cli/index.ts'),
+          'decode-worker': resolve('src/main/rfb/images/decode-worker.ts'),
+        },
       },
     },
   },

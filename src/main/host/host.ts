@@ -8,6 +8,7 @@ import { isRequestName, requestSchemas } from '@shared/schemas'
 import { type Target, formatTarget, parseTarget } from '@shared/target'
 import type { ImageDecoder } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
+import { type AsyncImageDecoder, type ImageDecodePool, bundledDecodePool } from './image-decode-pool'
 import { openTransport } from '../rfb/connect'
 import type { SshConnectOptions, SshSessionInfo } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
@@ -57,8 +58,11 @@ export interface HostOptions {
    * differs from it is refused. Default none here; createHost passes ~/.ssh/known_hosts.
    */
   sshKnownHostsFile?: string
-  /** Decodes JPEG/PNG rects for thumbnails; null skips them. */
-  decodeImage?: ImageDecoder | null
+  /**
+   * Decodes JPEG/PNG rects for thumbnails; null skips them. Default: a worker thread when the
+   * host runs built (bundledDecodePool), in-thread decoding when it runs from source (tests).
+   */
+  decodeImage?: ImageDecoder | AsyncImageDecoder | null
   timings?: Partial<SessionTimings>
   /** How long a server that connected to the listener waits for the user's answer; default 60 s. */
   listenAnswerTimeoutMs?: number
@@ -86,6 +90,8 @@ export class Host extends EventEmitter<HostEventMap> {
   private readonly thumbnailDir: string
   private readonly log: (message: string) => void
   private readonly thumbnailWrites = new Set<Promise<void>>()
+  /** The thumbnails' worker, when this host made one. */
+  private decodePool: ImageDecodePool | null = null
   private readonly handlers: Handlers
   /** Listening mode: servers that connect to us and wait on the user. */
   private readonly listener: ReverseListener
@@ -115,7 +121,7 @@ export class Host extends EventEmitter<HostEventMap> {
       sshTrustStore: options.sshTrustStore ?? new MemoryTrustStore(),
       sshAgent: 'sshAgent' in options ? options.sshAgent : process.env.SSH_AUTH_SOCK,
       sshKnownHosts: () => this.readKnownHosts(options.sshKnownHostsFile),
-      decodeImage: options.decodeImage === undefined ? decodeImageNode : options.decodeImage,
+      decodeImage: options.decodeImage === undefined ? this.defaultDecoder() : options.decodeImage,
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
       connected: (s, typed, sshTyped) => this.recordConnection(s, typed, sshTyped),
       lowerProtection: (s, level) => this.lowerProtection(s, level),
@@ -196,6 +202,12 @@ export class Host extends EventEmitter<HostEventMap> {
     for (const s of [...this.sessions.values()]) if (s.owner === owner) s.close()
   }
 
+  // Thumbnails decode off the event loop when the worker is there (see bundledDecodePool).
+  private defaultDecoder(): ImageDecoder | AsyncImageDecoder {
+    this.decodePool = bundledDecodePool()
+    return this.decodePool?.decode ?? decodeImageNode
+  }
+
   /** Closes the listener and every session and waits for pending thumbnail writes. */
   async shutdown(): Promise<void> {
     this.listener.stop()
@@ -205,6 +217,7 @@ export class Host extends EventEmitter<HostEventMap> {
       await new Promise((r) => setImmediate(r))
       await Promise.all([...this.thumbnailWrites, this.store.idle()])
     } while (this.thumbnailWrites.size > 0)
+    this.decodePool?.close()
     await this.dataDirLock?.release()
   }
 

@@ -2,6 +2,7 @@ import type { EventName, HostEvents } from '@shared/contract'
 import type { ProtectionLevel } from '@shared/profile'
 import type { Target } from '@shared/target'
 import type { ImageDecoder } from '../rfb/framebuffer'
+import type { AsyncImageDecoder } from './image-decode-pool'
 import type { SecurityOptions } from '../rfb/security/policy'
 import type { Credentials } from '../rfb/security/security-handler'
 import type { SshOptions } from '../rfb/transport/ssh'
@@ -61,7 +62,7 @@ export interface SessionHost {
   sshAgent: string | undefined
   /** OpenSSH's known hosts (read only), checked before the user is asked about a host key. */
   sshKnownHosts(): readonly KnownHostEntry[]
-  decodeImage: ImageDecoder | null
+  decodeImage: ImageDecoder | AsyncImageDecoder | null
   timings: SessionTimings
   /**
    * The session reached the server's desktop (`session.reached` says how well protected): update

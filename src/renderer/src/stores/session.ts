@@ -303,6 +303,22 @@ export const useSessionStore = defineStore('session', () => {
     if (id) await host.api.request('session.close', { sessionId: id }).catch(() => {})
   }
 
+  /**
+   * Ends the session with `e` shown, for a protocol error only the renderer can see (an image
+   * the painter refused): the host is told to close it, and the user may retry.
+   */
+  async function fail(e: SessionError): Promise<void> {
+    const id = sessionId.value
+    if (!id || phase.value === 'closed') return
+    phase.value = 'closed'
+    error.value = e
+    credentials.value = null
+    trust.value = null
+    hostKey.value = null
+    retryAt.value = null
+    await host.api.request('session.close', { sessionId: id }).catch(() => {})
+  }
+
   /** Attaches the painter; batches that arrived before it are handed over in order. */
   function attachSink(s: FrameSink | null): void {
     sink = s
@@ -408,7 +424,7 @@ export const useSessionStore = defineStore('session', () => {
   return {
     sessionId, request, profileId, label, phase, info, error, retryAt, credentials, trust, hostKey, downgrade, remoteClipboard, stats,
     cursor, viewOnly, scaling, bells, leds, powerFailures, active, connected, title, canRetry,
-    open, retry, close, attachSink, setCursorRenderer, ack, sendKey, sendKeyRelease, sendPointer, sendClipboard,
+    open, retry, close, fail, attachSink, setCursorRenderer, ack, sendKey, sendKeyRelease, sendPointer, sendClipboard,
     requestResize, power, refresh, answerCredentials, answerTrust, answerHostKey, answerDowngrade, inputAllowed,
   }
 })
