@@ -1,4 +1,7 @@
 import type { HostApi } from '@shared/contract'
+import type { WebLinkErrorCode } from '@shared/error-codes'
+import { socketProtocols } from '@shared/web-auth'
+import { launchCredential } from './web-launch'
 import { type LinkState, WsHost, hostSocketUrl } from './ws-host'
 
 export type { LinkState } from './ws-host'
@@ -19,9 +22,29 @@ export interface HostLink {
 }
 
 let current: HostLink | null = null
+/** Browser mode's credential, from prepareHost. */
+let credential = ''
 
 function isHostApi(v: Partial<HostApi> | undefined): v is HostApi {
   return !!v && typeof v.request === 'function' && typeof v.on === 'function'
+}
+
+/**
+ * Before the app mounts: in browser mode, gets the page its credential (redeeming the launch
+ * code in the address, if any). Resolves to why the page may not use the host, or null. In
+ * Electron there is nothing to do.
+ */
+export async function prepareHost(): Promise<WebLinkErrorCode | null> {
+  if (isHostApi(window.tessera)) return null
+  const result = await launchCredential({
+    location: window.location,
+    replaceUrl: (url) => window.history.replaceState(null, '', url),
+    storage: window.sessionStorage,
+    fetch: (url, init) => window.fetch(url, { ...init, credentials: 'omit', cache: 'no-store' }),
+  })
+  if ('error' in result) return result.error
+  credential = result.credential
+  return null
 }
 
 /**
@@ -34,7 +57,7 @@ export function useHost(): HostLink {
   if (isHostApi(bridge)) {
     current = { api: bridge, state: 'open', onLinkState: () => () => {} }
   } else {
-    const ws = new WsHost({ url: hostSocketUrl(window.location) })
+    const ws = new WsHost({ url: hostSocketUrl(window.location), protocols: socketProtocols(credential) })
     current = {
       api: ws,
       get state() {
