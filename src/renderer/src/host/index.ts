@@ -1,7 +1,7 @@
 import type { HostApi } from '@shared/contract'
 import type { WebLinkErrorCode } from '@shared/error-codes'
 import { socketProtocols } from '@shared/web-auth'
-import { launchCredential } from './web-launch'
+import { type LaunchEnv, launchCredential } from './web-launch'
 import { type LinkState, WsHost, hostSocketUrl } from './ws-host'
 
 export type { LinkState } from './ws-host'
@@ -39,12 +39,24 @@ export async function prepareHost(): Promise<WebLinkErrorCode | null> {
   const result = await launchCredential({
     location: window.location,
     replaceUrl: (url) => window.history.replaceState(null, '', url),
-    storage: window.sessionStorage,
+    storage: tabStorage(),
     fetch: (url, init) => window.fetch(url, { ...init, credentials: 'omit', cache: 'no-store' }),
   })
   if ('error' in result) return result.error
   credential = result.credential
   return null
+}
+
+/** sessionStorage, or this page's memory where the browser refuses it (a reload then needs a new address). */
+function tabStorage(): LaunchEnv['storage'] {
+  try {
+    const s = window.sessionStorage
+    s.getItem('')
+    return s
+  } catch {
+    const m = new Map<string, string>()
+    return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) }
+  }
 }
 
 /**
