@@ -102,6 +102,8 @@ export const ERROR_CODE_GROUPS = {
   listen: ['HOST_LISTEN', 'HOST_LISTEN_BUSY', 'HOST_LISTEN_NOT_OWNER', 'HOST_UNKNOWN_INCOMING'],
   /** The renderer's link to the host: closed, lost, slow, or an answer it cannot read. */
   link: ['HOST_CLOSED', 'HOST_DISCONNECTED', 'HOST_TIMEOUT', 'OPEN_FAILED', 'HOST_UNKNOWN_ERROR'],
+  /** Browser mode's way in: a launch address already used or expired, none given, or a page from an earlier run. */
+  webLink: ['WEB_LINK_USED', 'WEB_LINK_MISSING', 'WEB_SESSION_ENDED'],
   /** The address book file (StoreProblem and StoreError). */
   store: [
     'STORE_CORRUPT',
@@ -131,6 +133,9 @@ export type CertificateErrorCode = (typeof ERROR_CODE_GROUPS)['certificate'][num
 
 /** A code of the `hostKey` group. */
 export type HostKeyErrorCode = (typeof ERROR_CODE_GROUPS)['hostKey'][number]
+
+/** A code of the `webLink` group: why the browser-mode server would not let a page in. */
+export type WebLinkErrorCode = (typeof ERROR_CODE_GROUPS)['webLink'][number]
 
 /** Every code once, in group order. */
 export const ERROR_CODES: readonly ErrorCode[] = Object.values(ERROR_CODE_GROUPS).flat()

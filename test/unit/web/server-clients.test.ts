@@ -7,6 +7,7 @@ import { createHost } from '../../../src/main/host/create-host'
 import type { Host } from '../../../src/main/host/host'
 import { CLOSE_TOO_MANY_CLIENTS, MAX_CLIENTS, type WebServer, startWebServer } from '../../../src/main/web/server'
 import { newProfile } from '../../../src/shared/profile'
+import { socketProtocols } from '../../../src/shared/web-auth'
 import { type ServerMessage, decodeServerMessage, encodeClientMessage } from '../../../src/shared/ws-codec'
 
 // The cap on authenticated sockets in browser mode: one past it is closed with a code that says
@@ -42,7 +43,7 @@ interface Client {
 /** An authenticated socket, open (or already closed by the server) once this resolves. */
 function connect(): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws?token=${web.token}`, { headers: { Origin: `http://127.0.0.1:${web.port}` } })
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws`, socketProtocols(web.token), { headers: { Origin: `http://127.0.0.1:${web.port}` } })
     sockets.push(ws)
     const replies = new Map<number, (m: ServerMessage) => void>()
     ws.on('message', (data: Buffer, isBinary: boolean) => {

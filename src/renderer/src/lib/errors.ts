@@ -128,6 +128,10 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   OPEN_FAILED: SAY.unreachable,
   HOST_UNKNOWN_ERROR: 'Tessera reported an error this window cannot describe',
 
+  WEB_LINK_USED: 'This Tessera address has already been used or has expired',
+  WEB_LINK_MISSING: 'Open Tessera from the address that tessera web printed',
+  WEB_SESSION_ENDED: 'This page belongs to an earlier run of tessera web',
+
   STORE_CORRUPT: SAY.addressBook,
   STORE_UNREADABLE: SAY.addressBook,
   STORE_NEWER_VERSION: SAY.addressBook,
