@@ -163,7 +163,8 @@ describe.skipIf(!serverAvailable('tigervnc'))('host service credentials against 
   it('asks for the password, connects with it, and asks again after a wrong one', async () => {
     const { sessionId } = (await host.handle('session.open', { address: `${server.host}::${server.port}` })) as { sessionId: string }
     const ask = await waitFor('session.credentials', (p) => p.sessionId === sessionId)
-    expect(ask).toEqual({ sessionId, kind: 'password', retry: false })
+    // VNC authentication without TLS: the prompt says the password travels unencrypted to an unverified server.
+    expect(ask).toEqual({ sessionId, kind: 'password', retry: false, link: { encrypted: false, verified: false, acceptedOnce: false } })
     await host.handle('session.credentials', { sessionId, password: 'not-it', save: false })
     const closed = await waitFor('session.state', (p) => p.sessionId === sessionId && p.state === 'closed')
     expect(closed.error).toMatchObject({ kind: 'auth' })
