@@ -109,6 +109,8 @@ export const ERROR_CODE_GROUPS = {
     'STORE_READ_ONLY',
     'STORE_WRITE_FAILED',
   ],
+  /** Saving a password: no store at all, or one that does not protect it and the user did not allow (kind 'refused'). */
+  secrets: ['SECRETS_UNAVAILABLE', 'SECRETS_NOT_PROTECTED'],
   /** Importing connections (StoreError, kind 'refused'). */
   import: ['IMPORT_UNRECOGNISED', 'IMPORT_TOO_LARGE', 'IMPORT_INVALID', 'IMPORT_BAD_PASSPHRASE', 'IMPORT_NO_PASSWORDS', 'IMPORT_NO_SECRET_STORE'],
 } as const satisfies Record<string, readonly string[]>

@@ -104,6 +104,7 @@ export const requestSchemas: RequestSchemas = {
   'profiles.thumbnail': object({ id }),
   'secrets.status': none(),
   'secrets.forget': object({ profileId: id }),
+  'secrets.allowPlainFile': object({ allow: boolean() }),
   'session.open': union(
     object({ profileId: id }),
     object({ address: string({ min: 1, max: LIMITS.address }), username: optional(string({ max: LIMITS.username })) }),
