@@ -137,7 +137,7 @@ describe('Electron shell', () => {
     const packaged = `file://${join(__dirname, '../../../src/renderer/index.html')}`
     // The mocked shell runs from src/main, so its renderer path is src/renderer/index.html.
     const result = await m.handlers.get('tessera:secrets.status')!({ senderFrame: { url: packaged, parent: null }, sender: { id: 1 } }, undefined)
-    expect(result).toEqual({ ok: true, result: { available: true, protected: false, backend: 'basic_text' } })
+    expect(result).toEqual({ ok: true, result: { available: true, protected: false, backend: 'basic_text', plainFileAllowed: false } })
   })
 
   it('offers "Make Tessera the Default VNC Viewer" while it is not', () => {
