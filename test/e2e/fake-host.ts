@@ -28,13 +28,13 @@ declare global {
 }
 
 /** Installs the fake bridge before the app's scripts run. */
-export async function installFakeHost(page: Page, init: { profiles?: ConnectionProfile[]; secretsProtected?: boolean } = {}): Promise<void> {
+export async function installFakeHost(page: Page, init: { profiles?: ConnectionProfile[]; secretsProtected?: boolean; plainFileAllowed?: boolean } = {}): Promise<void> {
   await page.addInitScript((init) => {
     const state: FakeState = {
       calls: [],
       listeners: {},
       profiles: init.profiles ?? [],
-      secrets: { available: true, protected: init.secretsProtected ?? true, backend: 'fake-keychain', plainFileAllowed: false },
+      secrets: { available: true, protected: init.secretsProtected ?? true, backend: 'fake-keychain', plainFileAllowed: init.plainFileAllowed ?? false },
       nextSession: 1,
     }
     const emit = (name: string, payload: unknown): void => {

@@ -128,11 +128,11 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await server?.close()
   })
 
-  async function openApp(profiles: ConnectionProfile[] = [], opts: { secretsProtected?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  async function openApp(profiles: ConnectionProfile[] = [], opts: { secretsProtected?: boolean; plainFileAllowed?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
     context = await newContext(browser, server.url.replace(/\/$/, ''), opts.viewport)
     page = await context.newPage()
     errors = watchErrors(page)
-    await installFakeHost(page, { profiles, secretsProtected: opts.secretsProtected })
+    await installFakeHost(page, { profiles, secretsProtected: opts.secretsProtected, plainFileAllowed: opts.plainFileAllowed })
     await page.goto(server.url)
     await page.waitForSelector('.address-book')
     return page
@@ -517,6 +517,22 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await waitUntil('session.credentials', async () => (await fakeCalls(page, 'session.credentials')).length)
     expect((await fakeCalls(page, 'session.credentials')).map((c) => c.arg)).toEqual([{ sessionId: 's1', password: 'pw', save: false }])
     expect(await fakeCalls(page, 'secrets.allowPlainFile')).toEqual([])
+  })
+
+  it('the connection dialog lets the user take back the password file, which the host is told', async () => {
+    await openApp([], { secretsProtected: false, plainFileAllowed: true })
+    await page.click('button:has-text("New connection")')
+    await page.waitForSelector('dialog[open]')
+    const saveBox = 'dialog input[type="checkbox"] >> nth=0'
+    expect(await page.isDisabled(saveBox)).toBe(false)
+    await expect(page.textContent('dialog')).resolves.toContain('the password is saved in a file only you can read')
+    // Leaving the empty host field first shows its hint, which moves the button: fill it, as a user would.
+    await page.fill('dialog input[placeholder^="host"]', 'server.example.com')
+    await page.click('dialog button:has-text("Stop saving passwords in a file")')
+    await waitUntil('secrets.allowPlainFile', async () => (await fakeCalls(page, 'secrets.allowPlainFile')).length)
+    expect((await fakeCalls(page, 'secrets.allowPlainFile')).map((c) => c.arg)).toEqual([{ allow: false }])
+    await waitUntil('the save box to be disabled', () => page.isDisabled(saveBox))
+    expect(await page.locator('dialog button:has-text("Stop saving passwords in a file")').count()).toBe(0)
   })
 
   it('asks about an unknown SSH host key, showing server, key type and SHA-256; each answer goes to the host, Escape and Enter refuse', async () => {
