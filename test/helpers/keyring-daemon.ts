@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline'
 
 /** Why a real Secret Service cannot be started here, or null when it can. */
 export function keyringDaemonMissing(): string | null {
-  for (const bin of ['dbus-daemon', 'gnome-keyring-daemon']) {
+  for (const bin of ['dbus-daemon', 'dbus-send', 'gnome-keyring-daemon']) {
     if (spawnSync('which', [bin]).status !== 0) return `${bin} is not installed (Debian: apt-get install gnome-keyring dbus)`
   }
   return null
