@@ -51,6 +51,8 @@ export const ERROR_CODE_GROUPS = {
     'RFB_ERR_SECURITY',
     'RFB_ERR_POLICY',
     'RFB_ERR_ANON_TLS',
+    'RFB_ERR_DOWNGRADE',
+    'RFB_ERR_PLAIN_REFUSED',
   ],
   /** Reaching the server: TCP, TLS, SSH tunnels, listening, deadlines (kinds 'network', 'timeout'). */
   network: [
@@ -90,6 +92,7 @@ export const ERROR_CODE_GROUPS = {
     'HOST_NO_CREDENTIALS_PENDING',
     'HOST_NO_TRUST_PENDING',
     'HOST_NO_HOSTKEY_PENDING',
+    'HOST_NO_DOWNGRADE_PENDING',
     'HOST_NOT_CONNECTED',
     'HOST_VIEW_ONLY',
     'HOST_POWER_UNSUPPORTED',
@@ -109,8 +112,13 @@ export const ERROR_CODE_GROUPS = {
     'STORE_READ_ONLY',
     'STORE_WRITE_FAILED',
   ],
-  /** Saving a password: no store at all, or one that does not protect it and the user did not allow (kind 'refused'). */
-  secrets: ['SECRETS_UNAVAILABLE', 'SECRETS_NOT_PROTECTED'],
+  /**
+   * Saved passwords: the file damaged and set aside, or unreadable and left alone (StoreProblem);
+   * no store at all, or one that does not protect passwords and the user did not allow (kind 'refused').
+   */
+  secrets: ['SECRETS_CORRUPT', 'SECRETS_UNREADABLE', 'SECRETS_UNAVAILABLE', 'SECRETS_NOT_PROTECTED'],
+  /** The data folder is in use by another Tessera (DataDirLockedError, a StoreError). */
+  dataDir: ['DATA_DIR_LOCKED'],
   /** Importing connections (StoreError, kind 'refused'). */
   import: ['IMPORT_UNRECOGNISED', 'IMPORT_TOO_LARGE', 'IMPORT_INVALID', 'IMPORT_BAD_PASSPHRASE', 'IMPORT_NO_PASSWORDS', 'IMPORT_NO_SECRET_STORE'],
 } as const satisfies Record<string, readonly string[]>

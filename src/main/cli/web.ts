@@ -34,7 +34,14 @@ export async function startWeb(options: WebOptions = {}): Promise<WebRun> {
   const rendererDir = options.rendererDir ?? defaultRendererDir()
   if (!existsSync(join(rendererDir, 'index.html'))) throw new UsageError(`no built renderer in ${rendererDir}; run \`npm run build\` first`)
   const { host, store } = await createHost({ dataDir: options.dataDir ?? defaultDataDir() })
-  const server = await startWebServer({ host, rendererDir, port: options.port, bindAddress: options.bindAddress })
+  let server: WebServer
+  try {
+    server = await startWebServer({ host, rendererDir, port: options.port, bindAddress: options.bindAddress })
+  } catch (e) {
+    // A port in use, say: let go of the data folder before saying so.
+    await host.shutdown()
+    throw e
+  }
   return {
     server,
     host,

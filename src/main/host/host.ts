@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events'
 import { promises as fs, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { EventName, ExportRequest, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
-import { type ConnectionProfile, newProfile } from '@shared/profile'
+import { type ConnectionProfile, type ProtectionLevel, newProfile } from '@shared/profile'
 import { isRequestName, requestSchemas } from '@shared/schemas'
 import { type Target, formatTarget, parseTarget } from '@shared/target'
 import type { ImageDecoder } from '../rfb/framebuffer'
@@ -14,11 +14,13 @@ import type { Transport } from '../rfb/transport/transport'
 import { type KnownHostEntry, parseKnownHosts } from '../rfb/trust/known-hosts'
 import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
 import { writeFileAtomic } from './atomic-file'
+import type { DataDirLock } from './data-dir-lock'
 import type { ConnectionStore } from './connection-store'
 import { type ClientLink, type HostClient, HostEndpoint } from './endpoint'
 import { hostError, toSessionError } from './errors'
 import { type SealedEntry, openPasswords, sealPasswords } from './export-crypto'
 import { HostSession, type SessionHost, type SessionTimings, type TypedCredentials, type TypedSshSecret, sshSecretKey } from './host-session'
+import { protectionAfterConnect } from './protection'
 import { LISTEN_ANSWER_TIMEOUT_MS, ReverseListener } from './reverse-listener'
 import { GuardedSecretStore, PlainFileConsent } from './secret-consent'
 import type { SecretStore } from './secrets'
@@ -68,6 +70,8 @@ export interface HostOptions {
   listenAnswerTimeoutMs?: number
   /** Where unexpected errors are reported (never with passwords); default stderr. */
   log?: (message: string) => void
+  /** The data directory's lock (createHost takes it); released by `shutdown` after the last write. */
+  dataDirLock?: DataDirLock
 }
 
 type HostEventMap = { [K in EventName]: [HostEvents[K]] }
@@ -93,9 +97,11 @@ export class Host extends EventEmitter<HostEventMap> {
   /** Listening mode: servers that connect to us and wait on the user. */
   private readonly listener: ReverseListener
   private readonly endpoint: HostEndpoint
+  private readonly dataDirLock: DataDirLock | undefined
 
   constructor(options: HostOptions) {
     super()
+    this.dataDirLock = options.dataDirLock
     this.store = options.store
     this.secrets = new GuardedSecretStore(options.secrets, options.plainFileConsent ?? PlainFileConsent.inMemory())
     this.thumbnailDir = options.thumbnailDir
@@ -119,6 +125,7 @@ export class Host extends EventEmitter<HostEventMap> {
       decodeImage: options.decodeImage === undefined ? decodeImageNode : options.decodeImage,
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
       connected: (s, typed, sshTyped) => this.recordConnection(s, typed, sshTyped),
+      lowerProtection: (s, level) => this.lowerProtection(s, level),
       saveThumbnail: (id, png) => this.saveThumbnail(id, png),
       ended: (s) => this.sessions.delete(s.id),
       log: this.log,
@@ -205,6 +212,7 @@ export class Host extends EventEmitter<HostEventMap> {
       await new Promise((r) => setImmediate(r))
       await Promise.all([...this.thumbnailWrites, this.store.idle()])
     } while (this.thumbnailWrites.size > 0)
+    await this.dataDirLock?.release()
   }
 
   private session(sessionId: string, owner: Owner): HostSession {
@@ -223,7 +231,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'profiles.list': () => this.store.list(),
       'profiles.save': async (p) => {
         const before = p.id ? this.store.get(p.id) : undefined
-        const saved = await this.store.save(p)
+        const saved = await this.store.save(withHostFields(p, before))
         // Unticking "save password" forgets it.
         if (before?.savePassword && !saved.savePassword) await this.secrets.delete(saved.id)
         for (const s of this.sessions.values()) if (s.profileId === saved.id) s.updateProfile(saved)
@@ -257,7 +265,8 @@ export class Host extends EventEmitter<HostEventMap> {
         await this.secrets.delete(sshSecretKey(profileId))
         const p = this.store.get(profileId)
         if (p?.savePassword) {
-          await this.store.save({ ...p, savePassword: false })
+          const { passwordProtection: _, ...rest } = p
+          await this.store.save({ ...rest, savePassword: false })
           this.changed()
         }
       },
@@ -279,6 +288,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.power': ({ sessionId, action }, owner) => this.session(sessionId, owner).power(action),
       'session.trust': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerTrust(decision),
       'session.hostKey': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerHostKey(decision),
+      'session.downgrade': ({ sessionId, accept }, owner) => this.session(sessionId, owner).answerDowngrade(accept),
       'listen.start': (req, owner) => this.listener.start(req, owner),
       'listen.stop': (_, owner) => this.listener.stopFor(owner),
       'listen.answer': ({ id, accept }, owner) => this.answerIncoming(id, accept, owner),
@@ -348,15 +358,23 @@ export class Host extends EventEmitter<HostEventMap> {
       session.updateProfile(profile)
     }
     await this.store.touch(profile.id)
+    profile = this.store.get(profile.id) ?? profile
+    let savedNow = false
     if (typed) {
       if (typed.save && this.secrets.mayWrite()) {
         await this.secrets.set(profile.id, typed.credentials.password)
-        if (!profile.savePassword) session.updateProfile(await this.store.save({ ...profile, savePassword: true }))
+        savedNow = true
+        if (!profile.savePassword) profile = await this.store.save({ ...profile, savePassword: true })
       } else if (!typed.save && profile.savePassword) {
         await this.secrets.delete(profile.id)
-        session.updateProfile(await this.store.save({ ...profile, savePassword: false }))
+        const { passwordProtection: _, ...rest } = profile
+        profile = await this.store.save({ ...rest, savePassword: false })
       }
     }
+    // Remember how well protected this server's connections are, and what a saved password went over.
+    const change = protectionAfterConnect(profile, session.reached ?? 'none', savedNow)
+    if (change) profile = await this.store.save({ ...profile, ...change })
+    session.updateProfile(profile)
     // The SSH password or key passphrase: saved when asked to, forgotten when the user said not to.
     if (sshTyped) {
       if (sshTyped.save && this.secrets.mayWrite()) await this.secrets.set(sshSecretKey(profile.id), sshTyped.secret)
@@ -382,6 +400,14 @@ export class Host extends EventEmitter<HostEventMap> {
       }
     }
     if (changed) this.changed()
+  }
+
+  /** The user accepted weaker protection for the session's profile: later connections expect only `level`. */
+  private async lowerProtection(session: HostSession, level: ProtectionLevel): Promise<void> {
+    const profile = session.profileId ? this.store.get(session.profileId) : undefined
+    if (!profile) return
+    session.updateProfile(await this.store.save({ ...profile, protection: level }))
+    this.changed()
   }
 
   /** The export, with the saved passwords of the chosen profiles sealed under the passphrase if asked. */
@@ -432,6 +458,19 @@ export class Host extends EventEmitter<HostEventMap> {
       .finally(() => this.thumbnailWrites.delete(write))
     this.thumbnailWrites.add(write)
   }
+}
+
+/**
+ * `p` as the renderer sent it, with the fields only the host sets taken from the stored copy:
+ * the protection a server reached and the level a password was saved at are lowered only by the
+ * user's answer to a downgrade question, never by an edit (or a compromised renderer).
+ */
+function withHostFields(p: ConnectionProfile, before: ConnectionProfile | undefined): ConnectionProfile {
+  const { protection: _p, passwordProtection: _pp, ...rest } = p
+  const out: ConnectionProfile = rest
+  if (before?.protection !== undefined) out.protection = before.protection
+  if (before?.passwordProtection !== undefined && p.savePassword) out.passwordProtection = before.passwordProtection
+  return out
 }
 
 /** The sealed `passwords` block of one of our JSON exports, or undefined. */

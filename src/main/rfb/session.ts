@@ -151,11 +151,11 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         } else this.waiter = { n, resolve, reject }
       }),
       write: (data) => this.transport?.write(data),
-      credentials: async (kind) => {
+      credentials: async (kind, link) => {
         // A person may take minutes to type a password: the handshake deadline waits for them.
         this.handshakeDeadline.stop()
         try {
-          const creds = await this.options.credentials?.(kind)
+          const creds = await this.options.credentials?.(kind, link)
           if (!creds) throw new AuthFailedError('a password is required and none was given')
           return creds
         } finally {

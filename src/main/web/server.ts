@@ -6,6 +6,7 @@ import { extname, join, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { type FrameAllocator, WS_PATH, type ServerMessage, WireError, decodeClientMessage, encodeServerMessage } from '@shared/ws-codec'
+import { rendererCspHeader } from '@shared/csp'
 import type { Host } from '../host/host'
 
 export interface WebServerOptions {
@@ -34,6 +35,13 @@ export interface WebServer {
 const cookieName = (port: number): string => `tessera_token_${port}`
 /** Client messages are small; the largest is a clipboard of LIMITS.clipboard characters, JSON-escaped. */
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+/**
+ * Authenticated sockets at once. One tab holds one socket (and any number of sessions); a few
+ * tabs are normal, dozens are a runaway page, each holding frame buffers in this process.
+ */
+export const MAX_CLIENTS = 8
+/** WebSocket close code 1013, "Try Again Later": the socket was refused for load, not for its credentials. */
+export const CLOSE_TOO_MANY_CLIENTS = 1013
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
@@ -41,13 +49,9 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.woff': 'font/woff', '.wasm': 'application/wasm', '.map': 'application/json',
 }
 
-/** The page's CSP: only our own scripts, styles and socket; `connect-src` names the socket explicitly for older engines. */
+/** The page's CSP: the renderer's own (src/shared/csp.ts), naming the socket explicitly as well. */
 export function contentSecurityPolicy(hostHeader: string): string {
-  return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-    `connect-src 'self' ws://${hostHeader}`, "worker-src 'self' blob:", "object-src 'none'", "base-uri 'none'",
-    "form-action 'none'", "frame-ancestors 'none'",
-  ].join('; ')
+  return rendererCspHeader(`ws://${hostHeader}`)
 }
 
 /**
@@ -129,7 +133,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const origin = req.headers.origin
     if (origin !== undefined && origin !== `http://${req.headers.host}`) return refuse('403 Forbidden')
     if (!tokenOk(req, url)) return refuse('401 Unauthorized')
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws))
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // `clients` already counts this socket. One past the cap is told why and never attached (no sessions, no events).
+      if (wss.clients.size > MAX_CLIENTS) return ws.close(CLOSE_TOO_MANY_CLIENTS, 'too many Tessera tabs are open; close one and reload this page')
+      attach(ws)
+    })
   })
 
   function attach(ws: WebSocket): void {

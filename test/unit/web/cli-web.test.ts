@@ -43,6 +43,37 @@ describe('tessera web', () => {
     await expect(fetch(run.server.url)).rejects.toThrow()
   })
 
+  it('reports a damaged saved passwords file at start, and where it was kept', async () => {
+    const renderer = join(dir, 'renderer')
+    mkdirSync(renderer)
+    writeFileSync(join(renderer, 'index.html'), '<!doctype html>')
+    const data = join(dir, 'data')
+    mkdirSync(data)
+    writeFileSync(join(data, 'secrets.json'), '{"secrets":')
+    const run = await startWeb({ rendererDir: renderer, dataDir: data })
+    try {
+      expect(run.problems).toEqual([expect.stringMatching(new RegExp(`saved passwords file is damaged .*kept as ${data}/secrets\\.json\\.corrupt-\\d+`))])
+    } finally {
+      await run.stop()
+    }
+  })
+
+  it('lets go of the data folder when the server cannot start', async () => {
+    const renderer = join(dir, 'renderer')
+    mkdirSync(renderer)
+    writeFileSync(join(renderer, 'index.html'), '<!doctype html>')
+    const data = join(dir, 'data')
+    const first = await startWeb({ rendererDir: renderer, dataDir: join(dir, 'other') })
+    try {
+      // The port is taken by the first server.
+      await expect(startWeb({ rendererDir: renderer, dataDir: data, port: first.server.port })).rejects.toThrow(/EADDRINUSE/)
+      const again = await startWeb({ rendererDir: renderer, dataDir: data })
+      await again.stop()
+    } finally {
+      await first.stop()
+    }
+  })
+
   it('refuses to start without a built renderer', async () => {
     await expect(startWeb({ rendererDir: join(dir, 'none'), dataDir: join(dir, 'data') })).rejects.toThrow('npm run build')
   })
