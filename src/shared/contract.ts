@@ -110,7 +110,13 @@ export interface HostRequests {
   /** Our JSON export; saved passwords only when asked, and then encrypted with `passphrase`. */
   'profiles.export': [ExportRequest, { fileName: string; text: string }]
   'profiles.thumbnail': [{ id: string }, { png: Uint8Array } | null]
-  'secrets.status': [void, { available: boolean; protected: boolean; backend: string }]
+  /**
+   * Where saved passwords go: `protected` when a keychain encrypts them; otherwise they are
+   * saved (in a file only the user can read) only once `plainFileAllowed` is true.
+   */
+  'secrets.status': [void, { available: boolean; protected: boolean; backend: string; plainFileAllowed: boolean }]
+  /** The user's answer to saving passwords in a file without a keychain; no also forgets those saved there. */
+  'secrets.allowPlainFile': [{ allow: boolean }, void]
   'secrets.forget': [{ profileId: string }, void]
   'session.open': [OpenSessionRequest, { sessionId: string }]
   'session.close': [{ sessionId: string }, void]

@@ -114,8 +114,11 @@ export const ERROR_CODE_GROUPS = {
     'STORE_READ_ONLY',
     'STORE_WRITE_FAILED',
   ],
-  /** The saved passwords file (StoreProblem): damaged and set aside, or unreadable and left alone. */
-  secrets: ['SECRETS_CORRUPT', 'SECRETS_UNREADABLE'],
+  /**
+   * Saved passwords: the file damaged and set aside, or unreadable and left alone (StoreProblem);
+   * no store at all, or one that does not protect passwords and the user did not allow (kind 'refused').
+   */
+  secrets: ['SECRETS_CORRUPT', 'SECRETS_UNREADABLE', 'SECRETS_UNAVAILABLE', 'SECRETS_NOT_PROTECTED'],
   /** The data folder is in use by another Tessera (DataDirLockedError, a StoreError). */
   dataDir: ['DATA_DIR_LOCKED'],
   /** Importing connections (StoreError, kind 'refused'). */

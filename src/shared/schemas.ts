@@ -138,6 +138,7 @@ const schemaOf = {
   'profiles.thumbnail': object({ id }),
   'secrets.status': none(),
   'secrets.forget': object({ profileId: id }),
+  'secrets.allowPlainFile': object({ allow: boolean() }),
   'session.open': union(
     object({ profileId: id }),
     object({ address: string({ min: 1, max: LIMITS.address }), username: optional(string({ max: LIMITS.username })) }),

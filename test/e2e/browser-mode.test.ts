@@ -7,7 +7,7 @@ import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { takeSnapshot } from '../../src/main/cli/snapshot'
-import { createHost } from '../../src/main/host/create-host'
+import { DATA_FILES, createHost } from '../../src/main/host/create-host'
 import type { Host } from '../../src/main/host/host'
 import type { FramebufferSink } from '../../src/main/rfb/framebuffer'
 import { type WebServer, startWebServer } from '../../src/main/web/server'
@@ -45,7 +45,8 @@ async function expectCanvasEqualsRaw(page: Page, port: number): Promise<void> {
 }
 
 async function startBrowserMode(dataDir: string, options: { listenAnswerTimeoutMs?: number } = {}): Promise<{ host: Host; web: WebServer; stop(): Promise<void> }> {
-  const { host } = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 300 }, ...options })
+  // Pinned to "no keychain" (the 0600 file), whatever this machine has.
+  const { host } = await createHost({ dataDir, keychain: null, log: () => {}, timings: { thumbnailDelayMs: 300 }, ...options })
   const web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: () => {} })
   return {
     host,
@@ -237,8 +238,9 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
       await page.fill('#quick-connect-input', `127.0.0.1::${secured.port}`)
       await page.press('#quick-connect-input', 'Enter')
       await page.waitForSelector('dialog[open] input[type="password"]', { timeout: 20_000 })
-      // Browser mode keeps secrets in a plain file: saving is refused, and the dialog says why.
-      expect(await page.isDisabled('dialog input[type="checkbox"]')).toBe(true)
+      // Without a keychain, saving means a plain file: offered unticked, with what it means.
+      expect(await page.isChecked('dialog input[type="checkbox"]')).toBe(false)
+      await expect(page.textContent('dialog')).resolves.toContain('This computer has no keychain Tessera can use.')
       await page.fill('dialog input[type="password"]', 'wrong-one')
       await page.click('dialog button[type="submit"]')
       await page.waitForSelector('dialog[open] .error-text', { timeout: 20_000 })
@@ -247,8 +249,9 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
       await page.click('dialog button[type="submit"]')
       await waitConnected(page)
       await disconnect(page)
-      // The typed address was added to the address book.
+      // The typed address was added to the address book; no password was written anywhere.
       await page.waitForSelector(`[aria-label*="127.0.0.1::${secured.port}"]`)
+      expect(existsSync(path.join(dataDir, DATA_FILES.secrets))).toBe(false)
     } finally {
       await secured.stop()
     }

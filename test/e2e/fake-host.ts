@@ -13,7 +13,7 @@ interface FakeState {
   calls: FakeCall[]
   listeners: Record<string, Array<(p: unknown) => void>>
   profiles: ConnectionProfile[]
-  secrets: { available: boolean; protected: boolean; backend: string }
+  secrets: { available: boolean; protected: boolean; backend: string; plainFileAllowed: boolean }
   nextSession: number
 }
 
@@ -28,13 +28,13 @@ declare global {
 }
 
 /** Installs the fake bridge before the app's scripts run. */
-export async function installFakeHost(page: Page, init: { profiles?: ConnectionProfile[]; secretsProtected?: boolean } = {}): Promise<void> {
+export async function installFakeHost(page: Page, init: { profiles?: ConnectionProfile[]; secretsProtected?: boolean; plainFileAllowed?: boolean } = {}): Promise<void> {
   await page.addInitScript((init) => {
     const state: FakeState = {
       calls: [],
       listeners: {},
       profiles: init.profiles ?? [],
-      secrets: { available: true, protected: init.secretsProtected ?? true, backend: 'fake-keychain' },
+      secrets: { available: true, protected: init.secretsProtected ?? true, backend: 'fake-keychain', plainFileAllowed: init.plainFileAllowed ?? false },
       nextSession: 1,
     }
     const emit = (name: string, payload: unknown): void => {
@@ -51,6 +51,9 @@ export async function installFakeHost(page: Page, init: { profiles?: ConnectionP
       },
       'profiles.thumbnail': () => null,
       'secrets.status': () => state.secrets,
+      'secrets.allowPlainFile': (a) => {
+        state.secrets = { ...state.secrets, plainFileAllowed: a.allow as boolean }
+      },
       'session.open': () => ({ sessionId: `s${state.nextSession++}` }),
       'listen.start': (a) => ({ port: (a.port as number | undefined) ?? 5500 }),
       // An accepted server becomes a session with the next id; its events come from the test.

@@ -128,11 +128,11 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await server?.close()
   })
 
-  async function openApp(profiles: ConnectionProfile[] = [], opts: { secretsProtected?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  async function openApp(profiles: ConnectionProfile[] = [], opts: { secretsProtected?: boolean; plainFileAllowed?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
     context = await newContext(browser, server.url.replace(/\/$/, ''), opts.viewport)
     page = await context.newPage()
     errors = watchErrors(page)
-    await installFakeHost(page, { profiles, secretsProtected: opts.secretsProtected })
+    await installFakeHost(page, { profiles, secretsProtected: opts.secretsProtected, plainFileAllowed: opts.plainFileAllowed })
     await page.goto(server.url)
     await page.waitForSelector('.address-book')
     return page
@@ -501,15 +501,38 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     expect((await fakeCalls(page, 'session.credentials')).at(-1)!.arg).toEqual({ sessionId: 's1', cancel: true })
   })
 
-  it('disables saving the password where the keychain does not encrypt', async () => {
+  it('where no keychain encrypts, offers the password file only unticked and says what it means; no tick, no consent sent', async () => {
     await openApp([], { secretsProtected: false })
     await page.fill('#quick-connect-input', 'fake')
     await page.press('#quick-connect-input', 'Enter')
     await waitUntil('session.open', async () => (await fakeCalls(page, 'session.open')).length)
     await page.evaluate(() => window.__fake.emit('session.credentials', { sessionId: 's1', kind: 'password', retry: false }))
     await page.waitForSelector('dialog[open]')
-    expect(await page.isDisabled('dialog input[type="checkbox"]')).toBe(true)
-    await expect(page.textContent('dialog')).resolves.toContain('does not encrypt')
+    expect(await page.isChecked('dialog input[type="checkbox"]')).toBe(false)
+    const text = await page.textContent('dialog')
+    expect(text).toContain('Save the password in a file only you can read')
+    expect(text).toContain('This computer has no keychain Tessera can use. Anyone with access to your account can read that file.')
+    await page.fill('dialog input[autocomplete="current-password"]', 'pw')
+    await page.click('dialog button[type="submit"]')
+    await waitUntil('session.credentials', async () => (await fakeCalls(page, 'session.credentials')).length)
+    expect((await fakeCalls(page, 'session.credentials')).map((c) => c.arg)).toEqual([{ sessionId: 's1', password: 'pw', save: false }])
+    expect(await fakeCalls(page, 'secrets.allowPlainFile')).toEqual([])
+  })
+
+  it('the connection dialog lets the user take back the password file, which the host is told', async () => {
+    await openApp([], { secretsProtected: false, plainFileAllowed: true })
+    await page.click('button:has-text("New connection")')
+    await page.waitForSelector('dialog[open]')
+    const saveBox = 'dialog input[type="checkbox"] >> nth=0'
+    expect(await page.isDisabled(saveBox)).toBe(false)
+    await expect(page.textContent('dialog')).resolves.toContain('the password is saved in a file only you can read')
+    // Leaving the empty host field first shows its hint, which moves the button: fill it, as a user would.
+    await page.fill('dialog input[placeholder^="host"]', 'server.example.com')
+    await page.click('dialog button:has-text("Stop saving passwords in a file")')
+    await waitUntil('secrets.allowPlainFile', async () => (await fakeCalls(page, 'secrets.allowPlainFile')).length)
+    expect((await fakeCalls(page, 'secrets.allowPlainFile')).map((c) => c.arg)).toEqual([{ allow: false }])
+    await waitUntil('the save box to be disabled', () => page.isDisabled(saveBox))
+    expect(await page.locator('dialog button:has-text("Stop saving passwords in a file")').count()).toBe(0)
   })
 
   it('asks about an unknown SSH host key, showing server, key type and SHA-256; each answer goes to the host, Escape and Enter refuse', async () => {
@@ -605,18 +628,23 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     expect(errors).toEqual([])
   })
 
-  it('does not offer to save an SSH passphrase where the keychain does not encrypt', async () => {
+  it('saves an SSH passphrase in the file only after the tick, which first tells the host the user agreed', async () => {
     await openApp([], { secretsProtected: false })
     await page.fill('#quick-connect-input', 'fake')
     await page.press('#quick-connect-input', 'Enter')
     await waitUntil('session.open', async () => (await fakeCalls(page, 'session.open')).length)
     await page.evaluate(() => window.__fake.emit('session.credentials', { sessionId: 's1', kind: 'ssh-passphrase', retry: false }))
     await page.waitForSelector('dialog[open]')
-    expect(await page.isDisabled('dialog input[type="checkbox"]')).toBe(true)
-    await expect(page.textContent('dialog')).resolves.toContain('does not encrypt')
+    await expect(page.textContent('dialog')).resolves.toContain('Save the passphrase in a file only you can read')
     await page.fill('dialog input[autocomplete="current-password"]', 'key phrase')
+    await page.check('dialog input[type="checkbox"]')
     await page.click('dialog button[type="submit"]')
-    expect((await fakeCalls(page, 'session.credentials')).map((c) => c.arg)).toEqual([{ sessionId: 's1', password: 'key phrase', save: false }])
+    await waitUntil('session.credentials', async () => (await fakeCalls(page, 'session.credentials')).length)
+    const calls = (await fakeCalls(page)).filter((c) => c.name === 'secrets.allowPlainFile' || c.name === 'session.credentials')
+    expect(calls).toEqual([
+      { name: 'secrets.allowPlainFile', arg: { allow: true } },
+      { name: 'session.credentials', arg: { sessionId: 's1', password: 'key phrase', save: true } },
+    ])
   })
 
   it('shows connecting, reconnecting with a countdown, and errors with the right actions', async () => {

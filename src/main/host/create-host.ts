@@ -4,32 +4,49 @@ import { ConnectionStore } from './connection-store'
 import { lockDataDir } from './data-dir-lock'
 import { FileTrustStore, SSH_HOSTS_FILE_NAME } from '../rfb/trust/store'
 import { Host, type HostOptions } from './host'
-import { FileSecretStore, type SecretCipher } from './secrets'
+import { type Keychain, KeychainSecretStore, openOsKeychain } from './keychain-secrets'
+import { PlainFileConsent } from './secret-consent'
+import { FileSecretStore, type SecretCipher, type SecretStore } from './secrets'
 
 /** File names inside a data directory. */
-export const DATA_FILES = { secrets: 'secrets.json', thumbnails: 'thumbnails' } as const
+export const DATA_FILES = { secrets: 'secrets.json', plainFileConsent: 'secrets-consent.json', thumbnails: 'thumbnails' } as const
 
-export interface CreateHostOptions extends Partial<Omit<HostOptions, 'store' | 'secrets' | 'thumbnailDir' | 'dataDirLock'>> {
+export interface CreateHostOptions extends Partial<Omit<HostOptions, 'store' | 'secrets' | 'thumbnailDir' | 'dataDirLock' | 'plainFileConsent'>> {
   dataDir: string
-  /** Encrypts saved passwords (the shell passes safeStorage); default plain text in a 0600 file. */
+  /** Encrypts saved passwords (the shell passes safeStorage); without it passwords go to the OS keychain. */
   cipher?: SecretCipher
+  /**
+   * The keychain used when no cipher is given: default the OS keychain if it works here; null
+   * means none. Without one, passwords are saved only in a 0600 file and only after the user allowed it.
+   */
+  keychain?: Keychain | null
 }
 
 /**
- * A host over one data directory: connections.json, secrets.json, known-certificates.json,
- * known-ssh-hosts.json and thumbnails/ inside it. The directory is locked until the host's
- * shutdown; if another host holds it, this throws DataDirLockedError (code DATA_DIR_LOCKED),
- * whose message tells the user what to do. `store.problems` lists what the user should hear
- * about both the address book and the saved passwords file (the shell and `tessera web` show it).
+ * A host over one data directory: connections.json, secrets.json, secrets-consent.json,
+ * known-certificates.json, known-ssh-hosts.json and thumbnails/ inside it. Saved passwords go
+ * to the cipher's store (the app), else to the OS keychain, else to secrets.json if allowed.
+ * The directory is locked until the host's shutdown; if another host holds it, this throws
+ * DataDirLockedError (code DATA_DIR_LOCKED), whose message tells the user what to do.
+ * `store.problems` lists what the user should hear about both the address book and the saved
+ * passwords file (the shell and `tessera web` show it).
  */
 export async function createHost(options: CreateHostOptions): Promise<{ host: Host; store: ConnectionStore }> {
-  const { dataDir, cipher, ...rest } = options
+  const { dataDir, cipher, keychain, ...rest } = options
   const dataDirLock = await lockDataDir(dataDir)
   try {
     const store = await ConnectionStore.open(dataDir)
-    const secrets = new FileSecretStore(join(dataDir, DATA_FILES.secrets), cipher)
-    store.problems.push(...(await secrets.open()))
+    const file = new FileSecretStore(join(dataDir, DATA_FILES.secrets), cipher)
+    store.problems.push(...(await file.open()))
+    let secrets: SecretStore = file
+    if (!cipher) {
+      const chain = keychain === undefined ? await openOsKeychain() : keychain
+      // Passwords an older version kept in the file move into the keychain as they are used.
+      if (chain) secrets = new KeychainSecretStore(chain, file)
+    }
+    const plainFileConsent = await PlainFileConsent.open(join(dataDir, DATA_FILES.plainFileConsent))
     const host = new Host({
+      plainFileConsent,
       trustStore: new FileTrustStore(dataDir), sshTrustStore: new FileTrustStore(dataDir, SSH_HOSTS_FILE_NAME),
       sshKnownHostsFile: join(homedir(), '.ssh', 'known_hosts'),
       ...rest, store, secrets, thumbnailDir: join(dataDir, DATA_FILES.thumbnails), dataDirLock,

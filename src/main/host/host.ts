@@ -23,6 +23,7 @@ import { type SealedEntry, openPasswords, sealPasswords } from './export-crypto'
 import { HostSession, type SessionHost, type SessionTimings, type TypedCredentials, type TypedSshSecret, sshSecretKey } from './host-session'
 import { protectionAfterConnect } from './protection'
 import { LISTEN_ANSWER_TIMEOUT_MS, ReverseListener } from './reverse-listener'
+import { GuardedSecretStore, PlainFileConsent } from './secret-consent'
 import type { SecretStore } from './secrets'
 
 export const DEFAULT_TIMINGS: SessionTimings = {
@@ -40,6 +41,11 @@ export const MAX_SESSIONS = 64
 export interface HostOptions {
   store: ConnectionStore
   secrets: SecretStore
+  /**
+   * Whether the user allowed saving passwords in a store that does not protect them; default
+   * no, in memory (createHost keeps the answer in the data directory).
+   */
+  plainFileConsent?: PlainFileConsent
   /** Per-profile thumbnails `<id>.png` live here. */
   thumbnailDir: string
   /** Opens plain TCP connections (tests inject fakes); `vncs://` always uses real TLS. */
@@ -85,7 +91,8 @@ type Handlers = { [K in RequestName]: (arg: HostRequests[K][0], owner: Owner) =>
 export class Host extends EventEmitter<HostEventMap> {
   private readonly sessions = new Map<string, HostSession>()
   private readonly store: ConnectionStore
-  private readonly secrets: SecretStore
+  /** Every write goes through the guard: the renderer cannot save a password the user did not allow to be stored unprotected. */
+  private readonly secrets: GuardedSecretStore
   private readonly sessionHost: SessionHost
   private readonly thumbnailDir: string
   private readonly log: (message: string) => void
@@ -102,7 +109,7 @@ export class Host extends EventEmitter<HostEventMap> {
     super()
     this.dataDirLock = options.dataDirLock
     this.store = options.store
-    this.secrets = options.secrets
+    this.secrets = new GuardedSecretStore(options.secrets, options.plainFileConsent ?? PlainFileConsent.inMemory())
     this.thumbnailDir = options.thumbnailDir
     this.log = options.log ?? ((m) => process.stderr.write(`tessera host: ${m}\n`))
     this.sessionHost = {
@@ -261,7 +268,11 @@ export class Host extends EventEmitter<HostEventMap> {
           return null
         }
       },
-      'secrets.status': () => ({ available: this.secrets.available(), protected: this.secrets.protected(), backend: this.secrets.backend() }),
+      'secrets.status': () => ({
+        available: this.secrets.available(), protected: this.secrets.protected(), backend: this.secrets.backend(),
+        plainFileAllowed: this.secrets.consent.granted,
+      }),
+      'secrets.allowPlainFile': ({ allow }) => this.allowPlainFile(allow),
       'secrets.forget': async ({ profileId }) => {
         await this.secrets.delete(profileId)
         await this.secrets.delete(sshSecretKey(profileId))
@@ -276,7 +287,10 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.close': ({ sessionId }, owner) => this.session(sessionId, owner).close(),
       'session.credentials': (arg, owner) => {
         const { sessionId, ...answer } = arg
-        this.session(sessionId, owner).answerCredentials(answer)
+        const session = this.session(sessionId, owner)
+        // Refused before the answer is used: the prompt stays open, and nothing is written.
+        if ('save' in answer && answer.save) this.secrets.checkWrite()
+        session.answerCredentials(answer)
       },
       'session.ack': ({ sessionId, seq }, owner) => this.session(sessionId, owner).ack(seq),
       'session.key': ({ sessionId, keysym, down, code }, owner) => this.session(sessionId, owner).key(keysym, down, code),
@@ -360,7 +374,7 @@ export class Host extends EventEmitter<HostEventMap> {
     profile = this.store.get(profile.id) ?? profile
     let savedNow = false
     if (typed) {
-      if (typed.save && this.secrets.available()) {
+      if (typed.save && this.secrets.mayWrite()) {
         await this.secrets.set(profile.id, typed.credentials.password)
         savedNow = true
         if (!profile.savePassword) profile = await this.store.save({ ...profile, savePassword: true })
@@ -376,10 +390,29 @@ export class Host extends EventEmitter<HostEventMap> {
     session.updateProfile(profile)
     // The SSH password or key passphrase: saved when asked to, forgotten when the user said not to.
     if (sshTyped) {
-      if (sshTyped.save && this.secrets.available()) await this.secrets.set(sshSecretKey(profile.id), sshTyped.secret)
+      if (sshTyped.save && this.secrets.mayWrite()) await this.secrets.set(sshSecretKey(profile.id), sshTyped.secret)
       else if (!sshTyped.save) await this.secrets.delete(sshSecretKey(profile.id))
     }
     this.changed()
+  }
+
+  /**
+   * Records the user's answer about saving passwords without a keychain. Taking it back also
+   * forgets every password saved that way, since the user no longer wants them in the file.
+   */
+  private async allowPlainFile(allow: boolean): Promise<void> {
+    await this.secrets.consent.set(allow)
+    if (allow || this.secrets.protected()) return
+    let changed = false
+    for (const p of this.store.list()) {
+      await this.secrets.delete(p.id)
+      await this.secrets.delete(sshSecretKey(p.id))
+      if (p.savePassword) {
+        await this.store.save({ ...p, savePassword: false })
+        changed = true
+      }
+    }
+    if (changed) this.changed()
   }
 
   /** The user accepted weaker protection for the session's profile: later connections expect only `level`. */
@@ -410,6 +443,7 @@ export class Host extends EventEmitter<HostEventMap> {
     const block = passphrase === undefined ? undefined : sealedBlockOf(text)
     if (passphrase !== undefined && block === undefined) throw hostError('refused', 'IMPORT_NO_PASSWORDS', 'this file holds no saved passwords; import it without a passphrase')
     if (block !== undefined && !this.secrets.available()) throw hostError('refused', 'IMPORT_NO_SECRET_STORE', 'passwords cannot be saved on this computer; import the file without a passphrase')
+    if (block !== undefined) this.secrets.checkWrite()
     const sealed = block === undefined ? {} : await openPasswords(block, passphrase ?? '')
     const added = await this.store.importWithSources(fileName, text)
     const out: ConnectionProfile[] = []

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -19,8 +19,10 @@ const PASSPHRASE = 'correct horse battery staple'
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-export-'))
-  source = (await createHost({ dataDir: join(dir, 'a'), decodeImage: null, log: () => {} })).host
-  target = (await createHost({ dataDir: join(dir, 'b'), decodeImage: null, log: () => {} })).host
+  source = (await createHost({ dataDir: join(dir, 'a'), keychain: null, decodeImage: null, log: () => {} })).host
+  target = (await createHost({ dataDir: join(dir, 'b'), keychain: null, decodeImage: null, log: () => {} })).host
+  // Without a keychain the target saves imported passwords only because the user allowed the file.
+  await target.handle('secrets.allowPlainFile', { allow: true })
 })
 
 afterEach(async () => {
@@ -101,6 +103,15 @@ describe('address book export with passwords', () => {
       expect(p.savePassword).toBe(false)
       expect(await secretOf(target, p.id)).toBeNull()
     }
+  })
+
+  it('refuses to import passwords where no keychain protects them and the file was not allowed', async () => {
+    await target.handle('secrets.allowPlainFile', { allow: false })
+    const text = await exportToFile({ ids: [], includePasswords: true, passphrase: PASSPHRASE })
+    await expect(target.handle('profiles.import', { fileName: 'x.json', text, passphrase: PASSPHRASE }))
+      .rejects.toMatchObject({ error: { kind: 'refused', code: 'SECRETS_NOT_PROTECTED' } })
+    expect(await target.handle('profiles.list', undefined)).toEqual([])
+    expect(existsSync(join(dir, 'b', DATA_FILES.secrets))).toBe(false)
   })
 
   it('refuses a wrong passphrase clearly and imports nothing', async () => {

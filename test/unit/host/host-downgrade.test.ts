@@ -22,9 +22,11 @@ let server: DowngradeServer | null = null
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-downgrade-'))
   host = (await createHost({
-    dataDir: dir, decodeImage: null, log: () => {}, sshKnownHostsFile: undefined,
+    dataDir: dir, keychain: null, decodeImage: null, log: () => {}, sshKnownHostsFile: undefined,
     timings: { statsIntervalMs: 1000, thumbnailDelayMs: 60_000, reconnect: { baseMs: 20, maxMs: 100, attempts: 1 } },
   })).host
+  // These tests save the password in the 0600 file, as a user who allowed it would.
+  await host.handle('secrets.allowPlainFile', { allow: true })
   events = []
   for (const name of EVENT_NAMES) host.on(name, (payload: HostEvents[typeof name]) => events.push({ name, payload } as Event))
 })

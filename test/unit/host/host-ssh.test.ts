@@ -53,7 +53,7 @@ beforeEach(async () => {
   tunnels = []
   presentedKey = hostKeyBlob(7)
   host = (await createHost({
-    dataDir: dir, decodeImage: null, log: () => {}, connectSsh: fakeConnectSsh, sshAgent: undefined, sshKnownHostsFile: join(dir, 'known_hosts'),
+    dataDir: dir, keychain: null, decodeImage: null, log: () => {}, connectSsh: fakeConnectSsh, sshAgent: undefined, sshKnownHostsFile: join(dir, 'known_hosts'),
     timings: { statsIntervalMs: 1000, thumbnailDelayMs: 60_000, reconnect: { baseMs: 20, maxMs: 100, attempts: 3 } },
   })).host
   events = []
@@ -88,6 +88,7 @@ const tunnel: SshTunnel = { host: 'gw.example', port: 2222, username: 'alice', a
 
 describe('host: SSH tunnel per connection', () => {
   it('asks for the host key, then the SSH password, then the VNC password; "always" and "save" are remembered', async () => {
+    await host.handle('secrets.allowPlainFile', { allow: true })
     const p = await saveProfile(tunnel)
     const id = await open(p.id)
 

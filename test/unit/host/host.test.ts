@@ -66,6 +66,8 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-host-'))
   host = (await createHost({
     dataDir: dir,
+    // The 0600 file, never this machine's keychain.
+    keychain: null,
     decodeImage: null,
     log: () => {},
     timings: { statsIntervalMs: 50, thumbnailDelayMs: 60_000, reconnect: { baseMs: 20, maxMs: 100, attempts: 3 } },
@@ -128,7 +130,7 @@ describe('Host requests', () => {
   })
 
   it('reports secret storage status', async () => {
-    expect(await request('secrets.status')).toEqual({ available: true, protected: false, backend: 'file' })
+    expect(await request('secrets.status')).toEqual({ available: true, protected: false, backend: 'file', plainFileAllowed: false })
   })
 })
 
@@ -182,6 +184,7 @@ describe('Host sessions', () => {
   })
 
   it('asks for a password, connects with the answer and saves it when asked to', async () => {
+    await request('secrets.allowPlainFile', { allow: true })
     const s = await server({ password: 'sesame' })
     const id = await open(`127.0.0.1::${s.port}`)
     const ask = await log.next('session.credentials', (p) => p.sessionId === id)
@@ -216,6 +219,7 @@ describe('Host sessions', () => {
   })
 
   it('a rejected saved password is not tried again: the user is asked', async () => {
+    await request('secrets.allowPlainFile', { allow: true })
     const s = await server({ password: 'new-one' })
     const id0 = await open(`127.0.0.1::${s.port}`)
     await log.next('session.credentials', (p) => p.sessionId === id0)

@@ -1,17 +1,21 @@
 import type { SecretStore } from '../../../src/main/host/secrets'
 
-/** A SecretStore in a Map that records every key read; `failing` makes reads throw, as a locked keychain would. */
+/**
+ * A SecretStore in a Map that records every key read; `failing` makes reads throw, as a locked
+ * keychain would. It stands in for a keychain (`protects`), unless a test says otherwise.
+ */
 export class MemorySecretStore implements SecretStore {
   readonly map = new Map<string, string>()
   readonly reads: string[] = []
   failing = false
+  protects = true
 
   available(): boolean {
     return true
   }
 
   protected(): boolean {
-    return false
+    return this.protects
   }
 
   backend(): string {

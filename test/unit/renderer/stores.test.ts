@@ -33,7 +33,7 @@ beforeEach(() => {
       saved = saved.filter((x) => x.id !== id)
     })
     .handle('profiles.import', ({ fileName }) => [profile(`imported-${fileName}`)])
-    .handle('secrets.status', () => ({ available: true, protected: false, backend: 'basic_text' }))
+    .handle('secrets.status', () => ({ available: true, protected: false, backend: 'basic_text', plainFileAllowed: false }))
     .handle('profiles.thumbnail', () => ({ png: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) }))
   setHost(host.link())
   setActivePinia(createPinia())
@@ -46,7 +46,7 @@ describe('connections store', () => {
     expect(s.loaded).toBe(true)
     expect(s.profiles).toHaveLength(4)
     await Promise.resolve()
-    expect(s.secrets).toEqual({ available: true, protected: false, backend: 'basic_text' })
+    expect(s.secrets).toEqual({ available: true, protected: false, backend: 'basic_text', plainFileAllowed: false })
   })
 
   it('shows folders, most recent first inside each, top level first', async () => {

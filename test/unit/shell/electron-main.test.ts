@@ -188,7 +188,7 @@ describe('Electron shell', () => {
   it('reports a keyring-less Linux safeStorage as unprotected', async () => {
     const packaged = 'app://tessera/index.html'
     const result = await m.handlers.get('tessera:secrets.status')!({ senderFrame: { url: packaged, parent: null }, sender: { id: 1 } }, undefined)
-    expect(result).toEqual({ ok: true, result: { available: true, protected: false, backend: 'basic_text' } })
+    expect(result).toEqual({ ok: true, result: { available: true, protected: false, backend: 'basic_text', plainFileAllowed: false } })
   })
 
   it('offers "Make Tessera the Default VNC Viewer" while it is not', () => {

@@ -151,6 +151,9 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   IMPORT_BAD_PASSPHRASE: 'The passphrase is wrong',
   IMPORT_NO_PASSWORDS: SAY.import,
   IMPORT_NO_SECRET_STORE: SAY.import,
+
+  SECRETS_UNAVAILABLE: 'Passwords cannot be saved on this computer',
+  SECRETS_NOT_PROTECTED: 'The password was not saved: this computer has no keychain, and saving it in a file was not allowed',
 }
 
 /** True for the SessionError values the host rejects requests with. */

@@ -175,10 +175,16 @@ export const useConnectionsStore = defineStore('connections', () => {
     await host.api.request('secrets.forget', { profileId })
   }
 
+  /** Records whether passwords may be saved in a file where no keychain protects them; no also forgets those saved so. */
+  async function allowPlainFile(allow: boolean): Promise<void> {
+    await host.api.request('secrets.allowPlainFile', { allow })
+    secrets.value = await host.api.request('secrets.status', undefined)
+  }
+
   return {
     profiles, loaded, loadError, query, sortBy, viewMode, collapsed, selectedId, secrets, thumbnails, addRequests,
     searching, sorted, groups, allGroups, visible,
     isCollapsed, byId, load, save, remove, duplicate, importFile, exportProfiles, loadThumbnail,
-    toggleGroup, setSort, setViewMode, blankProfile, forgetPassword,
+    toggleGroup, setSort, setViewMode, blankProfile, forgetPassword, allowPlainFile,
   }
 })
