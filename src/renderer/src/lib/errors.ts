@@ -66,6 +66,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   RFB_ERR_SECURITY: SAY.unsupported,
   RFB_ERR_POLICY: SAY.unsupported,
   RFB_ERR_ANON_TLS: SAY.unsupported,
+  RFB_ERR_TLS_VERSION: 'The server only offers an old, unsafe version of TLS',
   RFB_ERR_DOWNGRADE: SAY.downgrade,
   RFB_ERR_PLAIN_REFUSED: SAY.plainPassword,
 
