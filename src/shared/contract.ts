@@ -30,6 +30,14 @@ export interface TrustCertificate {
   validTo: string
   /** Why it is not trusted, e.g. "self-signed certificate". */
   reason: string
+  /** The host name or address the user connected to. */
+  host: string
+  /** The host names and addresses the certificate is issued for. */
+  names: string[]
+  /** Whether one of `names` is `host`; false is a warning: the certificate may belong to another server. */
+  nameMatches: boolean
+  /** Whether the certificate is within its validity period today; anything else is a warning. */
+  validity: 'valid' | 'expired' | 'not-yet-valid'
 }
 
 export type TrustDecision = 'once' | 'always' | 'reject'
