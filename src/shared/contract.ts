@@ -48,6 +48,11 @@ export interface TrustHostKey {
   algorithm: string
   /** "SHA256:base64", as `ssh-keygen -lf` prints it. */
   fingerprintSha256: string
+  /**
+   * Key types already known for this server when it presents another type: OpenSSH's "different
+   * kind of key" warning, which may be an attack; only "once" is honoured then. Empty on first contact.
+   */
+  knownAlgorithms: string[]
 }
 
 /**

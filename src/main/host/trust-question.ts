@@ -59,11 +59,11 @@ export function certificateQuestion(sessionId: string, prompt: TrustPrompt): Hos
   }
 }
 
-/** The `session.hostKey` event showing an SSH server's host key that no store knows. */
+/** The `session.hostKey` event showing an SSH server's host key that no store knows (or of a type other than the known ones). */
 export function hostKeyQuestion(sessionId: string, prompt: HostKeyPrompt): HostEvents['session.hostKey'] {
   return {
     sessionId,
     server: serverKey(prompt.host, prompt.port),
-    hostKey: { algorithm: prompt.algorithm, fingerprintSha256: prompt.fingerprintSha256 },
+    hostKey: { algorithm: prompt.algorithm, fingerprintSha256: prompt.fingerprintSha256, knownAlgorithms: prompt.knownAlgorithms ?? [] },
   }
 }

@@ -50,8 +50,11 @@ describe('TrustQuestion', () => {
     expect(hostKeyQuestion('s2', { host: 'gw.example', port: 2222, algorithm: 'ssh-ed25519', fingerprintSha256: 'SHA256:xyz' })).toEqual({
       sessionId: 's2',
       server: 'gw.example:2222',
-      hostKey: { algorithm: 'ssh-ed25519', fingerprintSha256: 'SHA256:xyz' },
+      hostKey: { algorithm: 'ssh-ed25519', fingerprintSha256: 'SHA256:xyz', knownAlgorithms: [] },
     })
+    // A key of another type than the known one carries the warning's facts.
+    expect(hostKeyQuestion('s3', { host: 'gw', port: 22, algorithm: 'ssh-rsa', fingerprintSha256: 'SHA256:abc', knownAlgorithms: ['ssh-ed25519'] }).hostKey)
+      .toEqual({ algorithm: 'ssh-rsa', fingerprintSha256: 'SHA256:abc', knownAlgorithms: ['ssh-ed25519'] })
   })
 
   it.skipIf(!opensslAvailable)('carries, from real certificates, whether they name the host typed and whether they are in date', () => {
