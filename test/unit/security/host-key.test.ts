@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type HostKeyOptions, type HostKeyPrompt, verifyHostKey } from '../../../src/main/rfb/trust/host-key'
+import { type HostKeyOptions, type HostKeyPrompt, preferredHostKeyAlgorithms, verifyHostKey } from '../../../src/main/rfb/trust/host-key'
 import { HostKeyError } from '../../../src/main/rfb/trust/errors'
 import {
   checkKnownHosts, entryMatches, keyAlgorithm, knownHostName, normaliseSshFingerprint, parseKnownHosts, sshFingerprint,
@@ -201,6 +201,17 @@ describe('host key decisions', () => {
       expect(e.message).toContain('different kind of key is known for it (ssh-ed25519 in known_hosts (line 1))')
       expect(e.message).toContain('could be an attack')
       expect(e.message).toContain(ECDSA_FP)
+    })
+
+    it('asks the server for the known key types first, as OpenSSH does, so one holding several keys shows the known one', () => {
+      const store = new MemoryTrustStore()
+      expect(preferredHostKeyAlgorithms(host, port, { store })).toEqual([])
+      const knownHosts = parseKnownHosts([line('[gw.example]:2222', blob('ssh-rsa', 1)), `other.example ecdsa-sha2-nistp256 ${ECDSA_B64}`,
+        `@revoked ${line('[gw.example]:2222', blob('ecdsa-sha2-nistp384', 2))}`, line('[gw.example]:2222', blob('sk-ssh-ed25519@openssh.com', 3))].join('\n'))
+      expect(knownHosts).toHaveLength(4)
+      expect(preferredHostKeyAlgorithms(host, port, { knownHosts })).toEqual(['rsa-sha2-512', 'rsa-sha2-256'])
+      store.remember('gw.example:2222', { sha256: ECDSA_FP, subject: 'ecdsa-sha2-nistp256' })
+      expect(preferredHostKeyAlgorithms(host, port, { knownHosts, store })).toEqual(['ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256'])
     })
 
     it('an ecdsa key accepted in advance is used but does not replace the stored ed25519 one', async () => {

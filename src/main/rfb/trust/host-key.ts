@@ -1,5 +1,5 @@
 import { HostKeyError } from './errors'
-import { type KnownHostEntry, checkKnownHosts, keyAlgorithm, normaliseSshFingerprint, sshFingerprint } from './known-hosts'
+import { type KnownHostEntry, checkKnownHosts, entryMatches, keyAlgorithm, normaliseSshFingerprint, sshFingerprint } from './known-hosts'
 import { type CertificateStore, serverKey } from './store'
 import type { TrustDecision } from './verify'
 
@@ -118,4 +118,30 @@ export async function verifyHostKey(key: Uint8Array, host: string, port: number,
       'Check it with the server\'s administrator (ssh-keygen -lf on the host key) and accept that fingerprint, or add the key to known_hosts.',
     server, algorithm, fingerprintSha256,
   )
+}
+
+/**
+ * Host key signature algorithms for each key type we may ask the server for: an RSA key signs
+ * with SHA-2 (RFC 8332). Types missing here (security keys, DSA) are left in the library's order.
+ */
+const SIGNATURES_BY_KEY_TYPE: Record<string, readonly string[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256'],
+}
+
+/**
+ * The host key algorithms to ask the server for first: those of the keys already known for
+ * `host:port` (trust store, then known_hosts), as OpenSSH orders them. A server holding keys of
+ * several types then presents the one we know, so a key of another type really means the known
+ * one is gone, and the "different kind of key" warning is rare enough to be heeded.
+ */
+export function preferredHostKeyAlgorithms(host: string, port: number, opts: HostKeyOptions): string[] {
+  const types: string[] = []
+  const pinned = opts.store?.get(serverKey(host, port))
+  if (pinned?.subject) types.push(pinned.subject)
+  for (const e of opts.knownHosts ?? []) if (!e.marker && entryMatches(e, host, port)) types.push(e.algorithm)
+  return [...new Set(types.flatMap((t) => SIGNATURES_BY_KEY_TYPE[t] ?? []))]
 }
