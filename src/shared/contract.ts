@@ -30,6 +30,14 @@ export interface TrustCertificate {
   validTo: string
   /** Why it is not trusted, e.g. "self-signed certificate". */
   reason: string
+  /** The host name or address the user connected to. */
+  host: string
+  /** The host names and addresses the certificate is issued for. */
+  names: string[]
+  /** Whether one of `names` is `host`; false is a warning: the certificate may belong to another server. */
+  nameMatches: boolean
+  /** Whether the certificate is within its validity period today; anything else is a warning. */
+  validity: 'valid' | 'expired' | 'not-yet-valid'
 }
 
 export type TrustDecision = 'once' | 'always' | 'reject'
@@ -40,6 +48,11 @@ export interface TrustHostKey {
   algorithm: string
   /** "SHA256:base64", as `ssh-keygen -lf` prints it. */
   fingerprintSha256: string
+  /**
+   * Key types already known for this server when it presents another type: OpenSSH's "different
+   * kind of key" warning, which may be an attack; only "once" is honoured then. Empty on first contact.
+   */
+  knownAlgorithms: string[]
 }
 
 /**

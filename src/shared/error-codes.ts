@@ -51,6 +51,7 @@ export const ERROR_CODE_GROUPS = {
     'RFB_ERR_SECURITY',
     'RFB_ERR_POLICY',
     'RFB_ERR_ANON_TLS',
+    'RFB_ERR_TLS_VERSION',
     'RFB_ERR_DOWNGRADE',
     'RFB_ERR_PLAIN_REFUSED',
   ],
@@ -71,7 +72,7 @@ export const ERROR_CODE_GROUPS = {
   /** The server's TLS certificate was not accepted (CertificateError, kind 'auth'). */
   certificate: ['RFB_ERR_CERT_CHANGED', 'RFB_ERR_CERT_UNTRUSTED', 'RFB_ERR_CERT_REJECTED', 'RFB_ERR_CERT_INVALID'],
   /** The SSH server's host key was not accepted (HostKeyError, kind 'auth'). */
-  hostKey: ['RFB_ERR_HOSTKEY_CHANGED', 'RFB_ERR_HOSTKEY_REVOKED', 'RFB_ERR_HOSTKEY_UNKNOWN', 'RFB_ERR_HOSTKEY_REJECTED'],
+  hostKey: ['RFB_ERR_HOSTKEY_CHANGED', 'RFB_ERR_HOSTKEY_REVOKED', 'RFB_ERR_HOSTKEY_UNKNOWN', 'RFB_ERR_HOSTKEY_REJECTED', 'RFB_ERR_HOSTKEY_TYPE_CHANGED'],
   /** The file of remembered certificates and host keys cannot be used (kind 'unsupported'). */
   trustStore: ['RFB_ERR_TRUST_STORE'],
   /** The host refuses a request: malformed, unknown, not allowed, or it failed inside. */

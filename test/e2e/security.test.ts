@@ -20,6 +20,7 @@ describe.skipIf(skip)('browser mode: server certificates', () => {
   const work = mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-tls-'))
   const first = selfSignedCertificate(work, 'localhost', 'first')
   const second = selfSignedCertificate(work, 'localhost', 'second')
+  const elsewhere = selfSignedCertificate(work, 'otherhost', 'elsewhere', 'DNS:otherhost')
   let browser: Browser
   let tiger: RunningServer
   let host: Host
@@ -67,6 +68,10 @@ describe.skipIf(skip)('browser mode: server certificates', () => {
     expect(shown).toBe(fingerprint(first.cert))
     await expect(dialog.locator('.subject').innerText()).resolves.toBe('CN=localhost')
     await expect(dialog.innerText()).resolves.toContain('self-signed certificate')
+    // It names the address typed and is in date: said plainly, with no warning.
+    await expect(dialog.locator('.names').innerText()).resolves.toBe('localhost, 127.0.0.1 – matches 127.0.0.1')
+    expect(await dialog.locator('.warning').count()).toBe(0)
+    expect(await dialog.innerText()).not.toMatch(/verified/i)
     // The safe answer has the focus.
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
     await screenshot(page, 'certificate-dialog')
@@ -110,5 +115,27 @@ describe.skipIf(skip)('browser mode: server certificates', () => {
     await page.click('.cert-changed button:has-text("Back to connections")')
     await page.waitForSelector('.address-book')
     expect(errors).toEqual([])
+  })
+
+  it('warns when the certificate is issued for another host than the one typed; Cancel connects nothing', async () => {
+    const other = await startTiger(elsewhere)
+    try {
+      await page.fill('#quick-connect-input', `127.0.0.1::${other.port}`)
+      await page.press('#quick-connect-input', 'Enter')
+      const dialog = page.locator('dialog[open]:has-text("Verify the server")')
+      await dialog.waitFor({ timeout: 20_000 })
+      const warning = dialog.locator('.warning')
+      await expect(warning.innerText()).resolves.toBe('Warning: this certificate is issued for otherhost, not for 127.0.0.1, the address you connected to. ' +
+        'It may belong to another server, or someone may be pretending to be this one.')
+      await expect(dialog.locator('.names').innerText()).resolves.toBe('otherhost – not 127.0.0.1')
+      expect(await dialog.innerText()).not.toMatch(/verified/i)
+      await screenshot(page, 'certificate-dialog-name-mismatch')
+      await dialog.locator('button:has-text("Cancel")').click()
+      await page.locator('.toolbar .state:has-text("Disconnected")').waitFor({ timeout: 10_000 })
+      const store = JSON.parse(readFileSync(path.join(work, 'known-certificates.json'), 'utf8'))
+      expect(store.servers[`127.0.0.1:${other.port}`]).toBeUndefined()
+    } finally {
+      await other.stop()
+    }
   })
 })

@@ -30,12 +30,15 @@ export interface ServerOptions {
   port?: number
 }
 
-/** A self-signed certificate for `cn` (RSA 2048, 10 years) made with the openssl CLI into `dir`. */
-export function selfSignedCertificate(dir: string, cn = 'localhost', name = 'server'): { cert: string; key: string } {
+/**
+ * A self-signed certificate for `cn` (RSA 2048, 10 years) made with the openssl CLI into `dir`;
+ * its alternative names are `cn` and 127.0.0.1 unless `san` says otherwise (e.g. "DNS:otherhost").
+ */
+export function selfSignedCertificate(dir: string, cn = 'localhost', name = 'server', san = `DNS:${cn},IP:127.0.0.1`): { cert: string; key: string } {
   const cert = path.join(dir, `${name}-cert.pem`)
   const key = path.join(dir, `${name}-key.pem`)
   const res = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
-    '-days', '3650', '-subj', `/CN=${cn}`, '-addext', `subjectAltName=DNS:${cn},IP:127.0.0.1`], { encoding: 'utf8' })
+    '-days', '3650', '-subj', `/CN=${cn}`, '-addext', `subjectAltName=${san}`], { encoding: 'utf8' })
   if (res.status !== 0) throw new Error(`openssl req failed (status ${res.status}): ${res.stderr}`)
   return { cert, key }
 }

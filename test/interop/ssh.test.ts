@@ -18,8 +18,8 @@ const SSHD = '/usr/sbin/sshd'
 const sshdMissing = !existsSync(SSHD) ? `${SSHD} missing (apt-get install openssh-server)` : spawnSync('ssh-keygen', ['-?']).error ? 'ssh-keygen missing' : ''
 const RAW = 0
 
-function keygen(file: string): string {
-  const res = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file], { encoding: 'utf8' })
+function keygen(file: string, type = 'ed25519'): string {
+  const res = spawnSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-f', file], { encoding: 'utf8' })
   if (res.status !== 0) throw new Error(`ssh-keygen failed: ${res.stderr}`)
   return readFileSync(`${file}.pub`, 'utf8')
 }
@@ -41,11 +41,11 @@ class Sshd {
   child: ChildProcess | null = null
   constructor(readonly dir: string, readonly port: number) {}
 
-  /** Starts sshd with host key `hostKey` (a private key file) and waits for its banner. */
-  async start(hostKey: string): Promise<void> {
+  /** Starts sshd with host key(s) `hostKey` (private key files) and waits for its banner. */
+  async start(hostKey: string | string[]): Promise<void> {
     const cfg = path.join(this.dir, 'sshd_config')
     writeFileSync(cfg, [
-      `Port ${this.port}`, 'ListenAddress 127.0.0.1', `HostKey ${hostKey}`,
+      `Port ${this.port}`, 'ListenAddress 127.0.0.1', ...[hostKey].flat().map((k) => `HostKey ${k}`),
       `AuthorizedKeysFile ${path.join(this.dir, 'authorized_keys')}`,
       'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PubkeyAuthentication yes',
       'PermitRootLogin prohibit-password', 'AllowTcpForwarding yes', `PidFile ${path.join(this.dir, 'sshd.pid')}`,
@@ -80,12 +80,14 @@ describe.skipIf(sshdMissing !== '' || !serverAvailable('tigervnc'))(`SSH tunnel 
   let vnc: RunningServer
   let clientKey: Buffer
   let hostPub: string
+  let ecdsaPub: string
   const user = os.userInfo().username
 
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'tessera-sshd-'))
     hostPub = keygen(path.join(tmp, 'host_a'))
     keygen(path.join(tmp, 'host_b'))
+    ecdsaPub = keygen(path.join(tmp, 'host_ecdsa'), 'ecdsa')
     writeFileSync(path.join(tmp, 'authorized_keys'), keygen(path.join(tmp, 'client')))
     keygen(path.join(tmp, 'stranger'))
     clientKey = readFileSync(path.join(tmp, 'client'))
@@ -164,4 +166,40 @@ describe.skipIf(sshdMissing !== '' || !serverAvailable('tigervnc'))(`SSH tunnel 
     expect(err2.code).toBe('RFB_ERR_HOSTKEY_CHANGED')
     expect(asked).toBe(0)
   }, 30_000)
+
+  describe('host keys of several types', () => {
+    const connectWith = (hostKey: SshOptions['hostKey']) => connectSsh({ ...ssh(hostKey), target: { host: '127.0.0.1', port: vnc.port } })
+
+    it('a server with ed25519 and ecdsa keys presents the one known_hosts lists, so nobody is asked', async () => {
+      await sshd.stop()
+      await sshd.start([path.join(tmp, 'host_a'), path.join(tmp, 'host_ecdsa')])
+      let asked = 0
+      const t = await connectWith({ knownHosts: parseKnownHosts(`[127.0.0.1]:${sshd.port} ${ecdsaPub}`), ask: async () => (asked++, 'reject' as const) })
+      expect(t.info.hostKey).toMatchObject({ how: 'known-hosts', algorithm: 'ecdsa-sha2-nistp256' })
+      t.close()
+      expect(asked).toBe(0)
+    }, 30_000)
+
+    it('known_hosts lists ed25519, the server only has ecdsa: OpenSSH\'s warning, trusted for this session only', async () => {
+      await sshd.stop()
+      await sshd.start(path.join(tmp, 'host_ecdsa'))
+      const knownHosts = parseKnownHosts(`[127.0.0.1]:${sshd.port} ${hostPub}`)
+      const store = new FileTrustStore(path.join(tmp, 'trust-types'), SSH_HOSTS_FILE_NAME)
+      const asked: HostKeyPrompt[] = []
+      const t = await connectWith({ knownHosts, store, ask: async (p) => (asked.push(p), 'always' as const) })
+      expect(t.info.hostKey).toMatchObject({ how: 'user-once', algorithm: 'ecdsa-sha2-nistp256' })
+      t.close()
+      expect(asked).toHaveLength(1)
+      expect(asked[0]).toMatchObject({ algorithm: 'ecdsa-sha2-nistp256', knownAlgorithms: ['ssh-ed25519'] })
+      const fp = spawnSync('ssh-keygen', ['-lf', path.join(tmp, 'host_ecdsa.pub')], { encoding: 'utf8' }).stdout.split(' ')[1]
+      expect(asked[0].fingerprintSha256).toBe(fp)
+      // "Always" was not kept: the ed25519 key stays the reference.
+      expect(store.get(`127.0.0.1:${sshd.port}`)).toBeUndefined()
+      // Nobody to ask (the CLI): refused, saying why.
+      const err = await connectWith({ knownHosts }).catch((e) => e)
+      expect(err).toBeInstanceOf(HostKeyError)
+      expect(err.code).toBe('RFB_ERR_HOSTKEY_TYPE_CHANGED')
+      expect(err.message).toContain('different kind of key')
+    }, 30_000)
+  })
 })

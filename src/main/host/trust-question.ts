@@ -42,7 +42,10 @@ export class TrustQuestion {
   }
 }
 
-/** The `session.trust` event showing a TLS certificate the engine could not vouch for. */
+/**
+ * The `session.trust` event showing a TLS certificate the engine could not vouch for, with what
+ * main found out about it (does it name the host typed, is it in date) for the prompt to warn.
+ */
 export function certificateQuestion(sessionId: string, prompt: TrustPrompt): HostEvents['session.trust'] {
   const cert = prompt.certificate
   return {
@@ -51,15 +54,16 @@ export function certificateQuestion(sessionId: string, prompt: TrustPrompt): Hos
     certificate: {
       fingerprintSha256: cert.sha256, subject: cert.subject, issuer: cert.issuer,
       validFrom: cert.validFrom, validTo: cert.validTo, reason: prompt.reason,
+      host: prompt.host, names: cert.names, nameMatches: cert.hostnameMatches, validity: cert.validity,
     },
   }
 }
 
-/** The `session.hostKey` event showing an SSH server's host key that no store knows. */
+/** The `session.hostKey` event showing an SSH server's host key that no store knows (or of a type other than the known ones). */
 export function hostKeyQuestion(sessionId: string, prompt: HostKeyPrompt): HostEvents['session.hostKey'] {
   return {
     sessionId,
     server: serverKey(prompt.host, prompt.port),
-    hostKey: { algorithm: prompt.algorithm, fingerprintSha256: prompt.fingerprintSha256 },
+    hostKey: { algorithm: prompt.algorithm, fingerprintSha256: prompt.fingerprintSha256, knownAlgorithms: prompt.knownAlgorithms ?? [] },
   }
 }

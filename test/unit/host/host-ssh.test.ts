@@ -97,7 +97,7 @@ describe('host: SSH tunnel per connection', () => {
     await host.handle('session.credentials', { sessionId: id, password: SSH_PASSWORD, save: true })
 
     const keyAsk = await next('session.hostKey', (e) => e.sessionId === id)
-    expect(keyAsk).toEqual({ sessionId: id, server: 'gw.example:2222', hostKey: { algorithm: 'ssh-ed25519', fingerprintSha256: sshFingerprint(presentedKey) } })
+    expect(keyAsk).toEqual({ sessionId: id, server: 'gw.example:2222', hostKey: { algorithm: 'ssh-ed25519', fingerprintSha256: sshFingerprint(presentedKey), knownAlgorithms: [] } })
     await host.handle('session.hostKey', { sessionId: id, decision: 'always' })
 
     const vncAsk = await next('session.credentials', (e) => e.sessionId === id && e.kind === 'password')

@@ -46,6 +46,8 @@ describe('sessionOutcome', () => {
     [error('auth', 'RFB_ERR_CERT_CHANGED'), 'The server’s certificate has changed', null, BACK, 'refresh'],
     [error('auth', 'RFB_ERR_HOSTKEY_REJECTED'), 'The SSH server’s identity could not be verified', 'Retry', BACK, 'refresh'],
     [error('auth', 'RFB_ERR_HOSTKEY_CHANGED'), 'The SSH server’s host key has changed', null, BACK, 'refresh'],
+    [error('auth', 'RFB_ERR_HOSTKEY_TYPE_CHANGED'), 'The SSH server has a different kind of host key than before', null, BACK, 'refresh'],
+    [error('unsupported', 'RFB_ERR_TLS_VERSION'), 'The server only offers an old, unsafe version of TLS', null, 'Close', 'refresh'],
   ])('%j', (e, title, retryLabel, closeLabel, retryIcon) => {
     expect(sessionOutcome(e)).toEqual({ title, retryLabel, closeLabel, retryIcon })
   })

@@ -21,6 +21,12 @@ export interface TestCerts {
   /** Two different self-signed certificates for localhost. */
   selfA: TestKeyPair
   selfB: TestKeyPair
+  /** Self-signed for localhost and 127.0.0.1, valid only in 2020. */
+  expired: TestKeyPair
+  /** Self-signed for localhost and 127.0.0.1, valid only from 2090. */
+  notYetValid: TestKeyPair
+  /** Self-signed, names only otherhost. */
+  selfOther: TestKeyPair
 }
 
 export const opensslAvailable = (process.env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, 'openssl')))
@@ -56,7 +62,25 @@ export function testCerts(): TestCerts {
       openssl(dir, ['req', '-x509', ...key, '-keyout', `${name}-key.pem`, '-out', `${name}.pem`, '-days', '36500',
         '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'])
     }
-    made = { ca: pair(dir, 'ca'), localhost: pair(dir, 'localhost'), other: pair(dir, 'other'), selfA: pair(dir, 'selfA'), selfB: pair(dir, 'selfB') }
+    openssl(dir, ['req', '-x509', ...key, '-keyout', 'selfOther-key.pem', '-out', 'selfOther.pem', '-days', '36500',
+      '-subj', '/CN=otherhost', '-addext', 'subjectAltName=DNS:otherhost'])
+    // `openssl req` cannot backdate (OpenSSL 3.0 has no -not_before); `openssl ca` can, given a minimal database.
+    writeFileSync(join(dir, 'index.txt'), '')
+    writeFileSync(join(dir, 'serial'), '01\n')
+    writeFileSync(join(dir, 'ca.cnf'), [
+      '[ca]', 'default_ca = d', '[d]', 'database = index.txt', 'new_certs_dir = .', 'serial = serial', 'default_md = sha256',
+      'policy = p', 'unique_subject = no', '[p]', 'commonName = supplied',
+      '[ext]', 'subjectAltName = DNS:localhost,IP:127.0.0.1', 'basicConstraints = CA:FALSE', '',
+    ].join('\n'))
+    for (const [name, start, end] of [['expired', '20200101000000Z', '20210101000000Z'], ['notYetValid', '20900101000000Z', '20910101000000Z']]) {
+      openssl(dir, ['req', ...key, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', '/CN=localhost'])
+      openssl(dir, ['ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', `${name}-key.pem`, '-in', `${name}.csr`, '-out', `${name}.pem`,
+        '-startdate', start, '-enddate', end, '-extensions', 'ext', '-notext'])
+    }
+    made = {
+      ca: pair(dir, 'ca'), localhost: pair(dir, 'localhost'), other: pair(dir, 'other'), selfA: pair(dir, 'selfA'), selfB: pair(dir, 'selfB'),
+      expired: pair(dir, 'expired'), notYetValid: pair(dir, 'notYetValid'), selfOther: pair(dir, 'selfOther'),
+    }
     return made
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type HostKeyOptions, type HostKeyPrompt, verifyHostKey } from '../../../src/main/rfb/trust/host-key'
+import { type HostKeyOptions, type HostKeyPrompt, preferredHostKeyAlgorithms, verifyHostKey } from '../../../src/main/rfb/trust/host-key'
 import { HostKeyError } from '../../../src/main/rfb/trust/errors'
 import {
   checkKnownHosts, entryMatches, keyAlgorithm, knownHostName, normaliseSshFingerprint, parseKnownHosts, sshFingerprint,
@@ -11,6 +11,10 @@ import type { TrustDecision } from '../../../src/main/rfb/trust/verify'
 const KEY_B64 = 'AAAAC3NzaC1lZDI1NTE5AAAAIJzjWjMP3UFX3jyp/tHWVTdVcd04VA3djamF+1FiBCj7'
 const KEY = Buffer.from(KEY_B64, 'base64')
 const KEY_FP = 'SHA256:/F2Z0KWnSEM3NRrvUYlYeTzwzG7DOlJJgCzkqc/fTjQ'
+// A real ECDSA key (ssh-keygen -t ecdsa -b 256) and its `ssh-keygen -lf` fingerprint.
+const ECDSA_B64 = 'AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBLvDOJhjX5yf8i6LWO9FfrK2oW3JMUaxREndR6TVZ/4vo5kG5IjeTA3+sQx7SwyMaLEZluFikjrh0OYbCOskuak='
+const ECDSA = Buffer.from(ECDSA_B64, 'base64')
+const ECDSA_FP = 'SHA256:L9cb3Fd4ddmIFEk4v6dp61Z78yzFd9wwF+1yQuFMTuU'
 // `ssh-keygen -H` of "[gw.example]:2222 ssh-ed25519 KEY".
 const HASHED = `|1|jYtGmRzf8IMwqTxCJeFlTdlSLio=|iHnePekX9sFoW4aeP8uVR4R41+M= ssh-ed25519 ${KEY_B64}`
 
@@ -69,12 +73,12 @@ describe('known_hosts parsing', () => {
     expect(entryMatches(entry, 'other.example', 2222)).toBe(false)
   })
 
-  it('says match, changed (same algorithm), unknown (other algorithm) or revoked', () => {
+  it('says match, changed (same algorithm), other-type (only other algorithms known), unknown or revoked', () => {
     const rsa = blob('ssh-rsa', 7)
     const entries = parseKnownHosts([line('gw.example', KEY), line('rsa.example', rsa), `@revoked * ${line('', blob('ssh-ed25519', 9)).trim()}`].join('\n'))
     expect(checkKnownHosts(entries, 'gw.example', 22, KEY).status).toBe('match')
     expect(checkKnownHosts(entries, 'gw.example', 22, blob('ssh-ed25519', 2)).status).toBe('changed')
-    expect(checkKnownHosts(entries, 'gw.example', 22, blob('ecdsa-sha2-nistp256', 2)).status).toBe('unknown')
+    expect(checkKnownHosts(entries, 'gw.example', 22, blob('ecdsa-sha2-nistp256', 2))).toMatchObject({ status: 'other-type', entries: [{ algorithm: 'ssh-ed25519', line: 1 }] })
     expect(checkKnownHosts(entries, 'nobody.example', 22, KEY).status).toBe('unknown')
     expect(checkKnownHosts(entries, 'gw.example', 22, blob('ssh-ed25519', 9)).status).toBe('revoked')
   })
@@ -156,6 +160,66 @@ describe('host key decisions', () => {
     const hex = Buffer.from(`${KEY_FP.slice(7)}=`, 'base64').toString('hex')
     expect((await verifyHostKey(KEY, host, port, { store, acceptFingerprints: [hex] })).how).toBe('fingerprint')
     expect(store.get('gw.example:2222')?.sha256).toBe(KEY_FP)
+  })
+
+  describe('a key of another type than the known one (OpenSSH: "a different kind of key")', () => {
+    it('known_hosts lists ed25519, the server presents ecdsa: a warning prompt, and "always" is only "once"', async () => {
+      expect(keyAlgorithm(ECDSA)).toBe('ecdsa-sha2-nistp256')
+      expect(sshFingerprint(ECDSA)).toBe(ECDSA_FP)
+      const knownHosts = parseKnownHosts(`# mine\n[gw.example]:2222 ssh-ed25519 ${KEY_B64}`)
+      expect(checkKnownHosts(knownHosts, host, port, ECDSA)).toMatchObject({ status: 'other-type', entries: [{ algorithm: 'ssh-ed25519', line: 2 }] })
+      const store = new MemoryTrustStore()
+      const a = asker('always')
+      expect(await verifyHostKey(ECDSA, host, port, { knownHosts, store, ask: a.ask })).toEqual({ how: 'user-once', algorithm: 'ecdsa-sha2-nistp256', fingerprintSha256: ECDSA_FP })
+      expect(a.prompts).toEqual([{ host, port, algorithm: 'ecdsa-sha2-nistp256', fingerprintSha256: ECDSA_FP, knownAlgorithms: ['ssh-ed25519'] }])
+      // Nothing remembered: the next connection is judged against the ed25519 key again.
+      expect(store.get('gw.example:2222')).toBeUndefined()
+      expect((await verifyHostKey(KEY, host, port, { knownHosts, store })).how).toBe('known-hosts')
+    })
+
+    it('the trust store remembers ed25519, the server presents ecdsa: warned, and the stored key stays', async () => {
+      const store = new MemoryTrustStore()
+      store.remember('gw.example:2222', { sha256: KEY_FP, subject: 'ssh-ed25519' })
+      const a = asker('always')
+      expect((await verifyHostKey(ECDSA, host, port, { store, ask: a.ask })).how).toBe('user-once')
+      expect(a.prompts[0].knownAlgorithms).toEqual(['ssh-ed25519'])
+      expect(store.get('gw.example:2222')).toEqual({ sha256: KEY_FP, subject: 'ssh-ed25519' })
+      expect((await refusal({ store, ask: asker('reject').ask }, ECDSA)).code).toBe('RFB_ERR_HOSTKEY_REJECTED')
+    })
+
+    it('a first contact is not warned about, and may be trusted always', async () => {
+      const a = asker('always')
+      const store = new MemoryTrustStore()
+      expect((await verifyHostKey(ECDSA, host, port, { knownHosts: parseKnownHosts(`other.example ssh-ed25519 ${KEY_B64}`), store, ask: a.ask })).how).toBe('user')
+      expect(a.prompts[0].knownAlgorithms).toBeUndefined()
+    })
+
+    it('with nobody to ask it is refused as RFB_ERR_HOSTKEY_TYPE_CHANGED, saying what is known where', async () => {
+      const knownHosts = parseKnownHosts(`[gw.example]:2222 ssh-ed25519 ${KEY_B64}`)
+      const e = await refusal({ knownHosts }, ECDSA)
+      expect(e.code).toBe('RFB_ERR_HOSTKEY_TYPE_CHANGED')
+      expect(e.message).toContain('different kind of key is known for it (ssh-ed25519 in known_hosts (line 1))')
+      expect(e.message).toContain('could be an attack')
+      expect(e.message).toContain(ECDSA_FP)
+    })
+
+    it('asks the server for the known key types first, as OpenSSH does, so one holding several keys shows the known one', () => {
+      const store = new MemoryTrustStore()
+      expect(preferredHostKeyAlgorithms(host, port, { store })).toEqual([])
+      const knownHosts = parseKnownHosts([line('[gw.example]:2222', blob('ssh-rsa', 1)), `other.example ecdsa-sha2-nistp256 ${ECDSA_B64}`,
+        `@revoked ${line('[gw.example]:2222', blob('ecdsa-sha2-nistp384', 2))}`, line('[gw.example]:2222', blob('sk-ssh-ed25519@openssh.com', 3))].join('\n'))
+      expect(knownHosts).toHaveLength(4)
+      expect(preferredHostKeyAlgorithms(host, port, { knownHosts })).toEqual(['rsa-sha2-512', 'rsa-sha2-256'])
+      store.remember('gw.example:2222', { sha256: ECDSA_FP, subject: 'ecdsa-sha2-nistp256' })
+      expect(preferredHostKeyAlgorithms(host, port, { knownHosts, store })).toEqual(['ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256'])
+    })
+
+    it('an ecdsa key accepted in advance is used but does not replace the stored ed25519 one', async () => {
+      const store = new MemoryTrustStore()
+      store.remember('gw.example:2222', { sha256: KEY_FP, subject: 'ssh-ed25519' })
+      expect((await verifyHostKey(ECDSA, host, port, { store, acceptFingerprints: [ECDSA_FP] })).how).toBe('fingerprint')
+      expect(store.get('gw.example:2222')?.sha256).toBe(KEY_FP)
+    })
   })
 
   it('refuses an unknown key when nobody can be asked, naming its fingerprint', async () => {

@@ -10,10 +10,18 @@ export interface ServerConn {
    * Becomes the TLS server on this connection. Call right after the last clear-text send, with
    * no await in between: the client only starts TLS once it has read that.
    */
-  startTls(opts: { cert?: string; key?: string; anonymous?: boolean }): Promise<void>
+  startTls(opts: ServerTlsOptions): Promise<void>
   /** The negotiated cipher, once TLS is up. */
   cipher?: string
   close(): void
+}
+
+/** The TLS server a script becomes: a certificate, or anonymous; `maxVersion` plays an outdated server. */
+export interface ServerTlsOptions {
+  cert?: string
+  key?: string
+  anonymous?: boolean
+  maxVersion?: tls.SecureVersion
 }
 
 export interface ScriptServer {
@@ -23,8 +31,12 @@ export interface ScriptServer {
   close(): Promise<void>
 }
 
-function anonymousContext(): tls.SecureContext {
-  return tls.createSecureContext({ ciphers: 'aNULL:!eNULL:@SECLEVEL=0', maxVersion: 'TLSv1.2', dhparam: 'auto' })
+function serverContext(o: ServerTlsOptions): tls.SecureContext {
+  // OpenSSL's default security level refuses TLS 1.0/1.1 outright: level 0 lets a test offer them.
+  const old = o.maxVersion === 'TLSv1' || o.maxVersion === 'TLSv1.1'
+  const versions = o.maxVersion ? { minVersion: 'TLSv1' as const, maxVersion: o.maxVersion } : {}
+  if (o.anonymous) return tls.createSecureContext({ ciphers: 'aNULL:!eNULL:@SECLEVEL=0', maxVersion: 'TLSv1.2', dhparam: 'auto', ...versions })
+  return tls.createSecureContext({ cert: o.cert, key: o.key, ...versions, ...(old ? { ciphers: 'DEFAULT:@SECLEVEL=0' } : {}) })
 }
 
 /**
@@ -80,7 +92,7 @@ export function scriptServer(script: (c: ServerConn) => Promise<void>, opts: { t
       }),
       startTls: (o) => {
         stream.removeListener('data', onData)
-        const secureContext = o.anonymous ? anonymousContext() : tls.createSecureContext({ cert: o.cert, key: o.key })
+        const secureContext = serverContext(o)
         const t = new TLSSocket(stream, { isServer: true, secureContext })
         stream = t
         listen(t)

@@ -1,11 +1,14 @@
+import { once } from 'node:events'
+import { connect as netConnect } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import { afterEach, describe, expect, it } from 'vitest'
-import { NetworkError } from '../../../src/main/rfb/errors'
+import { NetworkError, UnsupportedError } from '../../../src/main/rfb/errors'
 import { connectTcp } from '../../../src/main/rfb/transport/tcp'
 import { connectTls } from '../../../src/main/rfb/transport/tls'
-import { anonymousTlsSupport } from '../../../src/main/rfb/transport/tls-socket'
+import { ANONYMOUS_CIPHERS, anonymousTlsSupport, tlsOptions } from '../../../src/main/rfb/transport/tls-socket'
 import type { TlsUpgradeOptions } from '../../../src/main/rfb/transport/transport'
 import { opensslAvailable, testCerts } from './certs'
-import { type ScriptServer, scriptServer } from './script-server'
+import { type ScriptServer, type ServerTlsOptions, scriptServer } from './script-server'
 
 let server: ScriptServer | null = null
 afterEach(async () => {
@@ -14,7 +17,7 @@ afterEach(async () => {
 })
 
 /** A server that greets in clear, waits for "go", says "ok" and becomes TLS, then echoes one line. */
-async function upgradeServer(tls: { cert?: string; key?: string; anonymous?: boolean }): Promise<ScriptServer> {
+async function upgradeServer(tls: ServerTlsOptions): Promise<ScriptServer> {
   return scriptServer(async (c) => {
     c.send('hello')
     await c.read(2)
@@ -93,6 +96,48 @@ describe.skipIf(!opensslAvailable)('TLS upgrade of a live TCP transport', () => 
     server = await upgradeServer(certs.localhost)
     const { info } = await upgradeClient(server.port, { anonymous: false, servername: '127.0.0.1', ca: certs.ca.cert })
     expect(info.authorized).toBe(true)
+  })
+})
+
+describe.skipIf(!opensslAvailable)('TLS older than 1.2', () => {
+  /**
+   * What the server negotiates with a client that still allows TLS 1.0 (the old anonymous
+   * options): proves the scripted server really speaks the old version, so the refusal below
+   * comes from our minimum and not from a server that cannot talk at all.
+   */
+  async function legacyProtocol(port: number, anonymous: boolean): Promise<string | null> {
+    const socket = netConnect(port, '127.0.0.1')
+    await once(socket, 'connect')
+    await once(socket, 'data')
+    socket.write('go')
+    await once(socket, 'data')
+    const options = { socket, minVersion: 'TLSv1' as const, rejectUnauthorized: false, checkServerIdentity: () => undefined }
+    const tls = tlsConnect(anonymous ? { ...options, ciphers: ANONYMOUS_CIPHERS, maxVersion: 'TLSv1.2' } : { ...options, ciphers: 'DEFAULT:@SECLEVEL=0' })
+    await once(tls, 'secureConnect')
+    const protocol = tls.getProtocol()
+    tls.destroy()
+    return protocol
+  }
+
+  it.each([
+    ['an anonymous', 'TLSv1.1', true],
+    ['an anonymous', 'TLSv1', true],
+    ['a certificate', 'TLSv1.1', false],
+  ] as const)('%s %s-only server is refused with RFB_ERR_TLS_VERSION', async (_what, version, anonymous) => {
+    const opts: ServerTlsOptions = anonymous ? { anonymous, maxVersion: version } : { ...testCerts().selfA, maxVersion: version }
+    server = await upgradeServer(opts)
+    expect(await legacyProtocol(server.port, anonymous)).toBe(version)
+    await server.close()
+    server = await upgradeServer(opts)
+    const err = await upgradeClient(server.port, { anonymous, servername: 'localhost' }).catch((e: Error) => e)
+    expect(err).toBeInstanceOf(UnsupportedError)
+    expect((err as UnsupportedError).code).toBe('RFB_ERR_TLS_VERSION')
+    expect((err as UnsupportedError).message).toMatch(/only offers a TLS version older than 1\.2/)
+  })
+
+  it('every connection, anonymous or not, asks for TLS 1.2 at least', () => {
+    expect(tlsOptions({ anonymous: true }).minVersion).toBe('TLSv1.2')
+    expect(tlsOptions({ anonymous: false, servername: 'h' }).minVersion).toBe('TLSv1.2')
   })
 })
 

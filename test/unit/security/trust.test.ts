@@ -85,6 +85,24 @@ describe.skipIf(!opensslAvailable)('certificate description', () => {
     expect(describeCertificate(c.other.der, 'localhost').hostnameMatches).toBe(false)
     expect(describeCertificate(c.selfA.der, 'localhost').selfSigned).toBe(true)
   })
+
+  it('says which names a certificate is for, and whether they include the host typed', () => {
+    const c = testCerts()
+    expect(describeCertificate(c.localhost.der, 'localhost')).toMatchObject({ names: ['localhost', '127.0.0.1'], hostnameMatches: true })
+    expect(describeCertificate(c.selfOther.der, 'localhost')).toMatchObject({ names: ['otherhost'], hostnameMatches: false })
+    expect(describeCertificate(c.selfOther.der, '127.0.0.1').hostnameMatches).toBe(false)
+    // Without alternative names, the common name is what checkHost compares.
+    expect(describeCertificate(c.ca.der, 'Tessera Test CA').names).toEqual(['Tessera Test CA'])
+  })
+
+  it('says whether today lies before, within or after the validity period', () => {
+    const c = testCerts()
+    expect(describeCertificate(c.localhost.der, 'localhost')).toMatchObject({ validity: 'valid', currentlyValid: true })
+    expect(describeCertificate(c.expired.der, 'localhost')).toMatchObject({ validity: 'expired', currentlyValid: false, validTo: 'Jan  1 00:00:00 2021 GMT' })
+    expect(describeCertificate(c.notYetValid.der, 'localhost')).toMatchObject({ validity: 'not-yet-valid', currentlyValid: false, validFrom: 'Jan  1 00:00:00 2090 GMT' })
+    // The same certificate, seen from inside its period.
+    expect(describeCertificate(c.expired.der, 'localhost', Date.UTC(2020, 5, 1)).validity).toBe('valid')
+  })
 })
 
 describe.skipIf(!opensslAvailable)('verifyServerCertificate', () => {
@@ -157,6 +175,24 @@ describe.skipIf(!opensslAvailable)('verifyServerCertificate', () => {
     expect(err.code).toBe('RFB_ERR_CERT_INVALID')
     expect(err.message).toContain('has expired')
     expect(a.asked).toEqual([])
+  })
+
+  it('the refusal of an expired or not yet valid certificate gives its dates; of a wrong name, the names', async () => {
+    const c = testCerts()
+    const expired = await verifyServerCertificate(info(c.expired.der, 'CERT_HAS_EXPIRED'), 'localhost', 4, {}, false).catch((e) => e)
+    expect(expired.message).toContain('the certificate has expired (on Jan  1 00:00:00 2021 GMT)')
+    const early = await verifyServerCertificate(info(c.notYetValid.der, 'CERT_NOT_YET_VALID'), 'localhost', 4, {}, false).catch((e) => e)
+    expect(early.message).toContain('not valid yet (not before Jan  1 00:00:00 2090 GMT')
+    const wrong = await verifyServerCertificate(info(c.other.der, 'ERR_TLS_CERT_ALTNAME_INVALID'), 'localhost', 4, {}, false).catch((e) => e)
+    expect(wrong.message).toContain('does not name this host (localhost; it names otherhost)')
+  })
+
+  it('the prompt for a certificate that names another host says so, and which host was typed', async () => {
+    const c = testCerts()
+    const a = asker('once')
+    await verifyServerCertificate(info(c.selfOther.der, 'DEPTH_ZERO_SELF_SIGNED_CERT'), 'localhost', 5901, { ask: a.ask }, true)
+    expect(a.asked).toHaveLength(1)
+    expect(a.asked[0]).toMatchObject({ server: 'localhost:5901', host: 'localhost', certificate: { names: ['otherhost'], hostnameMatches: false, validity: 'valid' } })
   })
 
   it('a TLS session without a certificate is invalid for X509', async () => {

@@ -73,7 +73,7 @@ describe('the closed list of error codes', () => {
 
   it('groups certificate and host key codes without prefix matching', () => {
     expect(ERROR_CODES.filter(isCertificateError)).toEqual(['RFB_ERR_CERT_CHANGED', 'RFB_ERR_CERT_UNTRUSTED', 'RFB_ERR_CERT_REJECTED', 'RFB_ERR_CERT_INVALID'])
-    expect(ERROR_CODES.filter(isHostKeyError)).toEqual(['RFB_ERR_HOSTKEY_CHANGED', 'RFB_ERR_HOSTKEY_REVOKED', 'RFB_ERR_HOSTKEY_UNKNOWN', 'RFB_ERR_HOSTKEY_REJECTED'])
+    expect(ERROR_CODES.filter(isHostKeyError)).toEqual(['RFB_ERR_HOSTKEY_CHANGED', 'RFB_ERR_HOSTKEY_REVOKED', 'RFB_ERR_HOSTKEY_UNKNOWN', 'RFB_ERR_HOSTKEY_REJECTED', 'RFB_ERR_HOSTKEY_TYPE_CHANGED'])
   })
 })
 

@@ -1,6 +1,6 @@
-import { type ClientChannel, Client, utils } from 'ssh2'
+import { type ClientChannel, Client, type ServerHostKeyAlgorithm, utils } from 'ssh2'
 import { AuthFailedError, NetworkError, RfbError, TimeoutError } from '../errors'
-import { type HostKeyOptions, type HostKeyVerdict, verifyHostKey } from '../trust/host-key'
+import { type HostKeyOptions, type HostKeyVerdict, preferredHostKeyAlgorithms, verifyHostKey } from '../trust/host-key'
 import { describeSocketError } from './tcp'
 import type { Transport, TransportHandlers } from './transport'
 
@@ -161,6 +161,8 @@ export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
       })
     })
     arm()
+    // The names come from a fixed table of algorithms ssh2 implements.
+    const preferred = preferredHostKeyAlgorithms(options.sshHost, sshPort, options.hostKey) as ServerHostKeyAlgorithm[]
     client.connect({
       host: options.sshHost,
       port: sshPort,
@@ -172,6 +174,8 @@ export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
       // The deadline is ours (see arm); ssh2's would also run while the user is asked.
       readyTimeout: 2 ** 31 - 1,
       keepaliveInterval: 15_000,
+      // Known key types first (remove, then prepend: ssh2 applies the operations in this order).
+      ...(preferred.length > 0 ? { algorithms: { serverHostKey: { remove: preferred, prepend: preferred, append: [] } } } : {}),
       hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
         clearTimeout(timer)
         verifyHostKey(key, options.sshHost, sshPort, options.hostKey).then(

@@ -44,6 +44,13 @@ export function anonymousTlsUnsupported(what: string): UnsupportedError {
   )
 }
 
+/**
+ * The oldest TLS version any connection accepts, anonymous ones included: TLS 1.0 and 1.1 lack
+ * modern cipher suites and are deprecated (RFC 8996), and a man in the middle could otherwise
+ * force an old version on a server that offers several.
+ */
+export const MIN_TLS_VERSION = 'TLSv1.2'
+
 /** Node's TLS client options for one upgrade; verification is reported, never enforced here. */
 export function tlsOptions(options: TlsUpgradeOptions): ConnectionOptions {
   const host = options.servername
@@ -51,17 +58,36 @@ export function tlsOptions(options: TlsUpgradeOptions): ConnectionOptions {
     // SNI may not carry an IP address (RFC 6066 §3); the host still drives the identity check.
     servername: host && !isIP(host) ? host : undefined,
     host,
+    minVersion: MIN_TLS_VERSION,
     // The trust layer decides after the handshake, before any credential is sent.
     rejectUnauthorized: false,
   }
   if (options.anonymous) {
-    return { ...base, ciphers: ANONYMOUS_CIPHERS, minVersion: 'TLSv1', maxVersion: 'TLSv1.2', checkServerIdentity: () => undefined }
+    // TLS 1.3 has no anonymous suites: anonymous TLS is exactly TLS 1.2.
+    return { ...base, ciphers: ANONYMOUS_CIPHERS, maxVersion: 'TLSv1.2', checkServerIdentity: () => undefined }
   }
-  return { ...base, minVersion: 'TLSv1.2', ca: options.ca ? [...rootCertificates, options.ca] : undefined }
+  return { ...base, ca: options.ca ? [...rootCertificates, options.ca] : undefined }
 }
 
-/** Presentable form of a TLS failure (handshake alert, bad record, closed mid-handshake). */
-export function describeTlsError(err: Error & { code?: string }, where: string): NetworkError {
+/**
+ * OpenSSL's codes for "no TLS version in common": our client refused the server's version
+ * (UNSUPPORTED_PROTOCOL) or the server refused ours (its protocol_version alert).
+ */
+const VERSION_MISMATCH = new Set(['ERR_SSL_UNSUPPORTED_PROTOCOL', 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION'])
+
+/**
+ * Presentable form of a TLS failure (handshake alert, bad record, closed mid-handshake). A server
+ * that only speaks TLS older than 1.2 gets its own code, RFB_ERR_TLS_VERSION (kind 'unsupported':
+ * retrying cannot help).
+ */
+export function describeTlsError(err: Error & { code?: string }, where: string): NetworkError | UnsupportedError {
+  if (err.code && VERSION_MISMATCH.has(err.code)) {
+    return new UnsupportedError(
+      `${where} only offers a TLS version older than 1.2, which is no longer safe; Tessera needs TLS 1.2 or newer. ` +
+        'Update the server or enable TLS 1.2 on it.',
+      'RFB_ERR_TLS_VERSION',
+    )
+  }
   const detail = err.message.replace(/^.*routines:+/, '').replace(/:\.\.\/.*$/, '')
   return new NetworkError(`TLS with ${where} failed: ${detail}`, 'RFB_ERR_TLS')
 }

@@ -27,7 +27,8 @@ export class CertificateError extends RfbError {
  * The SSH server's host key was not accepted (kind 'auth'). Codes: RFB_ERR_HOSTKEY_CHANGED
  * (differs from the key in the trust store or known_hosts), RFB_ERR_HOSTKEY_REVOKED (marked
  * @revoked in known_hosts), RFB_ERR_HOSTKEY_UNKNOWN (nobody vouches and nobody could be asked),
- * RFB_ERR_HOSTKEY_REJECTED (the user said no).
+ * RFB_ERR_HOSTKEY_REJECTED (the user said no), RFB_ERR_HOSTKEY_TYPE_CHANGED (only keys of another
+ * type are known for the host, and nobody could be asked).
  */
 export class HostKeyError extends RfbError {
   constructor(

@@ -98,7 +98,12 @@ export type KnownHostsVerdict =
   /** The file knows a different key of the same algorithm for this host: what an attacker looks like. */
   | { status: 'changed'; entry: KnownHostEntry }
   | { status: 'revoked'; entry: KnownHostEntry }
-  /** Nothing for this host, or keys only of other algorithms (OpenSSH asks then, too). */
+  /**
+   * Keys for this host, but only of other algorithms: OpenSSH warns that the server "has a
+   * different kind of key than before", which is what an attacker without the real key shows.
+   */
+  | { status: 'other-type'; entries: KnownHostEntry[] }
+  /** Nothing for this host. */
   | { status: 'unknown' }
 
 /** Looks the presented key up for `host:port`; a revoked key wins over everything. */
@@ -108,10 +113,13 @@ export function checkKnownHosts(entries: readonly KnownHostEntry[], host: string
   const revoked = entries.find((e) => e.marker === '@revoked' && e.key.equals(presented))
   if (revoked) return { status: 'revoked', entry: revoked }
   let changed: KnownHostEntry | undefined
+  const others: KnownHostEntry[] = []
   for (const e of entries) {
     if (e.marker || !entryMatches(e, host, port)) continue
     if (e.key.equals(presented)) return { status: 'match', entry: e }
     if (e.algorithm === algorithm) changed ??= e
+    else others.push(e)
   }
-  return changed ? { status: 'changed', entry: changed } : { status: 'unknown' }
+  if (changed) return { status: 'changed', entry: changed }
+  return others.length > 0 ? { status: 'other-type', entries: others } : { status: 'unknown' }
 }

@@ -10,6 +10,8 @@ export type TrustDecision = 'once' | 'always' | 'reject'
 export interface TrustPrompt {
   /** "host:port". */
   server: string
+  /** The host name or address the user connected to, as the certificate's names are checked against it. */
+  host: string
   certificate: CertificateInfo
   /** Why it did not verify, in words, e.g. "self-signed certificate". */
   reason: string
@@ -115,6 +117,10 @@ export async function verifyServerCertificate(
     return { verified: true, how: 'accepted', certificate: cert }
   }
   if (!(code in TRUST_ONLY)) {
+    const problem = code === 'CERT_HAS_EXPIRED' ? `the certificate has expired (on ${cert.validTo})`
+      : code === 'CERT_NOT_YET_VALID' ? `the certificate is not valid yet (not before ${cert.validFrom}; check this computer's clock)`
+      : code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `the certificate does not name this host (${host}; it names ${cert.names.join(', ') || 'no host'})`
+      : describeFailure(code)
     throw new CertificateError(
       'RFB_ERR_CERT_INVALID',
       `the certificate of ${server} is not acceptable: ${problem} (SHA-256 ${cert.sha256}, ${cert.subject}, ` +
@@ -123,7 +129,7 @@ export async function verifyServerCertificate(
     )
   }
   if (trust.ask) {
-    const decision = await trust.ask({ server, certificate: cert, reason: problem })
+    const decision = await trust.ask({ server, host, certificate: cert, reason: problem })
     if (decision === 'reject') {
       throw new CertificateError('RFB_ERR_CERT_REJECTED', `you did not trust the certificate of ${server} (SHA-256 ${cert.sha256})`, server, cert)
     }
@@ -146,5 +152,5 @@ export async function verifyServerCertificate(
 }
 
 function emptyInfo(): CertificateInfo {
-  return { sha256: '', subject: '', issuer: '', validFrom: '', validTo: '', selfSigned: false, hostnameMatches: false, currentlyValid: false }
+  return { sha256: '', subject: '', issuer: '', validFrom: '', validTo: '', names: [], selfSigned: false, hostnameMatches: false, currentlyValid: false, validity: 'expired' }
 }

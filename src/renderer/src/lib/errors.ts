@@ -66,6 +66,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   RFB_ERR_SECURITY: SAY.unsupported,
   RFB_ERR_POLICY: SAY.unsupported,
   RFB_ERR_ANON_TLS: SAY.unsupported,
+  RFB_ERR_TLS_VERSION: 'The server only offers an old, unsafe version of TLS',
   RFB_ERR_DOWNGRADE: SAY.downgrade,
   RFB_ERR_PLAIN_REFUSED: SAY.plainPassword,
 
@@ -90,6 +91,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   RFB_ERR_HOSTKEY_REVOKED: SAY.sshUnverified,
   RFB_ERR_HOSTKEY_UNKNOWN: SAY.sshUnverified,
   RFB_ERR_HOSTKEY_REJECTED: SAY.sshUnverified,
+  RFB_ERR_HOSTKEY_TYPE_CHANGED: 'The SSH server has a different kind of host key than before',
 
   RFB_ERR_TRUST_STORE: SAY.trustStore,
 
@@ -205,7 +207,7 @@ export function sessionOutcome(error: SessionError | null): SessionOutcome {
   if (!error) return { title: SAY.ended, retryLabel: 'Reconnect', closeLabel: BACK, retryIcon: 'refresh' }
   const title = errorTitle(error)
   if (isErrorCode(error.code) && (isCertificateError(error.code) || isHostKeyError(error.code))) {
-    const hopeless = error.code === 'RFB_ERR_CERT_CHANGED' || error.code === 'RFB_ERR_HOSTKEY_CHANGED' || error.code === 'RFB_ERR_HOSTKEY_REVOKED'
+    const hopeless = error.code === 'RFB_ERR_CERT_CHANGED' || error.code === 'RFB_ERR_HOSTKEY_CHANGED' || error.code === 'RFB_ERR_HOSTKEY_REVOKED' || error.code === 'RFB_ERR_HOSTKEY_TYPE_CHANGED'
     return { title, retryLabel: hopeless ? null : 'Retry', closeLabel: BACK, retryIcon: 'refresh' }
   }
   // Refused for the user's safety: a retry asks the downgrade question again.
