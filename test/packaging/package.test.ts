@@ -103,7 +103,8 @@ describe.runIf(process.platform === 'linux')('packaging (electron-builder, offli
       const own = files.filter((f) => !f.startsWith('node_modules/'))
       expect(own.filter((f) => !/^(out\/|bin\/tessera\.cjs$|package\.json$)/.test(f))).toEqual([])
       expect(files.filter((f) => f.endsWith('.map'))).toEqual([])
-      expect(files.filter((f) => /\.(ts|mts|vue)$/.test(f) && !f.endsWith('.d.ts'))).toEqual([])
+      // Type declarations that dependencies ship (.d.ts, .d.mts) are not sources.
+      expect(files.filter((f) => /\.(ts|mts|cts|vue)$/.test(f) && !/\.d\.[mc]?ts$/.test(f))).toEqual([])
     })
 
     it('holds exactly the packages "dependencies" need at run time, no devDependencies', () => {
