@@ -8,6 +8,7 @@ import { DEFAULT_ENCODINGS } from './decoders'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, MAX_FRAMEBUFFER_PIXELS, MAX_FRAMEBUFFER_SIDE, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
+import { ReadGate } from './read-gate'
 import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
 import type { SecurityOptions } from './security/policy'
 import type { HandshakeIo } from './security/security-handler'
@@ -57,6 +58,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private readonly reader: ServerMessageReader
   private readonly flow: UpdateFlow
   private waitingForSink = false
+  private readonly gate = new ReadGate(() => (this.state === 'closed' ? null : this.transport))
   /** When the update being parsed began, and its latency (see UpdateStats). */
   private updateStartedAt = 0
   private updateLatencyMs = 0
@@ -148,7 +150,10 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         } else if (this.ended) {
           this.fail(this.ended)
           reject(this.ended)
-        } else this.waiter = { n, resolve, reject }
+        } else {
+          this.waiter = { n, resolve, reject }
+          this.gate.release('handshake')
+        }
       }),
       write: (data) => this.transport?.write(data),
       credentials: async (kind) => {
@@ -169,6 +174,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         const t = this.transport
         if (!t?.startTls) throw new UnsupportedError(`TLS is not available over ${t?.description ?? 'this transport'}`)
         if (q.length > 0) throw new RfbProtocolError('the server sent data before the TLS handshake', q.position)
+        // TLS must read to shake hands; the first record after it is held back again (onData).
+        this.gate.release('handshake')
         const tls = await t.startTls(opts)
         this.tls = tls
         return tls
@@ -180,16 +187,24 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (this.state === 'closed') return
     this.options.tap?.(chunk)
     this.q.push(chunk)
+    if (this.state === 'connected') {
+      this.gate.reassert()
+      this.pump()
+      return
+    }
     const w = this.waiter
     if (w && this.q.has(w.n)) {
       this.waiter = null
       const b = this.q.bytes(w.n).slice()
       this.q.compact()
       w.resolve(b)
-    } else if (this.state === 'connected') {
-      this.pump()
     }
+    // The handshake reads one step at a time, and a step may wait minutes for a person (password,
+    // certificate): between reads nothing is taken in, so the queue holds at most what the
+    // current read needs plus one chunk, whatever the server streams.
+    if (!this.waiter) this.gate.hold('handshake')
   }
+
 
   private onTransportClose(error?: Error): void {
     if (this.state === 'closed') return
@@ -220,6 +235,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.emit('connected', this.info)
     this.emit('name', result.init.name)
     this.requestUpdate(false)
+    this.gate.release('handshake')
     this.pump()
     // The transport ended while the handshake was still reading what it had buffered.
     if (this.ended) this.fail(this.ended)
@@ -471,12 +487,12 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (done && typeof (done as Promise<void>).then === 'function') {
       this.waitingForSink = true
       // Leave what follows in the kernel's buffers, not ours: a pushing server then feels the wait.
-      this.transport?.pause()
+      this.gate.hold('sink')
       ;(done as Promise<void>).then(
         () => {
           this.waitingForSink = false
           this.flow.requestNext()
-          this.transport?.resume()
+          this.gate.release('sink')
           this.pump()
         },
         (err: unknown) => this.fail(err),
