@@ -411,7 +411,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.reader.converter = new PixelConverter(pf, this.colourMap)
         if (this.info) this.info.pixelFormat = pf
       },
-      encodingsApply: (all) => this.reader.encodingsSent(all),
+      encodingsAnnounced: (all, unanswered) => this.reader.encodingsAnnounced(all, unanswered),
+      encodingsApply: (all, unanswered) => this.reader.encodingsSent(all, unanswered),
     }
   }
 
