@@ -1,3 +1,4 @@
+import { connect as tcpConnect } from 'node:net'
 import { type ClientChannel, Client, utils } from 'ssh2'
 import { AuthFailedError, NetworkError, RfbError, TimeoutError } from '../errors'
 import { type HostKeyOptions, type HostKeyVerdict, verifyHostKey } from '../trust/host-key'
@@ -161,9 +162,10 @@ export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
       })
     })
     arm()
+    // Our own socket, so the host key question can stop reading it (see hostVerifier).
+    const sock = tcpConnect({ host: options.sshHost, port: sshPort })
     client.connect({
-      host: options.sshHost,
-      port: sshPort,
+      sock,
       username: options.username,
       agent: auth.agent,
       privateKey: auth.privateKey,
@@ -174,14 +176,19 @@ export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
       keepaliveInterval: 15_000,
       hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
         clearTimeout(timer)
+        // While a person looks at the key, whatever the server sends stays in the kernel: TCP holds
+        // it back. (ssh2's keepalive starts only after login, so a long pause cannot trip it.)
+        sock.pause()
         verifyHostKey(key, options.sshHost, sshPort, options.hostKey).then(
           (v) => {
             verdict = v
             arm()
+            sock.resume()
             verify(true)
           },
           (e: unknown) => {
             failure = e instanceof RfbError ? e : new NetworkError(`cannot check the SSH host key of ${where}: ${(e as Error).message}`)
+            sock.resume()
             verify(false)
           },
         )
