@@ -1,7 +1,10 @@
 import type { Transport } from './transport/transport'
 
-/** Why the engine is not reading: the handshake has no read pending, or the sink is still drawing. */
-export type HoldReason = 'handshake' | 'sink'
+/**
+ * Why the engine is not reading: the handshake has no read pending, the sink is still drawing,
+ * or the server is not reading what we write (its replies would pile up in our socket).
+ */
+export type HoldReason = 'handshake' | 'sink' | 'peer'
 
 /**
  * Pauses the transport while any reason holds and resumes it once none is left. Bytes a server
@@ -34,3 +37,10 @@ export class ReadGate {
     if (this.holds.size > 0) this.transport()?.pause()
   }
 }
+
+/**
+ * Memory held by unsent writes (Transport.writeBacklog) beyond which the engine stops reading a
+ * server that does not read our replies: above the largest single message we send (an 8 MiB
+ * Extended Clipboard text), so one legitimate large write never stalls reading on its own.
+ */
+export const MAX_WRITE_BACKLOG = 16 * 2 ** 20

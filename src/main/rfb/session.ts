@@ -8,7 +8,7 @@ import { DEFAULT_ENCODINGS } from './decoders'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, MAX_FRAMEBUFFER_PIXELS, MAX_FRAMEBUFFER_SIDE, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
-import { ReadGate } from './read-gate'
+import { MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
 import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
 import type { SecurityOptions } from './security/policy'
 import type { HandshakeIo } from './security/security-handler'
@@ -111,6 +111,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     transport.start({
       data: (chunk) => this.onData(chunk),
       close: (error) => this.onTransportClose(error),
+      drain: () => this.gate.release('peer'),
     })
     runHandshake(this.handshakeIo(), { shared: this.options.shared ?? true, trace: this.options.trace, security: this.securityOptions() })
       .then((result) => this.enterNormalPhase(result))
@@ -199,12 +200,10 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       this.q.compact()
       w.resolve(b)
     }
-    // The handshake reads one step at a time, and a step may wait minutes for a person (password,
-    // certificate): between reads nothing is taken in, so the queue holds at most what the
-    // current read needs plus one chunk, whatever the server streams.
+    // A handshake step may wait minutes for a person (password, certificate): between reads nothing
+    // is taken in, so the queue holds at most what the current read needs plus one chunk.
     if (!this.waiter) this.gate.hold('handshake')
   }
-
 
   private onTransportClose(error?: Error): void {
     if (this.state === 'closed') return
@@ -253,6 +252,9 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (this.state === 'closed' || !this.transport) return
     this.options.trace?.('out', trace)
     this.transport.write(data)
+    // Fences and clipboard requests make us reply: a server that sends them without reading the
+    // replies would have them queue here without end. Stop reading it until they have gone.
+    if ((this.transport.writeBacklog ?? 0) > MAX_WRITE_BACKLOG) this.gate.hold('peer')
   }
 
   /** Replaces the encoding preference (pixel encodings first); the server applies it to later updates. */

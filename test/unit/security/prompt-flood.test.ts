@@ -3,11 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RfbError } from '../../../src/main/rfb/errors'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
+import { MAX_WRITE_BACKLOG } from '../../../src/main/rfb/read-gate'
 import { vncAuthResponse } from '../../../src/main/rfb/security/vnc-auth'
 import { RfbClient, type RfbClientOptions } from '../../../src/main/rfb/session'
 import { connectTcp } from '../../../src/main/rfb/transport/tcp'
 import { Bytes } from '../../helpers/bytes'
-import { serverInit } from '../../helpers/server-script'
+import { none38, serverInit } from '../../helpers/server-script'
 import { opensslAvailable, testCerts } from './certs'
 import { type ScriptServer, type ServerConn, scriptServer } from './script-server'
 
@@ -136,5 +137,36 @@ describe('a server streaming while a person decides', () => {
     expect(person.seen.rssGrowth, 'host RSS growth while the question was open').toBeLessThan(MAX_RSS_GROWTH)
     expect(floodSent, 'bytes the server could write').toBeLessThan(64 * 2 ** 20)
     expect(error?.code).toBe('RFB_ERR_CERT_REJECTED')
+  }, 20_000)
+})
+
+describe('a server that makes us reply but never reads', () => {
+  it('stops being read once our unsent replies pass the limit, so they cannot pile up without end', async () => {
+    // Fence requests with the largest payload: each one makes the client send a reply of the same size.
+    const fence = new Bytes().u8(248, 0, 0, 0).u32(0x80000000).u8(64).bytes(new Uint8Array(64)).build()
+    const fences = Buffer.concat(Array.from({ length: Math.floor(JUNK.length / fence.length) }, () => fence))
+    let flood: ReturnType<ServerConn['flood']> | null = null
+    server = await scriptServer(async (c) => {
+      c.send(none38(4, 3))
+      await c.read(12 + 1 + 1)
+      // From here on the server never reads again.
+      c.stopReading()
+      flood = c.flood(fences)
+    })
+    const counted = countingClient({})
+    const transport = await connectTcp('127.0.0.1', server.port)
+    await counted.client.start(transport)
+    global.gc?.()
+    const rss0 = process.memoryUsage.rss()
+    await new Promise((r) => setTimeout(r, PROMPT_MS))
+    const growth = process.memoryUsage.rss() - rss0
+    const backlog = transport.writeBacklog
+    const sent = flood!.sent()
+    flood!.stop()
+    counted.client.close()
+    console.log(`reply flood: server wrote ${MiB(sent)}, engine took in ${MiB(counted.received())}, unsent replies ${MiB(backlog)}, host RSS grew ${MiB(growth)}`)
+    expect(backlog, 'replies queued unsent').toBeLessThan(MAX_WRITE_BACKLOG + 2 ** 20)
+    expect(counted.received(), 'bytes read from a server that reads nothing back').toBeLessThan(MAX_WRITE_BACKLOG + 16 * 2 ** 20)
+    expect(growth, 'host RSS growth').toBeLessThan(MAX_RSS_GROWTH)
   }, 20_000)
 })

@@ -16,6 +16,8 @@ export interface ServerConn {
    * last to drain), until stopped; `sent` counts the bytes handed to the socket.
    */
   flood(chunk: Uint8Array): { stop(): void; sent(): number }
+  /** Stops reading from the client for good, as a server whose input is stuck would. */
+  stopReading(): void
   /** The negotiated cipher, once TLS is up. */
   cipher?: string
   close(): void
@@ -111,6 +113,10 @@ export function scriptServer(script: (c: ServerConn) => Promise<void>, opts: { t
         }
         pump()
         return { stop: () => void (stopped = true), sent: () => sent }
+      },
+      stopReading: () => {
+        stream.removeListener('data', onData)
+        stream.pause()
       },
       close: () => stream.destroy(),
     }

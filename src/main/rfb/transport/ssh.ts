@@ -3,7 +3,7 @@ import { type ClientChannel, Client, utils } from 'ssh2'
 import { AuthFailedError, NetworkError, RfbError, TimeoutError } from '../errors'
 import { type HostKeyOptions, type HostKeyVerdict, verifyHostKey } from '../trust/host-key'
 import { describeSocketError } from './tcp'
-import type { Transport, TransportHandlers } from './transport'
+import { type Transport, type TransportHandlers, WRITE_OVERHEAD } from './transport'
 
 /** How to log in to the SSH server; every method given is tried, in ssh2's order (password, key, agent). */
 export interface SshAuth {
@@ -44,6 +44,9 @@ export class SshTransport implements Transport {
   private handlers: TransportHandlers | null = null
   private closed = false
   private closeError: Error | undefined
+  /** Writes not yet handed to the SSH connection. */
+  private unsent = 0
+  private readonly written = (): void => void this.unsent--
 
   constructor(
     private readonly client: Client,
@@ -66,6 +69,7 @@ export class SshTransport implements Transport {
       return
     }
     this.channel.on('data', (chunk: Buffer) => this.handlers?.data(chunk))
+    this.channel.on('drain', () => this.handlers?.drain?.())
     this.channel.resume()
   }
 
@@ -78,7 +82,13 @@ export class SshTransport implements Transport {
   }
 
   write(data: Uint8Array): void {
-    if (!this.closed) this.channel.write(data)
+    if (this.closed) return
+    this.unsent++
+    this.channel.write(data, this.written)
+  }
+
+  get writeBacklog(): number {
+    return this.channel.writableLength + this.unsent * WRITE_OVERHEAD
   }
 
   pause(): void {
