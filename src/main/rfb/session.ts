@@ -128,14 +128,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       ...security,
       trust: {
         ...security.trust,
-        ask: async (prompt) => {
-          this.handshakeDeadline.stop()
-          try {
-            return await ask(prompt)
-          } finally {
-            if (this.state === 'handshake') this.handshakeDeadline.arm()
-          }
-        },
+        ask: (prompt) => this.handshakeDeadline.pausedDuring(() => ask(prompt), () => this.state === 'handshake'),
       },
     }
   }
@@ -159,14 +152,9 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       write: (data) => this.transport?.write(data),
       credentials: async (kind) => {
         // A person may take minutes to type a password: the handshake deadline waits for them.
-        this.handshakeDeadline.stop()
-        try {
-          const creds = await this.options.credentials?.(kind)
-          if (!creds) throw new AuthFailedError('a password is required and none was given')
-          return creds
-        } finally {
-          if (this.state === 'handshake') this.handshakeDeadline.arm()
-        }
+        const creds = await this.handshakeDeadline.pausedDuring(async () => this.options.credentials?.(kind), () => this.state === 'handshake')
+        if (!creds) throw new AuthFailedError('a password is required and none was given')
+        return creds
       },
       get position() {
         return q.position
