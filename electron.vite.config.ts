@@ -1,8 +1,20 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import type { Plugin } from 'vite'
+import { RENDERER_CSP, metaCsp } from './src/shared/csp'
 
 const shared = { '@shared': resolve('src/shared') }
+
+/** Fails the build when index.html's meta CSP is not the one the shell and the web server send (src/shared/csp.ts). */
+const cspMatchesShell: Plugin = {
+  name: 'tessera-csp-check',
+  transformIndexHtml(html) {
+    const meta = metaCsp(html)
+    if (meta !== RENDERER_CSP) throw new Error(`src/renderer/index.html: the meta CSP must be RENDERER_CSP from src/shared/csp.ts\n  meta:   ${meta}\n  shared: ${RENDERER_CSP}`)
+    return html
+  },
+}
 
 export default defineConfig({
   main: {
@@ -10,13 +22,18 @@ export default defineConfig({
     build: {
       rollupOptions: {
         // The CLI and the browser-mode server share the engine with the app but never load electron.
-        input: { index: resolve('src/main/index.ts'), cli: resolve('src/main/cli/index.ts') },
+        // The thumbnails' image decoder runs in a worker thread (src/main/host/image-decode-pool.ts).
+        input: {
+          index: resolve('src/main/index.ts'),
+          cli: resolve('src/main/cli/index.ts'),
+          'decode-worker': resolve('src/main/rfb/images/decode-worker.ts'),
+        },
       },
     },
   },
   preload: { resolve: { alias: shared } },
   renderer: {
     resolve: { alias: { ...shared, '@renderer': resolve('src/renderer/src') } },
-    plugins: [vue()],
+    plugins: [vue(), cspMatchesShell],
   },
 })

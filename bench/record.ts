@@ -1,6 +1,6 @@
 /**
  * `npm run bench:record` (bench/run.mjs bundles this and runs it in Node): recreates the recordings `npm run bench` decodes, from real servers
- * (TigerVNC, x11vnc, TightVNC; see shared SERVERS.md for the packages) showing lively content
+ * (TigerVNC, x11vnc, TightVNC; see docs/servers.md for the packages) showing lively content
  * (bench/recording/scene.ts), one recording per encoding each server really sends, recorded by
  * our engine in its default pixel format RGBX8888 (the format noVNC asks for). Also writes the
  * synthetic Raw/RRE/Hextile streams (bench/synthetic.ts).

@@ -70,7 +70,7 @@ export class RgbaDisplay implements NoVncDisplay {
   imageRect(x: number, y: number, w: number, h: number, mime: string, arr: Uint8Array): void {
     if (w === 0 || h === 0) return
     if (!this.decodeImage) throw new Error(`no image decoder for ${mime}`)
-    const img = this.decodeImage(mime === 'image/png' ? 'png' : 'jpeg', arr)
+    const img = this.decodeImage(mime === 'image/png' ? 'png' : 'jpeg', arr, w, h)
     if (img.width === 0 && img.height === 0) return
     // noVNC refuses to draw an image whose size differs from its rect.
     if (img.width !== w || img.height !== h) throw new Error(`${mime} of ${img.width}x${img.height} in a ${w}x${h} rect`)

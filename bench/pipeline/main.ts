@@ -306,7 +306,7 @@ async function runCase(o: {
   try {
     page.onError((e) => process.stderr.write(`  page error: ${e}\n`))
     await page.addInitScript(o.probeScript)
-    await page.goto(web.url)
+    await page.goto(web.launchUrl())
     await page.waitForSelector('.address-book', 20_000)
     const entry = `[aria-label^="${o.profile.name},"]`
     await page.waitForSelector(entry, 10_000)

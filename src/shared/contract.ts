@@ -1,6 +1,6 @@
 import type { ErrorCode, ErrorKind } from './error-codes'
 import type { CursorImage, FrameBatch } from './ops'
-import type { ConnectionProfile } from './profile'
+import type { ConnectionProfile, ProtectionLevel } from './profile'
 
 /**
  * The one contract between the renderer and the host service. Electron carries it over IPC
@@ -47,6 +47,17 @@ export interface TrustHostKey {
  * tunnel the SSH login password or the passphrase of its private key.
  */
 export type CredentialRequestKind = 'password' | 'username-password' | 'ssh-password' | 'ssh-passphrase'
+
+/**
+ * How the link a VNC password would travel over is protected, as the password prompt shows it.
+ * `verified` is true only for a certificate a CA vouches for or one remembered ("always"), or an
+ * SSH host key known before; a certificate or key accepted for this session only is `acceptedOnce`.
+ */
+export interface LinkProtection {
+  encrypted: boolean
+  verified: boolean
+  acceptedOnce: boolean
+}
 
 export interface SessionInfo {
   name: string
@@ -123,6 +134,11 @@ export interface HostRequests {
   /** Answers a `session.hostKey` event: "once" for this session, "always" remembers the SSH host key. */
   'session.hostKey': [{ sessionId: string; decision: TrustDecision }, void]
   /**
+   * Answers a `session.downgrade` event: accept connects with the weaker protection and lowers
+   * what the saved connection expects; refuse ends the session.
+   */
+  'session.downgrade': [{ sessionId: string; accept: boolean }, void]
+  /**
    * Listens for reverse connections (servers that connect out to us, `x11vnc -connect host:5500`).
    * `port` (1-65535) defaults to 5500; `host` defaults to every interface ('0.0.0.0')
    * since the servers are elsewhere, '127.0.0.1' keeps it to this computer. One listener at a time;
@@ -140,7 +156,12 @@ export interface HostEvents {
   'session.state': { sessionId: string; state: SessionState; info?: SessionInfo; error?: SessionError; retryInMs?: number }
   'session.frame': FrameBatch
   'session.cursor': { sessionId: string; cursor: CursorImage | null }
-  'session.credentials': { sessionId: string; kind: CredentialRequestKind; retry: boolean; reason?: string }
+  /**
+   * `link`: how the VNC password would travel (absent for SSH secrets, which the SSH protocol
+   * carries). `savedWithheld`: a saved password exists but was not sent, because this link is
+   * less protected than the one it was saved on.
+   */
+  'session.credentials': { sessionId: string; kind: CredentialRequestKind; retry: boolean; reason?: string; link?: LinkProtection; savedWithheld?: boolean }
   'session.clipboard': { sessionId: string; text: string }
   'session.bell': { sessionId: string }
   /** The server reported its lock-key LEDs: once on connecting, then whenever they change. */
@@ -152,6 +173,12 @@ export interface HostEvents {
   'session.trust': { sessionId: string; server: string; certificate: TrustCertificate }
   /** The SSH tunnel server's host key is unknown: the session waits for a `session.hostKey` request. */
   'session.hostKey': { sessionId: string; server: string; hostKey: TrustHostKey }
+  /**
+   * The server offers less protection than this connection reached before (`expected`), which
+   * is what an attacker in the middle would do: nothing secret was sent, and the session waits
+   * for a `session.downgrade` answer. `offered` is the best the server offers now.
+   */
+  'session.downgrade': { sessionId: string; server: string; expected: ProtectionLevel; offered: ProtectionLevel; offeredTypes: string }
   'profiles.changed': { profiles: ConnectionProfile[] }
   /** A server connected to the listener: it waits (60 s) for a `listen.answer` from the client that started listening. */
   'listen.incoming': { id: string; remoteAddress: string; remotePort: number }

@@ -52,6 +52,8 @@ export const ERROR_CODE_GROUPS = {
     'RFB_ERR_SECURITY',
     'RFB_ERR_POLICY',
     'RFB_ERR_ANON_TLS',
+    'RFB_ERR_DOWNGRADE',
+    'RFB_ERR_PLAIN_REFUSED',
   ],
   /** Reaching the server: TCP, TLS, SSH tunnels, listening, deadlines (kinds 'network', 'timeout'). */
   network: [
@@ -91,6 +93,7 @@ export const ERROR_CODE_GROUPS = {
     'HOST_NO_CREDENTIALS_PENDING',
     'HOST_NO_TRUST_PENDING',
     'HOST_NO_HOSTKEY_PENDING',
+    'HOST_NO_DOWNGRADE_PENDING',
     'HOST_NOT_CONNECTED',
     'HOST_VIEW_ONLY',
     'HOST_POWER_UNSUPPORTED',
@@ -100,6 +103,8 @@ export const ERROR_CODE_GROUPS = {
   listen: ['HOST_LISTEN', 'HOST_LISTEN_BUSY', 'HOST_LISTEN_NOT_OWNER', 'HOST_UNKNOWN_INCOMING'],
   /** The renderer's link to the host: closed, lost, slow, or an answer it cannot read. */
   link: ['HOST_CLOSED', 'HOST_DISCONNECTED', 'HOST_TIMEOUT', 'OPEN_FAILED', 'HOST_UNKNOWN_ERROR'],
+  /** Browser mode's way in: a launch address already used or expired, none given, or a page from an earlier run. */
+  webLink: ['WEB_LINK_USED', 'WEB_LINK_MISSING', 'WEB_SESSION_ENDED'],
   /** The address book file (StoreProblem and StoreError). */
   store: [
     'STORE_CORRUPT',
@@ -110,6 +115,10 @@ export const ERROR_CODE_GROUPS = {
     'STORE_READ_ONLY',
     'STORE_WRITE_FAILED',
   ],
+  /** The saved passwords file (StoreProblem): damaged and set aside, or unreadable and left alone. */
+  secrets: ['SECRETS_CORRUPT', 'SECRETS_UNREADABLE'],
+  /** The data folder is in use by another Tessera (DataDirLockedError, a StoreError). */
+  dataDir: ['DATA_DIR_LOCKED'],
   /** Importing connections (StoreError, kind 'refused'). */
   import: ['IMPORT_UNRECOGNISED', 'IMPORT_TOO_LARGE', 'IMPORT_INVALID', 'IMPORT_BAD_PASSPHRASE', 'IMPORT_NO_PASSWORDS', 'IMPORT_NO_SECRET_STORE'],
 } as const satisfies Record<string, readonly string[]>
@@ -125,6 +134,9 @@ export type CertificateErrorCode = (typeof ERROR_CODE_GROUPS)['certificate'][num
 
 /** A code of the `hostKey` group. */
 export type HostKeyErrorCode = (typeof ERROR_CODE_GROUPS)['hostKey'][number]
+
+/** A code of the `webLink` group: why the browser-mode server would not let a page in. */
+export type WebLinkErrorCode = (typeof ERROR_CODE_GROUPS)['webLink'][number]
 
 /** Every code once, in group order. */
 export const ERROR_CODES: readonly ErrorCode[] = Object.values(ERROR_CODE_GROUPS).flat()

@@ -1,13 +1,15 @@
+import * as v from 'valibot'
 import type { EventName, HostRequests, RequestName } from './contract'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
-import { type ConnectionProfile, DEFAULT_SECURITY, SECURITY_CHOICES, SSH_AUTH_METHODS, type SshTunnel } from './profile'
+import { COLOUR_DEPTHS, DEFAULT_SECURITY, PROTECTION_LEVELS, SCALING_MODES, SECURITY_CHOICES, SSH_AUTH_METHODS } from './profile'
 import {
-  type Schema, ValidationError, array, boolean, int, literal, none, nullable, object, optional, string, union, withDefault,
+  type Infer, type Schema, array, boolean, checked, int, literal, none, nullable, object, optional, string, union, withDefault,
 } from './validate'
 
 /**
  * Runtime schemas for everything the renderer may send, checked by the host before use (the
- * type checker ties each one to the contract), and for profiles read back from disk.
+ * type checker ties each one to the contract), for profiles read back from disk or imported, and
+ * for the profile form. `ConnectionProfile` and `SshTunnel` are the types these schemas produce.
  */
 
 /** Ids double as file names (thumbnails): keep them to a safe alphabet. */
@@ -15,7 +17,10 @@ export const ID_PATTERN = /^[A-Za-z0-9_-]+$/
 const id = string({ min: 1, max: 64, pattern: ID_PATTERN })
 const sessionId = id
 const timestamp = int(0, 8.64e15)
-const HOST_PATTERN = /^[^\s/@]+$/
+/** A host name or address, for the VNC server and the SSH server alike. */
+export const HOST_PATTERN = /^[^\s/@]+$/
+/** An SSH login name: no spaces, and nothing `user@host:port` would split on. */
+export const SSH_USER_PATTERN = /^[^\s@:]+$/
 
 export const LIMITS = {
   name: 200, host: 255, username: 256, password: 1024, group: 500, notes: 10_000,
@@ -28,66 +33,95 @@ export const LIMITS = {
 
 const level = nullable(int(0, 9))
 const filePath = string({ min: 1, max: LIMITS.path, pattern: /^[^\0\n\r]+$/ })
+const port = int(1, 65535)
+const host = string({ min: 1, max: LIMITS.host, pattern: HOST_PATTERN })
 
-/** An SSH tunnel; a key file is required exactly when the login uses a key. */
-const sshTunnelObject = object({
-  host: string({ min: 1, max: LIMITS.host, pattern: HOST_PATTERN }),
-  port: int(1, 65535),
-  username: string({ min: 1, max: LIMITS.username, pattern: /^[^\s@:]+$/ }),
+/** The fields of an SSH tunnel, each checkable on its own (the profile form does). */
+export const sshTunnelFields = {
+  host,
+  port,
+  username: string({ min: 1, max: LIMITS.username, pattern: SSH_USER_PATTERN }),
+  /** How the SSH login is made: the running ssh-agent, a private key file, or a password. */
   auth: literal(...SSH_AUTH_METHODS),
+  /** Private key file, for `auth: 'key'`. */
   keyFile: optional(filePath),
-})
-export const sshTunnelSchema: Schema<SshTunnel> = {
-  parse(v, path = 'value') {
-    const t = sshTunnelObject.parse(v, path)
-    if (t.auth === 'key' && !t.keyFile) throw new ValidationError(`${path}.keyFile`, 'is required when the SSH login uses a key')
-    if (t.auth !== 'key' && t.keyFile !== undefined) throw new ValidationError(`${path}.keyFile`, 'is only for a key login')
-    return t
-  },
 }
 
-export const profileSchema: Schema<ConnectionProfile> = object({
+/** An SSH tunnel; a key file is required exactly when the login uses a key. */
+export const sshTunnelSchema = checked(
+  v.pipe(
+    object(sshTunnelFields),
+    v.forward(v.check((t) => t.auth !== 'key' || !!t.keyFile, 'is required when the SSH login uses a key'), ['keyFile']),
+    v.forward(v.check((t) => t.auth === 'key' || t.keyFile === undefined, 'is only for a key login'), ['keyFile']),
+  ),
+)
+
+/** The fields of a saved connection, each checkable on its own (the profile form does). */
+export const profileFields = {
   id,
   name: string({ max: LIMITS.name }),
-  host: string({ min: 1, max: LIMITS.host, pattern: HOST_PATTERN }),
-  port: int(1, 65535),
+  host,
+  port,
+  /** For servers that ask for a user name. */
   username: optional(string({ max: LIMITS.username })),
+  /** Folder path, e.g. "Lab/Rack 2"; empty for the top level. */
   group: string({ max: LIMITS.group }),
   notes: string({ max: LIMITS.notes }),
+  /** True when a password is stored in the keychain for this profile. */
   savePassword: boolean(),
   viewOnly: boolean(),
   shared: boolean(),
+  /** 'auto' or an explicit encoding preference (names as in the CLI). */
   encodings: union(literal('auto'), array(string({ min: 1, max: 32, pattern: /^[a-z0-9]+$/i }), 16)),
+  /** JPEG quality 0-9, or null for automatic. */
   quality: level,
-  // Absent before version 4, and whenever the server's default is wanted.
+  /**
+   * JPEG quality 0-100: turns JPEG on and overrides `quality` (an automatic level too); absent:
+   * not sent (and in files before version 4).
+   */
   fineQuality: optional(int(0, FINE_QUALITY_MAX)),
+  /** JPEG chroma subsampling, used whenever JPEG is on; absent: the server's choice. */
   subsampling: optional(literal(...SUBSAMPLINGS)),
+  /** zlib compression level 0-9, or null for the server default. */
   compression: level,
-  colourDepth: literal('auto', 24, 16, 8),
-  scaling: literal('fit', 'none', 'remote'),
-  // Absent in version 1 files: those connections keep the old behaviour.
+  /** 'auto' lets the engine choose from measured throughput. */
+  colourDepth: literal(...COLOUR_DEPTHS),
+  scaling: literal(...SCALING_MODES),
+  /** What the connection insists on (the engine's security policy names); absent in version 1 files. */
   security: withDefault(literal(...SECURITY_CHOICES), DEFAULT_SECURITY),
+  /** PEM file of extra CA certificates trusted for this server's certificate. */
   caFile: optional(filePath),
+  /** `vncs://`: TLS from the first byte (x11vnc -ssl, stunnel). */
   tls: optional(boolean()),
-  // Absent before version 3: no tunnel.
+  /** Reach the VNC server through this SSH server (its `host` is then resolved by the SSH server); absent: no tunnel. */
   ssh: optional(sshTunnelSchema),
+  /**
+   * Let the password cross the network unencrypted when the server offers nothing better
+   * (VeNCrypt Plain without TLS); absent (and before version 5) or false: such a server is refused.
+   */
+  allowPlainPassword: optional(boolean()),
+  /**
+   * The strongest protection a connection to this server has reached: a later connection that
+   * offers less is refused as a possible attack until the user accepts it. Kept by the host (the
+   * renderer cannot change it); absent: nothing recorded yet.
+   */
+  protection: optional(literal(...PROTECTION_LEVELS)),
+  /** How well the connection was protected when the saved password was saved; it is not sent over less without asking. */
+  passwordProtection: optional(literal(...PROTECTION_LEVELS)),
   createdAt: timestamp,
+  /** Unix ms of the last successful connection; 0 if never. */
   lastUsedAt: timestamp,
-})
+}
+
+/** A saved connection, as the address book stores it (no password: that lives in the keychain). */
+export const profileSchema = object(profileFields)
 
 /** `profiles.save` also takes a profile with an empty id: the host assigns one. */
-const profileToSave: Schema<ConnectionProfile> = {
-  parse(v, path = 'value') {
-    if (v && typeof v === 'object' && (v as { id?: unknown }).id === '') {
-      return { ...profileSchema.parse({ ...(v as object), id: 'new' }, path), id: '' }
-    }
-    return profileSchema.parse(v, path)
-  },
-}
+const profileToSave = object({ ...profileFields, id: union(literal(''), id) })
 
 type RequestSchemas = { [K in RequestName]: Schema<HostRequests[K][0]> }
 
-export const requestSchemas: RequestSchemas = {
+const schemaOf = {
   'profiles.list': none(),
   'profiles.save': profileToSave,
   'profiles.delete': object({ id }),
@@ -133,11 +167,27 @@ export const requestSchemas: RequestSchemas = {
   'session.power': object({ sessionId, action: literal('shutdown', 'reboot', 'reset') }),
   'session.trust': object({ sessionId, decision: literal('once', 'always', 'reject') }),
   'session.hostKey': object({ sessionId, decision: literal('once', 'always', 'reject') }),
+  'session.downgrade': object({ sessionId, accept: boolean() }),
   // An interface address to bind: an IPv4/IPv6 literal or a name, never a path or URL.
   'listen.start': object({ port: optional(int(1, 65535)), host: optional(string({ min: 1, max: LIMITS.host, pattern: /^[A-Za-z0-9.:_%-]+$/ })) }),
   'listen.stop': none(),
   'listen.answer': object({ id, accept: boolean() }),
-}
+} satisfies RequestSchemas
+
+/** Every key of every member of a union. */
+type Keys<T> = T extends unknown ? keyof T : never
+/** True when A and B are the same type: each assignable to the other, with the same keys (optional ones too). */
+type Same<A, B> = [A, Keys<A>] extends [B, Keys<B>] ? ([B, Keys<B>] extends [A, Keys<A>] ? true : false) : false
+
+/** Compiles only when every entry is `true`; an error points at the request that disagrees. */
+type AllTrue<T extends { [K in RequestName]: true }> = T
+
+// The contract declares each request's argument and its schema produces one: they must agree both
+// ways, so neither can gain or lose a field alone. Types only: nothing of this reaches a bundle.
+export type ContractAgrees = AllTrue<{ [K in RequestName]: Same<Infer<(typeof schemaOf)[K]>, HostRequests[K][0]> }>
+
+/** The schema of each request's argument, checked by the host before the request is acted on. */
+export const requestSchemas: RequestSchemas = schemaOf
 
 /** Every request name, for transports that register one handler per name. */
 export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[]
@@ -145,7 +195,7 @@ export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[]
 /** Every event name, for transports that subscribe per name. */
 export const EVENT_NAMES = Object.keys({
   'session.state': 1, 'session.frame': 1, 'session.cursor': 1, 'session.credentials': 1, 'session.clipboard': 1,
-  'session.bell': 1, 'session.leds': 1, 'session.powerFailed': 1, 'session.stats': 1, 'session.trust': 1, 'session.hostKey': 1, 'profiles.changed': 1,
+  'session.bell': 1, 'session.leds': 1, 'session.powerFailed': 1, 'session.stats': 1, 'session.trust': 1, 'session.hostKey': 1, 'session.downgrade': 1, 'profiles.changed': 1,
   'listen.incoming': 1, 'listen.timedOut': 1,
 } satisfies Record<EventName, 1>) as readonly EventName[]
 

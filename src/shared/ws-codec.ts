@@ -7,9 +7,8 @@ import { readSessionError } from './error-codes'
  * Browser side:  `encodeClientMessage` a request, `decodeServerMessage` what arrives.
  * Server side:   `decodeClientMessage` what arrives, `encodeServerMessage` responses and events.
  *
- * Endpoint: `ws://<host>:<port>${WS_PATH}?token=<token>`, the token being the one in the page's
- * own URL (`http://127.0.0.1:PORT/?token=...`; the page also gets it as an HttpOnly cookie,
- * which the upgrade accepts too). Set `socket.binaryType = 'arraybuffer'`.
+ * Endpoint: `ws://<host>:<port>${WS_PATH}`, offering the subprotocols of `socketProtocols(credential)`
+ * (web-auth.ts says how a page gets its credential). Set `socket.binaryType = 'arraybuffer'`.
  *
  * Semantics: a response carries `result` or `error` (a SessionError, never a stack); requests
  * that fail reject with that SessionError value, which `decodeServerMessage` reads with

@@ -1,5 +1,5 @@
 // Shared set-up of the renderer E2E tests: a fresh build of out/renderer, Debian's Chromium
-// driven by playwright-core, and screenshots. See ../../../shared/TOOLCHAIN.md §4.
+// driven by playwright-core, and screenshots. See docs/toolchain.md.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'

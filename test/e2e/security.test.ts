@@ -39,7 +39,7 @@ describe.skipIf(skip)('browser mode: server certificates', () => {
     context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 760 })
     page = await context.newPage()
     errors = watchErrors(page)
-    await page.goto(web.url)
+    await page.goto(web.launchUrl())
     await page.waitForSelector('.address-book')
   }, 120_000)
 

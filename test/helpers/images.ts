@@ -116,3 +116,25 @@ export function photoXwd(w: number, h: number): Buffer {
   }
   return Buffer.concat([header, name, px])
 }
+
+/**
+ * `length` bytes that every sink's header check accepts as a w x h JPEG (SOI, SOF0, a scan header,
+ * entropy bytes without 0xFF, EOI) but that no decoder can decode: for tests of the framing.
+ */
+export function jpegShell(w: number, h: number, length = 40): Uint8Array {
+  const head = [0xff, 0xd8, 0xff, 0xc0, 0x00, 0x0b, 0x08, h >> 8, h & 255, w >> 8, w & 255, 0x01, 0x01, 0x11, 0x00, 0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00]
+  const fill = Math.max(0, length - head.length - 2)
+  return Uint8Array.from([...head, ...Array.from({ length: fill }, (_, i) => (i * 7) & 0x7f), 0xff, 0xd9])
+}
+
+/** `length` bytes that start like a w x h PNG (signature and IHDR) followed by filler: for tests of the framing. */
+export function pngShell(w: number, h: number, length = 40): Uint8Array {
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(w, 0)
+  ihdr.writeUInt32BE(h, 4)
+  ihdr[8] = 8
+  ihdr[9] = 2
+  const head = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr)])
+  const fill = Math.max(0, length - head.length)
+  return Uint8Array.from([...head, ...Array.from({ length: fill }, (_, i) => (i * 13) & 0xff)])
+}

@@ -1,4 +1,4 @@
-// Starts real VNC servers (Debian packages, see shared/SERVERS.md) on 127.0.0.1 for interop tests.
+// Starts real VNC servers (Debian packages, see docs/servers.md) on 127.0.0.1 for interop tests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { appendFileSync, existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'

@@ -17,7 +17,7 @@ interface Case {
   mayFallBack?: PixelFormatName[]
   /**
    * QEMU 7.2 writes Tight pixels in little-endian order even for a big-endian client (a server bug,
-   * see SERVERS.md): its picture is then checked against exactly that mistake.
+   * see docs/servers.md): its picture is then checked against exactly that mistake.
    */
   serverIgnoresBigEndian?: boolean
   /** Lossy cases are compared by PSNR against Raw (dB); lossless ones must match exactly. */
@@ -27,7 +27,7 @@ interface Case {
 const quality = (level: number) => Encoding.QualityLevel0 + level
 const LOSSLESS = (name: string, encoding: number): Case => ({ name, encoding })
 
-/** What each server sends when asked (../shared/SERVERS.md, "What each server speaks"). */
+/** What each server sends when asked (docs/servers.md, "What each server speaks"). */
 const MATRIX: Record<ServerKind, Case[]> = {
   tigervnc: [
     LOSSLESS('RRE', Encoding.RRE), LOSSLESS('Hextile', Encoding.Hextile), LOSSLESS('Tight', Encoding.Tight),
@@ -57,7 +57,7 @@ const FORMATS: PixelFormatName[] = ['rgb888', 'rgb565', 'bgr233', 'rgb888be']
 const JPEG_FORMATS = new Set<PixelFormatName>(['rgb888'])
 
 for (const kind of Object.keys(MATRIX) as ServerKind[]) {
-  // Each kind needs its Debian package (../shared/SERVERS.md); .ci/run installs all of them.
+  // Each kind needs its Debian package (docs/servers.md); .ci/run installs all of them.
   describe.skipIf(!serverAvailable(kind))(`${kind} encodings`, () => {
     let server: RunningServer
     const raw = new Map<PixelFormatName, Snapshot>()

@@ -19,7 +19,7 @@ const PASSWORD = 'tessera1'
 const target = (s: RunningServer) => ({ host: s.host, port: s.port })
 
 for (const kind of KINDS) {
-  // Each kind needs its Debian package (../shared/SERVERS.md); .ci/run installs all of them.
+  // Each kind needs its Debian package (docs/servers.md); .ci/run installs all of them.
   describe.skipIf(!serverAvailable(kind))(`engine against ${kind}`, () => {
     let server: RunningServer
     let work: string

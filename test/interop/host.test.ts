@@ -10,6 +10,7 @@ import { FramebufferSink } from '../../src/main/rfb/framebuffer'
 import { decodeImageNode } from '../../src/main/rfb/images/node-image-decoder'
 import { type KeyEventLike, KeyboardInput } from '../../src/renderer/src/input/keyboard'
 import { startWebServer } from '../../src/main/web/server'
+import { socketProtocols } from '../../src/shared/web-auth'
 import type { HostEvents } from '../../src/shared/contract'
 import type { FrameBatch } from '../../src/shared/ops'
 import type { ConnectionProfile } from '../../src/shared/profile'
@@ -105,7 +106,7 @@ describe.skipIf(!serverAvailable('tigervnc'))('host service against TigerVNC', (
     mkdirSync(rendererDir)
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html>')
     const web = await startWebServer({ host, rendererDir, log: () => {} })
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws?token=${web.token}`, { headers: { Origin: `http://127.0.0.1:${web.port}` } })
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws`, socketProtocols(web.token), { headers: { Origin: `http://127.0.0.1:${web.port}` } })
     try {
       await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
       let binaryFrames = 0
@@ -162,7 +163,8 @@ describe.skipIf(!serverAvailable('tigervnc'))('host service credentials against 
   it('asks for the password, connects with it, and asks again after a wrong one', async () => {
     const { sessionId } = (await host.handle('session.open', { address: `${server.host}::${server.port}` })) as { sessionId: string }
     const ask = await waitFor('session.credentials', (p) => p.sessionId === sessionId)
-    expect(ask).toEqual({ sessionId, kind: 'password', retry: false })
+    // VNC authentication without TLS: the prompt says the password travels unencrypted to an unverified server.
+    expect(ask).toEqual({ sessionId, kind: 'password', retry: false, link: { encrypted: false, verified: false, acceptedOnce: false } })
     await host.handle('session.credentials', { sessionId, password: 'not-it', save: false })
     const closed = await waitFor('session.state', (p) => p.sessionId === sessionId && p.state === 'closed')
     expect(closed.error).toMatchObject({ kind: 'auth' })

@@ -45,9 +45,9 @@ type Tuning = Pick<RfbClientOptions, 'quality' | 'fineQuality' | 'subsampling'>
 /** The whole screen over Tight with this tuning, in a fresh connection. */
 async function shot(tuning: Tuning): Promise<Shot> {
   let jpegRects = 0
-  const fb = new FramebufferSink((kind, data) => {
+  const fb = new FramebufferSink((kind, data, w, h) => {
     if (kind === 'jpeg') jpegRects++
-    return decodeImageNode(kind, data)
+    return decodeImageNode(kind, data, w, h)
   })
   const bytes = await completeScreen(server!.port, fb, { encodings: [Encoding.Tight], ...tuning })
   return { fb, bytes, jpegRects }

@@ -29,9 +29,9 @@ interface Shot {
 /** The whole screen with these encodings, counting the JPEG/PNG images the server sent. */
 async function shot(port: number, encodings: number[], extraEncodings: number[], pixelFormat: PixelFormatName): Promise<Shot> {
   const images: Record<ImageKind, number> = { jpeg: 0, png: 0 }
-  const fb = new FramebufferSink((kind, data) => {
+  const fb = new FramebufferSink((kind, data, w, h) => {
     images[kind]++
-    return decodeImageNode(kind, data)
+    return decodeImageNode(kind, data, w, h)
   })
   await completeScreen(port, fb, { encodings, extraEncodings, pixelFormat })
   return { fb, images }

@@ -181,7 +181,7 @@ const KINDS: ServerKind[] = ['tigervnc', 'x11vnc', 'tightvnc', 'qemu']
 const TIMEOUT = 40_000
 
 for (const kind of KINDS) {
-  // Needs the Debian packages from shared/SERVERS.md; machines without them skip rather than fail.
+  // Needs the Debian packages in docs/servers.md; machines without them skip rather than fail.
   describe.skipIf(!serverAvailable(kind))(kind, () => {
     let server: RunningServer | undefined
     afterEach(async () => {

@@ -20,6 +20,15 @@ const asar = require('@electron/asar') as {
 // Both come with electron-builder, which writes the YAML and the plist read here.
 const yaml = require('js-yaml') as { load(text: string): unknown }
 const plist = require('plist') as { parse(text: string): unknown }
+// The fuse library electron-builder applies (build/fuses.cjs loads it the same way).
+const fusesFrom = (id: string): unknown => require(require.resolve(id, { paths: [require.resolve('app-builder-lib')] }))
+const fuses = fusesFrom('@electron/fuses') as {
+  FuseV1Options: Record<string, number | string>
+  getCurrentFuseWire(electron: string): Promise<Record<number, number>>
+}
+/** The marker Electron's fuse wire follows, in every Electron binary. */
+const { SENTINEL } = fusesFrom('@electron/fuses/dist/constants') as { SENTINEL: string }
+const { fuseConfig } = require(join(root, 'build', 'fuses.cjs')) as { fuseConfig(platform: string): Record<string, unknown> }
 
 const pkg = readJson(join(root, 'package.json'))
 const electronVersion = readJson(join(root, 'node_modules', 'electron', 'package.json')).version!
@@ -164,6 +173,39 @@ describe.runIf(process.platform === 'linux')('packaging (electron-builder, offli
     })
   })
 
+  describe('Electron fuses (build/fuses.cjs, flipped before signing)', () => {
+    const hardened = {
+      EnableCookieEncryption: 'on', EnableNodeOptionsEnvironmentVariable: 'off', EnableNodeCliInspectArguments: 'off',
+      EnableEmbeddedAsarIntegrityValidation: 'on', OnlyLoadAppFromAsar: 'on', LoadBrowserProcessSpecificV8Snapshot: 'off',
+      GrantFileProtocolExtraPrivileges: 'off',
+    }
+
+    it('are set in the Linux binary; RunAsNode stays on for the `tessera` command line', async () => {
+      expect(await fuseStates(join(unpacked, 'tessera'))).toEqual({ RunAsNode: 'on', ...hardened })
+    })
+
+    it('are set in the macOS app, RunAsNode off', async () => {
+      expect(await fuseStates(join(macDist, 'mac', 'Tessera.app'))).toEqual({ RunAsNode: 'off', ...hardened })
+    })
+
+    it('are decided for every fuse on every platform; Windows has RunAsNode off too', () => {
+      const names = Object.keys(fuses.FuseV1Options).filter((k) => Number.isNaN(Number(k)))
+      for (const platform of ['linux', 'darwin', 'mas', 'win32']) {
+        const config = fuseConfig(platform)
+        for (const name of names) expect(typeof config[fuses.FuseV1Options[name]], `${platform} ${name}`).toBe('boolean')
+      }
+      expect(fuseConfig('win32')[fuses.FuseV1Options.RunAsNode]).toBe(false)
+      expect(fuseConfig('win32')[fuses.FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(true)
+    })
+
+    it('are flipped by the afterPack hook electron-builder.yml names', () => {
+      const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as { afterPack?: string; electronFuses?: unknown }
+      expect(config.afterPack).toBe('./build/fuses.cjs')
+      // Not both: electron-builder would flip its own set afterwards, the same for every platform.
+      expect(config.electronFuses).toBeUndefined()
+    })
+  })
+
   describe('desktop integration', () => {
     it('is in the effective configuration: vnc scheme, .vnc files, desktop entry, mac entitlements', (ctx) => {
       if (!hasScript) ctx.skip('no `script` command: electron-builder writes its effective configuration only to a terminal')
@@ -291,10 +333,12 @@ async function electronBuilder(args: string[], env: Record<string, string>): Pro
 /** A Linux Electron dist: the binary (a script saying how it was started) and its version. */
 function stubLinuxElectron(dir: string): string {
   mkdirSync(dir)
-  writeExecutable(join(dir, 'electron'), `#!/bin/sh
+  // A comment after `exit` carries the fuse wire, which the shell never reads.
+  writeExecutable(join(dir, 'electron'), Buffer.concat([Buffer.from(`#!/bin/sh
 echo "ELECTRON_RUN_AS_NODE=$ELECTRON_RUN_AS_NODE"
 for a in "$@"; do echo "arg=$a"; done
-`)
+exit 0
+# `), electronFuseWire(), Buffer.from('\n')]))
   writeFileSync(join(dir, 'version'), electronVersion)
   return dir
 }
@@ -316,11 +360,31 @@ function stubMacElectron(dir: string): string {
   }
   const contents = join(dir, 'Electron.app', 'Contents')
   bundle(contents, 'Electron', 'com.github.Electron')
+  const framework = join(contents, 'Frameworks', 'Electron Framework.framework')
+  mkdirSync(framework, { recursive: true })
+  writeFileSync(join(framework, 'Electron Framework'), Buffer.concat([Buffer.from('stub framework\n'), electronFuseWire()]))
   for (const helper of ['', ' (Renderer)', ' (GPU)', ' (Plugin)']) {
     bundle(join(contents, 'Frameworks', `Electron Helper${helper}.app`, 'Contents'), `Electron Helper${helper}`, 'com.github.Electron.helper')
   }
   writeFileSync(join(dir, 'version'), electronVersion)
   return dir
+}
+
+/** The fuse wire as an unmodified Electron binary carries it: sentinel, version 1, 8 fuses in Electron's default states. */
+function electronFuseWire(): Buffer {
+  // RunAsNode, cookie encryption, NODE_OPTIONS, --inspect, asar integrity, only asar, V8 snapshot, file:// privileges.
+  return Buffer.concat([Buffer.from(SENTINEL), Buffer.from([1, 8]), Buffer.from('10110001')])
+}
+
+/** The fuses of a packed binary (or .app) by name: 'on', 'off' or the raw state. */
+async function fuseStates(electron: string): Promise<Record<string, string>> {
+  const wire = await fuses.getCurrentFuseWire(electron)
+  const out: Record<string, string> = {}
+  for (const [i, state] of Object.entries(wire)) {
+    if (i === 'version') continue
+    out[String(fuses.FuseV1Options[Number(i)])] = state === 0x31 ? 'on' : state === 0x30 ? 'off' : `state ${state}`
+  }
+  return out
 }
 
 /**
@@ -409,7 +473,7 @@ function readJson(file: string): PackageJson {
   return JSON.parse(readFileSync(file, 'utf8')) as PackageJson
 }
 
-function writeExecutable(file: string, text: string): void {
+function writeExecutable(file: string, text: string | Buffer): void {
   writeFileSync(file, text)
   chmodSync(file, 0o755)
 }

@@ -1,3 +1,4 @@
+import { StoreError } from '../host/connection-store'
 import { RfbError } from '../rfb/errors'
 import { UsageError } from './args'
 import { benchCommand } from './bench'
@@ -25,7 +26,8 @@ snapshot, record, probe and listen also take:
   --security require-server-auth|require-encryption|allow-unencrypted   (default allow-unencrypted)
   --trust-store DIR   remember accepted certificates per host:port; a changed one is refused
   --accept-fingerprint SHA256[,...]   trust the certificate with this fingerprint (stored with --trust-store)
-  --ca-file PEM   extra certificate authorities`
+  --ca-file PEM   extra certificate authorities
+  --allow-plain-password   let VeNCrypt Plain send the password without TLS (anyone on the network can read it)`
 
 type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>
 
@@ -65,6 +67,11 @@ export async function main(
     if (e instanceof RfbError) {
       err(`tessera ${name}: ${e.message}`)
       return EXIT_CODES[e.kind]
+    }
+    // The data directory is in use by another Tessera, or cannot be used: the message says what to do.
+    if (e instanceof StoreError) {
+      err(`tessera ${name}: ${e.message}`)
+      return 1
     }
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {

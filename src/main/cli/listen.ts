@@ -3,7 +3,7 @@ import { encodePng } from '../rfb/png'
 import { DEFAULT_LISTEN_PORT, listenForServers } from '../rfb/transport/listen'
 import { UsageError, numberOption, parseArgs, stringOption } from './args'
 import { takeSnapshot } from './snapshot'
-import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, timeoutArg } from './session-options'
+import { CONNECT_FLAGS, CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, timeoutArg } from './session-options'
 
 /**
  * `tessera listen OUT.png [--port N] [--host H]`: waits for a server to connect to us (a reverse
@@ -11,7 +11,7 @@ import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg
  * screen as PNG and exits. `--timeout` bounds the wait and the snapshot each.
  */
 export async function listenCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, [...CONNECT_OPTIONS, 'port', 'host'], [])
+  const args = parseArgs(argv, [...CONNECT_OPTIONS, 'port', 'host'], CONNECT_FLAGS)
   const [file] = args.positional
   if (!file) throw new UsageError('missing OUT.png')
   const timeoutMs = timeoutArg(args, 120)

@@ -5,11 +5,11 @@ import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { describePixelFormat } from '../rfb/pixel-format'
 import { securityTypeName } from '../rfb/security/security-handler'
 import { parseArgs } from './args'
-import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
+import { CONNECT_FLAGS, CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
 
 /** `tessera probe TARGET [--trace]`: what the server is, and with --trace every message both ways. */
 export async function probeCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, CONNECT_OPTIONS, ['trace'])
+  const args = parseArgs(argv, CONNECT_OPTIONS, ['trace', ...CONNECT_FLAGS])
   const target = targetArg(args.positional[0])
   const traceOn = args.options.has('trace')
   const started = performance.now()
@@ -29,8 +29,10 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
   if (info.ssh) out(`ssh host:   ${info.ssh.hostKey.algorithm} ${info.ssh.hostKey.fingerprintSha256} (verified by ${info.ssh.hostKey.how})`)
   const cert = info.certificate
   if (cert) {
-    const how = { ca: 'by a certificate authority', pinned: 'by the trust store', accepted: 'by you', unverified: '' }
-    out(`server id:  ${info.serverVerified ? `verified ${how[info.serverVerification ?? 'unverified']}` : 'NOT verified'}`)
+    const how = { ca: 'by a certificate authority', pinned: 'by the trust store', accepted: 'by you', once: '', unverified: '' }
+    const v = info.serverVerification ?? 'unverified'
+    // A certificate accepted for one connection only is not verified, whatever the handshake allowed.
+    out(`server id:  ${v === 'once' ? 'NOT verified (accepted for this connection only)' : info.serverVerified ? `verified ${how[v]}` : 'NOT verified'}`)
     out(`cert:       SHA-256 ${cert.sha256}`)
     out(`            ${cert.subject}, issued by ${cert.issuer}${cert.selfSigned ? ' (self-signed)' : ''}`)
     out(`            valid ${cert.validFrom} to ${cert.validTo}${cert.hostnameMatches ? '' : `; does not name ${target.host}`}`)

@@ -3,11 +3,11 @@ import { FramebufferSink } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { FbsRecorder } from '../rfb/record/recorder'
 import { numberOption, parseArgs, UsageError } from './args'
-import { CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
+import { CONNECT_FLAGS, CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
 
 /** `tessera record TARGET OUT.fbs [--seconds N]`: the server's stream as FBS 001.000. */
 export async function recordCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, [...CONNECT_OPTIONS, 'seconds'], [])
+  const args = parseArgs(argv, [...CONNECT_OPTIONS, 'seconds'], CONNECT_FLAGS)
   const [targetText, file] = args.positional
   const target = targetArg(targetText)
   if (!file) throw new UsageError('missing OUT.fbs')

@@ -20,10 +20,14 @@ export const CONNECT_OPTIONS = [
   'accept-fingerprint', 'ca-file', 'ssh', 'ssh-key', 'ssh-password-file', 'ssh-known-hosts', 'ssh-accept-fingerprint',
 ] as const
 
+/** Flags (no value) every connecting command shares. */
+export const CONNECT_FLAGS = ['allow-plain-password'] as const
+
 /**
  * `--security POLICY`, `--trust-store DIR`, `--accept-fingerprint SHA256[,SHA256...]`, `--ca-file PEM`.
  * The CLI cannot ask anyone: a certificate nobody vouches for is used unverified unless the
  * policy requires server authentication; an accepted fingerprint is remembered in the trust store.
+ * `--allow-plain-password` lets VeNCrypt Plain send the password without TLS (refused otherwise).
  */
 export function securityArg(args: ParsedArgs): SecurityOptions {
   const policy = stringOption(args, 'security')
@@ -48,6 +52,7 @@ export function securityArg(args: ParsedArgs): SecurityOptions {
   return {
     policy: policy as SecurityPolicy | undefined,
     trust: { store: dir !== undefined ? new FileTrustStore(dir) : undefined, acceptFingerprints: fingerprints, ca },
+    ...(args.options.has('allow-plain-password') ? { allowPlainPassword: true } : {}),
   }
 }
 

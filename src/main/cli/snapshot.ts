@@ -12,7 +12,7 @@ import type { SshOptions } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
 import { type ParsedArgs, UsageError, parseArgs } from './args'
 import { CoverageSink } from './coverage'
-import { CONNECT_OPTIONS, type TuningArgs, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
+import { CONNECT_FLAGS, CONNECT_OPTIONS, type TuningArgs, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
 
 /** Encodings, and the picture and link tuning the command line takes (see {@link TuningArgs}). */
 export interface SnapshotOptions extends TuningArgs {
@@ -82,7 +82,7 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
 }
 
 export async function snapshotCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const args: ParsedArgs = parseArgs(argv, CONNECT_OPTIONS, [])
+  const args: ParsedArgs = parseArgs(argv, CONNECT_OPTIONS, CONNECT_FLAGS)
   const [targetText, file] = args.positional
   const target = targetArg(targetText)
   if (!file) throw new UsageError('missing OUT.png')

@@ -8,7 +8,11 @@ export function isTempFileOf(file: string, candidate: string): boolean {
 }
 
 export interface AtomicWriteOptions {
-  /** File mode of the new file, e.g. 0o600 for secrets. */
+  /**
+   * File mode of the new file (and its backup). Default 0o600: what the host writes (addresses,
+   * passwords, thumbnails of remote screens) is the user's alone; pass 0o644 only for data
+   * that is fine for every local user to read.
+   */
   mode?: number
   /** Copy the current file to `<name>.bak` before replacing it. */
   backup?: boolean
@@ -20,10 +24,11 @@ export interface AtomicWriteOptions {
  * the directory (where the platform allows).
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const mode = options.mode ?? 0o600
   const dir = dirname(file)
   await fs.mkdir(dir, { recursive: true, mode: 0o700 })
   const temp = join(dir, `${basename(file)}.tmp-${randomBytes(6).toString('hex')}`)
-  const handle = await fs.open(temp, 'wx', options.mode ?? 0o644)
+  const handle = await fs.open(temp, 'wx', mode)
   try {
     await handle.writeFile(data)
     await handle.sync()
@@ -34,7 +39,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     if (options.backup) {
       try {
         await fs.copyFile(file, `${file}.bak`)
-        if (options.mode !== undefined) await fs.chmod(`${file}.bak`, options.mode)
+        // A copy keeps the old file's mode, which may be looser than this write's.
+        await fs.chmod(`${file}.bak`, mode)
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
       }

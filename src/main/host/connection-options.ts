@@ -13,13 +13,17 @@ import type { CertificateStore } from '../rfb/trust/store'
 export type SshSecretKind = 'ssh-password' | 'ssh-passphrase'
 
 /**
- * The profile's security policy, the trust store, and the profile's extra CA file, read afresh
+ * The profile's security policy, the protection it reached before, whether it lets a password
+ * travel in clear, the trust store, and the profile's extra CA file, read afresh
  * for every attempt. Throws UnsupportedError (`HOST_CA_FILE`) for a CA file that cannot be read
  * or holds no certificate, without echoing its contents.
  */
 export async function securityOptions(p: ConnectionProfile | null, store: CertificateStore): Promise<SecurityOptions> {
   const policy: SecurityPolicy = p?.security ?? DEFAULT_SECURITY
   const security: SecurityOptions = { policy, trust: { store } }
+  // What this server reached before, and the user's consent to a password in clear (security/policy.ts).
+  if (p?.protection !== undefined) security.expected = p.protection
+  if (p?.allowPlainPassword) security.allowPlainPassword = true
   if (p?.caFile) {
     let pem: string
     try {

@@ -10,9 +10,9 @@ import { parseVncFile } from './vnc-file'
 
 export const CONNECTIONS_FILE = 'connections.json'
 
-/** Something the user should hear about the address book file; nothing was thrown away. */
+/** Something the user should hear about the address book or saved passwords file; nothing was thrown away. */
 export interface StoreProblem {
-  code: 'STORE_CORRUPT' | 'STORE_UNREADABLE' | 'STORE_NEWER_VERSION' | 'STORE_INVALID_ENTRIES' | 'STORE_RESTORED'
+  code: 'STORE_CORRUPT' | 'STORE_UNREADABLE' | 'STORE_NEWER_VERSION' | 'STORE_INVALID_ENTRIES' | 'STORE_RESTORED' | 'SECRETS_CORRUPT' | 'SECRETS_UNREADABLE'
   message: string
   /** Where the original was kept, when it was moved or copied aside. */
   keptAt?: string

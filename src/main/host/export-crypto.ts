@@ -29,19 +29,24 @@ export interface SealedPasswords {
   data: string
 }
 
-export const SCRYPT_PARAMS = { N: 1 << 15, r: 8, p: 1 } as const
-/** Upper bounds for a file's parameters: a crafted file must not make us allocate gigabytes. */
-const MAX_N = 1 << 20
-const MAX_R = 16
-const MAX_P = 4
+/** Cost of new exports: 128 MiB and a fraction of a second per derivation. Earlier versions wrote N=2^15; those files still open. */
+export const SCRYPT_PARAMS = { N: 1 << 17, r: 8, p: 1 } as const
+/**
+ * The most a file may ask for, checked before any key is derived: a crafted file must not make
+ * the host allocate gigabytes or spin for seconds (N=2^20, r=16 cost 2 GiB and 15 s). These are
+ * the parameters we write; a file above them came from elsewhere and is refused.
+ */
+export const SCRYPT_LIMITS = { N: SCRYPT_PARAMS.N, r: SCRYPT_PARAMS.r, p: SCRYPT_PARAMS.p } as const
 const SALT_BYTES = 16
 const IV_BYTES = 12
 const TAG_BYTES = 16
+/** The sealed passwords of the largest file the host imports (LIMITS.importText). */
+const MAX_DATA_BYTES = 1 << 20
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
 function deriveKey(passphrase: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
-  // scrypt needs about 128·N·r bytes; Node's default cap (32 MiB) is exactly that for N=2^15, r=8, and too tight.
-  const maxmem = 256 * N * r + (1 << 20)
+  // scrypt needs 128·N·r bytes (128 MiB for our N=2^17, r=8); Node's default cap of 32 MiB is far too tight.
+  const maxmem = 128 * N * r + 128 * r * p + (1 << 20)
   return new Promise((resolve, reject) => {
     scrypt(passphrase.normalize('NFC'), salt, 32, { N, r, p, maxmem }, (e, key) => (e ? reject(e) : resolve(key)))
   })
@@ -90,16 +95,26 @@ function parseBlock(block: unknown): { N: number; r: number; p: number; salt: Bu
   const o = block as Record<string, unknown>
   if (o.kdf !== 'scrypt' || o.cipher !== 'aes-256-gcm') throw invalid('unknown encryption')
   const { N, r, p } = o
-  const intIn = (v: unknown, lo: number, hi: number): v is number => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi
-  if (!intIn(N, 2, MAX_N) || (N & (N - 1)) !== 0 || !intIn(r, 1, MAX_R) || !intIn(p, 1, MAX_P)) throw invalid('unsupported key derivation parameters')
-  const bytes = (name: string, len?: number): Buffer => {
+  const positive = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1
+  if (!positive(N) || !positive(r) || !positive(p)) throw invalid('unsupported key derivation parameters')
+  if (N > SCRYPT_LIMITS.N || r > SCRYPT_LIMITS.r || p > SCRYPT_LIMITS.p) {
+    throw new StoreError('IMPORT_INVALID', `the saved passwords in this file are locked with settings that would take too much memory and time to open (scrypt N=${N}, r=${r}, p=${p}; Tessera accepts at most N=${SCRYPT_LIMITS.N}, r=${SCRYPT_LIMITS.r}, p=${SCRYPT_LIMITS.p}); nothing was imported`)
+  }
+  // scrypt's N is a power of two above 1 (N is at most 2^17 here, so 32-bit arithmetic is exact).
+  if (N < 2 || (N & (N - 1)) !== 0) throw invalid('unsupported key derivation parameters')
+  const bytes = (name: string, min: number, max: number): Buffer => {
     const v = o[name]
-    if (typeof v !== 'string' || !BASE64.test(v)) throw invalid(`bad ${name}`)
+    // Length first: a huge string is refused before the regular expression or the decoder sees it.
+    if (typeof v !== 'string' || v.length > Math.ceil(max / 3) * 4 || !BASE64.test(v)) throw invalid(`bad ${name}`)
     const buf = Buffer.from(v, 'base64')
-    if (len !== undefined && buf.length !== len) throw invalid(`bad ${name}`)
+    if (buf.length < min || buf.length > max) throw invalid(`bad ${name}`)
     return buf
   }
-  return { N, r, p, salt: bytes('salt', SALT_BYTES), iv: bytes('iv', IV_BYTES), tag: bytes('tag', TAG_BYTES), data: bytes('data') }
+  return {
+    N, r, p,
+    salt: bytes('salt', SALT_BYTES, SALT_BYTES), iv: bytes('iv', IV_BYTES, IV_BYTES), tag: bytes('tag', TAG_BYTES, TAG_BYTES),
+    data: bytes('data', 0, MAX_DATA_BYTES),
+  }
 }
 
 function parseEntries(plain: string): Record<string, SealedEntry> {

@@ -1,11 +1,12 @@
 import type { HostEvents, PowerAction, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
-import type { ConnectionProfile } from '@shared/profile'
+import type { ConnectionProfile, ProtectionLevel } from '@shared/profile'
 import { scancodeFor } from '@shared/scancodes'
 import type { Target } from '@shared/target'
 import { XvpAction } from '../rfb/client-messages'
 import { NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
+import { DowngradeError, reachedLevel } from '../rfb/security/downgrade'
 import type { SecurityOptions } from '../rfb/security/policy'
-import { type CredentialKind, type Credentials, securityTypeName } from '../rfb/security/security-handler'
+import { type CredentialKind, type Credentials, type LinkSecurity, securityTypeName } from '../rfb/security/security-handler'
 import { type ConnectionInfo, RfbClient } from '../rfb/session'
 import type { SshOptions } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
@@ -14,7 +15,9 @@ import { BatchSink } from './batch-sink'
 import { type SshSecretKind, encodingsOf, securityOptions, sshLogin } from './connection-options'
 import type { HostClient } from './endpoint'
 import { hostError } from './errors'
+import { PendingAnswer } from './pending-answer'
 import { pictureOptions } from './picture-options'
+import { downgradeQuestion } from './protection'
 import type { SessionHost } from './session-host'
 import { type CredentialsAnswer, type LoginPrompter, SessionLogin } from './session-login'
 import { SessionStats } from './session-stats'
@@ -40,6 +43,12 @@ export class HostSession {
   private readonly login: SessionLogin
   private readonly certificate = new TrustQuestion(() => hostError('closed', 'HOST_NO_TRUST_PENDING', 'this session is not waiting for a certificate decision'))
   private readonly hostKey = new TrustQuestion(() => hostError('closed', 'HOST_NO_HOSTKEY_PENDING', 'this session is not waiting for an SSH host key decision'))
+  /** "The server offers less than before: connect anyway?" Closing the session answers no. */
+  private readonly downgrade = new PendingAnswer<boolean>(false, () => hostError('closed', 'HOST_NO_DOWNGRADE_PENDING', 'this session is not waiting for a decision about weaker security'))
+  /** The weaker protection the user accepted in this session: later attempts expect no more. */
+  private acceptedLevel: ProtectionLevel | null = null
+  /** What the current connection reached, once connected (the host records it with the profile). */
+  reached: ProtectionLevel | null = null
   private everConnected = false
   private failures = 0
   private reconnectTimer: NodeJS.Timeout | null = null
@@ -95,6 +104,7 @@ export class HostSession {
     let security: SecurityOptions
     try {
       security = await securityOptions(this.profile, this.host.trustStore)
+      if (this.acceptedLevel !== null) security.expected = this.acceptedLevel
     } catch (e) {
       return this.end(e instanceof RfbError ? e : new UnsupportedError((e as Error).message, 'HOST_SECURITY'))
     }
@@ -111,7 +121,7 @@ export class HostSession {
       shared: p?.shared ?? true,
       encodings: encodingsOf(p),
       ...pictureOptions(p),
-      credentials: (kind): Promise<Credentials | null> => this.credentialsFor(client, kind),
+      credentials: (kind, link): Promise<Credentials | null> => this.credentialsFor(client, kind, link),
       handshakeTimeoutMs: timings.handshakeTimeoutMs,
       security,
     })
@@ -202,17 +212,22 @@ export class HostSession {
     return { ssh, kind }
   }
 
-  private credentialsFor(client: RfbClient, kind: CredentialKind): Promise<Credentials | null> {
-    return this.login.vncCredentials(kind, this.profile, this.profileId, this.prompter(client))
+  private credentialsFor(client: RfbClient, kind: CredentialKind, link: LinkSecurity | undefined): Promise<Credentials | null> {
+    return this.login.vncCredentials(kind, this.profile, this.profileId, this.prompter(client), link)
   }
 
   /** How the login questions of `client`'s attempt reach the user. */
   private prompter(client: RfbClient): LoginPrompter {
     return {
       stillCurrent: () => this.client === client,
-      show: (kind) => {
+      show: (kind, detail) => {
         this.setState('authenticating')
-        this.host.emit('session.credentials', { sessionId: this.id, kind, retry: false })
+        const event: HostEvents['session.credentials'] = { sessionId: this.id, kind, retry: false }
+        if (detail) {
+          event.link = detail.link
+          if (detail.savedWithheld) event.savedWithheld = true
+        }
+        this.host.emit('session.credentials', event)
       },
       resumed: () => this.setState('connecting'),
     }
@@ -221,8 +236,10 @@ export class HostSession {
   /** The renderer's answer to a `session.credentials` event. */
   answerCredentials(arg: CredentialsAnswer): void {
     if ('cancel' in arg) {
+      // Throws when nothing was asked: a stray cancel must not turn a later network drop into the end.
+      const endNow = this.login.cancel()
       this.cancelled = true
-      if (this.login.cancel()) this.end(null)
+      if (endNow) this.end(null)
       return
     }
     if (this.login.answer(arg, this.profile?.username ?? this.target.username)) void this.attempt()
@@ -253,11 +270,33 @@ export class HostSession {
     this.hostKey.answer(decision)
   }
 
+  /**
+   * The server offered less than this connection reached before: nothing was sent, the
+   * connection is closed, and the user decides. Yes lowers what the profile expects (and this
+   * session's later attempts) and connects again; no ends the session with the refusal shown.
+   */
+  private async askDowngrade(err: DowngradeError): Promise<void> {
+    this.setState('closed', err)
+    this.host.emit('session.downgrade', downgradeQuestion(this.id, err))
+    const accept = await this.downgrade.ask()
+    if (this.over) return
+    if (!accept) return this.end(err)
+    this.acceptedLevel = err.offered
+    await this.host.lowerProtection(this, err.offered).catch((e: unknown) => this.host.log(`recording the weaker security failed: ${(e as Error).message}`))
+    if (!this.over) void this.attempt()
+  }
+
+  /** The renderer's answer to a `session.downgrade` event. */
+  answerDowngrade(accept: boolean): void {
+    this.downgrade.answer(accept)
+  }
+
   /** Settles every question still waiting with "no" (the session is closing). */
   private releaseQuestions(): void {
     this.login.release()
     this.certificate.release()
     this.hostKey.release()
+    this.downgrade.release()
   }
 
   private onConnected(client: RfbClient, info: ConnectionInfo): void {
@@ -265,6 +304,7 @@ export class HostSession {
     this.everConnected = true
     this.failures = 0
     this.login.vnc.worked()
+    this.reached = reachedLevel(info)
     this.info = {
       name: info.init.name,
       width: client.width,
@@ -272,7 +312,8 @@ export class HostSession {
       serverVersion: info.serverVersion,
       security: info.securityName || securityTypeName(info.securityType),
       encrypted: info.encrypted,
-      verified: info.serverVerified,
+      // Accepted for this session only is not verified (trust/verify.ts).
+      verified: info.serverVerified && info.serverVerification !== 'once',
       power: this.powerAvailable(client),
     }
     this.setState('connected')
@@ -299,13 +340,16 @@ export class HostSession {
     // The server failed to prove who it is: a password would not help, and neither would a
     // retry (a changed certificate must never be retried into silently).
     if (err instanceof CertificateError || err instanceof HostKeyError) return this.end(err)
+    // Less protection than before: only the user may accept that, and only knowingly.
+    if (err instanceof DowngradeError && !this.reverse) return void this.askDowngrade(err)
     // A reverse connection cannot be made again from here: the server has to connect once more.
     if (this.reverse) return this.end(err)
     if (err.kind === 'auth') {
       // Ask again rather than end: the renderer keeps the session and shows the password dialog.
       const kind = this.login.refused()
       this.setState('closed', err)
-      this.host.emit('session.credentials', { sessionId: this.id, kind, retry: true, reason: err.message })
+      const detail = this.login.detail
+      this.host.emit('session.credentials', { sessionId: this.id, kind, retry: true, reason: err.message, ...(detail ? { link: detail.link } : {}) })
       return
     }
     const { reconnect } = this.host.timings

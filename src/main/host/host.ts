@@ -3,22 +3,25 @@ import { EventEmitter } from 'node:events'
 import { promises as fs, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { EventName, ExportRequest, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
-import { type ConnectionProfile, newProfile } from '@shared/profile'
+import { type ConnectionProfile, type ProtectionLevel, newProfile } from '@shared/profile'
 import { isRequestName, requestSchemas } from '@shared/schemas'
 import { type Target, formatTarget, parseTarget } from '@shared/target'
 import type { ImageDecoder } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
+import { type AsyncImageDecoder, type ImageDecodePool, bundledDecodePool } from './image-decode-pool'
 import { openTransport } from '../rfb/connect'
 import type { SshConnectOptions, SshSessionInfo } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
 import { type KnownHostEntry, parseKnownHosts } from '../rfb/trust/known-hosts'
 import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
 import { writeFileAtomic } from './atomic-file'
+import type { DataDirLock } from './data-dir-lock'
 import type { ConnectionStore } from './connection-store'
 import { type ClientLink, type HostClient, HostEndpoint } from './endpoint'
 import { hostError, toSessionError } from './errors'
 import { type SealedEntry, openPasswords, sealPasswords } from './export-crypto'
 import { HostSession, type SessionHost, type SessionTimings, type TypedCredentials, type TypedSshSecret, sshSecretKey } from './host-session'
+import { protectionAfterConnect } from './protection'
 import { LISTEN_ANSWER_TIMEOUT_MS, ReverseListener } from './reverse-listener'
 import type { SecretStore } from './secrets'
 
@@ -55,13 +58,18 @@ export interface HostOptions {
    * differs from it is refused. Default none here; createHost passes ~/.ssh/known_hosts.
    */
   sshKnownHostsFile?: string
-  /** Decodes JPEG/PNG rects for thumbnails; null skips them. */
-  decodeImage?: ImageDecoder | null
+  /**
+   * Decodes JPEG/PNG rects for thumbnails; null skips them. Default: a worker thread when the
+   * host runs built (bundledDecodePool), in-thread decoding when it runs from source (tests).
+   */
+  decodeImage?: ImageDecoder | AsyncImageDecoder | null
   timings?: Partial<SessionTimings>
   /** How long a server that connected to the listener waits for the user's answer; default 60 s. */
   listenAnswerTimeoutMs?: number
   /** Where unexpected errors are reported (never with passwords); default stderr. */
   log?: (message: string) => void
+  /** The data directory's lock (createHost takes it); released by `shutdown` after the last write. */
+  dataDirLock?: DataDirLock
 }
 
 type HostEventMap = { [K in EventName]: [HostEvents[K]] }
@@ -82,13 +90,17 @@ export class Host extends EventEmitter<HostEventMap> {
   private readonly thumbnailDir: string
   private readonly log: (message: string) => void
   private readonly thumbnailWrites = new Set<Promise<void>>()
+  /** The thumbnails' worker, when this host made one. */
+  private decodePool: ImageDecodePool | null = null
   private readonly handlers: Handlers
   /** Listening mode: servers that connect to us and wait on the user. */
   private readonly listener: ReverseListener
   private readonly endpoint: HostEndpoint
+  private readonly dataDirLock: DataDirLock | undefined
 
   constructor(options: HostOptions) {
     super()
+    this.dataDirLock = options.dataDirLock
     this.store = options.store
     this.secrets = options.secrets
     this.thumbnailDir = options.thumbnailDir
@@ -109,9 +121,10 @@ export class Host extends EventEmitter<HostEventMap> {
       sshTrustStore: options.sshTrustStore ?? new MemoryTrustStore(),
       sshAgent: 'sshAgent' in options ? options.sshAgent : process.env.SSH_AUTH_SOCK,
       sshKnownHosts: () => this.readKnownHosts(options.sshKnownHostsFile),
-      decodeImage: options.decodeImage === undefined ? decodeImageNode : options.decodeImage,
+      decodeImage: options.decodeImage === undefined ? this.defaultDecoder() : options.decodeImage,
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
       connected: (s, typed, sshTyped) => this.recordConnection(s, typed, sshTyped),
+      lowerProtection: (s, level) => this.lowerProtection(s, level),
       saveThumbnail: (id, png) => this.saveThumbnail(id, png),
       ended: (s) => this.sessions.delete(s.id),
       log: this.log,
@@ -189,6 +202,12 @@ export class Host extends EventEmitter<HostEventMap> {
     for (const s of [...this.sessions.values()]) if (s.owner === owner) s.close()
   }
 
+  // Thumbnails decode off the event loop when the worker is there (see bundledDecodePool).
+  private defaultDecoder(): ImageDecoder | AsyncImageDecoder {
+    this.decodePool = bundledDecodePool()
+    return this.decodePool?.decode ?? decodeImageNode
+  }
+
   /** Closes the listener and every session and waits for pending thumbnail writes. */
   async shutdown(): Promise<void> {
     this.listener.stop()
@@ -198,6 +217,8 @@ export class Host extends EventEmitter<HostEventMap> {
       await new Promise((r) => setImmediate(r))
       await Promise.all([...this.thumbnailWrites, this.store.idle()])
     } while (this.thumbnailWrites.size > 0)
+    this.decodePool?.close()
+    await this.dataDirLock?.release()
   }
 
   private session(sessionId: string, owner: Owner): HostSession {
@@ -216,7 +237,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'profiles.list': () => this.store.list(),
       'profiles.save': async (p) => {
         const before = p.id ? this.store.get(p.id) : undefined
-        const saved = await this.store.save(p)
+        const saved = await this.store.save(withHostFields(p, before))
         // Unticking "save password" forgets it.
         if (before?.savePassword && !saved.savePassword) await this.secrets.delete(saved.id)
         for (const s of this.sessions.values()) if (s.profileId === saved.id) s.updateProfile(saved)
@@ -246,7 +267,8 @@ export class Host extends EventEmitter<HostEventMap> {
         await this.secrets.delete(sshSecretKey(profileId))
         const p = this.store.get(profileId)
         if (p?.savePassword) {
-          await this.store.save({ ...p, savePassword: false })
+          const { passwordProtection: _, ...rest } = p
+          await this.store.save({ ...rest, savePassword: false })
           this.changed()
         }
       },
@@ -265,6 +287,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.power': ({ sessionId, action }, owner) => this.session(sessionId, owner).power(action),
       'session.trust': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerTrust(decision),
       'session.hostKey': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerHostKey(decision),
+      'session.downgrade': ({ sessionId, accept }, owner) => this.session(sessionId, owner).answerDowngrade(accept),
       'listen.start': (req, owner) => this.listener.start(req, owner),
       'listen.stop': (_, owner) => this.listener.stopFor(owner),
       'listen.answer': ({ id, accept }, owner) => this.answerIncoming(id, accept, owner),
@@ -334,20 +357,36 @@ export class Host extends EventEmitter<HostEventMap> {
       session.updateProfile(profile)
     }
     await this.store.touch(profile.id)
+    profile = this.store.get(profile.id) ?? profile
+    let savedNow = false
     if (typed) {
       if (typed.save && this.secrets.available()) {
         await this.secrets.set(profile.id, typed.credentials.password)
-        if (!profile.savePassword) session.updateProfile(await this.store.save({ ...profile, savePassword: true }))
+        savedNow = true
+        if (!profile.savePassword) profile = await this.store.save({ ...profile, savePassword: true })
       } else if (!typed.save && profile.savePassword) {
         await this.secrets.delete(profile.id)
-        session.updateProfile(await this.store.save({ ...profile, savePassword: false }))
+        const { passwordProtection: _, ...rest } = profile
+        profile = await this.store.save({ ...rest, savePassword: false })
       }
     }
+    // Remember how well protected this server's connections are, and what a saved password went over.
+    const change = protectionAfterConnect(profile, session.reached ?? 'none', savedNow)
+    if (change) profile = await this.store.save({ ...profile, ...change })
+    session.updateProfile(profile)
     // The SSH password or key passphrase: saved when asked to, forgotten when the user said not to.
     if (sshTyped) {
       if (sshTyped.save && this.secrets.available()) await this.secrets.set(sshSecretKey(profile.id), sshTyped.secret)
       else if (!sshTyped.save) await this.secrets.delete(sshSecretKey(profile.id))
     }
+    this.changed()
+  }
+
+  /** The user accepted weaker protection for the session's profile: later connections expect only `level`. */
+  private async lowerProtection(session: HostSession, level: ProtectionLevel): Promise<void> {
+    const profile = session.profileId ? this.store.get(session.profileId) : undefined
+    if (!profile) return
+    session.updateProfile(await this.store.save({ ...profile, protection: level }))
     this.changed()
   }
 
@@ -398,6 +437,19 @@ export class Host extends EventEmitter<HostEventMap> {
       .finally(() => this.thumbnailWrites.delete(write))
     this.thumbnailWrites.add(write)
   }
+}
+
+/**
+ * `p` as the renderer sent it, with the fields only the host sets taken from the stored copy:
+ * the protection a server reached and the level a password was saved at are lowered only by the
+ * user's answer to a downgrade question, never by an edit (or a compromised renderer).
+ */
+function withHostFields(p: ConnectionProfile, before: ConnectionProfile | undefined): ConnectionProfile {
+  const { protection: _p, passwordProtection: _pp, ...rest } = p
+  const out: ConnectionProfile = rest
+  if (before?.protection !== undefined) out.protection = before.protection
+  if (before?.passwordProtection !== undefined && p.savePassword) out.passwordProtection = before.passwordProtection
+  return out
 }
 
 /** The sealed `passwords` block of one of our JSON exports, or undefined. */

@@ -1,6 +1,8 @@
 import type { EventName, HostEvents } from '@shared/contract'
+import type { ProtectionLevel } from '@shared/profile'
 import type { Target } from '@shared/target'
 import type { ImageDecoder } from '../rfb/framebuffer'
+import type { AsyncImageDecoder } from './image-decode-pool'
 import type { SecurityOptions } from '../rfb/security/policy'
 import type { Credentials } from '../rfb/security/security-handler'
 import type { SshOptions } from '../rfb/transport/ssh'
@@ -60,10 +62,15 @@ export interface SessionHost {
   sshAgent: string | undefined
   /** OpenSSH's known hosts (read only), checked before the user is asked about a host key. */
   sshKnownHosts(): readonly KnownHostEntry[]
-  decodeImage: ImageDecoder | null
+  decodeImage: ImageDecoder | AsyncImageDecoder | null
   timings: SessionTimings
-  /** The session reached the server's desktop: update the address book and saved password. */
+  /**
+   * The session reached the server's desktop (`session.reached` says how well protected): update
+   * the address book, the protection it remembers, and the saved password.
+   */
   connected(session: HostSession, typed: TypedCredentials | null, sshTyped: TypedSshSecret | null): Promise<void>
+  /** The user accepted weaker protection than the session's profile reached: the profile now expects `level`. */
+  lowerProtection(session: HostSession, level: ProtectionLevel): Promise<void>
   saveThumbnail(profileId: string, png: Uint8Array): void
   /** The session is over for good; the host forgets it. */
   ended(session: HostSession): void

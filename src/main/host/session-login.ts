@@ -1,9 +1,10 @@
-import type { CredentialRequestKind } from '@shared/contract'
+import type { CredentialRequestKind, LinkProtection } from '@shared/contract'
 import type { ConnectionProfile } from '@shared/profile'
-import type { CredentialKind, Credentials } from '../rfb/security/security-handler'
+import type { CredentialKind, Credentials, LinkSecurity } from '../rfb/security/security-handler'
 import type { SshSecretKind } from './connection-options'
 import { hostError } from './errors'
 import { PendingAnswer } from './pending-answer'
+import { linkProtection, savedPasswordAllowed } from './protection'
 import type { SecretStore } from './secrets'
 import { type TypedCredentials, type TypedSshSecret, sshSecretKey } from './session-host'
 import { SessionSecret } from './session-secret'
@@ -12,10 +13,19 @@ import { SessionSecret } from './session-secret'
 export interface LoginPrompter {
   /** The asking attempt is still the session's current one; a replaced attempt asks nobody. */
   stillCurrent(): boolean
-  /** Puts the question to the user (the session is 'authenticating' meanwhile). */
-  show(kind: CredentialRequestKind): void
+  /**
+   * Puts the question to the user (the session is 'authenticating' meanwhile). For the VNC
+   * password, `detail` says how it would travel and whether a saved one was held back.
+   */
+  show(kind: CredentialRequestKind, detail?: LoginDetail): void
   /** The user answered the SSH question: the session is 'connecting' again. */
   resumed(): void
+}
+
+/** What the VNC password question tells besides its kind. */
+export interface LoginDetail {
+  link: LinkProtection
+  savedWithheld: boolean
 }
 
 /** The user's answer to `session.credentials`, as the renderer sends it. */
@@ -36,6 +46,8 @@ export class SessionLogin {
   private lastKind: CredentialRequestKind = 'password'
   /** A login was refused; the next answer starts a new attempt. */
   private awaitingRetry = false
+  /** What the last VNC password question said about the link (a retry says it again). */
+  private lastDetail: LoginDetail | null = null
 
   constructor(private readonly secrets: SecretStore) {}
 
@@ -50,16 +62,22 @@ export class SessionLogin {
    * profile that saves it, and a username where one is needed), else the user's answer. Null:
    * cancelled, or the asking attempt was replaced.
    */
-  async vncCredentials(kind: CredentialKind, p: ConnectionProfile | null, profileId: string | null, prompter: LoginPrompter): Promise<Credentials | null> {
+  async vncCredentials(kind: CredentialKind, p: ConnectionProfile | null, profileId: string | null, prompter: LoginPrompter, link?: LinkSecurity): Promise<Credentials | null> {
     this.lastKind = kind
+    this.lastDetail = { link: linkProtection(link), savedWithheld: false }
     const known = this.vnc.known()
     if (known) return known
     if (p?.savePassword && profileId && this.vnc.mayUseSaved && (kind === 'password' || p.username)) {
-      const saved = await this.vnc.fromSaved(this.secrets, profileId, (password) => ({ username: p.username, password }))
-      if (saved) return saved
+      // A password saved over TLS never goes out over less without the user typing it.
+      if (savedPasswordAllowed(p, link)) {
+        const saved = await this.vnc.fromSaved(this.secrets, profileId, (password) => ({ username: p.username, password }))
+        if (saved) return saved
+      } else {
+        this.lastDetail.savedWithheld = true
+      }
     }
     if (!prompter.stillCurrent()) return null
-    prompter.show(kind)
+    prompter.show(kind, this.lastDetail)
     return this.vnc.asked(await this.question.ask())
   }
 
@@ -82,9 +100,11 @@ export class SessionLogin {
   /**
    * The user's answer to `session.credentials`. Returns true when it answers a retry question:
    * the session must then start a new attempt, which uses it without asking. Throws when the
-   * session asked nothing (what was typed is recorded before that check).
+   * session asked nothing, before recording anything: a late or repeated answer (a dialog
+   * submitted twice) never replaces the secret that is to be saved.
    */
   answer(arg: Exclude<CredentialsAnswer, { cancel: true }>, defaultUsername: string | undefined): boolean {
+    if (!this.question.waiting && !this.awaitingRetry) throw notWaiting()
     if (this.lastKind === 'ssh-password' || this.lastKind === 'ssh-passphrase') {
       // For the tunnel: kept apart from the VNC password, and saved under its own key.
       this.ssh.typedByUser(arg.password, arg.save)
@@ -121,6 +141,11 @@ export class SessionLogin {
     this.vnc.rejected()
     this.awaitingRetry = true
     return this.lastKind
+  }
+
+  /** For a retry of the VNC password: how it travelled last time; null for SSH secrets. */
+  get detail(): LoginDetail | null {
+    return this.lastKind === 'ssh-password' || this.lastKind === 'ssh-passphrase' ? null : this.lastDetail
   }
 
   /** The next attempt reconnects: each secret hands over what worked. */

@@ -1,4 +1,6 @@
-import type { ImageDecoder } from '../rfb/framebuffer'
+import type { DecodedImage, ImageDecoder } from '../rfb/framebuffer'
+import type { AsyncImageDecoder } from './image-decode-pool'
+import { imageProblem } from '@shared/image-header'
 import { encodePng } from '../rfb/png'
 import type { CursorShape, DrawSink, ImageKind, PixelTarget } from '../rfb/sink'
 
@@ -11,13 +13,18 @@ const MIRROR_MIN_WIDTH = 480
 /** Milliseconds of image decoding the mirror may spend per second of session. */
 const DECODE_BUDGET_MS = 50
 
+/** Images an asynchronous decoder may hold for the mirror at once; more are skipped. */
+const MAX_WAITING = 2
+
 /**
  * A cheap, point-sampled mirror of the remote screen, kept only to make thumbnails. It samples
  * one source pixel in every `step` x `step` block, so fills, copies and pixel rects cost in
  * proportion to the mirror, not the screen (1/16 of the work for a 1920-wide desktop).
  * Compressed images need a decode in Node, which is the one real cost, so it runs within a
  * time budget: past the budget an image is skipped and that area of the thumbnail may be
- * stale until it is drawn again. A thumbnail does not need every frame; the CPU of a busy
+ * stale until it is drawn again. In the host the decoder is asynchronous (a worker thread,
+ * image-decode-pool.ts), so no decode blocks the event loop; an image drawn over before its
+ * decode returns is dropped rather than painted over newer pixels. A thumbnail does not need every frame; the CPU of a busy
  * session matters more. Mirroring the renderer's canvas instead would need a request the
  * contract does not have, and would not work after the window has gone.
  */
@@ -29,9 +36,11 @@ export class ThumbnailSink implements DrawSink {
   private painted = false
   private budgetStart = 0
   private budgetUsed = 0
+  /** Images handed to an asynchronous decoder and not back yet. */
+  private readonly waiting: { x: number; y: number; w: number; h: number; stale: boolean }[] = []
 
   constructor(
-    private readonly decodeImage: ImageDecoder | null,
+    private readonly decodeImage: ImageDecoder | AsyncImageDecoder | null,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
@@ -46,6 +55,7 @@ export class ThumbnailSink implements DrawSink {
   }
 
   resize(width: number, height: number): void {
+    for (const e of this.waiting) e.stale = true
     this.step = Math.max(1, Math.floor(width / MIRROR_MIN_WIDTH))
     this.width = Math.ceil(width / this.step)
     this.height = Math.ceil(height / this.step)
@@ -60,6 +70,7 @@ export class ThumbnailSink implements DrawSink {
   }
 
   fill(x: number, y: number, w: number, h: number, colour: number): void {
+    this.touch(x, y, w, h)
     const [x0, x1] = this.span(x, w, this.width)
     const [y0, y1] = this.span(y, h, this.height)
     for (let my = y0; my < y1; my++) this.words.fill(colour, my * this.width + x0, my * this.width + x1)
@@ -67,6 +78,7 @@ export class ThumbnailSink implements DrawSink {
   }
 
   copy(sx: number, sy: number, x: number, y: number, w: number, h: number): void {
+    this.touch(x, y, w, h)
     const s = this.step
     const [x0, x1] = this.span(x, w, this.width)
     const [y0, y1] = this.span(y, h, this.height)
@@ -88,34 +100,63 @@ export class ThumbnailSink implements DrawSink {
   }
 
   pixels(x: number, y: number, w: number, h: number, rgba: Uint32Array): void {
+    this.touch(x, y, w, h)
     this.sample(x, y, w, h, rgba, w)
     this.painted = true
   }
 
   /** Samples a rect whose row r is `words[offset + r * stride ...]` (another sink's lent memory). */
   sampleFrom(x: number, y: number, w: number, h: number, words: Uint32Array, offset: number, stride: number): void {
+    this.touch(x, y, w, h)
     this.sample(x, y, w, h, words, stride, offset)
     this.painted = true
   }
 
   image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void {
     if (!this.decodeImage) return
+    // Never decoded unless it is exactly the rect's size: the rect bounds the decoder's memory
+    // and time. The engine refuses such an image as a protocol error before any sink sees it.
+    if (imageProblem(kind, data, w, h)) return
+    this.touch(x, y, w, h)
     const t = this.now()
     if (t - this.budgetStart >= 1000) {
       this.budgetStart = t
       this.budgetUsed = 0
     }
-    if (this.budgetUsed >= DECODE_BUDGET_MS) return
+    if (this.budgetUsed >= DECODE_BUDGET_MS || this.waiting.length >= MAX_WAITING) return
+    let result: DecodedImage | Promise<DecodedImage>
     try {
-      const img = this.decodeImage(kind, data)
-      const words = new Uint32Array(img.rgba.buffer, img.rgba.byteOffset, img.width * img.height)
-      this.sample(x, y, Math.min(w, img.width), Math.min(h, img.height), words, img.width)
-      this.painted = true
+      result = this.decodeImage(kind, data, w, h)
     } catch {
-      // A bad image is the engine's business (the renderer reports it); the thumbnail just skips it.
-    } finally {
+      // A corrupt image body is the renderer's to report; the thumbnail just skips it.
       this.budgetUsed += this.now() - t
+      return
     }
+    if (!(result instanceof Promise)) {
+      this.budgetUsed += this.now() - t
+      this.drawDecoded(x, y, w, h, result)
+      return
+    }
+    // Decoded elsewhere: drawn on arrival unless something has been drawn over it meanwhile.
+    const entry = { x, y, w, h, stale: false }
+    this.waiting.push(entry)
+    const settle = (img: DecodedImage | null): void => {
+      this.waiting.splice(this.waiting.indexOf(entry), 1)
+      this.budgetUsed += this.now() - t
+      if (img && !entry.stale) this.drawDecoded(x, y, w, h, img)
+    }
+    result.then(settle, () => settle(null))
+  }
+
+  private drawDecoded(x: number, y: number, w: number, h: number, img: DecodedImage): void {
+    if (img.width !== w || img.height !== h) return
+    this.sample(x, y, w, h, new Uint32Array(img.rgba.buffer, img.rgba.byteOffset, w * h), w)
+    this.painted = true
+  }
+
+  /** Images still being decoded elsewhere whose area this op paints will not be drawn. */
+  private touch(x: number, y: number, w: number, h: number): void {
+    for (const e of this.waiting) if (x < e.x + e.w && e.x < x + w && y < e.y + e.h && e.y < y + h) e.stale = true
   }
 
   cursor(_shape: CursorShape | null): void {}

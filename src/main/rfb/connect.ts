@@ -50,7 +50,8 @@ export async function openTransport(
     if (target.tls) throw new UnsupportedError('vncs:// through an SSH tunnel is not supported: the tunnel already encrypts, use vnc://')
     const transport = await (opts.connectSsh ?? connectSsh)({ ...opts.ssh, target: { host: target.host, port: target.port }, timeoutMs: opts.timeoutMs })
     // Like vncs://: the handshake counts the stream as encrypted, and as verified since SSH has no unverified mode.
-    const how = transport.info.hostKey.how === 'known-hosts' || transport.info.hostKey.how === 'store' ? 'pinned' : 'accepted'
+    const key = transport.info.hostKey.how
+    const how = key === 'known-hosts' || key === 'store' ? 'pinned' : key === 'user-once' ? 'once' : 'accepted'
     out.transport = { ssh: transport.info, verified: true, verification: how }
     return { transport, security: out }
   }

@@ -1,5 +1,6 @@
+import { imageProblem } from '@shared/image-header'
 import type { CursorShape, DrawSink, ImageKind, PixelTarget } from './sink'
-import { UnsupportedError } from './errors'
+import { RfbProtocolError, UnsupportedError } from './errors'
 
 /** Below this many words a row is written with a loop: a fill()/set() call costs more (measured). */
 const NARROW = 32
@@ -12,10 +13,12 @@ export interface DecodedImage {
 }
 
 /**
- * Synchronous JPEG/PNG decoding for the Node framebuffer (the renderer uses Chromium's decoders).
- * An image declaring more than `maxWidth` x `maxHeight` (the rect) must be refused before decoding.
+ * Synchronous JPEG/PNG decoding for Node sinks (the renderer uses Chromium's decoders) of an
+ * image for a `width` x `height` rect. It returns exactly that size, or throws: an image whose
+ * header declares another size must be refused before any decoding (imageProblem). A 0x0 result
+ * means "not decoded" and leaves the rect undrawn (the benchmark's protocol-only passes).
  */
-export type ImageDecoder = (kind: ImageKind, data: Uint8Array, maxWidth?: number, maxHeight?: number) => DecodedImage
+export type ImageDecoder = (kind: ImageKind, data: Uint8Array, width: number, height: number) => DecodedImage
 
 /**
  * The framebuffer sink: an RGBA picture in Node memory, for the CLI, thumbnails, replay and tests.
@@ -126,13 +129,17 @@ export class FramebufferSink implements DrawSink {
 
   image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void {
     if (!this.decodeImage) throw new UnsupportedError(`no ${kind.toUpperCase()} decoder in this framebuffer`)
+    // The rect bounds what the decoder may spend, never the image's own header.
+    const problem = imageProblem(kind, data, w, h)
+    if (problem) throw new RfbProtocolError(problem, -1, 'RFB_ERR_IMAGE')
     const img = this.decodeImage(kind, data, w, h)
-    // Draw what the image and the rect have in common; a short image leaves the rest untouched.
-    const cw = Math.min(x + Math.min(w, img.width), this.width) - x
-    const ch = Math.min(y + Math.min(h, img.height), this.height) - y
+    if (img.width === 0 && img.height === 0) return
+    if (img.width !== w || img.height !== h) throw new RfbProtocolError(`${kind.toUpperCase()} image decoded to ${img.width}x${img.height} in a ${w}x${h} rect`, -1, 'RFB_ERR_IMAGE')
+    const cw = Math.min(x + w, this.width) - x
+    const ch = Math.min(y + h, this.height) - y
     if (cw <= 0 || ch <= 0) return
-    const words = new Uint32Array(img.rgba.buffer, img.rgba.byteOffset, img.width * img.height)
-    for (let r = 0; r < ch; r++) this.words.set(words.subarray(r * img.width, r * img.width + cw), (y + r) * this.width + x)
+    const words = new Uint32Array(img.rgba.buffer, img.rgba.byteOffset, w * h)
+    for (let r = 0; r < ch; r++) this.words.set(words.subarray(r * w, r * w + cw), (y + r) * this.width + x)
   }
 
   cursor(shape: CursorShape | null): void {

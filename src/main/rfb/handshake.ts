@@ -2,7 +2,7 @@ import { AuthFailedError, RfbProtocolError, ServerRefusedError, UnsupportedError
 import { type PixelFormat, readPixelFormat } from './pixel-format'
 import { chooseSecurity, securityFor } from './security'
 import type { SecurityOptions } from './security/policy'
-import { type HandshakeIo, type SecurityContext, type SecurityOutcome, SecurityType, securityTypeName } from './security/security-handler'
+import { type HandshakeIo, type LinkSecurity, type SecurityContext, type SecurityOutcome, SecurityType, securityTypeName } from './security/security-handler'
 import { type TightCapabilities, readTightInteractionCapabilities } from './security/tight'
 import { decodeServerString } from './text'
 import type { SshSessionInfo } from './transport/ssh'
@@ -103,18 +103,34 @@ function u32(b: Uint8Array, o = 0): number {
   return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0
 }
 
+/** `io` whose password requests say how the answer would travel (`ctx.link`, which TLS updates). */
+function withLink(io: HandshakeIo, ctx: SecurityContext): HandshakeIo {
+  return {
+    read: (n) => io.read(n),
+    write: (data) => io.write(data),
+    credentials: (kind) => io.credentials(kind, { ...(ctx.link ?? { encrypted: false }) }),
+    get position() {
+      return io.position
+    },
+    startTls: (options) => io.startTls(options),
+  }
+}
+
 /** Runs version, security and initialisation (RFC 6143 §7.1-7.3), reading top to bottom. */
-export async function runHandshake(io: HandshakeIo, opts: HandshakeOptions): Promise<HandshakeResult> {
+export async function runHandshake(rawIo: HandshakeIo, opts: HandshakeOptions): Promise<HandshakeResult> {
   const trace = opts.trace ?? (() => {})
-  const version = negotiateVersion(await io.read(12))
+  const version = negotiateVersion(await rawIo.read(12))
   trace('in', `ProtocolVersion ${version.text}`)
   const reply = `RFB 003.00${version.minor}\n`
-  io.write(new TextEncoder().encode(reply))
+  rawIo.write(new TextEncoder().encode(reply))
   trace('out', `ProtocolVersion ${reply.trimEnd()}`)
 
   // The policy filters what the server offers before anything is chosen or sent (security/policy.ts).
   const security = opts.security ?? {}
-  const ctx: SecurityContext = { options: security, trace }
+  const outer = security.transport
+  const link: LinkSecurity = { encrypted: outer !== undefined, ...(outer?.verified ? { verification: outer.verification } : {}) }
+  const ctx: SecurityContext = { options: security, trace, link }
+  const io = withLink(rawIo, ctx)
   let offered: number[]
   let handler
   if (version.minor === 3) {

@@ -1,26 +1,15 @@
-import { deflateSync } from 'node:zlib'
+// Written here rather than taken from a PNG library: node:zlib does the deflate and the CRC, and
+// this 8-bit RGB, filter-0 encoder was 3-8x as fast as pngjs or fast-png on a 1920x1080 desktop
+// frame (docs/dependencies.md).
+import { crc32, deflateSync } from 'node:zlib'
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    t[n] = c >>> 0
-  }
-  return t
-})()
-
-function crc32(data: Uint8Array, crc = 0xffffffff): number {
-  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8)
-  return crc
-}
-
+// PNG spec §5.3: length, type, data, then the CRC-32 of type and data.
 function chunk(type: string, body: Uint8Array): Buffer {
   const out = Buffer.alloc(12 + body.length)
   out.writeUInt32BE(body.length, 0)
   out.write(type, 4, 'latin1')
   out.set(body, 8)
-  out.writeUInt32BE((crc32(out.subarray(4, 8 + body.length)) ^ 0xffffffff) >>> 0, 8 + body.length)
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + body.length)), 8 + body.length)
   return out
 }
 

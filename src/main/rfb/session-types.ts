@@ -5,7 +5,7 @@ import type { RfbError } from './errors'
 import type { HandshakeResult } from './handshake'
 import type { PixelFormat, PixelFormatName } from './pixel-format'
 import type { SecurityOptions } from './security/policy'
-import type { CredentialKind, Credentials } from './security/security-handler'
+import type { CredentialKind, Credentials, LinkSecurity } from './security/security-handler'
 import type { DrawSink } from './sink'
 
 /** Extensions the server has confirmed; each starts false and flips when the server shows it. */
@@ -77,7 +77,7 @@ export interface RfbClientOptions {
   /** 'server' keeps the server's own format (replay of recordings); default rgb888. */
   pixelFormat?: PixelFormatName | 'server'
   /** Supplies a password (and user name) when the security type needs one; null cancels. */
-  credentials?: (kind: CredentialKind) => Promise<Credentials | null>
+  credentials?: (kind: CredentialKind, link?: LinkSecurity) => Promise<Credentials | null>
   /**
    * Security policy, certificate trust (store, accepted fingerprints, the trust prompt) and the
    * server's name for TLS; see security/policy.ts. Default: allow unencrypted, trust nothing new.

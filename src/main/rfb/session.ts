@@ -150,9 +150,9 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         }
       }),
       write: (data) => this.transport?.write(data),
-      credentials: async (kind) => {
+      credentials: async (kind, link) => {
         // A person may take minutes to type a password: the handshake deadline waits for them.
-        const creds = await this.handshakeDeadline.pausedDuring(async () => this.options.credentials?.(kind), () => this.state === 'handshake')
+        const creds = await this.handshakeDeadline.pausedDuring(async () => this.options.credentials?.(kind, link), () => this.state === 'handshake')
         if (!creds) throw new AuthFailedError('a password is required and none was given')
         return creds
       },

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { BrowserWindow, Menu, app, dialog, ipcMain, screen, session, webContents } from 'electron'
+import { BrowserWindow, type MessageBoxOptions, Menu, app, dialog, ipcMain, protocol, screen, session, webContents } from 'electron'
 import type { AppCommand } from '@shared/contract'
 import { menuTemplate } from './app-menu'
 import { safeStorageCipher } from './electron-secrets'
@@ -7,10 +7,13 @@ import { createHost } from '../host/create-host'
 import type { Host } from '../host/host'
 import { type IpcBridge, bridgeHostToIpc } from './ipc-bridge'
 import { isDefaultViewer, makeDefaultViewer } from './default-viewer'
+import { APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol'
 import { type LaunchTarget, describeTarget, openLaunchTarget, targetsFromArgv } from './launch-targets'
+import { installPermissionHandlers } from './permissions'
 import { rememberOpened, trackRecentConnections } from './recent-connections'
+import { guardWebContents } from './web-contents-guard'
 import {
-  type RendererLocation, isTrustedSender, loadWindowState, saveWindowState, visibleBounds, windowOptions, withCsp,
+  type RendererLocation, isTrustedSender, loadWindowState, rendererUrl, saveWindowState, visibleBounds, windowOptions, withCsp,
 } from './window-options'
 
 // The Electron shell: windows, menu, OS integration. Everything else is the host service,
@@ -20,8 +23,6 @@ import {
 let renderer: RendererLocation
 let preloadFile: string
 const windowStateFile = (): string => join(app.getPath('userData'), 'window-state.json')
-/** Permissions the viewer needs: clipboard both ways, fullscreen, keyboard lock for key grab. */
-const PERMISSIONS = new Set(['clipboard-read', 'clipboard-sanitized-write', 'fullscreen', 'keyboardLock', 'pointerLock'])
 
 let host: Host | null = null
 let bridge: IpcBridge | null = null
@@ -36,7 +37,7 @@ let rendererReady = false
  */
 export function startShell(bundleDir: string): void {
   renderer = {
-    file: join(bundleDir, '../renderer/index.html'),
+    dir: join(bundleDir, '../renderer'),
     devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL,
   }
   preloadFile = join(bundleDir, '../preload/index.js')
@@ -44,6 +45,9 @@ export function startShell(bundleDir: string): void {
     app.quit()
     return
   }
+  // Both must happen before app.ready: every renderer sandboxed, and app:// a real origin.
+  app.enableSandbox()
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
   pending.push(...targetsFromArgv(process.argv.slice(1)))
   app.on('second-instance', (_event, argv) => {
     pending.push(...targetsFromArgv(argv.slice(1)))
@@ -60,12 +64,12 @@ export function startShell(bundleDir: string): void {
     pending.push({ kind: 'file', path })
     flushTargets()
   })
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (e) => e.preventDefault())
-    contents.on('will-attach-webview', (e) => e.preventDefault())
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents))
+  void app.whenReady().then(start).catch((e: unknown) => {
+    // Most likely another Tessera holds the data folder (DATA_DIR_LOCKED): its message says what to do.
+    dialog.showErrorBox('Tessera cannot start', (e as Error).message)
+    app.quit()
   })
-  void app.whenReady().then(start)
   app.on('window-all-closed', () => app.quit())
   let quitting = false
   app.on('before-quit', (event) => {
@@ -92,7 +96,12 @@ async function start(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withCsp(details.responseHeaders) })
   })
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(PERMISSIONS.has(permission)))
+  serveRenderer(protocol, renderer.dir)
+  installPermissionHandlers(session.defaultSession, {
+    where: renderer,
+    isFocused: (id) => BrowserWindow.getFocusedWindow()?.webContents.id === id,
+    hasSession: (id) => hasSession(id),
+  })
   installMenu()
   // Jump list (Windows) / dock menu (macOS); a failure there must not keep the window from opening.
   void trackRecentConnections(host, { open: (id) => openTarget({ kind: 'profile', id }) })
@@ -136,8 +145,32 @@ async function createWindow(): Promise<void> {
     rendererReady = true
     flushTargets()
   })
-  if (renderer.devServerUrl) await win.loadURL(renderer.devServerUrl)
-  else await win.loadFile(renderer.file)
+  await win.loadURL(rendererUrl(renderer))
+}
+
+/** Whether the renderer in our window (and only there) has a session open. */
+function hasSession(webContentsId: number): boolean {
+  if (!host || !bridge || mainWindow?.webContents.id !== webContentsId) return false
+  const owner = bridge.clientOf(webContentsId)
+  return host.sessionIds().some((id) => host?.ownerOf(id) === owner)
+}
+
+/** Asks, in a dialog on our window, before a link or file from outside connects to a server the address book does not hold. */
+async function confirmUnknownServer(server: string, target: LaunchTarget): Promise<boolean> {
+  const options: MessageBoxOptions = {
+    type: 'question',
+    title: 'Tessera',
+    buttons: ['Connect', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    noLink: true,
+    message: `Connect to ${server}?`,
+    detail: `${target.kind === 'file' ? 'A .vnc file' : 'A vnc:// link'} opened from outside Tessera asks to connect to ${server}. ` +
+      'This server is not in your address book. Connect only if you expected this and trust the server: ' +
+      'it will see what you type and could show you anything.',
+  }
+  const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options)
+  return response === 0
 }
 
 function installMenu(): void {
@@ -177,7 +210,9 @@ function flushTargets(): void {
   if (!host || !bridge || !mainWindow || !rendererReady) return
   const owner = bridge.clientOf(mainWindow.webContents.id)
   for (const target of pending.splice(0)) {
-    openLaunchTarget(host, target, owner).then(() => rememberOpened(target), (e: unknown) => {
+    openLaunchTarget(host, target, owner, confirmUnknownServer).then((sessionId) => {
+      if (sessionId) rememberOpened(target)
+    }, (e: unknown) => {
       const message = typeof (e as { message?: unknown })?.message === 'string' ? (e as Error).message : 'cannot open it'
       void dialog.showMessageBox({ type: 'error', title: 'Tessera', message: `Cannot open ${describeTarget(target)}`, detail: message })
     })

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs'
 import { basename } from 'node:path'
 import type { ConnectionProfile } from '@shared/profile'
 import { ID_PATTERN } from '@shared/schemas'
+import { type Target, formatTarget, parseTarget } from '@shared/target'
 import type { HostClient } from '../host/endpoint'
 import type { Host } from '../host/host'
 import { parseVncFile } from '../host/vnc-file'
@@ -30,31 +31,51 @@ export function targetsFromArgv(argv: readonly string[]): LaunchTarget[] {
 }
 
 /**
+ * Asks the person whether to connect to `server` (as formatTarget writes it), a server that a
+ * link or file from outside Tessera names and the address book does not hold; true to connect.
+ */
+export type ConfirmUnknownServer = (server: string, target: LaunchTarget) => Promise<boolean>
+
+/** True when a saved connection points at the same server (host, case-insensitively, and port). */
+export function isSavedServer(profiles: readonly ConnectionProfile[], t: Target): boolean {
+  const host = t.host.toLowerCase()
+  return profiles.some((p) => p.host.toLowerCase() === host && p.port === t.port)
+}
+
+/**
  * Opens a session for a launch target on behalf of the window's host client `owner`: a URL as
  * if typed in the quick-connect bar; a file is imported into the address book first (if new),
- * so the session gets its options. Everything goes through `host.handle`, so the usual
+ * so the session gets its options. A URL or file naming a server that is not in the address
+ * book is a link anyone could have sent: `confirm` asks first, before anything is imported,
+ * and a "no" resolves with null. Everything goes through `host.handle`, so the usual
  * validation applies, and a refusal rejects with the HostError the shell shows.
  */
-export async function openLaunchTarget(host: Host, target: LaunchTarget, owner: HostClient): Promise<string> {
-  if (target.kind === 'profile') {
-    const { sessionId } = (await host.handle('session.open', { profileId: target.id }, owner)) as { sessionId: string }
-    return sessionId
-  }
+export async function openLaunchTarget(host: Host, target: LaunchTarget, owner: HostClient, confirm: ConfirmUnknownServer): Promise<string | null> {
+  const open = async (req: { profileId: string } | { address: string }): Promise<string> =>
+    ((await host.handle('session.open', req, owner)) as { sessionId: string }).sessionId
+  const profiles = async (): Promise<ConnectionProfile[]> => (await host.handle('profiles.list', undefined, owner)) as ConnectionProfile[]
+  const allowed = async (t: Target): Promise<boolean> => isSavedServer(await profiles(), t) || confirm(formatTarget(t), target)
+
+  if (target.kind === 'profile') return open({ profileId: target.id })
   if (target.kind === 'url') {
-    const { sessionId } = (await host.handle('session.open', { address: target.url }, owner)) as { sessionId: string }
-    return sessionId
+    let parsed: Target | null = null
+    try {
+      parsed = parseTarget(target.url)
+    } catch {
+      // Not an address at all: the host refuses it with its own error, and nothing connects.
+    }
+    if (parsed && !(await allowed(parsed))) return null
+    return open({ address: target.url })
   }
   const stat = await fs.stat(target.path)
   if (!stat.isFile() || stat.size > MAX_VNC_FILE) throw new Error(`${target.path} is not a .vnc file`)
   const text = await fs.readFile(target.path, 'utf8')
   const fileName = basename(target.path)
-  await host.handle('profiles.import', { fileName, text }, owner)
   const fields = parseVncFile(fileName, text)
-  const profiles = (await host.handle('profiles.list', undefined, owner)) as ConnectionProfile[]
-  const match = profiles.find((p) => p.host === fields.host && p.port === fields.port && (p.username ?? '') === (fields.username ?? ''))
-  const req = match ? { profileId: match.id } : { address: `${fields.host.includes(':') ? `[${fields.host}]` : fields.host}::${fields.port}` }
-  const { sessionId } = (await host.handle('session.open', req, owner)) as { sessionId: string }
-  return sessionId
+  if (!(await allowed(fields))) return null
+  await host.handle('profiles.import', { fileName, text }, owner)
+  const match = (await profiles()).find((p) => p.host === fields.host && p.port === fields.port && (p.username ?? '') === (fields.username ?? ''))
+  return open(match ? { profileId: match.id } : { address: `${fields.host.includes(':') ? `[${fields.host}]` : fields.host}::${fields.port}` })
 }
 
 /** How a target is named in an error message. */

@@ -1,25 +1,27 @@
 import { promises as fs } from 'node:fs'
-import { pathToFileURL } from 'node:url'
 import type { BrowserWindowConstructorOptions } from 'electron'
+import { rendererCspHeader } from '@shared/csp'
 import { writeFileAtomic } from '../host/atomic-file'
+import { APP_HOST, APP_SCHEME, RENDERER_URL } from './app-protocol'
 
 /**
  * The window's construction and the checks around it, kept free of a runtime `electron`
  * import so unit tests can assert them without the Electron binary.
  */
 
-/** The renderer may load only its own code and talk only to its own origin. */
-export const RENDERER_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-  "connect-src 'self'", "worker-src 'self' blob:", "object-src 'none'", "base-uri 'none'", "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+/** The CSP the shell puts on every response: index.html's meta policy plus the header-only directives (src/shared/csp.ts). */
+export const SHELL_CSP = rendererCspHeader()
 
-/** Where the renderer is loaded from: the built file, or the dev server in `electron-vite dev`. */
+/** Where the renderer is loaded from: the built folder on app://tessera/, or the dev server in `electron-vite dev`. */
 export interface RendererLocation {
-  /** Absolute path of out/renderer/index.html. */
-  file: string
+  /** Absolute path of out/renderer, served on app://tessera/. */
+  dir: string
   devServerUrl?: string
+}
+
+/** The URL the window loads. */
+export function rendererUrl(where: RendererLocation): string {
+  return where.devServerUrl ?? RENDERER_URL
 }
 
 export interface WindowBounds {
@@ -69,31 +71,44 @@ export function withCsp(headers: Record<string, string[] | string> | undefined):
   for (const [k, v] of Object.entries(headers ?? {})) {
     if (k.toLowerCase() !== 'content-security-policy') out[k] = Array.isArray(v) ? v : [v]
   }
-  out['Content-Security-Policy'] = [RENDERER_CSP]
+  out['Content-Security-Policy'] = [SHELL_CSP]
   return out
 }
 
 /**
- * True when an IPC message comes from our renderer: the main frame (never a subframe) showing
- * our own index.html, or a page of the dev server. Anything else (a navigated-away page, an
- * injected iframe) is refused before the host sees the request.
+ * True when `url` (a page, frame or origin) belongs to our renderer: app://tessera, or the dev
+ * server's origin in `electron-vite dev`. file:// never does, nor does the dev server in a
+ * packaged app (where devServerUrl is not set).
  */
-export function isTrustedSender(frameUrl: string | undefined, isMainFrame: boolean, where: RendererLocation): boolean {
-  if (!frameUrl || !isMainFrame) return false
-  let url: URL
+export function isRendererUrl(url: string | undefined, where: RendererLocation): boolean {
+  if (!url) return false
+  let u: URL
   try {
-    url = new URL(frameUrl)
+    u = new URL(url)
   } catch {
     return false
   }
   if (where.devServerUrl) {
     try {
-      return url.origin === new URL(where.devServerUrl).origin
+      return u.origin === new URL(where.devServerUrl).origin
     } catch {
       return false
     }
   }
-  return url.protocol === 'file:' && url.pathname === pathToFileURL(where.file).pathname
+  // Node gives non-special schemes an opaque origin, so scheme and host are compared instead.
+  return u.protocol === `${APP_SCHEME}:` && u.host.toLowerCase() === APP_HOST
+}
+
+/**
+ * True when an IPC message comes from our renderer: the main frame (never a subframe) showing
+ * our own index.html on app://tessera, or a page of the dev server. Anything else (a
+ * navigated-away page, an injected iframe, a file:// page) is refused before the host sees the request.
+ */
+export function isTrustedSender(frameUrl: string | undefined, isMainFrame: boolean, where: RendererLocation): boolean {
+  if (!frameUrl || !isMainFrame || !isRendererUrl(frameUrl, where)) return false
+  if (where.devServerUrl) return true
+  const path = new URL(frameUrl).pathname
+  return path === '/' || path === '/index.html'
 }
 
 /** A saved window state, or the default when the file is missing or not ours. */

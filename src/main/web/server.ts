@@ -6,6 +6,10 @@ import { extname, join, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { type FrameAllocator, WS_PATH, type ServerMessage, WireError, decodeClientMessage, encodeServerMessage } from '@shared/ws-codec'
+import { rendererCspHeader } from '@shared/csp'
+import type { WebLinkErrorCode } from '@shared/error-codes'
+import { LAUNCH_CODE_PARAM, SESSION_PATH, WS_PROTOCOL, credentialFromProtocols } from '@shared/web-auth'
+import { LaunchCodes } from './launch-codes'
 import type { Host } from '../host/host'
 
 export interface WebServerOptions {
@@ -16,24 +20,36 @@ export interface WebServerOptions {
   port?: number
   /** Default 127.0.0.1: only this machine can reach the viewer. */
   bindAddress?: string
-  /** Default: 32 random bytes, base64url. */
+  /** The session credential a redeemed launch code yields. Default: 32 random bytes, base64url. */
   token?: string
+  /** How long a launch code works (ms). */
+  launchCodeTtlMs?: number
   log?: (message: string) => void
 }
 
 export interface WebServer {
-  /** The page to open, token included. */
+  /** The page's address; it holds no secret and opens nothing by itself. */
   url: string
+  /** The page's address with a fresh one-time launch code: works once, for a minute. */
+  launchUrl(): string
   port: number
+  /** The session credential (in this process only: never printed, never on a command line). */
   token: string
   /** Closes every WebSocket (ending their sessions) and stops listening. */
   close(): Promise<void>
 }
 
-/** Cookies ignore ports: name ours after the port, so two running viewers do not clobber each other's. */
-const cookieName = (port: number): string => `tessera_token_${port}`
+/** The exchange's JSON body: a launch code or a credential, far below this. */
+const MAX_SESSION_BODY_BYTES = 1024
 /** Client messages are small; the largest is a clipboard of LIMITS.clipboard characters, JSON-escaped. */
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+/**
+ * Authenticated sockets at once. One tab holds one socket (and any number of sessions); a few
+ * tabs are normal, dozens are a runaway page, each holding frame buffers in this process.
+ */
+export const MAX_CLIENTS = 8
+/** WebSocket close code 1013, "Try Again Later": the socket was refused for load, not for its credentials. */
+export const CLOSE_TOO_MANY_CLIENTS = 1013
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
@@ -41,20 +57,18 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.woff': 'font/woff', '.wasm': 'application/wasm', '.map': 'application/json',
 }
 
-/** The page's CSP: only our own scripts, styles and socket; `connect-src` names the socket explicitly for older engines. */
+/** The page's CSP: the renderer's own (src/shared/csp.ts), naming the socket explicitly as well. */
 export function contentSecurityPolicy(hostHeader: string): string {
-  return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-    `connect-src 'self' ws://${hostHeader}`, "worker-src 'self' blob:", "object-src 'none'", "base-uri 'none'",
-    "form-action 'none'", "frame-ancestors 'none'",
-  ].join('; ')
+  return rendererCspHeader(`ws://${hostHeader}`)
 }
 
 /**
  * Browser mode: serves the built renderer and the host contract over a WebSocket (ws-codec).
- * Only someone holding the per-run token gets in: the page needs `?token=` once (it then
- * rides in an HttpOnly SameSite=Strict cookie), the socket needs the token or that cookie, and
- * an upgrade from a foreign Origin is refused, as is any request whose Host header is not this
+ * The renderer's files are public (they hold no secret); the host is not. A page gets in by
+ * redeeming a one-time launch code at SESSION_PATH for the session credential, then offers that
+ * credential as a WebSocket subprotocol (src/shared/web-auth.ts). No cookie is ever set:
+ * cookies ignore ports, so any other service on 127.0.0.1 would be sent it. An exchange or an
+ * upgrade from a foreign Origin is refused, as is any request whose Host header is not this
  * server's (DNS rebinding). Each socket owns the sessions it opens; they close with it.
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
@@ -63,7 +77,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const bindAddress = options.bindAddress ?? '127.0.0.1'
   const root = resolve(options.rendererDir)
   const log = options.log ?? ((m) => process.stderr.write(`tessera web: ${m}\n`))
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  const codes = new LaunchCodes(options.launchCodeTtlMs)
+  // Select our protocol only: the default would echo the first offered, which could be the credential.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) })
   let port = 0
 
   const allowedHost = (header: string | undefined): boolean => {
@@ -71,8 +87,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!isLoopback(bindAddress)) return true
     return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(header.toLowerCase())
   }
-  const tokenOk = (req: IncomingMessage, url: URL): boolean =>
-    safeEqual(url.searchParams.get('token'), token) || safeEqual(cookie(req.headers.cookie, cookieName(port)), token)
+  const ownOrigin = (req: IncomingMessage): boolean => req.headers.origin === `http://${req.headers.host}`
 
   const server: Server = createServer((req, res) => {
     serveHttp(req, res).catch((e: unknown) => {
@@ -86,7 +101,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const hostHeader = req.headers.host ?? ''
     const common = {
       'X-Content-Type-Options': 'nosniff',
-      // The token is in the URL: never let it leave in a Referer.
+      // The launch code rides in the fragment, which no Referer carries; send none at all anyway.
       'Referrer-Policy': 'no-referrer',
       'X-Frame-Options': 'DENY',
       'Cross-Origin-Opener-Policy': 'same-origin',
@@ -97,9 +112,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.end(`${text}\n`)
     }
     if (!allowedHost(req.headers.host)) return deny(403, 'wrong host name')
-    if (req.method !== 'GET' && req.method !== 'HEAD') return deny(405, 'method not allowed')
     const url = new URL(req.url ?? '/', 'http://localhost')
-    if (!tokenOk(req, url)) return deny(403, 'open the address printed by `tessera web` (it carries the access token)')
+    if (url.pathname === SESSION_PATH) return exchange(req, res, common)
+    if (req.method !== 'GET' && req.method !== 'HEAD') return deny(405, 'method not allowed')
     const file = await resolveStatic(root, url.pathname)
     if (!file) return deny(404, 'not found')
     const body = await fs.readFile(file)
@@ -111,11 +126,27 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       // Hashed assets may be cached; the page itself is re-read so a new build is picked up.
       'Cache-Control': file.includes(`${sep}assets${sep}`) ? 'private, max-age=31536000, immutable' : 'no-store',
     }
-    if (safeEqual(url.searchParams.get('token'), token)) {
-      headers['Set-Cookie'] = `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`
-    }
     res.writeHead(200, headers)
     res.end(req.method === 'HEAD' ? undefined : body)
+  }
+
+  /** POST SESSION_PATH: a live launch code (or a still valid credential) for the credential. */
+  async function exchange(req: IncomingMessage, res: ServerResponse, common: Record<string, string>): Promise<void> {
+    const answer = (status: number, body: SessionAnswer): void => {
+      res.writeHead(status, { ...common, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+      res.end(JSON.stringify(body))
+    }
+    if (req.method !== 'POST') return answer(405, { error: 'WEB_LINK_MISSING' })
+    // Browsers send Origin on every POST: only this page's own may ask.
+    if (!ownOrigin(req)) return answer(403, { error: 'WEB_LINK_MISSING' })
+    const asked = await readJson(req, MAX_SESSION_BODY_BYTES)
+    if (typeof asked?.code === 'string') {
+      return codes.redeem(asked.code) ? answer(200, { credential: token }) : answer(403, { error: 'WEB_LINK_USED' })
+    }
+    if (typeof asked?.credential === 'string') {
+      return safeEqual(asked.credential, token) ? answer(200, { credential: token }) : answer(403, { error: 'WEB_SESSION_ENDED' })
+    }
+    answer(400, { error: 'WEB_LINK_MISSING' })
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -126,10 +157,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (url.pathname !== WS_PATH) return refuse('404 Not Found')
     if (!allowedHost(req.headers.host)) return refuse('403 Forbidden')
     // Browsers always send Origin on WebSocket upgrades; it must be this page's own.
-    const origin = req.headers.origin
-    if (origin !== undefined && origin !== `http://${req.headers.host}`) return refuse('403 Forbidden')
-    if (!tokenOk(req, url)) return refuse('401 Unauthorized')
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws))
+    if (req.headers.origin !== undefined && !ownOrigin(req)) return refuse('403 Forbidden')
+    if (!safeEqual(credentialFromProtocols(req.headers['sec-websocket-protocol']), token)) return refuse('401 Unauthorized')
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // `clients` already counts this socket. One past the cap is told why and never attached (no sessions, no events).
+      if (wss.clients.size > MAX_CLIENTS) return ws.close(CLOSE_TOO_MANY_CLIENTS, 'too many Tessera tabs are open; close one and reload this page')
+      attach(ws)
+    })
   })
 
   function attach(ws: WebSocket): void {
@@ -171,8 +205,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   port = (server.address() as AddressInfo).port
   const shownHost = bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress
 
+  const base = `http://${shownHost}:${port}/`
   return {
-    url: `http://${shownHost}:${port}/?token=${token}`,
+    url: base,
+    launchUrl: () => `${base}#${LAUNCH_CODE_PARAM}=${codes.issue()}`,
     port,
     token,
     async close() {
@@ -232,12 +268,25 @@ function safeEqual(a: string | null | undefined, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-function cookie(header: string | undefined, name: string): string | undefined {
-  for (const part of header?.split(';') ?? []) {
-    const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+/** The exchange's answer: the credential, or a code from the `webLink` group saying why not. */
+type SessionAnswer = { credential: string } | { error: WebLinkErrorCode }
+
+/** A small JSON object body, or null when it is too large, not JSON or not an object. */
+async function readJson(req: IncomingMessage, limit: number): Promise<Record<string, unknown> | null> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return null
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > limit) return null
+    chunks.push(chunk)
   }
-  return undefined
+  try {
+    const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null
+  } catch {
+    return null
+  }
 }
 
 /**

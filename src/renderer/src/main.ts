@@ -1,6 +1,17 @@
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
+import { prepareHost } from './host'
+import { showLaunchProblem } from './host/web-launch'
+import { LAUNCH_CODE_PARAM } from '@shared/web-auth'
 import './styles/theme.css'
 
-createApp(App).use(createPinia()).mount('#app')
+// A new launch address pasted into this tab changes only the fragment, which does not reload the page.
+window.addEventListener('hashchange', () => {
+  if (new URLSearchParams(window.location.hash.slice(1)).has(LAUNCH_CODE_PARAM)) window.location.reload()
+})
+
+void prepareHost().then((problem) => {
+  if (problem) showLaunchProblem(document, problem)
+  else createApp(App).use(createPinia()).mount('#app')
+})

@@ -61,6 +61,6 @@ describe('the bench workload', () => {
   })
 
   it('leaves image rects undrawn when images are only recorded', () => {
-    expect(recordImage('jpeg', new Uint8Array([0xff, 0xd8, 0xff]))).toMatchObject({ width: 0, height: 0 })
+    expect(recordImage('jpeg', new Uint8Array([0xff, 0xd8, 0xff]), 1, 1)).toMatchObject({ width: 0, height: 0 })
   })
 })

@@ -6,7 +6,7 @@ import { FramebufferSink, type ImageDecoder } from '../../../src/main/rfb/frameb
 import { decodeImageNode } from '../../../src/main/rfb/images/node-image-decoder'
 import { RGBX8888 } from '../../../src/main/rfb/pixel-format'
 import { chunkings, feedEverySplit, feedRect, makeContext } from '../../helpers/feed'
-import { encodeJpeg, jpegSegments, maxChannelDiff, picture, smooth, withoutTables } from '../../helpers/images'
+import { encodeJpeg, jpegSegments, jpegShell, maxChannelDiff, picture, smooth, withoutTables } from '../../helpers/images'
 import { protocolErrorOf } from '../../helpers/protocol-error'
 
 const jpegRect = (w: number, h: number): Rect => ({ x: 0, y: 0, w, h, encoding: 21 })
@@ -17,10 +17,11 @@ function recorder(): { seen: Uint8Array[]; imageDecoder: ImageDecoder } {
   return { seen, imageDecoder: (_, data) => (seen.push(data.slice()), { width: 0, height: 0, rgba: new Uint8Array(0) }) }
 }
 
-/** SOI, a COM segment, a scan header, entropy bytes (with stuffing and a restart marker), EOI. */
+/** SOI, a COM segment, a 4x4 frame header, a scan header, entropy bytes (with stuffing and a restart marker), EOI. */
 const SYNTHETIC = Uint8Array.from([
   0xff, 0xd8,
   0xff, 0xfe, 0x00, 0x05, 0x61, 0x62, 0x63,
+  0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x04, 0x00, 0x04, 0x01, 0x01, 0x11, 0x00,
   0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00,
   0x12, 0xff, 0x00, 0x34, 0xff, 0xd3, 0x56, 0xff, 0x00,
   0xff, 0xd9,
@@ -71,7 +72,7 @@ describe('JPEG encoding (21)', () => {
       const decoder = new JpegDecoder()
       feedRect(decoder, jpegRect(16, 16), [first], { imageDecoder: decodeImageNode })
       const fb = feedRect(decoder, jpegRect(16, 16), chunks, { imageDecoder: decodeImageNode })
-      const full = decodeImageNode('jpeg', second)
+      const full = decodeImageNode('jpeg', second, 16, 16)
       expect(Buffer.from(fb.data).equals(Buffer.from(full.rgba)), label).toBe(true)
     }
   })
@@ -110,7 +111,7 @@ describe('JPEG encoding (21)', () => {
     comment.set([0xff, 0xfe, 0xff, 0xff])
     const segments = Uint8Array.from([0xff, 0xd8, ...comment, ...comment])
     expect(protocolErrorOf(() => feedRect(new JpegDecoder(), jpegRect(1, 1), [segments])).message).toMatch(/exceeds 65544 bytes/)
-    const scan = Uint8Array.from([...SYNTHETIC.subarray(0, 19), ...new Uint8Array(70000).fill(0x11)])
+    const scan = Uint8Array.from([...jpegShell(1, 1).subarray(0, 25), ...new Uint8Array(70000).fill(0x11)]) // SOI, SOF0, SOS, then the scan
     expect(protocolErrorOf(() => feedRect(new JpegDecoder(), jpegRect(1, 1), [scan])).message).toMatch(/exceeds 65544 bytes/)
   })
 })

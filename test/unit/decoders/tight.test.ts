@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { jpegShell, pngShell } from '../../helpers/images'
 import { ByteQueue } from '../../../src/main/rfb/byte-queue'
 import type { Rect, RectDecoder } from '../../../src/main/rfb/decoders/decoder'
 import { TIGHT_MAX_WIDTH, TightDecoder, readCompactLength, tpixelSize } from '../../../src/main/rfb/decoders/tight'
@@ -378,13 +379,13 @@ describe('Tight zlib streams', () => {
     const seen: string[] = []
     const imageDecoder: ImageDecoder = (kind) => {
       seen.push(kind)
-      return { width: 1, height: 1, rgba: new Uint8Array(4) }
+      return { width: 4, height: 4, rgba: new Uint8Array(64) }
     }
     const steps: Step[] = [
       { rect: rect(4, 4), bytes: Uint8Array.from(basic(0, z0, a)) },
       { rect: rect(4, 4), bytes: Uint8Array.from(basic(3, z3, a)) },
       { rect: rect(4, 4), bytes: Uint8Array.from([0x80 | 0x1, 1, 2, 3]) },
-      { rect: rect(4, 4), bytes: Uint8Array.from([0x90 | 0x8, 2, 0xff, 0xd8]) },
+      { rect: rect(4, 4), bytes: Uint8Array.from([0x90 | 0x8, ...compact(40), ...jpegShell(4, 4, 40)]) },
     ]
     z0 = new SyncDeflater()
     z3 = new SyncDeflater()
@@ -457,7 +458,7 @@ describe('Tight JPEG and PNG', () => {
   }
 
   it('hands the JPEG bytes to the sink unchanged', () => {
-    const jpeg = Array.from({ length: 300 }, (_, i) => (i * 7) & 0xff)
+    const jpeg = Array.from(jpegShell(2, 2, 300))
     const bytes = Uint8Array.from([0x90, ...compact(jpeg.length), ...jpeg])
     const { seen, imageDecoder } = recorder()
     feedEverySplit(tight, rect(2, 2, 1, 1), bytes, { imageDecoder, width: 4, height: 4 })
@@ -469,7 +470,7 @@ describe('Tight JPEG and PNG', () => {
   })
 
   it('hands PNG bytes to the sink in TightPNG', () => {
-    const png = Array.from({ length: 130 }, (_, i) => (i * 13) & 0xff)
+    const png = Array.from(pngShell(2, 2, 130))
     const bytes = Uint8Array.from([0xa0, ...compact(png.length), ...png])
     const { seen, imageDecoder } = recorder()
     const fb = feedEverySplit(() => new TightPngDecoder(), rect(2, 2), bytes, { imageDecoder })

@@ -121,6 +121,20 @@ describe('ConnectionStore', () => {
     expect(readFileSync(problem.keptAt!, 'utf8')).toBe(text)
   })
 
+  it('reads version 4 files (no protection recorded) and keeps the levels of version 5; a bad level is an invalid entry', async () => {
+    const v4 = profile('old')
+    const v5 = { ...profile('new'), allowPlainPassword: true, protection: 'authenticated', passwordProtection: 'encrypted' }
+    writeFileSync(file, JSON.stringify({ schemaVersion: 4, profiles: [v4, v5, { ...profile('bad'), protection: 'tls' }] }))
+    const store = await open()
+    expect(store.get('old')).toEqual(v4)
+    expect(store.get('old')!.protection).toBeUndefined()
+    expect(store.get('new')).toMatchObject({ allowPlainPassword: true, protection: 'authenticated', passwordProtection: 'encrypted' })
+    expect(store.get('bad')).toBeUndefined()
+    expect(store.problems[0].code).toBe('STORE_INVALID_ENTRIES')
+    await store.save({ ...store.get('new')!, name: 'renamed' })
+    expect(onDisk()).toMatchObject({ schemaVersion: 5, profiles: expect.arrayContaining([expect.objectContaining({ id: 'new', protection: 'authenticated' })]) })
+  })
+
   it('a crash between writing the temp file and the rename leaves the old file in force', async () => {
     const store = await open()
     await store.save(profile('a'))

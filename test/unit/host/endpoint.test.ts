@@ -8,6 +8,7 @@ import { createHost } from '../../../src/main/host/create-host'
 import type { Host } from '../../../src/main/host/host'
 import { bridgeHostToIpc } from '../../../src/main/shell/ipc-bridge'
 import { startWebServer } from '../../../src/main/web/server'
+import { socketProtocols } from '../../../src/shared/web-auth'
 import type { HostReply } from '../../../src/shared/contract'
 import { type ServerMessage, decodeServerMessage, encodeClientMessage } from '../../../src/shared/ws-codec'
 import { FakeClient } from './fake-client'
@@ -150,7 +151,7 @@ describe('both transports go through the one endpoint', () => {
 
     // Browser mode's WebSocket.
     const web = await startWebServer({ host, rendererDir: dir, token: 'T', log: () => {} })
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws?token=T`, { headers: { Origin: `http://127.0.0.1:${web.port}` } })
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws`, socketProtocols('T'), { headers: { Origin: `http://127.0.0.1:${web.port}` } })
     const inbox: ServerMessage[] = []
     ws.on('message', (data: Buffer, isBinary: boolean) => inbox.push(decodeServerMessage(isBinary ? new Uint8Array(data) : data.toString())))
     await new Promise((ok, fail) => ws.once('open', ok).once('error', fail))

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -185,7 +185,8 @@ describe('Host sessions', () => {
     const s = await server({ password: 'sesame' })
     const id = await open(`127.0.0.1::${s.port}`)
     const ask = await log.next('session.credentials', (p) => p.sessionId === id)
-    expect(ask).toEqual({ sessionId: id, kind: 'password', retry: false })
+    // The prompt says the password would travel unencrypted to a server nobody verified.
+    expect(ask).toEqual({ sessionId: id, kind: 'password', retry: false, link: { encrypted: false, verified: false, acceptedOnce: false } })
     expect(log.states(id)).toEqual(['connecting', 'authenticating'])
     await request('session.credentials', { sessionId: id, password: 'sesame', save: true })
     await log.next('session.state', (p) => p.sessionId === id && p.state === 'connected')
@@ -310,6 +311,12 @@ describe('Host sessions', () => {
     await request('session.close', { sessionId: id })
     await host.shutdown()
     expect(existsSync(join(dir, 'thumbnails', `${profile.id}.png`))).toBe(true)
+    // A picture of someone's remote screen: for the user's eyes only.
+    if (process.platform !== 'win32') {
+      expect(statSync(join(dir, 'thumbnails', `${profile.id}.png`)).mode & 0o777).toBe(0o600)
+      expect(statSync(join(dir, 'thumbnails')).mode & 0o777).toBe(0o700)
+      expect(statSync(join(dir, 'connections.json')).mode & 0o777).toBe(0o600)
+    }
     const thumb = (await request('profiles.thumbnail', { id: profile.id })) as { png: Uint8Array }
     expect([...thumb.png.subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47])
     await request('profiles.delete', { id: profile.id })

@@ -97,6 +97,18 @@ describe('SessionLogin: the VNC password', () => {
     expect(codeOf(() => login.answer({ password: 'late', save: false }, undefined))).toBe('HOST_NO_CREDENTIALS_PENDING')
   })
 
+  it('a late answer is refused before it replaces the password that is to be saved', async () => {
+    const login = new SessionLogin(new MemorySecretStore())
+    login.beginAttempt()
+    const asked = login.vncCredentials('password', null, null, prompter())
+    await settle()
+    expect(login.answer({ password: 'right', save: true }, undefined)).toBe(false)
+    expect(await asked).toEqual({ password: 'right' })
+    // The same dialog submitted a second time, with other text: refused, and nothing changes.
+    expect(codeOf(() => login.answer({ password: 'typo', save: false }, undefined))).toBe('HOST_NO_CREDENTIALS_PENDING')
+    expect(login.takeTyped().typed).toEqual({ credentials: { password: 'right' }, save: true })
+  })
+
   it('a replaced attempt asks nobody', async () => {
     const login = new SessionLogin(new MemorySecretStore())
     const ui = prompter()

@@ -1,5 +1,8 @@
 import { inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { jpegShell } from '../../helpers/images'
+import { jpegDeclaring, pngBomb, progressiveJpeg } from '../../helpers/crafted-images'
+import { decodeImageNode } from '../../../src/main/rfb/images/node-image-decoder'
 import { ThumbnailSink, teeSink } from '../../../src/main/host/thumbnail'
 import { readFileSync } from 'node:fs'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
@@ -94,10 +97,10 @@ describe('ThumbnailSink', () => {
       return { width: 2, height: 2, rgba: new Uint8Array(16).fill(200) }
     }, () => clock)
     thumb.resize(4, 4)
-    for (let i = 0; i < 5; i++) thumb.image(0, 0, 2, 2, 'jpeg', new Uint8Array(4))
+    for (let i = 0; i < 5; i++) thumb.image(0, 0, 2, 2, 'jpeg', jpegShell(2, 2))
     expect(decodes).toBe(2) // 60 ms spent: over the 50 ms budget
     clock += 1000
-    thumb.image(0, 0, 2, 2, 'jpeg', new Uint8Array(4))
+    thumb.image(0, 0, 2, 2, 'jpeg', jpegShell(2, 2))
     expect(decodes).toBe(3)
     expect(thumb.sampleAt(1, 1)).toBe(0xc8c8c8c8)
   })
@@ -108,5 +111,47 @@ describe('ThumbnailSink', () => {
     })
     thumb.resize(4, 4)
     expect(() => thumb.image(0, 0, 2, 2, 'png', new Uint8Array(1))).not.toThrow()
+  })
+})
+
+describe('ThumbnailSink with hostile images', () => {
+  it.each([
+    ['a JPEG declaring 8192x8192 in a 16x16 rect', 'jpeg', () => jpegDeclaring(16, 16, 8192, 8192)],
+    ['a PNG declaring 32x16 in a 16x16 rect', 'png', () => pngBomb(32, 16, 1568)],
+    ['a JPEG with 35 scans', 'jpeg', () => progressiveJpeg(16, 16, 10)],
+  ] as const)('never hands %s to the decoder', (_, kind, bytes) => {
+    let decodes = 0
+    const thumb = new ThumbnailSink((k, d, w, h) => (decodes++, decodeImageNode(k, d, w, h)))
+    thumb.resize(16, 16)
+    const data = bytes()
+    const started = performance.now()
+    thumb.image(0, 0, 16, 16, kind, data)
+    expect(decodes).toBe(0)
+    expect(performance.now() - started).toBeLessThan(100)
+  })
+
+  it('stops inflating a 16x16 PNG bomb at 784 bytes and skips it', () => {
+    const thumb = new ThumbnailSink(decodeImageNode)
+    thumb.resize(16, 16)
+    const peak = process.resourceUsage().maxRSS
+    const started = performance.now()
+    thumb.image(0, 0, 16, 16, 'png', pngBomb(16, 16, 1 << 30))
+    expect(performance.now() - started).toBeLessThan(500)
+    expect(process.resourceUsage().maxRSS - peak).toBeLessThan(64 * 1024) // KiB
+    expect(thumb.png()).toBeNull() // nothing was painted
+  })
+
+  it('draws an image decoded elsewhere when it arrives, unless something was drawn over it meanwhile', async () => {
+    const answers: (() => void)[] = []
+    const thumb = new ThumbnailSink((_k, _d, w, h) => new Promise((resolve) => answers.push(() => resolve({ width: w, height: h, rgba: new Uint8Array(w * h * 4).fill(0x11) }))))
+    thumb.resize(4, 4)
+    thumb.image(0, 0, 2, 2, 'jpeg', jpegShell(2, 2))
+    thumb.image(2, 2, 2, 2, 'jpeg', jpegShell(2, 2))
+    thumb.fill(2, 2, 1, 1, 0xff0000ff) // over the second image before its decode is back
+    for (const answer of answers) answer()
+    await new Promise((r) => setImmediate(r))
+    expect(thumb.sampleAt(1, 1)).toBe(0x11111111)
+    expect(thumb.sampleAt(2, 2)).toBe(0xff0000ff)
+    expect(thumb.sampleAt(3, 3)).toBe(0) // the stale decode was dropped, not painted over the fill
   })
 })

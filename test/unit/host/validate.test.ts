@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { newProfile } from '../../../src/shared/profile'
 import { LIMITS, REQUEST_NAMES, isRequestName, profileSchema, requestSchemas } from '../../../src/shared/schemas'
-import { ValidationError, array, int, object, optional, string } from '../../../src/shared/validate'
+import { ValidationError, array, int, literal, none, nullable, object, optional, string, union, withDefault } from '../../../src/shared/validate'
 
 const S = 'a1b2c3'
 
@@ -40,6 +40,49 @@ describe('validator primitives', () => {
     expect(() => schema.parse([0, 2], 'arg')).toThrow('arg[1]: must be an integer in 0..1')
   })
 
+  it('a field set to undefined counts as absent: required ones say so, optional ones are left out', () => {
+    const schema = object({ a: int(0, 9), b: optional(string({ max: 3 })), c: withDefault(literal('x', 'y'), 'x') })
+    expect(() => schema.parse({ a: undefined }, 'arg')).toThrow('arg.a: is required')
+    const out = schema.parse({ a: 1, b: undefined, c: undefined })
+    expect(out).toStrictEqual({ a: 1, c: 'x' })
+    expect(Object.keys(out)).toEqual(['a', 'c'])
+  })
+
+  it('words each kind of problem, with the path down to it', () => {
+    const schema = object({ list: array(object({ s: string({ min: 1, max: 4, pattern: /^[a-z]*$/ }) }), 3), n: nullable(int(1, 2)) })
+    const problem = (value: unknown): string => {
+      try {
+        schema.parse(value, 'arg')
+      } catch (e) {
+        return (e as ValidationError).message
+      }
+      return 'accepted'
+    }
+    expect(problem({ list: [{ s: 'ab' }], n: null })).toBe('accepted')
+    expect(problem({ list: [{ s: 'ab' }, { s: '' }], n: 1 })).toBe('arg.list[1].s: must not be empty')
+    expect(problem({ list: [{ s: 'AB' }], n: 1 })).toBe('arg.list[0].s: has an invalid format')
+    expect(problem({ list: [{ s: 7 }], n: 1 })).toBe('arg.list[0].s: must be a string, not number')
+    expect(problem({ list: {}, n: 1 })).toBe('arg.list: must be an array, not object')
+    expect(problem({ list: [], n: 3 })).toBe('arg.n: must be an integer in 1..2')
+    expect(problem({ list: [[]], n: 1 })).toBe('arg.list[0]: must be an object, not array')
+    expect(problem({ list: [], n: 1, ['k'.repeat(100)]: 1 })).toBe(`arg.${'k'.repeat(40)}: is not a known field`)
+    expect(problem(null)).toBe('arg: must be an object, not null')
+  })
+
+  it('a union that fails names the problem of its last fitting alternative', () => {
+    const schema = union(literal('auto'), array(string({ max: 2 }), 2))
+    expect(schema.parse('auto')).toBe('auto')
+    expect(schema.parse(['ab'])).toEqual(['ab'])
+    expect(() => schema.parse(['abc'], 'arg')).toThrow('arg[0]: must be at most 2 characters')
+    expect(() => schema.parse(5, 'arg')).toThrow('arg: must be an array, not number')
+  })
+
+  it('none takes only an absent value (or JSON null) and gives undefined', () => {
+    expect(none().parse(undefined)).toBeUndefined()
+    expect(none().parse(null)).toBeUndefined()
+    for (const bad of [0, '', {}, []]) expect(() => none().parse(bad, 'arg')).toThrow('arg: must be empty')
+  })
+
   it('numbers must be integers in range, not NaN, strings or floats', () => {
     const n = int(0, 10)
     for (const bad of [NaN, Infinity, -1, 11, 1.5, '3', null, undefined, true]) expect(() => n.parse(bad)).toThrow(ValidationError)
@@ -50,7 +93,7 @@ describe('request schemas', () => {
   it('cover every request in the contract', () => {
     expect(REQUEST_NAMES).toContain('session.key')
     expect(REQUEST_NAMES).toContain('session.trust')
-    expect(REQUEST_NAMES).toHaveLength(23)
+    expect(REQUEST_NAMES).toHaveLength(24)
     expect(isRequestName('session.key')).toBe(true)
     expect(isRequestName('constructor')).toBe(false)
     expect(isRequestName('__proto__')).toBe(false)

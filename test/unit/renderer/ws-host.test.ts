@@ -36,7 +36,7 @@ class FakeSocket implements SocketLike {
 
 function setup(opts: { timeoutMs?: number } = {}) {
   const sockets: FakeSocket[] = []
-  const host = new WsHost({ url: 'ws://127.0.0.1:1/ws?token=t', createSocket: (url) => {
+  const host = new WsHost({ url: 'ws://127.0.0.1:1/ws', createSocket: (url) => {
     const s = new FakeSocket(url)
     sockets.push(s)
     return s
@@ -47,9 +47,27 @@ function setup(opts: { timeoutMs?: number } = {}) {
 afterEach(() => vi.useRealTimers())
 
 describe('hostSocketUrl', () => {
-  it('uses the page host and its token', () => {
-    expect(hostSocketUrl({ protocol: 'http:', host: '127.0.0.1:4321', search: '?token=a%2Bb' })).toBe('ws://127.0.0.1:4321/ws?token=a%2Bb')
-    expect(hostSocketUrl({ protocol: 'https:', host: 'h', search: '' })).toBe('wss://h/ws?token=')
+  it('uses the page host and holds no secret', () => {
+    expect(hostSocketUrl({ protocol: 'http:', host: '127.0.0.1:4321' })).toBe('ws://127.0.0.1:4321/ws')
+    expect(hostSocketUrl({ protocol: 'https:', host: 'h' })).toBe('wss://h/ws')
+  })
+})
+
+describe('WsHost credential', () => {
+  it('offers the same subprotocols on every connect, reconnects included', () => {
+    vi.useFakeTimers()
+    const offered: string[][] = []
+    const sockets: FakeSocket[] = []
+    const host = new WsHost({ url: 'ws://127.0.0.1:1/ws', protocols: ['tessera.v1', 'tessera.credential.c'], createSocket: (url, protocols) => {
+      offered.push(protocols)
+      const s = new FakeSocket(url)
+      sockets.push(s)
+      return s
+    }, minRetryMs: 100 })
+    sockets[0].onclose?.({})
+    vi.advanceTimersByTime(100)
+    expect(offered).toEqual([['tessera.v1', 'tessera.credential.c'], ['tessera.v1', 'tessera.credential.c']])
+    host.close()
   })
 })
 

@@ -161,12 +161,14 @@ describe('stalled servers', () => {
 
   it('keeps waiting while a slow server makes progress inside a message', async () => {
     const t = new FakeTransport()
-    const client = new RfbClient({ sink: new FramebufferSink(), autoUpdate: false, stallTimeoutMs: 60 })
+    // The limit is well above the 25 ms gaps so a loaded CI machine cannot starve a gap past it,
+    // and well below the 1.2 s the whole message takes, so a timer counting from the message start fails.
+    const client = new RfbClient({ sink: new FramebufferSink(), autoUpdate: false, stallTimeoutMs: 400 })
     const p = client.start(t)
     t.serve(none38(4, 3))
     await p
     t.serve(new Bytes().u8(0, 0).u16(1).u16(0, 0, 4, 3).s32(0).build())
-    // 12 pixels a byte at a time, 25 ms apart: 1.2 s in all, never 60 ms without a byte.
+    // 12 pixels a byte at a time, 25 ms apart: 1.2 s in all, never 400 ms without a byte.
     for (let i = 0; i < 48; i++) {
       await new Promise((r) => setTimeout(r, 25))
       expect(client.state, `after byte ${i}`).toBe('connected')

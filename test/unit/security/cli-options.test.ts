@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { UsageError, parseArgs } from '../../../src/main/cli/args'
 import { main } from '../../../src/main/cli/index'
-import { CONNECT_OPTIONS, securityArg } from '../../../src/main/cli/session-options'
+import { CONNECT_FLAGS, CONNECT_OPTIONS, securityArg } from '../../../src/main/cli/session-options'
 import { FileTrustStore } from '../../../src/main/rfb/trust/store'
 
 const FP = 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89'
@@ -13,11 +13,17 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-const security = (...argv: string[]) => securityArg(parseArgs(argv, CONNECT_OPTIONS, []))
+const security = (...argv: string[]) => securityArg(parseArgs(argv, CONNECT_OPTIONS, CONNECT_FLAGS))
 
 describe('CLI security options', () => {
   it('default: no policy, no store, nothing accepted', () => {
     expect(security()).toEqual({ policy: undefined, trust: { store: undefined, acceptFingerprints: undefined, ca: undefined } })
+  })
+
+  it('--allow-plain-password is the only way to let VeNCrypt Plain send the password without TLS', () => {
+    expect(security('--allow-plain-password').allowPlainPassword).toBe(true)
+    expect(security().allowPlainPassword).toBeUndefined()
+    expect(() => security('--allow-plain-password=yes')).toThrow(UsageError)
   })
 
   it('reads the policy, the trust store, fingerprints in any spelling, and a CA file', () => {

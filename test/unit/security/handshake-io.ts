@@ -1,7 +1,7 @@
 import { ByteQueue } from '../../../src/main/rfb/byte-queue'
 import { AuthFailedError, NetworkError, RfbProtocolError, UnsupportedError } from '../../../src/main/rfb/errors'
 import { type HandshakeOptions, type HandshakeResult, runHandshake } from '../../../src/main/rfb/handshake'
-import type { CredentialKind, Credentials, HandshakeIo } from '../../../src/main/rfb/security/security-handler'
+import type { CredentialKind, Credentials, HandshakeIo, LinkSecurity } from '../../../src/main/rfb/security/security-handler'
 import type { TlsSessionInfo, TlsUpgradeOptions, Transport } from '../../../src/main/rfb/transport/transport'
 
 export interface TestIoOptions {
@@ -22,6 +22,8 @@ export class TestHandshakeIo implements HandshakeIo {
   private ended: Error | null = null
   readonly written: Uint8Array[] = []
   readonly credentialRequests: CredentialKind[] = []
+  /** How the link was protected at each credentials request, as the handshake said. */
+  readonly credentialLinks: (LinkSecurity | undefined)[] = []
   readonly tlsRequests: TlsUpgradeOptions[] = []
 
   constructor(private readonly opts: TestIoOptions = {}) {}
@@ -61,8 +63,9 @@ export class TestHandshakeIo implements HandshakeIo {
     this.opts.write?.(data)
   }
 
-  async credentials(kind: CredentialKind): Promise<Credentials> {
+  async credentials(kind: CredentialKind, link?: LinkSecurity): Promise<Credentials> {
     this.credentialRequests.push(kind)
+    this.credentialLinks.push(link)
     const c = await this.opts.credentials?.(kind)
     if (!c) throw new AuthFailedError('a password is required and none was given')
     return c

@@ -120,7 +120,7 @@ describe('host key decisions', () => {
 
   it("'once' is not remembered; 'reject' refuses", async () => {
     const store = new MemoryTrustStore()
-    expect((await verifyHostKey(KEY, host, port, { store, ask: asker('once').ask })).how).toBe('user')
+    expect((await verifyHostKey(KEY, host, port, { store, ask: asker('once').ask })).how).toBe('user-once')
     expect(store.get('gw.example:2222')).toBeUndefined()
     expect((await refusal({ store, ask: asker('reject').ask })).code).toBe('RFB_ERR_HOSTKEY_REJECTED')
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { UnsupportedError } from '../../../src/main/rfb/errors'
+import { DowngradeError } from '../../../src/main/rfb/security/downgrade'
 import { type SecurityOptions, candidatesFor, choose, effectivePolicy } from '../../../src/main/rfb/security/policy'
 import { MemoryTrustStore } from '../../../src/main/rfb/trust/store'
 
@@ -116,9 +117,73 @@ describe('a server with a pinned certificate', () => {
     store.remember('vnc.example:5901', { sha256: 'AA' })
     const opts: SecurityOptions = { host: 'VNC.example', port: 5901, trust: { store } }
     expect(effectivePolicy(opts).policy).toBe('require-server-auth')
+    // Less than the pinned server gave before: a downgrade the user may accept, not a policy refusal.
     const e = refusal([1, 2], opts)
-    expect(e.code).toBe('RFB_ERR_POLICY')
-    expect(e.message).toContain('a certificate for vnc.example:5901 is in the trust store')
+    expect(e.code).toBe('RFB_ERR_DOWNGRADE')
+    expect(e).toMatchObject({ server: 'vnc.example:5901', expected: 'authenticated', offered: 'none' })
+    expect(refusal([1, 2], { ...opts, policy: 'require-encryption' }).code).toBe('RFB_ERR_POLICY')
     expect(effectivePolicy({ ...opts, port: 5902 }).policy).toBe('allow-unencrypted')
+  })
+})
+
+describe('a remembered protection level (the profile reached it before)', () => {
+  const at = { host: 'vnc.example', port: 5901 }
+
+  it('refuses less as a downgrade the user may accept, saying what was expected and what is offered', () => {
+    const e = refusal([1, 2], { ...at, expected: 'authenticated' })
+    expect(e).toBeInstanceOf(DowngradeError)
+    expect(e).toMatchObject({ code: 'RFB_ERR_DOWNGRADE', server: 'vnc.example:5901', expected: 'authenticated', offered: 'none', offeredTypes: '1,2' })
+    expect(e.message).toContain('Nothing secret was sent')
+    expect(refusal([258, 2], { ...at, expected: 'authenticated' }, VENCRYPT)).toMatchObject({ expected: 'authenticated', offered: 'encrypted' })
+    expect(refusal([2], { ...at, expected: 'encrypted' })).toMatchObject({ expected: 'encrypted', offered: 'none' })
+  })
+
+  it('takes what still reaches the level', () => {
+    expect(pick([1, 2, 19], { ...at, expected: 'authenticated' })).toBe('VeNCrypt')
+    expect(pick([1, 258, 261], { ...at, expected: 'authenticated' }, VENCRYPT)).toBe('X509Vnc')
+    expect(pick([2, 258], { ...at, expected: 'encrypted' }, VENCRYPT)).toBe('TLSVnc')
+    expect(pick([1, 2], { ...at, expected: 'none' })).toBe('None')
+  })
+
+  it('counts a verified transport (vncs://, an SSH tunnel) as reaching it', () => {
+    expect(pick([2, 1], { ...at, expected: 'authenticated', transport: transportTls(true) })).toBe('None')
+    expect(refusal([2, 1], { ...at, expected: 'authenticated', transport: transportTls(false) })).toMatchObject({ offered: 'encrypted' })
+  })
+
+  it("leaves the user's own policy a plain refusal: no question can override a setting", () => {
+    const e = refusal([1, 2], { ...at, expected: 'authenticated', policy: 'require-encryption' })
+    expect(e.code).toBe('RFB_ERR_POLICY')
+    expect(e.message).toContain("the security policy 'require-encryption' requires")
+  })
+
+  it('replaces the trust store hint once recorded: an accepted downgrade is not refused again', () => {
+    const store = new MemoryTrustStore()
+    store.remember('vnc.example:5901', { sha256: 'AA' })
+    expect(refusal([1, 2], { ...at, trust: { store } }).code).toBe('RFB_ERR_DOWNGRADE')
+    expect(pick([1, 2], { ...at, trust: { store }, expected: 'none' })).toBe('None')
+    expect(effectivePolicy({ ...at, trust: { store }, expected: 'none' })).toMatchObject({ policy: 'allow-unencrypted', raised: false })
+  })
+})
+
+describe('VeNCrypt Plain without TLS (the password in clear)', () => {
+  it('is refused unless the connection opts in, saying so before anything is sent', () => {
+    const e = refusal([256], {}, VENCRYPT)
+    expect(e.code).toBe('RFB_ERR_PLAIN_REFUSED')
+    expect(e.message).toMatch(/unencrypted.*Nothing was sent.*--allow-plain-password/)
+    expect(pick([256], { allowPlainPassword: true }, VENCRYPT)).toBe('Plain')
+  })
+
+  it('is skipped when anything else is offered, even VNC authentication', () => {
+    expect(pick([256, 2], {}, VENCRYPT)).toBe('VNC Authentication')
+  })
+
+  it('is fine inside TLS: TLSPlain, X509Plain, or a vncs:// or SSH transport', () => {
+    expect(pick([259], {}, VENCRYPT)).toBe('TLSPlain')
+    expect(pick([262], {}, VENCRYPT)).toBe('X509Plain')
+    expect(pick([256], { transport: transportTls(false) }, VENCRYPT)).toBe('Plain')
+  })
+
+  it('says a server that was encrypted before may be intercepting', () => {
+    expect(refusal([256], { host: 'h', port: 1, expected: 'encrypted' }, VENCRYPT).message).toContain('encrypted before')
   })
 })

@@ -79,7 +79,7 @@ describe('VeNCrypt plain sub-types (TigerVNC lists 1 and 2, and sends no accept 
   })
 
   it('Plain: u32 user length, u32 password length, user, password', async () => {
-    const o = await everySplit(venCryptHead([256]).bytes(okInit().build()).build())
+    const o = await everySplit(venCryptHead([256]).bytes(okInit().build()).build(), { security: { allowPlainPassword: true } })
     expect(o.error).toBeUndefined()
     expect(o.io.credentialRequests).toEqual(['username-password'])
     const tail = new Bytes().u32(256).u32(5, 6).text('alice').text('secret').u8(1).build()
@@ -87,7 +87,7 @@ describe('VeNCrypt plain sub-types (TigerVNC lists 1 and 2, and sends no accept 
   })
 
   it('Plain without a user name fails before sending anything', async () => {
-    const o = await runScript([venCryptHead([256]).build()], {}, withCreds(undefined))
+    const o = await runScript([venCryptHead([256]).build()], { security: { allowPlainPassword: true } }, withCreds(undefined))
     expect(o.error).toBeInstanceOf(AuthFailedError)
     expect(o.error!.message).toContain('no user name')
     expect(o.io.sent().length).toBe(12 + 1 + 2 + 4)
@@ -191,6 +191,19 @@ describe.skipIf(!opensslAvailable)('VeNCrypt X509 and certificate trust', () => 
     expect(o.io.credentialRequests).toEqual([])
   })
 
+  it('the password prompt learns how the answer travels: "once" is marked as such, anonymous TLS as unidentified', async () => {
+    const c = testCerts()
+    const once = await runTls(x509Vnc(x509(c.selfA.der)), { security: { ...server, trust: { ask: async () => 'once' as const } } })
+    expect(once.result).toMatchObject({ serverVerified: true, serverVerification: 'once' })
+    expect(once.io.credentialLinks).toEqual([{ encrypted: true, verification: 'once' }])
+    const ca = await runTls(x509Vnc(x509(c.localhost.der, true)), { security: { ...server } })
+    expect(ca.io.credentialLinks).toEqual([{ encrypted: true, verification: 'ca' }])
+    const anon = await runTls({ ...x509Vnc(x509(c.selfA.der)), before: venCryptHead([258]).u8(1).build(), info: { protocol: 'TLSv1.2', cipher: 'ADH', authorized: false } }, {})
+    expect(anon.io.credentialLinks).toEqual([{ encrypted: true }])
+    const clear = await runScript([new Bytes().text(VERSION).u8(1, 2).bytes(CHALLENGE).build()], {}, withCreds('alice'))
+    expect(clear.io.credentialLinks).toEqual([{ encrypted: false }])
+  })
+
   it('trust on first use: "always" is remembered; a changed certificate is refused without asking', async () => {
     const c = testCerts()
     const store = new MemoryTrustStore()
@@ -223,7 +236,7 @@ describe.skipIf(!opensslAvailable)('VeNCrypt X509 and certificate trust', () => 
     const store = new MemoryTrustStore()
     store.remember('localhost:5901', { sha256: c.selfA.sha256 })
     const o = await runScript([new Bytes().text(VERSION).u8(2, 1, 2).build()], { security: { ...server, trust: { store } } })
-    expect((o.error as RfbError).code).toBe('RFB_ERR_POLICY')
+    expect((o.error as RfbError).code).toBe('RFB_ERR_DOWNGRADE')
     expect(o.io.sent().toString('latin1')).toBe(VERSION)
   })
 

@@ -29,7 +29,7 @@ function codeLiterals(dir: string): { literal: string; where: string }[] {
     if (file === import.meta.filename) continue // its own examples of what is not a code
     const lines = readFileSync(file, 'utf8').split('\n')
     lines.forEach((line, i) => {
-      for (const m of line.matchAll(/['"`]((?:RFB_ERR|HOST|IMPORT|STORE|OPEN)_[A-Z0-9_]*)['"`]/g)) {
+      for (const m of line.matchAll(/['"`]((?:RFB_ERR|HOST|IMPORT|STORE|OPEN|SECRETS|DATA_DIR)_[A-Z0-9_]*)['"`]/g)) {
         found.push({ literal: m[1], where: `${relative(ROOT, file)}:${i + 1}` })
       }
     })

@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { menuTemplate } from '../../../src/main/shell/app-menu'
 import { targetsFromArgv } from '../../../src/main/shell/launch-targets'
 import {
-  DEFAULT_WINDOW, RENDERER_CSP, isTrustedSender, loadWindowState, parseWindowState, saveWindowState, visibleBounds, windowOptions, withCsp,
+  DEFAULT_WINDOW, SHELL_CSP, isTrustedSender, loadWindowState, parseWindowState, saveWindowState, visibleBounds, windowOptions, withCsp,
 } from '../../../src/main/shell/window-options'
 
 describe('window options', () => {
@@ -31,28 +30,32 @@ describe('window options', () => {
   })
 
   it('CSP allows only our own code and replaces any header the page came with', () => {
-    expect(RENDERER_CSP).toContain("default-src 'self'")
-    expect(RENDERER_CSP).toContain("script-src 'self'")
-    expect(RENDERER_CSP).toContain("object-src 'none'")
-    expect(RENDERER_CSP).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/)
+    expect(SHELL_CSP).toContain("default-src 'self'")
+    expect(SHELL_CSP).toContain("script-src 'self'")
+    expect(SHELL_CSP).toContain("object-src 'none'")
+    expect(SHELL_CSP).toContain("frame-ancestors 'none'")
+    expect(SHELL_CSP).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/)
     const h = withCsp({ 'content-security-policy': ["default-src *"], 'X-Other': 'v' })
-    expect(h).toEqual({ 'Content-Security-Policy': [RENDERER_CSP], 'X-Other': ['v'] })
+    expect(h).toEqual({ 'Content-Security-Policy': [SHELL_CSP], 'X-Other': ['v'] })
   })
 })
 
 describe('IPC sender validation', () => {
-  const file = join(tmpdir(), 'app', 'out', 'renderer', 'index.html')
-  const packaged = { file }
-  const url = pathToFileURL(file).href
+  const dir = join(tmpdir(), 'app', 'out', 'renderer')
+  const packaged = { dir }
+  const url = 'app://tessera/index.html'
 
-  it('accepts our renderer file in the main frame', () => {
+  it('accepts our renderer page on app://tessera in the main frame', () => {
     expect(isTrustedSender(url, true, packaged)).toBe(true)
     expect(isTrustedSender(`${url}#/session/1`, true, packaged)).toBe(true)
+    expect(isTrustedSender('app://tessera/', true, packaged)).toBe(true)
   })
 
-  it('refuses subframes, other files, other schemes and nonsense', () => {
+  it('refuses subframes, other pages, file://, other schemes and nonsense', () => {
     expect(isTrustedSender(url, false, packaged)).toBe(false)
-    expect(isTrustedSender(pathToFileURL(join(tmpdir(), 'evil.html')).href, true, packaged)).toBe(false)
+    expect(isTrustedSender('app://tessera/assets/evil.html', true, packaged)).toBe(false)
+    expect(isTrustedSender('app://other/index.html', true, packaged)).toBe(false)
+    expect(isTrustedSender(`file://${join(dir, 'index.html')}`, true, packaged)).toBe(false)
     expect(isTrustedSender('https://example.org/', true, packaged)).toBe(false)
     expect(isTrustedSender('http://localhost:5173/', true, packaged)).toBe(false)
     expect(isTrustedSender(undefined, true, packaged)).toBe(false)
@@ -60,7 +63,7 @@ describe('IPC sender validation', () => {
   })
 
   it('accepts the dev server origin only in dev', () => {
-    const dev = { file, devServerUrl: 'http://localhost:5173' }
+    const dev = { dir, devServerUrl: 'http://localhost:5173' }
     expect(isTrustedSender('http://localhost:5173/index.html', true, dev)).toBe(true)
     expect(isTrustedSender('http://localhost:5174/', true, dev)).toBe(false)
     expect(isTrustedSender(url, true, dev)).toBe(false)

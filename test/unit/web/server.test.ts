@@ -8,6 +8,7 @@ import { createHost } from '../../../src/main/host/create-host'
 import type { Host } from '../../../src/main/host/host'
 import { type WebServer, resolveStatic, startWebServer } from '../../../src/main/web/server'
 import type { FrameBatch } from '../../../src/shared/ops'
+import { SESSION_PATH, socketProtocols } from '../../../src/shared/web-auth'
 import { type ServerMessage, decodeServerMessage, encodeClientMessage } from '../../../src/shared/ws-codec'
 import { MiniServer } from '../host/mini-server'
 
@@ -41,24 +42,24 @@ interface Reply {
 }
 
 /** A raw HTTP request: the path goes out exactly as given (no client-side normalisation). */
-function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+function get(path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: web.port, path, method, headers }, (res) => {
-      let body = ''
-      res.on('data', (c: Buffer) => (body += c.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      let text = ''
+      res.on('data', (c: Buffer) => (text += c.toString()))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }))
     })
     req.on('error', reject)
-    req.end()
+    req.end(body)
   })
 }
 
 const origin = (): string => `http://127.0.0.1:${web.port}`
 
-/** Opens a socket; resolves with it, or rejects with the HTTP status of a refused upgrade. */
-function connect(query: string, headers: Record<string, string> = { Origin: origin() }): Promise<WebSocket> {
+/** Opens a socket offering `protocols`; resolves with it, or rejects with the HTTP status of a refused upgrade. */
+function connect(protocols: string[], headers: Record<string, string> = { Origin: origin() }, query = ''): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws${query}`, { headers })
+    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws${query}`, protocols, { headers })
     ws.once('open', () => resolve(ws))
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)))
     ws.once('error', reject)
@@ -67,7 +68,7 @@ function connect(query: string, headers: Record<string, string> = { Origin: orig
 
 /** A socket with an inbox of decoded server messages. */
 async function client(): Promise<{ ws: WebSocket; inbox: ServerMessage[]; call(name: string, arg?: unknown): Promise<ServerMessage>; next(test: (m: ServerMessage) => boolean): Promise<ServerMessage> }> {
-  const ws = await connect(`?token=${web.token}`)
+  const ws = await connect(socketProtocols(web.token))
   const inbox: ServerMessage[] = []
   const waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = []
   ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -97,10 +98,8 @@ async function client(): Promise<{ ws: WebSocket; inbox: ServerMessage[]; call(n
 }
 
 describe('browser-mode HTTP', () => {
-  it('serves the page only with the token, with a strict CSP, and sets the token cookie', async () => {
-    expect((await get('/')).status).toBe(403)
-    expect((await get('/?token=wrong')).status).toBe(403)
-    const page = await get(`/?token=${web.token}`)
+  it('serves the public page with a strict CSP and sets no cookie (cookies ignore ports)', async () => {
+    const page = await get('/')
     expect(page.status).toBe(200)
     expect(page.body).toContain('<!doctype html>')
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
@@ -111,31 +110,31 @@ describe('browser-mode HTTP', () => {
     expect(csp).not.toContain('unsafe-eval')
     expect(page.headers['referrer-policy']).toBe('no-referrer')
     expect(page.headers['x-content-type-options']).toBe('nosniff')
-    expect(String(page.headers['set-cookie'])).toBe(`tessera_token_${web.port}=T0ken-for-tests; HttpOnly; SameSite=Strict; Path=/`)
-  })
-
-  it('serves assets to the page that holds the cookie', async () => {
-    expect((await get('/assets/app.js')).status).toBe(403)
-    const js = await get('/assets/app.js', { Cookie: `tessera_token_${web.port}=${web.token}` })
+    expect(page.headers['set-cookie']).toBeUndefined()
+    expect(page.body).not.toContain(web.token)
+    const js = await get('/assets/app.js')
     expect(js.status).toBe(200)
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8')
     expect(js.body).toBe('export {}')
   })
 
   it('refuses path traversal, encoded or not, and dot-files', async () => {
-    const auth = { Cookie: `tessera_token_${web.port}=${web.token}` }
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e%5c..%5csecret.txt', '/.env', '/assets/%00app.js', '/%E0%A4%A']) {
-      const r = await get(path, auth)
+      const r = await get(path)
       expect(r.status, path).toBe(404)
       expect(r.body).not.toContain('outside the root')
     }
-    expect((await get('/nope.js', auth)).status).toBe(404)
+    expect((await get('/nope.js')).status).toBe(404)
   })
 
   it('refuses other methods and foreign Host headers (DNS rebinding)', async () => {
-    expect((await get(`/?token=${web.token}`, {}, 'POST')).status).toBe(405)
-    expect((await get(`/?token=${web.token}`, { Host: `evil.example:${web.port}` })).status).toBe(403)
-    expect((await get(`/?token=${web.token}`, { Host: `localhost:${web.port}` })).status).toBe(200)
+    expect((await get('/', {}, 'POST')).status).toBe(405)
+    expect((await get('/', { Host: `evil.example:${web.port}` })).status).toBe(403)
+    expect((await get('/', { Host: `localhost:${web.port}` })).status).toBe(200)
+    const code = launchCode()
+    const rebound = await get(SESSION_PATH, { Host: `evil.example:${web.port}`, Origin: `http://evil.example:${web.port}` }, 'POST', JSON.stringify({ code }))
+    expect(rebound.status).toBe(403)
+    expect(rebound.body).not.toContain(web.token)
   })
 
   it('resolveStatic keeps every path inside the root', async () => {
@@ -147,22 +146,97 @@ describe('browser-mode HTTP', () => {
   })
 })
 
-describe('browser-mode WebSocket', () => {
-  it('requires the token', async () => {
-    await expect(connect('')).rejects.toThrow('HTTP 401')
-    await expect(connect('?token=nope')).rejects.toThrow('HTTP 401')
-    const ws = await connect('', { Origin: origin(), Cookie: `tessera_token_${web.port}=${web.token}` })
-    ws.close()
+/** The launch code in a fresh launch address. */
+function launchCode(): string {
+  const url = new URL(web.launchUrl())
+  expect(url.search).toBe('')
+  return new URLSearchParams(url.hash.slice(1)).get('code') ?? ''
+}
+
+/** POSTs to the exchange endpoint as the page would (same Origin, JSON). */
+async function exchange(body: unknown, headers: Record<string, string> = { Origin: origin() }): Promise<{ status: number; json: Record<string, unknown> }> {
+  const r = await get(SESSION_PATH, { 'Content-Type': 'application/json', ...headers }, 'POST', typeof body === 'string' ? body : JSON.stringify(body))
+  expect(r.headers['set-cookie']).toBeUndefined()
+  expect(r.headers['cache-control']).toBe('no-store')
+  return { status: r.status, json: JSON.parse(r.body) as Record<string, unknown> }
+}
+
+describe('browser-mode launch codes', () => {
+  it('puts a fresh code in each launch address, never the credential', () => {
+    const a = web.launchUrl()
+    const b = web.launchUrl()
+    expect(a).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${web.port}/#code=[\\w-]{22}$`))
+    expect(a).not.toBe(b)
+    expect(a).not.toContain(web.token)
+    expect(web.url).toBe(`http://127.0.0.1:${web.port}/`)
   })
 
-  it('refuses a foreign Origin even with the token', async () => {
-    await expect(connect(`?token=${web.token}`, { Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403')
-    await expect(connect(`?token=${web.token}`, { Origin: `http://localhost:${web.port + 1}` })).rejects.toThrow('HTTP 403')
+  it('exchanges a code for the credential exactly once', async () => {
+    const code = launchCode()
+    expect(await exchange({ code })).toEqual({ status: 200, json: { credential: web.token } })
+    expect(await exchange({ code })).toEqual({ status: 403, json: { error: 'WEB_LINK_USED' } })
+  })
+
+  it('refuses unknown codes, and a code that has expired', async () => {
+    expect(await exchange({ code: 'made-up-code-made-up-c' })).toEqual({ status: 403, json: { error: 'WEB_LINK_USED' } })
+    const quick = await startWebServer({ host, rendererDir: root, launchCodeTtlMs: 50, log: () => {} })
+    try {
+      const code = new URLSearchParams(new URL(quick.launchUrl()).hash.slice(1)).get('code')
+      await new Promise((r) => setTimeout(r, 120))
+      const res = await fetch(`http://127.0.0.1:${quick.port}${SESSION_PATH}`, { method: 'POST', headers: { Origin: `http://127.0.0.1:${quick.port}` }, body: JSON.stringify({ code }) })
+      expect(res.status).toBe(403)
+      expect(await res.json()).toEqual({ error: 'WEB_LINK_USED' })
+    } finally {
+      await quick.close()
+    }
+  })
+
+  it('answers a page that holds the credential, and tells a stale one its run ended', async () => {
+    expect(await exchange({ credential: web.token })).toEqual({ status: 200, json: { credential: web.token } })
+    expect(await exchange({ credential: 'from-an-earlier-run' })).toEqual({ status: 403, json: { error: 'WEB_SESSION_ENDED' } })
+  })
+
+  it('refuses an exchange without this page\'s Origin, and malformed or oversized bodies', async () => {
+    const code = launchCode()
+    expect((await exchange({ code }, {})).status).toBe(403)
+    expect((await exchange({ code }, { Origin: `http://127.0.0.1:${web.port + 1}` })).status).toBe(403)
+    expect((await exchange({ code }, { Origin: 'http://evil.example' })).status).toBe(403)
+    // The refused attempts did not spend it.
+    expect((await exchange({ code })).status).toBe(200)
+    expect((await exchange('not json')).status).toBe(400)
+    expect((await exchange([1])).status).toBe(400)
+    expect((await exchange({ code: 'x'.repeat(2000) })).status).toBe(400)
+    expect((await get(SESSION_PATH)).status).toBe(405)
+  })
+})
+
+describe('browser-mode WebSocket', () => {
+  it('requires the credential in a subprotocol, and never echoes it', async () => {
+    await expect(connect([])).rejects.toThrow('HTTP 401')
+    await expect(connect(['tessera.v1'])).rejects.toThrow('HTTP 401')
+    await expect(connect(socketProtocols('nope'))).rejects.toThrow('HTTP 401')
+    // The old ways in are closed: the credential in the query, or as a cookie.
+    await expect(connect(['tessera.v1'], { Origin: origin() }, `?token=${web.token}`)).rejects.toThrow('HTTP 401')
+    await expect(connect(['tessera.v1'], { Origin: origin(), Cookie: `tessera_token_${web.port}=${web.token}` })).rejects.toThrow('HTTP 401')
+    // A launch code is not a credential.
+    await expect(connect(socketProtocols(launchCode()))).rejects.toThrow('HTTP 401')
+    const ws = await connect(socketProtocols(web.token))
+    expect(ws.protocol).toBe('tessera.v1')
+    ws.close()
+    // Offered first, the credential is still not the protocol the server picks (ws's default would be).
+    const reversed = await connect([...socketProtocols(web.token)].reverse())
+    expect(reversed.protocol).toBe('tessera.v1')
+    reversed.close()
+  })
+
+  it('refuses a foreign Origin even with the credential', async () => {
+    await expect(connect(socketProtocols(web.token), { Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403')
+    await expect(connect(socketProtocols(web.token), { Origin: `http://localhost:${web.port + 1}` })).rejects.toThrow('HTTP 403')
   })
 
   it('refuses other paths', async () => {
     await expect(new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${web.port}/other?token=${web.token}`)
+      const ws = new WebSocket(`ws://127.0.0.1:${web.port}/other`, socketProtocols(web.token))
       ws.once('open', resolve)
       ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)))
     })).rejects.toThrow('HTTP 404')

@@ -1,3 +1,4 @@
+import { MAX_JPEG_SCANS, imageProblem } from '@shared/image-header'
 import type { ByteQueue } from '../byte-queue'
 import { RfbProtocolError } from '../errors'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
@@ -72,6 +73,7 @@ export class JpegDecoder implements RectDecoder {
   private hasQuant = false
   private hasHuffman = false
   private scanSeen = false
+  private scans = 0
   private quant = new ByteList()
   private huffman = new ByteList()
   private nextQuant = new ByteList()
@@ -90,6 +92,7 @@ export class JpegDecoder implements RectDecoder {
     this.hasQuant = false
     this.hasHuffman = false
     this.scanSeen = false
+    this.scans = 0
     this.nextQuant.length = 0
     this.nextHuffman.length = 0
     // Even quality 100 with no subsampling stays well under 8 bytes a pixel.
@@ -125,7 +128,7 @@ export class JpegDecoder implements RectDecoder {
       }
       if (type === Marker.EOI) {
         this.take(q, 2, at)
-        this.finish(ctx)
+        this.finish(ctx, at)
         return true
       }
       if (type === Marker.TEM || (type >= Marker.RST0 && type <= Marker.RST7)) {
@@ -150,10 +153,11 @@ export class JpegDecoder implements RectDecoder {
       } else if (isFrameHeader(type) && length >= 7) {
         const h = (seg[5] << 8) | seg[6]
         const w = (seg[7] << 8) | seg[8]
-        if (w > this.rect.w || h > this.rect.h) {
+        if (w !== this.rect.w || h !== this.rect.h) {
           throw jpegError(`JPEG image of ${w}x${h} in a ${this.rect.w}x${this.rect.h} rect`, at)
         }
       } else if (type === Marker.SOS) {
+        if (++this.scans > MAX_JPEG_SCANS) throw jpegError(`JPEG rect with more than ${MAX_JPEG_SCANS} scans`, at)
         this.scanSeen = true
         this.step = Step.Entropy
       }
@@ -234,7 +238,7 @@ export class JpegDecoder implements RectDecoder {
     }
   }
 
-  private finish(ctx: DecodeContext): void {
+  private finish(ctx: DecodeContext, at: number): void {
     // The tables this stream defined replace the kept ones for the rects that follow.
     if (this.hasQuant) {
       const kept = this.quant
@@ -247,6 +251,10 @@ export class JpegDecoder implements RectDecoder {
       this.nextHuffman = kept
     }
     const { x, y, w, h } = this.rect
-    ctx.sink.image(x, y, w, h, 'jpeg', this.out.data.subarray(0, this.out.length))
+    const image = this.out.data.subarray(0, this.out.length)
+    // The whole stream once more, as every sink will see it: no frame header is caught here.
+    const problem = imageProblem('jpeg', image, w, h)
+    if (problem) throw jpegError(problem, at)
+    ctx.sink.image(x, y, w, h, 'jpeg', image)
   }
 }

@@ -1,3 +1,4 @@
+import { imageProblem } from '@shared/image-header'
 import type { ByteQueue } from '../byte-queue'
 import { RfbProtocolError } from '../errors'
 import { ALPHA, type PixelConverter } from '../pixel-converter'
@@ -174,6 +175,7 @@ export class TightDecoder implements RectDecoder {
         }
         case Step.Image: {
           if (!q.has(this.length)) return false
+          const at = q.position
           let data: Uint8Array
           // Sinks copy or decode an image before returning, so a view of the socket chunk will do.
           if (q.contiguous(this.length)) data = q.bytes(this.length)
@@ -182,6 +184,9 @@ export class TightDecoder implements RectDecoder {
             q.copyTo(this.buf, 0, this.length)
             data = this.buf.subarray(0, this.length)
           }
+          // Checked here, before any sink, so no decoder ever sees an image larger than its rect.
+          const problem = imageProblem(this.imageKind, data, this.rect.w, this.rect.h)
+          if (problem) throw new RfbProtocolError(`Tight ${problem}`, at, 'RFB_ERR_IMAGE')
           ctx.sink.image(this.rect.x, this.rect.y, this.rect.w, this.rect.h, this.imageKind, data)
           return true
         }

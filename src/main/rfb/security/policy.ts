@@ -1,3 +1,4 @@
+import type { ProtectionLevel } from '@shared/profile'
 import { UnsupportedError } from '../errors'
 import type { CertificateInfo } from '../trust/certificate'
 import { serverKey } from '../trust/store'
@@ -5,6 +6,7 @@ import type { ServerVerification, TrustOptions } from '../trust/verify'
 import { anonymousTlsSupport } from '../transport/tls-socket'
 import type { SshSessionInfo } from '../transport/ssh'
 import type { TlsSessionInfo } from '../transport/transport'
+import { DowngradeError } from './downgrade'
 
 /**
  * What a connection insists on.
@@ -38,6 +40,15 @@ export interface SecurityOptions {
   transport?: TransportSecurity
   /** Overrides the runtime check for anonymous TLS (tests; Electron builds know they lack it). */
   anonymousTls?: boolean
+  /**
+   * The protection connections to this server reached before (its profile remembers it): a
+   * server offering less is refused with a DowngradeError. When set, it replaces the trust
+   * store's hint (a certificate trusted "always" for host:port), which the profile's level
+   * already includes; absent: only that hint applies.
+   */
+  expected?: ProtectionLevel
+  /** Lets VeNCrypt Plain run without TLS, which sends the password in clear; default refused. */
+  allowPlainPassword?: boolean
 }
 
 /** How well a security type protects the session at best. */
@@ -83,6 +94,22 @@ const KNOWN: readonly Omit<Candidate, 'unusable'>[] = [
 
 const ANONYMOUS_TLS = new Set([257, 258, 259])
 
+/** VeNCrypt Plain: user name and password in clear unless something below encrypts them. */
+const PLAIN = 256
+
+const POLICY_ORDER: readonly SecurityPolicy[] = ['allow-unencrypted', 'require-encryption', 'require-server-auth']
+
+const POLICY_FOR_LEVEL: Record<ProtectionLevel, SecurityPolicy> = {
+  none: 'allow-unencrypted',
+  encrypted: 'require-encryption',
+  authenticated: 'require-server-auth',
+}
+
+/** The level a security type's protection gives (Protection's values in order). */
+function levelOf(p: Protection): ProtectionLevel {
+  return p >= Protection.Verifiable ? 'authenticated' : p >= Protection.Encrypted ? 'encrypted' : 'none'
+}
+
 /** Builds candidates for the codes we speak out of `offered`, in the server's order; unknown codes are dropped. */
 export function candidatesFor(offered: readonly number[], allowed: readonly number[], opts: SecurityOptions): Candidate[] {
   const anon = opts.anonymousTls ?? anonymousTlsSupport().supported
@@ -100,17 +127,23 @@ export function candidatesFor(offered: readonly number[], allowed: readonly numb
   return out
 }
 
-/** The policy in force: a server whose certificate is pinned must keep proving its identity. */
-export function effectivePolicy(opts: SecurityOptions): { policy: SecurityPolicy; why?: string } {
+/**
+ * The policy in force: the one asked for, raised (`raised`) to what this server reached before
+ * (`expected`, from the profile) or, without that, to server authentication when a certificate
+ * for it is in the trust store. `expected` says what the raise stands for.
+ */
+export function effectivePolicy(opts: SecurityOptions): { policy: SecurityPolicy; why?: string; raised: boolean; expected?: ProtectionLevel } {
   const asked = opts.policy ?? 'allow-unencrypted'
-  if (asked !== 'require-server-auth' && opts.host !== undefined && opts.port !== undefined) {
-    const key = serverKey(opts.host, opts.port)
+  let floor: { policy: SecurityPolicy; why: string; expected: ProtectionLevel } | undefined
+  const key = opts.host !== undefined && opts.port !== undefined ? serverKey(opts.host, opts.port) : undefined
+  if (opts.expected !== undefined) {
+    floor = { policy: POLICY_FOR_LEVEL[opts.expected], why: `connections to ${key ?? 'this server'} reached it before`, expected: opts.expected }
+  } else if (key !== undefined && opts.trust?.store?.get(key)) {
     // Like HSTS: once a certificate is trusted "always", a server offering less is a downgrade.
-    if (opts.trust?.store?.get(key)) {
-      return { policy: 'require-server-auth', why: `a certificate for ${key} is in the trust store` }
-    }
+    floor = { policy: 'require-server-auth', why: `a certificate for ${key} is in the trust store`, expected: 'authenticated' }
   }
-  return { policy: asked }
+  if (floor && POLICY_ORDER.indexOf(floor.policy) > POLICY_ORDER.indexOf(asked)) return { ...floor, raised: true }
+  return { policy: asked, raised: false }
 }
 
 function transportProtection(opts: SecurityOptions): Protection {
@@ -136,11 +169,13 @@ function acceptable(p: Protection, policy: SecurityPolicy): boolean {
  * encryption removes None first, and then a password-protected TLS type is used if it must.
  */
 export function choose(candidates: readonly Candidate[], offeredNames: string, what: string, opts: SecurityOptions): Candidate {
-  const { policy, why } = effectivePolicy(opts)
+  const { policy, why, raised, expected } = effectivePolicy(opts)
   const floor = transportProtection(opts)
   const effective = (c: Candidate): Protection => Math.max(c.protection, floor) as Protection
   const usable = candidates.filter((c) => !c.unusable)
-  const allowed = usable.filter((c) => acceptable(effective(c), policy))
+  // Plain with nothing encrypting it puts the password on the wire as typed: only on request.
+  const speakable = usable.filter((c) => c.code !== PLAIN || effective(c) >= Protection.Encrypted || opts.allowPlainPassword)
+  const allowed = speakable.filter((c) => acceptable(effective(c), policy))
   if (allowed.length === 0) {
     if (candidates.length === 0) {
       throw new UnsupportedError(`no common security type: ${what} offers ${offeredNames}`, 'RFB_ERR_SECURITY')
@@ -153,11 +188,27 @@ export function choose(candidates: readonly Candidate[], offeredNames: string, w
         'RFB_ERR_ANON_TLS',
       )
     }
-    const need = policy === 'require-server-auth' ? 'an encrypted connection with a verifiable certificate (VeNCrypt X509*)' : 'an encrypted connection (VeNCrypt TLS* or X509*)'
-    const because = why ? ` (${why})` : ''
+    // Less than this server reached before, yet enough for what the user asked: ask the user.
+    const wouldDo = speakable.filter((c) => acceptable(effective(c), opts.policy ?? 'allow-unencrypted'))
+    if (raised && expected && wouldDo.length > 0) {
+      const best = Math.max(...wouldDo.map(effective)) as Protection
+      throw new DowngradeError(opts.host !== undefined && opts.port !== undefined ? serverKey(opts.host, opts.port) : 'the server', expected, levelOf(best), offeredNames)
+    }
+    if (speakable.length === 0) {
+      const before = raised && expected ? 'Connections to it were encrypted before: someone may be intercepting this one. ' : ''
+      throw new UnsupportedError(
+        `${what} wants the password sent unencrypted (VeNCrypt Plain without TLS), which anyone on the network could read. ${before}` +
+          'Nothing was sent. Allow it in the connection\'s settings (--allow-plain-password on the command line) only if you trust every network on the way.',
+        'RFB_ERR_PLAIN_REFUSED',
+      )
+    }
+    // Raised or not, what the user asked for refuses all of it: name that, the user's own setting.
+    const shown = raised ? (opts.policy ?? 'allow-unencrypted') : policy
+    const need = shown === 'require-server-auth' ? 'an encrypted connection with a verifiable certificate (VeNCrypt X509*)' : 'an encrypted connection (VeNCrypt TLS* or X509*)'
+    const because = why && !raised ? ` (${why})` : ''
     const skipped = unusable.length ? `; ${unusable.map((c) => c.name).join(', ')} unavailable: ${unusable[0].unusable}` : ''
     throw new UnsupportedError(
-      `refusing to connect: the security policy '${policy}'${because} requires ${need}, but ${what} offers only ${offeredNames}${skipped}`,
+      `refusing to connect: the security policy '${shown}'${because} requires ${need}, but ${what} offers only ${offeredNames}${skipped}`,
       'RFB_ERR_POLICY',
     )
   }

@@ -29,13 +29,24 @@ export interface Credentials {
   password: string
 }
 
+/** How the connection is protected at the moment a password is asked for. */
+export interface LinkSecurity {
+  /** What is sent from now on is encrypted (TLS, or the `vncs://` or SSH transport). */
+  encrypted: boolean
+  /** How the server's identity was established; absent: nobody established it. */
+  verification?: ServerVerification
+}
+
 /** The handshake's view of the connection, given to security handlers. */
 export interface HandshakeIo {
   /** Resolves with exactly `n` bytes (a copy), or rejects when the connection ends. */
   read(n: number): Promise<Uint8Array>
   write(data: Uint8Array): void
-  /** Asks the user (or the CLI's password source); rejects with AuthFailedError when none is given. */
-  credentials(kind: CredentialKind): Promise<Credentials>
+  /**
+   * Asks the user (or the CLI's password source); rejects with AuthFailedError when none is
+   * given. `link` says how the answer would travel (the handshake fills it in for handlers).
+   */
+  credentials(kind: CredentialKind, link?: LinkSecurity): Promise<Credentials>
   /** Stream offset of the next byte, for error messages. */
   readonly position: number
   /** Switches the connection to TLS (nothing may be buffered unread); rejects when the transport cannot. */
@@ -46,6 +57,8 @@ export interface HandshakeIo {
 export interface SecurityContext {
   options: SecurityOptions
   trace: (direction: 'in' | 'out', line: string) => void
+  /** The protection in force; a handler that starts TLS updates it before asking for a password. */
+  link?: LinkSecurity
 }
 
 /** What a security exchange established; handlers that add nothing return void. */

@@ -124,6 +124,8 @@ export class VeNCryptSecurity implements SecurityHandler {
           outcome.verification = verdict.how
         }
       }
+      // The password prompt tells the user how the answer would travel.
+      this.ctx.link = { encrypted: true, ...(outcome.serverVerified ? { verification: outcome.verification } : {}) }
     }
 
     switch (outcome.innerType) {

@@ -25,8 +25,8 @@ export interface HostKeyOptions {
   ask?: (prompt: HostKeyPrompt) => Promise<TrustDecision>
 }
 
-/** Who vouched for the host key. */
-export type HostKeyVerification = 'store' | 'known-hosts' | 'fingerprint' | 'user'
+/** Who vouched for the host key: 'user' remembered it ("always"), 'user-once' for this session only. */
+export type HostKeyVerification = 'store' | 'known-hosts' | 'fingerprint' | 'user' | 'user-once'
 
 export interface HostKeyVerdict {
   how: HostKeyVerification
@@ -78,8 +78,11 @@ export async function verifyHostKey(key: Uint8Array, host: string, port: number,
       throw new HostKeyError('RFB_ERR_HOSTKEY_REJECTED', `you did not trust the SSH host key of ${server} (${algorithm} ${fingerprintSha256})`,
         server, algorithm, fingerprintSha256)
     }
-    if (decision === 'always') remember()
-    return verdict('user')
+    if (decision === 'always' && opts.store) {
+      remember()
+      return verdict('user')
+    }
+    return verdict('user-once')
   }
   throw new HostKeyError(
     'RFB_ERR_HOSTKEY_UNKNOWN',

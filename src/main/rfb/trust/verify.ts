@@ -27,8 +27,12 @@ export interface TrustOptions {
   ca?: string
 }
 
-/** How the server's identity was established. */
-export type ServerVerification = 'ca' | 'pinned' | 'accepted' | 'unverified'
+/**
+ * How the server's identity was established: a CA, the trust store, a fingerprint accepted in
+ * advance or "always" by the user ('accepted'), the user for this session only ('once'), or nobody.
+ * 'once' still counts as verified for the handshake, but is never shown to people as verified.
+ */
+export type ServerVerification = 'ca' | 'pinned' | 'accepted' | 'once' | 'unverified'
 
 export interface TrustVerdict {
   verified: boolean
@@ -123,8 +127,12 @@ export async function verifyServerCertificate(
     if (decision === 'reject') {
       throw new CertificateError('RFB_ERR_CERT_REJECTED', `you did not trust the certificate of ${server} (SHA-256 ${cert.sha256})`, server, cert)
     }
-    if (decision === 'always') trust.store?.remember(server, { sha256: cert.sha256, subject: cert.subject })
-    return { verified: true, how: 'accepted', certificate: cert }
+    if (decision === 'always' && trust.store) {
+      trust.store.remember(server, { sha256: cert.sha256, subject: cert.subject })
+      return { verified: true, how: 'accepted', certificate: cert }
+    }
+    // Without a store "always" cannot be kept: it is as good as "once".
+    return { verified: true, how: 'once', certificate: cert }
   }
   if (required) {
     throw new CertificateError(

@@ -31,6 +31,7 @@ export function useSessionPainter(canvas: Readonly<ShallowRef<HTMLCanvasElement 
         fb.height = h
       },
       error: (m) => console.warn(`tessera painter: ${m}`),
+      protocolError: (message) => void store.fail({ kind: 'protocol', code: 'RFB_ERR_IMAGE', message }),
     })
     store.attachSink((batch) => painter?.enqueue(batch))
     store.setCursorRenderer(cursorCss)

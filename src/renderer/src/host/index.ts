@@ -1,4 +1,7 @@
 import type { HostApi } from '@shared/contract'
+import type { WebLinkErrorCode } from '@shared/error-codes'
+import { socketProtocols } from '@shared/web-auth'
+import { type LaunchEnv, launchCredential } from './web-launch'
 import { type LinkState, WsHost, hostSocketUrl } from './ws-host'
 
 export type { LinkState } from './ws-host'
@@ -19,9 +22,41 @@ export interface HostLink {
 }
 
 let current: HostLink | null = null
+/** Browser mode's credential, from prepareHost. */
+let credential = ''
 
 function isHostApi(v: Partial<HostApi> | undefined): v is HostApi {
   return !!v && typeof v.request === 'function' && typeof v.on === 'function'
+}
+
+/**
+ * Before the app mounts: in browser mode, gets the page its credential (redeeming the launch
+ * code in the address, if any). Resolves to why the page may not use the host, or null. In
+ * Electron there is nothing to do.
+ */
+export async function prepareHost(): Promise<WebLinkErrorCode | null> {
+  if (isHostApi(window.tessera)) return null
+  const result = await launchCredential({
+    location: window.location,
+    replaceUrl: (url) => window.history.replaceState(null, '', url),
+    storage: tabStorage(),
+    fetch: (url, init) => window.fetch(url, { ...init, credentials: 'omit', cache: 'no-store' }),
+  })
+  if ('error' in result) return result.error
+  credential = result.credential
+  return null
+}
+
+/** sessionStorage, or this page's memory where the browser refuses it (a reload then needs a new address). */
+function tabStorage(): LaunchEnv['storage'] {
+  try {
+    const s = window.sessionStorage
+    s.getItem('')
+    return s
+  } catch {
+    const m = new Map<string, string>()
+    return { getItem: (k) => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: (k) => void m.delete(k) }
+  }
 }
 
 /**
@@ -34,7 +69,7 @@ export function useHost(): HostLink {
   if (isHostApi(bridge)) {
     current = { api: bridge, state: 'open', onLinkState: () => () => {} }
   } else {
-    const ws = new WsHost({ url: hostSocketUrl(window.location) })
+    const ws = new WsHost({ url: hostSocketUrl(window.location), protocols: socketProtocols(credential) })
     current = {
       api: ws,
       get state() {

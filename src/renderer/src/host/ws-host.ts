@@ -18,7 +18,9 @@ export interface SocketLike {
 
 export interface WsHostOptions {
   url: string
-  createSocket?: (url: string) => SocketLike
+  /** Subprotocols offered on every connect: they carry the credential (src/shared/web-auth.ts). */
+  protocols?: string[]
+  createSocket?: (url: string, protocols: string[]) => SocketLike
   /** Default time a request may take before it fails with a `timeout` error. */
   timeoutMs?: number
   /** Reconnect backoff bounds. */
@@ -38,11 +40,10 @@ const SLOW_REQUESTS: Partial<Record<RequestName, number>> = {
   'profiles.export': 60_000,
 }
 
-/** The WebSocket URL for this page: same host, the token from the page's own query string. */
-export function hostSocketUrl(loc: { protocol: string; host: string; search: string }): string {
-  const token = new URLSearchParams(loc.search).get('token') ?? ''
+/** The WebSocket URL for this page: same host; it holds no secret (the credential rides in a subprotocol). */
+export function hostSocketUrl(loc: { protocol: string; host: string }): string {
   const scheme = loc.protocol === 'https:' ? 'wss' : 'ws'
-  return `${scheme}://${loc.host}${WS_PATH}?token=${encodeURIComponent(token)}`
+  return `${scheme}://${loc.host}${WS_PATH}`
 }
 
 interface Pending {
@@ -114,10 +115,10 @@ export class WsHost implements HostApi {
   }
 
   private connect(): void {
-    const create = this.opts.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike)
+    const create = this.opts.createSocket ?? ((url: string, protocols: string[]) => new WebSocket(url, protocols) as unknown as SocketLike)
     let socket: SocketLike
     try {
-      socket = create(this.opts.url)
+      socket = create(this.opts.url, this.opts.protocols ?? [])
     } catch {
       this.scheduleReconnect()
       return

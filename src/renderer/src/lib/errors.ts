@@ -17,6 +17,8 @@ const SAY = {
   unreadable: 'The server sent data Tessera cannot read',
   unasked: 'The server sent the picture in a form Tessera did not ask for',
   unsupported: 'This server needs something Tessera does not support',
+  downgrade: 'The server offers less security than before',
+  plainPassword: 'The server wants the password sent unencrypted',
   ended: 'The session has ended',
   certificateChanged: 'The server’s certificate has changed',
   unverified: 'The server’s identity could not be verified',
@@ -66,6 +68,8 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   RFB_ERR_SECURITY: SAY.unsupported,
   RFB_ERR_POLICY: SAY.unsupported,
   RFB_ERR_ANON_TLS: SAY.unsupported,
+  RFB_ERR_DOWNGRADE: SAY.downgrade,
+  RFB_ERR_PLAIN_REFUSED: SAY.plainPassword,
 
   RFB_ERR_NETWORK: SAY.unreachable,
   RFB_ERR_CONNECTION_REFUSED: SAY.unreachable,
@@ -109,6 +113,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   HOST_NO_CREDENTIALS_PENDING: SAY.notNow,
   HOST_NO_TRUST_PENDING: SAY.notNow,
   HOST_NO_HOSTKEY_PENDING: SAY.notNow,
+  HOST_NO_DOWNGRADE_PENDING: SAY.notNow,
   HOST_NOT_CONNECTED: SAY.notNow,
   HOST_VIEW_ONLY: 'This connection is view-only',
   HOST_POWER_UNSUPPORTED: 'The server offers no power actions',
@@ -125,6 +130,10 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   OPEN_FAILED: SAY.unreachable,
   HOST_UNKNOWN_ERROR: 'Tessera reported an error this window cannot describe',
 
+  WEB_LINK_USED: 'This Tessera address has already been used or has expired',
+  WEB_LINK_MISSING: 'Open Tessera from the address that tessera web printed',
+  WEB_SESSION_ENDED: 'This page belongs to an earlier run of tessera web',
+
   STORE_CORRUPT: SAY.addressBook,
   STORE_UNREADABLE: SAY.addressBook,
   STORE_NEWER_VERSION: SAY.addressBook,
@@ -132,6 +141,11 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   STORE_RESTORED: SAY.addressBook,
   STORE_READ_ONLY: 'The saved connections cannot be changed',
   STORE_WRITE_FAILED: 'The saved connections could not be saved',
+
+  SECRETS_CORRUPT: 'There is a problem with the saved passwords',
+  SECRETS_UNREADABLE: 'There is a problem with the saved passwords',
+
+  DATA_DIR_LOCKED: 'Another Tessera is using the same data folder',
 
   IMPORT_UNRECOGNISED: SAY.import,
   IMPORT_TOO_LARGE: SAY.import,
@@ -193,6 +207,9 @@ export function sessionOutcome(error: SessionError | null): SessionOutcome {
     const hopeless = error.code === 'RFB_ERR_CERT_CHANGED' || error.code === 'RFB_ERR_HOSTKEY_CHANGED' || error.code === 'RFB_ERR_HOSTKEY_REVOKED'
     return { title, retryLabel: hopeless ? null : 'Retry', closeLabel: BACK, retryIcon: 'refresh' }
   }
+  // Refused for the user's safety: a retry asks the downgrade question again.
+  if (error.code === 'RFB_ERR_DOWNGRADE') return { title, retryLabel: 'Retry', closeLabel: BACK, retryIcon: 'refresh' }
+  if (error.code === 'RFB_ERR_PLAIN_REFUSED') return { title, retryLabel: null, closeLabel: BACK, retryIcon: 'refresh' }
   const offer = RETRY_BY_KIND[error.kind] ?? RETRY_BY_KIND.closed
   return { title, ...offer, retryIcon: error.kind === 'auth' ? 'key' : 'refresh' }
 }

@@ -1,3 +1,4 @@
+import { imageProblem } from '@shared/image-header'
 import { type FrameBatch, ImageKindCode, OP_INTS, OpCode } from '@shared/ops'
 
 /** What the painter reports back to its owner. */
@@ -8,12 +9,18 @@ export interface PainterEvents {
   resized?(width: number, height: number): void
   /** An op could not be applied (an undecodable image); the batch still completes. */
   error?(message: string): void
+  /**
+   * The batch broke the protocol (an image whose header is not its rect's size, or a JPEG with
+   * too many scans): it was not decoded, and the session should end with this message.
+   */
+  protocolError?(message: string): void
 }
 
 /**
  * Applies FrameBatches to a canvas, strictly in order. Pixels never pass through JS loops:
  * Pixels ops become an ImageData over the batch's own buffer, Copy ops a drawImage of the canvas
- * onto itself, and JPEG/PNG rects are decoded by the browser (createImageBitmap). A batch with
+ * onto itself, and JPEG/PNG rects are decoded by the browser (createImageBitmap) once their
+ * header says exactly the rect's size (else `protocolError`, and nothing is decoded). A batch with
  * images is awaited before any later op or batch paints, so decodes never reorder the screen.
  */
 export class CanvasPainter {
@@ -105,8 +112,16 @@ export class CanvasPainter {
         out.set(o, Promise.resolve(null))
         continue
       }
-      const type = ops[o + 7] === ImageKindCode.Png ? 'image/png' : 'image/jpeg'
+      const kind = ops[o + 7] === ImageKindCode.Png ? 'png' : 'jpeg'
       const bytes = batch.images.subarray(start, start + length) as Uint8Array<ArrayBuffer>
+      // The rect, not the image's own header, bounds what the browser's decoder may allocate.
+      const problem = imageProblem(kind, bytes, ops[o + 3], ops[o + 4])
+      if (problem) {
+        this.events.protocolError?.(problem)
+        out.set(o, Promise.resolve(null))
+        continue
+      }
+      const type = `image/${kind}`
       out.set(o, createImageBitmap(new Blob([bytes], { type })).catch((e: unknown) => {
         this.events.error?.(`an image could not be decoded: ${(e as Error).message}`)
         return null

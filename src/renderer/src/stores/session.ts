@@ -14,6 +14,7 @@ export type SessionPhase = 'idle' | 'opening' | SessionState
 export type CredentialsPrompt = HostEvents['session.credentials']
 export type TrustPrompt = HostEvents['session.trust']
 export type HostKeyPrompt = HostEvents['session.hostKey']
+export type DowngradePrompt = HostEvents['session.downgrade']
 export type SessionStats = HostEvents['session.stats']
 
 /** What a painter needs from the store: batches in, nothing else. */
@@ -47,6 +48,8 @@ export const useSessionStore = defineStore('session', () => {
   /** The server's certificate, waiting for the user's verdict. */
   const trust = ref<TrustPrompt | null>(null)
   const hostKey = ref<HostKeyPrompt | null>(null)
+  /** The server offers less protection than before: the session waits for the user's decision. */
+  const downgrade = ref<DowngradePrompt | null>(null)
   const remoteClipboard = ref('')
   const stats = ref<SessionStats | null>(null)
   const cursor = ref('default')
@@ -125,6 +128,7 @@ export const useSessionStore = defineStore('session', () => {
       credentials.value = null
       trust.value = null
       hostKey.value = null
+      downgrade.value = null
       retryAt.value = null
     }
     // A new connection reports its LEDs afresh.
@@ -156,6 +160,11 @@ export const useSessionStore = defineStore('session', () => {
   function onHostKey(e: HostKeyPrompt): void {
     if (!isMine(e, 'session.hostKey')) return
     hostKey.value = e
+  }
+
+  function onDowngrade(e: DowngradePrompt): void {
+    if (!isMine(e, 'session.downgrade')) return
+    downgrade.value = e
   }
 
   function onClipboard(e: HostEvents['session.clipboard']): void {
@@ -191,6 +200,7 @@ export const useSessionStore = defineStore('session', () => {
     'session.credentials': onCredentials,
     'session.trust': onTrust,
     'session.hostKey': onHostKey,
+    'session.downgrade': onDowngrade,
     'session.clipboard': onClipboard,
     'session.stats': onStats,
     'session.bell': onBell,
@@ -203,6 +213,7 @@ export const useSessionStore = defineStore('session', () => {
   host.api.on('session.credentials', onCredentials)
   host.api.on('session.trust', onTrust)
   host.api.on('session.hostKey', onHostKey)
+  host.api.on('session.downgrade', onDowngrade)
   host.api.on('session.clipboard', onClipboard)
   host.api.on('session.stats', onStats)
   host.api.on('session.bell', onBell)
@@ -215,6 +226,7 @@ export const useSessionStore = defineStore('session', () => {
       credentials.value = null
       trust.value = null
       hostKey.value = null
+      downgrade.value = null
       error.value = { kind: 'network', code: 'HOST_DISCONNECTED', message: 'The connection to the Tessera host was lost.' }
     }
   })
@@ -227,6 +239,7 @@ export const useSessionStore = defineStore('session', () => {
     credentials.value = null
     trust.value = null
     hostKey.value = null
+    downgrade.value = null
     remoteClipboard.value = ''
     stats.value = null
     cursor.value = 'default'
@@ -288,6 +301,22 @@ export const useSessionStore = defineStore('session', () => {
     profileId.value = null
     label.value = ''
     if (id) await host.api.request('session.close', { sessionId: id }).catch(() => {})
+  }
+
+  /**
+   * Ends the session with `e` shown, for a protocol error only the renderer can see (an image
+   * the painter refused): the host is told to close it, and the user may retry.
+   */
+  async function fail(e: SessionError): Promise<void> {
+    const id = sessionId.value
+    if (!id || phase.value === 'closed') return
+    phase.value = 'closed'
+    error.value = e
+    credentials.value = null
+    trust.value = null
+    hostKey.value = null
+    retryAt.value = null
+    await host.api.request('session.close', { sessionId: id }).catch(() => {})
   }
 
   /** Attaches the painter; batches that arrived before it are handed over in order. */
@@ -385,10 +414,17 @@ export const useSessionStore = defineStore('session', () => {
     if (prompt) await host.api.request('session.hostKey', { sessionId: prompt.sessionId, decision })
   }
 
+  /** Answers the downgrade question: connect with the weaker protection, or not at all. */
+  async function answerDowngrade(accept: boolean): Promise<void> {
+    const prompt = downgrade.value
+    downgrade.value = null
+    if (prompt) await host.api.request('session.downgrade', { sessionId: prompt.sessionId, accept })
+  }
+
   return {
-    sessionId, request, profileId, label, phase, info, error, retryAt, credentials, trust, hostKey, remoteClipboard, stats,
+    sessionId, request, profileId, label, phase, info, error, retryAt, credentials, trust, hostKey, downgrade, remoteClipboard, stats,
     cursor, viewOnly, scaling, bells, leds, powerFailures, active, connected, title, canRetry,
-    open, retry, close, attachSink, setCursorRenderer, ack, sendKey, sendKeyRelease, sendPointer, sendClipboard,
-    requestResize, power, refresh, answerCredentials, answerTrust, answerHostKey, inputAllowed,
+    open, retry, close, fail, attachSink, setCursorRenderer, ack, sendKey, sendKeyRelease, sendPointer, sendClipboard,
+    requestResize, power, refresh, answerCredentials, answerTrust, answerHostKey, answerDowngrade, inputAllowed,
   }
 })

@@ -1,0 +1,246 @@
+import { FINE_QUALITY_MAX, PIXEL_ENCODINGS, type Subsampling } from '@shared/encodings'
+import { COLOUR_DEPTHS, type ConnectionProfile, type ScalingMode, type SecurityChoice, type SshAuthMethod, type SshTunnel } from '@shared/profile'
+import { profileFields, profileSchema, sshTunnelFields, sshTunnelSchema } from '@shared/schemas'
+import { DEFAULT_VNC_PORT, parseTarget } from '@shared/target'
+import { type Schema, ValidationError } from '@shared/validate'
+
+/**
+ * The connection dialog's fields as the user edits them (numbers as typed text, "automatic" as
+ * its own choice), and the two mappings between them and a saved profile. Which values are
+ * valid is the shared schemas' call; this module only puts their verdict into words.
+ */
+
+/** The SSH tunnel section of the form. */
+export interface SshForm {
+  enabled: boolean
+  host: string
+  port: string
+  user: string
+  auth: SshAuthMethod
+  keyFile: string
+}
+
+/** Every field of the connection dialog. */
+export interface ProfileForm {
+  name: string
+  host: string
+  port: string
+  username: string
+  group: string
+  notes: string
+  savePassword: boolean
+  viewOnly: boolean
+  shared: boolean
+  encodingsMode: 'auto' | 'custom'
+  /** The preferred encodings as typed: names separated by commas or spaces. */
+  encodings: string
+  /** 'auto' or a level '0'-'9'. */
+  quality: string
+  /** Empty (the level decides) or a whole number as typed. */
+  fineQuality: string
+  subsampling: Subsampling | 'default'
+  /** 'auto' or a level '0'-'9'. */
+  compression: string
+  /** 'auto' or a depth in bits. */
+  colourDepth: string
+  scaling: ScalingMode
+  security: SecurityChoice
+  caFile: string
+  tls: boolean
+  /** Let the password go unencrypted to a server that offers only VeNCrypt Plain. */
+  allowPlainPassword: boolean
+  ssh: SshForm
+}
+
+/** Problems to show beside their fields; empty strings where the field is fine. */
+export interface FormErrors {
+  host: string
+  port: string
+  encodings: string
+  fineQuality: string
+  ssh: string
+}
+
+/** Offered when a user switches to an explicit list: the engine's usual order. */
+const DEFAULT_ENCODING_TEXT = 'tight, zrle, hextile, raw'
+const DEFAULT_SSH_PORT = 22
+
+/** The form showing a saved (or new) profile. */
+export function profileToForm(p: ConnectionProfile): ProfileForm {
+  return {
+    name: p.name,
+    host: p.host,
+    port: String(p.port || DEFAULT_VNC_PORT),
+    username: p.username ?? '',
+    group: p.group,
+    notes: p.notes,
+    savePassword: p.savePassword,
+    viewOnly: p.viewOnly,
+    shared: p.shared,
+    encodingsMode: p.encodings === 'auto' ? 'auto' : 'custom',
+    encodings: p.encodings === 'auto' ? DEFAULT_ENCODING_TEXT : p.encodings.join(', '),
+    quality: p.quality === null ? 'auto' : String(p.quality),
+    fineQuality: p.fineQuality === undefined ? '' : String(p.fineQuality),
+    subsampling: p.subsampling ?? 'default',
+    compression: p.compression === null ? 'auto' : String(p.compression),
+    colourDepth: String(p.colourDepth),
+    scaling: p.scaling,
+    security: p.security,
+    caFile: p.caFile ?? '',
+    tls: !!p.tls,
+    allowPlainPassword: !!p.allowPlainPassword,
+    ssh: {
+      enabled: !!p.ssh,
+      host: p.ssh?.host ?? '',
+      port: String(p.ssh?.port ?? DEFAULT_SSH_PORT),
+      user: p.ssh?.username ?? '',
+      auth: p.ssh?.auth ?? 'agent',
+      keyFile: p.ssh?.keyFile ?? '',
+    },
+  }
+}
+
+/** True when the profile uses any option under the dialog's "Advanced" section (it then starts open). */
+export function usesAdvancedOptions(p: ConnectionProfile): boolean {
+  return p.encodings !== 'auto' || p.quality !== null || p.compression !== null || p.colourDepth !== 'auto' ||
+    p.fineQuality !== undefined || p.subsampling !== undefined
+}
+
+/**
+ * What a host field holding "host:1", "host::5901", "user@host" or a vnc:// URL also says: the
+ * fields to update (host, port, and the username and TLS when the form has none yet). Empty
+ * when the text is a plain host name or cannot be read (the host error then explains).
+ */
+export function splitHostField(form: Pick<ProfileForm, 'host' | 'username'>): Partial<Pick<ProfileForm, 'host' | 'port' | 'username' | 'tls'>> {
+  const text = form.host.trim()
+  if (!text || (!text.includes(':') && !text.includes('@'))) return {}
+  let t
+  try {
+    t = parseTarget(text)
+  } catch {
+    return {}
+  }
+  const fields: Partial<Pick<ProfileForm, 'host' | 'port' | 'username' | 'tls'>> = { host: t.host, port: String(t.port) }
+  if (t.username && !form.username) fields.username = t.username
+  if (t.tls) fields.tls = true
+  return fields
+}
+
+/** The explicit encodings as typed: lower case, in order, without repeats. */
+export function encodingList(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean))]
+}
+
+/** The problem `schema` finds in `value`, or '' (for checks whose words depend on the kind of problem). */
+function problemOf(schema: Schema<unknown>, value: unknown): string {
+  try {
+    schema.parse(value)
+    return ''
+  } catch (e) {
+    if (e instanceof ValidationError) return e.problem
+    throw e
+  }
+}
+
+const accepts = (schema: Schema<unknown>, value: unknown): boolean => problemOf(schema, value) === ''
+
+/** Text typed as a whole number, or NaN (which every number schema refuses). */
+const wholeNumber = (text: string): number => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN)
+
+function hostError(text: string): string {
+  const problem = problemOf(profileFields.host, text.trim())
+  if (!problem) return ''
+  if (problem === 'must not be empty') return 'Enter the server’s host name or address.'
+  if (problem === 'has an invalid format') return 'A host name cannot contain spaces, “/” or “@”.'
+  return `A host name ${problem}.`
+}
+
+function encodingsError(form: ProfileForm): string {
+  if (form.encodingsMode === 'auto') return ''
+  const names = encodingList(form.encodings)
+  if (!names.length) return 'List at least one encoding, or choose Automatic.'
+  const unknown = names.filter((n) => !Object.hasOwn(PIXEL_ENCODINGS, n))
+  if (unknown.length) return `Unknown: ${unknown.join(', ')}.`
+  const problem = problemOf(profileFields.encodings, names)
+  return problem ? `The encoding list ${problem}.` : ''
+}
+
+function sshError(ssh: SshForm): string {
+  if (!ssh.enabled) return ''
+  if (!accepts(sshTunnelFields.host, ssh.host.trim())) return 'Enter the SSH server’s host name or address (no spaces, “/” or “@”).'
+  if (!accepts(sshTunnelFields.port, wholeNumber(ssh.port))) return 'The SSH port is a number from 1 to 65535 (usually 22).'
+  if (!accepts(sshTunnelFields.username, ssh.user.trim())) return 'Enter the SSH user name (no spaces, “@” or “:”).'
+  if (ssh.auth === 'key' && !ssh.keyFile.trim()) return 'Enter the path of the private key file.'
+  const problem = problemOf(sshTunnelSchema, sshTunnel(ssh))
+  return problem ? `The private key file path ${problem}.` : ''
+}
+
+/** Each field's problem in words, checked by the same schemas the host applies. */
+export function formErrors(form: ProfileForm): FormErrors {
+  const fine = form.fineQuality.trim()
+  return {
+    host: hostError(form.host),
+    port: accepts(profileFields.port, wholeNumber(form.port)) ? '' : 'The port is a number from 1 to 65535 (5900 is display :0).',
+    encodings: encodingsError(form),
+    fineQuality: !fine || accepts(profileFields.fineQuality, wholeNumber(fine)) ? '' : `Fine quality is a whole number from 0 to ${FINE_QUALITY_MAX}, or empty.`,
+    ssh: sshError(form.ssh),
+  }
+}
+
+function sshTunnel(ssh: SshForm): SshTunnel {
+  const tunnel: SshTunnel = { host: ssh.host.trim(), port: Number(ssh.port), username: ssh.user.trim(), auth: ssh.auth }
+  if (ssh.auth === 'key') tunnel.keyFile = ssh.keyFile.trim()
+  return tunnel
+}
+
+const levelOf = (text: string): number | null => (text === 'auto' ? null : Number(text))
+
+/** How the rest of a profile's fields are named in a sentence, for problems no field shows. */
+const FIELD_NAMES: Partial<Record<keyof ConnectionProfile, string>> = {
+  name: 'The name', username: 'The username', group: 'The folder', notes: 'The notes', caFile: 'The CA certificate file path',
+}
+
+/**
+ * The profile the form describes: `base` with every field the form edits replaced (optional
+ * ones left out when empty), or a sentence saying what the shared profile schema refuses. Call
+ * only when `formErrors` found nothing. The password is only kept when it can be stored safely.
+ */
+export function formToProfile(base: ConnectionProfile, form: ProfileForm, opts: { canStorePasswords: boolean }): { profile: ConnectionProfile } | { error: string } {
+  const host = form.host.trim()
+  const { username: _u, fineQuality: _f, subsampling: _s, caFile: _c, tls: _t, allowPlainPassword: _a, ssh: _h, ...kept } = base
+  const profile: ConnectionProfile = {
+    ...kept,
+    name: form.name.trim() || host,
+    host,
+    port: Number(form.port),
+    group: form.group.trim(),
+    notes: form.notes,
+    savePassword: opts.canStorePasswords && form.savePassword,
+    viewOnly: form.viewOnly,
+    shared: form.shared,
+    encodings: form.encodingsMode === 'auto' ? 'auto' : encodingList(form.encodings),
+    quality: levelOf(form.quality),
+    compression: levelOf(form.compression),
+    colourDepth: COLOUR_DEPTHS.find((d) => String(d) === form.colourDepth) ?? 'auto',
+    scaling: form.scaling,
+    security: form.security,
+  }
+  const fine = form.fineQuality.trim()
+  if (fine) profile.fineQuality = Number(fine)
+  if (form.subsampling !== 'default') profile.subsampling = form.subsampling
+  const caFile = form.caFile.trim()
+  if (caFile) profile.caFile = caFile
+  if (form.tls) profile.tls = true
+  if (form.allowPlainPassword) profile.allowPlainPassword = true
+  if (form.ssh.enabled) profile.ssh = sshTunnel(form.ssh)
+  const user = form.username.trim()
+  if (user) profile.username = user
+  try {
+    profileSchema.parse(profile, 'profile')
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e
+    const field = e.path.split('.')[1] as keyof ConnectionProfile
+    return { error: `${FIELD_NAMES[field] ?? e.path} ${e.problem}.` }
+  }
+  return { profile }
+}
