@@ -2,6 +2,7 @@ import { Encoding, encodingName } from '@shared/encodings'
 import type { ByteQueue } from './byte-queue'
 import type { Screen } from './client-messages'
 import { createDecoders } from './decoders'
+import { AnnouncedEncodings } from './announced-encodings'
 import { CursorDecoder } from './decoders/cursor'
 import type { DecodeContext, Rect, RectDecoder } from './decoders/decoder'
 import { XCursorDecoder } from './decoders/x-cursor'
@@ -25,6 +26,12 @@ export const enum ServerMessage {
   Fence = 248,
   Xvp = 250,
 }
+
+/** Pseudo-encodings whose rects the reader handles itself (besides the cursor decoders). */
+const HANDLED_PSEUDO: ReadonlySet<number> = new Set([
+  Encoding.LastRect, Encoding.DesktopSize, Encoding.DesktopName, Encoding.ExtendedDesktopSize, Encoding.PointerPos,
+  Encoding.QEMUExtendedKeyEvent, Encoding.ExtendedMouseButtons, Encoding.QEMULedState, Encoding.VMwareLedState,
+])
 
 /** Largest fence payload the spec allows. */
 const MAX_FENCE_PAYLOAD = 64
@@ -50,6 +57,7 @@ export class ServerMessageReader {
   private readonly decoders: Map<number, RectDecoder> = createDecoders()
   private readonly cursorDecoder = new CursorDecoder()
   private readonly xCursorDecoder = new XCursorDecoder()
+  private readonly announced = new AnnouncedEncodings()
   private ctx: DecodeContext | null = null
   private width = 0
   private height = 0
@@ -109,8 +117,17 @@ export class ServerMessageReader {
     }
   }
 
-  /** Tells the decoders every SetEncodings list once it applies (ZYWRLE follows the quality level). */
-  encodingsSent(encodings: readonly number[]): void {
+  /** A SetEncodings list went out; see {@link AnnouncedEncodings.announced}. */
+  encodingsAnnounced(encodings: readonly number[], unanswered: number): void {
+    this.announced.announced(encodings, unanswered)
+  }
+
+  /**
+   * Tells the decoders every SetEncodings list once it applies (ZYWRLE follows the quality level);
+   * `unanswered` update requests are outstanding (see {@link AnnouncedEncodings.applied}).
+   */
+  encodingsSent(encodings: readonly number[], unanswered: number): void {
+    this.announced.applied(unanswered)
     for (const d of this.decoders.values()) d.encodingsSent?.(encodings)
   }
 
@@ -143,6 +160,7 @@ export class ServerMessageReader {
         }
         this.counts.rects++
         if (r.encoding !== this.lastEncoding) {
+          if (!this.announced.allows(r.encoding)) this.refuseUnannounced(r.encoding, at)
           this.lastEncoding = r.encoding
           if (!this.counts.encodings.includes(r.encoding)) this.counts.encodings.push(r.encoding)
         }
@@ -163,6 +181,13 @@ export class ServerMessageReader {
         return true
       }
     }
+  }
+
+  /** A rect in an encoding we did not ask for: one we do not know stays RFB_ERR_ENCODING. */
+  private refuseUnannounced(encoding: number, at: number): never {
+    const known = this.decoders.has(encoding) || encoding === Encoding.Cursor || encoding === Encoding.XCursor || HANDLED_PSEUDO.has(encoding)
+    if (!known) throw new RfbProtocolError(`rect with encoding ${encodingName(encoding)}, which we did not ask for`, at, 'RFB_ERR_ENCODING')
+    throw new RfbProtocolError(`rect in ${encodingName(encoding)}, an encoding we did not announce (RFC 6143 §7.5.2)`, at, 'RFB_ERR_ENCODING_NOT_ANNOUNCED')
   }
 
   private beginRect(r: Rect, at: number): boolean {
@@ -302,6 +327,7 @@ export class ServerMessageReader {
         this.counts = { rects: 0, bytes: 0, pixels: 0, encodings: [] }
         this.updateStart = at
         this.lastEncoding = NaN
+        this.announced.updateStarted()
         this.handler.framebufferUpdateStart()
         this.trace?.('in', `FramebufferUpdate ${this.rectsLeft} rects`)
         if (this.rectsLeft === 0) return this.endUpdate()

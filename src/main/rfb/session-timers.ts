@@ -21,6 +21,16 @@ export class Deadline {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
   }
+
+  /** Runs `work` (a person deciding) with the deadline stopped; starts it again after, if `still` says so. */
+  async pausedDuring<T>(work: () => Promise<T>, still: () => boolean): Promise<T> {
+    this.stop()
+    try {
+      return await work()
+    } finally {
+      if (still()) this.arm()
+    }
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { DEFAULT_ENCODINGS } from './decoders'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, MAX_FRAMEBUFFER_PIXELS, MAX_FRAMEBUFFER_SIDE, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
+import { MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
 import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
 import type { SecurityOptions } from './security/policy'
 import type { HandshakeIo } from './security/security-handler'
@@ -57,6 +58,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private readonly reader: ServerMessageReader
   private readonly flow: UpdateFlow
   private waitingForSink = false
+  private readonly gate = new ReadGate(() => (this.state === 'closed' ? null : this.transport))
   /** When the update being parsed began, and its latency (see UpdateStats). */
   private updateStartedAt = 0
   private updateLatencyMs = 0
@@ -109,6 +111,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     transport.start({
       data: (chunk) => this.onData(chunk),
       close: (error) => this.onTransportClose(error),
+      drain: () => this.gate.release('peer'),
     })
     runHandshake(this.handshakeIo(), { shared: this.options.shared ?? true, trace: this.options.trace, security: this.securityOptions() })
       .then((result) => this.enterNormalPhase(result))
@@ -125,14 +128,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       ...security,
       trust: {
         ...security.trust,
-        ask: async (prompt) => {
-          this.handshakeDeadline.stop()
-          try {
-            return await ask(prompt)
-          } finally {
-            if (this.state === 'handshake') this.handshakeDeadline.arm()
-          }
-        },
+        ask: (prompt) => this.handshakeDeadline.pausedDuring(() => ask(prompt), () => this.state === 'handshake'),
       },
     }
   }
@@ -148,19 +144,17 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         } else if (this.ended) {
           this.fail(this.ended)
           reject(this.ended)
-        } else this.waiter = { n, resolve, reject }
+        } else {
+          this.waiter = { n, resolve, reject }
+          this.gate.release('handshake')
+        }
       }),
       write: (data) => this.transport?.write(data),
       credentials: async (kind, link) => {
         // A person may take minutes to type a password: the handshake deadline waits for them.
-        this.handshakeDeadline.stop()
-        try {
-          const creds = await this.options.credentials?.(kind, link)
-          if (!creds) throw new AuthFailedError('a password is required and none was given')
-          return creds
-        } finally {
-          if (this.state === 'handshake') this.handshakeDeadline.arm()
-        }
+        const creds = await this.handshakeDeadline.pausedDuring(async () => this.options.credentials?.(kind, link), () => this.state === 'handshake')
+        if (!creds) throw new AuthFailedError('a password is required and none was given')
+        return creds
       },
       get position() {
         return q.position
@@ -169,6 +163,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         const t = this.transport
         if (!t?.startTls) throw new UnsupportedError(`TLS is not available over ${t?.description ?? 'this transport'}`)
         if (q.length > 0) throw new RfbProtocolError('the server sent data before the TLS handshake', q.position)
+        // TLS must read to shake hands; the first record after it is held back again (onData).
+        this.gate.release('handshake')
         const tls = await t.startTls(opts)
         this.tls = tls
         return tls
@@ -180,15 +176,21 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (this.state === 'closed') return
     this.options.tap?.(chunk)
     this.q.push(chunk)
+    if (this.state === 'connected') {
+      this.gate.reassert()
+      this.pump()
+      return
+    }
     const w = this.waiter
     if (w && this.q.has(w.n)) {
       this.waiter = null
       const b = this.q.bytes(w.n).slice()
       this.q.compact()
       w.resolve(b)
-    } else if (this.state === 'connected') {
-      this.pump()
     }
+    // A handshake step may wait minutes for a person (password, certificate): between reads nothing
+    // is taken in, so the queue holds at most what the current read needs plus one chunk.
+    if (!this.waiter) this.gate.hold('handshake')
   }
 
   private onTransportClose(error?: Error): void {
@@ -220,6 +222,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.emit('connected', this.info)
     this.emit('name', result.init.name)
     this.requestUpdate(false)
+    this.gate.release('handshake')
     this.pump()
     // The transport ended while the handshake was still reading what it had buffered.
     if (this.ended) this.fail(this.ended)
@@ -237,6 +240,9 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (this.state === 'closed' || !this.transport) return
     this.options.trace?.('out', trace)
     this.transport.write(data)
+    // Fences and clipboard requests make us reply: a server that sends them without reading the
+    // replies would have them queue here without end. Stop reading it until they have gone.
+    if ((this.transport.writeBacklog ?? 0) > MAX_WRITE_BACKLOG) this.gate.hold('peer')
   }
 
   /** Replaces the encoding preference (pixel encodings first); the server applies it to later updates. */
@@ -395,7 +401,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.reader.converter = new PixelConverter(pf, this.colourMap)
         if (this.info) this.info.pixelFormat = pf
       },
-      encodingsApply: (all) => this.reader.encodingsSent(all),
+      encodingsAnnounced: (all, unanswered) => this.reader.encodingsAnnounced(all, unanswered),
+      encodingsApply: (all, unanswered) => this.reader.encodingsSent(all, unanswered),
     }
   }
 
@@ -471,12 +478,12 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (done && typeof (done as Promise<void>).then === 'function') {
       this.waitingForSink = true
       // Leave what follows in the kernel's buffers, not ours: a pushing server then feels the wait.
-      this.transport?.pause()
+      this.gate.hold('sink')
       ;(done as Promise<void>).then(
         () => {
           this.waitingForSink = false
           this.flow.requestNext()
-          this.transport?.resume()
+          this.gate.release('sink')
           this.pump()
         },
         (err: unknown) => this.fail(err),

@@ -18,7 +18,7 @@ const PING_INTERVAL_MS = 1000
 const PING_TIMEOUT_MS = 10_000
 
 /** Pseudo-encodings the engine always announces because it handles them itself. */
-const PSEUDO_ENCODINGS: readonly number[] = [
+export const PSEUDO_ENCODINGS: readonly number[] = [
   Encoding.ExtendedDesktopSize, Encoding.DesktopSize, Encoding.LastRect, Encoding.Cursor, Encoding.XCursor,
   Encoding.PointerPos, Encoding.DesktopName, Encoding.Fence, Encoding.ContinuousUpdates,
   Encoding.QEMUExtendedKeyEvent, Encoding.QEMULedState, Encoding.VMwareLedState, Encoding.XVP,
@@ -44,8 +44,16 @@ export interface UpdateFlowIo {
   readonly features: ServerFeatures
   /** Decode with `pf` from now on (the session's reported format follows). */
   usePixelFormat(pf: PixelFormat): void
-  /** The server applies this SetEncodings list from now on (decoders that depend on it follow). */
-  encodingsApply(all: readonly number[]): void
+  /**
+   * A SetEncodings list went out with `unanswered` update requests outstanding (Infinity while
+   * updates are pushed: its EndOfContinuousUpdates then comes as {@link encodingsApply}).
+   */
+  encodingsAnnounced(all: readonly number[], unanswered: number): void
+  /**
+   * The server applies this SetEncodings list from now on (decoders that depend on it follow);
+   * `unanswered` update requests are outstanding.
+   */
+  encodingsApply(all: readonly number[], unanswered: number): void
 }
 
 /**
@@ -71,6 +79,8 @@ export class UpdateFlow {
   /** The picture must be asked for whole: the framebuffer was resized or the pixel format changed. */
   private resized = false
   private requestedAt = 0
+  /** FramebufferUpdateRequests not yet answered by an update (merged requests keep it high: harmless). */
+  private unanswered = 0
   /** Continuous updates: 'off' (a request per update), 'on', or 'ended' (the server stopped them; asking again). */
   private continuous: 'off' | 'on' | 'ended' = 'off'
   /**
@@ -113,10 +123,13 @@ export class UpdateFlow {
     this.sentTuning = tuning.join()
     const clipboard = this.options.extendedClipboard === false ? [] : [Encoding.ExtendedClipboard]
     const all = [...pixelEncodings, ...tuning, ...(this.options.extraEncodings ?? []), ...PSEUDO_ENCODINGS, ...clipboard]
-    const send = (): void => this.io.send(msg.setEncodings(all), `SetEncodings ${all.map(encodingName).join(', ')}`)
+    const send = (): void => {
+      this.io.send(msg.setEncodings(all), `SetEncodings ${all.map(encodingName).join(', ')}`)
+      this.io.encodingsAnnounced(all, this.continuous === 'on' ? Infinity : this.unanswered)
+    }
     // Some decoders depend on what was announced (ZYWRLE's wavelet depth follows the quality level):
     // pushed updates already on their way were encoded with the old announcement.
-    const announced = (): void => this.io.encodingsApply(all)
+    const announced = (): void => this.io.encodingsApply(all, this.unanswered)
     if (this.io.connected() && this.continuous === 'on') this.switchWhileContinuous(send, announced)
     else {
       send()
@@ -209,6 +222,7 @@ export class UpdateFlow {
   /** See RfbClient.requestUpdate. */
   requestUpdate(incremental: boolean, x: number, y: number, w: number, h: number): void {
     if (!this.requestedAt) this.requestedAt = performance.now()
+    this.unanswered++
     this.io.send(msg.framebufferUpdateRequest(incremental, x, y, w, h), `FramebufferUpdateRequest ${incremental ? 'incremental' : 'full'} ${w}x${h}+${x}+${y}`)
   }
 
@@ -220,6 +234,7 @@ export class UpdateFlow {
   updateStarted(now: number): number {
     const latency = this.requestedAt ? now - this.requestedAt : this.continuous === 'on' ? this.ping.minRttMs : 0
     this.requestedAt = 0
+    this.unanswered = Math.max(0, this.unanswered - 1)
     return latency
   }
 

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ByteQueue } from '../../../src/main/rfb/byte-queue'
+import { DECODABLE_ENCODINGS } from '../../../src/main/rfb/decoders'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
 import { ColourMap, PixelConverter } from '../../../src/main/rfb/pixel-converter'
 import { RGBX8888 } from '../../../src/main/rfb/pixel-format'
 import type { ServerMessageHandler, UpdateCounts } from '../../../src/main/rfb/server-message-handler'
 import { MAX_CUT_TEXT_BYTES, ServerMessageReader } from '../../../src/main/rfb/server-message-reader'
+import { PSEUDO_ENCODINGS } from '../../../src/main/rfb/update-flow'
 import { Bytes, expectedWord } from '../../helpers/bytes'
 import { chunkings, hex } from '../../helpers/feed'
 import { protocolErrorOf } from '../../helpers/protocol-error'
@@ -48,6 +50,8 @@ function harness(width = 4, height = 3, opts: { clipboardActive?: boolean; stopA
     xvp: (version, code) => calls.push(`xvp ${version} ${code}`),
   }
   const reader = new ServerMessageReader(q, sink, handler)
+  // What a session announces when it decodes everything it can.
+  reader.encodingsAnnounced([...DECODABLE_ENCODINGS, ...PSEUDO_ENCODINGS], 0)
   reader.setFramebuffer(width, height)
   reader.converter = new PixelConverter(RGBX8888, new ColourMap())
   /** Pushes one chunk and steps as a session does: until the reader needs more or stops. */

@@ -9,6 +9,8 @@ import { UpdateFlow, type UpdateFlowIo, type UpdateFlowOptions } from '../../../
  */
 function flow(options: UpdateFlowOptions = {}, start: { connected?: boolean; fence?: boolean; cu?: boolean } = {}) {
   const log: string[] = []
+  /** The unanswered request counts each SetEncodings went out with, and each applied with. */
+  const counts: { announced: number[]; applied: number[] } = { announced: [], applied: [] }
   const features: ServerFeatures = {
     extendedDesktopSize: false, qemuKeyEvents: false, fence: start.fence ?? false, continuousUpdates: start.cu ?? false,
     xvp: false, extendedMouseButtons: false, screens: [],
@@ -22,10 +24,11 @@ function flow(options: UpdateFlowOptions = {}, start: { connected?: boolean; fen
     height: () => session.height,
     features,
     usePixelFormat: (pf: PixelFormat) => log.push(`use ${pf.bitsPerPixel} bpp`),
-    encodingsApply: (all) => log.push(`apply ${all.length} encodings`),
+    encodingsAnnounced: (_all, unanswered) => void counts.announced.push(unanswered),
+    encodingsApply: (all, unanswered) => (counts.applied.push(unanswered), log.push(`apply ${all.length} encodings`)),
   }
   const f = new UpdateFlow(io, options)
-  return { f, log, session, features }
+  return { f, log, session, features, counts }
 }
 
 describe('UpdateFlow', () => {
@@ -141,5 +144,29 @@ describe('UpdateFlow', () => {
     f.setCompression(2)
     // 7, QualityLevel and FineQuality for 90, CompressLevel 2, 14 pseudo-encodings, ExtendedClipboard.
     expect(log).toEqual(['SetEncodings', 'apply 19 encodings'])
+  })
+
+  it('tells each SetEncodings how many update requests it overtook: counted per request, less one per update begun', () => {
+    const { f, counts } = flow()
+    f.sendEncodings([7])
+    f.requestNext()
+    f.requestUpdate(false, 0, 0, 4, 3)
+    f.sendEncodings([16])
+    f.updateStarted(performance.now())
+    f.sendEncodings([7])
+    f.updateStarted(performance.now())
+    f.updateStarted(performance.now())
+    f.sendEncodings([16])
+    expect(counts.announced).toEqual([0, 2, 1, 0])
+  })
+
+  it('while updates are pushed, a SetEncodings overtakes an unknown number of them until its EndOfContinuousUpdates', () => {
+    const { f, counts } = flow({}, { fence: true, cu: true })
+    f.start(PIXEL_FORMATS.rgb888, false)
+    f.requestNext()
+    f.sendEncodings([16])
+    expect(counts.announced).toEqual([Infinity])
+    f.endOfContinuousUpdates()
+    expect(counts.applied).toEqual([0])
   })
 })

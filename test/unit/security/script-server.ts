@@ -11,6 +11,13 @@ export interface ServerConn {
    * no await in between: the client only starts TLS once it has read that.
    */
   startTls(opts: ServerTlsOptions): Promise<void>
+  /**
+   * Writes `chunk` again and again, as fast as the client takes it (each write waits for the
+   * last to drain), until stopped; `sent` counts the bytes handed to the socket.
+   */
+  flood(chunk: Uint8Array): { stop(): void; sent(): number }
+  /** Stops reading from the client for good, as a server whose input is stuck would. */
+  stopReading(): void
   /** The negotiated cipher, once TLS is up. */
   cipher?: string
   close(): void
@@ -103,6 +110,25 @@ export function scriptServer(script: (c: ServerConn) => Promise<void>, opts: { t
           })
           t.once('error', reject)
         })
+      },
+      flood: (chunk) => {
+        let sent = 0
+        let stopped = false
+        const pump = (): void => {
+          while (!stopped && !stream.destroyed) {
+            sent += chunk.length
+            if (!stream.write(chunk)) {
+              stream.once('drain', pump)
+              return
+            }
+          }
+        }
+        pump()
+        return { stop: () => void (stopped = true), sent: () => sent }
+      },
+      stopReading: () => {
+        stream.removeListener('data', onData)
+        stream.pause()
       },
       close: () => stream.destroy(),
     }

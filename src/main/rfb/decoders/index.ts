@@ -42,6 +42,9 @@ const PREFERENCE: readonly number[] = [
   Encoding.RRE, Encoding.CoRRE, Encoding.Raw,
 ]
 
+/** Every pixel encoding this build decodes, for a client that must accept whatever a stream holds (replay). */
+export const DECODABLE_ENCODINGS: readonly number[] = [...createDecoders().keys()]
+
 /** The default SetEncodings order: {@link PREFERENCE} less anything this build cannot decode. */
 export const DEFAULT_ENCODINGS: readonly number[] = (() => {
   const have = createDecoders()

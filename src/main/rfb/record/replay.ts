@@ -1,3 +1,4 @@
+import { DECODABLE_ENCODINGS } from '../decoders'
 import { RfbError, RfbProtocolError } from '../errors'
 import { RfbClient, type ConnectionInfo } from '../session'
 import type { DrawSink } from '../sink'
@@ -67,7 +68,10 @@ export async function replayStream(stream: Uint8Array, sink: DrawSink, opts: Rep
   let error: RfbError | null = null
   // The sink is handed to the engine as it is: a wrapper would cost a call per draw op, which
   // the bench would measure as decoder time.
-  const client: RfbClient = new RfbClient({ sink, pixelFormat: 'server', autoUpdate: false, trace: opts.trace, quality: opts.quality })
+  // A recording holds whatever its client announced, which it does not say: announce everything we decode.
+  const client: RfbClient = new RfbClient({
+    sink, pixelFormat: 'server', autoUpdate: false, trace: opts.trace, quality: opts.quality, encodings: DECODABLE_ENCODINGS,
+  })
   client.on('update', (u) => {
     pixels += u.pixels
     for (const e of u.encodings) encodings.add(e)

@@ -1,8 +1,9 @@
+import { connect as tcpConnect } from 'node:net'
 import { type ClientChannel, Client, type ServerHostKeyAlgorithm, utils } from 'ssh2'
 import { AuthFailedError, NetworkError, RfbError, TimeoutError } from '../errors'
 import { type HostKeyOptions, type HostKeyVerdict, preferredHostKeyAlgorithms, verifyHostKey } from '../trust/host-key'
 import { describeSocketError } from './tcp'
-import type { Transport, TransportHandlers } from './transport'
+import { type Transport, type TransportHandlers, WRITE_OVERHEAD } from './transport'
 
 /** How to log in to the SSH server; every method given is tried, in ssh2's order (password, key, agent). */
 export interface SshAuth {
@@ -43,6 +44,9 @@ export class SshTransport implements Transport {
   private handlers: TransportHandlers | null = null
   private closed = false
   private closeError: Error | undefined
+  /** Writes not yet handed to the SSH connection. */
+  private unsent = 0
+  private readonly written = (): void => void this.unsent--
 
   constructor(
     private readonly client: Client,
@@ -65,6 +69,7 @@ export class SshTransport implements Transport {
       return
     }
     this.channel.on('data', (chunk: Buffer) => this.handlers?.data(chunk))
+    this.channel.on('drain', () => this.handlers?.drain?.())
     this.channel.resume()
   }
 
@@ -77,7 +82,13 @@ export class SshTransport implements Transport {
   }
 
   write(data: Uint8Array): void {
-    if (!this.closed) this.channel.write(data)
+    if (this.closed) return
+    this.unsent++
+    this.channel.write(data, this.written)
+  }
+
+  get writeBacklog(): number {
+    return this.channel.writableLength + this.unsent * WRITE_OVERHEAD
   }
 
   pause(): void {
@@ -163,9 +174,10 @@ export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
     arm()
     // The names come from a fixed table of algorithms ssh2 implements.
     const preferred = preferredHostKeyAlgorithms(options.sshHost, sshPort, options.hostKey) as ServerHostKeyAlgorithm[]
+    // Our own socket, so the host key question can stop reading it (see hostVerifier).
+    const sock = tcpConnect({ host: options.sshHost, port: sshPort })
     client.connect({
-      host: options.sshHost,
-      port: sshPort,
+      sock,
       username: options.username,
       agent: auth.agent,
       privateKey: auth.privateKey,
@@ -178,14 +190,19 @@ export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
       ...(preferred.length > 0 ? { algorithms: { serverHostKey: { remove: preferred, prepend: preferred, append: [] } } } : {}),
       hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
         clearTimeout(timer)
+        // While a person looks at the key, whatever the server sends stays in the kernel: TCP holds
+        // it back. (ssh2's keepalive starts only after login, so a long pause cannot trip it.)
+        sock.pause()
         verifyHostKey(key, options.sshHost, sshPort, options.hostKey).then(
           (v) => {
             verdict = v
             arm()
+            sock.resume()
             verify(true)
           },
           (e: unknown) => {
             failure = e instanceof RfbError ? e : new NetworkError(`cannot check the SSH host key of ${where}: ${(e as Error).message}`)
+            sock.resume()
             verify(false)
           },
         )

@@ -2,7 +2,7 @@ import { Socket, connect } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { NetworkError, TimeoutError } from '../errors'
 import { describeTlsError, upgradeSocket } from './tls-socket'
-import type { TlsSessionInfo, TlsUpgradeOptions, Transport, TransportHandlers } from './transport'
+import { type TlsSessionInfo, type TlsUpgradeOptions, type Transport, type TransportHandlers, WRITE_OVERHEAD } from './transport'
 
 /** Maps socket errors to one presentable line. */
 export function describeSocketError(err: NodeJS.ErrnoException, where: string): NetworkError {
@@ -36,6 +36,10 @@ export class TcpTransport implements Transport {
   tls: TlsSessionInfo | null
 
   private readonly onData = (chunk: Buffer): void => this.handlers?.data(chunk)
+  private readonly onDrain = (): void => this.handlers?.drain?.()
+  /** Writes not yet handed to the network. */
+  private unsent = 0
+  private readonly written = (): void => void this.unsent--
 
   constructor(socket: Socket, tls?: TlsSessionInfo) {
     this.socket = socket
@@ -57,6 +61,7 @@ export class TcpTransport implements Transport {
       return
     }
     this.socket.on('data', this.onData)
+    this.socket.on('drain', this.onDrain)
     this.socket.resume()
   }
 
@@ -68,7 +73,13 @@ export class TcpTransport implements Transport {
   }
 
   write(data: Uint8Array): void {
-    if (!this.closed && !this.socket.destroyed) this.socket.write(data)
+    if (this.closed || this.socket.destroyed) return
+    this.unsent++
+    this.socket.write(data, this.written)
+  }
+
+  get writeBacklog(): number {
+    return this.socket.writableLength + this.unsent * WRITE_OVERHEAD
   }
 
   pause(): void {
@@ -94,9 +105,13 @@ export class TcpTransport implements Transport {
     const { tls, ready } = upgradeSocket(plain, options, this.description)
     // The plain socket's reads now feed the TLS layer; only the TLS socket may deliver data.
     plain.removeListener('data', this.onData)
+    plain.removeListener('drain', this.onDrain)
     this.socket = tls
     this.watch(tls)
-    if (this.handlers) tls.on('data', this.onData)
+    if (this.handlers) {
+      tls.on('data', this.onData)
+      tls.on('drain', this.onDrain)
+    }
     try {
       this.tls = await ready
     } catch (err) {

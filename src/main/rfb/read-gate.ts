@@ -1,0 +1,46 @@
+import type { Transport } from './transport/transport'
+
+/**
+ * Why the engine is not reading: the handshake has no read pending, the sink is still drawing,
+ * or the server is not reading what we write (its replies would pile up in our socket).
+ */
+export type HoldReason = 'handshake' | 'sink' | 'peer'
+
+/**
+ * Pauses the transport while any reason holds and resumes it once none is left. Bytes a server
+ * sends while nobody reads stay in the kernel (or behind SSH's channel window), so TCP holds a
+ * flooding server back instead of the engine queueing what it sends.
+ */
+export class ReadGate {
+  private readonly holds = new Set<HoldReason>()
+
+  constructor(private readonly transport: () => Transport | null) {}
+
+  /** Whether any reason holds. */
+  get held(): boolean {
+    return this.holds.size > 0
+  }
+
+  /** Stops reading for `reason`; pausing again is harmless and reaches a socket TLS put in place. */
+  hold(reason: HoldReason): void {
+    this.holds.add(reason)
+    this.transport()?.pause()
+  }
+
+  /** Lifts `reason`; the transport reads again once no reason is left. */
+  release(reason: HoldReason): void {
+    if (this.holds.delete(reason) && this.holds.size === 0) this.transport()?.resume()
+  }
+
+  /** A chunk that arrived right after a pause: pause again, in case the socket changed (TLS). */
+  reassert(): void {
+    if (this.holds.size > 0) this.transport()?.pause()
+  }
+}
+
+/**
+ * Memory held by unsent writes (Transport.writeBacklog) beyond which the engine stops reading a
+ * server that does not read our replies: above the largest single message we send (an 8 MiB
+ * Extended Clipboard text), so one legitimate large write never stalls reading on its own.
+ */
+export const MAX_WRITE_BACKLOG = 16 * 2 ** 20
