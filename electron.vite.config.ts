@@ -11,7 +11,8 @@ const cspMatchesShell: Plugin = {
   name: 'tessera-csp-check',
   transformIndexHtml(html) {
     const meta = metaCsp(html)
-    if (meta !== RENDERER_CSP) throw new Error(`src/renderer/index.html: the meta CSP must be RENDERER_CSP from src/shared/csp.ts\n  meta:   ${meta}\n  shared: ${RENDERER_CSP}`)
+    if (meta !== RENDERER_CSP)
+      throw new Error(`src/renderer/index.html: the meta CSP must be RENDERER_CSP from src/shared/csp.ts\n  meta:   ${meta}\n  shared: ${RENDERER_CSP}`)
     return html
   },
 }

@@ -66,10 +66,13 @@ export default tseslint.config(
     // Shared code is imported by the renderer too: no Node, no Electron.
     files: ['src/shared/**/*.ts', 'src/renderer/**/*.ts', 'src/renderer/**/*.vue'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'shared/renderer code runs in the browser' }],
-        patterns: [{ group: ['node:*'], message: 'shared/renderer code runs in the browser' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'shared/renderer code runs in the browser' }],
+          patterns: [{ group: ['node:*'], message: 'shared/renderer code runs in the browser' }],
+        },
+      ],
     },
   },
 )

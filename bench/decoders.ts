@@ -26,7 +26,10 @@ const SYNTHETIC: readonly SyntheticEncoding[] = ['raw', 'rre', 'hextile', 'tight
 
 function fbsFiles(dir: string): string[] {
   if (!existsSync(dir)) return []
-  return readdirSync(dir).filter((f) => f.endsWith('.fbs')).sort().map((f) => join(dir, f))
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.fbs'))
+    .sort()
+    .map((f) => join(dir, f))
 }
 
 function workloads(root: string, listed: readonly string[]): Workload[] {
@@ -58,13 +61,13 @@ function imagesEnv(): NoVncImageMode {
 }
 
 const IMAGES_LABEL: Record<NoVncImageMode, string> = {
-  'data-url': 'its Display.imageRect\'s base64 data: URL built (noVNC\'s Base64.encode), the Image left out',
+  'data-url': "its Display.imageRect's base64 data: URL built (noVNC's Base64.encode), the Image left out",
   copy: 'the bytes copied, as ours are (its base64 encoding not timed)',
 }
 
 const QUEUE_LABEL: Record<NoVncQueueMode, string> = {
-  websock: 'noVNC\'s Websock fed the same 64 KiB messages as our socket chunks (its queue copies timed)',
-  prefilled: 'noVNC\'s queue pre-filled with the whole stream (its per-message copy not timed)',
+  websock: "noVNC's Websock fed the same 64 KiB messages as our socket chunks (its queue copies timed)",
+  prefilled: "noVNC's queue pre-filled with the whole stream (its per-message copy not timed)",
 }
 
 function numberEnv(name: string, fallback: number): number {
@@ -77,26 +80,33 @@ export async function main(root: string, args: readonly string[]): Promise<numbe
   const print = (s: string): boolean => process.stdout.write(`${s}\n`)
   const novnc = await loadNoVncDecoders()
   const opts = {
-    ...DEFAULT_OPTIONS, minMs: numberEnv('BENCH_MIN_MS', DEFAULT_OPTIONS.minMs), minRuns: numberEnv('BENCH_MIN_RUNS', DEFAULT_OPTIONS.minRuns),
-    novncQueue: queueEnv(), novncImages: imagesEnv(),
+    ...DEFAULT_OPTIONS,
+    minMs: numberEnv('BENCH_MIN_MS', DEFAULT_OPTIONS.minMs),
+    minRuns: numberEnv('BENCH_MIN_RUNS', DEFAULT_OPTIONS.minRuns),
+    novncQueue: queueEnv(),
+    novncImages: imagesEnv(),
   }
   const list = workloads(root, args)
   if (list.length === 0) {
     print('no recordings to decode (npm run bench:record makes them)')
     return 2
   }
-  print(`decoder bench: Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, noVNC ${await noVncVersion()}; ` +
-    `median of >= ${opts.minRuns} passes and >= ${opts.minMs} ms per side, alternating; load average ${loadavg()[0].toFixed(1)}\n` +
-    `noVNC receive queue (BENCH_NOVNC_QUEUE=${opts.novncQueue}): ${QUEUE_LABEL[opts.novncQueue]}\n` +
-    `noVNC images in protocol-only rows (BENCH_NOVNC_IMAGES=${opts.novncImages}): ${IMAGES_LABEL[opts.novncImages]}`)
+  print(
+    `decoder bench: Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, noVNC ${await noVncVersion()}; ` +
+      `median of >= ${opts.minRuns} passes and >= ${opts.minMs} ms per side, alternating; load average ${loadavg()[0].toFixed(1)}\n` +
+      `noVNC receive queue (BENCH_NOVNC_QUEUE=${opts.novncQueue}): ${QUEUE_LABEL[opts.novncQueue]}\n` +
+      `noVNC images in protocol-only rows (BENCH_NOVNC_IMAGES=${opts.novncImages}): ${IMAGES_LABEL[opts.novncImages]}`,
+  )
   const results: WorkloadResult[] = []
   for (const w of list) {
     const r = await runWorkload(w, novnc, opts)
     results.push(r)
-    print(`  ${r.name}: ours ${r.ours.mpixelsPerSec.toFixed(1)} Mpx/s` +
-      (r.novnc ? `, noVNC ${r.novnc.mpixelsPerSec.toFixed(1)} Mpx/s (${r.ratio!.toFixed(2)}x)` : '') +
-      (r.protocolOnly?.novnc ? `; images not decoded: ${r.protocolOnly.ratio!.toFixed(2)}x` : '') +
-      (r.mismatch ? ' MISMATCH' : ''))
+    print(
+      `  ${r.name}: ours ${r.ours.mpixelsPerSec.toFixed(1)} Mpx/s` +
+        (r.novnc ? `, noVNC ${r.novnc.mpixelsPerSec.toFixed(1)} Mpx/s (${r.ratio!.toFixed(2)}x)` : '') +
+        (r.protocolOnly?.novnc ? `; images not decoded: ${r.protocolOnly.ratio!.toFixed(2)}x` : '') +
+        (r.mismatch ? ' MISMATCH' : ''),
+    )
   }
   print(`\n${formatTable(results)}\nload average at the end ${loadavg()[0].toFixed(1)}`)
   if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 2))

@@ -34,6 +34,8 @@ export function pictureDifference(ours: Picture, peer: Picture): string | null {
   }
   if (count === 0) return null
   const hex = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`
-  return `${count} pixels differ within ${x1 - x0 + 1}x${y1 - y0 + 1}+${x0}+${y0}; ` +
+  return (
+    `${count} pixels differ within ${x1 - x0 + 1}x${y1 - y0 + 1}+${x0}+${y0}; ` +
     `first at (${first % W},${Math.floor(first / W)}): ours ${hex(a[first])}, noVNC ${hex(b[first])}`
+  )
 }

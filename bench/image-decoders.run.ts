@@ -16,7 +16,12 @@ import { encodeJpeg, handMadePng } from '../test/helpers/images'
 
 type Decode = (data: Uint8Array) => { width: number }
 
-const SIZES: [number, number][] = [[64, 64], [256, 256], [640, 480], [1920, 1080]]
+const SIZES: [number, number][] = [
+  [64, 64],
+  [256, 256],
+  [640, 480],
+  [1920, 1080],
+]
 
 /** Images per second and input MB/s over at least `minMs`. */
 function measure(decode: Decode, images: Uint8Array[], minMs = 1000): { perSecond: number; mbps: number } {
@@ -66,7 +71,9 @@ it('measures image decoders', async () => {
     const jpegSet = [60, 80, 95].map((q) => encodeJpeg(w, h, rgba, q))
     for (const [name, decode] of Object.entries(jpegs)) {
       const r = measure(decode, jpegSet)
-      lines.push(`JPEG ${`${w}x${h}`.padEnd(10)} ${name.padEnd(18)} ${r.perSecond.toFixed(0).padStart(7)} img/s ${r.mbps.toFixed(1).padStart(6)} MB/s in ${((r.perSecond * w * h) / 1e6).toFixed(0).padStart(5)} Mpx/s`)
+      lines.push(
+        `JPEG ${`${w}x${h}`.padEnd(10)} ${name.padEnd(18)} ${r.perSecond.toFixed(0).padStart(7)} img/s ${r.mbps.toFixed(1).padStart(6)} MB/s in ${((r.perSecond * w * h) / 1e6).toFixed(0).padStart(5)} Mpx/s`,
+      )
     }
     // RGB as QEMU sends full-colour rects, and 16-colour indexed as it sends palette rects.
     const idx = new Uint8Array(w * h)
@@ -75,7 +82,9 @@ it('measures image decoders', async () => {
     const pngSet = [encodePng(w, h, rgba), handMadePng(w, h, 3, idx, palette)]
     for (const [name, decode] of Object.entries(pngs)) {
       const r = measure(decode, pngSet)
-      lines.push(`PNG  ${`${w}x${h}`.padEnd(10)} ${name.padEnd(18)} ${r.perSecond.toFixed(0).padStart(7)} img/s ${r.mbps.toFixed(1).padStart(6)} MB/s in ${((r.perSecond * w * h) / 1e6).toFixed(0).padStart(5)} Mpx/s`)
+      lines.push(
+        `PNG  ${`${w}x${h}`.padEnd(10)} ${name.padEnd(18)} ${r.perSecond.toFixed(0).padStart(7)} img/s ${r.mbps.toFixed(1).padStart(6)} MB/s in ${((r.perSecond * w * h) / 1e6).toFixed(0).padStart(5)} Mpx/s`,
+      )
     }
   }
   console.log(`image decoding (${process.version})\n${lines.join('\n')}`)

@@ -37,7 +37,10 @@ const Q6 = 6
 /** 1920x1080, one recording per encoding the server really sends. */
 const BENCH: Session[] = [
   {
-    server: 'tigervnc', width: 1920, height: 1080, takes: [
+    server: 'tigervnc',
+    width: 1920,
+    height: 1080,
+    takes: [
       { name: 'tigervnc-raw', encodings: [Encoding.Raw], seconds: 4 },
       { name: 'tigervnc-copyrect', encodings: [Encoding.CopyRect, Encoding.Raw], seconds: 4 },
       { name: 'tigervnc-rre', encodings: [Encoding.RRE] },
@@ -48,7 +51,10 @@ const BENCH: Session[] = [
     ],
   },
   {
-    server: 'x11vnc', width: 1920, height: 1080, takes: [
+    server: 'x11vnc',
+    width: 1920,
+    height: 1080,
+    takes: [
       { name: 'x11vnc-zlib', encodings: [Encoding.Zlib] },
       { name: 'x11vnc-hextile', encodings: [Encoding.Hextile] },
       { name: 'x11vnc-tight', encodings: [Encoding.Tight] },
@@ -58,13 +64,19 @@ const BENCH: Session[] = [
     ],
   },
   {
-    server: 'tightvnc', width: 1920, height: 1080, takes: [
+    server: 'tightvnc',
+    width: 1920,
+    height: 1080,
+    takes: [
       { name: 'tightvnc-zlib', encodings: [Encoding.Zlib] },
       { name: 'tightvnc-tight-jpeg', encodings: [Encoding.Tight, Encoding.CopyRect], quality: Q6 },
     ],
   },
   {
-    server: 'qemu', width: 1920, height: 1080, takes: [
+    server: 'qemu',
+    width: 1920,
+    height: 1080,
+    takes: [
       { name: 'qemu-raw', encodings: [Encoding.Raw], seconds: 4 },
       { name: 'qemu-hextile', encodings: [Encoding.Hextile] },
       { name: 'qemu-zlib', encodings: [Encoding.Zlib] },
@@ -78,7 +90,10 @@ const BENCH: Session[] = [
 /** Small recordings for the parity test: each stops asking for updates at 250 KB unless it says otherwise. */
 const FIXTURES: Session[] = [
   {
-    server: 'tigervnc', width: 400, height: 300, takes: [
+    server: 'tigervnc',
+    width: 400,
+    height: 300,
+    takes: [
       { name: 'tigervnc-hextile', encodings: [Encoding.Hextile] },
       { name: 'tigervnc-tight', encodings: [Encoding.Tight] },
       { name: 'tigervnc-tight-jpeg', encodings: [Encoding.Tight], quality: Q6 },
@@ -88,20 +103,25 @@ const FIXTURES: Session[] = [
   },
   {
     // A full frame in Raw (or in RRE, which TigerVNC mixes with Raw) is 4 bytes a pixel: a small screen.
-    server: 'tigervnc', width: 200, height: 150, takes: [
+    server: 'tigervnc',
+    width: 200,
+    height: 150,
+    takes: [
       { name: 'tigervnc-raw', encodings: [Encoding.Raw], maxBytes: 150_000 },
       { name: 'tigervnc-rre', encodings: [Encoding.RRE], maxBytes: 150_000 },
     ],
   },
   {
-    server: 'x11vnc', width: 400, height: 300, takes: [
-      { name: 'x11vnc-zlib', encodings: [Encoding.Zlib] },
-    ],
+    server: 'x11vnc',
+    width: 400,
+    height: 300,
+    takes: [{ name: 'x11vnc-zlib', encodings: [Encoding.Zlib] }],
   },
   {
-    server: 'qemu', width: 320, height: 200, takes: [
-      { name: 'qemu-tightpng', encodings: [Encoding.TightPNG] },
-    ],
+    server: 'qemu',
+    width: 320,
+    height: 200,
+    takes: [{ name: 'qemu-tightpng', encodings: [Encoding.TightPNG] }],
   },
 ]
 

@@ -63,7 +63,8 @@ function converter(stream: Uint8Array): void {
 function recordings(): { name: string; fbs: Uint8Array }[] {
   const root = resolve(import.meta.dirname, '..')
   const listed = process.env.BENCH_FILES?.split(',').filter(Boolean)
-  const files = listed ?? ['tigervnc-raw', 'qemu-raw', 'tigervnc-copyrect'].map((n) => resolve(root, 'bench', 'recordings', `${n}.fbs`)).filter((f) => existsSync(f))
+  const files =
+    listed ?? ['tigervnc-raw', 'qemu-raw', 'tigervnc-copyrect'].map((n) => resolve(root, 'bench', 'recordings', `${n}.fbs`)).filter((f) => existsSync(f))
   if (files.length) return files.map((f) => ({ name: basename(f, '.fbs'), fbs: readFileSync(f) }))
   return [{ name: 'synthetic-raw', fbs: syntheticRecording('raw') }]
 }
@@ -85,8 +86,14 @@ it('measures the Raw floor', async () => {
     }
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]
     const bare = median(t.bare)
-    lines.push(`${name.padEnd(20)} ${(stream.length / 1e6).toFixed(0).padStart(5)} MB: ` + Object.entries(t)
-      .map(([k, v]) => `${k} ${median(v).toFixed(1)} ms (${(stream.length / 1e3 / median(v)).toFixed(0)} MB/s, ${(median(v) / bare).toFixed(2)}x bare)`).join(', '))
+    lines.push(
+      `${name.padEnd(20)} ${(stream.length / 1e6).toFixed(0).padStart(5)} MB: ` +
+        Object.entries(t)
+          .map(([k, v]) => `${k} ${median(v).toFixed(1)} ms (${(stream.length / 1e3 / median(v)).toFixed(0)} MB/s, ${(median(v) / bare).toFixed(2)}x bare)`)
+          .join(', '),
+    )
   }
-  console.log(`Raw floor, median of ${process.env.BENCH_ROUNDS || 9} alternating rounds (${process.version}), load average ${loadavg()[0].toFixed(1)}\n${lines.join('\n')}`)
+  console.log(
+    `Raw floor, median of ${process.env.BENCH_ROUNDS || 9} alternating rounds (${process.version}), load average ${loadavg()[0].toFixed(1)}\n${lines.join('\n')}`,
+  )
 })

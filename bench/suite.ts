@@ -147,8 +147,7 @@ export async function decodeBoth(fbs: Uint8Array, novnc: NoVncDecoders, queue: N
   const counting = countingDecoder(decodeImageNode)
   const ours = new FramebufferSink(counting.decode)
   const replay = await replayStream(stream, ours, chunks)
-  const ourPass = async (decodeImage: ImageDecoder): Promise<number> =>
-    (await replayStream(stream, new FramebufferSink(decodeImage), chunks)).elapsedMs
+  const ourPass = async (decodeImage: ImageDecoder): Promise<number> => (await replayStream(stream, new FramebufferSink(decodeImage), chunks)).elapsedMs
   const result: ParityResult = { ours, replay, images: counting.count(), ourPass, peer: null, peerPass: null, mismatch: null, novncError: null }
   const missing = pixelEncodings(replay.encodings).filter((e) => !novnc.has(e))
   if (missing.length > 0) {
@@ -164,7 +163,8 @@ export async function decodeBoth(fbs: Uint8Array, novnc: NoVncDecoders, queue: N
     const r = replay
     let mismatch = pictureDifference(ours, p.display)
     if (p.updates !== r.updates || p.bytes !== r.bytes || p.pixels !== r.pixels) {
-      mismatch = `${mismatch ? `${mismatch}; ` : ''}streams parsed differently: ` +
+      mismatch =
+        `${mismatch ? `${mismatch}; ` : ''}streams parsed differently: ` +
         `ours ${r.updates} updates, ${r.bytes} bytes, ${r.pixels} pixels; noVNC ${p.updates}, ${p.bytes}, ${p.pixels}`
     }
     result.mismatch = mismatch
@@ -210,10 +210,21 @@ export async function runWorkload(w: Workload, novnc: NoVncDecoders, opts: Suite
   const r = first.replay
   const fb = first.ours
   const result: WorkloadResult = {
-    name: w.name, encodings: pixelEncodings(r.encodings).map(encodingName), width: fb.width, height: fb.height, updates: r.updates,
-    wireBytes: r.bytes, pixels: r.pixels, images: first.images, novncQueue: opts.novncQueue,
-    ours: side([r.elapsedMs], r.bytes, r.pixels, r.updates), novnc: null, ratio: null,
-    protocolOnly: null, mismatch: first.mismatch, novncError: first.novncError,
+    name: w.name,
+    encodings: pixelEncodings(r.encodings).map(encodingName),
+    width: fb.width,
+    height: fb.height,
+    updates: r.updates,
+    wireBytes: r.bytes,
+    pixels: r.pixels,
+    images: first.images,
+    novncQueue: opts.novncQueue,
+    ours: side([r.elapsedMs], r.bytes, r.pixels, r.updates),
+    novnc: null,
+    ratio: null,
+    protocolOnly: null,
+    mismatch: first.mismatch,
+    novncError: first.novncError,
   }
   const peer = first.peerPass
   const compare = async (decodeImage: ImageDecoder, peerImage = decodeImage): Promise<Comparison> => {
@@ -241,17 +252,20 @@ const PROTOCOL_ONLY = ' (no img decode)'
  * without decoding the images ({@link recordImage}).
  */
 export function formatTable(results: readonly WorkloadResult[]): string {
-  const head = `${'recording'.padEnd(38)}${'encodings'.padEnd(22)}${'size'.padEnd(10)}${'updates'.padStart(8)}${'wire MB'.padStart(9)}` +
+  const head =
+    `${'recording'.padEnd(38)}${'encodings'.padEnd(22)}${'size'.padEnd(10)}${'updates'.padStart(8)}${'wire MB'.padStart(9)}` +
     ` |${'ours MB/s'.padStart(10)}${'Mpx/s'.padStart(8)}${'upd/s'.padStart(8)}` +
     ` |${'noVNC MB/s'.padStart(11)}${'Mpx/s'.padStart(8)}${'upd/s'.padStart(8)} |${'ours/noVNC'.padStart(11)}`
   const lines = [head, '-'.repeat(head.length)]
   const row = (r: WorkloadResult, name: string, c: Comparison): string => {
     const n = c.novnc
-    return `${name.slice(0, 37).padEnd(38)}${r.encodings.join(',').slice(0, 21).padEnd(22)}${`${r.width}x${r.height}`.padEnd(10)}` +
+    return (
+      `${name.slice(0, 37).padEnd(38)}${r.encodings.join(',').slice(0, 21).padEnd(22)}${`${r.width}x${r.height}`.padEnd(10)}` +
       `${String(r.updates).padStart(8)}${(r.wireBytes / 1e6).toFixed(1).padStart(9)}` +
       ` |${f1(c.ours.wireMBps).padStart(10)}${f1(c.ours.mpixelsPerSec).padStart(8)}${f1(c.ours.updatesPerSec).padStart(8)}` +
       ` |${(n ? f1(n.wireMBps) : '-').padStart(11)}${(n ? f1(n.mpixelsPerSec) : '-').padStart(8)}${(n ? f1(n.updatesPerSec) : '-').padStart(8)}` +
       ` |${(c.ratio !== null ? `${c.ratio.toFixed(2)}x` : '-').padStart(11)}`
+    )
   }
   for (const r of results) {
     lines.push(`${row(r, r.name, r)}${r.mismatch ? '  MISMATCH' : ''}`)

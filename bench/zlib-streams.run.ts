@@ -131,7 +131,9 @@ it('measures inflate streams', async () => {
     }
     lines.push(`${w.name.padEnd(44)} ratio ${(raw / comp).toFixed(1).padStart(5)}  ${cells.join('  ')}`)
   }
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ')
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
   console.log(`inflate output throughput (${process.version}, ${w0(workloads)} chunks in all, load average ${load})\n${lines.join('\n')}`)
 })
 

@@ -7,4 +7,8 @@ if (!existsSync(cli)) {
   process.stderr.write('tessera: not built yet; run `npm run build` first\n')
   process.exit(2)
 }
-require(cli).main(process.argv.slice(2)).then((code) => { process.exitCode = code })
+require(cli)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code
+  })

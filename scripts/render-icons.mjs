@@ -17,11 +17,29 @@ const root = join(import.meta.dirname, '..')
 const source = join(root, 'build', 'icon.svg')
 const SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024]
 /** ICNS element types holding PNG data (macOS 10.7+), by pixel size; ic11-ic14 are the @2x ones. */
-const ICNS_TYPES = [['icp4', 16], ['icp5', 32], ['ic07', 128], ['ic08', 256], ['ic09', 512], ['ic10', 1024],
-  ['ic11', 32], ['ic12', 64], ['ic13', 256], ['ic14', 512]]
+const ICNS_TYPES = [
+  ['icp4', 16],
+  ['icp5', 32],
+  ['ic07', 128],
+  ['ic08', 256],
+  ['ic09', 512],
+  ['ic10', 1024],
+  ['ic11', 32],
+  ['ic12', 64],
+  ['ic13', 256],
+  ['ic14', 512],
+]
 const ICO_SIZES = [16, 24, 32, 48, 64, 128, 256]
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 const svg = await readFile(source, 'utf8')
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ARGS })
@@ -83,8 +101,9 @@ async function render(size) {
   const page = await browser.newPage({ viewport: { width: size, height: size }, deviceScaleFactor: 1 })
   try {
     const src = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`
-    await page.setContent(`<!doctype html><style>html,body{margin:0;background:transparent}img{display:block}</style>` +
-      `<img src="${src}" width="${size}" height="${size}">`)
+    await page.setContent(
+      `<!doctype html><style>html,body{margin:0;background:transparent}img{display:block}</style>` + `<img src="${src}" width="${size}" height="${size}">`,
+    )
     await page.locator('img').evaluate((img) => img.decode())
     return await page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } })
   } finally {

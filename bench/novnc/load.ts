@@ -49,8 +49,7 @@ async function importCore<T>(files: readonly string[]): Promise<T[]> {
   if (!hadWindow) g.window = globalThis
   if (!hadWebSocket) g.WebSocket = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 }
   try {
-    const mods = await Promise.all(files.map((file) =>
-      import(/* @vite-ignore */ pathToFileURL(join(core, file)).href) as Promise<{ default: T }>))
+    const mods = await Promise.all(files.map((file) => import(/* @vite-ignore */ pathToFileURL(join(core, file)).href) as Promise<{ default: T }>))
     return mods.map((m) => m.default)
   } finally {
     if (!hadWindow) delete g.window
@@ -72,7 +71,9 @@ let websock: Promise<NoVncWebsockClass> | null = null
 /** Imports noVNC's Websock class (core/websock.js), its receive queue over a WebSocket. */
 export function loadNoVncWebsock(): Promise<NoVncWebsockClass> {
   // After the decoders: two imports at once would each put up and take down the globals.
-  websock ??= loadNoVncDecoders().then(() => importCore<NoVncWebsockClass>(['websock.js'])).then(([c]) => c)
+  websock ??= loadNoVncDecoders()
+    .then(() => importCore<NoVncWebsockClass>(['websock.js']))
+    .then(([c]) => c)
   return websock
 }
 
@@ -85,6 +86,8 @@ let base64: Promise<NoVncBase64> | null = null
 
 /** Imports core/base64.js, after the decoders for the same reason as {@link loadNoVncWebsock}. */
 export function loadNoVncBase64(): Promise<NoVncBase64> {
-  base64 ??= loadNoVncDecoders().then(() => importCore<NoVncBase64>(['base64.js'])).then(([m]) => m)
+  base64 ??= loadNoVncDecoders()
+    .then(() => importCore<NoVncBase64>(['base64.js']))
+    .then(([m]) => m)
   return base64
 }

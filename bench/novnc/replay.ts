@@ -48,9 +48,17 @@ export interface NoVncReplayResult {
 /** noVNC's fixed request: 32 bpp little-endian true colour, R,G,B,X in memory (rfb.js `pixelFormat`, depth 24). */
 function isNoVncFormat(b: Uint8Array, o: number): boolean {
   const pf = readPixelFormat(b, o)
-  return pf.bitsPerPixel === 32 && !pf.bigEndian && pf.trueColour &&
-    pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255 &&
-    pf.redShift === 0 && pf.greenShift === 8 && pf.blueShift === 16
+  return (
+    pf.bitsPerPixel === 32 &&
+    !pf.bigEndian &&
+    pf.trueColour &&
+    pf.redMax === 255 &&
+    pf.greenMax === 255 &&
+    pf.blueMax === 255 &&
+    pf.redShift === 0 &&
+    pf.greenShift === 8 &&
+    pf.blueShift === 16
+  )
 }
 
 /**

@@ -16,8 +16,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--no-default-browser-check',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--remote-debugging-pipe']
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--remote-debugging-pipe',
+]
 
 interface Reply {
   id?: number
@@ -36,7 +46,10 @@ export class CdpBrowser {
   private readonly out: Writable
   private exited = false
 
-  private constructor(private readonly child: ChildProcess, private readonly profileDir: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly profileDir: string,
+  ) {
     this.out = child.stdio[3] as Writable
     const input = child.stdio[4] as Readable
     let pending: Buffer[] = []
@@ -121,7 +134,11 @@ export class CdpBrowser {
 
 /** One page: scripts by expression, keys by Input events. */
 export class CdpPage {
-  constructor(private readonly browser: CdpBrowser, private readonly sessionId: string, private readonly contextId: string) {}
+  constructor(
+    private readonly browser: CdpBrowser,
+    private readonly sessionId: string,
+    private readonly contextId: string,
+  ) {}
 
   call(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
     return this.browser.send(method, params, this.sessionId)

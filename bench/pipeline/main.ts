@@ -174,10 +174,15 @@ class NodeProbe {
         if (batch.ops[o] !== OP_RESIZE) area += batch.ops[o + 3] * batch.ops[o + 4]
       }
       const f: NodeFrame = {
-        seq: batch.seq, emitAt, emitMs,
+        seq: batch.seq,
+        emitAt,
+        emitMs,
         batchBytes: batch.ops.byteLength + batch.pixels.byteLength + batch.images.byteLength,
-        pixelBytes: batch.pixels.byteLength, imageBytes: batch.images.byteLength,
-        ops: batch.ops.length / OP_INTS, opKinds, area,
+        pixelBytes: batch.pixels.byteLength,
+        imageBytes: batch.images.byteLength,
+        ops: batch.ops.length / OP_INTS,
+        opKinds,
+        area,
       }
       this.frames.set(batch.seq, f)
       this.justEmitted = f
@@ -297,8 +302,17 @@ async function clockOffset(page: CdpPage): Promise<{ offset: number; rtt: number
 }
 
 async function runCase(o: {
-  browser: CdpBrowser; web: WebServer; probe: NodeProbe; server: RunningServer; profile: ConnectionProfile; c: Case
-  probeScript: string; seconds: number; warmup: number; cpuGroups: () => Record<string, number[]>; devtoolsNetwork: boolean
+  browser: CdpBrowser
+  web: WebServer
+  probe: NodeProbe
+  server: RunningServer
+  profile: ConnectionProfile
+  c: Case
+  probeScript: string
+  seconds: number
+  warmup: number
+  cpuGroups: () => Record<string, number[]>
+  devtoolsNetwork: boolean
   contentFrames: () => number
 }): Promise<CaseResult> {
   const { browser, web, probe, c } = o
@@ -350,14 +364,18 @@ async function runCase(o: {
     for (const k of Object.keys(cpu1)) cpuSeconds[k] = ((cpu1[k] - (cpu0[k] ?? 0)) * TICK_MS) / 1000
 
     return {
-      server: o.server.kind, case: c.name, label: c.label, seconds,
+      server: o.server.kind,
+      case: c.name,
+      label: c.label,
+      seconds,
       frames: paintedInWindow,
       fps: paintedInWindow / seconds,
       screensPerSecond: areaInWindow / (WIDTH * HEIGHT) / seconds,
       contentFps: (content1 - content0) / seconds,
       updatesPerSecond: (nodeFrames.length + probe.emptyUpdates) / seconds,
       emptyUpdates: probe.emptyUpdates,
-      clockOffsetMs: offset, clockOffsetRttMs: rtt,
+      clockOffsetMs: offset,
+      clockOffsetRttMs: rtt,
       ms: {
         decode: dist(joined.map(({ n }) => n.decodeMs)),
         rfb: dist(joined.map(({ n }) => n.rfbMs)),
@@ -404,8 +422,10 @@ function table(results: CaseResult[]): string {
     ['fps', (r) => fmt(r.fps)],
     ['screens/s', (r) => fmt(r.screensPerSecond)],
     ['content', (r) => fmt(r.contentFps)],
-    ...(['decode', 'emit', 'transfer', 'recv', 'paint', 'ack', 'server', 'cycle'] as const).map((k): [string, (r: CaseResult) => string] =>
-      [`${k} ms`, (r) => `${fmt(r.ms[k].median)} / ${fmt(r.ms[k].p95)}`]),
+    ...(['decode', 'emit', 'transfer', 'recv', 'paint', 'ack', 'server', 'cycle'] as const).map((k): [string, (r: CaseResult) => string] => [
+      `${k} ms`,
+      (r) => `${fmt(r.ms[k].median)} / ${fmt(r.ms[k].p95)}`,
+    ]),
     ['wire KB', (r) => `${kb(r.bytes.wire.median)} / ${kb(r.bytes.wire.p95)}`],
     ['batch KB', (r) => `${kb(r.bytes.batch.median)} / ${kb(r.bytes.batch.p95)}`],
     ['ops', (r) => fmt(r.opsPerFrame.median, 0)],
@@ -424,7 +444,9 @@ export async function main(root: string, args: string[] = []): Promise<number> {
   const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 2)
   const contentFps = Number(process.env.BENCH_CONTENT_FPS ?? 30)
   const devtoolsNetwork = process.env.BENCH_DEVTOOLS_NETWORK === '1'
-  const wanted = process.env.BENCH_CASES?.split(',').map((s) => s.trim()).filter(Boolean)
+  const wanted = process.env.BENCH_CASES?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   const cases = wanted ? CASES.filter((c) => wanted.includes(c.name)) : CASES
   const kinds = (process.env.BENCH_SERVERS ?? 'tigervnc').split(',').map((s) => s.trim()) as ServerKind[]
   if (cases.length === 0) throw new Error(`BENCH_CASES names none of ${CASES.map((c) => c.name).join(', ')}`)
@@ -476,9 +498,31 @@ export async function main(root: string, args: string[] = []): Promise<number> {
     for (const kind of kinds) {
       process.stderr.write(`pipeline bench: starting ${kind} ${WIDTH}x${HEIGHT}…\n`)
       server = await startServer(kind, { width: WIDTH, height: HEIGHT })
-      const xterm = server.spawnClient('xterm', ['-geometry', `${WIDTH / 10}x${HEIGHT / 20}+0+0`, '-fn', '10x20', '-b', '0', '-bw', '0',
-        '-bg', '#000000', '-fg', '#ffffff', '-xrm', 'XTerm*cursorBlink: false', '-xrm', 'XTerm*saveLines: 0', '-title', 'pipeline-content',
-        '-e', process.execPath, contentScript, String(contentFps), contentCounter])
+      const xterm = server.spawnClient('xterm', [
+        '-geometry',
+        `${WIDTH / 10}x${HEIGHT / 20}+0+0`,
+        '-fn',
+        '10x20',
+        '-b',
+        '0',
+        '-bw',
+        '0',
+        '-bg',
+        '#000000',
+        '-fg',
+        '#ffffff',
+        '-xrm',
+        'XTerm*cursorBlink: false',
+        '-xrm',
+        'XTerm*saveLines: 0',
+        '-title',
+        'pipeline-content',
+        '-e',
+        process.execPath,
+        contentScript,
+        String(contentFps),
+        contentCounter,
+      ])
       xterm.stdout?.resume()
       xterm.stderr?.resume()
       await sleep(2000)
@@ -490,13 +534,23 @@ export async function main(root: string, args: string[] = []): Promise<number> {
         'xterm + content': xterm.pid === undefined ? [] : [xterm.pid],
       })
       for (const c of cases) {
-        const profile = await store.save(newProfile({
-          id: `bench-${kind}-${c.name}`, name: `bench ${kind} ${c.name}`, host: '127.0.0.1', port: server.port, ...c.profile,
-        }))
+        const profile = await store.save(
+          newProfile({
+            id: `bench-${kind}-${c.name}`,
+            name: `bench ${kind} ${c.name}`,
+            host: '127.0.0.1',
+            port: server.port,
+            ...c.profile,
+          }),
+        )
         process.stderr.write(`pipeline bench: ${kind} / ${c.label}: ${warmup} s warm-up, ${seconds} s measured…\n`)
         const r = await runCase({ browser, web, probe, server, profile, c, probeScript, seconds, warmup, cpuGroups, devtoolsNetwork, contentFrames })
         results.push(r)
-        process.stderr.write(`  ${fmt(r.fps)} fps, ${fmt(r.screensPerSecond)} screens/s, content ${fmt(r.contentFps)} fps, ${r.frames} frames; cpu ${Object.entries(r.cpuSeconds).map(([k, v]) => `${k} ${fmt(v)} s`).join(', ')}; load ${r.loadavg.map((l) => fmt(l, 2)).join(' → ')}\n`)
+        process.stderr.write(
+          `  ${fmt(r.fps)} fps, ${fmt(r.screensPerSecond)} screens/s, content ${fmt(r.contentFps)} fps, ${r.frames} frames; cpu ${Object.entries(r.cpuSeconds)
+            .map(([k, v]) => `${k} ${fmt(v)} s`)
+            .join(', ')}; load ${r.loadavg.map((l) => fmt(l, 2)).join(' → ')}\n`,
+        )
         // Let the session close before the next one connects.
         await waitUntil('the session to close', () => host.sessionIds().length === 0, 10_000)
       }
@@ -510,20 +564,36 @@ export async function main(root: string, args: string[] = []): Promise<number> {
 
   const cpuList = cpus()
   const env = {
-    date: new Date().toISOString(), node: process.version, cpus: `${cpuList.length} x ${cpuList[0]?.model ?? '?'}`,
-    loadavg: loadavg(), seconds, warmup, contentFps, width: WIDTH, height: HEIGHT, devtoolsNetwork,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: `${cpuList.length} x ${cpuList[0]?.model ?? '?'}`,
+    loadavg: loadavg(),
+    seconds,
+    warmup,
+    contentFps,
+    width: WIDTH,
+    height: HEIGHT,
+    devtoolsNetwork,
   }
-  process.stdout.write(`\nPipeline, browser mode, ${WIDTH}x${HEIGHT} full-screen changes, ${seconds} s per case; ${env.cpus}; load ${env.loadavg.map((l) => l.toFixed(2)).join(' ')}\n`)
+  process.stdout.write(
+    `\nPipeline, browser mode, ${WIDTH}x${HEIGHT} full-screen changes, ${seconds} s per case; ${env.cpus}; load ${env.loadavg.map((l) => l.toFixed(2)).join(' ')}\n`,
+  )
   process.stdout.write('ms and KB columns: median / p95 per frame\n\n')
   process.stdout.write(`${table(results)}\n\n`)
-  process.stdout.write('decode: engine CPU, first byte → endUpdate; emit: ws-codec encode + ws.send; transfer: emit → page main thread;\n' +
-    'recv: ws-codec decode + store → painter; paint: painter ops on the canvas; ack: painted → ack in the host;\n' +
-    'server: update request → first byte; cycle: emit → ack. wire: RFB bytes; batch: FrameBatch bytes.\n' +
-    'screens/s: area painted per second in full screens; content: frames/s the content script wrote.\n')
+  process.stdout.write(
+    'decode: engine CPU, first byte → endUpdate; emit: ws-codec encode + ws.send; transfer: emit → page main thread;\n' +
+      'recv: ws-codec decode + store → painter; paint: painter ops on the canvas; ack: painted → ack in the host;\n' +
+      'server: update request → first byte; cycle: emit → ack. wire: RFB bytes; batch: FrameBatch bytes.\n' +
+      'screens/s: area painted per second in full screens; content: frames/s the content script wrote.\n',
+  )
   for (const r of results) {
-    process.stdout.write(`  ${r.server}/${r.case}: ops ${JSON.stringify(r.opKinds)}, updates/s ${fmt(r.updatesPerSecond)} (${r.emptyUpdates} empty), ` +
-      `rfb ${fmt(r.ms.rfb.median)} ms, raf ${fmt(r.ms.raf.median)} ms, clock offset ±${fmt(r.clockOffsetRttMs / 2, 2)} ms, ` +
-      `cpu s: ${Object.entries(r.cpuSeconds).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}\n`)
+    process.stdout.write(
+      `  ${r.server}/${r.case}: ops ${JSON.stringify(r.opKinds)}, updates/s ${fmt(r.updatesPerSecond)} (${r.emptyUpdates} empty), ` +
+        `rfb ${fmt(r.ms.rfb.median)} ms, raf ${fmt(r.ms.raf.median)} ms, clock offset ±${fmt(r.clockOffsetRttMs / 2, 2)} ms, ` +
+        `cpu s: ${Object.entries(r.cpuSeconds)
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join(', ')}\n`,
+    )
   }
   if (process.env.BENCH_JSON) {
     writeFileSync(process.env.BENCH_JSON, `${JSON.stringify({ env, results }, null, 2)}\n`)

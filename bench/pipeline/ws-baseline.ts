@@ -112,11 +112,15 @@ async function trial(page: CdpPage, browser: CdpBrowser, wss: WebSocketServer, u
   const node = process.cpuUsage(node0)
   const cpu1 = chromiumTicks(browser.pid!)
   const perFrameMs = (v: number): string => (v / frames).toFixed(0)
-  const chromium = Object.keys(cpu1).filter((k) => cpu1[k] > (cpu0[k] ?? 0))
-    .map((k) => `${k} ${perFrameMs((cpu1[k] - (cpu0[k] ?? 0)) * TICK_MS)}`).join(', ')
-  return `${t.devtoolsNetwork ? 'devtools-network ' : ''}${t.mode.padEnd(6)} ${String(t.messageBytes / 1024).padStart(5)} KiB messages: ` +
+  const chromium = Object.keys(cpu1)
+    .filter((k) => cpu1[k] > (cpu0[k] ?? 0))
+    .map((k) => `${k} ${perFrameMs((cpu1[k] - (cpu0[k] ?? 0)) * TICK_MS)}`)
+    .join(', ')
+  return (
+    `${t.devtoolsNetwork ? 'devtools-network ' : ''}${t.mode.padEnd(6)} ${String(t.messageBytes / 1024).padStart(5)} KiB messages: ` +
     `${(total / 1048576 / (ms / 1000)).toFixed(0).padStart(4)} MB/s, ${(ms / frames).toFixed(1).padStart(6)} ms per 8 MB; ` +
     `CPU ms per 8 MB: node ${perFrameMs((node.user + node.system) / 1000)}, ${chromium}`
+  )
 }
 
 export async function wsBaseline(): Promise<number> {

@@ -38,10 +38,19 @@ export async function capture(server: RunningServer, file: string, o: CaptureOpt
   let stopping = false
   let answered = false
   try {
-    const { client, info } = await connectRfb({ host: server.host, port: server.port }, {
-      sink: new FramebufferSink(decodeImageNode), encodings: o.encodings, quality: o.quality, compression: o.compression,
-      autoUpdate: false, tap: (c) => recorder.tap(c), connectTimeoutMs: 10_000, handshakeTimeoutMs: 10_000,
-    })
+    const { client, info } = await connectRfb(
+      { host: server.host, port: server.port },
+      {
+        sink: new FramebufferSink(decodeImageNode),
+        encodings: o.encodings,
+        quality: o.quality,
+        compression: o.compression,
+        autoUpdate: false,
+        tap: (c) => recorder.tap(c),
+        connectTimeoutMs: 10_000,
+        handshakeTimeoutMs: 10_000,
+      },
+    )
     recorder.connected(info)
     let failure: Error | null = null
     client.on('close', (e) => {

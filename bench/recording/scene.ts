@@ -27,11 +27,23 @@ export async function startScene(server: RunningServer, o: SceneOptions): Promis
   const sy = o.height / 1080
   const geo = (cols: number, rows: number, x: number, y: number): string =>
     `${Math.max(20, Math.round(cols * sx))}x${Math.max(5, Math.round(rows * sy))}+${Math.round(x * sx)}+${Math.round(y * sy)}`
-  const px = (w: number, h: number, x: number, y: number): string =>
-    `${Math.round(w * sx)}x${Math.round(h * sy)}+${Math.round(x * sx)}+${Math.round(y * sy)}`
+  const px = (w: number, h: number, x: number, y: number): string => `${Math.round(w * sx)}x${Math.round(h * sy)}+${Math.round(x * sx)}+${Math.round(y * sy)}`
   const xterm = (geometry: string, title: string, command: string, colours = ['-bg', '#101828', '-fg', '#d8e0c0']): void => {
-    server.spawnClient('xterm', ['-geometry', geometry, '-title', title, ...colours, '-xrm', 'XTerm*cursorBlink: false',
-      '-xrm', 'XTerm*saveLines: 0', '-e', 'sh', '-c', command])
+    server.spawnClient('xterm', [
+      '-geometry',
+      geometry,
+      '-title',
+      title,
+      ...colours,
+      '-xrm',
+      'XTerm*cursorBlink: false',
+      '-xrm',
+      'XTerm*saveLines: 0',
+      '-e',
+      'sh',
+      '-c',
+      command,
+    ])
   }
   xterm(geo(150, 44, 0, 0), 'scroll', 'while :; do find / -xdev 2>/dev/null | head -100000; done')
   xterm(geo(150, 28, 920, 0), 'plasma', `exec node ${o.colours} plasma`)
@@ -43,7 +55,8 @@ export async function startScene(server: RunningServer, o: SceneOptions): Promis
     const left = Math.round(960 * sx)
     const span = Math.round(900 * sx)
     const y = Math.round(860 * sy)
-    const script = `i=0; while :; do i=$(( (i + ${Math.max(4, Math.round(24 * sx))}) % ${span} )); ` +
+    const script =
+      `i=0; while :; do i=$(( (i + ${Math.max(4, Math.round(24 * sx))}) % ${span} )); ` +
       `xdotool search --name '^mover$' windowmove %@ $(( ${left} + i )) ${y} 2>/dev/null; ` +
       `xdotool mousemove $(( ${Math.round(1200 * sx)} + i / 2 )) $(( ${Math.round(300 * sy)} + (i % 200) )); sleep 0.1; done`
     server.spawnClient('sh', ['-c', script])

@@ -1,5 +1,13 @@
 import { contextBridge, ipcRenderer } from 'electron'
-import { type ClientEventName, type ClientEvents, type HostApi, type HostRequests, type RequestName, type SessionError, isShellEventName } from '@shared/contract'
+import {
+  type ClientEventName,
+  type ClientEvents,
+  type HostApi,
+  type HostRequests,
+  type RequestName,
+  type SessionError,
+  isShellEventName,
+} from '@shared/contract'
 import { readSessionError } from '@shared/error-codes'
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_PREFIX, type IpcResult } from '@shared/ipc-channels'
 import { isEventName, isRequestName } from '@shared/schemas'

@@ -100,14 +100,10 @@ export interface LockLeds {
 }
 
 /** What opens a session: a saved profile, or what the user typed in the quick-connect bar. */
-export type OpenSessionRequest =
-  | { profileId: string }
-  | { address: string; username?: string }
+export type OpenSessionRequest = { profileId: string } | { address: string; username?: string }
 
 /** Which connections to export (all when `ids` is empty), and whether their passwords go too. */
-export type ExportRequest =
-  | { ids: string[] }
-  | { ids: string[]; includePasswords: true; passphrase: string }
+export type ExportRequest = { ids: string[] } | { ids: string[]; includePasswords: true; passphrase: string }
 
 /** Requests: name → [argument, result]. */
 export interface HostRequests {

@@ -1,6 +1,13 @@
 declare module 'des.js' {
-  export interface CipherOptions { type: 'encrypt' | 'decrypt'; key: ArrayLike<number>; padding?: boolean }
-  export interface Cipher { update(data: ArrayLike<number>): number[]; final(): number[] }
+  export interface CipherOptions {
+    type: 'encrypt' | 'decrypt'
+    key: ArrayLike<number>
+    padding?: boolean
+  }
+  export interface Cipher {
+    update(data: ArrayLike<number>): number[]
+    final(): number[]
+  }
   export const DES: { create(opts: CipherOptions): Cipher }
   export const EDE: { create(opts: CipherOptions): Cipher }
   const desjs: { DES: typeof DES; EDE: typeof EDE }

@@ -45,13 +45,38 @@ export const enum Encoding {
 }
 
 const NAMES: Record<number, string> = {
-  0: 'Raw', 1: 'CopyRect', 2: 'RRE', 4: 'CoRRE', 5: 'Hextile', 6: 'Zlib', 7: 'Tight', 8: 'ZlibHex',
-  16: 'ZRLE', 17: 'ZYWRLE', 21: 'JPEG', [-260]: 'TightPNG', [-223]: 'DesktopSize', [-224]: 'LastRect',
-  [-232]: 'PointerPos', [-239]: 'Cursor', [-240]: 'XCursor', [-258]: 'QEMUExtendedKeyEvent',
-  [-261]: 'QEMULedState', [-307]: 'DesktopName', [-308]: 'ExtendedDesktopSize', [-309]: 'XVP',
-  [-312]: 'Fence', [-313]: 'ContinuousUpdates', [-316]: 'ExtendedMouseButtons',
-  [0x574d5668]: 'VMwareLedState', [0xc0a1e5ce | 0]: 'ExtendedClipboard',
-  [-768]: 'Subsample1X', [-767]: 'Subsample4X', [-766]: 'Subsample2X', [-765]: 'SubsampleGray', [-764]: 'Subsample8X',
+  0: 'Raw',
+  1: 'CopyRect',
+  2: 'RRE',
+  4: 'CoRRE',
+  5: 'Hextile',
+  6: 'Zlib',
+  7: 'Tight',
+  8: 'ZlibHex',
+  16: 'ZRLE',
+  17: 'ZYWRLE',
+  21: 'JPEG',
+  [-260]: 'TightPNG',
+  [-223]: 'DesktopSize',
+  [-224]: 'LastRect',
+  [-232]: 'PointerPos',
+  [-239]: 'Cursor',
+  [-240]: 'XCursor',
+  [-258]: 'QEMUExtendedKeyEvent',
+  [-261]: 'QEMULedState',
+  [-307]: 'DesktopName',
+  [-308]: 'ExtendedDesktopSize',
+  [-309]: 'XVP',
+  [-312]: 'Fence',
+  [-313]: 'ContinuousUpdates',
+  [-316]: 'ExtendedMouseButtons',
+  [0x574d5668]: 'VMwareLedState',
+  [0xc0a1e5ce | 0]: 'ExtendedClipboard',
+  [-768]: 'Subsample1X',
+  [-767]: 'Subsample4X',
+  [-766]: 'Subsample2X',
+  [-765]: 'SubsampleGray',
+  [-764]: 'Subsample8X',
   [-763]: 'Subsample16X',
 }
 
@@ -66,8 +91,18 @@ export function encodingName(n: number): string {
 
 /** Encoding names accepted by `--encodings` and profiles, mapped to numbers. */
 export const PIXEL_ENCODINGS: Record<string, number> = {
-  raw: 0, copyrect: 1, rre: 2, corre: 4, hextile: 5, zlib: 6, tight: 7, zlibhex: 8, zrle: 16, zywrle: 17,
-  jpeg: 21, tightpng: -260,
+  raw: 0,
+  copyrect: 1,
+  rre: 2,
+  corre: 4,
+  hextile: 5,
+  zlib: 6,
+  tight: 7,
+  zlibhex: 8,
+  zrle: 16,
+  zywrle: 17,
+  jpeg: 21,
+  tightpng: -260,
 }
 
 /**
@@ -82,8 +117,12 @@ export const SUBSAMPLINGS = ['none', '2x', '4x', '8x', '16x', 'gray'] as const s
 
 /** Subsampling names to their pseudo-encodings (TurboVNC numbering, which TigerVNC's server follows). */
 export const SUBSAMPLING_ENCODINGS: Record<Subsampling, number> = {
-  none: Encoding.Subsample1X, '2x': Encoding.Subsample2X, '4x': Encoding.Subsample4X, '8x': Encoding.Subsample8X,
-  '16x': Encoding.Subsample16X, gray: Encoding.SubsampleGray,
+  none: Encoding.Subsample1X,
+  '2x': Encoding.Subsample2X,
+  '4x': Encoding.Subsample4X,
+  '8x': Encoding.Subsample8X,
+  '16x': Encoding.Subsample16X,
+  gray: Encoding.SubsampleGray,
 }
 
 /** Fine JPEG quality runs 0-100 (FineQualityLevel0 + quality). */

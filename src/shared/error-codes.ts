@@ -107,15 +107,7 @@ export const ERROR_CODE_GROUPS = {
   /** Browser mode's way in: a launch address already used or expired, none given, or a page from an earlier run. */
   webLink: ['WEB_LINK_USED', 'WEB_LINK_MISSING', 'WEB_SESSION_ENDED'],
   /** The address book file (StoreProblem and StoreError). */
-  store: [
-    'STORE_CORRUPT',
-    'STORE_UNREADABLE',
-    'STORE_NEWER_VERSION',
-    'STORE_INVALID_ENTRIES',
-    'STORE_RESTORED',
-    'STORE_READ_ONLY',
-    'STORE_WRITE_FAILED',
-  ],
+  store: ['STORE_CORRUPT', 'STORE_UNREADABLE', 'STORE_NEWER_VERSION', 'STORE_INVALID_ENTRIES', 'STORE_RESTORED', 'STORE_READ_ONLY', 'STORE_WRITE_FAILED'],
   /**
    * Saved passwords: the file damaged and set aside, or unreadable and left alone (StoreProblem);
    * no store at all, or one that does not protect passwords and the user did not allow (kind 'refused').
@@ -189,8 +181,20 @@ export function readSessionError(value: unknown): SessionError {
     message: isText(v.message) ? v.message : 'The Tessera host reported an error it did not describe.',
   }
   const c = v.certificate as Record<string, unknown> | undefined
-  if (typeof c === 'object' && c !== null && isText(c.server) && isText(c.presentedSha256) && isText(c.subject) && (c.expectedSha256 === undefined || isText(c.expectedSha256))) {
-    error.certificate = { server: c.server, presentedSha256: c.presentedSha256, subject: c.subject, ...(c.expectedSha256 !== undefined ? { expectedSha256: c.expectedSha256 as string } : {}) }
+  if (
+    typeof c === 'object' &&
+    c !== null &&
+    isText(c.server) &&
+    isText(c.presentedSha256) &&
+    isText(c.subject) &&
+    (c.expectedSha256 === undefined || isText(c.expectedSha256))
+  ) {
+    error.certificate = {
+      server: c.server,
+      presentedSha256: c.presentedSha256,
+      subject: c.subject,
+      ...(c.expectedSha256 !== undefined ? { expectedSha256: c.expectedSha256 as string } : {}),
+    }
   }
   return error
 }

@@ -58,8 +58,21 @@ export const PROFILE_SCHEMA_VERSION = 5
 /** Defaults for a new connection: the fields a user need not think about. */
 export function newProfile(fields: Partial<ConnectionProfile> & Pick<ConnectionProfile, 'id' | 'host'>): ConnectionProfile {
   return {
-    name: fields.host, port: 5900, group: '', notes: '', savePassword: false, viewOnly: false, shared: true,
-    encodings: 'auto', quality: null, compression: null, colourDepth: 'auto', scaling: 'fit', security: DEFAULT_SECURITY,
-    createdAt: Date.now(), lastUsedAt: 0, ...fields,
+    name: fields.host,
+    port: 5900,
+    group: '',
+    notes: '',
+    savePassword: false,
+    viewOnly: false,
+    shared: true,
+    encodings: 'auto',
+    quality: null,
+    compression: null,
+    colourDepth: 'auto',
+    scaling: 'fit',
+    security: DEFAULT_SECURITY,
+    createdAt: Date.now(),
+    lastUsedAt: 0,
+    ...fields,
   }
 }

@@ -2,9 +2,7 @@ import * as v from 'valibot'
 import type { EventName, HostRequests, RequestName } from './contract'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
 import { COLOUR_DEPTHS, DEFAULT_SECURITY, PROTECTION_LEVELS, SCALING_MODES, SECURITY_CHOICES, SSH_AUTH_METHODS } from './profile'
-import {
-  type Infer, type Schema, array, boolean, checked, int, literal, none, nullable, object, optional, string, union, withDefault,
-} from './validate'
+import { type Infer, type Schema, array, boolean, checked, int, literal, none, nullable, object, optional, string, union, withDefault } from './validate'
 
 /**
  * Runtime schemas for everything the renderer may send, checked by the host before use (the
@@ -23,12 +21,22 @@ export const HOST_PATTERN = /^[^\s/@]+$/
 export const SSH_USER_PATTERN = /^[^\s@:]+$/
 
 export const LIMITS = {
-  name: 200, host: 255, username: 256, password: 1024, group: 500, notes: 10_000,
+  name: 200,
+  host: 255,
+  username: 256,
+  password: 1024,
+  group: 500,
+  notes: 10_000,
   /** Characters of clipboard text per request; far beyond any typed or copied text. */
   clipboard: 1 << 20,
-  importText: 1 << 20, fileName: 255, exportIds: 10_000, address: 1024, path: 4096,
+  importText: 1 << 20,
+  fileName: 255,
+  exportIds: 10_000,
+  address: 1024,
+  path: 4096,
   /** An export passphrase guards every saved password: no shorter than this. */
-  passphraseMin: 8, passphrase: 1024,
+  passphraseMin: 8,
+  passphrase: 1024,
 } as const
 
 const level = nullable(int(0, 9))
@@ -51,8 +59,14 @@ export const sshTunnelFields = {
 export const sshTunnelSchema = checked(
   v.pipe(
     object(sshTunnelFields),
-    v.forward(v.check((t) => t.auth !== 'key' || !!t.keyFile, 'is required when the SSH login uses a key'), ['keyFile']),
-    v.forward(v.check((t) => t.auth === 'key' || t.keyFile === undefined, 'is only for a key login'), ['keyFile']),
+    v.forward(
+      v.check((t) => t.auth !== 'key' || !!t.keyFile, 'is required when the SSH login uses a key'),
+      ['keyFile'],
+    ),
+    v.forward(
+      v.check((t) => t.auth === 'key' || t.keyFile === undefined, 'is only for a key login'),
+      ['keyFile'],
+    ),
   ),
 )
 
@@ -195,9 +209,21 @@ export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[]
 
 /** Every event name, for transports that subscribe per name. */
 export const EVENT_NAMES = Object.keys({
-  'session.state': 1, 'session.frame': 1, 'session.cursor': 1, 'session.credentials': 1, 'session.clipboard': 1,
-  'session.bell': 1, 'session.leds': 1, 'session.powerFailed': 1, 'session.stats': 1, 'session.trust': 1, 'session.hostKey': 1, 'session.downgrade': 1, 'profiles.changed': 1,
-  'listen.incoming': 1, 'listen.timedOut': 1,
+  'session.state': 1,
+  'session.frame': 1,
+  'session.cursor': 1,
+  'session.credentials': 1,
+  'session.clipboard': 1,
+  'session.bell': 1,
+  'session.leds': 1,
+  'session.powerFailed': 1,
+  'session.stats': 1,
+  'session.trust': 1,
+  'session.hostKey': 1,
+  'session.downgrade': 1,
+  'profiles.changed': 1,
+  'listen.incoming': 1,
+  'listen.timedOut': 1,
 } satisfies Record<EventName, 1>) as readonly EventName[]
 
 export function isRequestName(name: unknown): name is RequestName {

@@ -65,7 +65,12 @@ export function string(opts: { max: number; min?: number; pattern?: RegExp }): S
   const checks: v.PipeItem<string, string, v.BaseIssue<unknown>>[] = [v.maxLength(opts.max, `must be at most ${opts.max} characters`)]
   if (min > 0) checks.push(v.minLength(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`))
   if (opts.pattern) checks.push(v.regex(opts.pattern, 'has an invalid format'))
-  return checked(v.pipe(v.string((i) => `must be a string, not ${describe(i.input)}`), ...checks))
+  return checked(
+    v.pipe(
+      v.string((i) => `must be a string, not ${describe(i.input)}`),
+      ...checks,
+    ),
+  )
 }
 
 /** An integer in [min, max]. */
@@ -148,7 +153,9 @@ export function object<const E extends v.ObjectEntries>(entries: E) {
   return checked(
     v.pipe(
       // valibot reads inherited keys and takes arrays for objects: only JSON-like plain objects pass.
-      v.custom<Record<string, unknown>>(isPlainObject, (i) => (i.input !== null && typeof i.input === 'object' && !Array.isArray(i.input) ? 'must be a plain object' : `must be an object, not ${describe(i.input)}`)),
+      v.custom<Record<string, unknown>>(isPlainObject, (i) =>
+        i.input !== null && typeof i.input === 'object' && !Array.isArray(i.input) ? 'must be a plain object' : `must be an object, not ${describe(i.input)}`,
+      ),
       v.strictObject(entries, (i) => (i.expected === 'never' ? 'is not a known field' : 'is required')),
       // valibot keeps an optional field given as undefined; the checked value leaves it out, as if absent.
       v.transform(withoutUndefined),

@@ -40,8 +40,7 @@ export interface ClientMessage {
 
 /** A response (exactly one of result / error) or an event. */
 export type ServerMessage =
-  | { type: 'response'; id: number; result?: unknown; error?: SessionError }
-  | { type: 'event'; name: ClientEventName; payload: unknown }
+  { type: 'response'; id: number; result?: unknown; error?: SessionError } | { type: 'event'; name: ClientEventName; payload: unknown }
 
 /** What goes on the socket: a text frame or a binary frame. */
 export type WireData = string | Uint8Array
@@ -104,8 +103,7 @@ function encode(m: object, alloc: FrameAllocator = (size) => new Uint8Array(size
   })
   if (blobs.length === 0) return json
   const header = new TextEncoder().encode(
-    json.slice(0, -1) + (json.length > 2 ? ',' : '') +
-    `"$blobs":${JSON.stringify(blobs.map((b) => [b instanceof Int32Array ? 'i32' : 'u8', b.byteLength]))}}`,
+    json.slice(0, -1) + (json.length > 2 ? ',' : '') + `"$blobs":${JSON.stringify(blobs.map((b) => [b instanceof Int32Array ? 'i32' : 'u8', b.byteLength]))}}`,
   )
   let size = align4(4 + header.length)
   const offsets = blobs.map((b) => {

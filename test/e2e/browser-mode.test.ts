@@ -12,7 +12,19 @@ import type { Host } from '../../src/main/host/host'
 import type { FramebufferSink } from '../../src/main/rfb/framebuffer'
 import { type WebServer, startWebServer } from '../../src/main/web/server'
 import { freePort, serverAvailable, startServer, type RunningServer } from '../helpers/vnc-servers'
-import { RENDERER_DIR, canvasPixels, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, waitUntil, watchErrors, disconnect, waitConnected } from './harness'
+import {
+  RENDERER_DIR,
+  canvasPixels,
+  e2eUnavailable,
+  ensureRendererBuilt,
+  launchChromium,
+  newContext,
+  screenshot,
+  waitUntil,
+  watchErrors,
+  disconnect,
+  waitConnected,
+} from './harness'
 
 const skip = e2eUnavailable() ?? (serverAvailable('tigervnc') ? null : 'Xtigervnc not installed')
 const haveXclip = spawnSync('which', ['xclip']).status === 0
@@ -38,13 +50,21 @@ function rgbDifference(c: { width: number; height: number; rgba: Uint8Array }, f
 async function expectCanvasEqualsRaw(page: Page, port: number): Promise<void> {
   const snap = await takeSnapshot({ host: '127.0.0.1', port }, { encodings: [0] })
   let diff: string | null = 'not compared'
-  await waitUntil('canvas equal to the Raw snapshot', async () => {
-    diff = rgbDifference(await canvasPixels(page), snap.framebuffer)
-    return diff === null
-  }, 15_000, 250).catch(() => expect(diff).toBeNull())
+  await waitUntil(
+    'canvas equal to the Raw snapshot',
+    async () => {
+      diff = rgbDifference(await canvasPixels(page), snap.framebuffer)
+      return diff === null
+    },
+    15_000,
+    250,
+  ).catch(() => expect(diff).toBeNull())
 }
 
-async function startBrowserMode(dataDir: string, options: { listenAnswerTimeoutMs?: number } = {}): Promise<{ host: Host; web: WebServer; stop(): Promise<void> }> {
+async function startBrowserMode(
+  dataDir: string,
+  options: { listenAnswerTimeoutMs?: number } = {},
+): Promise<{ host: Host; web: WebServer; stop(): Promise<void> }> {
   // Pinned to "no keychain" (the 0600 file), whatever this machine has.
   const { host } = await createHost({ dataDir, keychain: null, log: () => {}, timings: { thumbnailDelayMs: 300 }, ...options })
   const web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: () => {} })
@@ -173,17 +193,26 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
     // Remote → local: an X client owns the clipboard; the text reaches the browser's clipboard.
     const owner = spawn('xclip', ['-selection', 'clipboard', '-i', '-loops', '5'], { env: tiger.env, stdio: ['pipe', 'ignore', 'ignore'] })
     owner.stdin.end('copied on the remote desktop')
-    await waitUntil('remote clipboard in the browser', async () => (await page.evaluate(() => navigator.clipboard.readText())) === 'copied on the remote desktop', 10_000)
+    await waitUntil(
+      'remote clipboard in the browser',
+      async () => (await page.evaluate(() => navigator.clipboard.readText())) === 'copied on the remote desktop',
+      10_000,
+    )
     owner.kill()
     // Local → remote through the clipboard panel.
     await page.keyboard.press('F8')
     await page.click('[role="menuitem"]:has-text("Clipboard panel")')
     await page.fill('.clipboard textarea:not([readonly])', 'sent from Tessera ✓')
     await page.click('.clipboard button:has-text("Send")')
-    await waitUntil('text on the remote clipboard', () => {
-      const r = spawnSync('xclip', ['-selection', 'clipboard', '-o'], { env: tiger.env, encoding: 'utf8', timeout: 3000 })
-      return r.stdout === 'sent from Tessera ✓'
-    }, 10_000, 300)
+    await waitUntil(
+      'text on the remote clipboard',
+      () => {
+        const r = spawnSync('xclip', ['-selection', 'clipboard', '-o'], { env: tiger.env, encoding: 'utf8', timeout: 3000 })
+        return r.stdout === 'sent from Tessera ✓'
+      },
+      10_000,
+      300,
+    )
     await page.click('.clipboard button[aria-label^="Close"]')
   })
 
@@ -276,8 +305,16 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
 
   it('imports .vnc files and exports the address book', async () => {
     await page.setInputFiles('input[type="file"]', [
-      { name: 'build.vnc', mimeType: 'application/octet-stream', buffer: Buffer.from('TigerVNC Configuration file Version 1.0\nServerName=build.example.com::5907\nShared=1\n') },
-      { name: 'reception.vnc', mimeType: 'application/octet-stream', buffer: Buffer.from('[Connection]\nHost=reception.example.com:3\nUserName=front\n[Options]\nViewOnly=1\n') },
+      {
+        name: 'build.vnc',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from('TigerVNC Configuration file Version 1.0\nServerName=build.example.com::5907\nShared=1\n'),
+      },
+      {
+        name: 'reception.vnc',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from('[Connection]\nHost=reception.example.com:3\nUserName=front\n[Options]\nViewOnly=1\n'),
+      },
     ])
     // Imported connections are named after their files.
     await page.waitForSelector('[aria-label^="build, build.example.com:7,"]')
@@ -353,55 +390,58 @@ describe.skipIf(e2eUnavailable() ?? (serverAvailable('x11vnc') ? null : 'x11vnc 
   }, 90_000)
 })
 
-describe.skipIf(e2eUnavailable() ?? (serverAvailable('tigervnc') && haveVncconfig ? null : 'Xtigervnc or vncconfig not installed'))('browser mode: listening for reverse connections', () => {
-  it('shows a TigerVNC that connects in (vncconfig -connect) once accepted, and takes down a question nobody answered', async () => {
-    ensureRendererBuilt()
-    const [browser, server] = await Promise.all([launchChromium(), startServer('tigervnc', { content: 'static' })])
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-data-'))
-    // Short enough to watch a question expire; Accept below comes well within it.
-    const mode = await startBrowserMode(dataDir, { listenAnswerTimeoutMs: 4000 })
-    // The renderer asks for the conventional port 5500 on every interface. The test keeps the
-    // listener on a free loopback port instead: no clash with another run, nothing opened to the network.
-    const port = await freePort()
-    const asked: unknown[] = []
-    const handle = mode.host.handle.bind(mode.host)
-    mode.host.handle = (name, arg, owner) => {
-      if (name !== 'listen.start') return handle(name, arg, owner)
-      asked.push(arg)
-      return handle(name, { port, host: '127.0.0.1' }, owner)
-    }
-    const dialIn = (): void => void server.spawnClient('vncconfig', ['-display', `:${server.display}`, '-connect', `127.0.0.1:${port}`])
-    try {
-      const context = await newContext(browser, `http://127.0.0.1:${mode.web.port}`, { width: 1000, height: 760 })
-      const page = await context.newPage()
-      const errors = watchErrors(page)
-      await page.goto(mode.web.launchUrl())
-      await page.click('button.listen-toggle')
-      await page.waitForSelector(`button.listen-toggle[aria-pressed="true"]:has-text("Listening on ${port}")`)
-      expect(asked).toEqual([{ port: 5500 }])
-      const dialog = page.locator('dialog[open][role="alertdialog"]:has-text("Incoming connection")')
-      // Nobody answers: the host closes the connection after its timeout, and the question goes.
-      dialIn()
-      await dialog.waitFor({ timeout: 20_000 })
-      await expect(dialog.locator('.address').innerText()).resolves.toBe('127.0.0.1')
-      await dialog.waitFor({ state: 'detached', timeout: 15_000 })
-      await page.waitForSelector('.notice:has-text("The incoming connection from 127.0.0.1 was closed: nobody answered in time.")')
-      expect(await page.$('.session')).toBeNull()
-      // Accepted: the server's screen, as it is.
-      dialIn()
-      await dialog.waitFor({ timeout: 20_000 })
-      await dialog.locator('button:has-text("Accept")').click()
-      await page.waitForSelector('.toolbar .state-connected', { timeout: 20_000 })
-      expect(await page.title()).toBe('tessera-test — Tessera')
-      await expectCanvasEqualsRaw(page, server.port)
-      await screenshot(page, 'session-reverse')
-      expect(errors).toEqual([])
-      await context.close()
-    } finally {
-      await browser.close()
-      await mode.stop()
-      await server.stop()
-      rmSync(dataDir, { recursive: true, force: true })
-    }
-  }, 90_000)
-})
+describe.skipIf(e2eUnavailable() ?? (serverAvailable('tigervnc') && haveVncconfig ? null : 'Xtigervnc or vncconfig not installed'))(
+  'browser mode: listening for reverse connections',
+  () => {
+    it('shows a TigerVNC that connects in (vncconfig -connect) once accepted, and takes down a question nobody answered', async () => {
+      ensureRendererBuilt()
+      const [browser, server] = await Promise.all([launchChromium(), startServer('tigervnc', { content: 'static' })])
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-data-'))
+      // Short enough to watch a question expire; Accept below comes well within it.
+      const mode = await startBrowserMode(dataDir, { listenAnswerTimeoutMs: 4000 })
+      // The renderer asks for the conventional port 5500 on every interface. The test keeps the
+      // listener on a free loopback port instead: no clash with another run, nothing opened to the network.
+      const port = await freePort()
+      const asked: unknown[] = []
+      const handle = mode.host.handle.bind(mode.host)
+      mode.host.handle = (name, arg, owner) => {
+        if (name !== 'listen.start') return handle(name, arg, owner)
+        asked.push(arg)
+        return handle(name, { port, host: '127.0.0.1' }, owner)
+      }
+      const dialIn = (): void => void server.spawnClient('vncconfig', ['-display', `:${server.display}`, '-connect', `127.0.0.1:${port}`])
+      try {
+        const context = await newContext(browser, `http://127.0.0.1:${mode.web.port}`, { width: 1000, height: 760 })
+        const page = await context.newPage()
+        const errors = watchErrors(page)
+        await page.goto(mode.web.launchUrl())
+        await page.click('button.listen-toggle')
+        await page.waitForSelector(`button.listen-toggle[aria-pressed="true"]:has-text("Listening on ${port}")`)
+        expect(asked).toEqual([{ port: 5500 }])
+        const dialog = page.locator('dialog[open][role="alertdialog"]:has-text("Incoming connection")')
+        // Nobody answers: the host closes the connection after its timeout, and the question goes.
+        dialIn()
+        await dialog.waitFor({ timeout: 20_000 })
+        await expect(dialog.locator('.address').innerText()).resolves.toBe('127.0.0.1')
+        await dialog.waitFor({ state: 'detached', timeout: 15_000 })
+        await page.waitForSelector('.notice:has-text("The incoming connection from 127.0.0.1 was closed: nobody answered in time.")')
+        expect(await page.$('.session')).toBeNull()
+        // Accepted: the server's screen, as it is.
+        dialIn()
+        await dialog.waitFor({ timeout: 20_000 })
+        await dialog.locator('button:has-text("Accept")').click()
+        await page.waitForSelector('.toolbar .state-connected', { timeout: 20_000 })
+        expect(await page.title()).toBe('tessera-test — Tessera')
+        await expectCanvasEqualsRaw(page, server.port)
+        await screenshot(page, 'session-reverse')
+        expect(errors).toEqual([])
+        await context.close()
+      } finally {
+        await browser.close()
+        await mode.stop()
+        await server.stop()
+        rmSync(dataDir, { recursive: true, force: true })
+      }
+    }, 90_000)
+  },
+)

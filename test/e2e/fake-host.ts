@@ -28,7 +28,10 @@ declare global {
 }
 
 /** Installs the fake bridge before the app's scripts run. */
-export async function installFakeHost(page: Page, init: { profiles?: ConnectionProfile[]; secretsProtected?: boolean; plainFileAllowed?: boolean } = {}): Promise<void> {
+export async function installFakeHost(
+  page: Page,
+  init: { profiles?: ConnectionProfile[]; secretsProtected?: boolean; plainFileAllowed?: boolean } = {},
+): Promise<void> {
   await page.addInitScript((init) => {
     const state: FakeState = {
       calls: [],

@@ -9,8 +9,16 @@ export const ROOT = path.resolve(import.meta.dirname, '../..')
 export const RENDERER_DIR = path.join(ROOT, 'out/renderer')
 export const CHROMIUM = process.env.TESSERA_CHROMIUM ?? '/usr/bin/chromium'
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 /** Why the E2E suites cannot run here, or null when they can. */
 export function e2eUnavailable(): string | null {
@@ -87,8 +95,17 @@ export function watchErrors(page: Page): string[] {
 
 /** The screens the README shows (docs/screenshots); every other one stays in .ci-out. */
 const DOC_SCREENSHOTS = new Set([
-  'address-book-empty', 'address-book-list', 'address-book-thumbnails', 'address-book-dark', 'edit-dialog',
-  'session-tigervnc', 'session-menu', 'session-menu-dark', 'password-dialog', 'error-auth', 'session-reconnecting',
+  'address-book-empty',
+  'address-book-list',
+  'address-book-thumbnails',
+  'address-book-dark',
+  'edit-dialog',
+  'session-tigervnc',
+  'session-menu',
+  'session-menu-dark',
+  'password-dialog',
+  'error-auth',
+  'session-reconnecting',
 ])
 
 /**
@@ -159,10 +176,11 @@ export async function serveRenderer(): Promise<{ url: string; close(): Promise<v
   const port = (server.address() as { port: number }).port
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((ok) => {
-      server.close(() => ok())
-      server.closeAllConnections()
-    }),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok())
+        server.closeAllConnections()
+      }),
   }
 }
 

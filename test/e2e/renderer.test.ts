@@ -24,7 +24,7 @@ interface WireBatch {
 function randomSession(seed: number, width: number, height: number, count: number): { batches: WireBatch[]; reference: FramebufferSink } {
   const rnd = prng(seed)
   const int = (n: number): number => Math.floor(rnd() * n)
-  const colour = (): number => (int(256) | (int(256) << 8) | (int(256) << 16) | 0xff000000) | 0
+  const colour = (): number => int(256) | (int(256) << 8) | (int(256) << 16) | 0xff000000 | 0
   const ref = new FramebufferSink(decodeImageNode)
   let w = width
   let h = height
@@ -77,7 +77,7 @@ function randomSession(seed: number, width: number, height: number, count: numbe
       } else {
         const rgba = new Uint8Array(rw * rh * 4)
         for (let k = 0; k < rgba.length; k += 4) {
-          rgba[k] = (k / 4) % rw * 4
+          rgba[k] = ((k / 4) % rw) * 4
           rgba[k + 1] = Math.floor(k / 4 / rw) * 5
           rgba[k + 2] = int(256)
           rgba[k + 3] = 255
@@ -101,7 +101,8 @@ function firstRgbDifference(a: { width: number; height: number; rgba: Uint8Array
   for (let i = 0; i < ref.width * ref.height; i++) {
     const o = i * 4
     if (a.rgba[o] !== ref.data[o] || a.rgba[o + 1] !== ref.data[o + 1] || a.rgba[o + 2] !== ref.data[o + 2]) {
-      if (!bad) first = `(${i % ref.width},${Math.floor(i / ref.width)}): canvas ${[...a.rgba.subarray(o, o + 3)]} vs reference ${[...ref.data.subarray(o, o + 3)]}`
+      if (!bad)
+        first = `(${i % ref.width},${Math.floor(i / ref.width)}): canvas ${[...a.rgba.subarray(o, o + 3)]} vs reference ${[...ref.data.subarray(o, o + 3)]}`
       bad++
     }
   }
@@ -128,7 +129,10 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await server?.close()
   })
 
-  async function openApp(profiles: ConnectionProfile[] = [], opts: { secretsProtected?: boolean; plainFileAllowed?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+  async function openApp(
+    profiles: ConnectionProfile[] = [],
+    opts: { secretsProtected?: boolean; plainFileAllowed?: boolean; viewport?: { width: number; height: number } } = {},
+  ): Promise<Page> {
     context = await newContext(browser, server.url.replace(/\/$/, ''), opts.viewport)
     page = await context.newPage()
     errors = watchErrors(page)
@@ -149,8 +153,14 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.waitForSelector('.session')
     await waitUntil('session.open', async () => (await fakeCalls(page, 'session.open')).length > 0)
     const sessionId = 's1'
-    await page.evaluate(({ sessionId, info }) => window.__fake.emit('session.state', { sessionId, state: 'connected', info }), { sessionId, info: { ...INFO, width, height } })
-    await sendBatch({ seq: 1, ops: [OpCode.Resize, 0, 0, width, height, 0, 0, 0, OpCode.Fill, 0, 0, width, height, 0xff603020 | 0, 0, 0], pixels: '', images: '' }, sessionId)
+    await page.evaluate(({ sessionId, info }) => window.__fake.emit('session.state', { sessionId, state: 'connected', info }), {
+      sessionId,
+      info: { ...INFO, width, height },
+    })
+    await sendBatch(
+      { seq: 1, ops: [OpCode.Resize, 0, 0, width, height, 0, 0, 0, OpCode.Fill, 0, 0, width, height, 0xff603020 | 0, 0, 0], pixels: '', images: '' },
+      sessionId,
+    )
     return sessionId
   }
 
@@ -205,10 +215,19 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     const rgba = new Uint8Array(256 * 256 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7919) & 255))
     const png = encodePng(256, 256, rgba)
     await clearCalls(page)
-    await page.evaluate(({ png, fill }) => {
-      window.__fake.frame('s1', 2, [4, 0, 0, 256, 256, 0, png.length, 1], '', btoa(String.fromCharCode(...Uint8Array.from(atob(png), (c) => c.charCodeAt(0)))))
-      window.__fake.frame('s1', 3, [1, 0, 0, 256, 256, fill, 0, 0], '', '')
-    }, { png: png.toString('base64'), fill: 0xff00ff00 | 0 })
+    await page.evaluate(
+      ({ png, fill }) => {
+        window.__fake.frame(
+          's1',
+          2,
+          [4, 0, 0, 256, 256, 0, png.length, 1],
+          '',
+          btoa(String.fromCharCode(...Uint8Array.from(atob(png), (c) => c.charCodeAt(0)))),
+        )
+        window.__fake.frame('s1', 3, [1, 0, 0, 256, 256, fill, 0, 0], '', '')
+      },
+      { png: png.toString('base64'), fill: 0xff00ff00 | 0 },
+    )
     await painted(3)
     const px = await canvasPixels(page)
     expect([...px.rgba.subarray(0, 4)]).toEqual([0, 255, 0, 255])
@@ -301,12 +320,22 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.keyboard.press('Numpad7')
     const keys = (await fakeCalls(page, 'session.key')).map((c) => c.arg as { keysym: number; down: boolean; code?: string })
     expect(keys.map((k) => [k.keysym.toString(16), k.down])).toEqual([
-      ['61', true], ['61', false],
-      ['ffe1', true], ['41', true], ['41', false], ['ffe1', false],
-      ['ff0d', true], ['ff0d', false],
-      ['ffc2', true], ['ffc2', false],
-      ['ffe3', true], ['72', true], ['72', false], ['ffe3', false],
-      [expect.stringMatching(/^ff(b7|95)$/), true], [expect.stringMatching(/^ff(b7|95)$/), false],
+      ['61', true],
+      ['61', false],
+      ['ffe1', true],
+      ['41', true],
+      ['41', false],
+      ['ffe1', false],
+      ['ff0d', true],
+      ['ff0d', false],
+      ['ffc2', true],
+      ['ffc2', false],
+      ['ffe3', true],
+      ['72', true],
+      ['72', false],
+      ['ffe3', false],
+      [expect.stringMatching(/^ff(b7|95)$/), true],
+      [expect.stringMatching(/^ff(b7|95)$/), false],
     ])
     expect(keys[0].code).toBe('KeyA')
     expect(await page.$('.session')).not.toBeNull()
@@ -330,8 +359,10 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.evaluate(() => window.dispatchEvent(new Event('blur')))
     const keys = (await fakeCalls(page, 'session.key')).map((c) => c.arg as { keysym: number; down: boolean })
     expect(keys).toEqual([
-      expect.objectContaining({ keysym: 0xffe1, down: true }), expect.objectContaining({ keysym: 0x78, down: true }),
-      expect.objectContaining({ keysym: 0x78, down: false }), expect.objectContaining({ keysym: 0xffe1, down: false }),
+      expect.objectContaining({ keysym: 0xffe1, down: true }),
+      expect.objectContaining({ keysym: 0x78, down: true }),
+      expect.objectContaining({ keysym: 0x78, down: false }),
+      expect.objectContaining({ keysym: 0xffe1, down: false }),
     ])
     await page.keyboard.up('x')
     await page.keyboard.up('Shift')
@@ -349,7 +380,14 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.click('[role="menuitem"]:has-text("Ctrl+Alt+Del")')
     expect(await page.$('[role="menu"]')).toBeNull()
     const keys = (await fakeCalls(page, 'session.key')).map((c) => [(c.arg as { keysym: number }).keysym.toString(16), (c.arg as { down: boolean }).down])
-    expect(keys).toEqual([['ffe3', true], ['ffe9', true], ['ffff', true], ['ffff', false], ['ffe9', false], ['ffe3', false]])
+    expect(keys).toEqual([
+      ['ffe3', true],
+      ['ffe9', true],
+      ['ffff', true],
+      ['ffff', false],
+      ['ffe9', false],
+      ['ffe3', false],
+    ])
     await page.keyboard.press('F8')
     await clearCalls(page)
     await page.click('[aria-label="Send F12"]')
@@ -368,7 +406,10 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     expect(await page.$('[role="menuitem"][data-power]')).toBeNull()
     await page.keyboard.press('Escape')
     // XVP_INIT arrives after connecting: the host sends the session info again.
-    await page.evaluate(({ sessionId, info }) => window.__fake.emit('session.state', { sessionId, state: 'connected', info }), { sessionId, info: { ...INFO, width: 320, height: 200, power: true } })
+    await page.evaluate(({ sessionId, info }) => window.__fake.emit('session.state', { sessionId, state: 'connected', info }), {
+      sessionId,
+      info: { ...INFO, width: 320, height: 200, power: true },
+    })
     await page.keyboard.press('F8')
     await page.waitForSelector('[role="menu"] .section-label:has-text("Power")')
     expect(await page.$$eval('[role="menuitem"][data-power]', (els) => els.map((e) => e.textContent?.trim()))).toEqual(['Shut down…', 'Reboot…', 'Reset…'])
@@ -409,28 +450,57 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await clearCalls(page)
     // What this browser says of its locks (headless: both off); the server is then told the opposite for Caps Lock only.
     await page.evaluate(() => {
-      document.querySelector('canvas.screen')!.addEventListener('keydown', (e) => {
-        Object.assign(window, { __locks: { caps: (e as KeyboardEvent).getModifierState('CapsLock'), num: (e as KeyboardEvent).getModifierState('NumLock') } })
-      }, { once: true })
+      document.querySelector('canvas.screen')!.addEventListener(
+        'keydown',
+        (e) => {
+          Object.assign(window, { __locks: { caps: (e as KeyboardEvent).getModifierState('CapsLock'), num: (e as KeyboardEvent).getModifierState('NumLock') } })
+        },
+        { once: true },
+      )
     })
     // Before the server reports any LEDs: keys go out alone.
     await page.keyboard.press('a')
     const locks = await page.evaluate(() => (window as unknown as { __locks: { caps: boolean; num: boolean } }).__locks)
-    const keys = async () => (await fakeCalls(page, 'session.key')).map((c) => [(c.arg as { keysym: number }).keysym.toString(16), (c.arg as { down: boolean }).down, (c.arg as { code?: string }).code])
-    expect(await keys()).toEqual([['61', true, 'KeyA'], ['61', false, 'KeyA']])
+    const keys = async () =>
+      (await fakeCalls(page, 'session.key')).map((c) => [
+        (c.arg as { keysym: number }).keysym.toString(16),
+        (c.arg as { down: boolean }).down,
+        (c.arg as { code?: string }).code,
+      ])
+    expect(await keys()).toEqual([
+      ['61', true, 'KeyA'],
+      ['61', false, 'KeyA'],
+    ])
     await clearCalls(page)
-    await page.evaluate(({ sessionId, locks }) => window.__fake.emit('session.leds', { sessionId, capsLock: !locks.caps, numLock: locks.num, scrollLock: false }), { sessionId, locks })
+    await page.evaluate(
+      ({ sessionId, locks }) => window.__fake.emit('session.leds', { sessionId, capsLock: !locks.caps, numLock: locks.num, scrollLock: false }),
+      { sessionId, locks },
+    )
     await page.keyboard.press('b')
-    expect(await keys()).toEqual([['ffe5', true, 'CapsLock'], ['ffe5', false, 'CapsLock'], ['62', true, 'KeyB'], ['62', false, 'KeyB']])
+    expect(await keys()).toEqual([
+      ['ffe5', true, 'CapsLock'],
+      ['ffe5', false, 'CapsLock'],
+      ['62', true, 'KeyB'],
+      ['62', false, 'KeyB'],
+    ])
     // Until the server reports again, the difference is not fixed a second time.
     await clearCalls(page)
     await page.keyboard.press('c')
-    expect(await keys()).toEqual([['63', true, 'KeyC'], ['63', false, 'KeyC']])
+    expect(await keys()).toEqual([
+      ['63', true, 'KeyC'],
+      ['63', false, 'KeyC'],
+    ])
     // The server followed: in step, nothing extra.
-    await page.evaluate(({ sessionId, locks }) => window.__fake.emit('session.leds', { sessionId, capsLock: locks.caps, numLock: locks.num, scrollLock: false }), { sessionId, locks })
+    await page.evaluate(
+      ({ sessionId, locks }) => window.__fake.emit('session.leds', { sessionId, capsLock: locks.caps, numLock: locks.num, scrollLock: false }),
+      { sessionId, locks },
+    )
     await clearCalls(page)
     await page.keyboard.press('d')
-    expect(await keys()).toEqual([['64', true, 'KeyD'], ['64', false, 'KeyD']])
+    expect(await keys()).toEqual([
+      ['64', true, 'KeyD'],
+      ['64', false, 'KeyD'],
+    ])
     expect(errors).toEqual([])
   })
 
@@ -541,7 +611,8 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.press('#quick-connect-input', 'Enter')
     await waitUntil('session.open', async () => (await fakeCalls(page, 'session.open')).length)
     const hostKey = { algorithm: 'ssh-ed25519', fingerprintSha256: 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8' }
-    const ask = (): Promise<void> => page.evaluate((hostKey) => window.__fake.emit('session.hostKey', { sessionId: 's1', server: 'gateway.example.com:2222', hostKey }), hostKey)
+    const ask = (): Promise<void> =>
+      page.evaluate((hostKey) => window.__fake.emit('session.hostKey', { sessionId: 's1', server: 'gateway.example.com:2222', hostKey }), hostKey)
     const dialog = page.locator('dialog[open][role="alertdialog"]')
     await ask()
     await dialog.waitFor()
@@ -657,21 +728,42 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await screenshot(page, 'session-connecting')
     await page.evaluate((info) => window.__fake.emit('session.state', { sessionId: 's1', state: 'connected', info }), { ...INFO, width: 320, height: 200 })
     await sendBatch({ seq: 1, ops: [OpCode.Resize, 0, 0, 320, 200, 0, 0, 0, OpCode.Fill, 0, 0, 320, 200, 0xff804020 | 0, 0, 0], pixels: '', images: '' })
-    await page.evaluate(() => window.__fake.emit('session.state', { sessionId: 's1', state: 'reconnecting', retryInMs: 8000, error: { kind: 'network', code: 'RFB_ERR_CONNECTION_RESET', message: 'The connection was reset.' } }))
+    await page.evaluate(() =>
+      window.__fake.emit('session.state', {
+        sessionId: 's1',
+        state: 'reconnecting',
+        retryInMs: 8000,
+        error: { kind: 'network', code: 'RFB_ERR_CONNECTION_RESET', message: 'The connection was reset.' },
+      }),
+    )
     await expect(page.textContent('.status')).resolves.toMatch(/Reconnecting in [78] s/)
     await screenshot(page, 'session-reconnecting')
-    await page.evaluate(() => window.__fake.emit('session.state', { sessionId: 's1', state: 'closed', error: { kind: 'auth', code: 'RFB_ERR_AUTH_FAILED', message: 'Authentication failure' } }))
+    await page.evaluate(() =>
+      window.__fake.emit('session.state', {
+        sessionId: 's1',
+        state: 'closed',
+        error: { kind: 'auth', code: 'RFB_ERR_AUTH_FAILED', message: 'Authentication failure' },
+      }),
+    )
     await page.waitForSelector('.status [role="alert"]')
     await screenshot(page, 'error-auth')
     await clearCalls(page)
     await page.click('button:has-text("Enter password again")')
     await waitUntil('reopen', async () => (await fakeCalls(page, 'session.open')).length === 1)
-    await page.evaluate(() => window.__fake.emit('session.state', { sessionId: 's2', state: 'closed', error: { kind: 'protocol', code: 'RFB_ERR_RECT_BOUNDS', message: 'A rectangle lies outside the screen (offset 1234).' } }))
+    await page.evaluate(() =>
+      window.__fake.emit('session.state', {
+        sessionId: 's2',
+        state: 'closed',
+        error: { kind: 'protocol', code: 'RFB_ERR_RECT_BOUNDS', message: 'A rectangle lies outside the screen (offset 1234).' },
+      }),
+    )
     await page.waitForSelector('.status [role="alert"]')
     expect(await page.$('button:has-text("Retry")')).toBeNull()
     // Words from lib/errors.ts and the host's detail; the code itself only as a data attribute.
     const alert = page.locator('.status [role="alert"]')
-    await expect(alert.innerText()).resolves.toMatch(/^The server sent data Tessera cannot read\s+A rectangle lies outside the screen \(offset 1234\)\.\s+Close/)
+    await expect(alert.innerText()).resolves.toMatch(
+      /^The server sent data Tessera cannot read\s+A rectangle lies outside the screen \(offset 1234\)\.\s+Close/,
+    )
     await expect(alert.getAttribute('data-code')).resolves.toBe('RFB_ERR_RECT_BOUNDS')
     await screenshot(page, 'error-protocol')
     await page.click('.status button:has-text("Close")')
@@ -685,7 +777,13 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.fill('#quick-connect-input', 'fake')
     await page.press('#quick-connect-input', 'Enter')
     await waitUntil('session.open', async () => (await fakeCalls(page, 'session.open')).length)
-    await page.evaluate(() => window.__fake.emit('session.state', { sessionId: 's1', state: 'closed', error: { kind: 'network', code: 'RFB_ERR_CONNECTION_REFUSED', message: 'Connection refused by 127.0.0.1:5901.' } }))
+    await page.evaluate(() =>
+      window.__fake.emit('session.state', {
+        sessionId: 's1',
+        state: 'closed',
+        error: { kind: 'network', code: 'RFB_ERR_CONNECTION_REFUSED', message: 'Connection refused by 127.0.0.1:5901.' },
+      }),
+    )
     await page.waitForSelector('.status button:has-text("Retry")')
     await screenshot(page, 'error-network')
   })
@@ -832,9 +930,20 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.waitForSelector('dialog[open]', { state: 'detached' })
     const saved = (await fakeCalls(page, 'profiles.save')).at(-1)!.arg as unknown as ConnectionProfile
     expect(saved).toMatchObject({
-      name: 'Build server', host: 'server.example.com', port: 5902, group: 'Lab', viewOnly: true, savePassword: false,
-      encodings: ['zrle', 'hextile', 'raw'], quality: 6, compression: 2, colourDepth: 16, scaling: 'none', notes: 'rack 4',
-      fineQuality: 85, subsampling: 'gray',
+      name: 'Build server',
+      host: 'server.example.com',
+      port: 5902,
+      group: 'Lab',
+      viewOnly: true,
+      savePassword: false,
+      encodings: ['zrle', 'hextile', 'raw'],
+      quality: 6,
+      compression: 2,
+      colourDepth: 16,
+      scaling: 'none',
+      notes: 'rack 4',
+      fineQuality: 85,
+      subsampling: 'gray',
     })
     await page.click(`[aria-label="Duplicate Build server"]`)
     await waitUntil('duplicate', async () => (await fakeCalls(page, 'profiles.save')).length === 2)
@@ -889,7 +998,11 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.click('[aria-label="Edit Tunnelled desktop"]')
     await page.waitForSelector('dialog[open]')
     expect(await page.isChecked('[data-test="ssh-enabled"]')).toBe(true)
-    expect([await page.inputValue('[data-test="ssh-host"]'), await page.inputValue('[data-test="ssh-port"]'), await page.inputValue('[data-test="ssh-user"]')]).toEqual(['gw.example.com', '2222', 'alice'])
+    expect([
+      await page.inputValue('[data-test="ssh-host"]'),
+      await page.inputValue('[data-test="ssh-port"]'),
+      await page.inputValue('[data-test="ssh-user"]'),
+    ]).toEqual(['gw.example.com', '2222', 'alice'])
     await page.selectOption('[data-test="ssh-auth"]', 'key')
     await expect(sshError()).resolves.toBe('Enter the path of the private key file.')
     await page.fill('[data-test="ssh-key-file"]', '~/.ssh/id_ed25519')
@@ -947,7 +1060,10 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await dialog.waitFor()
     await page.keyboard.press('Escape')
     await dialog.waitFor({ state: 'detached' })
-    expect(await answers()).toEqual([{ id: 'in1', accept: false }, { id: 'in2', accept: false }])
+    expect(await answers()).toEqual([
+      { id: 'in1', accept: false },
+      { id: 'in2', accept: false },
+    ])
 
     // Nobody answered in time: the host closed it and says so; the question goes, and the user is told.
     await incoming('in3', '192.0.2.8', 40200)

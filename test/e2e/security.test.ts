@@ -102,7 +102,11 @@ describe.skipIf(skip)('browser mode: server certificates', () => {
     const card = page.locator('.cert-changed')
     await card.waitFor({ timeout: 20_000 })
     expect(await page.locator('dialog[open]').count()).toBe(0)
-    const group = (fp: string): string => fp.match(/(?:[0-9A-F]{2}:?){4}/g)!.map((g) => g.replace(/:$/, '')).join(' ')
+    const group = (fp: string): string =>
+      fp
+        .match(/(?:[0-9A-F]{2}:?){4}/g)!
+        .map((g) => g.replace(/:$/, ''))
+        .join(' ')
     await expect(card.locator('.fp-expected').innerText()).resolves.toBe(group(fingerprint(first.cert)))
     await expect(card.locator('.fp-presented').innerText()).resolves.toBe(group(fingerprint(second.cert)))
     await expect(card.innerText()).resolves.toContain('certificate has changed')
@@ -125,8 +129,10 @@ describe.skipIf(skip)('browser mode: server certificates', () => {
       const dialog = page.locator('dialog[open]:has-text("Verify the server")')
       await dialog.waitFor({ timeout: 20_000 })
       const warning = dialog.locator('.warning')
-      await expect(warning.innerText()).resolves.toBe('Warning: this certificate is issued for otherhost, not for 127.0.0.1, the address you connected to. ' +
-        'It may belong to another server, or someone may be pretending to be this one.')
+      await expect(warning.innerText()).resolves.toBe(
+        'Warning: this certificate is issued for otherhost, not for 127.0.0.1, the address you connected to. ' +
+          'It may belong to another server, or someone may be pretending to be this one.',
+      )
       await expect(dialog.locator('.names').innerText()).resolves.toBe('otherhost – not 127.0.0.1')
       expect(await dialog.innerText()).not.toMatch(/verified/i)
       await screenshot(page, 'certificate-dialog-name-mismatch')

@@ -51,8 +51,7 @@ export class Bytes {
 /** Encodes an 8-bit-per-channel colour as a PIXEL in `pf` (scaling channels down to its max). */
 export function encodePixel(pf: PixelFormat, r: number, g: number, b: number): Uint8Array {
   const scale = (v: number, max: number): number => Math.round((v * max) / 255)
-  const value = scale(r, pf.redMax) * 2 ** pf.redShift + scale(g, pf.greenMax) * 2 ** pf.greenShift +
-    scale(b, pf.blueMax) * 2 ** pf.blueShift
+  const value = scale(r, pf.redMax) * 2 ** pf.redShift + scale(g, pf.greenMax) * 2 ** pf.greenShift + scale(b, pf.blueMax) * 2 ** pf.blueShift
   const n = pf.bitsPerPixel / 8
   const out = new Uint8Array(n)
   for (let i = 0; i < n; i++) {

@@ -11,9 +11,16 @@ import type { RfbClientOptions } from '../../src/main/rfb/session'
  */
 export async function completeScreen(port: number, fb: FramebufferSink, options: Omit<RfbClientOptions, 'sink'>, timeoutMs = 20_000): Promise<number> {
   const coverage = new CoverageSink(fb)
-  const { client } = await connectRfb({ host: '127.0.0.1', port }, {
-    ...options, sink: coverage, autoUpdate: false, connectTimeoutMs: 10_000, handshakeTimeoutMs: 10_000,
-  })
+  const { client } = await connectRfb(
+    { host: '127.0.0.1', port },
+    {
+      ...options,
+      sink: coverage,
+      autoUpdate: false,
+      connectTimeoutMs: 10_000,
+      handshakeTimeoutMs: 10_000,
+    },
+  )
   let bytes = 0
   try {
     await new Promise<void>((resolve, reject) => {

@@ -38,7 +38,11 @@ export function pngBomb(w: number, h: number, inflated: number): Uint8Array {
   ihdr.writeUInt32BE(h, 4)
   ihdr[8] = 8
   ihdr[9] = 2
-  return pngFile([['IHDR', ihdr], ['IDAT', zlibZeros(inflated)], ['IEND', new Uint8Array(0)]])
+  return pngFile([
+    ['IHDR', ihdr],
+    ['IDAT', zlibZeros(inflated)],
+    ['IEND', new Uint8Array(0)],
+  ])
 }
 
 /** A real w x h JPEG whose frame header then says `declaredW` x `declaredH`. */

@@ -20,7 +20,7 @@ export function desktopFrame(width: number, height: number, variant = 0): Uint8A
   const rnd = prng(1234 + variant * 7919)
   const rgb = (r: number, g: number, b: number): number => (r | (g << 8) | (b << 16) | 0xff000000) >>> 0
   for (let y = 0; y < height; y++) {
-    const c = rgb(40 + ((y * 60) / height) | 0, 70 + ((y * 40) / height) | 0, 120 + ((y * 80) / height) | 0)
+    const c = rgb((40 + (y * 60) / height) | 0, (70 + (y * 40) / height) | 0, (120 + (y * 80) / height) | 0)
     px.fill(c, y * width, (y + 1) * width)
   }
   const fill = (x: number, y: number, w: number, h: number, c: number): void => {
@@ -41,7 +41,7 @@ export function desktopFrame(width: number, height: number, variant = 0): Uint8A
     // Text: 7x13 cells with glyph-like strokes and grey anti-aliasing at their edges.
     const colour = ink[i % ink.length]
     for (let ty = y + 30; ty + 13 < y + h - 4; ty += 16) {
-      const lineLen = Math.floor((w - 16) / 7 * (0.4 + rnd() * 0.6))
+      const lineLen = Math.floor(((w - 16) / 7) * (0.4 + rnd() * 0.6))
       for (let k = 0; k < lineLen; k++) {
         if (rnd() < 0.15) continue
         const gx = x + 8 + k * 7

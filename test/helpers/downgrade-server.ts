@@ -131,7 +131,12 @@ export class DowngradeServer {
       if ((await read(1))[0] !== 19) return void raw.destroy()
       send(Uint8Array.of(0, 2))
       await read(2)
-      send(new Bytes().u8(0, 1).u32(seen.offer === 'x509' ? 261 : 256).build())
+      send(
+        new Bytes()
+          .u8(0, 1)
+          .u32(seen.offer === 'x509' ? 261 : 256)
+          .build(),
+      )
       const choice = (await read(4)).readUInt32BE(0)
       if (seen.offer === 'x509') {
         if (choice !== 261) return void raw.destroy()
@@ -167,7 +172,16 @@ export class DowngradeServer {
       else if (type === 2) await read(4 * (await read(3)).readUInt16BE(1))
       else if (type === 3) {
         const incremental = (await read(9))[0] !== 0
-        if (!incremental) send(new Bytes().u8(0, 0).u16(1).u16(0, 0, width, height).s32(0).bytes(new Uint8Array(width * height * 4).fill(0x80)).build())
+        if (!incremental)
+          send(
+            new Bytes()
+              .u8(0, 0)
+              .u16(1)
+              .u16(0, 0, width, height)
+              .s32(0)
+              .bytes(new Uint8Array(width * height * 4).fill(0x80))
+              .build(),
+          )
       } else if (type === 4) await read(7)
       else if (type === 5) await read(5)
       else if (type === 6) await read((await read(7)).readUInt32BE(3))

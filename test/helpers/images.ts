@@ -77,13 +77,15 @@ export function handMadePng(w: number, h: number, colourType: 2 | 3 | 6, samples
   ihdr.writeUInt32BE(h, 4)
   ihdr[8] = 8
   ihdr[9] = colourType
-  return new Uint8Array(Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    ...(palette ? [pngChunk('PLTE', palette)] : []),
-    pngChunk('IDAT', deflateSync(raw)),
-    pngChunk('IEND', new Uint8Array(0)),
-  ]))
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      pngChunk('IHDR', ihdr),
+      ...(palette ? [pngChunk('PLTE', palette)] : []),
+      pngChunk('IDAT', deflateSync(raw)),
+      pngChunk('IEND', new Uint8Array(0)),
+    ]),
+  )
 }
 
 /** Largest difference of any R, G or B sample between two RGBA buffers. */
@@ -122,7 +124,33 @@ export function photoXwd(w: number, h: number): Buffer {
  * entropy bytes without 0xFF, EOI) but that no decoder can decode: for tests of the framing.
  */
 export function jpegShell(w: number, h: number, length = 40): Uint8Array {
-  const head = [0xff, 0xd8, 0xff, 0xc0, 0x00, 0x0b, 0x08, h >> 8, h & 255, w >> 8, w & 255, 0x01, 0x01, 0x11, 0x00, 0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00]
+  const head = [
+    0xff,
+    0xd8,
+    0xff,
+    0xc0,
+    0x00,
+    0x0b,
+    0x08,
+    h >> 8,
+    h & 255,
+    w >> 8,
+    w & 255,
+    0x01,
+    0x01,
+    0x11,
+    0x00,
+    0xff,
+    0xda,
+    0x00,
+    0x08,
+    0x01,
+    0x01,
+    0x00,
+    0x00,
+    0x3f,
+    0x00,
+  ]
   const fill = Math.max(0, length - head.length - 2)
   return Uint8Array.from([...head, ...Array.from({ length: fill }, (_, i) => (i * 7) & 0x7f), 0xff, 0xd9])
 }

@@ -48,14 +48,30 @@ export async function startKeyringDaemon(): Promise<KeyringDaemon> {
     })
   })
   const env: NodeJS.ProcessEnv = {
-    ...process.env, DBUS_SESSION_BUS_ADDRESS: address, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_RUNTIME_DIR: runtime, DISPLAY: '',
+    ...process.env,
+    DBUS_SESSION_BUS_ADDRESS: address,
+    HOME: dir,
+    XDG_DATA_HOME: join(dir, 'data'),
+    XDG_RUNTIME_DIR: runtime,
+    DISPLAY: '',
   }
   const keyring = spawn('gnome-keyring-daemon', ['--foreground', '--unlock', '--components=secrets'], { env, stdio: ['pipe', 'ignore', 'ignore'] })
   keyring.stdin!.end('test-login-password')
   // The daemon is ready once it owns the Secret Service name on the bus.
   const deadline = Date.now() + 10_000
   for (;;) {
-    const owned = spawnSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'], { env, encoding: 'utf8' })
+    const owned = spawnSync(
+      'dbus-send',
+      [
+        '--session',
+        '--print-reply',
+        '--dest=org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus.NameHasOwner',
+        'string:org.freedesktop.secrets',
+      ],
+      { env, encoding: 'utf8' },
+    )
     if (owned.stdout?.includes('boolean true')) break
     if (keyring.exitCode !== null || Date.now() > deadline) {
       keyring.kill()

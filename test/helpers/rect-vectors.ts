@@ -107,9 +107,7 @@ export function withLength(payload: Uint8Array): Uint8Array {
 /** For vectors too big for every split: whole, byte by byte, and `splits` spread split points. */
 export function feedSampled(make: () => RectDecoder, rect: Rect, bytes: Uint8Array, opts: FeedOptions = {}, splits = 16): FramebufferSink {
   const first = feedRect(make(), rect, [bytes], opts)
-  const ways: { label: string; chunks: Uint8Array[] }[] = [
-    { label: 'byte by byte', chunks: Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)) },
-  ]
+  const ways: { label: string; chunks: Uint8Array[] }[] = [{ label: 'byte by byte', chunks: Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)) }]
   for (let k = 1; k <= splits; k++) {
     const at = Math.floor((bytes.length * k) / (splits + 1))
     if (at > 0 && at < bytes.length) ways.push({ label: `split at ${at}`, chunks: [bytes.subarray(0, at), bytes.subarray(at)] })
@@ -122,7 +120,14 @@ export function feedSampled(make: () => RectDecoder, rect: Rect, bytes: Uint8Arr
 }
 
 /** Asserts the w*h area at (x, y) holds `expected` (row by row, or a function of the offsets). */
-export function expectArea(fb: FramebufferSink, x: number, y: number, w: number, h: number, expected: ArrayLike<number> | ((cx: number, cy: number) => number)): void {
+export function expectArea(
+  fb: FramebufferSink,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  expected: ArrayLike<number> | ((cx: number, cy: number) => number),
+): void {
   for (let cy = 0; cy < h; cy++) {
     for (let cx = 0; cx < w; cx++) {
       const want = typeof expected === 'function' ? expected(cx, cy) : expected[cy * w + cx]

@@ -12,7 +12,12 @@ export function serverInit(width: number, height: number, name: string, pf: Pixe
 
 /** A whole 3.8 server greeting through security None up to ServerInit. */
 export function none38(width = 4, height = 3, name = 'desk'): Uint8Array {
-  return new Bytes().text('RFB 003.008\n').u8(1, 1).u32(0).bytes(serverInit(width, height, name)).build()
+  return new Bytes()
+    .text('RFB 003.008\n')
+    .u8(1, 1)
+    .u32(0)
+    .bytes(serverInit(width, height, name))
+    .build()
 }
 
 /**

@@ -37,8 +37,11 @@ export interface ServerOptions {
 export function selfSignedCertificate(dir: string, cn = 'localhost', name = 'server', san = `DNS:${cn},IP:127.0.0.1`): { cert: string; key: string } {
   const cert = path.join(dir, `${name}-cert.pem`)
   const key = path.join(dir, `${name}-key.pem`)
-  const res = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert,
-    '-days', '3650', '-subj', `/CN=${cn}`, '-addext', `subjectAltName=${san}`], { encoding: 'utf8' })
+  const res = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '3650', '-subj', `/CN=${cn}`, '-addext', `subjectAltName=${san}`],
+    { encoding: 'utf8' },
+  )
   if (res.status !== 0) throw new Error(`openssl req failed (status ${res.status}): ${res.stderr}`)
   return { cert, key }
 }
@@ -294,13 +297,29 @@ function rootSnapshot(env: NodeJS.ProcessEnv): Buffer | null {
 async function putStaticContent(s: Session, env: NodeJS.ProcessEnv, deadline: number): Promise<void> {
   const missing = ['xterm', 'xwininfo'].filter((b) => !onPath(b))
   if (missing.length) throw new Error(`content 'static' needs ${missing.join(', ')} (xterm, x11-utils)`)
-  const xterm = launch(s, 'xterm', [
-    '-geometry', '60x12+40+40',
-    '-bg', '#203040', '-fg', '#e0e0a0',
-    '-xrm', 'XTerm*cursorBlink: false',
-    '-title', STATIC_TITLE,
-    '-hold', '-e', 'sh', '-c', `printf '${STATIC_TEXT}'`,
-  ], env, 'xterm.log')
+  const xterm = launch(
+    s,
+    'xterm',
+    [
+      '-geometry',
+      '60x12+40+40',
+      '-bg',
+      '#203040',
+      '-fg',
+      '#e0e0a0',
+      '-xrm',
+      'XTerm*cursorBlink: false',
+      '-title',
+      STATIC_TITLE,
+      '-hold',
+      '-e',
+      'sh',
+      '-c',
+      `printf '${STATIC_TEXT}'`,
+    ],
+    env,
+    'xterm.log',
+  )
   await waitFor('xterm window to map', deadline, [s.server!, xterm], s, async () => (windowViewable(env) ? true : null))
   // Settled = two identical root snapshots in a row; without xwd fall back to a fixed pause.
   if (!onPath('xwd')) return sleep(1000)
@@ -367,15 +386,30 @@ async function startOnce(kind: ServerKind, opts: ServerOptions, s: Session, dead
   }
 
   s.display = freeDisplay()
-  const port = opts.port ?? await freePort()
+  const port = opts.port ?? (await freePort())
   const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: `:${s.display}` }
   delete env.XAUTHORITY
   const dpy = `:${s.display}`
 
   if (kind === 'tigervnc') {
-    const args = [dpy, '-geometry', `${width}x${height}`, '-depth', String(depth),
-      '-interface', HOST, '-nolisten', 'tcp', '-AlwaysShared', '-UseBlacklist=0',
-      '-rfbport', String(port), '-desktop', 'tessera-test', '-retro']
+    const args = [
+      dpy,
+      '-geometry',
+      `${width}x${height}`,
+      '-depth',
+      String(depth),
+      '-interface',
+      HOST,
+      '-nolisten',
+      'tcp',
+      '-AlwaysShared',
+      '-UseBlacklist=0',
+      '-rfbport',
+      String(port),
+      '-desktop',
+      'tessera-test',
+      '-retro',
+    ]
     const types = opts.securityTypes ?? [passwd ? 'VncAuth' : 'None']
     args.push('-SecurityTypes', types.join(','), ...(passwd ? ['-PasswordFile', passwd] : []))
     if (opts.tls) args.push('-X509Cert', opts.tls.cert, '-X509Key', opts.tls.key)
@@ -383,18 +417,32 @@ async function startOnce(kind: ServerKind, opts: ServerOptions, s: Session, dead
     await waitRfb(s, port, deadline, [s.server])
   } else if (kind === 'tightvnc') {
     // Its default root is already the classic weave; no -retro flag exists. Type1 dir may be absent, it only warns.
-    const args = [dpy, '-geometry', `${width}x${height}`, '-depth', String(depth),
-      '-localhost', '-interface', HOST, '-nolisten', 'tcp', '-alwaysshared',
-      '-fp', '/usr/share/fonts/X11/misc/,/usr/share/fonts/X11/Type1/', '-rfbport', String(port),
-      '-desktop', 'tessera-test']
+    const args = [
+      dpy,
+      '-geometry',
+      `${width}x${height}`,
+      '-depth',
+      String(depth),
+      '-localhost',
+      '-interface',
+      HOST,
+      '-nolisten',
+      'tcp',
+      '-alwaysshared',
+      '-fp',
+      '/usr/share/fonts/X11/misc/,/usr/share/fonts/X11/Type1/',
+      '-rfbport',
+      String(port),
+      '-desktop',
+      'tessera-test',
+    ]
     if (passwd) args.push('-rfbauth', passwd)
     s.server = launch(s, 'Xtightvnc', [...args, ...extra], serverEnv, 'server.log')
     await waitRfb(s, port, deadline, [s.server])
   } else {
     s.server = launch(s, 'Xvfb', [dpy, '-screen', '0', `${width}x${height}x${depth}`, '-nolisten', 'tcp', '-retro'], serverEnv, 'xvfb.log')
     await waitFor(`Xvfb socket for ${dpy}`, deadline, [s.server], s, () => canConnectUnix(`/tmp/.X11-unix/X${s.display}`))
-    const args = ['-display', dpy, '-localhost', '-listen', HOST, '-forever', '-shared', '-noipv6',
-      '-nocmds', '-norc', '-rfbport', String(port)]
+    const args = ['-display', dpy, '-localhost', '-listen', HOST, '-forever', '-shared', '-noipv6', '-nocmds', '-norc', '-rfbport', String(port)]
     args.push(...(passwd ? ['-rfbauth', passwd] : ['-nopw']))
     if (opts.tls) {
       // x11vnc -ssl wants key and certificate in one file.

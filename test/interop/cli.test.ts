@@ -8,7 +8,11 @@ import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc
 async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = []
   const err: string[] = []
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l))
+  const code = await main(
+    argv,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  )
   return { code, out, err }
 }
 

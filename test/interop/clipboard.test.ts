@@ -34,7 +34,7 @@ async function until(check: () => boolean | Promise<boolean>, ms = 8000, what = 
 
 for (const { kind, extended, fromServer, toServer } of CASES) {
   // Needs the server's Debian package and xclip to own and read X selections (.ci/run installs both).
-  describe.skipIf(!serverAvailable(kind) || !hasXclip)(`clipboard with ${kind}, ${extended ? "Extended Clipboard" : "plain cut text"}`, () => {
+  describe.skipIf(!serverAvailable(kind) || !hasXclip)(`clipboard with ${kind}, ${extended ? 'Extended Clipboard' : 'plain cut text'}`, () => {
     let server: RunningServer
     let client: RfbClient
     const received: string[] = []

@@ -28,10 +28,14 @@ describe.skipIf(!serverAvailable('tigervnc'))('continuous updates against TigerV
 
   beforeAll(async () => {
     server = await startServer('tigervnc', { width: 640, height: 480, content: 'static' })
-    const c = await connectRfb({ host: server.host, port: server.port }, {
-      sink: fb, encodings: [Encoding.Tight, Encoding.ZRLE, Encoding.Raw],
-      trace: (dir, line) => dir === 'out' && line.startsWith('FramebufferUpdateRequest') && requests.push(line),
-    })
+    const c = await connectRfb(
+      { host: server.host, port: server.port },
+      {
+        sink: fb,
+        encodings: [Encoding.Tight, Encoding.ZRLE, Encoding.Raw],
+        trace: (dir, line) => dir === 'out' && line.startsWith('FramebufferUpdateRequest') && requests.push(line),
+      },
+    )
     client = c.client
   })
   afterAll(async () => {

@@ -30,22 +30,32 @@ const LOSSLESS = (name: string, encoding: number): Case => ({ name, encoding })
 /** What each server sends when asked (docs/servers.md, "What each server speaks"). */
 const MATRIX: Record<ServerKind, Case[]> = {
   tigervnc: [
-    LOSSLESS('RRE', Encoding.RRE), LOSSLESS('Hextile', Encoding.Hextile), LOSSLESS('Tight', Encoding.Tight),
+    LOSSLESS('RRE', Encoding.RRE),
+    LOSSLESS('Hextile', Encoding.Hextile),
+    LOSSLESS('Tight', Encoding.Tight),
     LOSSLESS('ZRLE', Encoding.ZRLE),
     { name: 'Tight JPEG q6', encoding: Encoding.Tight, extra: [quality(6)], minPsnr: 25 },
   ],
   x11vnc: [
-    { name: 'RRE', encoding: Encoding.RRE, mayFallBack: ['rgb565', 'bgr233'] }, LOSSLESS('CoRRE', Encoding.CoRRE), LOSSLESS('Hextile', Encoding.Hextile),
-    LOSSLESS('Zlib', Encoding.Zlib), LOSSLESS('Tight', Encoding.Tight), LOSSLESS('ZRLE', Encoding.ZRLE),
+    { name: 'RRE', encoding: Encoding.RRE, mayFallBack: ['rgb565', 'bgr233'] },
+    LOSSLESS('CoRRE', Encoding.CoRRE),
+    LOSSLESS('Hextile', Encoding.Hextile),
+    LOSSLESS('Zlib', Encoding.Zlib),
+    LOSSLESS('Tight', Encoding.Tight),
+    LOSSLESS('ZRLE', Encoding.ZRLE),
     { name: 'ZYWRLE q5', encoding: Encoding.ZYWRLE, extra: [quality(5)], minPsnr: 22 },
   ],
   tightvnc: [
-    { name: 'RRE', encoding: Encoding.RRE, mayFallBack: ['rgb565', 'bgr233'] }, LOSSLESS('CoRRE', Encoding.CoRRE), LOSSLESS('Hextile', Encoding.Hextile),
-    LOSSLESS('Zlib', Encoding.Zlib), LOSSLESS('Tight', Encoding.Tight),
+    { name: 'RRE', encoding: Encoding.RRE, mayFallBack: ['rgb565', 'bgr233'] },
+    LOSSLESS('CoRRE', Encoding.CoRRE),
+    LOSSLESS('Hextile', Encoding.Hextile),
+    LOSSLESS('Zlib', Encoding.Zlib),
+    LOSSLESS('Tight', Encoding.Tight),
     { name: 'Tight JPEG q6', encoding: Encoding.Tight, extra: [quality(6)], minPsnr: 25 },
   ],
   qemu: [
-    LOSSLESS('Hextile', Encoding.Hextile), LOSSLESS('Zlib', Encoding.Zlib),
+    LOSSLESS('Hextile', Encoding.Hextile),
+    LOSSLESS('Zlib', Encoding.Zlib),
     { name: 'Tight', encoding: Encoding.Tight, serverIgnoresBigEndian: true },
     { name: 'TightPNG', encoding: Encoding.TightPNG, serverIgnoresBigEndian: true },
     LOSSLESS('ZRLE', Encoding.ZRLE),
@@ -101,6 +111,5 @@ for (const kind of Object.keys(MATRIX) as ServerKind[]) {
         })
       }
     }
-
   })
 }

@@ -64,14 +64,19 @@ for (const kind of KINDS) {
       const live = new FramebufferSink()
       let updates = 0
       const { client, info } = await connectRfb(target(server), {
-        sink: live, encodings: RAW, tap: (c) => recorder.tap(c), autoUpdate: false,
+        sink: live,
+        encodings: RAW,
+        tap: (c) => recorder.tap(c),
+        autoUpdate: false,
       })
       recorder.connected(info)
       // A static screen sends nothing incremental: ask for it whole three times.
-      await new Promise<void>((resolve) => client.on('update', () => {
-        if (++updates === 3) resolve()
-        else client.requestUpdate(false)
-      }))
+      await new Promise<void>((resolve) =>
+        client.on('update', () => {
+          if (++updates === 3) resolve()
+          else client.requestUpdate(false)
+        }),
+      )
       client.close()
       recorder.close()
       const replayed = new FramebufferSink()
@@ -98,8 +103,10 @@ for (const kind of KINDS) {
     })
 
     it('a wrong password gives AuthFailed with the server reason', async () => {
-      const err = await takeSnapshot(target(server), { encodings: RAW, credentials: async () => ({ password: 'wrong' }) })
-        .then(() => null, (e: unknown) => e)
+      const err = await takeSnapshot(target(server), { encodings: RAW, credentials: async () => ({ password: 'wrong' }) }).then(
+        () => null,
+        (e: unknown) => e,
+      )
       expect(err).toBeInstanceOf(AuthFailedError)
       // Every one of these servers speaks 3.8 and so sends a reason; it must reach the user as sent.
       expect((err as AuthFailedError).reason.length).toBeGreaterThan(0)

@@ -78,8 +78,22 @@ describe.skipIf(!serverAvailable('tigervnc'))('host service against TigerVNC', (
   // Full colour and no quality level: lossless whatever the encoding, so pixels compare exactly.
   async function profileWith(encodings: ConnectionProfile['encodings']): Promise<string> {
     const p = (await host.handle('profiles.save', {
-      id: '', name: 'tiger', host: server.host, port: server.port, group: '', notes: '', savePassword: false, viewOnly: true,
-      shared: true, encodings, quality: null, compression: null, colourDepth: 24, scaling: 'fit', createdAt: 0, lastUsedAt: 0,
+      id: '',
+      name: 'tiger',
+      host: server.host,
+      port: server.port,
+      group: '',
+      notes: '',
+      savePassword: false,
+      viewOnly: true,
+      shared: true,
+      encodings,
+      quality: null,
+      compression: null,
+      colourDepth: 24,
+      scaling: 'fit',
+      createdAt: 0,
+      lastUsedAt: 0,
     })) as ConnectionProfile
     return p.id
   }
@@ -113,19 +127,23 @@ describe.skipIf(!serverAvailable('tigervnc'))('host service against TigerVNC', (
       let sessionId = ''
       let id = 0
       const send = (name: string, arg: unknown): void => ws.send(encodeClientMessage({ type: 'request', id: ++id, name: name as never, arg }))
-      const painted = paintUntilComplete((onFrame) => {
-        ws.on('message', (data: Buffer, isBinary: boolean) => {
-          const m = decodeServerMessage(isBinary ? data : data.toString())
-          if (m.type === 'response' && m.id === 1) sessionId = (m.result as { sessionId: string }).sessionId
-          if (m.type === 'event' && m.name === 'session.frame') {
-            expect(isBinary).toBe(true)
-            binaryFrames++
-            // Frames can overtake the response to session.open: take the id from the batch itself.
-            sessionId = (m.payload as FrameBatch).sessionId
-            onFrame(m.payload as FrameBatch)
-          }
-        })
-      }, (seq) => send('session.ack', { sessionId, seq }), reference)
+      const painted = paintUntilComplete(
+        (onFrame) => {
+          ws.on('message', (data: Buffer, isBinary: boolean) => {
+            const m = decodeServerMessage(isBinary ? data : data.toString())
+            if (m.type === 'response' && m.id === 1) sessionId = (m.result as { sessionId: string }).sessionId
+            if (m.type === 'event' && m.name === 'session.frame') {
+              expect(isBinary).toBe(true)
+              binaryFrames++
+              // Frames can overtake the response to session.open: take the id from the batch itself.
+              sessionId = (m.payload as FrameBatch).sessionId
+              onFrame(m.payload as FrameBatch)
+            }
+          })
+        },
+        (seq) => send('session.ack', { sessionId, seq }),
+        reference,
+      )
       send('session.open', { address: `${server.host}::${server.port}` })
       expect(firstDifference(await painted, reference)).toBeNull()
       expect(binaryFrames).toBeGreaterThan(0)
@@ -218,8 +236,10 @@ for (const kind of ['qemu', 'tigervnc'] as ServerKind[]) {
       await expect.poll(() => leds.length, { timeout: 15_000 }).toBeGreaterThan(0)
       expect(leds[0]).toEqual({ sessionId, capsLock: false, numLock: false, scrollLock: false })
       expect(connected?.info?.power).toBe(false)
-      expect(await host.handle('session.power', { sessionId, action: 'reboot' }).catch((e: { error: unknown }) => e.error))
-        .toMatchObject({ kind: 'unsupported', code: 'HOST_POWER_UNSUPPORTED' })
+      expect(await host.handle('session.power', { sessionId, action: 'reboot' }).catch((e: { error: unknown }) => e.error)).toMatchObject({
+        kind: 'unsupported',
+        code: 'HOST_POWER_UNSUPPORTED',
+      })
 
       // The renderer's keyboard, with the local Caps Lock and Num Lock on: typing a letter first
       // taps both lock keys (with their codes, so QEMU gets XT scancodes 0x3a and 0x45).
@@ -234,7 +254,10 @@ for (const kind of ['qemu', 'tigervnc'] as ServerKind[]) {
         kb.setServerLocks(leds.at(-1)!)
         kb.keydown(key('KeyX'))
         kb.keyup(key('KeyX'))
-        await expect.poll(inStep, { timeout: 2000 }).toBe(true).catch(() => undefined)
+        await expect
+          .poll(inStep, { timeout: 2000 })
+          .toBe(true)
+          .catch(() => undefined)
       }
       expect(leds.at(-1)).toEqual({ sessionId, capsLock: true, numLock: true, scrollLock: false })
       // In step now: the next key sends no lock key, and the LEDs stay.

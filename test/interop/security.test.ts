@@ -34,8 +34,18 @@ async function sessionForwardsSecurity(): Promise<boolean> {
   const t = new FakeTransport()
   const options = { sink: new FramebufferSink(), security: { policy: 'require-encryption' } } as RfbClientOptions
   const client = new RfbClient(options)
-  const outcome = client.start(t).then(() => false, (e: RfbError) => e.code === 'RFB_ERR_POLICY')
-  t.serve(new Bytes().text('RFB 003.008\n').u8(1, 1).u32(0).bytes(serverInit(1, 1, 'probe')).build())
+  const outcome = client.start(t).then(
+    () => false,
+    (e: RfbError) => e.code === 'RFB_ERR_POLICY',
+  )
+  t.serve(
+    new Bytes()
+      .text('RFB 003.008\n')
+      .u8(1, 1)
+      .u32(0)
+      .bytes(serverInit(1, 1, 'probe'))
+      .build(),
+  )
   await settle()
   client.close()
   return outcome
@@ -46,9 +56,13 @@ const forwards = await sessionForwardsSecurity()
 async function handshakeWith(s: RunningServer, security: SecurityOptions) {
   const transport = await connectTcp(s.host, s.port)
   const asked: string[] = []
-  const { done, io } = handshakeOver(transport, { security: { host: s.host, port: s.port, ...security } }, {
-    credentials: async (kind) => (asked.push(kind), { username: 'nobody', password: PASSWORD }),
-  })
+  const { done, io } = handshakeOver(
+    transport,
+    { security: { host: s.host, port: s.port, ...security } },
+    {
+      credentials: async (kind) => (asked.push(kind), { username: 'nobody', password: PASSWORD }),
+    },
+  )
   try {
     return { result: await done, asked, io }
   } catch (error) {
@@ -149,7 +163,7 @@ describe.skipIf(!serverAvailable('tigervnc') || !opensslAvailable)('TigerVNC VeN
     expect(r.result!.init.width).toBe(320)
   })
 
-  it('X509Plain reaches the server\'s PAM check: the exchange is understood, the made-up user refused', async () => {
+  it("X509Plain reaches the server's PAM check: the exchange is understood, the made-up user refused", async () => {
     const s = await start({ tls: certA, securityTypes: ['X509Plain'] })
     const err = await takeSnapshot(target(s), { credentials, timeoutMs: 15_000 }).catch((e: RfbError) => e)
     expect(err).toBeInstanceOf(AuthFailedError)
@@ -174,7 +188,11 @@ describe.skipIf(!serverAvailable('tigervnc') || !opensslAvailable)('TigerVNC VeN
   it('tessera probe prints the TLS protocol, cipher and certificate fingerprint', async () => {
     const s = await start({ tls: certB, securityTypes: ['X509None'] })
     const lines: string[] = []
-    const code = await main(['probe', `127.0.0.1::${s.port}`, '--accept-fingerprint', shaOf(certB.cert)], (l) => lines.push(l), (l) => lines.push(l))
+    const code = await main(
+      ['probe', `127.0.0.1::${s.port}`, '--accept-fingerprint', shaOf(certB.cert)],
+      (l) => lines.push(l),
+      (l) => lines.push(l),
+    )
     expect(code, lines.join('\n')).toBe(0)
     const text = lines.join('\n')
     expect(text).toContain('used VeNCrypt X509None')
@@ -202,7 +220,10 @@ describe.skipIf(!serverAvailable('x11vnc') || !opensslAvailable)('x11vnc -ssl', 
   it('vncs:// with require-server-auth: an unknown certificate is refused before RFB starts, an accepted one passes', async () => {
     const err = await takeSnapshot(target(s, true), { timeoutMs: 20_000, security: { policy: 'require-server-auth' } }).catch((e: RfbError) => e)
     expect((err as RfbError).code).toBe('RFB_ERR_CERT_UNTRUSTED')
-    const snap = await takeSnapshot(target(s, true), { timeoutMs: 20_000, security: { policy: 'require-server-auth', trust: { acceptFingerprints: [shaOf(certA.cert)] } } })
+    const snap = await takeSnapshot(target(s, true), {
+      timeoutMs: 20_000,
+      security: { policy: 'require-server-auth', trust: { acceptFingerprints: [shaOf(certA.cert)] } },
+    })
     expect(distinctColours(snap.framebuffer)).toBeGreaterThan(1)
   })
 

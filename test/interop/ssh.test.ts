@@ -39,18 +39,32 @@ function banner(port: number): Promise<boolean> {
 
 class Sshd {
   child: ChildProcess | null = null
-  constructor(readonly dir: string, readonly port: number) {}
+  constructor(
+    readonly dir: string,
+    readonly port: number,
+  ) {}
 
   /** Starts sshd with host key(s) `hostKey` (private key files) and waits for its banner. */
   async start(hostKey: string | string[]): Promise<void> {
     const cfg = path.join(this.dir, 'sshd_config')
-    writeFileSync(cfg, [
-      `Port ${this.port}`, 'ListenAddress 127.0.0.1', ...[hostKey].flat().map((k) => `HostKey ${k}`),
-      `AuthorizedKeysFile ${path.join(this.dir, 'authorized_keys')}`,
-      'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PubkeyAuthentication yes',
-      'PermitRootLogin prohibit-password', 'AllowTcpForwarding yes', `PidFile ${path.join(this.dir, 'sshd.pid')}`,
-      'UsePAM no', 'StrictModes no', '',
-    ].join('\n'))
+    writeFileSync(
+      cfg,
+      [
+        `Port ${this.port}`,
+        'ListenAddress 127.0.0.1',
+        ...[hostKey].flat().map((k) => `HostKey ${k}`),
+        `AuthorizedKeysFile ${path.join(this.dir, 'authorized_keys')}`,
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes',
+        'PermitRootLogin prohibit-password',
+        'AllowTcpForwarding yes',
+        `PidFile ${path.join(this.dir, 'sshd.pid')}`,
+        'UsePAM no',
+        'StrictModes no',
+        '',
+      ].join('\n'),
+    )
     // Debian's sshd refuses to start without its privilege separation directory.
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 })
     const log: string[] = []
@@ -103,7 +117,11 @@ describe.skipIf(sshdMissing !== '' || !serverAvailable('tigervnc'))(`SSH tunnel 
   })
 
   const ssh = (hostKey: SshOptions['hostKey'], privateKey = clientKey): SshOptions => ({
-    sshHost: '127.0.0.1', sshPort: sshd.port, username: user, auth: { privateKey }, hostKey,
+    sshHost: '127.0.0.1',
+    sshPort: sshd.port,
+    username: user,
+    auth: { privateKey },
+    hostKey,
   })
 
   it('a snapshot through the tunnel equals a direct one pixel for pixel', async () => {
@@ -180,7 +198,7 @@ describe.skipIf(sshdMissing !== '' || !serverAvailable('tigervnc'))(`SSH tunnel 
       expect(asked).toBe(0)
     }, 30_000)
 
-    it('known_hosts lists ed25519, the server only has ecdsa: OpenSSH\'s warning, trusted for this session only', async () => {
+    it("known_hosts lists ed25519, the server only has ecdsa: OpenSSH's warning, trusted for this session only", async () => {
       await sshd.stop()
       await sshd.start(path.join(tmp, 'host_ecdsa'))
       const knownHosts = parseKnownHosts(`[127.0.0.1]:${sshd.port} ${hostPub}`)

@@ -95,7 +95,12 @@ async function vncAuth(port: number, password: string): Promise<number> {
   }
 }
 
-interface Frame { width: number; height: number; bpp: number; pixels: Buffer }
+interface Frame {
+  width: number
+  height: number
+  bpp: number
+  pixels: Buffer
+}
 
 // Handshake with security None, ask for one full Raw update and assemble it.
 async function snapshot(port: number): Promise<Frame> {
@@ -189,47 +194,63 @@ for (const kind of KINDS) {
       server = undefined
     })
 
-    it('starts on 127.0.0.1, greets with RFB 003.008 and is gone after stop()', async () => {
-      server = await startServer(kind)
-      expect(server.host).toBe('127.0.0.1')
-      expect(await greeting(server.port)).toBe('RFB 003.008\n')
-      const { port, pids } = server
-      await server.stop()
-      await server.stop()
-      expect(await portClosed(port)).toBe(true)
-      expect(pids.filter(alive)).toEqual([])
-    }, TIMEOUT)
+    it(
+      'starts on 127.0.0.1, greets with RFB 003.008 and is gone after stop()',
+      async () => {
+        server = await startServer(kind)
+        expect(server.host).toBe('127.0.0.1')
+        expect(await greeting(server.port)).toBe('RFB 003.008\n')
+        const { port, pids } = server
+        await server.stop()
+        await server.stop()
+        expect(await portClosed(port)).toBe(true)
+        expect(pids.filter(alive)).toEqual([])
+      },
+      TIMEOUT,
+    )
 
-    it('requires the VNC password when one is set', async () => {
-      server = await startServer(kind, { password: 'tessera1' })
-      const types = await securityTypes(server.port)
-      expect(types).toContain(2)
-      expect(types).not.toContain(1)
-      expect(await vncAuth(server.port, 'tessera1')).toBe(0)
-      expect(await vncAuth(server.port, 'wrong')).not.toBe(0)
-    }, TIMEOUT)
+    it(
+      'requires the VNC password when one is set',
+      async () => {
+        server = await startServer(kind, { password: 'tessera1' })
+        const types = await securityTypes(server.port)
+        expect(types).toContain(2)
+        expect(types).not.toContain(1)
+        expect(await vncAuth(server.port, 'tessera1')).toBe(0)
+        expect(await vncAuth(server.port, 'wrong')).not.toBe(0)
+      },
+      TIMEOUT,
+    )
 
     if (kind !== 'qemu') {
-      it('shows static, non-blank content of the requested size', async () => {
-        server = await startServer(kind, { content: 'static', width: 640, height: 480 })
-        expect(server.env.DISPLAY).toBe(`:${server.display}`)
-        const a = await snapshot(server.port)
-        await new Promise((r) => setTimeout(r, 1000))
-        const b = await snapshot(server.port)
-        expect([a.width, a.height]).toEqual([640, 480])
-        expect(distinctPixels(a)).toBeGreaterThan(4)
-        expect(b.pixels.equals(a.pixels)).toBe(true)
-      }, TIMEOUT)
+      it(
+        'shows static, non-blank content of the requested size',
+        async () => {
+          server = await startServer(kind, { content: 'static', width: 640, height: 480 })
+          expect(server.env.DISPLAY).toBe(`:${server.display}`)
+          const a = await snapshot(server.port)
+          await new Promise((r) => setTimeout(r, 1000))
+          const b = await snapshot(server.port)
+          expect([a.width, a.height]).toEqual([640, 480])
+          expect(distinctPixels(a)).toBeGreaterThan(4)
+          expect(b.pixels.equals(a.pixels)).toBe(true)
+        },
+        TIMEOUT,
+      )
 
-      it('runs X clients on the display and kills them on stop()', async () => {
-        server = await startServer(kind, { depth: 16 })
-        const client = server.spawnClient('xterm', ['-geometry', '20x5+0+0'])
-        await new Promise((r) => setTimeout(r, 300))
-        expect(client.exitCode).toBeNull()
-        expect(server.pids).toContain(client.pid)
-        await server.stop()
-        expect(alive(client.pid!)).toBe(false)
-      }, TIMEOUT)
+      it(
+        'runs X clients on the display and kills them on stop()',
+        async () => {
+          server = await startServer(kind, { depth: 16 })
+          const client = server.spawnClient('xterm', ['-geometry', '20x5+0+0'])
+          await new Promise((r) => setTimeout(r, 300))
+          expect(client.exitCode).toBeNull()
+          expect(server.pids).toContain(client.pid)
+          await server.stop()
+          expect(alive(client.pid!)).toBe(false)
+        },
+        TIMEOUT,
+      )
     }
   })
 }

@@ -30,7 +30,16 @@ describe('icons', () => {
       elements.set(icns.subarray(at, at + 4).toString('latin1'), icns.subarray(at + 8, at + icns.readUInt32BE(at + 4)))
     }
     const expected: Record<string, number> = {
-      icp4: 16, icp5: 32, ic07: 128, ic08: 256, ic09: 512, ic10: 1024, ic11: 32, ic12: 64, ic13: 256, ic14: 512,
+      icp4: 16,
+      icp5: 32,
+      ic07: 128,
+      ic08: 256,
+      ic09: 512,
+      ic10: 1024,
+      ic11: 32,
+      ic12: 64,
+      ic13: 256,
+      ic14: 512,
     }
     expect([...elements.keys()].sort()).toEqual(Object.keys(expected).sort())
     for (const [type, size] of Object.entries(expected)) expect(elements.get(type), type).toEqual(png(size))

@@ -66,13 +66,16 @@ describe.runIf(process.platform === 'linux')('packaging (electron-builder, offli
 
     const started = performance.now()
     const [linux, mac] = await Promise.all([
-      electronBuilder(['--linux', 'dir', 'deb', 'rpm', `-c.electronDist=${stubLinuxElectron(join(work, 'electron-linux'))}`,
-        `-c.directories.output=${linuxDist}`], { CUSTOM_FPM_PATH: fpm }),
-      electronBuilder(['--mac', 'dir', '--x64', `-c.electronDist=${stubMacElectron(join(work, 'electron-mac'))}`,
-        `-c.directories.output=${macDist}`], {}),
+      electronBuilder(
+        ['--linux', 'dir', 'deb', 'rpm', `-c.electronDist=${stubLinuxElectron(join(work, 'electron-linux'))}`, `-c.directories.output=${linuxDist}`],
+        { CUSTOM_FPM_PATH: fpm },
+      ),
+      electronBuilder(['--mac', 'dir', '--x64', `-c.electronDist=${stubMacElectron(join(work, 'electron-mac'))}`, `-c.directories.output=${macDist}`], {}),
     ])
-    console.log(`electron-builder --linux dir deb rpm: ${linux.toFixed(1)} s, --mac dir: ${mac.toFixed(1)} s, ` +
-      `both (in parallel): ${((performance.now() - started) / 1000).toFixed(1)} s`)
+    console.log(
+      `electron-builder --linux dir deb rpm: ${linux.toFixed(1)} s, --mac dir: ${mac.toFixed(1)} s, ` +
+        `both (in parallel): ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    )
 
     const archive = join(unpacked, 'resources', 'app.asar')
     const entries = asar.listPackage(archive, { isPack: false }).map((f) => f.replace(/\\/g, '/').replace(/^\//, ''))
@@ -90,7 +93,9 @@ describe.runIf(process.platform === 'linux')('packaging (electron-builder, offli
 
   describe('app.asar', () => {
     it('holds the whole electron-vite build, the CLI entry and package.json', () => {
-      const built = listFiles(join(root, 'out')).filter((f) => !f.endsWith('.map')).map((f) => `out/${f}`)
+      const built = listFiles(join(root, 'out'))
+        .filter((f) => !f.endsWith('.map'))
+        .map((f) => `out/${f}`)
       expect(files.filter((f) => f.startsWith('out/')).sort()).toEqual(built.sort())
       for (const f of [...BUILT, 'package.json', 'bin/tessera.cjs']) expect(fileSet, f).toContain(f)
       const html = readFileSync(join(root, 'out', 'renderer', 'index.html'), 'utf8')
@@ -126,7 +131,10 @@ describe.runIf(process.platform === 'linux')('packaging (electron-builder, offli
         for (const m of code.matchAll(/\b(?:require|import)\(\s*["']([^"'./][^"']*)["']\s*\)/g)) {
           const spec = m[1]
           if (isBuiltin(spec) || spec === 'electron') continue
-          const name = spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')
+          const name = spec
+            .split('/')
+            .slice(0, spec.startsWith('@') ? 2 : 1)
+            .join('/')
           if (!fileSet.has(`node_modules/${name}/package.json`)) missing.push(`${f} requires ${spec}`)
         }
       }
@@ -176,8 +184,12 @@ describe.runIf(process.platform === 'linux')('packaging (electron-builder, offli
 
   describe('Electron fuses (build/fuses.cjs, flipped before signing)', () => {
     const hardened = {
-      EnableCookieEncryption: 'on', EnableNodeOptionsEnvironmentVariable: 'off', EnableNodeCliInspectArguments: 'off',
-      EnableEmbeddedAsarIntegrityValidation: 'on', OnlyLoadAppFromAsar: 'on', LoadBrowserProcessSpecificV8Snapshot: 'off',
+      EnableCookieEncryption: 'on',
+      EnableNodeOptionsEnvironmentVariable: 'off',
+      EnableNodeCliInspectArguments: 'off',
+      EnableEmbeddedAsarIntegrityValidation: 'on',
+      OnlyLoadAppFromAsar: 'on',
+      LoadBrowserProcessSpecificV8Snapshot: 'off',
       GrantFileProtocolExtraPrivileges: 'off',
     }
 
@@ -323,8 +335,12 @@ async function electronBuilder(args: string[], env: Record<string, string>): Pro
     },
   })
   let output = ''
-  child.stdout.on('data', (d: Buffer) => { output += d })
-  child.stderr.on('data', (d: Buffer) => { output += d })
+  child.stdout.on('data', (d: Buffer) => {
+    output += d
+  })
+  child.stderr.on('data', (d: Buffer) => {
+    output += d
+  })
   const status = await new Promise<number | null>((resolve) => child.on('close', resolve))
   const seconds = (performance.now() - started) / 1000
   if (status !== 0) throw new Error(`electron-builder ${args.join(' ')} failed (status ${status}, ${seconds.toFixed(1)} s):\n${output}`)
@@ -335,11 +351,18 @@ async function electronBuilder(args: string[], env: Record<string, string>): Pro
 function stubLinuxElectron(dir: string): string {
   mkdirSync(dir)
   // A comment after `exit` carries the fuse wire, which the shell never reads.
-  writeExecutable(join(dir, 'electron'), Buffer.concat([Buffer.from(`#!/bin/sh
+  writeExecutable(
+    join(dir, 'electron'),
+    Buffer.concat([
+      Buffer.from(`#!/bin/sh
 echo "ELECTRON_RUN_AS_NODE=$ELECTRON_RUN_AS_NODE"
 for a in "$@"; do echo "arg=$a"; done
 exit 0
-# `), electronFuseWire(), Buffer.from('\n')]))
+# `),
+      electronFuseWire(),
+      Buffer.from('\n'),
+    ]),
+  )
   writeFileSync(join(dir, 'version'), electronVersion)
   return dir
 }
@@ -350,14 +373,17 @@ function stubMacElectron(dir: string): string {
     mkdirSync(join(contents, 'MacOS'), { recursive: true })
     mkdirSync(join(contents, 'Resources'), { recursive: true })
     writeExecutable(join(contents, 'MacOS', name), '#!/bin/sh\n')
-    writeFileSync(join(contents, 'Info.plist'), `<?xml version="1.0" encoding="UTF-8"?>
+    writeFileSync(
+      join(contents, 'Info.plist'),
+      `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0"><dict>
 <key>CFBundleExecutable</key><string>${name}</string>
 <key>CFBundleIdentifier</key><string>${id}</string>
 <key>CFBundleName</key><string>${name}</string>
 </dict></plist>
-`)
+`,
+    )
   }
   const contents = join(dir, 'Electron.app', 'Contents')
   bundle(contents, 'Electron', 'com.github.Electron')
@@ -451,15 +477,21 @@ function packageDir(from: string, name: string): string | null {
 /** A .desktop file's [Desktop Entry] group as key → value. */
 function desktopEntry(text: string): Record<string, string> {
   const group = text.split(/^\[/m).find((g) => g.startsWith('Desktop Entry]')) ?? ''
-  return Object.fromEntries(group.split('\n').slice(1).flatMap((line) => {
-    const i = line.indexOf('=')
-    return i > 0 && !line.startsWith('#') ? [[line.slice(0, i), line.slice(i + 1)]] : []
-  }))
+  return Object.fromEntries(
+    group
+      .split('\n')
+      .slice(1)
+      .flatMap((line) => {
+        const i = line.indexOf('=')
+        return i > 0 && !line.startsWith('#') ? [[line.slice(0, i), line.slice(i + 1)]] : []
+      }),
+  )
 }
 
 function listFiles(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`])
+    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  )
 }
 
 interface PackageJson {

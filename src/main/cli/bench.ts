@@ -40,9 +40,17 @@ export async function benchFile(file: string, minRuns = 5, minMs = 1000): Promis
   const medianMs = times[times.length >> 1]
   const r = last!
   return {
-    file: basename(file), encodings: [...r.encodings].map(encodingName), width: fb.width, height: fb.height,
-    updates: r.updates, wireBytes: r.bytes, pixels: r.pixels, runs: times.length, medianMs,
-    wireMBps: r.bytes / 1e6 / (medianMs / 1000), mpixelsPerSec: r.pixels / 1e6 / (medianMs / 1000),
+    file: basename(file),
+    encodings: [...r.encodings].map(encodingName),
+    width: fb.width,
+    height: fb.height,
+    updates: r.updates,
+    wireBytes: r.bytes,
+    pixels: r.pixels,
+    runs: times.length,
+    medianMs,
+    wireMBps: r.bytes / 1e6 / (medianMs / 1000),
+    mpixelsPerSec: r.pixels / 1e6 / (medianMs / 1000),
     updatesPerSec: r.updates / (medianMs / 1000),
   }
 }
@@ -60,9 +68,11 @@ export async function benchCommand(argv: readonly string[], out: (line: string) 
   }
   out('file                          encodings         size       updates   wire MB/s   Mpixel/s   updates/s')
   for (const r of results) {
-    out(`${r.file.padEnd(30)}${r.encodings.join(',').padEnd(18)}${`${r.width}x${r.height}`.padEnd(11)}` +
-      `${String(r.updates).padStart(7)}${r.wireMBps.toFixed(1).padStart(12)}${r.mpixelsPerSec.toFixed(1).padStart(11)}` +
-      `${r.updatesPerSec.toFixed(0).padStart(12)}`)
+    out(
+      `${r.file.padEnd(30)}${r.encodings.join(',').padEnd(18)}${`${r.width}x${r.height}`.padEnd(11)}` +
+        `${String(r.updates).padStart(7)}${r.wireMBps.toFixed(1).padStart(12)}${r.mpixelsPerSec.toFixed(1).padStart(11)}` +
+        `${r.updatesPerSec.toFixed(0).padStart(12)}`,
+    )
   }
   return 0
 }

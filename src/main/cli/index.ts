@@ -32,13 +32,24 @@ snapshot, record, probe and listen also take:
 type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>
 
 const COMMANDS: Record<string, Command> = {
-  snapshot: snapshotCommand, record: recordCommand, replay: replayCommand, probe: probeCommand, bench: benchCommand,
-  web: webCommand, listen: listenCommand,
+  snapshot: snapshotCommand,
+  record: recordCommand,
+  replay: replayCommand,
+  probe: probeCommand,
+  bench: benchCommand,
+  web: webCommand,
+  listen: listenCommand,
 }
 
 /** Exit codes by error kind, so scripts can tell a wrong password from a dead server. */
 const EXIT_CODES: Record<RfbError['kind'], number> = {
-  network: 3, timeout: 4, auth: 5, refused: 5, protocol: 6, unsupported: 7, closed: 3,
+  network: 3,
+  timeout: 4,
+  auth: 5,
+  refused: 5,
+  protocol: 6,
+  unsupported: 7,
+  closed: 3,
 }
 
 /** Runs the CLI; returns the exit code. Expected failures print one line, never a stack. */

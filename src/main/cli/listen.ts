@@ -23,8 +23,12 @@ export async function listenCommand(argv: readonly string[], out: (line: string)
     // The server's port is ephemeral: trust decisions are kept per host (port 0).
     const target = { host: from.slice(0, from.lastIndexOf(':')).replace(/^::ffff:/, ''), port: 0 }
     const snap = await takeSnapshot(target, {
-      transport, encodings: encodingsArg(args), ...tuningArgs(args), credentials: credentialsFrom(args, target),
-      timeoutMs, security: securityArg(args),
+      transport,
+      encodings: encodingsArg(args),
+      ...tuningArgs(args),
+      credentials: credentialsFrom(args, target),
+      timeoutMs,
+      security: securityArg(args),
     })
     const fb = snap.framebuffer
     writeFileSync(file, encodePng(fb.width, fb.height, fb.data))

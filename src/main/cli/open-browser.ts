@@ -41,9 +41,7 @@ export async function openInBrowser(secretUrl: string, deps: OpenerDeps = defaul
   await fs.chmod(dir, 0o700)
   const path = join(dir, 'open-tessera.html')
   await fs.writeFile(path, launchPage(secretUrl), { mode: 0o600, flag: 'wx' })
-  const [command, args] = deps.platform === 'darwin' ? ['open', [path]]
-    : deps.platform === 'win32' ? ['cmd', ['/c', 'start', '', path]]
-      : ['xdg-open', [path]]
+  const [command, args] = deps.platform === 'darwin' ? ['open', [path]] : deps.platform === 'win32' ? ['cmd', ['/c', 'start', '', path]] : ['xdg-open', [path]]
   deps.spawn(command, args)
   return { path, remove: () => fs.rm(dir, { recursive: true, force: true }) }
 }

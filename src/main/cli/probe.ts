@@ -18,14 +18,23 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
     : undefined
   const timeoutMs = timeoutArg(args, 15)
   const { client, info } = await connectRfb(target, {
-    sink: new FramebufferSink(decodeImageNode), encodings: encodingsArg(args), ...tuningArgs(args), autoUpdate: false,
-    credentials: credentialsFrom(args, target), trace, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs,
-    security: securityArg(args), ssh: sshArg(args),
+    sink: new FramebufferSink(decodeImageNode),
+    encodings: encodingsArg(args),
+    ...tuningArgs(args),
+    autoUpdate: false,
+    credentials: credentialsFrom(args, target),
+    trace,
+    connectTimeoutMs: timeoutMs,
+    handshakeTimeoutMs: timeoutMs,
+    security: securityArg(args),
+    ssh: sshArg(args),
   })
   out(`server:     ${target.host}:${target.port}`)
   out(`version:    ${info.serverVersion} (speaking 3.${info.minor})`)
   out(`security:   offered ${info.offeredSecurity.map(securityTypeName).join(', ')}; used ${info.securityName ?? securityTypeName(info.securityType)}`)
-  out(`encryption: ${info.tls ? `${info.tls.protocol} ${info.tls.cipher}` : info.ssh ? `SSH tunnel through ${info.ssh.server}` : 'none (the session can be read and altered on the way)'}`)
+  out(
+    `encryption: ${info.tls ? `${info.tls.protocol} ${info.tls.cipher}` : info.ssh ? `SSH tunnel through ${info.ssh.server}` : 'none (the session can be read and altered on the way)'}`,
+  )
   if (info.ssh) out(`ssh host:   ${info.ssh.hostKey.algorithm} ${info.ssh.hostKey.fingerprintSha256} (verified by ${info.ssh.hostKey.how})`)
   const cert = info.certificate
   if (cert) {

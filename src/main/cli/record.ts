@@ -18,9 +18,15 @@ export async function recordCommand(argv: readonly string[], out: (line: string)
   try {
     const { client, info } = await connectRfb(target, {
       // Decoding while recording proves the stream is sound before anyone replays it.
-      sink: new FramebufferSink(decodeImageNode), encodings: encodingsArg(args), ...tuningArgs(args),
-      credentials: credentialsFrom(args, target), tap: (c) => recorder.tap(c),
-      connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs, security: securityArg(args), ssh: sshArg(args),
+      sink: new FramebufferSink(decodeImageNode),
+      encodings: encodingsArg(args),
+      ...tuningArgs(args),
+      credentials: credentialsFrom(args, target),
+      tap: (c) => recorder.tap(c),
+      connectTimeoutMs: timeoutMs,
+      handshakeTimeoutMs: timeoutMs,
+      security: securityArg(args),
+      ssh: sshArg(args),
     })
     recorder.connected(info)
     client.on('update', () => updates++)

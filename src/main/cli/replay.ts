@@ -16,8 +16,10 @@ export async function replayCommand(argv: readonly string[], out: (line: string)
   const quality = numberOption(args, 'quality', 0, 9)
   const fb = new FramebufferSink(decodeImageNode)
   const r = await replayRecording(readFileSync(file), fb, { maxUpdates, quality })
-  out(`${file}: "${r.info.init.name}" ${fb.width}x${fb.height}, ${r.updates} updates, ${r.bytes} bytes, ` +
-    `encodings ${[...r.encodings].map(encodingName).join(', ') || 'none'}`)
+  out(
+    `${file}: "${r.info.init.name}" ${fb.width}x${fb.height}, ${r.updates} updates, ${r.bytes} bytes, ` +
+      `encodings ${[...r.encodings].map(encodingName).join(', ') || 'none'}`,
+  )
   if (png) {
     writeFileSync(png, encodePng(fb.width, fb.height, fb.data))
     out(`${png}: written`)

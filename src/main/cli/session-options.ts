@@ -15,9 +15,24 @@ import { type ParsedArgs, UsageError, numberOption, stringOption } from './args'
 
 /** Options every connecting command shares. */
 export const CONNECT_OPTIONS = [
-  'password-file', 'timeout', 'encodings', 'pixel-format', 'depth', 'quality', 'fine-quality', 'subsampling', 'compress',
-  'security', 'trust-store',
-  'accept-fingerprint', 'ca-file', 'ssh', 'ssh-key', 'ssh-password-file', 'ssh-known-hosts', 'ssh-accept-fingerprint',
+  'password-file',
+  'timeout',
+  'encodings',
+  'pixel-format',
+  'depth',
+  'quality',
+  'fine-quality',
+  'subsampling',
+  'compress',
+  'security',
+  'trust-store',
+  'accept-fingerprint',
+  'ca-file',
+  'ssh',
+  'ssh-key',
+  'ssh-password-file',
+  'ssh-known-hosts',
+  'ssh-accept-fingerprint',
 ] as const
 
 /** Flags (no value) every connecting command shares. */
@@ -35,11 +50,13 @@ export function securityArg(args: ParsedArgs): SecurityOptions {
     throw new UsageError(`unknown security policy "${policy}" (known: ${SECURITY_POLICIES.join(', ')})`)
   }
   const dir = stringOption(args, 'trust-store')
-  const fingerprints = stringOption(args, 'accept-fingerprint')?.split(',').map((f) => {
-    const n = normaliseFingerprint(f)
-    if (!n) throw new UsageError(`--accept-fingerprint: "${f}" is not a SHA-256 fingerprint (64 hex digits, colons optional)`)
-    return n
-  })
+  const fingerprints = stringOption(args, 'accept-fingerprint')
+    ?.split(',')
+    .map((f) => {
+      const n = normaliseFingerprint(f)
+      if (!n) throw new UsageError(`--accept-fingerprint: "${f}" is not a SHA-256 fingerprint (64 hex digits, colons optional)`)
+      return n
+    })
   const caFile = stringOption(args, 'ca-file')
   let ca: string | undefined
   if (caFile !== undefined) {
@@ -204,14 +221,19 @@ export function sshArg(args: ParsedArgs): SshOptions | undefined {
       throw new UsageError(`cannot read known hosts file: ${(e as Error).message}`)
     }
   }
-  const acceptFingerprints = stringOption(args, 'ssh-accept-fingerprint')?.split(',').map((f) => {
-    const n = normaliseSshFingerprint(f)
-    if (!n) throw new UsageError(`--ssh-accept-fingerprint: "${f}" is not a SHA-256 fingerprint (SHA256:base64 as ssh-keygen -l prints it, or 64 hex digits)`)
-    return n
-  })
+  const acceptFingerprints = stringOption(args, 'ssh-accept-fingerprint')
+    ?.split(',')
+    .map((f) => {
+      const n = normaliseSshFingerprint(f)
+      if (!n) throw new UsageError(`--ssh-accept-fingerprint: "${f}" is not a SHA-256 fingerprint (SHA256:base64 as ssh-keygen -l prints it, or 64 hex digits)`)
+      return n
+    })
   const dir = stringOption(args, 'trust-store')
   return {
-    sshHost: m[2].replace(/^\[|\]$/g, ''), sshPort, username, auth,
+    sshHost: m[2].replace(/^\[|\]$/g, ''),
+    sshPort,
+    username,
+    auth,
     hostKey: { knownHosts, acceptFingerprints, store: dir !== undefined ? new FileTrustStore(dir, SSH_HOSTS_FILE_NAME) : undefined },
   }
 }

@@ -12,7 +12,18 @@ import type { SshOptions } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
 import { type ParsedArgs, UsageError, parseArgs } from './args'
 import { CoverageSink } from './coverage'
-import { CONNECT_FLAGS, CONNECT_OPTIONS, type TuningArgs, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
+import {
+  CONNECT_FLAGS,
+  CONNECT_OPTIONS,
+  type TuningArgs,
+  credentialsFrom,
+  encodingsArg,
+  tuningArgs,
+  securityArg,
+  sshArg,
+  targetArg,
+  timeoutArg,
+} from './session-options'
 
 /** Encodings, and the picture and link tuning the command line takes (see {@link TuningArgs}). */
 export interface SnapshotOptions extends TuningArgs {
@@ -50,10 +61,21 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
   try {
     const done = (async () => {
       const options: ConnectOptions = {
-        sink: coverage, encodings: opts.encodings, extraEncodings: opts.extraEncodings, pixelFormat: opts.pixelFormat, autoUpdate: false,
-        quality: opts.quality, fineQuality: opts.fineQuality, subsampling: opts.subsampling, compression: opts.compression,
+        sink: coverage,
+        encodings: opts.encodings,
+        extraEncodings: opts.extraEncodings,
+        pixelFormat: opts.pixelFormat,
+        autoUpdate: false,
+        quality: opts.quality,
+        fineQuality: opts.fineQuality,
+        subsampling: opts.subsampling,
+        compression: opts.compression,
         autoSelect: opts.autoSelect,
-        credentials: opts.credentials, connectTimeoutMs: timeoutMs, handshakeTimeoutMs: timeoutMs, security: opts.security, ssh: opts.ssh,
+        credentials: opts.credentials,
+        connectTimeoutMs: timeoutMs,
+        handshakeTimeoutMs: timeoutMs,
+        security: opts.security,
+        ssh: opts.ssh,
       }
       const c = opts.transport ? await startRfb(opts.transport, target, options) : await connectRfb(target, options)
       client = c.client
@@ -87,8 +109,12 @@ export async function snapshotCommand(argv: readonly string[], out: (line: strin
   const target = targetArg(targetText)
   if (!file) throw new UsageError('missing OUT.png')
   const snap = await takeSnapshot(target, {
-    encodings: encodingsArg(args), ...tuningArgs(args),
-    credentials: credentialsFrom(args, target), timeoutMs: timeoutArg(args, 30), security: securityArg(args), ssh: sshArg(args),
+    encodings: encodingsArg(args),
+    ...tuningArgs(args),
+    credentials: credentialsFrom(args, target),
+    timeoutMs: timeoutArg(args, 30),
+    security: securityArg(args),
+    ssh: sshArg(args),
   })
   const fb = snap.framebuffer
   writeFileSync(file, encodePng(fb.width, fb.height, fb.data))

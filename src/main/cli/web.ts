@@ -74,7 +74,11 @@ export async function webCommand(argv: readonly string[], out: (line: string) =>
   const args: ParsedArgs = parseArgs(argv, ['port', 'data-dir'], ['no-open'])
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`)
   const dataDir = stringOption(args, 'data-dir')
-  const run = await startWeb({ port: numberOption(args, 'port', 0, 65535), dataDir: dataDir === undefined ? undefined : resolve(dataDir), rendererDir: deps.rendererDir })
+  const run = await startWeb({
+    port: numberOption(args, 'port', 0, 65535),
+    dataDir: dataDir === undefined ? undefined : resolve(dataDir),
+    rendererDir: deps.rendererDir,
+  })
   const launchFiles: LaunchFile[] = []
   const input = deps.input !== undefined ? deps.input : process.stdin.isTTY ? process.stdin : null
   const onLine = (): void => out(`New one-time address: ${run.server.launchUrl()}`)

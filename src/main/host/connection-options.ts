@@ -46,7 +46,8 @@ export async function securityOptions(p: ConnectionProfile | null, store: Certif
 export async function sshLogin(t: SshTunnel, agent: string | undefined): Promise<{ auth: SshAuth; needs: SshSecretKind | null }> {
   const auth: SshAuth = {}
   if (t.auth === 'agent') {
-    if (!agent) throw new UnsupportedError('no ssh-agent is running (SSH_AUTH_SOCK is not set); choose a key file or a password for the SSH login', 'HOST_SSH_AGENT')
+    if (!agent)
+      throw new UnsupportedError('no ssh-agent is running (SSH_AUTH_SOCK is not set); choose a key file or a password for the SSH login', 'HOST_SSH_AGENT')
     auth.agent = agent
     return { auth, needs: null }
   }
@@ -62,7 +63,8 @@ export async function sshLogin(t: SshTunnel, agent: string | undefined): Promise
   const parsed = sshUtils.parseKey(key)
   if (!(parsed instanceof Error)) return { auth, needs: null }
   // Never echo the contents: the path could name any file.
-  if (!/passphrase|encrypted/i.test(parsed.message)) throw new UnsupportedError(`the SSH key file ${t.keyFile} holds no usable private key`, 'HOST_SSH_KEY_FILE')
+  if (!/passphrase|encrypted/i.test(parsed.message))
+    throw new UnsupportedError(`the SSH key file ${t.keyFile} holds no usable private key`, 'HOST_SSH_KEY_FILE')
   return { auth, needs: 'ssh-passphrase' }
 }
 

@@ -69,9 +69,7 @@ export class ConnectionStore {
 
   /** Copies, most recently used first, then by name. */
   list(): ConnectionProfile[] {
-    return this.profiles
-      .map((p) => structuredClone(p))
-      .sort((a, b) => b.lastUsedAt - a.lastUsedAt || a.name.localeCompare(b.name))
+    return this.profiles.map((p) => structuredClone(p)).sort((a, b) => b.lastUsedAt - a.lastUsedAt || a.name.localeCompare(b.name))
   }
 
   get(id: string): ConnectionProfile | undefined {
@@ -131,8 +129,7 @@ export class ConnectionStore {
     const candidates = /^\s*(\{|\[\s*[{\]])/.test(text) ? this.parseExport(text) : [this.fromVncFile(fileName, text)]
     const added: { profile: ConnectionProfile; sourceId: string }[] = []
     for (const c of candidates) {
-      const same = (p: ConnectionProfile): boolean =>
-        p.host === c.host && p.port === c.port && (p.username ?? '') === (c.username ?? '') && p.name === c.name
+      const same = (p: ConnectionProfile): boolean => p.host === c.host && p.port === c.port && (p.username ?? '') === (c.username ?? '') && p.name === c.name
       if (this.profiles.some(same) || added.some((a) => same(a.profile))) continue
       added.push({ profile: { ...c, id: randomUUID(), savePassword: false, createdAt: this.now(), lastUsedAt: 0 }, sourceId: c.id })
     }

@@ -47,9 +47,14 @@ export async function createHost(options: CreateHostOptions): Promise<{ host: Ho
     const plainFileConsent = await PlainFileConsent.open(join(dataDir, DATA_FILES.plainFileConsent))
     const host = new Host({
       plainFileConsent,
-      trustStore: new FileTrustStore(dataDir), sshTrustStore: new FileTrustStore(dataDir, SSH_HOSTS_FILE_NAME),
+      trustStore: new FileTrustStore(dataDir),
+      sshTrustStore: new FileTrustStore(dataDir, SSH_HOSTS_FILE_NAME),
       sshKnownHostsFile: join(homedir(), '.ssh', 'known_hosts'),
-      ...rest, store, secrets, thumbnailDir: join(dataDir, DATA_FILES.thumbnails), dataDirLock,
+      ...rest,
+      store,
+      secrets,
+      thumbnailDir: join(dataDir, DATA_FILES.thumbnails),
+      dataDirLock,
     })
     return { host, store }
   } catch (e) {
@@ -61,11 +66,12 @@ export async function createHost(options: CreateHostOptions): Promise<{ host: Ho
 /** Where browser mode keeps its data by default, after each OS's convention for per-user app data. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   const home = homedir()
-  const base = platform === 'win32'
-    ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
-    : platform === 'darwin'
-      ? join(home, 'Library', 'Application Support')
-      : (env.XDG_CONFIG_HOME || join(home, '.config'))
+  const base =
+    platform === 'win32'
+      ? (env.APPDATA ?? join(home, 'AppData', 'Roaming'))
+      : platform === 'darwin'
+        ? join(home, 'Library', 'Application Support')
+        : env.XDG_CONFIG_HOME || join(home, '.config')
   // Beside the desktop app's own folder, not in it: two writers must not share one connections file.
   return join(base, 'Tessera', 'browser-mode')
 }

@@ -62,8 +62,15 @@ export async function sealPasswords(entries: Record<string, SealedEntry>, passph
   const data = Buffer.concat([cipher.update(JSON.stringify(entries), 'utf8'), cipher.final()])
   key.fill(0)
   return {
-    kdf: 'scrypt', N, r, p, cipher: 'aes-256-gcm',
-    salt: salt.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64'),
+    kdf: 'scrypt',
+    N,
+    r,
+    p,
+    cipher: 'aes-256-gcm',
+    salt: salt.toString('base64'),
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    data: data.toString('base64'),
   }
 }
 
@@ -98,7 +105,10 @@ function parseBlock(block: unknown): { N: number; r: number; p: number; salt: Bu
   const positive = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1
   if (!positive(N) || !positive(r) || !positive(p)) throw invalid('unsupported key derivation parameters')
   if (N > SCRYPT_LIMITS.N || r > SCRYPT_LIMITS.r || p > SCRYPT_LIMITS.p) {
-    throw new StoreError('IMPORT_INVALID', `the saved passwords in this file are locked with settings that would take too much memory and time to open (scrypt N=${N}, r=${r}, p=${p}; Tessera accepts at most N=${SCRYPT_LIMITS.N}, r=${SCRYPT_LIMITS.r}, p=${SCRYPT_LIMITS.p}); nothing was imported`)
+    throw new StoreError(
+      'IMPORT_INVALID',
+      `the saved passwords in this file are locked with settings that would take too much memory and time to open (scrypt N=${N}, r=${r}, p=${p}; Tessera accepts at most N=${SCRYPT_LIMITS.N}, r=${SCRYPT_LIMITS.r}, p=${SCRYPT_LIMITS.p}); nothing was imported`,
+    )
   }
   // scrypt's N is a power of two above 1 (N is at most 2^17 here, so 32-bit arithmetic is exact).
   if (N < 2 || (N & (N - 1)) !== 0) throw invalid('unsupported key derivation parameters')
@@ -111,8 +121,12 @@ function parseBlock(block: unknown): { N: number; r: number; p: number; salt: Bu
     return buf
   }
   return {
-    N, r, p,
-    salt: bytes('salt', SALT_BYTES, SALT_BYTES), iv: bytes('iv', IV_BYTES, IV_BYTES), tag: bytes('tag', TAG_BYTES, TAG_BYTES),
+    N,
+    r,
+    p,
+    salt: bytes('salt', SALT_BYTES, SALT_BYTES),
+    iv: bytes('iv', IV_BYTES, IV_BYTES),
+    tag: bytes('tag', TAG_BYTES, TAG_BYTES),
     data: bytes('data', 0, MAX_DATA_BYTES),
   }
 }

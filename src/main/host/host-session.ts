@@ -44,7 +44,9 @@ export class HostSession {
   private readonly certificate = new TrustQuestion(() => hostError('closed', 'HOST_NO_TRUST_PENDING', 'this session is not waiting for a certificate decision'))
   private readonly hostKey = new TrustQuestion(() => hostError('closed', 'HOST_NO_HOSTKEY_PENDING', 'this session is not waiting for an SSH host key decision'))
   /** "The server offers less than before: connect anyway?" Closing the session answers no. */
-  private readonly downgrade = new PendingAnswer<boolean>(false, () => hostError('closed', 'HOST_NO_DOWNGRADE_PENDING', 'this session is not waiting for a decision about weaker security'))
+  private readonly downgrade = new PendingAnswer<boolean>(false, () =>
+    hostError('closed', 'HOST_NO_DOWNGRADE_PENDING', 'this session is not waiting for a decision about weaker security'),
+  )
   /** The weaker protection the user accepted in this session: later attempts expect no more. */
   private acceptedLevel: ProtectionLevel | null = null
   /** What the current connection reached, once connected (the host records it with the profile). */
@@ -127,7 +129,8 @@ export class HostSession {
     })
     security.trust = {
       ...security.trust,
-      ask: (prompt) => this.askTrust(client, this.certificate, prompt.certificate.sha256, () => this.host.emit('session.trust', certificateQuestion(this.id, prompt))),
+      ask: (prompt) =>
+        this.askTrust(client, this.certificate, prompt.certificate.sha256, () => this.host.emit('session.trust', certificateQuestion(this.id, prompt))),
     }
     this.client = client
     this.sink = sink
@@ -202,11 +205,15 @@ export class HostSession {
       else auth.passphrase = secret
     }
     const ssh: SshOptions = {
-      sshHost: t.host, sshPort: t.port, username: t.username, auth,
+      sshHost: t.host,
+      sshPort: t.port,
+      username: t.username,
+      auth,
       hostKey: {
         knownHosts: this.host.sshKnownHosts(),
         store: this.host.sshTrustStore,
-        ask: (prompt) => this.askTrust(client, this.hostKey, prompt.fingerprintSha256, () => this.host.emit('session.hostKey', hostKeyQuestion(this.id, prompt))),
+        ask: (prompt) =>
+          this.askTrust(client, this.hostKey, prompt.fingerprintSha256, () => this.host.emit('session.hostKey', hostKeyQuestion(this.id, prompt))),
       },
     }
     return { ssh, kind }

@@ -269,7 +269,9 @@ export class Host extends EventEmitter<HostEventMap> {
         }
       },
       'secrets.status': () => ({
-        available: this.secrets.available(), protected: this.secrets.protected(), backend: this.secrets.backend(),
+        available: this.secrets.available(),
+        protected: this.secrets.protected(),
+        backend: this.secrets.backend(),
         plainFileAllowed: this.secrets.consent.granted,
       }),
       'secrets.allowPlainFile': ({ allow }) => this.allowPlainFile(allow),
@@ -347,8 +349,10 @@ export class Host extends EventEmitter<HostEventMap> {
       }
       if (req.username) target.username = req.username
       // A typed address that matches a saved connection is that connection (its options, its password).
-      profile = this.store.list().find((p) => p.host === target.host && p.port === target.port && (p.username ?? '') === (target.username ?? '') &&
-        !!p.tls === !!target.tls) ?? null
+      profile =
+        this.store
+          .list()
+          .find((p) => p.host === target.host && p.port === target.port && (p.username ?? '') === (target.username ?? '') && !!p.tls === !!target.tls) ?? null
     }
     const sessionId = randomUUID()
     const session = new HostSession(sessionId, owner, target, profile?.id ?? null, profile, this.sessionHost)
@@ -367,7 +371,16 @@ export class Host extends EventEmitter<HostEventMap> {
     let profile = session.profileId ? this.store.get(session.profileId) : undefined
     if (!profile) {
       const t = session.target
-      profile = await this.store.save(newProfile({ id: '', host: t.host, port: t.port, name: formatTarget(t), ...(t.username ? { username: t.username } : {}), ...(t.tls ? { tls: true } : {}) }))
+      profile = await this.store.save(
+        newProfile({
+          id: '',
+          host: t.host,
+          port: t.port,
+          name: formatTarget(t),
+          ...(t.username ? { username: t.username } : {}),
+          ...(t.tls ? { tls: true } : {}),
+        }),
+      )
       session.updateProfile(profile)
     }
     await this.store.touch(profile.id)
@@ -441,8 +454,10 @@ export class Host extends EventEmitter<HostEventMap> {
    */
   private async importProfiles({ fileName, text, passphrase }: HostRequests['profiles.import'][0]): Promise<ConnectionProfile[]> {
     const block = passphrase === undefined ? undefined : sealedBlockOf(text)
-    if (passphrase !== undefined && block === undefined) throw hostError('refused', 'IMPORT_NO_PASSWORDS', 'this file holds no saved passwords; import it without a passphrase')
-    if (block !== undefined && !this.secrets.available()) throw hostError('refused', 'IMPORT_NO_SECRET_STORE', 'passwords cannot be saved on this computer; import the file without a passphrase')
+    if (passphrase !== undefined && block === undefined)
+      throw hostError('refused', 'IMPORT_NO_PASSWORDS', 'this file holds no saved passwords; import it without a passphrase')
+    if (block !== undefined && !this.secrets.available())
+      throw hostError('refused', 'IMPORT_NO_SECRET_STORE', 'passwords cannot be saved on this computer; import the file without a passphrase')
     if (block !== undefined) this.secrets.checkWrite()
     const sealed = block === undefined ? {} : await openPasswords(block, passphrase ?? '')
     const added = await this.store.importWithSources(fileName, text)

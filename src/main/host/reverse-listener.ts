@@ -59,7 +59,8 @@ export class ReverseListener {
    * listening replaces its own listener; anyone else is refused while it runs.
    */
   async start(req: HostRequests['listen.start'][0], owner: HostClient | undefined): Promise<{ port: number }> {
-    if (this.listening && this.listening.owner !== owner) throw hostError('refused', 'HOST_LISTEN_BUSY', 'another window is already listening for reverse connections')
+    if (this.listening && this.listening.owner !== owner)
+      throw hostError('refused', 'HOST_LISTEN_BUSY', 'another window is already listening for reverse connections')
     this.stop()
     let listener: Listener
     try {
@@ -139,6 +140,9 @@ export class ReverseListener {
 export function splitAddress(description: string): { host: string; port: number } {
   const at = description.lastIndexOf(':')
   const port = Number(description.slice(at + 1))
-  const host = description.slice(0, at).replace(/^\[(.*)\]$/, '$1').replace(/^::ffff:(?=\d+\.)/, '')
+  const host = description
+    .slice(0, at)
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/^::ffff:(?=\d+\.)/, '')
   return { host: host || 'unknown', port: Number.isInteger(port) ? port : 0 }
 }

@@ -76,7 +76,11 @@ export class GuardedSecretStore implements SecretStore {
   checkWrite(): void {
     if (!this.inner.available()) throw hostError('refused', 'SECRETS_UNAVAILABLE', 'passwords cannot be saved on this computer')
     if (!this.mayWrite()) {
-      throw hostError('refused', 'SECRETS_NOT_PROTECTED', `no keychain protects saved passwords here (${this.inner.backend()}), and saving them in a file was not allowed`)
+      throw hostError(
+        'refused',
+        'SECRETS_NOT_PROTECTED',
+        `no keychain protects saved passwords here (${this.inner.backend()}), and saving them in a file was not allowed`,
+      )
     }
   }
 

@@ -62,7 +62,13 @@ export class SessionLogin {
    * profile that saves it, and a username where one is needed), else the user's answer. Null:
    * cancelled, or the asking attempt was replaced.
    */
-  async vncCredentials(kind: CredentialKind, p: ConnectionProfile | null, profileId: string | null, prompter: LoginPrompter, link?: LinkSecurity): Promise<Credentials | null> {
+  async vncCredentials(
+    kind: CredentialKind,
+    p: ConnectionProfile | null,
+    profileId: string | null,
+    prompter: LoginPrompter,
+    link?: LinkSecurity,
+  ): Promise<Credentials | null> {
     this.lastKind = kind
     this.lastDetail = { link: linkProtection(link), savedWithheld: false }
     const known = this.vnc.known()

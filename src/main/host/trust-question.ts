@@ -52,9 +52,16 @@ export function certificateQuestion(sessionId: string, prompt: TrustPrompt): Hos
     sessionId,
     server: prompt.server,
     certificate: {
-      fingerprintSha256: cert.sha256, subject: cert.subject, issuer: cert.issuer,
-      validFrom: cert.validFrom, validTo: cert.validTo, reason: prompt.reason,
-      host: prompt.host, names: cert.names, nameMatches: cert.hostnameMatches, validity: cert.validity,
+      fingerprintSha256: cert.sha256,
+      subject: cert.subject,
+      issuer: cert.issuer,
+      validFrom: cert.validFrom,
+      validTo: cert.validTo,
+      reason: prompt.reason,
+      host: prompt.host,
+      names: cert.names,
+      nameMatches: cert.hostnameMatches,
+      validity: cert.validity,
     },
   }
 }

@@ -89,5 +89,8 @@ function level(v: string | undefined): number | undefined {
 
 function baseName(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? ''
-  return base.replace(/\.vnc$/i, '').trim().slice(0, 200)
+  return base
+    .replace(/\.vnc$/i, '')
+    .trim()
+    .slice(0, 200)
 }

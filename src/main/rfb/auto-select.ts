@@ -22,7 +22,12 @@ export interface AutoChoice {
  */
 const LOSSLESS_BPS = 50e6
 const QUALITY_STEPS: readonly [number, number][] = [
-  [16e6, 8], [8e6, 7], [4e6, 6], [2e6, 5], [1e6, 4], [0, 3],
+  [16e6, 8],
+  [8e6, 7],
+  [4e6, 6],
+  [2e6, 5],
+  [1e6, 4],
+  [0, 3],
 ]
 
 /** Below these (bit/s), fewer colours: 16 bpp first, then 8 bpp. */

@@ -134,7 +134,8 @@ export class FramebufferSink implements DrawSink {
     if (problem) throw new RfbProtocolError(problem, -1, 'RFB_ERR_IMAGE')
     const img = this.decodeImage(kind, data, w, h)
     if (img.width === 0 && img.height === 0) return
-    if (img.width !== w || img.height !== h) throw new RfbProtocolError(`${kind.toUpperCase()} image decoded to ${img.width}x${img.height} in a ${w}x${h} rect`, -1, 'RFB_ERR_IMAGE')
+    if (img.width !== w || img.height !== h)
+      throw new RfbProtocolError(`${kind.toUpperCase()} image decoded to ${img.width}x${img.height} in a ${w}x${h} rect`, -1, 'RFB_ERR_IMAGE')
     const cw = Math.min(x + w, this.width) - x
     const ch = Math.min(y + h, this.height) - y
     if (cw <= 0 || ch <= 0) return

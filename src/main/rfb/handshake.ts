@@ -25,7 +25,9 @@ export const MAX_FRAMEBUFFER_PIXELS = 1 << 26
 export function checkFramebufferSize(width: number, height: number, at: number, what: string): void {
   if (width > MAX_FRAMEBUFFER_SIDE || height > MAX_FRAMEBUFFER_SIDE || width * height > MAX_FRAMEBUFFER_PIXELS) {
     throw new RfbProtocolError(
-      `${what} ${width}x${height} exceeds the limits (${MAX_FRAMEBUFFER_SIDE} on a side, ${MAX_FRAMEBUFFER_PIXELS / 2 ** 20} Mpixel in all)`, at)
+      `${what} ${width}x${height} exceeds the limits (${MAX_FRAMEBUFFER_SIDE} on a side, ${MAX_FRAMEBUFFER_PIXELS / 2 ** 20} Mpixel in all)`,
+      at,
+    )
   }
 }
 
@@ -152,9 +154,13 @@ export async function runHandshake(rawIo: HandshakeIo, opts: HandshakeOptions): 
   }
 
   const outcome: SecurityOutcome = (await handler.authenticate(io)) ?? {
-    name: handler.name, innerType: handler.type, encrypted: security.transport !== undefined,
-    serverVerified: security.transport?.verified ?? false, verification: security.transport?.verification,
-    tls: security.transport?.tls, certificate: security.transport?.certificate,
+    name: handler.name,
+    innerType: handler.type,
+    encrypted: security.transport !== undefined,
+    serverVerified: security.transport?.verified ?? false,
+    verification: security.transport?.verification,
+    tls: security.transport?.tls,
+    certificate: security.transport?.certificate,
   }
 
   // RFC 6143 §7.1.3: 3.8 always sends SecurityResult; earlier versions skip it for None.
@@ -186,10 +192,18 @@ export async function runHandshake(rawIo: HandshakeIo, opts: HandshakeOptions): 
     trace('in', `Tight capabilities: ${t.serverMessages.length} server messages, ${t.clientMessages.length} client messages, ${t.encodings.length} encodings`)
   }
   return {
-    serverVersion: version.text, minor: version.minor, offeredSecurity: offered, securityType: handler.type,
+    serverVersion: version.text,
+    minor: version.minor,
+    offeredSecurity: offered,
+    securityType: handler.type,
     init: { width, height, pixelFormat, name },
-    securityName: outcome.name, encrypted: outcome.encrypted, serverVerified: outcome.serverVerified,
-    serverVerification: outcome.verification, tls: outcome.tls, certificate: outcome.certificate, tightCapabilities,
+    securityName: outcome.name,
+    encrypted: outcome.encrypted,
+    serverVerified: outcome.serverVerified,
+    serverVerification: outcome.verification,
+    tls: outcome.tls,
+    certificate: outcome.certificate,
+    tightCapabilities,
     ssh: security.transport?.ssh,
   }
 }

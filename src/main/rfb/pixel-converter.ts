@@ -25,23 +25,73 @@ const KERNEL_BYTES = 1 << 16
 function opaqueModuleBytes(): Uint8Array<ArrayBuffer> {
   const alphaBytes = Array.from({ length: 16 }, (_, i) => (i % 4 === 3 ? 0xff : 0))
   const orAt = (offset: number): number[] => [
-    0x20, 0x01, // local.get $p (store address)
-    0x20, 0x01, 0xfd, 0x00, 0x04, offset, // v128.load align=16 offset
-    0x20, 0x02, 0xfd, 0x50, // local.get $a, v128.or
-    0xfd, 0x0b, 0x04, offset, // v128.store align=16 offset
+    0x20,
+    0x01, // local.get $p (store address)
+    0x20,
+    0x01,
+    0xfd,
+    0x00,
+    0x04,
+    offset, // v128.load align=16 offset
+    0x20,
+    0x02,
+    0xfd,
+    0x50, // local.get $a, v128.or
+    0xfd,
+    0x0b,
+    0x04,
+    offset, // v128.store align=16 offset
   ]
   const body = [
-    0x02, 0x01, 0x7f, 0x01, 0x7b, // locals: $p i32, $a v128
-    0xfd, 0x0c, ...alphaBytes, 0x21, 0x02, // $a = alpha in every word
-    0x02, 0x40, 0x03, 0x40, // block, loop
-    0x20, 0x01, 0x20, 0x00, 0x4f, 0x0d, 0x01, // br_if 1 ($p >= $e)
-    ...orAt(0), ...orAt(16), ...orAt(32), ...orAt(48),
-    0x20, 0x01, 0x41, 0xc0, 0x00, 0x6a, 0x21, 0x01, // $p += 64
-    0x0c, 0x00, 0x0b, 0x0b, 0x0b, // br 0, end loop, end block, end func
+    0x02,
+    0x01,
+    0x7f,
+    0x01,
+    0x7b, // locals: $p i32, $a v128
+    0xfd,
+    0x0c,
+    ...alphaBytes,
+    0x21,
+    0x02, // $a = alpha in every word
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop
+    0x20,
+    0x01,
+    0x20,
+    0x00,
+    0x4f,
+    0x0d,
+    0x01, // br_if 1 ($p >= $e)
+    ...orAt(0),
+    ...orAt(16),
+    ...orAt(32),
+    ...orAt(48),
+    0x20,
+    0x01,
+    0x41,
+    0xc0,
+    0x00,
+    0x6a,
+    0x21,
+    0x01, // $p += 64
+    0x0c,
+    0x00,
+    0x0b,
+    0x0b,
+    0x0b, // br 0, end loop, end block, end func
   ]
   const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes]
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x00]), // type: (i32) -> ()
     ...section(3, [0x01, 0x00]), // one function of that type
     ...section(5, [0x01, 0x01, 0x01, 0x01]), // memory: 1 page, at most 1
@@ -202,7 +252,7 @@ export class PixelConverter {
     this.cpixelShift = 0
     this.cpixelBytes = this.bytesPerPixel
     if (pf.trueColour && bpp === 32 && pf.depth <= 24) {
-      const used = ((pf.redMax * 2 ** pf.redShift) + (pf.greenMax * 2 ** pf.greenShift) + (pf.blueMax * 2 ** pf.blueShift))
+      const used = pf.redMax * 2 ** pf.redShift + pf.greenMax * 2 ** pf.greenShift + pf.blueMax * 2 ** pf.blueShift
       if (used <= 0xffffff) this.cpixelBytes = 3
       else if (used % 256 === 0) {
         this.cpixelBytes = 3
@@ -211,8 +261,8 @@ export class PixelConverter {
     }
     if (bpp === 32) {
       if (!pf.trueColour) throw new UnsupportedError('32 bpp colour-map pixel formats are not supported')
-      const rgbx = !pf.bigEndian && pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255 &&
-        pf.redShift === 0 && pf.greenShift === 8 && pf.blueShift === 16
+      const rgbx =
+        !pf.bigEndian && pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255 && pf.redShift === 0 && pf.greenShift === 8 && pf.blueShift === 16
       this.mode = rgbx ? Mode.Rgbx : Mode.Generic32
       this.table = null
     } else {
@@ -235,9 +285,12 @@ export class PixelConverter {
   /** RGBA word of a true-colour pixel value (as an int32, see {@link pixel}). */
   fromValue(v: number): number {
     const pf = this.pf
-    return this.rT[Math.floor(v / 2 ** pf.redShift) & pf.redMax] |
+    return (
+      this.rT[Math.floor(v / 2 ** pf.redShift) & pf.redMax] |
       (this.gT[Math.floor(v / 2 ** pf.greenShift) & pf.greenMax] << 8) |
-      (this.bT[Math.floor(v / 2 ** pf.blueShift) & pf.blueMax] << 16) | ALPHA
+      (this.bT[Math.floor(v / 2 ** pf.blueShift) & pf.blueMax] << 16) |
+      ALPHA
+    )
   }
 
   /**
@@ -342,8 +395,12 @@ export class PixelConverter {
 
   private generic(v: number): number {
     const pf = this.pf
-    return this.rT[(v >>> pf.redShift) & pf.redMax] | (this.gT[(v >>> pf.greenShift) & pf.greenMax] << 8) |
-      (this.bT[(v >>> pf.blueShift) & pf.blueMax] << 16) | ALPHA
+    return (
+      this.rT[(v >>> pf.redShift) & pf.redMax] |
+      (this.gT[(v >>> pf.greenShift) & pf.greenMax] << 8) |
+      (this.bT[(v >>> pf.blueShift) & pf.blueMax] << 16) |
+      ALPHA
+    )
   }
 
   /**
@@ -362,9 +419,11 @@ export class PixelConverter {
       case Mode.Table16Be:
         return this.table![(src[o] << 8) | src[o + 1]] | 0
       default:
-        return this.generic(this.pf.bigEndian
-          ? ((src[o] << 24) | (src[o + 1] << 16) | (src[o + 2] << 8) | src[o + 3]) >>> 0
-          : ((src[o + 3] << 24) | (src[o + 2] << 16) | (src[o + 1] << 8) | src[o]) >>> 0)
+        return this.generic(
+          this.pf.bigEndian
+            ? ((src[o] << 24) | (src[o + 1] << 16) | (src[o + 2] << 8) | src[o + 3]) >>> 0
+            : ((src[o + 3] << 24) | (src[o + 2] << 16) | (src[o + 1] << 8) | src[o]) >>> 0,
+        )
     }
   }
 
@@ -396,9 +455,7 @@ export class PixelConverter {
   /** RGBA word of the single CPIXEL at `src[o]`, as an int32 (see {@link pixel}). */
   cpixel(src: Uint8Array, o: number): number {
     if (this.cpixelBytes !== 3) return this.pixel(src, o)
-    const three = this.pf.bigEndian
-      ? (src[o] << 16) | (src[o + 1] << 8) | src[o + 2]
-      : src[o] | (src[o + 1] << 8) | (src[o + 2] << 16)
+    const three = this.pf.bigEndian ? (src[o] << 16) | (src[o + 1] << 8) | src[o + 2] : src[o] | (src[o + 1] << 8) | (src[o + 2] << 16)
     return this.generic(this.cpixelShift ? (three << 8) >>> 0 : three)
   }
 }

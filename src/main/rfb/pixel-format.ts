@@ -19,8 +19,16 @@ export interface PixelFormat {
  * reach a canvas (RGBA) with only the alpha byte set.
  */
 export const RGBX8888: PixelFormat = {
-  bitsPerPixel: 32, depth: 24, bigEndian: false, trueColour: true,
-  redMax: 255, greenMax: 255, blueMax: 255, redShift: 0, greenShift: 8, blueShift: 16,
+  bitsPerPixel: 32,
+  depth: 24,
+  bigEndian: false,
+  trueColour: true,
+  redMax: 255,
+  greenMax: 255,
+  blueMax: 255,
+  redShift: 0,
+  greenShift: 8,
+  blueShift: 16,
 }
 
 /** Named formats a user or the CLI may pick for slow links (`--depth`). */
@@ -29,12 +37,28 @@ export const PIXEL_FORMATS = {
   /** 32 bpp big-endian, same channels: exercises the byte-swapping paths. */
   rgb888be: { ...RGBX8888, bigEndian: true, redShift: 24, greenShift: 16, blueShift: 8 },
   rgb565: {
-    bitsPerPixel: 16, depth: 16, bigEndian: false, trueColour: true,
-    redMax: 31, greenMax: 63, blueMax: 31, redShift: 11, greenShift: 5, blueShift: 0,
+    bitsPerPixel: 16,
+    depth: 16,
+    bigEndian: false,
+    trueColour: true,
+    redMax: 31,
+    greenMax: 63,
+    blueMax: 31,
+    redShift: 11,
+    greenShift: 5,
+    blueShift: 0,
   },
   bgr233: {
-    bitsPerPixel: 8, depth: 8, bigEndian: false, trueColour: true,
-    redMax: 7, greenMax: 7, blueMax: 3, redShift: 0, greenShift: 3, blueShift: 6,
+    bitsPerPixel: 8,
+    depth: 8,
+    bigEndian: false,
+    trueColour: true,
+    redMax: 7,
+    greenMax: 7,
+    blueMax: 3,
+    redShift: 0,
+    greenShift: 3,
+    blueShift: 6,
   },
 } as const satisfies Record<string, PixelFormat>
 
@@ -44,9 +68,16 @@ export type PixelFormatName = keyof typeof PIXEL_FORMATS
 export function readPixelFormat(b: Uint8Array, o = 0): PixelFormat {
   const u16 = (i: number): number => (b[o + i] << 8) | b[o + i + 1]
   return {
-    bitsPerPixel: b[o], depth: b[o + 1], bigEndian: b[o + 2] !== 0, trueColour: b[o + 3] !== 0,
-    redMax: u16(4), greenMax: u16(6), blueMax: u16(8),
-    redShift: b[o + 10], greenShift: b[o + 11], blueShift: b[o + 12],
+    bitsPerPixel: b[o],
+    depth: b[o + 1],
+    bigEndian: b[o + 2] !== 0,
+    trueColour: b[o + 3] !== 0,
+    redMax: u16(4),
+    greenMax: u16(6),
+    blueMax: u16(8),
+    redShift: b[o + 10],
+    greenShift: b[o + 11],
+    blueShift: b[o + 12],
   }
 }
 
@@ -56,11 +87,18 @@ export function writePixelFormat(pf: PixelFormat, b: Uint8Array, o = 0): void {
   b[o + 1] = pf.depth
   b[o + 2] = pf.bigEndian ? 1 : 0
   b[o + 3] = pf.trueColour ? 1 : 0
-  b[o + 4] = pf.redMax >> 8; b[o + 5] = pf.redMax & 0xff
-  b[o + 6] = pf.greenMax >> 8; b[o + 7] = pf.greenMax & 0xff
-  b[o + 8] = pf.blueMax >> 8; b[o + 9] = pf.blueMax & 0xff
-  b[o + 10] = pf.redShift; b[o + 11] = pf.greenShift; b[o + 12] = pf.blueShift
-  b[o + 13] = 0; b[o + 14] = 0; b[o + 15] = 0
+  b[o + 4] = pf.redMax >> 8
+  b[o + 5] = pf.redMax & 0xff
+  b[o + 6] = pf.greenMax >> 8
+  b[o + 7] = pf.greenMax & 0xff
+  b[o + 8] = pf.blueMax >> 8
+  b[o + 9] = pf.blueMax & 0xff
+  b[o + 10] = pf.redShift
+  b[o + 11] = pf.greenShift
+  b[o + 12] = pf.blueShift
+  b[o + 13] = 0
+  b[o + 14] = 0
+  b[o + 15] = 0
 }
 
 /** Throws UnsupportedError for formats no decoder can represent; we never guess at those. */
@@ -69,7 +107,9 @@ export function validatePixelFormat(pf: PixelFormat): void {
   if (bpp !== 8 && bpp !== 16 && bpp !== 32) throw new UnsupportedError(`unsupported bits-per-pixel ${bpp}`)
   if (!pf.trueColour) return
   for (const [max, shift, name] of [
-    [pf.redMax, pf.redShift, 'red'], [pf.greenMax, pf.greenShift, 'green'], [pf.blueMax, pf.blueShift, 'blue'],
+    [pf.redMax, pf.redShift, 'red'],
+    [pf.greenMax, pf.greenShift, 'green'],
+    [pf.blueMax, pf.blueShift, 'blue'],
   ] as const) {
     // A max must be 2^n - 1 and fit in the pixel at its shift.
     if (max === 0 || (max & (max + 1)) !== 0 || shift >= bpp || max * 2 ** shift >= 2 ** bpp) {
@@ -81,6 +121,8 @@ export function validatePixelFormat(pf: PixelFormat): void {
 /** One line naming the format, for traces and the CLI. */
 export function describePixelFormat(pf: PixelFormat): string {
   if (!pf.trueColour) return `${pf.bitsPerPixel} bpp colour map`
-  return `${pf.bitsPerPixel} bpp depth ${pf.depth} ${pf.bigEndian ? 'BE' : 'LE'} ` +
+  return (
+    `${pf.bitsPerPixel} bpp depth ${pf.depth} ${pf.bigEndian ? 'BE' : 'LE'} ` +
     `r${pf.redMax}<<${pf.redShift} g${pf.greenMax}<<${pf.greenShift} b${pf.blueMax}<<${pf.blueShift}`
+  )
 }

@@ -29,8 +29,15 @@ export const enum ServerMessage {
 
 /** Pseudo-encodings whose rects the reader handles itself (besides the cursor decoders). */
 const HANDLED_PSEUDO: ReadonlySet<number> = new Set([
-  Encoding.LastRect, Encoding.DesktopSize, Encoding.DesktopName, Encoding.ExtendedDesktopSize, Encoding.PointerPos,
-  Encoding.QEMUExtendedKeyEvent, Encoding.ExtendedMouseButtons, Encoding.QEMULedState, Encoding.VMwareLedState,
+  Encoding.LastRect,
+  Encoding.DesktopSize,
+  Encoding.DesktopName,
+  Encoding.ExtendedDesktopSize,
+  Encoding.PointerPos,
+  Encoding.QEMUExtendedKeyEvent,
+  Encoding.ExtendedMouseButtons,
+  Encoding.QEMULedState,
+  Encoding.VMwareLedState,
 ])
 
 /** Largest fence payload the spec allows. */
@@ -195,7 +202,11 @@ export class ServerMessageReader {
     const d = this.decoders.get(r.encoding)
     if (d) {
       if (r.x + r.w > this.width || r.y + r.h > this.height) {
-        throw new RfbProtocolError(`${encodingName(r.encoding)} rect ${r.w}x${r.h}+${r.x}+${r.y} outside the ${this.width}x${this.height} framebuffer`, at, 'RFB_ERR_RECT_BOUNDS')
+        throw new RfbProtocolError(
+          `${encodingName(r.encoding)} rect ${r.w}x${r.h}+${r.x}+${r.y} outside the ${this.width}x${this.height} framebuffer`,
+          at,
+          'RFB_ERR_RECT_BOUNDS',
+        )
       }
       this.counts.pixels += r.w * r.h
       this.decoder = d

@@ -16,7 +16,12 @@ import type { ServerMessageHandler, UpdateCounts } from './server-message-handle
 import { ServerMessageReader } from './server-message-reader'
 import { Deadline, StallWatch } from './session-timers'
 import {
-  type ConnectionInfo, DESKTOP_SIZE_ERRORS, type RfbClientEvents, type RfbClientOptions, type ServerFeatures, type SessionState,
+  type ConnectionInfo,
+  DESKTOP_SIZE_ERRORS,
+  type RfbClientEvents,
+  type RfbClientOptions,
+  type ServerFeatures,
+  type SessionState,
   type UpdateStats,
 } from './session-types'
 import type { TlsSessionInfo, Transport } from './transport/transport'
@@ -40,8 +45,13 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   width = 0
   height = 0
   readonly features: ServerFeatures = {
-    extendedDesktopSize: false, qemuKeyEvents: false, fence: false, continuousUpdates: false, xvp: false,
-    extendedMouseButtons: false, screens: [],
+    extendedDesktopSize: false,
+    qemuKeyEvents: false,
+    fence: false,
+    continuousUpdates: false,
+    xvp: false,
+    extendedMouseButtons: false,
+    screens: [],
   }
 
   private readonly q = new ByteQueue()
@@ -67,9 +77,12 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   constructor(private readonly options: RfbClientOptions) {
     super()
     const handshakeMs = options.handshakeTimeoutMs ?? 30_000
-    this.handshakeDeadline = new Deadline(handshakeMs, () => this.fail(new TimeoutError(`the server did not complete the handshake within ${handshakeMs / 1000} s`)))
-    this.stallWatch = new StallWatch(options.stallTimeoutMs ?? 30_000, () => this.fail(new TimeoutError(
-      `the server stopped sending in the middle of a message (at byte ${this.q.position}) for ${this.stallWatch.limitMs / 1000} s`)))
+    this.handshakeDeadline = new Deadline(handshakeMs, () =>
+      this.fail(new TimeoutError(`the server did not complete the handshake within ${handshakeMs / 1000} s`)),
+    )
+    this.stallWatch = new StallWatch(options.stallTimeoutMs ?? 30_000, () =>
+      this.fail(new TimeoutError(`the server stopped sending in the middle of a message (at byte ${this.q.position}) for ${this.stallWatch.limitMs / 1000} s`)),
+    )
     this.clipboard = new ClipboardChannel((data, trace) => this.send(data, trace), options.trace)
     this.flow = new UpdateFlow(this.flowIo(), options)
     this.reader = new ServerMessageReader(this.q, options.sink, this.messageHandler(), options.trace)
@@ -128,7 +141,11 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       ...security,
       trust: {
         ...security.trust,
-        ask: (prompt) => this.handshakeDeadline.pausedDuring(() => ask(prompt), () => this.state === 'handshake'),
+        ask: (prompt) =>
+          this.handshakeDeadline.pausedDuring(
+            () => ask(prompt),
+            () => this.state === 'handshake',
+          ),
       },
     }
   }
@@ -136,23 +153,27 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private handshakeIo(): HandshakeIo {
     const q = this.q
     return {
-      read: (n) => new Promise<Uint8Array>((resolve, reject) => {
-        if (this.state === 'closed') return reject(new NetworkError('connection closed'))
-        if (q.has(n)) {
-          resolve(q.bytes(n).slice())
-          q.compact()
-        } else if (this.ended) {
-          this.fail(this.ended)
-          reject(this.ended)
-        } else {
-          this.waiter = { n, resolve, reject }
-          this.gate.release('handshake')
-        }
-      }),
+      read: (n) =>
+        new Promise<Uint8Array>((resolve, reject) => {
+          if (this.state === 'closed') return reject(new NetworkError('connection closed'))
+          if (q.has(n)) {
+            resolve(q.bytes(n).slice())
+            q.compact()
+          } else if (this.ended) {
+            this.fail(this.ended)
+            reject(this.ended)
+          } else {
+            this.waiter = { n, resolve, reject }
+            this.gate.release('handshake')
+          }
+        }),
       write: (data) => this.transport?.write(data),
       credentials: async (kind, link) => {
         // A person may take minutes to type a password: the handshake deadline waits for them.
-        const creds = await this.handshakeDeadline.pausedDuring(async () => this.options.credentials?.(kind, link), () => this.state === 'handshake')
+        const creds = await this.handshakeDeadline.pausedDuring(
+          async () => this.options.credentials?.(kind, link),
+          () => this.state === 'handshake',
+        )
         if (!creds) throw new AuthFailedError('a password is required and none was given')
         return creds
       },
@@ -196,9 +217,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private onTransportClose(error?: Error): void {
     if (this.state === 'closed') return
     if (this.closing) return this.finish(null)
-    const err = error ?? new NetworkError(this.state === 'handshake'
-      ? 'the server closed the connection during the handshake'
-      : 'the server closed the connection')
+    const err =
+      error ?? new NetworkError(this.state === 'handshake' ? 'the server closed the connection during the handshake' : 'the server closed the connection')
     // A server that fails authentication sends its reason and hangs up at once; the close can
     // overtake the handshake's pending reads, so let it read what is buffered first.
     if (this.state === 'handshake' && !this.waiter && this.q.length > 0) {
@@ -423,7 +443,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.features.screens = screens
         this.confirm('extendedDesktopSize')
       },
-      desktopSizeResult: (status) => this.emit('desktopSizeResult', status === 0 ? null : DESKTOP_SIZE_ERRORS[status] ?? `error ${status}`),
+      desktopSizeResult: (status) => this.emit('desktopSizeResult', status === 0 ? null : (DESKTOP_SIZE_ERRORS[status] ?? `error ${status}`)),
       setDesktopName: (name) => {
         if (this.info) this.info.init.name = name
         this.emit('name', name)
@@ -469,8 +489,12 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   /** The update is parsed: report it, then let the sink pace the next one. */
   private endUpdate(counts: UpdateCounts): boolean {
     const stats: UpdateStats = {
-      rects: counts.rects, bytes: counts.bytes, pixels: counts.pixels, encodings: counts.encodings,
-      transferMs: performance.now() - this.updateStartedAt, latencyMs: this.updateLatencyMs,
+      rects: counts.rects,
+      bytes: counts.bytes,
+      pixels: counts.pixels,
+      encodings: counts.encodings,
+      transferMs: performance.now() - this.updateStartedAt,
+      latencyMs: this.updateLatencyMs,
     }
     this.flow.updateMeasured(stats)
     const done = this.options.sink.endUpdate()

@@ -19,16 +19,27 @@ const PING_TIMEOUT_MS = 10_000
 
 /** Pseudo-encodings the engine always announces because it handles them itself. */
 export const PSEUDO_ENCODINGS: readonly number[] = [
-  Encoding.ExtendedDesktopSize, Encoding.DesktopSize, Encoding.LastRect, Encoding.Cursor, Encoding.XCursor,
-  Encoding.PointerPos, Encoding.DesktopName, Encoding.Fence, Encoding.ContinuousUpdates,
-  Encoding.QEMUExtendedKeyEvent, Encoding.QEMULedState, Encoding.VMwareLedState, Encoding.XVP,
+  Encoding.ExtendedDesktopSize,
+  Encoding.DesktopSize,
+  Encoding.LastRect,
+  Encoding.Cursor,
+  Encoding.XCursor,
+  Encoding.PointerPos,
+  Encoding.DesktopName,
+  Encoding.Fence,
+  Encoding.ContinuousUpdates,
+  Encoding.QEMUExtendedKeyEvent,
+  Encoding.QEMULedState,
+  Encoding.VMwareLedState,
+  Encoding.XVP,
   Encoding.ExtendedMouseButtons,
 ]
 
 /** The options the update flow follows. */
-export type UpdateFlowOptions = Pick<RfbClientOptions,
-  'autoSelect' | 'quality' | 'fineQuality' | 'subsampling' | 'compression' | 'extendedClipboard' | 'extraEncodings' |
-  'autoUpdate' | 'continuousUpdates'>
+export type UpdateFlowOptions = Pick<
+  RfbClientOptions,
+  'autoSelect' | 'quality' | 'fineQuality' | 'subsampling' | 'compression' | 'extendedClipboard' | 'extraEncodings' | 'autoUpdate' | 'continuousUpdates'
+>
 
 /** What the update flow needs from its session. */
 export interface UpdateFlowIo {
@@ -97,7 +108,7 @@ export class UpdateFlow {
     private readonly options: UpdateFlowOptions,
   ) {
     this.autoSelect = options.autoSelect ? new AutoSelect() : null
-    this.quality = this.autoSelect ? this.autoSelect.current.quality : options.quality ?? null
+    this.quality = this.autoSelect ? this.autoSelect.current.quality : (options.quality ?? null)
     this.compression = options.compression ?? null
     this.fineQuality = options.fineQuality === undefined ? null : checkFineQuality(options.fineQuality)
     this.subsampling = options.subsampling === undefined ? null : checkSubsampling(options.subsampling)

@@ -12,9 +12,7 @@ import { type LaunchTarget, describeTarget, openLaunchTarget, targetsFromArgv } 
 import { installPermissionHandlers } from './permissions'
 import { rememberOpened, trackRecentConnections } from './recent-connections'
 import { guardWebContents } from './web-contents-guard'
-import {
-  type RendererLocation, isTrustedSender, loadWindowState, rendererUrl, saveWindowState, visibleBounds, windowOptions, withCsp,
-} from './window-options'
+import { type RendererLocation, isTrustedSender, loadWindowState, rendererUrl, saveWindowState, visibleBounds, windowOptions, withCsp } from './window-options'
 
 // The Electron shell: windows, menu, OS integration. Everything else is the host service,
 // reached only through the validated IPC bridge.
@@ -65,11 +63,14 @@ export function startShell(bundleDir: string): void {
     flushTargets()
   })
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents))
-  void app.whenReady().then(start).catch((e: unknown) => {
-    // Most likely another Tessera holds the data folder (DATA_DIR_LOCKED): its message says what to do.
-    dialog.showErrorBox('Tessera cannot start', (e as Error).message)
-    app.quit()
-  })
+  void app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      // Most likely another Tessera holds the data folder (DATA_DIR_LOCKED): its message says what to do.
+      dialog.showErrorBox('Tessera cannot start', (e as Error).message)
+      app.quit()
+    })
   app.on('window-all-closed', () => app.quit())
   let quitting = false
   app.on('before-quit', (event) => {
@@ -104,8 +105,9 @@ async function start(): Promise<void> {
   })
   installMenu()
   // Jump list (Windows) / dock menu (macOS); a failure there must not keep the window from opening.
-  void trackRecentConnections(host, { open: (id) => openTarget({ kind: 'profile', id }) })
-    .catch((e: unknown) => process.stderr.write(`tessera: cannot list recent connections: ${(e as Error).message}\n`))
+  void trackRecentConnections(host, { open: (id) => openTarget({ kind: 'profile', id }) }).catch((e: unknown) =>
+    process.stderr.write(`tessera: cannot list recent connections: ${(e as Error).message}\n`),
+  )
   await createWindow()
   if (created.store.problems.length) {
     void dialog.showMessageBox({
@@ -119,7 +121,10 @@ async function start(): Promise<void> {
 
 async function createWindow(): Promise<void> {
   const saved = await loadWindowState(windowStateFile())
-  const state = visibleBounds(saved, screen.getAllDisplays().map((d) => d.workArea))
+  const state = visibleBounds(
+    saved,
+    screen.getAllDisplays().map((d) => d.workArea),
+  )
   const win = new BrowserWindow(windowOptions(preloadFile, state))
   mainWindow = win
   const id = win.webContents.id
@@ -165,7 +170,8 @@ async function confirmUnknownServer(server: string, target: LaunchTarget): Promi
     cancelId: 1,
     noLink: true,
     message: `Connect to ${server}?`,
-    detail: `${target.kind === 'file' ? 'A .vnc file' : 'A vnc:// link'} opened from outside Tessera asks to connect to ${server}. ` +
+    detail:
+      `${target.kind === 'file' ? 'A .vnc file' : 'A vnc:// link'} opened from outside Tessera asks to connect to ${server}. ` +
       'This server is not in your address book. Connect only if you expected this and trust the server: ' +
       'it will see what you type and could show you anything.',
   }
@@ -174,20 +180,27 @@ async function confirmUnknownServer(server: string, target: LaunchTarget): Promi
 }
 
 function installMenu(): void {
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
-    newConnection: () => command('new-connection'),
-    disconnect: () => command('disconnect'),
-    toggleFullscreen: () => mainWindow?.setFullScreen(!mainWindow.isFullScreen()),
-    makeDefaultViewer: () => {
-      const ok = makeDefaultViewer()
-      installMenu()
-      void dialog.showMessageBox({
-        type: ok ? 'info' : 'error',
-        title: 'Tessera',
-        message: ok ? 'vnc:// links now open in Tessera.' : 'The system did not let Tessera become the default VNC viewer.',
-      })
-    },
-  }, { devTools: !app.isPackaged, defaultViewer: isDefaultViewer() })))
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate(
+        {
+          newConnection: () => command('new-connection'),
+          disconnect: () => command('disconnect'),
+          toggleFullscreen: () => mainWindow?.setFullScreen(!mainWindow.isFullScreen()),
+          makeDefaultViewer: () => {
+            const ok = makeDefaultViewer()
+            installMenu()
+            void dialog.showMessageBox({
+              type: ok ? 'info' : 'error',
+              title: 'Tessera',
+              message: ok ? 'vnc:// links now open in Tessera.' : 'The system did not let Tessera become the default VNC viewer.',
+            })
+          },
+        },
+        { devTools: !app.isPackaged, defaultViewer: isDefaultViewer() },
+      ),
+    ),
+  )
 }
 
 function openTarget(target: LaunchTarget): void {
@@ -210,11 +223,14 @@ function flushTargets(): void {
   if (!host || !bridge || !mainWindow || !rendererReady) return
   const owner = bridge.clientOf(mainWindow.webContents.id)
   for (const target of pending.splice(0)) {
-    openLaunchTarget(host, target, owner, confirmUnknownServer).then((sessionId) => {
-      if (sessionId) rememberOpened(target)
-    }, (e: unknown) => {
-      const message = typeof (e as { message?: unknown })?.message === 'string' ? (e as Error).message : 'cannot open it'
-      void dialog.showMessageBox({ type: 'error', title: 'Tessera', message: `Cannot open ${describeTarget(target)}`, detail: message })
-    })
+    openLaunchTarget(host, target, owner, confirmUnknownServer).then(
+      (sessionId) => {
+        if (sessionId) rememberOpened(target)
+      },
+      (e: unknown) => {
+        const message = typeof (e as { message?: unknown })?.message === 'string' ? (e as Error).message : 'cannot open it'
+        void dialog.showMessageBox({ type: 'error', title: 'Tessera', message: `Cannot open ${describeTarget(target)}`, detail: message })
+      },
+    )
   }
 }

@@ -57,8 +57,12 @@ interface ContentsLike {
 
 /** The part of Electron's `Session` the handlers are installed on. */
 export interface PermissionSessionLike {
-  setPermissionRequestHandler(handler: (wc: ContentsLike, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string; isMainFrame?: boolean }) => void): void
-  setPermissionCheckHandler(handler: (wc: ContentsLike | null, permission: string, requestingOrigin: string, details: { requestingUrl?: string; isMainFrame?: boolean }) => boolean): void
+  setPermissionRequestHandler(
+    handler: (wc: ContentsLike, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string; isMainFrame?: boolean }) => void,
+  ): void
+  setPermissionCheckHandler(
+    handler: (wc: ContentsLike | null, permission: string, requestingOrigin: string, details: { requestingUrl?: string; isMainFrame?: boolean }) => boolean,
+  ): void
 }
 
 /**
@@ -67,14 +71,19 @@ export interface PermissionSessionLike {
  */
 export function installPermissionHandlers(session: PermissionSessionLike, ctx: PermissionContext): void {
   const ask = (wc: ContentsLike | null, permission: string, url: string | undefined, isMainFrame: boolean | undefined): boolean =>
-    wc !== null && permissionAllowed({
-      permission,
-      url,
-      isMainFrame: isMainFrame === true,
-      windowFocused: ctx.isFocused(wc.id),
-      sessionOpen: ctx.hasSession(wc.id),
-    }, ctx.where)
+    wc !== null &&
+    permissionAllowed(
+      {
+        permission,
+        url,
+        isMainFrame: isMainFrame === true,
+        windowFocused: ctx.isFocused(wc.id),
+        sessionOpen: ctx.hasSession(wc.id),
+      },
+      ctx.where,
+    )
   session.setPermissionRequestHandler((wc, permission, callback, details) => callback(ask(wc, permission, details.requestingUrl, details.isMainFrame)))
   session.setPermissionCheckHandler((wc, permission, requestingOrigin, details) =>
-    ask(wc, permission, details.requestingUrl ?? requestingOrigin, details.isMainFrame))
+    ask(wc, permission, details.requestingUrl ?? requestingOrigin, details.isMainFrame),
+  )
 }

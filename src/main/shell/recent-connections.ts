@@ -12,7 +12,10 @@ const MAX_TITLE = 80
 
 /** The connections used most recently, newest first; never-used ones are not "recent". */
 export function recentConnections(profiles: readonly ConnectionProfile[], max = MAX_RECENT): ConnectionProfile[] {
-  return profiles.filter((p) => p.lastUsedAt > 0).sort((a, b) => b.lastUsedAt - a.lastUsedAt).slice(0, max)
+  return profiles
+    .filter((p) => p.lastUsedAt > 0)
+    .sort((a, b) => b.lastUsedAt - a.lastUsedAt)
+    .slice(0, max)
 }
 
 const label = (p: ConnectionProfile): string => (p.name.trim() || p.host).slice(0, MAX_TITLE)

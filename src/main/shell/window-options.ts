@@ -147,6 +147,9 @@ export function visibleBounds(state: WindowState, workAreas: { x: number; y: num
   const { x, y } = state
   const onScreen = workAreas.some((a) => x + 100 > a.x && x + 100 < a.x + a.width && y + 10 >= a.y && y + 10 < a.y + a.height)
   if (onScreen) return state
-  const largest = workAreas.reduce((m, a) => (a.width * a.height > m.width * m.height ? a : m), workAreas[0] ?? { x: 0, y: 0, width: state.width, height: state.height })
+  const largest = workAreas.reduce(
+    (m, a) => (a.width * a.height > m.width * m.height ? a : m),
+    workAreas[0] ?? { x: 0, y: 0, width: state.width, height: state.height },
+  )
   return { width: Math.min(state.width, largest.width), height: Math.min(state.height, largest.height), maximized: state.maximized }
 }

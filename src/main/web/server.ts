@@ -52,9 +52,18 @@ export const MAX_CLIENTS = 8
 export const CLOSE_TOO_MANY_CLIENTS = 1013
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.woff': 'font/woff', '.wasm': 'application/wasm', '.map': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
 }
 
 /** The page's CSP: the renderer's own (src/shared/csp.ts), naming the socket explicitly as well. */
@@ -79,7 +88,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const log = options.log ?? ((m) => process.stderr.write(`tessera web: ${m}\n`))
   const codes = new LaunchCodes(options.launchCodeTtlMs)
   // Select our protocol only: the default would echo the first offered, which could be the credential.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) })
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  })
   let port = 0
 
   const allowedHost = (header: string | undefined): boolean => {

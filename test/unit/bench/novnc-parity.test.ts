@@ -7,7 +7,9 @@ import { DEFAULT_OPTIONS, decodeBoth, formatTable, recordImage, runWorkload } fr
 import { type SyntheticEncoding, syntheticRecording } from '../../../bench/synthetic'
 
 const FIXTURES = resolve(import.meta.dirname, '../../fixtures/recordings')
-const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.fbs')).sort()
+const fixtures = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.fbs'))
+  .sort()
 
 let novnc: NoVncDecoders
 beforeAll(async () => {
@@ -37,7 +39,7 @@ describe('our decoders and noVNC 1.7 draw the same framebuffer', () => {
     await expectParity(syntheticRecording(enc, 320, 200, 2))
   })
 
-  it.each(fixtures)('with noVNC\'s queue pre-filled instead of fed by its Websock: %s', async (f) => {
+  it.each(fixtures)("with noVNC's queue pre-filled instead of fed by its Websock: %s", async (f) => {
     await expectParity(readFileSync(join(FIXTURES, f)), 'prefilled')
   })
 })

@@ -10,7 +10,11 @@ import { serverInit } from '../../helpers/server-script'
 async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = []
   const err: string[] = []
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l))
+  const code = await main(
+    argv,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  )
   return { code, out, err }
 }
 
@@ -64,7 +68,15 @@ describe('tessera CLI', () => {
   it('reads the password from --password-file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-'))
     writeFileSync(join(dir, 'pw'), 'secret\n')
-    const srv = await scriptedServer(new Bytes().text('RFB 003.008\n').u8(1, 2).bytes(new Uint8Array(16)).u32(0).bytes(serverInit(3, 2, 'pw-desk')).build())
+    const srv = await scriptedServer(
+      new Bytes()
+        .text('RFB 003.008\n')
+        .u8(1, 2)
+        .bytes(new Uint8Array(16))
+        .u32(0)
+        .bytes(serverInit(3, 2, 'pw-desk'))
+        .build(),
+    )
     try {
       const r = await run(['probe', `127.0.0.1::${srv.port}`, '--password-file', join(dir, 'pw')])
       expect(r.code).toBe(0)

@@ -11,7 +11,11 @@ const tuning = (...argv: string[]) => tuningArgs(parseArgs(argv, CONNECT_OPTIONS
 async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = []
   const err: string[] = []
-  const code = await main(argv, (l) => out.push(l), (l) => err.push(l))
+  const code = await main(
+    argv,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  )
   return { code, out, err }
 }
 
@@ -21,7 +25,11 @@ describe('--fine-quality and --subsampling', () => {
     expect(tuning('--fine-quality', '85').subsampling).toBeUndefined()
     expect(tuning('--fine-quality=0', '--subsampling', 'gray')).toMatchObject({ fineQuality: 0, subsampling: 'gray' })
     expect(tuning('--quality', '6', '--subsampling', '4x')).toMatchObject({ quality: 6, subsampling: '4x' })
-    expect(tuning('--quality', 'auto', '--fine-quality', '100', '--subsampling', 'none')).toMatchObject({ autoSelect: true, fineQuality: 100, subsampling: 'none' })
+    expect(tuning('--quality', 'auto', '--fine-quality', '100', '--subsampling', 'none')).toMatchObject({
+      autoSelect: true,
+      fineQuality: 100,
+      subsampling: 'none',
+    })
     for (const s of ['none', '2x', '4x', '8x', '16x', 'gray']) expect(tuning('--quality', '1', '--subsampling', s).subsampling).toBe(s)
     expect([tuning().fineQuality, tuning().subsampling]).toEqual([undefined, undefined])
   })
@@ -58,7 +66,19 @@ describe('--fine-quality and --subsampling', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const port = (server.address() as { port: number }).port
     try {
-      const r = await run(['probe', `127.0.0.1::${port}`, '--trace', '--encodings', 'tight', '--fine-quality', '90', '--subsampling', 'gray', '--compress', '1'])
+      const r = await run([
+        'probe',
+        `127.0.0.1::${port}`,
+        '--trace',
+        '--encodings',
+        'tight',
+        '--fine-quality',
+        '90',
+        '--subsampling',
+        'gray',
+        '--compress',
+        '1',
+      ])
       expect(r.err).toEqual([])
       expect(r.code).toBe(0)
       expect(r.out.join('\n')).toMatch(/SetEncodings Tight, QualityLevel7, FineQuality90, SubsampleGray, CompressLevel1,/)

@@ -33,8 +33,18 @@ describe('CLI SSH options', () => {
     writeFileSync(join(dir, 'key'), 'PRIVATE')
     writeFileSync(join(dir, 'known'), `gw ssh-ed25519 ${KEY_B64}\n`)
     vi.stubEnv('TESSERA_SSH_PASSPHRASE', 'secret')
-    const o = ssh('--ssh', 'alice@gw.example:2222', '--ssh-key', join(dir, 'key'), '--ssh-known-hosts', join(dir, 'known'),
-      '--ssh-accept-fingerprint', KEY_FP.slice(7), '--trust-store', dir)!
+    const o = ssh(
+      '--ssh',
+      'alice@gw.example:2222',
+      '--ssh-key',
+      join(dir, 'key'),
+      '--ssh-known-hosts',
+      join(dir, 'known'),
+      '--ssh-accept-fingerprint',
+      KEY_FP.slice(7),
+      '--trust-store',
+      dir,
+    )!
     expect([o.sshHost, o.sshPort, o.username]).toEqual(['gw.example', 2222, 'alice'])
     expect(o.auth).toEqual({ agent: undefined, privateKey: Buffer.from('PRIVATE'), passphrase: 'secret', password: undefined })
     expect(o.hostKey.knownHosts?.map((e) => e.hosts)).toEqual(['gw'])

@@ -20,15 +20,19 @@ describe('CoRRE', () => {
   it('reads one-byte subrect geometry in every pixel format and chunking', () => {
     for (const pf of FORMATS) {
       const rect = { x: 2, y: 1, w: 4, h: 3, encoding: 4 }
-      const fb = feedEverySplit(make, rect, corre(pf, BG, [[INK, 1, 0, 3, 1], [[255, 255, 0], 0, 2, 1, 1]]), { pf })
+      const fb = feedEverySplit(
+        make,
+        rect,
+        corre(pf, BG, [
+          [INK, 1, 0, 3, 1],
+          [[255, 255, 0], 0, 2, 1, 1],
+        ]),
+        { pf },
+      )
       const bg = expectedWord(pf, ...BG)
       const ink = expectedWord(pf, ...INK)
       const yellow = expectedWord(pf, 255, 255, 0)
-      expectArea(fb, 2, 1, 4, 3, [
-        bg, ink, ink, ink,
-        bg, bg, bg, bg,
-        yellow, bg, bg, bg,
-      ])
+      expectArea(fb, 2, 1, 4, 3, [bg, ink, ink, ink, bg, bg, bg, bg, yellow, bg, bg, bg])
     }
   })
 
@@ -40,11 +44,27 @@ describe('CoRRE', () => {
 
   it('refuses a subrect reaching outside the rect', () => {
     const pf = PIXEL_FORMATS.rgb565
-    expectErrorEverySplit(make, { x: 0, y: 0, w: 4, h: 3, encoding: 4 }, corre(pf, BG, [[INK, 0, 1, 4, 3]]), 'RFB_ERR_CORRE', /CoRRE subrect 4x3\+0\+1 outside the 4x3 rect/, { pf })
+    expectErrorEverySplit(
+      make,
+      { x: 0, y: 0, w: 4, h: 3, encoding: 4 },
+      corre(pf, BG, [[INK, 0, 1, 4, 3]]),
+      'RFB_ERR_CORRE',
+      /CoRRE subrect 4x3\+0\+1 outside the 4x3 rect/,
+      { pf },
+    )
   })
 
   it('refuses more subrects than the rect has pixels', () => {
     const pf = PIXEL_FORMATS.rgb888
-    expectErrorEverySplit(make, { x: 0, y: 0, w: 2, h: 2, encoding: 4 }, new Bytes().u32(5).pixel(pf, ...BG).build(), 'RFB_ERR_CORRE', /CoRRE rect 2x2 announces 5 subrects/)
+    expectErrorEverySplit(
+      make,
+      { x: 0, y: 0, w: 2, h: 2, encoding: 4 },
+      new Bytes()
+        .u32(5)
+        .pixel(pf, ...BG)
+        .build(),
+      'RFB_ERR_CORRE',
+      /CoRRE rect 2x2 announces 5 subrects/,
+    )
   })
 })

@@ -48,42 +48,57 @@ describe('Hextile', () => {
     for (const pf of FORMATS) {
       // 20x5: a 16x5 tile then a 4x5 edge tile that reuses the background.
       const bytes = Uint8Array.from([
-        ...tile(pf, { bg: WHITE, fg: BLACK, subrects: [[0, 0, 2, 1], [15, 4, 1, 1]] }),
-        ...tile(pf, { subrects: [[0, 0, 4, 1, RED], [3, 1, 1, 4, BLUE]], coloured: true }),
+        ...tile(pf, {
+          bg: WHITE,
+          fg: BLACK,
+          subrects: [
+            [0, 0, 2, 1],
+            [15, 4, 1, 1],
+          ],
+        }),
+        ...tile(pf, {
+          subrects: [
+            [0, 0, 4, 1, RED],
+            [3, 1, 1, 4, BLUE],
+          ],
+          coloured: true,
+        }),
       ])
       const fb = feedEverySplit(make, { x: 1, y: 2, w: 20, h: 5, encoding: 5 }, bytes, { pf, width: 22, height: 8 })
       const [w, k, r, b] = [WHITE, BLACK, RED, BLUE].map((c) => expectedWord(pf, ...c))
-      expectArea(fb, 1, 2, 16, 5, (x, y) => (y === 0 && x < 2) || (y === 4 && x === 15) ? k : w)
-      expectArea(fb, 17, 2, 4, 5, (x, y) => y === 0 ? r : x === 3 ? b : w)
+      expectArea(fb, 1, 2, 16, 5, (x, y) => ((y === 0 && x < 2) || (y === 4 && x === 15) ? k : w))
+      expectArea(fb, 17, 2, 4, 5, (x, y) => (y === 0 ? r : x === 3 ? b : w))
     }
   })
 
   it('carries background and foreground across a raw tile', () => {
     const pf = PIXEL_FORMATS.rgb888
-    const bytes = Uint8Array.from([
-      ...tile(pf, { bg: BLUE, fg: RED }),
-      ...rawTile(pf, 16, 16, gradient),
-      ...tile(pf, { subrects: [[1, 1, 2, 2]] }),
-      0,
-    ])
+    const bytes = Uint8Array.from([...tile(pf, { bg: BLUE, fg: RED }), ...rawTile(pf, 16, 16, gradient), ...tile(pf, { subrects: [[1, 1, 2, 2]] }), 0])
     const fb = feedEverySplit(make, { x: 0, y: 0, w: 32, h: 32, encoding: 5 }, bytes, { pf })
     const [blue, red] = [BLUE, RED].map((c) => expectedWord(pf, ...c))
     expectArea(fb, 0, 0, 16, 16, () => blue)
     expectArea(fb, 16, 0, 16, 16, (x, y) => expectedWord(pf, ...gradient(x, y)))
-    expectArea(fb, 0, 16, 16, 16, (x, y) => x >= 1 && x < 3 && y >= 1 && y < 3 ? red : blue)
+    expectArea(fb, 0, 16, 16, 16, (x, y) => (x >= 1 && x < 3 && y >= 1 && y < 3 ? red : blue))
     expectArea(fb, 16, 16, 16, 16, () => blue)
   })
 
-  it('takes the last coloured subrect as the next tile\'s foreground', () => {
+  it("takes the last coloured subrect as the next tile's foreground", () => {
     const pf = PIXEL_FORMATS.rgb565
     const bytes = Uint8Array.from([
-      ...tile(pf, { bg: WHITE, subrects: [[0, 0, 1, 1, RED], [1, 0, 1, 1, BLUE]], coloured: true }),
+      ...tile(pf, {
+        bg: WHITE,
+        subrects: [
+          [0, 0, 1, 1, RED],
+          [1, 0, 1, 1, BLUE],
+        ],
+        coloured: true,
+      }),
       ...tile(pf, { subrects: [[0, 0, 16, 1]] }),
     ])
     const fb = feedEverySplit(make, { x: 0, y: 0, w: 32, h: 2, encoding: 5 }, bytes, { pf })
     const [w, r, b] = [WHITE, RED, BLUE].map((c) => expectedWord(pf, ...c))
-    expectArea(fb, 0, 0, 16, 2, (x, y) => y === 0 && x === 0 ? r : y === 0 && x === 1 ? b : w)
-    expectArea(fb, 16, 0, 16, 2, (_x, y) => y === 0 ? b : w)
+    expectArea(fb, 0, 0, 16, 2, (x, y) => (y === 0 && x === 0 ? r : y === 0 && x === 1 ? b : w))
+    expectArea(fb, 16, 0, 16, 2, (_x, y) => (y === 0 ? b : w))
   })
 
   it('clips tiles at the right and bottom edges and allows subrects up to them', () => {
@@ -97,10 +112,10 @@ describe('Hextile', () => {
     ])
     const fb = feedEverySplit(make, { x: 0, y: 0, w: 20, h: 18, encoding: 5 }, bytes, { pf })
     const [w, k, r, b] = [WHITE, BLACK, RED, BLUE].map((c) => expectedWord(pf, ...c))
-    expectArea(fb, 0, 0, 16, 16, (x, y) => x === 15 && y === 15 ? k : w)
+    expectArea(fb, 0, 0, 16, 16, (x, y) => (x === 15 && y === 15 ? k : w))
     expectArea(fb, 16, 0, 4, 16, () => k)
     expectArea(fb, 0, 16, 16, 2, (x, y) => expectedWord(pf, ...gradient(x, y)))
-    expectArea(fb, 16, 16, 4, 2, (x, y) => x === 3 && y === 1 ? b : r)
+    expectArea(fb, 16, 16, 4, 2, (x, y) => (x === 3 && y === 1 ? b : r))
   })
 
   it('ignores the other mask bits of a raw tile', () => {
@@ -149,16 +164,34 @@ describe('Hextile', () => {
 
   it('refuses a first tile without a background', () => {
     const pf = PIXEL_FORMATS.rgb888
-    expectErrorEverySplit(make, { x: 0, y: 0, w: 4, h: 4, encoding: 5 }, Uint8Array.from(tile(pf, { fg: BLACK, subrects: [[0, 0, 1, 1]] })), 'RFB_ERR_HEXTILE', /no background/)
+    expectErrorEverySplit(
+      make,
+      { x: 0, y: 0, w: 4, h: 4, encoding: 5 },
+      Uint8Array.from(tile(pf, { fg: BLACK, subrects: [[0, 0, 1, 1]] })),
+      'RFB_ERR_HEXTILE',
+      /no background/,
+    )
   })
 
   it('refuses foreground subrects before any foreground was given', () => {
     const pf = PIXEL_FORMATS.rgb888
-    expectErrorEverySplit(make, { x: 0, y: 0, w: 4, h: 4, encoding: 5 }, Uint8Array.from(tile(pf, { bg: WHITE, subrects: [[0, 0, 1, 1]] })), 'RFB_ERR_HEXTILE', /foreground colour, which was never given/)
+    expectErrorEverySplit(
+      make,
+      { x: 0, y: 0, w: 4, h: 4, encoding: 5 },
+      Uint8Array.from(tile(pf, { bg: WHITE, subrects: [[0, 0, 1, 1]] })),
+      'RFB_ERR_HEXTILE',
+      /foreground colour, which was never given/,
+    )
   })
 
   it('refuses mask bits Hextile does not define', () => {
     const pf = PIXEL_FORMATS.rgb888
-    expectErrorEverySplit(make, { x: 0, y: 0, w: 4, h: 4, encoding: 5 }, Uint8Array.from(tile(pf, { bg: WHITE, extraBits: 0x40 })), 'RFB_ERR_HEXTILE', /mask 0x42 has undefined bits/)
+    expectErrorEverySplit(
+      make,
+      { x: 0, y: 0, w: 4, h: 4, encoding: 5 },
+      Uint8Array.from(tile(pf, { bg: WHITE, extraBits: 0x40 })),
+      'RFB_ERR_HEXTILE',
+      /mask 0x42 has undefined bits/,
+    )
   })
 })

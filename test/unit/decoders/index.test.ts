@@ -5,7 +5,17 @@ import { DEFAULT_ENCODINGS, createDecoders } from '../../../src/main/rfb/decoder
 describe('decoder registry', () => {
   it('decodes every classic and zlib-based encoding', () => {
     const have = createDecoders()
-    for (const e of [Encoding.Raw, Encoding.CopyRect, Encoding.RRE, Encoding.CoRRE, Encoding.Hextile, Encoding.Zlib, Encoding.ZlibHex, Encoding.ZRLE, Encoding.ZYWRLE]) {
+    for (const e of [
+      Encoding.Raw,
+      Encoding.CopyRect,
+      Encoding.RRE,
+      Encoding.CoRRE,
+      Encoding.Hextile,
+      Encoding.Zlib,
+      Encoding.ZlibHex,
+      Encoding.ZRLE,
+      Encoding.ZYWRLE,
+    ]) {
       expect(have.has(e), `encoding ${e}`).toBe(true)
     }
   })
@@ -14,7 +24,7 @@ describe('decoder registry', () => {
     expect(createDecoders().get(Encoding.ZRLE)).not.toBe(createDecoders().get(Encoding.ZRLE))
   })
 
-  it('announces by default only what it decodes, in TigerVNC\'s order, lossless, Raw last', () => {
+  it("announces by default only what it decodes, in TigerVNC's order, lossless, Raw last", () => {
     const have = createDecoders()
     for (const e of DEFAULT_ENCODINGS) expect(have.has(e), `encoding ${e}`).toBe(true)
     expect(DEFAULT_ENCODINGS).not.toContain(Encoding.ZYWRLE)

@@ -38,7 +38,18 @@ const FORMATS: Record<string, PixelFormat> = {
   rgbx8888: RGBX8888,
   bgrx8888: { ...RGBX8888, redShift: 16, blueShift: 0 },
   rgb888be: PIXEL_FORMATS.rgb888be,
-  rgb101010: { bitsPerPixel: 32, depth: 30, bigEndian: false, trueColour: true, redMax: 1023, greenMax: 1023, blueMax: 1023, redShift: 20, greenShift: 10, blueShift: 0 },
+  rgb101010: {
+    bitsPerPixel: 32,
+    depth: 30,
+    bigEndian: false,
+    trueColour: true,
+    redMax: 1023,
+    greenMax: 1023,
+    blueMax: 1023,
+    redShift: 20,
+    greenShift: 10,
+    blueShift: 0,
+  },
   rgb565: PIXEL_FORMATS.rgb565,
   rgb565be: { ...PIXEL_FORMATS.rgb565, bigEndian: true },
   bgr233: PIXEL_FORMATS.bgr233,
@@ -199,7 +210,13 @@ describe('decoders writing into lent sink memory', () => {
         b.u32(c.length).bytes(c)
         for (let i = 0; i < r.w * r.h; i++) want.set((r.y + Math.floor(i / r.w)) * W + r.x + (i % r.w), conv.pixel(px, i * bpp) >>> 0)
       }
-      const got = decodeEverywhere(() => new ZlibDecoder(), pf, RECTS.map((r) => ({ ...r, encoding: 6 })), b.build(), 2)
+      const got = decodeEverywhere(
+        () => new ZlibDecoder(),
+        pf,
+        RECTS.map((r) => ({ ...r, encoding: 6 })),
+        b.build(),
+        2,
+      )
       for (const [at, word] of want) if (got[at] !== word) expect.fail(`pixel ${at % W},${Math.floor(at / W)} is ${hex(got[at])}, want ${hex(word)}`)
     })
 
@@ -248,7 +265,9 @@ describe('decoders writing into lent sink memory', () => {
               }
               if (zlib && rnd() < 0.5) {
                 const c = hexZ.chunk(Uint8Array.from(body))
-                b.u8(mask | 64).u16(c.length).bytes(c)
+                b.u8(mask | 64)
+                  .u16(c.length)
+                  .bytes(c)
               } else {
                 b.u8(mask).bytes(body)
               }

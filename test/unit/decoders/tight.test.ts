@@ -22,8 +22,16 @@ const BGR233 = PIXEL_FORMATS.bgr233
 const BGRX8888: PixelFormat = { ...RGBX8888, redShift: 16, greenShift: 8, blueShift: 0 }
 /** 32 bpp with 10-bit channels: no 3-byte TPIXEL, gradient on 0..1023 channels. */
 const RGB101010: PixelFormat = {
-  bitsPerPixel: 32, depth: 30, bigEndian: false, trueColour: true,
-  redMax: 1023, greenMax: 1023, blueMax: 1023, redShift: 20, greenShift: 10, blueShift: 0,
+  bitsPerPixel: 32,
+  depth: 30,
+  bigEndian: false,
+  trueColour: true,
+  redMax: 1023,
+  greenMax: 1023,
+  blueMax: 1023,
+  redShift: 20,
+  greenShift: 10,
+  blueShift: 0,
 }
 
 const tight = (): TightDecoder => new TightDecoder()
@@ -200,7 +208,10 @@ describe('Tight fill', () => {
 describe('Tight basic compression, copy filter', () => {
   it('sends under 12 bytes as is, without a length (implicit copy filter)', () => {
     const colours = randomColours(3, 1)
-    const bytes = new Bytes().u8(0x00).bytes(colours.flatMap((c) => tpixel(RGBX8888, c))).build()
+    const bytes = new Bytes()
+      .u8(0x00)
+      .bytes(colours.flatMap((c) => tpixel(RGBX8888, c)))
+      .build()
     expect(bytes.length).toBe(1 + 9)
     expectPixels(feedEverySplit(tight, rect(3, 1), bytes), RGBX8888, colours, 3, 1)
   })
@@ -227,14 +238,25 @@ describe('Tight basic compression, copy filter', () => {
 
   it('handles a rect too big to feed at every split (64x64)', () => {
     const colours = randomColours(64 * 64, 4)
-    const bytes = new Bytes().u8(0x00).bytes(payload(colours.flatMap((c) => tpixel(RGBX8888, c)), new SyncDeflater())).build()
+    const bytes = new Bytes()
+      .u8(0x00)
+      .bytes(
+        payload(
+          colours.flatMap((c) => tpixel(RGBX8888, c)),
+          new SyncDeflater(),
+        ),
+      )
+      .build()
     expectPixels(feedRect(tight(), rect(64, 64), [bytes]), RGBX8888, colours, 64, 64)
   })
 })
 
 describe('Tight palette filter', () => {
   const mono = (pf: PixelFormat, w: number, h: number, seed: number): { bytes: Uint8Array; colours: Rgb[]; bitmap: number[] } => {
-    const pal: Rgb[] = [[10, 20, 30], [240, 230, 220]]
+    const pal: Rgb[] = [
+      [10, 20, 30],
+      [240, 230, 220],
+    ]
     const rnd = prng(seed)
     const bits = Array.from({ length: w * h }, () => (rnd() < 0.5 ? 0 : 1))
     const rowBytes = (w + 7) >> 3
@@ -244,7 +266,10 @@ describe('Tight palette filter', () => {
       const y = Math.floor(i / w)
       if (bit) bitmap[y * rowBytes + (x >> 3)] |= 0x80 >> (x & 7)
     })
-    const head = new Bytes().u8(0x40 | 0x10, 1, 1).bytes(pal.flatMap((c) => tpixel(pf, c))).build()
+    const head = new Bytes()
+      .u8(0x40 | 0x10, 1, 1)
+      .bytes(pal.flatMap((c) => tpixel(pf, c)))
+      .build()
     return { bytes: Uint8Array.from([...head, ...payload(bitmap, new SyncDeflater())]), colours: bits.map((b) => pal[b]), bitmap }
   }
 
@@ -270,24 +295,47 @@ describe('Tight palette filter', () => {
     const w = 9
     const h = 7
     const idx = Array.from({ length: w * h }, (_, i) => (i < n ? i : Math.floor(rnd() * n)) % n)
-    const bytes = new Bytes().u8(0x60, 1, n - 1).bytes(pal.flatMap((c) => tpixel(RGBX8888, c)))
-      .bytes(payload(idx, new SyncDeflater())).build()
+    const bytes = new Bytes()
+      .u8(0x60, 1, n - 1)
+      .bytes(pal.flatMap((c) => tpixel(RGBX8888, c)))
+      .bytes(payload(idx, new SyncDeflater()))
+      .build()
     const make = n === 256 ? null : tight
     const fb = make ? feedEverySplit(make, rect(w, h), bytes) : feedRect(tight(), rect(w, h), [bytes])
-    expectPixels(fb, RGBX8888, idx.map((i) => pal[i]), w, h)
+    expectPixels(
+      fb,
+      RGBX8888,
+      idx.map((i) => pal[i]),
+      w,
+      h,
+    )
   })
 
   it('decodes a palette of bgr233 PIXELs', () => {
     const pal = randomColours(4, 9)
     const idx = [0, 1, 2, 3, 3, 2, 1, 0, 0, 2, 2, 1]
-    const bytes = new Bytes().u8(0x40, 1, 3).bytes(pal.flatMap((c) => tpixel(BGR233, c))).bytes(payload(idx, new SyncDeflater())).build()
-    expectPixels(feedEverySplit(tight, rect(4, 3), bytes, { pf: BGR233 }), BGR233, idx.map((i) => pal[i]), 4, 3)
+    const bytes = new Bytes()
+      .u8(0x40, 1, 3)
+      .bytes(pal.flatMap((c) => tpixel(BGR233, c)))
+      .bytes(payload(idx, new SyncDeflater()))
+      .build()
+    expectPixels(
+      feedEverySplit(tight, rect(4, 3), bytes, { pf: BGR233 }),
+      BGR233,
+      idx.map((i) => pal[i]),
+      4,
+      3,
+    )
   })
 
   it('rejects an index beyond the palette', () => {
     const pal = randomColours(3, 10)
     const idx = [0, 1, 2, 0, 1, 2, 3, 0, 0, 0, 0, 0]
-    const bytes = new Bytes().u8(0x40, 1, 2).bytes(pal.flatMap((c) => tpixel(RGBX8888, c))).bytes(payload(idx, new SyncDeflater())).build()
+    const bytes = new Bytes()
+      .u8(0x40, 1, 2)
+      .bytes(pal.flatMap((c) => tpixel(RGBX8888, c)))
+      .bytes(payload(idx, new SyncDeflater()))
+      .build()
     const err = protocolErrorOf(() => feedRect(tight(), rect(4, 3), [bytes]))
     expect(err.code).toBe('RFB_ERR_TIGHT')
     expect(err.message).toMatch(/palette index 3 beyond the 3-colour palette/)
@@ -314,7 +362,10 @@ describe('Tight gradient filter', () => {
     const h = 4
     const pf = PIXEL_FORMATS.rgb888be
     const colours = photo(w, h, 12)
-    const bytes = new Bytes().u8(0x40, 2).bytes(payload(gradientDiffs(colours, w, h, [255, 255, 255]).flat(), new SyncDeflater())).build()
+    const bytes = new Bytes()
+      .u8(0x40, 2)
+      .bytes(payload(gradientDiffs(colours, w, h, [255, 255, 255]).flat(), new SyncDeflater()))
+      .build()
     expectPixels(feedEverySplit(tight, rect(w, h), bytes, { pf }), pf, colours, w, h)
   })
 
@@ -341,8 +392,13 @@ describe('Tight gradient filter', () => {
 
 describe('Tight zlib streams', () => {
   /** A rect of basic compression on stream `id` with the copy filter. */
-  const basic = (id: number, z: SyncDeflater, colours: Rgb[], reset = 0): number[] =>
-    [(id << 4) | reset, ...payload(colours.flatMap((c) => tpixel(RGBX8888, c)), z)]
+  const basic = (id: number, z: SyncDeflater, colours: Rgb[], reset = 0): number[] => [
+    (id << 4) | reset,
+    ...payload(
+      colours.flatMap((c) => tpixel(RGBX8888, c)),
+      z,
+    ),
+  ]
 
   it('keeps 4 streams apart and persistent across rects', () => {
     const deflaters = [0, 1, 2, 3].map(() => new SyncDeflater())
@@ -439,7 +495,11 @@ describe('Tight zlib streams', () => {
 
   it('waits for a compact length cut short', () => {
     // 0x85 says a second length byte follows; 0x85 0x80 says a third one does.
-    for (const cut of [[0x00, 0x85], [0x00, 0x85, 0x80], [0x90, 0xff, 0xff]]) {
+    for (const cut of [
+      [0x00, 0x85],
+      [0x00, 0x85, 0x80],
+      [0x90, 0xff, 0xff],
+    ]) {
       expect(() => feedRect(tight(), rect(5, 1), [Uint8Array.from(cut)])).toThrow(/did not finish/)
     }
   })
@@ -482,10 +542,25 @@ describe('Tight JPEG and PNG', () => {
     const w = 5
     const h = 4
     const colours = photo(w, h, 50)
-    const grad = new Bytes().u8(0x40, 2).bytes(payload(gradientDiffs(colours, w, h, [255, 255, 255]).flat(), new SyncDeflater())).build()
-    expectPixels(feedEverySplit(() => new TightPngDecoder(), rect(w, h), grad), RGBX8888, colours, w, h)
+    const grad = new Bytes()
+      .u8(0x40, 2)
+      .bytes(payload(gradientDiffs(colours, w, h, [255, 255, 255]).flat(), new SyncDeflater()))
+      .build()
+    expectPixels(
+      feedEverySplit(() => new TightPngDecoder(), rect(w, h), grad),
+      RGBX8888,
+      colours,
+      w,
+      h,
+    )
     const fill = new Bytes().u8(0x80, 1, 2, 3).build()
-    expectPixels(feedEverySplit(() => new TightPngDecoder(), rect(2, 2), fill), RGBX8888, Array(4).fill([1, 2, 3]), 2, 2)
+    expectPixels(
+      feedEverySplit(() => new TightPngDecoder(), rect(2, 2), fill),
+      RGBX8888,
+      Array(4).fill([1, 2, 3]),
+      2,
+      2,
+    )
   })
 
   it('rejects PNG in plain Tight', () => {
@@ -519,7 +594,17 @@ describe('Tight malformed rects', () => {
     const q = new ByteQueue()
     const ctx = makeContext(fb, RGBX8888, 2, 2, q)
     const colours = randomColours(4, 60)
-    q.push(Uint8Array.from([0x00, ...payload(colours.flatMap((c) => tpixel(RGBX8888, c)), new SyncDeflater()), 0x42, 0x43]))
+    q.push(
+      Uint8Array.from([
+        0x00,
+        ...payload(
+          colours.flatMap((c) => tpixel(RGBX8888, c)),
+          new SyncDeflater(),
+        ),
+        0x42,
+        0x43,
+      ]),
+    )
     const decoder = tight()
     decoder.begin(rect(2, 2), ctx)
     expect(decoder.decode(q, ctx)).toBe(true)

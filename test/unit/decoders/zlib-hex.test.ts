@@ -35,14 +35,18 @@ describe('ZlibHex', () => {
       const bytes = Uint8Array.from([
         ...zlibTile(32, raw.chunk(Uint8Array.from(pixels(pf, 16, 4, colour)))),
         ...zlibTile(64 | 2 | 4 | 8, hex.chunk(Uint8Array.from(hexBody))),
-        8 | 16, 1, ...encodePixel(pf, ...RED), 0x11, 0x11,
+        8 | 16,
+        1,
+        ...encodePixel(pf, ...RED),
+        0x11,
+        0x11,
       ])
       const fb = feedEverySplit(make, { x: 0, y: 0, w: 36, h: 4, encoding: 8 }, bytes, { pf })
       const [w, k, r] = [WHITE, BLACK, RED].map((c) => expectedWord(pf, ...c))
       expectArea(fb, 0, 0, 16, 4, (x, y) => expectedWord(pf, ...colour(x, y)))
-      expectArea(fb, 16, 0, 16, 4, (x, y) => (x === 0 && y < 4) || (x === 15 && y === 0) ? k : w)
+      expectArea(fb, 16, 0, 16, 4, (x, y) => ((x === 0 && y < 4) || (x === 15 && y === 0) ? k : w))
       // The plain tile keeps the white background the compressed tile gave.
-      expectArea(fb, 32, 0, 4, 4, (x, y) => x >= 1 && x < 3 && y >= 1 && y < 3 ? r : w)
+      expectArea(fb, 32, 0, 4, 4, (x, y) => (x >= 1 && x < 3 && y >= 1 && y < 3 ? r : w))
     }
   })
 
@@ -85,7 +89,13 @@ describe('ZlibHex', () => {
   it('refuses Zlib together with Raw, and undefined mask bits', () => {
     const pf = PIXEL_FORMATS.rgb888
     const rect = { x: 0, y: 0, w: 2, h: 2, encoding: 8 }
-    expectErrorEverySplit(make, rect, Uint8Array.from(zlibTile(64 | 1, zlibChunk(pixels(pf, 2, 2, colour)))), 'RFB_ERR_ZLIBHEX', /ZlibHex tile mask 0x41 sets both Raw and Zlib/)
+    expectErrorEverySplit(
+      make,
+      rect,
+      Uint8Array.from(zlibTile(64 | 1, zlibChunk(pixels(pf, 2, 2, colour)))),
+      'RFB_ERR_ZLIBHEX',
+      /ZlibHex tile mask 0x41 sets both Raw and Zlib/,
+    )
     expectErrorEverySplit(make, rect, Uint8Array.from(zlibTile(64 | 128, zlibChunk([]))), 'RFB_ERR_ZLIBHEX', /mask 0xc0 has undefined bits/)
     expectErrorEverySplit(make, rect, Uint8Array.from([128 | 2, ...encodePixel(pf, ...RED)]), 'RFB_ERR_ZLIBHEX', /mask 0x82 has undefined bits/)
   })
@@ -93,8 +103,20 @@ describe('ZlibHex', () => {
   it('refuses a ZlibRaw tile of the wrong size', () => {
     const pf = PIXEL_FORMATS.rgb888
     const rect = { x: 0, y: 0, w: 2, h: 2, encoding: 8 }
-    expectErrorEverySplit(make, rect, Uint8Array.from(zlibTile(32, zlibChunk(pixels(pf, 3, 1, colour)))), 'RFB_ERR_ZLIBHEX', /ZlibRaw tile inflates to 12 bytes, not 16/)
-    expectErrorEverySplit(make, rect, Uint8Array.from(zlibTile(32, zlibChunk(pixels(pf, 5, 1, colour)))), 'RFB_ERR_ZLIBHEX', /ZlibHex: zlib data inflates past the 16 bytes/)
+    expectErrorEverySplit(
+      make,
+      rect,
+      Uint8Array.from(zlibTile(32, zlibChunk(pixels(pf, 3, 1, colour)))),
+      'RFB_ERR_ZLIBHEX',
+      /ZlibRaw tile inflates to 12 bytes, not 16/,
+    )
+    expectErrorEverySplit(
+      make,
+      rect,
+      Uint8Array.from(zlibTile(32, zlibChunk(pixels(pf, 5, 1, colour)))),
+      'RFB_ERR_ZLIBHEX',
+      /ZlibHex: zlib data inflates past the 16 bytes/,
+    )
   })
 
   it('refuses a Zlib tile whose data does not match its mask and count', () => {
@@ -103,19 +125,47 @@ describe('ZlibHex', () => {
     const bg = encodePixel(pf, ...WHITE)
     const fg = encodePixel(pf, ...BLACK)
     // Two subrects announced, one given.
-    expectErrorEverySplit(make, rect, Uint8Array.from(zlibTile(64 | 2 | 4 | 8, zlibChunk([...bg, ...fg, 2, 0x00, 0x00]))), 'RFB_ERR_ZLIBHEX', /inflates to 11 bytes where its mask and count need 13/)
+    expectErrorEverySplit(
+      make,
+      rect,
+      Uint8Array.from(zlibTile(64 | 2 | 4 | 8, zlibChunk([...bg, ...fg, 2, 0x00, 0x00]))),
+      'RFB_ERR_ZLIBHEX',
+      /inflates to 11 bytes where its mask and count need 13/,
+    )
     // A byte past the tile.
-    expectErrorEverySplit(make, rect, Uint8Array.from(zlibTile(64 | 2, zlibChunk([...bg, 0]))), 'RFB_ERR_ZLIBHEX', /ZlibHex: zlib data inflates past the 4 bytes/)
+    expectErrorEverySplit(
+      make,
+      rect,
+      Uint8Array.from(zlibTile(64 | 2, zlibChunk([...bg, 0]))),
+      'RFB_ERR_ZLIBHEX',
+      /ZlibHex: zlib data inflates past the 4 bytes/,
+    )
     // Fewer subrects than the largest count allows, but more than announced.
-    expectErrorEverySplit(make, rect, Uint8Array.from(zlibTile(64 | 2 | 4 | 8, zlibChunk([...bg, ...fg, 1, 0x00, 0x00, 0x11, 0x00]))), 'RFB_ERR_ZLIBHEX', /inflates to 13 bytes where its mask and count need 11/)
+    expectErrorEverySplit(
+      make,
+      rect,
+      Uint8Array.from(zlibTile(64 | 2 | 4 | 8, zlibChunk([...bg, ...fg, 1, 0x00, 0x00, 0x11, 0x00]))),
+      'RFB_ERR_ZLIBHEX',
+      /inflates to 13 bytes where its mask and count need 11/,
+    )
     // A compressed subrect outside the tile.
-    expectErrorEverySplit(make, rect, Uint8Array.from(zlibTile(64 | 2 | 4 | 8, zlibChunk([...bg, ...fg, 1, 0x30, 0x10]))), 'RFB_ERR_ZLIBHEX', /ZlibHex subrect 2x1\+3\+0 outside the 4x4 tile/)
+    expectErrorEverySplit(
+      make,
+      rect,
+      Uint8Array.from(zlibTile(64 | 2 | 4 | 8, zlibChunk([...bg, ...fg, 1, 0x30, 0x10]))),
+      'RFB_ERR_ZLIBHEX',
+      /ZlibHex subrect 2x1\+3\+0 outside the 4x4 tile/,
+    )
   })
 
   it('refuses corrupt zlib data', () => {
     const pf = PIXEL_FORMATS.rgb888
     const bad = zlibChunk(pixels(pf, 2, 2, colour))
     bad[2] = 0xff
-    expectError(() => feedRect(make(), { x: 0, y: 0, w: 2, h: 2, encoding: 8 }, [Uint8Array.from(zlibTile(32, bad))]), 'RFB_ERR_ZLIBHEX', /ZlibHex: corrupt zlib data/)
+    expectError(
+      () => feedRect(make(), { x: 0, y: 0, w: 2, h: 2, encoding: 8 }, [Uint8Array.from(zlibTile(32, bad))]),
+      'RFB_ERR_ZLIBHEX',
+      /ZlibHex: corrupt zlib data/,
+    )
   })
 })

@@ -14,8 +14,22 @@ const FORMATS: [string, PixelFormat][] = [
   ['bgr233', PIXEL_FORMATS.bgr233],
 ]
 const PALETTE: Rgb[] = [
-  [255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0], [0, 255, 255], [255, 0, 255], [128, 128, 128], [255, 255, 255],
-  [0, 0, 0], [128, 0, 0], [0, 128, 0], [0, 0, 128], [128, 128, 0], [0, 128, 128], [128, 0, 128], [64, 64, 64],
+  [255, 0, 0],
+  [0, 255, 0],
+  [0, 0, 255],
+  [255, 255, 0],
+  [0, 255, 255],
+  [255, 0, 255],
+  [128, 128, 128],
+  [255, 255, 255],
+  [0, 0, 0],
+  [128, 0, 0],
+  [0, 128, 0],
+  [0, 0, 128],
+  [128, 128, 0],
+  [0, 128, 128],
+  [128, 0, 128],
+  [64, 64, 64],
 ]
 const colour = (x: number, y: number): Rgb => [(x * 40) & 255, (y * 70) & 255, ((x ^ y) * 30) & 255]
 
@@ -56,7 +70,11 @@ describe('ZRLE sub-encodings', () => {
       }
 
       it('plain RLE (128), runs crossing rows', () => {
-        const runs: [Rgb, number][] = [[PALETTE[0], 7], [PALETTE[1], 1], [PALETTE[2], 7]]
+        const runs: [Rgb, number][] = [
+          [PALETTE[0], 7],
+          [PALETTE[1], 1],
+          [PALETTE[2], 7],
+        ]
         const fb = feedEverySplit(make, rect(5, 3), zrle(zrleTile.plainRle(pf, runs)), { pf })
         expectArea(fb, 0, 0, 5, 3, (x, y) => {
           const i = y * 5 + x
@@ -66,7 +84,12 @@ describe('ZRLE sub-encodings', () => {
 
       it('palette RLE (130-255), single pixels and runs', () => {
         const palette = PALETTE.slice(0, 3)
-        const runs: [number, number][] = [[0, 1], [1, 9], [2, 1], [0, 4]]
+        const runs: [number, number][] = [
+          [0, 1],
+          [1, 9],
+          [2, 1],
+          [0, 4],
+        ]
         const expected = runs.flatMap(([idx, len]) => Array<number>(len).fill(idx))
         for (const long of [false, true]) {
           const fb = feedEverySplit(make, rect(5, 3), zrle(zrleTile.paletteRle(pf, palette, runs, long)), { pf })
@@ -92,9 +115,22 @@ describe('ZRLE rects', () => {
     const pf = PIXEL_FORMATS.rgb888
     // 70x66: tiles 64x64, 6x64, 64x2, 6x2; long runs need several length bytes.
     const tiles = [
-      zrleTile.plainRle(pf, [[PALETTE[0], 1000], [PALETTE[1], 3096]]),
-      zrleTile.raw(pf, Array.from({ length: 6 * 64 }, (_, i) => colour(i % 6, Math.floor(i / 6)))),
-      zrleTile.paletteRle(pf, [PALETTE[2], PALETTE[3]], [[0, 100], [1, 28]]),
+      zrleTile.plainRle(pf, [
+        [PALETTE[0], 1000],
+        [PALETTE[1], 3096],
+      ]),
+      zrleTile.raw(
+        pf,
+        Array.from({ length: 6 * 64 }, (_, i) => colour(i % 6, Math.floor(i / 6))),
+      ),
+      zrleTile.paletteRle(
+        pf,
+        [PALETTE[2], PALETTE[3]],
+        [
+          [0, 100],
+          [1, 28],
+        ],
+      ),
       zrleTile.solid(pf, PALETTE[4]),
     ]
     const fb = feedSampled(make, rect(70, 66, 3, 2), zrle(...tiles), { pf })
@@ -108,7 +144,10 @@ describe('ZRLE rects', () => {
   it('keeps one zlib stream across rects', () => {
     const pf = PIXEL_FORMATS.rgb565
     const z = new SyncDeflater()
-    const tile = zrleTile.raw(pf, Array.from({ length: 64 }, (_, i) => colour(i % 8, i >> 3)))
+    const tile = zrleTile.raw(
+      pf,
+      Array.from({ length: 64 }, (_, i) => colour(i % 8, i >> 3)),
+    )
     const first = withLength(z.chunk(Uint8Array.from(tile)))
     const second = withLength(z.chunk(Uint8Array.from(tile)))
     const primed = (): ZrleDecoder => {
@@ -144,12 +183,26 @@ describe('ZRLE errors', () => {
   })
 
   it('refuses a palette RLE index beyond the palette', () => {
-    const tile = zrleTile.paletteRle(pf, PALETTE.slice(0, 2), [[0, 2], [5, 2]])
+    const tile = zrleTile.paletteRle(pf, PALETTE.slice(0, 2), [
+      [0, 2],
+      [5, 2],
+    ])
     expectErrorEverySplit(make, rect(2, 2), zrle(tile), code, /palette index 5 beyond the 2-colour palette/)
   })
 
   it('refuses runs past the end of the tile', () => {
-    expectErrorEverySplit(make, rect(2, 2), zrle(zrleTile.plainRle(pf, [[PALETTE[0], 3], [PALETTE[1], 2]])), code, /run of 2 goes past the tile's 1 remaining pixels/)
+    expectErrorEverySplit(
+      make,
+      rect(2, 2),
+      zrle(
+        zrleTile.plainRle(pf, [
+          [PALETTE[0], 3],
+          [PALETTE[1], 2],
+        ]),
+      ),
+      code,
+      /run of 2 goes past the tile's 1 remaining pixels/,
+    )
     expectErrorEverySplit(make, rect(2, 2), zrle(zrleTile.paletteRle(pf, PALETTE.slice(0, 2), [[1, 300]])), code, /run of \d+ goes past the tile's 4 remaining/)
   })
 

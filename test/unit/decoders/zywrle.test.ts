@@ -11,8 +11,16 @@ import { SyncDeflater } from '../../helpers/zlib'
 import { type ZywrleLayout, zywrleAnalyze } from '../../helpers/zywrle'
 
 const RGB555: PixelFormat = {
-  bitsPerPixel: 16, depth: 15, bigEndian: false, trueColour: true,
-  redMax: 31, greenMax: 31, blueMax: 31, redShift: 10, greenShift: 5, blueShift: 0,
+  bitsPerPixel: 16,
+  depth: 15,
+  bigEndian: false,
+  trueColour: true,
+  redMax: 31,
+  greenMax: 31,
+  blueMax: 31,
+  redShift: 10,
+  greenShift: 5,
+  blueShift: 0,
 }
 const FORMATS: [ZywrleLayout, PixelFormat][] = [
   ['rgb888', PIXEL_FORMATS.rgb888],
@@ -86,11 +94,23 @@ describe('ZYWRLE', () => {
       // Channels that are multiples of 32 pass the colour transform (Y, U, V multiples of 8) and
       // the 16 bpp coefficient packing (which drops their low 2 or 3 bits) unchanged.
       const channel = (): number => 64 + 32 * Math.floor(rnd() * 5)
-      const valueOf = ([r, g, b]: Rgb): number => layout === 'rgb888'
-        ? (r << 16) | (g << 8) | b
-        : layout === 'rgb565' ? ((r >> 3) << 11) | ((g >> 2) << 5) | (b >> 3) : ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3)
-      for (const [quality, level] of [[7, 1], [4, 2], [1, 3]]) {
-        for (const [w, h] of [[64, 64], [13, 10], [64, 5], [3, 3]]) {
+      const valueOf = ([r, g, b]: Rgb): number =>
+        layout === 'rgb888'
+          ? (r << 16) | (g << 8) | b
+          : layout === 'rgb565'
+            ? ((r >> 3) << 11) | ((g >> 2) << 5) | (b >> 3)
+            : ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3)
+      for (const [quality, level] of [
+        [7, 1],
+        [4, 2],
+        [1, 3],
+      ]) {
+        for (const [w, h] of [
+          [64, 64],
+          [13, 10],
+          [64, 5],
+          [3, 3],
+        ]) {
           const values = Array.from({ length: w * h }, () => valueOf([channel(), channel(), channel()]))
           const nested = zywrleAnalyze(values, w, h, level, layout)
           const bytes = wavelet(rawValues(pf, nested))
@@ -132,15 +152,34 @@ describe('ZYWRLE', () => {
     let fb = feedEverySplit(decoder(0), rect(2, 2), withLength(zlibChunk(zrleTile.solid(pf, [1, 2, 3]))), { pf })
     expectArea(fb, 0, 0, 2, 2, () => expectedWord(pf, 1, 2, 3))
     const low = PIXEL_FORMATS.bgr233
-    const colours: Rgb[] = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]]
+    const colours: Rgb[] = [
+      [255, 0, 0],
+      [0, 255, 0],
+      [0, 0, 255],
+      [255, 255, 255],
+    ]
     fb = feedEverySplit(decoder(0), rect(2, 2), withLength(zlibChunk(zrleTile.raw(low, colours))), { pf: low })
-    expectArea(fb, 0, 0, 2, 2, colours.map((c) => expectedWord(low, ...c)))
+    expectArea(
+      fb,
+      0,
+      0,
+      2,
+      2,
+      colours.map((c) => expectedWord(low, ...c)),
+    )
   })
 
   it('refuses a broken nested tile under its own name', () => {
     const pf = PIXEL_FORMATS.rgb888
     expectErrorEverySplit(decoder(null), rect(2, 2), wavelet([17, 0, 0, 0]), 'RFB_ERR_ZYWRLE', /ZYWRLE tile at 0,0: sub-encoding 17/, { pf })
-    expectErrorEverySplit(decoder(null), rect(2, 2), wavelet(rawValues(pf, [0, 0, 0])), 'RFB_ERR_ZYWRLE', /ZYWRLE tile at 0,0: the zlib data ends inside the raw pixels/, { pf })
+    expectErrorEverySplit(
+      decoder(null),
+      rect(2, 2),
+      wavelet(rawValues(pf, [0, 0, 0])),
+      'RFB_ERR_ZYWRLE',
+      /ZYWRLE tile at 0,0: the zlib data ends inside the raw pixels/,
+      { pf },
+    )
     expectErrorEverySplit(decoder(null), rect(2, 2), wavelet([]), 'RFB_ERR_ZYWRLE', /ends before the tile/, { pf })
   })
 })

@@ -34,7 +34,7 @@ describe.skipIf(process.platform === 'win32')('writeFileAtomic file modes', () =
     expect(readFileSync(file, 'utf8')).toBe('new')
   })
 
-  it('gives the backup the new mode too, not the old file\'s', async () => {
+  it("gives the backup the new mode too, not the old file's", async () => {
     const file = join(dir, 'connections.json')
     writeFileSync(file, 'old')
     chmodSync(file, 0o644)

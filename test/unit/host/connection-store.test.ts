@@ -132,7 +132,10 @@ describe('ConnectionStore', () => {
     expect(store.get('bad')).toBeUndefined()
     expect(store.problems[0].code).toBe('STORE_INVALID_ENTRIES')
     await store.save({ ...store.get('new')!, name: 'renamed' })
-    expect(onDisk()).toMatchObject({ schemaVersion: 5, profiles: expect.arrayContaining([expect.objectContaining({ id: 'new', protection: 'authenticated' })]) })
+    expect(onDisk()).toMatchObject({
+      schemaVersion: 5,
+      profiles: expect.arrayContaining([expect.objectContaining({ id: 'new', protection: 'authenticated' })]),
+    })
   })
 
   it('a crash between writing the temp file and the rename leaves the old file in force', async () => {
@@ -208,7 +211,8 @@ describe('ConnectionStore', () => {
 
     it('imports a TigerVNC file', async () => {
       const store = await open()
-      const text = 'TigerVNC Configuration file Version 1.0\n\nServerName=lab-7::5907\nShared=0\nViewOnly=1\nAutoSelect=0\nPreferredEncoding=ZRLE\nQualityLevel=3\nCustomCompressLevel=1\nCompressLevel=6\n'
+      const text =
+        'TigerVNC Configuration file Version 1.0\n\nServerName=lab-7::5907\nShared=0\nViewOnly=1\nAutoSelect=0\nPreferredEncoding=ZRLE\nQualityLevel=3\nCustomCompressLevel=1\nCompressLevel=6\n'
       const [p] = await store.import('lab-7.vnc', text)
       expect(p).toMatchObject({ name: 'lab-7', host: 'lab-7', port: 5907, shared: false, viewOnly: true, encodings: ['zrle'], quality: 3, compression: 6 })
       expect(store.list()).toHaveLength(1)

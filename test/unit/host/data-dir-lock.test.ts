@@ -44,7 +44,11 @@ const lockText = (pid: number): string => `${JSON.stringify({ pid, nonce: 'elsew
 const lockPid = (dataDir = dir): number => (JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8')) as { pid: number }).pid
 
 /** Output of a child process, and a promise for its exit code. */
-function run(cmd: string, args: string[], cwd: string): { child: ChildProcess; out: () => string; exited: Promise<number | null>; saw: (re: RegExp) => Promise<void> } {
+function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+): { child: ChildProcess; out: () => string; exited: Promise<number | null>; saw: (re: RegExp) => Promise<void> } {
   const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   let text = ''

@@ -77,7 +77,10 @@ describe('host endpoint', () => {
       await until('the new entry', () => bob.names().includes('profiles.changed'))
       expect(bob.names().filter((n) => n.startsWith('session.'))).toEqual([])
       // Another client cannot reach the session.
-      expect(await host.attach(new FakeClient('mallory')).request('session.close', { sessionId })).toMatchObject({ ok: false, error: { code: 'HOST_UNKNOWN_SESSION' } })
+      expect(await host.attach(new FakeClient('mallory')).request('session.close', { sessionId })).toMatchObject({
+        ok: false,
+        error: { code: 'HOST_UNKNOWN_SESSION' },
+      })
     } finally {
       await vnc.stop()
     }
@@ -101,7 +104,7 @@ describe('host endpoint', () => {
     }
   })
 
-  it('detaching stops delivery and ends the client\'s sessions and listener', async () => {
+  it("detaching stops delivery and ends the client's sessions and listener", async () => {
     const vnc = await new MiniServer().start()
     try {
       const alice = new FakeClient('alice')

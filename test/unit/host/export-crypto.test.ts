@@ -24,17 +24,31 @@ function oldStyleBlock(entries: object, passphrase: string): Record<string, unkn
   const cipher = crypto.createCipheriv('aes-256-gcm', key, iv)
   const data = Buffer.concat([cipher.update(JSON.stringify(entries), 'utf8'), cipher.final()])
   return {
-    kdf: 'scrypt', N: 1 << 15, r: 8, p: 1, cipher: 'aes-256-gcm',
-    salt: salt.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64'),
+    kdf: 'scrypt',
+    N: 1 << 15,
+    r: 8,
+    p: 1,
+    cipher: 'aes-256-gcm',
+    salt: salt.toString('base64'),
+    iv: iv.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+    data: data.toString('base64'),
   }
 }
 
 /** A well-formed block whose numbers are whatever the attacker chose; the ciphertext is junk. */
 function crafted(fields: Record<string, unknown>): Record<string, unknown> {
   return {
-    kdf: 'scrypt', N: 1 << 15, r: 8, p: 1, cipher: 'aes-256-gcm',
-    salt: Buffer.alloc(16).toString('base64'), iv: Buffer.alloc(12).toString('base64'), tag: Buffer.alloc(16).toString('base64'),
-    data: Buffer.alloc(32).toString('base64'), ...fields,
+    kdf: 'scrypt',
+    N: 1 << 15,
+    r: 8,
+    p: 1,
+    cipher: 'aes-256-gcm',
+    salt: Buffer.alloc(16).toString('base64'),
+    iv: Buffer.alloc(12).toString('base64'),
+    tag: Buffer.alloc(16).toString('base64'),
+    data: Buffer.alloc(32).toString('base64'),
+    ...fields,
   }
 }
 

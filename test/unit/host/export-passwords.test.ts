@@ -108,16 +108,18 @@ describe('address book export with passwords', () => {
   it('refuses to import passwords where no keychain protects them and the file was not allowed', async () => {
     await target.handle('secrets.allowPlainFile', { allow: false })
     const text = await exportToFile({ ids: [], includePasswords: true, passphrase: PASSPHRASE })
-    await expect(target.handle('profiles.import', { fileName: 'x.json', text, passphrase: PASSPHRASE }))
-      .rejects.toMatchObject({ error: { kind: 'refused', code: 'SECRETS_NOT_PROTECTED' } })
+    await expect(target.handle('profiles.import', { fileName: 'x.json', text, passphrase: PASSPHRASE })).rejects.toMatchObject({
+      error: { kind: 'refused', code: 'SECRETS_NOT_PROTECTED' },
+    })
     expect(await target.handle('profiles.list', undefined)).toEqual([])
     expect(existsSync(join(dir, 'b', DATA_FILES.secrets))).toBe(false)
   })
 
   it('refuses a wrong passphrase clearly and imports nothing', async () => {
     const text = await exportToFile({ ids: [], includePasswords: true, passphrase: PASSPHRASE })
-    await expect(target.handle('profiles.import', { fileName: 'x.json', text, passphrase: 'not the passphrase' }))
-      .rejects.toMatchObject({ error: { code: 'IMPORT_BAD_PASSPHRASE', message: expect.stringMatching(/passphrase is wrong/) } })
+    await expect(target.handle('profiles.import', { fileName: 'x.json', text, passphrase: 'not the passphrase' })).rejects.toMatchObject({
+      error: { code: 'IMPORT_BAD_PASSPHRASE', message: expect.stringMatching(/passphrase is wrong/) },
+    })
     expect(await target.handle('profiles.list', undefined)).toEqual([])
   })
 
@@ -128,8 +130,9 @@ describe('address book export with passwords', () => {
       const bytes = Buffer.from(data.passwords[field], 'base64')
       bytes[0] ^= 1
       data.passwords[field] = bytes.toString('base64')
-      await expect(target.handle('profiles.import', { fileName: 'x.json', text: JSON.stringify(data), passphrase: PASSPHRASE }))
-        .rejects.toMatchObject({ error: { code: 'IMPORT_BAD_PASSPHRASE' } })
+      await expect(target.handle('profiles.import', { fileName: 'x.json', text: JSON.stringify(data), passphrase: PASSPHRASE })).rejects.toMatchObject({
+        error: { code: 'IMPORT_BAD_PASSPHRASE' },
+      })
     }
     expect(await target.handle('profiles.list', undefined)).toEqual([])
   })
@@ -145,13 +148,21 @@ describe('address book export with passwords', () => {
   })
 
   it('validates the passphrase: required with the flag, 8..1024 characters', async () => {
-    const code = (arg: unknown) => source.handle('profiles.export', arg).then(() => 'ok', (e: { error: { code: string } }) => e.error.code)
+    const code = (arg: unknown) =>
+      source.handle('profiles.export', arg).then(
+        () => 'ok',
+        (e: { error: { code: string } }) => e.error.code,
+      )
     expect(await code({ ids: [], includePasswords: true })).toBe('HOST_INVALID_REQUEST')
     expect(await code({ ids: [], includePasswords: true, passphrase: 'short' })).toBe('HOST_INVALID_REQUEST')
     expect(await code({ ids: [], includePasswords: true, passphrase: 'x'.repeat(1025) })).toBe('HOST_INVALID_REQUEST')
     expect(await code({ ids: [], includePasswords: false, passphrase: PASSPHRASE })).toBe('HOST_INVALID_REQUEST')
     expect(await code({ ids: [], passphrase: PASSPHRASE })).toBe('HOST_INVALID_REQUEST')
-    const imp = (arg: unknown) => target.handle('profiles.import', arg).then(() => 'ok', (e: { error: { code: string } }) => e.error.code)
+    const imp = (arg: unknown) =>
+      target.handle('profiles.import', arg).then(
+        () => 'ok',
+        (e: { error: { code: string } }) => e.error.code,
+      )
     expect(await imp({ fileName: 'x.json', text: '[]', passphrase: '' })).toBe('HOST_INVALID_REQUEST')
     expect(await imp({ fileName: 'x.json', text: '{"profiles":[]}', passphrase: PASSPHRASE })).toBe('IMPORT_NO_PASSWORDS')
   })

@@ -21,10 +21,16 @@ let server: DowngradeServer | null = null
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-downgrade-'))
-  host = (await createHost({
-    dataDir: dir, keychain: null, decodeImage: null, log: () => {}, sshKnownHostsFile: undefined,
-    timings: { statsIntervalMs: 1000, thumbnailDelayMs: 60_000, reconnect: { baseMs: 20, maxMs: 100, attempts: 1 } },
-  })).host
+  host = (
+    await createHost({
+      dataDir: dir,
+      keychain: null,
+      decodeImage: null,
+      log: () => {},
+      sshKnownHostsFile: undefined,
+      timings: { statsIntervalMs: 1000, thumbnailDelayMs: 60_000, reconnect: { baseMs: 20, maxMs: 100, attempts: 1 } },
+    })
+  ).host
   // These tests save the password in the 0600 file, as a user who allowed it would.
   await host.handle('secrets.allowPlainFile', { allow: true })
   events = []
@@ -120,7 +126,13 @@ describe.skipIf(!opensslAvailable)('a server that once spoke X509 and now offers
     mitm.offer = 'vnc-auth'
     const id = await open(profile.id)
     const question = await next('session.downgrade', (p) => p.sessionId === id)
-    expect(question).toEqual({ sessionId: id, server: `127.0.0.1:${mitm.port}`, expected: 'authenticated', offered: 'none', offeredTypes: 'VNC Authentication' })
+    expect(question).toEqual({
+      sessionId: id,
+      server: `127.0.0.1:${mitm.port}`,
+      expected: 'authenticated',
+      offered: 'none',
+      offeredTypes: 'VNC Authentication',
+    })
     const refusal = await closed(id)
     expect(refusal.error).toMatchObject({ kind: 'unsupported', code: 'RFB_ERR_DOWNGRADE' })
     expect(refusal.error!.message).toMatch(/Someone may be intercepting the connection.*Nothing secret was sent/)
@@ -157,7 +169,13 @@ describe.skipIf(!opensslAvailable)('a server that once spoke X509 and now offers
 
     // The user opts in to clear-text passwords for this connection; the host keeps its level.
     // (Plain wants a user name: the saved password is used only with one.)
-    await host.handle('profiles.save', { ...(await saved(profile.id)), username: 'me', allowPlainPassword: true, protection: 'none', passwordProtection: 'none' })
+    await host.handle('profiles.save', {
+      ...(await saved(profile.id)),
+      username: 'me',
+      allowPlainPassword: true,
+      protection: 'none',
+      passwordProtection: 'none',
+    })
     expect(await saved(profile.id)).toMatchObject({ allowPlainPassword: true, protection: 'authenticated', passwordProtection: 'authenticated' })
     const again = await open(profile.id)
     expect(await next('session.downgrade', (p) => p.sessionId === again)).toMatchObject({ expected: 'authenticated', offered: 'none' })
@@ -178,7 +196,10 @@ describe.skipIf(!opensslAvailable)('a server that once spoke X509 and now offers
     await next('session.downgrade', (p) => p.sessionId === id)
     await host.handle('session.downgrade', { sessionId: id, accept: false })
     await new Promise((r) => setTimeout(r, 50))
-    expect(events.filter((e) => e.name === 'session.state' && e.payload.sessionId === id).at(-1)!.payload).toMatchObject({ state: 'closed', error: { code: 'RFB_ERR_DOWNGRADE' } })
+    expect(events.filter((e) => e.name === 'session.state' && e.payload.sessionId === id).at(-1)!.payload).toMatchObject({
+      state: 'closed',
+      error: { code: 'RFB_ERR_DOWNGRADE' },
+    })
     expect((await saved(profile.id)).protection).toBe('authenticated')
     expectNoPassword(server!.allBytes().subarray(0))
     await expect(host.handle('session.downgrade', { sessionId: id, accept: true })).rejects.toThrow()

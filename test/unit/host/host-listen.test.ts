@@ -22,11 +22,15 @@ let events: Event[]
 const minis: MiniServer[] = []
 
 async function makeHost(listenAnswerTimeoutMs?: number): Promise<void> {
-  host = (await createHost({
-    dataDir: dir, decodeImage: null, log: () => {},
-    timings: { statsIntervalMs: 1000, thumbnailDelayMs: 60_000 },
-    ...(listenAnswerTimeoutMs !== undefined ? { listenAnswerTimeoutMs } : {}),
-  })).host
+  host = (
+    await createHost({
+      dataDir: dir,
+      decodeImage: null,
+      log: () => {},
+      timings: { statsIntervalMs: 1000, thumbnailDelayMs: 60_000 },
+      ...(listenAnswerTimeoutMs !== undefined ? { listenAnswerTimeoutMs } : {}),
+    })
+  ).host
   events = []
   for (const name of EVENT_NAMES) host.on(name, (payload: HostEvents[typeof name]) => events.push({ name, payload } as Event))
 }
@@ -73,7 +77,10 @@ async function listen(owner: HostClient = OWNER): Promise<number> {
 }
 
 /** A MiniServer that connects out to the listener; resolves with its socket and the `listen.incoming` event. */
-async function serverConnects(port: number, options: ConstructorParameters<typeof MiniServer>[0] = {}): Promise<{ mini: MiniServer; socket: net.Socket; ask: HostEvents['listen.incoming'] }> {
+async function serverConnects(
+  port: number,
+  options: ConstructorParameters<typeof MiniServer>[0] = {},
+): Promise<{ mini: MiniServer; socket: net.Socket; ask: HostEvents['listen.incoming'] }> {
   const mini = new MiniServer({ width: 4, height: 3, ...options })
   minis.push(mini)
   const socket = mini.connectOut(port)

@@ -35,7 +35,10 @@ async function start(keychain: Keychain | null): Promise<Host> {
   return (await createHost({ dataDir: dir, keychain, decodeImage: null, log: () => {}, timings: { thumbnailDelayMs: 60_000 } })).host
 }
 
-function next<K extends 'session.credentials' | 'session.state' | 'profiles.changed'>(name: K, test: (p: HostEvents[K]) => boolean = () => true): Promise<HostEvents[K]> {
+function next<K extends 'session.credentials' | 'session.state' | 'profiles.changed'>(
+  name: K,
+  test: (p: HostEvents[K]) => boolean = () => true,
+): Promise<HostEvents[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${name} event within 5 s`)), 5_000)
     const on = (p: HostEvents[K]): void => {
@@ -74,8 +77,9 @@ describe('host: saving a password where no keychain protects it', () => {
     host = await start(null)
     expect(await host.handle('secrets.status', undefined)).toEqual({ available: true, protected: false, backend: 'file', plainFileAllowed: false })
     const id = await openAndAsk()
-    await expect(host.handle('session.credentials', { sessionId: id, password: 'sesame', save: true }))
-      .rejects.toMatchObject({ error: { kind: 'refused', code: 'SECRETS_NOT_PROTECTED' } })
+    await expect(host.handle('session.credentials', { sessionId: id, password: 'sesame', save: true })).rejects.toMatchObject({
+      error: { kind: 'refused', code: 'SECRETS_NOT_PROTECTED' },
+    })
     // The same prompt still takes an answer that does not ask to save.
     const connected = next('session.state', (p) => p.sessionId === id && p.state === 'connected')
     await host.handle('session.credentials', { sessionId: id, password: 'sesame', save: false })

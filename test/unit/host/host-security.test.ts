@@ -58,10 +58,14 @@ const cleanups: (() => Promise<void>)[] = []
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-host-sec-'))
-  host = (await createHost({
-    dataDir: dir, decodeImage: null, log: () => {},
-    timings: { statsIntervalMs: 1000, thumbnailDelayMs: 60_000, reconnect: { baseMs: 20, maxMs: 100, attempts: 3 } },
-  })).host
+  host = (
+    await createHost({
+      dataDir: dir,
+      decodeImage: null,
+      log: () => {},
+      timings: { statsIntervalMs: 1000, thumbnailDelayMs: 60_000, reconnect: { baseMs: 20, maxMs: 100, attempts: 3 } },
+    })
+  ).host
   events = []
   for (const name of EVENT_NAMES) host.on(name, (payload: HostEvents[typeof name]) => events.push({ name, payload } as Event))
 })
@@ -103,7 +107,10 @@ async function refusal(name: string, arg: unknown): Promise<SessionError> {
 async function vncsServer(which: 'selfA' | 'selfB' = 'selfA'): Promise<{ mini: MiniServer; proxy: TlsProxy }> {
   const mini = await new MiniServer({ width: 4, height: 3 }).start()
   const proxy = await new TlsProxy(mini.port).start(testCerts()[which])
-  cleanups.push(() => mini.stop(), () => proxy.stop())
+  cleanups.push(
+    () => mini.stop(),
+    () => proxy.stop(),
+  )
   return { mini, proxy }
 }
 
@@ -146,7 +153,8 @@ describe.skipIf(!opensslAvailable)('host security: certificates', () => {
     await proxy.start(certs.selfB)
     const end = await closed(id)
     expect(end.error).toMatchObject({
-      kind: 'auth', code: 'RFB_ERR_CERT_CHANGED',
+      kind: 'auth',
+      code: 'RFB_ERR_CERT_CHANGED',
       certificate: { server: `127.0.0.1:${proxy.port}`, expectedSha256: certs.selfA.sha256, presentedSha256: certs.selfB.sha256 },
     })
     expect(end.error!.message).toContain(certs.selfA.sha256)
@@ -193,10 +201,16 @@ describe.skipIf(!opensslAvailable)('host security: certificates', () => {
     const certs = testCerts()
     const mini = await new MiniServer().start()
     const proxy = await new TlsProxy(mini.port).start(certs.localhost)
-    cleanups.push(() => mini.stop(), () => proxy.stop())
+    cleanups.push(
+      () => mini.stop(),
+      () => proxy.stop(),
+    )
     const caFile = join(dir, 'ca.pem')
     writeFileSync(caFile, certs.ca.cert)
-    const saved = (await host.handle('profiles.save', newProfile({ id: '', host: 'localhost', port: proxy.port, tls: true, caFile, security: 'require-server-auth' }))) as ConnectionProfile
+    const saved = (await host.handle(
+      'profiles.save',
+      newProfile({ id: '', host: 'localhost', port: proxy.port, tls: true, caFile, security: 'require-server-auth' }),
+    )) as ConnectionProfile
     const id = await open({ profileId: saved.id })
     expect((await connected(id)).info).toMatchObject({ encrypted: true, verified: true })
     expect(events.some((e) => e.name === 'session.trust')).toBe(false)
@@ -207,7 +221,10 @@ describe('host security: policy', () => {
   it('a profile requiring encryption refuses a server without it, once, with the policy error', async () => {
     const mini = await new MiniServer().start()
     cleanups.push(() => mini.stop())
-    const saved = (await host.handle('profiles.save', newProfile({ id: '', host: '127.0.0.1', port: mini.port, security: 'require-encryption' }))) as ConnectionProfile
+    const saved = (await host.handle(
+      'profiles.save',
+      newProfile({ id: '', host: '127.0.0.1', port: mini.port, security: 'require-encryption' }),
+    )) as ConnectionProfile
     const id = await open({ profileId: saved.id })
     const end = await closed(id)
     expect(end.error).toMatchObject({ kind: 'unsupported', code: 'RFB_ERR_POLICY' })

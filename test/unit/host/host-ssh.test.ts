@@ -52,10 +52,18 @@ beforeEach(async () => {
   mini = await new MiniServer({ width: 4, height: 3, password: 'vncpw' }).start()
   tunnels = []
   presentedKey = hostKeyBlob(7)
-  host = (await createHost({
-    dataDir: dir, keychain: null, decodeImage: null, log: () => {}, connectSsh: fakeConnectSsh, sshAgent: undefined, sshKnownHostsFile: join(dir, 'known_hosts'),
-    timings: { statsIntervalMs: 1000, thumbnailDelayMs: 60_000, reconnect: { baseMs: 20, maxMs: 100, attempts: 3 } },
-  })).host
+  host = (
+    await createHost({
+      dataDir: dir,
+      keychain: null,
+      decodeImage: null,
+      log: () => {},
+      connectSsh: fakeConnectSsh,
+      sshAgent: undefined,
+      sshKnownHostsFile: join(dir, 'known_hosts'),
+      timings: { statsIntervalMs: 1000, thumbnailDelayMs: 60_000, reconnect: { baseMs: 20, maxMs: 100, attempts: 3 } },
+    })
+  ).host
   events = []
   for (const name of EVENT_NAMES) host.on(name, (payload: HostEvents[typeof name]) => events.push({ name, payload } as Event))
 })
@@ -97,7 +105,11 @@ describe('host: SSH tunnel per connection', () => {
     await host.handle('session.credentials', { sessionId: id, password: SSH_PASSWORD, save: true })
 
     const keyAsk = await next('session.hostKey', (e) => e.sessionId === id)
-    expect(keyAsk).toEqual({ sessionId: id, server: 'gw.example:2222', hostKey: { algorithm: 'ssh-ed25519', fingerprintSha256: sshFingerprint(presentedKey), knownAlgorithms: [] } })
+    expect(keyAsk).toEqual({
+      sessionId: id,
+      server: 'gw.example:2222',
+      hostKey: { algorithm: 'ssh-ed25519', fingerprintSha256: sshFingerprint(presentedKey), knownAlgorithms: [] },
+    })
     await host.handle('session.hostKey', { sessionId: id, decision: 'always' })
 
     const vncAsk = await next('session.credentials', (e) => e.sessionId === id && e.kind === 'password')
@@ -108,7 +120,9 @@ describe('host: SSH tunnel per connection', () => {
     const upAt = events.findIndex((e) => e.name === 'session.state' && e.payload.sessionId === id && e.payload.state === 'connected')
     await next('profiles.changed', () => true, upAt)
     expect(up.info).toMatchObject({ encrypted: true, verified: true })
-    expect(tunnels).toEqual([{ sshHost: 'gw.example', sshPort: 2222, username: 'alice', target: { host: 'vnc.internal', port: 5901 }, auth: { password: SSH_PASSWORD } }])
+    expect(tunnels).toEqual([
+      { sshHost: 'gw.example', sshPort: 2222, username: 'alice', target: { host: 'vnc.internal', port: 5901 }, auth: { password: SSH_PASSWORD } },
+    ])
 
     // The host key went to known-ssh-hosts.json, the SSH password to the secret store (not as the VNC password).
     const known = JSON.parse(readFileSync(join(dir, 'known-ssh-hosts.json'), 'utf8'))
@@ -162,7 +176,14 @@ describe('host: SSH tunnel per connection', () => {
 
   it('uses a key file, refuses a changed host key without asking, and reports an unusable key file', async () => {
     const keyFile = join(dir, 'id_test')
-    writeFileSync(keyFile, generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey)
+    writeFileSync(
+      keyFile,
+      generateKeyPairSync('rsa', {
+        modulusLength: 1024,
+        privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      }).privateKey,
+    )
     const p = await saveProfile({ ...tunnel, auth: 'key', keyFile })
     writeFileSync(join(dir, 'known-ssh-hosts.json'), JSON.stringify({ version: 1, servers: { 'gw.example:2222': { sha256: sshFingerprint(hostKeyBlob(1)) } } }))
     const id = await open(p.id)

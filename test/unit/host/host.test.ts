@@ -64,14 +64,16 @@ async function server(options: ConstructorParameters<typeof MiniServer>[0] = {})
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-host-'))
-  host = (await createHost({
-    dataDir: dir,
-    // The 0600 file, never this machine's keychain.
-    keychain: null,
-    decodeImage: null,
-    log: () => {},
-    timings: { statsIntervalMs: 50, thumbnailDelayMs: 60_000, reconnect: { baseMs: 20, maxMs: 100, attempts: 3 } },
-  })).host
+  host = (
+    await createHost({
+      dataDir: dir,
+      // The 0600 file, never this machine's keychain.
+      keychain: null,
+      decodeImage: null,
+      log: () => {},
+      timings: { statsIntervalMs: 50, thumbnailDelayMs: 60_000, reconnect: { baseMs: 20, maxMs: 100, attempts: 3 } },
+    })
+  ).host
   log = new EventLog(host)
 })
 
@@ -115,8 +117,22 @@ describe('Host requests', () => {
 
   it('saves, lists, exports, imports and deletes profiles, announcing each change', async () => {
     const saved = (await request('profiles.save', {
-      id: '', name: 'Lab', host: 'lab', port: 5901, group: 'Rack', notes: '', savePassword: false, viewOnly: false,
-      shared: true, encodings: 'auto', quality: null, compression: null, colourDepth: 'auto', scaling: 'fit', createdAt: 0, lastUsedAt: 0,
+      id: '',
+      name: 'Lab',
+      host: 'lab',
+      port: 5901,
+      group: 'Rack',
+      notes: '',
+      savePassword: false,
+      viewOnly: false,
+      shared: true,
+      encodings: 'auto',
+      quality: null,
+      compression: null,
+      colourDepth: 'auto',
+      scaling: 'fit',
+      createdAt: 0,
+      lastUsedAt: 0,
     })) as ConnectionProfile
     expect(saved.id).toBeTruthy()
     expect((await log.next('profiles.changed')).profiles).toEqual([saved])
@@ -296,8 +312,22 @@ describe('Host sessions', () => {
   it('view-only profiles send no input', async () => {
     const s = await server()
     const saved = (await request('profiles.save', {
-      id: '', name: 'v', host: '127.0.0.1', port: s.port, group: '', notes: '', savePassword: false, viewOnly: true,
-      shared: true, encodings: ['raw'], quality: null, compression: null, colourDepth: 'auto', scaling: 'fit', createdAt: 0, lastUsedAt: 0,
+      id: '',
+      name: 'v',
+      host: '127.0.0.1',
+      port: s.port,
+      group: '',
+      notes: '',
+      savePassword: false,
+      viewOnly: true,
+      shared: true,
+      encodings: ['raw'],
+      quality: null,
+      compression: null,
+      colourDepth: 'auto',
+      scaling: 'fit',
+      createdAt: 0,
+      lastUsedAt: 0,
     })) as ConnectionProfile
     const { sessionId } = (await request('session.open', { profileId: saved.id })) as { sessionId: string }
     await log.next('session.state', (p) => p.sessionId === sessionId && p.state === 'connected')
@@ -366,8 +396,22 @@ describe('Host power actions and lock LEDs', () => {
   it('refuses power actions for a view-only connection even where the server has XVP', async () => {
     const s = await server({ xvp: true })
     const saved = (await request('profiles.save', {
-      id: '', name: 'v', host: '127.0.0.1', port: s.port, group: '', notes: '', savePassword: false, viewOnly: true,
-      shared: true, encodings: ['raw'], quality: null, compression: null, colourDepth: 'auto', scaling: 'fit', createdAt: 0, lastUsedAt: 0,
+      id: '',
+      name: 'v',
+      host: '127.0.0.1',
+      port: s.port,
+      group: '',
+      notes: '',
+      savePassword: false,
+      viewOnly: true,
+      shared: true,
+      encodings: ['raw'],
+      quality: null,
+      compression: null,
+      colourDepth: 'auto',
+      scaling: 'fit',
+      createdAt: 0,
+      lastUsedAt: 0,
     })) as ConnectionProfile
     const { sessionId } = (await request('session.open', { profileId: saved.id })) as { sessionId: string }
     await log.next('session.frame', (p) => p.sessionId === sessionId)

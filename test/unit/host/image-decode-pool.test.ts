@@ -30,12 +30,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 /** A stand-in worker speaking the pool's protocol: answers 1x1 grey, or spins forever for 'png'. */
 function fakeWorker(): string {
   const file = join(dir, 'fake-worker.cjs')
-  writeFileSync(file, `
+  writeFileSync(
+    file,
+    `
 const { parentPort } = require('node:worker_threads')
 parentPort.on('message', (req) => {
   if (req.kind === 'png') for (;;) {}
   parentPort.postMessage({ id: req.id, rgba: new Uint8Array(req.width * req.height * 4).fill(req.data[0]) })
-})`)
+})`,
+  )
   return file
 }
 

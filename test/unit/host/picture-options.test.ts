@@ -12,13 +12,21 @@ describe('profile picture settings to engine options', () => {
 
   it('passes fine quality and subsampling through, beside automatic quality', () => {
     expect(pictureOptions(profile({ fineQuality: 70, subsampling: 'gray' }))).toEqual({
-      autoSelect: true, pixelFormat: 'rgb888', fineQuality: 70, subsampling: 'gray',
+      autoSelect: true,
+      pixelFormat: 'rgb888',
+      fineQuality: 70,
+      subsampling: 'gray',
     })
   })
 
   it('passes them beside a fixed level, depth and compression', () => {
     expect(pictureOptions(profile({ quality: 4, fineQuality: 0, subsampling: 'none', compression: 9, colourDepth: 16 }))).toEqual({
-      autoSelect: false, pixelFormat: 'rgb565', quality: 4, fineQuality: 0, subsampling: 'none', compression: 9,
+      autoSelect: false,
+      pixelFormat: 'rgb565',
+      quality: 4,
+      fineQuality: 0,
+      subsampling: 'none',
+      compression: 9,
     })
   })
 })

@@ -64,7 +64,7 @@ describe('preload', () => {
     expect(got).toEqual([{ sessionId: 'a' }])
   })
 
-  it('delivers the shell\'s app commands, which are part of the contract', () => {
+  it("delivers the shell's app commands, which are part of the contract", () => {
     const got: unknown[] = []
     api().on('app.command', (p) => got.push(p))
     electron.listeners.forEach((l) => l({}, 'app.command', { command: 'disconnect' }))

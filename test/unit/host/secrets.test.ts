@@ -53,7 +53,10 @@ describe('FileSecretStore', () => {
     const file = join(dir, 'secrets.json')
     writeFileSync(file, JSON.stringify({ version: 1, secrets: { p: 'garbage' } }))
     const store = new FileSecretStore(file, {
-      available: () => true, protected: () => true, backend: () => 'test', encrypt: (s) => s,
+      available: () => true,
+      protected: () => true,
+      backend: () => 'test',
+      encrypt: (s) => s,
       decrypt: () => {
         throw new Error('bad key')
       },
@@ -63,7 +66,11 @@ describe('FileSecretStore', () => {
 
   it('refuses to save when no storage is available', async () => {
     const store = new FileSecretStore(join(dir, 's.json'), {
-      available: () => false, protected: () => false, backend: () => 'none', encrypt: (s) => s, decrypt: (s) => s,
+      available: () => false,
+      protected: () => false,
+      backend: () => 'none',
+      encrypt: (s) => s,
+      decrypt: (s) => s,
     })
     expect(store.protected()).toBe(false)
     await expect(store.set('p', 'x')).rejects.toThrow('no secret storage')
@@ -87,11 +94,13 @@ describe('FileSecretStore: a damaged file is reported, never silently overwritte
     writeFileSync(file, damaged)
     const store = new FileSecretStore(file, undefined, () => 1234)
     const problems = await store.open()
-    expect(problems).toEqual([{
-      code: 'SECRETS_CORRUPT',
-      message: `the saved passwords file is damaged (not valid JSON); it was kept as ${file}.corrupt-1234, and saved passwords will be asked for again`,
-      keptAt: `${file}.corrupt-1234`,
-    }])
+    expect(problems).toEqual([
+      {
+        code: 'SECRETS_CORRUPT',
+        message: `the saved passwords file is damaged (not valid JSON); it was kept as ${file}.corrupt-1234, and saved passwords will be asked for again`,
+        keptAt: `${file}.corrupt-1234`,
+      },
+    ])
     expect(readFileSync(`${file}.corrupt-1234`, 'utf8')).toBe(damaged)
     expect(await store.get('p')).toBeNull()
     await store.set('q', 'new')
@@ -157,7 +166,7 @@ describe('FileSecretStore: a damaged file is reported, never silently overwritte
     expect(readdirSync(dir)).toEqual([])
   })
 
-  it('the host reports it at start beside the address book\'s problems, which `tessera web` and the app show', async () => {
+  it("the host reports it at start beside the address book's problems, which `tessera web` and the app show", async () => {
     writeFileSync(join(dir, 'secrets.json'), damaged)
     const { host, store } = await createHost({ dataDir: dir, decodeImage: null, log: () => {} })
     try {

@@ -65,10 +65,16 @@ describe('SessionLogin: the VNC password', () => {
     store.map.set('p1', 'saved-pw')
     const login = new SessionLogin(store)
     login.beginAttempt()
-    expect(await login.vncCredentials('password', profile({ savePassword: true, username: 'bob' }), 'p1', prompter())).toEqual({ username: 'bob', password: 'saved-pw' })
+    expect(await login.vncCredentials('password', profile({ savePassword: true, username: 'bob' }), 'p1', prompter())).toEqual({
+      username: 'bob',
+      password: 'saved-pw',
+    })
     expect(login.vnc.source).toBe('saved')
 
-    for (const [p, kind] of [[profile({ savePassword: false }), 'password'], [profile({ savePassword: true }), 'username-password']] as const) {
+    for (const [p, kind] of [
+      [profile({ savePassword: false }), 'password'],
+      [profile({ savePassword: true }), 'username-password'],
+    ] as const) {
       const other = new SessionLogin(store)
       const ui = prompter()
       other.beginAttempt()

@@ -41,7 +41,14 @@ describe('ThumbnailSink', () => {
       const x = rnd() % (W - w)
       const y = rnd() % (H - h)
       if (i % 3 === 0) both.fill(x, y, w, h, 0xff000000 | rnd())
-      else if (i % 3 === 1) both.pixels(x, y, w, h, Uint32Array.from({ length: w * h }, () => 0xff000000 | rnd()))
+      else if (i % 3 === 1)
+        both.pixels(
+          x,
+          y,
+          w,
+          h,
+          Uint32Array.from({ length: w * h }, () => 0xff000000 | rnd()),
+        )
       else {
         // Copies whose offset is a multiple of the step stay exact on the sample grid.
         const sx = Math.min(W - w, x + step * (rnd() % 10))
@@ -56,7 +63,7 @@ describe('ThumbnailSink', () => {
     expect(differ).toBe(0)
   })
 
-  it('lends the primary sink\'s memory to decoders and still mirrors every pixel', async () => {
+  it("lends the primary sink's memory to decoders and still mirrors every pixel", async () => {
     for (const name of ['tigervnc-raw', 'tigervnc-zrle', 'tigervnc-hextile']) {
       const fb = new FramebufferSink()
       const thumb = new ThumbnailSink(null)
@@ -91,11 +98,14 @@ describe('ThumbnailSink', () => {
   it('decodes images within a time budget, then skips them', () => {
     let clock = 0
     let decodes = 0
-    const thumb = new ThumbnailSink(() => {
-      decodes++
-      clock += 30 // each decode "takes" 30 ms
-      return { width: 2, height: 2, rgba: new Uint8Array(16).fill(200) }
-    }, () => clock)
+    const thumb = new ThumbnailSink(
+      () => {
+        decodes++
+        clock += 30 // each decode "takes" 30 ms
+        return { width: 2, height: 2, rgba: new Uint8Array(16).fill(200) }
+      },
+      () => clock,
+    )
     thumb.resize(4, 4)
     for (let i = 0; i < 5; i++) thumb.image(0, 0, 2, 2, 'jpeg', jpegShell(2, 2))
     expect(decodes).toBe(2) // 60 ms spent: over the 50 ms budget
@@ -143,7 +153,9 @@ describe('ThumbnailSink with hostile images', () => {
 
   it('draws an image decoded elsewhere when it arrives, unless something was drawn over it meanwhile', async () => {
     const answers: (() => void)[] = []
-    const thumb = new ThumbnailSink((_k, _d, w, h) => new Promise((resolve) => answers.push(() => resolve({ width: w, height: h, rgba: new Uint8Array(w * h * 4).fill(0x11) }))))
+    const thumb = new ThumbnailSink(
+      (_k, _d, w, h) => new Promise((resolve) => answers.push(() => resolve({ width: w, height: h, rgba: new Uint8Array(w * h * 4).fill(0x11) }))),
+    )
     thumb.resize(4, 4)
     thumb.image(0, 0, 2, 2, 'jpeg', jpegShell(2, 2))
     thumb.image(2, 2, 2, 2, 'jpeg', jpegShell(2, 2))

@@ -35,16 +35,33 @@ describe('TrustQuestion', () => {
 
   it('builds the session.trust and session.hostKey events the renderer shows', () => {
     const certificate: CertificateInfo = {
-      sha256: 'AB:CD', subject: 'CN=localhost', issuer: 'CN=ca', validFrom: 'Jan 1 2026', validTo: 'Jan 1 2027', names: ['localhost'],
-      altNames: 'DNS:localhost', selfSigned: false, hostnameMatches: true, currentlyValid: true, validity: 'valid',
+      sha256: 'AB:CD',
+      subject: 'CN=localhost',
+      issuer: 'CN=ca',
+      validFrom: 'Jan 1 2026',
+      validTo: 'Jan 1 2027',
+      names: ['localhost'],
+      altNames: 'DNS:localhost',
+      selfSigned: false,
+      hostnameMatches: true,
+      currentlyValid: true,
+      validity: 'valid',
     }
     const prompt: TrustPrompt = { server: '127.0.0.1:5901', host: 'localhost', certificate, reason: 'self-signed certificate' }
     expect(certificateQuestion('s1', prompt)).toEqual({
       sessionId: 's1',
       server: '127.0.0.1:5901',
       certificate: {
-        fingerprintSha256: 'AB:CD', subject: 'CN=localhost', issuer: 'CN=ca', validFrom: 'Jan 1 2026', validTo: 'Jan 1 2027', reason: 'self-signed certificate',
-        host: 'localhost', names: ['localhost'], nameMatches: true, validity: 'valid',
+        fingerprintSha256: 'AB:CD',
+        subject: 'CN=localhost',
+        issuer: 'CN=ca',
+        validFrom: 'Jan 1 2026',
+        validTo: 'Jan 1 2027',
+        reason: 'self-signed certificate',
+        host: 'localhost',
+        names: ['localhost'],
+        nameMatches: true,
+        validity: 'valid',
       },
     })
     expect(hostKeyQuestion('s2', { host: 'gw.example', port: 2222, algorithm: 'ssh-ed25519', fingerprintSha256: 'SHA256:xyz' })).toEqual({
@@ -53,8 +70,9 @@ describe('TrustQuestion', () => {
       hostKey: { algorithm: 'ssh-ed25519', fingerprintSha256: 'SHA256:xyz', knownAlgorithms: [] },
     })
     // A key of another type than the known one carries the warning's facts.
-    expect(hostKeyQuestion('s3', { host: 'gw', port: 22, algorithm: 'ssh-rsa', fingerprintSha256: 'SHA256:abc', knownAlgorithms: ['ssh-ed25519'] }).hostKey)
-      .toEqual({ algorithm: 'ssh-rsa', fingerprintSha256: 'SHA256:abc', knownAlgorithms: ['ssh-ed25519'] })
+    expect(
+      hostKeyQuestion('s3', { host: 'gw', port: 22, algorithm: 'ssh-rsa', fingerprintSha256: 'SHA256:abc', knownAlgorithms: ['ssh-ed25519'] }).hostKey,
+    ).toEqual({ algorithm: 'ssh-rsa', fingerprintSha256: 'SHA256:abc', knownAlgorithms: ['ssh-ed25519'] })
   })
 
   it.skipIf(!opensslAvailable)('carries, from real certificates, whether they name the host typed and whether they are in date', () => {
@@ -63,7 +81,12 @@ describe('TrustQuestion', () => {
       certificateQuestion('s', { server: `${host}:5900`, host, certificate: describeCertificate(der, host), reason: 'self-signed certificate' }).certificate
     expect(event(c.selfA.der, 'localhost')).toMatchObject({ host: 'localhost', names: ['localhost', '127.0.0.1'], nameMatches: true, validity: 'valid' })
     expect(event(c.selfOther.der, '127.0.0.1')).toMatchObject({ host: '127.0.0.1', names: ['otherhost'], nameMatches: false, validity: 'valid' })
-    expect(event(c.expired.der, 'localhost')).toMatchObject({ nameMatches: true, validity: 'expired', validFrom: 'Jan  1 00:00:00 2020 GMT', validTo: 'Jan  1 00:00:00 2021 GMT' })
+    expect(event(c.expired.der, 'localhost')).toMatchObject({
+      nameMatches: true,
+      validity: 'expired',
+      validFrom: 'Jan  1 00:00:00 2020 GMT',
+      validTo: 'Jan  1 00:00:00 2021 GMT',
+    })
     expect(event(c.notYetValid.der, 'localhost')).toMatchObject({ validity: 'not-yet-valid', validFrom: 'Jan  1 00:00:00 2090 GMT' })
   })
 })

@@ -100,7 +100,12 @@ describe('request schemas', () => {
   })
 
   it('accept well-formed requests', () => {
-    expect(requestSchemas['session.key'].parse({ sessionId: S, keysym: 0xffffffff, down: true, code: 'KeyA' })).toEqual({ sessionId: S, keysym: 0xffffffff, down: true, code: 'KeyA' })
+    expect(requestSchemas['session.key'].parse({ sessionId: S, keysym: 0xffffffff, down: true, code: 'KeyA' })).toEqual({
+      sessionId: S,
+      keysym: 0xffffffff,
+      down: true,
+      code: 'KeyA',
+    })
     expect(requestSchemas['session.pointer'].parse({ sessionId: S, buttons: 0x1ff, x: 65535, y: 0 })).toBeTruthy()
     expect(requestSchemas['session.open'].parse({ address: 'host:1' })).toEqual({ address: 'host:1' })
     expect(requestSchemas['session.open'].parse({ profileId: S })).toEqual({ profileId: S })

@@ -12,8 +12,13 @@ describe('parseVncFile', () => {
   it('maps TigerVNC options only when auto selection is off', () => {
     const head = 'TigerVNC Configuration file Version 1.0\nServerName=h\n'
     expect(parseVncFile('a.vnc', `${head}AutoSelect=1\nQualityLevel=2\nPreferredEncoding=Raw\n`)).toEqual({ name: 'a', host: 'h', port: 5900 })
-    expect(parseVncFile('a.vnc', `${head}AutoSelect=0\nFullColor=0\nQualityLevel=2\nNoJPEG=1\nPreferredEncoding=Hextile\n`))
-      .toEqual({ name: 'a', host: 'h', port: 5900, colourDepth: 8, encodings: ['hextile'] })
+    expect(parseVncFile('a.vnc', `${head}AutoSelect=0\nFullColor=0\nQualityLevel=2\nNoJPEG=1\nPreferredEncoding=Hextile\n`)).toEqual({
+      name: 'a',
+      host: 'h',
+      port: 5900,
+      colourDepth: 8,
+      encodings: ['hextile'],
+    })
   })
 
   it('unescapes TigerVNC values and reads UserName', () => {

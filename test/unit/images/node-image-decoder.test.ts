@@ -55,7 +55,11 @@ describe('decodeImageNode', () => {
   })
 
   it('rejects a JPEG whose entropy-coded data is damaged', () => {
-    const jpeg = encodeJpeg(64, 64, picture(64, 64, (x, y) => [(x * 37) & 255, (y * 91) & 255, (x ^ y) * 4]))
+    const jpeg = encodeJpeg(
+      64,
+      64,
+      picture(64, 64, (x, y) => [(x * 37) & 255, (y * 91) & 255, (x ^ y) * 4]),
+    )
     const broken = jpeg.slice()
     // Keep the headers, then replace the scan with a marker that cannot appear there.
     const sos = broken.findIndex((b, i) => b === 0xff && broken[i + 1] === 0xda)
@@ -139,7 +143,7 @@ describe('FramebufferSink images', () => {
   })
 })
 
-describe('the JPEG decoder\'s memory', () => {
+describe("the JPEG decoder's memory", () => {
   it('is given back after an image that grew it past the cap', () => {
     // 36 MB of RGBA and 54 MB of coefficients: a progressive 3000x3000 JPEG.
     decodeImageNode('jpeg', progressiveJpeg(3000, 3000), 3000, 3000)

@@ -25,7 +25,15 @@ const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }
  */
 function randomPng(seed: number, w: number, h: number, colourType: number, depth: number, interlaced: boolean): Uint8Array {
   const passes = interlaced
-    ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]]
+    ? [
+        [0, 0, 8, 8],
+        [4, 0, 8, 8],
+        [0, 4, 4, 8],
+        [2, 0, 4, 4],
+        [0, 2, 2, 4],
+        [1, 0, 2, 2],
+        [0, 1, 1, 2],
+      ]
     : [[0, 0, 1, 1]]
   const rows: Uint8Array[] = []
   const noise = bytes(seed, 1 << 16)
@@ -63,9 +71,38 @@ function randomPng(seed: number, w: number, h: number, colourType: number, depth
 }
 
 describe('decodePng', () => {
-  const kinds: [number, number][] = [[0, 1], [0, 2], [0, 4], [0, 8], [0, 16], [2, 8], [2, 16], [3, 1], [3, 2], [3, 4], [3, 8], [4, 8], [4, 16], [6, 8], [6, 16]]
-  it.each(kinds.flatMap(([c, d]) => [[c, d, false], [c, d, true]] as const))('matches lodepng pixel for pixel: colour type %i, %i bits, interlaced %s', (colourType, depth, interlaced) => {
-    for (const [w, h] of [[1, 1], [3, 2], [13, 9], [37, 11]]) {
+  const kinds: [number, number][] = [
+    [0, 1],
+    [0, 2],
+    [0, 4],
+    [0, 8],
+    [0, 16],
+    [2, 8],
+    [2, 16],
+    [3, 1],
+    [3, 2],
+    [3, 4],
+    [3, 8],
+    [4, 8],
+    [4, 16],
+    [6, 8],
+    [6, 16],
+  ]
+  it.each(
+    kinds.flatMap(
+      ([c, d]) =>
+        [
+          [c, d, false],
+          [c, d, true],
+        ] as const,
+    ),
+  )('matches lodepng pixel for pixel: colour type %i, %i bits, interlaced %s', (colourType, depth, interlaced) => {
+    for (const [w, h] of [
+      [1, 1],
+      [3, 2],
+      [13, 9],
+      [37, 11],
+    ]) {
       const png = randomPng(w * 1000 + h + colourType * 7 + depth, w, h, colourType, depth, interlaced)
       const want = lodepng(png)
       const words = new Uint32Array(want.data.buffer, want.data.byteOffset, w * h)
@@ -76,7 +113,7 @@ describe('decodePng', () => {
     }
   })
 
-  it('decodes our own encoder\'s PNG exactly', () => {
+  it("decodes our own encoder's PNG exactly", () => {
     const src = smooth(64, 48)
     expect(Buffer.from(decodePng(encodePng(64, 48, src), 64, 48).words.buffer).equals(Buffer.from(src))).toBe(true)
   })
@@ -92,13 +129,29 @@ describe('decodePng', () => {
   it.each([
     ['another size in IHDR', () => decodePng(encodePng(16, 8, smooth(16, 8)), 16, 16), /image of 16x8 in a 16x16 rect/],
     ['too little image data', () => decodePng(pngBomb(16, 16, 700), 16, 16), /inflates to 700 bytes, not 784/],
-    ['a damaged CRC', () => {
-      const png = encodePng(4, 4, smooth(4, 4))
-      png[png.length - 14] ^= 1 // IDAT's CRC
-      return decodePng(png, 4, 4)
-    }, /bad CRC in IDAT/],
+    [
+      'a damaged CRC',
+      () => {
+        const png = encodePng(4, 4, smooth(4, 4))
+        png[png.length - 14] ^= 1 // IDAT's CRC
+        return decodePng(png, 4, 4)
+      },
+      /bad CRC in IDAT/,
+    ],
     ['no IEND', () => decodePng(encodePng(4, 4, smooth(4, 4)).subarray(0, -12), 4, 4), /no IEND/],
-    ['an unknown critical chunk', () => decodePng(pngFile([['IHDR', encodePng(1, 1, smooth(1, 1)).subarray(16, 29)], ['ABCD', new Uint8Array(1)]]), 1, 1), /unknown critical chunk ABCD/],
+    [
+      'an unknown critical chunk',
+      () =>
+        decodePng(
+          pngFile([
+            ['IHDR', encodePng(1, 1, smooth(1, 1)).subarray(16, 29)],
+            ['ABCD', new Uint8Array(1)],
+          ]),
+          1,
+          1,
+        ),
+      /unknown critical chunk ABCD/,
+    ],
   ] as const)('refuses %s', (_, run, message) => {
     expect(run).toThrow(PngError)
     expect(run).toThrow(message)

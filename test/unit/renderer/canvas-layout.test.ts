@@ -7,7 +7,13 @@ import { inScope } from './scope'
 describe('canvasLayout', () => {
   it('fits the framebuffer into the viewport, centred, keeping its aspect', () => {
     expect(canvasLayout({ width: 1280, height: 1024 }, { width: 900, height: 556 }, 'fit')).toEqual({
-      scale: 556 / 1024, width: 695, height: 556, left: 102, top: 0, stageWidth: 900, stageHeight: 556,
+      scale: 556 / 1024,
+      width: 695,
+      height: 556,
+      left: 102,
+      top: 0,
+      stageWidth: 900,
+      stageHeight: 556,
     })
   })
 
@@ -18,7 +24,13 @@ describe('canvasLayout', () => {
 
   it('shows 1:1 with a stage as large as the picture in "none", so the viewport scrolls', () => {
     expect(canvasLayout({ width: 1280, height: 1024 }, { width: 900, height: 556 }, 'none')).toEqual({
-      scale: 1, width: 1280, height: 1024, left: 0, top: 0, stageWidth: 1280, stageHeight: 1024,
+      scale: 1,
+      width: 1280,
+      height: 1024,
+      left: 0,
+      top: 0,
+      stageWidth: 1280,
+      stageHeight: 1024,
     })
     // A smaller picture sits in the middle on whole pixels.
     expect(canvasLayout({ width: 301, height: 201 }, { width: 900, height: 556 }, 'none')).toMatchObject({ left: 299, top: 177 })
@@ -36,7 +48,13 @@ describe('canvasLayout', () => {
 
   it('is 1:1 at the origin while the framebuffer or the viewport is still empty', () => {
     expect(canvasLayout({ width: 0, height: 0 }, { width: 900, height: 556 }, 'fit')).toEqual({
-      scale: 1, width: 0, height: 0, left: 0, top: 0, stageWidth: 900, stageHeight: 556,
+      scale: 1,
+      width: 0,
+      height: 0,
+      left: 0,
+      top: 0,
+      stageWidth: 900,
+      stageHeight: 556,
     })
     expect(canvasLayout({ width: 640, height: 480 }, { width: 0, height: 0 }, 'fit')).toMatchObject({ scale: 1, width: 640, left: 0, stageWidth: 0 })
   })
@@ -62,7 +80,17 @@ describe('useCanvasLayout', () => {
     const box = reactive({ width: 640, height: 480 })
     const mode = ref<ScalingMode>('fit')
     const cursor = ref('default')
-    const { value: { layout, style }, stop } = inScope(() => useCanvasLayout(fb, box, () => mode.value, () => cursor.value))
+    const {
+      value: { layout, style },
+      stop,
+    } = inScope(() =>
+      useCanvasLayout(
+        fb,
+        box,
+        () => mode.value,
+        () => cursor.value,
+      ),
+    )
     expect(layout.value.scale).toBe(1)
     box.width = 320
     expect(layout.value).toMatchObject({ scale: 0.5, width: 320, height: 240, top: 120 })

@@ -23,7 +23,9 @@ describe('the renderer words for error codes', () => {
   })
 
   it('shows the host detail of a rejected request', () => {
-    expect(errorMessage(error('refused', 'IMPORT_INVALID', 'none of the connections in the file are valid'))).toBe('none of the connections in the file are valid')
+    expect(errorMessage(error('refused', 'IMPORT_INVALID', 'none of the connections in the file are valid'))).toBe(
+      'none of the connections in the file are valid',
+    )
     expect(errorMessage(new Error('boom'))).toBe('boom')
     expect(errorMessage('text')).toBe('text')
   })

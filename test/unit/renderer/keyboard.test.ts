@@ -24,7 +24,10 @@ describe('KeyboardInput', () => {
     const { kb, sent } = setup()
     expect(kb.keydown(ev('a', 'KeyA'))).toBe(true)
     expect(kb.keyup(ev('a', 'KeyA'))).toBe(true)
-    expect(sent).toEqual([[0x61, true, 'KeyA'], [0x61, false, 'KeyA']])
+    expect(sent).toEqual([
+      [0x61, true, 'KeyA'],
+      [0x61, false, 'KeyA'],
+    ])
   })
 
   it('releases a key with the keysym it was pressed with, even if Shift changed meanwhile', () => {
@@ -33,7 +36,12 @@ describe('KeyboardInput', () => {
     kb.keydown(ev('A', 'KeyA'))
     kb.keyup(ev('Shift', 'ShiftLeft'))
     kb.keyup(ev('a', 'KeyA'))
-    expect(sent).toEqual([[0xffe1, true, 'ShiftLeft'], [0x41, true, 'KeyA'], [0xffe1, false, 'ShiftLeft'], [0x41, false, 'KeyA']])
+    expect(sent).toEqual([
+      [0xffe1, true, 'ShiftLeft'],
+      [0x41, true, 'KeyA'],
+      [0xffe1, false, 'ShiftLeft'],
+      [0x41, false, 'KeyA'],
+    ])
   })
 
   it('sends auto-repeat as repeated presses, then one release', () => {
@@ -42,7 +50,12 @@ describe('KeyboardInput', () => {
     kb.keydown(ev('x', 'KeyX', { repeat: true }))
     kb.keydown(ev('x', 'KeyX', { repeat: true }))
     kb.keyup(ev('x', 'KeyX'))
-    expect(sent).toEqual([[0x78, true, 'KeyX'], [0x78, true, 'KeyX'], [0x78, true, 'KeyX'], [0x78, false, 'KeyX']])
+    expect(sent).toEqual([
+      [0x78, true, 'KeyX'],
+      [0x78, true, 'KeyX'],
+      [0x78, true, 'KeyX'],
+      [0x78, false, 'KeyX'],
+    ])
   })
 
   it('ignores a dead key and sends the character it composes with the next key', () => {
@@ -51,7 +64,10 @@ describe('KeyboardInput', () => {
     expect(kb.keyup(ev('Dead', 'BracketLeft'))).toBe(false)
     kb.keydown(ev('ê', 'KeyE'))
     kb.keyup(ev('e', 'KeyE'))
-    expect(sent).toEqual([[0xea, true, 'KeyE'], [0xea, false, 'KeyE']])
+    expect(sent).toEqual([
+      [0xea, true, 'KeyE'],
+      [0xea, false, 'KeyE'],
+    ])
   })
 
   it('a dead key followed by space sends the accent itself', () => {
@@ -60,7 +76,10 @@ describe('KeyboardInput', () => {
     kb.keyup(ev('Dead', 'Equal'))
     kb.keydown(ev('´', 'Space'))
     kb.keyup(ev(' ', 'Space'))
-    expect(sent).toEqual([[0xb4, true, 'Space'], [0xb4, false, 'Space']])
+    expect(sent).toEqual([
+      [0xb4, true, 'Space'],
+      [0xb4, false, 'Space'],
+    ])
   })
 
   it('Linux/mac AltGr: ISO_Level3_Shift, then the produced character', () => {
@@ -69,7 +88,12 @@ describe('KeyboardInput', () => {
     kb.keydown(ev('@', 'KeyQ'))
     kb.keyup(ev('@', 'KeyQ'))
     kb.keyup(ev('AltGraph', 'AltRight'))
-    expect(sent).toEqual([[0xfe03, true, 'AltRight'], [0x40, true, 'KeyQ'], [0x40, false, 'KeyQ'], [0xfe03, false, 'AltRight']])
+    expect(sent).toEqual([
+      [0xfe03, true, 'AltRight'],
+      [0x40, true, 'KeyQ'],
+      [0x40, false, 'KeyQ'],
+      [0xfe03, false, 'AltRight'],
+    ])
   })
 
   it('Windows AltGr: drops the fake ControlLeft that comes with the same timestamp', () => {
@@ -82,7 +106,12 @@ describe('KeyboardInput', () => {
     kb.keyup(ev('Control', 'ControlLeft'))
     kb.keyup(ev('AltGraph', 'AltRight'))
     vi.advanceTimersByTime(ALTGR_WINDOW_MS * 2)
-    expect(sent).toEqual([[0xfe03, true, 'AltRight'], [0x010020ac, true, 'KeyE'], [0x010020ac, false, 'KeyE'], [0xfe03, false, 'AltRight']])
+    expect(sent).toEqual([
+      [0xfe03, true, 'AltRight'],
+      [0x010020ac, true, 'KeyE'],
+      [0x010020ac, false, 'KeyE'],
+      [0xfe03, false, 'AltRight'],
+    ])
     expect(kb.heldCount).toBe(0)
   })
 
@@ -93,8 +122,16 @@ describe('KeyboardInput', () => {
     kb.keydown({ ...ev('Alt', 'AltLeft'), timeStamp: 180 })
     kb.keydown(ev('Delete', 'Delete'))
     kb.releaseAll()
-    expect(sent.slice(0, 3)).toEqual([[0xffe3, true, 'ControlLeft'], [0xffe9, true, 'AltLeft'], [0xffff, true, 'Delete']])
-    expect(sent.slice(3)).toEqual([[0xffff, false, 'Delete'], [0xffe9, false, 'AltLeft'], [0xffe3, false, 'ControlLeft']])
+    expect(sent.slice(0, 3)).toEqual([
+      [0xffe3, true, 'ControlLeft'],
+      [0xffe9, true, 'AltLeft'],
+      [0xffff, true, 'Delete'],
+    ])
+    expect(sent.slice(3)).toEqual([
+      [0xffff, false, 'Delete'],
+      [0xffe9, false, 'AltLeft'],
+      [0xffe3, false, 'ControlLeft'],
+    ])
   })
 
   it('Windows: a Control held alone is pressed once the AltGr window has passed', () => {
@@ -105,7 +142,10 @@ describe('KeyboardInput', () => {
     vi.advanceTimersByTime(ALTGR_WINDOW_MS + 1)
     expect(sent).toEqual([[0xffe3, true, 'ControlLeft']])
     kb.keyup(ev('Control', 'ControlLeft'))
-    expect(sent).toEqual([[0xffe3, true, 'ControlLeft'], [0xffe3, false, 'ControlLeft']])
+    expect(sent).toEqual([
+      [0xffe3, true, 'ControlLeft'],
+      [0xffe3, false, 'ControlLeft'],
+    ])
   })
 
   it('Windows: Ctrl+C typed quickly keeps its order', () => {
@@ -115,13 +155,21 @@ describe('KeyboardInput', () => {
     kb.keydown(ev('c', 'KeyC'))
     kb.keyup(ev('c', 'KeyC'))
     kb.keyup(ev('Control', 'ControlLeft'))
-    expect(sent).toEqual([[0xffe3, true, 'ControlLeft'], [0x63, true, 'KeyC'], [0x63, false, 'KeyC'], [0xffe3, false, 'ControlLeft']])
+    expect(sent).toEqual([
+      [0xffe3, true, 'ControlLeft'],
+      [0x63, true, 'KeyC'],
+      [0x63, false, 'KeyC'],
+      [0xffe3, false, 'ControlLeft'],
+    ])
   })
 
   it('Windows: PrintScreen arrives as a keyup alone and is pressed and released', () => {
     const { kb, sent } = setup('windows')
     expect(kb.keyup(ev('PrintScreen', 'PrintScreen'))).toBe(true)
-    expect(sent).toEqual([[0xff61, true, 'PrintScreen'], [0xff61, false, 'PrintScreen']])
+    expect(sent).toEqual([
+      [0xff61, true, 'PrintScreen'],
+      [0xff61, false, 'PrintScreen'],
+    ])
   })
 
   it('macOS: keys typed with Command held are released at once (Chrome sends no keyup)', () => {
@@ -129,7 +177,12 @@ describe('KeyboardInput', () => {
     kb.keydown(ev('Meta', 'MetaLeft'))
     kb.keydown(ev('c', 'KeyC', { metaKey: true }))
     kb.keyup(ev('Meta', 'MetaLeft'))
-    expect(sent).toEqual([[0xffeb, true, 'MetaLeft'], [0x63, true, 'KeyC'], [0x63, false, 'KeyC'], [0xffeb, false, 'MetaLeft']])
+    expect(sent).toEqual([
+      [0xffeb, true, 'MetaLeft'],
+      [0x63, true, 'KeyC'],
+      [0x63, false, 'KeyC'],
+      [0xffeb, false, 'MetaLeft'],
+    ])
     expect(kb.heldCount).toBe(0)
   })
 
@@ -137,7 +190,12 @@ describe('KeyboardInput', () => {
     const { kb, sent } = setup('mac')
     kb.keydown(ev('CapsLock', 'CapsLock'))
     kb.keyup(ev('CapsLock', 'CapsLock'))
-    expect(sent).toEqual([[0xffe5, true, 'CapsLock'], [0xffe5, false, 'CapsLock'], [0xffe5, true, 'CapsLock'], [0xffe5, false, 'CapsLock']])
+    expect(sent).toEqual([
+      [0xffe5, true, 'CapsLock'],
+      [0xffe5, false, 'CapsLock'],
+      [0xffe5, true, 'CapsLock'],
+      [0xffe5, false, 'CapsLock'],
+    ])
   })
 
   it('numpad follows NumLock through `key`', () => {
@@ -158,7 +216,11 @@ describe('KeyboardInput', () => {
     kb.keydown(ev('T', 'KeyT'))
     sent.length = 0
     kb.releaseAll()
-    expect(sent).toEqual([[0x54, false, 'KeyT'], [0xffe1, false, 'ShiftLeft'], [0xffe3, false, 'ControlLeft']])
+    expect(sent).toEqual([
+      [0x54, false, 'KeyT'],
+      [0xffe1, false, 'ShiftLeft'],
+      [0xffe3, false, 'ControlLeft'],
+    ])
     expect(kb.heldCount).toBe(0)
     // Late keyups after the release send nothing more.
     expect(kb.keyup(ev('T', 'KeyT'))).toBe(false)
@@ -180,15 +242,24 @@ describe('KeyboardInput', () => {
   it('types a key that produced several characters one by one', () => {
     const { kb, sent } = setup()
     kb.keydown(ev('لا', 'KeyB'))
-    expect(sent).toEqual([[0x01000644, true], [0x01000644, false], [0x01000627, true], [0x01000627, false]])
+    expect(sent).toEqual([
+      [0x01000644, true],
+      [0x01000644, false],
+      [0x01000627, true],
+      [0x01000627, false],
+    ])
   })
 
   it('sends a special combination pressed in order and released in reverse', () => {
     const { kb, sent } = setup()
     kb.sendCombo(SPECIAL_COMBOS.ctrlAltDel.keys)
     expect(sent).toEqual([
-      [0xffe3, true, 'ControlLeft'], [0xffe9, true, 'AltLeft'], [0xffff, true, 'Delete'],
-      [0xffff, false, 'Delete'], [0xffe9, false, 'AltLeft'], [0xffe3, false, 'ControlLeft'],
+      [0xffe3, true, 'ControlLeft'],
+      [0xffe9, true, 'AltLeft'],
+      [0xffff, true, 'Delete'],
+      [0xffff, false, 'Delete'],
+      [0xffe9, false, 'AltLeft'],
+      [0xffe3, false, 'ControlLeft'],
     ])
   })
 
@@ -196,13 +267,22 @@ describe('KeyboardInput', () => {
     const { kb, sent } = setup()
     kb.keydown(ev('q', ''))
     kb.keyup(ev('q', ''))
-    expect(sent).toEqual([[0x71, true], [0x71, false]])
+    expect(sent).toEqual([
+      [0x71, true],
+      [0x71, false],
+    ])
   })
 })
 
 describe('KeyboardInput lock LED sync', () => {
-  const CAPS: Sent[] = [[0xffe5, true, 'CapsLock'], [0xffe5, false, 'CapsLock']]
-  const NUM: Sent[] = [[0xff7f, true, 'NumLock'], [0xff7f, false, 'NumLock']]
+  const CAPS: Sent[] = [
+    [0xffe5, true, 'CapsLock'],
+    [0xffe5, false, 'CapsLock'],
+  ]
+  const NUM: Sent[] = [
+    [0xff7f, true, 'NumLock'],
+    [0xff7f, false, 'NumLock'],
+  ]
   /** A key event seen with these local lock states. */
   const locked = (key: string, code: string, local: { caps?: boolean; num?: boolean }) =>
     ev(key, code, { getModifierState: (k: string) => (k === 'CapsLock' ? !!local.caps : k === 'NumLock' ? !!local.num : false) })
@@ -256,7 +336,10 @@ describe('KeyboardInput lock LED sync', () => {
     sent.length = 0
     kb.keydown(locked('NumLock', 'NumLock', { num: true }))
     kb.keydown(locked('1', 'Numpad1', { num: true }))
-    expect(sent).toEqual([[0xff7f, true, 'NumLock'], [0xffb1, true, 'Numpad1']])
+    expect(sent).toEqual([
+      [0xff7f, true, 'NumLock'],
+      [0xffb1, true, 'Numpad1'],
+    ])
   })
 
   it('forgets the server state when told the server reports none', () => {

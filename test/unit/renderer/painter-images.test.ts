@@ -37,7 +37,7 @@ describe('CanvasPainter images', () => {
     return { refused, painted, drawn }
   }
 
-  it('decodes and draws an image that is its rect\'s size', async () => {
+  it("decodes and draws an image that is its rect's size", async () => {
     const r = await paint(ImageKindCode.Jpeg, encodeJpeg(16, 16, smooth(16, 16)), 16, 16)
     expect(r.refused).toEqual([])
     expect(decoded.length).toBe(1)

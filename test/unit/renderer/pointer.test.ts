@@ -6,7 +6,10 @@ type Sent = [buttons: number, x: number, y: number]
 function setup() {
   const sent: Sent[] = []
   const frames: Array<() => void> = []
-  const p = new PointerInput((b, x, y) => sent.push([b, x, y]), (cb) => frames.push(cb))
+  const p = new PointerInput(
+    (b, x, y) => sent.push([b, x, y]),
+    (cb) => frames.push(cb),
+  )
   const runFrame = (): void => {
     const due = frames.splice(0)
     for (const f of due) f()
@@ -71,7 +74,11 @@ describe('PointerInput', () => {
     p.update(20, 20, 1)
     runFrame()
     p.update(20, 20, 0)
-    expect(sent).toEqual([[1, 6, 7], [1, 20, 20], [0, 20, 20]])
+    expect(sent).toEqual([
+      [1, 6, 7],
+      [1, 20, 20],
+      [0, 20, 20],
+    ])
   })
 
   it('handles chorded buttons (second button while the first is held)', () => {
@@ -87,7 +94,13 @@ describe('PointerInput', () => {
     const { p, sent } = setup()
     expect(p.wheel(10, 10, 0, WHEEL_STEP_PX, DeltaMode.Pixel)).toBe(1)
     expect(p.wheel(10, 10, 0, -WHEEL_STEP_PX, DeltaMode.Pixel)).toBe(1)
-    expect(sent).toEqual([[0, 10, 10], [RfbButton.WheelDown, 10, 10], [0, 10, 10], [RfbButton.WheelUp, 10, 10], [0, 10, 10]])
+    expect(sent).toEqual([
+      [0, 10, 10],
+      [RfbButton.WheelDown, 10, 10],
+      [0, 10, 10],
+      [RfbButton.WheelUp, 10, 10],
+      [0, 10, 10],
+    ])
   })
 
   it('uses buttons 6 and 7 for horizontal scrolling', () => {
@@ -128,14 +141,21 @@ describe('PointerInput', () => {
     const { p, sent } = setup()
     p.update(0, 0, 1)
     p.wheel(0, 0, 0, WHEEL_STEP_PX, DeltaMode.Pixel)
-    expect(sent).toEqual([[1, 0, 0], [1 | RfbButton.WheelDown, 0, 0], [1, 0, 0]])
+    expect(sent).toEqual([
+      [1, 0, 0],
+      [1 | RfbButton.WheelDown, 0, 0],
+      [1, 0, 0],
+    ])
   })
 
   it('releases held buttons on releaseAll', () => {
     const { p, sent } = setup()
     p.update(4, 4, 1 | 4)
     p.releaseAll()
-    expect(sent).toEqual([[1 | 2, 4, 4], [0, 4, 4]])
+    expect(sent).toEqual([
+      [1 | 2, 4, 4],
+      [0, 4, 4],
+    ])
     p.releaseAll()
     expect(sent).toHaveLength(2)
   })

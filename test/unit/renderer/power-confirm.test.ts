@@ -9,15 +9,17 @@ function setup(answer: (a: PowerAction) => Promise<void> = () => Promise.resolve
   const notices: Array<[string, string]> = []
   const failures = ref(0)
   let settled = 0
-  const { value: power, stop } = inScope(() => usePowerConfirm({
-    power: (a) => {
-      sent.push(a)
-      return answer(a)
-    },
-    failures: () => failures.value,
-    notify: (kind, text) => notices.push([kind, text]),
-    settled: () => settled++,
-  }))
+  const { value: power, stop } = inScope(() =>
+    usePowerConfirm({
+      power: (a) => {
+        sent.push(a)
+        return answer(a)
+      },
+      failures: () => failures.value,
+      notify: (kind, text) => notices.push([kind, text]),
+      settled: () => settled++,
+    }),
+  )
   return { power, sent, notices, failures, settled: () => settled, stop }
 }
 

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { type ConnectionProfile, newProfile } from '../../../src/shared/profile'
 import { LIMITS, profileSchema } from '../../../src/shared/schemas'
-import { type ProfileForm, encodingList, formErrors, formToProfile, profileToForm, splitHostField, usesAdvancedOptions } from '../../../src/renderer/src/lib/profile-form'
+import {
+  type ProfileForm,
+  encodingList,
+  formErrors,
+  formToProfile,
+  profileToForm,
+  splitHostField,
+  usesAdvancedOptions,
+} from '../../../src/renderer/src/lib/profile-form'
 
 const base = (fields: Partial<ConnectionProfile> = {}): ConnectionProfile => newProfile({ id: 'p1', host: 'vnc.lan', createdAt: 1, ...fields })
 const STORE = { canStorePasswords: true }
@@ -21,9 +29,26 @@ function saved(p: ConnectionProfile, change: (f: ProfileForm) => void = () => {}
 }
 
 const full = base({
-  name: 'Lab', port: 5901, username: 'alice', group: 'Rack', notes: 'n', savePassword: true, viewOnly: true, shared: false,
-  encodings: ['zrle', 'raw'], quality: 6, fineQuality: 85, subsampling: 'gray', compression: 2, colourDepth: 16, scaling: 'none',
-  security: 'require-encryption', caFile: '/ca.pem', tls: true, allowPlainPassword: true, ssh: { host: 'gw', port: 2222, username: 'bob', auth: 'key', keyFile: '~/.ssh/id' },
+  name: 'Lab',
+  port: 5901,
+  username: 'alice',
+  group: 'Rack',
+  notes: 'n',
+  savePassword: true,
+  viewOnly: true,
+  shared: false,
+  encodings: ['zrle', 'raw'],
+  quality: 6,
+  fineQuality: 85,
+  subsampling: 'gray',
+  compression: 2,
+  colourDepth: 16,
+  scaling: 'none',
+  security: 'require-encryption',
+  caFile: '/ca.pem',
+  tls: true,
+  allowPlainPassword: true,
+  ssh: { host: 'gw', port: 2222, username: 'bob', auth: 'key', keyFile: '~/.ssh/id' },
 })
 
 describe('profile form round trip', () => {
@@ -40,7 +65,15 @@ describe('profile form round trip', () => {
 
   it('shows automatic choices as their own values and numbers as text', () => {
     const f = profileToForm(base())
-    expect(f).toMatchObject({ port: '5900', quality: 'auto', compression: 'auto', colourDepth: 'auto', encodingsMode: 'auto', fineQuality: '', subsampling: 'default' })
+    expect(f).toMatchObject({
+      port: '5900',
+      quality: 'auto',
+      compression: 'auto',
+      colourDepth: 'auto',
+      encodingsMode: 'auto',
+      fineQuality: '',
+      subsampling: 'default',
+    })
     expect(f.encodings).toBe('tight, zrle, hextile, raw')
     expect(f.ssh).toEqual({ enabled: false, host: '', port: '22', user: '', auth: 'agent', keyFile: '' })
     expect(profileToForm(full)).toMatchObject({ port: '5901', quality: '6', compression: '2', colourDepth: '16', encodings: 'zrle, raw', fineQuality: '85' })
@@ -48,7 +81,14 @@ describe('profile form round trip', () => {
 
   it('opens the advanced section only for a profile that uses it', () => {
     expect(usesAdvancedOptions(base())).toBe(false)
-    for (const fields of [{ encodings: ['raw'] }, { quality: 0 }, { compression: 9 }, { colourDepth: 8 as const }, { fineQuality: 0 }, { subsampling: 'none' as const }]) {
+    for (const fields of [
+      { encodings: ['raw'] },
+      { quality: 0 },
+      { compression: 9 },
+      { colourDepth: 8 as const },
+      { fineQuality: 0 },
+      { subsampling: 'none' as const },
+    ]) {
       expect(usesAdvancedOptions(base(fields)), JSON.stringify(fields)).toBe(true)
     }
   })
@@ -65,16 +105,29 @@ describe('form to profile', () => {
   })
 
   it('reads levels, depths and the explicit encoding list', () => {
-    const p = saved(base(), (f) => Object.assign(f, { quality: '0', compression: '9', colourDepth: '8', encodingsMode: 'custom', encodings: 'ZRLE  raw,zrle,, hextile' }))
+    const p = saved(base(), (f) =>
+      Object.assign(f, { quality: '0', compression: '9', colourDepth: '8', encodingsMode: 'custom', encodings: 'ZRLE  raw,zrle,, hextile' }),
+    )
     expect(p).toMatchObject({ quality: 0, compression: 9, colourDepth: 8, encodings: ['zrle', 'raw', 'hextile'] })
     expect(saved(full, (f) => Object.assign(f, { quality: 'auto', compression: 'auto', colourDepth: 'auto', encodingsMode: 'auto' }))).toMatchObject({
-      quality: null, compression: null, colourDepth: 'auto', encodings: 'auto',
+      quality: null,
+      compression: null,
+      colourDepth: 'auto',
+      encodings: 'auto',
     })
   })
 
   it('keeps the key file only for a key login', () => {
-    expect(saved(full, (f) => { f.ssh.auth = 'password' }).ssh).toEqual({ host: 'gw', port: 2222, username: 'bob', auth: 'password' })
-    expect(saved(full, (f) => { f.ssh.auth = 'agent' }).ssh).toEqual({ host: 'gw', port: 2222, username: 'bob', auth: 'agent' })
+    expect(
+      saved(full, (f) => {
+        f.ssh.auth = 'password'
+      }).ssh,
+    ).toEqual({ host: 'gw', port: 2222, username: 'bob', auth: 'password' })
+    expect(
+      saved(full, (f) => {
+        f.ssh.auth = 'agent'
+      }).ssh,
+    ).toEqual({ host: 'gw', port: 2222, username: 'bob', auth: 'agent' })
   })
 
   it('saves the password only where the keychain protects it', () => {
@@ -83,8 +136,17 @@ describe('form to profile', () => {
 
   it('keeps the fields the form does not edit', () => {
     const p = base({ id: 'keep', createdAt: 42, lastUsedAt: 99, protection: 'authenticated', passwordProtection: 'encrypted' })
-    expect(saved(p, (f) => { f.name = 'x' })).toMatchObject({
-      id: 'keep', createdAt: 42, lastUsedAt: 99, name: 'x', protection: 'authenticated', passwordProtection: 'encrypted',
+    expect(
+      saved(p, (f) => {
+        f.name = 'x'
+      }),
+    ).toMatchObject({
+      id: 'keep',
+      createdAt: 42,
+      lastUsedAt: 99,
+      name: 'x',
+      protection: 'authenticated',
+      passwordProtection: 'encrypted',
     })
   })
 
@@ -93,10 +155,26 @@ describe('form to profile', () => {
       const result = formToProfile(base(), formOf(base(), change), STORE)
       return 'error' in result ? result.error : 'accepted'
     }
-    expect(refuse((f) => { f.name = 'n'.repeat(LIMITS.name + 1) })).toBe(`The name must be at most ${LIMITS.name} characters.`)
-    expect(refuse((f) => { f.notes = 'n'.repeat(LIMITS.notes + 1) })).toBe(`The notes must be at most ${LIMITS.notes} characters.`)
-    expect(refuse((f) => { f.caFile = 'a\nb' })).toBe('The CA certificate file path has an invalid format.')
-    expect(refuse((f) => { f.name = 'n'.repeat(LIMITS.name) })).toBe('accepted')
+    expect(
+      refuse((f) => {
+        f.name = 'n'.repeat(LIMITS.name + 1)
+      }),
+    ).toBe(`The name must be at most ${LIMITS.name} characters.`)
+    expect(
+      refuse((f) => {
+        f.notes = 'n'.repeat(LIMITS.notes + 1)
+      }),
+    ).toBe(`The notes must be at most ${LIMITS.notes} characters.`)
+    expect(
+      refuse((f) => {
+        f.caFile = 'a\nb'
+      }),
+    ).toBe('The CA certificate file path has an invalid format.')
+    expect(
+      refuse((f) => {
+        f.name = 'n'.repeat(LIMITS.name)
+      }),
+    ).toBe('accepted')
   })
 })
 
@@ -104,21 +182,53 @@ describe('form errors', () => {
   const errorsOf = (change: (f: ProfileForm) => void) => formErrors(formOf(base(), change))
 
   it('name the host problem', () => {
-    expect(errorsOf((f) => { f.host = '  ' }).host).toBe('Enter the server’s host name or address.')
-    for (const host of ['a b', 'a/b', 'u@h']) expect(errorsOf((f) => { f.host = host }).host).toBe('A host name cannot contain spaces, “/” or “@”.')
-    expect(errorsOf((f) => { f.host = 'h'.repeat(LIMITS.host + 1) }).host).toBe(`A host name must be at most ${LIMITS.host} characters.`)
-    expect(errorsOf((f) => { f.host = ' ok.lan ' }).host).toBe('')
+    expect(
+      errorsOf((f) => {
+        f.host = '  '
+      }).host,
+    ).toBe('Enter the server’s host name or address.')
+    for (const host of ['a b', 'a/b', 'u@h'])
+      expect(
+        errorsOf((f) => {
+          f.host = host
+        }).host,
+      ).toBe('A host name cannot contain spaces, “/” or “@”.')
+    expect(
+      errorsOf((f) => {
+        f.host = 'h'.repeat(LIMITS.host + 1)
+      }).host,
+    ).toBe(`A host name must be at most ${LIMITS.host} characters.`)
+    expect(
+      errorsOf((f) => {
+        f.host = ' ok.lan '
+      }).host,
+    ).toBe('')
   })
 
   it('take ports 1-65535 written as whole numbers', () => {
     for (const port of ['0', '65536', '-1', '5900.5', '1e3', 'abc', '']) {
-      expect(errorsOf((f) => { f.port = port }).port, port).toBe('The port is a number from 1 to 65535 (5900 is display :0).')
+      expect(
+        errorsOf((f) => {
+          f.port = port
+        }).port,
+        port,
+      ).toBe('The port is a number from 1 to 65535 (5900 is display :0).')
     }
-    for (const port of ['1', '65535', ' 5901 ']) expect(errorsOf((f) => { f.port = port }).port, port).toBe('')
+    for (const port of ['1', '65535', ' 5901 '])
+      expect(
+        errorsOf((f) => {
+          f.port = port
+        }).port,
+        port,
+      ).toBe('')
   })
 
   it('check the explicit encodings only when they are used', () => {
-    expect(errorsOf((f) => { f.encodings = 'bogus' }).encodings).toBe('')
+    expect(
+      errorsOf((f) => {
+        f.encodings = 'bogus'
+      }).encodings,
+    ).toBe('')
     const custom = (text: string) => errorsOf((f) => Object.assign(f, { encodingsMode: 'custom', encodings: text })).encodings
     expect(custom(' , ')).toBe('List at least one encoding, or choose Automatic.')
     expect(custom('zrle, bogus, constructor')).toBe('Unknown: bogus, constructor.')
@@ -126,13 +236,29 @@ describe('form errors', () => {
   })
 
   it('take fine quality 0-100 or nothing', () => {
-    for (const fine of ['101', '-1', '5.5', 'high']) expect(errorsOf((f) => { f.fineQuality = fine }).fineQuality, fine).toBe('Fine quality is a whole number from 0 to 100, or empty.')
-    for (const fine of ['', ' ', '0', '100']) expect(errorsOf((f) => { f.fineQuality = fine }).fineQuality, fine).toBe('')
+    for (const fine of ['101', '-1', '5.5', 'high'])
+      expect(
+        errorsOf((f) => {
+          f.fineQuality = fine
+        }).fineQuality,
+        fine,
+      ).toBe('Fine quality is a whole number from 0 to 100, or empty.')
+    for (const fine of ['', ' ', '0', '100'])
+      expect(
+        errorsOf((f) => {
+          f.fineQuality = fine
+        }).fineQuality,
+        fine,
+      ).toBe('')
   })
 
   it('check the SSH tunnel field by field, only when it is on', () => {
     const ssh = (fields: Partial<ProfileForm['ssh']>) => errorsOf((f) => Object.assign(f.ssh, { enabled: true, host: 'gw', user: 'bob' }, fields)).ssh
-    expect(errorsOf((f) => { f.ssh.host = 'bad host' }).ssh).toBe('')
+    expect(
+      errorsOf((f) => {
+        f.ssh.host = 'bad host'
+      }).ssh,
+    ).toBe('')
     expect(ssh({})).toBe('')
     for (const host of ['', 'a b', 'a@b']) expect(ssh({ host })).toBe('Enter the SSH server’s host name or address (no spaces, “/” or “@”).')
     for (const port of ['70000', '0', 'ssh']) expect(ssh({ port })).toBe('The SSH port is a number from 1 to 65535 (usually 22).')

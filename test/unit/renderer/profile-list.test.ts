@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { newProfile, type ConnectionProfile } from '../../../src/shared/profile'
-import { compareNames, copyName, filterProfiles, groupPaths, groupProfiles, lastUsedText, normaliseGroup, sortProfiles } from '../../../src/renderer/src/stores/profile-list'
+import {
+  compareNames,
+  copyName,
+  filterProfiles,
+  groupPaths,
+  groupProfiles,
+  lastUsedText,
+  normaliseGroup,
+  sortProfiles,
+} from '../../../src/renderer/src/stores/profile-list'
 
 function p(id: string, fields: Partial<ConnectionProfile> = {}): ConnectionProfile {
   return newProfile({ id, host: `${id}.lan`, name: id, createdAt: 0, ...fields })

@@ -10,16 +10,18 @@ function setup(mode: ScalingMode = 'remote', answer: () => Promise<void> = () =>
   const scaling = ref<ScalingMode>(mode)
   const asked: Array<[number, number]> = []
   const refusals: unknown[] = []
-  const { value, stop } = inScope(() => useRemoteResize({
-    box,
-    fb,
-    scaling: () => scaling.value,
-    request: (w, h) => {
-      asked.push([w, h])
-      return answer()
-    },
-    refused: (e) => refusals.push(e),
-  }))
+  const { value, stop } = inScope(() =>
+    useRemoteResize({
+      box,
+      fb,
+      scaling: () => scaling.value,
+      request: (w, h) => {
+        asked.push([w, h])
+        return answer()
+      },
+      refused: (e) => refusals.push(e),
+    }),
+  )
   return { box, fb, scaling, asked, refusals, resize: value, stop }
 }
 

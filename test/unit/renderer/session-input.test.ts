@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { localShortcut } from '../../../src/renderer/src/composables/session-input'
 
-const key = (k: string, mods: Partial<Record<'ctrlKey' | 'altKey' | 'metaKey' | 'shiftKey', boolean>> = {}) =>
-  ({ key: k, ctrlKey: false, altKey: false, metaKey: false, shiftKey: false, ...mods })
+const key = (k: string, mods: Partial<Record<'ctrlKey' | 'altKey' | 'metaKey' | 'shiftKey', boolean>> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  altKey: false,
+  metaKey: false,
+  shiftKey: false,
+  ...mods,
+})
 
 describe('localShortcut', () => {
   it('keeps F8 (menu) and F11 (full screen) for Tessera', () => {

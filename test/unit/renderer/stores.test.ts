@@ -172,7 +172,11 @@ describe('session store', () => {
     await opening
     expect(s.sessionId).toBe('s1')
     expect(s.scaling).toBe('none')
-    host.emit('session.state', { sessionId: 's1', state: 'connected', info: { name: 'desk', width: 800, height: 600, serverVersion: '3.8', security: 'None', encrypted: false, verified: false, power: false } })
+    host.emit('session.state', {
+      sessionId: 's1',
+      state: 'connected',
+      info: { name: 'desk', width: 800, height: 600, serverVersion: '3.8', security: 'None', encrypted: false, verified: false, power: false },
+    })
     expect(s.phase).toBe('connected')
     expect(s.info?.width).toBe(800)
     expect(s.title).toBe('Alpha')
@@ -254,7 +258,12 @@ describe('session store', () => {
     const s = useSessionStore()
     await s.open({ profileId: 'alpha' }, 'Alpha')
     const before = Date.now()
-    host.emit('session.state', { sessionId: 's1', state: 'reconnecting', retryInMs: 4000, error: { kind: 'network', code: 'RFB_ERR_CONNECTION_RESET', message: 'reset' } })
+    host.emit('session.state', {
+      sessionId: 's1',
+      state: 'reconnecting',
+      retryInMs: 4000,
+      error: { kind: 'network', code: 'RFB_ERR_CONNECTION_RESET', message: 'reset' },
+    })
     expect(s.retryAt! - before).toBeGreaterThanOrEqual(4000)
     host.emit('session.state', { sessionId: 's1', state: 'closed', error: { kind: 'auth', code: 'RFB_ERR_AUTH_FAILED', message: 'wrong password' } })
     expect(s.phase).toBe('closed')

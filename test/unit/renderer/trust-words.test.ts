@@ -22,8 +22,10 @@ describe.skipIf(!opensslAvailable)('the certificate dialog’s words, from real 
   it('a certificate for another host: a warning naming both', () => {
     const f = certificateFacts(payload(testCerts().selfOther.der, '127.0.0.1'), 'en-US')
     expect(f.name.warning).toBe(true)
-    expect(f.name.text).toBe('Warning: this certificate is issued for otherhost, not for 127.0.0.1, the address you connected to. ' +
-      'It may belong to another server, or someone may be pretending to be this one.')
+    expect(f.name.text).toBe(
+      'Warning: this certificate is issued for otherhost, not for 127.0.0.1, the address you connected to. ' +
+        'It may belong to another server, or someone may be pretending to be this one.',
+    )
     expect(f.validity.warning).toBe(false)
   })
 
@@ -37,7 +39,7 @@ describe.skipIf(!opensslAvailable)('the certificate dialog’s words, from real 
   it('a certificate not valid yet: a warning with the date it starts, and a hint about the clock', () => {
     const f = certificateFacts(payload(testCerts().notYetValid.der, 'localhost'), 'en-US')
     expect(f.validity.warning).toBe(true)
-    expect(f.validity.text).toBe('Warning: this certificate is not valid until Jan 1, 2090. If this computer\'s clock is right, something is wrong.')
+    expect(f.validity.text).toBe("Warning: this certificate is not valid until Jan 1, 2090. If this computer's clock is right, something is wrong.")
   })
 })
 

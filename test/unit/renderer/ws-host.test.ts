@@ -36,11 +36,17 @@ class FakeSocket implements SocketLike {
 
 function setup(opts: { timeoutMs?: number } = {}) {
   const sockets: FakeSocket[] = []
-  const host = new WsHost({ url: 'ws://127.0.0.1:1/ws', createSocket: (url) => {
-    const s = new FakeSocket(url)
-    sockets.push(s)
-    return s
-  }, minRetryMs: 100, maxRetryMs: 400, ...opts })
+  const host = new WsHost({
+    url: 'ws://127.0.0.1:1/ws',
+    createSocket: (url) => {
+      const s = new FakeSocket(url)
+      sockets.push(s)
+      return s
+    },
+    minRetryMs: 100,
+    maxRetryMs: 400,
+    ...opts,
+  })
   return { host, sockets, last: () => sockets[sockets.length - 1] }
 }
 
@@ -58,15 +64,23 @@ describe('WsHost credential', () => {
     vi.useFakeTimers()
     const offered: string[][] = []
     const sockets: FakeSocket[] = []
-    const host = new WsHost({ url: 'ws://127.0.0.1:1/ws', protocols: ['tessera.v1', 'tessera.credential.c'], createSocket: (url, protocols) => {
-      offered.push(protocols)
-      const s = new FakeSocket(url)
-      sockets.push(s)
-      return s
-    }, minRetryMs: 100 })
+    const host = new WsHost({
+      url: 'ws://127.0.0.1:1/ws',
+      protocols: ['tessera.v1', 'tessera.credential.c'],
+      createSocket: (url, protocols) => {
+        offered.push(protocols)
+        const s = new FakeSocket(url)
+        sockets.push(s)
+        return s
+      },
+      minRetryMs: 100,
+    })
     sockets[0].onclose?.({})
     vi.advanceTimersByTime(100)
-    expect(offered).toEqual([['tessera.v1', 'tessera.credential.c'], ['tessera.v1', 'tessera.credential.c']])
+    expect(offered).toEqual([
+      ['tessera.v1', 'tessera.credential.c'],
+      ['tessera.v1', 'tessera.credential.c'],
+    ])
     host.close()
   })
 })
@@ -93,7 +107,9 @@ describe('WsHost', () => {
     last().open()
     const p = host.request('profiles.delete', { id: 'x' })
     const [r] = last().requests()
-    last().deliver(encodeServerMessage({ type: 'response', id: r.id, error: { kind: 'closed', code: 'HOST_UNKNOWN_PROFILE', message: 'no such profile' } }) as string)
+    last().deliver(
+      encodeServerMessage({ type: 'response', id: r.id, error: { kind: 'closed', code: 'HOST_UNKNOWN_PROFILE', message: 'no such profile' } }) as string,
+    )
     await expect(p).rejects.toEqual({ kind: 'closed', code: 'HOST_UNKNOWN_PROFILE', message: 'no such profile' })
   })
 
@@ -113,9 +129,17 @@ describe('WsHost', () => {
     const seen: number[] = []
     const off = host.on('session.frame', (b) => seen.push(b.seq, b.ops[0], b.pixels.length))
     host.on('session.frame', (b) => seen.push(-b.seq))
-    const wire = encodeServerMessage({ type: 'event', name: 'session.frame', payload: {
-      sessionId: 's', seq: 7, ops: new Int32Array([OpCode.Fill, 0, 0, 1, 1, -1, 0, 0]), pixels: new Uint8Array(8), images: new Uint8Array(0),
-    } })
+    const wire = encodeServerMessage({
+      type: 'event',
+      name: 'session.frame',
+      payload: {
+        sessionId: 's',
+        seq: 7,
+        ops: new Int32Array([OpCode.Fill, 0, 0, 1, 1, -1, 0, 0]),
+        pixels: new Uint8Array(8),
+        images: new Uint8Array(0),
+      },
+    })
     expect(wire).toBeInstanceOf(Uint8Array)
     last().deliver(wire as Uint8Array)
     off()

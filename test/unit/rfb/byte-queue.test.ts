@@ -72,7 +72,10 @@ describe('ByteQueue', () => {
     const q = queueOf([1, 2], [3, 4, 5])
     const seen: number[][] = []
     q.forEachView(4, (v) => seen.push(Array.from(v)))
-    expect(seen).toEqual([[1, 2], [3, 4]])
+    expect(seen).toEqual([
+      [1, 2],
+      [3, 4],
+    ])
     expect(q.u8()).toBe(5)
   })
 

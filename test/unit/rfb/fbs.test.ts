@@ -18,7 +18,10 @@ describe('FBS files', () => {
     const file = fbsFile(Uint8Array.of(1, 2, 3), Uint8Array.of(4, 5, 6, 7, 8))
     expect(file.length).toBe(12 + (4 + 4 + 4) + (4 + 8 + 4))
     const blocks = parseFbs(file)
-    expect(blocks.map((b) => Array.from(b.data))).toEqual([[1, 2, 3], [4, 5, 6, 7, 8]])
+    expect(blocks.map((b) => Array.from(b.data))).toEqual([
+      [1, 2, 3],
+      [4, 5, 6, 7, 8],
+    ])
     expect(blocks.map((b) => b.timestampMs)).toEqual([0, 10])
   })
 

@@ -6,7 +6,10 @@ import { hex } from '../../helpers/feed'
 /** The framebuffer's ops pixel by pixel, clipped: what the fast paths must match. */
 class Reference {
   words: Uint32Array
-  constructor(readonly width: number, readonly height: number) {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
     this.words = new Uint32Array(width * height)
   }
 
@@ -63,7 +66,8 @@ describe('FramebufferSink', () => {
         ref.copy(sx, sy, x, y, w, h)
       }
       for (let i = 0; i < W * H; i++) {
-        if (fb.words[i] !== ref.words[i]) expect.fail(`op ${op} (kind ${kind} ${w}x${h}+${x}+${y}): pixel ${i % W},${Math.floor(i / W)} is ${hex(fb.words[i])}, want ${hex(ref.words[i])}`)
+        if (fb.words[i] !== ref.words[i])
+          expect.fail(`op ${op} (kind ${kind} ${w}x${h}+${x}+${y}): pixel ${i % W},${Math.floor(i / W)} is ${hex(fb.words[i])}, want ${hex(ref.words[i])}`)
       }
     }
   })

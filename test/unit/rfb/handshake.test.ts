@@ -21,7 +21,10 @@ interface Outcome {
 async function handshake(chunks: Uint8Array[], password: string | null = 'secret'): Promise<Outcome> {
   const t = new FakeTransport()
   const client = new RfbClient({ sink: new FramebufferSink(), credentials: async () => (password === null ? null : { password }) })
-  const started = client.start(t).then((info) => ({ info }), (error: RfbError) => ({ error }))
+  const started = client.start(t).then(
+    (info) => ({ info }),
+    (error: RfbError) => ({ error }),
+  )
   for (const c of chunks) {
     t.serve(c)
     await settle()
@@ -72,7 +75,12 @@ describe('protocol version', () => {
 
 describe('handshake', () => {
   it('3.8 with None: sends version, type, shared flag; reads ServerInit', async () => {
-    const script = new Bytes().text('RFB 003.008\n').u8(2, 1, 2).u32(0).bytes(serverInit(800, 600, 'Ünïcode desk')).build()
+    const script = new Bytes()
+      .text('RFB 003.008\n')
+      .u8(2, 1, 2)
+      .u32(0)
+      .bytes(serverInit(800, 600, 'Ünïcode desk'))
+      .build()
     const o = await everySplit(script)
     expect(o.error).toBeUndefined()
     expect(o.info!.init).toMatchObject({ width: 800, height: 600, name: 'Ünïcode desk' })
@@ -81,7 +89,13 @@ describe('handshake', () => {
   })
 
   it('3.8 with VNC auth sends the DES response and accepts SecurityResult 0', async () => {
-    const script = new Bytes().text('RFB 003.008\n').u8(1, 2).bytes(CHALLENGE).u32(0).bytes(serverInit(10, 10, 'x')).build()
+    const script = new Bytes()
+      .text('RFB 003.008\n')
+      .u8(1, 2)
+      .bytes(CHALLENGE)
+      .u32(0)
+      .bytes(serverInit(10, 10, 'x'))
+      .build()
     const o = await everySplit(script)
     expect(o.error).toBeUndefined()
     expect(o.sent.subarray(12, 13)[0]).toBe(2)
@@ -89,7 +103,7 @@ describe('handshake', () => {
     expect(o.sent[29]).toBe(1) // shared flag
   })
 
-  it('3.8 auth failure reports the server reason verbatim, without QEMU\'s trailing NUL', async () => {
+  it("3.8 auth failure reports the server reason verbatim, without QEMU's trailing NUL", async () => {
     const reason = 'Authentication failed\0'
     const script = new Bytes().text('RFB 003.008\n').u8(1, 2).bytes(CHALLENGE).u32(1).u32(reason.length).text(reason).build()
     const o = await everySplit(script)
@@ -98,7 +112,11 @@ describe('handshake', () => {
   })
 
   it('3.7 with None has no SecurityResult', async () => {
-    const script = new Bytes().text('RFB 003.007\n').u8(1, 1).bytes(serverInit(2, 2, 'seven')).build()
+    const script = new Bytes()
+      .text('RFB 003.007\n')
+      .u8(1, 1)
+      .bytes(serverInit(2, 2, 'seven'))
+      .build()
     const o = await everySplit(script)
     expect(o.info!.init.name).toBe('seven')
     expect(o.info!.minor).toBe(7)
@@ -112,7 +130,11 @@ describe('handshake', () => {
   })
 
   it('3.3: the server dictates None; no type byte is sent back', async () => {
-    const script = new Bytes().text('RFB 003.003\n').u32(1).bytes(serverInit(3, 3, 'old')).build()
+    const script = new Bytes()
+      .text('RFB 003.003\n')
+      .u32(1)
+      .bytes(serverInit(3, 3, 'old'))
+      .build()
     const o = await everySplit(script)
     expect(o.info!.init.name).toBe('old')
     expect(o.sent.subarray(0, 13).toString('latin1')).toBe('RFB 003.003\n\x01')
@@ -152,14 +174,24 @@ describe('handshake', () => {
     expect(o.sent.length).toBe(13)
   })
 
-  it('accepts x11vnc\'s true-colour flag 255', async () => {
-    const script = new Bytes().text('RFB 003.008\n').u8(1, 1).u32(0).bytes(serverInit(5, 5, 'x11', undefined, 255)).build()
+  it("accepts x11vnc's true-colour flag 255", async () => {
+    const script = new Bytes()
+      .text('RFB 003.008\n')
+      .u8(1, 1)
+      .u32(0)
+      .bytes(serverInit(5, 5, 'x11', undefined, 255))
+      .build()
     const o = await handshake([script])
     expect(o.info!.init.pixelFormat.trueColour).toBe(true)
   })
 
   it('refuses a framebuffer larger than 16384 on a side', async () => {
-    const script = new Bytes().text('RFB 003.008\n').u8(1, 1).u32(0).bytes(serverInit(20000, 10, 'big')).build()
+    const script = new Bytes()
+      .text('RFB 003.008\n')
+      .u8(1, 1)
+      .u32(0)
+      .bytes(serverInit(20000, 10, 'big'))
+      .build()
     const o = await handshake([script])
     expect(o.error?.kind).toBe('protocol')
     expect(o.error!.message).toMatch(/20000x10/)
@@ -188,14 +220,20 @@ describe('handshake deadline', () => {
   it('does not count the time a person takes to type the password', async () => {
     const t = new FakeTransport()
     const client = new RfbClient({
-      sink: new FramebufferSink(), handshakeTimeoutMs: 50,
+      sink: new FramebufferSink(),
+      handshakeTimeoutMs: 50,
       credentials: () => new Promise((r) => setTimeout(() => r({ password: 'x' }), 120)),
     })
     const started = client.start(t)
     t.serve(new Bytes().text('RFB 003.008\n').u8(1, 2).bytes(CHALLENGE).build())
     await new Promise((r) => setTimeout(r, 140))
     expect(client.state).toBe('handshake')
-    t.serve(new Bytes().u32(0).bytes(serverInit(2, 2, 'slow typist')).build())
+    t.serve(
+      new Bytes()
+        .u32(0)
+        .bytes(serverInit(2, 2, 'slow typist'))
+        .build(),
+    )
     await expect(started).resolves.toMatchObject({ init: { name: 'slow typist' } })
     client.close()
   })

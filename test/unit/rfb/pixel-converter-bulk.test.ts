@@ -14,7 +14,18 @@ const FORMATS: Record<string, PixelFormat> = {
   bgrx8888: { ...RGBX8888, redShift: 16, blueShift: 0 },
   rgb888be: PIXEL_FORMATS.rgb888be,
   xrgb888be: { ...RGBX8888, bigEndian: true, redShift: 16, greenShift: 8, blueShift: 0 },
-  rgb101010: { bitsPerPixel: 32, depth: 30, bigEndian: false, trueColour: true, redMax: 1023, greenMax: 1023, blueMax: 1023, redShift: 20, greenShift: 10, blueShift: 0 },
+  rgb101010: {
+    bitsPerPixel: 32,
+    depth: 30,
+    bigEndian: false,
+    trueColour: true,
+    redMax: 1023,
+    greenMax: 1023,
+    blueMax: 1023,
+    redShift: 20,
+    greenShift: 10,
+    blueShift: 0,
+  },
   rgb565: PIXEL_FORMATS.rgb565,
   rgb565be: { ...PIXEL_FORMATS.rgb565, bigEndian: true },
   bgr233: PIXEL_FORMATS.bgr233,
@@ -69,13 +80,23 @@ describe('PixelConverter bulk conversion', () => {
         const dst = new Uint32Array(2 + stride * h).fill(7)
         conv.toRgbaRows(src, 0, dst, 2, w, h, stride)
         for (let r = 0; r < h; r++) {
-          expectWords(dst, 2 + r * stride, Array.from({ length: w }, (_, i) => conv.pixel(src, (r * w + i) * bpp)), `${w} wide, row ${r}`)
+          expectWords(
+            dst,
+            2 + r * stride,
+            Array.from({ length: w }, (_, i) => conv.pixel(src, (r * w + i) * bpp)),
+            `${w} wide, row ${r}`,
+          )
           if (r < h - 1) expect(Array.from(dst.subarray(2 + r * stride + w, 2 + (r + 1) * stride))).toEqual([7, 7, 7, 7, 7])
         }
         // Packed rows (stride w) are one run.
         const packed = new Uint32Array(w * h)
         conv.toRgbaRows(src, 0, packed, 0, w, h, w)
-        expectWords(packed, 0, Array.from({ length: w * h }, (_, i) => conv.pixel(src, i * bpp)), `${w} wide, packed`)
+        expectWords(
+          packed,
+          0,
+          Array.from({ length: w * h }, (_, i) => conv.pixel(src, i * bpp)),
+          `${w} wide, packed`,
+        )
       }
     })
   }
@@ -90,9 +111,19 @@ describe('PixelConverter bulk conversion', () => {
             const src = bytesAt(count * 3, shift, tail, rnd)
             const dst = new Uint32Array(count)
             conv.cpixelsToRgba(src, 0, dst, 0, count)
-            expectWords(dst, 0, Array.from({ length: count }, (_, i) => conv.cpixel(src, i * 3)), `cpixels ${count}, shift ${shift}, tail ${tail}`)
+            expectWords(
+              dst,
+              0,
+              Array.from({ length: count }, (_, i) => conv.cpixel(src, i * 3)),
+              `cpixels ${count}, shift ${shift}, tail ${tail}`,
+            )
             conv.rgb24ToRgba(src, 0, dst, 0, count)
-            expectWords(dst, 0, Array.from({ length: count }, (_, i) => src[i * 3] | (src[i * 3 + 1] << 8) | (src[i * 3 + 2] << 16) | 0xff000000), `rgb24 ${count}, shift ${shift}, tail ${tail}`)
+            expectWords(
+              dst,
+              0,
+              Array.from({ length: count }, (_, i) => src[i * 3] | (src[i * 3 + 1] << 8) | (src[i * 3 + 2] << 16) | 0xff000000),
+              `rgb24 ${count}, shift ${shift}, tail ${tail}`,
+            )
           }
         }
       }
@@ -110,8 +141,18 @@ describe('PixelConverter bulk conversion', () => {
       for (const n of [10, 100]) {
         conv.toRgba(a, 0, dstA, 0, n)
         conv.toRgba(b, 0, dstB, 0, n)
-        expectWords(dstA, 0, Array.from({ length: n }, (_, i) => conv.pixel(a, i * 4)), 'a')
-        expectWords(dstB, 0, Array.from({ length: n }, (_, i) => conv.pixel(b, i * 4)), 'b')
+        expectWords(
+          dstA,
+          0,
+          Array.from({ length: n }, (_, i) => conv.pixel(a, i * 4)),
+          'a',
+        )
+        expectWords(
+          dstB,
+          0,
+          Array.from({ length: n }, (_, i) => conv.pixel(b, i * 4)),
+          'b',
+        )
       }
     }
   })
@@ -130,7 +171,12 @@ describe('PixelConverter bulk conversion', () => {
         const dst = new Uint32Array(count + 8).fill(0x12345678)
         conv.toRgba(src, 3, dst, 5, count)
         const label = `${count} pixels, shift ${shift}`
-        expectWords(dst, 5, Array.from({ length: count }, (_, i) => conv.pixel(src, 3 + i * 4)), label)
+        expectWords(
+          dst,
+          5,
+          Array.from({ length: count }, (_, i) => conv.pixel(src, 3 + i * 4)),
+          label,
+        )
         expect(dst[4], `${label}: word before`).toBe(0x12345678)
         expect(dst[5 + count], `${label}: word after`).toBe(0x12345678)
       }
@@ -141,13 +187,23 @@ describe('PixelConverter bulk conversion', () => {
     const conv = new PixelConverter(RGBX8888)
     const rnd = prng(26)
     // 64 wide: many rows per page of kernel memory; 900: some; 20000: one row in two pieces.
-    for (const [w, h] of [[64, 40], [900, 45], [1920, 9], [20000, 2]]) {
+    for (const [w, h] of [
+      [64, 40],
+      [900, 45],
+      [1920, 9],
+      [20000, 2],
+    ]) {
       const stride = w + 3
       const src = bytesAt(w * h * 4, 1, 0, rnd)
       const dst = new Uint32Array(2 + stride * h).fill(7)
       conv.toRgbaRows(src, 0, dst, 2, w, h, stride)
       for (let r = 0; r < h; r++) {
-        expectWords(dst, 2 + r * stride, Array.from({ length: w }, (_, i) => conv.pixel(src, (r * w + i) * 4)), `${w} wide, row ${r}`)
+        expectWords(
+          dst,
+          2 + r * stride,
+          Array.from({ length: w }, (_, i) => conv.pixel(src, (r * w + i) * 4)),
+          `${w} wide, row ${r}`,
+        )
         if (r < h - 1) expect(Array.from(dst.subarray(2 + r * stride + w, 2 + (r + 1) * stride)), `${w} wide, gap after row ${r}`).toEqual([7, 7, 7])
       }
       expect(dst[1], `${w} wide: word before`).toBe(7)

@@ -5,14 +5,44 @@ import { PIXEL_FORMATS, RGBX8888, type PixelFormat, validatePixelFormat } from '
 import { encodePixel, expectedWord } from '../../helpers/bytes'
 import { hex } from '../../helpers/feed'
 
-const COLOURS: [number, number, number][] = [[0, 0, 0], [255, 255, 255], [255, 0, 0], [0, 255, 0], [0, 0, 255], [18, 52, 86], [200, 100, 50]]
+const COLOURS: [number, number, number][] = [
+  [0, 0, 0],
+  [255, 255, 255],
+  [255, 0, 0],
+  [0, 255, 0],
+  [0, 0, 255],
+  [18, 52, 86],
+  [200, 100, 50],
+]
 
 const FORMATS: Record<string, PixelFormat> = {
   ...PIXEL_FORMATS,
   bgr888: { ...RGBX8888, redShift: 16, blueShift: 0 },
   xrgb888be: { ...RGBX8888, bigEndian: true, redShift: 16, greenShift: 8, blueShift: 0 },
-  rgb555be: { bitsPerPixel: 16, depth: 15, bigEndian: true, trueColour: true, redMax: 31, greenMax: 31, blueMax: 31, redShift: 10, greenShift: 5, blueShift: 0 },
-  rgb101010: { bitsPerPixel: 32, depth: 30, bigEndian: false, trueColour: true, redMax: 1023, greenMax: 1023, blueMax: 1023, redShift: 20, greenShift: 10, blueShift: 0 },
+  rgb555be: {
+    bitsPerPixel: 16,
+    depth: 15,
+    bigEndian: true,
+    trueColour: true,
+    redMax: 31,
+    greenMax: 31,
+    blueMax: 31,
+    redShift: 10,
+    greenShift: 5,
+    blueShift: 0,
+  },
+  rgb101010: {
+    bitsPerPixel: 32,
+    depth: 30,
+    bigEndian: false,
+    trueColour: true,
+    redMax: 1023,
+    greenMax: 1023,
+    blueMax: 1023,
+    redShift: 20,
+    greenShift: 10,
+    blueShift: 0,
+  },
 }
 
 describe('PixelConverter', () => {

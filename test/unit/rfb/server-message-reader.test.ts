@@ -85,38 +85,80 @@ describe('ServerMessageReader', () => {
     // A fence request and extended clipboard caps want replies: the reader only reports them.
     const stream = new Bytes()
       .u8(2)
-      .u8(1, 0).u16(7, 1).u16(0x1200, 0x3400, 0x5600)
-      .u8(3, 0, 0, 0).u32(4).text('caf\xe9')
-      .u8(3, 0, 0, 0).u32(0)
-      .u8(248, 0, 0, 0).u32(0x80000003).u8(2).u8(9, 8)
+      .u8(1, 0)
+      .u16(7, 1)
+      .u16(0x1200, 0x3400, 0x5600)
+      .u8(3, 0, 0, 0)
+      .u32(4)
+      .text('caf\xe9')
+      .u8(3, 0, 0, 0)
+      .u32(0)
+      .u8(248, 0, 0, 0)
+      .u32(0x80000003)
+      .u8(2)
+      .u8(9, 8)
       .u8(150)
       .u8(250, 0, 1, 1)
       .u8(250, 0, 1, 0)
-      .u8(3, 0, 0, 0).s32(-8).u32(0x01000001, 1024)
+      .u8(3, 0, 0, 0)
+      .s32(-8)
+      .u32(0x01000001, 1024)
       .build()
     everyChunking(stream, (h, label) => {
       expect(h.calls, label).toEqual([
-        'bell', 'colourMap 7 4608,13312,22016', 'cutText "café"', 'cutText ""', 'fence 0x80000003 [9,8]',
-        'endOfContinuousUpdates', 'xvp 1 1', 'xvp 1 0', `extendedCutText 8 bytes at ${stream.length - 16}`,
+        'bell',
+        'colourMap 7 4608,13312,22016',
+        'cutText "café"',
+        'cutText ""',
+        'fence 0x80000003 [9,8]',
+        'endOfContinuousUpdates',
+        'xvp 1 1',
+        'xvp 1 0',
+        `extendedCutText 8 bytes at ${stream.length - 16}`,
       ])
       expect(h.reader.insideMessage, label).toBe(false)
     })
   })
 
   it('reports pseudo-rects in wire order, draws pixel rects and counts the update', () => {
-    const update = new Bytes().u8(0, 0).u16(0xffff).bytes(new Bytes()
-      .u16(0, 0, 0, 0).s32(-307).string('desk')
-      .u16(2, 1, 0, 0).s32(-232)
-      .u16(0, 0, 0, 0).s32(-261).u8(4)
-      .u16(0, 0, 0, 0).s32(0x574d5668).u32(2)
-      .u16(0, 0, 0, 0).s32(-258)
-      .u16(0, 0, 0, 0).s32(-316)
-      .u16(1, 2, 2, 1).s32(0).pixel(RGBX8888, 255, 0, 0).pixel(RGBX8888, 0, 0, 255)
-      .u16(0, 0, 0, 0).s32(-224)
-      .build()).build()
+    const update = new Bytes()
+      .u8(0, 0)
+      .u16(0xffff)
+      .bytes(
+        new Bytes()
+          .u16(0, 0, 0, 0)
+          .s32(-307)
+          .string('desk')
+          .u16(2, 1, 0, 0)
+          .s32(-232)
+          .u16(0, 0, 0, 0)
+          .s32(-261)
+          .u8(4)
+          .u16(0, 0, 0, 0)
+          .s32(0x574d5668)
+          .u32(2)
+          .u16(0, 0, 0, 0)
+          .s32(-258)
+          .u16(0, 0, 0, 0)
+          .s32(-316)
+          .u16(1, 2, 2, 1)
+          .s32(0)
+          .pixel(RGBX8888, 255, 0, 0)
+          .pixel(RGBX8888, 0, 0, 255)
+          .u16(0, 0, 0, 0)
+          .s32(-224)
+          .build(),
+      )
+      .build()
     everyChunking(update, (h, label) => {
       expect(h.calls, label).toEqual([
-        'updateStart', 'name desk', 'pointer 2,1', 'leds 4', 'leds 2', 'qemuKeyEvents', 'extendedMouseButtons',
+        'updateStart',
+        'name desk',
+        'pointer 2,1',
+        'leds 4',
+        'leds 2',
+        'qemuKeyEvents',
+        'extendedMouseButtons',
         `updateEnd rects=8 bytes=${update.length} pixels=2 encodings=-307,-232,-261,${0x574d5668},-258,-316,0,-224`,
       ])
       expect(hex(h.sink.words[2 * 4 + 1]), label).toBe(hex(expectedWord(RGBX8888, 255, 0, 0)))
@@ -142,17 +184,26 @@ describe('ServerMessageReader', () => {
     )
     everyChunking(update, (h, label) => {
       expect(h.calls.slice(0, -1), label).toEqual([
-        'updateStart', 'desktopSize 6x5',
-        'screens 5:6x5+0+0', 'desktopSizeResult 0',
-        'screens 5:9x9+0+0', 'desktopSizeResult 3',
-        'screens 5:8x7+0+0', 'desktopSize 8x7',
+        'updateStart',
+        'desktopSize 6x5',
+        'screens 5:6x5+0+0',
+        'desktopSizeResult 0',
+        'screens 5:9x9+0+0',
+        'desktopSizeResult 3',
+        'screens 5:8x7+0+0',
+        'desktopSize 8x7',
       ])
     })
   })
 
   it('drops oversized cut text as it streams, without a call and without holding it', () => {
     const h = harness()
-    h.feed(new Bytes().u8(3, 0, 0, 0).u32(MAX_CUT_TEXT_BYTES + 1).build())
+    h.feed(
+      new Bytes()
+        .u8(3, 0, 0, 0)
+        .u32(MAX_CUT_TEXT_BYTES + 1)
+        .build(),
+    )
     expect(h.reader.insideMessage).toBe(true)
     for (let left = MAX_CUT_TEXT_BYTES + 1; left > 0; left -= 1 << 20) {
       h.feed(new Uint8Array(Math.min(left, 1 << 20)))

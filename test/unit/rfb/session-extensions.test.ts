@@ -290,7 +290,14 @@ describe('clipboard', () => {
     const { inflateSync, constants } = await import('node:zlib')
     const { client, t } = await connected()
     // libvncserver's caps: text; request, peek, provide; 1 MiB of text unsolicited.
-    t.serve(extended(new Bytes().u32(0x17000001).u32(1 << 20).build()))
+    t.serve(
+      extended(
+        new Bytes()
+          .u32(0x17000001)
+          .u32(1 << 20)
+          .build(),
+      ),
+    )
     t.written.length = 0
     client.sendClipboard('hé ✓')
     expect(t.written.length, 'messages sent').toBe(2)
@@ -307,12 +314,22 @@ describe('clipboard', () => {
 
   it('never sends libvncserver plain cut text over its 1 MiB limit, which would end the session', async () => {
     const { client, t } = await connected()
-    t.serve(extended(new Bytes().u32(0x17000001).u32(1 << 20).build()))
+    t.serve(
+      extended(
+        new Bytes()
+          .u32(0x17000001)
+          .u32(1 << 20)
+          .build(),
+      ),
+    )
     t.written.length = 0
     client.sendClipboard('x'.repeat((1 << 20) + 1))
     expect(t.written, 'nothing: too big to provide unsolicited, too big for plain').toHaveLength(0)
     client.sendClipboard('x'.repeat(1 << 19))
-    expect(t.written.map((m) => m[0]), 'plain, then extended provide').toEqual([6, 6])
+    expect(
+      t.written.map((m) => m[0]),
+      'plain, then extended provide',
+    ).toEqual([6, 6])
     client.close()
   })
 

@@ -79,13 +79,17 @@ describe('session after ServerInit', () => {
   it('decodes Raw in every pixel format and chunking', async () => {
     for (const [name, pf] of Object.entries(PIXEL_FORMATS)) {
       const colour = (i: number): [number, number, number] => [(i * 40) & 255, (i * 90) & 255, (255 - i * 20) & 255]
-      await eachChunking(fbu(rawRect(pf, 0, 0, 4, 3, colour)), (live, label) => {
-        for (let i = 0; i < 12; i++) {
-          expect(hex(live.fb.words[i]), `${name} pixel ${i} fed ${label}`).toBe(hex(expectedWord(pf, ...colour(i))))
-        }
-        expect(live.events).toEqual(['update:1'])
-        expect(live.errors).toEqual([])
-      }, { pixelFormat: name as keyof typeof PIXEL_FORMATS })
+      await eachChunking(
+        fbu(rawRect(pf, 0, 0, 4, 3, colour)),
+        (live, label) => {
+          for (let i = 0; i < 12; i++) {
+            expect(hex(live.fb.words[i]), `${name} pixel ${i} fed ${label}`).toBe(hex(expectedWord(pf, ...colour(i))))
+          }
+          expect(live.events).toEqual(['update:1'])
+          expect(live.errors).toEqual([])
+        },
+        { pixelFormat: name as keyof typeof PIXEL_FORMATS },
+      )
     }
   })
 
@@ -103,11 +107,17 @@ describe('session after ServerInit', () => {
 
   it('handles DesktopSize, DesktopName, Cursor and LastRect pseudo-rects', async () => {
     const cursor = new Bytes().u16(1, 0, 2, 1).s32(-239).pixel(RGBX8888, 255, 0, 0).pixel(RGBX8888, 0, 255, 0).u8(0b10000000).build()
-    const msg = new Bytes().u8(0, 0).u16(0xffff)
-      .u16(0, 0, 6, 5).s32(-223)
-      .u16(0, 0, 0, 0).s32(-307).string('renamed')
+    const msg = new Bytes()
+      .u8(0, 0)
+      .u16(0xffff)
+      .u16(0, 0, 6, 5)
+      .s32(-223)
+      .u16(0, 0, 0, 0)
+      .s32(-307)
+      .string('renamed')
       .bytes(cursor)
-      .u16(0, 0, 0, 0).s32(-224)
+      .u16(0, 0, 0, 0)
+      .s32(-224)
       .build()
     await eachChunking(msg, (live, label) => {
       expect(live.events, label).toEqual(['resize:6x5', 'name:renamed', 'update:4'])
@@ -128,11 +138,7 @@ describe('session after ServerInit', () => {
   })
 
   it('reads SetColourMapEntries, Bell and ServerCutText (Latin-1)', async () => {
-    const msg = new Bytes()
-      .u8(1, 0).u16(0, 1).u16(0xffff, 0x8000, 0)
-      .u8(2)
-      .u8(3, 0, 0, 0).u32(4).bytes([0x63, 0x61, 0x66, 0xe9])
-      .build()
+    const msg = new Bytes().u8(1, 0).u16(0, 1).u16(0xffff, 0x8000, 0).u8(2).u8(3, 0, 0, 0).u32(4).bytes([0x63, 0x61, 0x66, 0xe9]).build()
     await eachChunking(msg, (live) => {
       expect(live.events).toEqual(['bell', 'clip:café'])
       expect(live.errors).toEqual([])
@@ -146,7 +152,9 @@ describe('session after ServerInit', () => {
     const p = client.start(t)
     const init = Buffer.from(none38(2, 1))
     // Patch the pixel format in ServerInit (it starts at byte 22) to 8 bpp colour map.
-    init[22] = 8; init[23] = 8; init[25] = 0
+    init[22] = 8
+    init[23] = 8
+    init[25] = 0
     t.serve(init)
     await p
     t.serve(new Bytes().u8(1, 0).u16(5, 1).u16(0x1200, 0x3400, 0x5600).build())
@@ -158,7 +166,11 @@ describe('session after ServerInit', () => {
   })
 
   it.each([
-    ['an unknown message type', new Bytes().u8(77).build(), /unknown server message type 77 at byte|protocol error at byte \d+: unknown server message type 77/],
+    [
+      'an unknown message type',
+      new Bytes().u8(77).build(),
+      /unknown server message type 77 at byte|protocol error at byte \d+: unknown server message type 77/,
+    ],
     ['an encoding we did not ask for', fbu(new Bytes().u16(0, 0, 1, 1).s32(99).build()), /encoding 99/],
     ['a rect outside the framebuffer', fbu(new Bytes().u16(3, 0, 2, 1).s32(0).build()), /outside the 4x3 framebuffer/],
     ['a CopyRect source outside the framebuffer', fbu(new Bytes().u16(0, 0, 2, 2).s32(1).u16(3, 2).build()), /CopyRect source/],
@@ -205,9 +217,32 @@ describe('session after ServerInit', () => {
     live.client.sendPointer(0b101, 2, 9)
     live.client.sendClipboard('a\r\nb€')
     expect(Array.from(live.t.sent())).toEqual([
-      4, 1, 0, 0, 0, 0, 0xff, 0x0d,
-      5, 5, 0, 2, 0, 2, // y clamped to the framebuffer
-      6, 0, 0, 0, 0, 0, 0, 4, 0x61, 0x0a, 0x62, 0x3f,
+      4,
+      1,
+      0,
+      0,
+      0,
+      0,
+      0xff,
+      0x0d,
+      5,
+      5,
+      0,
+      2,
+      0,
+      2, // y clamped to the framebuffer
+      6,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      4,
+      0x61,
+      0x0a,
+      0x62,
+      0x3f,
     ])
   })
 

@@ -9,7 +9,12 @@ describe('JPEG tuning pseudo-encodings', () => {
   it('uses the rfbproto / TigerVNC numbers for every subsampling', () => {
     expect(SUBSAMPLING_ENCODINGS).toEqual({ none: -768, '4x': -767, '2x': -766, gray: -765, '8x': -764, '16x': -763 })
     expect(SUBSAMPLINGS.map((s) => encodingName(SUBSAMPLING_ENCODINGS[s]))).toEqual([
-      'Subsample1X', 'Subsample2X', 'Subsample4X', 'Subsample8X', 'Subsample16X', 'SubsampleGray',
+      'Subsample1X',
+      'Subsample2X',
+      'Subsample4X',
+      'Subsample8X',
+      'Subsample16X',
+      'SubsampleGray',
     ])
   })
 
@@ -33,7 +38,22 @@ describe('JPEG tuning pseudo-encodings', () => {
   })
 
   it('maps fine quality to the highest level at or below it (TigerVNC TightJPEGEncoder table)', () => {
-    const table: [number, number][] = [[0, 0], [14, 0], [15, 0], [29, 1], [41, 2], [42, 3], [61, 3], [62, 4], [77, 5], [79, 6], [86, 7], [92, 8], [99, 8], [100, 9]]
+    const table: [number, number][] = [
+      [0, 0],
+      [14, 0],
+      [15, 0],
+      [29, 1],
+      [41, 2],
+      [42, 3],
+      [61, 3],
+      [62, 4],
+      [77, 5],
+      [79, 6],
+      [86, 7],
+      [92, 8],
+      [99, 8],
+      [100, 9],
+    ]
     for (const [fine, level] of table) expect(levelForFineQuality(fine), `fine ${fine}`).toBe(level)
   })
 

@@ -12,8 +12,13 @@ function flow(options: UpdateFlowOptions = {}, start: { connected?: boolean; fen
   /** The unanswered request counts each SetEncodings went out with, and each applied with. */
   const counts: { announced: number[]; applied: number[] } = { announced: [], applied: [] }
   const features: ServerFeatures = {
-    extendedDesktopSize: false, qemuKeyEvents: false, fence: start.fence ?? false, continuousUpdates: start.cu ?? false,
-    xvp: false, extendedMouseButtons: false, screens: [],
+    extendedDesktopSize: false,
+    qemuKeyEvents: false,
+    fence: start.fence ?? false,
+    continuousUpdates: start.cu ?? false,
+    xvp: false,
+    extendedMouseButtons: false,
+    screens: [],
   }
   const session = { connected: start.connected ?? true, idle: true, width: 4, height: 3 }
   const io: UpdateFlowIo = {
@@ -111,8 +116,12 @@ describe('UpdateFlow', () => {
     f.setPixelFormat('rgb565')
     f.setQuality(3)
     expect(log).toEqual([
-      'EnableContinuousUpdates off', 'SetPixelFormat 16 bpp', 'EnableContinuousUpdates on 4x3',
-      'EnableContinuousUpdates off', 'SetEncodings', 'EnableContinuousUpdates on 4x3',
+      'EnableContinuousUpdates off',
+      'SetPixelFormat 16 bpp',
+      'EnableContinuousUpdates on 4x3',
+      'EnableContinuousUpdates off',
+      'SetEncodings',
+      'EnableContinuousUpdates on 4x3',
     ])
     log.length = 0
     f.endOfContinuousUpdates()

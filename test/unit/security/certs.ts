@@ -50,36 +50,137 @@ export function testCerts(): TestCerts {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-certs-'))
   try {
     const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-    openssl(dir, ['req', '-x509', ...key, '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', '36500', '-subj', '/CN=Tessera Test CA',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'])
-    for (const [name, cn, san] of [['localhost', 'localhost', 'DNS:localhost,IP:127.0.0.1'], ['other', 'otherhost', 'DNS:otherhost']]) {
+    openssl(dir, [
+      'req',
+      '-x509',
+      ...key,
+      '-keyout',
+      'ca-key.pem',
+      '-out',
+      'ca.pem',
+      '-days',
+      '36500',
+      '-subj',
+      '/CN=Tessera Test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ])
+    for (const [name, cn, san] of [
+      ['localhost', 'localhost', 'DNS:localhost,IP:127.0.0.1'],
+      ['other', 'otherhost', 'DNS:otherhost'],
+    ]) {
       writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`)
       openssl(dir, ['req', ...key, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`])
-      openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial',
-        '-out', `${name}.pem`, '-days', '36500', '-extfile', `${name}.ext`])
+      openssl(dir, [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca-key.pem',
+        '-CAcreateserial',
+        '-out',
+        `${name}.pem`,
+        '-days',
+        '36500',
+        '-extfile',
+        `${name}.ext`,
+      ])
     }
     for (const name of ['selfA', 'selfB']) {
-      openssl(dir, ['req', '-x509', ...key, '-keyout', `${name}-key.pem`, '-out', `${name}.pem`, '-days', '36500',
-        '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'])
+      openssl(dir, [
+        'req',
+        '-x509',
+        ...key,
+        '-keyout',
+        `${name}-key.pem`,
+        '-out',
+        `${name}.pem`,
+        '-days',
+        '36500',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ])
     }
-    openssl(dir, ['req', '-x509', ...key, '-keyout', 'selfOther-key.pem', '-out', 'selfOther.pem', '-days', '36500',
-      '-subj', '/CN=otherhost', '-addext', 'subjectAltName=DNS:otherhost'])
+    openssl(dir, [
+      'req',
+      '-x509',
+      ...key,
+      '-keyout',
+      'selfOther-key.pem',
+      '-out',
+      'selfOther.pem',
+      '-days',
+      '36500',
+      '-subj',
+      '/CN=otherhost',
+      '-addext',
+      'subjectAltName=DNS:otherhost',
+    ])
     // `openssl req` cannot backdate (OpenSSL 3.0 has no -not_before); `openssl ca` can, given a minimal database.
     writeFileSync(join(dir, 'index.txt'), '')
     writeFileSync(join(dir, 'serial'), '01\n')
-    writeFileSync(join(dir, 'ca.cnf'), [
-      '[ca]', 'default_ca = d', '[d]', 'database = index.txt', 'new_certs_dir = .', 'serial = serial', 'default_md = sha256',
-      'policy = p', 'unique_subject = no', '[p]', 'commonName = supplied',
-      '[ext]', 'subjectAltName = DNS:localhost,IP:127.0.0.1', 'basicConstraints = CA:FALSE', '',
-    ].join('\n'))
-    for (const [name, start, end] of [['expired', '20200101000000Z', '20210101000000Z'], ['notYetValid', '20900101000000Z', '20910101000000Z']]) {
+    writeFileSync(
+      join(dir, 'ca.cnf'),
+      [
+        '[ca]',
+        'default_ca = d',
+        '[d]',
+        'database = index.txt',
+        'new_certs_dir = .',
+        'serial = serial',
+        'default_md = sha256',
+        'policy = p',
+        'unique_subject = no',
+        '[p]',
+        'commonName = supplied',
+        '[ext]',
+        'subjectAltName = DNS:localhost,IP:127.0.0.1',
+        'basicConstraints = CA:FALSE',
+        '',
+      ].join('\n'),
+    )
+    for (const [name, start, end] of [
+      ['expired', '20200101000000Z', '20210101000000Z'],
+      ['notYetValid', '20900101000000Z', '20910101000000Z'],
+    ]) {
       openssl(dir, ['req', ...key, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`, '-subj', '/CN=localhost'])
-      openssl(dir, ['ca', '-batch', '-config', 'ca.cnf', '-selfsign', '-keyfile', `${name}-key.pem`, '-in', `${name}.csr`, '-out', `${name}.pem`,
-        '-startdate', start, '-enddate', end, '-extensions', 'ext', '-notext'])
+      openssl(dir, [
+        'ca',
+        '-batch',
+        '-config',
+        'ca.cnf',
+        '-selfsign',
+        '-keyfile',
+        `${name}-key.pem`,
+        '-in',
+        `${name}.csr`,
+        '-out',
+        `${name}.pem`,
+        '-startdate',
+        start,
+        '-enddate',
+        end,
+        '-extensions',
+        'ext',
+        '-notext',
+      ])
     }
     made = {
-      ca: pair(dir, 'ca'), localhost: pair(dir, 'localhost'), other: pair(dir, 'other'), selfA: pair(dir, 'selfA'), selfB: pair(dir, 'selfB'),
-      expired: pair(dir, 'expired'), notYetValid: pair(dir, 'notYetValid'), selfOther: pair(dir, 'selfOther'),
+      ca: pair(dir, 'ca'),
+      localhost: pair(dir, 'localhost'),
+      other: pair(dir, 'other'),
+      selfA: pair(dir, 'selfA'),
+      selfB: pair(dir, 'selfB'),
+      expired: pair(dir, 'expired'),
+      notYetValid: pair(dir, 'notYetValid'),
+      selfOther: pair(dir, 'selfOther'),
     }
     return made
   } finally {

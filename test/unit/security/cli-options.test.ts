@@ -31,7 +31,16 @@ describe('CLI security options', () => {
     dirs.push(dir)
     const ca = join(dir, 'ca.pem')
     writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n')
-    const s = security('--security', 'require-server-auth', '--trust-store', dir, '--accept-fingerprint', `sha256:${FP.replace(/:/g, '').toLowerCase()},${FP}`, '--ca-file', ca)
+    const s = security(
+      '--security',
+      'require-server-auth',
+      '--trust-store',
+      dir,
+      '--accept-fingerprint',
+      `sha256:${FP.replace(/:/g, '').toLowerCase()},${FP}`,
+      '--ca-file',
+      ca,
+    )
     expect(s.policy).toBe('require-server-auth')
     expect(s.trust?.store).toBeInstanceOf(FileTrustStore)
     expect((s.trust?.store as FileTrustStore).dir).toBe(dir)
@@ -50,7 +59,11 @@ describe('CLI security options', () => {
 
   it('a bad option makes the command exit 2 with one line', async () => {
     const err: string[] = []
-    const code = await main(['probe', '127.0.0.1::1', '--security', 'maybe'], () => {}, (l) => err.push(l))
+    const code = await main(
+      ['probe', '127.0.0.1::1', '--security', 'maybe'],
+      () => {},
+      (l) => err.push(l),
+    )
     expect(code).toBe(2)
     expect(err).toEqual([expect.stringContaining('tessera probe: unknown security policy "maybe"')])
   })

@@ -102,7 +102,10 @@ export interface ScriptOutcome {
 
 /** Runs the handshake against server bytes delivered in `chunks`; the stream then ends. */
 export async function runScript(chunks: Uint8Array[], options: Partial<HandshakeOptions> = {}, io = new TestHandshakeIo()): Promise<ScriptOutcome> {
-  const done = runHandshake(io, { shared: true, ...options }).then((result) => ({ result }), (error: Error) => ({ error }))
+  const done = runHandshake(io, { shared: true, ...options }).then(
+    (result) => ({ result }),
+    (error: Error) => ({ error }),
+  )
   for (const c of chunks) {
     io.push(c)
     await settle()
@@ -112,7 +115,11 @@ export async function runScript(chunks: Uint8Array[], options: Partial<Handshake
 }
 
 /** Runs the handshake over a real transport, as the session would. */
-export function handshakeOver(transport: Transport, options: Partial<HandshakeOptions> = {}, ioOptions: TestIoOptions = {}): { io: TestHandshakeIo; done: Promise<HandshakeResult> } {
+export function handshakeOver(
+  transport: Transport,
+  options: Partial<HandshakeOptions> = {},
+  ioOptions: TestIoOptions = {},
+): { io: TestHandshakeIo; done: Promise<HandshakeResult> } {
   const io = new TestHandshakeIo({
     ...ioOptions,
     write: (d) => transport.write(d),

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { type HostKeyOptions, type HostKeyPrompt, preferredHostKeyAlgorithms, verifyHostKey } from '../../../src/main/rfb/trust/host-key'
 import { HostKeyError } from '../../../src/main/rfb/trust/errors'
 import {
-  checkKnownHosts, entryMatches, keyAlgorithm, knownHostName, normaliseSshFingerprint, parseKnownHosts, sshFingerprint,
+  checkKnownHosts,
+  entryMatches,
+  keyAlgorithm,
+  knownHostName,
+  normaliseSshFingerprint,
+  parseKnownHosts,
+  sshFingerprint,
 } from '../../../src/main/rfb/trust/known-hosts'
 import { MemoryTrustStore } from '../../../src/main/rfb/trust/store'
 import type { TrustDecision } from '../../../src/main/rfb/trust/verify'
@@ -29,16 +35,19 @@ const line = (hosts: string, key: Buffer): string => `${hosts} ${keyAlgorithm(ke
 describe('known_hosts parsing', () => {
   it('reads plain, hashed and marked lines and skips comments and damaged ones', () => {
     const other = blob('ssh-rsa', 1)
-    const entries = parseKnownHosts([
-      '# comment', '',
-      `gw.example,10.0.0.1 ssh-ed25519 ${KEY_B64} user@host`,
-      HASHED,
-      `@revoked * ${line('', other).trim()}`,
-      `@cert-authority *.example ${line('', other).trim()}`,
-      `broken ssh-rsa ${KEY_B64}`,
-      'too-short ssh-ed25519',
-      `@unknown-marker h ssh-ed25519 ${KEY_B64}`,
-    ].join('\n'))
+    const entries = parseKnownHosts(
+      [
+        '# comment',
+        '',
+        `gw.example,10.0.0.1 ssh-ed25519 ${KEY_B64} user@host`,
+        HASHED,
+        `@revoked * ${line('', other).trim()}`,
+        `@cert-authority *.example ${line('', other).trim()}`,
+        `broken ssh-rsa ${KEY_B64}`,
+        'too-short ssh-ed25519',
+        `@unknown-marker h ssh-ed25519 ${KEY_B64}`,
+      ].join('\n'),
+    )
     expect(entries.map((e) => [e.line, e.marker, e.hosts, e.algorithm])).toEqual([
       [3, undefined, 'gw.example,10.0.0.1', 'ssh-ed25519'],
       [4, undefined, HASHED.split(' ')[0], 'ssh-ed25519'],
@@ -78,7 +87,10 @@ describe('known_hosts parsing', () => {
     const entries = parseKnownHosts([line('gw.example', KEY), line('rsa.example', rsa), `@revoked * ${line('', blob('ssh-ed25519', 9)).trim()}`].join('\n'))
     expect(checkKnownHosts(entries, 'gw.example', 22, KEY).status).toBe('match')
     expect(checkKnownHosts(entries, 'gw.example', 22, blob('ssh-ed25519', 2)).status).toBe('changed')
-    expect(checkKnownHosts(entries, 'gw.example', 22, blob('ecdsa-sha2-nistp256', 2))).toMatchObject({ status: 'other-type', entries: [{ algorithm: 'ssh-ed25519', line: 1 }] })
+    expect(checkKnownHosts(entries, 'gw.example', 22, blob('ecdsa-sha2-nistp256', 2))).toMatchObject({
+      status: 'other-type',
+      entries: [{ algorithm: 'ssh-ed25519', line: 1 }],
+    })
     expect(checkKnownHosts(entries, 'nobody.example', 22, KEY).status).toBe('unknown')
     expect(checkKnownHosts(entries, 'gw.example', 22, blob('ssh-ed25519', 9)).status).toBe('revoked')
   })
@@ -107,7 +119,10 @@ describe('host key decisions', () => {
     return { prompts, ask: async (p) => (prompts.push(p), answer) }
   }
   const refusal = async (opts: HostKeyOptions, key: Buffer = KEY): Promise<HostKeyError> => {
-    const e = await verifyHostKey(key, host, port, opts).then(() => null, (x: unknown) => x)
+    const e = await verifyHostKey(key, host, port, opts).then(
+      () => null,
+      (x: unknown) => x,
+    )
     expect(e, 'the key should have been refused').toBeInstanceOf(HostKeyError)
     return e as HostKeyError
   }
@@ -170,7 +185,11 @@ describe('host key decisions', () => {
       expect(checkKnownHosts(knownHosts, host, port, ECDSA)).toMatchObject({ status: 'other-type', entries: [{ algorithm: 'ssh-ed25519', line: 2 }] })
       const store = new MemoryTrustStore()
       const a = asker('always')
-      expect(await verifyHostKey(ECDSA, host, port, { knownHosts, store, ask: a.ask })).toEqual({ how: 'user-once', algorithm: 'ecdsa-sha2-nistp256', fingerprintSha256: ECDSA_FP })
+      expect(await verifyHostKey(ECDSA, host, port, { knownHosts, store, ask: a.ask })).toEqual({
+        how: 'user-once',
+        algorithm: 'ecdsa-sha2-nistp256',
+        fingerprintSha256: ECDSA_FP,
+      })
       expect(a.prompts).toEqual([{ host, port, algorithm: 'ecdsa-sha2-nistp256', fingerprintSha256: ECDSA_FP, knownAlgorithms: ['ssh-ed25519'] }])
       // Nothing remembered: the next connection is judged against the ed25519 key again.
       expect(store.get('gw.example:2222')).toBeUndefined()
@@ -190,7 +209,9 @@ describe('host key decisions', () => {
     it('a first contact is not warned about, and may be trusted always', async () => {
       const a = asker('always')
       const store = new MemoryTrustStore()
-      expect((await verifyHostKey(ECDSA, host, port, { knownHosts: parseKnownHosts(`other.example ssh-ed25519 ${KEY_B64}`), store, ask: a.ask })).how).toBe('user')
+      expect((await verifyHostKey(ECDSA, host, port, { knownHosts: parseKnownHosts(`other.example ssh-ed25519 ${KEY_B64}`), store, ask: a.ask })).how).toBe(
+        'user',
+      )
       expect(a.prompts[0].knownAlgorithms).toBeUndefined()
     })
 
@@ -206,8 +227,14 @@ describe('host key decisions', () => {
     it('asks the server for the known key types first, as OpenSSH does, so one holding several keys shows the known one', () => {
       const store = new MemoryTrustStore()
       expect(preferredHostKeyAlgorithms(host, port, { store })).toEqual([])
-      const knownHosts = parseKnownHosts([line('[gw.example]:2222', blob('ssh-rsa', 1)), `other.example ecdsa-sha2-nistp256 ${ECDSA_B64}`,
-        `@revoked ${line('[gw.example]:2222', blob('ecdsa-sha2-nistp384', 2))}`, line('[gw.example]:2222', blob('sk-ssh-ed25519@openssh.com', 3))].join('\n'))
+      const knownHosts = parseKnownHosts(
+        [
+          line('[gw.example]:2222', blob('ssh-rsa', 1)),
+          `other.example ecdsa-sha2-nistp256 ${ECDSA_B64}`,
+          `@revoked ${line('[gw.example]:2222', blob('ecdsa-sha2-nistp384', 2))}`,
+          line('[gw.example]:2222', blob('sk-ssh-ed25519@openssh.com', 3)),
+        ].join('\n'),
+      )
       expect(knownHosts).toHaveLength(4)
       expect(preferredHostKeyAlgorithms(host, port, { knownHosts })).toEqual(['rsa-sha2-512', 'rsa-sha2-256'])
       store.remember('gw.example:2222', { sha256: ECDSA_FP, subject: 'ecdsa-sha2-nistp256' })

@@ -64,7 +64,11 @@ describe('listening for reverse connections', () => {
     await probe.close()
     const lines: string[] = []
     const file = `${process.env.TMPDIR ?? '/tmp'}/tessera-listen-${process.pid}.png`
-    const run = main(['listen', file, '--host', '127.0.0.1', '--port', String(port), '--timeout', '5'], (l) => lines.push(l), (l) => lines.push(l))
+    const run = main(
+      ['listen', file, '--host', '127.0.0.1', '--port', String(port), '--timeout', '5'],
+      (l) => lines.push(l),
+      (l) => lines.push(l),
+    )
     while (!lines.some((l) => l.startsWith('listening'))) await new Promise((r) => setTimeout(r, 10))
     const server = reverseServer(port)
     expect(await run, lines.join('\n')).toBe(0)

@@ -22,7 +22,9 @@ function refusal(offered: number[], opts: SecurityOptions = {}, speaks = TOP): U
 }
 
 const transportTls = (verified: boolean): SecurityOptions['transport'] => ({
-  tls: { protocol: 'TLSv1.3', cipher: 'x', authorized: verified }, verified, verification: verified ? 'ca' : 'unverified',
+  tls: { protocol: 'TLSv1.3', cipher: 'x', authorized: verified },
+  verified,
+  verification: verified ? 'ca' : 'unverified',
 })
 
 describe('top-level choice under the default policy', () => {
@@ -93,7 +95,7 @@ describe('encryption required', () => {
   })
 })
 
-describe('anonymous TLS unavailable (as under Electron\'s BoringSSL)', () => {
+describe("anonymous TLS unavailable (as under Electron's BoringSSL)", () => {
   it('skips the TLS* sub-types when something else is acceptable', () => {
     expect(pick([258, 2], { anonymousTls: false }, VENCRYPT)).toBe('VNC Authentication')
   })

@@ -71,10 +71,15 @@ describe('a server streaming while a person decides', () => {
     const counted = countingClient({ credentials: person.ask })
     received = counted.received
     const transport = await connectTcp('127.0.0.1', server.port)
-    const error = await counted.client.start(transport).then(() => null, (e: RfbError) => e)
+    const error = await counted.client.start(transport).then(
+      () => null,
+      (e: RfbError) => e,
+    )
     const floodSent = flood!.sent()
     flood!.stop()
-    console.log(`password prompt flood: server wrote ${MiB(floodSent)}, engine took in ${MiB(person.seen.readWhileAsking)}, host RSS grew ${MiB(person.seen.rssGrowth)}`)
+    console.log(
+      `password prompt flood: server wrote ${MiB(floodSent)}, engine took in ${MiB(person.seen.readWhileAsking)}, host RSS grew ${MiB(person.seen.rssGrowth)}`,
+    )
     expect(person.seen.asked).toBe(1)
     expect(person.seen.readWhileAsking, 'bytes read while the prompt was open').toBeLessThan(MAX_READ_WHILE_ASKING)
     expect(person.seen.rssGrowth, 'host RSS growth while the prompt was open').toBeLessThan(MAX_RSS_GROWTH)
@@ -107,37 +112,46 @@ describe('a server streaming while a person decides', () => {
     expect(info.init.name).toBe('after a pause')
   }, 20_000)
 
-  it.skipIf(!opensslAvailable)('is held back while the certificate question is open (VeNCrypt X509None over TLS)', async () => {
-    const certs = testCerts()
-    let flood: ReturnType<ServerConn['flood']> | null = null
-    server = await scriptServer(async (c) => {
-      c.send('RFB 003.008\n')
-      await c.read(12)
-      c.send(Uint8Array.of(1, 19))
-      await c.read(1)
-      c.send(Uint8Array.of(0, 2))
-      await c.read(2)
-      c.send(new Bytes().u8(0, 1).u32(260).build())
-      await c.read(4)
-      c.send(Uint8Array.of(1))
-      await c.startTls(certs.selfA)
-      flood = c.flood(JUNK)
-    })
-    let received = (): number => 0
-    const person = slowPerson('reject' as const, () => received())
-    const counted = countingClient({ security: { host: '127.0.0.1', port: server.port, trust: { ask: person.ask } } })
-    received = counted.received
-    const transport = await connectTcp('127.0.0.1', server.port)
-    const error = await counted.client.start(transport).then(() => null, (e: RfbError) => e)
-    const floodSent = flood!.sent()
-    flood!.stop()
-    console.log(`certificate prompt flood: server wrote ${MiB(floodSent)}, engine took in ${MiB(person.seen.readWhileAsking)}, host RSS grew ${MiB(person.seen.rssGrowth)}`)
-    expect(person.seen.asked).toBe(1)
-    expect(person.seen.readWhileAsking, 'bytes read while the question was open').toBeLessThan(MAX_READ_WHILE_ASKING)
-    expect(person.seen.rssGrowth, 'host RSS growth while the question was open').toBeLessThan(MAX_RSS_GROWTH)
-    expect(floodSent, 'bytes the server could write').toBeLessThan(64 * 2 ** 20)
-    expect(error?.code).toBe('RFB_ERR_CERT_REJECTED')
-  }, 20_000)
+  it.skipIf(!opensslAvailable)(
+    'is held back while the certificate question is open (VeNCrypt X509None over TLS)',
+    async () => {
+      const certs = testCerts()
+      let flood: ReturnType<ServerConn['flood']> | null = null
+      server = await scriptServer(async (c) => {
+        c.send('RFB 003.008\n')
+        await c.read(12)
+        c.send(Uint8Array.of(1, 19))
+        await c.read(1)
+        c.send(Uint8Array.of(0, 2))
+        await c.read(2)
+        c.send(new Bytes().u8(0, 1).u32(260).build())
+        await c.read(4)
+        c.send(Uint8Array.of(1))
+        await c.startTls(certs.selfA)
+        flood = c.flood(JUNK)
+      })
+      let received = (): number => 0
+      const person = slowPerson('reject' as const, () => received())
+      const counted = countingClient({ security: { host: '127.0.0.1', port: server.port, trust: { ask: person.ask } } })
+      received = counted.received
+      const transport = await connectTcp('127.0.0.1', server.port)
+      const error = await counted.client.start(transport).then(
+        () => null,
+        (e: RfbError) => e,
+      )
+      const floodSent = flood!.sent()
+      flood!.stop()
+      console.log(
+        `certificate prompt flood: server wrote ${MiB(floodSent)}, engine took in ${MiB(person.seen.readWhileAsking)}, host RSS grew ${MiB(person.seen.rssGrowth)}`,
+      )
+      expect(person.seen.asked).toBe(1)
+      expect(person.seen.readWhileAsking, 'bytes read while the question was open').toBeLessThan(MAX_READ_WHILE_ASKING)
+      expect(person.seen.rssGrowth, 'host RSS growth while the question was open').toBeLessThan(MAX_RSS_GROWTH)
+      expect(floodSent, 'bytes the server could write').toBeLessThan(64 * 2 ** 20)
+      expect(error?.code).toBe('RFB_ERR_CERT_REJECTED')
+    },
+    20_000,
+  )
 })
 
 describe('a server that makes us reply but never reads', () => {
@@ -164,7 +178,9 @@ describe('a server that makes us reply but never reads', () => {
     const sent = flood!.sent()
     flood!.stop()
     counted.client.close()
-    console.log(`reply flood: server wrote ${MiB(sent)}, engine took in ${MiB(counted.received())}, unsent replies ${MiB(backlog)}, host RSS grew ${MiB(growth)}`)
+    console.log(
+      `reply flood: server wrote ${MiB(sent)}, engine took in ${MiB(counted.received())}, unsent replies ${MiB(backlog)}, host RSS grew ${MiB(growth)}`,
+    )
     expect(backlog, 'replies queued unsent').toBeLessThan(MAX_WRITE_BACKLOG + 2 ** 20)
     expect(counted.received(), 'bytes read from a server that reads nothing back').toBeLessThan(MAX_WRITE_BACKLOG + 16 * 2 ** 20)
     expect(growth, 'host RSS growth').toBeLessThan(MAX_RSS_GROWTH)

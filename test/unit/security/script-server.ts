@@ -93,10 +93,11 @@ export function scriptServer(script: (c: ServerConn) => Promise<void>, opts: { t
     listen(stream)
     const conn: ServerConn = {
       send: (data) => stream.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data),
-      read: (n) => new Promise((resolve, reject) => {
-        waiter = { n, resolve, reject }
-        check()
-      }),
+      read: (n) =>
+        new Promise((resolve, reject) => {
+          waiter = { n, resolve, reject }
+          check()
+        }),
       startTls: (o) => {
         stream.removeListener('data', onData)
         const secureContext = serverContext(o)
@@ -132,7 +133,10 @@ export function scriptServer(script: (c: ServerConn) => Promise<void>, opts: { t
       },
       close: () => stream.destroy(),
     }
-    script(conn).then(() => settle.resolve(), (e: Error) => settle.reject(e))
+    script(conn).then(
+      () => settle.resolve(),
+      (e: Error) => settle.reject(e),
+    )
   }
   const server = opts.tlsFromStart
     ? tls.createServer({ cert: opts.tlsFromStart.cert, key: opts.tlsFromStart.key }, onConnection)
@@ -143,10 +147,11 @@ export function scriptServer(script: (c: ServerConn) => Promise<void>, opts: { t
       resolve({
         port: addr.port,
         done,
-        close: () => new Promise<void>((r) => {
-          for (const s of sockets) s.destroy()
-          server.close(() => r())
-        }),
+        close: () =>
+          new Promise<void>((r) => {
+            for (const s of sockets) s.destroy()
+            server.close(() => r())
+          }),
       })
     })
   })

@@ -77,23 +77,31 @@ describe('SSH tunnels and a server that streams while a person decides', () => {
     const seen = { hungUpWhileAsking: false, sent: 0, asked: false }
     let answered: Promise<unknown> = Promise.resolve()
     const error = await connectSsh({
-      sshHost: '127.0.0.1', sshPort: port, username: 'u', auth: { password: 'p' }, target: { host: '127.0.0.1', port: 5900 },
+      sshHost: '127.0.0.1',
+      sshPort: port,
+      username: 'u',
+      auth: { password: 'p' },
+      target: { host: '127.0.0.1', port: 5900 },
       hostKey: {
-        ask: () => (answered = (async () => {
-          seen.asked = true
-          // The server side of the relay now streams junk in place of the rest of the key exchange.
-          const client = clients[0]
-          let closed = false
-          client.once('close', () => (closed = true))
-          const f = flood(client, JUNK)
-          await new Promise((r) => setTimeout(r, PROMPT_MS))
-          f.stop()
-          seen.hungUpWhileAsking = closed
-          seen.sent = f.sent()
-          return 'once' as const
-        })()),
+        ask: () =>
+          (answered = (async () => {
+            seen.asked = true
+            // The server side of the relay now streams junk in place of the rest of the key exchange.
+            const client = clients[0]
+            let closed = false
+            client.once('close', () => (closed = true))
+            const f = flood(client, JUNK)
+            await new Promise((r) => setTimeout(r, PROMPT_MS))
+            f.stop()
+            seen.hungUpWhileAsking = closed
+            seen.sent = f.sent()
+            return 'once' as const
+          })()),
       },
-    }).then((t) => (t.close(), null), (e: RfbError) => e)
+    }).then(
+      (t) => (t.close(), null),
+      (e: RfbError) => e,
+    )
     // The client may give up before the question is answered: wait for the answer all the same.
     await answered
     console.log(`host key prompt flood: the relay could write ${MiB(seen.sent)}`)
@@ -120,7 +128,11 @@ describe('SSH tunnels and a server that streams while a person decides', () => {
       channel.on('error', () => {})
     })
     const transport = await connectSsh({
-      sshHost: '127.0.0.1', sshPort: port, username: 'u', auth: { password: 'p' }, target: { host: '127.0.0.1', port: 5900 },
+      sshHost: '127.0.0.1',
+      sshPort: port,
+      username: 'u',
+      auth: { password: 'p' },
+      target: { host: '127.0.0.1', port: 5900 },
       hostKey: { ask: async () => 'once' },
     })
     let received = 0
@@ -138,7 +150,10 @@ describe('SSH tunnels and a server that streams while a person decides', () => {
         return { password: 'x' }
       },
     })
-    const error = await client.start(transport).then(() => null, (e: RfbError) => e)
+    const error = await client.start(transport).then(
+      () => null,
+      (e: RfbError) => e,
+    )
     const sent = f!.sent()
     f!.stop()
     transport.close()

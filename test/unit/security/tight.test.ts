@@ -26,10 +26,14 @@ function list(...caps: Uint8Array[]): Bytes {
 
 /** What TightVNC 1.3.10 sends after ServerInit: its message and encoding capabilities. */
 function interactionCaps(): Uint8Array {
-  return new Bytes().u16(1, 2, 3, 0)
+  return new Bytes()
+    .u16(1, 2, 3, 0)
     .bytes(cap(130, 'TGHT', 'FTS_LSDT'))
-    .bytes(cap(130, 'TGHT', 'FTC_LSRQ')).bytes(cap(131, 'TGHT', 'FTC_DNRQ'))
-    .bytes(cap(1, 'STDV', 'COPYRECT')).bytes(cap(5, 'STDV', 'HEXTILE_')).bytes(cap(7, 'TGHT', 'TIGHT___'))
+    .bytes(cap(130, 'TGHT', 'FTC_LSRQ'))
+    .bytes(cap(131, 'TGHT', 'FTC_DNRQ'))
+    .bytes(cap(1, 'STDV', 'COPYRECT'))
+    .bytes(cap(5, 'STDV', 'HEXTILE_'))
+    .bytes(cap(7, 'TGHT', 'TIGHT___'))
     .build()
 }
 
@@ -76,22 +80,52 @@ describe('Tight security (16)', () => {
   })
 
   it('prefers None over VNC auth and skips auth types it does not speak', async () => {
-    const script = head([16]).bytes(list().build()).bytes(list(UNIXLOGIN, VNCAUTH, NOAUTH).build()).u32(0).bytes(INIT).bytes(interactionCaps()).build()
+    const script = head([16])
+      .bytes(list().build())
+      .bytes(list(UNIXLOGIN, VNCAUTH, NOAUTH).build())
+      .u32(0)
+      .bytes(INIT)
+      .bytes(interactionCaps())
+      .build()
     const o = await runScript([script], {}, io())
     expect(o.error).toBeUndefined()
     expect(o.io.credentialRequests).toEqual([])
-    expect(o.io.sent().subarray(13, 17).equals(Buffer.from([0, 0, 0, 1]))).toBe(true)
+    expect(
+      o.io
+        .sent()
+        .subarray(13, 17)
+        .equals(Buffer.from([0, 0, 0, 1])),
+    ).toBe(true)
   })
 
   it('requests NOTUNNEL when tunnels are listed', async () => {
-    const script = head([16]).bytes(list(cap(1, 'SICR', 'SCHANNEL'), NOTUNNEL).build()).bytes(list().build()).u32(0).bytes(INIT).bytes(interactionCaps()).build()
+    const script = head([16])
+      .bytes(list(cap(1, 'SICR', 'SCHANNEL'), NOTUNNEL).build())
+      .bytes(list().build())
+      .u32(0)
+      .bytes(INIT)
+      .bytes(interactionCaps())
+      .build()
     const o = await runScript([script], {}, io())
     expect(o.error).toBeUndefined()
-    expect(o.io.sent().subarray(13, 17).equals(Buffer.from([0, 0, 0, 0]))).toBe(true)
+    expect(
+      o.io
+        .sent()
+        .subarray(13, 17)
+        .equals(Buffer.from([0, 0, 0, 0])),
+    ).toBe(true)
   })
 
   it('a server that requires a real tunnel is unsupported', async () => {
-    const o = await runScript([head([16]).bytes(list(cap(1, 'SICR', 'SCHANNEL')).build()).build()], {}, io())
+    const o = await runScript(
+      [
+        head([16])
+          .bytes(list(cap(1, 'SICR', 'SCHANNEL')).build())
+          .build(),
+      ],
+      {},
+      io(),
+    )
     expect(o.error).toBeInstanceOf(UnsupportedError)
     expect(o.error!.message).toContain('SICRSCHANNEL')
   })
@@ -103,7 +137,16 @@ describe('Tight security (16)', () => {
   })
 
   it('a capability signature must match in full, not only the code', async () => {
-    const o = await runScript([head([16]).bytes(list().build()).bytes(list(cap(2, 'XXXX', 'VNCAUTH_')).build()).build()], {}, io())
+    const o = await runScript(
+      [
+        head([16])
+          .bytes(list().build())
+          .bytes(list(cap(2, 'XXXX', 'VNCAUTH_')).build())
+          .build(),
+      ],
+      {},
+      io(),
+    )
     expect((o.error as RfbError).code).toBe('RFB_ERR_SECURITY')
   })
 

@@ -142,7 +142,7 @@ describe.skipIf(!opensslAvailable)('TLS older than 1.2', () => {
 })
 
 describe('anonymous TLS', () => {
-  it('is available under Node\'s OpenSSL', () => {
+  it("is available under Node's OpenSSL", () => {
     expect(anonymousTlsSupport()).toEqual({ supported: true })
   })
 
@@ -170,10 +170,13 @@ describe.skipIf(!opensslAvailable)('TLS failures', () => {
 describe.skipIf(!opensslAvailable)('TLS from the first byte (vncs://)', () => {
   it('connects, reports the certificate and delivers decrypted data', async () => {
     const certs = testCerts()
-    server = await scriptServer(async (c) => {
-      c.send('RFB 003.008\n')
-      await c.read(1)
-    }, { tlsFromStart: certs.selfB })
+    server = await scriptServer(
+      async (c) => {
+        c.send('RFB 003.008\n')
+        await c.read(1)
+      },
+      { tlsFromStart: certs.selfB },
+    )
     const t = await connectTls('127.0.0.1', server.port, { timeoutMs: 5000 })
     expect(t.tls?.authorizationError).toBe('DEPTH_ZERO_SELF_SIGNED_CERT')
     expect(Buffer.from(t.tls!.certificate!).equals(Buffer.from(certs.selfB.der))).toBe(true)

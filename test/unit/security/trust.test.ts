@@ -21,15 +21,12 @@ function tempDir(): string {
 
 describe('fingerprints', () => {
   const canonical = 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89'
-  it.each([
-    canonical,
-    canonical.toLowerCase(),
-    `SHA256:${canonical}`,
-    `sha-256=${canonical.replace(/:/g, '')}`,
-    canonical.replace(/:/g, ' '),
-  ])('reads %j', (text) => {
-    expect(normaliseFingerprint(text)).toBe(canonical)
-  })
+  it.each([canonical, canonical.toLowerCase(), `SHA256:${canonical}`, `sha-256=${canonical.replace(/:/g, '')}`, canonical.replace(/:/g, ' ')])(
+    'reads %j',
+    (text) => {
+      expect(normaliseFingerprint(text)).toBe(canonical)
+    },
+  )
 
   it.each(['', 'AB:CD', 'zz'.repeat(32), `${'ab'.repeat(32)}00`])('refuses %j', (text) => {
     expect(normaliseFingerprint(text)).toBeNull()
@@ -79,7 +76,14 @@ describe.skipIf(!opensslAvailable)('certificate description', () => {
   it('shows what a user needs to decide', () => {
     const c = testCerts()
     const info = describeCertificate(c.localhost.der, 'localhost')
-    expect(info).toMatchObject({ sha256: c.localhost.sha256, subject: 'CN=localhost', issuer: 'CN=Tessera Test CA', selfSigned: false, hostnameMatches: true, currentlyValid: true })
+    expect(info).toMatchObject({
+      sha256: c.localhost.sha256,
+      subject: 'CN=localhost',
+      issuer: 'CN=Tessera Test CA',
+      selfSigned: false,
+      hostnameMatches: true,
+      currentlyValid: true,
+    })
     expect(info.altNames).toContain('DNS:localhost')
     expect(describeCertificate(c.localhost.der, '127.0.0.1').hostnameMatches).toBe(true)
     expect(describeCertificate(c.other.der, 'localhost').hostnameMatches).toBe(false)
@@ -99,14 +103,24 @@ describe.skipIf(!opensslAvailable)('certificate description', () => {
     const c = testCerts()
     expect(describeCertificate(c.localhost.der, 'localhost')).toMatchObject({ validity: 'valid', currentlyValid: true })
     expect(describeCertificate(c.expired.der, 'localhost')).toMatchObject({ validity: 'expired', currentlyValid: false, validTo: 'Jan  1 00:00:00 2021 GMT' })
-    expect(describeCertificate(c.notYetValid.der, 'localhost')).toMatchObject({ validity: 'not-yet-valid', currentlyValid: false, validFrom: 'Jan  1 00:00:00 2090 GMT' })
+    expect(describeCertificate(c.notYetValid.der, 'localhost')).toMatchObject({
+      validity: 'not-yet-valid',
+      currentlyValid: false,
+      validFrom: 'Jan  1 00:00:00 2090 GMT',
+    })
     // The same certificate, seen from inside its period.
     expect(describeCertificate(c.expired.der, 'localhost', Date.UTC(2020, 5, 1)).validity).toBe('valid')
   })
 })
 
 describe.skipIf(!opensslAvailable)('verifyServerCertificate', () => {
-  const info = (der: Uint8Array, error?: string): TlsSessionInfo => ({ protocol: 'TLSv1.3', cipher: 'x', certificate: der, authorized: !error, authorizationError: error })
+  const info = (der: Uint8Array, error?: string): TlsSessionInfo => ({
+    protocol: 'TLSv1.3',
+    cipher: 'x',
+    certificate: der,
+    authorized: !error,
+    authorizationError: error,
+  })
   const asker = (answer: TrustDecision) => {
     const asked: TrustPrompt[] = []
     return { asked, ask: async (p: TrustPrompt) => (asked.push(p), answer) }
@@ -192,7 +206,11 @@ describe.skipIf(!opensslAvailable)('verifyServerCertificate', () => {
     const a = asker('once')
     await verifyServerCertificate(info(c.selfOther.der, 'DEPTH_ZERO_SELF_SIGNED_CERT'), 'localhost', 5901, { ask: a.ask }, true)
     expect(a.asked).toHaveLength(1)
-    expect(a.asked[0]).toMatchObject({ server: 'localhost:5901', host: 'localhost', certificate: { names: ['otherhost'], hostnameMatches: false, validity: 'valid' } })
+    expect(a.asked[0]).toMatchObject({
+      server: 'localhost:5901',
+      host: 'localhost',
+      certificate: { names: ['otherhost'], hostnameMatches: false, validity: 'valid' },
+    })
   })
 
   it('a TLS session without a certificate is invalid for X509', async () => {

@@ -46,9 +46,13 @@ describe.skipIf(!opensslAvailable)('VeNCrypt over a real TLS upgrade', () => {
     server = await scriptServer(venCryptServer(261, certs.selfA))
     const transport = await connectTcp('127.0.0.1', server.port)
     let asked = 0
-    const { done, io } = handshakeOver(transport, {
-      security: { host: '127.0.0.1', port: server.port, trust: { store, ask: async () => (asked++, 'always') } },
-    }, { credentials: async () => ({ password: 'sesame' }) })
+    const { done, io } = handshakeOver(
+      transport,
+      {
+        security: { host: '127.0.0.1', port: server.port, trust: { store, ask: async () => (asked++, 'always') } },
+      },
+      { credentials: async () => ({ password: 'sesame' }) },
+    )
     const result = await done
     await server.done
     transport.close()
@@ -76,9 +80,13 @@ describe.skipIf(!opensslAvailable)('VeNCrypt over a real TLS upgrade', () => {
     const certs = testCerts()
     server = await scriptServer(venCryptServer(261, certs.localhost))
     const transport = await connectTcp('127.0.0.1', server.port)
-    const { done } = handshakeOver(transport, {
-      security: { host: 'localhost', port: server.port, policy: 'require-server-auth', trust: { ca: certs.ca.cert } },
-    }, { credentials: async () => ({ password: 'sesame' }) })
+    const { done } = handshakeOver(
+      transport,
+      {
+        security: { host: 'localhost', port: server.port, policy: 'require-server-auth', trust: { ca: certs.ca.cert } },
+      },
+      { credentials: async () => ({ password: 'sesame' }) },
+    )
     const result = await done
     transport.close()
     expect(result).toMatchObject({ serverVerified: true, serverVerification: 'ca' })

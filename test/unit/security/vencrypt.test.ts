@@ -19,7 +19,12 @@ const VERSION = 'RFB 003.008\n'
 
 /** Server bytes up to and including the VeNCrypt sub-type list. */
 function venCryptHead(subtypes: number[], top = [19]): Bytes {
-  return new Bytes().text(VERSION).u8(top.length, ...top).u8(0, 2, 0).u8(subtypes.length).u32(...subtypes)
+  return new Bytes()
+    .text(VERSION)
+    .u8(top.length, ...top)
+    .u8(0, 2, 0)
+    .u8(subtypes.length)
+    .u32(...subtypes)
 }
 
 const okInit = (): Bytes => new Bytes().u32(0).bytes(INIT)
@@ -98,7 +103,12 @@ describe('VeNCrypt negotiation failures', () => {
   it('an obsolete 0.1 server is told 0.0 and refused', async () => {
     const o = await runScript([new Bytes().text(VERSION).u8(1, 19).u8(0, 1).build()])
     expect(o.error).toBeInstanceOf(UnsupportedError)
-    expect(o.io.sent().subarray(13).equals(Buffer.from([0, 0]))).toBe(true)
+    expect(
+      o.io
+        .sent()
+        .subarray(13)
+        .equals(Buffer.from([0, 0])),
+    ).toBe(true)
   })
 
   it('a server refusing version 0.2 is reported', async () => {
@@ -116,7 +126,12 @@ describe('VeNCrypt negotiation failures', () => {
     expect(o.error).toBeInstanceOf(UnsupportedError)
     expect((o.error as RfbError).code).toBe('RFB_ERR_POLICY')
     expect(o.io.credentialRequests).toEqual([])
-    expect(o.io.sent().subarray(-4).equals(Buffer.from([0, 0, 0, 0]))).toBe(true)
+    expect(
+      o.io
+        .sent()
+        .subarray(-4)
+        .equals(Buffer.from([0, 0, 0, 0])),
+    ).toBe(true)
   })
 
   it('a server that answers the TLS choice with 0 is reported before any TLS', async () => {
@@ -128,7 +143,12 @@ describe('VeNCrypt negotiation failures', () => {
   it('unknown sub-types are skipped, and 19 (VeNCrypt again) is never chosen', async () => {
     const o = await runScript([venCryptHead([19, 0x80000001, 1]).bytes(okInit().build()).build()])
     expect(o.error).toBeUndefined()
-    expect(o.io.sent().subarray(15, 19).equals(Buffer.from([0, 0, 0, 1]))).toBe(true)
+    expect(
+      o.io
+        .sent()
+        .subarray(15, 19)
+        .equals(Buffer.from([0, 0, 0, 1])),
+    ).toBe(true)
   })
 })
 
@@ -141,7 +161,12 @@ describe('VeNCrypt TLS sub-types', () => {
     expect(o.io.tlsRequests).toEqual([{ anonymous: true, servername: undefined, ca: undefined }])
     expect(o.result).toMatchObject({ securityName: 'VeNCrypt TLSVnc', encrypted: true, serverVerified: false })
     expect(o.result!.tls?.cipher).toBe('ADH-AES256-GCM-SHA384')
-    expect(o.io.sent().subarray(-17, -1).equals(Buffer.from(vncAuthResponse(CHALLENGE, 'pw')))).toBe(true)
+    expect(
+      o.io
+        .sent()
+        .subarray(-17, -1)
+        .equals(Buffer.from(vncAuthResponse(CHALLENGE, 'pw'))),
+    ).toBe(true)
   })
 
   it('TLSNone in every split of the clear-text part', async () => {
@@ -161,10 +186,16 @@ describe('VeNCrypt TLS sub-types', () => {
 
 describe.skipIf(!opensslAvailable)('VeNCrypt X509 and certificate trust', () => {
   const x509 = (der: Uint8Array, authorized = false, authorizationError = 'DEPTH_ZERO_SELF_SIGNED_CERT'): TlsSessionInfo => ({
-    protocol: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', certificate: der, authorized, authorizationError: authorized ? undefined : authorizationError,
+    protocol: 'TLSv1.3',
+    cipher: 'TLS_AES_256_GCM_SHA384',
+    certificate: der,
+    authorized,
+    authorizationError: authorized ? undefined : authorizationError,
   })
   const x509Vnc = (info: TlsSessionInfo): TlsScript => ({
-    before: venCryptHead([261, 258]).u8(1).build(), inside: new Bytes().bytes(CHALLENGE).bytes(okInit().build()).build(), info,
+    before: venCryptHead([261, 258]).u8(1).build(),
+    inside: new Bytes().bytes(CHALLENGE).bytes(okInit().build()).build(),
+    info,
   })
   const server = { host: 'localhost', port: 5901 }
 
@@ -198,7 +229,10 @@ describe.skipIf(!opensslAvailable)('VeNCrypt X509 and certificate trust', () => 
     expect(once.io.credentialLinks).toEqual([{ encrypted: true, verification: 'once' }])
     const ca = await runTls(x509Vnc(x509(c.localhost.der, true)), { security: { ...server } })
     expect(ca.io.credentialLinks).toEqual([{ encrypted: true, verification: 'ca' }])
-    const anon = await runTls({ ...x509Vnc(x509(c.selfA.der)), before: venCryptHead([258]).u8(1).build(), info: { protocol: 'TLSv1.2', cipher: 'ADH', authorized: false } }, {})
+    const anon = await runTls(
+      { ...x509Vnc(x509(c.selfA.der)), before: venCryptHead([258]).u8(1).build(), info: { protocol: 'TLSv1.2', cipher: 'ADH', authorized: false } },
+      {},
+    )
     expect(anon.io.credentialLinks).toEqual([{ encrypted: true }])
     const clear = await runScript([new Bytes().text(VERSION).u8(1, 2).bytes(CHALLENGE).build()], {}, withCreds('alice'))
     expect(clear.io.credentialLinks).toEqual([{ encrypted: false }])
@@ -266,7 +300,11 @@ describe('policy at the top level', () => {
   })
 
   it('RFB 3.3 dictating VNC auth under require-encryption: refused, no password asked', async () => {
-    const o = await runScript([new Bytes().text('RFB 003.003\n').u32(2).bytes(CHALLENGE).build()], { security: { policy: 'require-encryption' } }, withCreds('x'))
+    const o = await runScript(
+      [new Bytes().text('RFB 003.003\n').u32(2).bytes(CHALLENGE).build()],
+      { security: { policy: 'require-encryption' } },
+      withCreds('x'),
+    )
     expect((o.error as RfbError).code).toBe('RFB_ERR_POLICY')
     expect(o.error!.message).toContain('RFB 3.3')
     expect(o.io.credentialRequests).toEqual([])

@@ -73,13 +73,24 @@ describe('the closed list of error codes', () => {
 
   it('groups certificate and host key codes without prefix matching', () => {
     expect(ERROR_CODES.filter(isCertificateError)).toEqual(['RFB_ERR_CERT_CHANGED', 'RFB_ERR_CERT_UNTRUSTED', 'RFB_ERR_CERT_REJECTED', 'RFB_ERR_CERT_INVALID'])
-    expect(ERROR_CODES.filter(isHostKeyError)).toEqual(['RFB_ERR_HOSTKEY_CHANGED', 'RFB_ERR_HOSTKEY_REVOKED', 'RFB_ERR_HOSTKEY_UNKNOWN', 'RFB_ERR_HOSTKEY_REJECTED', 'RFB_ERR_HOSTKEY_TYPE_CHANGED'])
+    expect(ERROR_CODES.filter(isHostKeyError)).toEqual([
+      'RFB_ERR_HOSTKEY_CHANGED',
+      'RFB_ERR_HOSTKEY_REVOKED',
+      'RFB_ERR_HOSTKEY_UNKNOWN',
+      'RFB_ERR_HOSTKEY_REJECTED',
+      'RFB_ERR_HOSTKEY_TYPE_CHANGED',
+    ])
   })
 })
 
 describe('readSessionError', () => {
   it('passes a well-formed error through unchanged', () => {
-    const error = { kind: 'auth', code: 'RFB_ERR_CERT_CHANGED', message: 'changed', certificate: { server: 'h:5900', presentedSha256: 'AA', expectedSha256: 'BB', subject: 'CN=h' } }
+    const error = {
+      kind: 'auth',
+      code: 'RFB_ERR_CERT_CHANGED',
+      message: 'changed',
+      certificate: { server: 'h:5900', presentedSha256: 'AA', expectedSha256: 'BB', subject: 'CN=h' },
+    }
     expect(readSessionError(error)).toEqual(error)
     expect(readSessionError({ kind: 'closed', code: 'HOST_CLOSED', message: 'closed' })).toEqual({ kind: 'closed', code: 'HOST_CLOSED', message: 'closed' })
   })
@@ -96,7 +107,15 @@ describe('readSessionError', () => {
       expect(e.code).toBe(UNKNOWN_ERROR_CODE)
       expect(typeof e.message).toBe('string')
     }
-    expect(readSessionError({ kind: 'weird', code: 'HOST_INTERNAL', message: 'm', stack: 'at x', extra: 1 })).toEqual({ kind: 'protocol', code: 'HOST_INTERNAL', message: 'm' })
-    expect(readSessionError({ kind: 'auth', code: 'RFB_ERR_CERT_INVALID', message: 'm', certificate: { server: 1 } })).toEqual({ kind: 'auth', code: 'RFB_ERR_CERT_INVALID', message: 'm' })
+    expect(readSessionError({ kind: 'weird', code: 'HOST_INTERNAL', message: 'm', stack: 'at x', extra: 1 })).toEqual({
+      kind: 'protocol',
+      code: 'HOST_INTERNAL',
+      message: 'm',
+    })
+    expect(readSessionError({ kind: 'auth', code: 'RFB_ERR_CERT_INVALID', message: 'm', certificate: { server: 1 } })).toEqual({
+      kind: 'auth',
+      code: 'RFB_ERR_CERT_INVALID',
+      message: 'm',
+    })
   })
 })

@@ -37,7 +37,11 @@ describe('profile fine quality and subsampling', () => {
 
   it('are checked on profiles.save from the renderer too', () => {
     const p = { ...newProfile({ id: 'a', host: 'h' }), id: '' }
-    expect(requestSchemas['profiles.save'].parse({ ...p, fineQuality: 90, subsampling: 'gray' })).toMatchObject({ id: '', fineQuality: 90, subsampling: 'gray' })
+    expect(requestSchemas['profiles.save'].parse({ ...p, fineQuality: 90, subsampling: 'gray' })).toMatchObject({
+      id: '',
+      fineQuality: 90,
+      subsampling: 'gray',
+    })
     expect(() => requestSchemas['profiles.save'].parse({ ...p, fineQuality: 1000 })).toThrow(/fineQuality/)
   })
 

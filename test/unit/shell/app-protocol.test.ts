@@ -58,12 +58,26 @@ describe('app://tessera/', () => {
 
   it('refuses path traversal, encoded or not, dot-files, other hosts and schemes with a plain 404', async () => {
     const refused = [
-      'app://tessera/../secret.txt', 'app://tessera/assets/../../secret.txt', 'app://tessera/%2e%2e/secret.txt',
-      'app://tessera/%2E%2E%2Fsecret.txt', 'app://tessera/assets%2f..%2f..%2fsecret.txt', 'app://tessera/..%5csecret.txt',
-      'app://tessera/assets%5c..%5c..%5csecret.txt', 'app://tessera/..%2f..%2f..%2fetc%2fpasswd', 'app://tessera/%2fetc%2fpasswd',
-      'app://tessera/../renderer-evil/x.js', 'app://tessera/%2e%2e/renderer-evil/x.js', 'app://tessera/.env', 'app://tessera/assets/%00.js',
-      'app://tessera/%E0%A4%A', 'app://evil/index.html', 'file:///etc/passwd', 'https://tessera/index.html', 'app://tessera/missing.js',
-      'app://tessera/assets', 'app://tessera/assets/',
+      'app://tessera/../secret.txt',
+      'app://tessera/assets/../../secret.txt',
+      'app://tessera/%2e%2e/secret.txt',
+      'app://tessera/%2E%2E%2Fsecret.txt',
+      'app://tessera/assets%2f..%2f..%2fsecret.txt',
+      'app://tessera/..%5csecret.txt',
+      'app://tessera/assets%5c..%5c..%5csecret.txt',
+      'app://tessera/..%2f..%2f..%2fetc%2fpasswd',
+      'app://tessera/%2fetc%2fpasswd',
+      'app://tessera/../renderer-evil/x.js',
+      'app://tessera/%2e%2e/renderer-evil/x.js',
+      'app://tessera/.env',
+      'app://tessera/assets/%00.js',
+      'app://tessera/%E0%A4%A',
+      'app://evil/index.html',
+      'file:///etc/passwd',
+      'https://tessera/index.html',
+      'app://tessera/missing.js',
+      'app://tessera/assets',
+      'app://tessera/assets/',
     ]
     for (const url of refused) {
       const r = await get(url)

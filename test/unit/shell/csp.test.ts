@@ -6,7 +6,11 @@ import { contentSecurityPolicy } from '../../../src/main/web/server'
 import { SHELL_CSP } from '../../../src/main/shell/window-options'
 
 const root = join(import.meta.dirname, '..', '..', '..')
-const directives = (policy: string): string[] => policy.split(';').map((d) => d.trim()).filter(Boolean)
+const directives = (policy: string): string[] =>
+  policy
+    .split(';')
+    .map((d) => d.trim())
+    .filter(Boolean)
 
 describe('the renderer CSP, one source of truth', () => {
   it('is what index.html carries in its meta element', () => {
@@ -34,7 +38,10 @@ describe('the renderer CSP, one source of truth', () => {
     expect(SHELL_CSP).toBe(rendererCspHeader())
     expect(directives(SHELL_CSP)).toEqual([...directives(RENDERER_CSP), "frame-ancestors 'none'"])
     const web = directives(contentSecurityPolicy('127.0.0.1:8123'))
-    expect(web).toEqual([...directives(RENDERER_CSP).map((d) => (d === "connect-src 'self'" ? "connect-src 'self' ws://127.0.0.1:8123" : d)), "frame-ancestors 'none'"])
+    expect(web).toEqual([
+      ...directives(RENDERER_CSP).map((d) => (d === "connect-src 'self'" ? "connect-src 'self' ws://127.0.0.1:8123" : d)),
+      "frame-ancestors 'none'",
+    ])
   })
 
   it('reads the meta element whatever the attribute order and quotes, and nothing else', () => {

@@ -23,7 +23,21 @@ const m = vi.hoisted(() => {
   let isReady = false
   const dialogs: { message?: string; detail?: string; buttons?: string[] }[] = []
   return {
-    handlers, appEvents, windows, whenReady, ready: () => { isReady = true; ready() }, beforeReady, isReady: () => isReady, dir: '', wcEvents, sent, menus, dialogs,
+    handlers,
+    appEvents,
+    windows,
+    whenReady,
+    ready: () => {
+      isReady = true
+      ready()
+    },
+    beforeReady,
+    isReady: () => isReady,
+    dir: '',
+    wcEvents,
+    sent,
+    menus,
+    dialogs,
     headers: [] as ((d: unknown, cb: (r: unknown) => void) => void)[],
     permission: [] as ((wc: unknown, p: string, cb: (ok: boolean) => void, details: unknown) => void)[],
     permissionCheck: [] as ((wc: unknown, p: string, origin: string, details: unknown) => boolean)[],
@@ -150,7 +164,12 @@ describe('Electron shell', () => {
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
     expect(page.headers.get('content-security-policy')).toBe(SHELL_CSP)
     expect(await page.text()).toContain('<div id="app"></div>')
-    for (const url of ['app://tessera/../main/index.ts', 'app://tessera/%2e%2e/main/index.ts', 'app://tessera/src%2f..%2f..%2fmain%2findex.ts', 'app://tessera/..%5cmain%5cindex.ts']) {
+    for (const url of [
+      'app://tessera/../main/index.ts',
+      'app://tessera/%2e%2e/main/index.ts',
+      'app://tessera/src%2f..%2f..%2fmain%2findex.ts',
+      'app://tessera/..%5cmain%5cindex.ts',
+    ]) {
       expect((await serve(new Request(url))).status, url).toBe(404)
     }
   })

@@ -28,19 +28,23 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const connected = (id: string): Promise<void> => new Promise((resolve) => {
-  host.on('session.state', (p) => {
-    if (p.sessionId === id && p.state === 'connected') resolve()
+const connected = (id: string): Promise<void> =>
+  new Promise((resolve) => {
+    host.on('session.state', (p) => {
+      if (p.sessionId === id && p.state === 'connected') resolve()
+    })
   })
-})
 
 /** A person who answers every "connect to this unknown server?" with `answer`, and remembers the questions. */
 function person(answer: boolean): ConfirmUnknownServer & { asked: string[] } {
   const asked: string[] = []
-  return Object.assign(async (server: string) => {
-    asked.push(server)
-    return answer
-  }, { asked })
+  return Object.assign(
+    async (server: string) => {
+      asked.push(server)
+      return answer
+    },
+    { asked },
+  )
 }
 
 const saveProfile = async (port: number): Promise<void> => {

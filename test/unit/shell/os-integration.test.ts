@@ -70,7 +70,10 @@ describe('--tessera-profile', () => {
     expect(targetsFromArgv(['--tessera-profile=abc-DEF_1'])).toEqual([{ kind: 'profile', id: 'abc-DEF_1' }])
     expect(targetsFromArgv(['--TESSERA-PROFILE=Xy'])).toEqual([{ kind: 'profile', id: 'Xy' }])
     expect(targetsFromArgv(['--tessera-profile=', '--tessera-profile=../etc', `--tessera-profile=${'a'.repeat(65)}`])).toEqual([])
-    expect(targetsFromArgv(['--no-sandbox', '--tessera-profile=p1', 'vnc://h'])).toEqual([{ kind: 'profile', id: 'p1' }, { kind: 'url', url: 'vnc://h' }])
+    expect(targetsFromArgv(['--no-sandbox', '--tessera-profile=p1', 'vnc://h'])).toEqual([
+      { kind: 'profile', id: 'p1' },
+      { kind: 'url', url: 'vnc://h' },
+    ])
   })
 })
 
@@ -79,7 +82,10 @@ describe('jump list (Windows)', () => {
     await addConnections()
     await trackRecentConnections(host, { platform: 'win32', self, open: () => {} })
     expect(m.jumpLists).toHaveLength(1)
-    const [recent, custom] = m.jumpLists[0] as [{ type: string }, { type: string; name: string; items: { title: string; description: string; program: string; args: string }[] }]
+    const [recent, custom] = m.jumpLists[0] as [
+      { type: string },
+      { type: string; name: string; items: { title: string; description: string; program: string; args: string }[] },
+    ]
     expect(recent).toEqual({ type: 'recent' })
     expect(custom).toMatchObject({ type: 'custom', name: 'Recent Connections' })
     expect(custom.items.map((i) => i.title)).toEqual(['Server 9', 'Server 8', 'Server 7', 'Server 6', 'Server 5', 'Server 4', 'Server 3', 'Server 2'])
@@ -177,7 +183,10 @@ describe('default VNC viewer', () => {
   })
 
   it('in development registers Electron with the resolved app directory', () => {
-    expect(selfCommand({ execPath: '/n/electron', argv: ['/n/electron', '.'], defaultApp: true, env: {} })).toEqual({ program: '/n/electron', args: [resolve('.')] })
+    expect(selfCommand({ execPath: '/n/electron', argv: ['/n/electron', '.'], defaultApp: true, env: {} })).toEqual({
+      program: '/n/electron',
+      args: [resolve('.')],
+    })
     m.isDefault = true
     expect(isDefaultViewer({ execPath: '/n/electron', argv: ['/n/electron', 'app'], defaultApp: true, env: {} })).toBe(true)
     expect(m.protocolCalls[0]).toEqual({ fn: 'is', args: ['vnc', '/n/electron', [resolve('app')]] })
@@ -190,9 +199,10 @@ describe('default VNC viewer', () => {
 
   it('is a menu item, greyed out once Tessera is the default', () => {
     const actions = { newConnection: () => {}, disconnect: () => {}, toggleFullscreen: () => {}, makeDefaultViewer: vi.fn() }
-    const find = (defaultViewer: boolean) => menuTemplate(actions, { platform: 'win32', defaultViewer })
-      .flatMap((x) => (Array.isArray(x.submenu) ? x.submenu : []))
-      .find((x) => x.label === 'Make Tessera the Default VNC Viewer')!
+    const find = (defaultViewer: boolean) =>
+      menuTemplate(actions, { platform: 'win32', defaultViewer })
+        .flatMap((x) => (Array.isArray(x.submenu) ? x.submenu : []))
+        .find((x) => x.label === 'Make Tessera the Default VNC Viewer')!
     expect(find(false).enabled).toBe(true)
     expect(find(true).enabled).toBe(false)
     ;(find(false).click as () => void)()

@@ -12,7 +12,15 @@ describe('permissionAllowed', () => {
     expect(permissionAllowed({ ...ours, windowFocused: false }, packaged)).toBe(false)
     expect(permissionAllowed({ ...ours, sessionOpen: false }, packaged)).toBe(false)
     expect(permissionAllowed({ ...ours, isMainFrame: false }, packaged)).toBe(false)
-    for (const url of ['app://evil/index.html', 'file:///opt/Tessera/resources/app.asar/out/renderer/index.html', 'https://tessera/', 'http://localhost:5173/', undefined, 'null', '']) {
+    for (const url of [
+      'app://evil/index.html',
+      'file:///opt/Tessera/resources/app.asar/out/renderer/index.html',
+      'https://tessera/',
+      'http://localhost:5173/',
+      undefined,
+      'null',
+      '',
+    ]) {
       expect(permissionAllowed({ ...ours, url }, packaged), String(url)).toBe(false)
     }
   })
@@ -22,8 +30,23 @@ describe('permissionAllowed', () => {
       expect(permissionAllowed({ ...ours, permission, sessionOpen: false, windowFocused: false }, packaged), permission).toBe(true)
       expect(permissionAllowed({ ...ours, permission, url: 'https://example.org/' }, packaged), permission).toBe(false)
     }
-    for (const permission of ['deprecated-sync-clipboard-read', 'keyboardLock', 'pointerLock', 'media', 'geolocation', 'notifications',
-      'openExternal', 'hid', 'usb', 'serial', 'fileSystem', 'local-fonts', 'window-management', 'unknown', 'automatic-fullscreen']) {
+    for (const permission of [
+      'deprecated-sync-clipboard-read',
+      'keyboardLock',
+      'pointerLock',
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'hid',
+      'usb',
+      'serial',
+      'fileSystem',
+      'local-fonts',
+      'window-management',
+      'unknown',
+      'automatic-fullscreen',
+    ]) {
       expect(permissionAllowed({ ...ours, permission }, packaged), permission).toBe(false)
     }
   })
@@ -40,11 +63,14 @@ describe('installPermissionHandlers', () => {
     let request!: (wc: { id: number }, p: string, cb: (ok: boolean) => void, d: { requestingUrl?: string; isMainFrame?: boolean }) => void
     let check!: (wc: { id: number } | null, p: string, origin: string, d: { requestingUrl?: string; isMainFrame?: boolean }) => boolean
     let focusedId = 7
-    installPermissionHandlers({ setPermissionRequestHandler: (h) => (request = h), setPermissionCheckHandler: (h) => (check = h) }, {
-      where: packaged,
-      isFocused: (id) => id === focusedId,
-      hasSession: (id) => id === 7,
-    })
+    installPermissionHandlers(
+      { setPermissionRequestHandler: (h) => (request = h), setPermissionCheckHandler: (h) => (check = h) },
+      {
+        where: packaged,
+        isFocused: (id) => id === focusedId,
+        hasSession: (id) => id === 7,
+      },
+    )
     const asked = (id: number, permission: string): [boolean, boolean] => {
       let granted: boolean | undefined
       request({ id }, permission, (ok) => (granted = ok), { requestingUrl: 'app://tessera/index.html', isMainFrame: true })

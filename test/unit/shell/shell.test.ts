@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest'
 import { menuTemplate } from '../../../src/main/shell/app-menu'
 import { targetsFromArgv } from '../../../src/main/shell/launch-targets'
 import {
-  DEFAULT_WINDOW, SHELL_CSP, isTrustedSender, loadWindowState, parseWindowState, saveWindowState, visibleBounds, windowOptions, withCsp,
+  DEFAULT_WINDOW,
+  SHELL_CSP,
+  isTrustedSender,
+  loadWindowState,
+  parseWindowState,
+  saveWindowState,
+  visibleBounds,
+  windowOptions,
+  withCsp,
 } from '../../../src/main/shell/window-options'
 
 describe('window options', () => {
@@ -35,7 +43,7 @@ describe('window options', () => {
     expect(SHELL_CSP).toContain("object-src 'none'")
     expect(SHELL_CSP).toContain("frame-ancestors 'none'")
     expect(SHELL_CSP).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/)
-    const h = withCsp({ 'content-security-policy': ["default-src *"], 'X-Other': 'v' })
+    const h = withCsp({ 'content-security-policy': ['default-src *'], 'X-Other': 'v' })
     expect(h).toEqual({ 'Content-Security-Policy': [SHELL_CSP], 'X-Other': ['v'] })
   })
 })
@@ -109,7 +117,10 @@ describe('launch targets', () => {
 describe('application menu', () => {
   it('has New connection, Disconnect, Full screen on F11 and Quit', () => {
     const calls: string[] = []
-    const t = menuTemplate({ newConnection: () => calls.push('new'), disconnect: () => calls.push('disc'), toggleFullscreen: () => calls.push('fs') }, { platform: 'linux' })
+    const t = menuTemplate(
+      { newConnection: () => calls.push('new'), disconnect: () => calls.push('disc'), toggleFullscreen: () => calls.push('fs') },
+      { platform: 'linux' },
+    )
     const items = t.flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : []))
     const byLabel = (l: string) => items.find((i) => i.label === l)!
     expect(byLabel('New Connection').accelerator).toBe('CmdOrCtrl+N')

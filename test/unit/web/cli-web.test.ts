@@ -20,9 +20,27 @@ describe('tessera web', () => {
     const err: string[] = []
     expect(await main(['--help'], (l) => out.push(l))).toBe(0)
     expect(out.join('\n')).toContain('web      [--port N] [--data-dir D] [--no-open]')
-    expect(await main(['web', 'extra'], () => {}, (l) => err.push(l))).toBe(2)
-    expect(await main(['web', '--port', '70000'], () => {}, (l) => err.push(l))).toBe(2)
-    expect(await main(['web', '--bogus'], () => {}, (l) => err.push(l))).toBe(2)
+    expect(
+      await main(
+        ['web', 'extra'],
+        () => {},
+        (l) => err.push(l),
+      ),
+    ).toBe(2)
+    expect(
+      await main(
+        ['web', '--port', '70000'],
+        () => {},
+        (l) => err.push(l),
+      ),
+    ).toBe(2)
+    expect(
+      await main(
+        ['web', '--bogus'],
+        () => {},
+        (l) => err.push(l),
+      ),
+    ).toBe(2)
     expect(err.join('\n')).toContain('unknown option --bogus')
   })
 
@@ -67,7 +85,9 @@ describe('tessera web', () => {
         return file
       },
     })
-    await new Promise<void>((ok) => { const t = setInterval(() => run && (clearInterval(t), ok()), 10) })
+    await new Promise<void>((ok) => {
+      const t = setInterval(() => run && (clearInterval(t), ok()), 10)
+    })
     const server = run!.server
     const codeIn = (text: string): string => /#code=([\w-]+)/.exec(text)?.[1] ?? ''
     const printed = codeIn(out.join('\n'))
@@ -78,7 +98,10 @@ describe('tessera web', () => {
     expect(opened).not.toBe(printed)
     expect(out.join('\n')).not.toContain(server.token)
     expect(out).toContain(`Tessera is at ${server.url}`)
-    const redeem = (code: string) => fetch(`${server.url}session`, { method: 'POST', headers: { Origin: server.url.replace(/\/$/, '') }, body: JSON.stringify({ code }) }).then((r) => r.status)
+    const redeem = (code: string) =>
+      fetch(`${server.url}session`, { method: 'POST', headers: { Origin: server.url.replace(/\/$/, '') }, body: JSON.stringify({ code }) }).then(
+        (r) => r.status,
+      )
     expect(await redeem(opened)).toBe(200)
     expect(await redeem(printed)).toBe(200)
     expect(await redeem(printed)).toBe(403)
@@ -100,7 +123,9 @@ describe('tessera web', () => {
     const out: string[] = []
     let opened = 0
     await webCommand(['--no-open', '--data-dir', join(dir, 'data')], (l) => out.push(l), {
-      rendererDir: renderer, input: null, stopped: Promise.resolve(),
+      rendererDir: renderer,
+      input: null,
+      stopped: Promise.resolve(),
       open: async () => {
         opened++
         return { path: '', remove: async () => {} }

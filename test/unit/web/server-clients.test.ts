@@ -87,10 +87,15 @@ describe('browser-mode WebSocket cap', () => {
       expect(await c.call('profiles.list')).toMatchObject({ type: 'response', result: [] })
     }
     // Events still reach every open socket.
-    const events = open.map((c) => new Promise<void>((done) => c.ws.on('message', (data: Buffer, isBinary: boolean) => {
-      const m = decodeServerMessage(isBinary ? new Uint8Array(data) : data.toString())
-      if (m.type === 'event' && m.name === 'profiles.changed') done()
-    })))
+    const events = open.map(
+      (c) =>
+        new Promise<void>((done) =>
+          c.ws.on('message', (data: Buffer, isBinary: boolean) => {
+            const m = decodeServerMessage(isBinary ? new Uint8Array(data) : data.toString())
+            if (m.type === 'event' && m.name === 'profiles.changed') done()
+          }),
+        ),
+    )
     expect(await open[0].call('profiles.save', newProfile({ id: '', name: 'Lab', host: 'lab' }))).toMatchObject({ type: 'response', result: { name: 'Lab' } })
     await Promise.all(events)
   })

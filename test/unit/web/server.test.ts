@@ -67,7 +67,12 @@ function connect(protocols: string[], headers: Record<string, string> = { Origin
 }
 
 /** A socket with an inbox of decoded server messages. */
-async function client(): Promise<{ ws: WebSocket; inbox: ServerMessage[]; call(name: string, arg?: unknown): Promise<ServerMessage>; next(test: (m: ServerMessage) => boolean): Promise<ServerMessage> }> {
+async function client(): Promise<{
+  ws: WebSocket
+  inbox: ServerMessage[]
+  call(name: string, arg?: unknown): Promise<ServerMessage>
+  next(test: (m: ServerMessage) => boolean): Promise<ServerMessage>
+}> {
   const ws = await connect(socketProtocols(web.token))
   const inbox: ServerMessage[] = []
   const waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = []
@@ -119,7 +124,15 @@ describe('browser-mode HTTP', () => {
   })
 
   it('refuses path traversal, encoded or not, and dot-files', async () => {
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e%5c..%5csecret.txt', '/.env', '/assets/%00app.js', '/%E0%A4%A']) {
+    for (const path of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/assets/%2e%2e%5c..%5csecret.txt',
+      '/.env',
+      '/assets/%00app.js',
+      '/%E0%A4%A',
+    ]) {
       const r = await get(path)
       expect(r.status, path).toBe(404)
       expect(r.body).not.toContain('outside the root')
@@ -183,7 +196,11 @@ describe('browser-mode launch codes', () => {
     try {
       const code = new URLSearchParams(new URL(quick.launchUrl()).hash.slice(1)).get('code')
       await new Promise((r) => setTimeout(r, 120))
-      const res = await fetch(`http://127.0.0.1:${quick.port}${SESSION_PATH}`, { method: 'POST', headers: { Origin: `http://127.0.0.1:${quick.port}` }, body: JSON.stringify({ code }) })
+      const res = await fetch(`http://127.0.0.1:${quick.port}${SESSION_PATH}`, {
+        method: 'POST',
+        headers: { Origin: `http://127.0.0.1:${quick.port}` },
+        body: JSON.stringify({ code }),
+      })
       expect(res.status).toBe(403)
       expect(await res.json()).toEqual({ error: 'WEB_LINK_USED' })
     } finally {
@@ -196,7 +213,7 @@ describe('browser-mode launch codes', () => {
     expect(await exchange({ credential: 'from-an-earlier-run' })).toEqual({ status: 403, json: { error: 'WEB_SESSION_ENDED' } })
   })
 
-  it('refuses an exchange without this page\'s Origin, and malformed or oversized bodies', async () => {
+  it("refuses an exchange without this page's Origin, and malformed or oversized bodies", async () => {
     const code = launchCode()
     expect((await exchange({ code }, {})).status).toBe(403)
     expect((await exchange({ code }, { Origin: `http://127.0.0.1:${web.port + 1}` })).status).toBe(403)
@@ -235,11 +252,13 @@ describe('browser-mode WebSocket', () => {
   })
 
   it('refuses other paths', async () => {
-    await expect(new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${web.port}/other`, socketProtocols(web.token))
-      ws.once('open', resolve)
-      ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)))
-    })).rejects.toThrow('HTTP 404')
+    await expect(
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${web.port}/other`, socketProtocols(web.token))
+        ws.once('open', resolve)
+        ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)))
+      }),
+    ).rejects.toThrow('HTTP 404')
   })
 
   it('carries requests, responses and refusals', async () => {
@@ -288,8 +307,15 @@ describe('browser-mode WebSocket', () => {
   it('large frames sent back to back each arrive intact (their memory is reused only once written)', async () => {
     const a = await client()
     const size = 1920 * 1080 * 4
-    const frame = (seq: number): FrameBatch => ({ sessionId: undefined as unknown as string, seq, ops: Int32Array.of(3, 0, 0, 1920, 1080, 0, 0, 0), pixels: new Uint8Array(size).fill(seq), images: new Uint8Array(0) })
-    const got = (seq: number): Promise<ServerMessage> => a.next((m) => m.type === 'event' && m.name === 'session.frame' && (m.payload as FrameBatch).seq === seq)
+    const frame = (seq: number): FrameBatch => ({
+      sessionId: undefined as unknown as string,
+      seq,
+      ops: Int32Array.of(3, 0, 0, 1920, 1080, 0, 0, 0),
+      pixels: new Uint8Array(size).fill(seq),
+      images: new Uint8Array(0),
+    })
+    const got = (seq: number): Promise<ServerMessage> =>
+      a.next((m) => m.type === 'event' && m.name === 'session.frame' && (m.payload as FrameBatch).seq === seq)
     // Three at once: the later ones are encoded while the first is still on its way.
     for (const seq of [1, 2, 3]) host.emit('session.frame', frame(seq))
     for (const seq of [1, 2, 3]) await got(seq)
@@ -300,7 +326,10 @@ describe('browser-mode WebSocket', () => {
     for (const seq of [1, 2, 3, 4, 5]) {
       const p = ((await got(seq)) as { payload: FrameBatch }).payload
       expect(p.pixels.length).toBe(seq === 5 ? size + 4096 : size)
-      expect(p.pixels.every((v) => v === seq), `frame ${seq} holds only its own bytes`).toBe(true)
+      expect(
+        p.pixels.every((v) => v === seq),
+        `frame ${seq} holds only its own bytes`,
+      ).toBe(true)
     }
     a.ws.close()
   })

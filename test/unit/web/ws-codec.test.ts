@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  WireError, decodeClientMessage, decodeServerMessage, encodeClientMessage, encodeServerMessage,
-} from '../../../src/shared/ws-codec'
+import { WireError, decodeClientMessage, decodeServerMessage, encodeClientMessage, encodeServerMessage } from '../../../src/shared/ws-codec'
 
 const toArrayBuffer = (u: Uint8Array): ArrayBuffer => u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer
 
@@ -76,8 +74,14 @@ describe('ws-codec', () => {
 
   it('refuses malformed input with WireError', () => {
     const bad: (string | Uint8Array)[] = [
-      'not json', '[]', '"x"', JSON.stringify({ type: 'request', id: -1, name: 'x' }), JSON.stringify({ type: 'request', id: 1 }),
-      Uint8Array.of(1, 2), Uint8Array.of(255, 255, 255, 255, 0), Uint8Array.of(2, 0, 0, 0, 123, 125),
+      'not json',
+      '[]',
+      '"x"',
+      JSON.stringify({ type: 'request', id: -1, name: 'x' }),
+      JSON.stringify({ type: 'request', id: 1 }),
+      Uint8Array.of(1, 2),
+      Uint8Array.of(255, 255, 255, 255, 0),
+      Uint8Array.of(2, 0, 0, 0, 123, 125),
     ]
     for (const b of bad) expect(() => decodeClientMessage(b)).toThrow(WireError)
     // A blob table pointing past the end of the frame.

@@ -38,8 +38,15 @@ export function createDecoders(): Map<number, RectDecoder> {
  * on purpose. Raw is last: every server must support it, and it only pays on a very fast link.
  */
 const PREFERENCE: readonly number[] = [
-  Encoding.Tight, Encoding.CopyRect, Encoding.ZRLE, Encoding.Hextile, Encoding.ZlibHex, Encoding.Zlib,
-  Encoding.RRE, Encoding.CoRRE, Encoding.Raw,
+  Encoding.Tight,
+  Encoding.CopyRect,
+  Encoding.ZRLE,
+  Encoding.Hextile,
+  Encoding.ZlibHex,
+  Encoding.Zlib,
+  Encoding.RRE,
+  Encoding.CoRRE,
+  Encoding.Raw,
 ]
 
 /** Every pixel encoding this build decodes, for a client that must accept whatever a stream holds (replay). */

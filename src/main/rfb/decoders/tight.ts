@@ -55,8 +55,7 @@ function tightError(message: string, at: number): RfbProtocolError {
  * ZRLE's CPIXEL the three bytes are always R, G, B, whatever the shifts and endianness.
  */
 export function tpixelSize(pf: PixelFormat): number {
-  const rgb888 = pf.trueColour && pf.bitsPerPixel === 32 && pf.depth === 24 &&
-    pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255
+  const rgb888 = pf.trueColour && pf.bitsPerPixel === 32 && pf.depth === 24 && pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255
   return rgb888 ? 3 : pf.bitsPerPixel >> 3
 }
 
@@ -288,7 +287,8 @@ export class TightDecoder implements RectDecoder {
         data = stream.inflate(data, this.dataSize)
       } catch (err) {
         // The stream's error keeps its code (RFB_ERR_ZLIB); this names the stream and the offset.
-        if (err instanceof RfbProtocolError && err.offset < 0) throw new RfbProtocolError(`Tight zlib stream ${id}: ${err.detail}`, at, err.code, { cause: err })
+        if (err instanceof RfbProtocolError && err.offset < 0)
+          throw new RfbProtocolError(`Tight zlib stream ${id}: ${err.detail}`, at, err.code, { cause: err })
         throw err
       }
       if (data.length !== this.dataSize) {
@@ -390,10 +390,16 @@ export class TightDecoder implements RectDecoder {
     let s = 0
     for (let r = 0; r < h; r++, o += stride) {
       let d = o
-      let l0 = 0, l1 = 0, l2 = 0
-      let ul0 = 0, ul1 = 0, ul2 = 0
+      let l0 = 0,
+        l1 = 0,
+        l2 = 0
+      let ul0 = 0,
+        ul1 = 0,
+        ul2 = 0
       for (let c = 0, p = 0; c < w; c++, p += 3) {
-        const u0 = prev[p], u1 = prev[p + 1], u2 = prev[p + 2]
+        const u0 = prev[p],
+          u1 = prev[p + 1],
+          u2 = prev[p + 2]
         let e0 = l0 + u0 - ul0
         let e1 = l1 + u1 - ul1
         let e2 = l2 + u2 - ul2
@@ -404,8 +410,12 @@ export class TightDecoder implements RectDecoder {
         l1 = (src[s + 1] + e1) & 0xff
         l2 = (src[s + 2] + e2) & 0xff
         s += 3
-        ul0 = u0; ul1 = u1; ul2 = u2
-        prev[p] = l0; prev[p + 1] = l1; prev[p + 2] = l2
+        ul0 = u0
+        ul1 = u1
+        ul2 = u2
+        prev[p] = l0
+        prev[p + 1] = l1
+        prev[p + 2] = l2
         out[d++] = (l0 | (l1 << 8) | (l2 << 16) | ALPHA) >>> 0
       }
     }
@@ -421,15 +431,23 @@ export class TightDecoder implements RectDecoder {
     const pf = px.pf
     const bpp = pf.bitsPerPixel >> 3
     const big = pf.bigEndian
-    const rs = pf.redShift, gs = pf.greenShift, bs = pf.blueShift
-    const rm = pf.redMax, gm = pf.greenMax, bm = pf.blueMax
+    const rs = pf.redShift,
+      gs = pf.greenShift,
+      bs = pf.blueShift
+    const rm = pf.redMax,
+      gm = pf.greenMax,
+      bm = pf.blueMax
     const prev = (this.prevRowBuf ??= new Int32Array(TIGHT_MAX_WIDTH * 3))
     prev.fill(0, 0, w * 3)
     let s = 0
     for (let r = 0; r < h; r++, o += stride) {
       let d = o
-      let l0 = 0, l1 = 0, l2 = 0
-      let ul0 = 0, ul1 = 0, ul2 = 0
+      let l0 = 0,
+        l1 = 0,
+        l2 = 0
+      let ul0 = 0,
+        ul1 = 0,
+        ul2 = 0
       for (let c = 0, p = 0; c < w; c++, p += 3) {
         let v: number
         if (bpp === 2) v = big ? (src[s] << 8) | src[s + 1] : src[s] | (src[s + 1] << 8)
@@ -439,7 +457,9 @@ export class TightDecoder implements RectDecoder {
             : ((src[s + 3] << 24) | (src[s + 2] << 16) | (src[s + 1] << 8) | src[s]) >>> 0
         }
         s += bpp
-        const u0 = prev[p], u1 = prev[p + 1], u2 = prev[p + 2]
+        const u0 = prev[p],
+          u1 = prev[p + 1],
+          u2 = prev[p + 2]
         let e0 = l0 + u0 - ul0
         let e1 = l1 + u1 - ul1
         let e2 = l2 + u2 - ul2
@@ -449,8 +469,12 @@ export class TightDecoder implements RectDecoder {
         l0 = (((v >>> rs) & rm) + e0) & rm
         l1 = (((v >>> gs) & gm) + e1) & gm
         l2 = (((v >>> bs) & bm) + e2) & bm
-        ul0 = u0; ul1 = u1; ul2 = u2
-        prev[p] = l0; prev[p + 1] = l1; prev[p + 2] = l2
+        ul0 = u0
+        ul1 = u1
+        ul2 = u2
+        prev[p] = l0
+        prev[p + 1] = l1
+        prev[p + 2] = l2
         out[d++] = px.fromValue(l0 * 2 ** rs + l1 * 2 ** gs + l2 * 2 ** bs)
       }
     }

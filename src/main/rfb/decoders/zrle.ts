@@ -104,7 +104,7 @@ export class ZrleDecoder implements RectDecoder {
         this.ty = ty
         // A one-colour tile (sub-encoding 1) is a fill; any other is parsed straight into the
         // sink's memory when it lends it, else into the tile buffer handed to pixels().
-        const target = data[p] === 1 ? null : ctx.sink.pixelTarget?.(x + tx, y + ty, tw, th) ?? null
+        const target = data[p] === 1 ? null : (ctx.sink.pixelTarget?.(x + tx, y + ty, tw, th) ?? null)
         if (target) {
           p = this.parseTile(data, p, tw, th, target.words, target.offset, target.stride, rd, ctx, at, true)
         } else {
@@ -139,7 +139,19 @@ export class ZrleDecoder implements RectDecoder {
    * `stride` apart from `out[o]`) through `rd`, or sets `solid`; returns the offset after the
    * tile. `top` is false for ZYWRLE's nested coefficient tile, whose raw form is plain CPIXELs.
    */
-  protected parseTile(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, o: number, stride: number, rd: CpixelReader, ctx: DecodeContext, at: number, top: boolean): number {
+  protected parseTile(
+    d: Uint8Array,
+    p: number,
+    tw: number,
+    th: number,
+    out: Uint32Array,
+    o: number,
+    stride: number,
+    rd: CpixelReader,
+    ctx: DecodeContext,
+    at: number,
+    top: boolean,
+  ): number {
     const end = d.length
     const n = tw * th
     const cb = rd.size
@@ -169,7 +181,18 @@ export class ZrleDecoder implements RectDecoder {
   }
 
   /** Raw tile at the top level; ZYWRLE replaces this with its wavelet tile. */
-  protected rawTile(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, o: number, stride: number, rd: CpixelReader, _ctx: DecodeContext, at: number): number {
+  protected rawTile(
+    d: Uint8Array,
+    p: number,
+    tw: number,
+    th: number,
+    out: Uint32Array,
+    o: number,
+    stride: number,
+    rd: CpixelReader,
+    _ctx: DecodeContext,
+    at: number,
+  ): number {
     const need = tw * th * rd.size
     if (d.length - p < need) throw this.error('the zlib data ends inside the raw pixels', at)
     for (let r = 0, s = p; r < th; r++, s += tw * rd.size) rd.many(d, s, out, o + r * stride, tw)
@@ -206,7 +229,18 @@ export class ZrleDecoder implements RectDecoder {
    * length follows). Lengths are 255s plus a final byte, plus one. Runs may cross rows but never
    * the tile's end.
    */
-  private runs(d: Uint8Array, p: number, tw: number, th: number, size: number, out: Uint32Array, o: number, stride: number, rd: CpixelReader, at: number): number {
+  private runs(
+    d: Uint8Array,
+    p: number,
+    tw: number,
+    th: number,
+    size: number,
+    out: Uint32Array,
+    o: number,
+    stride: number,
+    rd: CpixelReader,
+    at: number,
+  ): number {
     const end = d.length
     const n = tw * th
     // Where pixel i of the tile goes: rows of tw words, stride apart (one long row when packed).

@@ -26,7 +26,10 @@ class ValueReader implements CpixelReader {
   /** 8 when a 3-byte CPIXEL holds the value's top three bytes (rfbproto "CPIXEL"). */
   private readonly shift: number
 
-  constructor(readonly pf: PixelFormat, size: number) {
+  constructor(
+    readonly pf: PixelFormat,
+    size: number,
+  ) {
     this.size = size
     this.bigEndian = pf.bigEndian
     const used = pf.redMax * 2 ** pf.redShift + pf.greenMax * 2 ** pf.greenShift + pf.blueMax * 2 ** pf.blueShift
@@ -153,7 +156,18 @@ export class ZywrleDecoder extends ZrleDecoder {
     this.level = zywrleLevel(null)
   }
 
-  protected override rawTile(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, o: number, stride: number, rd: CpixelReader, ctx: DecodeContext, at: number): number {
+  protected override rawTile(
+    d: Uint8Array,
+    p: number,
+    tw: number,
+    th: number,
+    out: Uint32Array,
+    o: number,
+    stride: number,
+    rd: CpixelReader,
+    ctx: DecodeContext,
+    at: number,
+  ): number {
     const pf = ctx.pixels.pf
     if (pf.bitsPerPixel === 8) return super.rawTile(d, p, tw, th, out, o, stride, rd, ctx, at)
     if (this.values?.pf !== pf || this.values.size !== rd.size) this.values = new ValueReader(pf, rd.size)

@@ -61,7 +61,10 @@ function rowBytes(h: Header, w: number): number {
 function passes(h: Header): { x0: number; y0: number; dx: number; dy: number; w: number; h: number }[] {
   if (!h.interlaced) return [{ x0: 0, y0: 0, dx: 1, dy: 1, w: h.width, h: h.height }]
   return ADAM7.map(([x0, y0, dx, dy]) => ({
-    x0, y0, dx, dy,
+    x0,
+    y0,
+    dx,
+    dy,
     w: h.width > x0 ? Math.ceil((h.width - x0) / dx) : 0,
     h: h.height > y0 ? Math.ceil((h.height - y0) / dy) : 0,
   }))

@@ -70,7 +70,12 @@ export async function replayStream(stream: Uint8Array, sink: DrawSink, opts: Rep
   // the bench would measure as decoder time.
   // A recording holds whatever its client announced, which it does not say: announce everything we decode.
   const client: RfbClient = new RfbClient({
-    sink, pixelFormat: 'server', autoUpdate: false, trace: opts.trace, quality: opts.quality, encodings: DECODABLE_ENCODINGS,
+    sink,
+    pixelFormat: 'server',
+    autoUpdate: false,
+    trace: opts.trace,
+    quality: opts.quality,
+    encodings: DECODABLE_ENCODINGS,
   })
   client.on('update', (u) => {
     pixels += u.pixels

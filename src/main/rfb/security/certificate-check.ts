@@ -11,8 +11,10 @@ export function checkServerCertificate(tls: TlsSessionInfo, options: SecurityOpt
   const { policy } = effectivePolicy(options)
   const known = options.host !== undefined && options.port !== undefined
   return verifyServerCertificate(
-    tls, options.host ?? '', options.port ?? 0,
-    known ? options.trust ?? {} : { ...options.trust, store: undefined },
+    tls,
+    options.host ?? '',
+    options.port ?? 0,
+    known ? (options.trust ?? {}) : { ...options.trust, store: undefined },
     policy === 'require-server-auth',
   )
 }

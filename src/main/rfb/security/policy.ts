@@ -192,19 +192,27 @@ export function choose(candidates: readonly Candidate[], offeredNames: string, w
     const wouldDo = speakable.filter((c) => acceptable(effective(c), opts.policy ?? 'allow-unencrypted'))
     if (raised && expected && wouldDo.length > 0) {
       const best = Math.max(...wouldDo.map(effective)) as Protection
-      throw new DowngradeError(opts.host !== undefined && opts.port !== undefined ? serverKey(opts.host, opts.port) : 'the server', expected, levelOf(best), offeredNames)
+      throw new DowngradeError(
+        opts.host !== undefined && opts.port !== undefined ? serverKey(opts.host, opts.port) : 'the server',
+        expected,
+        levelOf(best),
+        offeredNames,
+      )
     }
     if (speakable.length === 0) {
       const before = raised && expected ? 'Connections to it were encrypted before: someone may be intercepting this one. ' : ''
       throw new UnsupportedError(
         `${what} wants the password sent unencrypted (VeNCrypt Plain without TLS), which anyone on the network could read. ${before}` +
-          'Nothing was sent. Allow it in the connection\'s settings (--allow-plain-password on the command line) only if you trust every network on the way.',
+          "Nothing was sent. Allow it in the connection's settings (--allow-plain-password on the command line) only if you trust every network on the way.",
         'RFB_ERR_PLAIN_REFUSED',
       )
     }
     // Raised or not, what the user asked for refuses all of it: name that, the user's own setting.
     const shown = raised ? (opts.policy ?? 'allow-unencrypted') : policy
-    const need = shown === 'require-server-auth' ? 'an encrypted connection with a verifiable certificate (VeNCrypt X509*)' : 'an encrypted connection (VeNCrypt TLS* or X509*)'
+    const need =
+      shown === 'require-server-auth'
+        ? 'an encrypted connection with a verifiable certificate (VeNCrypt X509*)'
+        : 'an encrypted connection (VeNCrypt TLS* or X509*)'
     const because = why && !raised ? ` (${why})` : ''
     const skipped = unusable.length ? `; ${unusable.map((c) => c.name).join(', ')} unavailable: ${unusable[0].unusable}` : ''
     throw new UnsupportedError(
@@ -212,11 +220,7 @@ export function choose(candidates: readonly Candidate[], offeredNames: string, w
       'RFB_ERR_POLICY',
     )
   }
-  const rank = (c: Candidate): number[] => [
-    c.credentials === 'required' ? 1 : 0,
-    -effective(c),
-    KNOWN.findIndex((k) => k.code === c.code),
-  ]
+  const rank = (c: Candidate): number[] => [c.credentials === 'required' ? 1 : 0, -effective(c), KNOWN.findIndex((k) => k.code === c.code)]
   return [...allowed].sort((a, b) => {
     const ra = rank(a)
     const rb = rank(b)

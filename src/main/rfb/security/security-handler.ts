@@ -89,10 +89,28 @@ export interface SecurityHandler {
 }
 
 const NAMES: Record<number, string> = {
-  0: 'Invalid', 1: 'None', 2: 'VNC Authentication', 5: 'RA2', 6: 'RA2ne', 16: 'Tight', 17: 'Ultra',
-  18: 'TLS', 19: 'VeNCrypt', 20: 'SASL', 21: 'MD5', 22: 'xvp', 30: 'Apple Remote Desktop', 113: 'MSLogonII',
+  0: 'Invalid',
+  1: 'None',
+  2: 'VNC Authentication',
+  5: 'RA2',
+  6: 'RA2ne',
+  16: 'Tight',
+  17: 'Ultra',
+  18: 'TLS',
+  19: 'VeNCrypt',
+  20: 'SASL',
+  21: 'MD5',
+  22: 'xvp',
+  30: 'Apple Remote Desktop',
+  113: 'MSLogonII',
   // VeNCrypt 0.2 sub-types.
-  256: 'Plain', 257: 'TLSNone', 258: 'TLSVnc', 259: 'TLSPlain', 260: 'X509None', 261: 'X509Vnc', 262: 'X509Plain',
+  256: 'Plain',
+  257: 'TLSNone',
+  258: 'TLSVnc',
+  259: 'TLSPlain',
+  260: 'X509None',
+  261: 'X509Vnc',
+  262: 'X509Plain',
 }
 
 export function securityTypeName(t: number): string {

@@ -27,8 +27,7 @@ const AUTH_CAPABILITIES: readonly TightCapability[] = [
 ]
 const NO_TUNNEL: TightCapability = { code: 0, vendor: 'TGHT', signature: 'NOTUNNEL' }
 
-const same = (a: TightCapability, b: TightCapability): boolean =>
-  a.code === b.code && a.vendor === b.vendor && a.signature === b.signature
+const same = (a: TightCapability, b: TightCapability): boolean => a.code === b.code && a.vendor === b.vendor && a.signature === b.signature
 
 function s32(n: number): Uint8Array {
   return Uint8Array.of((n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff)
@@ -76,7 +75,10 @@ export class TightSecurity implements SecurityHandler {
     // "If number-of-tunnels is zero, the client must make no such request."
     if (tunnels.length > 0) {
       if (!tunnels.some((t) => same(t, NO_TUNNEL))) {
-        throw new UnsupportedError(`the server requires a Tight tunnel (${tunnels.map(describeCapability).join(', ')}), which Tessera does not speak`, 'RFB_ERR_SECURITY')
+        throw new UnsupportedError(
+          `the server requires a Tight tunnel (${tunnels.map(describeCapability).join(', ')}), which Tessera does not speak`,
+          'RFB_ERR_SECURITY',
+        )
       }
       io.write(s32(NO_TUNNEL.code))
       trace('out', 'Tight tunnel NOTUNNEL')

@@ -18,9 +18,15 @@ export const enum VeNCryptSubType {
 
 /** Sub-types Tessera speaks. 19 (VeNCrypt itself) is never chosen: the spec forbids the loop. */
 const SPEAKS: readonly number[] = [
-  SecurityType.None, SecurityType.VncAuth,
-  VeNCryptSubType.Plain, VeNCryptSubType.TLSNone, VeNCryptSubType.TLSVnc, VeNCryptSubType.TLSPlain,
-  VeNCryptSubType.X509None, VeNCryptSubType.X509Vnc, VeNCryptSubType.X509Plain,
+  SecurityType.None,
+  SecurityType.VncAuth,
+  VeNCryptSubType.Plain,
+  VeNCryptSubType.TLSNone,
+  VeNCryptSubType.TLSVnc,
+  VeNCryptSubType.TLSPlain,
+  VeNCryptSubType.X509None,
+  VeNCryptSubType.X509Vnc,
+  VeNCryptSubType.X509Plain,
 ]
 
 /** The authentication that follows the TLS layer (or runs alone) for each sub-type. */

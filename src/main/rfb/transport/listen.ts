@@ -56,10 +56,13 @@ export function listenForServers(opts: { host?: string; port?: number } = {}): P
                 rej(e)
               },
             }
-            const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-              waiters.splice(waiters.indexOf(w), 1)
-              rej(new TimeoutError(`no server connected to ${host}:${port} within ${Math.round(timeoutMs / 1000)} s`))
-            }, timeoutMs)
+            const timer =
+              timeoutMs === undefined
+                ? undefined
+                : setTimeout(() => {
+                    waiters.splice(waiters.indexOf(w), 1)
+                    rej(new TimeoutError(`no server connected to ${host}:${port} within ${Math.round(timeoutMs / 1000)} s`))
+                  }, timeoutMs)
             waiters.push(w)
           })
         },

@@ -128,7 +128,11 @@ export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
   if (auth.privateKey) {
     const parsed = utils.parseKey(auth.privateKey, auth.passphrase)
     if (parsed instanceof Error) {
-      return Promise.reject(new AuthFailedError(`cannot use the SSH private key: ${parsed.message}${auth.passphrase === undefined ? ' (is it encrypted? give its passphrase)' : ''}`))
+      return Promise.reject(
+        new AuthFailedError(
+          `cannot use the SSH private key: ${parsed.message}${auth.passphrase === undefined ? ' (is it encrypted? give its passphrase)' : ''}`,
+        ),
+      )
     }
   }
   return new Promise((resolve, reject) => {

@@ -102,9 +102,7 @@ export function sessionInfo(socket: TLSSocket): TlsSessionInfo {
     cipher: socket.getCipher()?.name ?? 'unknown',
     certificate: raw && raw.length > 0 ? Uint8Array.from(raw) : undefined,
     authorized: socket.authorized,
-    authorizationError: authError === undefined || authError === null
-      ? undefined
-      : String((authError as { code?: string }).code ?? authError),
+    authorizationError: authError === undefined || authError === null ? undefined : String((authError as { code?: string }).code ?? authError),
   }
 }
 

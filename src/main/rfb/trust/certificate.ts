@@ -63,7 +63,10 @@ function certificateNames(x: X509Certificate): string[] {
     if (m) names.push(m[1])
   }
   if (names.length > 0) return names
-  return x.subject.split('\n').filter((l) => l.startsWith('CN=')).map((l) => l.slice(3))
+  return x.subject
+    .split('\n')
+    .filter((l) => l.startsWith('CN='))
+    .map((l) => l.slice(3))
 }
 
 /** Node prints names one attribute per line; a prompt wants "CN=host, O=org". */
@@ -76,7 +79,10 @@ function oneLine(name: string): string {
  * "ab cd ...") into the canonical colon form; null when it is not 32 bytes of hex.
  */
 export function normaliseFingerprint(text: string): string | null {
-  const hex = text.trim().replace(/^sha-?256[:=]?/i, '').replace(/[\s:]/g, '')
+  const hex = text
+    .trim()
+    .replace(/^sha-?256[:=]?/i, '')
+    .replace(/[\s:]/g, '')
   if (!/^[0-9a-f]{64}$/i.test(hex)) return null
   return hex.toUpperCase().match(/../g)!.join(':')
 }

@@ -60,7 +60,10 @@ export async function verifyHostKey(key: Uint8Array, host: string, port: number,
       'RFB_ERR_HOSTKEY_CHANGED',
       `the SSH host key of ${server} has CHANGED: ${where} has ${expected}, the server now presents ${algorithm} ${fingerprintSha256}. ` +
         `Someone may be intercepting the connection. If the key was replaced on purpose, remove ${server} from ${where} and connect again.`,
-      server, algorithm, fingerprintSha256, expected,
+      server,
+      algorithm,
+      fingerprintSha256,
+      expected,
     )
 
   // Key types known for this host other than the presented one, and where they are known.
@@ -76,8 +79,13 @@ export async function verifyHostKey(key: Uint8Array, host: string, port: number,
   if (known.status === 'match') return verdict('known-hosts')
   if (known.status === 'changed') throw changed(sshFingerprint(known.entry.key), `known_hosts (line ${known.entry.line})`)
   if (known.status === 'revoked') {
-    throw new HostKeyError('RFB_ERR_HOSTKEY_REVOKED', `the SSH host key of ${server} (${algorithm} ${fingerprintSha256}) is marked @revoked in known_hosts (line ${known.entry.line})`,
-      server, algorithm, fingerprintSha256)
+    throw new HostKeyError(
+      'RFB_ERR_HOSTKEY_REVOKED',
+      `the SSH host key of ${server} (${algorithm} ${fingerprintSha256}) is marked @revoked in known_hosts (line ${known.entry.line})`,
+      server,
+      algorithm,
+      fingerprintSha256,
+    )
   }
   if (known.status === 'other-type') otherTypes.push(...known.entries.map((e) => ({ algorithm: e.algorithm, where: `known_hosts (line ${e.line})` })))
   const knownAlgorithms = [...new Set(otherTypes.map((o) => o.algorithm))]
@@ -93,8 +101,13 @@ export async function verifyHostKey(key: Uint8Array, host: string, port: number,
   if (opts.ask) {
     const decision = await opts.ask({ host, port, algorithm, fingerprintSha256, ...(knownAlgorithms.length > 0 ? { knownAlgorithms } : {}) })
     if (decision === 'reject') {
-      throw new HostKeyError('RFB_ERR_HOSTKEY_REJECTED', `you did not trust the SSH host key of ${server} (${algorithm} ${fingerprintSha256})`,
-        server, algorithm, fingerprintSha256)
+      throw new HostKeyError(
+        'RFB_ERR_HOSTKEY_REJECTED',
+        `you did not trust the SSH host key of ${server} (${algorithm} ${fingerprintSha256})`,
+        server,
+        algorithm,
+        fingerprintSha256,
+      )
     }
     if (decision === 'always' && opts.store && knownAlgorithms.length === 0) {
       remember()
@@ -108,15 +121,19 @@ export async function verifyHostKey(key: Uint8Array, host: string, port: number,
       'RFB_ERR_HOSTKEY_TYPE_CHANGED',
       `the SSH server ${server} presented a ${algorithm} host key (${fingerprintSha256}), but a different kind of key is known for it (${where}). ` +
         'This could be an attack: someone may be intercepting the connection with a key of another type. ' +
-        'If the server\'s keys were replaced on purpose, check this fingerprint with its administrator and accept it.',
-      server, algorithm, fingerprintSha256,
+        "If the server's keys were replaced on purpose, check this fingerprint with its administrator and accept it.",
+      server,
+      algorithm,
+      fingerprintSha256,
     )
   }
   throw new HostKeyError(
     'RFB_ERR_HOSTKEY_UNKNOWN',
     `the SSH host key of ${server} is not known: ${algorithm} ${fingerprintSha256}. ` +
-      'Check it with the server\'s administrator (ssh-keygen -lf on the host key) and accept that fingerprint, or add the key to known_hosts.',
-    server, algorithm, fingerprintSha256,
+      "Check it with the server's administrator (ssh-keygen -lf on the host key) and accept that fingerprint, or add the key to known_hosts.",
+    server,
+    algorithm,
+    fingerprintSha256,
   )
 }
 

@@ -50,7 +50,10 @@ export const SSH_HOSTS_FILE_NAME = 'known-ssh-hosts.json'
 export class FileTrustStore implements CertificateStore {
   readonly file: string
 
-  constructor(readonly dir: string, fileName = FILE_NAME) {
+  constructor(
+    readonly dir: string,
+    fileName = FILE_NAME,
+  ) {
     this.file = join(dir, fileName)
   }
 

@@ -84,13 +84,7 @@ function describeFailure(code: string): string {
  * A certificate nobody vouches for is "unverified": refused when `required`, else allowed
  * (the session is then as safe as anonymous TLS). A broken certificate is always refused.
  */
-export async function verifyServerCertificate(
-  tls: TlsSessionInfo,
-  host: string,
-  port: number,
-  trust: TrustOptions,
-  required: boolean,
-): Promise<TrustVerdict> {
+export async function verifyServerCertificate(tls: TlsSessionInfo, host: string, port: number, trust: TrustOptions, required: boolean): Promise<TrustVerdict> {
   const server = serverKey(host, port)
   if (!tls.certificate) {
     throw new CertificateError('RFB_ERR_CERT_INVALID', `${server} sent no certificate`, server, emptyInfo())
@@ -104,7 +98,9 @@ export async function verifyServerCertificate(
       `the certificate of ${server} has CHANGED since you trusted it: remembered SHA-256 ${pinned.sha256}, ` +
         `now presented ${cert.sha256} (${cert.subject}). Someone may be intercepting the connection. ` +
         `If the server's certificate was replaced on purpose, remove ${server} from the trust store and connect again.`,
-      server, cert, pinned.sha256,
+      server,
+      cert,
+      pinned.sha256,
     )
   }
   if (tls.authorized) return { verified: true, how: 'ca', certificate: cert }
@@ -117,15 +113,20 @@ export async function verifyServerCertificate(
     return { verified: true, how: 'accepted', certificate: cert }
   }
   if (!(code in TRUST_ONLY)) {
-    const problem = code === 'CERT_HAS_EXPIRED' ? `the certificate has expired (on ${cert.validTo})`
-      : code === 'CERT_NOT_YET_VALID' ? `the certificate is not valid yet (not before ${cert.validFrom}; check this computer's clock)`
-      : code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? `the certificate does not name this host (${host}; it names ${cert.names.join(', ') || 'no host'})`
-      : describeFailure(code)
+    const problem =
+      code === 'CERT_HAS_EXPIRED'
+        ? `the certificate has expired (on ${cert.validTo})`
+        : code === 'CERT_NOT_YET_VALID'
+          ? `the certificate is not valid yet (not before ${cert.validFrom}; check this computer's clock)`
+          : code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+            ? `the certificate does not name this host (${host}; it names ${cert.names.join(', ') || 'no host'})`
+            : describeFailure(code)
     throw new CertificateError(
       'RFB_ERR_CERT_INVALID',
       `the certificate of ${server} is not acceptable: ${problem} (SHA-256 ${cert.sha256}, ${cert.subject}, ` +
         `valid ${cert.validFrom} to ${cert.validTo}). Accept this exact fingerprint to connect anyway.`,
-      server, cert,
+      server,
+      cert,
     )
   }
   if (trust.ask) {
@@ -144,13 +145,25 @@ export async function verifyServerCertificate(
     throw new CertificateError(
       'RFB_ERR_CERT_UNTRUSTED',
       `the certificate of ${server} is not trusted: ${problem} (SHA-256 ${cert.sha256}, ${cert.subject}). ` +
-        'Check the fingerprint with the server\'s administrator and accept it, or add its CA.',
-      server, cert,
+        "Check the fingerprint with the server's administrator and accept it, or add its CA.",
+      server,
+      cert,
     )
   }
   return { verified: false, how: 'unverified', certificate: cert, problem }
 }
 
 function emptyInfo(): CertificateInfo {
-  return { sha256: '', subject: '', issuer: '', validFrom: '', validTo: '', names: [], selfSigned: false, hostnameMatches: false, currentlyValid: false, validity: 'expired' }
+  return {
+    sha256: '',
+    subject: '',
+    issuer: '',
+    validFrom: '',
+    validTo: '',
+    names: [],
+    selfSigned: false,
+    hostnameMatches: false,
+    currentlyValid: false,
+    validity: 'expired',
+  }
 }

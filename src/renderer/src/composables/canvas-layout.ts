@@ -68,7 +68,12 @@ export function useElementSize(element: Readonly<ShallowRef<HTMLElement | null>>
 }
 
 /** The layout and canvas style, following the framebuffer, the viewport, the scaling mode and the cursor. */
-export function useCanvasLayout(fb: Size, box: Size, scaling: () => ScalingMode, cursor: () => string): { layout: ComputedRef<CanvasLayout>; style: ComputedRef<CSSProperties> } {
+export function useCanvasLayout(
+  fb: Size,
+  box: Size,
+  scaling: () => ScalingMode,
+  cursor: () => string,
+): { layout: ComputedRef<CanvasLayout>; style: ComputedRef<CSSProperties> } {
   const layout = computed(() => canvasLayout(fb, box, scaling()))
   const style = computed(() => canvasStyle(layout.value, cursor()))
   return { layout, style }

@@ -42,7 +42,10 @@ export function useRemoteResize(deps: RemoteResizeDeps): { request(delay?: numbe
     }, delay)
   }
 
-  watch(() => [deps.box.width, deps.box.height], () => request())
+  watch(
+    () => [deps.box.width, deps.box.height],
+    () => request(),
+  )
   watch(deps.scaling, (m) => m === 'remote' && request(0))
   onScopeDispose(() => {
     if (timer) clearTimeout(timer)

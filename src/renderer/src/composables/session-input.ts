@@ -23,13 +23,18 @@ export function localShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'altKey
  * except while a dialog is open; auto-repeat is swallowed.
  */
 export function useLocalShortcuts(actions: Record<LocalShortcut, () => void>): void {
-  useEventListener(window, 'keydown', (e) => {
-    const s = localShortcut(e)
-    if (!s || document.querySelector('dialog[open]')) return
-    e.preventDefault()
-    e.stopPropagation()
-    if (!e.repeat) actions[s]()
-  }, true)
+  useEventListener(
+    window,
+    'keydown',
+    (e) => {
+      const s = localShortcut(e)
+      if (!s || document.querySelector('dialog[open]')) return
+      e.preventDefault()
+      e.stopPropagation()
+      if (!e.repeat) actions[s]()
+    },
+    true,
+  )
 }
 
 /** The canvas's keyboard and pointer handlers, and what the menu does with keys. */
@@ -77,12 +82,21 @@ export function useSessionInput(canvas: Readonly<ShallowRef<HTMLCanvasElement | 
   useEventListener(document, 'visibilitychange', () => {
     if (document.visibilityState === 'hidden') releaseAll()
   })
-  watch(() => store.viewOnly, (v) => v && releaseAll())
-  watch(() => store.phase, (phase, before) => {
-    if (before === 'connected' && phase !== 'connected') releaseAll()
-  })
+  watch(
+    () => store.viewOnly,
+    (v) => v && releaseAll(),
+  )
+  watch(
+    () => store.phase,
+    (phase, before) => {
+      if (before === 'connected' && phase !== 'connected') releaseAll()
+    },
+  )
   // Each report of the server's lock LEDs, so Caps Lock and Num Lock can follow the local keyboard.
-  watch(() => store.leds, (leds) => keyboard?.setServerLocks(leds))
+  watch(
+    () => store.leds,
+    (leds) => keyboard?.setServerLocks(leds),
+  )
 
   return {
     onKeydown(e) {

@@ -43,9 +43,12 @@ export function useSessionPainter(canvas: Readonly<ShallowRef<HTMLCanvasElement 
     painter = null
   })
   // ServerInit's size, in case the first batch has not said it yet.
-  watch(() => store.info, (info) => {
-    if (info && fb.width === 0 && info.width > 0 && info.height > 0) painter?.resizeTo(info.width, info.height)
-  })
+  watch(
+    () => store.info,
+    (info) => {
+      if (info && fb.width === 0 && info.width > 0 && info.height > 0) painter?.resizeTo(info.width, info.height)
+    },
+  )
 
   return { fb, toPng: () => painter?.toPng() ?? null }
 }

@@ -52,7 +52,8 @@ async function exchange(env: LaunchEnv, body: { code: string } | { credential: s
 }
 
 /** What to do next, for each reason a page was not let in. */
-const NEXT_STEP = 'For a new address, press Enter in the terminal where tessera web is running, or start tessera web again. Each address opens Tessera once, within a minute.'
+const NEXT_STEP =
+  'For a new address, press Enter in the terminal where tessera web is running, or start tessera web again. Each address opens Tessera once, within a minute.'
 
 /** Replaces the page with a plain explanation of why it cannot open and how to get a new address. */
 export function showLaunchProblem(doc: Document, code: WebLinkErrorCode): void {

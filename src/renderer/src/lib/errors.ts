@@ -209,7 +209,11 @@ export function sessionOutcome(error: SessionError | null): SessionOutcome {
   if (!error) return { title: SAY.ended, retryLabel: 'Reconnect', closeLabel: BACK, retryIcon: 'refresh' }
   const title = errorTitle(error)
   if (isErrorCode(error.code) && (isCertificateError(error.code) || isHostKeyError(error.code))) {
-    const hopeless = error.code === 'RFB_ERR_CERT_CHANGED' || error.code === 'RFB_ERR_HOSTKEY_CHANGED' || error.code === 'RFB_ERR_HOSTKEY_REVOKED' || error.code === 'RFB_ERR_HOSTKEY_TYPE_CHANGED'
+    const hopeless =
+      error.code === 'RFB_ERR_CERT_CHANGED' ||
+      error.code === 'RFB_ERR_HOSTKEY_CHANGED' ||
+      error.code === 'RFB_ERR_HOSTKEY_REVOKED' ||
+      error.code === 'RFB_ERR_HOSTKEY_TYPE_CHANGED'
     return { title, retryLabel: hopeless ? null : 'Retry', closeLabel: BACK, retryIcon: 'refresh' }
   }
   // Refused for the user's safety: a retry asks the downgrade question again.

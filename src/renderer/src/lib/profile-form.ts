@@ -102,8 +102,14 @@ export function profileToForm(p: ConnectionProfile): ProfileForm {
 
 /** True when the profile uses any option under the dialog's "Advanced" section (it then starts open). */
 export function usesAdvancedOptions(p: ConnectionProfile): boolean {
-  return p.encodings !== 'auto' || p.quality !== null || p.compression !== null || p.colourDepth !== 'auto' ||
-    p.fineQuality !== undefined || p.subsampling !== undefined
+  return (
+    p.encodings !== 'auto' ||
+    p.quality !== null ||
+    p.compression !== null ||
+    p.colourDepth !== 'auto' ||
+    p.fineQuality !== undefined ||
+    p.subsampling !== undefined
+  )
 }
 
 /**
@@ -128,7 +134,14 @@ export function splitHostField(form: Pick<ProfileForm, 'host' | 'username'>): Pa
 
 /** The explicit encodings as typed: lower case, in order, without repeats. */
 export function encodingList(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).map((s) => s.trim().toLowerCase()).filter(Boolean))]
+  return [
+    ...new Set(
+      text
+        .split(/[\s,]+/)
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ]
 }
 
 /** The problem `schema` finds in `value`, or '' (for checks whose words depend on the kind of problem). */
@@ -182,7 +195,8 @@ export function formErrors(form: ProfileForm): FormErrors {
     host: hostError(form.host),
     port: accepts(profileFields.port, wholeNumber(form.port)) ? '' : 'The port is a number from 1 to 65535 (5900 is display :0).',
     encodings: encodingsError(form),
-    fineQuality: !fine || accepts(profileFields.fineQuality, wholeNumber(fine)) ? '' : `Fine quality is a whole number from 0 to ${FINE_QUALITY_MAX}, or empty.`,
+    fineQuality:
+      !fine || accepts(profileFields.fineQuality, wholeNumber(fine)) ? '' : `Fine quality is a whole number from 0 to ${FINE_QUALITY_MAX}, or empty.`,
     ssh: sshError(form.ssh),
   }
 }
@@ -197,7 +211,11 @@ const levelOf = (text: string): number | null => (text === 'auto' ? null : Numbe
 
 /** How the rest of a profile's fields are named in a sentence, for problems no field shows. */
 const FIELD_NAMES: Partial<Record<keyof ConnectionProfile, string>> = {
-  name: 'The name', username: 'The username', group: 'The folder', notes: 'The notes', caFile: 'The CA certificate file path',
+  name: 'The name',
+  username: 'The username',
+  group: 'The folder',
+  notes: 'The notes',
+  caFile: 'The CA certificate file path',
 }
 
 /**
@@ -205,7 +223,11 @@ const FIELD_NAMES: Partial<Record<keyof ConnectionProfile, string>> = {
  * ones left out when empty), or a sentence saying what the shared profile schema refuses. Call
  * only when `formErrors` found nothing. The password is only kept when it can be stored safely.
  */
-export function formToProfile(base: ConnectionProfile, form: ProfileForm, opts: { canStorePasswords: boolean }): { profile: ConnectionProfile } | { error: string } {
+export function formToProfile(
+  base: ConnectionProfile,
+  form: ProfileForm,
+  opts: { canStorePasswords: boolean },
+): { profile: ConnectionProfile } | { error: string } {
   const host = form.host.trim()
   const { username: _u, fineQuality: _f, subsampling: _s, caFile: _c, tls: _t, allowPlainPassword: _a, ssh: _h, ...kept } = base
   const profile: ConnectionProfile = {

@@ -35,13 +35,15 @@ export function certificateDate(text: string, locale?: string): string {
 export function certificateFacts(cert: TrustCertificate, locale?: string): CertificateFacts {
   const list = Array.isArray(cert.names) ? cert.names.filter((n) => typeof n === 'string') : []
   const names = list.length > 0 ? list.join(', ') : '(no host names)'
-  const name: TrustLine = cert.nameMatches === true
-    ? { text: `The certificate is issued for ${cert.host}, the address you connected to.`, warning: false }
-    : {
-        text: `Warning: this certificate is issued for ${names}, not for ${cert.host}, the address you connected to. ` +
-          'It may belong to another server, or someone may be pretending to be this one.',
-        warning: true,
-      }
+  const name: TrustLine =
+    cert.nameMatches === true
+      ? { text: `The certificate is issued for ${cert.host}, the address you connected to.`, warning: false }
+      : {
+          text:
+            `Warning: this certificate is issued for ${names}, not for ${cert.host}, the address you connected to. ` +
+            'It may belong to another server, or someone may be pretending to be this one.',
+          warning: true,
+        }
   const from = certificateDate(cert.validFrom, locale)
   const to = certificateDate(cert.validTo, locale)
   let validity: TrustLine
@@ -60,7 +62,9 @@ export function certificateFacts(cert: TrustCertificate, locale?: string): Certi
 export function hostKeyTypeWarning(key: TrustHostKey): string | null {
   const known = Array.isArray(key.knownAlgorithms) ? key.knownAlgorithms.filter((a) => typeof a === 'string') : []
   if (known.length === 0) return null
-  return `Warning: this computer knows a different kind of key for this server (${known.join(', ')}), but it now presented ` +
+  return (
+    `Warning: this computer knows a different kind of key for this server (${known.join(', ')}), but it now presented ` +
     `a key of type ${key.algorithm}. This could be an attack: someone may be pretending to be the server. ` +
     'Continue only if its administrator tells you the keys were changed and the fingerprint below is right.'
+  )
 }

@@ -122,10 +122,13 @@ export class CanvasPainter {
         continue
       }
       const type = `image/${kind}`
-      out.set(o, createImageBitmap(new Blob([bytes], { type })).catch((e: unknown) => {
-        this.events.error?.(`an image could not be decoded: ${(e as Error).message}`)
-        return null
-      }))
+      out.set(
+        o,
+        createImageBitmap(new Blob([bytes], { type })).catch((e: unknown) => {
+          this.events.error?.(`an image could not be decoded: ${(e as Error).message}`)
+          return null
+        }),
+      )
     }
     return out
   }

@@ -82,7 +82,10 @@ export const useConnectionsStore = defineStore('connections', () => {
     } finally {
       loaded.value = true
     }
-    host.api.request('secrets.status', undefined).then((s) => (secrets.value = s), () => (secrets.value = null))
+    host.api.request('secrets.status', undefined).then(
+      (s) => (secrets.value = s),
+      () => (secrets.value = null),
+    )
   }
 
   host.api.on('profiles.changed', ({ profiles: list }) => setProfiles(list))
@@ -111,7 +114,10 @@ export const useConnectionsStore = defineStore('connections', () => {
     const copy: ConnectionProfile = {
       ...src,
       id: newProfileId(),
-      name: copyName(src.name, profiles.value.map((p) => p.name)),
+      name: copyName(
+        src.name,
+        profiles.value.map((p) => p.name),
+      ),
       savePassword: false,
       createdAt: Date.now(),
       lastUsedAt: 0,
@@ -182,9 +188,36 @@ export const useConnectionsStore = defineStore('connections', () => {
   }
 
   return {
-    profiles, loaded, loadError, query, sortBy, viewMode, collapsed, selectedId, secrets, thumbnails, addRequests,
-    searching, sorted, groups, allGroups, visible,
-    isCollapsed, byId, load, save, remove, duplicate, importFile, exportProfiles, loadThumbnail,
-    toggleGroup, setSort, setViewMode, blankProfile, forgetPassword, allowPlainFile,
+    profiles,
+    loaded,
+    loadError,
+    query,
+    sortBy,
+    viewMode,
+    collapsed,
+    selectedId,
+    secrets,
+    thumbnails,
+    addRequests,
+    searching,
+    sorted,
+    groups,
+    allGroups,
+    visible,
+    isCollapsed,
+    byId,
+    load,
+    save,
+    remove,
+    duplicate,
+    importFile,
+    exportProfiles,
+    loadThumbnail,
+    toggleGroup,
+    setSort,
+    setViewMode,
+    blankProfile,
+    forgetPassword,
+    allowPlainFile,
   }
 })

@@ -19,7 +19,11 @@ export function compareNames(a: string, b: string): number {
 
 /** A folder path in one canonical spelling: trimmed segments joined by '/', no empty ones. */
 export function normaliseGroup(path: string): string {
-  return path.split('/').map((s) => s.trim()).filter(Boolean).join('/')
+  return path
+    .split('/')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join('/')
 }
 
 function haystack(p: ConnectionProfile): string {
@@ -62,9 +66,7 @@ export function groupProfiles(sorted: readonly ConnectionProfile[]): ProfileGrou
     if (!list) byPath.set(path, (list = []))
     list.push(p)
   }
-  return [...byPath.entries()]
-    .sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : compareNames(a, b)))
-    .map(([path, profiles]) => ({ path, profiles }))
+  return [...byPath.entries()].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : compareNames(a, b))).map(([path, profiles]) => ({ path, profiles }))
 }
 
 /** Every folder path in use, and each of their parents, for the group picker. */

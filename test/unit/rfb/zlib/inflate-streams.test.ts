@@ -61,7 +61,7 @@ function expectZlibError(run: () => unknown, message: RegExp): void {
 }
 
 describe('NodeInflateStream', () => {
-  it('matches pako on randomized sync-flushed streams from pako\'s deflater', () => {
+  it("matches pako on randomized sync-flushed streams from pako's deflater", () => {
     for (let seed = 1; seed <= 40; seed++) {
       const parts = randomParts(seed)
       const z = new SyncDeflater(seed % 10)
@@ -71,7 +71,7 @@ describe('NodeInflateStream', () => {
     }
   })
 
-  it('matches pako on randomized sync-flushed streams from Node\'s deflater', async () => {
+  it("matches pako on randomized sync-flushed streams from Node's deflater", async () => {
     for (let seed = 100; seed <= 120; seed++) {
       const parts = randomParts(seed)
       const chunks = await nodeDeflateChunks(parts, 1 + (seed % 9))
@@ -172,7 +172,11 @@ describe('NativeInflateStream', () => {
     for (let seed = 1; seed <= 30; seed++) {
       const parts = randomParts(seed)
       const z = new SyncDeflater(seed % 10)
-      inflateAll(new NativeInflateStream(), parts.map((p) => z.chunk(p)), parts)
+      inflateAll(
+        new NativeInflateStream(),
+        parts.map((p) => z.chunk(p)),
+        parts,
+      )
       inflateAll(new NativeInflateStream(), await nodeDeflateChunks(parts, 1 + (seed % 9)), parts)
     }
   })
