@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs'
-import { extname, isAbsolute, relative, resolve } from 'node:path'
+import { isAbsolute, relative, resolve } from 'node:path'
 import type { CustomScheme } from 'electron'
 import { rendererCspHeader } from '@shared/csp'
+import { contentTypeOf } from '../web/content-types'
 
 /**
  * The renderer's own origin, `app://tessera`, served from the bundled out/renderer folder.
@@ -23,20 +24,6 @@ export const RENDERER_URL = `${APP_SCHEME}://${APP_HOST}/index.html`
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   scheme: APP_SCHEME,
   privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
-}
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.wasm': 'application/wasm',
 }
 
 /**
@@ -71,7 +58,7 @@ export function rendererFile(root: string, requestUrl: string): string | null {
 /** The response headers every renderer file is sent with. */
 function headers(file: string): Record<string, string> {
   return {
-    'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(file),
     'Content-Security-Policy': rendererCspHeader(),
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-cache',

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, resolve, sep } from 'node:path'
+import { join, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { type FrameAllocator, WS_PATH, type ServerMessage, WireError, decodeClientMessage, encodeServerMessage } from '@shared/ws-codec'
@@ -11,6 +11,7 @@ import type { WebLinkErrorCode } from '@shared/error-codes'
 import { LAUNCH_CODE_PARAM, SESSION_PATH, WS_PROTOCOL, credentialFromProtocols } from '@shared/web-auth'
 import { LaunchCodes } from './launch-codes'
 import type { Host } from '../host/host'
+import { contentTypeOf } from './content-types'
 
 export interface WebServerOptions {
   host: Host
@@ -50,21 +51,6 @@ const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 export const MAX_CLIENTS = 8
 /** WebSocket close code 1013, "Try Again Later": the socket was refused for load, not for its credentials. */
 export const CLOSE_TOO_MANY_CLIENTS = 1013
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json',
-}
 
 /** The page's CSP: the renderer's own (src/shared/csp.ts), naming the socket explicitly as well. */
 export function contentSecurityPolicy(hostHeader: string): string {
@@ -133,7 +119,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const body = await fs.readFile(file)
     const headers: Record<string, string> = {
       ...common,
-      'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Type': contentTypeOf(file),
       'Content-Length': String(body.length),
       'Content-Security-Policy': contentSecurityPolicy(hostHeader),
       // Hashed assets may be cached; the page itself is re-read so a new build is picked up.
