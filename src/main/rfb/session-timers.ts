@@ -1,3 +1,5 @@
+import type { SecurityOptions } from './security/policy'
+
 /**
  * A deadline that can be paused and restarted in full (the handshake's: a person typing a
  * password or judging a certificate is not the server being slow).
@@ -75,4 +77,15 @@ export class StallWatch {
     }, ms)
     this.timer.unref?.()
   }
+}
+
+/** The caller's security options with the trust prompt outside the handshake deadline, like the password prompt. */
+export function trustPromptOutsideDeadline(
+  security: SecurityOptions | undefined,
+  deadline: Deadline,
+  stillInHandshake: () => boolean,
+): SecurityOptions | undefined {
+  const ask = security?.trust?.ask
+  if (!security || !ask) return security
+  return { ...security, trust: { ...security.trust, ask: (prompt) => deadline.pausedDuring(() => ask(prompt), stillInHandshake) } }
 }

@@ -6,15 +6,15 @@ import * as msg from './client-messages'
 import type { Screen, XvpAction } from './client-messages'
 import { DEFAULT_ENCODINGS } from './decoders'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
-import { type HandshakeResult, MAX_FRAMEBUFFER_PIXELS, MAX_FRAMEBUFFER_SIDE, runHandshake } from './handshake'
+import { type HandshakeResult, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
 import { MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
 import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
-import type { SecurityOptions } from './security/policy'
 import type { HandshakeIo } from './security/security-handler'
 import type { ServerMessageHandler, UpdateCounts } from './server-message-handler'
 import { ServerMessageReader } from './server-message-reader'
-import { Deadline, StallWatch } from './session-timers'
+import { Deadline, StallWatch, trustPromptOutsideDeadline } from './session-timers'
+import { type OutgoingMessage, desktopSizeMessage, keyMessage, keyWithScancodeMessage, pointerMessage } from './input-messages'
 import {
   type ConnectionInfo,
   DESKTOP_SIZE_ERRORS,
@@ -126,28 +126,14 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       close: (error) => this.onTransportClose(error),
       drain: () => this.gate.release('peer'),
     })
-    runHandshake(this.handshakeIo(), { shared: this.options.shared ?? true, trace: this.options.trace, security: this.securityOptions() })
+    runHandshake(this.handshakeIo(), {
+      shared: this.options.shared ?? true,
+      trace: this.options.trace,
+      security: trustPromptOutsideDeadline(this.options.security, this.handshakeDeadline, () => this.state === 'handshake'),
+    })
       .then((result) => this.enterNormalPhase(result))
       .catch((err: unknown) => this.fail(err))
     return done
-  }
-
-  /** The caller's security options, with the trust prompt outside the handshake deadline, like the password prompt. */
-  private securityOptions(): SecurityOptions | undefined {
-    const security = this.options.security
-    const ask = security?.trust?.ask
-    if (!security || !ask) return security
-    return {
-      ...security,
-      trust: {
-        ...security.trust,
-        ask: (prompt) =>
-          this.handshakeDeadline.pausedDuring(
-            () => ask(prompt),
-            () => this.state === 'handshake',
-          ),
-      },
-    }
   }
 
   private handshakeIo(): HandshakeIo {
@@ -256,6 +242,10 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.emit('resize', width, height)
   }
 
+  private sendMessage(m: OutgoingMessage): void {
+    this.send(m.bytes, m.trace)
+  }
+
   private send(data: Uint8Array, trace: string): void {
     if (this.state === 'closed' || !this.transport) return
     this.options.trace?.('out', trace)
@@ -307,45 +297,24 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   }
 
   sendKey(keysym: number, down: boolean): void {
-    this.send(msg.keyEvent(down, keysym), `KeyEvent 0x${keysym.toString(16)} ${down ? 'down' : 'up'}`)
+    this.sendMessage(keyMessage(keysym, down))
   }
 
-  /**
-   * Pointer state: bits 0-6 are buttons 1-7 (left, middle, right, wheel up/down/left/right),
-   * bit 7 back and bit 8 forward, sent only once the server confirmed ExtendedMouseButtons.
-   */
+  /** Pointer state (see `pointerMessage` for the button bits), clamped to the framebuffer. */
   sendPointer(buttonMask: number, x: number, y: number): void {
-    const cx = Math.max(0, Math.min(this.width - 1, Math.round(x)))
-    const cy = Math.max(0, Math.min(this.height - 1, Math.round(y)))
-    if (this.features.extendedMouseButtons && buttonMask & 0x180) {
-      this.send(msg.extendedPointerEvent(buttonMask, cx, cy), `PointerEvent mask=${buttonMask} ${cx},${cy} (extended)`)
-      return
-    }
-    // Without the extension, bit 7 would be read as a marker by servers that know it: keep it clear.
-    const mask = this.features.extendedMouseButtons ? buttonMask & 0x7f : buttonMask & 0xff
-    this.send(msg.pointerEvent(mask, cx, cy), `PointerEvent mask=${mask} ${cx},${cy}`)
+    this.sendMessage(pointerMessage(this.features, this.width, this.height, buttonMask, x, y))
   }
 
-  /**
-   * A key with its XT scancode ("qnum") when the server takes QEMU extended key events, which
-   * makes keys layout-independent; otherwise the keysym alone.
-   */
+  /** A key with its XT scancode when the server takes QEMU extended key events; otherwise the keysym alone. */
   sendKeyWithScancode(keysym: number, scancode: number, down: boolean): void {
-    if (this.features.qemuKeyEvents && scancode > 0) {
-      this.send(msg.qemuKeyEvent(down, keysym, scancode), `QEMUKeyEvent 0x${keysym.toString(16)} scancode 0x${scancode.toString(16)} ${down ? 'down' : 'up'}`)
-    } else this.sendKey(keysym, down)
+    this.sendMessage(keyWithScancodeMessage(this.features, keysym, scancode, down))
   }
 
   /** Asks the server to resize (ExtendedDesktopSize); returns false when it cannot. */
   requestDesktopSize(width: number, height: number): boolean {
-    if (!this.features.extendedDesktopSize) return false
-    const w = Math.max(1, Math.min(MAX_FRAMEBUFFER_SIDE, Math.round(width)))
-    const h = Math.max(1, Math.min(MAX_FRAMEBUFFER_SIDE, Math.floor(MAX_FRAMEBUFFER_PIXELS / w), Math.round(height)))
-    const current = this.features.screens
-    // Keep the server's screen ids: one screen covering the new size (multi-monitor layouts stay the server's business).
-    const screen: Screen = { id: current[0]?.id ?? 0, x: 0, y: 0, width: w, height: h, flags: current[0]?.flags ?? 0 }
-    this.send(msg.setDesktopSize(w, h, [screen]), `SetDesktopSize ${w}x${h}`)
-    return true
+    const m = desktopSizeMessage(this.features, width, height)
+    if (m) this.sendMessage(m)
+    return m !== null
   }
 
   /** XVP power action; returns false when the server has not offered XVP. */
