@@ -149,3 +149,13 @@ function parseEntries(plain: string): Record<string, SealedEntry> {
   }
   return out
 }
+
+/** The sealed `passwords` block of one of our JSON exports, or undefined. */
+export function sealedBlockOf(text: string): unknown {
+  if (!/^\s*\{/.test(text)) return undefined
+  try {
+    return (JSON.parse(text) as { passwords?: unknown }).passwords ?? undefined
+  } catch {
+    return undefined // The store reports what is wrong with the file.
+  }
+}

@@ -19,9 +19,9 @@ import type { DataDirLock } from './data-dir-lock'
 import type { ConnectionStore } from './connection-store'
 import { type ClientLink, type HostClient, HostEndpoint } from './endpoint'
 import { hostError, toSessionError } from './errors'
-import { type SealedEntry, openPasswords, sealPasswords } from './export-crypto'
+import { type SealedEntry, openPasswords, sealPasswords, sealedBlockOf } from './export-crypto'
 import { HostSession, type SessionHost, type SessionTimings, type TypedCredentials, type TypedSshSecret, sshSecretKey } from './host-session'
-import { protectionAfterConnect } from './protection'
+import { protectionAfterConnect, withHostFields } from './protection'
 import { LISTEN_ANSWER_TIMEOUT_MS, ReverseListener } from './reverse-listener'
 import { GuardedSecretStore, PlainFileConsent } from './secret-consent'
 import type { SecretStore } from './secrets'
@@ -485,29 +485,6 @@ export class Host extends EventEmitter<HostEventMap> {
       .catch((e: unknown) => this.log(`cannot save a thumbnail: ${(e as Error).message}`))
       .finally(() => this.thumbnailWrites.delete(write))
     this.thumbnailWrites.add(write)
-  }
-}
-
-/**
- * `p` as the renderer sent it, with the fields only the host sets taken from the stored copy:
- * the protection a server reached and the level a password was saved at are lowered only by the
- * user's answer to a downgrade question, never by an edit (or a compromised renderer).
- */
-function withHostFields(p: ConnectionProfile, before: ConnectionProfile | undefined): ConnectionProfile {
-  const { protection: _p, passwordProtection: _pp, ...rest } = p
-  const out: ConnectionProfile = rest
-  if (before?.protection !== undefined) out.protection = before.protection
-  if (before?.passwordProtection !== undefined && p.savePassword) out.passwordProtection = before.passwordProtection
-  return out
-}
-
-/** The sealed `passwords` block of one of our JSON exports, or undefined. */
-function sealedBlockOf(text: string): unknown {
-  if (!/^\s*\{/.test(text)) return undefined
-  try {
-    return (JSON.parse(text) as { passwords?: unknown }).passwords ?? undefined
-  } catch {
-    return undefined // The store reports what is wrong with the file.
   }
 }
 

@@ -42,3 +42,16 @@ export function protectionAfterConnect(p: ConnectionProfile, reached: Protection
 export function downgradeQuestion(sessionId: string, err: DowngradeError): HostEvents['session.downgrade'] {
   return { sessionId, server: err.server, expected: err.expected, offered: err.offered, offeredTypes: err.offeredTypes }
 }
+
+/**
+ * `p` as the renderer sent it, with the fields only the host sets taken from the stored copy:
+ * the protection a server reached and the level a password was saved at are lowered only by the
+ * user's answer to a downgrade question, never by an edit (or a compromised renderer).
+ */
+export function withHostFields(p: ConnectionProfile, before: ConnectionProfile | undefined): ConnectionProfile {
+  const { protection: _p, passwordProtection: _pp, ...rest } = p
+  const out: ConnectionProfile = rest
+  if (before?.protection !== undefined) out.protection = before.protection
+  if (before?.passwordProtection !== undefined && p.savePassword) out.passwordProtection = before.passwordProtection
+  return out
+}
