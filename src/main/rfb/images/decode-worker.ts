@@ -12,7 +12,7 @@ export interface DecodeRequest {
 }
 
 /** The answer: the RGBA bytes (transferred), or why the image was refused. */
-export type DecodeReply = { id: number; rgba: Uint8Array } | { id: number; error: string; code: string }
+export type DecodeReply = { id: number; rgba: Uint8Array } | { id: number; error: string }
 
 // A worker thread's entry: decodes images off the host's event loop, one at a time.
 parentPort?.on('message', (req: DecodeRequest) => {
@@ -20,7 +20,8 @@ parentPort?.on('message', (req: DecodeRequest) => {
   try {
     reply = { id: req.id, rgba: decodeImage(req.kind, req.data, req.width, req.height).rgba }
   } catch (err) {
-    reply = { id: req.id, error: (err as Error).message, code: (err as { code?: string }).code ?? 'RFB_ERR_IMAGE' }
+    // The pool reports every refusal as RFB_ERR_IMAGE: only the words travel back.
+    reply = { id: req.id, error: (err as Error).message }
   }
   parentPort?.postMessage(reply, 'rgba' in reply ? [reply.rgba.buffer as ArrayBuffer] : [])
 })
