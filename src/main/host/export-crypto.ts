@@ -1,4 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto'
+import { LIMITS } from '@shared/schemas'
+import { ValidationError, checked, int, literal, object, optional, string } from '@shared/validate'
+import * as v from 'valibot'
 import { StoreError } from './connection-store'
 
 /**
@@ -97,13 +100,50 @@ export async function openPasswords(block: unknown, passphrase: string): Promise
 
 const invalid = (what: string): StoreError => new StoreError('IMPORT_INVALID', `the file's saved passwords cannot be read (${what})`)
 
-function parseBlock(block: unknown): { N: number; r: number; p: number; salt: Buffer; iv: Buffer; tag: Buffer; data: Buffer } {
-  if (!block || typeof block !== 'object' || Array.isArray(block)) throw invalid('not an object')
-  const o = block as Record<string, unknown>
-  if (o.kdf !== 'scrypt' || o.cipher !== 'aes-256-gcm') throw invalid('unknown encryption')
-  const { N, r, p } = o
-  const positive = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1
-  if (!positive(N) || !positive(r) || !positive(p)) throw invalid('unsupported key derivation parameters')
+/** Base64 (at most the length `max` bytes encode to: a huge string is refused before the pattern sees it), decoded to `min`..`max` bytes. */
+function base64Bytes(min: number, max: number) {
+  return checked(
+    v.pipe(
+      string({ max: Math.ceil(max / 3) * 4, pattern: BASE64 }),
+      v.transform((text: string): Buffer => Buffer.from(text, 'base64')),
+      v.check((buf: Buffer) => buf.length >= min && buf.length <= max, min === max ? `must hold ${max} bytes` : `must hold at most ${max} bytes`),
+    ),
+  )
+}
+
+// Any positive cost reads here; whether it is one we derive with is decided after, with its own words.
+const cost = int(1, Number.MAX_SAFE_INTEGER)
+
+/** The sealed-passwords block exactly as {@link sealPasswords} writes it. */
+const blockSchema = object({
+  kdf: literal('scrypt'),
+  N: cost,
+  r: cost,
+  p: cost,
+  cipher: literal('aes-256-gcm'),
+  salt: base64Bytes(SALT_BYTES, SALT_BYTES),
+  iv: base64Bytes(IV_BYTES, IV_BYTES),
+  tag: base64Bytes(TAG_BYTES, TAG_BYTES),
+  data: base64Bytes(0, MAX_DATA_BYTES),
+})
+
+/** One sealed password, as the export writes it from a saved profile. */
+const entrySchema = object({
+  host: string({ max: LIMITS.host }),
+  port: int(1, 65535),
+  username: optional(string({ max: LIMITS.username })),
+  password: string({ max: LIMITS.password }),
+})
+
+function parseBlock(block: unknown): v.InferOutput<typeof blockSchema> {
+  let b: v.InferOutput<typeof blockSchema>
+  try {
+    b = blockSchema.parse(block, 'passwords')
+  } catch (e) {
+    if (e instanceof ValidationError) throw invalid(e.message)
+    throw e
+  }
+  const { N, r, p } = b
   if (N > SCRYPT_LIMITS.N || r > SCRYPT_LIMITS.r || p > SCRYPT_LIMITS.p) {
     throw new StoreError(
       'IMPORT_INVALID',
@@ -112,23 +152,7 @@ function parseBlock(block: unknown): { N: number; r: number; p: number; salt: Bu
   }
   // scrypt's N is a power of two above 1 (N is at most 2^17 here, so 32-bit arithmetic is exact).
   if (N < 2 || (N & (N - 1)) !== 0) throw invalid('unsupported key derivation parameters')
-  const bytes = (name: string, min: number, max: number): Buffer => {
-    const v = o[name]
-    // Length first: a huge string is refused before the regular expression or the decoder sees it.
-    if (typeof v !== 'string' || v.length > Math.ceil(max / 3) * 4 || !BASE64.test(v)) throw invalid(`bad ${name}`)
-    const buf = Buffer.from(v, 'base64')
-    if (buf.length < min || buf.length > max) throw invalid(`bad ${name}`)
-    return buf
-  }
-  return {
-    N,
-    r,
-    p,
-    salt: bytes('salt', SALT_BYTES, SALT_BYTES),
-    iv: bytes('iv', IV_BYTES, IV_BYTES),
-    tag: bytes('tag', TAG_BYTES, TAG_BYTES),
-    data: bytes('data', 0, MAX_DATA_BYTES),
-  }
+  return b
 }
 
 function parseEntries(plain: string): Record<string, SealedEntry> {
@@ -141,10 +165,10 @@ function parseEntries(plain: string): Record<string, SealedEntry> {
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw invalid('not an object')
   const out: Record<string, SealedEntry> = {}
   for (const [id, e] of Object.entries(data)) {
-    const x = e as Partial<SealedEntry> | null
     // Authenticated, so only our own writer made this; still, skip anything malformed rather than trust it.
-    if (!x || typeof x.host !== 'string' || typeof x.port !== 'number' || typeof x.password !== 'string') continue
-    if (x.username !== undefined && typeof x.username !== 'string') continue
+    const checkedEntry = v.safeParse(entrySchema, e)
+    if (!checkedEntry.success) continue
+    const x = checkedEntry.output
     out[id] = { host: x.host, port: x.port, password: x.password, ...(x.username ? { username: x.username } : {}) }
   }
   return out

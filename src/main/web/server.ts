@@ -9,6 +9,7 @@ import { type FrameAllocator, WS_PATH, type ServerMessage, WireError, decodeClie
 import { rendererCspHeader } from '@shared/csp'
 import type { WebLinkErrorCode } from '@shared/error-codes'
 import { LAUNCH_CODE_PARAM, SESSION_PATH, WS_PROTOCOL, credentialFromProtocols } from '@shared/web-auth'
+import { type Infer, ValidationError, object, string, union } from '@shared/validate'
 import { LaunchCodes } from './launch-codes'
 import type { Host } from '../host/host'
 import { contentTypeOf } from './content-types'
@@ -42,6 +43,11 @@ export interface WebServer {
 
 /** The exchange's JSON body: a launch code or a credential, far below this. */
 const MAX_SESSION_BODY_BYTES = 1024
+// Launch codes and credentials are base64url of 16 and 32 bytes; anything far longer is not one of ours.
+const MAX_SECRET_CHARS = 256
+
+/** What a page may post to SESSION_PATH: its launch code, or the credential it already holds; nothing else. */
+const exchangeBodySchema = union(object({ code: string({ max: MAX_SECRET_CHARS }) }), object({ credential: string({ max: MAX_SECRET_CHARS }) }))
 /** Client messages are small; the largest is a clipboard of LIMITS.clipboard characters, JSON-escaped. */
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 /**
@@ -138,14 +144,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (req.method !== 'POST') return answer(405, { error: 'WEB_LINK_MISSING' })
     // Browsers send Origin on every POST: only this page's own may ask.
     if (!ownOrigin(req)) return answer(403, { error: 'WEB_LINK_MISSING' })
-    const asked = await readJson(req, MAX_SESSION_BODY_BYTES)
-    if (typeof asked?.code === 'string') {
-      return codes.redeem(asked.code) ? answer(200, { credential: token }) : answer(403, { error: 'WEB_LINK_USED' })
+    let asked: Infer<typeof exchangeBodySchema>
+    try {
+      asked = exchangeBodySchema.parse(await readJson(req, MAX_SESSION_BODY_BYTES), 'body')
+    } catch (e) {
+      if (e instanceof ValidationError) return answer(400, { error: 'WEB_LINK_MISSING' })
+      throw e
     }
-    if (typeof asked?.credential === 'string') {
-      return safeEqual(asked.credential, token) ? answer(200, { credential: token }) : answer(403, { error: 'WEB_SESSION_ENDED' })
-    }
-    answer(400, { error: 'WEB_LINK_MISSING' })
+    if ('code' in asked) return codes.redeem(asked.code) ? answer(200, { credential: token }) : answer(403, { error: 'WEB_LINK_USED' })
+    return safeEqual(asked.credential, token) ? answer(200, { credential: token }) : answer(403, { error: 'WEB_SESSION_ENDED' })
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -270,21 +277,20 @@ function safeEqual(a: string | null | undefined, b: string): boolean {
 /** The exchange's answer: the credential, or a code from the `webLink` group saying why not. */
 type SessionAnswer = { credential: string } | { error: WebLinkErrorCode }
 
-/** A small JSON object body, or null when it is too large, not JSON or not an object. */
-async function readJson(req: IncomingMessage, limit: number): Promise<Record<string, unknown> | null> {
-  if (Number(req.headers['content-length'] ?? 0) > limit) return null
+/** A small JSON body, unchecked (a schema says what it must be), or undefined when it is too large or not JSON. */
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return undefined
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length
-    if (size > limit) return null
+    if (size > limit) return undefined
     chunks.push(chunk)
   }
   try {
-    const v: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown
   } catch {
-    return null
+    return undefined
   }
 }
 

@@ -100,6 +100,9 @@ describe('export files: key derivation cost', () => {
     ['a salt that is not base64', { salt: '!'.repeat(24) }],
     ['another cipher', { cipher: 'none' }],
     ['another KDF', { kdf: 'pbkdf2' }],
+    ['a field the writer never writes', { note: 'hi' }],
+    ['a salt that is not a string', { salt: 16 }],
+    ['an over-long salt string', { salt: 'A'.repeat(1 << 20) }],
   ])('refuses a block with %s before deriving a key', async (_what, fields) => {
     await expect(openPasswords(crafted(fields), PASSPHRASE)).rejects.toMatchObject({ code: 'IMPORT_INVALID' })
     expect(scryptCalls()).toBe(0)
@@ -113,5 +116,24 @@ describe('export files: key derivation cost', () => {
   it('derives (and fails on the tag) for a block within the limits: the spy does see derivations', async () => {
     await expect(openPasswords(crafted({ N: 1 << 10 }), PASSPHRASE)).rejects.toMatchObject({ code: 'IMPORT_BAD_PASSPHRASE' })
     expect(scryptCalls()).toBe(1)
+  })
+})
+
+describe('export files: the sealed entries', () => {
+  it('restores only entries shaped as the export writes them, skipping malformed ones', async () => {
+    const good = { host: 'lab', port: 5901, password: 'pw' }
+    const entries = {
+      a: good,
+      b: { ...good, username: 'ops' },
+      extraKey: { ...good, admin: true },
+      portOutOfRange: { ...good, port: 70_000 },
+      portAsString: { ...good, port: '5901' },
+      longHost: { ...good, host: 'h'.repeat(300) },
+      longPassword: { ...good, password: 'p'.repeat(5000) },
+      noPassword: { host: 'lab', port: 5901 },
+      notAnObject: 'lab:5901',
+    }
+    const sealed = await sealPasswords(entries as never, PASSPHRASE)
+    expect(await openPasswords(sealed, PASSPHRASE)).toEqual({ a: good, b: { ...good, username: 'ops' } })
   })
 })

@@ -41,13 +41,18 @@ describe('server keys', () => {
 })
 
 describe('the file trust store', () => {
+  // A certificate's fingerprint as Node prints it, and an SSH host key's as OpenSSH does.
+  const CERT = Array(32).fill('AB').join(':')
+  const SSH = `SHA256:${'a'.repeat(43)}`
+  const storeFile = (servers: unknown): string => JSON.stringify({ version: 1, servers })
+
   it('remembers across instances, in readable JSON, leaving no temp files', () => {
     const dir = join(tempDir(), 'nested')
-    new FileTrustStore(dir).remember('h:1', { sha256: 'AA:BB', subject: 'CN=h' })
-    new FileTrustStore(dir).remember('h:2', { sha256: 'CC:DD' })
+    new FileTrustStore(dir).remember('h:1', { sha256: CERT, subject: 'CN=h' })
+    new FileTrustStore(dir).remember('h:2', { sha256: SSH })
     const again = new FileTrustStore(dir)
-    expect(again.get('h:1')).toMatchObject({ sha256: 'AA:BB', subject: 'CN=h' })
-    expect(again.get('h:2')?.sha256).toBe('CC:DD')
+    expect(again.get('h:1')).toMatchObject({ sha256: CERT, subject: 'CN=h' })
+    expect(again.get('h:2')?.sha256).toBe(SSH)
     expect(again.get('h:3')).toBeUndefined()
     expect(readdirSync(dir)).toEqual(['known-certificates.json'])
     const data = JSON.parse(readFileSync(join(dir, 'known-certificates.json'), 'utf8'))
@@ -69,6 +74,49 @@ describe('the file trust store', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'known-certificates.json'), '{"version": 9, "servers": {}}')
     expect(() => new FileTrustStore(dir).get('x:1')).toThrow(/unknown format/)
+  })
+
+  it('reads a file written by hand in the format, addedAt and subject optional', () => {
+    const dir = tempDir()
+    writeFileSync(
+      join(dir, 'known-certificates.json'),
+      storeFile({ 'h:1': { sha256: CERT }, 'h:2': { sha256: SSH, subject: 'ssh-ed25519', addedAt: '2026-01-01T00:00:00.000Z' } }),
+    )
+    const store = new FileTrustStore(dir)
+    expect(store.get('h:1')).toEqual({ sha256: CERT })
+    expect(store.get('h:2')).toEqual({ sha256: SSH, subject: 'ssh-ed25519', addedAt: '2026-01-01T00:00:00.000Z' })
+    expect(store.get('constructor')).toBeUndefined()
+  })
+
+  it.each([
+    ['a fingerprint that is not hex', { 'h:1': { sha256: Array(32).fill('ZZ').join(':') } }, /servers\.h:1\.sha256: has an invalid format/],
+    ['a fingerprint in lower case', { 'h:1': { sha256: CERT.toLowerCase() } }, /sha256: has an invalid format/],
+    ['a fingerprint of the wrong length', { 'h:1': { sha256: 'AA:BB' } }, /sha256: has an invalid format/],
+    ['a fingerprint that is not a string', { 'h:1': { sha256: 42 } }, /sha256: must be a string/],
+    ['an entry without a fingerprint', { 'h:1': { subject: 'CN=h' } }, /sha256: is required/],
+    ['an unknown key in an entry', { 'h:1': { sha256: CERT, trusted: true } }, /trusted: is not a known field/],
+    ['an over-long subject', { 'h:1': { sha256: CERT, subject: 'x'.repeat(20_000) } }, /subject: must be at most/],
+    ['an entry that is not an object', { 'h:1': 'AB:CD' }, /h:1: must be an object/],
+    ['servers that are not an object', 'h:1', /servers: must be an object/],
+  ])('refuses (and never overwrites) a file with %s', (_what, servers, problem) => {
+    const dir = tempDir()
+    const file = join(dir, 'known-certificates.json')
+    writeFileSync(file, storeFile(servers))
+    const store = new FileTrustStore(dir)
+    expect(() => store.get('h:1')).toThrow(TrustStoreError)
+    expect(() => store.get('other:1')).toThrow(problem)
+    expect(() => store.remember('h:2', { sha256: CERT })).toThrow(/unknown format/)
+    expect(readFileSync(file, 'utf8')).toBe(storeFile(servers))
+  })
+
+  it('refuses to remember what it could not read back, leaving the file as it was', () => {
+    const dir = tempDir()
+    const store = new FileTrustStore(dir)
+    store.remember('h:1', { sha256: CERT })
+    const before = readFileSync(join(dir, 'known-certificates.json'), 'utf8')
+    expect(() => store.remember('h:2', { sha256: 'not a fingerprint' })).toThrow(TrustStoreError)
+    expect(() => store.remember('h:2', { sha256: CERT, subject: 'x'.repeat(20_000) })).toThrow(/subject: must be at most/)
+    expect(readFileSync(join(dir, 'known-certificates.json'), 'utf8')).toBe(before)
   })
 })
 

@@ -225,6 +225,22 @@ describe('browser-mode launch codes', () => {
     expect((await exchange({ code: 'x'.repeat(2000) })).status).toBe(400)
     expect((await get(SESSION_PATH)).status).toBe(405)
   })
+
+  it('refuses an exchange body that is not exactly a code or a credential, without spending a code', async () => {
+    const code = launchCode()
+    for (const body of [
+      {},
+      null,
+      { code: 42 },
+      { credential: ['T0ken-for-tests'] },
+      { code, extra: 1 },
+      { code, credential: web.token },
+      { credential: 'x'.repeat(300) },
+    ]) {
+      expect(await exchange(body)).toEqual({ status: 400, json: { error: 'WEB_LINK_MISSING' } })
+    }
+    expect(await exchange({ code })).toEqual({ status: 200, json: { credential: web.token } })
+  })
 })
 
 describe('browser-mode WebSocket', () => {

@@ -1,5 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { ValidationError, checked, int, object, optional, string } from '@shared/validate'
+import * as v from 'valibot'
 import { RfbError } from '../errors'
 
 /** A certificate the user chose to trust "always" for one server. */
@@ -26,10 +28,34 @@ export function serverKey(host: string, port: number): string {
 const FILE_NAME = 'known-certificates.json'
 const FORMAT_VERSION = 1
 
-interface StoreFile {
-  version: number
-  servers: Record<string, PinnedCertificate>
-}
+/** A certificate's fingerprint as Node prints it (colon hex, upper case), or a host key's as OpenSSH does ("SHA256:" and unpadded base64). */
+const FINGERPRINT_PATTERN = /^(?:[0-9A-F]{2}(?::[0-9A-F]{2}){31}|SHA256:[A-Za-z0-9+/]{43})$/
+
+/** One remembered decision, exactly as {@link FileTrustStore.remember} writes it. */
+const pinnedSchema = object({
+  sha256: string({ max: 95, pattern: FINGERPRINT_PATTERN }),
+  // A certificate's subject on one line, or an SSH key's algorithm name.
+  subject: optional(string({ max: 16_384 })),
+  addedAt: optional(string({ max: 64 })),
+})
+
+// "host:port" keys; far more servers than anyone trusts by hand, yet a bound on what one file may hold.
+const SERVER_KEY_MAX = 300
+const MAX_SERVERS = 100_000
+const serverKeySchema = checked(v.pipe(v.string('must be a string'), v.maxLength(SERVER_KEY_MAX, `must be at most ${SERVER_KEY_MAX} characters`)))
+
+/** The whole file; anything else in it means it is not ours (or not this version) and is refused. */
+const storeFileSchema = object({
+  version: int(FORMAT_VERSION, FORMAT_VERSION),
+  servers: checked(
+    v.pipe(
+      v.record(serverKeySchema, pinnedSchema, 'must be an object'),
+      v.check((o) => Object.keys(o).length <= MAX_SERVERS, `must have at most ${MAX_SERVERS} servers`),
+    ),
+  ),
+})
+
+type StoreFile = { version: number; servers: Record<string, PinnedCertificate> }
 
 /** The trust store could not be read or written; nothing was overwritten. */
 export class TrustStoreError extends RfbError {
@@ -71,21 +97,31 @@ export class FileTrustStore implements CertificateStore {
     } catch (e) {
       throw new TrustStoreError(`the trust store ${this.file} is not valid JSON (${(e as Error).message}); fix or remove it`)
     }
-    const f = data as Partial<StoreFile>
-    if (typeof f !== 'object' || f === null || f.version !== FORMAT_VERSION || typeof f.servers !== 'object' || f.servers === null) {
-      throw new TrustStoreError(`the trust store ${this.file} has an unknown format (expected version ${FORMAT_VERSION})`)
+    try {
+      return storeFileSchema.parse(data, 'file')
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e
+      throw new TrustStoreError(`the trust store ${this.file} has an unknown format (expected version ${FORMAT_VERSION}; ${e.message}); fix or remove it`)
     }
-    return f as StoreFile
   }
 
   get(server: string): PinnedCertificate | undefined {
-    const entry = this.load().servers[server]
-    return entry && typeof entry.sha256 === 'string' ? entry : undefined
+    const servers = this.load().servers
+    return Object.hasOwn(servers, server) ? servers[server] : undefined
   }
 
   remember(server: string, cert: PinnedCertificate): void {
     const data = this.load()
-    data.servers[server] = { ...cert, addedAt: cert.addedAt ?? new Date().toISOString() }
+    // Never write what the next load would refuse: one bad entry would lock every later decision out.
+    let entry: PinnedCertificate
+    try {
+      serverKeySchema.parse(server, 'server')
+      entry = pinnedSchema.parse({ ...cert, addedAt: cert.addedAt ?? new Date().toISOString() }, server.slice(0, 40))
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e
+      throw new TrustStoreError(`cannot remember ${e.message}`)
+    }
+    data.servers[server] = entry
     mkdirSync(this.dir, { recursive: true, mode: 0o700 })
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`
     try {
