@@ -9,6 +9,8 @@ import { Rng } from './rng'
 export interface CampaignOptions {
   seed: number
   iterations: number
+  /** Stop early once this many milliseconds have passed (the result says how many cases ran). */
+  maxMs?: number
   /** Seed recordings; cases alternate between them and generated sessions. */
   corpus: readonly FuzzCase[]
   /** Leave the handshake alone (see mutate). */
@@ -30,6 +32,8 @@ export interface Finding {
   seed: number
   index: number
   chunkSize: number
+  /** Whether the case ran with the thumbnail mirror teed in (reproduce it the same way). */
+  thumbnail: boolean
   /** The recording that failed (FBS). */
   fbs: Uint8Array
   minimized?: Uint8Array
@@ -38,7 +42,13 @@ export interface Finding {
 }
 
 export interface CampaignResult {
+  /** Cases run: `iterations`, or fewer when `maxMs` ran out. */
+  cases: number
   counts: Record<FuzzKind, number>
+  /** Cases that ran with the thumbnail mirror teed in. */
+  thumbnailCases: number
+  /** The highest resident-memory growth of any case, in bytes. */
+  maxRssPeak: number
   /** RfbError codes seen, by how often: shows how deep the cases got. */
   codes: Record<string, number>
   findings: Finding[]
@@ -47,7 +57,10 @@ export interface CampaignResult {
   ms: number
 }
 
-const FAILURES: readonly FuzzKind[] = ['crash', 'hang', 'oom', 'memory']
+const FAILURES: readonly FuzzKind[] = ['crash', 'hang', 'oom', 'memory', 'rss']
+
+/** Share of cases run through the host's thumbnail mirror as well as the framebuffer. */
+const THUMBNAIL_SHARE = 0.25
 
 
 /** One case, made the same way from (seed, index) on every run. */
@@ -64,7 +77,10 @@ export function makeCase(seed: number, index: number, corpus: readonly FuzzCase[
   // Small chunks exercise every decoder's "need more bytes" path; they are slow on big streams.
   const chunkSize = m.stream.length < 8000 && rng.chance(0.3) ? rng.pick([1, 2, 3, 5, 7, 13, 64]) : rng.pick([65536, 4096, 1000, 1460])
   const wrapped = wrapFbs(m.stream, rng, !pristine && !protectHandshake)
+  // Drawn last, so every other choice stays what it was for a given (seed, index).
+  const thumbnail = rng.chance(THUMBNAIL_SHARE)
   return {
+    thumbnail,
     label: base.label, stream: m.stream, fbs: wrapped.fbs, fbsDamaged: wrapped.steps.length > 0, steps: [...m.steps, ...wrapped.steps],
     chunkSize, pristine: pristine && !hostile, handshakeEnd: base.handshakeEnd,
   }
@@ -73,14 +89,19 @@ export function makeCase(seed: number, index: number, corpus: readonly FuzzCase[
 /** Runs `iterations` cases through `pool`, collecting distinct failures. */
 export async function runCampaign(pool: FuzzPool, opts: CampaignOptions): Promise<CampaignResult> {
   const started = performance.now()
-  const counts: Record<FuzzKind, number> = { ok: 0, 'rfb-error': 0, crash: 0, hang: 0, oom: 0, memory: 0 }
+  const counts: Record<FuzzKind, number> = { ok: 0, 'rfb-error': 0, crash: 0, hang: 0, oom: 0, memory: 0, rss: 0 }
+  let thumbnailCases = 0
+  let maxRssPeak = 0
   const codes: Record<string, number> = {}
   const findings = new Map<string, Finding>()
   const unmutatedErrors: CampaignResult['unmutatedErrors'] = []
-  for (let index = 0; index < opts.iterations; index++) {
+  let index = 0
+  for (; index < opts.iterations && !(opts.maxMs !== undefined && performance.now() - started > opts.maxMs); index++) {
     const c = makeCase(opts.seed, index, opts.corpus, opts.protectHandshake ?? false)
-    const v = await pool.run(c.fbs, c.chunkSize)
+    const v = await pool.run(c.fbs, c.chunkSize, { thumbnail: c.thumbnail })
     counts[v.kind]++
+    if (c.thumbnail) thumbnailCases++
+    maxRssPeak = Math.max(maxRssPeak, v.rssPeak)
     if (v.kind === 'rfb-error') codes[v.code] = (codes[v.code] ?? 0) + 1
     if (c.pristine && v.kind === 'rfb-error') unmutatedErrors.push({ label: c.label, code: v.code, message: v.message })
     if (FAILURES.includes(v.kind)) {
@@ -88,13 +109,14 @@ export async function runCampaign(pool: FuzzPool, opts: CampaignOptions): Promis
       const known = findings.get(sig)
       if (known) known.count++
       else {
-        const f: Finding = { signature: sig, verdict: v, label: c.label, steps: c.steps, seed: opts.seed, index, chunkSize: c.chunkSize, fbs: c.fbs, count: 1 }
+        const f: Finding = { signature: sig, verdict: v, label: c.label, steps: c.steps, seed: opts.seed, index, chunkSize: c.chunkSize, thumbnail: c.thumbnail, fbs: c.fbs, count: 1 }
         if (opts.minimize) {
           // Every try of a hang costs the whole timeout: shrink those less.
           const budget = v.kind === 'hang' ? 24 : 250
+          const run = { chunkSize: c.chunkSize, thumbnail: c.thumbnail }
           f.minimized = c.fbsDamaged
-            ? await minimize(pool, c.fbs, FBS_MAGIC.length, sig, c.chunkSize, (b) => b, budget)
-            : await minimize(pool, c.stream, c.handshakeEnd, sig, c.chunkSize, toFbs, budget)
+            ? await minimize(pool, c.fbs, FBS_MAGIC.length, sig, run, (b) => b, budget)
+            : await minimize(pool, c.stream, c.handshakeEnd, sig, run, toFbs, budget)
         }
         findings.set(sig, f)
         opts.found?.(f)
@@ -102,5 +124,5 @@ export async function runCampaign(pool: FuzzPool, opts: CampaignOptions): Promis
     }
     opts.progress?.(index + 1, counts)
   }
-  return { counts, codes, findings: [...findings.values()], unmutatedErrors, ms: performance.now() - started }
+  return { cases: index, counts, thumbnailCases, maxRssPeak, codes, findings: [...findings.values()], unmutatedErrors, ms: performance.now() - started }
 }

@@ -10,9 +10,10 @@ import { Writer } from './writer'
 // handshake timeout (see the known findings below), which would turn every such case into a hang.
 const SEED = 20240611
 const ITERATIONS = 250
+const MIB = 1024 ** 2
 const GIB = 1024 ** 3
 
-const pool = new FuzzPool({ timeoutMs: 4000, memoryCeilingBytes: 1.25 * GIB })
+const pool = new FuzzPool({ timeoutMs: 4000, memoryCeilingBytes: 1.25 * GIB, rssCeilingBytes: 1.5 * GIB })
 // Known findings are single cases that fail fast or hang: a short deadline is enough.
 const quick = new FuzzPool({ timeoutMs: 1500 })
 afterAll(async () => {
@@ -31,6 +32,7 @@ describe('fuzzing the engine with mutated recordings and generated messages', ()
     expect(r.counts.ok + r.counts['rfb-error']).toBe(ITERATIONS)
     expect(Object.keys(r.codes).length).toBeGreaterThan(8)
     expect(r.unmutatedErrors, JSON.stringify(r.unmutatedErrors)).toEqual([])
+    expect(r.thumbnailCases, 'no case ran through the thumbnail mirror').toBeGreaterThan(ITERATIONS / 8)
   }, 180_000) // a budget for the whole run on a loaded 2-core machine; each case has its own 4 s hang limit
 })
 
@@ -40,6 +42,30 @@ function recording(width: number, height: number, rest: Writer = new Writer(), c
   const stream = new Writer().text('RFB 003.003\n').u32(1).u16(width).u16(height).bytes(pf).u32(1).text('x').append(rest).build()
   return toFbs(cut === undefined ? stream : stream.subarray(0, cut))
 }
+
+describe('the resident-memory oracle', () => {
+  it('flags a case that holds WebAssembly memory, which ArrayBuffers do not count, and replaces its worker', async () => {
+    const rssPool = new FuzzPool({ timeoutMs: 4000, rssCeilingBytes: 64 * MIB, recycleRssBytes: 64 * MIB })
+    try {
+      const plain = recording(4, 4)
+      const control = await rssPool.run(plain)
+      expect(control.kind, `${control.code}: ${control.message}`).toBe('ok')
+      expect(control.rssPeak).toBeLessThan(64 * MIB)
+      const bloated = await rssPool.run(plain, 64 * 1024, { bloatBytes: 96 * MIB })
+      expect(bloated.kind).toBe('rss')
+      expect(bloated.rssPeak).toBeGreaterThan(64 * MIB)
+      expect(bloated.arrayBuffers, 'the bloat was meant to be invisible to the ArrayBuffer ceiling').toBeLessThan(16 * MIB)
+      const held = process.memoryUsage.rss()
+      expect(rssPool.recycled, 'the worker that grew was not replaced').toBe(1)
+      const next = await rssPool.run(plain)
+      expect(next.kind).toBe('ok')
+      // The memory went with the old worker, so it is neither blamed on nor hidden from the next case.
+      expect(held - process.memoryUsage.rss()).toBeGreaterThan(48 * MIB)
+    } finally {
+      await rssPool.close()
+    }
+  }, 30_000)
+})
 
 // Engine weaknesses the fuzzer found, kept as regression tests now that they are fixed.
 describe('findings of the fuzzer, fixed', () => {

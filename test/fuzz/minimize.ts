@@ -9,18 +9,19 @@ export function signature(v: Verdict): string {
 /**
  * Shrinks failing bytes (a server stream, or the FBS file itself when that was damaged) while
  * the recording `asRecording` makes of them keeps failing the same way: first the shortest
- * failing prefix, then deleting ever smaller chunks after `keep`. Bounded by `budget` runs.
+ * failing prefix, then deleting ever smaller chunks after `keep`, each run as `run` says (chunk
+ * size, thumbnail mirror). Bounded by `budget` runs.
  * Returns the smallest failing recording.
  */
 export async function minimize(
-  pool: FuzzPool, bytes: Uint8Array, keep: number, want: string, chunkSize: number,
+  pool: FuzzPool, bytes: Uint8Array, keep: number, want: string, run: { chunkSize: number; thumbnail?: boolean },
   asRecording: (b: Uint8Array) => Uint8Array, budget = 250,
 ): Promise<Uint8Array> {
   let best = bytes
   let runs = 0
   const fails = async (s: Uint8Array): Promise<boolean> => {
     runs++
-    return signature(await pool.run(asRecording(s), chunkSize)) === want
+    return signature(await pool.run(asRecording(s), run.chunkSize, { thumbnail: run.thumbnail })) === want
   }
   // Shortest failing prefix by bisection (failures usually happen where parsing stops).
   let lo = keep

@@ -1,11 +1,16 @@
 import { Worker } from 'node:worker_threads'
-import type { CaseKind, CaseOutcome } from './engine-case'
+import type { CaseKind, CaseOptions, CaseOutcome } from './engine-case'
 
 /** Outcome of one case as the runner sees it: the worker's, or what the runner observed. */
-export type FuzzKind = CaseKind | 'hang' | 'oom' | 'memory'
+export type FuzzKind = CaseKind | 'hang' | 'oom' | 'memory' | 'rss'
 
 export interface Verdict extends Omit<CaseOutcome, 'kind'> {
   kind: FuzzKind
+  /**
+   * Highest resident memory of the process while the case ran, above where it was when the
+   * case was sent, in bytes (sampled every few milliseconds, and once at the end).
+   */
+  rssPeak: number
 }
 
 export interface PoolOptions {
@@ -15,13 +20,31 @@ export interface PoolOptions {
   heapMb?: number
   /** ArrayBuffer memory (framebuffers, decoded images) above this after a case is 'memory'. */
   memoryCeilingBytes?: number
+  /**
+   * Resident memory a case may add at its peak; beyond it the case is 'rss'. This is what
+   * `memoryCeilingBytes` cannot see: WebAssembly memory (the JPEG decoder) and native buffers.
+   */
+  rssCeilingBytes?: number
+  /**
+   * A worker whose process has grown this much since the worker started is replaced before the
+   * next case, so what one case left behind (WebAssembly memory never shrinks; dropped decoder
+   * instances wait for a collection) is not there when the next is measured.
+   */
+  recycleRssBytes?: number
 }
 
 interface Pending {
   id: number
   resolve: (v: Verdict) => void
   timer: NodeJS.Timeout
+  /** Process RSS when the case was sent, and the highest seen since. */
+  rssBase: number
+  rssPeak: number
+  sampler: NodeJS.Timeout
 }
+
+/** How often the process's resident memory is sampled while a case runs. */
+const RSS_SAMPLE_MS = 5
 
 const WORKER = new URL('./worker.mjs', import.meta.url)
 
@@ -38,17 +61,27 @@ export class FuzzPool {
   private readonly timeoutMs: number
   private readonly heapMb: number
   private readonly ceiling: number
+  private readonly rssCeiling: number
+  private readonly recycleRss: number
+  /** Process RSS once the current worker was ready. */
+  private workerRss = 0
+  /** A worker being terminated for its memory: waited for before the next one starts. */
+  private retiring: Promise<unknown> | null = null
+  /** Workers replaced because they had grown (see `recycleRssBytes`). */
+  recycled = 0
 
   constructor(opts: PoolOptions = {}) {
     this.timeoutMs = opts.timeoutMs ?? 5000
     this.heapMb = opts.heapMb ?? 512
     this.ceiling = opts.memoryCeilingBytes ?? 512 * 1024 * 1024
+    this.rssCeiling = opts.rssCeilingBytes ?? 512 * 1024 * 1024
+    this.recycleRss = opts.recycleRssBytes ?? 192 * 1024 * 1024
   }
 
   private start(): Promise<void> {
     const w = new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } })
     this.worker = w
-    this.ready = new Promise((resolve, reject) => {
+    this.ready = new Promise<void>((resolve, reject) => {
       const onReady = (m: { ready?: boolean }): void => {
         if (!m.ready) return
         w.off('message', onReady)
@@ -57,11 +90,17 @@ export class FuzzPool {
       }
       w.on('message', onReady)
       w.once('error', reject)
+    }).then(() => {
+      this.workerRss = process.memoryUsage.rss()
     })
     w.on('message', (m: { id?: number; outcome?: CaseOutcome }) => {
       const p = this.pending
       if (!p || m.id !== p.id || !m.outcome) return
-      this.settle({ ...m.outcome, kind: m.outcome.kind !== 'crash' && m.outcome.arrayBuffers > this.ceiling ? 'memory' : m.outcome.kind })
+      const o = m.outcome
+      const rssPeak = this.peak(p)
+      const kind = o.kind === 'crash' ? 'crash' : o.arrayBuffers > this.ceiling ? 'memory' : rssPeak > this.rssCeiling ? 'rss' : o.kind
+      this.settle({ ...o, kind, rssPeak })
+      if (kind === 'rss' || process.memoryUsage.rss() - this.workerRss > this.recycleRss) this.retire(w)
     })
     w.on('error', (err: Error & { code?: string }) => {
       if (this.worker !== w) return
@@ -77,17 +116,35 @@ export class FuzzPool {
     return this.ready
   }
 
-  private settle(v: Verdict): void {
+  /** The case's peak RSS growth so far, sampling once more now. */
+  private peak(p: Pending): number {
+    p.rssPeak = Math.max(p.rssPeak, process.memoryUsage.rss())
+    return p.rssPeak - p.rssBase
+  }
+
+  /** Terminates `w` (if it is still the current worker); the next case starts a fresh one once it is gone. */
+  private retire(w: Worker): void {
+    if (this.worker !== w) return
+    this.worker = null
+    this.recycled++
+    this.retiring = w.terminate().finally(() => {
+      this.retiring = null
+    })
+  }
+
+  private settle(v: Omit<Verdict, 'rssPeak'> & { rssPeak?: number }): void {
     const p = this.pending
     if (!p) return
     this.pending = null
     clearTimeout(p.timer)
-    p.resolve(v)
+    clearInterval(p.sampler)
+    p.resolve({ ...v, rssPeak: v.rssPeak ?? this.peak(p) })
   }
 
   /** Replays one recording (FBS bytes, see fbs-wrap.ts) through the engine; never rejects. */
-  async run(fbs: Uint8Array, chunkSize = 64 * 1024): Promise<Verdict> {
+  async run(fbs: Uint8Array, chunkSize = 64 * 1024, opts: CaseOptions = {}): Promise<Verdict> {
     if (this.pending) throw new Error('FuzzPool runs one case at a time')
+    if (this.retiring) await this.retiring
     if (!this.worker) await this.start()
     else await this.ready
     const w = this.worker!
@@ -98,8 +155,10 @@ export class FuzzPool {
         void w.terminate()
         this.settle(blank('hang', 'timeout', `no result within ${this.timeoutMs} ms`))
       }, this.timeoutMs)
-      this.pending = { id, resolve, timer }
-      w.postMessage({ id, fbs, chunkSize })
+      const rssBase = process.memoryUsage.rss()
+      const pending: Pending = { id, resolve, timer, rssBase, rssPeak: rssBase, sampler: setInterval(() => this.peak(pending), RSS_SAMPLE_MS) }
+      this.pending = pending
+      w.postMessage({ id, fbs, chunkSize, opts })
     })
   }
 
@@ -107,9 +166,10 @@ export class FuzzPool {
     const w = this.worker
     this.worker = null
     if (w) await w.terminate()
+    if (this.retiring) await this.retiring
   }
 }
 
-function blank(kind: FuzzKind, code: string, message: string, stack?: string): Verdict {
-  return { kind, code, message, stack, updates: 0, ms: 0, arrayBuffers: 0, heapUsed: 0 }
+function blank(kind: FuzzKind, code: string, message: string, stack?: string): Omit<Verdict, 'rssPeak'> {
+  return { kind, code, message, stack, updates: 0, ms: 0, arrayBuffers: 0, heapUsed: 0, rss: 0, wasm: 0 }
 }
