@@ -62,15 +62,16 @@ const FAILURES: readonly FuzzKind[] = ['crash', 'hang', 'oom', 'memory', 'rss']
 /** Share of cases run through the host's thumbnail mirror as well as the framebuffer. */
 const THUMBNAIL_SHARE = 0.25
 
-
 /** One case, made the same way from (seed, index) on every run. */
 export function makeCase(seed: number, index: number, corpus: readonly FuzzCase[], protectHandshake: boolean) {
   const rng = new Rng((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0)
   const fromCorpus = corpus.length > 0 && rng.chance(0.5)
   const hostile = !fromCorpus && rng.chance(0.04)
-  const base = fromCorpus ? rng.pick(corpus)
-    : hostile ? hostileCase(rng.fork())
-    : generateCase(rng.fork(), rng.chance(0.5) ? rng.pick(GENERATED_ENCODINGS) : undefined)
+  const base = fromCorpus
+    ? rng.pick(corpus)
+    : hostile
+      ? hostileCase(rng.fork())
+      : generateCase(rng.fork(), rng.chance(0.5) ? rng.pick(GENERATED_ENCODINGS) : undefined)
   const donor = corpus.length > 0 && rng.chance(0.5) ? rng.pick(corpus) : generateCase(rng.fork())
   const pristine = !fromCorpus && (hostile || rng.chance(0.15))
   const m = pristine ? { stream: base.stream, steps: [] } : mutate(base, rng, donor, protectHandshake)
@@ -81,8 +82,14 @@ export function makeCase(seed: number, index: number, corpus: readonly FuzzCase[
   const thumbnail = rng.chance(THUMBNAIL_SHARE)
   return {
     thumbnail,
-    label: base.label, stream: m.stream, fbs: wrapped.fbs, fbsDamaged: wrapped.steps.length > 0, steps: [...m.steps, ...wrapped.steps],
-    chunkSize, pristine: pristine && !hostile, handshakeEnd: base.handshakeEnd,
+    label: base.label,
+    stream: m.stream,
+    fbs: wrapped.fbs,
+    fbsDamaged: wrapped.steps.length > 0,
+    steps: [...m.steps, ...wrapped.steps],
+    chunkSize,
+    pristine: pristine && !hostile,
+    handshakeEnd: base.handshakeEnd,
   }
 }
 
@@ -109,7 +116,18 @@ export async function runCampaign(pool: FuzzPool, opts: CampaignOptions): Promis
       const known = findings.get(sig)
       if (known) known.count++
       else {
-        const f: Finding = { signature: sig, verdict: v, label: c.label, steps: c.steps, seed: opts.seed, index, chunkSize: c.chunkSize, thumbnail: c.thumbnail, fbs: c.fbs, count: 1 }
+        const f: Finding = {
+          signature: sig,
+          verdict: v,
+          label: c.label,
+          steps: c.steps,
+          seed: opts.seed,
+          index,
+          chunkSize: c.chunkSize,
+          thumbnail: c.thumbnail,
+          fbs: c.fbs,
+          count: 1,
+        }
         if (opts.minimize) {
           // Every try of a hang costs the whole timeout: shrink those less.
           const budget = v.kind === 'hang' ? 24 : 250

@@ -10,7 +10,9 @@ export function loadCorpus(dir: URL | string = CORPUS_DIR): FuzzCase[] {
   const path = typeof dir === 'string' ? dir : dir.pathname
   let files: string[]
   try {
-    files = readdirSync(path).filter((f) => f.endsWith('.fbs')).sort()
+    files = readdirSync(path)
+      .filter((f) => f.endsWith('.fbs'))
+      .sort()
   } catch {
     return []
   }

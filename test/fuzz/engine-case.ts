@@ -98,9 +98,16 @@ export async function runCase(fbs: Uint8Array, chunkSize: number, opts: CaseOpti
   const mem = process.memoryUsage()
   void fb.data.length
   return {
-    kind, code, message, stack, updates, ms: performance.now() - started,
-    arrayBuffers: Math.max(0, mem.arrayBuffers - before.arrayBuffers), heapUsed: Math.max(0, mem.heapUsed - before.heapUsed),
-    rss: Math.max(0, mem.rss - before.rss), wasm: jpegDecoderMemory(),
+    kind,
+    code,
+    message,
+    stack,
+    updates,
+    ms: performance.now() - started,
+    arrayBuffers: Math.max(0, mem.arrayBuffers - before.arrayBuffers),
+    heapUsed: Math.max(0, mem.heapUsed - before.heapUsed),
+    rss: Math.max(0, mem.rss - before.rss),
+    wasm: jpegDecoderMemory(),
   }
 }
 

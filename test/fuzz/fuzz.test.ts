@@ -26,7 +26,9 @@ describe('fuzzing the engine with mutated recordings and generated messages', ()
     const corpus = loadCorpus()
     expect(corpus.length, 'the corpus of real recordings (test/fuzz/corpus) is missing').toBeGreaterThan(0)
     const r = await runCampaign(pool, { seed: SEED, iterations: ITERATIONS, corpus, protectHandshake: true })
-    const report = r.findings.map((f) => `${f.signature}\n  seed ${f.seed} case ${f.index}: ${f.label}; ${f.steps.join('; ')}\n  ${f.verdict.stack ?? ''}`).join('\n')
+    const report = r.findings
+      .map((f) => `${f.signature}\n  seed ${f.seed} case ${f.index}: ${f.label}; ${f.steps.join('; ')}\n  ${f.verdict.stack ?? ''}`)
+      .join('\n')
     expect(r.findings, report).toEqual([])
     // The cases must get past the first checks: most are decoded at least in part.
     expect(r.counts.ok + r.counts['rfb-error']).toBe(ITERATIONS)

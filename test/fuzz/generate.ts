@@ -21,22 +21,54 @@ export interface FuzzCase {
 }
 
 const COLOUR_MAP_8: PixelFormat = {
-  bitsPerPixel: 8, depth: 8, bigEndian: false, trueColour: false, redMax: 0, greenMax: 0, blueMax: 0, redShift: 0, greenShift: 0, blueShift: 0,
+  bitsPerPixel: 8,
+  depth: 8,
+  bigEndian: false,
+  trueColour: false,
+  redMax: 0,
+  greenMax: 0,
+  blueMax: 0,
+  redShift: 0,
+  greenShift: 0,
+  blueShift: 0,
 }
 const COLOUR_MAP_16: PixelFormat = { ...COLOUR_MAP_8, bitsPerPixel: 16, depth: 16, bigEndian: true }
 const BGR888_BE_24: PixelFormat = { ...PIXEL_FORMATS.rgb888, bigEndian: true, redShift: 0, greenShift: 8, blueShift: 16 }
 
 /** Server pixel formats a replay may declare: the engine's own, the reduced ones, big-endian and colour maps. */
 export const FORMATS: readonly PixelFormat[] = [
-  PIXEL_FORMATS.rgb888, PIXEL_FORMATS.rgb888be, PIXEL_FORMATS.rgb565, PIXEL_FORMATS.bgr233, COLOUR_MAP_8, COLOUR_MAP_16, BGR888_BE_24,
+  PIXEL_FORMATS.rgb888,
+  PIXEL_FORMATS.rgb888be,
+  PIXEL_FORMATS.rgb565,
+  PIXEL_FORMATS.bgr233,
+  COLOUR_MAP_8,
+  COLOUR_MAP_16,
+  BGR888_BE_24,
 ]
 
 /** Every rect encoding the generator can produce; pixel encodings first. */
 export const GENERATED_ENCODINGS: readonly number[] = [
-  Encoding.Raw, Encoding.CopyRect, Encoding.RRE, Encoding.CoRRE, Encoding.Hextile, Encoding.Zlib, Encoding.Tight,
-  Encoding.ZlibHex, Encoding.ZRLE, Encoding.ZYWRLE, Encoding.JPEG, Encoding.TightPNG,
-  Encoding.Cursor, Encoding.XCursor, Encoding.DesktopSize, Encoding.ExtendedDesktopSize, Encoding.DesktopName,
-  Encoding.PointerPos, Encoding.QEMULedState, Encoding.VMwareLedState, Encoding.QEMUExtendedKeyEvent,
+  Encoding.Raw,
+  Encoding.CopyRect,
+  Encoding.RRE,
+  Encoding.CoRRE,
+  Encoding.Hextile,
+  Encoding.Zlib,
+  Encoding.Tight,
+  Encoding.ZlibHex,
+  Encoding.ZRLE,
+  Encoding.ZYWRLE,
+  Encoding.JPEG,
+  Encoding.TightPNG,
+  Encoding.Cursor,
+  Encoding.XCursor,
+  Encoding.DesktopSize,
+  Encoding.ExtendedDesktopSize,
+  Encoding.DesktopName,
+  Encoding.PointerPos,
+  Encoding.QEMULedState,
+  Encoding.VMwareLedState,
+  Encoding.QEMUExtendedKeyEvent,
   Encoding.ExtendedMouseButtons,
 ]
 
@@ -72,7 +104,12 @@ export class Generator {
   private readonly bpp: number
   private readonly palette: Uint8Array[]
 
-  constructor(private readonly rng: Rng, readonly pf: PixelFormat, width: number, height: number) {
+  constructor(
+    private readonly rng: Rng,
+    readonly pf: PixelFormat,
+    width: number,
+    height: number,
+  ) {
     this.width = width
     this.height = height
     this.px = new PixelConverter(pf.trueColour ? pf : { ...PIXEL_FORMATS.rgb888 })
@@ -94,7 +131,8 @@ export class Generator {
       return b
     }
     const pf = this.pf
-    const v = this.rng.int(pf.redMax + 1) * 2 ** pf.redShift + this.rng.int(pf.greenMax + 1) * 2 ** pf.greenShift + this.rng.int(pf.blueMax + 1) * 2 ** pf.blueShift
+    const v =
+      this.rng.int(pf.redMax + 1) * 2 ** pf.redShift + this.rng.int(pf.greenMax + 1) * 2 ** pf.greenShift + this.rng.int(pf.blueMax + 1) * 2 ** pf.blueShift
     for (let i = 0; i < this.bpp; i++) b[pf.bigEndian ? this.bpp - 1 - i : i] = Math.floor(v / 2 ** (8 * i)) & 0xff
     return b
   }
@@ -139,7 +177,10 @@ export class Generator {
   update(encoding?: number): Writer {
     const n = this.rng.range(1, 4)
     const useLast = this.rng.chance(0.1)
-    const out = new Writer().u8(0).u8(0).u16(useLast ? 0xffff : n, 'rect count')
+    const out = new Writer()
+      .u8(0)
+      .u8(0)
+      .u16(useLast ? 0xffff : n, 'rect count')
     for (let i = 0; i < n; i++) this.rectInto(out, encoding ?? this.rng.pick(GENERATED_ENCODINGS))
     if (useLast) this.header(out, { x: 0, y: 0, w: 0, h: 0 }, Encoding.LastRect)
     return out
@@ -250,7 +291,14 @@ export class Generator {
         this.header(out, { x: this.rng.int(3), y: status, w, h }, encoding)
         const n = this.rng.range(0, 3)
         out.u8(n, 'screen count').u8(0).u16(0)
-        for (let i = 0; i < n; i++) out.u32(i + 1).u16(0).u16(0).u16(w).u16(h).u32(0)
+        for (let i = 0; i < n; i++)
+          out
+            .u32(i + 1)
+            .u16(0)
+            .u16(0)
+            .u16(w)
+            .u16(h)
+            .u32(0)
         return
       }
       case Encoding.DesktopName: {
@@ -318,7 +366,10 @@ export class Generator {
         }
         if (zlib && this.rng.chance(0.5)) {
           const data = this.stream('zlibhex hex').push(body.build())
-          out.u8(64 | mask).u16(data.length, 'zlibhex length').bytes(data)
+          out
+            .u8(64 | mask)
+            .u16(data.length, 'zlibhex length')
+            .bytes(data)
         } else out.u8(mask).append(body)
       }
     }
@@ -338,13 +389,19 @@ export class Generator {
     }
     if (kind === 1 && w > 0 && h > 0) {
       const img = this.jpeg(w, h)
-      out.u8(0x90 | reset).bytes(compactLength(img.length)).bytes(img)
+      out
+        .u8(0x90 | reset)
+        .bytes(compactLength(img.length))
+        .bytes(img)
       return
     }
     if (kind === 6) {
       const rgba = this.rng.bytes(Math.max(1, w) * Math.max(1, h) * 4)
       const img = encodePng(Math.max(1, w), Math.max(1, h), rgba)
-      out.u8(0xa0 | reset).bytes(compactLength(img.length)).bytes(img)
+      out
+        .u8(0xa0 | reset)
+        .bytes(compactLength(img.length))
+        .bytes(img)
       return
     }
     let filter = -1
@@ -469,7 +526,13 @@ export class Generator {
         return out.u8(150)
       case 17: {
         const n = this.rng.range(0, 8)
-        return out.u8(248).u8(0).u16(0).u32(this.rng.pick([0, 0x80000000, 0x80000007, 7])).u8(n, 'fence length').bytes(this.rng.bytes(n))
+        return out
+          .u8(248)
+          .u8(0)
+          .u16(0)
+          .u32(this.rng.pick([0, 0x80000000, 0x80000007, 7]))
+          .u8(n, 'fence length')
+          .bytes(this.rng.bytes(n))
       }
       case 18:
         return out.u8(250).u8(0).u8(1).u8(this.rng.int(2))
@@ -498,8 +561,14 @@ export function handshake(pf: PixelFormat, width: number, height: number, name: 
   const pfBytes = new Uint8Array(16)
   writePixelFormat(pf, pfBytes)
   const nameBytes = Buffer.from(name, 'utf8')
-  return new Writer().text('RFB 003.003\n').u32(1).u16(width, 'init width').u16(height, 'init height').bytes(pfBytes)
-    .u32(nameBytes.length, 'init name length').bytes(nameBytes)
+  return new Writer()
+    .text('RFB 003.003\n')
+    .u32(1)
+    .u16(width, 'init width')
+    .u16(height, 'init height')
+    .bytes(pfBytes)
+    .u32(nameBytes.length, 'init name length')
+    .bytes(nameBytes)
 }
 
 /** One synthetic session: a random format and size, then 1-12 messages. */
@@ -512,7 +581,12 @@ export function generateCase(rng: Rng, encoding?: number): FuzzCase {
   const gen = new Generator(rng, pf, width, height)
   const n = rng.range(1, 12)
   for (let i = 0; i < n; i++) out.append(encoding !== undefined && i === 0 ? gen.update(encoding) : gen.message())
-  return { label: `generated ${pf.bitsPerPixel}bpp${pf.trueColour ? '' : ' colour-map'} ${width}x${height}`, stream: out.build(), fields: out.fields, handshakeEnd }
+  return {
+    label: `generated ${pf.bitsPerPixel}bpp${pf.trueColour ? '' : ' colour-map'} ${width}x${height}`,
+    stream: out.build(),
+    fields: out.fields,
+    handshakeEnd,
+  }
 }
 
 /**
@@ -532,7 +606,13 @@ export function hostileCase(rng: Rng): FuzzCase {
     // Resize to the largest allowed and back, several times.
     const n = rng.range(2, 6)
     out.u8(0).u8(0).u16(n, 'rect count')
-    for (let i = 0; i < n; i++) out.u16(0).u16(0).u16(i % 2 ? 1 : side, 'resize width').u16(i % 2 ? 1 : side, 'resize height').s32(Encoding.DesktopSize)
+    for (let i = 0; i < n; i++)
+      out
+        .u16(0)
+        .u16(0)
+        .u16(i % 2 ? 1 : side, 'resize width')
+        .u16(i % 2 ? 1 : side, 'resize height')
+        .s32(Encoding.DesktopSize)
   } else if (kind === 2 || kind === 3) {
     // A resize, then one rect covering it whose zlib data inflates as far as the rect allows.
     const w = rng.pick([side, 4096, 2048])
@@ -540,7 +620,14 @@ export function hostileCase(rng: Rng): FuzzCase {
     out.u8(0).u8(0).u16(2).u16(0).u16(0).u16(w).u16(h).s32(Encoding.DesktopSize)
     const zero = new Uint8Array(Math.min(w * h * 4, 64 << 20))
     const z = new Deflater().push(zero)
-    out.u16(0).u16(0).u16(w).u16(h).s32(kind === 2 ? Encoding.Zlib : Encoding.ZRLE).u32(z.length, 'bomb length').bytes(z)
+    out
+      .u16(0)
+      .u16(0)
+      .u16(w)
+      .u16(h)
+      .s32(kind === 2 ? Encoding.Zlib : Encoding.ZRLE)
+      .u32(z.length, 'bomb length')
+      .bytes(z)
   } else {
     out.append(gen.update())
   }

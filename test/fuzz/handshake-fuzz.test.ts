@@ -24,9 +24,19 @@ const cap = (code: number, vendor: string, sig: string): Uint8Array => new Bytes
 function scripts(): { label: string; bytes: Uint8Array; tlsInside?: Uint8Array }[] {
   const v8 = (): Bytes => new Bytes().text('RFB 003.008\n')
   const ok = new Bytes().u32(0).bytes(INIT).build()
-  const ven = (subtypes: number[]): Bytes => v8().u8(1, 19).u8(0, 2, 0).u8(subtypes.length).u32(...subtypes)
-  const tightCaps = new Bytes().u16(1, 1, 2, 0).bytes(cap(130, 'TGHT', 'FTS_LSDT')).bytes(cap(130, 'TGHT', 'FTC_LSRQ'))
-    .bytes(cap(1, 'STDV', 'COPYRECT')).bytes(cap(7, 'TGHT', 'TIGHT___')).build()
+  const ven = (subtypes: number[]): Bytes =>
+    v8()
+      .u8(1, 19)
+      .u8(0, 2, 0)
+      .u8(subtypes.length)
+      .u32(...subtypes)
+  const tightCaps = new Bytes()
+    .u16(1, 1, 2, 0)
+    .bytes(cap(130, 'TGHT', 'FTS_LSDT'))
+    .bytes(cap(130, 'TGHT', 'FTC_LSRQ'))
+    .bytes(cap(1, 'STDV', 'COPYRECT'))
+    .bytes(cap(7, 'TGHT', 'TIGHT___'))
+    .build()
   return [
     { label: '3.8 None', bytes: v8().u8(1, 1).bytes(ok).build() },
     { label: '3.8 VNC auth', bytes: v8().u8(2, 2, 30).bytes(CHALLENGE).bytes(ok).build() },
@@ -37,8 +47,16 @@ function scripts(): { label: string; bytes: Uint8Array; tlsInside?: Uint8Array }
     { label: 'Tight None', bytes: v8().u8(2, 1, 16).u32(0).u32(0).bytes(ok).bytes(tightCaps).build() },
     {
       label: 'Tight VNC auth',
-      bytes: v8().u8(1, 16).u32(1).bytes(cap(0, 'TGHT', 'NOTUNNEL')).u32(2).bytes(cap(1, 'STDV', 'NOAUTH__')).bytes(cap(2, 'STDV', 'VNCAUTH_'))
-        .bytes(ok).bytes(tightCaps).build(),
+      bytes: v8()
+        .u8(1, 16)
+        .u32(1)
+        .bytes(cap(0, 'TGHT', 'NOTUNNEL'))
+        .u32(2)
+        .bytes(cap(1, 'STDV', 'NOAUTH__'))
+        .bytes(cap(2, 'STDV', 'VNCAUTH_'))
+        .bytes(ok)
+        .bytes(tightCaps)
+        .build(),
     },
     { label: 'VeNCrypt VNC auth', bytes: ven([2]).bytes(CHALLENGE).bytes(ok).build() },
     { label: 'VeNCrypt Plain', bytes: ven([256, 1]).bytes(ok).build() },
@@ -59,9 +77,10 @@ describe('fuzzing the security handshakes', () => {
       const base = rng.pick(bases)
       // Mostly past the version line: a broken one only ever gives RFB_ERR_NOT_RFB.
       const m = mutate({ label: base.label, stream: base.bytes, fields: [], handshakeEnd: 12 }, rng, null, rng.chance(0.8))
-      const inside = base.tlsInside && rng.chance(0.5)
-        ? mutate({ label: 'inside', stream: base.tlsInside, fields: [], handshakeEnd: 0 }, rng, null, false).stream
-        : base.tlsInside
+      const inside =
+        base.tlsInside && rng.chance(0.5)
+          ? mutate({ label: 'inside', stream: base.tlsInside, fields: [], handshakeEnd: 0 }, rng, null, false).stream
+          : base.tlsInside
       const io: TestHandshakeIo = new TestHandshakeIo({
         credentials: async () => (rng.chance(0.8) ? { username: rng.chance(0.8) ? 'u' : undefined, password: 'p' } : null),
         startTls: async () => {

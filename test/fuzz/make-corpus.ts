@@ -49,10 +49,19 @@ const RECIPES: Record<ServerKind, Recipe[]> = {
 async function record(server: RunningServer, recipe: Recipe, file: string): Promise<void> {
   const recorder = new FbsRecorder(file)
   try {
-    const { client, info } = await connectRfb({ host: server.host, port: server.port }, {
-      sink: new FramebufferSink(decodeImageNode), encodings: recipe.encodings, pixelFormat: recipe.pf, quality: recipe.quality,
-      autoUpdate: false, tap: (c) => recorder.tap(c), connectTimeoutMs: 10_000, handshakeTimeoutMs: 10_000,
-    })
+    const { client, info } = await connectRfb(
+      { host: server.host, port: server.port },
+      {
+        sink: new FramebufferSink(decodeImageNode),
+        encodings: recipe.encodings,
+        pixelFormat: recipe.pf,
+        quality: recipe.quality,
+        autoUpdate: false,
+        tap: (c) => recorder.tap(c),
+        connectTimeoutMs: 10_000,
+        handshakeTimeoutMs: 10_000,
+      },
+    )
     recorder.connected(info)
     // Servers differ in what answers a request: TigerVNC sends pseudo-rects first and the pixels
     // on the next request, QEMU wants full requests. Ask incrementally, and in full after a quiet
@@ -100,7 +109,7 @@ for (const [kind, recipes] of Object.entries(RECIPES) as [ServerKind, Recipe[]][
   if (kind === 'qemu') await new Promise((r) => setTimeout(r, 1500))
   try {
     for (const r of recipes) {
-      const name = `${kind}-${r.encodings.map((e) => e === Encoding.TightPNG ? 'tightpng' : String(e)).join('-')}-${r.pf}${r.quality !== undefined ? `-q${r.quality}` : ''}.fbs`
+      const name = `${kind}-${r.encodings.map((e) => (e === Encoding.TightPNG ? 'tightpng' : String(e))).join('-')}-${r.pf}${r.quality !== undefined ? `-q${r.quality}` : ''}.fbs`
       await record(server, r, `${dir}${name}`)
       process.stdout.write(`${name}: ${statSync(`${dir}${name}`).size} bytes\n`)
     }

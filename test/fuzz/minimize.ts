@@ -2,7 +2,12 @@ import type { FuzzPool, Verdict } from './pool'
 
 /** What makes two failures the same bug: kind, code, and the message without numbers. */
 export function signature(v: Verdict): string {
-  const where = v.stack?.split('\n').find((l) => l.includes('/src/'))?.trim().replace(/:\d+:\d+\)?$/, '') ?? ''
+  const where =
+    v.stack
+      ?.split('\n')
+      .find((l) => l.includes('/src/'))
+      ?.trim()
+      .replace(/:\d+:\d+\)?$/, '') ?? ''
   return `${v.kind} ${v.code} ${v.message.replace(/\d+/g, 'N')} ${where}`
 }
 
@@ -14,8 +19,13 @@ export function signature(v: Verdict): string {
  * Returns the smallest failing recording.
  */
 export async function minimize(
-  pool: FuzzPool, bytes: Uint8Array, keep: number, want: string, run: { chunkSize: number; thumbnail?: boolean },
-  asRecording: (b: Uint8Array) => Uint8Array, budget = 250,
+  pool: FuzzPool,
+  bytes: Uint8Array,
+  keep: number,
+  want: string,
+  run: { chunkSize: number; thumbnail?: boolean },
+  asRecording: (b: Uint8Array) => Uint8Array,
+  budget = 250,
 ): Promise<Uint8Array> {
   let best = bytes
   let runs = 0

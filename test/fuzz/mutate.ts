@@ -13,7 +13,9 @@ const INTERESTING_8 = [0, 1, 0x7f, 0x80, 0xfe, 0xff]
 function interesting(size: 1 | 2 | 4, rng: Rng): number {
   const max = size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff
   // 16384 and 16383 are the engine's framebuffer side limit and just under it.
-  return rng.pick([0, 1, max, max - 1, 0x7fffffff & max, 0x80000000 & max, rng.int(max + 1), 2, 3, 16, 255, 256, 4096, 16383, 16384, 65535].filter((v) => v <= max))
+  return rng.pick(
+    [0, 1, max, max - 1, 0x7fffffff & max, 0x80000000 & max, rng.int(max + 1), 2, 3, 16, 255, 256, 4096, 16383, 16384, 65535].filter((v) => v <= max),
+  )
 }
 
 function writeUint(b: Uint8Array, at: number, size: 1 | 2 | 4, v: number): void {

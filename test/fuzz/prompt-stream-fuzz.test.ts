@@ -25,7 +25,10 @@ const MAX_CHUNK = 64 * 1024
 const BOUND = 64 * 1024 + 4 + MAX_CHUNK
 
 const CHALLENGE = Uint8Array.from({ length: 16 }, (_, i) => i)
-const OK = new Bytes().u32(0).bytes(serverInit(8, 6, 'fuzzed')).build()
+const OK = new Bytes()
+  .u32(0)
+  .bytes(serverInit(8, 6, 'fuzzed'))
+  .build()
 
 /** Greetings up to the password question, and what a good server sends after the answer. */
 function scripts(): { label: string; toPrompt: Uint8Array; after: Uint8Array }[] {
@@ -135,7 +138,10 @@ describe('fuzzing a server that streams during a prompt', () => {
           return rng.chance(0.9) ? { username: 'u', password: 'p' } : null
         },
       })
-      const settled = client.start(t).then(() => null, (e: unknown) => e)
+      const settled = client.start(t).then(
+        () => null,
+        (e: unknown) => e,
+      )
       for (const c of chunked(base.toPrompt, rng)) t.offer(c)
       const o = await Promise.race([settled, new Promise<'hang'>((r) => setTimeout(() => r('hang'), 5000))])
       client.close()

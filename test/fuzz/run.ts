@@ -24,7 +24,7 @@ const { values } = parseArgs({
   },
 })
 
-const seed = values.seed !== undefined ? Number(values.seed) >>> 0 : (Date.now() & 0x7fffffff)
+const seed = values.seed !== undefined ? Number(values.seed) >>> 0 : Date.now() & 0x7fffffff
 const iterations = Number(values.iterations)
 const out = values.out ?? join(tmpdir(), `tessera-fuzz-${seed}`)
 const corpus = loadCorpus()
@@ -47,30 +47,55 @@ function save(f: Finding): void {
     `reproducer (FBS; try \`tessera replay FILE\`): ${repro.length} bytes${f.minimized ? ` (minimized from ${f.fbs.length})` : ''}: ${base}${f.minimized ? '.min' : ''}.fbs`,
     repro.length <= 512 ? `hex: ${Buffer.from(repro).toString('hex')}` : '',
     f.verdict.stack ?? '',
-  ].filter(Boolean).join('\n')
+  ]
+    .filter(Boolean)
+    .join('\n')
   writeFileSync(`${base}.txt`, `${report}\n`)
   process.stdout.write(`\n--- finding ${written}\n${report}\n\n`)
 }
 
 const result = await runCampaign(pool, {
-  seed, iterations, corpus, maxMs: values['max-seconds'] === undefined ? undefined : Number(values['max-seconds']) * 1000, protectHandshake: values['protect-handshake'], minimize: !values['no-minimize'], found: save,
+  seed,
+  iterations,
+  corpus,
+  maxMs: values['max-seconds'] === undefined ? undefined : Number(values['max-seconds']) * 1000,
+  protectHandshake: values['protect-handshake'],
+  minimize: !values['no-minimize'],
+  found: save,
   progress: (done, counts) => {
     if (performance.now() - last < 2000 && done !== iterations) return
     last = performance.now()
-    process.stdout.write(`  ${done}/${iterations}  ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}\n`)
+    process.stdout.write(
+      `  ${done}/${iterations}  ${Object.entries(counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}\n`,
+    )
   },
 })
 const recycled = pool.recycled
 await pool.close()
 
-process.stdout.write(`\n${result.cases} of ${iterations} cases in ${(result.ms / 1000).toFixed(1)} s: ${Object.entries(result.counts).map(([k, v]) => `${k} ${v}`).join(', ')}\n`)
-process.stdout.write(`${result.thumbnailCases} cases through the thumbnail mirror; largest resident growth ${mib(result.maxRssPeak)} MiB; ${recycled} workers replaced for their memory\n`)
-process.stdout.write(`RfbError codes: ${Object.entries(result.codes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}\n`)
+process.stdout.write(
+  `\n${result.cases} of ${iterations} cases in ${(result.ms / 1000).toFixed(1)} s: ${Object.entries(result.counts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}\n`,
+)
+process.stdout.write(
+  `${result.thumbnailCases} cases through the thumbnail mirror; largest resident growth ${mib(result.maxRssPeak)} MiB; ${recycled} workers replaced for their memory\n`,
+)
+process.stdout.write(
+  `RfbError codes: ${Object.entries(result.codes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}\n`,
+)
 for (const u of result.unmutatedErrors.slice(0, 10)) process.stdout.write(`unmutated generated case refused (${u.label}): ${u.code} ${u.message}\n`)
 for (const f of result.findings) process.stdout.write(`${f.count} x ${f.signature}\n`)
 process.stdout.write(result.findings.length === 0 ? 'no crashes, hangs or memory blow-ups\n' : `${result.findings.length} distinct findings in ${out}\n`)
 // One line for scripts that add up several runs.
-process.stdout.write(`summary ${JSON.stringify({ seed, iterations, cases: result.cases, ms: Math.round(result.ms), counts: result.counts, thumbnailCases: result.thumbnailCases, maxRssPeak: result.maxRssPeak, recycled, codes: result.codes, findings: result.findings.map((f) => ({ signature: f.signature, count: f.count, index: f.index })) })}\n`)
+process.stdout.write(
+  `summary ${JSON.stringify({ seed, iterations, cases: result.cases, ms: Math.round(result.ms), counts: result.counts, thumbnailCases: result.thumbnailCases, maxRssPeak: result.maxRssPeak, recycled, codes: result.codes, findings: result.findings.map((f) => ({ signature: f.signature, count: f.count, index: f.index })) })}\n`,
+)
 process.exit(result.findings.length === 0 ? 0 : 1)
 
 function mib(bytes: number): string {

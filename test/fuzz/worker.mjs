@@ -12,7 +12,21 @@ const escape = (err) => {
   if (current === null) return
   const id = current
   current = null
-  parentPort.postMessage({ id, outcome: { kind: 'crash', code: 'uncaught', message: String(err?.message ?? err), stack: err?.stack, updates: 0, ms: 0, arrayBuffers: 0, heapUsed: 0, rss: 0, wasm: 0 } })
+  parentPort.postMessage({
+    id,
+    outcome: {
+      kind: 'crash',
+      code: 'uncaught',
+      message: String(err?.message ?? err),
+      stack: err?.stack,
+      updates: 0,
+      ms: 0,
+      arrayBuffers: 0,
+      heapUsed: 0,
+      rss: 0,
+      wasm: 0,
+    },
+  })
 }
 process.on('uncaughtException', escape)
 process.on('unhandledRejection', escape)
