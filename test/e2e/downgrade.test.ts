@@ -4,14 +4,11 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHost } from '../../src/main/host/create-host'
-import type { Host } from '../../src/main/host/host'
-import { type WebServer, startWebServer } from '../../src/main/web/server'
 import { DowngradeServer } from '../helpers/downgrade-server'
 import { opensslAvailable, testCerts } from '../unit/security/certs'
-import { RENDERER_DIR, disconnect, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, waitConnected, watchErrors } from './harness'
+import { type BrowserModeApp, disconnect, e2eUnavailable, ensureRendererBuilt, launchChromium, openBrowserMode, screenshot, waitConnected } from './harness'
 
 const PASSWORD = 'tessera-downgrade'
 const skip = e2eUnavailable() ?? (opensslAvailable ? null : 'openssl not installed')
@@ -20,9 +17,7 @@ describe.skipIf(skip)('browser mode: a server that offers less security than bef
   const work = mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-downgrade-'))
   let browser: Browser
   let server: DowngradeServer
-  let host: Host
-  let web: WebServer
-  let context: BrowserContext
+  let app: BrowserModeApp | undefined
   let page: Page
   let errors: string[]
 
@@ -30,20 +25,13 @@ describe.skipIf(skip)('browser mode: a server that offers less security than bef
     ensureRendererBuilt()
     server = await new DowngradeServer(PASSWORD, testCerts().selfA, { width: 400, height: 300 }).start()
     browser = await launchChromium()
-    ;({ host } = await createHost({ dataDir: work, log: () => {}, timings: { thumbnailDelayMs: 60_000 } }))
-    web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: () => {} })
-    context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 760 })
-    page = await context.newPage()
-    errors = watchErrors(page)
-    await page.goto(web.launchUrl())
-    await page.waitForSelector('.address-book')
+    app = await openBrowserMode(browser, work)
+    ;({ page, errors } = app)
   }, 120_000)
 
   afterAll(async () => {
-    await context?.close()
+    await app?.close()
     await browser?.close()
-    await web?.close()
-    await host?.shutdown()
     await server?.stop()
     rmSync(work, { recursive: true, force: true })
   })

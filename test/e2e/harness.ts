@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core'
+import { createHost } from '../../src/main/host/create-host'
+import { startWebServer } from '../../src/main/web/server'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 export const RENDERER_DIR = path.join(ROOT, 'out/renderer')
@@ -194,4 +196,33 @@ export async function waitConnected(page: Page): Promise<void> {
 export async function disconnect(page: Page): Promise<void> {
   await page.click('.toolbar button.disconnect')
   await page.waitForSelector('.address-book')
+}
+
+/** The real host and browser-mode server on one data folder, with a page showing the address book. */
+export interface BrowserModeApp {
+  page: Page
+  /** Console errors and failed requests of the page (see watchErrors). */
+  errors: string[]
+  /** Closes the page's context, the web server and the host, in that order. */
+  close(): Promise<void>
+}
+
+/** Starts a host and `tessera web` on `dataDir` and opens its one-time launch address in a new context of `browser`. */
+export async function openBrowserMode(browser: Browser, dataDir: string): Promise<BrowserModeApp> {
+  const { host } = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 60_000 } })
+  const web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: () => {} })
+  const context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 760 })
+  const page = await context.newPage()
+  const errors = watchErrors(page)
+  await page.goto(web.launchUrl())
+  await page.waitForSelector('.address-book')
+  return {
+    page,
+    errors,
+    async close() {
+      await context.close()
+      await web.close()
+      await host.shutdown()
+    },
+  }
 }

@@ -4,13 +4,10 @@ import { X509Certificate } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHost } from '../../src/main/host/create-host'
-import type { Host } from '../../src/main/host/host'
-import { type WebServer, startWebServer } from '../../src/main/web/server'
 import { type RunningServer, selfSignedCertificate, serverAvailable, startServer } from '../helpers/vnc-servers'
-import { RENDERER_DIR, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, watchErrors, disconnect, waitConnected } from './harness'
+import { type BrowserModeApp, disconnect, e2eUnavailable, ensureRendererBuilt, launchChromium, openBrowserMode, screenshot, waitConnected } from './harness'
 
 const skip = e2eUnavailable() ?? (serverAvailable('tigervnc') ? null : 'Xtigervnc not installed')
 
@@ -23,9 +20,7 @@ describe.skipIf(skip)('browser mode: server certificates', () => {
   const elsewhere = selfSignedCertificate(work, 'otherhost', 'elsewhere', 'DNS:otherhost')
   let browser: Browser
   let tiger: RunningServer
-  let host: Host
-  let web: WebServer
-  let context: BrowserContext
+  let app: BrowserModeApp | undefined
   let page: Page
   let errors: string[]
 
@@ -35,20 +30,13 @@ describe.skipIf(skip)('browser mode: server certificates', () => {
   beforeAll(async () => {
     ensureRendererBuilt()
     ;[browser, tiger] = await Promise.all([launchChromium(), startTiger(first)])
-    ;({ host } = await createHost({ dataDir: work, log: () => {}, timings: { thumbnailDelayMs: 60_000 } }))
-    web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: () => {} })
-    context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 760 })
-    page = await context.newPage()
-    errors = watchErrors(page)
-    await page.goto(web.launchUrl())
-    await page.waitForSelector('.address-book')
+    app = await openBrowserMode(browser, work)
+    ;({ page, errors } = app)
   }, 120_000)
 
   afterAll(async () => {
-    await context?.close()
+    await app?.close()
     await browser?.close()
-    await web?.close()
-    await host?.shutdown()
     await tiger?.stop()
     rmSync(work, { recursive: true, force: true })
   })
