@@ -99,8 +99,46 @@ export interface LockLeds {
   scrollLock: boolean
 }
 
-/** What opens a session: a saved profile, or what the user typed in the quick-connect bar. */
-export type OpenSessionRequest = { profileId: string } | { address: string; username?: string }
+/**
+ * What opens a session: a saved profile, or what the user typed in the quick-connect bar.
+ * `watch`: a live-wall tile: view-only, a low update rate and cheap settings, no picture streamed
+ * to the renderer (it asks for `sessions.preview`), and it never stops to ask the user anything.
+ */
+export type OpenSessionRequest = { profileId: string; watch?: boolean } | { address: string; username?: string; watch?: boolean }
+
+/** One monitor of a remote multi-screen layout, in remote desktop pixels (ExtendedDesktopSize). */
+export interface ScreenRect {
+  x: number
+  y: number
+  width: number
+  height: number
+}
+
+/** One open session as every window sees it: the address book's Sessions list, the live wall. */
+export interface SessionSummary {
+  sessionId: string
+  /** The saved connection it was opened from, if any. */
+  profileId?: string
+  /** The connection's name, or the address it was opened with. */
+  name: string
+  /** The remote desktop's name, once connected. */
+  desktopName?: string
+  state: SessionState
+  width?: number
+  height?: number
+  viewOnly: boolean
+  /** A live-wall tile (see OpenSessionRequest). */
+  watch: boolean
+  /** Why it closed, or what it waits for. */
+  error?: SessionError
+}
+
+/** A small picture of a session drawn from the host's decoded frames: RGBA, `width * height * 4` bytes. */
+export interface SessionPreview {
+  width: number
+  height: number
+  rgba: Uint8Array
+}
 
 /** Which connections to export (all when `ids` is empty), and whether their passwords go too. */
 export type ExportRequest = { ids: string[] } | { ids: string[]; includePasswords: true; passphrase: string }
@@ -128,7 +166,17 @@ export interface HostRequests {
   'secrets.allowPlainFile': [{ allow: boolean }, void]
   'secrets.forget': [{ profileId: string }, void]
   'session.open': [OpenSessionRequest, { sessionId: string }]
+  /** Closes a session; any client may close any session (the address book closes what other windows show). */
   'session.close': [{ sessionId: string }, void]
+  /**
+   * Makes the asking client the session's owner (a tab moved to another window or browser tab):
+   * its events go there from now on, with the state, cursor and a full picture sent again.
+   */
+  'session.adopt': [{ sessionId: string }, SessionSummary]
+  /** Every open session, for any client. */
+  'sessions.list': [void, SessionSummary[]]
+  /** A picture of the session at most `maxWidth` pixels wide (16-640), drawn from the host's copy; null before the first frame. */
+  'sessions.preview': [{ sessionId: string; maxWidth: number }, SessionPreview | null]
   /** Answers a `session.credentials` event. */
   'session.credentials': [{ sessionId: string; username?: string; password: string; save: boolean } | { sessionId: string; cancel: true }, void]
   /** The renderer has painted batch `seq`: the host may ask the server for the next update. */
@@ -136,7 +184,8 @@ export interface HostRequests {
   'session.key': [{ sessionId: string; keysym: number; down: boolean; code?: string }, void]
   'session.pointer': [{ sessionId: string; buttons: number; x: number; y: number }, void]
   'session.clipboard': [{ sessionId: string; text: string }, void]
-  'session.resize': [{ sessionId: string; width: number; height: number }, void]
+  /** Asks the server for this desktop size; `screens` (ExtendedDesktopSize servers) lays it out as several monitors. */
+  'session.resize': [{ sessionId: string; width: number; height: number; screens?: ScreenRect[] }, void]
   'session.refresh': [{ sessionId: string }, void]
   /**
    * Shuts down, reboots or resets the remote computer through XVP. Refused when the session is
@@ -195,6 +244,8 @@ export interface HostEvents {
    */
   'session.downgrade': { sessionId: string; server: string; expected: ProtectionLevel; offered: ProtectionLevel; offeredTypes: string }
   'profiles.changed': { profiles: ConnectionProfile[] }
+  /** The open sessions changed (opened, closed, state, size, name): sent to every client. */
+  'sessions.changed': { sessions: SessionSummary[] }
   /** A server connected to the listener: it waits (60 s) for a `listen.answer` from the client that started listening. */
   'listen.incoming': { id: string; remoteAddress: string; remotePort: number }
   /** Nobody answered that `listen.incoming` in time: the host closed the connection, and a `listen.answer` for it is refused. */
@@ -205,7 +256,47 @@ export type RequestName = keyof HostRequests
 export type EventName = keyof HostEvents
 
 /** What the Electron menu asks the window to do; the renderer carries it out (it knows which session is in front). */
-export type AppCommand = 'new-connection' | 'disconnect'
+export type AppCommand = 'new-connection' | 'disconnect' | 'next-tab' | 'previous-tab'
+
+/** Where a session opens: a window of its own (the default), or a tab of the session window in front. */
+export type SessionPlacement = 'window' | 'tab'
+
+/** What to open in a session window or tab: a saved connection, a typed address, or an open session moved there. */
+export type SessionTarget = { profileId: string } | { address: string } | { adoptSessionId: string }
+
+/** How a session window fills the screens. */
+export type FullscreenMode = 'off' | 'current' | 'display' | 'all'
+
+/** A local monitor, in the desktop's coordinates (DIP). */
+export interface DisplayInfo {
+  id: number
+  bounds: ScreenRect
+  workArea: ScreenRect
+  scaleFactor: number
+  primary: boolean
+}
+
+/**
+ * Requests a renderer makes of the Electron shell (windows and monitors): name → [argument,
+ * result]. Browser mode has no shell: the renderer does the same with browser tabs.
+ */
+export interface ShellRequests {
+  /** Opens a session in a new window (or focuses the window that already shows that connection), or as a tab. */
+  'shell.openSession': [SessionTarget & { placement: SessionPlacement }, void]
+  /** Brings the window showing this session to the front; false when no window shows it. */
+  'shell.focusSession': [{ sessionId: string }, boolean]
+  /** The local monitors. */
+  'shell.displays': [void, DisplayInfo[]]
+  /** Fullscreen for the asking window: off, on its monitor, on `displayId`, or across all monitors. */
+  'shell.fullscreen': [{ mode: FullscreenMode; displayId?: number }, void]
+}
+
+export type ShellRequestName = keyof ShellRequests
+
+/** The shell's API as the Electron preload exposes it (`window.tesseraShell`); absent in browser mode. */
+export interface ShellApi {
+  request<K extends ShellRequestName>(name: K, arg: ShellRequests[K][0]): Promise<ShellRequests[K][1]>
+}
 
 /**
  * Events the Electron shell itself sends to its window, beside the host's: name → payload.
@@ -213,12 +304,14 @@ export type AppCommand = 'new-connection' | 'disconnect'
  */
 export interface ShellEvents {
   'app.command': { command: AppCommand }
+  /** Open this as a tab of the receiving session window. */
+  'app.openTab': SessionTarget
 }
 
 export type ShellEventName = keyof ShellEvents
 
 /** Every shell event name, for transports that check what a renderer subscribes to. */
-export const SHELL_EVENT_NAMES: readonly ShellEventName[] = ['app.command']
+export const SHELL_EVENT_NAMES: readonly ShellEventName[] = ['app.command', 'app.openTab']
 
 /** Whether `name` is one of the shell's events. */
 export function isShellEventName(name: unknown): name is ShellEventName {

@@ -154,10 +154,13 @@ const schemaOf = {
   'secrets.forget': object({ profileId: id }),
   'secrets.allowPlainFile': object({ allow: boolean() }),
   'session.open': union(
-    object({ profileId: id }),
-    object({ address: string({ min: 1, max: LIMITS.address }), username: optional(string({ max: LIMITS.username })) }),
+    object({ profileId: id, watch: optional(boolean()) }),
+    object({ address: string({ min: 1, max: LIMITS.address }), username: optional(string({ max: LIMITS.username })), watch: optional(boolean()) }),
   ),
   'session.close': object({ sessionId }),
+  'session.adopt': object({ sessionId }),
+  'sessions.list': none(),
+  'sessions.preview': object({ sessionId, maxWidth: int(16, 640) }),
   'session.credentials': union(
     object({ sessionId, cancel: literal(true) }),
     object({
@@ -177,7 +180,13 @@ const schemaOf = {
   // Bits 0-7 are the RFB button mask; bits 7-8 back/forward go out with ExtendedMouseButtons.
   'session.pointer': object({ sessionId, buttons: int(0, 0x1ff), x: int(0, 65535), y: int(0, 65535) }),
   'session.clipboard': object({ sessionId, text: string({ max: LIMITS.clipboard }) }),
-  'session.resize': object({ sessionId, width: int(1, 16384), height: int(1, 16384) }),
+  'session.resize': object({
+    sessionId,
+    width: int(1, 16384),
+    height: int(1, 16384),
+    // ExtendedDesktopSize carries at most 255 screens; nobody has more than a handful of monitors.
+    screens: optional(array(object({ x: int(0, 16383), y: int(0, 16383), width: int(1, 16384), height: int(1, 16384) }), 16)),
+  }),
   'session.refresh': object({ sessionId }),
   'session.power': object({ sessionId, action: literal('shutdown', 'reboot', 'reset') }),
   'session.trust': object({ sessionId, decision: literal('once', 'always', 'reject') }),
@@ -222,6 +231,7 @@ export const EVENT_NAMES = Object.keys({
   'session.hostKey': 1,
   'session.downgrade': 1,
   'profiles.changed': 1,
+  'sessions.changed': 1,
   'listen.incoming': 1,
   'listen.timedOut': 1,
 } satisfies Record<EventName, 1>) as readonly EventName[]

@@ -287,6 +287,12 @@ export class Host extends EventEmitter<HostEventMap> {
       },
       'session.open': (req, owner) => this.open(req, owner),
       'session.close': ({ sessionId }, owner) => this.session(sessionId, owner).close(),
+      // Placeholders while the sessions registry is built (issue 13); replaced before that issue closes.
+      'session.adopt': () => {
+        throw hostError('refused', 'HOST_UNKNOWN_REQUEST', 'moving a session is not available yet')
+      },
+      'sessions.list': () => [],
+      'sessions.preview': () => null,
       'session.credentials': (arg, owner) => {
         const { sessionId, ...answer } = arg
         const session = this.session(sessionId, owner)
