@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -11,22 +10,7 @@ import type { RfbClient } from '../../src/main/rfb/session'
 import type { HostEvents, ScreenRect } from '../../src/shared/contract'
 import { monitorLayout } from '../../src/shared/screen-layout'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
-
-// xrandr (Debian's x11-xserver-utils, which .ci/run installs) asks Xvnc what monitors it shows.
-const xrandrAvailable = ['/usr/bin/xrandr', '/bin/xrandr'].some(existsSync)
-
-/** The monitors the X server reports (`xrandr --listmonitors`), as rectangles in its root window. */
-function xMonitors(server: RunningServer): ScreenRect[] {
-  const out = spawnSync('xrandr', ['--listmonitors'], { env: server.env, encoding: 'utf8' })
-  if (out.status !== 0) throw new Error(`xrandr --listmonitors failed (${out.status}): ${out.stderr}`)
-  // " 0: +VNC-0 1280/338x1024/270+0+0  VNC-0": width/mm x height/mm + x + y
-  return [...out.stdout.matchAll(/ (\d+)\/\d+x(\d+)\/\d+\+(\d+)\+(\d+) /g)].map((m) => ({
-    x: Number(m[3]),
-    y: Number(m[4]),
-    width: Number(m[1]),
-    height: Number(m[2]),
-  }))
-}
+import { xMonitors, xrandrAvailable } from '../helpers/x-monitors'
 
 const byPosition = (a: ScreenRect, b: ScreenRect): number => a.y - b.y || a.x - b.x
 
@@ -78,7 +62,7 @@ describe.skipIf(!serverAvailable('tigervnc') || !xrandrAvailable)('multi-screen 
     // The server's own layout, from its ExtendedDesktopSize answer: the first screen kept its id.
     expect(client.features.screens.map(({ x, y, width, height }) => ({ x, y, width, height })).sort(byPosition)).toEqual(TWO_MONITORS.screens)
     expect(client.features.screens.find((s) => s.x === 0)?.id).toBe(firstId)
-    expect(xMonitors(server).sort(byPosition)).toEqual(TWO_MONITORS.screens)
+    expect(xMonitors(server)).toEqual(TWO_MONITORS.screens)
     // After a resize the whole new picture is asked for and sent.
     await until('the whole resized picture', () => pixelsAfter >= 2560 * 1024)
   })
@@ -90,7 +74,7 @@ describe.skipIf(!serverAvailable('tigervnc') || !xrandrAvailable)('multi-screen 
     ])!
     expect(stacked).toMatchObject({ width: 1920, height: 1800 })
     await client.resizeDesktop(stacked.width, stacked.height, stacked.screens)
-    expect(xMonitors(server).sort(byPosition)).toEqual(stacked.screens)
+    expect(xMonitors(server)).toEqual(stacked.screens)
     await client.resizeDesktop(1024, 768)
     expect([client.width, client.height]).toEqual([1024, 768])
     expect(xMonitors(server)).toEqual([{ x: 0, y: 0, width: 1024, height: 768 }])
@@ -135,7 +119,7 @@ describe.skipIf(!serverAvailable('tigervnc') || !xrandrAvailable)('session.resiz
     server = await startServer('tigervnc', { width: 800, height: 600 })
     const sessionId = await open(server)
     await host.handle('session.resize', { sessionId, ...TWO_MONITORS })
-    expect(xMonitors(server).sort(byPosition)).toEqual(TWO_MONITORS.screens)
+    expect(xMonitors(server)).toEqual(TWO_MONITORS.screens)
     await until('the new size in the session info', () => states.some((p) => p.sessionId === sessionId && p.info?.width === 2560 && p.info.height === 1024))
     // 16384x16384 passes the request schema but is over the engine's 64 Mpixel limit: refused before it goes out.
     const tooLarge = { sessionId, width: 16384, height: 16384, screens: [{ x: 0, y: 0, width: 16384, height: 16384 }] }
@@ -147,7 +131,7 @@ describe.skipIf(!serverAvailable('tigervnc') || !xrandrAvailable)('session.resiz
     const outside = { sessionId, width: 2000, height: 1024, screens: TWO_MONITORS.screens }
     expect(await refusal(outside)).toMatchObject({ code: 'RFB_ERR_RESIZE_LAYOUT', message: expect.stringContaining('reaches outside the desktop') })
     // Nothing was sent for either: the server still shows the two monitors, and the session goes on.
-    expect(xMonitors(server).sort(byPosition)).toEqual(TWO_MONITORS.screens)
+    expect(xMonitors(server)).toEqual(TWO_MONITORS.screens)
     expect(states.filter((p) => p.sessionId === sessionId).at(-1)?.state).toBe('connected')
   })
 
