@@ -319,8 +319,9 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
    * DesktopSizeError for a layout that cannot go out or that the server refused.
    */
   async resizeDesktop(width: number, height: number, screens?: readonly ScreenRect[]): Promise<void> {
+    if (this.state !== 'connected') throw new NetworkError('the session is not connected')
     const m = desktopSizeMessage(this.features, width, height, screens)
-    if (!m || this.state !== 'connected') throw new UnsupportedError('this server cannot be resized from the viewer')
+    if (!m) throw new UnsupportedError('this server cannot be resized from the viewer')
     this.sendMessage(m)
     await this.resizes.sent()
   }

@@ -133,6 +133,7 @@ describe('server extensions', () => {
     const pending = client.resizeDesktop(8, 3)
     client.close()
     await expect(pending).rejects.toMatchObject({ kind: 'network' })
+    await expect(client.resizeDesktop(8, 3)).rejects.toMatchObject({ kind: 'network', message: 'the session is not connected' })
   })
 
   it('refuses a layout that cannot go out without sending anything, and any resize without ExtendedDesktopSize', async () => {
