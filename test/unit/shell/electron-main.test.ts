@@ -16,6 +16,7 @@ interface FakeWindow {
   wcEvents: Map<string, (...args: unknown[]) => void>
   calls: string[]
   webContents: { id: number }
+  isDestroyed(): boolean
   focus(): void
   close(): void
 }
@@ -429,6 +430,23 @@ describe('Electron shell', () => {
     ])
   })
 
+  it('ends the sessions of a window whose renderer crashed and closes it, leaving the others alone', async () => {
+    expect(await invoke('tessera-shell:shell.openSession', { address: `127.0.0.1::${vnc.port}`, placement: 'window' }, 1)).toEqual({
+      ok: true,
+      result: undefined,
+    })
+    const crashed = m.windows.at(-1)!.win
+    const id = crashed.webContents.id
+    expect(await invoke('tessera:session.open', { address: `127.0.0.1::${vnc.port}` }, id)).toMatchObject({ ok: true })
+    await vi.waitFor(() => expect(connectedCount(id)).toBe(1), { timeout: 5_000 })
+    const sockets = vnc.sockets.size
+    crashed.wcEvents.get('render-process-gone')!({}, { reason: 'crashed', exitCode: 139 })
+    await vi.waitFor(() => expect(vnc.sockets.size).toBe(sockets - 1))
+    expect(crashed.isDestroyed()).toBe(true)
+    expect(m.windows[1].win.isDestroyed()).toBe(false)
+    expect(m.windows[0].win.isDestroyed()).toBe(false)
+  })
+
   it('ends the sessions of a window that closes, and nothing else', async () => {
     // A second session, in the window opened for the vnc:// link.
     expect(await invoke('tessera:session.open', { profileId: PROFILE_ID }, 3)).toMatchObject({ ok: true })
@@ -457,6 +475,16 @@ describe('Electron shell', () => {
     m.appEvents.get('before-quit')!({ preventDefault: () => prevented++ })
     await vi.waitFor(() => expect(m.quits).toHaveLength(1), { timeout: 5_000 })
     expect(m.dialogs).toHaveLength(2)
+  })
+
+  it('quits with its last window on Linux, and does not reopen a window on activate there', () => {
+    expect(process.platform).not.toBe('darwin')
+    const windows = m.windows.length
+    m.appEvents.get('activate')!()
+    expect(m.windows).toHaveLength(windows)
+    const quits = m.quits.length
+    m.appEvents.get('window-all-closed')!()
+    expect(m.quits).toHaveLength(quits + 1)
   })
 })
 
