@@ -42,8 +42,8 @@ const shellClient: HostClient = { deliver: () => undefined }
 
 /**
  * Runs the desktop app: one instance, the address book and a window per session, the host
- * behind the IPC bridge. `bundleDir`
- * is the directory of the main bundle (out/main), beside which the renderer and preload are built.
+ * behind the IPC bridge. `bundleDir` is the directory of the main bundle (out/main), beside
+ * which the renderer and preload are built.
  */
 export function startShell(bundleDir: string): void {
   renderer = {
@@ -212,6 +212,7 @@ function createWindow(request: WindowRequest): ManagedWindow {
   if (state?.maximized) win.maximize()
   win.once('ready-to-show', () => win.show())
   win.on('focus', () => windows?.windowFocused(id))
+  win.on('leave-full-screen', () => fullscreen.exited())
   win.on('close', () => {
     // In a fullscreen mode the window's own bounds are not its place: the ones before it are.
     const place = { ...(fullscreen.normalBounds() ?? win.getNormalBounds()), maximized: win.isMaximized() }
@@ -265,7 +266,9 @@ function installMenu(): void {
           disconnect: () => w?.command('disconnect'),
           toggleFullscreen: () => {
             const entry = byId.get(BrowserWindow.getFocusedWindow()?.webContents.id ?? -1)
-            entry?.fullscreen.apply(entry.fullscreen.current() === 'off' ? 'current' : 'off', undefined, screen.getAllDisplays())
+            // A page's own fullscreen (the session's button) counts as on: the key takes it off too.
+            const on = entry && (entry.fullscreen.current() !== 'off' || entry.win.isFullScreen())
+            entry?.fullscreen.apply(on ? 'off' : 'current', undefined, screen.getAllDisplays())
           },
           addressBook: () => w?.openAddressBook(),
           cycleWindows: (direction) => w?.cycle(direction),

@@ -65,6 +65,18 @@ export class WindowFullscreen {
     this.mode = mode
   }
 
+  /**
+   * The OS took the window out of its fullscreen (Esc on an HTML fullscreen, the title bar's
+   * button): what was 'current' or 'display' is off now, and a window moved to another monitor
+   * goes back. Ignored while the window is fullscreen again (a switch between our own modes).
+   */
+  exited(): void {
+    if ((this.mode !== 'current' && this.mode !== 'display') || this.window.isFullScreen()) return
+    if (this.mode === 'display' && this.before) this.window.setBounds(this.before)
+    this.mode = 'off'
+    this.before = null
+  }
+
   /** Back to an ordinary window (before another mode, or off). */
   private leave(): void {
     if (this.mode === 'all') this.window.setSpanning(null)

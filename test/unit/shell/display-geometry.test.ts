@@ -3,6 +3,8 @@ import type { ScreenRect } from '../../../src/shared/contract'
 import { SESSION_CHROME, displayOf, fitSessionWindow, toDisplayInfos, unionOf } from '../../../src/main/shell/display-geometry'
 import { type FullscreenWindow, WindowFullscreen, placeOn } from '../../../src/main/shell/window-fullscreen'
 import { ShellRefusal } from '../../../src/main/shell/shell-ipc'
+import { sizeToDesktop } from '../../../src/main/shell/app-windows'
+import type { BrowserWindow, Display } from 'electron'
 
 const left = { id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 }, scaleFactor: 1 }
 // Taller, to the right and higher up, as people arrange a portrait or larger monitor.
@@ -49,6 +51,39 @@ describe('display geometry', () => {
     const p = fitSessionWindow({ width: 3840, height: 2160 }, right.workArea, frame)
     expect(p.width + frame.width).toBe(right.workArea.width)
     expect(within(p, right.workArea)).toBe(true)
+  })
+})
+
+describe('sizing a session window to its desktop', () => {
+  /** A window with a 30 px title bar, on the right-hand monitor, recording where it was put. */
+  const fake = (state: { maximized?: boolean; fullScreen?: boolean } = {}) => {
+    const put: ScreenRect[] = []
+    const bounds = { x: 2000, y: 100, width: 1100, height: 750 }
+    const win = {
+      isDestroyed: () => false,
+      isMaximized: () => !!state.maximized,
+      isFullScreen: () => !!state.fullScreen,
+      getBounds: () => bounds,
+      getContentBounds: () => ({ ...bounds, y: bounds.y + 30, height: bounds.height - 30 }),
+      setContentBounds: (b: ScreenRect) => put.push(b),
+    }
+    return { win: win as unknown as BrowserWindow, put }
+  }
+  const displays = [left, right] as unknown as Display[]
+
+  it('fits the desktop on the monitor the window is on, allowing for its frame', () => {
+    const { win, put } = fake()
+    sizeToDesktop(win, { width: 1280, height: 800 }, displays)
+    expect(put).toEqual([fitSessionWindow({ width: 1280, height: 800 }, right.workArea, { width: 0, height: 30 })])
+    expect(within(put[0], right.workArea)).toBe(true)
+  })
+
+  it('leaves a maximized or fullscreen window as it is', () => {
+    for (const state of [{ maximized: true }, { fullScreen: true }]) {
+      const { win, put } = fake(state)
+      sizeToDesktop(win, { width: 1280, height: 800 }, displays)
+      expect(put).toEqual([])
+    }
   })
 })
 
@@ -104,6 +139,24 @@ describe('window fullscreen', () => {
     f.apply('off', undefined, [left, right])
     expect(w.calls).toEqual(['bounds 50,60 800x600', 'fullscreen true', 'fullscreen false', 'span 0,-300 3360x2560', 'span off', 'bounds 50,60 800x600'])
     expect(() => f.apply('all', undefined, [])).toThrow(ShellRefusal)
+  })
+
+  it('notices the OS ending a fullscreen it started, and puts a moved window back', () => {
+    const w = fakeWindow({ x: 50, y: 60, width: 800, height: 600 })
+    const f = new WindowFullscreen(w)
+    f.apply('display', 2, [left, right])
+    // Still full screen (the event of a switch between our own modes): nothing changes.
+    f.exited()
+    expect(f.current()).toBe('display')
+    w.setFullScreen(false)
+    w.calls.length = 0
+    f.exited()
+    expect(f.current()).toBe('off')
+    expect(w.calls).toEqual(['bounds 50,60 800x600'])
+    // Spanning is ours alone: the OS leaving a fullscreen says nothing about it.
+    f.apply('all', undefined, [left, right])
+    f.exited()
+    expect(f.current()).toBe('all')
   })
 
   it('places a window on another monitor centred, never larger than its work area', () => {

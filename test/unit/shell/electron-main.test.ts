@@ -307,6 +307,8 @@ describe('Electron shell', () => {
     await vi.waitFor(() => expect(m.windows).toHaveLength(2))
     expect(m.windows[1].loaded).toEqual([`app://tessera/index.html?view=session&profile=${PROFILE_ID}`])
     expect(m.windows[1].options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false })
+    // The page's title ("connection — desktop") is the window's: the shell neither sets one nor stops the page's.
+    expect(m.windows[1].win.events.has('page-title-updated')).toBe(false)
     expect(m.dialogs).toEqual([])
     // Its renderer opens the session, as the client of that window.
     const reply = await invoke('tessera:session.open', { profileId: PROFILE_ID }, 2)
