@@ -1,4 +1,5 @@
 import type { DisplayInfo, ScreenRect } from '@shared/contract'
+import { MIN_SIZE } from './window-options'
 
 /**
  * Geometry of monitors and windows, free of Electron so it can be tested: the union of the
@@ -71,7 +72,8 @@ export const SESSION_CHROME = { width: 0, height: 45 } as const
 /**
  * The content bounds of a session window showing a `desktop`-sized remote screen: the desktop
  * at 1:1 plus `chrome` when that fits in the work area (less the window `frame`), otherwise the
- * largest size of the same shape that fits; centred on the work area.
+ * largest size of the same shape that fits; never smaller than a window may be (MIN_SIZE);
+ * centred on the work area.
  */
 export function fitSessionWindow(
   desktop: { width: number; height: number },
@@ -82,8 +84,9 @@ export function fitSessionWindow(
   const roomW = Math.max(1, workArea.width - frame.width - chrome.width)
   const roomH = Math.max(1, workArea.height - frame.height - chrome.height)
   const scale = Math.min(1, roomW / desktop.width, roomH / desktop.height)
-  const width = Math.max(1, Math.floor(desktop.width * scale)) + chrome.width
-  const height = Math.max(1, Math.floor(desktop.height * scale)) + chrome.height
+  // A tiny desktop still gets a window its toolbar fits in (the picture is centred in it).
+  const width = Math.min(Math.max(MIN_SIZE.width, Math.floor(desktop.width * scale) + chrome.width), Math.max(MIN_SIZE.width, roomW + chrome.width))
+  const height = Math.min(Math.max(MIN_SIZE.height, Math.floor(desktop.height * scale) + chrome.height), Math.max(MIN_SIZE.height, roomH + chrome.height))
   // The frame's share is split evenly, which is close enough for a title bar to land on screen.
   const x = workArea.x + Math.floor((workArea.width - width - frame.width) / 2) + Math.floor(frame.width / 2)
   const y = workArea.y + Math.floor((workArea.height - height - frame.height) / 2) + frame.height

@@ -43,7 +43,8 @@ export interface WindowState extends WindowBounds {
 }
 
 export const DEFAULT_WINDOW: WindowState = { width: 1100, height: 720, maximized: false }
-const MIN_SIZE = { width: 480, height: 320 }
+/** The smallest a window may be made: the toolbar and dialogs still fit. */
+export const MIN_SIZE = { width: 480, height: 320 } as const
 
 export function windowOptions(preload: string, state: WindowState = DEFAULT_WINDOW): BrowserWindowConstructorOptions {
   return {

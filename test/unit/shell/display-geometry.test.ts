@@ -39,6 +39,10 @@ describe('display geometry', () => {
     expect(b).toEqual({ x: (1920 - 1024) / 2, y: Math.floor((1040 - height - 30) / 2) + 30, width: 1024, height })
   })
 
+  it('gives a tiny desktop a window no smaller than the minimum', () => {
+    expect(fitSessionWindow({ width: 4, height: 3 }, left.workArea)).toMatchObject({ width: 480, height: 320 })
+  })
+
   it('shrinks a desktop larger than the work area to the largest size of the same shape that fits', () => {
     const frame = { width: 2, height: 30 }
     const b = fitSessionWindow({ width: 3840, height: 2160 }, left.workArea, frame)

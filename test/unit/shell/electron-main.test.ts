@@ -6,6 +6,7 @@ import { PROFILE_SCHEMA_VERSION, newProfile } from '../../../src/shared/profile'
 import { REQUEST_NAMES } from '../../../src/shared/schemas'
 import { SHELL_REQUEST_NAMES } from '../../../src/shared/shell-schemas'
 import { SHELL_CSP } from '../../../src/main/shell/window-options'
+import { placeOn } from '../../../src/main/shell/window-fullscreen'
 import { MiniServer } from '../host/mini-server'
 
 // The shell loaded against a stand-in for Electron (the binary cannot run here): it must wire
@@ -415,20 +416,22 @@ describe('Electron shell', () => {
   it('takes a session window full screen on another display and back, and across all displays', async () => {
     const win = m.windows[1].win
     win.calls.length = 0
+    // Where it is now: sized to its desktop or not, depending on whether the host reported the size yet.
+    const start = (win as unknown as { bounds: { x: number; y: number; width: number; height: number } }).bounds
+    const size = (b: { x: number; y: number; width: number; height: number }) => `bounds ${b.x},${b.y} ${b.width}x${b.height}`
     expect(await invoke('tessera-shell:shell.fullscreen', { mode: 'display', displayId: 11 }, 2)).toEqual({ ok: true, result: undefined })
     expect(await invoke('tessera-shell:shell.fullscreen', { mode: 'display', displayId: 12 }, 2)).toMatchObject({ ok: false, error: { kind: 'refused' } })
     expect(await invoke('tessera-shell:shell.fullscreen', { mode: 'all' }, 2)).toEqual({ ok: true, result: undefined })
     expect(await invoke('tessera-shell:shell.fullscreen', { mode: 'off' }, 2)).toEqual({ ok: true, result: undefined })
-    const start = `bounds 100,100 1100x720`
     expect(win.calls).toEqual([
       // Centred on display 11's work area, then full screen there.
-      'bounds 2650,140 1100x720',
+      size(placeOn(start, { x: 1920, y: -200, width: 2560, height: 1400 })),
       'fullscreen true',
       'fullscreen false',
       'on top true',
       'content 0,-200 4480x1440',
       'on top false',
-      start,
+      size(start),
     ])
   })
 
