@@ -45,6 +45,8 @@ export interface SessionWindowsDeps {
   sessionIds(): string[]
   /** The webContents id of the window with the keyboard focus, if it is ours. */
   focusedWindowId(): number | undefined
+  /** Milliseconds now (tests pass a clock); Date.now by default. */
+  now?(): number
   /** A session window's first session reported its desktop size (the window may size itself to it). */
   desktopSized?(window: ManagedWindow, size: { width: number; height: number }, profileId: string | undefined): void
 }
@@ -54,8 +56,8 @@ interface WindowEntry {
   kind: WindowKind
   /** The connection the window was opened for (its remembered place is saved under it). */
   profileId?: string
-  /** Connections asked of this window that it has not been seen owning yet (loading, connecting). */
-  pending: Set<string>
+  /** Connections asked of this window that it has not been seen owning yet (loading, connecting), with when they were asked. */
+  pending: Map<string, number>
   /** Whether it has been told its first desktop size already. */
   sized: boolean
 }
@@ -69,6 +71,13 @@ export function sessionQuery(target: SessionTarget): string {
   return q.toString()
 }
 
+/**
+ * How long a window asked to open a connection counts as showing it before the host lists the
+ * session (its page loads and asks at once); a page that never did (it failed, or refused) stops
+ * holding the connection after this.
+ */
+export const PENDING_MS = 15_000
+
 /** A session that shows in a window: neither a live-wall tile nor one that has ended. */
 const isLive = (s: SessionSummary): boolean => !s.watch && s.state !== 'closed'
 
@@ -80,6 +89,10 @@ export class SessionWindows {
   private sessions: SessionSummary[] = []
 
   constructor(private readonly deps: SessionWindowsDeps) {}
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)()
+  }
 
   /** Shows the address book: focuses it when it is open, opens it otherwise. */
   openAddressBook(): ManagedWindow {
@@ -106,14 +119,14 @@ export class SessionWindows {
     }
     const tabHost = placement === 'tab' ? this.lastSessionWindow() : undefined
     if (tabHost) {
-      if ('profileId' in target) tabHost.pending.add(target.profileId)
+      if ('profileId' in target) tabHost.pending.set(target.profileId, this.now())
       this.deps.clientOf(tabHost.window.id).deliver('app.openTab', { ...target })
       tabHost.window.focus()
       return tabHost.window
     }
     const profileId = 'profileId' in target ? target.profileId : undefined
     const entry = this.create({ kind: 'session', query: sessionQuery(target), ...(profileId ? { profileId } : {}) })
-    if (profileId) entry.pending.add(profileId)
+    if (profileId) entry.pending.set(profileId, this.now())
     return entry.window
   }
 
@@ -241,7 +254,7 @@ export class SessionWindows {
 
   private create(request: WindowRequest): WindowEntry {
     const window = this.deps.createWindow(request)
-    const entry: WindowEntry = { window, kind: request.kind, pending: new Set(), sized: false, ...(request.profileId ? { profileId: request.profileId } : {}) }
+    const entry: WindowEntry = { window, kind: request.kind, pending: new Map(), sized: false, ...(request.profileId ? { profileId: request.profileId } : {}) }
     this.windows.set(window.id, entry)
     this.recent.unshift(window.id)
     // Attached from the start, so the window hears events meant for every window before it asks anything.
@@ -282,7 +295,8 @@ export class SessionWindows {
     }
     for (const entry of this.windows.values()) {
       if (entry.kind !== 'session') continue
-      if (entry.pending.has(profileId)) return entry
+      const asked = entry.pending.get(profileId)
+      if (asked !== undefined && this.now() - asked < PENDING_MS) return entry
       if (entry.profileId === profileId && !this.hasSession(entry.window.id)) return entry
     }
     return undefined

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ClientEventName, ClientEvents, SessionSummary } from '../../../src/shared/contract'
 import type { HostClient } from '../../../src/main/host/endpoint'
-import { type ManagedWindow, SessionWindows, type WindowRequest, sessionQuery } from '../../../src/main/shell/session-windows'
+import { type ManagedWindow, PENDING_MS, SessionWindows, type WindowRequest, sessionQuery } from '../../../src/main/shell/session-windows'
 
 /** A window as the fake factory makes it: what was done to it is written down. */
 interface FakeWindow extends ManagedWindow {
@@ -18,6 +18,7 @@ function world() {
   const owners = new Map<string, number>()
   const sized: { window: number; size: { width: number; height: number }; profileId?: string }[] = []
   let focused: number | undefined
+  const clock = { now: 1_000_000 }
   const focusLog: number[] = []
   let nextId = 1
   const clientOf = (id: number) => {
@@ -66,6 +67,7 @@ function world() {
     },
     sessionIds: () => [...owners.keys()],
     focusedWindowId: () => focused,
+    now: () => clock.now,
     desktopSized: (window, size, profileId) => sized.push({ window: window.id, size, ...(profileId ? { profileId } : {}) }),
   })
   /** A window's renderer opened a session (the host now says it owns it). */
@@ -84,6 +86,7 @@ function world() {
     released,
     sized,
     focusLog,
+    clock,
     opened,
     summary,
     focus: (id: number | undefined) => {
@@ -133,6 +136,21 @@ describe('session windows', () => {
     // Another connection still gets its own window.
     w.manager.openSession({ profileId: 'other' }, 'window')
     expect(w.windows).toHaveLength(3)
+  })
+
+  it('stops holding a connection a tab was asked to open when its session never came', () => {
+    const w = world()
+    const a = w.manager.openSession({ profileId: 'a' }, 'window')
+    w.opened(a.id, 's-a')
+    w.manager.sessionsChanged([w.summary('s-a', { profileId: 'a' })])
+    w.focus(a.id)
+    w.manager.openSession({ profileId: 'b' }, 'tab')
+    w.clock.now += PENDING_MS - 1
+    expect(w.manager.openSession({ profileId: 'b' }, 'window')).toBe(a)
+    // The page never opened it (refused, failed): asking again opens it anew.
+    w.clock.now += 1
+    expect(w.manager.openSession({ profileId: 'b' }, 'window')).not.toBe(a)
+    expect(w.windows).toHaveLength(2)
   })
 
   it('finds an open connection in whichever window owns it now (a tab moved to another window)', () => {
