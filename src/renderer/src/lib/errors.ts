@@ -121,6 +121,9 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   HOST_POWER_UNSUPPORTED: 'The server offers no power actions',
   HOST_RESIZE_UNSUPPORTED: 'The server cannot be resized from here',
 
+  HOST_WATCH_SIGN_IN: 'Open this connection to sign in',
+  HOST_WATCH_NEEDS_ANSWER: 'Open this connection to answer its security question',
+
   HOST_LISTEN: SAY.listen,
   HOST_LISTEN_BUSY: SAY.listen,
   HOST_LISTEN_NOT_OWNER: SAY.listen,
