@@ -408,6 +408,8 @@ export class Host extends EventEmitter<HostEventMap> {
       else if (!sshTyped.save) await this.secrets.delete(sshSecretKey(profile.id))
     }
     this.changed()
+    // A typed address has become a saved connection: summaries name its profile now.
+    this.sessions.changed()
   }
 
   /**

@@ -114,11 +114,13 @@ describe('sessions registry', () => {
     const ids: string[] = []
     for (let i = 0; i < 6; i++) ids.push(((await alice.ask('session.open', { address: `127.0.0.1::${s.port}` })) as { sessionId: string }).sessionId)
     await until('all connected', () => ids.every((id) => connected(alice.client, id)))
-    await until('the list with all connected', () => lastList(alice.client)?.filter((x) => x.state === 'connected').length === 6)
+    // Connected, and remembered in the address book (the summaries then name their new profiles).
+    await until('the list with all connected', () => lastList(alice.client)?.filter((x) => x.state === 'connected' && x.profileId).length === 6)
     const announced = alice.client.names().filter((n) => n === 'sessions.changed').length
     const states = alice.client.names().filter((n) => n === 'session.state').length
     expect(states).toBeGreaterThanOrEqual(12)
-    expect(announced).toBeLessThanOrEqual(4)
+    // Without coalescing: one per open, per state change and per address book entry (over 24).
+    expect(announced).toBeLessThanOrEqual(6)
     // Frames (a refresh paints a full update) change nothing a summary shows.
     const frames = alice.client.names().filter((n) => n === 'session.frame').length
     for (const id of ids) await alice.ask('session.refresh', { sessionId: id })
@@ -289,6 +291,34 @@ describe('watch sessions', () => {
     await until('closed', () => of(wall.client, 'session.state', sessionId).some((d) => (d.payload as { state: string }).state === 'closed'))
     expect(of(wall.client, 'session.state', sessionId).at(-1)!.payload).toMatchObject({ error: { kind: 'refused', code: 'HOST_WATCH_NEEDS_ANSWER' } })
     expect(wall.client.names()).not.toContain('session.downgrade')
+  })
+
+  it('retry like other sessions when the server goes away, and every window sees it in the list', async () => {
+    // Its own host: reconnect attempts spaced widely enough for the list to show them.
+    const ownDir = mkdtempSync(join(tmpdir(), 'tessera-sessions-retry-'))
+    const own = (
+      await createHost({ dataDir: ownDir, keychain: null, decodeImage: null, log: () => {}, timings: { reconnect: { baseMs: 300, maxMs: 300, attempts: 50 } } })
+    ).host
+    try {
+      const s = await server()
+      const wall = new FakeClient('wall')
+      const other = new FakeClient('address book')
+      const link = own.attach(wall)
+      own.attach(other)
+      const reply = (await link.request('session.open', { address: `127.0.0.1::${s.port}`, watch: true })) as HostReply & { ok: true }
+      const { sessionId } = reply.result as { sessionId: string }
+      await until('connected', () => lastList(other)?.[0]?.state === 'connected')
+      await s.stop()
+      await until('reconnecting in the list', () => lastList(other)?.[0]?.state === 'reconnecting')
+      expect(lastList(other)![0]).toMatchObject({ sessionId, watch: true, error: { kind: 'network' } })
+      expect(of(wall, 'session.state', sessionId).at(-1)!.payload).toMatchObject({ state: 'reconnecting', error: { kind: 'network' } })
+      await s.restart()
+      await until('connected again', () => lastList(other)?.[0]?.state === 'connected')
+      expect(lastList(other)![0].error).toBeUndefined()
+    } finally {
+      await own.shutdown()
+      rmSync(ownDir, { recursive: true, force: true, maxRetries: 3 })
+    }
   })
 
   it(`count toward MAX_SESSIONS (${MAX_SESSIONS}): a wall of 20 tiles and 4 sessions fit`, async () => {
