@@ -116,7 +116,13 @@ describe('sessions registry', () => {
     await until('all connected', () => ids.every((id) => connected(alice.client, id)))
     // Connected, and remembered in the address book (the summaries then name their new profiles).
     await until('the list with all connected', () => lastList(alice.client)?.filter((x) => x.state === 'connected' && x.profileId).length === 6)
-    const announced = alice.client.names().filter((n) => n === 'sessions.changed').length
+    // ... and the address book writes have settled: no announcement for a while.
+    const announcements = (): number => alice.client.names().filter((n) => n === 'sessions.changed').length
+    for (let before = -1; before !== announcements();) {
+      before = announcements()
+      await new Promise((r) => setTimeout(r, 400))
+    }
+    const announced = announcements()
     const states = alice.client.names().filter((n) => n === 'session.state').length
     expect(states).toBeGreaterThanOrEqual(12)
     // Without coalescing: one per open, per state change and per address book entry (over 24).
