@@ -467,10 +467,7 @@ export class HostSession {
     return sessionSummary(this, this.profile?.name || formatTarget(this.target), this.error)
   }
 
-  /**
-   * `owner` shows the session from now on (a tab moved to another window): the old window's unacked batches are
-   * forgotten (no ack will come), and the new one gets the state with info, the cursor and a full update.
-   */
+  /** `owner` shows the session from now on (a moved tab): the old owner's unacked batches are forgotten; it gets state, cursor, a full update. */
   adopt(owner: HostClient | undefined): void {
     this.owner = owner
     this.picture.handOver()
