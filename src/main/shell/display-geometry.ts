@@ -26,22 +26,6 @@ export function toDisplayInfos(displays: readonly DisplayLike[], primaryId: numb
   }))
 }
 
-/** The smallest rectangle holding every one of `rects`; null for none. */
-export function unionOf(rects: readonly ScreenRect[]): ScreenRect | null {
-  if (rects.length === 0) return null
-  let left = Infinity
-  let top = Infinity
-  let right = -Infinity
-  let bottom = -Infinity
-  for (const r of rects) {
-    left = Math.min(left, r.x)
-    top = Math.min(top, r.y)
-    right = Math.max(right, r.x + r.width)
-    bottom = Math.max(bottom, r.y + r.height)
-  }
-  return { x: left, y: top, width: right - left, height: bottom - top }
-}
-
 /** Area shared by two rectangles (0 when they do not overlap). */
 function overlap(a: ScreenRect, b: ScreenRect): number {
   const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)

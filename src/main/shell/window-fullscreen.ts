@@ -1,5 +1,6 @@
 import type { FullscreenMode, ScreenRect } from '@shared/contract'
-import { type DisplayLike, displayOf, unionOf } from './display-geometry'
+import { displaysUnion } from '@shared/screen-layout'
+import { type DisplayLike, displayOf } from './display-geometry'
 import { ShellRefusal } from './shell-ipc'
 
 /** The part of a window that fullscreen moves; app.ts maps it onto a BrowserWindow. */
@@ -41,7 +42,7 @@ export class WindowFullscreen {
   apply(mode: FullscreenMode, displayId: number | undefined, displays: readonly DisplayLike[]): void {
     const target = mode === 'display' ? displays.find((d) => d.id === displayId) : undefined
     if (mode === 'display' && !target) throw new ShellRefusal('that display is not connected')
-    const union = mode === 'all' ? unionOf(displays.map((d) => d.bounds)) : null
+    const union = mode === 'all' ? displaysUnion(displays) : null
     if (mode === 'all' && !union) throw new ShellRefusal('no display is connected')
     if (this.mode === 'off' && mode !== 'off') this.before = this.window.getBounds()
     this.leave()

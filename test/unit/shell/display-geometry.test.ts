@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ScreenRect } from '../../../src/shared/contract'
-import { SESSION_CHROME, displayOf, fitSessionWindow, toDisplayInfos, unionOf } from '../../../src/main/shell/display-geometry'
+import { SESSION_CHROME, displayOf, fitSessionWindow, toDisplayInfos } from '../../../src/main/shell/display-geometry'
+import { displaysUnion } from '../../../src/shared/screen-layout'
 import { type FullscreenWindow, WindowFullscreen, placeOn } from '../../../src/main/shell/window-fullscreen'
 import { ShellRefusal } from '../../../src/main/shell/shell-ipc'
 import { sizeToDesktop } from '../../../src/main/shell/app-windows'
@@ -12,10 +13,10 @@ const right = { id: 2, bounds: { x: 1920, y: -300, width: 1440, height: 2560 }, 
 
 describe('display geometry', () => {
   it('spans the union of every display, gaps and offsets included', () => {
-    expect(unionOf([left.bounds, right.bounds])).toEqual({ x: 0, y: -300, width: 3360, height: 2560 })
-    expect(unionOf([left.bounds])).toEqual(left.bounds)
-    expect(unionOf([{ x: -1280, y: 0, width: 1280, height: 1024 }, left.bounds])).toEqual({ x: -1280, y: 0, width: 3200, height: 1080 })
-    expect(unionOf([])).toBeNull()
+    expect(displaysUnion([left, right])).toEqual({ x: 0, y: -300, width: 3360, height: 2560 })
+    expect(displaysUnion([left])).toEqual(left.bounds)
+    expect(displaysUnion([{ bounds: { x: -1280, y: 0, width: 1280, height: 1024 } }, left])).toEqual({ x: -1280, y: 0, width: 3200, height: 1080 })
+    expect(displaysUnion([])).toBeNull()
   })
 
   it('finds the display showing most of a window', () => {
