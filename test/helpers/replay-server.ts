@@ -101,7 +101,7 @@ export class ReplayServer extends EventEmitter {
     let timer: NodeJS.Timeout | null = null
     let wanted: boolean | null = null // a pending request: incremental or not
     let phase: 'version' | 'security' | 'init' | 'normal' = 'version'
-    let buf = Buffer.alloc(0)
+    let buf: Buffer = Buffer.alloc(0)
     const refuse = (why: string): void => {
       this.log(`closing the connection from port ${sock.remotePort}: ${why}`)
       sock.destroy()
