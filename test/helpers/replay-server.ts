@@ -16,6 +16,11 @@ export interface ReplayServerOptions {
   loopFrom?: number
   /** Answer a request no sooner than this long after the previous update (a desktop changing at that rate); default 0. */
   intervalMs?: number
+  /**
+   * An idle desktop: after the first update, incremental requests wait for ever (as a real
+   * server holds them while nothing changes); a non-incremental one still gets the full frame.
+   */
+  idle?: boolean
   /** Why a connection was refused or ended, one line each; default stderr. */
   log?: (line: string) => void
 }
@@ -119,7 +124,7 @@ export class ReplayServer extends EventEmitter {
     }
     const request = (incremental: boolean): void => {
       wanted = wanted === false ? false : incremental
-      if (timer) return
+      if (timer || (this.options.idle && wanted && lastSent > 0)) return
       const wait = Math.max(0, lastSent + (this.options.intervalMs ?? 0) - performance.now())
       timer = setTimeout(sendUpdate, wait)
     }

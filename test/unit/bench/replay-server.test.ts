@@ -24,7 +24,7 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.stop()
 })
 
-async function serve(opts: { intervalMs?: number; log?: (l: string) => void } = {}): Promise<ReplayServer> {
+async function serve(opts: { intervalMs?: number; idle?: boolean; log?: (l: string) => void } = {}): Promise<ReplayServer> {
   const s = await startReplayServer({ recording: busyRecording('hextile', W, H, LAYOUTS), ...opts })
   servers.push(s)
   return s
@@ -78,6 +78,13 @@ describe('replay server', () => {
     const started = performance.now()
     await pictures(server, 4)
     expect(performance.now() - started).toBeGreaterThanOrEqual(3 * 150 - 5)
+  })
+
+  it('idle: answers the first request and then holds incremental ones, as a desktop where nothing changes', async () => {
+    const server = await serve({ idle: true })
+    await pictures(server, 1)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(server.updatesSent).toBe(1)
   })
 
   it('timestamps every PointerEvent it receives', async () => {

@@ -30,6 +30,8 @@ describe('tile status', () => {
     expect(tileStatus('connected', undefined, false)).toMatchObject({ text: 'Live', tone: 'live' })
     expect(tileStatus('closed', unreachable, true)).toMatchObject({ text: 'Not reachable — retrying', tone: 'down' })
     expect(tileStatus('reconnecting', unreachable, false)).toMatchObject({ text: 'Not reachable — retrying', tone: 'down' })
+    expect(tileStatus('closed', { kind: 'timeout', code: 'RFB_ERR_TIMEOUT', message: 'no answer' }, true).text).toBe('Not answering — retrying')
+    expect(tileStatus('closed', undefined, true).text).toBe('Connection lost — retrying')
     const stopped = tileStatus('closed', signIn, false)
     expect(stopped.tone).toBe('stopped')
     expect(stopped.text).toMatch(/open it to see why$/)

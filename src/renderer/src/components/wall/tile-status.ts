@@ -20,6 +20,13 @@ export function retryable(error: SessionError | undefined): boolean {
   return !error || RETRYABLE.includes(error.kind)
 }
 
+/** Why a tile is waiting to try again, in a few words. */
+function downText(error: SessionError | undefined): string {
+  if (error?.kind === 'network' || error?.kind === 'refused') return 'Not reachable — retrying'
+  if (error?.kind === 'timeout') return 'Not answering — retrying'
+  return 'Connection lost — retrying'
+}
+
 /**
  * The tile's line for a session state: `retrying` when the wall (or the host) will try again.
  * A tile that cannot come back by itself (a password to give, a certificate to check) says
@@ -35,9 +42,9 @@ export function tileStatus(state: SessionState | 'opening', error: SessionError 
     case 'connected':
       return { text: 'Live', tone: 'live' }
     case 'reconnecting':
-      return { text: error && RETRYABLE.includes(error.kind) ? 'Not reachable — retrying' : 'Connection lost — retrying', tone: 'down', detail }
+      return { text: downText(error), tone: 'down', detail }
     case 'closed':
-      if (retrying) return { text: 'Not reachable — retrying', tone: 'down', detail }
+      if (retrying) return { text: downText(error), tone: 'down', detail }
       if (!error) return { text: 'Closed', tone: 'stopped' }
       return { text: `${errorTitle(error)} — open it to see why`, tone: 'stopped', detail }
   }
