@@ -65,6 +65,7 @@ describe('WallTiles', () => {
     host.emit('session.state', { sessionId: 'a-1', state: 'connected' })
     expect(wall.tiles.value[0].state).toBe('connected')
     wall.stop()
+    wall.stop()
     expect(host.callsTo('session.close')).toEqual([{ sessionId: 'a-1' }, { sessionId: 'b-2' }])
   })
 

@@ -60,8 +60,9 @@ export class WallTiles {
     await Promise.all(this.tiles.value.map((t) => this.open(t.key)))
   }
 
-  /** Closes the watch sessions this wall opened. */
+  /** Closes the watch sessions this wall opened. Idempotent. */
   stop(): void {
+    if (this.stopped) return
     this.stopped = true
     for (const off of this.unsubscribe.splice(0)) off()
     for (const t of this.timers) clearTimeout(t)
