@@ -102,6 +102,8 @@ export const ERROR_CODE_GROUPS = {
     'HOST_POWER_UNSUPPORTED',
     'HOST_RESIZE_UNSUPPORTED',
   ],
+  /** A watch session (live-wall tile) ended rather than ask the user: a password to type, or a security question to answer. */
+  watch: ['HOST_WATCH_SIGN_IN', 'HOST_WATCH_NEEDS_ANSWER'],
   /** Listening for reverse connections and answering them. */
   listen: ['HOST_LISTEN', 'HOST_LISTEN_BUSY', 'HOST_LISTEN_NOT_OWNER', 'HOST_UNKNOWN_INCOMING'],
   /** The renderer's link to the host: closed, lost, slow, or an answer it cannot read. */
