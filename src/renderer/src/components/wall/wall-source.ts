@@ -44,11 +44,14 @@ export function wallTitle(source: WallSource): string {
 }
 
 /**
- * Opens the wall for `source` in a window (the app) or browser tab of its own, one per folder:
- * a second click finds it again. No noopener: in browser mode the new tab gets a copy of this
- * tab's sessionStorage, where the credential is.
+ * Opens the wall for `source` in a browser tab of its own, one per folder: a second click finds
+ * it again. No noopener: the new tab gets a copy of this tab's sessionStorage, where the
+ * credential is. False when no window opened (a blocked popup; the Electron shell refuses
+ * window.open and has no request for a wall window yet).
  */
-export function openWall(source: WallSource, win: Window = window): void {
+export function openWall(source: WallSource, win: Window = window): boolean {
   const name = source.kind === 'open' ? 'tessera-wall-open' : `tessera-wall-${encodeURIComponent(source.folder)}`
-  win.open(`${win.location.origin}${win.location.pathname}${wallPageQuery(source)}`, name)?.focus()
+  const opened = win.open(`${win.location.origin}${win.location.pathname}${wallPageQuery(source)}`, name)
+  opened?.focus()
+  return opened !== null
 }
