@@ -1,5 +1,5 @@
 import type { ConnectionProfile } from '@shared/profile'
-import type { SessionSummary } from '@shared/contract'
+import type { SessionSummary, ShellApi } from '@shared/contract'
 import { compareNames, normaliseGroup } from '../../stores/profile-list'
 
 /** What a wall shows: the connections of an address-book folder (watched), or the sessions open now. */
@@ -44,12 +44,17 @@ export function wallTitle(source: WallSource): string {
 }
 
 /**
- * Opens the wall for `source` in a browser tab of its own, one per folder: a second click finds
- * it again. No noopener: the new tab gets a copy of this tab's sessionStorage, where the
- * credential is. False when no window opened (a blocked popup; the Electron shell refuses
- * window.open and has no request for a wall window yet).
+ * Opens the wall for `source` in a window of its own, one per folder: a second click finds it
+ * again. In the app the shell opens it (it refuses window.open); in browser mode a named tab,
+ * without noopener, so the new tab gets a copy of this tab's sessionStorage, where the credential
+ * is. False when no window opened (a blocked popup).
  */
 export function openWall(source: WallSource, win: Window = window): boolean {
+  const shell = (win as Window & { tesseraShell?: ShellApi }).tesseraShell
+  if (shell) {
+    void shell.request('shell.openWall', source.kind === 'open' ? { open: true } : { folder: source.folder })
+    return true
+  }
   const name = source.kind === 'open' ? 'tessera-wall-open' : `tessera-wall-${encodeURIComponent(source.folder)}`
   const opened = win.open(`${win.location.origin}${win.location.pathname}${wallPageQuery(source)}`, name)
   opened?.focus()
