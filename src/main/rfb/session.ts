@@ -8,7 +8,7 @@ import { DEFAULT_ENCODINGS } from './decoders'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
-import { MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
+import { HANDSHAKE_READ_AHEAD, MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
 import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
 import type { HandshakeIo } from './security/security-handler'
 import type { ServerMessageHandler, UpdateCounts } from './server-message-handler'
@@ -195,9 +195,10 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       this.q.compact()
       w.resolve(b)
     }
-    // A handshake step may wait minutes for a person (password, certificate): between reads nothing
-    // is taken in, so the queue holds at most what the current read needs plus one chunk.
-    if (!this.waiter) this.gate.hold('handshake')
+    // A handshake step may wait minutes for a person (password, certificate): between reads the
+    // queue takes in at most HANDSHAKE_READ_AHEAD (plus a chunk), then TCP holds the server back.
+    // Reading that far means a server that hangs up meanwhile is noticed while the prompt is open.
+    if (!this.waiter && this.q.length >= HANDSHAKE_READ_AHEAD) this.gate.hold('handshake')
   }
 
   private onTransportClose(error?: Error): void {
@@ -205,6 +206,11 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (this.closing) return this.finish(null)
     const err =
       error ?? new NetworkError(this.state === 'handshake' ? 'the server closed the connection during the handshake' : 'the server closed the connection')
+    // A person is answering a prompt for a server that is gone: end now, so the prompt closes and
+    // says why, instead of after the answer.
+    if (this.state === 'handshake' && this.handshakeDeadline.paused) {
+      return this.fail(new NetworkError('the server closed the connection while waiting for your answer', 'RFB_ERR_CLOSED_WHILE_ASKING'))
+    }
     // A server that fails authentication sends its reason and hangs up at once; the close can
     // overtake the handshake's pending reads, so let it read what is buffered first.
     if (this.state === 'handshake' && !this.waiter && this.q.length > 0) {

@@ -75,6 +75,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   RFB_ERR_NETWORK: SAY.unreachable,
   RFB_ERR_CONNECTION_REFUSED: SAY.unreachable,
   RFB_ERR_CONNECTION_RESET: SAY.unreachable,
+  RFB_ERR_CLOSED_WHILE_ASKING: 'The server hung up while Tessera was waiting for your answer',
   RFB_ERR_CONNECTION_TIMEOUT: SAY.unreachable,
   RFB_ERR_HOST_NOT_FOUND: SAY.unreachable,
   RFB_ERR_UNREACHABLE: SAY.unreachable,
