@@ -14,6 +14,12 @@ export interface ConnectOptions extends RfbClientOptions {
   security?: SecurityOptions
   /** Reach the target through this SSH server; the target's host is then resolved by that server. */
   ssh?: SshOptions
+  /**
+   * Called with the client before its handshake starts. Listeners attached here see every event;
+   * ones attached after the connect resolves miss what came in the same chunk as ServerInit
+   * (an update, a bell, cut text, the server's hang-up), which is parsed before it resolves.
+   */
+  onClient?: (client: RfbClient) => void
 }
 
 /**
@@ -78,6 +84,7 @@ export async function openTransport(
 export async function startRfb(transport: Transport, target: Target, options: ConnectOptions): Promise<{ client: RfbClient; info: ConnectionInfo }> {
   const clientOptions: ConnectOptions = { ...options, security: { ...options.security, host: target.host, port: target.port } }
   const client = new RfbClient(clientOptions)
+  options.onClient?.(client)
   const info = await client.start(transport)
   return { client, info }
 }
