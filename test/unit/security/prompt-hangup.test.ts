@@ -5,11 +5,13 @@ import net, { type AddressInfo, type Socket } from 'node:net'
 import { Server, utils } from 'ssh2'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RfbError } from '../../../src/main/rfb/errors'
+import { connectRfb } from '../../../src/main/rfb/connect'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
 import { RfbClient, type RfbClientOptions } from '../../../src/main/rfb/session'
 import { connectSsh } from '../../../src/main/rfb/transport/ssh'
 import { connectTcp } from '../../../src/main/rfb/transport/tcp'
 import { Bytes } from '../../helpers/bytes'
+import { none38 } from '../../helpers/server-script'
 import { opensslAvailable, testCerts } from './certs'
 import { type ScriptServer, scriptServer } from './script-server'
 
@@ -134,6 +136,59 @@ describe('a server that hangs up while a person decides', () => {
       expect(end.promptStillOpen).toBe(true)
       expect(end.after).toBeLessThan(NOTICE_MS)
       expect(end.error?.code).toBe('RFB_ERR_CLOSED_WHILE_ASKING')
+    },
+    20_000,
+  )
+
+  it.skipIf(!opensslAvailable)(
+    'ends the attempt while the certificate question of a vncs:// server (TLS from the first byte) is still open',
+    async () => {
+      const certs = testCerts()
+      let hungUpAt = Infinity
+      server = await scriptServer(
+        async (c) => {
+          c.send('RFB 003.008\n')
+          await new Promise((r) => setTimeout(r, 300))
+          hungUpAt = performance.now()
+          c.close()
+        },
+        { tlsFromStart: certs.selfA },
+      )
+      const person = slowPerson('once' as const)
+      const port = server.port
+      const error = await connectRfb({ host: '127.0.0.1', port, tls: true }, { sink: new FramebufferSink(), security: { trust: { ask: person.ask } } }).then(
+        ({ client }) => (client.close(), null),
+        (e: RfbError) => e,
+      )
+      expect(person.seen.asked).toBe(1)
+      expect(person.seen.open, 'the attempt ended only after the answer').toBe(true)
+      expect(performance.now() - hungUpAt).toBeLessThan(NOTICE_MS)
+      expect(error?.code).toBe('RFB_ERR_CLOSED_WHILE_ASKING')
+    },
+    20_000,
+  )
+
+  it.skipIf(!opensslAvailable)(
+    'a vncs:// server that waits politely is served once the certificate is trusted, its first bytes kept',
+    async () => {
+      const certs = testCerts()
+      server = await scriptServer(
+        async (c) => {
+          c.send(none38(6, 2, 'kept'))
+          await c.read(12 + 1 + 1)
+        },
+        { tlsFromStart: certs.selfA },
+      )
+      const { client, info } = await connectRfb(
+        { host: '127.0.0.1', port: server.port, tls: true },
+        {
+          sink: new FramebufferSink(),
+          autoUpdate: false,
+          security: { trust: { ask: async () => (await new Promise((r) => setTimeout(r, 300)), 'once' as const) } },
+        },
+      )
+      client.close()
+      expect(info.init.name).toBe('kept')
     },
     20_000,
   )
