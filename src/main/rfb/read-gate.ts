@@ -2,9 +2,10 @@ import type { Transport } from './transport/transport'
 
 /**
  * Why the engine is not reading: the handshake has no read pending, the sink is still drawing,
- * or the server is not reading what we write (its replies would pile up in our socket).
+ * the server is not reading what we write (its replies would pile up in our socket), or a huge
+ * rect is being decoded a slice per turn of the event loop.
  */
-export type HoldReason = 'handshake' | 'sink' | 'peer'
+export type HoldReason = 'handshake' | 'sink' | 'peer' | 'slice'
 
 /**
  * Pauses the transport while any reason holds and resumes it once none is left. Bytes a server

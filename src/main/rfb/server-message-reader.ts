@@ -86,6 +86,14 @@ export class ServerMessageReader {
     private readonly trace?: (direction: 'in', line: string) => void,
   ) {}
 
+  /** See {@link DecodeContext.slicePixels}; the session sets it from its options. */
+  slicePixels = Infinity
+
+  /** The rect being decoded stopped to let the event loop run: step again soon, without new bytes. */
+  get yielded(): boolean {
+    return this.phase === Phase.RectBody && this.ctx?.yielded === true
+  }
+
   /** True between messages: the next byte is a message type. */
   get betweenMessages(): boolean {
     return this.phase === Phase.MessageType
@@ -103,7 +111,12 @@ export class ServerMessageReader {
     const q = this.q
     const converter = (): PixelConverter => this.converter!
     const scratch = { words: new Uint32Array(0), bytes: new Uint8Array(0) }
+    const slice = (): number => this.slicePixels
     this.ctx = {
+      get slicePixels() {
+        return slice()
+      },
+      yielded: false,
       get pixels() {
         return converter()
       },
@@ -175,7 +188,9 @@ export class ServerMessageReader {
         return this.beginRect(r, at)
       }
       case Phase.RectBody: {
-        if (!this.decoder!.decode(q, this.ctx!)) return false
+        const ctx = this.ctx!
+        ctx.yielded = false
+        if (!this.decoder!.decode(q, ctx)) return false
         this.decoder = null
         return this.rectDone()
       }

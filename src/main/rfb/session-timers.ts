@@ -97,3 +97,19 @@ export function trustPromptOutsideDeadline(
   if (!security || !ask) return security
   return { ...security, trust: { ...security.trust, ask: (prompt) => deadline.pausedDuring(() => ask(prompt), stillInHandshake) } }
 }
+
+/** Runs `work` once on the next turn of the event loop, however often it is asked before then. */
+export class NextTurn {
+  private due = false
+
+  constructor(private readonly work: () => void) {}
+
+  schedule(): void {
+    if (this.due) return
+    this.due = true
+    setImmediate(() => {
+      this.due = false
+      this.work()
+    })
+  }
+}

@@ -13,10 +13,11 @@ import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
 import type { HandshakeIo } from './security/security-handler'
 import type { ServerMessageHandler, UpdateCounts } from './server-message-handler'
 import { ServerMessageReader } from './server-message-reader'
-import { Deadline, StallWatch, trustPromptOutsideDeadline } from './session-timers'
+import { Deadline, NextTurn, StallWatch, trustPromptOutsideDeadline } from './session-timers'
 import { type OutgoingMessage, desktopSizeMessage, keyMessage, keyWithScancodeMessage, pointerMessage } from './input-messages'
 import {
   type ConnectionInfo,
+  DEFAULT_SLICE_PIXELS,
   DESKTOP_SIZE_ERRORS,
   type RfbClientEvents,
   type RfbClientOptions,
@@ -68,6 +69,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private readonly reader: ServerMessageReader
   private readonly flow: UpdateFlow
   private waitingForSink = false
+  private readonly nextSlice = new NextTurn(() => this.pump())
   private readonly gate = new ReadGate(() => (this.state === 'closed' ? null : this.transport))
   /** When the update being parsed began, and its latency (see UpdateStats). */
   private updateStartedAt = 0
@@ -86,6 +88,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.clipboard = new ClipboardChannel((data, trace) => this.send(data, trace), options.trace)
     this.flow = new UpdateFlow(this.flowIo(), options)
     this.reader = new ServerMessageReader(this.q, options.sink, this.messageHandler(), options.trace)
+    this.reader.slicePixels = options.slicePixels ?? DEFAULT_SLICE_PIXELS
   }
 
   /** Server bytes received but not yet parsed. */
@@ -206,8 +209,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (this.closing) return this.finish(null)
     const err =
       error ?? new NetworkError(this.state === 'handshake' ? 'the server closed the connection during the handshake' : 'the server closed the connection')
-    // A person is answering a prompt for a server that is gone: end now, so the prompt closes and
-    // says why, instead of after the answer.
+    // A person is answering a prompt for a server that is gone: end now, so the prompt closes.
     if (this.state === 'handshake' && this.handshakeDeadline.paused) {
       return this.fail(new NetworkError('the server closed the connection while waiting for your answer', 'RFB_ERR_CLOSED_WHILE_ASKING'))
     }
@@ -377,6 +379,11 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         /* keep parsing */
       }
       this.q.compact()
+      // A huge rect stopped part-way (slicePixels): go on next turn, reading nothing meanwhile.
+      if (this.state === 'connected' && this.reader.yielded) {
+        this.gate.hold('slice')
+        this.nextSlice.schedule()
+      } else this.gate.release('slice')
       // Only a wait for bytes inside a message is timed, not idle time or a busy sink.
       this.stallWatch.parsed(this.state === 'connected' && !this.waitingForSink && this.insideMessage)
     } catch (err) {
