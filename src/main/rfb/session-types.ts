@@ -156,7 +156,7 @@ export interface RfbClientEvents {
 }
 
 /**
- * Default {@link RfbClientOptions.slicePixels}: four full-HD screens, so a normal update is never
- * sliced; measured 0.1-0.25 s of ZRLE per slice on a loaded 2-core machine (docs/security.md).
+ * Default {@link RfbClientOptions.slicePixels}: a 4K screen's full update (8.3 Mpixel) is never
+ * sliced; a slice of raw ZRLE tiles took about 0.2-0.3 s on a loaded 2-core machine (docs/security.md).
  */
 export const DEFAULT_SLICE_PIXELS = 8 * 2 ** 20
