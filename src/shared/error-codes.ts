@@ -71,6 +71,8 @@ export const ERROR_CODE_GROUPS = {
     'RFB_ERR_SSH',
     'RFB_ERR_SSH_FORWARD',
   ],
+  /** Our SetDesktopSize: a size or layout we cannot send (kind 'unsupported'), or one the server refused (kind 'refused'); DesktopSizeError. */
+  resize: ['RFB_ERR_RESIZE_LAYOUT', 'RFB_ERR_RESIZE_REFUSED'],
   /** The server's TLS certificate was not accepted (CertificateError, kind 'auth'). */
   certificate: ['RFB_ERR_CERT_CHANGED', 'RFB_ERR_CERT_UNTRUSTED', 'RFB_ERR_CERT_REJECTED', 'RFB_ERR_CERT_INVALID'],
   /** The SSH server's host key was not accepted (HostKeyError, kind 'auth'). */

@@ -1,4 +1,4 @@
-import type { HostEvents, PowerAction, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
+import type { HostEvents, PowerAction, ScreenRect, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
 import type { ConnectionProfile, ProtectionLevel } from '@shared/profile'
 import { scancodeFor } from '@shared/scancodes'
 import type { Target } from '@shared/target'
@@ -420,12 +420,13 @@ export class HostSession {
     this.live()?.sendPointer(buttons, x, y)
   }
 
-  /** Asks the server to match the window; refused when the server cannot resize. */
-  resize(width: number, height: number): void {
+  /** Asks the server for this size (as the monitors `screens` when given); settles with its answer (DesktopSizeError). */
+  async resize(width: number, height: number, screens?: ScreenRect[]): Promise<void> {
     const client = this.live()
-    if (client && !client.requestDesktopSize(width, height)) {
+    if (client && !client.features.extendedDesktopSize) {
       throw hostError('unsupported', 'HOST_RESIZE_UNSUPPORTED', 'this server cannot be resized from the viewer')
     }
+    await client?.resizeDesktop(width, height, screens)
   }
 
   clipboard(text: string): void {

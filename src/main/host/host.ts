@@ -304,7 +304,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.key': ({ sessionId, keysym, down, code }, owner) => this.session(sessionId, owner).key(keysym, down, code),
       'session.pointer': ({ sessionId, buttons, x, y }, owner) => this.session(sessionId, owner).pointer(buttons, x, y),
       'session.clipboard': ({ sessionId, text }, owner) => this.session(sessionId, owner).clipboard(text),
-      'session.resize': ({ sessionId, width, height }, owner) => this.session(sessionId, owner).resize(width, height),
+      'session.resize': ({ sessionId, width, height, screens }, owner) => this.session(sessionId, owner).resize(width, height, screens),
       'session.refresh': ({ sessionId }, owner) => this.session(sessionId, owner).refresh(),
       'session.power': ({ sessionId, action }, owner) => this.session(sessionId, owner).power(action),
       'session.trust': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerTrust(decision),

@@ -8,6 +8,7 @@ import type { DecodeContext, Rect, RectDecoder } from './decoders/decoder'
 import { XCursorDecoder } from './decoders/x-cursor'
 import { RfbProtocolError } from './errors'
 import { MAX_NAME_BYTES, checkFramebufferSize } from './handshake'
+import { DEFAULT_SLICE_PIXELS } from './session-types'
 import type { PixelConverter } from './pixel-converter'
 import type { ServerMessageHandler, UpdateCounts } from './server-message-handler'
 import type { DrawSink } from './sink'
@@ -87,7 +88,7 @@ export class ServerMessageReader {
   ) {}
 
   /** See {@link DecodeContext.slicePixels}; the session sets it from its options. */
-  slicePixels = Infinity
+  slicePixels = DEFAULT_SLICE_PIXELS
 
   /** The rect being decoded stopped to let the event loop run: step again soon, without new bytes. */
   get yielded(): boolean {

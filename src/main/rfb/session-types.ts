@@ -20,19 +20,16 @@ export interface ServerFeatures {
   screens: Screen[]
 }
 
+/** A server's features before it has shown any. */
+export function noFeatures(): ServerFeatures {
+  return { extendedDesktopSize: false, qemuKeyEvents: false, fence: false, continuousUpdates: false, xvp: false, extendedMouseButtons: false, screens: [] }
+}
+
 /** Keyboard LEDs as the server reports them (QEMU or VMware LED state). */
 export interface LedState {
   scrollLock: boolean
   numLock: boolean
   capsLock: boolean
-}
-
-/** ExtendedDesktopSize status codes for our own SetDesktopSize (rfbproto §7.8.2). */
-export const DESKTOP_SIZE_ERRORS: Record<number, string> = {
-  1: 'the server does not allow resizing',
-  2: 'the server is out of resources',
-  3: 'the screen layout is invalid',
-  4: 'the request was forwarded and may take effect later',
 }
 
 /** Where a session is: reading the handshake, parsing messages, or over. */

@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events'
+import type { ScreenRect } from '@shared/contract'
 import type { Subsampling } from '@shared/encodings'
 import { ByteQueue } from './byte-queue'
 import { ClipboardChannel } from './clipboard-channel'
 import * as msg from './client-messages'
 import type { Screen, XvpAction } from './client-messages'
 import { DEFAULT_ENCODINGS } from './decoders'
+import { DesktopSizeReplies } from './desktop-size'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
@@ -15,20 +17,11 @@ import type { ServerMessageHandler, UpdateCounts } from './server-message-handle
 import { ServerMessageReader } from './server-message-reader'
 import { Deadline, NextTurn, StallWatch, trustPromptOutsideDeadline } from './session-timers'
 import { type OutgoingMessage, desktopSizeMessage, keyMessage, keyWithScancodeMessage, pointerMessage } from './input-messages'
-import {
-  type ConnectionInfo,
-  DEFAULT_SLICE_PIXELS,
-  DESKTOP_SIZE_ERRORS,
-  type RfbClientEvents,
-  type RfbClientOptions,
-  type ServerFeatures,
-  type SessionState,
-  type UpdateStats,
-} from './session-types'
+import { type ConnectionInfo, type RfbClientEvents, type RfbClientOptions, type SessionState, type UpdateStats, noFeatures } from './session-types'
 import type { TlsSessionInfo, Transport } from './transport/transport'
 import { UpdateFlow, type UpdateFlowIo } from './update-flow'
 
-export { DESKTOP_SIZE_ERRORS } from './session-types'
+export { DESKTOP_SIZE_ERRORS } from './desktop-size'
 export type { ConnectionInfo, LedState, RfbClientEvents, RfbClientOptions, ServerFeatures, SessionState, UpdateStats } from './session-types'
 
 /**
@@ -45,15 +38,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   tls: TlsSessionInfo | null = null
   width = 0
   height = 0
-  readonly features: ServerFeatures = {
-    extendedDesktopSize: false,
-    qemuKeyEvents: false,
-    fence: false,
-    continuousUpdates: false,
-    xvp: false,
-    extendedMouseButtons: false,
-    screens: [],
-  }
+  readonly features = noFeatures()
 
   private readonly q = new ByteQueue()
   private transport: Transport | null = null
@@ -74,6 +59,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   /** When the update being parsed began, and its latency (see UpdateStats). */
   private updateStartedAt = 0
   private updateLatencyMs = 0
+  private readonly resizes = new DesktopSizeReplies()
 
   /** Throws a RangeError for a fine quality or subsampling out of range. */
   constructor(private readonly options: RfbClientOptions) {
@@ -88,7 +74,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.clipboard = new ClipboardChannel((data, trace) => this.send(data, trace), options.trace)
     this.flow = new UpdateFlow(this.flowIo(), options)
     this.reader = new ServerMessageReader(this.q, options.sink, this.messageHandler(), options.trace)
-    this.reader.slicePixels = options.slicePixels ?? DEFAULT_SLICE_PIXELS
+    if (options.slicePixels !== undefined) this.reader.slicePixels = options.slicePixels
   }
 
   /** Server bytes received but not yet parsed. */
@@ -198,9 +184,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       this.q.compact()
       w.resolve(b)
     }
-    // A handshake step may wait minutes for a person (password, certificate): between reads the
-    // queue takes in at most HANDSHAKE_READ_AHEAD (plus a chunk), then TCP holds the server back.
-    // Reading that far means a server that hangs up meanwhile is noticed while the prompt is open.
+    // A step may wait minutes for a person: between reads take in at most HANDSHAKE_READ_AHEAD (plus a
+    // chunk), then TCP holds the server back; reading that far notices a hang-up while a prompt is open.
     if (!this.waiter && this.q.length >= HANDSHAKE_READ_AHEAD) this.gate.hold('handshake')
   }
 
@@ -318,11 +303,25 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.sendMessage(keyWithScancodeMessage(this.features, keysym, scancode, down))
   }
 
-  /** Asks the server to resize (ExtendedDesktopSize); returns false when it cannot. */
+  /** Asks the server to resize (ExtendedDesktopSize) without waiting for its answer; returns false when it cannot. */
   requestDesktopSize(width: number, height: number): boolean {
-    const m = desktopSizeMessage(this.features, width, height)
-    if (m) this.sendMessage(m)
-    return m !== null
+    if (!this.features.extendedDesktopSize) return false
+    this.resizeDesktop(width, height).catch(() => {})
+    return true
+  }
+
+  /**
+   * Asks the server for this desktop size laid out as `screens` (remote monitors), or as one
+   * screen when absent (see `desktopSizeMessage`). Resolves once the server accepted it (or no
+   * answer came in time); rejects with an UnsupportedError without ExtendedDesktopSize, and a
+   * DesktopSizeError for a layout that cannot go out or that the server refused.
+   */
+  async resizeDesktop(width: number, height: number, screens?: readonly ScreenRect[]): Promise<void> {
+    if (this.state !== 'connected') throw new NetworkError('the session is not connected')
+    const m = desktopSizeMessage(this.features, width, height, screens)
+    if (!m) throw new UnsupportedError('this server cannot be resized from the viewer')
+    this.sendMessage(m)
+    await this.resizes.sent()
   }
 
   /** XVP power action; returns false when the server has not offered XVP. */
@@ -368,6 +367,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     const w = this.waiter
     this.waiter = null
     w?.reject(error ?? new NetworkError('connection closed'))
+    this.resizes.abandon(error ?? new NetworkError('connection closed'))
     this.emit('state', 'closed')
     this.emit('close', error)
   }
@@ -425,7 +425,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.features.screens = screens
         this.confirm('extendedDesktopSize')
       },
-      desktopSizeResult: (status) => this.emit('desktopSizeResult', status === 0 ? null : (DESKTOP_SIZE_ERRORS[status] ?? `error ${status}`)),
+      desktopSizeResult: (status) => this.emit('desktopSizeResult', this.resizes.answer(status)),
       setDesktopName: (name) => {
         if (this.info) this.info.init.name = name
         this.emit('name', name)
@@ -462,7 +462,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     }
   }
 
-  private confirm(feature: Exclude<keyof ServerFeatures, 'screens'>): void {
+  private confirm(feature: Exclude<keyof RfbClient['features'], 'screens'>): void {
     if (this.features[feature]) return
     this.features[feature] = true
     this.emit('features', this.features)

@@ -1,4 +1,5 @@
 import type { HostEvents, LockLeds, OpenSessionRequest, PowerAction, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
+import type { ScreenRect } from '@shared/contract'
 import { readSessionError } from '@shared/error-codes'
 import type { FrameBatch } from '@shared/ops'
 import type { ScalingMode } from '@shared/profile'
@@ -370,10 +371,10 @@ export const useSessionStore = defineStore('session', () => {
     await host.api.request('session.clipboard', { sessionId: sessionId.value, text })
   }
 
-  /** Asks the server to change its desktop size; rejects with the host's reason when it cannot. */
-  async function requestResize(width: number, height: number): Promise<void> {
+  /** Asks the server to change its desktop size (as several monitors with `screens`); rejects with the host's reason when it cannot. */
+  async function requestResize(width: number, height: number, screens?: ScreenRect[]): Promise<void> {
     if (phase.value !== 'connected' || !sessionId.value) return
-    await host.api.request('session.resize', { sessionId: sessionId.value, width, height })
+    await host.api.request('session.resize', { sessionId: sessionId.value, width, height, ...(screens ? { screens } : {}) })
   }
 
   /** Asks the server to shut down, reboot or reset the remote computer; rejects with the host's reason. */
