@@ -274,7 +274,14 @@ export class SessionWindows {
 
   private create(request: WindowRequest): WindowEntry {
     const window = this.deps.createWindow(request)
-    const entry: WindowEntry = { window, kind: request.kind, query: request.query, pending: new Map(), sized: false, ...(request.profileId ? { profileId: request.profileId } : {}) }
+    const entry: WindowEntry = {
+      window,
+      kind: request.kind,
+      query: request.query,
+      pending: new Map(),
+      sized: false,
+      ...(request.profileId ? { profileId: request.profileId } : {}),
+    }
     this.windows.set(window.id, entry)
     this.recent.unshift(window.id)
     // Attached from the start, so the window hears events meant for every window before it asks anything.
