@@ -37,12 +37,12 @@ describe('pages chosen by the query string', () => {
 })
 
 describe('window titles', () => {
-  it('are "connection name — desktop name", or the one that is known', () => {
+  it('are "connection name — desktop name", or the one that is known with the app name', () => {
     expect(sessionTitle('Lab', 'build:1 (ci)')).toBe('Lab — build:1 (ci)')
-    expect(sessionTitle('Lab', undefined)).toBe('Lab')
-    expect(sessionTitle('', 'desk')).toBe('desk')
-    expect(sessionTitle('desk', 'desk')).toBe('desk')
-    expect(sessionTitle(' ', '')).toBe('Remote desktop')
+    expect(sessionTitle('Lab', undefined)).toBe('Lab — Tessera')
+    expect(sessionTitle('', 'desk')).toBe('desk — Tessera')
+    expect(sessionTitle('desk', 'desk')).toBe('desk — Tessera')
+    expect(sessionTitle(' ', '')).toBe('Remote desktop — Tessera')
   })
 })
 

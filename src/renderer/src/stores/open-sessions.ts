@@ -15,14 +15,15 @@ export const useOpenSessionsStore = defineStore('open-sessions', () => {
   /** The sessions a person opened, in the order the host lists them. */
   const sessions = computed(() => all.value.filter((s) => !s.watch))
 
-  host.api.on('sessions.changed', (e) => (all.value = e.sessions))
+  host.api.on('sessions.changed', (e) => (all.value = Array.isArray(e?.sessions) ? e.sessions : []))
 
   /** Asks the host for the list once; later changes arrive as events. */
   async function load(): Promise<void> {
     if (loaded) return
     loaded = true
     try {
-      all.value = await host.api.request('sessions.list', undefined)
+      const list = await host.api.request('sessions.list', undefined)
+      all.value = Array.isArray(list) ? list : []
     } catch {
       loaded = false // An older host or a lost link: the next load asks again.
     }

@@ -48,9 +48,9 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
     return tabs.value.find((t) => t.store.sessionId === sessionId)
   }
 
-  /** Brings a tab to the front. */
-  function activate(key: string): void {
-    if (keys.value.includes(key)) activeKey.value = key
+  /** Brings a tab to the front; null shows the address book, in the window that has it. */
+  function activate(key: string | null): void {
+    if (key === null || keys.value.includes(key)) activeKey.value = key
   }
 
   /** The next (+1) or previous (-1) tab, wrapping around. */

@@ -30,12 +30,15 @@ export function addressLabel(address: string): string {
   }
 }
 
-/** A window title for a session: "connection name — desktop name", or the one that is known. */
+/**
+ * A window title for a session: "connection name — desktop name" once both are known, else
+ * the one known with the app's name, so the window still says what it is.
+ */
 export function sessionTitle(label: string, desktopName: string | undefined): string {
   const name = label.trim()
   const desktop = desktopName?.trim() ?? ''
   if (name && desktop && name !== desktop) return `${name} — ${desktop}`
-  return name || desktop || 'Remote desktop'
+  return `${name || desktop || 'Remote desktop'} — Tessera`
 }
 
 /**
@@ -305,7 +308,14 @@ function sessionSetup() {
    * view settings; the host applies the rest of the profile itself.
    */
   async function open(req: OpenSessionRequest, name: string, options: { viewOnly?: boolean; scaling?: ScalingMode } = {}): Promise<void> {
-    if (sessionId.value) await close()
+    // The session this tab showed ends; the tab never passes through 'idle' (which closes it).
+    const previous = sessionId.value
+    if (previous) {
+      openSeq++
+      ended.add(previous)
+      reset()
+      await host.api.request('session.close', { sessionId: previous }).catch(() => {})
+    }
     reset()
     const seq = ++openSeq
     request.value = req
