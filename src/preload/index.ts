@@ -6,13 +6,18 @@ import {
   type HostRequests,
   type RequestName,
   type SessionError,
+  type ShellApi,
+  type ShellRequestName,
+  type ShellRequests,
   isShellEventName,
 } from '@shared/contract'
 import { readSessionError } from '@shared/error-codes'
-import { IPC_EVENT_CHANNEL, IPC_REQUEST_PREFIX, type IpcResult } from '@shared/ipc-channels'
+import { IPC_EVENT_CHANNEL, IPC_REQUEST_PREFIX, type IpcResult, SHELL_IPC_PREFIX } from '@shared/ipc-channels'
 import { isEventName, isRequestName } from '@shared/schemas'
+import { isShellRequestName } from '@shared/shell-schemas'
 
-// Exposes the host contract as window.tessera and nothing else: no ipcRenderer, no Node.
+// Exposes the host contract as window.tessera and the shell's requests as window.tesseraShell,
+// and nothing else: no ipcRenderer, no Node.
 
 const listeners = new Map<string, Set<(payload: unknown) => void>>()
 
@@ -48,4 +53,14 @@ const api: HostApi = {
   },
 }
 
+const shell: ShellApi = {
+  async request<K extends ShellRequestName>(name: K, arg: ShellRequests[K][0]): Promise<ShellRequests[K][1]> {
+    if (!isShellRequestName(name)) throw refused('unknown request')
+    const r = (await ipcRenderer.invoke(SHELL_IPC_PREFIX + name, arg)) as IpcResult
+    if (r.ok) return r.result as ShellRequests[K][1]
+    throw readSessionError(r.error)
+  },
+}
+
 contextBridge.exposeInMainWorld('tessera', api)
+contextBridge.exposeInMainWorld('tesseraShell', shell)

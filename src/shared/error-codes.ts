@@ -70,6 +70,8 @@ export const ERROR_CODE_GROUPS = {
     'RFB_ERR_SSH',
     'RFB_ERR_SSH_FORWARD',
   ],
+  /** Our SetDesktopSize: a size or layout we cannot send (kind 'unsupported'), or one the server refused (kind 'refused'); DesktopSizeError. */
+  resize: ['RFB_ERR_RESIZE_LAYOUT', 'RFB_ERR_RESIZE_REFUSED'],
   /** The server's TLS certificate was not accepted (CertificateError, kind 'auth'). */
   certificate: ['RFB_ERR_CERT_CHANGED', 'RFB_ERR_CERT_UNTRUSTED', 'RFB_ERR_CERT_REJECTED', 'RFB_ERR_CERT_INVALID'],
   /** The SSH server's host key was not accepted (HostKeyError, kind 'auth'). */
@@ -100,6 +102,8 @@ export const ERROR_CODE_GROUPS = {
     'HOST_POWER_UNSUPPORTED',
     'HOST_RESIZE_UNSUPPORTED',
   ],
+  /** A watch session (live-wall tile) ended rather than ask the user: a password to type, or a security question to answer. */
+  watch: ['HOST_WATCH_SIGN_IN', 'HOST_WATCH_NEEDS_ANSWER'],
   /** Listening for reverse connections and answering them. */
   listen: ['HOST_LISTEN', 'HOST_LISTEN_BUSY', 'HOST_LISTEN_NOT_OWNER', 'HOST_UNKNOWN_INCOMING'],
   /** The renderer's link to the host: closed, lost, slow, or an answer it cannot read. */

@@ -9,3 +9,6 @@ export const IPC_EVENT_CHANNEL = 'tessera:event'
 
 /** What a request handler returns: IPC would flatten a thrown error to a message string. */
 export type IpcResult = HostReply
+
+/** The shell's requests over Electron IPC: one `ipcMain.handle` channel each (`tessera-shell:<name>`), answered with an IpcResult. */
+export const SHELL_IPC_PREFIX = 'tessera-shell:'

@@ -74,8 +74,9 @@ export function ensureRendererBuilt(): void {
   }
 }
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
+/** Debian's Chromium, headless; `extraArgs` add to the usual switches (e.g. `--screen-info` for several monitors). */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, ...extraArgs] })
 }
 
 /** A context with the clipboard allowed, as the desktop app has it. */

@@ -189,6 +189,15 @@ export class BatchSink implements DrawSink {
     this.release(seq, true)
   }
 
+  /**
+   * The batches in flight will never be acked: their receiver is gone (the session moved to
+   * another window, which never saw them). Their slots are freed at once so the engine carries
+   * on; their memory is not reused, as for a timed-out ack. Later batches keep counting up.
+   */
+  forgetInFlight(): void {
+    this.release(this.seq, false)
+  }
+
   /** Releases a waiting engine; later updates are dropped. Called when the session ends. */
   dispose(): void {
     this.disposed = true

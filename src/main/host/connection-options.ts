@@ -1,4 +1,5 @@
 import { Encoding, PIXEL_ENCODINGS } from '@shared/encodings'
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { type ConnectionProfile, DEFAULT_SECURITY, type SshTunnel } from '@shared/profile'
@@ -7,6 +8,7 @@ import { DEFAULT_ENCODINGS, createDecoders } from '../rfb/decoders'
 import { UnsupportedError } from '../rfb/errors'
 import type { SecurityOptions, SecurityPolicy } from '../rfb/security/policy'
 import type { SshAuth } from '../rfb/transport/ssh'
+import { type KnownHostEntry, parseKnownHosts } from '../rfb/trust/known-hosts'
 import type { CertificateStore } from '../rfb/trust/store'
 
 /** The secret an SSH login asks the user for. */
@@ -76,4 +78,17 @@ export function encodingsOf(p: ConnectionProfile | null): readonly number[] {
   // CopyRect is nearly free and always worth having; Raw keeps a server with none of the rest usable.
   for (const e of [Encoding.CopyRect, Encoding.Raw]) if (!chosen.includes(e)) chosen.push(e)
   return chosen
+}
+
+/** The entries of an OpenSSH known_hosts file (read afresh each time); none when there is no file or it cannot be read (logged). */
+export function readKnownHosts(file: string | undefined, log: (message: string) => void): KnownHostEntry[] {
+  if (!file) return []
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') log(`cannot read ${file}: ${(e as Error).message}`)
+    return []
+  }
+  return parseKnownHosts(text)
 }

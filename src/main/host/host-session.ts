@@ -1,28 +1,27 @@
-import type { HostEvents, PowerAction, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
+import type { HostEvents, PowerAction, ScreenRect, SessionError, SessionInfo, SessionState, SessionSummary, TrustDecision } from '@shared/contract'
 import type { ConnectionProfile, ProtectionLevel } from '@shared/profile'
 import { scancodeFor } from '@shared/scancodes'
-import type { Target } from '@shared/target'
-import { XvpAction } from '../rfb/client-messages'
+import { type Target, formatTarget } from '@shared/target'
 import { NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
 import { DowngradeError, reachedLevel } from '../rfb/security/downgrade'
 import type { SecurityOptions } from '../rfb/security/policy'
-import { type CredentialKind, type Credentials, type LinkSecurity, securityTypeName } from '../rfb/security/security-handler'
+import type { CredentialKind, Credentials, LinkSecurity } from '../rfb/security/security-handler'
 import { type ConnectionInfo, RfbClient } from '../rfb/session'
 import type { SshOptions } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
 import { CertificateError, HostKeyError } from '../rfb/trust/errors'
-import { BatchSink } from './batch-sink'
 import { type SshSecretKind, encodingsOf, securityOptions, sshLogin } from './connection-options'
 import type { HostClient } from './endpoint'
 import { hostError } from './errors'
 import { PendingAnswer } from './pending-answer'
-import { pictureOptions } from './picture-options'
 import { downgradeQuestion } from './protection'
 import type { SessionHost } from './session-host'
+import { SessionPicture } from './session-picture'
+import { sendPower, sessionInfo, sessionStateEvent, sessionSummary } from './session-events'
 import { type CredentialsAnswer, type LoginPrompter, SessionLogin } from './session-login'
 import { SessionStats } from './session-stats'
-import { ThumbnailSink, teeSink } from './thumbnail'
 import { TrustQuestion, certificateQuestion, hostKeyQuestion } from './trust-question'
+import { watchNeedsUser } from './watch-mode'
 
 // The session's contract with its host lives in its own file; the host imports it from here.
 export { type ReconnectPolicy, type SessionHost, type SessionTimings, type TypedCredentials, type TypedSshSecret, sshSecretKey } from './session-host'
@@ -37,8 +36,10 @@ export class HostSession {
   info: SessionInfo | null = null
 
   private client: RfbClient | null = null
-  private sink: BatchSink | null = null
-  private readonly thumb: ThumbnailSink
+  /** Frames to the owner's window (or only the mirror, for a watch session), the mirror (previews), the cursor. */
+  readonly picture: SessionPicture
+  /** What the last state change reported as wrong (the summary shows it). */
+  private error: SessionError | undefined
   private readonly stats: SessionStats
   private readonly login: SessionLogin
   private readonly certificate = new TrustQuestion(() => hostError('closed', 'HOST_NO_TRUST_PENDING', 'this session is not waiting for a certificate decision'))
@@ -54,7 +55,6 @@ export class HostSession {
   private everConnected = false
   private failures = 0
   private reconnectTimer: NodeJS.Timeout | null = null
-  private thumbTimer: NodeJS.Timeout | null = null
   private over = false
   private userClosed = false
   /** The user cancelled a question or rejected a server: the session ends without an error. */
@@ -64,7 +64,8 @@ export class HostSession {
 
   constructor(
     readonly id: string,
-    readonly owner: HostClient | undefined,
+    /** The client whose window shows the session: its events go there. Changed by adopt. */
+    public owner: HostClient | undefined,
     readonly target: Target,
     public profileId: string | null,
     private profile: ConnectionProfile | null,
@@ -75,9 +76,11 @@ export class HostSession {
      * server would have to connect again): any failure ends it.
      */
     private accepted: Transport | null = null,
+    /** A live-wall tile: view-only, paced, no frames to the renderer, never asks the user (watch-mode.ts). */
+    readonly watch = false,
   ) {
     this.reverse = accepted !== null
-    this.thumb = new ThumbnailSink(host.decodeImage)
+    this.picture = new SessionPicture(id, host, watch)
     this.stats = new SessionStats(id, host.timings.statsIntervalMs, (stats) => host.emit('session.stats', stats))
     this.login = new SessionLogin(host.secrets)
   }
@@ -111,18 +114,13 @@ export class HostSession {
       return this.end(e instanceof RfbError ? e : new UnsupportedError((e as Error).message, 'HOST_SECURITY'))
     }
     if (this.over) return
-    const sink = new BatchSink({
-      sessionId: this.id,
-      ackTimeoutMs: timings.ackTimeoutMs,
-      onBatch: (batch) => this.host.emit('session.frame', batch),
-      onCursor: (cursor) => this.host.emit('session.cursor', { sessionId: this.id, cursor }),
-    })
     const p = this.profile
     const client: RfbClient = new RfbClient({
-      sink: teeSink(sink, this.thumb),
-      shared: p?.shared ?? true,
+      sink: this.picture.attemptSink(),
+      // A tile must never push other viewers off the server.
+      shared: this.watch || (p?.shared ?? true),
       encodings: encodingsOf(p),
-      ...pictureOptions(p),
+      ...this.picture.clientOptions(p),
       credentials: (kind, link): Promise<Credentials | null> => this.credentialsFor(client, kind, link),
       handshakeTimeoutMs: timings.handshakeTimeoutMs,
       security,
@@ -133,12 +131,13 @@ export class HostSession {
         this.askTrust(client, this.certificate, prompt.certificate.sha256, () => this.host.emit('session.trust', certificateQuestion(this.id, prompt))),
     }
     this.client = client
-    this.sink = sink
+    this.picture.follow(client)
     client.on('connected', (info) => this.onConnected(client, info))
     client.on('close', (err) => this.onClose(client, err))
     client.on('update', (u) => this.stats.count(u))
-    client.on('bell', () => this.host.emit('session.bell', { sessionId: this.id }))
-    client.on('clipboard', (text) => this.host.emit('session.clipboard', { sessionId: this.id, text }))
+    // A tile neither rings nor takes over the local clipboard.
+    if (!this.watch) client.on('bell', () => this.host.emit('session.bell', { sessionId: this.id }))
+    if (!this.watch) client.on('clipboard', (text) => this.host.emit('session.clipboard', { sessionId: this.id, text }))
     client.on('name', (name) => this.updateInfo({ name }))
     client.on('resize', (width, height) => this.updateInfo({ width, height }))
     client.on('features', () => this.updateInfo({ power: this.powerAvailable(client) }))
@@ -154,7 +153,7 @@ export class HostSession {
         if (!prepared) {
           // The user cancelled the SSH password prompt.
           this.client = null
-          this.sink = null
+          this.picture.drop()
           return this.end(null)
         }
         ;({ ssh, kind: sshKind } = prepared)
@@ -167,7 +166,7 @@ export class HostSession {
     } catch (e) {
       if (this.client !== client) return
       this.client = null
-      this.sink = null
+      this.picture.drop()
       // vncs://: the user said no to the certificate before RFB began (SSH: to the host key).
       if (this.cancelled) return this.end(null)
       if (p?.ssh && e instanceof RfbError && e.kind === 'auth' && !(e instanceof HostKeyError)) {
@@ -228,6 +227,8 @@ export class HostSession {
     return {
       stillCurrent: () => this.client === client,
       show: (kind, detail) => {
+        // Ended once the login has started waiting, so the wait is released with no answer.
+        if (this.watch) return queueMicrotask(() => this.end(watchNeedsUser('sign-in')))
         this.setState('authenticating')
         const event: HostEvents['session.credentials'] = { sessionId: this.id, kind, retry: false }
         if (detail) {
@@ -259,6 +260,7 @@ export class HostSession {
   private async askTrust(client: RfbClient, question: TrustQuestion, fingerprintSha256: string, show: () => void): Promise<TrustDecision> {
     if (question.trusts(fingerprintSha256)) return 'once'
     if (this.client !== client || this.over) return 'reject'
+    if (this.watch) return (this.end(watchNeedsUser('answer', 'an identity nobody vouches for')), 'reject')
     this.setState('authenticating')
     show()
     const decision = await question.ask(fingerprintSha256)
@@ -312,30 +314,19 @@ export class HostSession {
     this.failures = 0
     this.login.vnc.worked()
     this.reached = reachedLevel(info)
-    this.info = {
-      name: info.init.name,
-      width: client.width,
-      height: client.height,
-      serverVersion: info.serverVersion,
-      security: info.securityName || securityTypeName(info.securityType),
-      encrypted: info.encrypted,
-      // Accepted for this session only is not verified (trust/verify.ts).
-      verified: info.serverVerified && info.serverVerification !== 'once',
-      power: this.powerAvailable(client),
-    }
+    this.info = sessionInfo(info, client.width, client.height, this.powerAvailable(client))
     this.setState('connected')
     this.stats.start()
     const { typed, sshTyped } = this.login.takeTyped()
     this.host.connected(this, typed, sshTyped).catch((e: unknown) => this.host.log(`recording the connection failed: ${(e as Error).message}`))
-    this.thumbTimer = setTimeout(() => this.saveThumbnail(), this.host.timings.thumbnailDelayMs)
+    this.picture.thumbnailLater(() => this.saveThumbnail())
   }
 
   private onClose(client: RfbClient, err: RfbError | null): void {
     if (client !== this.client) return
     const wasConnected = this.state === 'connected'
     this.client = null
-    this.sink?.dispose()
-    this.sink = null
+    this.picture.drop()
     this.stopTimers()
     if (wasConnected) this.saveThumbnail()
     if (this.userClosed || this.cancelled || !err) return this.end(null)
@@ -348,9 +339,10 @@ export class HostSession {
     // retry (a changed certificate must never be retried into silently).
     if (err instanceof CertificateError || err instanceof HostKeyError) return this.end(err)
     // Less protection than before: only the user may accept that, and only knowingly.
-    if (err instanceof DowngradeError && !this.reverse) return void this.askDowngrade(err)
+    if (err instanceof DowngradeError && !this.reverse) return this.watch ? this.end(watchNeedsUser('answer', err.message)) : void this.askDowngrade(err)
     // A reverse connection cannot be made again from here: the server has to connect once more.
     if (this.reverse) return this.end(err)
+    if (err.kind === 'auth' && this.watch) return this.end(watchNeedsUser('sign-in', err.message))
     if (err.kind === 'auth') {
       // Ask again rather than end: the renderer keeps the session and shows the password dialog.
       const kind = this.login.refused()
@@ -394,7 +386,7 @@ export class HostSession {
     const client = this.client
     this.client = null
     client?.close()
-    this.sink?.dispose()
+    this.picture.drop()
     this.accepted?.close()
     this.accepted = null
     this.login.clear()
@@ -404,7 +396,7 @@ export class HostSession {
 
   /** A key, with its physical position (DOM `code`) when the renderer knows it: QEMU consoles then type layout-independently. */
   key(keysym: number, down: boolean, code?: string): void {
-    if (this.profile?.viewOnly) return
+    if (this.viewOnly) return
     const client = this.live()
     if (!client) return
     const scancode = scancodeFor(code)
@@ -414,19 +406,21 @@ export class HostSession {
 
   /** Buttons as the engine takes them: bits 0-6 buttons 1-7, bits 7-8 back/forward (extended). */
   pointer(buttons: number, x: number, y: number): void {
-    if (this.profile?.viewOnly) return
+    if (this.viewOnly) return
     this.live()?.sendPointer(buttons, x, y)
   }
 
-  /** Asks the server to match the window; refused when the server cannot resize. */
-  resize(width: number, height: number): void {
+  /** Asks the server for this size (as the monitors `screens` when given); settles with its answer (DesktopSizeError). */
+  async resize(width: number, height: number, screens?: ScreenRect[]): Promise<void> {
     const client = this.live()
-    if (client && !client.requestDesktopSize(width, height)) {
+    if (client && !client.features.extendedDesktopSize) {
       throw hostError('unsupported', 'HOST_RESIZE_UNSUPPORTED', 'this server cannot be resized from the viewer')
     }
+    await client?.resizeDesktop(width, height, screens)
   }
 
   clipboard(text: string): void {
+    if (this.watch) return
     this.live()?.sendClipboard(text)
   }
 
@@ -436,15 +430,17 @@ export class HostSession {
    * later, as a `session.powerFailed` event.
    */
   power(action: PowerAction): void {
-    if (this.profile?.viewOnly) throw hostError('refused', 'HOST_VIEW_ONLY', 'this connection is view-only: power actions are not sent')
-    const client = this.live()
-    if (!client) throw hostError('closed', 'HOST_NOT_CONNECTED', 'the session is not connected')
-    if (!client.sendXvp(XVP_ACTIONS[action])) throw hostError('unsupported', 'HOST_POWER_UNSUPPORTED', 'this server offers no power actions (XVP)')
+    sendPower(this.viewOnly ? 'view-only' : this.live(), action)
   }
 
   /** Whether `session.power` would be sent: the server confirmed XVP and input is allowed. */
   private powerAvailable(client: RfbClient): boolean {
-    return client.features.xvp && !this.profile?.viewOnly
+    return client.features.xvp && !this.viewOnly
+  }
+
+  /** No input reaches the server: the profile says so, or the session is a watch tile. */
+  get viewOnly(): boolean {
+    return this.watch || !!this.profile?.viewOnly
   }
 
   refresh(): void {
@@ -452,7 +448,7 @@ export class HostSession {
   }
 
   ack(seq: number): void {
-    this.sink?.ack(seq)
+    this.picture.ack(seq)
   }
 
   /** The client when connected; input while (re)connecting is dropped, as a viewer would. */
@@ -462,16 +458,24 @@ export class HostSession {
 
   private setState(state: SessionState, err?: RfbError | SessionError, retryInMs?: number): void {
     this.state = state
-    const payload: HostEvents['session.state'] = { sessionId: this.id, state }
-    if (state === 'connected' && this.info) payload.info = { ...this.info }
-    if (err) payload.error = { kind: err.kind, code: err.code, message: err.message }
-    if (err instanceof CertificateError && payload.error) {
-      const c: NonNullable<SessionError['certificate']> = { server: err.server, presentedSha256: err.presented.sha256, subject: err.presented.subject }
-      if (err.expectedSha256) c.expectedSha256 = err.expectedSha256
-      payload.error.certificate = c
-    }
-    if (retryInMs !== undefined) payload.retryInMs = retryInMs
+    const payload = sessionStateEvent(this.id, state, this.info, err, retryInMs)
+    this.error = payload.error
     this.host.emit('session.state', payload)
+  }
+
+  /** What every window shows of this session (the Sessions list, the wall). */
+  summary(): SessionSummary {
+    return sessionSummary(this, this.profile?.name || formatTarget(this.target), this.error)
+  }
+
+  /** `owner` shows the session from now on (a moved tab): the old owner's unacked batches are forgotten; it gets state, cursor, a full update. */
+  adopt(owner: HostClient | undefined): void {
+    this.owner = owner
+    this.picture.handOver()
+    this.setState(this.state, this.error)
+    if (this.watch) return
+    this.host.emit('session.cursor', { sessionId: this.id, cursor: this.picture.cursor })
+    this.live()?.requestUpdate(false)
   }
 
   private updateInfo(change: Partial<SessionInfo>): void {
@@ -483,15 +487,12 @@ export class HostSession {
 
   private stopTimers(): void {
     this.stats.stop()
-    if (this.thumbTimer) clearTimeout(this.thumbTimer)
-    this.thumbTimer = null
+    this.picture.thumbnailLater(null)
   }
 
   private saveThumbnail(): void {
     if (!this.profileId) return
-    const png = this.thumb.png()
+    const png = this.picture.mirror.png()
     if (png) this.host.saveThumbnail(this.profileId, png)
   }
 }
-
-const XVP_ACTIONS: Record<PowerAction, XvpAction> = { shutdown: XvpAction.Shutdown, reboot: XvpAction.Reboot, reset: XvpAction.Reset }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { promises as fs, readFileSync } from 'node:fs'
+import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { EventName, ExportRequest, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
 import { type ConnectionProfile, type ProtectionLevel, newProfile } from '@shared/profile'
@@ -12,7 +12,6 @@ import { type AsyncImageDecoder, type ImageDecodePool, bundledDecodePool } from 
 import { openTransport } from '../rfb/connect'
 import type { SshConnectOptions, SshSessionInfo } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
-import { type KnownHostEntry, parseKnownHosts } from '../rfb/trust/known-hosts'
 import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
 import { writeFileAtomic } from './atomic-file'
 import type { DataDirLock } from './data-dir-lock'
@@ -21,9 +20,12 @@ import { type ClientLink, type HostClient, HostEndpoint } from './endpoint'
 import { hostError, toSessionError } from './errors'
 import { type SealedEntry, openPasswords, sealPasswords, sealedBlockOf } from './export-crypto'
 import { HostSession, type SessionHost, type SessionTimings, type TypedCredentials, type TypedSshSecret, sshSecretKey } from './host-session'
+import { readKnownHosts } from './connection-options'
 import { protectionAfterConnect, withHostFields } from './protection'
 import { LISTEN_ANSWER_TIMEOUT_MS, ReverseListener } from './reverse-listener'
 import { GuardedSecretStore, PlainFileConsent } from './secret-consent'
+import { SessionRegistry } from './session-registry'
+import { WATCH_INTERVAL_MS } from './watch-mode'
 import type { SecretStore } from './secrets'
 
 export const DEFAULT_TIMINGS: SessionTimings = {
@@ -32,6 +34,7 @@ export const DEFAULT_TIMINGS: SessionTimings = {
   ackTimeoutMs: 5_000,
   statsIntervalMs: 1_000,
   thumbnailDelayMs: 5_000,
+  watchIntervalMs: WATCH_INTERVAL_MS,
   reconnect: { baseMs: 1_000, maxMs: 30_000, attempts: 8 },
 }
 
@@ -86,10 +89,12 @@ type Handlers = { [K in RequestName]: (arg: HostRequests[K][0], owner: Owner) =>
  * The host service: what the renderer may ask for, behind one `handle(name, arg)` entry that
  * validates every argument before use, and one event stream. The Electron shell and browser
  * mode both reach it through `attach`, which routes each event to its client. Each session
- * belongs to the client (`owner`) that opened it, and requests from anyone else are refused.
+ * belongs to the client (`owner`) that opened or adopted it: input, answers and acks from anyone
+ * else are refused; any client may list, preview, close or adopt any session.
  */
 export class Host extends EventEmitter<HostEventMap> {
-  private readonly sessions = new Map<string, HostSession>()
+  /** The open sessions; every window hears when they change. */
+  private readonly sessions = new SessionRegistry((sessions) => this.emitEvent('sessions.changed', { sessions }))
   private readonly store: ConnectionStore
   /** Every write goes through the guard: the renderer cannot save a password the user did not allow to be stored unprotected. */
   private readonly secrets: GuardedSecretStore
@@ -113,7 +118,11 @@ export class Host extends EventEmitter<HostEventMap> {
     this.thumbnailDir = options.thumbnailDir
     this.log = options.log ?? ((m) => process.stderr.write(`tessera host: ${m}\n`))
     this.sessionHost = {
-      emit: (name, payload) => this.emitEvent(name, payload),
+      emit: (name, payload) => {
+        this.emitEvent(name, payload)
+        // States carry every change a summary shows: connecting, size, desktop name, errors.
+        if (name === 'session.state') this.sessions.changed()
+      },
       openTransport: (t, ms, security, ssh) => {
         const tcp = options.openTransport
         return openTransport(t, security, {
@@ -127,13 +136,13 @@ export class Host extends EventEmitter<HostEventMap> {
       trustStore: options.trustStore ?? new MemoryTrustStore(),
       sshTrustStore: options.sshTrustStore ?? new MemoryTrustStore(),
       sshAgent: 'sshAgent' in options ? options.sshAgent : process.env.SSH_AUTH_SOCK,
-      sshKnownHosts: () => this.readKnownHosts(options.sshKnownHostsFile),
+      sshKnownHosts: () => readKnownHosts(options.sshKnownHostsFile, this.log),
       decodeImage: options.decodeImage === undefined ? this.defaultDecoder() : options.decodeImage,
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
       connected: (s, typed, sshTyped) => this.recordConnection(s, typed, sshTyped),
       lowerProtection: (s, level) => this.lowerProtection(s, level),
       saveThumbnail: (id, png) => this.saveThumbnail(id, png),
-      ended: (s) => this.sessions.delete(s.id),
+      ended: (s) => this.sessions.remove(s),
       log: this.log,
     }
     this.handlers = this.createHandlers()
@@ -151,19 +160,6 @@ export class Host extends EventEmitter<HostEventMap> {
    */
   attach(client: HostClient): ClientLink {
     return this.endpoint.attach(client)
-  }
-
-  /** The entries of an OpenSSH known_hosts file; none when it is missing or unreadable (logged). */
-  private readKnownHosts(file: string | undefined): KnownHostEntry[] {
-    if (!file) return []
-    let text: string
-    try {
-      text = readFileSync(file, 'utf8')
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`cannot read ${file}: ${(e as Error).message}`)
-      return []
-    }
-    return parseKnownHosts(text)
   }
 
   private emitEvent<K extends EventName>(name: K, payload: HostEvents[K]): void {
@@ -195,7 +191,7 @@ export class Host extends EventEmitter<HostEventMap> {
 
   /** Ids of the sessions that are open. */
   sessionIds(): string[] {
-    return [...this.sessions.keys()]
+    return this.sessions.ids()
   }
 
   /** Who started the reverse-connection listener (its `listen.incoming` and `listen.timedOut` events go to them), or undefined. */
@@ -206,7 +202,7 @@ export class Host extends EventEmitter<HostEventMap> {
   /** Closes the sessions a departed client opened, and its listener. */
   closeOwnedBy(owner: HostClient): void {
     if (this.listener.ownedBy(owner)) this.listener.stop()
-    for (const s of [...this.sessions.values()]) if (s.owner === owner) s.close()
+    for (const s of this.sessions.all()) if (s.owner === owner) s.close()
   }
 
   // Thumbnails decode off the event loop when the worker is there (see bundledDecodePool).
@@ -218,21 +214,15 @@ export class Host extends EventEmitter<HostEventMap> {
   /** Closes the listener and every session and waits for pending thumbnail writes. */
   async shutdown(): Promise<void> {
     this.listener.stop()
-    for (const s of [...this.sessions.values()]) s.close()
+    for (const s of this.sessions.all()) s.close()
     // Closing sessions starts last thumbnails and profile saves: drain until nothing new starts.
     do {
       await new Promise((r) => setImmediate(r))
       await Promise.all([...this.thumbnailWrites, this.store.idle()])
     } while (this.thumbnailWrites.size > 0)
+    this.sessions.dispose()
     this.decodePool?.close()
     await this.dataDirLock?.release()
-  }
-
-  private session(sessionId: string, owner: Owner): HostSession {
-    const s = this.sessions.get(sessionId)
-    // Another client's session is as unknown to this one as a made-up id.
-    if (!s || (s.owner !== undefined && s.owner !== owner)) throw hostError('closed', 'HOST_UNKNOWN_SESSION', 'no such session (it may have ended)')
-    return s
   }
 
   private changed(): void {
@@ -247,8 +237,10 @@ export class Host extends EventEmitter<HostEventMap> {
         const saved = await this.store.save(withHostFields(p, before))
         // Unticking "save password" forgets it.
         if (before?.savePassword && !saved.savePassword) await this.secrets.delete(saved.id)
-        for (const s of this.sessions.values()) if (s.profileId === saved.id) s.updateProfile(saved)
+        for (const s of this.sessions.all()) if (s.profileId === saved.id) s.updateProfile(saved)
         this.changed()
+        // A renamed connection is renamed in every Sessions list.
+        this.sessions.changed()
         return saved
       },
       'profiles.delete': async ({ id }) => {
@@ -286,30 +278,32 @@ export class Host extends EventEmitter<HostEventMap> {
         }
       },
       'session.open': (req, owner) => this.open(req, owner),
-      'session.close': ({ sessionId }, owner) => this.session(sessionId, owner).close(),
-      // Placeholders while the sessions registry is built (issue 13); replaced before that issue closes.
-      'session.adopt': () => {
-        throw hostError('refused', 'HOST_UNKNOWN_REQUEST', 'moving a session is not available yet')
+      // What every window may do with any session: the address book closes and previews what other windows show.
+      'session.close': ({ sessionId }) => this.sessions.existing(sessionId).close(),
+      'session.adopt': ({ sessionId }, owner) => {
+        const s = this.sessions.existing(sessionId)
+        s.adopt(owner)
+        return s.summary()
       },
-      'sessions.list': () => [],
-      'sessions.preview': () => null,
+      'sessions.list': () => this.sessions.list(),
+      'sessions.preview': ({ sessionId, maxWidth }) => this.sessions.existing(sessionId).picture.preview(maxWidth),
       'session.credentials': (arg, owner) => {
         const { sessionId, ...answer } = arg
-        const session = this.session(sessionId, owner)
+        const session = this.sessions.owned(sessionId, owner)
         // Refused before the answer is used: the prompt stays open, and nothing is written.
         if ('save' in answer && answer.save) this.secrets.checkWrite()
         session.answerCredentials(answer)
       },
-      'session.ack': ({ sessionId, seq }, owner) => this.session(sessionId, owner).ack(seq),
-      'session.key': ({ sessionId, keysym, down, code }, owner) => this.session(sessionId, owner).key(keysym, down, code),
-      'session.pointer': ({ sessionId, buttons, x, y }, owner) => this.session(sessionId, owner).pointer(buttons, x, y),
-      'session.clipboard': ({ sessionId, text }, owner) => this.session(sessionId, owner).clipboard(text),
-      'session.resize': ({ sessionId, width, height }, owner) => this.session(sessionId, owner).resize(width, height),
-      'session.refresh': ({ sessionId }, owner) => this.session(sessionId, owner).refresh(),
-      'session.power': ({ sessionId, action }, owner) => this.session(sessionId, owner).power(action),
-      'session.trust': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerTrust(decision),
-      'session.hostKey': ({ sessionId, decision }, owner) => this.session(sessionId, owner).answerHostKey(decision),
-      'session.downgrade': ({ sessionId, accept }, owner) => this.session(sessionId, owner).answerDowngrade(accept),
+      'session.ack': ({ sessionId, seq }, owner) => this.sessions.owned(sessionId, owner).ack(seq),
+      'session.key': ({ sessionId, keysym, down, code }, owner) => this.sessions.owned(sessionId, owner).key(keysym, down, code),
+      'session.pointer': ({ sessionId, buttons, x, y }, owner) => this.sessions.owned(sessionId, owner).pointer(buttons, x, y),
+      'session.clipboard': ({ sessionId, text }, owner) => this.sessions.owned(sessionId, owner).clipboard(text),
+      'session.resize': ({ sessionId, width, height, screens }, owner) => this.sessions.owned(sessionId, owner).resize(width, height, screens),
+      'session.refresh': ({ sessionId }, owner) => this.sessions.owned(sessionId, owner).refresh(),
+      'session.power': ({ sessionId, action }, owner) => this.sessions.owned(sessionId, owner).power(action),
+      'session.trust': ({ sessionId, decision }, owner) => this.sessions.owned(sessionId, owner).answerTrust(decision),
+      'session.hostKey': ({ sessionId, decision }, owner) => this.sessions.owned(sessionId, owner).answerHostKey(decision),
+      'session.downgrade': ({ sessionId, accept }, owner) => this.sessions.owned(sessionId, owner).answerDowngrade(accept),
       'listen.start': (req, owner) => this.listener.start(req, owner),
       'listen.stop': (_, owner) => this.listener.stopFor(owner),
       'listen.answer': ({ id, accept }, owner) => this.answerIncoming(id, accept, owner),
@@ -330,7 +324,7 @@ export class Host extends EventEmitter<HostEventMap> {
     const sessionId = randomUUID()
     // The server's port is ephemeral: trust decisions are kept per host (port 0), as the CLI does.
     const session = new HostSession(sessionId, owner, { host: i.remoteAddress, port: 0 }, null, null, this.sessionHost, i.transport)
-    this.sessions.set(sessionId, session)
+    this.sessions.add(session)
     setImmediate(() => {
       if (session.alive) session.start()
     })
@@ -361,8 +355,8 @@ export class Host extends EventEmitter<HostEventMap> {
           .find((p) => p.host === target.host && p.port === target.port && (p.username ?? '') === (target.username ?? '') && !!p.tls === !!target.tls) ?? null
     }
     const sessionId = randomUUID()
-    const session = new HostSession(sessionId, owner, target, profile?.id ?? null, profile, this.sessionHost)
-    this.sessions.set(sessionId, session)
+    const session = new HostSession(sessionId, owner, target, profile?.id ?? null, profile, this.sessionHost, null, req.watch === true)
+    this.sessions.add(session)
     // Start after the response is on its way, so the renderer knows the id before the first event.
     setImmediate(() => {
       if (session.alive) session.start()
@@ -389,7 +383,8 @@ export class Host extends EventEmitter<HostEventMap> {
       )
       session.updateProfile(profile)
     }
-    await this.store.touch(profile.id)
+    // The wall watching a folder does not make its connections the most recently used.
+    if (!session.watch) await this.store.touch(profile.id)
     profile = this.store.get(profile.id) ?? profile
     let savedNow = false
     if (typed) {
@@ -413,6 +408,8 @@ export class Host extends EventEmitter<HostEventMap> {
       else if (!sshTyped.save) await this.secrets.delete(sshSecretKey(profile.id))
     }
     this.changed()
+    // A typed address has become a saved connection: summaries name its profile now.
+    this.sessions.changed()
   }
 
   /**

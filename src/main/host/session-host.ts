@@ -28,6 +28,8 @@ export interface SessionTimings {
   statsIntervalMs: number
   /** A thumbnail is taken this long after connecting, and again when the session ends. */
   thumbnailDelayMs: number
+  /** How often a watch session (live-wall tile) asks for an update. */
+  watchIntervalMs: number
   reconnect: ReconnectPolicy
 }
 

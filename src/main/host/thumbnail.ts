@@ -10,11 +10,17 @@ export const THUMBNAIL_WIDTH = 240
 /** The mirror keeps at least this many columns, so the final downscale can average. */
 const MIRROR_MIN_WIDTH = 480
 
-/** Milliseconds of image decoding the mirror may spend per second of session. */
-const DECODE_BUDGET_MS = 50
+/**
+ * How much image decoding a mirror may do: `budgetMs` of decoding per second of session, and
+ * `maxWaiting` images held by an asynchronous decoder at once; past either, images are skipped.
+ */
+export interface DecodeLimits {
+  budgetMs: number
+  maxWaiting: number
+}
 
-/** Images an asynchronous decoder may hold for the mirror at once; more are skipped. */
-const MAX_WAITING = 2
+/** A thumbnail beside a session window: 50 ms a second, two images at a time. */
+export const THUMBNAIL_DECODE_LIMITS: DecodeLimits = { budgetMs: 50, maxWaiting: 2 }
 
 /**
  * A cheap, point-sampled mirror of the remote screen, kept only to make thumbnails. It samples
@@ -42,7 +48,14 @@ export class ThumbnailSink implements DrawSink {
   constructor(
     private readonly decodeImage: ImageDecoder | AsyncImageDecoder | null,
     private readonly now: () => number = () => performance.now(),
+    private readonly limits: DecodeLimits = THUMBNAIL_DECODE_LIMITS,
   ) {}
+
+  /** The mirror as drawn so far (its words are live: copy what must outlast this call), or null before any picture. */
+  picture(): { width: number; height: number; words: Uint32Array } | null {
+    if (!this.painted || this.width === 0 || this.height === 0) return null
+    return { width: this.width, height: this.height, words: this.words }
+  }
 
   /** Mirror size in pixels and the source pixels per mirror pixel. */
   get size(): { width: number; height: number; step: number } {
@@ -123,7 +136,7 @@ export class ThumbnailSink implements DrawSink {
       this.budgetStart = t
       this.budgetUsed = 0
     }
-    if (this.budgetUsed >= DECODE_BUDGET_MS || this.waiting.length >= MAX_WAITING) return
+    if (this.budgetUsed >= this.limits.budgetMs || this.waiting.length >= this.limits.maxWaiting) return
     let result: DecodedImage | Promise<DecodedImage>
     try {
       result = this.decodeImage(kind, data, w, h)

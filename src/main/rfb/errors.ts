@@ -67,3 +67,13 @@ export class TimeoutError extends RfbError {
     super('timeout', 'RFB_ERR_TIMEOUT', message)
   }
 }
+
+/**
+ * Our SetDesktopSize: RFB_ERR_RESIZE_LAYOUT (kind 'unsupported') for a size or screen layout that
+ * cannot go out, RFB_ERR_RESIZE_REFUSED (kind 'refused') when the server answered with a failure.
+ */
+export class DesktopSizeError extends RfbError {
+  constructor(code: 'RFB_ERR_RESIZE_LAYOUT' | 'RFB_ERR_RESIZE_REFUSED', message: string) {
+    super(code === 'RFB_ERR_RESIZE_REFUSED' ? 'refused' : 'unsupported', code, message)
+  }
+}

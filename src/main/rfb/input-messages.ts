@@ -1,5 +1,6 @@
 import * as msg from './client-messages'
-import type { Screen } from './client-messages'
+import type { ScreenRect } from '@shared/contract'
+import { layoutScreens } from './desktop-size'
 import { MAX_FRAMEBUFFER_PIXELS, MAX_FRAMEBUFFER_SIDE } from './handshake'
 import type { ServerFeatures } from './session-types'
 
@@ -42,13 +43,21 @@ export function pointerMessage(features: ServerFeatures, width: number, height: 
   return { bytes: msg.pointerEvent(mask, cx, cy), trace: `PointerEvent mask=${mask} ${cx},${cy}` }
 }
 
-/** SetDesktopSize for a size within the framebuffer limits; null when the server has no ExtendedDesktopSize. */
-export function desktopSizeMessage(features: ServerFeatures, width: number, height: number): OutgoingMessage | null {
+/**
+ * SetDesktopSize, or null when the server has no ExtendedDesktopSize. Without `screens`, a size
+ * brought within the framebuffer limits and one screen covering it (keeping the server's first
+ * screen id); with `screens`, exactly that size and layout, the ids chosen by `layoutScreens`
+ * (which throws a DesktopSizeError for a layout that cannot go out).
+ */
+export function desktopSizeMessage(features: ServerFeatures, width: number, height: number, screens?: readonly ScreenRect[]): OutgoingMessage | null {
   if (!features.extendedDesktopSize) return null
-  const w = Math.max(1, Math.min(MAX_FRAMEBUFFER_SIDE, Math.round(width)))
-  const h = Math.max(1, Math.min(MAX_FRAMEBUFFER_SIDE, Math.floor(MAX_FRAMEBUFFER_PIXELS / w), Math.round(height)))
-  const current = features.screens
-  // Keep the server's screen ids: one screen covering the new size (multi-monitor layouts stay the server's business).
-  const screen: Screen = { id: current[0]?.id ?? 0, x: 0, y: 0, width: w, height: h, flags: current[0]?.flags ?? 0 }
-  return { bytes: msg.setDesktopSize(w, h, [screen]), trace: `SetDesktopSize ${w}x${h}` }
+  let w = width
+  let h = height
+  if (!screens) {
+    w = Math.max(1, Math.min(MAX_FRAMEBUFFER_SIDE, Math.round(width)))
+    h = Math.max(1, Math.min(MAX_FRAMEBUFFER_SIDE, Math.floor(MAX_FRAMEBUFFER_PIXELS / w), Math.round(height)))
+  }
+  const layout = layoutScreens(features.screens, w, h, screens ?? [{ x: 0, y: 0, width: w, height: h }])
+  const parts = layout.map((s) => `${s.width}x${s.height}+${s.x}+${s.y} id ${s.id}`)
+  return { bytes: msg.setDesktopSize(w, h, layout), trace: `SetDesktopSize ${w}x${h}${screens ? ` screens ${parts.join(', ')}` : ''}` }
 }

@@ -27,14 +27,6 @@ export interface LedState {
   capsLock: boolean
 }
 
-/** ExtendedDesktopSize status codes for our own SetDesktopSize (rfbproto §7.8.2). */
-export const DESKTOP_SIZE_ERRORS: Record<number, string> = {
-  1: 'the server does not allow resizing',
-  2: 'the server is out of resources',
-  3: 'the screen layout is invalid',
-  4: 'the request was forwarded and may take effect later',
-}
-
 /** Where a session is: reading the handshake, parsing messages, or over. */
 export type SessionState = 'handshake' | 'connected' | 'closed'
 

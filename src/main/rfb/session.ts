@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events'
+import type { ScreenRect } from '@shared/contract'
 import type { Subsampling } from '@shared/encodings'
 import { ByteQueue } from './byte-queue'
 import { ClipboardChannel } from './clipboard-channel'
 import * as msg from './client-messages'
 import type { Screen, XvpAction } from './client-messages'
 import { DEFAULT_ENCODINGS } from './decoders'
+import { DesktopSizeReplies } from './desktop-size'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
@@ -15,19 +17,11 @@ import type { ServerMessageHandler, UpdateCounts } from './server-message-handle
 import { ServerMessageReader } from './server-message-reader'
 import { Deadline, StallWatch, trustPromptOutsideDeadline } from './session-timers'
 import { type OutgoingMessage, desktopSizeMessage, keyMessage, keyWithScancodeMessage, pointerMessage } from './input-messages'
-import {
-  type ConnectionInfo,
-  DESKTOP_SIZE_ERRORS,
-  type RfbClientEvents,
-  type RfbClientOptions,
-  type ServerFeatures,
-  type SessionState,
-  type UpdateStats,
-} from './session-types'
+import { type ConnectionInfo, type RfbClientEvents, type RfbClientOptions, type ServerFeatures, type SessionState, type UpdateStats } from './session-types'
 import type { TlsSessionInfo, Transport } from './transport/transport'
 import { UpdateFlow, type UpdateFlowIo } from './update-flow'
 
-export { DESKTOP_SIZE_ERRORS } from './session-types'
+export { DESKTOP_SIZE_ERRORS } from './desktop-size'
 export type { ConnectionInfo, LedState, RfbClientEvents, RfbClientOptions, ServerFeatures, SessionState, UpdateStats } from './session-types'
 
 /**
@@ -72,6 +66,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   /** When the update being parsed began, and its latency (see UpdateStats). */
   private updateStartedAt = 0
   private updateLatencyMs = 0
+  private readonly resizes = new DesktopSizeReplies()
 
   /** Throws a RangeError for a fine quality or subsampling out of range. */
   constructor(private readonly options: RfbClientOptions) {
@@ -310,11 +305,25 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.sendMessage(keyWithScancodeMessage(this.features, keysym, scancode, down))
   }
 
-  /** Asks the server to resize (ExtendedDesktopSize); returns false when it cannot. */
+  /** Asks the server to resize (ExtendedDesktopSize) without waiting for its answer; returns false when it cannot. */
   requestDesktopSize(width: number, height: number): boolean {
-    const m = desktopSizeMessage(this.features, width, height)
-    if (m) this.sendMessage(m)
-    return m !== null
+    if (!this.features.extendedDesktopSize) return false
+    this.resizeDesktop(width, height).catch(() => {})
+    return true
+  }
+
+  /**
+   * Asks the server for this desktop size laid out as `screens` (remote monitors), or as one
+   * screen when absent (see `desktopSizeMessage`). Resolves once the server accepted it (or no
+   * answer came in time); rejects with an UnsupportedError without ExtendedDesktopSize, and a
+   * DesktopSizeError for a layout that cannot go out or that the server refused.
+   */
+  async resizeDesktop(width: number, height: number, screens?: readonly ScreenRect[]): Promise<void> {
+    if (this.state !== 'connected') throw new NetworkError('the session is not connected')
+    const m = desktopSizeMessage(this.features, width, height, screens)
+    if (!m) throw new UnsupportedError('this server cannot be resized from the viewer')
+    this.sendMessage(m)
+    await this.resizes.sent()
   }
 
   /** XVP power action; returns false when the server has not offered XVP. */
@@ -360,6 +369,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     const w = this.waiter
     this.waiter = null
     w?.reject(error ?? new NetworkError('connection closed'))
+    this.resizes.abandon(error ?? new NetworkError('connection closed'))
     this.emit('state', 'closed')
     this.emit('close', error)
   }
@@ -412,7 +422,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.features.screens = screens
         this.confirm('extendedDesktopSize')
       },
-      desktopSizeResult: (status) => this.emit('desktopSizeResult', status === 0 ? null : (DESKTOP_SIZE_ERRORS[status] ?? `error ${status}`)),
+      desktopSizeResult: (status) => this.emit('desktopSizeResult', this.resizes.answer(status)),
       setDesktopName: (name) => {
         if (this.info) this.info.init.name = name
         this.emit('name', name)

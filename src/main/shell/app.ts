@@ -1,18 +1,26 @@
 import { join } from 'node:path'
 import { BrowserWindow, type MessageBoxOptions, Menu, app, dialog, ipcMain, protocol, screen, session, webContents } from 'electron'
-import type { AppCommand } from '@shared/contract'
-import { menuTemplate } from './app-menu'
+import type { SessionSummary } from '@shared/contract'
+import { quitQuestion, quitsWithLastWindow, reopensOnActivate } from './app-lifecycle'
+import { menuTemplate, sessionMenuLabel } from './app-menu'
+import { fullscreenable, initialPlace, managed, sizeToDesktop } from './app-windows'
+import { toDisplayInfos } from './display-geometry'
 import { safeStorageCipher } from './electron-secrets'
 import { createHost } from '../host/create-host'
+import type { HostClient } from '../host/endpoint'
 import type { Host } from '../host/host'
 import { type IpcBridge, bridgeHostToIpc } from './ipc-bridge'
 import { isDefaultViewer, makeDefaultViewer } from './default-viewer'
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol'
-import { type LaunchTarget, describeTarget, openLaunchTarget, targetsFromArgv } from './launch-targets'
+import { type LaunchTarget, describeTarget, resolveLaunchTarget, targetsFromArgv } from './launch-targets'
 import { installPermissionHandlers } from './permissions'
 import { rememberOpened, trackRecentConnections } from './recent-connections'
+import { type ManagedWindow, SessionWindows, type WindowRequest } from './session-windows'
+import { ShellRefusal, bridgeShellToIpc } from './shell-ipc'
 import { guardWebContents } from './web-contents-guard'
-import { type RendererLocation, isTrustedSender, loadWindowState, rendererUrl, saveWindowState, visibleBounds, windowOptions, withCsp } from './window-options'
+import { WindowFullscreen } from './window-fullscreen'
+import { type RendererLocation, isTrustedSender, rendererUrl, windowOptions, withCsp } from './window-options'
+import { WindowStateFile } from './window-state-file'
 
 // The Electron shell: windows, menu, OS integration. Everything else is the host service,
 // reached only through the validated IPC bridge.
@@ -23,15 +31,19 @@ let preloadFile: string
 const windowStateFile = (): string => join(app.getPath('userData'), 'window-state.json')
 
 let host: Host | null = null
-let bridge: IpcBridge | null = null
-let mainWindow: BrowserWindow | null = null
-/** Targets that arrived before the window could take them. */
+let windows: SessionWindows | null = null
+let states: WindowStateFile | null = null
+/** Our windows by webContents id, with each one's fullscreen and whether it has its place already. */
+const byId = new Map<number, { win: BrowserWindow; fullscreen: WindowFullscreen; placed: boolean }>()
+/** Targets that arrived before the host could take them. */
 const pending: LaunchTarget[] = []
-let rendererReady = false
+/** Asks launch targets' questions of the host on nobody's behalf: it opens no session and hears nothing. */
+const shellClient: HostClient = { deliver: () => undefined }
 
 /**
- * Runs the desktop app: one instance, one window, the host behind the IPC bridge. `bundleDir`
- * is the directory of the main bundle (out/main), beside which the renderer and preload are built.
+ * Runs the desktop app: one instance, the address book and a window per session, the host
+ * behind the IPC bridge. `bundleDir` is the directory of the main bundle (out/main), beside
+ * which the renderer and preload are built.
  */
 export function startShell(bundleDir: string): void {
   renderer = {
@@ -48,8 +60,10 @@ export function startShell(bundleDir: string): void {
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
   pending.push(...targetsFromArgv(process.argv.slice(1)))
   app.on('second-instance', (_event, argv) => {
-    pending.push(...targetsFromArgv(argv.slice(1)))
-    focus()
+    const targets = targetsFromArgv(argv.slice(1))
+    pending.push(...targets)
+    // Started again with nothing to open: the person is looking for the app.
+    if (!targets.length) windows?.openAddressBook()
     flushTargets()
   })
   app.on('open-url', (event, url) => {
@@ -71,22 +85,42 @@ export function startShell(bundleDir: string): void {
       dialog.showErrorBox('Tessera cannot start', (e as Error).message)
       app.quit()
     })
-  app.on('window-all-closed', () => app.quit())
+  app.on('window-all-closed', () => {
+    if (quitsWithLastWindow(process.platform)) app.quit()
+  })
+  app.on('activate', () => {
+    if (windows && reopensOnActivate(process.platform, windows.count())) windows.openAddressBook()
+  })
   let quitting = false
+  let asking = false
   app.on('before-quit', (event) => {
     if (quitting || !host) return
-    // Close sessions (saving their thumbnails) before the process goes.
     event.preventDefault()
-    quitting = true
-    void host.shutdown().finally(() => app.quit())
+    if (asking) return
+    const question = quitQuestion(windows?.openSessionCount() ?? 0)
+    const quit = (): void => {
+      quitting = true
+      // Close sessions (saving their thumbnails) before the process goes.
+      void host?.shutdown().finally(() => app.quit())
+    }
+    if (!question) return quit()
+    asking = true
+    const options: MessageBoxOptions = { type: 'question', title: 'Tessera', ...question, defaultId: 0, cancelId: 1, noLink: true }
+    const parent = BrowserWindow.getFocusedWindow()
+    void (parent ? dialog.showMessageBox(parent, options) : dialog.showMessageBox(options))
+      .then(({ response }) => {
+        if (response === 0) quit()
+      })
+      .finally(() => (asking = false))
   })
 }
 
 async function start(): Promise<void> {
   const created = await createHost({ dataDir: app.getPath('userData'), cipher: safeStorageCipher() })
-  host = created.host
-  bridge = bridgeHostToIpc({
-    host,
+  const h = (host = created.host)
+  states = await WindowStateFile.load(windowStateFile())
+  const b: IpcBridge = bridgeHostToIpc({
+    host: h,
     ipcMain,
     isTrustedSender: (url, isMainFrame) => isTrustedSender(url, isMainFrame, renderer),
     send: (id, channel, ...args) => {
@@ -94,6 +128,48 @@ async function start(): Promise<void> {
       if (wc && !wc.isDestroyed()) wc.send(channel, ...args)
     },
   })
+  const w = (windows = new SessionWindows({
+    createWindow,
+    clientOf: (id) => b.clientOf(id),
+    release: (id) => b.release(id),
+    ownerOf: (id) => h.ownerOf(id),
+    sessionIds: () => h.sessionIds(),
+    focusedWindowId: () => BrowserWindow.getFocusedWindow()?.webContents.id,
+    desktopSized: (window, size) => {
+      const entry = byId.get(window.id)
+      // A remembered place wins over the desktop's size.
+      if (!entry || entry.placed) return
+      entry.placed = true
+      sizeToDesktop(entry.win, size, screen.getAllDisplays())
+    },
+  }))
+  bridgeShellToIpc({
+    ipcMain,
+    isTrustedSender: (url, isMainFrame) => isTrustedSender(url, isMainFrame, renderer),
+    handlers: {
+      'shell.openSession': ({ placement, ...target }) => {
+        w.openSession(target, placement)
+      },
+      'shell.focusSession': ({ sessionId }) => w.focusSession(sessionId),
+      'shell.displays': () => toDisplayInfos(screen.getAllDisplays(), screen.getPrimaryDisplay().id),
+      'shell.fullscreen': ({ mode, displayId }, senderId) => {
+        const entry = byId.get(senderId)
+        if (!entry) throw new ShellRefusal('only a Tessera window can go full screen')
+        entry.fullscreen.apply(mode, displayId, screen.getAllDisplays())
+      },
+    },
+  })
+  let menuSessions = ''
+  const sessionsChanged = (sessions: readonly SessionSummary[]): void => {
+    w.sessionsChanged(sessions)
+    // The menu is rebuilt only when what it lists changes, not on every state change.
+    const listed = JSON.stringify(w.windowedSessions().map((s) => [s.sessionId, s.name, s.desktopName]))
+    if (listed !== menuSessions) {
+      menuSessions = listed
+      installMenu()
+    }
+  }
+  h.on('sessions.changed', ({ sessions }) => sessionsChanged(sessions))
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withCsp(details.responseHeaders) })
   })
@@ -101,14 +177,19 @@ async function start(): Promise<void> {
   installPermissionHandlers(session.defaultSession, {
     where: renderer,
     isFocused: (id) => BrowserWindow.getFocusedWindow()?.webContents.id === id,
-    hasSession: (id) => hasSession(id),
+    hasSession: (id) => w.hasSession(id),
   })
   installMenu()
   // Jump list (Windows) / dock menu (macOS); a failure there must not keep the window from opening.
-  void trackRecentConnections(host, { open: (id) => openTarget({ kind: 'profile', id }) }).catch((e: unknown) =>
+  void trackRecentConnections(h, { open: (id) => openTarget({ kind: 'profile', id }) }).catch((e: unknown) =>
     process.stderr.write(`tessera: cannot list recent connections: ${(e as Error).message}\n`),
   )
-  await createWindow()
+  w.openAddressBook()
+  void h.handle('sessions.list', undefined, shellClient).then(
+    (sessions) => sessionsChanged(sessions as SessionSummary[]),
+    () => undefined,
+  )
+  flushTargets()
   if (created.store.problems.length) {
     void dialog.showMessageBox({
       type: 'warning',
@@ -119,48 +200,43 @@ async function start(): Promise<void> {
   }
 }
 
-async function createWindow(): Promise<void> {
-  const saved = await loadWindowState(windowStateFile())
-  const state = visibleBounds(
-    saved,
-    screen.getAllDisplays().map((d) => d.workArea),
-  )
+/** Makes a window for SessionWindows: hardened, in its remembered place, its events forwarded. */
+function createWindow(request: WindowRequest): ManagedWindow {
+  const workAreas = screen.getAllDisplays().map((d) => d.workArea)
+  const { state, remembered } = states ? initialPlace(request, states, workAreas) : { state: undefined, remembered: false }
   const win = new BrowserWindow(windowOptions(preloadFile, state))
-  mainWindow = win
-  const id = win.webContents.id
-  // Attached from the start, so the window hears events meant for every window before it asks anything.
-  bridge?.clientOf(id)
-  if (state.maximized) win.maximize()
+  const window = managed(win)
+  const id = window.id
+  const fullscreen = new WindowFullscreen(fullscreenable(win))
+  byId.set(id, { win, fullscreen, placed: remembered })
+  if (state?.maximized) win.maximize()
   win.once('ready-to-show', () => win.show())
+  win.on('focus', () => windows?.windowFocused(id))
+  win.on('leave-full-screen', () => fullscreen.exited())
   win.on('close', () => {
-    void saveWindowState(windowStateFile(), { ...win.getNormalBounds(), maximized: win.isMaximized() }).catch(() => undefined)
+    // In a fullscreen mode the window's own bounds are not its place: the ones before it are.
+    const place = { ...(fullscreen.normalBounds() ?? win.getNormalBounds()), maximized: win.isMaximized() }
+    const profileId = windows?.profileOf(id)
+    if (request.kind === 'address-book') void states?.rememberAddressBook(place)
+    else if (profileId) void states?.rememberSession(profileId, place)
   })
   win.on('closed', () => {
-    bridge?.release(id)
-    if (mainWindow === win) mainWindow = null
-    rendererReady = false
+    byId.delete(id)
+    windows?.windowClosed(id)
   })
   // A reload starts a renderer that knows none of the old sessions: end them, and meet the new page as a new client.
-  win.webContents.on('did-start-loading', () => {
-    rendererReady = false
-    bridge?.release(id)
-    bridge?.clientOf(id)
+  win.webContents.on('did-start-loading', () => windows?.windowLoading(id))
+  win.webContents.on('render-process-gone', (_event, details) => {
+    if (details.reason === 'clean-exit') return
+    process.stderr.write(`tessera: a window's renderer stopped (${details.reason}); its sessions were closed\n`)
+    windows?.windowCrashed(id)
   })
-  win.webContents.on('did-finish-load', () => {
-    rendererReady = true
-    flushTargets()
-  })
-  await win.loadURL(rendererUrl(renderer))
+  // The page's title ("connection — desktop") becomes the window's: nothing here sets one.
+  void win.loadURL(rendererUrl(renderer, request.query))
+  return window
 }
 
-/** Whether the renderer in our window (and only there) has a session open. */
-function hasSession(webContentsId: number): boolean {
-  if (!host || !bridge || mainWindow?.webContents.id !== webContentsId) return false
-  const owner = bridge.clientOf(webContentsId)
-  return host.sessionIds().some((id) => host?.ownerOf(id) === owner)
-}
-
-/** Asks, in a dialog on our window, before a link or file from outside connects to a server the address book does not hold. */
+/** Asks, in a dialog over the address book, before a link or file from outside connects to a server the address book does not hold. */
 async function confirmUnknownServer(server: string, target: LaunchTarget): Promise<boolean> {
   const options: MessageBoxOptions = {
     type: 'question',
@@ -175,18 +251,28 @@ async function confirmUnknownServer(server: string, target: LaunchTarget): Promi
       'This server is not in your address book. Connect only if you expected this and trust the server: ' +
       'it will see what you type and could show you anything.',
   }
-  const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options)
+  const parent = BrowserWindow.getFocusedWindow()
+  const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options)
   return response === 0
 }
 
 function installMenu(): void {
+  const w = windows
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       menuTemplate(
         {
-          newConnection: () => command('new-connection'),
-          disconnect: () => command('disconnect'),
-          toggleFullscreen: () => mainWindow?.setFullScreen(!mainWindow.isFullScreen()),
+          newConnection: () => w?.command('new-connection'),
+          disconnect: () => w?.command('disconnect'),
+          toggleFullscreen: () => {
+            const entry = byId.get(BrowserWindow.getFocusedWindow()?.webContents.id ?? -1)
+            // A page's own fullscreen (the session's button) counts as on: the key takes it off too.
+            const on = entry && (entry.fullscreen.current() !== 'off' || entry.win.isFullScreen())
+            entry?.fullscreen.apply(on ? 'off' : 'current', undefined, screen.getAllDisplays())
+          },
+          addressBook: () => w?.openAddressBook(),
+          cycleWindows: (direction) => w?.cycle(direction),
+          cycleTabs: (direction) => w?.command(direction === 1 ? 'next-tab' : 'previous-tab'),
           makeDefaultViewer: () => {
             const ok = makeDefaultViewer()
             installMenu()
@@ -197,7 +283,11 @@ function installMenu(): void {
             })
           },
         },
-        { devTools: !app.isPackaged, defaultViewer: isDefaultViewer() },
+        {
+          devTools: !app.isPackaged,
+          defaultViewer: isDefaultViewer(),
+          sessions: (w?.windowedSessions() ?? []).map((s) => ({ label: sessionMenuLabel(s), focus: () => w?.focusSession(s.sessionId) })),
+        },
       ),
     ),
   )
@@ -205,27 +295,19 @@ function installMenu(): void {
 
 function openTarget(target: LaunchTarget): void {
   pending.push(target)
-  focus()
   flushTargets()
 }
 
-function focus(): void {
-  if (!mainWindow) return
-  if (mainWindow.isMinimized()) mainWindow.restore()
-  mainWindow.focus()
-}
-
-function command(name: AppCommand): void {
-  if (mainWindow && bridge) bridge.clientOf(mainWindow.webContents.id).deliver('app.command', { command: name })
-}
-
+/** Opens what the OS asked for, each in a session window of its own, after the unknown-server question. */
 function flushTargets(): void {
-  if (!host || !bridge || !mainWindow || !rendererReady) return
-  const owner = bridge.clientOf(mainWindow.webContents.id)
+  const h = host
+  if (!h || !windows) return
   for (const target of pending.splice(0)) {
-    openLaunchTarget(host, target, owner, confirmUnknownServer).then(
-      (sessionId) => {
-        if (sessionId) rememberOpened(target)
+    resolveLaunchTarget(h, target, shellClient, confirmUnknownServer).then(
+      (resolved) => {
+        if (!resolved) return
+        windows?.openSession(resolved, 'window')
+        rememberOpened(target)
       },
       (e: unknown) => {
         const message = typeof (e as { message?: unknown })?.message === 'string' ? (e as Error).message : 'cannot open it'

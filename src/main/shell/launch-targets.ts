@@ -43,29 +43,33 @@ export function isSavedServer(profiles: readonly ConnectionProfile[], t: Target)
 }
 
 /**
- * Opens a session for a launch target on behalf of the window's host client `owner`: a URL as
- * if typed in the quick-connect bar; a file is imported into the address book first (if new),
- * so the session gets its options. A URL or file naming a server that is not in the address
- * book is a link anyone could have sent: `confirm` asks first, before anything is imported,
- * and a "no" resolves with null. Everything goes through `host.handle`, so the usual
- * validation applies, and a refusal rejects with the HostError the shell shows.
+ * What a launch target opens, on behalf of the host client `owner`: a saved connection as
+ * itself; a URL as if typed in the quick-connect bar; a file imported into the address book
+ * first (if new), so the session gets its options. A URL or file naming a server that is not in
+ * the address book is a link anyone could have sent: `confirm` asks first, before anything is
+ * imported, and a "no" resolves with null. Everything goes through `host.handle`, so the usual
+ * validation applies, and a refusal rejects with the HostError the shell shows. Nothing
+ * connects here: the shell opens the result in a session window.
  */
-export async function openLaunchTarget(host: Host, target: LaunchTarget, owner: HostClient, confirm: ConfirmUnknownServer): Promise<string | null> {
-  const open = async (req: { profileId: string } | { address: string }): Promise<string> =>
-    ((await host.handle('session.open', req, owner)) as { sessionId: string }).sessionId
+export async function resolveLaunchTarget(
+  host: Host,
+  target: LaunchTarget,
+  owner: HostClient,
+  confirm: ConfirmUnknownServer,
+): Promise<{ profileId: string } | { address: string } | null> {
   const profiles = async (): Promise<ConnectionProfile[]> => (await host.handle('profiles.list', undefined, owner)) as ConnectionProfile[]
   const allowed = async (t: Target): Promise<boolean> => isSavedServer(await profiles(), t) || confirm(formatTarget(t), target)
 
-  if (target.kind === 'profile') return open({ profileId: target.id })
+  if (target.kind === 'profile') return { profileId: target.id }
   if (target.kind === 'url') {
     let parsed: Target | null = null
     try {
       parsed = parseTarget(target.url)
     } catch {
-      // Not an address at all: the host refuses it with its own error, and nothing connects.
+      // Not an address at all: the host refuses it with its own error when it is opened, and nothing connects.
     }
     if (parsed && !(await allowed(parsed))) return null
-    return open({ address: target.url })
+    return { address: target.url }
   }
   const stat = await fs.stat(target.path)
   if (!stat.isFile() || stat.size > MAX_VNC_FILE) throw new Error(`${target.path} is not a .vnc file`)
@@ -75,7 +79,17 @@ export async function openLaunchTarget(host: Host, target: LaunchTarget, owner: 
   if (!(await allowed(fields))) return null
   await host.handle('profiles.import', { fileName, text }, owner)
   const match = (await profiles()).find((p) => p.host === fields.host && p.port === fields.port && (p.username ?? '') === (fields.username ?? ''))
-  return open(match ? { profileId: match.id } : { address: `${fields.host.includes(':') ? `[${fields.host}]` : fields.host}::${fields.port}` })
+  return match ? { profileId: match.id } : { address: `${fields.host.includes(':') ? `[${fields.host}]` : fields.host}::${fields.port}` }
+}
+
+/**
+ * Resolves a launch target (see resolveLaunchTarget) and opens its session for `owner` right
+ * away; resolves with the session id, or null when the person declined.
+ */
+export async function openLaunchTarget(host: Host, target: LaunchTarget, owner: HostClient, confirm: ConfirmUnknownServer): Promise<string | null> {
+  const resolved = await resolveLaunchTarget(host, target, owner, confirm)
+  if (!resolved) return null
+  return ((await host.handle('session.open', resolved, owner)) as { sessionId: string }).sessionId
 }
 
 /** How a target is named in an error message. */

@@ -1,10 +1,11 @@
 import { type RendererLocation, isRendererUrl } from './window-options'
 
 /**
- * The one rule for web permissions, behind both Electron's permission request handler (a page
- * asks: clipboard read, full screen) and its check handler (a page or Chromium asks whether it
- * may: `navigator.permissions.query`, clipboard writes). Kept free of a runtime `electron`
- * import so unit tests can drive it.
+ * The one rule for web permissions in every window of ours (the address book and each session
+ * window), behind both Electron's permission request handler (a page asks: clipboard read, full
+ * screen) and its check handler (a page or Chromium asks whether it may:
+ * `navigator.permissions.query`, clipboard writes). Each question is about the one web contents
+ * asking. Kept free of a runtime `electron` import so unit tests can drive it.
  */
 
 /** What is known about one permission question. */
@@ -17,7 +18,7 @@ export interface PermissionQuestion {
   isMainFrame: boolean
   /** Whether the window asking has the keyboard focus now. */
   windowFocused: boolean
-  /** Whether that window has a session open (the only place the renderer reads the clipboard). */
+  /** Whether that window owns a live session (a session window; the only place the renderer reads the clipboard). */
   sessionOpen: boolean
 }
 
@@ -25,9 +26,10 @@ export interface PermissionQuestion {
  * True only for what the viewer needs, and only for our own renderer's main frame:
  * - `clipboard-sanitized-write`: the server's clipboard copied here (plain text, sanitized);
  * - `fullscreen`: a session view in full screen;
- * - `clipboard-read`: what was copied here sent to the server, only while the window is focused
- *   and has a session open; the renderer reads it only from a focused session view. Anything
- *   else, including `deprecated-sync-clipboard-read`, keyboard and pointer lock, is refused.
+ * - `clipboard-read`: what was copied here sent to the server, only to the window that has the
+ *   focus, and only while it owns a live session (never the address book, never a window in the
+ *   background); the renderer reads it only from its focused session. Anything else, including
+ *   `deprecated-sync-clipboard-read`, keyboard and pointer lock, is refused.
  */
 export function permissionAllowed(q: PermissionQuestion, where: RendererLocation): boolean {
   if (!q.isMainFrame || !isRendererUrl(q.url, where)) return false
@@ -47,7 +49,7 @@ export interface PermissionContext {
   where: RendererLocation
   /** Whether the web contents with this id has the keyboard focus. */
   isFocused(webContentsId: number): boolean
-  /** Whether the renderer in the web contents with this id has a session open. */
+  /** Whether the web contents with this id is a window of ours that owns a live session. */
   hasSession(webContentsId: number): boolean
 }
 

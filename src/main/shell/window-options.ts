@@ -19,9 +19,16 @@ export interface RendererLocation {
   devServerUrl?: string
 }
 
-/** The URL the window loads. */
-export function rendererUrl(where: RendererLocation): string {
-  return where.devServerUrl ?? RENDERER_URL
+/**
+ * The URL a window loads: the renderer page, with `query` (e.g. `view=session&profile=lab`)
+ * choosing what it shows. The query string, never the hash: the hash carries browser-mode launch codes.
+ */
+export function rendererUrl(where: RendererLocation, query = ''): string {
+  const base = where.devServerUrl ?? RENDERER_URL
+  if (!query) return base
+  const url = new URL(base)
+  url.search = query
+  return url.toString()
 }
 
 export interface WindowBounds {
@@ -36,7 +43,8 @@ export interface WindowState extends WindowBounds {
 }
 
 export const DEFAULT_WINDOW: WindowState = { width: 1100, height: 720, maximized: false }
-const MIN_SIZE = { width: 480, height: 320 }
+/** The smallest a window may be made: the toolbar and dialogs still fit. */
+export const MIN_SIZE = { width: 480, height: 320 } as const
 
 export function windowOptions(preload: string, state: WindowState = DEFAULT_WINDOW): BrowserWindowConstructorOptions {
   return {
@@ -120,13 +128,19 @@ export async function loadWindowState(file: string): Promise<WindowState> {
   }
 }
 
+/** A saved window state read back, the default when it is not one (see readWindowState). */
 export function parseWindowState(v: unknown): WindowState {
+  return readWindowState(v) ?? { ...DEFAULT_WINDOW }
+}
+
+/** A saved window state read back (a position only when both coordinates are sane), or null when its size is not one. */
+export function readWindowState(v: unknown): WindowState | null {
   const o = (v ?? {}) as Record<string, unknown>
   const int = (x: unknown, min: number, max: number): number | undefined =>
     typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max ? x : undefined
   const width = int(o.width, MIN_SIZE.width, 32768)
   const height = int(o.height, MIN_SIZE.height, 32768)
-  if (width === undefined || height === undefined) return { ...DEFAULT_WINDOW }
+  if (width === undefined || height === undefined) return null
   const state: WindowState = { width, height, maximized: o.maximized === true }
   const x = int(o.x, -32768, 32768)
   const y = int(o.y, -32768, 32768)

@@ -206,6 +206,31 @@ describe('BatchSink', () => {
     expect([...kept[0].pixels]).toEqual([0x11, 0x11, 0x11, 0x11])
   })
 
+  it('forgetInFlight (the session moved to another window) releases a waiting engine at once and keeps counting', async () => {
+    const kept: FrameBatch[] = []
+    const sink = new BatchSink({ sessionId: 's', ackTimeoutMs: 60_000, onBatch: (b) => kept.push(b), onCursor: () => {} })
+    sink.pixels(0, 0, 1, 1, rgba(0x11111111))
+    expect(sink.endUpdate()).toBeUndefined()
+    sink.pixels(0, 0, 1, 1, rgba(0x22222222))
+    let released = false
+    const done = sink.endUpdate()!.then(() => (released = true))
+    await Promise.resolve()
+    expect(released).toBe(false)
+    sink.forgetInFlight()
+    await done
+    // Two slots free again, numbering goes on, and the forgotten batches' memory is never reused.
+    sink.pixels(0, 0, 1, 1, rgba(0x33333333))
+    expect(sink.endUpdate()).toBeUndefined()
+    expect(kept.map((b) => b.seq)).toEqual([1, 2, 3])
+    expect(kept[2].pixels.buffer).not.toBe(kept[0].pixels.buffer)
+    expect(kept[2].pixels.buffer).not.toBe(kept[1].pixels.buffer)
+    expect([...kept[1].pixels]).toEqual([0x22, 0x22, 0x22, 0x22])
+    // The new window acks what it received; an ack of a forgotten batch changes nothing.
+    sink.ack(1)
+    sink.ack(3)
+    expect(sink.ackTimeouts).toBe(0)
+  })
+
   it('dispose releases a waiting engine and drops later updates', async () => {
     const { sink, batches } = sinkWithLog(5_000, 1)
     sink.fill(0, 0, 1, 1, 0)

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick, reactive, ref } from 'vue'
 import { REMOTE_RESIZE_SETTLE_MS, useRemoteResize } from '../../../src/renderer/src/composables/remote-resize'
+import type { MonitorEnv } from '../../../src/renderer/src/lib/local-monitors'
 import type { ScalingMode } from '../../../src/shared/profile'
 import { inScope } from './scope'
 
@@ -89,6 +90,50 @@ describe('useRemoteResize', () => {
       await vi.advanceTimersByTimeAsync(REMOTE_RESIZE_SETTLE_MS)
     }
     expect(refusals).toEqual([new Error('SetDesktopSize not supported')])
+  })
+
+  it('"Match my monitors" asks for the monitors the window spans, in any scaling mode, and passes a refusal on', async () => {
+    const calls: unknown[][] = []
+    let answer: Promise<void> = Promise.resolve()
+    const displays = [
+      { id: 1, bounds: { x: 0, y: 0, width: 1280, height: 1024 }, workArea: { x: 0, y: 0, width: 1280, height: 1024 }, scaleFactor: 1, primary: true },
+      { id: 2, bounds: { x: 1280, y: 0, width: 1280, height: 1024 }, workArea: { x: 1280, y: 0, width: 1280, height: 1024 }, scaleFactor: 1, primary: false },
+    ]
+    const env: MonitorEnv = {
+      tesseraShell: { request: (async () => displays) as never },
+      screen: { width: 1280, height: 1024 },
+      screenX: 0,
+      screenY: 0,
+      outerWidth: 2560,
+      outerHeight: 1024,
+    }
+    const { value: resize, stop } = inScope(() =>
+      useRemoteResize({
+        box: reactive({ width: 2560, height: 1024 }),
+        fb: reactive({ width: 1024, height: 768 }),
+        scaling: () => 'fit',
+        request: (...args) => {
+          calls.push(args)
+          return answer
+        },
+        refused: () => {},
+        env: () => env,
+      }),
+    )
+    await resize.matchMonitors()
+    expect(calls).toEqual([
+      [
+        2560,
+        1024,
+        [
+          { x: 0, y: 0, width: 1280, height: 1024 },
+          { x: 1280, y: 0, width: 1280, height: 1024 },
+        ],
+      ],
+    ])
+    answer = Promise.reject(new Error('the server refused the new desktop size'))
+    await expect(resize.matchMonitors()).rejects.toThrow('the server refused the new desktop size')
+    stop()
   })
 
   it('drops a pending request when its owner goes away', async () => {

@@ -98,6 +98,54 @@ describe('server extensions', () => {
     expect(results).toEqual(['the server does not allow resizing'])
   })
 
+  it('sends a multi-screen layout, keeping the server screen id, and resolves when the server accepts it', async () => {
+    const { client, t, fb } = await connected()
+    t.serve(update(pseudo(-308, 0, 0, 4, 3).u8(1, 0, 0, 0).u32(7).u16(0, 0, 4, 3).u32(1).build()))
+    t.written.length = 0
+    let accepted = false
+    const done = client.resizeDesktop(20, 8, [
+      { x: 0, y: 0, width: 10, height: 8 },
+      { x: 10, y: 0, width: 10, height: 8 },
+    ])
+    done.then(
+      () => (accepted = true),
+      () => {},
+    )
+    const screens = new Bytes().u32(7).u16(0, 0, 10, 8).u32(1).u32(0).u16(10, 0, 10, 8).u32(0).build()
+    expect(Array.from(t.sent())).toEqual(Array.from(new Bytes().u8(251, 0).u16(20, 8).u8(2, 0).bytes(screens).build()))
+    await settle()
+    expect(accepted).toBe(false)
+    t.serve(update(pseudo(-308, 1, 0, 20, 8).u8(2, 0, 0, 0).bytes(screens).build()))
+    await done
+    expect([fb.width, fb.height]).toEqual([20, 8])
+    expect(client.features.screens.map((s) => s.id)).toEqual([7, 0])
+  })
+
+  it('rejects with the reason when the server refuses the layout, and when the session ends first', async () => {
+    const { client, t } = await connected()
+    t.serve(update(pseudo(-308, 0, 0, 4, 3).u8(1, 0, 0, 0).u32(0).u16(0, 0, 4, 3).u32(0).build()))
+    const refused = client.resizeDesktop(8, 3, [{ x: 0, y: 0, width: 8, height: 3 }])
+    t.serve(update(pseudo(-308, 1, 2, 4, 3).u8(1, 0, 0, 0).u32(0).u16(0, 0, 4, 3).u32(0).build()))
+    await expect(refused).rejects.toMatchObject({
+      code: 'RFB_ERR_RESIZE_REFUSED',
+      message: 'the server refused the new desktop size: the server is out of resources',
+    })
+    const pending = client.resizeDesktop(8, 3)
+    client.close()
+    await expect(pending).rejects.toMatchObject({ kind: 'network' })
+    await expect(client.resizeDesktop(8, 3)).rejects.toMatchObject({ kind: 'network', message: 'the session is not connected' })
+  })
+
+  it('refuses a layout that cannot go out without sending anything, and any resize without ExtendedDesktopSize', async () => {
+    const { client, t } = await connected()
+    await expect(client.resizeDesktop(8, 3)).rejects.toMatchObject({ kind: 'unsupported', code: 'RFB_ERR_UNSUPPORTED' })
+    expect(client.requestDesktopSize(8, 3)).toBe(false)
+    t.serve(update(pseudo(-308, 0, 0, 4, 3).u8(1, 0, 0, 0).u32(0).u16(0, 0, 4, 3).u32(0).build()))
+    t.written.length = 0
+    await expect(client.resizeDesktop(8, 3, [{ x: 4, y: 0, width: 8, height: 3 }])).rejects.toMatchObject({ code: 'RFB_ERR_RESIZE_LAYOUT' })
+    expect(Array.from(t.sent())).toEqual([])
+  })
+
   it('does not resize from a failed ExtendedDesktopSize', async () => {
     const { t, fb } = await connected()
     t.serve(update(pseudo(-308, 1, 3, 100, 100).u8(0, 0, 0, 0).build()))

@@ -1,22 +1,35 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { PROFILE_SCHEMA_VERSION, newProfile } from '../../../src/shared/profile'
 import { REQUEST_NAMES } from '../../../src/shared/schemas'
+import { SHELL_REQUEST_NAMES } from '../../../src/shared/shell-schemas'
 import { SHELL_CSP } from '../../../src/main/shell/window-options'
+import { placeOn } from '../../../src/main/shell/window-fullscreen'
 import { MiniServer } from '../host/mini-server'
 
 // The shell loaded against a stand-in for Electron (the binary cannot run here): it must wire
 // the validated bridge, the hardened window and the CSP, and nothing else.
+/** What the tests read of a mocked BrowserWindow. */
+interface FakeWindow {
+  events: Map<string, (...args: unknown[]) => void>
+  wcEvents: Map<string, (...args: unknown[]) => void>
+  calls: string[]
+  webContents: { id: number }
+  isDestroyed(): boolean
+  focus(): void
+  close(): void
+}
+
 const m = vi.hoisted(() => {
   const handlers = new Map<string, (event: unknown, arg: unknown) => Promise<unknown>>()
   const appEvents = new Map<string, (...args: unknown[]) => void>()
-  const windows: { options: Record<string, unknown>; loaded: string[] }[] = []
+  const windows: { options: Record<string, unknown>; loaded: string[]; win: FakeWindow }[] = []
   let ready!: () => void
   const whenReady = new Promise<void>((r) => (ready = r))
   const wcEvents = new Map<string, () => void>()
-  const sent: { channel: string; args: unknown[] }[] = []
+  const sent: { id: number; channel: string; args: unknown[] }[] = []
   const menus: { label?: string; enabled?: boolean }[][] = []
   /** Calls to Electron made before app.ready, in order. */
   const beforeReady: string[] = []
@@ -46,34 +59,108 @@ const m = vi.hoisted(() => {
     /** The button the next message boxes answer with (0: Connect, 1: Cancel). */
     dialogAnswer: 1,
     focused: true,
+    quits: [] as number[],
+    /** The window BrowserWindow.getFocusedWindow() answers with while `focused`. */
+    focusedWindow: null as FakeWindow | null,
   }
 })
 
 vi.mock('electron', () => {
+  type Listener = (...args: unknown[]) => void
   class BrowserWindow {
-    webContents = { id: 1, on: (name: string, l: () => void) => m.wcEvents.set(name, l), send: () => {}, isDestroyed: () => false }
-    static focusedWindow: BrowserWindow | null = null
+    static nextId = 1
+    readonly events = new Map<string, Listener>()
+    readonly wcEvents = new Map<string, Listener>()
+    readonly calls: string[] = []
+    bounds = { x: 0, y: 0, width: 0, height: 0 }
+    fullScreen = false
+    destroyed = false
+    webContents: { id: number; on: (name: string, l: Listener) => void; send: () => void; isDestroyed: () => boolean; reload: () => void }
     constructor(options: Record<string, unknown>) {
-      m.windows.push({ options, loaded: [] })
-      BrowserWindow.focusedWindow = this
+      const id = BrowserWindow.nextId++
+      this.bounds = { x: 100, y: 100, width: options.width as number, height: options.height as number }
+      this.webContents = {
+        id,
+        on: (name, l) => {
+          this.wcEvents.set(name, l)
+          if (id === 1) m.wcEvents.set(name, l as () => void)
+        },
+        send: () => {},
+        isDestroyed: () => this.destroyed,
+        reload: () => this.calls.push('reload'),
+      }
+      m.windows.push({ options, loaded: [], win: this })
+      m.focusedWindow = this
     }
     static getAllWindows = () => []
-    static getFocusedWindow = () => (m.focused ? BrowserWindow.focusedWindow : null)
-    once() {}
-    on() {}
+    static getFocusedWindow = () => (m.focused ? m.focusedWindow : null)
+    once(name: string, l: Listener) {
+      this.events.set(name, l)
+    }
+    on(name: string, l: Listener) {
+      this.events.set(name, l)
+    }
     maximize() {}
     show() {}
+    restore() {}
     isMinimized() {
       return false
     }
-    focus() {}
+    isMaximized() {
+      return false
+    }
+    isDestroyed() {
+      return this.destroyed
+    }
+    isFullScreen() {
+      return this.fullScreen
+    }
+    setFullScreen(on: boolean) {
+      this.calls.push(`fullscreen ${on}`)
+      this.fullScreen = on
+    }
+    getBounds() {
+      return { ...this.bounds }
+    }
+    getNormalBounds() {
+      return { ...this.bounds }
+    }
+    // A frame of 20 px (title bar) above the content.
+    getContentBounds() {
+      return { ...this.bounds, y: this.bounds.y + 20, height: this.bounds.height - 20 }
+    }
+    setBounds(b: { x: number; y: number; width: number; height: number }) {
+      this.calls.push(`bounds ${b.x},${b.y} ${b.width}x${b.height}`)
+      this.bounds = { ...b }
+    }
+    setContentBounds(b: { x: number; y: number; width: number; height: number }) {
+      this.calls.push(`content ${b.x},${b.y} ${b.width}x${b.height}`)
+      this.bounds = { x: b.x, y: b.y - 20, width: b.width, height: b.height + 20 }
+    }
+    setAlwaysOnTop(on: boolean) {
+      this.calls.push(`on top ${on}`)
+    }
+    setMenuBarVisibility() {}
+    focus() {
+      m.focusedWindow = this
+      this.events.get('focus')?.()
+    }
+    close() {
+      this.events.get('close')?.()
+      this.destroyed = true
+      this.events.get('closed')?.()
+    }
     async loadFile(f: string) {
-      m.windows.at(-1)!.loaded.push(f)
+      m.windows.find((w) => w.win === this)!.loaded.push(f)
     }
     async loadURL(u: string) {
-      m.windows.at(-1)!.loaded.push(u)
+      m.windows.find((w) => w.win === this)!.loaded.push(u)
     }
   }
+  const displays = [
+    { id: 10, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 }, scaleFactor: 1 },
+    { id: 11, bounds: { x: 1920, y: -200, width: 2560, height: 1440 }, workArea: { x: 1920, y: -200, width: 2560, height: 1400 }, scaleFactor: 2 },
+  ]
   return {
     app: {
       isPackaged: true,
@@ -81,7 +168,7 @@ vi.mock('electron', () => {
       on: (name: string, l: (...args: unknown[]) => void) => m.appEvents.set(name, l),
       whenReady: () => m.whenReady,
       getPath: () => m.dir,
-      quit: () => {},
+      quit: () => m.quits.push(Date.now()),
       enableSandbox: () => m.beforeReady.push('enableSandbox'),
       isDefaultProtocolClient: () => false,
       setAsDefaultProtocolClient: () => true,
@@ -106,7 +193,7 @@ vi.mock('electron', () => {
       handle: (scheme: string, handler: (request: Request) => Promise<Response>) => m.protocolHandlers.set(scheme, handler),
     },
     ipcMain: { handle: (c: string, l: (event: unknown, arg: unknown) => Promise<unknown>) => m.handlers.set(c, l), removeHandler: () => {} },
-    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+    screen: { getAllDisplays: () => displays, getPrimaryDisplay: () => displays[0] },
     session: {
       defaultSession: {
         webRequest: { onHeadersReceived: (l: (d: unknown, cb: (r: unknown) => void) => void) => m.headers.push(l) },
@@ -114,7 +201,9 @@ vi.mock('electron', () => {
         setPermissionCheckHandler: (l: (wc: unknown, p: string, origin: string, details: unknown) => boolean) => m.permissionCheck.push(l),
       },
     },
-    webContents: { fromId: () => ({ isDestroyed: () => false, send: (channel: string, ...args: unknown[]) => m.sent.push({ channel, args }) }) },
+    webContents: {
+      fromId: (id: number) => ({ isDestroyed: () => false, send: (channel: string, ...args: unknown[]) => m.sent.push({ id, channel, args }) }),
+    },
     safeStorage: {
       isEncryptionAvailable: () => true,
       getSelectedStorageBackend: () => 'basic_text',
@@ -143,8 +232,8 @@ afterAll(async () => {
 })
 
 describe('Electron shell', () => {
-  it('registers a handler for every request, and only those', () => {
-    expect([...m.handlers.keys()].sort()).toEqual(REQUEST_NAMES.map((n) => `tessera:${n}`).sort())
+  it('registers a handler for every host and shell request, and only those', () => {
+    expect([...m.handlers.keys()].sort()).toEqual([...REQUEST_NAMES.map((n) => `tessera:${n}`), ...SHELL_REQUEST_NAMES.map((n) => `tessera-shell:${n}`)].sort())
   })
 
   it('creates a sandboxed, isolated window loading the renderer from app://tessera, not file://', () => {
@@ -214,25 +303,50 @@ describe('Electron shell', () => {
     expect(m.menus.at(-1)).toContainEqual(expect.objectContaining({ label: 'Make Tessera the Default VNC Viewer', enabled: true }))
   })
 
-  it('opens the saved connection a second instance forwards with --tessera-profile', async () => {
-    m.wcEvents.get('did-finish-load')!()
+  it('opens the saved connection a second instance forwards with --tessera-profile in a session window of its own', async () => {
     m.appEvents.get('second-instance')!({}, ['C:\\Program Files\\Tessera\\Tessera.exe', '--allow-file-access', `--tessera-profile=${PROFILE_ID}`], '')
-    await vi.waitFor(() => expect(connectedCount()).toBe(1), { timeout: 5_000 })
+    await vi.waitFor(() => expect(m.windows).toHaveLength(2))
+    expect(m.windows[1].loaded).toEqual([`app://tessera/index.html?view=session&profile=${PROFILE_ID}`])
+    expect(m.windows[1].options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false })
+    // The page's title ("connection — desktop") is the window's: the shell neither sets one nor stops the page's.
+    expect(m.windows[1].win.events.has('page-title-updated')).toBe(false)
     expect(m.dialogs).toEqual([])
+    // Its renderer opens the session, as the client of that window.
+    const reply = await invoke('tessera:session.open', { profileId: PROFILE_ID }, 2)
+    expect(reply).toMatchObject({ ok: true })
+    await vi.waitFor(() => expect(connectedCount(2)).toBe(1), { timeout: 5_000 })
+    expect(connectedCount(1)).toBe(0)
+  })
+
+  it('focuses the window already showing a connection instead of opening it again', async () => {
+    const before = m.windows.length
+    m.appEvents.get('second-instance')!({}, ['tessera', `--tessera-profile=${PROFILE_ID}`], '')
+    await new Promise((r) => setTimeout(r, 50))
+    expect(m.windows).toHaveLength(before)
+    expect(focusedId()).toBe(2)
+    // A second instance with nothing to open shows the address book.
+    m.appEvents.get('second-instance')!({}, ['tessera'], '')
+    expect(focusedId()).toBe(1)
+    expect(m.windows).toHaveLength(before)
   })
 
   it('reads the clipboard only for its own focused window with a session open', () => {
-    // The session of the test above is open now.
-    const page = { requestingUrl: 'app://tessera/index.html', isMainFrame: true }
-    expect(request('clipboard-read', page)).toBe(true)
-    expect(check('clipboard-read', 'app://tessera', page)).toBe(true)
-    expect(request('clipboard-read', { ...page, isMainFrame: false })).toBe(false)
-    expect(request('clipboard-read', { requestingUrl: 'app://evil/index.html', isMainFrame: true })).toBe(false)
+    const page = { requestingUrl: `app://tessera/index.html?view=session&profile=${PROFILE_ID}`, isMainFrame: true }
+    m.windows[1].win.focus()
+    expect(request('clipboard-read', page, { id: 2 })).toBe(true)
+    expect(check('clipboard-read', 'app://tessera', page, { id: 2 })).toBe(true)
+    expect(request('clipboard-read', { ...page, isMainFrame: false }, { id: 2 })).toBe(false)
+    expect(request('clipboard-read', { requestingUrl: 'app://evil/index.html', isMainFrame: true }, { id: 2 })).toBe(false)
+    // The address book owns no session; a web contents that is not ours gets nothing.
+    m.windows[0].win.focus()
+    expect(request('clipboard-read', { ...page, requestingUrl: 'app://tessera/index.html' }, { id: 1 })).toBe(false)
     expect(request('clipboard-read', page, { id: 2 })).toBe(false)
+    m.windows[1].win.focus()
+    expect(request('clipboard-read', page, { id: 99 })).toBe(false)
     m.focused = false
     try {
-      expect(request('clipboard-read', page)).toBe(false)
-      expect(check('clipboard-read', 'app://tessera', page)).toBe(false)
+      expect(request('clipboard-read', page, { id: 2 })).toBe(false)
+      expect(check('clipboard-read', 'app://tessera', page, { id: 2 })).toBe(false)
     } finally {
       m.focused = true
     }
@@ -240,27 +354,162 @@ describe('Electron shell', () => {
 
   it('asks before a vnc:// link connects to a server not in the address book, naming it', async () => {
     m.dialogAnswer = 1
+    const before = m.windows.length
     m.appEvents.get('open-url')!({ preventDefault: () => {} }, `vnc://127.0.0.1:${vnc.port + 1}`)
     await vi.waitFor(() => expect(m.dialogs).toHaveLength(1))
     expect(m.dialogs[0].message).toBe(`Connect to 127.0.0.1::${vnc.port + 1}?`)
     expect(m.dialogs[0].detail).toMatch(/not in your address book/)
     expect(m.dialogs[0].buttons).toEqual(['Connect', 'Cancel'])
-    // Cancelled: nothing was opened (an attempt would have failed with an error dialog or a session).
+    // Cancelled: no window was opened for it.
     await new Promise((r) => setTimeout(r, 100))
     expect(m.dialogs).toHaveLength(1)
-    expect(connectedCount()).toBe(1)
+    expect(m.windows).toHaveLength(before)
   })
 
-  it('connects a vnc:// link to a saved server without asking', async () => {
+  it('opens a vnc:// link to a saved server in a session window without asking', async () => {
     m.dialogs.length = 0
-    m.appEvents.get('open-url')!({ preventDefault: () => {} }, `vnc://127.0.0.1:${vnc.port}`)
-    await vi.waitFor(() => expect(connectedCount()).toBe(2), { timeout: 5_000 })
+    const url = `vnc://127.0.0.1:${vnc.port}`
+    m.appEvents.get('open-url')!({ preventDefault: () => {} }, url)
+    await vi.waitFor(() => expect(m.windows).toHaveLength(3))
+    expect(new URL(m.windows[2].loaded[0]).searchParams.get('view')).toBe('session')
+    expect(new URL(m.windows[2].loaded[0]).searchParams.get('address')).toBe(url)
     expect(m.dialogs).toEqual([])
+  })
+
+  it('answers shell requests only from our own main frame, and only with valid arguments', async () => {
+    const bad = [
+      await invoke('tessera-shell:shell.displays', undefined, 1, 'https://evil.example/'),
+      await invoke('tessera-shell:shell.displays', undefined, 1, 'app://tessera/index.html', true),
+    ]
+    for (const r of bad) expect(r).toMatchObject({ ok: false, error: { code: 'HOST_UNTRUSTED_SENDER' } })
+    expect(await invoke('tessera-shell:shell.openSession', { profileId: '../x', placement: 'window' }, 1)).toMatchObject({
+      ok: false,
+      error: { code: 'HOST_INVALID_REQUEST' },
+    })
+    expect(await invoke('tessera-shell:shell.displays', undefined, 1)).toEqual({
+      ok: true,
+      result: [
+        { id: 10, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 }, scaleFactor: 1, primary: true },
+        {
+          id: 11,
+          bounds: { x: 1920, y: -200, width: 2560, height: 1440 },
+          workArea: { x: 1920, y: -200, width: 2560, height: 1400 },
+          scaleFactor: 2,
+          primary: false,
+        },
+      ],
+    })
+    expect(await invoke('tessera-shell:shell.focusSession', { sessionId: 'nope' }, 1)).toEqual({ ok: true, result: false })
+  })
+
+  it('opens a session as a tab of the session window used last, with an app.openTab event', async () => {
+    m.windows[1].win.focus()
+    m.windows[0].win.focus()
+    const before = m.windows.length
+    expect(await invoke('tessera-shell:shell.openSession', { address: 'example.org::5901', placement: 'tab' }, 1)).toEqual({ ok: true, result: undefined })
+    expect(m.windows).toHaveLength(before)
+    expect(m.sent.filter((e) => e.args[0] === 'app.openTab')).toEqual([
+      { id: 2, channel: 'tessera:event', args: ['app.openTab', { address: 'example.org::5901' }] },
+    ])
+  })
+
+  it('takes a session window full screen on another display and back, and across all displays', async () => {
+    const win = m.windows[1].win
+    win.calls.length = 0
+    // Where it is now: sized to its desktop or not, depending on whether the host reported the size yet.
+    const start = (win as unknown as { bounds: { x: number; y: number; width: number; height: number } }).bounds
+    const size = (b: { x: number; y: number; width: number; height: number }) => `bounds ${b.x},${b.y} ${b.width}x${b.height}`
+    expect(await invoke('tessera-shell:shell.fullscreen', { mode: 'display', displayId: 11 }, 2)).toEqual({ ok: true, result: undefined })
+    expect(await invoke('tessera-shell:shell.fullscreen', { mode: 'display', displayId: 12 }, 2)).toMatchObject({ ok: false, error: { kind: 'refused' } })
+    expect(await invoke('tessera-shell:shell.fullscreen', { mode: 'all' }, 2)).toEqual({ ok: true, result: undefined })
+    expect(await invoke('tessera-shell:shell.fullscreen', { mode: 'off' }, 2)).toEqual({ ok: true, result: undefined })
+    expect(win.calls).toEqual([
+      // Centred on display 11's work area, then full screen there.
+      size(placeOn(start, { x: 1920, y: -200, width: 2560, height: 1400 })),
+      'fullscreen true',
+      'fullscreen false',
+      'on top true',
+      'content 0,-200 4480x1440',
+      'on top false',
+      size(start),
+    ])
+  })
+
+  it('ends the sessions of a window whose renderer crashed and closes it, leaving the others alone', async () => {
+    expect(await invoke('tessera-shell:shell.openSession', { address: `127.0.0.1::${vnc.port}`, placement: 'window' }, 1)).toEqual({
+      ok: true,
+      result: undefined,
+    })
+    const crashed = m.windows.at(-1)!.win
+    const id = crashed.webContents.id
+    expect(await invoke('tessera:session.open', { address: `127.0.0.1::${vnc.port}` }, id)).toMatchObject({ ok: true })
+    await vi.waitFor(() => expect(connectedCount(id)).toBe(1), { timeout: 5_000 })
+    const sockets = vnc.sockets.size
+    crashed.wcEvents.get('render-process-gone')!({}, { reason: 'crashed', exitCode: 139 })
+    await vi.waitFor(() => expect(vnc.sockets.size).toBe(sockets - 1))
+    expect(crashed.isDestroyed()).toBe(true)
+    expect(m.windows[1].win.isDestroyed()).toBe(false)
+    expect(m.windows[0].win.isDestroyed()).toBe(false)
+  })
+
+  it('ends the sessions of a window that closes, and nothing else', async () => {
+    // A second session, in the window opened for the vnc:// link.
+    expect(await invoke('tessera:session.open', { profileId: PROFILE_ID }, 3)).toMatchObject({ ok: true })
+    await vi.waitFor(() => expect(connectedCount(3)).toBe(1), { timeout: 5_000 })
+    expect(vnc.sockets.size).toBe(2)
+    const seen = m.sent.length
+    m.windows[1].win.close()
+    await vi.waitFor(() => expect(vnc.sockets.size).toBe(1))
+    expect(closedCount(3, seen)).toBe(0)
+    // Its place is remembered under its connection, for the next time it opens.
+    await vi.waitFor(() => expect(JSON.parse(readFileSync(join(m.dir, 'window-state.json'), 'utf8')).sessions[PROFILE_ID]).toBeDefined())
+  })
+
+  it('asks before quitting with sessions open, and quits only when told to', async () => {
+    // The session in the window opened for the vnc:// link is still open.
+    m.dialogs.length = 0
+    m.dialogAnswer = 1
+    let prevented = 0
+    m.appEvents.get('before-quit')!({ preventDefault: () => prevented++ })
+    await vi.waitFor(() => expect(m.dialogs).toHaveLength(1))
+    expect(m.dialogs[0]).toMatchObject({ message: 'Quit Tessera?', detail: '1 session is open and will be disconnected.', buttons: ['Quit', 'Cancel'] })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(prevented).toBe(1)
+    expect(m.quits).toEqual([])
+    m.dialogAnswer = 0
+    m.appEvents.get('before-quit')!({ preventDefault: () => prevented++ })
+    await vi.waitFor(() => expect(m.quits).toHaveLength(1), { timeout: 5_000 })
+    expect(m.dialogs).toHaveLength(2)
+  })
+
+  it('quits with its last window on Linux, and does not reopen a window on activate there', () => {
+    expect(process.platform).not.toBe('darwin')
+    const windows = m.windows.length
+    m.appEvents.get('activate')!()
+    expect(m.windows).toHaveLength(windows)
+    const quits = m.quits.length
+    m.appEvents.get('window-all-closed')!()
+    expect(m.quits).toHaveLength(quits + 1)
   })
 })
 
-function connectedCount(): number {
-  return m.sent.filter((e) => e.args[0] === 'session.state' && (e.args[1] as { state: string }).state === 'connected').length
+/** Calls a registered IPC handler as the window with webContents `id` would, from `url`'s main frame (or a subframe). */
+function invoke(channel: string, arg: unknown, id: number, url = 'app://tessera/index.html', subframe = false): Promise<unknown> {
+  return m.handlers.get(channel)!({ senderFrame: { url, parent: subframe ? {} : null }, sender: { id } }, arg)
+}
+
+/** The webContents id of the window that has the focus. */
+function focusedId(): number | undefined {
+  return m.focusedWindow?.webContents.id
+}
+
+function closedCount(id: number, from = 0): number {
+  return m.sent.slice(from).filter((e) => e.id === id && e.args[0] === 'session.state' && (e.args[1] as { state: string }).state === 'closed').length
+}
+
+/** How many sessions reported "connected" to the window with webContents `id`. */
+function connectedCount(id: number): number {
+  return m.sent.filter((e) => e.id === id && e.args[0] === 'session.state' && (e.args[1] as { state: string }).state === 'connected').length
 }
 
 /** What the permission request handler answers for the window (webContents 1 unless given). */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { menuTemplate } from '../../../src/main/shell/app-menu'
+import { SHORTCUTS, menuTemplate, sessionMenuLabel } from '../../../src/main/shell/app-menu'
 import { targetsFromArgv } from '../../../src/main/shell/launch-targets'
 import {
   DEFAULT_WINDOW,
@@ -131,5 +131,78 @@ describe('application menu', () => {
     expect(calls).toEqual(['new', 'disc', 'fs'])
     // Keys meant for the remote desktop are not taken by the menu.
     expect(byLabel('New Connection').registerAccelerator).toBe(false)
+  })
+})
+
+describe('window menu', () => {
+  const actions = (calls: string[]) => ({
+    newConnection: () => calls.push('new'),
+    disconnect: () => calls.push('disc'),
+    toggleFullscreen: () => calls.push('fs'),
+    addressBook: () => calls.push('book'),
+    cycleWindows: (d: 1 | -1) => calls.push(`window ${d}`),
+    cycleTabs: (d: 1 | -1) => calls.push(`tab ${d}`),
+  })
+  const windowItems = (t: ReturnType<typeof menuTemplate>) =>
+    t.find((m) => m.label === '&Window' || m.label === 'Window')!.submenu as {
+      label?: string
+      accelerator?: string
+      registerAccelerator?: boolean
+      click?: () => void
+      role?: string
+    }[]
+
+  it('has the address book, session window and tab cycling, each doing its job', () => {
+    const calls: string[] = []
+    const items = windowItems(menuTemplate(actions(calls), { platform: 'linux' }))
+    const byLabel = (l: string) => items.find((i) => i.label === l)!
+    for (const l of ['Address Book', 'Next Session Window', 'Previous Session Window', 'Next Tab', 'Previous Tab']) byLabel(l).click!()
+    expect(calls).toEqual(['book', 'window 1', 'window -1', 'tab 1', 'tab -1'])
+    expect(byLabel('Next Session Window').accelerator).toBe(SHORTCUTS.nextWindow)
+    // Registered: the shell, not the page, acts on these keys.
+    expect(byLabel('Next Session Window').registerAccelerator).toBeUndefined()
+  })
+
+  it('uses shortcuts that stay clear of what remote desktops and the other menu items need', () => {
+    const all = Object.values(SHORTCUTS)
+    expect(new Set(all).size).toBe(all.length)
+    for (const a of all) {
+      expect(a).not.toMatch(/^(CmdOrCtrl|Ctrl)\+(Tab|Alt\+Delete|N|D|Q|C|V|X|Z|A)$/)
+      expect(a).not.toMatch(/^Alt\+/)
+      expect(['CmdOrCtrl+N', 'CmdOrCtrl+D', 'CmdOrCtrl+Q', 'F11']).not.toContain(a)
+    }
+  })
+
+  it('lists open sessions, each focusing its window, with & shown as itself', () => {
+    const focused: string[] = []
+    const items = windowItems(
+      menuTemplate(actions([]), {
+        platform: 'linux',
+        sessions: [
+          { label: sessionMenuLabel({ name: 'R&D lab', desktopName: 'build:1' }, 'linux'), focus: () => focused.push('lab') },
+          { label: sessionMenuLabel({ name: 'pi' }, 'linux'), focus: () => focused.push('pi') },
+        ],
+      }),
+    )
+    const labels = items.map((i) => i.label).filter(Boolean)
+    expect(labels.slice(-2)).toEqual(['R&&D lab — build:1', 'pi'])
+    items.find((i) => i.label === 'pi')!.click!()
+    expect(focused).toEqual(['pi'])
+    expect(sessionMenuLabel({ name: 'x'.repeat(80) }, 'darwin')).toHaveLength(60)
+    expect(sessionMenuLabel({ name: 'same', desktopName: 'same' }, 'darwin')).toBe('same')
+  })
+
+  it("keeps Electron's own Window menu when the shell gives no window actions", () => {
+    const t = menuTemplate({ newConnection: () => {}, disconnect: () => {}, toggleFullscreen: () => {} }, { platform: 'linux' })
+    expect(t.at(-1)).toEqual({ role: 'windowMenu' })
+  })
+})
+
+describe('IPC sender validation with views', () => {
+  it('trusts our page whatever view its query string asks for', () => {
+    const packaged = { dir: '/app/out/renderer' }
+    expect(isTrustedSender('app://tessera/index.html?view=session&profile=lab', true, packaged)).toBe(true)
+    expect(isTrustedSender('app://tessera/?view=wall&open=1', true, packaged)).toBe(true)
+    expect(isTrustedSender('app://tessera/other.html?view=session', true, packaged)).toBe(false)
   })
 })

@@ -307,10 +307,11 @@ describe('browser-mode WebSocket', () => {
       expect(frame.payload.pixels.length).toBe(8 * 2 * 4)
       expect([...frame.payload.pixels.subarray(0, 4)]).toEqual([1, 2, 3, 255])
       expect(await a.call('session.ack', { sessionId, seq: frame.payload.seq })).toMatchObject({ result: undefined })
-      // Another page neither sees nor drives it; both see the address book change.
+      // Another page neither sees its events nor drives it; both see the address book and the sessions list change.
       await b.next((m) => m.type === 'event' && m.name === 'profiles.changed')
+      await b.next((m) => m.type === 'event' && m.name === 'sessions.changed')
       expect(b.inbox.some((m) => m.type === 'event' && m.name.startsWith('session.'))).toBe(false)
-      expect(await b.call('session.close', { sessionId })).toMatchObject({ error: { code: 'HOST_UNKNOWN_SESSION' } })
+      expect(await b.call('session.key', { sessionId, keysym: 65, down: true })).toMatchObject({ error: { code: 'HOST_UNKNOWN_SESSION' } })
       // The session ends with its socket.
       a.ws.close()
       await expect.poll(() => host.sessionIds()).toEqual([])

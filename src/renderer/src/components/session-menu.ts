@@ -8,6 +8,7 @@ export type MenuAction =
   | { type: 'fkey'; n: number }
   | { type: 'viewOnly' }
   | { type: 'scaling'; mode: ScalingMode }
+  | { type: 'matchMonitors' }
   | { type: 'sendClipboard' }
   | { type: 'clipboardPanel' }
   | { type: 'screenshot' }

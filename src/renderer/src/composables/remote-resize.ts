@@ -1,5 +1,7 @@
+import type { ScreenRect } from '@shared/contract'
 import type { ScalingMode } from '@shared/profile'
 import { onScopeDispose, watch } from 'vue'
+import { type MonitorEnv, monitorsLayout, windowEnv } from '../lib/local-monitors'
 import type { Size } from './canvas-layout'
 
 /** How long the viewport must keep still before the server is asked to follow it. */
@@ -11,18 +13,23 @@ export interface RemoteResizeDeps {
   box: Size
   fb: Size
   scaling(): ScalingMode
-  /** Asks the server to resize its desktop (SetDesktopSize). */
-  request(width: number, height: number): Promise<void>
+  /** Asks the server to resize its desktop (SetDesktopSize), as several monitors when `screens` is given. */
+  request(width: number, height: number, screens?: ScreenRect[]): Promise<void>
   /** The server refused; called once per view, as the picture stays scaled to fit meanwhile. */
   refused(error: unknown): void
+  /** Where the local monitors are found; `window` unless a test says otherwise. */
+  env?: () => MonitorEnv
 }
 
 /**
  * In 'remote' scaling the server's desktop follows the viewport: a resize is asked once the
  * viewport has kept its size for a moment, and only when the sizes differ. Watches the viewport
- * and the scaling mode; `request(0)` asks at once (on connect).
+ * and the scaling mode; `request(0)` asks at once (on connect). `matchMonitors()` ("Match my
+ * monitors") asks for a desktop laid out as the local monitors the window covers, one remote
+ * screen each (servers without ExtendedDesktopSize refuse; the picture is then scaled across);
+ * it rejects with the reason it could not.
  */
-export function useRemoteResize(deps: RemoteResizeDeps): { request(delay?: number): void } {
+export function useRemoteResize(deps: RemoteResizeDeps): { request(delay?: number): void; matchMonitors(): Promise<void> } {
   let timer: ReturnType<typeof setTimeout> | null = null
   let refused = false
 
@@ -50,5 +57,11 @@ export function useRemoteResize(deps: RemoteResizeDeps): { request(delay?: numbe
   onScopeDispose(() => {
     if (timer) clearTimeout(timer)
   })
-  return { request }
+  async function matchMonitors(): Promise<void> {
+    const layout = await monitorsLayout((deps.env ?? windowEnv)())
+    if (!layout) throw new Error('no monitors were found')
+    await deps.request(layout.width, layout.height, layout.screens)
+  }
+
+  return { request, matchMonitors }
 }

@@ -120,6 +120,11 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   HOST_VIEW_ONLY: 'This connection is view-only',
   HOST_POWER_UNSUPPORTED: 'The server offers no power actions',
   HOST_RESIZE_UNSUPPORTED: 'The server cannot be resized from here',
+  RFB_ERR_RESIZE_LAYOUT: 'The remote desktop cannot take that size or screen layout',
+  RFB_ERR_RESIZE_REFUSED: 'The server did not accept the new desktop size',
+
+  HOST_WATCH_SIGN_IN: 'Open this connection to sign in',
+  HOST_WATCH_NEEDS_ANSWER: 'Open this connection to answer its security question',
 
   HOST_LISTEN: SAY.listen,
   HOST_LISTEN_BUSY: SAY.listen,

@@ -1,4 +1,4 @@
-import type { HostApi, PowerAction, TrustDecision } from '@shared/contract'
+import type { HostApi, PowerAction, ScreenRect, TrustDecision } from '@shared/contract'
 import type { Ref } from 'vue'
 import type { CredentialsPrompt, DowngradePrompt, HostKeyPrompt, SessionPhase, TrustPrompt } from './session'
 import type { HostLink } from '../host'
@@ -58,10 +58,10 @@ export function sessionActions(host: HostLink, state: SessionActionState) {
     await api.request('session.clipboard', { sessionId: sessionId.value, text })
   }
 
-  /** Asks the server to change its desktop size; rejects with the host's reason when it cannot. */
-  async function requestResize(width: number, height: number): Promise<void> {
+  /** Asks the server to change its desktop size (as several monitors with `screens`); rejects with the host's reason when it cannot. */
+  async function requestResize(width: number, height: number, screens?: ScreenRect[]): Promise<void> {
     if (phase.value !== 'connected' || !sessionId.value) return
-    await api.request('session.resize', { sessionId: sessionId.value, width, height })
+    await api.request('session.resize', { sessionId: sessionId.value, width, height, ...(screens ? { screens } : {}) })
   }
 
   /** Asks the server to shut down, reboot or reset the remote computer; rejects with the host's reason. */

@@ -28,11 +28,30 @@ beforeEach(async () => {
 })
 
 const api = (): Api => electron.exposed.get('tessera') as Api
+const shell = (): { request(name: string, arg: unknown): Promise<unknown> } =>
+  electron.exposed.get('tesseraShell') as { request(name: string, arg: unknown): Promise<unknown> }
 
 describe('preload', () => {
-  it('exposes window.tessera with request and on, and nothing else', () => {
-    expect([...electron.exposed.keys()]).toEqual(['tessera'])
+  it('exposes window.tessera with request and on, window.tesseraShell with request, and nothing else', () => {
+    expect([...electron.exposed.keys()]).toEqual(['tessera', 'tesseraShell'])
     expect(Object.keys(api()).sort()).toEqual(['on', 'request'])
+    expect(Object.keys(shell())).toEqual(['request'])
+  })
+
+  it("invokes the shell's per-request channel, unwraps the result and rejects with the error", async () => {
+    electron.invoke.mockResolvedValue({ ok: true, result: true })
+    expect(await shell().request('shell.focusSession', { sessionId: 's1' })).toBe(true)
+    expect(electron.invoke).toHaveBeenCalledWith('tessera-shell:shell.focusSession', { sessionId: 's1' })
+    const error = { kind: 'refused', code: 'HOST_UNTRUSTED_SENDER', message: 'no' }
+    electron.invoke.mockResolvedValue({ ok: false, error })
+    await expect(shell().request('shell.displays', undefined)).rejects.toEqual(error)
+  })
+
+  it('refuses names that are not shell requests without touching IPC, host requests included', async () => {
+    await expect(shell().request('profiles.list', undefined)).rejects.toMatchObject({ code: 'HOST_INVALID_REQUEST' })
+    await expect(shell().request('shell.openExternal', 'https://x')).rejects.toMatchObject({ code: 'HOST_INVALID_REQUEST' })
+    await expect(api().request('shell.displays')).rejects.toMatchObject({ code: 'HOST_INVALID_REQUEST' })
+    expect(electron.invoke).not.toHaveBeenCalled()
   })
 
   it('invokes the per-request channel and unwraps the result', async () => {

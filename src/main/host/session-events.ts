@@ -1,0 +1,77 @@
+import type { HostEvents, PowerAction, SessionError, SessionInfo, SessionState, SessionSummary } from '@shared/contract'
+import { XvpAction } from '../rfb/client-messages'
+import type { RfbError } from '../rfb/errors'
+import { securityTypeName } from '../rfb/security/security-handler'
+import type { ConnectionInfo, RfbClient } from '../rfb/session'
+import { CertificateError } from '../rfb/trust/errors'
+import { hostError } from './errors'
+
+/**
+ * The `session.state` event for a state change: the info (a copy) when connected, the error as
+ * the renderer shows it (with what a certificate error presented and expected), and when a
+ * reconnect is due.
+ */
+export function sessionStateEvent(
+  sessionId: string,
+  state: SessionState,
+  info: SessionInfo | null,
+  err?: RfbError | SessionError,
+  retryInMs?: number,
+): HostEvents['session.state'] {
+  const payload: HostEvents['session.state'] = { sessionId, state }
+  if (state === 'connected' && info) payload.info = { ...info }
+  if (err) payload.error = { kind: err.kind, code: err.code, message: err.message }
+  if (err instanceof CertificateError && payload.error) {
+    const c: NonNullable<SessionError['certificate']> = { server: err.server, presentedSha256: err.presented.sha256, subject: err.presented.subject }
+    if (err.expectedSha256) c.expectedSha256 = err.expectedSha256
+    payload.error.certificate = c
+  }
+  if (retryInMs !== undefined) payload.retryInMs = retryInMs
+  return payload
+}
+
+/** What the renderer is told about a connection that reached the desktop (`width` x `height` now). */
+export function sessionInfo(info: ConnectionInfo, width: number, height: number, power: boolean): SessionInfo {
+  return {
+    name: info.init.name,
+    width,
+    height,
+    serverVersion: info.serverVersion,
+    security: info.securityName || securityTypeName(info.securityType),
+    encrypted: info.encrypted,
+    // Accepted for this session only is not verified (trust/verify.ts).
+    verified: info.serverVerified && info.serverVerification !== 'once',
+    power,
+  }
+}
+
+const XVP_ACTIONS: Record<PowerAction, XvpAction> = { shutdown: XvpAction.Shutdown, reboot: XvpAction.Reboot, reset: XvpAction.Reset }
+
+/**
+ * Sends a power action (XVP) to `client`; throws the HostError to show when the session is
+ * view-only, not connected (null), or the server offered no XVP.
+ */
+export function sendPower(client: RfbClient | null | 'view-only', action: PowerAction): void {
+  if (client === 'view-only') throw hostError('refused', 'HOST_VIEW_ONLY', 'this connection is view-only: power actions are not sent')
+  if (!client) throw hostError('closed', 'HOST_NOT_CONNECTED', 'the session is not connected')
+  if (!client.sendXvp(XVP_ACTIONS[action])) throw hostError('unsupported', 'HOST_POWER_UNSUPPORTED', 'this server offers no power actions (XVP)')
+}
+
+/** What a session's summary is made of. */
+export interface SummarySource {
+  id: string
+  profileId: string | null
+  state: SessionState
+  info: SessionInfo | null
+  viewOnly: boolean
+  watch: boolean
+}
+
+/** A session as every window sees it: `name` is its connection's name or address, `error` what its last state change reported. */
+export function sessionSummary(s: SummarySource, name: string, error: SessionError | undefined): SessionSummary {
+  const out: SessionSummary = { sessionId: s.id, name, state: s.state, viewOnly: s.viewOnly, watch: s.watch }
+  if (s.profileId) out.profileId = s.profileId
+  if (s.info) Object.assign(out, { desktopName: s.info.name, width: s.info.width, height: s.info.height })
+  if (error) out.error = error
+  return out
+}

@@ -1,0 +1,103 @@
+import type { SessionPreview } from '@shared/contract'
+import type { CursorImage } from '@shared/ops'
+import type { ConnectionProfile } from '@shared/profile'
+import type { RfbClient, RfbClientOptions } from '../rfb/session'
+import type { DrawSink } from '../rfb/sink'
+import { BatchSink } from './batch-sink'
+import { pictureOptions } from './picture-options'
+import type { SessionHost } from './session-host'
+import { scalePreview } from './session-preview'
+import { ThumbnailSink, teeSink } from './thumbnail'
+import { WATCH_DECODE_LIMITS, WATCH_PICTURE, type WatchSink, watchSink, watchWantsLowerDepth } from './watch-mode'
+
+/**
+ * Where one session's picture goes. A normal session streams frame batches to its window
+ * (BatchSink, paced by the window's acks) and keeps a small mirror beside them for thumbnails
+ * and previews; a watch session (a live-wall tile) feeds only the mirror, one update a second,
+ * and no batch is ever built. Each connection attempt gets fresh sinks; the mirror and the last
+ * cursor outlive attempts, so previews and a window that adopts the session see them.
+ */
+export class SessionPicture {
+  /** The host's copy of the picture: thumbnails, previews. */
+  readonly mirror: ThumbnailSink
+  private sink: BatchSink | null = null
+  private paced: WatchSink | null = null
+  private lastCursor: CursorImage | null = null
+  private thumbnailTimer: NodeJS.Timeout | null = null
+
+  constructor(
+    private readonly sessionId: string,
+    private readonly host: Pick<SessionHost, 'emit' | 'decodeImage' | 'timings'>,
+    private readonly watch: boolean,
+  ) {
+    this.mirror = new ThumbnailSink(host.decodeImage, undefined, watch ? WATCH_DECODE_LIMITS : undefined)
+  }
+
+  /** The sink for a new connection attempt, replacing the last attempt's. */
+  attemptSink(): DrawSink {
+    this.drop()
+    if (this.watch) return (this.paced = watchSink(this.mirror, this.host.timings.watchIntervalMs))
+    const id = this.sessionId
+    this.sink = new BatchSink({
+      sessionId: id,
+      ackTimeoutMs: this.host.timings.ackTimeoutMs,
+      onBatch: (batch) => this.host.emit('session.frame', batch),
+      onCursor: (cursor) => this.host.emit('session.cursor', { sessionId: id, cursor: (this.lastCursor = cursor) }),
+    })
+    return teeSink(this.sink, this.mirror)
+  }
+
+  /** The engine's picture options: the profile's, or a watch session's cheap ones with updates asked for, not pushed. */
+  clientOptions(p: ConnectionProfile | null): Partial<RfbClientOptions> {
+    return this.watch ? { ...WATCH_PICTURE, continuousUpdates: false } : pictureOptions(p)
+  }
+
+  /**
+   * For a watch session: follows `client`'s updates and drops it to 16-bit colour once the server
+   * shows it will not send JPEG (watchWantsLowerDepth). Nothing for a normal session.
+   */
+  follow(client: RfbClient): void {
+    if (!this.watch) return
+    let decided = false
+    client.on('update', (u) => {
+      const lower = decided ? undefined : watchWantsLowerDepth(u.encodings)
+      if (lower !== undefined) decided = true
+      if (lower) client.setPixelFormat('rgb565')
+    })
+  }
+
+  /** The renderer painted batch `seq`. */
+  ack(seq: number): void {
+    this.sink?.ack(seq)
+  }
+
+  /** The session moved to another window: the batches the old one never acked will not be. */
+  handOver(): void {
+    this.sink?.forgetInFlight()
+  }
+
+  /** The last cursor shape sent (null: none or hidden). */
+  get cursor(): CursorImage | null {
+    return this.lastCursor
+  }
+
+  /** A picture at most `maxWidth` wide, scaled from the mirror (no decoding here); null before the first frame. */
+  preview(maxWidth: number): SessionPreview | null {
+    const picture = this.mirror.picture()
+    return picture && scalePreview(picture, maxWidth)
+  }
+
+  /** Calls `save` once the thumbnail delay has passed (a thumbnail of the settled desktop); null cancels. */
+  thumbnailLater(save: (() => void) | null): void {
+    if (this.thumbnailTimer) clearTimeout(this.thumbnailTimer)
+    this.thumbnailTimer = save && setTimeout(save, this.host.timings.thumbnailDelayMs)
+  }
+
+  /** Ends the attempt's sinks: a waiting engine is let go, later updates are dropped. */
+  drop(): void {
+    this.sink?.dispose()
+    this.sink = null
+    this.paced?.dispose()
+    this.paced = null
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * When the app quits, decided without Electron: the question asked before open sessions are
+ * disconnected, and what happens when the last window closes on each platform.
+ */
+
+/** The words of a question to the user, as a message box shows them; each one a whole sentence, ready to translate. */
+export interface Question {
+  message: string
+  detail: string
+  /** The first button does it, the second cancels. */
+  buttons: [string, string]
+}
+
+/** What to ask before quitting with `openSessions` sessions open; null when nothing would be lost. */
+export function quitQuestion(openSessions: number): Question | null {
+  if (openSessions <= 0) return null
+  return {
+    message: 'Quit Tessera?',
+    detail: openSessions === 1 ? '1 session is open and will be disconnected.' : `${openSessions} sessions are open and will be disconnected.`,
+    buttons: ['Quit', 'Cancel'],
+  }
+}
+
+/** Whether the app quits with its last window: on Linux and Windows yes; on macOS it stays in the dock. */
+export function quitsWithLastWindow(platform: NodeJS.Platform): boolean {
+  return platform !== 'darwin'
+}
+
+/** Whether `activate` (a click on the dock icon) must open the address book: macOS, with no window open. */
+export function reopensOnActivate(platform: NodeJS.Platform, openWindows: number): boolean {
+  return platform === 'darwin' && openWindows === 0
+}
