@@ -18,7 +18,7 @@ const skip = e2eUnavailable() ?? (serverAvailable('tigervnc') && serverAvailable
 const SCREENS = '/work/screens'
 
 /** RGB differences between a page's canvas and a Raw snapshot of the server on `port`; null when equal. */
-async function rawDifference(page: Page, port: number): Promise<string | null> {
+async function rawDifference(page: Page, port: number, ignore?: { x: number; y: number; size: number }): Promise<string | null> {
   const [c, snap] = await Promise.all([canvasPixels(page), takeSnapshot({ host: '127.0.0.1', port }, { encodings: [0] })])
   const fb = snap.framebuffer
   if (c.width !== fb.width || c.height !== fb.height) return `canvas ${c.width}x${c.height}, server ${fb.width}x${fb.height}`
@@ -26,15 +26,18 @@ async function rawDifference(page: Page, port: number): Promise<string | null> {
   let first = ''
   for (let i = 0; i < fb.width * fb.height * 4; i += 4) {
     if (c.rgba[i] === fb.data[i] && c.rgba[i + 1] === fb.data[i + 1] && c.rgba[i + 2] === fb.data[i + 2]) continue
+    const x = (i / 4) % fb.width
+    const y = Math.floor(i / 4 / fb.width)
+    if (ignore && Math.abs(x - ignore.x) <= ignore.size && Math.abs(y - ignore.y) <= ignore.size) continue
     if (!bad++)
       first = ` first at (${(i / 4) % fb.width},${Math.floor(i / 4 / fb.width)}): canvas ${[...c.rgba.subarray(i, i + 3)]} server ${[...fb.data.subarray(i, i + 3)]}`
   }
   return bad ? `${bad} pixels differ,${first}` : null
 }
 
-async function expectEqualsRaw(page: Page, port: number): Promise<void> {
+async function expectEqualsRaw(page: Page, port: number, ignore?: { x: number; y: number; size: number }): Promise<void> {
   let diff: string | null = 'not compared'
-  await waitUntil(`canvas equal to a Raw snapshot of :${port}`, async () => (diff = await rawDifference(page, port)) === null, 15_000, 250).catch(() =>
+  await waitUntil(`canvas equal to a Raw snapshot of :${port}`, async () => (diff = await rawDifference(page, port, ignore)) === null, 15_000, 250).catch(() =>
     expect(diff).toBeNull(),
   )
 }
@@ -207,7 +210,8 @@ describe.skipIf(skip)('several sessions at once in browser mode', () => {
   it('closing one session leaves the other connected and updating', async () => {
     await x11Page.bringToFront()
     const closed = x11Page.waitForEvent('close')
-    await x11Page.click('.toolbar button.disconnect')
+    // The page may close before the click reports back; `closed` is what must happen.
+    await x11Page.click('.toolbar button.disconnect', { noWaitAfter: true }).catch(() => {})
     // A session window closes with its last session.
     await closed
     await tigerPage.bringToFront()
@@ -215,11 +219,10 @@ describe.skipIf(skip)('several sessions at once in browser mode', () => {
     await tigerPage.screenshot({ path: path.join(SCREENS, 'session-window-after-close.png') })
     // The picture still follows the server: a new window appears on the TigerVNC desktop.
     tiger.spawnClient('xterm', ['-geometry', '20x3+40+420', '-bg', '#00ff00', '-e', 'sh', '-c', 'sleep 60'])
-    // The pointer off every window: a Raw-only snapshot has the server draw its cursor into the picture.
-    const corner = await pagePoint(tigerPage, 790, 590)
-    await tigerPage.mouse.move(corner.x, corner.y)
     await new Promise((r) => setTimeout(r, 800))
-    await expectEqualsRaw(tigerPage, tiger.port)
+    // The snapshot client takes no cursor pseudo-encoding, so Xvnc draws its cursor into that
+    // picture where the pointer last was (the right click at 680,85): that box alone is left out.
+    await expectEqualsRaw(tigerPage, tiger.port, { x: 680, y: 85, size: 24 })
     const px = await canvasPixels(tigerPage)
     const o = (430 * px.width + 60) * 4
     expect([...px.rgba.subarray(o, o + 3)]).toEqual([0, 255, 0])
@@ -256,12 +259,14 @@ describe.skipIf(skip)('several sessions at once in browser mode', () => {
     const opened = context.waitForEvent('page')
     await book.click('.session-tabs .tab.active button.move')
     const moved = await opened
+    await moved.waitForURL(/[?&]adopt=/)
     expect(new URL(moved.url()).searchParams.get('adopt')).toMatch(/\S/)
     await waitConnected(moved)
     await expectEqualsRaw(moved, x11.port)
-    // The first window keeps the other tab only; its strip hides with one tab.
-    await book.waitForSelector('.session-tabs', { state: 'detached' })
+    // The first window keeps the other tab only (beside its address book tab), without closing the moved session.
+    await waitUntil('one session tab left', async () => (await book.$$('.session-tabs [role="tab"]:not([data-key="home"])')).length === 1)
     expect(await book.$$('.session')).toHaveLength(1)
+    await moved.screenshot({ path: path.join(SCREENS, 'session-window-moved.png') })
   })
 
   it('stayed free of page errors', () => {
