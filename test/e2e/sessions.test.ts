@@ -191,8 +191,8 @@ describe.skipIf(skip)('several sessions at once in browser mode', () => {
 
   it('lists both in the address book’s Sessions, with pictures', async () => {
     await book.bringToFront()
-    await book.waitForSelector('.sessions-panel .session-card[aria-label^="Lab x11vnc, Connected"]', { timeout: 10_000 })
-    await book.waitForSelector('.sessions-panel .session-card[aria-label^="Lab TigerVNC, Connected"]')
+    await book.waitForSelector('.sessions-panel .session-card[aria-label^="Session Lab x11vnc, Connected"]', { timeout: 10_000 })
+    await book.waitForSelector('.sessions-panel .session-card[aria-label^="Session Lab TigerVNC, Connected"]')
     // The previews are painted: not all one colour.
     await waitUntil('painted previews', () =>
       book.$$eval('.sessions-panel canvas', (cs) =>
