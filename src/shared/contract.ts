@@ -175,7 +175,7 @@ export interface HostRequests {
   'session.adopt': [{ sessionId: string }, SessionSummary]
   /** Every open session, for any client. */
   'sessions.list': [void, SessionSummary[]]
-  /** A picture of the session at most `maxWidth` pixels wide (16-640), drawn from the host's copy; null before the first frame. */
+  /** A picture of the session fitting in `maxWidth` x `maxWidth` pixels (16-640), drawn from the host's copy; null before the first frame. */
   'sessions.preview': [{ sessionId: string; maxWidth: number }, SessionPreview | null]
   /** Answers a `session.credentials` event. */
   'session.credentials': [{ sessionId: string; username?: string; password: string; save: boolean } | { sessionId: string; cancel: true }, void]

@@ -81,7 +81,7 @@ export class SessionPicture {
     return this.lastCursor
   }
 
-  /** A picture at most `maxWidth` wide, scaled from the mirror (no decoding here); null before the first frame. */
+  /** A picture fitting in a `maxWidth` square, scaled from the mirror (no decoding here); null before the first frame. */
   preview(maxWidth: number): SessionPreview | null {
     const picture = this.mirror.picture()
     return picture && scalePreview(picture, maxWidth)
