@@ -188,6 +188,11 @@ export interface HostRequests {
   'session.resize': [{ sessionId: string; width: number; height: number; screens?: ScreenRect[] }, void]
   'session.refresh': [{ sessionId: string }, void]
   /**
+   * Pauses a watch session (a wall tile) while nobody can see it: no updates are asked for until
+   * it is resumed. Its owner only; refused for a session that is not a watch session.
+   */
+  'session.watchPaused': [{ sessionId: string; paused: boolean }, void]
+  /**
    * Shuts down, reboots or resets the remote computer through XVP. Refused when the session is
    * not connected, is view-only, or the server offers no XVP (`info.power` false); a server that
    * then fails to do it says so with a `session.powerFailed` event.
