@@ -158,9 +158,9 @@ describe('session tabs', () => {
       const key = tabs.tabs[0].key
       await tabs.moveToWindow(key)
       expect(tabs.isMoving(key)).toBe(true)
-      vi.advanceTimersByTime(HAND_OFF_MS - 1)
+      vi.advanceTimersByTime(HAND_OFF_MS)
       expect(tabs.isMoving(key)).toBe(true)
-      vi.advanceTimersByTime(1)
+      vi.advanceTimersByTime(2_000)
       expect(tabs.isMoving(key)).toBe(false)
       expect(tabs.tabs.map((t) => t.store.sessionId)).toEqual(['s1'])
       expect(useNoticesStore().notices.map((n) => n.text)).toEqual(['The new window did not take the session; it stays here.'])

@@ -31,6 +31,8 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
   const given = new Set<string>()
   // Sessions nobody here asked for, waiting while a tab's own session.open is in flight.
   const unclaimed = new Set<string>()
+  /** How long after the host's deadline a moving tab gives up: time for the host's word to arrive. */
+  const MOVE_GRACE_MS = 2_000
   /** Tabs whose session is on its way to a new window: shown as moving until the host says it arrived. */
   const moving = ref<string[]>([])
 
@@ -147,7 +149,7 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
       if (!isMoving(key) || store.sessionId !== id) return
       stopMoving(key)
       notices.show('info', 'The new window did not take the session; it stays here.')
-    }, HAND_OFF_MS)
+    }, HAND_OFF_MS + MOVE_GRACE_MS)
   }
 
   function stopMoving(key: string): void {
