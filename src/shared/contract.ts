@@ -169,10 +169,19 @@ export interface HostRequests {
   /** Closes a session; any client may close any session (the address book closes what other windows show). */
   'session.close': [{ sessionId: string }, void]
   /**
-   * Makes the asking client the session's owner (a tab moved to another window or browser tab):
-   * its events go there from now on, with the state, cursor and a full picture sent again.
+   * The owner lets another window take the session over: returns a one-time `code` that
+   * `session.adopt` needs, valid HAND_OFF_MS. Until then the session outlives its owner's window
+   * (closed or reloaded meanwhile); unadopted by the deadline, such an orphan is closed. Refused
+   * for wall tiles (HOST_HANDOFF_WATCH) and while the session asks the user something (HOST_HANDOFF_BUSY).
    */
-  'session.adopt': [{ sessionId: string }, SessionSummary]
+  'session.handOff': [{ sessionId: string }, { code: string }]
+  /**
+   * Makes the asking client the session's owner (a tab moved to another window or browser tab)
+   * with the `code` its owner's `session.handOff` returned, once: its events go there from now on,
+   * with the state, cursor and a full picture sent again. The old owner gets a `session.state`
+   * 'closed' with HOST_SESSION_MOVED. Any other code is refused as if the session did not exist.
+   */
+  'session.adopt': [{ sessionId: string; code: string }, SessionSummary]
   /** Every open session, for any client. */
   'sessions.list': [void, SessionSummary[]]
   /** A picture of the session fitting in `maxWidth` x `maxWidth` pixels (16-640), drawn from the host's copy; null before the first frame. */
@@ -266,8 +275,14 @@ export type AppCommand = 'new-connection' | 'disconnect' | 'next-tab' | 'previou
 /** Where a session opens: a window of its own (the default), or a tab of the session window in front. */
 export type SessionPlacement = 'window' | 'tab'
 
-/** What to open in a session window or tab: a saved connection, a typed address, or an open session moved there. */
-export type SessionTarget = { profileId: string } | { address: string } | { adoptSessionId: string }
+/** How long a `session.handOff` code stays valid (and an orphaned session waits for its new window). */
+export const HAND_OFF_MS = 30_000
+
+/**
+ * What to open in a session window or tab: a saved connection, a typed address, or an open
+ * session moved there (with the code its old window's `session.handOff` returned).
+ */
+export type SessionTarget = { profileId: string } | { address: string } | { adoptSessionId: string; handOffCode: string }
 
 /** How a session window fills the screens. */
 export type FullscreenMode = 'off' | 'current' | 'display' | 'all'

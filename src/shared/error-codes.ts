@@ -105,6 +105,8 @@ export const ERROR_CODE_GROUPS = {
     'HOST_RESIZE_UNSUPPORTED',
     'HOST_NOT_WATCHING',
   ],
+  /** Moving a session to another window: not while it asks the user something, never a wall tile; the old window is told it moved. */
+  handOff: ['HOST_HANDOFF_BUSY', 'HOST_HANDOFF_WATCH', 'HOST_SESSION_MOVED'],
   /** A watch session (live-wall tile) ended rather than ask the user: a password to type, or a security question to answer. */
   watch: ['HOST_WATCH_SIGN_IN', 'HOST_WATCH_NEEDS_ANSWER'],
   /** Listening for reverse connections and answering them. */

@@ -14,6 +14,8 @@ import { type Infer, type Schema, array, boolean, checked, int, literal, none, n
 export const ID_PATTERN = /^[A-Za-z0-9_-]+$/
 const id = string({ min: 1, max: 64, pattern: ID_PATTERN })
 const sessionId = id
+/** A `session.handOff` code: random bytes in base64url (the host makes 32 characters). */
+export const handOffCode = string({ min: 16, max: 128, pattern: /^[A-Za-z0-9_-]+$/ })
 const timestamp = int(0, 8.64e15)
 /** A host name or address, for the VNC server and the SSH server alike. */
 export const HOST_PATTERN = /^[^\s/@]+$/
@@ -158,7 +160,8 @@ const schemaOf = {
     object({ address: string({ min: 1, max: LIMITS.address }), username: optional(string({ max: LIMITS.username })), watch: optional(boolean()) }),
   ),
   'session.close': object({ sessionId }),
-  'session.adopt': object({ sessionId }),
+  'session.handOff': object({ sessionId }),
+  'session.adopt': object({ sessionId, code: handOffCode }),
   'sessions.list': none(),
   'sessions.preview': object({ sessionId, maxWidth: int(16, 640) }),
   'session.credentials': union(

@@ -1,5 +1,5 @@
 import type { ShellRequestName, ShellRequests } from './contract'
-import { ID_PATTERN, LIMITS } from './schemas'
+import { ID_PATTERN, LIMITS, handOffCode } from './schemas'
 import { type Infer, type Schema, int, literal, none, object, optional, string, union } from './validate'
 
 /**
@@ -19,7 +19,7 @@ const schemaOf = {
   'shell.openSession': union(
     object({ profileId: id, placement }),
     object({ address: string({ min: 1, max: LIMITS.address }), placement }),
-    object({ adoptSessionId: id, placement }),
+    object({ adoptSessionId: id, handOffCode, placement }),
   ),
   'shell.openWall': union(object({ folder: string({ max: LIMITS.group }) }), object({ open: literal(true) })),
   'shell.focusSession': object({ sessionId: id }),

@@ -255,12 +255,14 @@ describe.skipIf(skip)('several sessions at once in browser mode', () => {
     await book.screenshot({ path: path.join(SCREENS, 'session-tabs-second.png') })
   })
 
-  it('moves a tab to a new browser tab, which takes the session over', async () => {
+  it('moves a tab to a new browser tab, which takes the session over with the one-time code it was handed', async () => {
     const opened = context.waitForEvent('page')
     await book.click('.session-tabs .tab.active button.move')
     const moved = await opened
     await moved.waitForURL(/[?&]adopt=/)
-    expect(new URL(moved.url()).searchParams.get('adopt')).toMatch(/\S/)
+    const query = new URL(moved.url()).searchParams
+    expect(query.get('adopt')).toMatch(/\S/)
+    expect(query.get('code')).toMatch(/^[A-Za-z0-9_-]{32}$/)
     await waitConnected(moved)
     await expectEqualsRaw(moved, x11.port)
     // The first window keeps the other tab only (beside its address book tab), without closing the moved session.

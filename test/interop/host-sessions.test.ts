@@ -85,7 +85,7 @@ describe.skipIf(!serverAvailable('tigervnc'))('sessions shared by two windows, a
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('both see the session listed; either previews it; adopting moves its frames, and the new picture equals a Raw snapshot', async () => {
+  it('both see the session listed; either previews it; adopting it with the code alice handed off moves its frames, and the new picture equals a Raw snapshot', async () => {
     const alice = new Window(host)
     const bob = new Window(host)
     // Full colour and no quality level: lossless, so pictures compare exactly.
@@ -122,16 +122,27 @@ describe.skipIf(!serverAvailable('tigervnc'))('sessions shared by two windows, a
     expect(mean).toBeLessThan(1)
     expect(off).toBeLessThan(0.01)
 
-    // Bob adopts it: his empty canvas is made whole, and alice hears no more of it.
+    // Bob cannot take it without the code alice's window hands off; with it, once.
+    await expect(bob.ask('session.adopt', { sessionId, code: 'A'.repeat(32) })).rejects.toThrow(/HOST_UNKNOWN_SESSION/)
+    await expect(bob.ask('session.handOff', { sessionId })).rejects.toThrow(/HOST_UNKNOWN_SESSION/)
+    const { code } = await alice.ask<{ code: string }>('session.handOff', { sessionId })
+
+    // Bob adopts it: his empty canvas is made whole, and alice is told it moved and hears no more of it.
     const aliceSaw = alice.events.length
     bob.canvas = new FramebufferSink()
     bob.canvas.resize(800, 600)
-    const summary = await bob.ask<SessionSummary>('session.adopt', { sessionId })
+    const summary = await bob.ask<SessionSummary>('session.adopt', { sessionId, code })
     expect(summary).toMatchObject(listed)
     await expect.poll(() => firstDifference(bob.canvas!, reference), { timeout: 15_000 }).toBeNull()
     expect(bob.events.find((e) => e.name === 'session.state')?.payload).toMatchObject({ sessionId, state: 'connected', info: { width: 800, height: 600 } })
     expect(bob.count('session.cursor', sessionId)).toBe(1)
-    expect(alice.events.slice(aliceSaw).filter((e) => (e.payload as { sessionId?: string }).sessionId === sessionId)).toEqual([])
+    expect(alice.events.slice(aliceSaw).filter((e) => (e.payload as { sessionId?: string }).sessionId === sessionId)).toEqual([
+      {
+        name: 'session.state',
+        payload: { sessionId, state: 'closed', error: { kind: 'closed', code: 'HOST_SESSION_MOVED', message: 'the session moved to another window' } },
+      },
+    ])
+    await expect(alice.ask('session.adopt', { sessionId, code })).rejects.toThrow(/HOST_UNKNOWN_SESSION/)
 
     // Alice's window closing no longer ends it; bob closing it does.
     alice.link.detach()

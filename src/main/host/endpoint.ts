@@ -67,6 +67,11 @@ export class HostEndpoint {
     }
   }
 
+  /** Carries one event to `client` alone, if it is still attached (a session's old owner told it moved). */
+  tell<K extends EventName>(client: HostClient, name: K, payload: HostEvents[K]): void {
+    this.deliver(client, name, payload)
+  }
+
   private route<K extends EventName>(name: K, payload: HostEvents[K]): void {
     if (name === 'listen.incoming' || name === 'listen.timedOut') {
       const owner = this.host.listenOwner()

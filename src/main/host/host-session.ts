@@ -300,6 +300,11 @@ export class HostSession {
     this.downgrade.answer(accept)
   }
 
+  /** True while a question waits for the user: a password, a certificate, a host key, weaker security. */
+  get asking(): boolean {
+    return this.login.waiting || this.certificate.waiting || this.hostKey.waiting || this.downgrade.waiting
+  }
+
   /** Settles every question still waiting with "no" (the session is closing). */
   private releaseQuestions(): void {
     this.login.release()

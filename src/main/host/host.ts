@@ -25,6 +25,8 @@ import { protectionAfterConnect, withHostFields } from './protection'
 import { LISTEN_ANSWER_TIMEOUT_MS, ReverseListener } from './reverse-listener'
 import { GuardedSecretStore, PlainFileConsent } from './secret-consent'
 import { checkSessionRoom } from './session-budget'
+import { HandOffs } from './session-handoff'
+import { sessionStateEvent } from './session-events'
 import { SessionRegistry } from './session-registry'
 import { WATCH_INTERVAL_MS } from './watch-mode'
 import type { SecretStore } from './secrets'
@@ -75,6 +77,8 @@ export interface HostOptions {
   timings?: Partial<SessionTimings>
   /** How long a server that connected to the listener waits for the user's answer; default 60 s. */
   listenAnswerTimeoutMs?: number
+  /** How long a `session.handOff` code is valid and an orphaned session waits for its new window; default HAND_OFF_MS. */
+  handOffMs?: number
   /** Where unexpected errors are reported (never with passwords); default stderr. */
   log?: (message: string) => void
   /** The data directory's lock (createHost takes it); released by `shutdown` after the last write. */
@@ -90,7 +94,8 @@ type Handlers = { [K in RequestName]: (arg: HostRequests[K][0], owner: Owner) =>
  * validates every argument before use, and one event stream. The Electron shell and browser
  * mode both reach it through `attach`, which routes each event to its client. Each session
  * belongs to the client (`owner`) that opened or adopted it: input, answers and acks from anyone
- * else are refused; any client may list, preview, close or adopt any session.
+ * else are refused; any client may list, preview or close any session, and adopt one only with
+ * the code its owner handed off (see HandOffs).
  */
 export class Host extends EventEmitter<HostEventMap> {
   /** The open sessions; every window hears when they change. */
@@ -109,11 +114,14 @@ export class Host extends EventEmitter<HostEventMap> {
   private readonly listener: ReverseListener
   private readonly endpoint: HostEndpoint
   private readonly dataDirLock: DataDirLock | undefined
+  /** Sessions on their way to another window. */
+  private readonly handOffs: HandOffs
 
   constructor(options: HostOptions) {
     super()
     this.dataDirLock = options.dataDirLock
     this.store = options.store
+    this.handOffs = new HandOffs((old, s) => this.endpoint.tell(old, 'session.state', movedState(s)), options.handOffMs)
     this.secrets = new GuardedSecretStore(options.secrets, options.plainFileConsent ?? PlainFileConsent.inMemory())
     this.thumbnailDir = options.thumbnailDir
     this.log = options.log ?? ((m) => process.stderr.write(`tessera host: ${m}\n`))
@@ -142,7 +150,10 @@ export class Host extends EventEmitter<HostEventMap> {
       connected: (s, typed, sshTyped) => this.recordConnection(s, typed, sshTyped),
       lowerProtection: (s, level) => this.lowerProtection(s, level),
       saveThumbnail: (id, png) => this.saveThumbnail(id, png),
-      ended: (s) => this.sessions.remove(s),
+      ended: (s) => {
+        this.handOffs.drop(s.id)
+        this.sessions.remove(s)
+      },
       log: this.log,
     }
     this.handlers = this.createHandlers()
@@ -199,10 +210,10 @@ export class Host extends EventEmitter<HostEventMap> {
     return this.listener.owner()
   }
 
-  /** Closes the sessions a departed client opened, and its listener. */
+  /** Closes the sessions a departed client owned, except those it was handing off (they wait for their new window), and its listener. */
   closeOwnedBy(owner: HostClient): void {
     if (this.listener.ownedBy(owner)) this.listener.stop()
-    for (const s of this.sessions.all()) if (s.owner === owner) s.close()
+    for (const s of this.sessions.all()) if (s.owner === owner && !this.handOffs.keep(s)) s.close()
   }
 
   // Thumbnails decode off the event loop when the worker is there (see bundledDecodePool).
@@ -221,6 +232,7 @@ export class Host extends EventEmitter<HostEventMap> {
       await Promise.all([...this.thumbnailWrites, this.store.idle()])
     } while (this.thumbnailWrites.size > 0)
     this.sessions.dispose()
+    this.handOffs.dispose()
     this.decodePool?.close()
     await this.dataDirLock?.release()
   }
@@ -280,11 +292,8 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.open': (req, owner) => this.open(req, owner),
       // What every window may do with any session: the address book closes and previews what other windows show.
       'session.close': ({ sessionId }) => this.sessions.existing(sessionId).close(),
-      'session.adopt': ({ sessionId }, owner) => {
-        const s = this.sessions.existing(sessionId)
-        s.adopt(owner)
-        return s.summary()
-      },
+      'session.handOff': ({ sessionId }, owner) => ({ code: this.handOffs.start(this.sessions.owned(sessionId, owner)) }),
+      'session.adopt': ({ sessionId, code }, owner) => this.handOffs.adopt(sessionId, code, owner).summary(),
       'sessions.list': () => this.sessions.list(),
       'sessions.preview': ({ sessionId, maxWidth }) => this.sessions.existing(sessionId).picture.preview(maxWidth),
       'session.credentials': (arg, owner) => {
@@ -492,6 +501,11 @@ export class Host extends EventEmitter<HostEventMap> {
       .finally(() => this.thumbnailWrites.delete(write))
     this.thumbnailWrites.add(write)
   }
+}
+
+/** What the window a session left is told: it ended there, because it moved (HOST_SESSION_MOVED). */
+function movedState(s: HostSession): HostEvents['session.state'] {
+  return sessionStateEvent(s.id, 'closed', s.info, { kind: 'closed', code: 'HOST_SESSION_MOVED', message: 'the session moved to another window' })
 }
 
 function hostErrorFrom(error: SessionError): Error {

@@ -170,6 +170,11 @@ export class SessionLogin {
     }
   }
 
+  /** True while a password or passphrase question waits for the user (a first ask or a retry). */
+  get waiting(): boolean {
+    return this.question.waiting || this.awaitingRetry
+  }
+
   /** Releases a waiting question with no answer (the session is closing). */
   release(): void {
     this.question.release()

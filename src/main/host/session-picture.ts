@@ -27,6 +27,8 @@ export class SessionPicture {
   private watchPaused = false
   private lastCursor: CursorImage | null = null
   private thumbnailTimer: NodeJS.Timeout | null = null
+  /** Nobody shows the session (orphaned during a hand-off): batches go nowhere, so none is waited for. */
+  private unwatched = false
 
   constructor(
     private readonly sessionId: string,
@@ -45,13 +47,17 @@ export class SessionPicture {
       return this.paced
     }
     const id = this.sessionId
-    this.sink = new BatchSink({
+    const sink: BatchSink = new BatchSink({
       sessionId: id,
       ackTimeoutMs: this.host.timings.ackTimeoutMs,
-      onBatch: (batch) => this.host.emit('session.frame', batch),
+      onBatch: (batch) => {
+        this.host.emit('session.frame', batch)
+        if (this.unwatched) sink.forgetInFlight()
+      },
       onCursor: (cursor) => this.host.emit('session.cursor', { sessionId: id, cursor: (this.lastCursor = cursor) }),
     })
-    return teeSink(this.sink, this.mirror)
+    this.sink = sink
+    return teeSink(sink, this.mirror)
   }
 
   /** The engine's picture options: the profile's, or a watch session's cheap ones with updates asked for, not pushed. */
@@ -88,8 +94,12 @@ export class SessionPicture {
     this.sink?.ack(seq)
   }
 
-  /** The session moved to another window: the batches the old one never acked will not be. */
-  handOver(): void {
+  /**
+   * The session moved to another window, or to none yet (`toNobody`, orphaned during a hand-off):
+   * the batches the old one never acked will not be, nor, until the next handOver, any new ones.
+   */
+  handOver(toNobody = false): void {
+    this.unwatched = toNobody
     this.sink?.forgetInFlight()
   }
 

@@ -31,6 +31,11 @@ export class TrustQuestion {
     return decision
   }
 
+  /** True while a question waits for the user's verdict. */
+  get waiting(): boolean {
+    return this.pending.waiting
+  }
+
   /** The renderer's verdict; throws when no question waits. */
   answer(decision: TrustDecision): void {
     this.pending.answer(decision)

@@ -69,7 +69,10 @@ export function sessionQuery(target: SessionTarget): string {
   const q = new URLSearchParams({ view: 'session' })
   if ('profileId' in target) q.set('profile', target.profileId)
   else if ('address' in target) q.set('address', target.address)
-  else q.set('adopt', target.adoptSessionId)
+  else {
+    q.set('adopt', target.adoptSessionId)
+    q.set('code', target.handOffCode)
+  }
   return q.toString()
 }
 

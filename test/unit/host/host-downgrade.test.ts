@@ -140,6 +140,8 @@ describe.skipIf(!opensslAvailable)('a server that once spoke X509 and now offers
     expect((await mitm.lastEnded()).clear.toString('latin1')).toBe('RFB 003.008\n')
     expect(seenBy(id, 'session.credentials')).toBe(false)
     expect((await saved(profile.id)).protection).toBe('authenticated')
+    // Waiting for this answer, the session cannot move to another window (the question would be lost on the way).
+    await expect(host.handle('session.handOff', { sessionId: id })).rejects.toMatchObject({ error: { code: 'HOST_HANDOFF_BUSY' } })
 
     // The user accepts the change deliberately: the level falls, and the saved password is
     // not sent over the weaker link without the user typing it.

@@ -126,6 +126,8 @@ describe.skipIf(!opensslAvailable)('host security: certificates', () => {
     })
     expect(ask.certificate.validTo).toMatch(/\d{4}/)
     expect(states(id)).toEqual(['connecting', 'authenticating'])
+    // Waiting for this answer, the session cannot move to another window (the question would be lost on the way).
+    await expect(host.handle('session.handOff', { sessionId: id })).rejects.toMatchObject({ error: { code: 'HOST_HANDOFF_BUSY' } })
     await host.handle('session.trust', { sessionId: id, decision: 'always' })
     const up = await connected(id)
     expect(up.info).toMatchObject({ encrypted: true, verified: true })

@@ -91,9 +91,12 @@ describe('SessionLogin: the VNC password', () => {
     const p = profile({ savePassword: true })
     login.beginAttempt()
     await login.vncCredentials('password', p, 'p1', prompter())
+    expect(login.waiting).toBe(false)
     expect(login.refused()).toBe('password')
-    // The renderer shows the retry question; its answer is for the next attempt.
+    // The renderer shows the retry question (the session cannot be moved meanwhile); its answer is for the next attempt.
+    expect(login.waiting).toBe(true)
     expect(login.answer({ password: 'fresh', save: true }, undefined)).toBe(true)
+    expect(login.waiting).toBe(false)
     const ui = prompter()
     login.beginAttempt()
     expect(await login.vncCredentials('password', p, 'p1', ui)).toEqual({ password: 'fresh' })
@@ -108,7 +111,9 @@ describe('SessionLogin: the VNC password', () => {
     login.beginAttempt()
     const asked = login.vncCredentials('password', null, null, prompter())
     await settle()
+    expect(login.waiting).toBe(true)
     expect(login.answer({ password: 'right', save: true }, undefined)).toBe(false)
+    expect(login.waiting).toBe(false)
     expect(await asked).toEqual({ password: 'right' })
     // The same dialog submitted a second time, with other text: refused, and nothing changes.
     expect(codeOf(() => login.answer({ password: 'typo', save: false }, undefined))).toBe('HOST_NO_CREDENTIALS_PENDING')

@@ -180,7 +180,8 @@ describe('sessions registry', () => {
     await until('a second frame', () => of(alice.client, 'session.frame', sessionId).length === 2)
     const aliceSaw = alice.client.delivered.length
 
-    const summary = (await bob.ask('session.adopt', { sessionId })) as SessionSummary
+    const { code } = (await alice.ask('session.handOff', { sessionId })) as { code: string }
+    const summary = (await bob.ask('session.adopt', { sessionId, code })) as SessionSummary
     expect(summary).toMatchObject({ sessionId, state: 'connected', width: 16, height: 8 })
     expect(host.ownerOf(sessionId)).toBe(bob.client)
     // Long before the 60 s ack timeout: the hand-off freed the engine.
@@ -196,8 +197,13 @@ describe('sessions registry', () => {
     expect([...fb.data.subarray(0, 4)]).toEqual([1, 2, 3, 255])
     expect(s.events.filter((e) => e.type === 'update-request' && !e.incremental).length).toBe(3)
 
-    // Alice hears nothing more of it and cannot drive it; bob can, and his acks keep it going.
-    expect(alice.client.delivered.slice(aliceSaw).filter((d) => (d.payload as { sessionId?: string }).sessionId === sessionId)).toEqual([])
+    // Alice is told it moved, hears nothing more of it and cannot drive it; bob can, and his acks keep it going.
+    expect(alice.client.delivered.slice(aliceSaw).filter((d) => (d.payload as { sessionId?: string }).sessionId === sessionId)).toEqual([
+      {
+        name: 'session.state',
+        payload: { sessionId, state: 'closed', error: { kind: 'closed', code: 'HOST_SESSION_MOVED', message: 'the session moved to another window' } },
+      },
+    ])
     expect(await refusedWith(alice.ask('session.key', { sessionId, keysym: 65, down: true }))).toMatchObject({ code: 'HOST_UNKNOWN_SESSION' })
     await bob.ask('session.key', { sessionId, keysym: 65, down: true })
     await until('the key', () => s.events.some((e) => e.type === 'key'))

@@ -26,8 +26,11 @@ describe('TrustQuestion', () => {
   it('closing rejects a waiting question; a verdict nobody asked for is refused', async () => {
     const q = new TrustQuestion(() => notWaiting)
     expect(() => q.answer('once')).toThrow(notWaiting)
+    expect(q.waiting).toBe(false)
     const asked = q.ask('CC')
+    expect(q.waiting).toBe(true)
     q.release()
+    expect(q.waiting).toBe(false)
     expect(await asked).toBe('reject')
     expect(q.trusts('CC')).toBe(false)
     expect(() => q.answer('once')).toThrow(notWaiting)

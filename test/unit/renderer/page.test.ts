@@ -12,7 +12,9 @@ describe('pages chosen by the query string', () => {
     expect(parsePage('?view=nonsense')).toEqual({ view: 'address-book' })
     expect(parsePage('?view=session&profile=abc')).toEqual({ view: 'session', target: { profileId: 'abc' } })
     expect(parsePage('?view=session&address=host%3A%3A5901')).toEqual({ view: 'session', target: { address: 'host::5901' } })
-    expect(parsePage('?view=session&adopt=s-7')).toEqual({ view: 'session', target: { adoptSessionId: 's-7' } })
+    expect(parsePage('?view=session&adopt=s-7&code=Ab_-9')).toEqual({ view: 'session', target: { adoptSessionId: 's-7', handOffCode: 'Ab_-9' } })
+    // Without its code the host refuses the adopt; the page still knows what it was asked.
+    expect(parsePage('?view=session&adopt=s-7')).toEqual({ view: 'session', target: { adoptSessionId: 's-7', handOffCode: '' } })
     expect(parsePage('?view=session')).toEqual({ view: 'session', target: null })
     expect(parsePage('?view=wall&folder=Lab%2FRack')).toEqual({ view: 'wall', folder: 'Lab/Rack', open: false })
     expect(parsePage('?view=wall&open=1')).toEqual({ view: 'wall', open: true })
@@ -24,7 +26,7 @@ describe('pages chosen by the query string', () => {
   })
 
   it('builds the query parsePage reads back, for every kind of target', () => {
-    const targets: SessionTarget[] = [{ profileId: 'a b&c' }, { address: 'user@host::5901' }, { adoptSessionId: '42' }]
+    const targets: SessionTarget[] = [{ profileId: 'a b&c' }, { address: 'user@host::5901' }, { adoptSessionId: '42', handOffCode: 'x-_Y9' }]
     for (const t of targets) expect(parsePage(sessionPageQuery(t))).toEqual({ view: 'session', target: t })
   })
 

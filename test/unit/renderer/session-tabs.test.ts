@@ -1,11 +1,12 @@
 import { createPinia, setActivePinia } from 'pinia'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import { setHost } from '../../../src/renderer/src/host'
 import { type SessionWindows, setWindows } from '../../../src/renderer/src/host/windows'
 import { useSessionStore } from '../../../src/renderer/src/stores/session'
+import { useNoticesStore } from '../../../src/renderer/src/stores/notices'
 import { useSessionTabsStore } from '../../../src/renderer/src/stores/session-tabs'
-import type { SessionTarget } from '../../../src/shared/contract'
+import { HAND_OFF_MS, type SessionTarget } from '../../../src/shared/contract'
 import { newProfile } from '../../../src/shared/profile'
 import { MemoryHost } from './memory-host'
 
@@ -23,6 +24,7 @@ beforeEach(() => {
       newProfile({ id: 'p1', host: 'one.lan', name: 'One', createdAt: 0 }),
       newProfile({ id: 'p2', host: 'two.lan', name: 'Two', createdAt: 0, viewOnly: true }),
     ])
+    .handle('session.handOff', ({ sessionId }) => ({ code: `code-of-${sessionId}` }))
     .handle('session.adopt', ({ sessionId }) => ({
       sessionId,
       profileId: 'p2',
@@ -109,23 +111,66 @@ describe('session tabs', () => {
     expect(useSessionStore(closing.key).sessionId).toBeNull()
   })
 
-  it('moves a tab to a new window without ending its session', async () => {
+  it('moves a tab to a new window with a hand-off code, keeping it (moving) until the host says it arrived', async () => {
     const tabs = useSessionTabsStore()
     await tabs.open({ profileId: 'p1' })
     await tabs.open({ profileId: 'p2' })
-    await tabs.moveToWindow(tabs.tabs[0].key)
-    expect(opened).toEqual([{ adoptSessionId: 's1', placement: 'window' }])
+    const key = tabs.tabs[0].key
+    await tabs.moveToWindow(key)
+    expect(host.callsTo('session.handOff')).toEqual([{ sessionId: 's1' }])
+    expect(opened).toEqual([{ adoptSessionId: 's1', handOffCode: 'code-of-s1', placement: 'window' }])
+    // Not let go yet: should the new window never take it, it stays here.
+    expect(tabs.tabs.map((t) => t.store.sessionId)).toEqual(['s1', 's2'])
+    expect(tabs.isMoving(key)).toBe(true)
+    // A second click does not hand it off again.
+    await tabs.moveToWindow(key)
+    expect(host.callsTo('session.handOff')).toHaveLength(1)
+    host.emit('session.state', { sessionId: 's1', state: 'closed', error: { kind: 'closed', code: 'HOST_SESSION_MOVED', message: 'moved' } })
+    await nextTick()
     expect(host.callsTo('session.close')).toEqual([])
     expect(tabs.tabs.map((t) => t.store.sessionId)).toEqual(['s2'])
+    expect(tabs.isMoving(key)).toBe(false)
     // Its events now go to the other window; here they open nothing.
     host.emit('session.state', { sessionId: 's1', state: 'connecting' })
     expect(tabs.count).toBe(1)
   })
 
-  it('takes over a moved session with session.adopt, named after its saved connection', async () => {
+  it('shows why a move was refused and keeps the tab as it was', async () => {
+    host.handle('session.handOff', () => {
+      throw { kind: 'refused', code: 'HOST_HANDOFF_BUSY', message: 'the session is waiting for an answer' }
+    })
     const tabs = useSessionTabsStore()
-    await tabs.open({ adoptSessionId: 's9' })
-    expect(host.callsTo('session.adopt')).toEqual([{ sessionId: 's9' }])
+    await tabs.open({ profileId: 'p1' })
+    await tabs.moveToWindow(tabs.tabs[0].key)
+    expect(opened).toEqual([])
+    expect(tabs.isMoving(tabs.tabs[0].key)).toBe(false)
+    expect(tabs.tabs.map((t) => t.store.sessionId)).toEqual(['s1'])
+    expect(useNoticesStore().notices.map((n) => n.text)).toEqual(['Could not move the session. Answer the question in this session first, then move it.'])
+  })
+
+  describe('when the new window never takes the session', () => {
+    beforeEach(() => vi.useFakeTimers())
+    afterEach(() => vi.useRealTimers())
+
+    it('the tab is itself again once the code has expired', async () => {
+      const tabs = useSessionTabsStore()
+      await tabs.open({ profileId: 'p1' })
+      const key = tabs.tabs[0].key
+      await tabs.moveToWindow(key)
+      expect(tabs.isMoving(key)).toBe(true)
+      vi.advanceTimersByTime(HAND_OFF_MS)
+      expect(tabs.isMoving(key)).toBe(true)
+      vi.advanceTimersByTime(2_000)
+      expect(tabs.isMoving(key)).toBe(false)
+      expect(tabs.tabs.map((t) => t.store.sessionId)).toEqual(['s1'])
+      expect(useNoticesStore().notices.map((n) => n.text)).toEqual(['The new window did not take the session; it stays here.'])
+    })
+  })
+
+  it('takes over a moved session with session.adopt and its code, named after its saved connection', async () => {
+    const tabs = useSessionTabsStore()
+    await tabs.open({ adoptSessionId: 's9', handOffCode: 'c0de' })
+    expect(host.callsTo('session.adopt')).toEqual([{ sessionId: 's9', code: 'c0de' }])
     const s = tabs.active!.store
     expect([s.sessionId, s.phase, s.label, s.profileId, s.canRetry]).toEqual(['s9', 'connected', 'Two', 'p2', true])
     host.emit('session.bell', { sessionId: 's9' })

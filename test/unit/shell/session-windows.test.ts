@@ -125,11 +125,11 @@ describe('session windows', () => {
     w.manager.openAddressBook()
     w.manager.openSession({ profileId: 'lab' }, 'window')
     w.manager.openSession({ address: 'vnc://pi@10.0.0.2:5901' }, 'window')
-    w.manager.openSession({ adoptSessionId: 's-7' }, 'window')
+    w.manager.openSession({ adoptSessionId: 's-7', handOffCode: 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFi' }, 'window')
     expect(w.windows.slice(1).map((x) => x.request)).toEqual([
       { kind: 'session', query: 'view=session&profile=lab', profileId: 'lab' },
       { kind: 'session', query: 'view=session&address=vnc%3A%2F%2Fpi%4010.0.0.2%3A5901' },
-      { kind: 'session', query: 'view=session&adopt=s-7' },
+      { kind: 'session', query: 'view=session&adopt=s-7&code=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFi' },
     ])
     expect(new URLSearchParams(sessionQuery({ address: 'a&b=c' })).get('address')).toBe('a&b=c')
   })
@@ -169,7 +169,7 @@ describe('session windows', () => {
   it('finds an open connection in whichever window owns it now (a tab moved to another window)', () => {
     const w = world()
     const first = w.manager.openSession({ profileId: 'lab' }, 'window')
-    const second = w.manager.openSession({ adoptSessionId: 's1' }, 'window')
+    const second = w.manager.openSession({ adoptSessionId: 's1', handOffCode: 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFi' }, 'window')
     w.opened(first.id, 's1')
     w.manager.sessionsChanged([w.summary('s1', { profileId: 'lab' })])
     // The session moved: the host says the second window owns it now.
@@ -327,7 +327,7 @@ describe('session windows', () => {
 
   it('tells a session window its first desktop size once, with the connection it remembers its place under', () => {
     const w = world()
-    const one = w.manager.openSession({ adoptSessionId: 's1' }, 'window')
+    const one = w.manager.openSession({ adoptSessionId: 's1', handOffCode: 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFi' }, 'window')
     w.opened(one.id, 's1')
     w.manager.sessionsChanged([w.summary('s1', { profileId: 'lab', state: 'connecting' })])
     expect(w.sized).toEqual([])

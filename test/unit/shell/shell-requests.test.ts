@@ -15,7 +15,8 @@ describe('shell request schemas', () => {
     const parse = (v: unknown) => shellRequestSchemas['shell.openSession'].parse(v, 'argument')
     expect(parse({ profileId: 'lab-1', placement: 'window' })).toEqual({ profileId: 'lab-1', placement: 'window' })
     expect(parse({ address: 'vnc://pi@10.0.0.2:5901', placement: 'tab' })).toEqual({ address: 'vnc://pi@10.0.0.2:5901', placement: 'tab' })
-    expect(parse({ adoptSessionId: 's_1', placement: 'window' })).toEqual({ adoptSessionId: 's_1', placement: 'window' })
+    const handOffCode = 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFi'
+    expect(parse({ adoptSessionId: 's_1', handOffCode, placement: 'window' })).toEqual({ adoptSessionId: 's_1', handOffCode, placement: 'window' })
   })
 
   it('refuse shell.openSession without a placement, with a bad one, bad ids, two targets or extra fields', () => {
@@ -28,7 +29,13 @@ describe('shell request schemas', () => {
       { profileId: 'x'.repeat(65), placement: 'window' },
       { address: '', placement: 'window' },
       { address: 'h'.repeat(1025), placement: 'window' },
-      { adoptSessionId: 'a b', placement: 'tab' },
+      { adoptSessionId: 'a b', handOffCode: 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFi', placement: 'tab' },
+      // A moved session needs the code its old window was given, and nothing that could leave the query string.
+      { adoptSessionId: 's1', placement: 'window' },
+      { adoptSessionId: 's1', handOffCode: '', placement: 'window' },
+      { adoptSessionId: 's1', handOffCode: 'short', placement: 'window' },
+      { adoptSessionId: 's1', handOffCode: 'a&view=wall&open=1&code=aaaaaaaaaa', placement: 'window' },
+      { adoptSessionId: 's1', handOffCode: 'x'.repeat(129), placement: 'window' },
       { profileId: 'lab', address: 'h', placement: 'window' },
       { profileId: 'lab', placement: 'window', url: 'https://evil.example/' },
       { placement: 'window' },

@@ -124,6 +124,9 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   HOST_POWER_UNSUPPORTED: 'The server offers no power actions',
   HOST_RESIZE_UNSUPPORTED: 'The server cannot be resized from here',
   HOST_NOT_WATCHING: 'Only a live-wall tile can be paused',
+  HOST_HANDOFF_BUSY: 'Answer the question in this session first, then move it',
+  HOST_HANDOFF_WATCH: 'A wall tile cannot be moved; open the connection instead',
+  HOST_SESSION_MOVED: 'This session moved to another window',
   RFB_ERR_RESIZE_LAYOUT: 'The remote desktop cannot take that size or screen layout',
   RFB_ERR_RESIZE_REFUSED: 'The server did not accept the new desktop size',
 

@@ -18,14 +18,14 @@ export function parsePage(search: string): Page {
   return { view: 'address-book' }
 }
 
-// One target per page: the first of profile, address, adopt that is present and not empty.
+// One target per page: the first of profile, address, adopt (with its hand-off code) that is present and not empty.
 function parseTarget(q: URLSearchParams): SessionTarget | null {
   const profileId = q.get('profile')
   if (profileId) return { profileId }
   const address = q.get('address')
   if (address) return { address }
   const adopt = q.get('adopt')
-  if (adopt) return { adoptSessionId: adopt }
+  if (adopt) return { adoptSessionId: adopt, handOffCode: q.get('code') ?? '' }
   return null
 }
 
@@ -34,7 +34,10 @@ export function sessionPageQuery(target: SessionTarget): string {
   const q = new URLSearchParams({ view: 'session' })
   if ('profileId' in target) q.set('profile', target.profileId)
   else if ('address' in target) q.set('address', target.address)
-  else q.set('adopt', target.adoptSessionId)
+  else {
+    q.set('adopt', target.adoptSessionId)
+    q.set('code', target.handOffCode)
+  }
   return `?${q.toString()}`
 }
 

@@ -1,10 +1,10 @@
-import type { HostEvents, SessionTarget } from '@shared/contract'
+import { HAND_OFF_MS, type HostEvents, type SessionTarget } from '@shared/contract'
 import { parseTarget } from '@shared/target'
 import { defineStore } from 'pinia'
 import { computed, nextTick, ref, watch } from 'vue'
 import { useHost } from '../host'
 import { useWindows } from '../host/windows'
-import { errorMessage } from '../lib/errors'
+import { errorMessage, errorTitle, isSessionError } from '../lib/errors'
 import { useConnectionsStore } from './connections'
 import { useNoticesStore } from './notices'
 import { type SessionStore, addressLabel, disposeSessionStore, useSessionStore } from './session'
@@ -31,6 +31,10 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
   const given = new Set<string>()
   // Sessions nobody here asked for, waiting while a tab's own session.open is in flight.
   const unclaimed = new Set<string>()
+  /** How long after the host's deadline a moving tab gives up: time for the host's word to arrive. */
+  const MOVE_GRACE_MS = 2_000
+  /** Tabs whose session is on its way to a new window: shown as moving until the host says it arrived. */
+  const moving = ref<string[]>([])
 
   const tabs = computed<SessionTab[]>(() => keys.value.map((key) => ({ key, store: useSessionStore(key) })))
   /** The tab in front, or null when the window holds none. */
@@ -66,7 +70,7 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
    * already open here is brought to the front instead.
    */
   async function open(target: SessionTarget): Promise<void> {
-    if ('adoptSessionId' in target) return adopt(target.adoptSessionId)
+    if ('adoptSessionId' in target) return adopt(target.adoptSessionId, target.handOffCode)
     if ('address' in target) {
       const req: { address: string; username?: string } = { address: target.address }
       try {
@@ -88,12 +92,12 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
     await newTab().store.open({ profileId: p.id }, p.name || p.host, { viewOnly: p.viewOnly, scaling: p.scaling })
   }
 
-  async function adopt(sessionId: string): Promise<void> {
+  async function adopt(sessionId: string, code: string): Promise<void> {
     const open = tabOf(sessionId)
     if (open) return activate(open.key)
     const tab = newTab()
     try {
-      const summary = await tab.store.adoptMoved(sessionId)
+      const summary = await tab.store.adoptMoved(sessionId, code)
       const p = summary.profileId ? connections.byId(summary.profileId) : undefined
       if (p) {
         tab.store.label = p.name || p.host
@@ -112,29 +116,48 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
     remove(key)
   }
 
+  /** Whether the tab's session is on its way to a new window. */
+  function isMoving(key: string): boolean {
+    return moving.value.includes(key)
+  }
+
   /**
-   * Moves the tab's session to a window of its own (a browser tab in browser mode), which takes
-   * it over with session.adopt; this window lets go of it without ending it.
+   * Moves the tab's session to a window of its own (a browser tab in browser mode): the host
+   * hands out a one-time code (session.handOff), the new window takes the session over with it
+   * (session.adopt). The tab stays, shown as moving, until the host says the session arrived
+   * there (a 'closed' state with HOST_SESSION_MOVED, see below); should the new window never take
+   * it, the tab is itself again once the code has expired. A refusal (a question still open) is
+   * shown, and the tab stays as it was.
    */
   async function moveToWindow(key: string): Promise<void> {
     const store = useSessionStore(key)
     const id = store.sessionId
-    if (!id) return
+    if (!id || isMoving(key)) return
+    moving.value = [...moving.value, key]
     try {
-      if (!(await useWindows().openSession({ adoptSessionId: id }, 'window'))) {
+      const { code } = await host.api.request('session.handOff', { sessionId: id })
+      if (!(await useWindows().openSession({ adoptSessionId: id, handOffCode: code }, 'window'))) {
         notices.show('info', 'This window cannot open another window (a blocked pop-up?).')
-        return
+        return stopMoving(key)
       }
     } catch (e) {
-      notices.show('error', `Could not open a new window: ${errorMessage(e)}`)
-      return
+      // The host's refusal says what to do (answer the open question first); anything else, what went wrong.
+      notices.show('error', `Could not move the session. ${isSessionError(e) ? errorTitle(e) : errorMessage(e)}.`)
+      return stopMoving(key)
     }
-    given.add(id)
-    store.detach()
-    remove(key)
+    setTimeout(() => {
+      if (!isMoving(key) || store.sessionId !== id) return
+      stopMoving(key)
+      notices.show('info', 'The new window did not take the session; it stays here.')
+    }, HAND_OFF_MS + MOVE_GRACE_MS)
+  }
+
+  function stopMoving(key: string): void {
+    moving.value = moving.value.filter((k) => k !== key)
   }
 
   function remove(key: string): void {
+    stopMoving(key)
     const at = keys.value.indexOf(key)
     if (at < 0) return
     keys.value = keys.value.filter((k) => k !== key)
@@ -160,7 +183,15 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
   }
 
   host.api.on('session.state', (e: HostEvents['session.state']) => {
-    if (given.has(e.sessionId) || tabOf(e.sessionId)) return
+    const tab = tabOf(e.sessionId)
+    // The session arrived in another window (moved from here, or taken with a code this window gave):
+    // the tab closes without ending it, and its late events are ignored.
+    if (tab && e.state === 'closed' && e.error?.code === 'HOST_SESSION_MOVED') {
+      given.add(e.sessionId)
+      tab.store.detach()
+      return remove(tab.key)
+    }
+    if (given.has(e.sessionId) || tab) return
     // Only a session starting: a late event of one that ended must not bring it back.
     if (e.state !== 'connecting' && e.state !== 'authenticating') return
     unclaimed.add(e.sessionId)
@@ -168,5 +199,5 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
   })
   watch(opening, claimWaiting)
 
-  return { keys, activeKey, tabs, active, count, activate, cycle, open, close, moveToWindow, tabOf }
+  return { keys, activeKey, tabs, active, count, moving, activate, cycle, open, close, moveToWindow, isMoving, tabOf }
 })

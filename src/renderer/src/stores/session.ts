@@ -115,14 +115,15 @@ function sessionSetup() {
   }
 
   /**
-   * Takes over a session another window showed (a tab moved here): the host makes this window
-   * its owner and sends its state, cursor and a full picture again. Rejects when it has ended.
+   * Takes over a session another window showed (a tab moved here) with the one-time `code` that
+   * window's session.handOff returned: the host makes this window its owner and sends its state,
+   * cursor and a full picture again. Rejects when it has ended or the code is not (or no longer) valid.
    */
-  async function adoptMoved(id: string, profile?: { name: string; viewOnly?: boolean; scaling?: ScalingMode }): Promise<SessionSummary> {
+  async function adoptMoved(id: string, code: string, profile?: { name: string; viewOnly?: boolean; scaling?: ScalingMode }): Promise<SessionSummary> {
     claim(id)
     phase.value = 'opening'
     try {
-      const summary = await host.api.request('session.adopt', { sessionId: id })
+      const summary = await host.api.request('session.adopt', { sessionId: id, code })
       if (sessionId.value !== id) return summary
       if (summary.profileId) {
         request.value = { profileId: summary.profileId }
