@@ -119,6 +119,8 @@ describe.skipIf(skip)('browser mode: Match my monitors against TigerVNC', () => 
       const menuItems = page.locator('[role="menu"] [role="menuitem"]')
       await page.waitForSelector('[role="menuitem"]:has-text("Monitor 2, 1280×1024")')
       expect(await menuItems.filter({ hasText: /^Monitor|^All monitors/ }).allInnerTexts()).toEqual(['Monitor 1 (primary), 1280×1024', 'Monitor 2, 1280×1024'])
+      await page.locator('[role="menu"] .section-label:has-text("Full screen on")').scrollIntoViewIfNeeded()
+      await screenshot(page, 'session-menu-fullscreen-on')
       // Headless Chromium grants an element full screen but never moves or resizes its window for
       // it (its bounds stay, window state "normal"), so screenX cannot show the monitor: what the
       // page asked the browser for can. The recorder passes every call on unchanged.
