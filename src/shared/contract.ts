@@ -175,7 +175,7 @@ export interface HostRequests {
   'session.adopt': [{ sessionId: string }, SessionSummary]
   /** Every open session, for any client. */
   'sessions.list': [void, SessionSummary[]]
-  /** A picture of the session at most `maxWidth` pixels wide (16-640), drawn from the host's copy; null before the first frame. */
+  /** A picture of the session fitting in `maxWidth` x `maxWidth` pixels (16-640), drawn from the host's copy; null before the first frame. */
   'sessions.preview': [{ sessionId: string; maxWidth: number }, SessionPreview | null]
   /** Answers a `session.credentials` event. */
   'session.credentials': [{ sessionId: string; username?: string; password: string; save: boolean } | { sessionId: string; cancel: true }, void]
@@ -187,6 +187,11 @@ export interface HostRequests {
   /** Asks the server for this desktop size; `screens` (ExtendedDesktopSize servers) lays it out as several monitors. */
   'session.resize': [{ sessionId: string; width: number; height: number; screens?: ScreenRect[] }, void]
   'session.refresh': [{ sessionId: string }, void]
+  /**
+   * Pauses a watch session (a wall tile) while nobody can see it: no updates are asked for until
+   * it is resumed. Its owner only; refused for a session that is not a watch session.
+   */
+  'session.watchPaused': [{ sessionId: string; paused: boolean }, void]
   /**
    * Shuts down, reboots or resets the remote computer through XVP. Refused when the session is
    * not connected, is view-only, or the server offers no XVP (`info.power` false); a server that

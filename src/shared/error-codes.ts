@@ -89,6 +89,7 @@ export const ERROR_CODE_GROUPS = {
     'HOST_UNKNOWN_PROFILE',
     'HOST_BAD_ADDRESS',
     'HOST_TOO_MANY_SESSIONS',
+    'HOST_TOO_MANY_TILES',
   ],
   /** Preparing a session from its profile: CA file, SSH key or agent, a reverse connection gone. */
   sessionSetup: ['HOST_SECURITY', 'HOST_CA_FILE', 'HOST_SSH_AGENT', 'HOST_SSH_KEY_FILE', 'HOST_REVERSE_GONE'],
@@ -102,6 +103,7 @@ export const ERROR_CODE_GROUPS = {
     'HOST_VIEW_ONLY',
     'HOST_POWER_UNSUPPORTED',
     'HOST_RESIZE_UNSUPPORTED',
+    'HOST_NOT_WATCHING',
   ],
   /** A watch session (live-wall tile) ended rather than ask the user: a password to type, or a security question to answer. */
   watch: ['HOST_WATCH_SIGN_IN', 'HOST_WATCH_NEEDS_ANSWER'],

@@ -24,6 +24,7 @@ import { readKnownHosts } from './connection-options'
 import { protectionAfterConnect, withHostFields } from './protection'
 import { LISTEN_ANSWER_TIMEOUT_MS, ReverseListener } from './reverse-listener'
 import { GuardedSecretStore, PlainFileConsent } from './secret-consent'
+import { checkSessionRoom } from './session-budget'
 import { SessionRegistry } from './session-registry'
 import { WATCH_INTERVAL_MS } from './watch-mode'
 import type { SecretStore } from './secrets'
@@ -38,8 +39,7 @@ export const DEFAULT_TIMINGS: SessionTimings = {
   reconnect: { baseMs: 1_000, maxMs: 30_000, attempts: 8 },
 }
 
-/** More sessions than anyone watches at once; a runaway renderer cannot open sockets without end. */
-export const MAX_SESSIONS = 64
+export { MAX_SESSIONS, MAX_WATCH_SESSIONS } from './session-budget'
 
 export interface HostOptions {
   store: ConnectionStore
@@ -300,6 +300,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.clipboard': ({ sessionId, text }, owner) => this.sessions.owned(sessionId, owner).clipboard(text),
       'session.resize': ({ sessionId, width, height, screens }, owner) => this.sessions.owned(sessionId, owner).resize(width, height, screens),
       'session.refresh': ({ sessionId }, owner) => this.sessions.owned(sessionId, owner).refresh(),
+      'session.watchPaused': ({ sessionId, paused }, owner) => this.sessions.owned(sessionId, owner).picture.pauseWatch(paused),
       'session.power': ({ sessionId, action }, owner) => this.sessions.owned(sessionId, owner).power(action),
       'session.trust': ({ sessionId, decision }, owner) => this.sessions.owned(sessionId, owner).answerTrust(decision),
       'session.hostKey': ({ sessionId, decision }, owner) => this.sessions.owned(sessionId, owner).answerHostKey(decision),
@@ -317,9 +318,11 @@ export class Host extends EventEmitter<HostEventMap> {
       i.transport.close()
       return null
     }
-    if (this.sessions.size >= MAX_SESSIONS) {
+    try {
+      checkSessionRoom(this.sessions.all(), false)
+    } catch (e) {
       i.transport.close()
-      throw hostError('refused', 'HOST_TOO_MANY_SESSIONS', `at most ${MAX_SESSIONS} sessions can be open at once`)
+      throw e
     }
     const sessionId = randomUUID()
     // The server's port is ephemeral: trust decisions are kept per host (port 0), as the CLI does.
@@ -332,7 +335,7 @@ export class Host extends EventEmitter<HostEventMap> {
   }
 
   private open(req: HostRequests['session.open'][0], owner: Owner): { sessionId: string } {
-    if (this.sessions.size >= MAX_SESSIONS) throw hostError('refused', 'HOST_TOO_MANY_SESSIONS', `at most ${MAX_SESSIONS} sessions can be open at once`)
+    checkSessionRoom(this.sessions.all(), req.watch === true)
     let target: Target
     let profile = null
     if ('profileId' in req) {

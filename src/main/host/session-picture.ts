@@ -4,6 +4,7 @@ import type { ConnectionProfile } from '@shared/profile'
 import type { RfbClient, RfbClientOptions } from '../rfb/session'
 import type { DrawSink } from '../rfb/sink'
 import { BatchSink } from './batch-sink'
+import { hostError } from './errors'
 import { pictureOptions } from './picture-options'
 import type { SessionHost } from './session-host'
 import { scalePreview } from './session-preview'
@@ -22,6 +23,8 @@ export class SessionPicture {
   readonly mirror: ThumbnailSink
   private sink: BatchSink | null = null
   private paced: WatchSink | null = null
+  /** A watch session nobody sees (its wall is hidden): no updates asked for, across reconnects too. */
+  private watchPaused = false
   private lastCursor: CursorImage | null = null
   private thumbnailTimer: NodeJS.Timeout | null = null
 
@@ -36,7 +39,11 @@ export class SessionPicture {
   /** The sink for a new connection attempt, replacing the last attempt's. */
   attemptSink(): DrawSink {
     this.drop()
-    if (this.watch) return (this.paced = watchSink(this.mirror, this.host.timings.watchIntervalMs))
+    if (this.watch) {
+      this.paced = watchSink(this.mirror, this.host.timings.watchIntervalMs)
+      this.paced.pause(this.watchPaused)
+      return this.paced
+    }
     const id = this.sessionId
     this.sink = new BatchSink({
       sessionId: id,
@@ -66,6 +73,16 @@ export class SessionPicture {
     })
   }
 
+  /**
+   * Pauses or resumes a watch session's updates (the wall's page was hidden or shown); refused
+   * for a normal session, whose pace its window's acks set.
+   */
+  pauseWatch(paused: boolean): void {
+    if (!this.watch) throw hostError('refused', 'HOST_NOT_WATCHING', 'only a live-wall tile can be paused')
+    this.watchPaused = paused
+    this.paced?.pause(paused)
+  }
+
   /** The renderer painted batch `seq`. */
   ack(seq: number): void {
     this.sink?.ack(seq)
@@ -81,7 +98,7 @@ export class SessionPicture {
     return this.lastCursor
   }
 
-  /** A picture at most `maxWidth` wide, scaled from the mirror (no decoding here); null before the first frame. */
+  /** A picture fitting in a `maxWidth` square, scaled from the mirror (no decoding here); null before the first frame. */
   preview(maxWidth: number): SessionPreview | null {
     const picture = this.mirror.picture()
     return picture && scalePreview(picture, maxWidth)

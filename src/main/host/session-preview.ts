@@ -8,16 +8,23 @@ export interface MirrorPicture {
 }
 
 /**
- * A picture at most `maxWidth` wide with the mirror's aspect ratio (height at least 1), each
- * output pixel the average of the mirror pixels it covers (a box filter, so fine text becomes
- * grey rather than noise); opaque. Never wider than the mirror: it is not scaled up. Reads each
- * mirror pixel once, so it costs in proportion to the mirror (480 columns for a 1920-wide
- * desktop), not the desktop. The result is a fresh copy.
+ * A picture that fits in a `maxWidth` x `maxWidth` box with the mirror's aspect ratio (each side
+ * at least 1), each output pixel the average of the mirror pixels it covers (a box filter, so fine
+ * text becomes grey rather than noise); opaque. Never larger than the mirror: it is not scaled up.
+ * The box, not just the width, bounds the reply: a server may report a desktop 16384 pixels tall
+ * and a few hundred wide, and a wall polls previews every second or two. Reads each mirror pixel
+ * once, so it costs in proportion to the mirror (480 columns for a 1920-wide desktop), not the
+ * desktop. The result is a fresh copy.
  */
 export function scalePreview(mirror: MirrorPicture, maxWidth: number): SessionPreview {
   const { width: mw, height: mh, words } = mirror
-  const width = Math.max(1, Math.min(mw, Math.floor(maxWidth)))
-  const height = Math.max(1, Math.round((mh * width) / mw))
+  const side = Math.max(1, Math.floor(maxWidth))
+  let width = Math.max(1, Math.min(mw, side))
+  let height = Math.max(1, Math.round((mh * width) / mw))
+  if (height > side) {
+    height = Math.min(mh, side)
+    width = Math.max(1, Math.round((mw * height) / mh))
+  }
   const rgba = new Uint8Array(width * height * 4)
   // Column spans first: every row of the output covers the same mirror columns.
   const x0 = new Int32Array(width)

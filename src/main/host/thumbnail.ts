@@ -4,11 +4,15 @@ import { imageProblem } from '@shared/image-header'
 import { encodePng } from '../rfb/png'
 import type { CursorShape, DrawSink, ImageKind, PixelTarget } from '../rfb/sink'
 
-/** Width of the thumbnails kept per profile. */
+/** Longest side of the thumbnails kept per profile (the width, for a landscape desktop). */
 export const THUMBNAIL_WIDTH = 240
 
-/** The mirror keeps at least this many columns, so the final downscale can average. */
-const MIRROR_MIN_WIDTH = 480
+/**
+ * The mirror's longer side keeps at least this many pixels (and fewer than twice as many), so the
+ * final downscale can average and a preview box up to 480 is filled; the shorter side follows the
+ * desktop's aspect ratio.
+ */
+const MIRROR_MIN_SIDE = 480
 
 /**
  * How much image decoding a mirror may do: `budgetMs` of decoding per second of session, and
@@ -69,7 +73,9 @@ export class ThumbnailSink implements DrawSink {
 
   resize(width: number, height: number): void {
     for (const e of this.waiting) e.stale = true
-    this.step = Math.max(1, Math.floor(width / MIRROR_MIN_WIDTH))
+    // The longer side sets the step: a desktop reported 16384 tall and 479 wide still gets a
+    // mirror under 960 on a side, not a full-size copy (the server chooses the size).
+    this.step = Math.max(1, Math.floor(Math.max(width, height) / MIRROR_MIN_SIDE))
     this.width = Math.ceil(width / this.step)
     this.height = Math.ceil(height / this.step)
     this.words = new Uint32Array(this.width * this.height)
@@ -188,10 +194,13 @@ export class ThumbnailSink implements DrawSink {
     }
   }
 
-  /** A PNG at most `maxWidth` wide (box-filtered from the mirror), or null before any picture. */
+  /**
+   * A PNG that fits in a `maxWidth` x `maxWidth` box (box-filtered from the mirror, by a whole
+   * factor), or null before any picture.
+   */
   png(maxWidth = THUMBNAIL_WIDTH): Buffer | null {
     if (!this.painted || this.width === 0 || this.height === 0) return null
-    const f = Math.max(1, Math.ceil(this.width / maxWidth))
+    const f = Math.max(1, Math.ceil(Math.max(this.width, this.height) / maxWidth))
     const tw = Math.floor(this.width / f) || 1
     const th = Math.floor(this.height / f) || 1
     const out = new Uint8Array(tw * th * 4)

@@ -36,6 +36,11 @@ export function watchWantsLowerDepth(encodings: readonly number[]): boolean | un
 
 /** A sink that feeds only a mirror and paces the session's update requests. */
 export interface WatchSink extends DrawSink {
+  /**
+   * Paused: the end of the next update is held until resumed, so the engine asks for nothing
+   * (the wall's page is hidden and nobody sees the tile). Resuming lets a held engine ask at once.
+   */
+  pause(paused: boolean): void
   /** Lets a waiting engine go at once and stops the timer (the session is ending). */
   dispose(): void
 }
@@ -49,13 +54,15 @@ export interface WatchSink extends DrawSink {
  */
 export function watchSink(mirror: ThumbnailSink, intervalMs: number, now: () => number = () => performance.now()): WatchSink {
   let requestedAt = now()
-  let pending: { timer: NodeJS.Timeout; resolve: () => void } | null = null
+  // timer null: held while paused, with nothing scheduled.
+  let pending: { timer: NodeJS.Timeout | null; resolve: () => void } | null = null
   let disposed = false
+  let paused = false
   const release = (): void => {
     const p = pending
     pending = null
     if (!p) return
-    clearTimeout(p.timer)
+    if (p.timer) clearTimeout(p.timer)
     requestedAt = now()
     p.resolve()
   }
@@ -70,6 +77,7 @@ export function watchSink(mirror: ThumbnailSink, intervalMs: number, now: () => 
       mirror.endUpdate()
       const wait = requestedAt + intervalMs - now()
       if (disposed) return
+      if (paused) return new Promise<void>((resolve) => void (pending = { timer: null, resolve }))
       if (wait <= 0) {
         requestedAt = now()
         return
@@ -77,6 +85,15 @@ export function watchSink(mirror: ThumbnailSink, intervalMs: number, now: () => 
       return new Promise<void>((resolve) => {
         pending = { timer: setTimeout(release, wait), resolve }
       })
+    },
+    pause: (on) => {
+      if (paused === on) return
+      paused = on
+      if (on && pending?.timer) {
+        clearTimeout(pending.timer)
+        pending.timer = null
+      }
+      if (!on) release()
     },
     dispose: () => {
       disposed = true

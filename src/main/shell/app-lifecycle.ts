@@ -21,6 +21,16 @@ export function quitQuestion(openSessions: number): Question | null {
   }
 }
 
+/**
+ * What to ask when a window is closing: the quit question when closing it quits the app (the
+ * last window, not on macOS) with sessions open; null otherwise. Asked in the window's `close`
+ * event because by `before-quit` the window is gone and its sessions are already ended.
+ */
+export function closeQuestion(platform: NodeJS.Platform, openWindows: number, openSessions: number): Question | null {
+  if (!quitsWithLastWindow(platform) || openWindows > 1) return null
+  return quitQuestion(openSessions)
+}
+
 /** Whether the app quits with its last window: on Linux and Windows yes; on macOS it stays in the dock. */
 export function quitsWithLastWindow(platform: NodeJS.Platform): boolean {
   return platform !== 'darwin'

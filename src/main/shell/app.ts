@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { BrowserWindow, type MessageBoxOptions, Menu, app, dialog, ipcMain, protocol, screen, session, webContents } from 'electron'
 import type { SessionSummary } from '@shared/contract'
-import { quitQuestion, quitsWithLastWindow, reopensOnActivate } from './app-lifecycle'
+import { type Question, closeQuestion, quitQuestion, quitsWithLastWindow, reopensOnActivate } from './app-lifecycle'
 import { menuTemplate, sessionMenuLabel } from './app-menu'
 import { fullscreenable, initialPlace, managed, sizeToDesktop } from './app-windows'
 import { toDisplayInfos } from './display-geometry'
@@ -21,6 +21,7 @@ import { guardWebContents } from './web-contents-guard'
 import { WindowFullscreen } from './window-fullscreen'
 import { type RendererLocation, isTrustedSender, rendererUrl, windowOptions, withCsp } from './window-options'
 import { WindowStateFile } from './window-state-file'
+import { trailingThrottle } from './trailing-throttle'
 
 // The Electron shell: windows, menu, OS integration. Everything else is the host service,
 // reached only through the validated IPC bridge.
@@ -39,6 +40,12 @@ const byId = new Map<number, { win: BrowserWindow; fullscreen: WindowFullscreen;
 const pending: LaunchTarget[] = []
 /** Asks launch targets' questions of the host on nobody's behalf: it opens no session and hears nothing. */
 const shellClient: HostClient = { deliver: () => undefined }
+/** The user said quit: nothing asks again, every window may close. */
+let quitting = false
+/** A quit question is on screen: another close or quit waits for its answer. */
+let asking = false
+/** How often the application menu may be rebuilt for sessions.changed (a desktop renamed in a loop must not flood it). */
+const MENU_REBUILD_MS = 1_000
 
 /**
  * Runs the desktop app: one instance, the address book and a window per session, the host
@@ -91,28 +98,31 @@ export function startShell(bundleDir: string): void {
   app.on('activate', () => {
     if (windows && reopensOnActivate(process.platform, windows.count())) windows.openAddressBook()
   })
-  let quitting = false
-  let asking = false
   app.on('before-quit', (event) => {
     if (quitting || !host) return
     event.preventDefault()
     if (asking) return
     const question = quitQuestion(windows?.openSessionCount() ?? 0)
-    const quit = (): void => {
-      quitting = true
-      // Close sessions (saving their thumbnails) before the process goes.
-      void host?.shutdown().finally(() => app.quit())
-    }
-    if (!question) return quit()
-    asking = true
-    const options: MessageBoxOptions = { type: 'question', title: 'Tessera', ...question, defaultId: 0, cancelId: 1, noLink: true }
-    const parent = BrowserWindow.getFocusedWindow()
-    void (parent ? dialog.showMessageBox(parent, options) : dialog.showMessageBox(options))
-      .then(({ response }) => {
-        if (response === 0) quit()
-      })
-      .finally(() => (asking = false))
+    if (!question) return quitNow()
+    askThenQuit(question, BrowserWindow.getFocusedWindow())
   })
+}
+
+/** Quits for good: sessions closed (saving their thumbnails) before the process goes. */
+function quitNow(): void {
+  quitting = true
+  void host?.shutdown().finally(() => app.quit())
+}
+
+/** Shows the quit question (over `parent` when given) and quits if the answer is yes. */
+function askThenQuit(question: Question, parent: BrowserWindow | null): void {
+  asking = true
+  const options: MessageBoxOptions = { type: 'question', title: 'Tessera', ...question, defaultId: 0, cancelId: 1, noLink: true }
+  void (parent ? dialog.showMessageBox(parent, options) : dialog.showMessageBox(options))
+    .then(({ response }) => {
+      if (response === 0) quitNow()
+    })
+    .finally(() => (asking = false))
 }
 
 async function start(): Promise<void> {
@@ -163,13 +173,15 @@ async function start(): Promise<void> {
     },
   })
   let menuSessions = ''
+  // Reads the sessions when it runs: a trailing rebuild shows the newest names.
+  const rebuildMenu = trailingThrottle(installMenu, MENU_REBUILD_MS)
   const sessionsChanged = (sessions: readonly SessionSummary[]): void => {
     w.sessionsChanged(sessions)
     // The menu is rebuilt only when what it lists changes, not on every state change.
     const listed = JSON.stringify(w.windowedSessions().map((s) => [s.sessionId, s.name, s.desktopName]))
     if (listed !== menuSessions) {
       menuSessions = listed
-      installMenu()
+      rebuildMenu()
     }
   }
   h.on('sessions.changed', ({ sessions }) => sessionsChanged(sessions))
@@ -216,7 +228,15 @@ function createWindow(request: WindowRequest): ManagedWindow {
   win.once('ready-to-show', () => win.show())
   win.on('focus', () => windows?.windowFocused(id))
   win.on('leave-full-screen', () => fullscreen.exited())
-  win.on('close', () => {
+  win.on('close', (event) => {
+    // Closing the last window quits (Linux, Windows) and ends its sessions before before-quit
+    // could count them: ask here, and keep the window if the answer is no.
+    const question = quitting ? null : closeQuestion(process.platform, windows?.count() ?? 0, windows?.openSessionCount() ?? 0)
+    if (question) {
+      event.preventDefault()
+      if (!asking) askThenQuit(question, win)
+      return
+    }
     // In a fullscreen mode the window's own bounds are not its place: the ones before it are.
     const place = { ...(fullscreen.normalBounds() ?? win.getNormalBounds()), maximized: win.isMaximized() }
     const profileId = windows?.profileOf(id)

@@ -225,20 +225,26 @@ export class SessionWindows {
 
   /**
    * The sessions that would end if the app quit now: those our windows own, live-wall tiles and
-   * ended ones not counted. Sessions of a window that already closed are gone from this count
-   * even before the host reports them ended.
+   * ended ones not counted (a wall window's sessions are all tiles, even before the host's first
+   * summary says so). Sessions of a window that already closed are gone from this count even
+   * before the host reports them ended.
    */
   openSessionCount(): number {
     return [...this.windows.keys()].reduce((n, id) => n + this.liveSessionsOf(id).length, 0)
   }
 
-  /** Whether the window with this webContents id is ours and owns a live session (the clipboard rule). */
+  /**
+   * Whether the window with this webContents id is a session window of ours that owns a live
+   * session (the clipboard rule): never the address book or a wall, whatever they own.
+   */
   hasSession(windowId: number): boolean {
-    return this.windows.has(windowId) && this.liveSessionsOf(windowId).length > 0
+    return this.windows.get(windowId)?.kind === 'session' && this.liveSessionsOf(windowId).length > 0
   }
 
   /** The window's sessions, by the host's own list, so this holds before any summary arrives; tiles and ended ones left out. */
   private liveSessionsOf(windowId: number): string[] {
+    // A wall opens only watch sessions; the host's summaries may not have said so yet.
+    if (this.windows.get(windowId)?.kind === 'wall') return []
     const client = this.deps.clientOf(windowId)
     const summaries = new Map(this.sessions.map((s) => [s.sessionId, s]))
     return this.deps.sessionIds().filter((id) => {

@@ -12,6 +12,7 @@ import { LAUNCH_CODE_PARAM, SESSION_PATH, WS_PROTOCOL, credentialFromProtocols }
 import { type Infer, ValidationError, object, string, union } from '@shared/validate'
 import { LaunchCodes } from './launch-codes'
 import type { Host } from '../host/host'
+import { MAX_SESSIONS } from '../host/session-budget'
 import { contentTypeOf } from './content-types'
 
 export interface WebServerOptions {
@@ -51,10 +52,11 @@ const exchangeBodySchema = union(object({ code: string({ max: MAX_SECRET_CHARS }
 /** Client messages are small; the largest is a clipboard of LIMITS.clipboard characters, JSON-escaped. */
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 /**
- * Authenticated sockets at once. One tab holds one socket (and any number of sessions); a few
- * tabs are normal, dozens are a runaway page, each holding frame buffers in this process.
+ * Authenticated sockets at once. Every browser tab holds one socket: a tab per session (up to
+ * MAX_SESSIONS of them) plus a few address-book and live-wall pages. More than that is a runaway
+ * page; the bound keeps what each socket costs here (its queue, its link) from growing without end.
  */
-export const MAX_CLIENTS = 8
+export const MAX_CLIENTS = MAX_SESSIONS + 8
 /** WebSocket close code 1013, "Try Again Later": the socket was refused for load, not for its credentials. */
 export const CLOSE_TOO_MANY_CLIENTS = 1013
 

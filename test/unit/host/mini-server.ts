@@ -25,18 +25,22 @@ export interface MiniServerOptions {
   xvpFails?: boolean
   /** QEMU LED State bits (scroll 1, num 2, caps 4), sent once the client announces the pseudo-encoding. */
   leds?: number
+  /** A screen that never stops changing: incremental update requests are answered at once too. */
+  busy?: boolean
 }
 
 /**
  * A small scripted RFB 3.8 server on 127.0.0.1 for host tests: None or VNC authentication,
  * ServerInit, a full-screen Raw rect on every non-incremental update request (incremental
- * ones wait, as for a static screen), and a log of client input.
+ * ones wait, as for a static screen, unless `busy`), and a log of client input.
  */
 export class MiniServer {
   port = 0
   connections = 0
   readonly events: ClientEvent[] = []
   readonly sockets = new Set<net.Socket>()
+  /** Pixel formats clients set with SetPixelFormat, per connection. */
+  private readonly formats = new Map<net.Socket, { bpp: number; bigEndian: boolean; max: number[]; shift: number[] }>()
   private readonly server = net.createServer((s) => this.serve(s))
 
   constructor(readonly options: MiniServerOptions = {}) {}
@@ -78,7 +82,7 @@ export class MiniServer {
   private serve(socket: net.Socket): void {
     this.connections++
     this.sockets.add(socket)
-    socket.on('close', () => this.sockets.delete(socket))
+    socket.on('close', () => (this.sockets.delete(socket), this.formats.delete(socket)))
     socket.on('error', () => undefined)
     const { password, width = 4, height = 3, colour = [10, 20, 30] } = this.options
     let buf = Buffer.alloc(0)
@@ -128,12 +132,38 @@ export class MiniServer {
     })
   }
 
+  /** `count` pixels of `colour` in the pixel format the client set (RGBX8888 until it sets one). */
+  private rawPixels(socket: net.Socket, count: number, colour: [number, number, number]): Uint8Array {
+    const f = this.formats.get(socket)
+    if (!f) {
+      const pixels = new Uint8Array(count * 4)
+      for (let i = 0; i < pixels.length; i += 4) pixels.set([...colour, 0], i)
+      return pixels
+    }
+    let value = 0
+    for (let c = 0; c < 3; c++) value += Math.round((colour[c] * f.max[c]) / 255) * 2 ** f.shift[c]
+    const size = f.bpp / 8
+    const one = Buffer.alloc(4)
+    one.writeUInt32BE(value >>> 0)
+    const bytes = f.bigEndian ? one.subarray(4 - size) : Buffer.from(one.subarray(4 - size)).reverse()
+    const pixels = new Uint8Array(count * size)
+    for (let i = 0; i < pixels.length; i += size) pixels.set(bytes, i)
+    return pixels
+  }
+
   /** Parses one client message; returns the bytes it used, 0 when more are needed. */
   private message(b: Buffer, socket: net.Socket, width: number, height: number, colour: [number, number, number]): number {
     if (b.length < 1) return 0
     switch (b[0]) {
-      case 0: // SetPixelFormat: the client asks for RGBX8888, which the Raw rect below uses.
-        return b.length >= 20 ? 20 : 0
+      case 0: // SetPixelFormat: RGBX8888 at first; a watch session may switch to 16-bit colour.
+        if (b.length < 20) return 0
+        this.formats.set(socket, {
+          bpp: b[4],
+          bigEndian: b[6] !== 0,
+          max: [b.readUInt16BE(8), b.readUInt16BE(10), b.readUInt16BE(12)],
+          shift: [b[14], b[15], b[16]],
+        })
+        return 20
       case 2: {
         if (b.length < 4) return 0
         const n = 4 + 4 * b.readUInt16BE(2)
@@ -148,9 +178,8 @@ export class MiniServer {
         if (b.length < 10) return 0
         const incremental = b[1] !== 0
         this.events.push({ type: 'update-request', incremental })
-        if (!incremental) {
-          const pixels = new Uint8Array(width * height * 4)
-          for (let i = 0; i < pixels.length; i += 4) pixels.set([...colour, 0], i)
+        if (!incremental || this.options.busy) {
+          const pixels = this.rawPixels(socket, width * height, colour)
           socket.write(new Bytes().u8(0, 0).u16(1).u16(0, 0, width, height).s32(0).bytes(pixels).build())
         }
         return 10

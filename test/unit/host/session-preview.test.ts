@@ -16,6 +16,32 @@ describe('scalePreview', () => {
     expect(p.rgba).toHaveLength(p.width * p.height * 4)
   })
 
+  it('fits a tall picture in the maxWidth x maxWidth box, not just within the width', () => {
+    const tall = { width: 20, height: 600, words: new Uint32Array(20 * 600) }
+    expect(scalePreview(tall, 60)).toMatchObject({ width: 2, height: 60 })
+    expect(scalePreview({ width: 1, height: 1000, words: new Uint32Array(1000) }, 16)).toMatchObject({ width: 1, height: 16 })
+    // Smaller than the box both ways: left as it is.
+    expect(scalePreview({ width: 10, height: 30, words: new Uint32Array(300) }, 64)).toMatchObject({ width: 10, height: 30 })
+  })
+
+  it('a hostile 479x16384 desktop: a small mirror and a preview reply of at most 640x640 pixels', () => {
+    const mirror = new ThumbnailSink(null)
+    mirror.resize(479, 16384)
+    mirror.fill(0, 0, 479, 16384, word(9, 8, 7))
+    const picture = mirror.picture()!
+    // The step comes from the longer side: under 960 on that side, never a full-height copy.
+    expect(picture.height).toBeLessThan(960)
+    expect(picture.words.length).toBeLessThan(960 * 960)
+    const p = scalePreview(picture, 640)
+    expect(p.height).toBeLessThanOrEqual(640)
+    expect(p.width).toBeGreaterThanOrEqual(1)
+    expect(p.rgba.byteLength).toBeLessThanOrEqual(640 * 640 * 4)
+    expect([...p.rgba.subarray(0, 4)]).toEqual([9, 8, 7, 255])
+    // The saved thumbnail fits the same way.
+    const png = mirror.png()!
+    expect(png.readUInt32BE(20)).toBeLessThanOrEqual(240) // IHDR height
+  })
+
   it('averages the mirror pixels each output pixel covers, and is opaque', () => {
     // 4x2: left half black and white columns, right half solid red: 2x1 gives grey and red.
     const words = Uint32Array.from([

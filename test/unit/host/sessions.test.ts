@@ -82,7 +82,8 @@ describe('sessions registry', () => {
     const { sessionId: a } = (await alice.ask('session.open', { profileId: saved.id })) as { sessionId: string }
     const { sessionId: b } = (await bob.ask('session.open', { address: `127.0.0.1::${s.port}`, username: 'x' })) as { sessionId: string }
     await until('both connected', () => connected(alice.client, a) && connected(bob.client, b))
-    await until('the list with both connected', () => lastList(alice.client)?.filter((x) => x.state === 'connected').length === 2)
+    // The typed address becomes a saved connection just after connecting: wait for the list that names it.
+    await until('the list with both connected', () => lastList(alice.client)?.filter((x) => x.state === 'connected' && x.profileId).length === 2)
     const expected = [
       { sessionId: a, profileId: saved.id, name: 'Build box', desktopName: 'mini', state: 'connected', width: 8, height: 6, viewOnly: false, watch: false },
       // A typed address is named by its address (and remembered as a new entry on connecting).
@@ -99,7 +100,7 @@ describe('sessions registry', () => {
       },
     ]
     expect(lastList(alice.client)).toEqual(expected)
-    await until('bob hears it too', () => lastList(bob.client)?.filter((x) => x.state === 'connected').length === 2)
+    await until('bob hears it too', () => lastList(bob.client)?.filter((x) => x.state === 'connected' && x.profileId).length === 2)
     // Whoever asks gets the same list: session summaries are not private.
     expect(await bob.ask('sessions.list')).toEqual(expected)
 

@@ -95,6 +95,15 @@ describe('ThumbnailSink', () => {
     expect([...raw.subarray(1 + 199 * 3, 1 + 200 * 3)]).toEqual([255, 0, 0])
   })
 
+  it('bases the mirror step on the longer side: a portrait desktop keeps a mirror and PNG that fit in 480 and 240', () => {
+    const thumb = new ThumbnailSink(null)
+    thumb.resize(1080, 1920)
+    expect(thumb.size).toEqual({ width: 270, height: 480, step: 4 })
+    thumb.fill(0, 0, 1080, 1920, 0xff00ff00)
+    const { width, height } = readPng(thumb.png()!)
+    expect([width, height]).toEqual([135, 240])
+  })
+
   it('decodes images within a time budget, then skips them', () => {
     let clock = 0
     let decodes = 0

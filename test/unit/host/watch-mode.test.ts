@@ -46,6 +46,34 @@ describe('watchSink', () => {
     sink.dispose()
   })
 
+  it('paused, holds the end of an update (the engine asks for nothing) until resumed, then lets it ask at once', async () => {
+    vi.useFakeTimers()
+    const sink = watchSink(new ThumbnailSink(null), 1_000, () => Date.now())
+    let released = 0
+    // Paused while waiting out the interval: the timer no longer lets it go.
+    void sink.endUpdate()!.then(() => released++)
+    sink.pause(true)
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(released).toBe(0)
+    sink.pause(false)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(released).toBe(1)
+    // An update that ends while paused is held too, however long ago the last request was.
+    sink.pause(true)
+    await vi.advanceTimersByTimeAsync(5_000)
+    void sink.endUpdate()!.then(() => released++)
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(released).toBe(1)
+    sink.pause(false)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(released).toBe(2)
+    // Paused, then disposed: the engine is let go so the session can end.
+    sink.pause(true)
+    const held = sink.endUpdate()!
+    sink.dispose()
+    await held
+  })
+
   it('dispose lets a waiting engine go and later updates are not held', async () => {
     const sink = watchSink(new ThumbnailSink(null), 60_000)
     const done = sink.endUpdate()!

@@ -146,7 +146,9 @@ vi.mock('electron', () => {
       this.events.get('focus')?.()
     }
     close() {
-      this.events.get('close')?.()
+      let kept = false
+      this.events.get('close')?.({ preventDefault: () => (kept = true) })
+      if (kept) return
       this.destroyed = true
       this.events.get('closed')?.()
     }
@@ -463,6 +465,28 @@ describe('Electron shell', () => {
     expect(closedCount(3, seen)).toBe(0)
     // Its place is remembered under its connection, for the next time it opens.
     await vi.waitFor(() => expect(JSON.parse(readFileSync(join(m.dir, 'window-state.json'), 'utf8')).sessions[PROFILE_ID]).toBeDefined())
+  })
+
+  it('asks before closing the last window quits with its sessions open (before-quit would come too late), and keeps it on Cancel', async () => {
+    m.dialogs.length = 0
+    m.dialogAnswer = 1
+    // Another window open: closing the address book quits nothing and asks nothing.
+    m.windows[0].win.close()
+    expect(m.windows[0].win.isDestroyed()).toBe(true)
+    expect(m.dialogs).toEqual([])
+    // The last window, with the vnc:// link's session in it: closing it would quit and disconnect.
+    const last = m.windows[2].win
+    const sockets = vnc.sockets.size
+    last.close()
+    await vi.waitFor(() => expect(m.dialogs).toHaveLength(1))
+    expect(m.dialogs[0]).toMatchObject({ message: 'Quit Tessera?', detail: '1 session is open and will be disconnected.', buttons: ['Quit', 'Cancel'] })
+    // A second close while the question is up asks nothing more.
+    last.close()
+    await new Promise((r) => setTimeout(r, 50))
+    expect(m.dialogs).toHaveLength(1)
+    expect(last.isDestroyed()).toBe(false)
+    expect(vnc.sockets.size).toBe(sockets)
+    expect(m.quits).toEqual([])
   })
 
   it('asks before quitting with sessions open, and quits only when told to', async () => {

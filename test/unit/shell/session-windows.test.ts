@@ -278,6 +278,20 @@ describe('session windows', () => {
     expect(w.manager.hasSession(one.id)).toBe(false)
   })
 
+  it('never counts a wall window’s tiles as sessions, even before the first summary says they are tiles', () => {
+    const w = world()
+    const book = w.manager.openAddressBook()
+    const wall = w.manager.openWall(wallQuery({ folder: 'Lab' }))
+    w.opened(wall.id, 'tile1')
+    w.opened(wall.id, 'tile2')
+    w.opened(book.id, 'accepted')
+    // No sessions.changed yet: the wall still reads the clipboard never, and quitting asks about none of its tiles.
+    expect(w.manager.hasSession(wall.id)).toBe(false)
+    expect(w.manager.openSessionCount()).toBe(1)
+    // The address book may own a session for a moment (a reverse connection accepted there), but is no session window.
+    expect(w.manager.hasSession(book.id)).toBe(false)
+  })
+
   it('cycles session windows in the order they opened, from the focused one, skipping the address book', () => {
     const w = world()
     expect(w.manager.cycle(1)).toBe(false)

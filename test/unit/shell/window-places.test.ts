@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { quitQuestion, quitsWithLastWindow, reopensOnActivate } from '../../../src/main/shell/app-lifecycle'
+import { closeQuestion, quitQuestion, quitsWithLastWindow, reopensOnActivate } from '../../../src/main/shell/app-lifecycle'
 import { initialPlace } from '../../../src/main/shell/app-windows'
 import { MAX_REMEMBERED_SESSIONS, WindowStateFile } from '../../../src/main/shell/window-state-file'
 import { DEFAULT_WINDOW, rendererUrl } from '../../../src/main/shell/window-options'
@@ -148,5 +148,14 @@ describe('quitting', () => {
     expect(reopensOnActivate('darwin', 0)).toBe(true)
     expect(reopensOnActivate('darwin', 2)).toBe(false)
     expect(reopensOnActivate('linux', 0)).toBe(false)
+  })
+
+  it('asks the quit question when a window closes only if that close quits the app with sessions open', () => {
+    expect(closeQuestion('linux', 1, 2)?.detail).toBe('2 sessions are open and will be disconnected.')
+    expect(closeQuestion('win32', 1, 1)?.message).toBe('Quit Tessera?')
+    // Other windows stay, nothing to lose, or macOS (the app stays in the dock): the window just closes.
+    expect(closeQuestion('linux', 2, 3)).toBeNull()
+    expect(closeQuestion('linux', 1, 0)).toBeNull()
+    expect(closeQuestion('darwin', 1, 3)).toBeNull()
   })
 })

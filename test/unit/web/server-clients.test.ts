@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createHost } from '../../../src/main/host/create-host'
-import type { Host } from '../../../src/main/host/host'
+import { type Host, MAX_SESSIONS } from '../../../src/main/host/host'
 import { CLOSE_TOO_MANY_CLIENTS, MAX_CLIENTS, type WebServer, startWebServer } from '../../../src/main/web/server'
 import { newProfile } from '../../../src/shared/profile'
 import { socketProtocols } from '../../../src/shared/web-auth'
@@ -69,6 +69,11 @@ function connect(): Promise<Client> {
 const listeners = (): number => host.listenerCount('profiles.changed')
 
 describe('browser-mode WebSocket cap', () => {
+  it('fits a browser tab for every session the host allows, plus an address book and a wall, and stays bounded', () => {
+    expect(MAX_CLIENTS).toBeGreaterThanOrEqual(MAX_SESSIONS + 2)
+    expect(MAX_CLIENTS).toBeLessThanOrEqual(2 * MAX_SESSIONS)
+  })
+
   it(`accepts ${MAX_CLIENTS} sockets, closes the next with ${CLOSE_TOO_MANY_CLIENTS}, and the others keep working`, async () => {
     const before = listeners()
     const open: Client[] = []

@@ -107,6 +107,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   HOST_UNKNOWN_PROFILE: 'That saved connection no longer exists',
   HOST_BAD_ADDRESS: 'That is not an address Tessera can connect to',
   HOST_TOO_MANY_SESSIONS: 'Too many sessions are open',
+  HOST_TOO_MANY_TILES: 'The live wall shows at most 48 connections at once',
 
   HOST_SECURITY: SAY.setup,
   HOST_CA_FILE: SAY.setup,
@@ -122,6 +123,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   HOST_VIEW_ONLY: 'This connection is view-only',
   HOST_POWER_UNSUPPORTED: 'The server offers no power actions',
   HOST_RESIZE_UNSUPPORTED: 'The server cannot be resized from here',
+  HOST_NOT_WATCHING: 'Only a live-wall tile can be paused',
   RFB_ERR_RESIZE_LAYOUT: 'The remote desktop cannot take that size or screen layout',
   RFB_ERR_RESIZE_REFUSED: 'The server did not accept the new desktop size',
 

@@ -1,14 +1,33 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SessionError, SessionSummary } from '../../../../src/shared/contract'
 import { type ConnectionProfile, newProfile } from '../../../../src/shared/profile'
-import { tileStatus } from '../../../../src/renderer/src/components/wall/tile-status'
+import { retryable, tileStatus } from '../../../../src/renderer/src/components/wall/tile-status'
 import { parseWallSource, profilesInFolder, wallPageQuery } from '../../../../src/renderer/src/components/wall/wall-source'
-import { RETRY_MS, WallTiles } from '../../../../src/renderer/src/components/wall/wall-tiles'
+import { type PageVisibility, RETRY_MS, WallTiles } from '../../../../src/renderer/src/components/wall/wall-tiles'
 import { MemoryHost } from '../memory-host'
 
 const profile = (id: string, group = ''): ConnectionProfile => newProfile({ id, name: id, host: `${id}.lan`, group, createdAt: 0 })
 const unreachable: SessionError = { kind: 'network', code: 'RFB_ERR_NETWORK', message: 'connect ECONNREFUSED 127.0.0.1:5901' }
 const signIn: SessionError = { kind: 'auth', code: 'RFB_ERR_AUTH_FAILED', message: 'open it to sign in' }
+const tooManyTiles: SessionError = { kind: 'refused', code: 'HOST_TOO_MANY_TILES', message: 'the live wall shows at most 48 connections at once' }
+const tooManySessions: SessionError = { kind: 'refused', code: 'HOST_TOO_MANY_SESSIONS', message: 'at most 64 sessions can be open at once' }
+
+/** A page whose visibility the test sets. */
+class FakePage implements PageVisibility {
+  hidden = false
+  private readonly listeners = new Set<() => void>()
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+  set(hidden: boolean): void {
+    this.hidden = hidden
+    for (const l of this.listeners) l()
+  }
+  get listening(): number {
+    return this.listeners.size
+  }
+}
 
 describe('wall source', () => {
   it('reads the folder or open-sessions query and writes it back', () => {
@@ -36,6 +55,16 @@ describe('tile status', () => {
     expect(stopped.tone).toBe('stopped')
     expect(stopped.text).toMatch(/open it to see why$/)
     expect(stopped.detail).toBe('open it to sign in')
+  })
+
+  it('a tile refused by the host’s limit says so and is not retried, unlike a server that refuses', () => {
+    for (const error of [tooManyTiles, tooManySessions]) {
+      expect(retryable(error)).toBe(false)
+      expect(tileStatus('closed', error, false)).toMatchObject({ text: 'Not watched: too many tiles', tone: 'stopped', detail: error.message })
+    }
+    expect(retryable({ kind: 'refused', code: 'RFB_ERR_SERVER_REFUSED', message: 'too many clients' })).toBe(true)
+    expect(retryable(unreachable)).toBe(true)
+    expect(retryable(signIn)).toBe(false)
   })
 })
 
@@ -81,6 +110,51 @@ describe('WallTiles', () => {
     await vi.advanceTimersByTimeAsync(RETRY_MS)
     expect(host.callsTo('session.open').slice(2)).toEqual([{ profileId: 'a', watch: true }])
     expect(wall.tiles.value[0]).toMatchObject({ sessionId: 'a-3', state: 'connecting', retrying: false })
+    wall.stop()
+  })
+
+  it('does not open again a tile the host refused for its limit', async () => {
+    host.handle('session.open', (arg) => {
+      if ('profileId' in arg && arg.profileId === 'b') throw tooManyTiles
+      return { sessionId: `${'profileId' in arg ? arg.profileId : 'x'}-${++opened}` }
+    })
+    const wall = new WallTiles(host, { kind: 'folder', folder: 'Lab' }, null)
+    await wall.start()
+    expect(wall.tiles.value[1]).toMatchObject({ name: 'b', state: 'closed', retrying: false, error: { code: 'HOST_TOO_MANY_TILES' } })
+    await vi.advanceTimersByTimeAsync(RETRY_MS * 3)
+    expect(host.callsTo('session.open')).toHaveLength(2)
+    wall.stop()
+  })
+
+  it('pauses its watch sessions while the page is hidden and resumes them when it is shown', async () => {
+    const page = new FakePage()
+    const wall = new WallTiles(host, { kind: 'folder', folder: 'Lab' }, page)
+    await wall.start()
+    expect(host.callsTo('session.watchPaused')).toEqual([])
+    page.set(true)
+    expect(host.callsTo('session.watchPaused')).toEqual([
+      { sessionId: 'a-1', paused: true },
+      { sessionId: 'b-2', paused: true },
+    ])
+    // A tile opened again while hidden starts paused.
+    host.emit('session.state', { sessionId: 'a-1', state: 'closed', error: unreachable })
+    await vi.advanceTimersByTimeAsync(RETRY_MS)
+    expect(host.callsTo('session.watchPaused').at(-1)).toEqual({ sessionId: 'a-3', paused: true })
+    page.set(false)
+    expect(host.callsTo('session.watchPaused').slice(-2)).toEqual([
+      { sessionId: 'a-3', paused: false },
+      { sessionId: 'b-2', paused: false },
+    ])
+    wall.stop()
+    expect(page.listening).toBe(0)
+  })
+
+  it('opened in a hidden page (a background tab), its tiles start paused', async () => {
+    const page = new FakePage()
+    page.hidden = true
+    const wall = new WallTiles(host, { kind: 'folder', folder: 'Office' }, page)
+    await wall.start()
+    expect(host.callsTo('session.watchPaused')).toEqual([{ sessionId: 'c-1', paused: true }])
     wall.stop()
   })
 

@@ -1,5 +1,5 @@
 import type { SessionError, SessionState } from '@shared/contract'
-import type { ErrorKind } from '@shared/error-codes'
+import type { ErrorCode, ErrorKind } from '@shared/error-codes'
 import { errorTitle } from '../../lib/errors'
 
 /** What a wall tile says under its picture, and how it looks. */
@@ -15,9 +15,15 @@ export interface TileStatus {
 /** Kinds of error after which the wall opens the tile again by itself: the server may come back. */
 const RETRYABLE: readonly ErrorKind[] = ['network', 'refused', 'timeout', 'closed']
 
-/** Whether a watch tile that ended with `error` should be opened again later (the server may come back). */
+/**
+ * Refusals by the host's own session budget (kind 'refused', like a server turning us away):
+ * trying again would only be refused again, every RETRY_MS, for every tile past the limit.
+ */
+const OVER_LIMIT: readonly ErrorCode[] = ['HOST_TOO_MANY_TILES', 'HOST_TOO_MANY_SESSIONS']
+
+/** Whether a watch tile that ended with `error` should be opened again later (the server may come back; the host's limit will not go away). */
 export function retryable(error: SessionError | undefined): boolean {
-  return !error || RETRYABLE.includes(error.kind)
+  return !error || (RETRYABLE.includes(error.kind) && !OVER_LIMIT.includes(error.code))
 }
 
 /** Why a tile is waiting to try again, in a few words. */
@@ -46,6 +52,7 @@ export function tileStatus(state: SessionState | 'opening', error: SessionError 
     case 'closed':
       if (retrying) return { text: downText(error), tone: 'down', detail }
       if (!error) return { text: 'Closed', tone: 'stopped' }
+      if (OVER_LIMIT.includes(error.code)) return { text: 'Not watched: too many tiles', tone: 'stopped', detail }
       return { text: `${errorTitle(error)} — open it to see why`, tone: 'stopped', detail }
   }
 }

@@ -27,12 +27,33 @@ export interface WallTile {
 /** How long a watch tile whose server went away waits before trying again. */
 export const RETRY_MS = 10_000
 
+/** Whether the wall's page can be seen, and news of when that changes. */
+export interface PageVisibility {
+  readonly hidden: boolean
+  /** Calls `listener` on every change; returns the way to stop. */
+  onChange(listener: () => void): () => void
+}
+
+/** The page's visibility as the browser reports it (hidden: a background tab, a minimised window). */
+export function documentVisibility(doc: Document): PageVisibility {
+  return {
+    get hidden() {
+      return doc.hidden
+    },
+    onChange: (listener) => {
+      doc.addEventListener('visibilitychange', listener)
+      return () => doc.removeEventListener('visibilitychange', listener)
+    },
+  }
+}
+
 /**
  * The tiles of a wall and the sessions behind them. A folder wall opens each connection as a
  * watch session (view-only, about one update a second, never asking the user anything) and
  * opens it again RETRY_MS after its server went away; an open-sessions wall follows the host's
- * `sessions.changed`. Call `start` once and `stop` when the page goes (it closes the watch
- * sessions and forgets its timers).
+ * `sessions.changed`. While the page is hidden its watch sessions are paused (`session.watchPaused`):
+ * nobody sees them, so the host asks their servers for nothing. Call `start` once and `stop` when
+ * the page goes (it closes the watch sessions and forgets its timers).
  */
 export class WallTiles {
   readonly tiles: Ref<WallTile[]> = ref([])
@@ -41,14 +62,22 @@ export class WallTiles {
   private stopped = false
   /** The last state of sessions not (yet) on a tile: a session can end before session.open answers. */
   private readonly early = new Map<string, { state: SessionState; error?: SessionError }>()
+  /** The page is hidden: the watch sessions this wall opened are paused. */
+  private paused = false
 
   constructor(
     private readonly api: HostApi,
     private readonly source: WallSource,
+    private readonly page: PageVisibility | null = typeof document === 'undefined' ? null : documentVisibility(document),
   ) {}
 
   /** Lists what the wall shows and, for a folder, opens the watch sessions. */
   async start(): Promise<void> {
+    const page = this.page
+    if (page) {
+      this.paused = page.hidden
+      this.unsubscribe.push(page.onChange(() => this.setPaused(page.hidden)))
+    }
     this.unsubscribe.push(this.api.on('sessions.changed', ({ sessions }) => this.onSessions(sessions)))
     this.unsubscribe.push(this.api.on('session.state', (e) => this.onState(e.sessionId, e.state, e.error)))
     if (this.source.kind === 'open') {
@@ -70,6 +99,18 @@ export class WallTiles {
     for (const t of this.tiles.value) if (t.owned && t.sessionId) void this.api.request('session.close', { sessionId: t.sessionId }).catch(() => {})
   }
 
+  /** Pauses (the page was hidden) or resumes the watch sessions this wall opened. */
+  private setPaused(paused: boolean): void {
+    if (paused === this.paused || this.stopped) return
+    this.paused = paused
+    for (const t of this.tiles.value) if (t.owned && t.sessionId) this.pause(t.sessionId, paused)
+  }
+
+  private pause(sessionId: string, paused: boolean): void {
+    // A session that has just ended answers "no such session": nothing to pause.
+    void this.api.request('session.watchPaused', { sessionId, paused }).catch(() => {})
+  }
+
   private tile(key: string): WallTile | undefined {
     return this.tiles.value.find((t) => t.key === key)
   }
@@ -87,6 +128,7 @@ export class WallTiles {
       }
       t.sessionId = sessionId
       t.retrying = false
+      if (this.paused) this.pause(sessionId, true)
       const early = this.early.get(sessionId)
       this.early.delete(sessionId)
       if (early) this.onState(sessionId, early.state, early.error)
