@@ -107,6 +107,54 @@ describe.skipIf(skip)('browser mode: Match my monitors against TigerVNC', () => 
     }
   }, 60_000)
 
+  it('goes full screen on the monitor chosen in the menu (no "All monitors" in a browser)', async () => {
+    const { page, errors, close } = await connectedPage(true)
+    try {
+      // A window on monitor 1, which full screen then takes to monitor 2.
+      const cdp = await page.context().newCDPSession(page)
+      const { windowId } = await cdp.send('Browser.getWindowForTarget')
+      await cdp.send('Browser.setWindowBounds', { windowId, bounds: { left: 100, top: 100, width: 1000, height: 700 } })
+      await waitUntil('a window on monitor 1', () => page.evaluate(() => window.outerWidth <= screen.width))
+      await page.keyboard.press('F8')
+      const menuItems = page.locator('[role="menu"] [role="menuitem"]')
+      await page.waitForSelector('[role="menuitem"]:has-text("Monitor 2, 1280×1024")')
+      expect(await menuItems.filter({ hasText: /^Monitor|^All monitors/ }).allInnerTexts()).toEqual(['Monitor 1 (primary), 1280×1024', 'Monitor 2, 1280×1024'])
+      await page.locator('[role="menu"] .section-label:has-text("Full screen on")').scrollIntoViewIfNeeded()
+      await screenshot(page, 'session-menu-fullscreen-on')
+      // Headless Chromium grants an element full screen but never moves or resizes its window for
+      // it (its bounds stay, window state "normal"), so screenX cannot show the monitor: what the
+      // page asked the browser for can. The recorder passes every call on unchanged.
+      await page.evaluate(() => {
+        const w = window as unknown as { fullscreenScreens: Array<[number, number] | null> }
+        w.fullscreenScreens = []
+        const request = Element.prototype.requestFullscreen
+        Element.prototype.requestFullscreen = function (options?: FullscreenOptions & { screen?: { left: number; top: number } }) {
+          w.fullscreenScreens.push(options?.screen ? [options.screen.left, options.screen.top] : null)
+          return request.call(this, options)
+        }
+      })
+      await page.click('[role="menuitem"]:has-text("Monitor 2, 1280×1024")')
+      await waitUntil('the session full screen', () => page.evaluate(() => document.fullscreenElement?.classList.contains('session') === true))
+      expect(await page.evaluate(() => (window as unknown as { fullscreenScreens: unknown }).fullscreenScreens)).toEqual([[1280, 0]])
+      // Full screen on the other monitor, then back to the window.
+      await page.keyboard.press('F8')
+      await page.click('[role="menuitem"]:has-text("Monitor 1 (primary), 1280×1024")')
+      await waitUntil('full screen on monitor 1', () =>
+        page.evaluate(() => (window as unknown as { fullscreenScreens: unknown[] }).fullscreenScreens.length === 2),
+      )
+      expect(await page.evaluate(() => (window as unknown as { fullscreenScreens: unknown }).fullscreenScreens)).toEqual([
+        [1280, 0],
+        [0, 0],
+      ])
+      expect(await page.evaluate(() => document.fullscreenElement?.classList.contains('session'))).toBe(true)
+      await page.keyboard.press('F11')
+      await waitUntil('full screen left', () => page.evaluate(() => document.fullscreenElement === null))
+      expect(errors).toEqual([])
+    } finally {
+      await close()
+    }
+  }, 60_000)
+
   it('offers no "Match my monitors" in a window on one monitor', async () => {
     const { page, close } = await connectedPage(true)
     try {

@@ -10,7 +10,19 @@ import type { Host } from '../../src/main/host/host'
 import { type WebServer, startWebServer } from '../../src/main/web/server'
 import { newProfile } from '../../src/shared/profile'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
-import { RENDERER_DIR, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, waitUntil, watchErrors } from './harness'
+import type { SessionSummary } from '../../src/shared/contract'
+import {
+  RENDERER_DIR,
+  canvasPixels,
+  e2eUnavailable,
+  ensureRendererBuilt,
+  launchChromium,
+  newContext,
+  screenshot,
+  waitConnected,
+  waitUntil,
+  watchErrors,
+} from './harness'
 
 const skip = e2eUnavailable() ?? (serverAvailable('tigervnc') && serverAvailable('x11vnc') ? null : 'Xtigervnc or x11vnc not installed')
 const SERVERS = [
@@ -30,6 +42,14 @@ async function tileColours(page: Page, profileId: string): Promise<number> {
     for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2])
     return seen.size
   }, profileId)
+}
+
+/** Distinct colours in a session page's canvas. */
+async function canvasColours(page: Page): Promise<number> {
+  const { rgba } = await canvasPixels(page)
+  const seen = new Set<number>()
+  for (let i = 0; i < rgba.length; i += 4) seen.add((rgba[i] << 16) | (rgba[i + 1] << 8) | rgba[i + 2])
+  return seen.size
 }
 
 const stateOf = (page: Page, profileId: string): Promise<string> => page.locator(`.wall-tile[data-profile-id="${profileId}"] .state`).innerText()
@@ -91,9 +111,16 @@ describe.skipIf(skip)('live wall (browser mode)', () => {
     for (const s of SERVERS.slice(0, 3)) expect(await stateOf(wall, s.id)).toBe('Live')
     await screenshot(wall, 'wall-server-down')
 
-    // A click opens the full session in the connection's own tab.
+    // A click opens the full session in the connection's own tab: connected, its picture painted,
+    // and listed as an open session (not a wall tile) by the host and the address book.
     const [full] = await Promise.all([context.waitForEvent('page'), wall.locator('.wall-tile[data-profile-id="tiger-1"] button').click()])
+    errors.push(...watchErrors(full))
     await waitUntil('the session page', () => new URL(full.url()).search === '?view=session&profile=tiger-1', 15_000)
+    await waitConnected(full)
+    await waitUntil('the full session painted', async () => (await canvasColours(full)) > 8, 15_000)
+    const listed = (await host.handle('sessions.list', undefined)) as SessionSummary[]
+    expect(listed.filter((s) => s.profileId === 'tiger-1' && !s.watch).map((s) => s.state)).toEqual(['connected'])
+    await book.waitForSelector('.sessions-panel .session-card[aria-label^="Session Build server, Connected"]', { timeout: 10_000 })
     await full.close()
     expect(errors).toEqual([])
     await wall.close()

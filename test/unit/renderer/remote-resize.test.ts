@@ -136,6 +136,52 @@ describe('useRemoteResize', () => {
     stop()
   })
 
+  it('after spreading over every monitor, lays the remote out as them once the window keeps still, in "remote" scaling only', async () => {
+    const env: MonitorEnv = { screen: { width: 1280, height: 1024 }, screenX: 0, screenY: 0, outerWidth: 2560, outerHeight: 1024 }
+    env.getScreenDetails = async () => ({
+      screens: [
+        { left: 0, top: 0, width: 1280, height: 1024, isPrimary: true },
+        { left: 1280, top: 0, width: 1280, height: 1024, isPrimary: false },
+      ],
+    })
+    const calls: unknown[][] = []
+    const box = reactive({ width: 800, height: 600 })
+    const scaling = ref<ScalingMode>('fit')
+    const { value: resize, stop } = inScope(() =>
+      useRemoteResize({
+        box,
+        fb: reactive({ width: 800, height: 600 }),
+        scaling: () => scaling.value,
+        request: async (...args) => void calls.push(args),
+        refused: () => {},
+        env: () => env,
+      }),
+    )
+    resize.matchMonitorsWhenSettled()
+    await vi.advanceTimersByTimeAsync(REMOTE_RESIZE_SETTLE_MS)
+    expect(calls).toEqual([])
+    scaling.value = 'remote'
+    await nextTick()
+    await vi.advanceTimersByTimeAsync(0)
+    calls.length = 0
+    resize.matchMonitorsWhenSettled()
+    box.width = 2560
+    box.height = 1024
+    await nextTick()
+    await vi.advanceTimersByTimeAsync(REMOTE_RESIZE_SETTLE_MS)
+    expect(calls).toEqual([
+      [
+        2560,
+        1024,
+        [
+          { x: 0, y: 0, width: 1280, height: 1024 },
+          { x: 1280, y: 0, width: 1280, height: 1024 },
+        ],
+      ],
+    ])
+    stop()
+  })
+
   it('drops a pending request when its owner goes away', async () => {
     const { box, asked, stop } = setup()
     box.width = 640

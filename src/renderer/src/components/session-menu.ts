@@ -1,6 +1,7 @@
 import type { PowerAction } from '@shared/contract'
 import type { ScalingMode } from '@shared/profile'
 import type { SPECIAL_COMBOS } from '../input/keysyms'
+import type { FullscreenTarget } from '../lib/fullscreen-monitors'
 
 /** What the session menu (F8) asks the session view to do. */
 export type MenuAction =
@@ -14,6 +15,10 @@ export type MenuAction =
   | { type: 'screenshot' }
   | { type: 'stats' }
   | { type: 'fullscreen' }
+  /** Full screen on a chosen monitor, or across all of them. */
+  | { type: 'fullscreenOn'; target: FullscreenTarget }
+  /** Let the browser ask the user for the monitors' names, for "Full screen on". */
+  | { type: 'askMonitors' }
   | { type: 'refresh' }
   | { type: 'power'; action: PowerAction }
   | { type: 'disconnect' }

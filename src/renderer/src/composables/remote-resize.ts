@@ -27,16 +27,24 @@ export interface RemoteResizeDeps {
  * and the scaling mode; `request(0)` asks at once (on connect). `matchMonitors()` ("Match my
  * monitors") asks for a desktop laid out as the local monitors the window covers, one remote
  * screen each (servers without ExtendedDesktopSize refuse; the picture is then scaled across);
- * it rejects with the reason it could not.
+ * it rejects with the reason it could not. `matchMonitorsWhenSettled()` does it once the
+ * viewport keeps still (after the window spread over every monitor), in 'remote' scaling only,
+ * instead of the plain resize; a refusal there leaves the picture scaled across.
  */
-export function useRemoteResize(deps: RemoteResizeDeps): { request(delay?: number): void; matchMonitors(): Promise<void> } {
+export function useRemoteResize(deps: RemoteResizeDeps): { request(delay?: number): void; matchMonitors(): Promise<void>; matchMonitorsWhenSettled(): void } {
   let timer: ReturnType<typeof setTimeout> | null = null
   let refused = false
+  let matchNext = false
 
   function request(delay = REMOTE_RESIZE_SETTLE_MS): void {
     if (timer) clearTimeout(timer)
     if (deps.scaling() !== 'remote') return
     timer = setTimeout(() => {
+      if (matchNext) {
+        matchNext = false
+        void matchMonitors().catch(() => {})
+        return
+      }
       const w = Math.floor(deps.box.width)
       const h = Math.floor(deps.box.height)
       if (w > 0 && h > 0 && (w !== deps.fb.width || h !== deps.fb.height)) {
@@ -58,10 +66,18 @@ export function useRemoteResize(deps: RemoteResizeDeps): { request(delay?: numbe
     if (timer) clearTimeout(timer)
   })
   async function matchMonitors(): Promise<void> {
+    // A plain resize still waiting would undo the layout.
+    if (timer) clearTimeout(timer)
     const layout = await monitorsLayout((deps.env ?? windowEnv)())
     if (!layout) throw new Error('no monitors were found')
     await deps.request(layout.width, layout.height, layout.screens)
   }
 
-  return { request, matchMonitors }
+  function matchMonitorsWhenSettled(): void {
+    if (deps.scaling() !== 'remote') return
+    matchNext = true
+    request()
+  }
+
+  return { request, matchMonitors, matchMonitorsWhenSettled }
 }
