@@ -17,7 +17,8 @@ const USAGE = `usage: tessera COMMAND ...
   bench    IN.fbs... [--json] [--runs N]
   web      [--port N] [--data-dir D] [--no-open]   serve the viewer to a local browser
   listen   OUT.png [--port N] [--host H]   wait for a server to connect (reverse connection, port 5500)
-TARGET: host, host:display, host::port, vnc://[user@]host[:port], vncs://... (TLS from the first byte)
+TARGET: host, host:display, host::port, vnc://[user@]host[:port], vncs://... (TLS from the first byte),
+  unix:/path (a Unix socket), REPEATER[:PORT]/ID:n or REPEATER[:PORT]/host:display (UltraVNC repeater, port 5901)
 The password comes from --password-file or the TESSERA_PASSWORD environment variable.
 snapshot, record, probe and listen also take:
   --encodings tight,zrle,...   --depth 24|16|8   --quality 0-9|auto   --compress 0-9
@@ -27,6 +28,8 @@ snapshot, record, probe and listen also take:
   --trust-store DIR   remember accepted certificates per host:port; a changed one is refused
   --accept-fingerprint SHA256[,...]   trust the certificate with this fingerprint (stored with --trust-store)
   --ca-file PEM   extra certificate authorities
+  --repeater HOST[:PORT]   reach TARGET (ID:n, or host:display) through this UltraVNC repeater (port 5901)
+  --ssh user@host[:port]   through an SSH tunnel (--ssh-key F, --ssh-password-file F, or the agent); unix:/path is then on the SSH server
   --allow-plain-password   let VeNCrypt Plain send the password without TLS (anyone on the network can read it)`
 
 type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>
