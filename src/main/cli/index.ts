@@ -4,6 +4,7 @@ import { UsageError } from './args'
 import { benchCommand } from './bench'
 import { listenCommand } from './listen'
 import { probeCommand } from './probe'
+import { proxyCommand } from './proxy'
 import { recordCommand } from './record'
 import { replayCommand } from './replay'
 import { snapshotCommand } from './snapshot'
@@ -17,6 +18,10 @@ const USAGE = `usage: tessera COMMAND ...
   bench    IN.fbs... [--json] [--runs N]
   web      [--port N] [--data-dir D] [--no-open]   serve the viewer to a local browser
   listen   OUT.png [--port N] [--host H]   wait for a server to connect (reverse connection, port 5500)
+  proxy    LISTEN TARGET [--buffer MB] [--trace]   a buffering proxy for any viewer: LISTEN is [host:]port
+           (127.0.0.1 unless given) or unix:/path; reads the server at full speed into at most MB
+           (default 64) held for a slow viewer, then pauses; passes on only None/VNC auth and the
+           encodings it can parse (and says what it stripped); --trace prints every message
 TARGET: host, host:display, host::port, vnc://[user@]host[:port], vncs://... (TLS from the first byte),
   unix:/path (a Unix socket), REPEATER[:PORT]/ID:n or REPEATER[:PORT]/host:display (UltraVNC repeater, port 5901)
 The password comes from --password-file or the TESSERA_PASSWORD environment variable.
@@ -42,6 +47,7 @@ const COMMANDS: Record<string, Command> = {
   bench: benchCommand,
   web: webCommand,
   listen: listenCommand,
+  proxy: proxyCommand,
 }
 
 /** Exit codes by error kind, so scripts can tell a wrong password from a dead server. */
