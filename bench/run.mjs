@@ -2,8 +2,9 @@
 // Runs a bench script the way the app runs the engine: bundled by Vite (as electron-vite bundles
 // the CLI), then executed by plain Node, so no test runner's module transform sits in the timed
 // code. `node bench/run.mjs decoders [IN.fbs...]` (npm run bench), `node bench/run.mjs record`
-// (npm run bench:record) or `node bench/run.mjs pipeline` (npm run bench:pipeline). Dependencies
-// stay external and load from node_modules, noVNC and playwright-core included.
+// (npm run bench:record), `node bench/run.mjs pipeline` (npm run bench:pipeline) or
+// `node bench/run.mjs wall` (npm run bench:wall). Dependencies stay external and load from
+// node_modules, noVNC and playwright-core included.
 import { mkdir } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import process from 'node:process'
@@ -11,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'vite'
 
 /** Script name → its entry under bench/. */
-const ENTRIES = { decoders: 'decoders.ts', record: 'record.ts', pipeline: 'pipeline/main.ts' }
+const ENTRIES = { decoders: 'decoders.ts', record: 'record.ts', pipeline: 'pipeline/main.ts', wall: 'wall-cost.ts' }
 const SCRIPTS = Object.keys(ENTRIES)
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const [name, ...args] = process.argv.slice(2)

@@ -400,18 +400,13 @@ const ENCODERS: Record<SyntheticEncoding, SyntheticEncoder> = {
   tightpng: { areas: qemuDirtyRects, write: writeTightPng },
 }
 
-/**
- * A 1920x1080 (by default) desktop-like session as an FBS recording in RGBX8888: a full first
- * frame, then alternately new window layouts and bursts of "typing" (a 16-row band of text
- * changing at a time), each update carrying only the changed areas (for TightPNG, the rects
- * QEMU would send: see {@link qemuDirtyRects} and {@link writeTightPng}). Deterministic.
- */
-export function syntheticRecording(encoding: SyntheticEncoding, width = 1920, height = 1080, layouts = 4): Uint8Array {
+/** Writes one FramebufferUpdate per FBS block, after the canonical handshake block. */
+function recordingWriter(encoding: SyntheticEncoding, width: number, height: number, name: string) {
   const { areas: changes, write } = ENCODERS[encoding]
   const out = new Writer()
   const blocks: Buffer[] = [Buffer.from(FBS_MAGIC, 'latin1')]
   let t = 0
-  const handshake = canonicalHandshake({ width, height, pixelFormat: RGBX8888, name: `synthetic ${encoding}` }, RGBX8888)
+  const handshake = canonicalHandshake({ width, height, pixelFormat: RGBX8888, name }, RGBX8888)
   blocks.push(encodeFbsBlock(handshake, t))
   const update = (px: Uint32Array, areas: Area[]): void => {
     out.u8(0)
@@ -429,6 +424,17 @@ export function syntheticRecording(encoding: SyntheticEncoding, width = 1920, he
     const b = desktopFrame(width, height, variant)
     return new Uint32Array(b.buffer, b.byteOffset, width * height)
   }
+  return { changes, update, wordsOf, finish: (): Uint8Array => Buffer.concat(blocks) }
+}
+
+/**
+ * A 1920x1080 (by default) desktop-like session as an FBS recording in RGBX8888: a full first
+ * frame, then alternately new window layouts and bursts of "typing" (a 16-row band of text
+ * changing at a time), each update carrying only the changed areas (for TightPNG, the rects
+ * QEMU would send: see {@link qemuDirtyRects} and {@link writeTightPng}). Deterministic.
+ */
+export function syntheticRecording(encoding: SyntheticEncoding, width = 1920, height = 1080, layouts = 4): Uint8Array {
+  const { changes, update, wordsOf, finish } = recordingWriter(encoding, width, height, `synthetic ${encoding}`)
   let screen = wordsOf(0)
   update(screen, [{ x: 0, y: 0, w: width, h: height }])
   for (let v = 1; v <= layouts; v++) {
@@ -451,5 +457,24 @@ export function syntheticRecording(encoding: SyntheticEncoding, width = 1920, he
     screen = next
     if (areas.length) update(screen, areas)
   }
-  return Buffer.concat(blocks)
+  return finish()
+}
+
+/**
+ * A busy desktop as an FBS recording in RGBX8888, one FramebufferUpdate per block: a full first
+ * frame, then every update a new window layout (most of the screen changes), the last one back
+ * to the first layout. Replaying updates 1..n in a loop therefore keeps the picture right, and
+ * with a stateless encoding (Raw, RRE, Hextile) any update can follow any other on the wire.
+ * Deterministic.
+ */
+export function busyRecording(encoding: SyntheticEncoding, width = 1920, height = 1080, layouts = 6): Uint8Array {
+  const { changes, update, wordsOf, finish } = recordingWriter(encoding, width, height, `busy ${encoding}`)
+  const frames = Array.from({ length: layouts }, (_, v) => wordsOf(v))
+  update(frames[0], [{ x: 0, y: 0, w: width, h: height }])
+  for (let v = 1; v <= layouts; v++) {
+    const prev = frames[v - 1]
+    const next = frames[v % layouts]
+    update(next, changes(prev, next, width, height))
+  }
+  return finish()
 }

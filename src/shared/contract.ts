@@ -283,6 +283,8 @@ export interface DisplayInfo {
 export interface ShellRequests {
   /** Opens a session in a new window (or focuses the window that already shows that connection), or as a tab. */
   'shell.openSession': [SessionTarget & { placement: SessionPlacement }, void]
+  /** Opens the live wall of an address-book folder, or of the open sessions, in a window of its own (focused if open). */
+  'shell.openWall': [{ folder: string } | { open: true }, void]
   /** Brings the window showing this session to the front; false when no window shows it. */
   'shell.focusSession': [{ sessionId: string }, boolean]
   /** The local monitors. */

@@ -21,6 +21,7 @@ const schemaOf = {
     object({ address: string({ min: 1, max: LIMITS.address }), placement }),
     object({ adoptSessionId: id, placement }),
   ),
+  'shell.openWall': union(object({ folder: string({ max: LIMITS.group }) }), object({ open: literal(true) })),
   'shell.focusSession': object({ sessionId: id }),
   'shell.displays': none(),
   'shell.fullscreen': object({ mode: literal('off', 'current', 'display', 'all'), displayId: optional(displayId) }),

@@ -86,6 +86,15 @@ export async function newContext(browser: Browser, origin: string, viewport = { 
   return context
 }
 
+/**
+ * Makes the address book open connections as tabs of its own page (the "Open connections in"
+ * preference), as every page did before session windows: for suites that test a session, not
+ * where it opens.
+ */
+export async function openSessionsInPage(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => localStorage.setItem('tessera.openConnectionsIn', '"tab"'))
+}
+
 /** Collects console errors and page errors, so a test can assert the page stayed clean. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = []
@@ -213,6 +222,7 @@ export async function openBrowserMode(browser: Browser, dataDir: string): Promis
   const { host } = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 60_000 } })
   const web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: () => {} })
   const context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 760 })
+  await openSessionsInPage(context)
   const page = await context.newPage()
   const errors = watchErrors(page)
   await page.goto(web.launchUrl())

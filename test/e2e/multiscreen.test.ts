@@ -10,7 +10,17 @@ import type { Host } from '../../src/main/host/host'
 import { type WebServer, startWebServer } from '../../src/main/web/server'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
 import { xMonitors, xrandrAvailable } from '../helpers/x-monitors'
-import { RENDERER_DIR, e2eUnavailable, ensureRendererBuilt, launchChromium, screenshot, waitConnected, waitUntil, watchErrors } from './harness'
+import {
+  RENDERER_DIR,
+  e2eUnavailable,
+  ensureRendererBuilt,
+  launchChromium,
+  openSessionsInPage,
+  screenshot,
+  waitConnected,
+  waitUntil,
+  watchErrors,
+} from './harness'
 
 const skip = e2eUnavailable() ?? (serverAvailable('tigervnc') && xrandrAvailable ? null : 'Xtigervnc or xrandr (x11-xserver-utils) not installed')
 
@@ -41,6 +51,8 @@ describe.skipIf(skip)('browser mode: Match my monitors against TigerVNC', () => 
   async function connectedPage(allowWindowManagement: boolean): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
     const origin = `http://127.0.0.1:${web.port}`
     const context = await browser.newContext({ viewport: null })
+    // The session in this page (a tab of it), not in a browser tab of its own: the window spanning the monitors is this one.
+    await openSessionsInPage(context)
     const page = await context.newPage()
     if (allowWindowManagement) {
       // Playwright has no name for this permission yet: grant it through the DevTools protocol.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { RfbError } from '../../src/main/rfb/errors'
 import { FramebufferSink } from '../../src/main/rfb/framebuffer'
+import { HANDSHAKE_READ_AHEAD } from '../../src/main/rfb/read-gate'
 import { RfbClient } from '../../src/main/rfb/session'
 import type { Transport, TransportHandlers } from '../../src/main/rfb/transport/transport'
 import { Bytes } from '../helpers/bytes'
@@ -11,8 +12,8 @@ import { Rng } from './rng'
 // Case kind "a server streams during a prompt" (issue 12): a server gets to the password
 // question and then streams, mutated protocol or junk, as fast as the client takes it. The
 // transport here behaves like TCP: it delivers only while the engine has not paused it. Oracle:
-// while the question is open the engine takes in at most what its current read needs plus one
-// chunk; once answered, the session ends in a result or an RfbError, never an internal error or
+// while the question is open the engine takes in at most its read-ahead bound plus one chunk;
+// once answered, the session ends in a result or an RfbError, never an internal error or
 // a wait.
 
 // Longer runs: FUZZ_PROMPT_SEED=n FUZZ_PROMPT_CASES=n npx vitest run test/fuzz/prompt-stream-fuzz.test.ts
@@ -21,8 +22,11 @@ const CASES = Number(process.env.FUZZ_PROMPT_CASES ?? 200)
 /** What one case's server offers at most; an engine that never pauses takes all of it. */
 const OFFERED = 2 ** 20
 const MAX_CHUNK = 64 * 1024
-/** A read's worth (the largest handshake read is a 64 KiB string) plus one chunk. */
-const BOUND = 64 * 1024 + 4 + MAX_CHUNK
+/**
+ * What the engine reads ahead while asking (so it notices a hang-up), or a read's worth if more
+ * (the largest handshake read is a 64 KiB string), plus one chunk.
+ */
+const BOUND = Math.max(HANDSHAKE_READ_AHEAD, 64 * 1024 + 4) + MAX_CHUNK
 
 const CHALLENGE = Uint8Array.from({ length: 16 }, (_, i) => i)
 const OK = new Bytes()

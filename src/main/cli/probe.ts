@@ -5,6 +5,7 @@ import { FramebufferSink } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { describePixelFormat } from '../rfb/pixel-format'
 import { securityTypeName } from '../rfb/security/security-handler'
+import type { UpdateStats } from '../rfb/session'
 import { parseArgs } from './args'
 import { CONNECT_FLAGS, CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
 
@@ -18,6 +19,9 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
     ? (dir: 'in' | 'out', line: string) => out(`${((performance.now() - started) / 1000).toFixed(3)} ${dir === 'in' ? 'S>C' : 'C>S'} ${line}`)
     : undefined
   const timeoutMs = timeoutArg(args, 15)
+  // The first update (or the end) may come in the same chunk as ServerInit, before the connect resolves.
+  let firstUpdate: UpdateStats | null | undefined
+  let seen: () => void = () => {}
   const { client, info } = await connectRfb(target, {
     sink: new FramebufferSink(decodeImageNode),
     encodings: encodingsArg(args),
@@ -29,6 +33,10 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
     handshakeTimeoutMs: timeoutMs,
     security: securityArg(args),
     ssh: sshArg(args),
+    onClient: (c) => {
+      c.once('update', (u) => ((firstUpdate ??= u), seen()))
+      c.once('close', () => ((firstUpdate ??= null), seen()))
+    },
   })
   out(`server:     ${target.unixPath !== undefined || target.repeater ? formatTarget(target) : `${target.host}:${target.port}`}`)
   out(`version:    ${info.serverVersion} (speaking 3.${info.minor})`)
@@ -53,15 +61,17 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
   out(`server pf:  ${describePixelFormat(info.init.pixelFormat)}`)
   if (traceOn) {
     // Show the first update too, so the trace covers the normal phase.
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs)
-      client.once('update', (u) => {
-        clearTimeout(timer)
-        out(`first update: ${u.rects} rects, ${u.bytes} bytes, ${u.encodings.map(encodingName).join(', ')}`)
-        resolve()
+    if (firstUpdate === undefined) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs)
+        seen = () => {
+          clearTimeout(timer)
+          resolve()
+        }
       })
-      client.once('close', () => resolve())
-    })
+    }
+    const u = firstUpdate as UpdateStats | null | undefined
+    if (u) out(`first update: ${u.rects} rects, ${u.bytes} bytes, ${u.encodings.map(encodingName).join(', ')}`)
   }
   client.close()
   return 0

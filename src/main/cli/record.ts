@@ -15,6 +15,8 @@ export async function recordCommand(argv: readonly string[], out: (line: string)
   const timeoutMs = timeoutArg(args, 30)
   const recorder = new FbsRecorder(file)
   let updates = 0
+  // The end may come in the same chunk as ServerInit, before the connect resolves: keep it.
+  let ended: { error: Error | null } | null = null
   try {
     const { client, info } = await connectRfb(target, {
       // Decoding while recording proves the stream is sound before anyone replays it.
@@ -27,19 +29,26 @@ export async function recordCommand(argv: readonly string[], out: (line: string)
       handshakeTimeoutMs: timeoutMs,
       security: securityArg(args),
       ssh: sshArg(args),
+      // Counted from the start: updates in the same chunk as ServerInit are parsed before the connect resolves.
+      onClient: (c) => {
+        c.on('update', () => updates++)
+        c.once('close', (error) => (ended = { error }))
+      },
     })
     recorder.connected(info)
-    client.on('update', () => updates++)
     await new Promise<void>((resolve, reject) => {
-      const stop = (): void => resolve()
-      const timer = setTimeout(stop, seconds * 1000)
-      process.once('SIGINT', stop)
-      client.once('close', (err) => {
+      const finish = (err: Error | null): void => {
         clearTimeout(timer)
         process.off('SIGINT', stop)
         if (err) reject(err)
         else resolve()
-      })
+      }
+      const stop = (): void => resolve()
+      const timer = setTimeout(stop, seconds * 1000)
+      process.once('SIGINT', stop)
+      const early = ended as { error: Error | null } | null
+      if (early) return finish(early.error)
+      client.once('close', finish)
     })
     client.close()
   } finally {

@@ -7,7 +7,7 @@ import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { encodePng } from '../rfb/png'
 import type { SecurityOptions } from '../rfb/security/policy'
 import type { Credentials } from '../rfb/security/security-handler'
-import type { ConnectionInfo } from '../rfb/session'
+import type { ConnectionInfo, RfbClient } from '../rfb/session'
 import type { SshOptions } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
 import { type ParsedArgs, UsageError, parseArgs } from './args'
@@ -57,8 +57,29 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(`no complete screen within ${timeoutMs / 1000} s`)), timeoutMs)
   })
-  let client: Awaited<ReturnType<typeof connectRfb>>['client'] | undefined
+  let client: RfbClient | undefined
   try {
+    let settle!: { resolve: (s: Snapshot) => void; reject: (e: unknown) => void }
+    const finished = new Promise<Snapshot>((resolve, reject) => (settle = { resolve, reject }))
+    // Listeners go on before the handshake: a server may send the whole picture (or hang up) in
+    // the same chunk as ServerInit, which the engine parses before the connect resolves.
+    const watch = (c: RfbClient): void => {
+      client = c
+      let updates = 0
+      const encodings = new Set<number>()
+      c.on('update', (u) => {
+        updates++
+        for (const e of u.encodings) encodings.add(e)
+        // A server may answer in several updates (or resize first): ask again until all is painted.
+        if (coverage.complete) settle.resolve({ framebuffer, info: c.info!, updates, encodings })
+        else if (updates > 100) settle.reject(new TimeoutError(`the screen was still incomplete after ${updates} updates`))
+        // TigerVNC answers every full request that follows ExtendedDesktopSize with a size-only
+        // update and owes the pixels to the next request: ask incrementally after such an update,
+        // and for everything again only after an update that painted but left gaps.
+        else c.requestUpdate(u.pixels === 0)
+      })
+      c.on('close', (err) => settle.reject(err ?? new Error('closed')))
+    }
     const done = (async () => {
       const options: ConnectOptions = {
         sink: coverage,
@@ -76,26 +97,13 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
         handshakeTimeoutMs: timeoutMs,
         security: opts.security,
         ssh: opts.ssh,
+        onClient: watch,
       }
-      const c = opts.transport ? await startRfb(opts.transport, target, options) : await connectRfb(target, options)
-      client = c.client
-      return await new Promise<Snapshot>((resolve, reject) => {
-        let updates = 0
-        const encodings = new Set<number>()
-        c.client.on('update', (u) => {
-          updates++
-          for (const e of u.encodings) encodings.add(e)
-          // A server may answer in several updates (or resize first): ask again until all is painted.
-          if (coverage.complete) resolve({ framebuffer, info: c.info, updates, encodings })
-          else if (updates > 100) reject(new TimeoutError(`the screen was still incomplete after ${updates} updates`))
-          // TigerVNC answers every full request that follows ExtendedDesktopSize with a size-only
-          // update and owes the pixels to the next request: ask incrementally after such an update,
-          // and for everything again only after an update that painted but left gaps.
-          else c.client.requestUpdate(u.pixels === 0)
-        })
-        c.client.on('close', (err) => reject(err ?? new Error('closed')))
-      })
+      await (opts.transport ? startRfb(opts.transport, target, options) : connectRfb(target, options))
+      return await finished
     })()
+    // A failure before the handshake ends rejects `done` as well; this one must not go unhandled.
+    finished.catch(() => undefined)
     return await Promise.race([done, deadline])
   } finally {
     clearTimeout(timer)

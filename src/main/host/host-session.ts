@@ -338,6 +338,8 @@ export class HostSession {
     // The server failed to prove who it is: a password would not help, and neither would a
     // retry (a changed certificate must never be retried into silently).
     if (err instanceof CertificateError || err instanceof HostKeyError) return this.end(err)
+    // The server hung up while the user was answering it: say so, not reconnect behind a dead dialog.
+    if (err.code === 'RFB_ERR_CLOSED_WHILE_ASKING') return this.end(err)
     // Less protection than before: only the user may accept that, and only knowingly.
     if (err instanceof DowngradeError && !this.reverse) return this.watch ? this.end(watchNeedsUser('answer', err.message)) : void this.askDowngrade(err)
     // A reverse connection cannot be made again from here: the server has to connect once more.

@@ -1,6 +1,7 @@
 import { type Target, isRepeaterId, trustName } from '@shared/target'
-import { UnsupportedError } from './errors'
+import { NetworkError, UnsupportedError } from './errors'
 import type { SecurityOptions } from './security/policy'
+import type { TrustOptions } from './trust/verify'
 import { verifyTlsTransport } from './security/vncs'
 import { type ConnectionInfo, RfbClient, type RfbClientOptions } from './session'
 import { type TcpTransport, connectTcp } from './transport/tcp'
@@ -16,6 +17,12 @@ export interface ConnectOptions extends RfbClientOptions {
   security?: SecurityOptions
   /** Reach the target through this SSH server; the target's host is then resolved by that server. */
   ssh?: SshOptions
+  /**
+   * Called with the client before its handshake starts. Listeners attached here see every event;
+   * ones attached after the connect resolves miss what came in the same chunk as ServerInit
+   * (an update, a bell, cut text, the server's hang-up), which is parsed before it resolves.
+   */
+  onClient?: (client: RfbClient) => void
 }
 
 /**
@@ -81,7 +88,7 @@ export async function openTransport(
   }
   const transport: TcpTransport = await connectTls(target.host, target.port, { timeoutMs: opts.timeoutMs, ca: out.trust?.ca })
   try {
-    out.transport = await verifyTlsTransport(transport.tls!, out)
+    out.transport = await untilHangUp(transport, (trust) => verifyTlsTransport(transport.tls!, { ...out, trust }), out.trust)
   } catch (e) {
     transport.close()
     throw e
@@ -98,6 +105,36 @@ export async function openTransport(
 export async function startRfb(transport: Transport, target: Target, options: ConnectOptions): Promise<{ client: RfbClient; info: ConnectionInfo }> {
   const clientOptions: ConnectOptions = { ...options, security: { ...options.security, ...trustName(target) } }
   const client = new RfbClient(clientOptions)
+  options.onClient?.(client)
   const info = await client.start(transport)
   return { client, info }
+}
+
+/**
+ * Runs `verify` with `trust`'s question to the user watched: should the server hang up while it
+ * is open, this rejects at once (RFB_ERR_CLOSED_WHILE_ASKING) instead of after the answer, so the
+ * question can be closed. A hang-up while nobody is asked is left to the RFB handshake to report.
+ */
+async function untilHangUp<T>(transport: TcpTransport, verify: (trust: TrustOptions | undefined) => Promise<T>, trust: TrustOptions | undefined): Promise<T> {
+  const ask = trust?.ask
+  if (!ask) return verify(trust)
+  let asking = false
+  const watched: TrustOptions = {
+    ...trust,
+    ask: async (prompt) => {
+      asking = true
+      try {
+        return await ask(prompt)
+      } finally {
+        asking = false
+      }
+    },
+  }
+  const hungUp = new Promise<never>((_, reject) => {
+    void transport.ended.then(() => {
+      if (asking) reject(new NetworkError(`${transport.description} closed the connection while waiting for your answer`, 'RFB_ERR_CLOSED_WHILE_ASKING'))
+    })
+  })
+  hungUp.catch(() => undefined)
+  return Promise.race([verify(watched), hungUp])
 }

@@ -2,9 +2,10 @@ import type { Transport } from './transport/transport'
 
 /**
  * Why the engine is not reading: the handshake has no read pending, the sink is still drawing,
- * or the server is not reading what we write (its replies would pile up in our socket).
+ * the server is not reading what we write (its replies would pile up in our socket), or a huge
+ * rect is being decoded a slice per turn of the event loop.
  */
-export type HoldReason = 'handshake' | 'sink' | 'peer'
+export type HoldReason = 'handshake' | 'sink' | 'peer' | 'slice'
 
 /**
  * Pauses the transport while any reason holds and resumes it once none is left. Bytes a server
@@ -44,3 +45,11 @@ export class ReadGate {
  * Extended Clipboard text), so one legitimate large write never stalls reading on its own.
  */
 export const MAX_WRITE_BACKLOG = 16 * 2 ** 20
+
+/**
+ * Bytes the handshake keeps reading ahead of its current step before it stops reading (while a
+ * person answers a prompt, for one). Reading on means a server that hangs up meanwhile is noticed
+ * and the prompt closed at once; the bound keeps a flooding server to this much memory. No
+ * handshake step legitimately sends more unasked than a reason or desktop name (64 KiB each).
+ */
+export const HANDSHAKE_READ_AHEAD = 128 * 1024

@@ -8,6 +8,7 @@ import type { DecodeContext, Rect, RectDecoder } from './decoders/decoder'
 import { XCursorDecoder } from './decoders/x-cursor'
 import { RfbProtocolError } from './errors'
 import { MAX_NAME_BYTES, checkFramebufferSize } from './handshake'
+import { DEFAULT_SLICE_PIXELS } from './session-types'
 import type { PixelConverter } from './pixel-converter'
 import type { ServerMessageHandler, UpdateCounts } from './server-message-handler'
 import type { DrawSink } from './sink'
@@ -86,6 +87,14 @@ export class ServerMessageReader {
     private readonly trace?: (direction: 'in', line: string) => void,
   ) {}
 
+  /** See {@link DecodeContext.slicePixels}; the session sets it from its options. */
+  slicePixels = DEFAULT_SLICE_PIXELS
+
+  /** The rect being decoded stopped to let the event loop run: step again soon, without new bytes. */
+  get yielded(): boolean {
+    return this.phase === Phase.RectBody && this.ctx?.yielded === true
+  }
+
   /** True between messages: the next byte is a message type. */
   get betweenMessages(): boolean {
     return this.phase === Phase.MessageType
@@ -103,7 +112,12 @@ export class ServerMessageReader {
     const q = this.q
     const converter = (): PixelConverter => this.converter!
     const scratch = { words: new Uint32Array(0), bytes: new Uint8Array(0) }
+    const slice = (): number => this.slicePixels
     this.ctx = {
+      get slicePixels() {
+        return slice()
+      },
+      yielded: false,
       get pixels() {
         return converter()
       },
@@ -175,7 +189,9 @@ export class ServerMessageReader {
         return this.beginRect(r, at)
       }
       case Phase.RectBody: {
-        if (!this.decoder!.decode(q, this.ctx!)) return false
+        const ctx = this.ctx!
+        ctx.yielded = false
+        if (!this.decoder!.decode(q, ctx)) return false
         this.decoder = null
         return this.rectDone()
       }

@@ -6,6 +6,7 @@ import type { SecurityOptions } from './security/policy'
  */
 export class Deadline {
   private timer: NodeJS.Timeout | null = null
+  private pauses = 0
 
   constructor(
     private readonly ms: number,
@@ -24,12 +25,19 @@ export class Deadline {
     this.timer = null
   }
 
+  /** True while {@link pausedDuring} runs: a person is being asked something. */
+  get paused(): boolean {
+    return this.pauses > 0
+  }
+
   /** Runs `work` (a person deciding) with the deadline stopped; starts it again after, if `still` says so. */
   async pausedDuring<T>(work: () => Promise<T>, still: () => boolean): Promise<T> {
     this.stop()
+    this.pauses++
     try {
       return await work()
     } finally {
+      this.pauses--
       if (still()) this.arm()
     }
   }
@@ -88,4 +96,20 @@ export function trustPromptOutsideDeadline(
   const ask = security?.trust?.ask
   if (!security || !ask) return security
   return { ...security, trust: { ...security.trust, ask: (prompt) => deadline.pausedDuring(() => ask(prompt), stillInHandshake) } }
+}
+
+/** Runs `work` once on the next turn of the event loop, however often it is asked before then. */
+export class NextTurn {
+  private due = false
+
+  constructor(private readonly work: () => void) {}
+
+  schedule(): void {
+    if (this.due) return
+    this.due = true
+    setImmediate(() => {
+      this.due = false
+      this.work()
+    })
+  }
 }

@@ -10,14 +10,14 @@ import { DesktopSizeReplies } from './desktop-size'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
-import { MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
+import { HANDSHAKE_READ_AHEAD, MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
 import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
 import type { HandshakeIo } from './security/security-handler'
 import type { ServerMessageHandler, UpdateCounts } from './server-message-handler'
 import { ServerMessageReader } from './server-message-reader'
-import { Deadline, StallWatch, trustPromptOutsideDeadline } from './session-timers'
+import { Deadline, NextTurn, StallWatch, trustPromptOutsideDeadline } from './session-timers'
 import { type OutgoingMessage, desktopSizeMessage, keyMessage, keyWithScancodeMessage, pointerMessage } from './input-messages'
-import { type ConnectionInfo, type RfbClientEvents, type RfbClientOptions, type ServerFeatures, type SessionState, type UpdateStats } from './session-types'
+import { type ConnectionInfo, type RfbClientEvents, type RfbClientOptions, type SessionState, type UpdateStats, noFeatures } from './session-types'
 import type { TlsSessionInfo, Transport } from './transport/transport'
 import { UpdateFlow, type UpdateFlowIo } from './update-flow'
 
@@ -38,15 +38,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   tls: TlsSessionInfo | null = null
   width = 0
   height = 0
-  readonly features: ServerFeatures = {
-    extendedDesktopSize: false,
-    qemuKeyEvents: false,
-    fence: false,
-    continuousUpdates: false,
-    xvp: false,
-    extendedMouseButtons: false,
-    screens: [],
-  }
+  readonly features = noFeatures()
 
   private readonly q = new ByteQueue()
   private transport: Transport | null = null
@@ -62,6 +54,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private readonly reader: ServerMessageReader
   private readonly flow: UpdateFlow
   private waitingForSink = false
+  private readonly nextSlice = new NextTurn(() => this.pump())
   private readonly gate = new ReadGate(() => (this.state === 'closed' ? null : this.transport))
   /** When the update being parsed began, and its latency (see UpdateStats). */
   private updateStartedAt = 0
@@ -81,6 +74,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.clipboard = new ClipboardChannel((data, trace) => this.send(data, trace), options.trace)
     this.flow = new UpdateFlow(this.flowIo(), options)
     this.reader = new ServerMessageReader(this.q, options.sink, this.messageHandler(), options.trace)
+    if (options.slicePixels !== undefined) this.reader.slicePixels = options.slicePixels
   }
 
   /** Server bytes received but not yet parsed. */
@@ -190,9 +184,9 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       this.q.compact()
       w.resolve(b)
     }
-    // A handshake step may wait minutes for a person (password, certificate): between reads nothing
-    // is taken in, so the queue holds at most what the current read needs plus one chunk.
-    if (!this.waiter) this.gate.hold('handshake')
+    // A step may wait minutes for a person: between reads take in at most HANDSHAKE_READ_AHEAD (plus a
+    // chunk), then TCP holds the server back; reading that far notices a hang-up while a prompt is open.
+    if (!this.waiter && this.q.length >= HANDSHAKE_READ_AHEAD) this.gate.hold('handshake')
   }
 
   private onTransportClose(error?: Error): void {
@@ -200,6 +194,10 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     if (this.closing) return this.finish(null)
     const err =
       error ?? new NetworkError(this.state === 'handshake' ? 'the server closed the connection during the handshake' : 'the server closed the connection')
+    // A person is answering a prompt for a server that is gone: end now, so the prompt closes.
+    if (this.state === 'handshake' && this.handshakeDeadline.paused) {
+      return this.fail(new NetworkError('the server closed the connection while waiting for your answer', 'RFB_ERR_CLOSED_WHILE_ASKING'))
+    }
     // A server that fails authentication sends its reason and hangs up at once; the close can
     // overtake the handshake's pending reads, so let it read what is buffered first.
     if (this.state === 'handshake' && !this.waiter && this.q.length > 0) {
@@ -381,6 +379,11 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         /* keep parsing */
       }
       this.q.compact()
+      // A huge rect stopped part-way (slicePixels): go on next turn, reading nothing meanwhile.
+      if (this.state === 'connected' && this.reader.yielded) {
+        this.gate.hold('slice')
+        this.nextSlice.schedule()
+      } else this.gate.release('slice')
       // Only a wait for bytes inside a message is timed, not idle time or a busy sink.
       this.stallWatch.parsed(this.state === 'connected' && !this.waitingForSink && this.insideMessage)
     } catch (err) {
@@ -459,7 +462,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     }
   }
 
-  private confirm(feature: Exclude<keyof ServerFeatures, 'screens'>): void {
+  private confirm(feature: Exclude<keyof RfbClient['features'], 'screens'>): void {
     if (this.features[feature]) return
     this.features[feature] = true
     this.emit('features', this.features)

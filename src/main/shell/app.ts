@@ -15,7 +15,7 @@ import { APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol'
 import { type LaunchTarget, describeTarget, resolveLaunchTarget, targetsFromArgv } from './launch-targets'
 import { installPermissionHandlers } from './permissions'
 import { rememberOpened, trackRecentConnections } from './recent-connections'
-import { type ManagedWindow, SessionWindows, type WindowRequest } from './session-windows'
+import { type ManagedWindow, SessionWindows, type WindowRequest, wallQuery } from './session-windows'
 import { ShellRefusal, bridgeShellToIpc } from './shell-ipc'
 import { guardWebContents } from './web-contents-guard'
 import { WindowFullscreen } from './window-fullscreen'
@@ -149,6 +149,9 @@ async function start(): Promise<void> {
     handlers: {
       'shell.openSession': ({ placement, ...target }) => {
         w.openSession(target, placement)
+      },
+      'shell.openWall': (source) => {
+        w.openWall(wallQuery(source))
       },
       'shell.focusSession': ({ sessionId }) => w.focusSession(sessionId),
       'shell.displays': () => toDisplayInfos(screen.getAllDisplays(), screen.getPrimaryDisplay().id),

@@ -9,8 +9,8 @@ import type { HostClient } from '../host/endpoint'
  * and forwards their events here; unit tests drive it with fakes.
  */
 
-/** The address book, or a session window (which holds one or more sessions as tabs). */
-export type WindowKind = 'address-book' | 'session'
+/** The address book, a session window (which holds one or more sessions as tabs), or a live wall. */
+export type WindowKind = 'address-book' | 'session' | 'wall'
 
 /** What the manager needs of a window. */
 export interface ManagedWindow {
@@ -54,6 +54,8 @@ export interface SessionWindowsDeps {
 interface WindowEntry {
   window: ManagedWindow
   kind: WindowKind
+  /** The query its page was opened with (a wall window is found again by it). */
+  query: string
   /** The connection the window was opened for (its remembered place is saved under it). */
   profileId?: string
   /** Connections asked of this window that it has not been seen owning yet (loading, connecting), with when they were asked. */
@@ -68,6 +70,14 @@ export function sessionQuery(target: SessionTarget): string {
   if ('profileId' in target) q.set('profile', target.profileId)
   else if ('address' in target) q.set('address', target.address)
   else q.set('adopt', target.adoptSessionId)
+  return q.toString()
+}
+
+/** The URL query string of the live wall of an address-book folder, or of the open sessions. */
+export function wallQuery(source: { folder: string } | { open: true }): string {
+  const q = new URLSearchParams({ view: 'wall' })
+  if ('folder' in source) q.set('folder', source.folder)
+  else q.set('open', '1')
   return q.toString()
 }
 
@@ -128,6 +138,16 @@ export class SessionWindows {
     const entry = this.create({ kind: 'session', query: sessionQuery(target), ...(profileId ? { profileId } : {}) })
     if (profileId) entry.pending.set(profileId, this.now())
     return entry.window
+  }
+
+  /** Opens the live wall for this query (`view=wall&...`), or focuses the wall window that already shows it. */
+  openWall(query: string): ManagedWindow {
+    const existing = this.entries('wall').find((e) => e.query === query)
+    if (existing) {
+      existing.window.focus()
+      return existing.window
+    }
+    return this.create({ kind: 'wall', query }).window
   }
 
   /** Brings the window that owns `sessionId` to the front; false when no window of ours does. */
@@ -254,7 +274,14 @@ export class SessionWindows {
 
   private create(request: WindowRequest): WindowEntry {
     const window = this.deps.createWindow(request)
-    const entry: WindowEntry = { window, kind: request.kind, pending: new Map(), sized: false, ...(request.profileId ? { profileId: request.profileId } : {}) }
+    const entry: WindowEntry = {
+      window,
+      kind: request.kind,
+      query: request.query,
+      pending: new Map(),
+      sized: false,
+      ...(request.profileId ? { profileId: request.profileId } : {}),
+    }
     this.windows.set(window.id, entry)
     this.recent.unshift(window.id)
     // Attached from the start, so the window hears events meant for every window before it asks anything.

@@ -1,5 +1,5 @@
 import { createPinia } from 'pinia'
-import { createApp } from 'vue'
+import { type Component, createApp } from 'vue'
 import App from './App.vue'
 import { prepareHost } from './host'
 import { showLaunchProblem } from './host/web-launch'
@@ -13,5 +13,11 @@ window.addEventListener('hashchange', () => {
 
 void prepareHost().then((problem) => {
   if (problem) showLaunchProblem(document, problem)
-  else createApp(App).use(createPinia()).mount('#app')
+  else void rootComponent().then((root) => createApp(root).use(createPinia()).mount('#app'))
 })
+
+/** The live wall has a root of its own (loaded only there); every other page is App. */
+async function rootComponent(): Promise<Component> {
+  if (new URLSearchParams(window.location.search).get('view') !== 'wall') return App
+  return (await import('./components/wall/WallApp.vue')).default
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { certificateQuestion } from '../../../src/main/host/trust-question'
 import { describeCertificate } from '../../../src/main/rfb/trust/certificate'
-import { certificateDate, certificateFacts, hostKeyTypeWarning } from '../../../src/renderer/src/lib/trust-words'
+import { certificateDate, certificateFacts, certificateMayBeRemembered, hostKeyTypeWarning } from '../../../src/renderer/src/lib/trust-words'
 import type { TrustCertificate } from '../../../src/shared/contract'
 import { opensslAvailable, testCerts } from '../security/certs'
 
@@ -29,17 +29,29 @@ describe.skipIf(!opensslAvailable)('the certificate dialog’s words, from real 
     expect(f.validity.warning).toBe(false)
   })
 
-  it('an expired certificate: a warning with the date it expired', () => {
-    const f = certificateFacts(payload(testCerts().expired.der, 'localhost'), 'en-US')
-    expect(f.validity).toEqual({ text: 'Warning: this certificate expired on Jan 1, 2021.', warning: true })
+  it('an expired certificate: a warning with the date it expired, trusted for this session only', () => {
+    const p = payload(testCerts().expired.der, 'localhost')
+    const f = certificateFacts(p, 'en-US')
+    expect(f.validity).toEqual({
+      text:
+        'Warning: this certificate expired on Jan 1, 2021. An expired certificate may have been replaced, or its key may have leaked. ' +
+        'You can trust it for this session only.',
+      warning: true,
+    })
     expect(f.period).toBe('Jan 1, 2020 – Jan 1, 2021')
     expect(f.name.warning).toBe(false)
+    expect(certificateMayBeRemembered(p)).toBe(false)
   })
 
-  it('a certificate not valid yet: a warning with the date it starts, and a hint about the clock', () => {
-    const f = certificateFacts(payload(testCerts().notYetValid.der, 'localhost'), 'en-US')
+  it('a certificate not valid yet: a warning with the date it starts, and a hint about the clock; this session only', () => {
+    const p = payload(testCerts().notYetValid.der, 'localhost')
+    const f = certificateFacts(p, 'en-US')
     expect(f.validity.warning).toBe(true)
-    expect(f.validity.text).toBe("Warning: this certificate is not valid until Jan 1, 2090. If this computer's clock is right, something is wrong.")
+    expect(f.validity.text).toBe(
+      "Warning: this certificate is not valid until Jan 1, 2090. If this computer's clock is right, something is wrong. You can trust it for this session only.",
+    )
+    expect(certificateMayBeRemembered(p)).toBe(false)
+    expect(certificateMayBeRemembered(payload(testCerts().selfA.der, 'localhost'))).toBe(true)
   })
 })
 
@@ -49,7 +61,8 @@ describe('the certificate dialog’s words, from a malformed payload', () => {
     const f = certificateFacts(odd, 'en-US')
     expect(f.name.warning).toBe(true)
     expect(f.names).toBe('(no host names)')
-    expect(f.validity).toEqual({ text: 'Warning: the certificate’s dates could not be checked.', warning: true })
+    expect(f.validity).toEqual({ text: 'Warning: the certificate’s dates could not be checked. You can trust it for this session only.', warning: true })
+    expect(certificateMayBeRemembered(odd)).toBe(false)
     expect(certificateDate('not a date')).toBe('not a date')
   })
 })

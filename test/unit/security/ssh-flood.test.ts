@@ -72,7 +72,7 @@ async function sshServer(rfb: (channel: NodeJS.ReadWriteStream) => void) {
 }
 
 describe('SSH tunnels and a server that streams while a person decides', () => {
-  it('the host key question stops reading the SSH socket: junk sent meanwhile waits in the kernel', async () => {
+  it('the host key question reads only a bounded amount of the SSH socket: junk sent meanwhile is refused or waits in the kernel', async () => {
     const { port, clients } = await sshServer(() => {})
     const seen = { hungUpWhileAsking: false, sent: 0, asked: false }
     let answered: Promise<unknown> = Promise.resolve()
@@ -106,10 +106,12 @@ describe('SSH tunnels and a server that streams while a person decides', () => {
     await answered
     console.log(`host key prompt flood: the relay could write ${MiB(seen.sent)}`)
     expect(seen.asked).toBe(true)
-    // Had the client read the junk, ssh2 would have failed on it and hung up while the user was asked.
-    expect(seen.hungUpWhileAsking, 'the client read (and choked on) junk while the question was open').toBe(false)
+    // The client reads at most HANDSHAKE_READ_AHEAD while the question is open (so a hang-up is
+    // noticed, see prompt-hangup.test.ts): ssh2 refuses that much junk and the client hangs up
+    // while the user is still asked; or, had it stopped reading, TCP held the server back. Either
+    // way it did not take the flood in.
+    console.log(`host key prompt flood: the client ${seen.hungUpWhileAsking ? 'refused the junk and hung up' : 'stopped reading'} while the question was open`)
     expect(seen.sent, 'bytes the server could write').toBeLessThan(64 * 2 ** 20)
-    // Once answered, the junk is read and refused.
     expect(error).not.toBeNull()
   }, 20_000)
 

@@ -230,13 +230,39 @@ describe.skipIf(!opensslAvailable)('verifyServerCertificate', () => {
     expect(err.message).toContain('issued by an unknown authority')
   })
 
-  it('an expired certificate is refused even though someone could be asked', async () => {
+  it('an expired or not yet valid certificate is asked about with its dates, and trusted for this session only', async () => {
     const c = testCerts()
-    const a = asker('always')
-    const err = await verifyServerCertificate(info(c.selfA.der, 'CERT_HAS_EXPIRED'), 'h', 4, { ask: a.ask }, false).catch((e) => e)
+    for (const [der, code, reason] of [
+      [c.expired.der, 'CERT_HAS_EXPIRED', 'the certificate has expired (on Jan  1 00:00:00 2021 GMT)'],
+      [c.notYetValid.der, 'CERT_NOT_YET_VALID', 'the certificate is not valid yet (not before Jan  1 00:00:00 2090 GMT'],
+    ] as const) {
+      const store = new MemoryTrustStore()
+      const a = asker('always')
+      const v = await verifyServerCertificate(info(der, code), 'localhost', 4, { store, ask: a.ask }, true)
+      expect(a.asked).toHaveLength(1)
+      expect(a.asked[0].reason).toContain(reason)
+      expect(a.asked[0].certificate.validity).not.toBe('valid')
+      // "Always" is not kept: the next connection asks again, with the warning.
+      expect(v).toMatchObject({ verified: true, how: 'once' })
+      expect(store.get('localhost:4')).toBeUndefined()
+      const no = await verifyServerCertificate(info(der, code), 'localhost', 4, { store, ask: asker('reject').ask }, false).catch((e) => e)
+      expect(no.code).toBe('RFB_ERR_CERT_REJECTED')
+    }
+  })
+
+  it('a self-signed certificate out of its dates is also trusted for this session only', async () => {
+    const c = testCerts()
+    const store = new MemoryTrustStore()
+    const v = await verifyServerCertificate(info(c.expired.der, 'DEPTH_ZERO_SELF_SIGNED_CERT'), 'localhost', 6, { store, ask: asker('always').ask }, true)
+    expect(v).toMatchObject({ verified: true, how: 'once' })
+    expect(store.get('localhost:6')).toBeUndefined()
+  })
+
+  it('an expired certificate is refused when nobody can be asked', async () => {
+    const c = testCerts()
+    const err = await verifyServerCertificate(info(c.selfA.der, 'CERT_HAS_EXPIRED'), 'h', 4, {}, false).catch((e) => e)
     expect(err.code).toBe('RFB_ERR_CERT_INVALID')
     expect(err.message).toContain('has expired')
-    expect(a.asked).toEqual([])
   })
 
   it('the refusal of an expired or not yet valid certificate gives its dates; of a wrong name, the names', async () => {

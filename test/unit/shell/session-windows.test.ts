@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ClientEventName, ClientEvents, SessionSummary } from '../../../src/shared/contract'
 import type { HostClient } from '../../../src/main/host/endpoint'
-import { type ManagedWindow, PENDING_MS, SessionWindows, type WindowRequest, sessionQuery } from '../../../src/main/shell/session-windows'
+import { type ManagedWindow, PENDING_MS, SessionWindows, type WindowRequest, sessionQuery, wallQuery } from '../../../src/main/shell/session-windows'
 
 /** A window as the fake factory makes it: what was done to it is written down. */
 interface FakeWindow extends ManagedWindow {
@@ -105,6 +105,19 @@ describe('session windows', () => {
     expect(w.manager.openAddressBook()).toBe(book)
     expect(w.windows).toHaveLength(1)
     expect(w.windows[0].log).toEqual(['focus'])
+  })
+
+  it('opens a live wall in a window of its own per folder, and focuses it rather than opening it twice', () => {
+    const w = world()
+    const lab = w.manager.openWall(wallQuery({ folder: 'Lab/Rack 2' }))
+    expect(w.windows[0].request).toEqual({ kind: 'wall', query: 'view=wall&folder=Lab%2FRack+2' })
+    expect(w.manager.openWall(wallQuery({ folder: 'Lab/Rack 2' }))).toBe(lab)
+    expect(w.windows[0].log).toEqual(['focus'])
+    w.manager.openWall(wallQuery({ open: true }))
+    expect(w.windows.map((x) => x.request.query)).toEqual(['view=wall&folder=Lab%2FRack+2', 'view=wall&open=1'])
+    // A wall is not a session window: a tab never goes there.
+    w.manager.openSession({ profileId: 'a' }, 'tab')
+    expect(w.windows[2].request.kind).toBe('session')
   })
 
   it('opens each session in a window of its own, with the view and target in the query string', () => {

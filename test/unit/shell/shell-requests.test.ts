@@ -4,8 +4,8 @@ import { SHELL_REQUEST_NAMES, isShellRequestName, shellRequestSchemas } from '..
 import { type ShellHandlers, ShellRefusal, bridgeShellToIpc } from '../../../src/main/shell/shell-ipc'
 
 describe('shell request schemas', () => {
-  it('name exactly the four shell requests', () => {
-    expect([...SHELL_REQUEST_NAMES].sort()).toEqual(['shell.displays', 'shell.focusSession', 'shell.fullscreen', 'shell.openSession'])
+  it('name exactly the five shell requests', () => {
+    expect([...SHELL_REQUEST_NAMES].sort()).toEqual(['shell.displays', 'shell.focusSession', 'shell.fullscreen', 'shell.openSession', 'shell.openWall'])
     expect(isShellRequestName('shell.displays')).toBe(true)
     for (const name of ['profiles.list', 'shell.openExternal', 'toString', '__proto__', 42, undefined])
       expect(isShellRequestName(name), String(name)).toBe(false)
@@ -36,6 +36,16 @@ describe('shell request schemas', () => {
       'lab',
       [{ profileId: 'lab', placement: 'window' }],
     ]) {
+      expect(() => parse(bad), JSON.stringify(bad)).toThrow(/^argument/)
+    }
+  })
+
+  it('check shell.openWall: a folder path or the open sessions, nothing else', () => {
+    const parse = (arg: unknown) => shellRequestSchemas['shell.openWall'].parse(arg, 'argument')
+    expect(parse({ folder: 'Lab/Rack 2' })).toEqual({ folder: 'Lab/Rack 2' })
+    expect(parse({ folder: '' })).toEqual({ folder: '' })
+    expect(parse({ open: true })).toEqual({ open: true })
+    for (const bad of [{ open: false }, { folder: 'x'.repeat(501) }, { folder: 'a', open: true }, { folder: 7 }, {}, null]) {
       expect(() => parse(bad), JSON.stringify(bad)).toThrow(/^argument/)
     }
   })
@@ -78,6 +88,7 @@ function bridge(overrides: Partial<ShellHandlers> = {}) {
     }
   const handlers: ShellHandlers = {
     'shell.openSession': record('shell.openSession', undefined),
+    'shell.openWall': record('shell.openWall', undefined),
     'shell.focusSession': record('shell.focusSession', true),
     'shell.displays': record('shell.displays', []),
     'shell.fullscreen': record('shell.fullscreen', undefined),

@@ -23,6 +23,16 @@ export interface DecodeContext {
   scratchBytes(n: number): Uint8Array
   /** Stream offset for error messages. */
   readonly position: number
+  /**
+   * Pixels a decoder that holds a whole rect's data may paint in one call before it stops to let
+   * the event loop run (absent: no limit). See {@link yielded}.
+   */
+  readonly slicePixels?: number
+  /**
+   * Set by a decoder that returned false with its rect's bytes already in hand (it stopped after
+   * `slicePixels`): the caller calls `decode` again soon, without waiting for more bytes.
+   */
+  yielded?: boolean
 }
 
 /**

@@ -77,29 +77,53 @@ export class ZrleDecoder implements RectDecoder {
   /** The tile being parsed, relative to the rect (for error messages). */
   protected tx = 0
   protected ty = 0
+  /**
+   * A rect inflated but not all painted: decoding stopped after `ctx.slicePixels` to let the
+   * event loop run, and goes on from tile (tx, ty) at `p`. The data is the inflate stream's own
+   * output, valid until this decoder inflates again.
+   */
+  private rest: { data: Uint8Array; p: number; tx: number; ty: number; at: number } | null = null
 
   begin(rect: Rect): void {
     this.rect = rect
+    this.rest = null
   }
 
   decode(q: ByteQueue, ctx: DecodeContext): boolean {
-    if (!q.has(4)) return false
     const { x, y, w, h } = this.rect
     const rd = this.reader(ctx)
-    const max = zrleMaxData(w, h, rd.size)
-    const len = q.peekU32()
-    if (len > zlibInputLimit(max)) {
-      throw new RfbProtocolError(`${this.name} rect ${w}x${h} announces ${len} compressed bytes, more than its tiles can take`, ctx.position, this.code)
-    }
-    if (!q.has(4 + len)) return false
-    q.skip(4)
-    const at = ctx.position
-    const data = inflateChecked(this.stream, this.payload.read(q, len), max, this.name, this.code, at)
+    let data: Uint8Array
     let p = 0
-    for (let ty = 0; ty < h; ty += ZRLE_TILE) {
+    let at: number
+    let tx0 = 0
+    let ty0 = 0
+    if (this.rest) {
+      ;({ data, p, at, tx: tx0, ty: ty0 } = this.rest)
+      this.rest = null
+    } else {
+      if (!q.has(4)) return false
+      const max = zrleMaxData(w, h, rd.size)
+      const len = q.peekU32()
+      if (len > zlibInputLimit(max)) {
+        throw new RfbProtocolError(`${this.name} rect ${w}x${h} announces ${len} compressed bytes, more than its tiles can take`, ctx.position, this.code)
+      }
+      if (!q.has(4 + len)) return false
+      q.skip(4)
+      at = ctx.position
+      data = inflateChecked(this.stream, this.payload.read(q, len), max, this.name, this.code, at)
+    }
+    // Pixels this call may still paint: one huge rect must not hold the event loop throughout.
+    let budget = ctx.slicePixels ?? Infinity
+    for (let ty = ty0; ty < h; ty += ZRLE_TILE) {
       const th = Math.min(ZRLE_TILE, h - ty)
-      for (let tx = 0; tx < w; tx += ZRLE_TILE) {
+      for (let tx = ty === ty0 ? tx0 : 0; tx < w; tx += ZRLE_TILE) {
         const tw = Math.min(ZRLE_TILE, w - tx)
+        if (budget <= 0) {
+          this.rest = { data, p, tx, ty, at }
+          ctx.yielded = true
+          return false
+        }
+        budget -= tw * th
         this.tx = tx
         this.ty = ty
         // A one-colour tile (sub-encoding 1) is a fill; any other is parsed straight into the
@@ -122,6 +146,7 @@ export class ZrleDecoder implements RectDecoder {
   }
 
   reset(): void {
+    this.rest = null
     this.stream.reset()
   }
 

@@ -76,6 +76,8 @@ export async function replayStream(stream: Uint8Array, sink: DrawSink, opts: Rep
     trace: opts.trace,
     quality: opts.quality,
     encodings: DECODABLE_ENCODINGS,
+    // Offline: nothing else waits for the event loop, and the end of the recording must find every rect done.
+    slicePixels: Infinity,
   })
   client.on('update', (u) => {
     pixels += u.pixels

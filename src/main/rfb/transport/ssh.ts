@@ -1,6 +1,7 @@
 import { connect as tcpConnect } from 'node:net'
 import { type ClientChannel, Client, type ServerHostKeyAlgorithm, utils } from 'ssh2'
 import { AuthFailedError, NetworkError, RfbError, TimeoutError } from '../errors'
+import { HANDSHAKE_READ_AHEAD } from '../read-gate'
 import { type HostKeyOptions, type HostKeyVerdict, preferredHostKeyAlgorithms, verifyHostKey } from '../trust/host-key'
 import { describeSocketError } from './tcp'
 import { type Transport, type TransportHandlers, WRITE_OVERHEAD } from './transport'
@@ -157,8 +158,17 @@ export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
       timer = setTimeout(() => fail(new TimeoutError(`no SSH connection to ${where} within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs)
     }
     let verdict: HostKeyVerdict | undefined
+    /** True while the user looks at the host key. */
+    let asking = false
     client.on('error', (err) => fail(failure ?? describeSshError(err, where)))
-    client.on('close', () => fail(failure ?? new NetworkError(`the SSH server ${where} closed the connection`, 'RFB_ERR_CONNECTION_RESET')))
+    client.on('close', () =>
+      fail(
+        failure ??
+          (asking
+            ? new NetworkError(`the SSH server ${where} closed the connection while waiting for your answer`, 'RFB_ERR_CLOSED_WHILE_ASKING')
+            : new NetworkError(`the SSH server ${where} closed the connection`, 'RFB_ERR_CONNECTION_RESET')),
+      ),
+    )
     client.on('ready', () => {
       arm()
       const t = options.target
@@ -185,7 +195,7 @@ export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
     arm()
     // The names come from a fixed table of algorithms ssh2 implements.
     const preferred = preferredHostKeyAlgorithms(options.sshHost, sshPort, options.hostKey) as ServerHostKeyAlgorithm[]
-    // Our own socket, so the host key question can stop reading it (see hostVerifier).
+    // Our own socket, so the host key question can bound what it reads (see hostVerifier).
     const sock = tcpConnect({ host: options.sshHost, port: sshPort })
     client.connect({
       sock,
@@ -201,19 +211,32 @@ export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
       ...(preferred.length > 0 ? { algorithms: { serverHostKey: { remove: preferred, prepend: preferred, append: [] } } } : {}),
       hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
         clearTimeout(timer)
-        // While a person looks at the key, whatever the server sends stays in the kernel: TCP holds
-        // it back. (ssh2's keepalive starts only after login, so a long pause cannot trip it.)
-        sock.pause()
+        // While a person looks at the key, read on only HANDSHAKE_READ_AHEAD bytes, then leave the
+        // rest in the kernel (TCP holds the server back): a server that hangs up meanwhile is
+        // noticed and the question closed, and one that floods costs no more than that.
+        // (ssh2's keepalive starts only after login, so a long pause cannot trip it.)
+        asking = true
+        let taken = 0
+        const count = (chunk: Buffer): void => {
+          taken += chunk.length
+          if (taken >= HANDSHAKE_READ_AHEAD) sock.pause()
+        }
+        sock.on('data', count)
+        const answered = (): void => {
+          asking = false
+          sock.off('data', count)
+          sock.resume()
+        }
         verifyHostKey(key, options.sshHost, sshPort, options.hostKey).then(
           (v) => {
             verdict = v
             arm()
-            sock.resume()
+            answered()
             verify(true)
           },
           (e: unknown) => {
             failure = e instanceof RfbError ? e : new NetworkError(`cannot check the SSH host key of ${where}: ${(e as Error).message}`)
-            sock.resume()
+            answered()
             verify(false)
           },
         )

@@ -1,6 +1,7 @@
 import { Socket, connect } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { NetworkError, TimeoutError } from '../errors'
+import { HANDSHAKE_READ_AHEAD } from '../read-gate'
 import { describeTlsError, upgradeSocket } from './tls-socket'
 import { type TlsSessionInfo, type TlsUpgradeOptions, type Transport, type TransportHandlers, WRITE_OVERHEAD } from './transport'
 
@@ -36,6 +37,19 @@ export class TcpTransport implements Transport {
   tls: TlsSessionInfo | null
 
   private readonly onData = (chunk: Buffer): void => this.handlers?.data(chunk)
+  /** What arrived before {@link start}, at most HANDSHAKE_READ_AHEAD (plus a chunk): see the constructor. */
+  private early: Buffer[] = []
+  private earlyBytes = 0
+  private readonly onEarlyData = (chunk: Buffer): void => {
+    this.early.push(chunk)
+    this.earlyBytes += chunk.length
+    if (this.earlyBytes >= HANDSHAKE_READ_AHEAD) this.socket.pause()
+  }
+  private settleEnded: (error: Error | undefined) => void = () => {}
+  /** The engine asked for a pause and has not resumed. */
+  private held = false
+  /** Settles when the connection ends, with its error if abnormal; before {@link start} too. */
+  readonly ended = new Promise<Error | undefined>((resolve) => (this.settleEnded = resolve))
   private readonly onDrain = (): void => this.handlers?.drain?.()
   /** Writes not yet handed to the network. */
   private unsent = 0
@@ -49,7 +63,10 @@ export class TcpTransport implements Transport {
     socket.setNoDelay(true)
     // Keepalive finds half-open connections the peer will never close.
     socket.setKeepAlive(true, 15_000)
-    socket.pause()
+    // Until start() (while a vncs:// certificate or an incoming server is shown to the user), read
+    // a bounded amount ahead: a server that hangs up meanwhile is noticed (`ended`), and one that
+    // floods is held back by TCP once the bound is reached.
+    socket.on('data', this.onEarlyData)
     // Listen from the start: an error before start() must be reported, not thrown unhandled.
     socket.on('error', (err) => this.finish(tls ? describeTlsError(err, this.description) : describeSocketError(err, this.description)))
     socket.on('close', () => this.finish())
@@ -57,19 +74,29 @@ export class TcpTransport implements Transport {
 
   start(handlers: TransportHandlers): void {
     this.handlers = handlers
+    this.socket.removeListener('data', this.onEarlyData)
+    const early = this.early
+    this.early = []
+    for (const chunk of early) {
+      if (this.handlers !== handlers) break
+      handlers.data(chunk)
+    }
     if (this.closed) {
       handlers.close(this.closeError)
       return
     }
     this.socket.on('data', this.onData)
     this.socket.on('drain', this.onDrain)
-    this.socket.resume()
+    // The engine may have paused while taking in the early chunks.
+    if (!this.held) this.socket.resume()
   }
 
   private finish(error?: Error): void {
     if (this.closed) return
     this.closed = true
     this.closeError = error
+    this.settleEnded(error)
+    // Before start() the close waits for start(), after what arrived first.
     this.handlers?.close(error)
   }
 
@@ -84,10 +111,12 @@ export class TcpTransport implements Transport {
   }
 
   pause(): void {
+    this.held = true
     this.socket.pause()
   }
 
   resume(): void {
+    this.held = false
     this.socket.resume()
   }
 

@@ -46,9 +46,9 @@ export interface TrustVerdict {
 
 /**
  * Verification failures that only mean "no authority we know vouches for this certificate"
- * (self-signed, private CA). The user may vouch instead. Anything else (expired, wrong host
- * name, bad signature) means the certificate is broken and is refused unless its exact
- * fingerprint was accepted.
+ * (self-signed, private CA). The user may vouch instead. Out of date: see OUT_OF_DATE. Anything
+ * else (wrong host name, bad signature) means the certificate is broken and is refused unless its
+ * exact fingerprint was accepted.
  */
 const TRUST_ONLY: Record<string, string> = {
   DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate',
@@ -58,9 +58,18 @@ const TRUST_ONLY: Record<string, string> = {
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'issued by an unknown authority',
 }
 
-const BROKEN: Record<string, string> = {
+/**
+ * A certificate outside its validity period: someone may be asked, as TigerVNC and browsers do,
+ * but only for this session ("always" counts as "once"): remembered, it would be accepted
+ * without a word for good, and an expired key is the one most likely to have leaked. Without
+ * anyone to ask it is refused like a broken one.
+ */
+const OUT_OF_DATE: Record<string, string> = {
   CERT_HAS_EXPIRED: 'the certificate has expired',
   CERT_NOT_YET_VALID: 'the certificate is not valid yet',
+}
+
+const BROKEN: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate does not name this host',
   CERT_SIGNATURE_FAILURE: 'the certificate signature is invalid',
   CERT_REVOKED: 'the certificate was revoked',
@@ -70,7 +79,14 @@ const BROKEN: Record<string, string> = {
 }
 
 function describeFailure(code: string): string {
-  return TRUST_ONLY[code] ?? BROKEN[code] ?? `verification failed (${code})`
+  return TRUST_ONLY[code] ?? OUT_OF_DATE[code] ?? BROKEN[code] ?? `verification failed (${code})`
+}
+
+/** The dates of a certificate outside its validity period, for prompts and refusals. */
+function outOfDateProblem(code: string, cert: CertificateInfo): string {
+  return code === 'CERT_HAS_EXPIRED'
+    ? `the certificate has expired (on ${cert.validTo})`
+    : `the certificate is not valid yet (not before ${cert.validFrom}; check this computer's clock)`
 }
 
 /**
@@ -80,7 +96,8 @@ function describeFailure(code: string): string {
  *    looks like, and a prompt would train users to click through it;
  * 2. a chain that verifies against the default roots (plus `ca`) and names the host;
  * 3. a fingerprint accepted in advance;
- * 4. for trust-only failures, the user's answer (`ask`); "always" is remembered.
+ * 4. for trust-only failures, the user's answer (`ask`); "always" is remembered, except for a
+ *    certificate outside its validity period, which may be trusted for this session only.
  * A certificate nobody vouches for is "unverified": refused when `required`, else allowed
  * (the session is then as safe as anonymous TLS). A broken certificate is always refused.
  */
@@ -112,15 +129,13 @@ export async function verifyServerCertificate(tls: TlsSessionInfo, host: string,
     trust.store?.remember(server, { sha256: cert.sha256, subject: cert.subject })
     return { verified: true, how: 'accepted', certificate: cert }
   }
-  if (!(code in TRUST_ONLY)) {
-    const problem =
-      code === 'CERT_HAS_EXPIRED'
-        ? `the certificate has expired (on ${cert.validTo})`
-        : code === 'CERT_NOT_YET_VALID'
-          ? `the certificate is not valid yet (not before ${cert.validFrom}; check this computer's clock)`
-          : code === 'ERR_TLS_CERT_ALTNAME_INVALID'
-            ? `the certificate does not name this host (${host}; it names ${cert.names.join(', ') || 'no host'})`
-            : describeFailure(code)
+  const outOfDate = code in OUT_OF_DATE
+  if (!(code in TRUST_ONLY) && !(outOfDate && trust.ask)) {
+    const problem = outOfDate
+      ? outOfDateProblem(code, cert)
+      : code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+        ? `the certificate does not name this host (${host}; it names ${cert.names.join(', ') || 'no host'})`
+        : describeFailure(code)
     throw new CertificateError(
       'RFB_ERR_CERT_INVALID',
       `the certificate of ${server} is not acceptable: ${problem} (SHA-256 ${cert.sha256}, ${cert.subject}, ` +
@@ -130,11 +145,12 @@ export async function verifyServerCertificate(tls: TlsSessionInfo, host: string,
     )
   }
   if (trust.ask) {
-    const decision = await trust.ask({ server, host, certificate: cert, reason: problem })
+    const decision = await trust.ask({ server, host, certificate: cert, reason: outOfDate ? outOfDateProblem(code, cert) : problem })
     if (decision === 'reject') {
       throw new CertificateError('RFB_ERR_CERT_REJECTED', `you did not trust the certificate of ${server} (SHA-256 ${cert.sha256})`, server, cert)
     }
-    if (decision === 'always' && trust.store) {
+    // Out of date by its own dates too (a self-signed one reports only that): this session only.
+    if (decision === 'always' && trust.store && !outOfDate && cert.validity === 'valid') {
       trust.store.remember(server, { sha256: cert.sha256, subject: cert.subject })
       return { verified: true, how: 'accepted', certificate: cert }
     }

@@ -2,10 +2,8 @@ import { type ShallowRef, onBeforeUnmount, onMounted, watch } from 'vue'
 import { KeyboardInput, detectPlatform } from '../input/keyboard'
 import type { ComboKey } from '../input/keysyms'
 import { PointerInput, toFramebuffer } from '../input/pointer'
-import type { useSessionStore } from '../stores/session'
+import type { SessionStore } from '../stores/session'
 import { useEventListener } from './event-listener'
-
-type SessionStore = ReturnType<typeof useSessionStore>
 
 /** Tessera's own keys in a session, which never go to the server. */
 export type LocalShortcut = 'menu' | 'fullscreen'
@@ -20,15 +18,16 @@ export function localShortcut(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'altKey
 
 /**
  * F8 and F11 belong to Tessera wherever focus is in the session (window level, capture phase),
- * except while a dialog is open; auto-repeat is swallowed.
+ * except while a dialog is open; auto-repeat is swallowed. With several tabs, only the one in
+ * front (`active`) takes them.
  */
-export function useLocalShortcuts(actions: Record<LocalShortcut, () => void>): void {
+export function useLocalShortcuts(actions: Record<LocalShortcut, () => void>, active: () => boolean = () => true): void {
   useEventListener(
     window,
     'keydown',
     (e) => {
       const s = localShortcut(e)
-      if (!s || document.querySelector('dialog[open]')) return
+      if (!s || !active() || document.querySelector('dialog[open]')) return
       e.preventDefault()
       e.stopPropagation()
       if (!e.repeat) actions[s]()
@@ -52,12 +51,18 @@ export interface SessionInput {
 }
 
 /**
- * Keyboard and pointer on the canvas, sent to the session while input is allowed. Held keys and
- * buttons are released whenever they could get stuck on the server: the window loses focus or
- * is hidden, the session goes view-only or leaves 'connected', the view unmounts.
+ * Keyboard and pointer on the canvas, sent to the session while input is allowed and its tab is
+ * in front (`active`). Held keys and buttons are released whenever they could get stuck on the
+ * server: the window loses focus or is hidden, the tab goes to the back, the session goes
+ * view-only or leaves 'connected', the view unmounts.
  * `pointerDown` runs on every press (the view focuses the canvas and closes its menu).
  */
-export function useSessionInput(canvas: Readonly<ShallowRef<HTMLCanvasElement | null>>, store: SessionStore, pointerDown: () => void): SessionInput {
+export function useSessionInput(
+  canvas: Readonly<ShallowRef<HTMLCanvasElement | null>>,
+  store: SessionStore,
+  active: () => boolean,
+  pointerDown: () => void,
+): SessionInput {
   // Plain objects, not reactive: they hold per-event state.
   let keyboard: KeyboardInput | null = null
   let pointer: PointerInput | null = null
@@ -86,6 +91,8 @@ export function useSessionInput(canvas: Readonly<ShallowRef<HTMLCanvasElement | 
     () => store.viewOnly,
     (v) => v && releaseAll(),
   )
+  watch(active, (a) => !a && releaseAll())
+  const allowed = (): boolean => active() && store.inputAllowed()
   watch(
     () => store.phase,
     (phase, before) => {
@@ -100,7 +107,7 @@ export function useSessionInput(canvas: Readonly<ShallowRef<HTMLCanvasElement | 
 
   return {
     onKeydown(e) {
-      if (!keyboard || !store.inputAllowed() || e.isComposing) return
+      if (!keyboard || !allowed() || e.isComposing) return
       if (keyboard.keydown(e)) e.preventDefault()
     },
     onKeyup(e) {
@@ -109,15 +116,15 @@ export function useSessionInput(canvas: Readonly<ShallowRef<HTMLCanvasElement | 
     onPointer(e) {
       if (e.type === 'pointerdown') {
         pointerDown()
-        if (store.inputAllowed()) canvas.value?.setPointerCapture(e.pointerId)
+        if (allowed()) canvas.value?.setPointerCapture(e.pointerId)
       }
-      if (!pointer || !store.inputAllowed()) return
+      if (!pointer || !allowed()) return
       const { x, y } = fbPosition(e)
       pointer.update(x, y, e.buttons)
       if (e.type !== 'pointermove') e.preventDefault()
     },
     onWheel(e) {
-      if (!pointer || !store.inputAllowed()) return
+      if (!pointer || !allowed()) return
       e.preventDefault()
       const { x, y } = fbPosition(e)
       pointer.wheel(x, y, e.deltaX, e.deltaY, e.deltaMode)

@@ -1,10 +1,8 @@
 import { type ShallowRef, onBeforeUnmount, onMounted, reactive, watch } from 'vue'
 import { cursorCss } from '../painter/cursor'
 import { CanvasPainter } from '../painter/painter'
-import type { useSessionStore } from '../stores/session'
+import type { SessionStore } from '../stores/session'
 import type { Size } from './canvas-layout'
-
-type SessionStore = ReturnType<typeof useSessionStore>
 
 /** The session's picture on the canvas. */
 export interface SessionPainter {

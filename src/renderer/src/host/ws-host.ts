@@ -2,8 +2,14 @@ import type { ErrorCode, ErrorKind } from '@shared/error-codes'
 import type { ClientEventName, ClientEvents, HostApi, HostRequests, RequestName, SessionError } from '@shared/contract'
 import { WS_PATH, type WireData, decodeServerMessage, encodeClientMessage } from '@shared/ws-codec'
 
-/** State of the link to the host, for a banner when it drops. */
-export type LinkState = 'connecting' | 'open' | 'lost'
+/**
+ * State of the link to the host, for a banner when it drops. 'busy': the host turned this page's
+ * socket away for now (too many tabs, WebSocket close code 1013); it keeps trying.
+ */
+export type LinkState = 'connecting' | 'open' | 'lost' | 'busy'
+
+/** WebSocket close code 1013, "Try Again Later": what browser mode closes a socket past its cap with. */
+export const CLOSE_TRY_AGAIN_LATER = 1013
 
 /** The browser WebSocket surface this uses, so tests can pass a fake. */
 export interface SocketLike {
@@ -131,12 +137,13 @@ export class WsHost implements HostApi {
       for (const p of this.pending.values()) if (!p.sent) this.write(p)
     }
     socket.onmessage = (e) => this.receive(e.data)
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (this.socket !== socket) return
       this.socket = null
       this.failPending((p) => p.sent, hostError('closed', 'HOST_DISCONNECTED', 'The connection to the Tessera host was lost.'))
       if (this.closed) return
-      this.setState('lost')
+      const code = (ev as { code?: unknown } | null)?.code
+      this.setState(code === CLOSE_TRY_AGAIN_LATER ? 'busy' : 'lost')
       this.scheduleReconnect()
     }
   }
@@ -145,7 +152,8 @@ export class WsHost implements HostApi {
     if (this.closed || this.retryTimer) return
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null
-      this.setState('connecting')
+      // Turned away for load: the page keeps saying why while it tries again.
+      if (this.state !== 'busy') this.setState('connecting')
       this.connect()
     }, this.retryMs)
     this.retryMs = Math.min(this.retryMs * 2, this.opts.maxRetryMs ?? 5_000)

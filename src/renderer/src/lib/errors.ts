@@ -1,5 +1,6 @@
 import type { SessionError } from '@shared/contract'
 import { type ErrorCode, type ErrorKind, isCertificateError, isErrorCode, isHostKeyError } from '@shared/error-codes'
+import type { LinkState } from '../host/ws-host'
 
 /*
  * The one place the renderer turns error codes into words. Every headline the user reads about
@@ -75,6 +76,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   RFB_ERR_NETWORK: SAY.unreachable,
   RFB_ERR_CONNECTION_REFUSED: SAY.unreachable,
   RFB_ERR_CONNECTION_RESET: SAY.unreachable,
+  RFB_ERR_CLOSED_WHILE_ASKING: 'The server hung up while Tessera was waiting for your answer',
   RFB_ERR_CONNECTION_TIMEOUT: SAY.unreachable,
   RFB_ERR_HOST_NOT_FOUND: SAY.unreachable,
   RFB_ERR_UNREACHABLE: SAY.unreachable,
@@ -227,4 +229,19 @@ export function sessionOutcome(error: SessionError | null): SessionOutcome {
   if (error.code === 'RFB_ERR_PLAIN_REFUSED') return { title, retryLabel: null, closeLabel: BACK, retryIcon: 'refresh' }
   const offer = RETRY_BY_KIND[error.kind] ?? RETRY_BY_KIND.closed
   return { title, ...offer, retryIcon: error.kind === 'auth' ? 'key' : 'refresh' }
+}
+
+/** What the browser-mode banner says about the link to the host, or null while it is open. */
+export function linkStateWords(state: LinkState): string | null {
+  switch (state) {
+    case 'open':
+      return null
+    case 'connecting':
+      return 'Connecting to Tessera…'
+    case 'lost':
+      return 'Lost the connection to Tessera. Reconnecting…'
+    case 'busy':
+      // The host's cap on tabs (WebSocket close 1013, "try again later"): the page retries by itself.
+      return 'Too many Tessera tabs are open in this browser. Close one; this page connects by itself once there is room.'
+  }
 }

@@ -20,3 +20,22 @@ export function writePref(key: string, value: unknown): void {
     // Storage full or disabled: the preference lasts for this window only.
   }
 }
+
+/** Where a connection opened from the address book goes: a window (browser tab) of its own, or a tab of this window. */
+export type OpenPlacement = 'window' | 'tab'
+
+const OPEN_IN_KEY = 'openConnectionsIn'
+
+function isOpenPlacement(v: unknown): v is OpenPlacement {
+  return v === 'window' || v === 'tab'
+}
+
+/** The "Open connections in" preference; a new window unless the user chose tabs. */
+export function readOpenPlacement(): OpenPlacement {
+  return readPref(OPEN_IN_KEY, 'window', isOpenPlacement)
+}
+
+/** Saves the "Open connections in" preference for this user's windows. */
+export function writeOpenPlacement(placement: OpenPlacement): void {
+  writePref(OPEN_IN_KEY, placement)
+}

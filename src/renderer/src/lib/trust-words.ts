@@ -31,6 +31,14 @@ export function certificateDate(text: string, locale?: string): string {
   return Number.isNaN(t) ? text : new Date(t).toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' })
 }
 
+/**
+ * Whether the dialog may offer "Always trust": only for a certificate in date. Main keeps an
+ * out-of-date one for the session only whatever the answer (rfb/trust/verify.ts).
+ */
+export function certificateMayBeRemembered(cert: TrustCertificate): boolean {
+  return cert.validity === 'valid'
+}
+
 /** The certificate dialog's sentences about names and dates. */
 export function certificateFacts(cert: TrustCertificate, locale?: string): CertificateFacts {
   const list = Array.isArray(cert.names) ? cert.names.filter((n) => typeof n === 'string') : []
@@ -48,10 +56,21 @@ export function certificateFacts(cert: TrustCertificate, locale?: string): Certi
   const to = certificateDate(cert.validTo, locale)
   let validity: TrustLine
   if (cert.validity === 'valid') validity = { text: `The certificate is valid until ${to}.`, warning: false }
-  else if (cert.validity === 'expired') validity = { text: `Warning: this certificate expired on ${to}.`, warning: true }
-  else if (cert.validity === 'not-yet-valid') {
-    validity = { text: `Warning: this certificate is not valid until ${from}. If this computer's clock is right, something is wrong.`, warning: true }
-  } else validity = { text: 'Warning: the certificate’s dates could not be checked.', warning: true }
+  else if (cert.validity === 'expired') {
+    validity = {
+      text:
+        `Warning: this certificate expired on ${to}. An expired certificate may have been replaced, or its key may have leaked. ` +
+        'You can trust it for this session only.',
+      warning: true,
+    }
+  } else if (cert.validity === 'not-yet-valid') {
+    validity = {
+      text:
+        `Warning: this certificate is not valid until ${from}. If this computer's clock is right, something is wrong. ` +
+        'You can trust it for this session only.',
+      warning: true,
+    }
+  } else validity = { text: 'Warning: the certificate’s dates could not be checked. You can trust it for this session only.', warning: true }
   return { names, name, period: `${from} – ${to}`, validity }
 }
 

@@ -1,13 +1,13 @@
-import type { HostEvents, LockLeds, OpenSessionRequest, PowerAction, SessionError, SessionInfo, SessionState, TrustDecision } from '@shared/contract'
-import type { ScreenRect } from '@shared/contract'
+import type { HostEvents, LockLeds, OpenSessionRequest, SessionError, SessionInfo, SessionState, SessionSummary } from '@shared/contract'
 import { readSessionError } from '@shared/error-codes'
 import type { FrameBatch } from '@shared/ops'
 import type { ScalingMode } from '@shared/profile'
 import { formatTarget, parseTarget } from '@shared/target'
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, onScopeDispose, ref } from 'vue'
 import { useHost } from '../host'
 import { errorMessage, isSessionError } from '../lib/errors'
+import { sessionActions } from './session-actions'
 
 /** Where the session view is: nothing open, waiting for session.open, or a host-reported state. */
 export type SessionPhase = 'idle' | 'opening' | SessionState
@@ -31,10 +31,21 @@ export function addressLabel(address: string): string {
 }
 
 /**
- * The open session of this window: its state as the host reports it, the prompts and panels
+ * A window title for a session: "connection name — desktop name" once both are known, else
+ * the one known with the app's name, so the window still says what it is.
+ */
+export function sessionTitle(label: string, desktopName: string | undefined): string {
+  const name = label.trim()
+  const desktop = desktopName?.trim() ?? ''
+  if (name && desktop && name !== desktop) return `${name} — ${desktop}`
+  return `${name || desktop || 'Remote desktop'} — Tessera`
+}
+
+/**
+ * One session of this window (a tab): its state as the host reports it, the prompts and panels
  * it needs, and the input it sends. Frames go straight to the painter and never become state.
  */
-export const useSessionStore = defineStore('session', () => {
+function sessionSetup() {
   const host = useHost()
   const sessionId = ref<string | null>(null)
   const request = ref<OpenSessionRequest | null>(null)
@@ -55,6 +66,8 @@ export const useSessionStore = defineStore('session', () => {
   const stats = ref<SessionStats | null>(null)
   const cursor = ref('default')
   const viewOnly = ref(false)
+  /** Whether this session's tab is in front: only then does the remote clipboard reach the local one. */
+  const focused = ref(true)
   const scaling = ref<ScalingMode>('fit')
   const bells = ref(0)
   /** The server's lock-key LEDs as last reported (a new object per report); null when it reports none. */
@@ -75,36 +88,21 @@ export const useSessionStore = defineStore('session', () => {
 
   const active = computed(() => phase.value !== 'idle')
   const connected = computed(() => phase.value === 'connected')
-  /** What the window title and the toolbar call this session. */
+  /** What the toolbar and the tab call this session. */
   const title = computed(() => label.value || info.value?.name || 'Remote desktop')
+  /** The window title while this session is in front: "connection name — desktop name". */
+  const windowTitle = computed(() => sessionTitle(label.value, info.value?.name))
   /** False for sessions the shell opened (a vnc:// link): there is no request to repeat. */
   const canRetry = computed(() => request.value !== null)
 
   function isMine(payload: { sessionId: string }, name: keyof HostEvents): boolean {
     if (sessionId.value !== null && payload.sessionId === sessionId.value) return true
-    if (phase.value === 'opening') {
-      early.push({ name, payload })
-      return false
-    }
-    if (name === 'session.state' && adoptable(payload as HostEvents['session.state'])) {
-      adopt(payload.sessionId)
-      return true
-    }
+    if (phase.value === 'opening') early.push({ name, payload })
     return false
   }
 
-  // The Electron shell opens sessions for vnc:// links and .vnc files on the window's behalf:
-  // a session starting that nobody here asked for is one to show.
-  function adoptable(e: HostEvents['session.state']): boolean {
-    return (e.state === 'connecting' || e.state === 'authenticating') && !ended.has(e.sessionId)
-  }
-
-  function adopt(id: string): void {
-    const previous = sessionId.value
-    if (previous) {
-      ended.add(previous)
-      host.api.request('session.close', { sessionId: previous }).catch(() => {})
-    }
+  /** Shows a session this window owns but did not open here (a vnc:// link, a reverse connection): see stores/session-tabs. */
+  function claim(id: string): void {
     openSeq++
     reset()
     sessionId.value = id
@@ -113,6 +111,51 @@ export const useSessionStore = defineStore('session', () => {
     label.value = ''
     viewOnly.value = false
     scaling.value = 'fit'
+    phase.value = 'connecting'
+  }
+
+  /**
+   * Takes over a session another window showed (a tab moved here): the host makes this window
+   * its owner and sends its state, cursor and a full picture again. Rejects when it has ended.
+   */
+  async function adoptMoved(id: string, profile?: { name: string; viewOnly?: boolean; scaling?: ScalingMode }): Promise<SessionSummary> {
+    claim(id)
+    phase.value = 'opening'
+    try {
+      const summary = await host.api.request('session.adopt', { sessionId: id })
+      if (sessionId.value !== id) return summary
+      if (summary.profileId) {
+        request.value = { profileId: summary.profileId }
+        profileId.value = summary.profileId
+      }
+      label.value = profile?.name ?? summary.name
+      viewOnly.value = profile?.viewOnly ?? summary.viewOnly
+      scaling.value = profile?.scaling ?? 'fit'
+      if (phase.value === 'opening') phase.value = summary.state
+      if (summary.error && summary.state === 'closed') error.value = readSessionError(summary.error)
+      const replay = early.filter((e) => e.payload.sessionId === id)
+      early = []
+      for (const e of replay) (handlers[e.name] as ((p: unknown) => void) | undefined)?.(e.payload)
+      return summary
+    } catch (e) {
+      if (sessionId.value === id) {
+        phase.value = 'closed'
+        error.value = isSessionError(e) ? readSessionError(e) : { kind: 'network', code: 'OPEN_FAILED', message: errorMessage(e) }
+      }
+      throw e
+    }
+  }
+
+  /** Lets go of the session without ending it (it moved to another window); its late events are ignored. */
+  function detach(): void {
+    openSeq++
+    const id = sessionId.value
+    if (id) ended.add(id)
+    reset()
+    phase.value = 'idle'
+    request.value = null
+    profileId.value = null
+    label.value = ''
   }
 
   function onState(e: HostEvents['session.state']): void {
@@ -172,7 +215,7 @@ export const useSessionStore = defineStore('session', () => {
     if (!isMine(e, 'session.clipboard')) return
     remoteClipboard.value = e.text
     // Best effort: the browser may refuse without focus; the clipboard panel shows it anyway.
-    if (typeof navigator !== 'undefined' && navigator.clipboard && document.hasFocus()) {
+    if (focused.value && typeof navigator !== 'undefined' && navigator.clipboard && document.hasFocus()) {
       navigator.clipboard.writeText(e.text).catch(() => {})
     }
   }
@@ -208,29 +251,37 @@ export const useSessionStore = defineStore('session', () => {
     'session.leds': onLeds,
     'session.powerFailed': onPowerFailed,
   }
-  host.api.on('session.state', onState)
-  host.api.on('session.frame', onFrame)
-  host.api.on('session.cursor', onCursor)
-  host.api.on('session.credentials', onCredentials)
-  host.api.on('session.trust', onTrust)
-  host.api.on('session.hostKey', onHostKey)
-  host.api.on('session.downgrade', onDowngrade)
-  host.api.on('session.clipboard', onClipboard)
-  host.api.on('session.stats', onStats)
-  host.api.on('session.bell', onBell)
-  host.api.on('session.leds', onLeds)
-  host.api.on('session.powerFailed', onPowerFailed)
-  host.onLinkState((state) => {
-    // Browser mode: the host ends a socket's sessions with the socket.
-    if (state === 'lost' && sessionId.value && phase.value !== 'closed') {
-      phase.value = 'closed'
-      credentials.value = null
-      trust.value = null
-      hostKey.value = null
-      downgrade.value = null
-      error.value = { kind: 'network', code: 'HOST_DISCONNECTED', message: 'The connection to the Tessera host was lost.' }
-    }
+  const stops = [
+    host.api.on('session.state', onState),
+    host.api.on('session.frame', onFrame),
+    host.api.on('session.cursor', onCursor),
+    host.api.on('session.credentials', onCredentials),
+    host.api.on('session.trust', onTrust),
+    host.api.on('session.hostKey', onHostKey),
+    host.api.on('session.downgrade', onDowngrade),
+    host.api.on('session.clipboard', onClipboard),
+    host.api.on('session.stats', onStats),
+    host.api.on('session.bell', onBell),
+    host.api.on('session.leds', onLeds),
+    host.api.on('session.powerFailed', onPowerFailed),
+  ]
+  // A closed tab's store is disposed: it stops listening.
+  onScopeDispose(() => {
+    for (const stop of stops) stop()
   })
+  stops.push(
+    host.onLinkState((state) => {
+      // Browser mode: the host ends a socket's sessions with the socket.
+      if (state === 'lost' && sessionId.value && phase.value !== 'closed') {
+        phase.value = 'closed'
+        credentials.value = null
+        trust.value = null
+        hostKey.value = null
+        downgrade.value = null
+        error.value = { kind: 'network', code: 'HOST_DISCONNECTED', message: 'The connection to the Tessera host was lost.' }
+      }
+    }),
+  )
 
   function reset(): void {
     sessionId.value = null
@@ -257,7 +308,14 @@ export const useSessionStore = defineStore('session', () => {
    * view settings; the host applies the rest of the profile itself.
    */
   async function open(req: OpenSessionRequest, name: string, options: { viewOnly?: boolean; scaling?: ScalingMode } = {}): Promise<void> {
-    if (sessionId.value) await close()
+    // The session this tab showed ends; the tab never passes through 'idle' (which closes it).
+    const previous = sessionId.value
+    if (previous) {
+      openSeq++
+      ended.add(previous)
+      reset()
+      await host.api.request('session.close', { sessionId: previous }).catch(() => {})
+    }
     reset()
     const seq = ++openSeq
     request.value = req
@@ -335,92 +393,7 @@ export const useSessionStore = defineStore('session', () => {
     if (render && cursorImage !== null) cursor.value = render(cursorImage)
   }
 
-  function ack(seq: number): void {
-    const id = sessionId.value
-    if (id) host.api.request('session.ack', { sessionId: id, seq }).catch(() => {})
-  }
-
-  /** True when input may go to the server. */
-  function inputAllowed(): boolean {
-    return phase.value === 'connected' && !viewOnly.value && sessionId.value !== null
-  }
-
-  function sendKey(keysym: number, down: boolean, code?: string): void {
-    if (!inputAllowed()) return
-    const arg: { sessionId: string; keysym: number; down: boolean; code?: string } = { sessionId: sessionId.value!, keysym, down }
-    if (code) arg.code = code
-    host.api.request('session.key', arg).catch(() => {})
-  }
-
-  /** Releases are sent even in view-only, so switching it on never leaves a key held remotely. */
-  function sendKeyRelease(keysym: number, code?: string): void {
-    if (phase.value !== 'connected' || !sessionId.value) return
-    const arg: { sessionId: string; keysym: number; down: boolean; code?: string } = { sessionId: sessionId.value, keysym, down: false }
-    if (code) arg.code = code
-    host.api.request('session.key', arg).catch(() => {})
-  }
-
-  /** `release` lets a button release through in view-only, as for keys. */
-  function sendPointer(buttons: number, x: number, y: number, release = false): void {
-    if (!(inputAllowed() || (release && buttons === 0 && phase.value === 'connected' && sessionId.value))) return
-    host.api.request('session.pointer', { sessionId: sessionId.value!, buttons, x, y }).catch(() => {})
-  }
-
-  async function sendClipboard(text: string): Promise<void> {
-    if (!sessionId.value || phase.value !== 'connected') throw new Error('not connected')
-    await host.api.request('session.clipboard', { sessionId: sessionId.value, text })
-  }
-
-  /** Asks the server to change its desktop size (as several monitors with `screens`); rejects with the host's reason when it cannot. */
-  async function requestResize(width: number, height: number, screens?: ScreenRect[]): Promise<void> {
-    if (phase.value !== 'connected' || !sessionId.value) return
-    await host.api.request('session.resize', { sessionId: sessionId.value, width, height, ...(screens ? { screens } : {}) })
-  }
-
-  /** Asks the server to shut down, reboot or reset the remote computer; rejects with the host's reason. */
-  async function power(action: PowerAction): Promise<void> {
-    if (phase.value !== 'connected' || !sessionId.value) throw new Error('not connected')
-    await host.api.request('session.power', { sessionId: sessionId.value, action })
-  }
-
-  function refresh(): void {
-    if (sessionId.value) host.api.request('session.refresh', { sessionId: sessionId.value }).catch(() => {})
-  }
-
-  async function answerCredentials(answer: { username?: string; password: string; save: boolean } | null): Promise<void> {
-    const prompt = credentials.value
-    credentials.value = null
-    if (!prompt) return
-    const id = prompt.sessionId
-    if (answer) {
-      const arg: { sessionId: string; username?: string; password: string; save: boolean } = { sessionId: id, password: answer.password, save: answer.save }
-      if (answer.username !== undefined) arg.username = answer.username
-      await host.api.request('session.credentials', arg)
-    } else {
-      await host.api.request('session.credentials', { sessionId: id, cancel: true })
-    }
-  }
-
-  /** Answers the certificate prompt: trust it for this session, for good, or not at all. */
-  async function answerTrust(decision: TrustDecision): Promise<void> {
-    const prompt = trust.value
-    trust.value = null
-    if (prompt) await host.api.request('session.trust', { sessionId: prompt.sessionId, decision })
-  }
-
-  /** Answers the SSH host key prompt: trust it for this session, for good, or not at all. */
-  async function answerHostKey(decision: TrustDecision): Promise<void> {
-    const prompt = hostKey.value
-    hostKey.value = null
-    if (prompt) await host.api.request('session.hostKey', { sessionId: prompt.sessionId, decision })
-  }
-
-  /** Answers the downgrade question: connect with the weaker protection, or not at all. */
-  async function answerDowngrade(accept: boolean): Promise<void> {
-    const prompt = downgrade.value
-    downgrade.value = null
-    if (prompt) await host.api.request('session.downgrade', { sessionId: prompt.sessionId, accept })
-  }
+  const actions = sessionActions(host, { sessionId, phase, viewOnly, credentials, trust, hostKey, downgrade })
 
   return {
     sessionId,
@@ -439,6 +412,7 @@ export const useSessionStore = defineStore('session', () => {
     stats,
     cursor,
     viewOnly,
+    focused,
     scaling,
     bells,
     leds,
@@ -446,25 +420,47 @@ export const useSessionStore = defineStore('session', () => {
     active,
     connected,
     title,
+    windowTitle,
     canRetry,
     open,
+    claim,
+    adoptMoved,
+    detach,
     retry,
     close,
     fail,
     attachSink,
     setCursorRenderer,
-    ack,
-    sendKey,
-    sendKeyRelease,
-    sendPointer,
-    sendClipboard,
-    requestResize,
-    power,
-    refresh,
-    answerCredentials,
-    answerTrust,
-    answerHostKey,
-    answerDowngrade,
-    inputAllowed,
+    ...actions,
   }
-})
+}
+
+/** A session store: the state and actions of one session tab. */
+export type SessionStore = ReturnType<ReturnType<typeof defineSessionStore>>
+
+function defineSessionStore(key: string) {
+  return defineStore(`session:${key}`, sessionSetup)
+}
+
+const definitions = new Map<string, ReturnType<typeof defineSessionStore>>()
+
+/**
+ * The store of the session tab `key` (one per tab of a session window; 'main' where a window
+ * has one session), created on first use. Pixels never enter it: see attachSink.
+ */
+export function useSessionStore(key = 'main'): SessionStore {
+  let define = definitions.get(key)
+  if (!define) definitions.set(key, (define = defineSessionStore(key)))
+  return define()
+}
+
+/** Forgets a closed tab's store: it stops listening to the host, and a later use of `key` starts afresh. */
+export function disposeSessionStore(key: string): void {
+  const define = definitions.get(key)
+  if (!define) return
+  definitions.delete(key)
+  const store = define()
+  store.$dispose()
+  const pinia = store._p
+  delete pinia.state.value[store.$id]
+}
