@@ -70,6 +70,7 @@ export const ERROR_CODE_GROUPS = {
     'RFB_ERR_TLS',
     'RFB_ERR_SSH',
     'RFB_ERR_SSH_FORWARD',
+    'RFB_ERR_REPEATER',
   ],
   /** Our SetDesktopSize: a size or layout we cannot send (kind 'unsupported'), or one the server refused (kind 'refused'); DesktopSizeError. */
   resize: ['RFB_ERR_RESIZE_LAYOUT', 'RFB_ERR_RESIZE_REFUSED'],

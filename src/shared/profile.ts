@@ -1,4 +1,5 @@
 import type { profileSchema, sshTunnelSchema } from './schemas'
+import { DEFAULT_VNC_PORT, type Target, isRepeaterId } from './target'
 import type { Infer } from './validate'
 
 /** A saved connection, as the address book stores it; its fields are documented in `schemas.ts`. */
@@ -52,8 +53,9 @@ export function compareProtection(a: ProtectionLevel, b: ProtectionLevel): numbe
  * 4: `fineQuality`, `subsampling` (absent in older files: the server's defaults).
  * 5: `allowPlainPassword`, `protection`, `passwordProtection` (absent in older files: Plain
  *    refused, nothing recorded; the first connection records the level).
+ * 6: `repeater`, `unixPath` (absent in older files: a direct TCP connection).
  */
-export const PROFILE_SCHEMA_VERSION = 5
+export const PROFILE_SCHEMA_VERSION = 6
 
 /** Defaults for a new connection: the fields a user need not think about. */
 export function newProfile(fields: Partial<ConnectionProfile> & Pick<ConnectionProfile, 'id' | 'host'>): ConnectionProfile {
@@ -75,4 +77,30 @@ export function newProfile(fields: Partial<ConnectionProfile> & Pick<ConnectionP
     lastUsedAt: 0,
     ...fields,
   }
+}
+
+/** The server a saved connection names, as the engine connects to it. */
+export function profileTarget(p: ConnectionProfile): Target {
+  const t: Target = { host: p.host, port: p.port }
+  if (p.username) t.username = p.username
+  if (p.tls) t.tls = true
+  if (p.unixPath !== undefined) return { ...t, host: 'localhost', port: 0, unixPath: p.unixPath }
+  if (p.repeater) {
+    t.repeater = { host: p.repeater.host, port: p.repeater.port }
+    if (isRepeaterId(p.host)) t.port = 0
+  }
+  return t
+}
+
+/** The profile fields naming `t`, for a typed address the address book remembers ({@link profileTarget} reads them back). */
+export function targetFields(
+  t: Target,
+): Pick<ConnectionProfile, 'host' | 'port'> & Partial<Pick<ConnectionProfile, 'username' | 'tls' | 'repeater' | 'unixPath'>> {
+  // A profile always has a port; where the target has none (socket, repeater ID) it is unused.
+  const fields: ReturnType<typeof targetFields> = { host: t.host, port: t.port || DEFAULT_VNC_PORT }
+  if (t.username) fields.username = t.username
+  if (t.tls) fields.tls = true
+  if (t.repeater) fields.repeater = { host: t.repeater.host, port: t.repeater.port }
+  if (t.unixPath !== undefined) fields.unixPath = t.unixPath
+  return fields
 }

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import type { EventName, HostRequests, RequestName } from './contract'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
+import { MAX_UNIX_PATH } from './target'
 import { COLOUR_DEPTHS, DEFAULT_SECURITY, PROTECTION_LEVELS, SCALING_MODES, SECURITY_CHOICES, SSH_AUTH_METHODS } from './profile'
 import { type Infer, type Schema, array, boolean, checked, int, literal, none, nullable, object, optional, string, union, withDefault } from './validate'
 
@@ -111,6 +112,13 @@ export const profileFields = {
   tls: optional(boolean()),
   /** Reach the VNC server through this SSH server (its `host` is then resolved by the SSH server); absent: no tunnel. */
   ssh: optional(sshTunnelSchema),
+  /**
+   * Reach the server through this UltraVNC repeater: `host:port` is then the server as the
+   * repeater reaches it (mode I), or `host` is `ID:1234` (mode II, `port` unused). Absent: direct.
+   */
+  repeater: optional(object({ host, port })),
+  /** Connect to this Unix domain socket (on the SSH server's machine with `ssh`); `host` and `port` are then unused. */
+  unixPath: optional(string({ min: 2, max: MAX_UNIX_PATH, pattern: /^\/[^\0\n\r]*$/ })),
   /**
    * Let the password cross the network unencrypted when the server offers nothing better
    * (VeNCrypt Plain without TLS); absent (and before version 5) or false: such a server is refused.

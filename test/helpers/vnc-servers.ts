@@ -442,7 +442,10 @@ async function startOnce(kind: ServerKind, opts: ServerOptions, s: Session, dead
   } else {
     s.server = launch(s, 'Xvfb', [dpy, '-screen', '0', `${width}x${height}x${depth}`, '-nolisten', 'tcp', '-retro'], serverEnv, 'xvfb.log')
     await waitFor(`Xvfb socket for ${dpy}`, deadline, [s.server], s, () => canConnectUnix(`/tmp/.X11-unix/X${s.display}`))
-    const args = ['-display', dpy, '-localhost', '-listen', HOST, '-forever', '-shared', '-noipv6', '-nocmds', '-norc', '-rfbport', String(port)]
+    // x11vnc 0.9.16's -localhost also turns away -unixsock clients ("denying client: localhost does
+    // not match 127.0.0.1"); -listen alone keeps TCP on loopback.
+    const localhost = extra.includes('-unixsock') ? [] : ['-localhost']
+    const args = ['-display', dpy, ...localhost, '-listen', HOST, '-forever', '-shared', '-noipv6', '-nocmds', '-norc', '-rfbport', String(port)]
     args.push(...(passwd ? ['-rfbauth', passwd] : ['-nopw']))
     if (opts.tls) {
       // x11vnc -ssl wants key and certificate in one file.

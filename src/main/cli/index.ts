@@ -4,6 +4,7 @@ import { UsageError } from './args'
 import { benchCommand } from './bench'
 import { listenCommand } from './listen'
 import { probeCommand } from './probe'
+import { proxyCommand } from './proxy'
 import { recordCommand } from './record'
 import { replayCommand } from './replay'
 import { snapshotCommand } from './snapshot'
@@ -17,7 +18,12 @@ const USAGE = `usage: tessera COMMAND ...
   bench    IN.fbs... [--json] [--runs N]
   web      [--port N] [--data-dir D] [--no-open]   serve the viewer to a local browser
   listen   OUT.png [--port N] [--host H]   wait for a server to connect (reverse connection, port 5500)
-TARGET: host, host:display, host::port, vnc://[user@]host[:port], vncs://... (TLS from the first byte)
+  proxy    LISTEN TARGET [--buffer MB] [--trace]   a buffering proxy for any viewer: LISTEN is [host:]port
+           (127.0.0.1 unless given) or unix:/path; reads the server at full speed into at most MB
+           (default 64) held for a slow viewer, then pauses; passes on only None/VNC auth and the
+           encodings it can parse (and says what it stripped); --trace prints every message
+TARGET: host, host:display, host::port, vnc://[user@]host[:port], vncs://... (TLS from the first byte),
+  unix:/path (a Unix socket), REPEATER[:PORT]/ID:n or REPEATER[:PORT]/host:display (UltraVNC repeater, port 5901)
 The password comes from --password-file or the TESSERA_PASSWORD environment variable.
 snapshot, record, probe and listen also take:
   --encodings tight,zrle,...   --depth 24|16|8   --quality 0-9|auto   --compress 0-9
@@ -27,6 +33,8 @@ snapshot, record, probe and listen also take:
   --trust-store DIR   remember accepted certificates per host:port; a changed one is refused
   --accept-fingerprint SHA256[,...]   trust the certificate with this fingerprint (stored with --trust-store)
   --ca-file PEM   extra certificate authorities
+  --repeater HOST[:PORT]   reach TARGET (ID:n, or host:display) through this UltraVNC repeater (port 5901)
+  --ssh user@host[:port]   through an SSH tunnel (--ssh-key F, --ssh-password-file F, or the agent); unix:/path is then on the SSH server
   --allow-plain-password   let VeNCrypt Plain send the password without TLS (anyone on the network can read it)`
 
 type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>
@@ -39,6 +47,7 @@ const COMMANDS: Record<string, Command> = {
   bench: benchCommand,
   web: webCommand,
   listen: listenCommand,
+  proxy: proxyCommand,
 }
 
 /** Exit codes by error kind, so scripts can tell a wrong password from a dead server. */

@@ -14,6 +14,7 @@ export async function listenCommand(argv: readonly string[], out: (line: string)
   const args = parseArgs(argv, [...CONNECT_OPTIONS, 'port', 'host'], CONNECT_FLAGS)
   const [file] = args.positional
   if (!file) throw new UsageError('missing OUT.png')
+  if (args.options.has('repeater')) throw new UsageError('--repeater is for connecting out; a listening viewer is reached directly')
   const timeoutMs = timeoutArg(args, 120)
   const listener = await listenForServers({ host: stringOption(args, 'host'), port: numberOption(args, 'port', 0, 65535) ?? DEFAULT_LISTEN_PORT })
   out(`listening on ${listener.host}:${listener.port}`)

@@ -1,3 +1,4 @@
+import { formatTarget } from '@shared/target'
 import { encodingName } from '@shared/encodings'
 import { connectRfb } from '../rfb/connect'
 import { FramebufferSink } from '../rfb/framebuffer'
@@ -11,7 +12,7 @@ import { CONNECT_FLAGS, CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningAr
 /** `tessera probe TARGET [--trace]`: what the server is, and with --trace every message both ways. */
 export async function probeCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
   const args = parseArgs(argv, CONNECT_OPTIONS, ['trace', ...CONNECT_FLAGS])
-  const target = targetArg(args.positional[0])
+  const target = targetArg(args.positional[0], args)
   const traceOn = args.options.has('trace')
   const started = performance.now()
   const trace = traceOn
@@ -37,7 +38,7 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
       c.once('close', () => ((firstUpdate ??= null), seen()))
     },
   })
-  out(`server:     ${target.host}:${target.port}`)
+  out(`server:     ${target.unixPath !== undefined || target.repeater ? formatTarget(target) : `${target.host}:${target.port}`}`)
   out(`version:    ${info.serverVersion} (speaking 3.${info.minor})`)
   out(`security:   offered ${info.offeredSecurity.map(securityTypeName).join(', ')}; used ${info.securityName ?? securityTypeName(info.securityType)}`)
   out(

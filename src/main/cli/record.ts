@@ -9,7 +9,7 @@ import { CONNECT_FLAGS, CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningAr
 export async function recordCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
   const args = parseArgs(argv, [...CONNECT_OPTIONS, 'seconds'], CONNECT_FLAGS)
   const [targetText, file] = args.positional
-  const target = targetArg(targetText)
+  const target = targetArg(targetText, args)
   if (!file) throw new UsageError('missing OUT.fbs')
   const seconds = numberOption(args, 'seconds', 0.1, 86400) ?? 10
   const timeoutMs = timeoutArg(args, 30)

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { FINE_QUALITY_MAX, PIXEL_ENCODINGS, SUBSAMPLINGS, type Subsampling, encodingName } from '@shared/encodings'
-import { type Target, parseTarget } from '@shared/target'
+import { type Target, parseRepeater, parseTarget } from '@shared/target'
 import { createDecoders } from '../rfb/decoders'
 import { PIXEL_FORMATS, type PixelFormatName } from '../rfb/pixel-format'
 import { SECURITY_POLICIES, type SecurityOptions, type SecurityPolicy } from '../rfb/security/policy'
@@ -33,6 +33,7 @@ export const CONNECT_OPTIONS = [
   'ssh-password-file',
   'ssh-known-hosts',
   'ssh-accept-fingerprint',
+  'repeater',
 ] as const
 
 /** Flags (no value) every connecting command shares. */
@@ -73,12 +74,17 @@ export function securityArg(args: ParsedArgs): SecurityOptions {
   }
 }
 
-export function targetArg(value: string | undefined): Target {
-  if (!value) throw new UsageError('missing TARGET (host, host:display, host::port or vnc://host[:port])')
+/**
+ * TARGET as parseTarget reads it; with `--repeater HOST[:PORT]` (UltraVNC's `-proxy`), TARGET is
+ * the server behind that repeater: `ID:1234` (mode II) or `host[:display]` (mode I).
+ */
+export function targetArg(value: string | undefined, args?: ParsedArgs): Target {
+  if (!value) throw new UsageError('missing TARGET (host, host:display, host::port, vnc://host[:port], unix:/path or REPEATER/ID:n)')
+  const repeater = args ? stringOption(args, 'repeater') : undefined
   try {
-    return parseTarget(value)
+    return parseTarget(value, repeater !== undefined ? { repeater: parseRepeater(repeater) } : {})
   } catch (e) {
-    throw new UsageError((e as Error).message)
+    throw new UsageError(`${repeater !== undefined ? '--repeater: ' : ''}${(e as Error).message}`)
   }
 }
 

@@ -114,7 +114,7 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
 export async function snapshotCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
   const args: ParsedArgs = parseArgs(argv, CONNECT_OPTIONS, CONNECT_FLAGS)
   const [targetText, file] = args.positional
-  const target = targetArg(targetText)
+  const target = targetArg(targetText, args)
   if (!file) throw new UsageError('missing OUT.png')
   const snap = await takeSnapshot(target, {
     encodings: encodingsArg(args),

@@ -3,9 +3,9 @@ import { EventEmitter } from 'node:events'
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
 import type { EventName, ExportRequest, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
-import { type ConnectionProfile, type ProtectionLevel, newProfile } from '@shared/profile'
+import { type ConnectionProfile, type ProtectionLevel, newProfile, profileTarget, targetFields } from '@shared/profile'
 import { isRequestName, requestSchemas } from '@shared/schemas'
-import { type Target, formatTarget, parseTarget } from '@shared/target'
+import { type Target, formatTarget, parseTarget, sameServer } from '@shared/target'
 import type { ImageDecoder } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { type AsyncImageDecoder, type ImageDecodePool, bundledDecodePool } from './image-decode-pool'
@@ -350,9 +350,7 @@ export class Host extends EventEmitter<HostEventMap> {
     if ('profileId' in req) {
       profile = this.store.get(req.profileId) ?? null
       if (!profile) throw hostError('closed', 'HOST_UNKNOWN_PROFILE', 'that saved connection no longer exists')
-      target = { host: profile.host, port: profile.port }
-      if (profile.username) target.username = profile.username
-      if (profile.tls) target.tls = true
+      target = profileTarget(profile)
     } else {
       try {
         target = parseTarget(req.address)
@@ -361,10 +359,7 @@ export class Host extends EventEmitter<HostEventMap> {
       }
       if (req.username) target.username = req.username
       // A typed address that matches a saved connection is that connection (its options, its password).
-      profile =
-        this.store
-          .list()
-          .find((p) => p.host === target.host && p.port === target.port && (p.username ?? '') === (target.username ?? '') && !!p.tls === !!target.tls) ?? null
+      profile = this.store.list().find((p) => sameServer(profileTarget(p), target) && (p.username ?? '') === (target.username ?? '')) ?? null
     }
     const sessionId = randomUUID()
     const session = new HostSession(sessionId, owner, target, profile?.id ?? null, profile, this.sessionHost, null, req.watch === true)
@@ -383,16 +378,7 @@ export class Host extends EventEmitter<HostEventMap> {
     let profile = session.profileId ? this.store.get(session.profileId) : undefined
     if (!profile) {
       const t = session.target
-      profile = await this.store.save(
-        newProfile({
-          id: '',
-          host: t.host,
-          port: t.port,
-          name: formatTarget(t),
-          ...(t.username ? { username: t.username } : {}),
-          ...(t.tls ? { tls: true } : {}),
-        }),
-      )
+      profile = await this.store.save(newProfile({ id: '', ...targetFields(t), name: formatTarget(t) }))
       session.updateProfile(profile)
     }
     // The wall watching a folder does not make its connections the most recently used.

@@ -1,10 +1,10 @@
 import { PIXEL_ENCODINGS } from '@shared/encodings'
-import type { ConnectionProfile } from '@shared/profile'
-import { parseTarget } from '@shared/target'
+import { type ConnectionProfile, targetFields } from '@shared/profile'
+import { type RepeaterHop, formatTarget, parseRepeater, parseTarget } from '@shared/target'
 
 /** The connection fields a `.vnc` file can give us; the rest come from `newProfile` defaults. */
 export type VncFileFields = Pick<ConnectionProfile, 'name' | 'host' | 'port'> &
-  Partial<Pick<ConnectionProfile, 'username' | 'shared' | 'viewOnly' | 'quality' | 'compression' | 'encodings' | 'colourDepth'>>
+  Partial<Pick<ConnectionProfile, 'username' | 'shared' | 'viewOnly' | 'quality' | 'compression' | 'encodings' | 'colourDepth' | 'repeater' | 'unixPath'>>
 
 const TIGERVNC_HEADER = 'TigerVNC Configuration file Version 1.0'
 
@@ -13,7 +13,10 @@ const TIGERVNC_HEADER = 'TigerVNC Configuration file Version 1.0'
  * - TigerVNC: a header line `TigerVNC Configuration file Version 1.0`, then `Key=value` lines
  *   (`ServerName=host::5901`, `Shared=1`, `QualityLevel=8`, ...), values escaped `\n`, `\r`, `\\`;
  * - RealVNC: ini sections, `[Connection]` with `Host=host:1`, `UserName=...`, `[Options]`;
- * - TightVNC / UltraVNC: `[connection]` with `host=...` and a separate `port=...`, `[options]`.
+ * - TightVNC / UltraVNC: `[connection]` with `host=...` and a separate `port=...`, `[options]`;
+ *   UltraVNC's repeater as `proxyhost=` and `proxyport=` in `[connection]` (used unless
+ *   `[options] UseProxy=0`), with `host=ID:1234` for mode II.
+ * A server address may also be a Unix socket (`unix:/path`, or a path as TigerVNC writes it).
  * Saved passwords in these files (obfuscated DES) are ignored: they are not ours to copy.
  * Throws with a message fit for the user when no server address is found.
  */
@@ -41,13 +44,14 @@ export function parseVncFile(fileName: string, text: string): VncFileFields {
 
   const address = keys.get('servername') ?? keys.get('host')
   if (!address) throw new Error(`${fileName}: no server address (ServerName= or Host=) in this file`)
-  const target = parseTarget(address)
+  const target = parseTarget(address, { repeater: ultraVncRepeater(keys) })
   const port = keys.get('port')
-  if (port !== undefined && !keys.has('servername')) {
+  if (port !== undefined && !keys.has('servername') && target.port !== 0) {
     const n = Number(port)
     if (Number.isInteger(n) && n > 0 && n < 65536) target.port = n
   }
-  const fields: VncFileFields = { name: baseName(fileName) || target.host, host: target.host, port: target.port }
+  const { username: _, tls: _t, ...named } = targetFields(target)
+  const fields: VncFileFields = { name: baseName(fileName) || (target.unixPath !== undefined ? formatTarget(target) : target.host), ...named }
   const username = keys.get('username') ?? target.username
   if (username) fields.username = username
   const shared = flag(keys.get('shared'))
@@ -68,6 +72,17 @@ export function parseVncFile(fileName: string, text: string): VncFileFields {
     if (compression !== undefined) fields.compression = compression
   }
   return fields
+}
+
+/** UltraVNC's repeater (`proxyhost`, `proxyport`, default 5901), unless `UseProxy=0` turns it off. */
+function ultraVncRepeater(keys: Map<string, string>): RepeaterHop | undefined {
+  const host = keys.get('proxyhost')?.trim()
+  if (!host || flag(keys.get('useproxy')) === false) return undefined
+  const port = Number(keys.get('proxyport'))
+  // A port written into proxyhost itself wins over proxyport.
+  const hop = parseRepeater(host)
+  if (!/:\d+$/.test(host) && Number.isInteger(port) && port > 0 && port < 65536) hop.port = port
+  return hop
 }
 
 function unescapeTiger(value: string): string {

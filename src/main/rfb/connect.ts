@@ -1,4 +1,4 @@
-import type { Target } from '@shared/target'
+import { type Target, isRepeaterId, trustName } from '@shared/target'
 import { NetworkError, UnsupportedError } from './errors'
 import type { SecurityOptions } from './security/policy'
 import type { TrustOptions } from './trust/verify'
@@ -6,7 +6,9 @@ import { verifyTlsTransport } from './security/vncs'
 import { type ConnectionInfo, RfbClient, type RfbClientOptions } from './session'
 import { type TcpTransport, connectTcp } from './transport/tcp'
 import { type SshConnectOptions, type SshOptions, type SshSessionInfo, connectSsh } from './transport/ssh'
+import { startRepeater } from './transport/repeater'
 import { connectTls } from './transport/tls'
+import { connectUnixSocket } from './transport/unix-socket'
 import type { Transport } from './transport/transport'
 
 export interface ConnectOptions extends RfbClientOptions {
@@ -42,28 +44,46 @@ export interface OpenTransportOptions {
 }
 
 /**
- * Connects to `target`: through an SSH tunnel when `opts.ssh` is set (host key judged before any
- * credential is sent), plain TCP, or for `vncs://` TLS from the first byte with the certificate
- * judged (and the user asked, through `security.trust.ask`) before any RFB byte is read. Returns
- * the security options for the handshake: host and port filled in, and the TLS or SSH protection.
+ * Connects to `target`: its first hop (the server, its Unix socket, or the UltraVNC repeater in
+ * front of it) through an SSH tunnel when `opts.ssh` is set (host key judged before any
+ * credential is sent), else directly; then the repeater handshake (transport/repeater.ts) when
+ * there is one; for `vncs://` TLS from the first RFB byte, the certificate judged (and the user
+ * asked, through `security.trust.ask`) before any RFB byte is read. Returns the security options
+ * for the handshake: the target's trust name filled in (shared/target.ts `trustName`), and the
+ * TLS or SSH protection.
  */
 export async function openTransport(
   target: Target,
   security: SecurityOptions,
   opts: OpenTransportOptions = {},
 ): Promise<{ transport: Transport; security: SecurityOptions }> {
-  const out: SecurityOptions = { ...security, host: target.host, port: target.port }
+  const out: SecurityOptions = { ...security, ...trustName(target) }
+  const hop = target.repeater ?? target
+  if (target.tls && (target.unixPath !== undefined || target.repeater)) {
+    throw new UnsupportedError(
+      `vncs:// is not supported ${target.repeater ? 'through a repeater' : 'over a Unix socket'}: use vnc:// (VeNCrypt still encrypts)`,
+    )
+  }
+  if (isRepeaterId(target.host) && !target.repeater) {
+    throw new UnsupportedError(`${target.host} names a server at an UltraVNC repeater, but no repeater is given`)
+  }
   if (opts.ssh) {
     if (target.tls) throw new UnsupportedError('vncs:// through an SSH tunnel is not supported: the tunnel already encrypts, use vnc://')
-    const transport = await (opts.connectSsh ?? connectSsh)({ ...opts.ssh, target: { host: target.host, port: target.port }, timeoutMs: opts.timeoutMs })
+    const sshTarget = target.unixPath !== undefined ? { path: target.unixPath } : { host: hop.host, port: hop.port }
+    const ssh = await (opts.connectSsh ?? connectSsh)({ ...opts.ssh, target: sshTarget, timeoutMs: opts.timeoutMs })
     // Like vncs://: the handshake counts the stream as encrypted, and as verified since SSH has no unverified mode.
-    const key = transport.info.hostKey.how
+    const key = ssh.info.hostKey.how
     const how = key === 'known-hosts' || key === 'store' ? 'pinned' : key === 'user-once' ? 'once' : 'accepted'
-    out.transport = { ssh: transport.info, verified: true, verification: how }
+    out.transport = { ssh: ssh.info, verified: true, verification: how }
+    const transport = target.repeater ? await startRepeater(ssh, target, opts.timeoutMs) : ssh
     return { transport, security: out }
   }
   if (!target.tls) {
-    const transport = opts.tcp ? await opts.tcp(target, opts.timeoutMs) : await connectTcp(target.host, target.port, opts.timeoutMs)
+    let transport: Transport
+    if (target.unixPath !== undefined) transport = await connectUnixSocket(target.unixPath, opts.timeoutMs)
+    else if (opts.tcp) transport = await opts.tcp({ host: hop.host, port: hop.port }, opts.timeoutMs)
+    else transport = await connectTcp(hop.host, hop.port, opts.timeoutMs)
+    if (target.repeater) transport = await startRepeater(transport, target, opts.timeoutMs)
     return { transport, security: out }
   }
   const transport: TcpTransport = await connectTls(target.host, target.port, { timeoutMs: opts.timeoutMs, ca: out.trust?.ca })
@@ -83,7 +103,7 @@ export async function openTransport(
  * remembered per host.
  */
 export async function startRfb(transport: Transport, target: Target, options: ConnectOptions): Promise<{ client: RfbClient; info: ConnectionInfo }> {
-  const clientOptions: ConnectOptions = { ...options, security: { ...options.security, host: target.host, port: target.port } }
+  const clientOptions: ConnectOptions = { ...options, security: { ...options.security, ...trustName(target) } }
   const client = new RfbClient(clientOptions)
   options.onClient?.(client)
   const info = await client.start(transport)

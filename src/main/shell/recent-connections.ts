@@ -1,5 +1,5 @@
 import { type JumpListCategory, type JumpListItem, Menu, type MenuItemConstructorOptions, app } from 'electron'
-import type { ConnectionProfile } from '@shared/profile'
+import { type ConnectionProfile, profileTarget } from '@shared/profile'
 import { formatTarget } from '@shared/target'
 import { type SelfCommand, selfCommand, windowsArgs } from './default-viewer'
 import type { Host } from '../host/host'
@@ -19,7 +19,7 @@ export function recentConnections(profiles: readonly ConnectionProfile[], max = 
 }
 
 const label = (p: ConnectionProfile): string => (p.name.trim() || p.host).slice(0, MAX_TITLE)
-const address = (p: ConnectionProfile): string => formatTarget({ host: p.host, port: p.port, ...(p.username ? { username: p.username } : {}) })
+const address = (p: ConnectionProfile): string => formatTarget(profileTarget(p))
 
 /**
  * The Windows jump list: the OS's recent .vnc files, then our recent connections, each a task

@@ -133,9 +133,26 @@ describe('ConnectionStore', () => {
     expect(store.problems[0].code).toBe('STORE_INVALID_ENTRIES')
     await store.save({ ...store.get('new')!, name: 'renamed' })
     expect(onDisk()).toMatchObject({
-      schemaVersion: 5,
+      schemaVersion: 6,
       profiles: expect.arrayContaining([expect.objectContaining({ id: 'new', protection: 'authenticated' })]),
     })
+  })
+
+  it('keeps a repeater and a Unix socket path (version 6); a relative path or a repeater without port is an invalid entry', async () => {
+    const viaRepeater = { ...profile('rep'), host: 'ID:1234', repeater: { host: 'repeater.lan', port: 5901 } }
+    const socket = { ...profile('sock'), unixPath: '/run/vnc/desk.sock' }
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schemaVersion: 6,
+        profiles: [viaRepeater, socket, { ...profile('rel'), unixPath: 'desk.sock' }, { ...profile('noport'), repeater: { host: 'r' } }],
+      }),
+    )
+    const store = await open()
+    expect(store.get('rep')).toEqual(viaRepeater)
+    expect(store.get('sock')).toEqual(socket)
+    expect(store.list().map((p) => p.id)).toEqual(['rep', 'sock'])
+    expect(store.problems[0].message).toContain('2 saved connection(s)')
   })
 
   it('a crash between writing the temp file and the rename leaves the old file in force', async () => {

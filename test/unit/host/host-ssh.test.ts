@@ -33,7 +33,7 @@ let host: Host
 let mini: MiniServer
 let events: Event[]
 /** Every tunnel the fake was asked for, without the key material. */
-let tunnels: { sshHost: string; sshPort?: number; username: string; target: { host: string; port: number }; auth: SshConnectOptions['auth'] }[]
+let tunnels: { sshHost: string; sshPort?: number; username: string; target: SshConnectOptions['target']; auth: SshConnectOptions['auth'] }[]
 let presentedKey: Buffer
 const SSH_PASSWORD = 'tunnel-secret'
 

@@ -36,6 +36,21 @@ describe('parseVncFile', () => {
     expect(parseVncFile('C:\\vnc\\srv.vnc', text)).toEqual({ name: 'srv', host: '10.1.1.1', port: 5999 })
   })
 
+  it('reads UltraVNC repeater settings: mode II by ID, mode I by host, off with UseProxy=0', () => {
+    const modeII = '[connection]\nhost=ID:1234\nport=5900\nproxyhost=repeater.lan\nproxyport=5500\n[options]\nUseProxy=1\n'
+    expect(parseVncFile('office.vnc', modeII)).toEqual({ name: 'office', host: 'ID:1234', port: 5900, repeater: { host: 'repeater.lan', port: 5500 } })
+    const modeI = '[connection]\nhost=desk\nport=5901\nproxyhost=repeater.lan\nproxyport=\n'
+    expect(parseVncFile('desk.vnc', modeI)).toEqual({ name: 'desk', host: 'desk', port: 5901, repeater: { host: 'repeater.lan', port: 5901 } })
+    const off = '[connection]\nhost=desk\nport=5901\nproxyhost=repeater.lan\nproxyport=5500\n[options]\nUseProxy=0\n'
+    expect(parseVncFile('desk.vnc', off)).toEqual({ name: 'desk', host: 'desk', port: 5901 })
+    expect(() => parseVncFile('x.vnc', '[connection]\nhost=ID:12\n')).toThrow(/give the repeater/)
+  })
+
+  it('reads a Unix socket as TigerVNC writes it', () => {
+    const text = 'TigerVNC Configuration file Version 1.0\nServerName=/run/user/1000/vnc.sock\n'
+    expect(parseVncFile('.vnc', text)).toEqual({ name: 'unix:/run/user/1000/vnc.sock', host: 'localhost', port: 5900, unixPath: '/run/user/1000/vnc.sock' })
+  })
+
   it('says what is missing when there is no address', () => {
     expect(() => parseVncFile('empty.vnc', '[Options]\nShared=1\n')).toThrow('empty.vnc: no server address')
     expect(() => parseVncFile('bad.vnc', '[Connection]\nHost=a b\n')).toThrow(/no valid host/)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { type ConnectionProfile, newProfile } from '../../../src/shared/profile'
 import { LIMITS, profileSchema } from '../../../src/shared/schemas'
 import {
+  type FormErrors,
   type ProfileForm,
   encodingList,
   formErrors,
@@ -22,7 +23,7 @@ function formOf(p: ConnectionProfile, change: (f: ProfileForm) => void = () => {
 
 function saved(p: ConnectionProfile, change: (f: ProfileForm) => void = () => {}, opts = STORE): ConnectionProfile {
   const f = formOf(p, change)
-  expect(formErrors(f)).toEqual({ host: '', port: '', encodings: '', fineQuality: '', ssh: '' })
+  expect(formErrors(f)).toEqual({ host: '', port: '', repeater: '', encodings: '', fineQuality: '', ssh: '' })
   const result = formToProfile(p, f, opts)
   if ('error' in result) throw new Error(result.error)
   return result.profile
@@ -285,5 +286,43 @@ describe('host field', () => {
 
   it('lists encodings lower-cased, in order, once each', () => {
     expect(encodingList(' Tight,zrle  tight,,RAW ')).toEqual(['tight', 'zrle', 'raw'])
+  })
+
+  it('splits a repeater typed before the server into the repeater field; leaves sockets and IDs as typed', () => {
+    expect(splitHostField({ host: 'rep.lan:5500/ID:1234', username: '' })).toEqual({ host: 'ID:1234', port: '5900', repeater: 'rep.lan:5500' })
+    expect(splitHostField({ host: 'rep.lan/desk:1', username: '' })).toEqual({ host: 'desk', port: '5901', repeater: 'rep.lan' })
+    expect(splitHostField({ host: 'unix:/run/vnc.sock', username: '' })).toEqual({})
+    expect(splitHostField({ host: 'ID:1234', username: '' })).toEqual({})
+  })
+})
+
+describe('repeater and Unix socket', () => {
+  it('saves a repeater ID with its repeater, and shows them again', () => {
+    const p = saved(base(), (f) => Object.assign(f, { host: 'ID:77', repeater: 'rep.lan' }))
+    expect(p).toMatchObject({ host: 'ID:77', repeater: { host: 'rep.lan', port: 5901 } })
+    expect(p.unixPath).toBeUndefined()
+    expect(formOf(p)).toMatchObject({ host: 'ID:77', repeater: 'rep.lan' })
+    expect(formOf(base({ repeater: { host: 'r', port: 5500 } })).repeater).toBe('r:5500')
+  })
+
+  it('saves unix:/path as a socket, and forgets a repeater or socket no longer typed', () => {
+    const p = saved(base({ repeater: { host: 'r', port: 5901 } }), (f) => Object.assign(f, { host: 'unix:/run/vnc.sock', repeater: '' }))
+    expect(p).toMatchObject({ host: 'localhost', unixPath: '/run/vnc.sock' })
+    expect(p.repeater).toBeUndefined()
+    expect(formOf(p).host).toBe('unix:/run/vnc.sock')
+    const back = saved(p, (f) => Object.assign(f, { host: 'desk.lan' }))
+    expect(back.unixPath).toBeUndefined()
+    expect(back.host).toBe('desk.lan')
+  })
+
+  it('puts what is wrong into words', () => {
+    const errors = (change: Partial<ProfileForm>): FormErrors => formErrors(Object.assign(formOf(base()), change))
+    expect(errors({ host: 'ID:77' }).host).toBe('An ID names a server at an UltraVNC repeater: fill in the repeater.')
+    expect(errors({ host: 'ID:77', repeater: 'rep' }).host).toBe('')
+    expect(errors({ host: 'unix:relative' }).host).toMatch(/./)
+    expect(errors({ host: 'unix:/s', repeater: 'rep' }).host).toBe('A Unix socket cannot be reached through a repeater.')
+    expect(errors({ repeater: 'a b' }).repeater).toBe('The repeater is host or host:port (UltraVNC’s repeater listens on 5901).')
+    expect(errors({ repeater: 'rep:70000' }).repeater).toMatch(/host:port/)
+    expect(errors({ repeater: ' ' }).repeater).toBe('')
   })
 })

@@ -27,8 +27,12 @@ export interface SshOptions {
 }
 
 export interface SshConnectOptions extends SshOptions {
-  /** The VNC server as the SSH server sees it, e.g. localhost:5901. */
-  target: { host: string; port: number }
+  /**
+   * The VNC server as the SSH server sees it: localhost:5901 (a `direct-tcpip` channel), or a
+   * Unix socket on the SSH server's machine (OpenSSH's `direct-streamlocal@openssh.com`, which
+   * sshd allows unless `AllowStreamLocalForwarding no`).
+   */
+  target: { host: string; port: number } | { path: string }
   /** From TCP connect to an open channel, not counting time spent waiting for the user's answer. */
   timeoutMs?: number
 }
@@ -40,7 +44,7 @@ export interface SshSessionInfo {
   hostKey: HostKeyVerdict
 }
 
-/** RFB over an ssh2 `direct-tcpip` channel; closing it ends the channel and the SSH connection. */
+/** RFB over an ssh2 `direct-tcpip` or `direct-streamlocal` channel; closing it ends the channel and the SSH connection. */
 export class SshTransport implements Transport {
   private handlers: TransportHandlers | null = null
   private closed = false
@@ -167,8 +171,9 @@ export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
     )
     client.on('ready', () => {
       arm()
-      const target = `${options.target.host}:${options.target.port}`
-      client.forwardOut('127.0.0.1', 0, options.target.host, options.target.port, (err, channel) => {
+      const t = options.target
+      const target = 'path' in t ? `unix:${t.path}` : `${t.host}:${t.port}`
+      const opened = (err: Error | undefined, channel: ClientChannel): void => {
         if (settled) {
           channel?.close()
           return
@@ -183,7 +188,9 @@ export function connectSsh(options: SshConnectOptions): Promise<SshTransport> {
         client.removeAllListeners('close')
         const info: SshSessionInfo = { server: `${options.username}@${where}`, hostKey: verdict! }
         resolve(new SshTransport(client, channel, `${target} via ssh ${info.server}`, info))
-      })
+      }
+      if ('path' in t) client.openssh_forwardOutStreamLocal(t.path, opened)
+      else client.forwardOut('127.0.0.1', 0, t.host, t.port, opened)
     })
     arm()
     // The names come from a fixed table of algorithms ssh2 implements.

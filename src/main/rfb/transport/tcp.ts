@@ -55,10 +55,11 @@ export class TcpTransport implements Transport {
   private unsent = 0
   private readonly written = (): void => void this.unsent--
 
-  constructor(socket: Socket, tls?: TlsSessionInfo) {
+  /** `description` names the peer where the socket cannot (a Unix socket has no address). */
+  constructor(socket: Socket, tls?: TlsSessionInfo, description?: string) {
     this.socket = socket
     this.tls = tls ?? null
-    this.description = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
+    this.description = description ?? `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
     socket.setNoDelay(true)
     // Keepalive finds half-open connections the peer will never close.
     socket.setKeepAlive(true, 15_000)

@@ -85,6 +85,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   RFB_ERR_TLS: SAY.unreachable,
   RFB_ERR_SSH: SAY.unreachable,
   RFB_ERR_SSH_FORWARD: SAY.unreachable,
+  RFB_ERR_REPEATER: SAY.unreachable,
 
   RFB_ERR_CERT_CHANGED: SAY.certificateChanged,
   RFB_ERR_CERT_UNTRUSTED: SAY.unverified,

@@ -1,7 +1,7 @@
 import { FINE_QUALITY_MAX, PIXEL_ENCODINGS, type Subsampling } from '@shared/encodings'
 import { COLOUR_DEPTHS, type ConnectionProfile, type ScalingMode, type SecurityChoice, type SshAuthMethod, type SshTunnel } from '@shared/profile'
 import { profileFields, profileSchema, sshTunnelFields, sshTunnelSchema } from '@shared/schemas'
-import { DEFAULT_VNC_PORT, parseTarget } from '@shared/target'
+import { DEFAULT_REPEATER_PORT, DEFAULT_VNC_PORT, type RepeaterHop, isRepeaterId, parseRepeater, parseTarget } from '@shared/target'
 import { type Schema, ValidationError } from '@shared/validate'
 
 /**
@@ -23,8 +23,11 @@ export interface SshForm {
 /** Every field of the connection dialog. */
 export interface ProfileForm {
   name: string
+  /** A host, `unix:/path` (a Unix socket) or, with a repeater, `ID:1234`. */
   host: string
   port: string
+  /** The UltraVNC repeater in front of the server, `host[:port]`; empty: none. */
+  repeater: string
   username: string
   group: string
   notes: string
@@ -56,6 +59,7 @@ export interface ProfileForm {
 export interface FormErrors {
   host: string
   port: string
+  repeater: string
   encodings: string
   fineQuality: string
   ssh: string
@@ -69,8 +73,9 @@ const DEFAULT_SSH_PORT = 22
 export function profileToForm(p: ConnectionProfile): ProfileForm {
   return {
     name: p.name,
-    host: p.host,
+    host: p.unixPath !== undefined ? `unix:${p.unixPath}` : p.host,
     port: String(p.port || DEFAULT_VNC_PORT),
+    repeater: p.repeater ? formatHop(p.repeater) : '',
     username: p.username ?? '',
     group: p.group,
     notes: p.notes,
@@ -100,6 +105,12 @@ export function profileToForm(p: ConnectionProfile): ProfileForm {
   }
 }
 
+/** A repeater as the form shows it: the port only when it is not UltraVNC's 5901. */
+function formatHop(r: RepeaterHop): string {
+  const host = r.host.includes(':') ? `[${r.host}]` : r.host
+  return r.port === DEFAULT_REPEATER_PORT ? host : `${host}:${r.port}`
+}
+
 /** True when the profile uses any option under the dialog's "Advanced" section (it then starts open). */
 export function usesAdvancedOptions(p: ConnectionProfile): boolean {
   return (
@@ -113,20 +124,23 @@ export function usesAdvancedOptions(p: ConnectionProfile): boolean {
 }
 
 /**
- * What a host field holding "host:1", "host::5901", "user@host" or a vnc:// URL also says: the
- * fields to update (host, port, and the username and TLS when the form has none yet). Empty
- * when the text is a plain host name or cannot be read (the host error then explains).
+ * What a host field holding "host:1", "host::5901", "user@host", a vnc:// URL or
+ * "repeater/ID:1234" also says: the fields to update (host, port, the repeater, and the username
+ * and TLS when the form has none yet). Empty when the text is a plain host name, a Unix socket,
+ * a repeater ID, or cannot be read (the host error then explains).
  */
-export function splitHostField(form: Pick<ProfileForm, 'host' | 'username'>): Partial<Pick<ProfileForm, 'host' | 'port' | 'username' | 'tls'>> {
+export function splitHostField(form: Pick<ProfileForm, 'host' | 'username'>): Partial<Pick<ProfileForm, 'host' | 'port' | 'username' | 'tls' | 'repeater'>> {
   const text = form.host.trim()
-  if (!text || (!text.includes(':') && !text.includes('@'))) return {}
+  if (!text || (!text.includes(':') && !text.includes('@') && !text.includes('/')) || isRepeaterId(text)) return {}
   let t
   try {
     t = parseTarget(text)
   } catch {
     return {}
   }
-  const fields: Partial<Pick<ProfileForm, 'host' | 'port' | 'username' | 'tls'>> = { host: t.host, port: String(t.port) }
+  if (t.unixPath !== undefined) return {}
+  const fields: Partial<Pick<ProfileForm, 'host' | 'port' | 'username' | 'tls' | 'repeater'>> = { host: t.host, port: String(t.port || DEFAULT_VNC_PORT) }
+  if (t.repeater) fields.repeater = formatHop(t.repeater)
   if (t.username && !form.username) fields.username = t.username
   if (t.tls) fields.tls = true
   return fields
@@ -160,12 +174,31 @@ const accepts = (schema: Schema<unknown>, value: unknown): boolean => problemOf(
 /** Text typed as a whole number, or NaN (which every number schema refuses). */
 const wholeNumber = (text: string): number => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN)
 
-function hostError(text: string): string {
+function hostError(text: string, repeater: string): string {
+  const unix = /^unix:/i.test(text.trim()) || text.trim().startsWith('/')
+  if (unix || isRepeaterId(text.trim())) {
+    try {
+      parseTarget(text, repeater.trim() && !unix ? { repeater: parseRepeater(repeater) } : {})
+    } catch (e) {
+      return isRepeaterId(text.trim()) ? 'An ID names a server at an UltraVNC repeater: fill in the repeater.' : `${(e as Error).message}.`
+    }
+    return unix && repeater.trim() ? 'A Unix socket cannot be reached through a repeater.' : ''
+  }
   const problem = problemOf(profileFields.host, text.trim())
   if (!problem) return ''
   if (problem === 'must not be empty') return 'Enter the server’s host name or address.'
   if (problem === 'has an invalid format') return 'A host name cannot contain spaces, “/” or “@”.'
   return `A host name ${problem}.`
+}
+
+function repeaterError(text: string): string {
+  if (!text.trim()) return ''
+  try {
+    parseRepeater(text)
+    return ''
+  } catch {
+    return 'The repeater is host or host:port (UltraVNC’s repeater listens on 5901).'
+  }
 }
 
 function encodingsError(form: ProfileForm): string {
@@ -192,8 +225,9 @@ function sshError(ssh: SshForm): string {
 export function formErrors(form: ProfileForm): FormErrors {
   const fine = form.fineQuality.trim()
   return {
-    host: hostError(form.host),
+    host: hostError(form.host, form.repeater),
     port: accepts(profileFields.port, wholeNumber(form.port)) ? '' : 'The port is a number from 1 to 65535 (5900 is display :0).',
+    repeater: repeaterError(form.repeater),
     encodings: encodingsError(form),
     fineQuality:
       !fine || accepts(profileFields.fineQuality, wholeNumber(fine)) ? '' : `Fine quality is a whole number from 0 to ${FINE_QUALITY_MAX}, or empty.`,
@@ -216,6 +250,7 @@ const FIELD_NAMES: Partial<Record<keyof ConnectionProfile, string>> = {
   group: 'The folder',
   notes: 'The notes',
   caFile: 'The CA certificate file path',
+  unixPath: 'The Unix socket path',
 }
 
 /**
@@ -228,11 +263,14 @@ export function formToProfile(
   form: ProfileForm,
   opts: { canStorePasswords: boolean },
 ): { profile: ConnectionProfile } | { error: string } {
-  const host = form.host.trim()
-  const { username: _u, fineQuality: _f, subsampling: _s, caFile: _c, tls: _t, allowPlainPassword: _a, ssh: _h, ...kept } = base
+  const typed = form.host.trim()
+  const unix = /^unix:/i.test(typed) ? typed.slice(5) : typed.startsWith('/') ? typed : undefined
+  // A socket has no host name; "localhost" keeps the profile readable by older Tessera.
+  const host = unix !== undefined ? 'localhost' : typed
+  const { username: _u, fineQuality: _f, subsampling: _s, caFile: _c, tls: _t, allowPlainPassword: _a, ssh: _h, repeater: _r, unixPath: _p, ...kept } = base
   const profile: ConnectionProfile = {
     ...kept,
-    name: form.name.trim() || host,
+    name: form.name.trim() || typed,
     host,
     port: Number(form.port),
     group: form.group.trim(),
@@ -255,6 +293,8 @@ export function formToProfile(
   if (form.tls) profile.tls = true
   if (form.allowPlainPassword) profile.allowPlainPassword = true
   if (form.ssh.enabled) profile.ssh = sshTunnel(form.ssh)
+  if (unix !== undefined) profile.unixPath = unix
+  else if (form.repeater.trim()) profile.repeater = parseRepeater(form.repeater)
   const user = form.username.trim()
   if (user) profile.username = user
   try {
