@@ -1,5 +1,6 @@
 import { UnsupportedError } from '../errors'
 import { NoneSecurity } from './none'
+import { RSA_AES_TYPES, RsaAesSecurity } from './rsa-aes'
 import { candidatesFor, checkDictated, choose } from './policy'
 import { type SecurityContext, type SecurityHandler, SecurityType, securityTypeName } from './security-handler'
 import { TightSecurity } from './tight'
@@ -12,6 +13,7 @@ const FACTORIES: ReadonlyMap<number, (ctx: SecurityContext) => SecurityHandler> 
   [SecurityType.Tight, (ctx) => new TightSecurity(ctx)],
   [SecurityType.VncAuth, () => new VncAuthSecurity()],
   [SecurityType.None, () => new NoneSecurity()],
+  ...RSA_AES_TYPES.map((t): [number, (ctx: SecurityContext) => SecurityHandler] => [t, (ctx) => new RsaAesSecurity(t, ctx)]),
 ])
 
 const SPEAKS = [...FACTORIES.keys()]
