@@ -1,5 +1,6 @@
 import type { HostEvents, TrustDecision } from '@shared/contract'
 import type { HostKeyPrompt } from '../rfb/trust/host-key'
+import type { ServerKeyPrompt } from '../rfb/trust/server-key'
 import { serverKey } from '../rfb/trust/store'
 import type { TrustPrompt } from '../rfb/trust/verify'
 import { PendingAnswer } from './pending-answer'
@@ -29,6 +30,11 @@ export class TrustQuestion {
     const decision = await this.pending.ask()
     if (decision === 'once') this.trustedOnce = fingerprintSha256
     return decision
+  }
+
+  /** A question waits for the user. */
+  get waiting(): boolean {
+    return this.pending.waiting
   }
 
   /** The renderer's verdict; throws when no question waits. */
@@ -72,5 +78,20 @@ export function hostKeyQuestion(sessionId: string, prompt: HostKeyPrompt): HostE
     sessionId,
     server: serverKey(prompt.host, prompt.port),
     hostKey: { algorithm: prompt.algorithm, fingerprintSha256: prompt.fingerprintSha256, knownAlgorithms: prompt.knownAlgorithms ?? [] },
+  }
+}
+
+/** The `session.hostKey` event showing an RSA-AES server's key that no store knows (`of: 'rsa-aes'`). */
+export function serverKeyQuestion(sessionId: string, prompt: ServerKeyPrompt): HostEvents['session.hostKey'] {
+  return {
+    sessionId,
+    server: prompt.server,
+    hostKey: {
+      algorithm: prompt.algorithm,
+      fingerprintSha256: prompt.fingerprintSha256,
+      knownAlgorithms: [],
+      of: 'rsa-aes',
+      shortFingerprint: prompt.shortFingerprint,
+    },
   }
 }

@@ -85,7 +85,12 @@ export function trustPromptOutsideDeadline(
   deadline: Deadline,
   stillInHandshake: () => boolean,
 ): SecurityOptions | undefined {
-  const ask = security?.trust?.ask
-  if (!security || !ask) return security
-  return { ...security, trust: { ...security.trust, ask: (prompt) => deadline.pausedDuring(() => ask(prompt), stillInHandshake) } }
+  if (!security) return security
+  const ask = security.trust?.ask
+  const askKey = security.serverKeys?.ask
+  return {
+    ...security,
+    ...(ask ? { trust: { ...security.trust, ask: (prompt) => deadline.pausedDuring(() => ask(prompt), stillInHandshake) } } : {}),
+    ...(askKey ? { serverKeys: { ...security.serverKeys, ask: (prompt) => deadline.pausedDuring(() => askKey(prompt), stillInHandshake) } } : {}),
+  }
 }
