@@ -87,7 +87,9 @@ describe.skipIf(!isRoot)('RSA-AES against TigerVNC 1.15 Xvnc (Debian 13 chroot)'
     const { host } = await createHost({ dataDir: dir, log: () => {} })
     try {
       const events: { name: string; payload: unknown }[] = []
-      for (const name of ['session.hostKey', 'session.credentials', 'session.state'] as const) host.on(name, (payload) => events.push({ name, payload }))
+      host.on('session.hostKey', (payload) => events.push({ name: 'session.hostKey', payload }))
+      host.on('session.credentials', (payload) => events.push({ name: 'session.credentials', payload }))
+      host.on('session.state', (payload) => events.push({ name: 'session.state', payload }))
       const next = async <K extends 'session.hostKey' | 'session.credentials' | 'session.state'>(name: K, test: (p: HostEvents[K]) => boolean) => {
         for (let i = 0; i < 300; i++) {
           const e = events.find((x) => x.name === name && test(x.payload as HostEvents[K]))
