@@ -120,7 +120,22 @@ export async function startTrixieXvnc(opts: TrixieXvncOptions): Promise<TrixieXv
     while (!displayFree(display)) display++
     const log = path.join(TRIXIE_DIR, dir, 'xvnc.log')
     const fd = openSync(log, 'a')
-    const args = [TRIXIE_DIR, 'Xvnc', `:${display}`, '-rfbport', String(port), '-localhost', '-retro', '-geometry', '320x240', '-depth', '24']
+    const args = [
+      TRIXIE_DIR,
+      'Xvnc',
+      `:${display}`,
+      '-rfbport',
+      String(port),
+      '-localhost',
+      '-interface',
+      '127.0.0.1',
+      '-UseBlacklist=0',
+      '-retro',
+      '-geometry',
+      '320x240',
+      '-depth',
+      '24',
+    ]
     args.push('-SecurityTypes', opts.securityTypes.join(','), '-rfbauth', auth, '-RSAKey', key, '-PlainUsers', TRIXIE_USER)
     if (opts.requireUsername) args.push('-RequireUsername')
     const child: ChildProcess = spawn('chroot', args, { stdio: ['ignore', fd, fd] })
