@@ -214,3 +214,18 @@ describe('RSA-AES in the policy', () => {
     expect(e).toBeInstanceOf(DowngradeError)
   })
 })
+
+describe('Apple Remote Desktop and MSLogonII in the policy', () => {
+  const WITH_DH = [...TOP, 30, 113]
+  it.each([
+    [[30, 2, 113], 'VNC Authentication'],
+    [[30, 113], 'Apple Remote Desktop'],
+    [[113], 'MSLogonII'],
+  ])('offered %j takes %s', (offered, name) => {
+    expect(pick(offered, {}, WITH_DH)).toBe(name)
+  })
+
+  it('count as not encrypted: refused when the policy requires encryption', () => {
+    expect(refusal([30, 113], { policy: 'require-encryption' }, WITH_DH).code).toBe('RFB_ERR_POLICY')
+  })
+})

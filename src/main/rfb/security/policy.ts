@@ -96,6 +96,10 @@ const KNOWN: readonly Omit<Candidate, 'unusable'>[] = [
   { code: 6, name: 'RA2ne', protection: Protection.Plain, credentials: 'required' },
   { code: 16, name: 'Tight', protection: Protection.Plain, credentials: 'unknown' },
   { code: 2, name: 'VNC Authentication', protection: Protection.Plain, credentials: 'required' },
+  // Apple's and UltraVNC's DH logins hide the password (AES-128, DES over a 64-bit group), not the
+  // session; after VNC authentication because they also ask for a user name.
+  { code: 30, name: 'Apple Remote Desktop', protection: Protection.Plain, credentials: 'required' },
+  { code: 113, name: 'MSLogonII', protection: Protection.Plain, credentials: 'required' },
   // Plain without TLS sends the password in clear: below VNC auth, which at least hides it.
   { code: 256, name: 'Plain', protection: Protection.Plain, credentials: 'required' },
   { code: 1, name: 'None', protection: Protection.Plain, credentials: 'none' },
