@@ -1,8 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../../src/main/cli'
 import { createHost } from '../../src/main/host/create-host'
+import { FramebufferSink } from '../../src/main/rfb/framebuffer'
+import { replayRecording } from '../../src/main/rfb/record/replay'
 import type { HostEvents } from '../../src/shared/contract'
 import { takeSnapshot } from '../../src/main/cli/snapshot'
 import { AuthFailedError, type RfbError } from '../../src/main/rfb/errors'
@@ -112,6 +115,38 @@ describe.skipIf(!isRoot)('RSA-AES against TigerVNC 1.15 Xvnc (Debian 13 chroot)'
       expect(stored.servers[`127.0.0.1:${server.port}`].sha256).toBe(asked.hostKey.fingerprintSha256)
     } finally {
       await host.shutdown()
+      await server.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
+  it('tessera record keeps the decrypted stream of an RA2_256 session, and it replays to the same picture', async () => {
+    const server = await startTrixieXvnc({ securityTypes: ['RA2_256'], password: PASSWORD })
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-ra2-record-'))
+    try {
+      const target = `127.0.0.1::${server.port}`
+      const secret = join(dir, 'pw')
+      writeFileSync(secret, PASSWORD)
+      const fbs = join(dir, 'ra2.fbs')
+      const lines: string[] = []
+      const code = await main(
+        ['record', target, fbs, '--seconds', '1', '--encodings', 'zrle,raw', '--password-file', secret],
+        (l) => lines.push(l),
+        (l) => lines.push(l),
+      )
+      expect(code, lines.join('\n')).toBe(0)
+      const replayed = new FramebufferSink()
+      const r = await replayRecording(readFileSync(fbs), replayed)
+      expect(r.info.init.width).toBe(320)
+      expect(r.updates).toBeGreaterThan(0)
+      const live = await takeSnapshot(
+        { host: server.host, port: server.port },
+        { encodings: [Encoding.Raw], credentials: async () => ({ password: PASSWORD }) },
+      )
+      expect(Buffer.from(replayed.words.buffer).equals(Buffer.from(live.framebuffer.words.buffer)), 'replayed picture differs from a live Raw snapshot').toBe(
+        true,
+      )
+    } finally {
       await server.stop()
       rmSync(dir, { recursive: true, force: true })
     }
