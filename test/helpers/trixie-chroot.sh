@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds, once, the Debian 13 (trixie) chroot the interop tests of the RSA-AES security types run
-# TigerVNC 1.15 in (Debian 12's TigerVNC predates them). Needs root and mmdebstrap or debootstrap;
+# Builds, once, the Debian 13 (trixie) chroot the interop tests run TigerVNC 1.15 and wayvnc 0.9.1
+# (with a headless sway) in: Debian 12 has no server with RSA-AES or Apple Remote Desktop. Needs root and mmdebstrap or debootstrap;
 # uses the Debian mirror this machine's apt uses, nothing else. Reused while its package list is the
 # same; delete the folder to rebuild. Usage: trixie-chroot.sh [DIR] (default .cache/trixie-chroot).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dir=${1:-$root/.cache/trixie-chroot}
-packages=tigervnc-standalone-server,xfonts-base
+packages=tigervnc-standalone-server,xfonts-base,wayvnc,sway
 marker="$dir/.tessera-packages"
 if [ -f "$marker" ] && [ "$(cat "$marker")" = "$packages" ]; then
   echo "trixie chroot: $dir (cached)"

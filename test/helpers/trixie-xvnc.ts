@@ -63,8 +63,8 @@ export interface TrixieXvnc {
   stop(): Promise<void>
 }
 
-/** A 2048-bit RSA key per name, made once by openssl inside the chroot's /tmp (PKCS#1 PEM, what Xvnc reads). */
-function keyFile(name: string): string {
+/** A 2048-bit RSA key per name, made once by openssl inside the chroot's /tmp (PKCS#1 PEM, what Xvnc and wayvnc read); its path inside the chroot. */
+export function trixieKeyFile(name: string): string {
   const rel = `/tmp/tessera-keys/${name}.pem`
   const abs = path.join(TRIXIE_DIR, rel)
   if (!existsSync(abs)) {
@@ -113,7 +113,7 @@ export async function startTrixieXvnc(opts: TrixieXvncOptions): Promise<TrixieXv
   const dir = `/tmp/tessera-${tag}`
   mkdirSync(path.join(TRIXIE_DIR, dir), { recursive: true })
   const auth = passwordFile(dir, opts.password)
-  const key = keyFile(opts.keyName ?? 'default')
+  const key = trixieKeyFile(opts.keyName ?? 'default')
   const port = opts.port ?? (await freePort())
   for (let attempt = 0; attempt < 3; attempt++) {
     let display = 600 + Math.floor(Math.random() * 300)
