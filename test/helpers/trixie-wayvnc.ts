@@ -94,9 +94,14 @@ export async function startTrixieWayvnc(opts: TrixieWayvncOptions): Promise<Trix
     pid: child.pid!,
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
+        // The namespace's processes die after `unshare` does: wait until the port is free again,
+        // or a server restarted on it would find the old one still listening.
         const done = (): void => {
-          rmSync(abs, { recursive: true, force: true })
-          resolve()
+          void (async () => {
+            for (let i = 0; i < 100 && (await canConnect(port)); i++) await sleep(50)
+            rmSync(abs, { recursive: true, force: true })
+            resolve()
+          })()
         }
         if (exited) return done()
         const kill = setTimeout(() => child.kill('SIGKILL'), 2_000)

@@ -288,3 +288,19 @@ describe('RSA-AES limits, failures and the server key', () => {
     expect(r.link).toEqual({ encrypted: true, verification: 'once' })
   })
 })
+
+describe('RSA-AES server keys that are no keys', () => {
+  const ra2 = VARIANTS[0]
+  it.each([
+    ['a modulus with a zero first byte', (k: Buffer, _size: number) => ((k[4] = 0), k)],
+    ['an even exponent', (k: Buffer, size: number) => ((k[4 + 2 * size - 1] &= 0xfe), k)],
+    ['the exponent 1', (k: Buffer, size: number) => (k.fill(0, 4 + size), (k[4 + 2 * size - 1] = 1), k)],
+  ])('refuses %s before sending anything', async (_what, spoil) => {
+    const size = server.wire.n.length
+    const key = spoil(Buffer.from(encodeRsaKey(server.wire)), size)
+    const r = await run(ra2, [key], [])
+    expect(r.error).toBeInstanceOf(RfbProtocolError)
+    expect(r.error!.message).toMatch(/not a valid key/)
+    expect(r.io.sent().length).toBe(0)
+  })
+})

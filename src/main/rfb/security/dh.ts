@@ -39,10 +39,14 @@ export interface DhExchange {
   secret: Uint8Array
 }
 
+/** Bytes of our private exponent: 256 bits, as strong as these groups get, and cheap: the cost grows with its length. */
+const PRIVATE_BYTES = 32
+
 /**
  * Our half of Diffie-Hellman with the server's generator, prime and public value. Throws a
- * RangeError for values that make no group (p < 3, g or the server's value outside 2..p-2),
- * which would leave a secret anyone can guess. `random` gives the private exponent's bytes.
+ * RangeError for values that make no group (p < 5, g or the server's value outside 2..p-2),
+ * which would leave a secret anyone can guess. `random` gives the private exponent's bytes
+ * (at most 256 bits, fewer for smaller groups).
  */
 export function dhExchange(
   generator: Uint8Array,
@@ -58,6 +62,6 @@ export function dhExchange(
   if (g < 2n || g > p - 2n) throw new RangeError('the generator is not in the group')
   if (y < 2n || y > p - 2n) throw new RangeError("the server's public value is not in the group")
   let x = 0n
-  while (x < 2n) x = toBigInt(random(size)) % (p - 1n)
+  while (x < 2n) x = toBigInt(random(Math.min(size, PRIVATE_BYTES))) % (p - 1n)
   return { publicKey: fromBigInt(modPow(g, x, p), size), secret: fromBigInt(modPow(y, x, p), size) }
 }

@@ -4,6 +4,13 @@ import { type KeyObject, constants, createPrivateKey, createPublicKey, generateK
 export const RSA_MIN_BITS = 1024
 export const RSA_MAX_BITS = 8192
 
+/**
+ * Our own key's length. TigerVNC matches the server's, but servers accept any length in the
+ * bounds (noVNC always sends 2048), and a server asking for 8192 bits would make us spend
+ * seconds generating a key for every connection.
+ */
+export const CLIENT_KEY_BITS = 2048
+
 /** An RSA public key as RSA-AES sends it: bit length, then modulus and exponent, each as long as the modulus. */
 export interface WireRsaKey {
   bits: number

@@ -5,6 +5,7 @@ import { EAX_BLOCK } from './aes-eax'
 import { EaxMessages, EaxStreamReader } from './aes-eax-stream'
 import { effectivePolicy } from './policy'
 import {
+  CLIENT_KEY_BITS,
   type ClientRsaKey,
   RSA_MAX_BITS,
   RSA_MIN_BITS,
@@ -89,8 +90,8 @@ class SealedReads {
 /**
  * Security types 5 (RA2), 6 (RA2ne), 129 (RA2_256) and 130 (RA2ne_256), as TigerVNC 1.13+
  * speaks them (common/rfb/CSecurityRSAAES): the server's RSA key (u32 bits, n, e; 1024-8192
- * bits), judged by fingerprint like a certificate; our own fresh key of the same length; each
- * side sends 16 or 32 random bytes under the other's key (PKCS#1 v1.5); the AES-EAX keys are
+ * bits), judged by fingerprint like a certificate; our own fresh 2048-bit key (TigerVNC matches
+ * the server's length, but servers take any); each side sends 16 or 32 random bytes under the other's key (PKCS#1 v1.5); the AES-EAX keys are
  * SHA-1 (128) or SHA-256 (256) of the two randoms, in one order per direction; both sides prove
  * they saw the same keys with a hash of both keys; the server names a subtype (user name and
  * password, or password only) and the credentials follow as u8-length strings. RA2 and RA2_256
@@ -126,6 +127,11 @@ export class RsaAesSecurity implements SecurityHandler {
     const size = keyBytes(bits)
     const ne = await io.read(2 * size)
     const server: WireRsaKey = { bits, n: ne.subarray(0, size), e: ne.subarray(size) }
+    // The modulus must fill its bytes (a padded block is as long as it) and the exponent be odd and above 1.
+    const e = server.e
+    if (server.n[0] === 0 || (e[e.length - 1] & 1) === 0 || e.every((b, i) => b === 0 || (i === e.length - 1 && b === 1))) {
+      throw new RfbProtocolError(`the server's RSA key is not a valid key`, at)
+    }
     let serverPublic
     try {
       serverPublic = publicKeyObject(server)
@@ -148,11 +154,16 @@ export class RsaAesSecurity implements SecurityHandler {
     )
     trace('in', `${v.name} server key SHA-256 ${verdict.fingerprintSha256} (${verdict.how})`)
 
-    const client = await this.deps.clientKey(bits)
+    const client = await this.deps.clientKey(CLIENT_KEY_BITS)
     const clientMessage = encodeRsaKey(client.wire)
     io.write(clientMessage)
     const clientRandom = this.deps.random(v.aesBytes)
-    const sealedRandom = rsaEncrypt(serverPublic, size, clientRandom, (n) => this.deps.random(n))
+    let sealedRandom
+    try {
+      sealedRandom = rsaEncrypt(serverPublic, size, clientRandom, (n) => this.deps.random(n))
+    } catch (e) {
+      throw new RfbProtocolError(`the server's RSA key cannot encrypt (${(e as Error).message})`, at)
+    }
     io.write(Uint8Array.of(size >> 8, size & 0xff))
     io.write(sealedRandom)
     trace('out', `${v.name} client key RSA ${bits} and random`)
