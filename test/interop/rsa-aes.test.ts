@@ -152,6 +152,28 @@ describe.skipIf(!isRoot)('RSA-AES against TigerVNC 1.15 Xvnc (Debian 13 chroot)'
     }
   }, 60_000)
 
+  it('tessera probe names the encryption and the server key', async () => {
+    const server = await startTrixieXvnc({ securityTypes: ['RA2'], password: PASSWORD })
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-ra2-probe-'))
+    try {
+      writeFileSync(join(dir, 'pw'), PASSWORD)
+      const lines: string[] = []
+      const code = await main(
+        ['probe', `127.0.0.1::${server.port}`, '--password-file', join(dir, 'pw')],
+        (l) => lines.push(l),
+        (l) => lines.push(l),
+      )
+      expect(code, lines.join('\n')).toBe(0)
+      expect(lines).toContain('encryption: RA2 (AES-EAX)')
+      expect(lines.find((l) => l.startsWith('server key:'))).toMatch(
+        /^server key: RSA 2048 SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2} \(short ([0-9a-f]{2}-){7}[0-9a-f]{2}; NOT verified\)$/,
+      )
+    } finally {
+      await server.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
   it('RA2 with -RequireUsername sends the user name and password, checked by PAM', async () => {
     const server = await startTrixieXvnc({ securityTypes: ['RA2'], password: PASSWORD, requireUsername: true })
     try {
