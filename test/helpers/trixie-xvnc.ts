@@ -2,7 +2,7 @@
 // RSA-AES interop tests (Debian 12's TigerVNC predates RSA-AES). Needs root (chroot).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { freePort } from './vnc-servers'
@@ -38,7 +38,12 @@ function addUser(): void {
     const p = path.join(TRIXIE_DIR, 'etc', file)
     // The chroot has no shadow file (no `passwd` package): ours is the first.
     const kept = (existsSync(p) ? readFileSync(p, 'utf8') : '').split('\n').filter((l) => l !== '' && !l.startsWith(`${TRIXIE_USER}:`))
-    writeFileSync(p, [...kept, line, ''].join('\n'), { mode: file === 'shadow' ? 0o640 : 0o644 })
+    const text = [...kept, line, ''].join('\n')
+    if (existsSync(p) && readFileSync(p, 'utf8') === text) continue
+    // Test files run in parallel: replace the file whole, so PAM never reads half of one.
+    const tmp = `${p}.tessera-${process.pid}`
+    writeFileSync(tmp, text, { mode: file === 'shadow' ? 0o640 : 0o644 })
+    renameSync(tmp, p)
   }
 }
 
@@ -69,10 +74,10 @@ export function trixieKeyFile(name: string): string {
   const abs = path.join(TRIXIE_DIR, rel)
   if (!existsSync(abs)) {
     mkdirSync(path.dirname(abs), { recursive: true })
-    const r = spawnSync('openssl', ['genrsa', '-traditional', '-out', `${abs}.tmp`, '2048'], { encoding: 'utf8' })
+    const tmp = `${abs}.${process.pid}.tmp`
+    const r = spawnSync('openssl', ['genrsa', '-traditional', '-out', tmp, '2048'], { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(`openssl genrsa failed: ${r.stderr}`)
-    writeFileSync(abs, readFileSync(`${abs}.tmp`))
-    rmSync(`${abs}.tmp`)
+    renameSync(tmp, abs)
   }
   return rel
 }
