@@ -53,6 +53,13 @@ export interface TrustHostKey {
    * kind of key" warning, which may be an attack; only "once" is honoured then. Empty on first contact.
    */
   knownAlgorithms: string[]
+  /**
+   * Absent: the host key of the SSH server tunnelling the connection. 'rsa-aes': the VNC server's
+   * own RSA key (security types RA2...), its fingerprint then colon hex like a certificate's,
+   * with `shortFingerprint` the form TigerVNC's viewer shows.
+   */
+  of?: 'rsa-aes'
+  shortFingerprint?: string
 }
 
 /**

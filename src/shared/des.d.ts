@@ -2,6 +2,8 @@ declare module 'des.js' {
   export interface CipherOptions {
     type: 'encrypt' | 'decrypt'
     key: ArrayLike<number>
+    /** CBC only: 8 bytes. */
+    iv?: ArrayLike<number>
     padding?: boolean
   }
   export interface Cipher {
@@ -10,6 +12,8 @@ declare module 'des.js' {
   }
   export const DES: { create(opts: CipherOptions): Cipher }
   export const EDE: { create(opts: CipherOptions): Cipher }
-  const desjs: { DES: typeof DES; EDE: typeof EDE }
+  /** Chains a block cipher in CBC mode (MSLogonII). */
+  export const CBC: { instantiate(base: typeof DES): { create(opts: CipherOptions): Cipher } }
+  const desjs: { DES: typeof DES; EDE: typeof EDE; CBC: typeof CBC }
   export default desjs
 }

@@ -78,6 +78,8 @@ export const ERROR_CODE_GROUPS = {
   certificate: ['RFB_ERR_CERT_CHANGED', 'RFB_ERR_CERT_UNTRUSTED', 'RFB_ERR_CERT_REJECTED', 'RFB_ERR_CERT_INVALID'],
   /** The SSH server's host key was not accepted (HostKeyError, kind 'auth'). */
   hostKey: ['RFB_ERR_HOSTKEY_CHANGED', 'RFB_ERR_HOSTKEY_REVOKED', 'RFB_ERR_HOSTKEY_UNKNOWN', 'RFB_ERR_HOSTKEY_REJECTED', 'RFB_ERR_HOSTKEY_TYPE_CHANGED'],
+  /** The RSA-AES server key was not accepted (ServerKeyError, kind 'auth'). */
+  serverKey: ['RFB_ERR_SERVER_KEY_CHANGED', 'RFB_ERR_SERVER_KEY_UNTRUSTED', 'RFB_ERR_SERVER_KEY_REJECTED'],
   /** The file of remembered certificates and host keys cannot be used (kind 'unsupported'). */
   trustStore: ['RFB_ERR_TRUST_STORE'],
   /** The host refuses a request: malformed, unknown, not allowed, or it failed inside. */
@@ -141,6 +143,9 @@ export type CertificateErrorCode = (typeof ERROR_CODE_GROUPS)['certificate'][num
 /** A code of the `hostKey` group. */
 export type HostKeyErrorCode = (typeof ERROR_CODE_GROUPS)['hostKey'][number]
 
+/** A code of the `serverKey` group. */
+export type ServerKeyErrorCode = (typeof ERROR_CODE_GROUPS)['serverKey'][number]
+
 /** A code of the `webLink` group: why the browser-mode server would not let a page in. */
 export type WebLinkErrorCode = (typeof ERROR_CODE_GROUPS)['webLink'][number]
 
@@ -154,6 +159,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES)
 const KNOWN_KINDS: ReadonlySet<string> = new Set(ERROR_KINDS)
 const CERTIFICATE_CODES: ReadonlySet<string> = new Set(ERROR_CODE_GROUPS.certificate)
 const HOST_KEY_CODES: ReadonlySet<string> = new Set(ERROR_CODE_GROUPS.hostKey)
+const SERVER_KEY_CODES: ReadonlySet<string> = new Set(ERROR_CODE_GROUPS.serverKey)
 
 /** True when `value` is one of ERROR_CODES. */
 export function isErrorCode(value: unknown): value is ErrorCode {
@@ -173,6 +179,11 @@ export function isCertificateError(code: ErrorCode): code is CertificateErrorCod
 /** True when the SSH server's host key was not accepted (changed, revoked, unknown, rejected). */
 export function isHostKeyError(code: ErrorCode): code is HostKeyErrorCode {
   return HOST_KEY_CODES.has(code)
+}
+
+/** True when the RSA-AES server key was not accepted (changed, untrusted, rejected). */
+export function isServerKeyError(code: ErrorCode): code is ServerKeyErrorCode {
+  return SERVER_KEY_CODES.has(code)
 }
 
 const isText = (v: unknown): v is string => typeof v === 'string'

@@ -42,8 +42,21 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
   out(`version:    ${info.serverVersion} (speaking 3.${info.minor})`)
   out(`security:   offered ${info.offeredSecurity.map(securityTypeName).join(', ')}; used ${info.securityName ?? securityTypeName(info.securityType)}`)
   out(
-    `encryption: ${info.tls ? `${info.tls.protocol} ${info.tls.cipher}` : info.ssh ? `SSH tunnel through ${info.ssh.server}` : 'none (the session can be read and altered on the way)'}`,
+    `encryption: ${
+      info.tls
+        ? `${info.tls.protocol} ${info.tls.cipher}`
+        : info.ssh
+          ? `SSH tunnel through ${info.ssh.server}`
+          : info.serverKey && info.encrypted
+            ? `${info.securityName} (AES-EAX)`
+            : 'none (the session can be read and altered on the way)'
+    }`,
   )
+  const key = info.serverKey
+  if (key)
+    out(
+      `server key: ${key.algorithm} SHA-256 ${key.fingerprintSha256} (short ${key.shortFingerprint}; ${key.how === 'unverified' ? 'NOT verified' : key.how === 'once' ? 'accepted for this connection only' : `verified (${key.how})`})`,
+    )
   if (info.ssh) out(`ssh host:   ${info.ssh.hostKey.algorithm} ${info.ssh.hostKey.fingerprintSha256} (verified by ${info.ssh.hostKey.how})`)
   const cert = info.certificate
   if (cert) {

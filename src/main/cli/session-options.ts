@@ -9,6 +9,7 @@ import { SECURITY_POLICIES, type SecurityOptions, type SecurityPolicy } from '..
 import type { Credentials } from '../rfb/security/security-handler'
 import { normaliseFingerprint } from '../rfb/trust/certificate'
 import { type KnownHostEntry, normaliseSshFingerprint, parseKnownHosts } from '../rfb/trust/known-hosts'
+import { SERVER_KEYS_FILE_NAME } from '../rfb/trust/server-key'
 import { FileTrustStore, SSH_HOSTS_FILE_NAME } from '../rfb/trust/store'
 import type { SshAuth, SshOptions } from '../rfb/transport/ssh'
 import { type ParsedArgs, UsageError, numberOption, stringOption } from './args'
@@ -70,6 +71,8 @@ export function securityArg(args: ParsedArgs): SecurityOptions {
   return {
     policy: policy as SecurityPolicy | undefined,
     trust: { store: dir !== undefined ? new FileTrustStore(dir) : undefined, acceptFingerprints: fingerprints, ca },
+    // An accepted fingerprint may name a certificate or an RSA-AES server key (both SHA-256, colon hex).
+    serverKeys: { store: dir !== undefined ? new FileTrustStore(dir, SERVER_KEYS_FILE_NAME) : undefined, acceptFingerprints: fingerprints },
     ...(args.options.has('allow-plain-password') ? { allowPlainPassword: true } : {}),
   }
 }

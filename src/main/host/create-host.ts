@@ -2,6 +2,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { ConnectionStore } from './connection-store'
 import { lockDataDir } from './data-dir-lock'
+import { SERVER_KEYS_FILE_NAME } from '../rfb/trust/server-key'
 import { FileTrustStore, SSH_HOSTS_FILE_NAME } from '../rfb/trust/store'
 import { Host, type HostOptions } from './host'
 import { type Keychain, KeychainSecretStore, openOsKeychain } from './keychain-secrets'
@@ -49,6 +50,7 @@ export async function createHost(options: CreateHostOptions): Promise<{ host: Ho
       plainFileConsent,
       trustStore: new FileTrustStore(dataDir),
       sshTrustStore: new FileTrustStore(dataDir, SSH_HOSTS_FILE_NAME),
+      serverKeyStore: new FileTrustStore(dataDir, SERVER_KEYS_FILE_NAME),
       sshKnownHostsFile: join(homedir(), '.ssh', 'known_hosts'),
       ...rest,
       store,

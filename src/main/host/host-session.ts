@@ -20,7 +20,7 @@ import { SessionPicture } from './session-picture'
 import { sendPower, sessionInfo, sessionStateEvent, sessionSummary } from './session-events'
 import { type CredentialsAnswer, type LoginPrompter, SessionLogin } from './session-login'
 import { SessionStats } from './session-stats'
-import { TrustQuestion, certificateQuestion, hostKeyQuestion } from './trust-question'
+import { TrustQuestion, certificateQuestion, hostKeyQuestion, serverKeyQuestion } from './trust-question'
 import { watchNeedsUser } from './watch-mode'
 
 // The session's contract with its host lives in its own file; the host imports it from here.
@@ -44,6 +44,8 @@ export class HostSession {
   private readonly login: SessionLogin
   private readonly certificate = new TrustQuestion(() => hostError('closed', 'HOST_NO_TRUST_PENDING', 'this session is not waiting for a certificate decision'))
   private readonly hostKey = new TrustQuestion(() => hostError('closed', 'HOST_NO_HOSTKEY_PENDING', 'this session is not waiting for an SSH host key decision'))
+  /** The RSA-AES server key question; answered through `session.hostKey` like the SSH one, which never waits at the same time. */
+  private readonly serverKey = new TrustQuestion(() => hostError('closed', 'HOST_NO_HOSTKEY_PENDING', 'this session is not waiting for a server key decision'))
   /** "The server offers less than before: connect anyway?" Closing the session answers no. */
   private readonly downgrade = new PendingAnswer<boolean>(false, () =>
     hostError('closed', 'HOST_NO_DOWNGRADE_PENDING', 'this session is not waiting for a decision about weaker security'),
@@ -129,6 +131,11 @@ export class HostSession {
       ...security.trust,
       ask: (prompt) =>
         this.askTrust(client, this.certificate, prompt.certificate.sha256, () => this.host.emit('session.trust', certificateQuestion(this.id, prompt))),
+    }
+    security.serverKeys = {
+      store: this.host.serverKeyStore,
+      ask: (prompt) =>
+        this.askTrust(client, this.serverKey, prompt.fingerprintSha256, () => this.host.emit('session.hostKey', serverKeyQuestion(this.id, prompt))),
     }
     this.client = client
     this.picture.follow(client)
@@ -276,7 +283,8 @@ export class HostSession {
 
   /** The renderer's answer to a `session.hostKey` event. */
   answerHostKey(decision: TrustDecision): void {
-    this.hostKey.answer(decision)
+    const question = this.serverKey.waiting ? this.serverKey : this.hostKey
+    question.answer(decision)
   }
 
   /**
@@ -310,6 +318,7 @@ export class HostSession {
     this.login.release()
     this.certificate.release()
     this.hostKey.release()
+    this.serverKey.release()
     this.downgrade.release()
   }
 

@@ -57,6 +57,8 @@ export interface HostOptions {
   openTransport?: (target: Target, timeoutMs: number) => Promise<Transport>
   /** "Always trust" certificate decisions; default in memory (createHost keeps known-certificates.json). */
   trustStore?: CertificateStore
+  /** "Always trust" RSA-AES server keys; default in memory (createHost keeps known-server-keys.json). */
+  serverKeyStore?: CertificateStore
   /** "Always trust" SSH host keys; default in memory (createHost keeps known-ssh-hosts.json). */
   sshTrustStore?: CertificateStore
   /** Opens SSH tunnels (tests inject fakes); default the real connectSsh. */
@@ -143,6 +145,7 @@ export class Host extends EventEmitter<HostEventMap> {
       secrets: this.secrets,
       trustStore: options.trustStore ?? new MemoryTrustStore(),
       sshTrustStore: options.sshTrustStore ?? new MemoryTrustStore(),
+      serverKeyStore: options.serverKeyStore ?? new MemoryTrustStore(),
       sshAgent: 'sshAgent' in options ? options.sshAgent : process.env.SSH_AUTH_SOCK,
       sshKnownHosts: () => readKnownHosts(options.sshKnownHostsFile, this.log),
       decodeImage: options.decodeImage === undefined ? this.defaultDecoder() : options.decodeImage,

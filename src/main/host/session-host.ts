@@ -58,6 +58,8 @@ export interface SessionHost {
   secrets: SecretStore
   /** "Always trust" decisions (known-certificates.json). */
   trustStore: CertificateStore
+  /** "Always trust" RSA-AES server keys (known-server-keys.json). */
+  serverKeyStore: CertificateStore
   /** "Always trust" SSH host keys (known-ssh-hosts.json). */
   sshTrustStore: CertificateStore
   /** The ssh-agent socket, when one runs. */

@@ -1,5 +1,6 @@
 import type { HostEvents, TrustDecision } from '@shared/contract'
 import type { HostKeyPrompt } from '../rfb/trust/host-key'
+import type { ServerKeyPrompt } from '../rfb/trust/server-key'
 import { serverKey } from '../rfb/trust/store'
 import type { TrustPrompt } from '../rfb/trust/verify'
 import { PendingAnswer } from './pending-answer'
@@ -77,5 +78,20 @@ export function hostKeyQuestion(sessionId: string, prompt: HostKeyPrompt): HostE
     sessionId,
     server: serverKey(prompt.host, prompt.port),
     hostKey: { algorithm: prompt.algorithm, fingerprintSha256: prompt.fingerprintSha256, knownAlgorithms: prompt.knownAlgorithms ?? [] },
+  }
+}
+
+/** The `session.hostKey` event showing an RSA-AES server's key that no store knows (`of: 'rsa-aes'`). */
+export function serverKeyQuestion(sessionId: string, prompt: ServerKeyPrompt): HostEvents['session.hostKey'] {
+  return {
+    sessionId,
+    server: prompt.server,
+    hostKey: {
+      algorithm: prompt.algorithm,
+      fingerprintSha256: prompt.fingerprintSha256,
+      knownAlgorithms: [],
+      of: 'rsa-aes',
+      shortFingerprint: prompt.shortFingerprint,
+    },
   }
 }

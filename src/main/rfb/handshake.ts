@@ -2,7 +2,16 @@ import { AuthFailedError, RfbProtocolError, ServerRefusedError, UnsupportedError
 import { type PixelFormat, readPixelFormat } from './pixel-format'
 import { chooseSecurity, securityFor } from './security'
 import type { SecurityOptions } from './security/policy'
-import { type HandshakeIo, type LinkSecurity, type SecurityContext, type SecurityOutcome, SecurityType, securityTypeName } from './security/security-handler'
+import {
+  type HandshakeIo,
+  type LinkSecurity,
+  type SecurityContext,
+  type SecurityOutcome,
+  type ServerKeyInfo,
+  type StreamCipher,
+  SecurityType,
+  securityTypeName,
+} from './security/security-handler'
 import { type TightCapabilities, readTightInteractionCapabilities } from './security/tight'
 import { decodeServerString } from './text'
 import type { SshSessionInfo } from './transport/ssh'
@@ -63,6 +72,8 @@ export interface HandshakeResult {
   /** The SSH tunnel carrying the connection, if any. */
   ssh?: SshSessionInfo
   certificate?: CertificateInfo
+  /** RSA-AES only: the server's key and who vouched for it. */
+  serverKey?: ServerKeyInfo
   /** Tight security only: what the server said it supports, read right after ServerInit. */
   tightCapabilities?: TightCapabilities
 }
@@ -115,6 +126,7 @@ function withLink(io: HandshakeIo, ctx: SecurityContext): HandshakeIo {
       return io.position
     },
     startTls: (options) => io.startTls(options),
+    ...(io.encryptStream ? { encryptStream: (cipher: StreamCipher) => io.encryptStream!(cipher) } : {}),
   }
 }
 
@@ -203,6 +215,7 @@ export async function runHandshake(rawIo: HandshakeIo, opts: HandshakeOptions): 
     serverVerification: outcome.verification,
     tls: outcome.tls,
     certificate: outcome.certificate,
+    ...(outcome.serverKey ? { serverKey: outcome.serverKey } : {}),
     tightCapabilities,
     ssh: security.transport?.ssh,
   }

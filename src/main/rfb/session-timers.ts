@@ -93,9 +93,14 @@ export function trustPromptOutsideDeadline(
   deadline: Deadline,
   stillInHandshake: () => boolean,
 ): SecurityOptions | undefined {
-  const ask = security?.trust?.ask
-  if (!security || !ask) return security
-  return { ...security, trust: { ...security.trust, ask: (prompt) => deadline.pausedDuring(() => ask(prompt), stillInHandshake) } }
+  if (!security) return security
+  const ask = security.trust?.ask
+  const askKey = security.serverKeys?.ask
+  return {
+    ...security,
+    ...(ask ? { trust: { ...security.trust, ask: (prompt) => deadline.pausedDuring(() => ask(prompt), stillInHandshake) } } : {}),
+    ...(askKey ? { serverKeys: { ...security.serverKeys, ask: (prompt) => deadline.pausedDuring(() => askKey(prompt), stillInHandshake) } } : {}),
+  }
 }
 
 /** Runs `work` once on the next turn of the event loop, however often it is asked before then. */

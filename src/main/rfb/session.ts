@@ -12,7 +12,7 @@ import { type HandshakeResult, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
 import { HANDSHAKE_READ_AHEAD, MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
 import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
-import type { HandshakeIo } from './security/security-handler'
+import type { HandshakeIo, StreamCipher } from './security/security-handler'
 import type { ServerMessageHandler, UpdateCounts } from './server-message-handler'
 import { ServerMessageReader } from './server-message-reader'
 import { Deadline, NextTurn, StallWatch, trustPromptOutsideDeadline } from './session-timers'
@@ -46,6 +46,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private readonly handshakeDeadline: Deadline
   private readonly stallWatch: StallWatch
   private closing = false
+  /** RSA-AES: what every byte passes through once the security type wrapped the stream. */
+  private cipher: StreamCipher | null = null
   /** The transport ended while the handshake still had buffered bytes to read (a reason string). */
   private ended: Error | null = null
 
@@ -142,7 +144,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
             this.gate.release('handshake')
           }
         }),
-      write: (data) => this.transport?.write(data),
+      write: (data) => this.write(data),
       credentials: async (kind, link) => {
         // A person may take minutes to type a password: the handshake deadline waits for them.
         const creds = await this.handshakeDeadline.pausedDuring(
@@ -165,11 +167,29 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.tls = tls
         return tls
       },
+      encryptStream: (cipher) => {
+        if (q.length > 0) throw new RfbProtocolError('the server sent data before the encrypted stream began', q.position)
+        this.cipher = cipher
+      },
     }
   }
 
-  private onData(chunk: Uint8Array): void {
+  private write(data: Uint8Array): void {
+    this.transport?.write(this.cipher ? this.cipher.seal(data) : data)
+  }
+
+  private onData(raw: Uint8Array): void {
     if (this.state === 'closed') return
+    let chunk = raw
+    if (this.cipher) {
+      try {
+        chunk = this.cipher.open(raw)
+      } catch (err) {
+        this.fail(err)
+        return
+      }
+      if (chunk.length === 0) return
+    }
     this.options.tap?.(chunk)
     this.q.push(chunk)
     if (this.state === 'connected') {
@@ -242,7 +262,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private send(data: Uint8Array, trace: string): void {
     if (this.state === 'closed' || !this.transport) return
     this.options.trace?.('out', trace)
-    this.transport.write(data)
+    this.write(data)
     // Fences and clipboard requests make us reply: a server that sends them without reading the
     // replies would have them queue here without end. Stop reading it until they have gone.
     if ((this.transport.writeBacklog ?? 0) > MAX_WRITE_BACKLOG) this.gate.hold('peer')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { describeCertificate } from '../../../src/main/rfb/trust/certificate'
 import { opensslAvailable, testCerts } from '../security/certs'
-import { TrustQuestion, certificateQuestion, hostKeyQuestion } from '../../../src/main/host/trust-question'
+import { TrustQuestion, certificateQuestion, hostKeyQuestion, serverKeyQuestion } from '../../../src/main/host/trust-question'
 import type { CertificateInfo } from '../../../src/main/rfb/trust/certificate'
 import type { TrustPrompt } from '../../../src/main/rfb/trust/verify'
 
@@ -91,5 +91,33 @@ describe('TrustQuestion', () => {
       validTo: 'Jan  1 00:00:00 2021 GMT',
     })
     expect(event(c.notYetValid.der, 'localhost')).toMatchObject({ validity: 'not-yet-valid', validFrom: 'Jan  1 00:00:00 2090 GMT' })
+  })
+})
+
+describe('the RSA-AES server key question', () => {
+  it('says whether it waits, so one session.hostKey answer reaches the right question', async () => {
+    const q = new TrustQuestion(() => notWaiting)
+    expect(q.waiting).toBe(false)
+    const asked = q.ask('AA:BB')
+    expect(q.waiting).toBe(true)
+    q.answer('once')
+    expect(await asked).toBe('once')
+    expect(q.waiting).toBe(false)
+  })
+
+  it('is a session.hostKey event marked as the VNC server own key, with both fingerprints', () => {
+    const e = serverKeyQuestion('s1', {
+      server: 'example.org:5900',
+      host: 'example.org',
+      port: 5900,
+      algorithm: 'RSA 2048',
+      fingerprintSha256: 'AB:CD',
+      shortFingerprint: '01-02-03-04-05-06-07-08',
+    })
+    expect(e).toEqual({
+      sessionId: 's1',
+      server: 'example.org:5900',
+      hostKey: { algorithm: 'RSA 2048', fingerprintSha256: 'AB:CD', knownAlgorithms: [], of: 'rsa-aes', shortFingerprint: '01-02-03-04-05-06-07-08' },
+    })
   })
 })

@@ -17,7 +17,11 @@ const security = (...argv: string[]) => securityArg(parseArgs(argv, CONNECT_OPTI
 
 describe('CLI security options', () => {
   it('default: no policy, no store, nothing accepted', () => {
-    expect(security()).toEqual({ policy: undefined, trust: { store: undefined, acceptFingerprints: undefined, ca: undefined } })
+    expect(security()).toEqual({
+      policy: undefined,
+      trust: { store: undefined, acceptFingerprints: undefined, ca: undefined },
+      serverKeys: { store: undefined, acceptFingerprints: undefined },
+    })
   })
 
   it('--allow-plain-password is the only way to let VeNCrypt Plain send the password without TLS', () => {

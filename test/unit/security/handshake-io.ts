@@ -1,7 +1,7 @@
 import { ByteQueue } from '../../../src/main/rfb/byte-queue'
 import { AuthFailedError, NetworkError, RfbProtocolError, UnsupportedError } from '../../../src/main/rfb/errors'
 import { type HandshakeOptions, type HandshakeResult, runHandshake } from '../../../src/main/rfb/handshake'
-import type { CredentialKind, Credentials, HandshakeIo, LinkSecurity } from '../../../src/main/rfb/security/security-handler'
+import type { CredentialKind, Credentials, HandshakeIo, LinkSecurity, StreamCipher } from '../../../src/main/rfb/security/security-handler'
 import type { TlsSessionInfo, TlsUpgradeOptions, Transport } from '../../../src/main/rfb/transport/transport'
 
 export interface TestIoOptions {
@@ -25,10 +25,21 @@ export class TestHandshakeIo implements HandshakeIo {
   /** How the link was protected at each credentials request, as the handshake said. */
   readonly credentialLinks: (LinkSecurity | undefined)[] = []
   readonly tlsRequests: TlsUpgradeOptions[] = []
+  /** Set once a security type wrapped the stream (RSA-AES); `written` then holds what went on the wire. */
+  private cipher: StreamCipher | null = null
+  /** Plaintext the client wrote after the stream was wrapped. */
+  readonly writtenInside: Uint8Array[] = []
 
   constructor(private readonly opts: TestIoOptions = {}) {}
 
-  push(chunk: Uint8Array): void {
+  push(raw: Uint8Array): void {
+    let chunk = raw
+    try {
+      if (this.cipher) chunk = this.cipher.open(raw)
+    } catch (e) {
+      // As the session does: a stream that does not authenticate ends the connection.
+      return this.end(e as Error)
+    }
     this.q.push(Uint8Array.from(chunk))
     const w = this.waiter
     if (w && this.q.has(w.n)) {
@@ -58,9 +69,16 @@ export class TestHandshakeIo implements HandshakeIo {
     })
   }
 
-  write(data: Uint8Array): void {
+  write(plain: Uint8Array): void {
+    if (this.cipher) this.writtenInside.push(Uint8Array.from(plain))
+    const data = this.cipher ? this.cipher.seal(plain) : plain
     this.written.push(Uint8Array.from(data))
     this.opts.write?.(data)
+  }
+
+  encryptStream(cipher: StreamCipher): void {
+    if (this.q.length > 0) throw new RfbProtocolError('the server sent data before the encrypted stream began', this.q.position)
+    this.cipher = cipher
   }
 
   async credentials(kind: CredentialKind, link?: LinkSecurity): Promise<Credentials> {

@@ -189,3 +189,43 @@ describe('VeNCrypt Plain without TLS (the password in clear)', () => {
     expect(refusal([256], { host: 'h', port: 1, expected: 'encrypted' }, VENCRYPT).message).toContain('encrypted before')
   })
 })
+
+describe('RSA-AES in the policy', () => {
+  const WITH_RA2 = [...TOP, 5, 6, 129, 130]
+  it.each([
+    [[2, 5], 'RA2'],
+    [[6, 2], 'RA2ne'],
+    [[5, 129], 'RA2_256'],
+    [[6, 130], 'RA2ne_256'],
+    [[6, 5], 'RA2'],
+    [[1, 5], 'None'],
+  ])('offered %j takes %s', (offered, name) => {
+    expect(pick(offered, {}, WITH_RA2)).toBe(name)
+  })
+
+  it('RA2 and RA2_256 count as encrypted and able to prove the server (its key); RA2ne as not encrypted: its session travels in clear', () => {
+    expect(pick([6, 5], { policy: 'require-server-auth' }, WITH_RA2)).toBe('RA2')
+    expect(pick([130, 129], { policy: 'require-encryption' }, WITH_RA2)).toBe('RA2_256')
+    expect(refusal([6, 130], { policy: 'require-encryption' }, WITH_RA2).code).toBe('RFB_ERR_POLICY')
+  })
+
+  it('a server that reached "authenticated" with RA2 and now offers only RA2ne is a downgrade', () => {
+    const e = refusal([6], { host: 'h', port: 1, expected: 'authenticated' }, WITH_RA2)
+    expect(e).toBeInstanceOf(DowngradeError)
+  })
+})
+
+describe('Apple Remote Desktop and MSLogonII in the policy', () => {
+  const WITH_DH = [...TOP, 30, 113]
+  it.each([
+    [[30, 2, 113], 'VNC Authentication'],
+    [[30, 113], 'Apple Remote Desktop'],
+    [[113], 'MSLogonII'],
+  ])('offered %j takes %s', (offered, name) => {
+    expect(pick(offered, {}, WITH_DH)).toBe(name)
+  })
+
+  it('count as not encrypted: refused when the policy requires encryption', () => {
+    expect(refusal([30, 113], { policy: 'require-encryption' }, WITH_DH).code).toBe('RFB_ERR_POLICY')
+  })
+})

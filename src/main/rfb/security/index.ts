@@ -1,5 +1,8 @@
 import { UnsupportedError } from '../errors'
+import { ArdSecurity } from './ard'
+import { MsLogon2Security } from './mslogon2'
 import { NoneSecurity } from './none'
+import { RSA_AES_TYPES, RsaAesSecurity } from './rsa-aes'
 import { candidatesFor, checkDictated, choose } from './policy'
 import { type SecurityContext, type SecurityHandler, SecurityType, securityTypeName } from './security-handler'
 import { TightSecurity } from './tight'
@@ -11,7 +14,10 @@ const FACTORIES: ReadonlyMap<number, (ctx: SecurityContext) => SecurityHandler> 
   [SecurityType.VeNCrypt, (ctx) => new VeNCryptSecurity(ctx)],
   [SecurityType.Tight, (ctx) => new TightSecurity(ctx)],
   [SecurityType.VncAuth, () => new VncAuthSecurity()],
+  [SecurityType.AppleARD, () => new ArdSecurity()],
+  [SecurityType.MSLogon2, () => new MsLogon2Security()],
   [SecurityType.None, () => new NoneSecurity()],
+  ...RSA_AES_TYPES.map((t): [number, (ctx: SecurityContext) => SecurityHandler] => [t, (ctx) => new RsaAesSecurity(t, ctx)]),
 ])
 
 const SPEAKS = [...FACTORIES.keys()]

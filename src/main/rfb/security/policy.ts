@@ -2,6 +2,7 @@ import type { ProtectionLevel } from '@shared/profile'
 import { UnsupportedError } from '../errors'
 import type { CertificateInfo } from '../trust/certificate'
 import { serverKey } from '../trust/store'
+import type { ServerKeyOptions } from '../trust/server-key'
 import type { ServerVerification, TrustOptions } from '../trust/verify'
 import { anonymousTlsSupport } from '../transport/tls-socket'
 import type { SshSessionInfo } from '../transport/ssh'
@@ -37,6 +38,8 @@ export interface SecurityOptions {
   host?: string
   port?: number
   trust?: TrustOptions
+  /** How RSA-AES server keys are judged (their own store, beside the certificates). */
+  serverKeys?: ServerKeyOptions
   transport?: TransportSecurity
   /** Overrides the runtime check for anonymous TLS (tests; Electron builds know they lack it). */
   anonymousTls?: boolean
@@ -82,11 +85,21 @@ const KNOWN: readonly Omit<Candidate, 'unusable'>[] = [
   { code: 261, name: 'X509Vnc', protection: Protection.Verifiable, credentials: 'required' },
   { code: 262, name: 'X509Plain', protection: Protection.Verifiable, credentials: 'required' },
   { code: 19, name: 'VeNCrypt', protection: Protection.Verifiable, credentials: 'unknown' },
+  // RSA-AES: the whole session under AES-EAX, the server proven by its key (trusted on first use or pinned).
+  { code: 129, name: 'RA2_256', protection: Protection.Verifiable, credentials: 'required' },
+  { code: 5, name: 'RA2', protection: Protection.Verifiable, credentials: 'required' },
   { code: 257, name: 'TLSNone', protection: Protection.Encrypted, credentials: 'none' },
   { code: 258, name: 'TLSVnc', protection: Protection.Encrypted, credentials: 'required' },
   { code: 259, name: 'TLSPlain', protection: Protection.Encrypted, credentials: 'required' },
+  // RA2ne: only the key exchange and the credentials are encrypted; the session itself travels in clear.
+  { code: 130, name: 'RA2ne_256', protection: Protection.Plain, credentials: 'required' },
+  { code: 6, name: 'RA2ne', protection: Protection.Plain, credentials: 'required' },
   { code: 16, name: 'Tight', protection: Protection.Plain, credentials: 'unknown' },
   { code: 2, name: 'VNC Authentication', protection: Protection.Plain, credentials: 'required' },
+  // Apple's and UltraVNC's DH logins hide the password (AES-128, DES over a 64-bit group), not the
+  // session; after VNC authentication because they also ask for a user name.
+  { code: 30, name: 'Apple Remote Desktop', protection: Protection.Plain, credentials: 'required' },
+  { code: 113, name: 'MSLogonII', protection: Protection.Plain, credentials: 'required' },
   // Plain without TLS sends the password in clear: below VNC auth, which at least hides it.
   { code: 256, name: 'Plain', protection: Protection.Plain, credentials: 'required' },
   { code: 1, name: 'None', protection: Protection.Plain, credentials: 'none' },
@@ -142,6 +155,7 @@ export function effectivePolicy(opts: SecurityOptions): { policy: SecurityPolicy
     // Like HSTS: once a certificate is trusted "always", a server offering less is a downgrade.
     floor = { policy: 'require-server-auth', why: `a certificate for ${key} is in the trust store`, expected: 'authenticated' }
   }
+  // A remembered RSA-AES key sets no floor: RA2ne remembers its key too, yet never encrypts the session.
   if (floor && POLICY_ORDER.indexOf(floor.policy) > POLICY_ORDER.indexOf(asked)) return { ...floor, raised: true }
   return { policy: asked, raised: false }
 }

@@ -19,6 +19,8 @@ export const enum SecurityType {
   XVP = 22,
   AppleARD = 30,
   MSLogon2 = 113,
+  RA2_256 = 129,
+  RA2ne_256 = 130,
 }
 
 /** What a security type may ask the user for. */
@@ -51,6 +53,30 @@ export interface HandshakeIo {
   readonly position: number
   /** Switches the connection to TLS (nothing may be buffered unread); rejects when the transport cannot. */
   startTls(options: TlsUpgradeOptions): Promise<TlsSessionInfo>
+  /**
+   * From now on every byte from the server goes through `cipher.open` and every byte to it through
+   * `cipher.seal` (RSA-AES). Call it synchronously after the last write in clear, when nothing
+   * unread is buffered. Absent where the connection cannot (a test's io).
+   */
+  encryptStream?(cipher: StreamCipher): void
+}
+
+/** A security layer over the byte stream that is not TLS: RSA-AES's AES-EAX messages. */
+export interface StreamCipher {
+  /** The plaintext `chunk` completes (possibly empty); throws an RfbError when the stream does not authenticate. */
+  open(chunk: Uint8Array): Uint8Array
+  /** What to send for `data`. */
+  seal(data: Uint8Array): Uint8Array
+}
+
+/** The RSA-AES server key, as the connection's details show it. */
+export interface ServerKeyInfo {
+  /** e.g. "RSA 2048". */
+  algorithm: string
+  fingerprintSha256: string
+  /** TigerVNC's and RealVNC's short form, "xx-xx-xx-xx-xx-xx-xx-xx". */
+  shortFingerprint: string
+  how: ServerVerification
 }
 
 /** What handlers of nested types (VeNCrypt, Tight) need besides the bytes. */
@@ -76,6 +102,8 @@ export interface SecurityOutcome {
   certificate?: CertificateInfo
   /** Tight security: the server follows ServerInit with its capability lists. */
   tightCapabilities?: boolean
+  /** RSA-AES: the server's key and who vouched for it. */
+  serverKey?: ServerKeyInfo
 }
 
 /**
@@ -103,6 +131,8 @@ const NAMES: Record<number, string> = {
   22: 'xvp',
   30: 'Apple Remote Desktop',
   113: 'MSLogonII',
+  129: 'RA2_256',
+  130: 'RA2ne_256',
   // VeNCrypt 0.2 sub-types.
   256: 'Plain',
   257: 'TLSNone',

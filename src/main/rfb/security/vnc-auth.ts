@@ -2,7 +2,7 @@ import DES from 'des.js'
 import { type HandshakeIo, type SecurityHandler, SecurityType } from './security-handler'
 
 /** Reverses the bits of a byte: VNC auth's historical quirk for the DES key (RFC 6143 §7.2.2 errata). */
-function reverseBits(b: number): number {
+export function reverseBits(b: number): number {
   let r = 0
   for (let i = 0; i < 8; i++) r |= ((b >> i) & 1) << (7 - i)
   return r

@@ -1,4 +1,4 @@
-import type { CertificateErrorCode, HostKeyErrorCode } from '@shared/error-codes'
+import type { CertificateErrorCode, HostKeyErrorCode, ServerKeyErrorCode } from '@shared/error-codes'
 import { RfbError } from '../errors'
 import type { CertificateInfo } from './certificate'
 
@@ -41,6 +41,26 @@ export class HostKeyError extends RfbError {
     /** The presented key, "SHA256:base64". */
     readonly fingerprintSha256: string,
     /** For RFB_ERR_HOSTKEY_CHANGED: the fingerprint known before. */
+    readonly expectedSha256?: string,
+  ) {
+    super('auth', code, message)
+  }
+}
+
+/**
+ * The RSA-AES server key was not accepted (kind 'auth'). Codes: RFB_ERR_SERVER_KEY_CHANGED
+ * (differs from the key remembered for this host:port), RFB_ERR_SERVER_KEY_UNTRUSTED (the policy
+ * needs a verified server and nobody vouched for the key), RFB_ERR_SERVER_KEY_REJECTED (the user said no).
+ */
+export class ServerKeyError extends RfbError {
+  constructor(
+    code: ServerKeyErrorCode,
+    message: string,
+    /** "host:port" as the trust store keys it. */
+    readonly server: string,
+    /** The presented key's SHA-256 fingerprint (colon hex). */
+    readonly fingerprintSha256: string,
+    /** For RFB_ERR_SERVER_KEY_CHANGED: the fingerprint remembered earlier. */
     readonly expectedSha256?: string,
   ) {
     super('auth', code, message)

@@ -1,5 +1,5 @@
 import type { SessionError } from '@shared/contract'
-import { type ErrorCode, type ErrorKind, isCertificateError, isErrorCode, isHostKeyError } from '@shared/error-codes'
+import { type ErrorCode, type ErrorKind, isCertificateError, isErrorCode, isHostKeyError, isServerKeyError } from '@shared/error-codes'
 import type { LinkState } from '../host/ws-host'
 
 /*
@@ -24,6 +24,7 @@ const SAY = {
   certificateChanged: 'The server’s certificate has changed',
   unverified: 'The server’s identity could not be verified',
   hostKeyChanged: 'The SSH server’s host key has changed',
+  serverKeyChanged: 'The server’s key has changed',
   sshUnverified: 'The SSH server’s identity could not be verified',
   trustStore: 'Tessera cannot read the certificates and host keys it remembers',
   setup: 'Tessera cannot prepare this connection',
@@ -93,6 +94,9 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   RFB_ERR_CERT_INVALID: SAY.unverified,
 
   RFB_ERR_HOSTKEY_CHANGED: SAY.hostKeyChanged,
+  RFB_ERR_SERVER_KEY_CHANGED: SAY.serverKeyChanged,
+  RFB_ERR_SERVER_KEY_UNTRUSTED: SAY.unverified,
+  RFB_ERR_SERVER_KEY_REJECTED: SAY.unverified,
   RFB_ERR_HOSTKEY_REVOKED: SAY.sshUnverified,
   RFB_ERR_HOSTKEY_UNKNOWN: SAY.sshUnverified,
   RFB_ERR_HOSTKEY_REJECTED: SAY.sshUnverified,
@@ -221,9 +225,10 @@ const RETRY_BY_KIND: Record<ErrorKind, { retryLabel: string | null; closeLabel: 
 export function sessionOutcome(error: SessionError | null): SessionOutcome {
   if (!error) return { title: SAY.ended, retryLabel: 'Reconnect', closeLabel: BACK, retryIcon: 'refresh' }
   const title = errorTitle(error)
-  if (isErrorCode(error.code) && (isCertificateError(error.code) || isHostKeyError(error.code))) {
+  if (isErrorCode(error.code) && (isCertificateError(error.code) || isHostKeyError(error.code) || isServerKeyError(error.code))) {
     const hopeless =
       error.code === 'RFB_ERR_CERT_CHANGED' ||
+      error.code === 'RFB_ERR_SERVER_KEY_CHANGED' ||
       error.code === 'RFB_ERR_HOSTKEY_CHANGED' ||
       error.code === 'RFB_ERR_HOSTKEY_REVOKED' ||
       error.code === 'RFB_ERR_HOSTKEY_TYPE_CHANGED'

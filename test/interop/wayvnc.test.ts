@@ -1,0 +1,103 @@
+import net from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { takeSnapshot } from '../../src/main/cli/snapshot'
+import { AuthFailedError, type RfbError } from '../../src/main/rfb/errors'
+import type { ServerKeyPrompt } from '../../src/main/rfb/trust/server-key'
+import { MemoryTrustStore } from '../../src/main/rfb/trust/store'
+import { Encoding } from '../../src/shared/encodings'
+import { type TrixieWayvnc, startTrixieWayvnc } from '../helpers/trixie-wayvnc'
+import { ensureTrixieChroot, isRoot } from '../helpers/trixie-xvnc'
+
+const USER = 'tessera'
+
+/**
+ * A relay on 127.0.0.1 that passes everything through except the server's list of security
+ * types, which it cuts to `type`: wayvnc offers RA2_256 first, and the policy rightly takes it.
+ */
+async function offerOnly(serverPort: number, type: number): Promise<{ port: number; close(): void }> {
+  const sockets = new Set<net.Socket>()
+  const relay = net.createServer((client) => {
+    const upstream = net.connect({ host: '127.0.0.1', port: serverPort })
+    for (const s of [client, upstream]) {
+      sockets.add(s)
+      s.on('error', () => undefined)
+      s.on('close', () => (client.destroy(), upstream.destroy()))
+    }
+    let head = Buffer.alloc(0)
+    let versionSent = false
+    const onData = (chunk: Buffer): void => {
+      head = Buffer.concat([head, chunk])
+      // The version (12 bytes) goes on at once: the list follows only once the client answered it.
+      if (!versionSent && head.length >= 12) {
+        client.write(head.subarray(0, 12))
+        head = head.subarray(12)
+        versionSent = true
+      }
+      if (!versionSent || head.length < 1 || head.length < 1 + head[0]) return
+      upstream.off('data', onData)
+      client.write(Buffer.concat([Buffer.of(1, type), head.subarray(1 + head[0])]))
+      upstream.pipe(client)
+    }
+    upstream.on('data', onData)
+    client.pipe(upstream)
+  })
+  await new Promise<void>((ok) => relay.listen(0, '127.0.0.1', ok))
+  return {
+    port: (relay.address() as net.AddressInfo).port,
+    close: () => {
+      for (const s of sockets) s.destroy()
+      relay.close()
+    },
+  }
+}
+const PASSWORD = 'ard-pass-1'
+
+// wayvnc and sway run in the Debian 13 chroot, which needs root (CI runs as root).
+describe.skipIf(!isRoot)('wayvnc 0.9.1 (neatvnc) on headless sway, Debian 13 chroot', () => {
+  let server: TrixieWayvnc
+  beforeAll(async () => {
+    ensureTrixieChroot()
+    server = await startTrixieWayvnc({ username: USER, password: PASSWORD })
+  }, 600_000)
+  afterAll(async () => server?.stop())
+  const target = () => ({ host: server.host, port: server.port })
+
+  it('offers RA2_256, RA2 and Apple Remote Desktop', async () => {
+    const s = await takeSnapshot(target(), { encodings: [Encoding.Raw], credentials: async () => ({ username: USER, password: PASSWORD }) })
+    expect(s.info.offeredSecurity).toEqual([129, 5, 30])
+    expect(s.info.securityName).toBe('RA2_256')
+  }, 30_000)
+
+  it('Apple Remote Desktop: a snapshot through it equals a Raw snapshot, and a wrong password is refused with the server reason', async () => {
+    const creds = (password: string) => async () => ({ username: USER, password })
+    const relay = await offerOnly(server.port, 30)
+    const ardTarget = { host: '127.0.0.1', port: relay.port }
+    const raw = await takeSnapshot(ardTarget, { encodings: [Encoding.Raw], credentials: creds(PASSWORD), security: {} })
+    expect(raw.info.securityName).toBe('Apple Remote Desktop')
+    const zrle = await takeSnapshot(ardTarget, { encodings: [Encoding.ZRLE, Encoding.Raw], credentials: creds(PASSWORD), security: {} })
+    expect(Buffer.from(zrle.framebuffer.words.buffer).equals(Buffer.from(raw.framebuffer.words.buffer))).toBe(true)
+    const err = (await takeSnapshot(ardTarget, { credentials: creds('wrong'), security: {} }).catch((e: unknown) => e)) as RfbError
+    relay.close()
+    expect(err).toBeInstanceOf(AuthFailedError)
+    expect((err as AuthFailedError).reason).toBe('Invalid username or password')
+  }, 60_000)
+
+  it('RA2: the key is asked about once, then known; a changed key is refused before the password', async () => {
+    const store = new MemoryTrustStore()
+    const prompts: ServerKeyPrompt[] = []
+    const security = { serverKeys: { store, ask: async (p: ServerKeyPrompt) => (prompts.push(p), 'always' as const) } }
+    let asked = 0
+    const credentials = async () => (asked++, { username: USER, password: PASSWORD })
+    await takeSnapshot(target(), { encodings: [Encoding.Raw], credentials, security })
+    const again = await takeSnapshot(target(), { encodings: [Encoding.Raw], credentials, security })
+    expect(again.info.serverKey?.how).toBe('pinned')
+    expect(prompts).toHaveLength(1)
+    const port = server.port
+    await server.stop()
+    server = await startTrixieWayvnc({ username: USER, password: PASSWORD, keyName: 'wayvnc-other', port })
+    asked = 0
+    const err = (await takeSnapshot(target(), { credentials, security }).catch((e: unknown) => e)) as RfbError
+    expect(err.code).toBe('RFB_ERR_SERVER_KEY_CHANGED')
+    expect(asked).toBe(0)
+  }, 60_000)
+})
