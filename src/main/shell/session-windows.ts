@@ -1,5 +1,8 @@
 import type { AppCommand, SessionPlacement, SessionSummary, SessionTarget } from '@shared/contract'
 import type { HostClient } from '../host/endpoint'
+import { sessionQuery } from '@shared/page-query'
+
+export { sessionQuery, wallQuery } from '@shared/page-query'
 
 /**
  * The app's windows and what each one shows, decided without Electron: the address book in a
@@ -62,26 +65,6 @@ interface WindowEntry {
   pending: Map<string, number>
   /** Whether it has been told its first desktop size already. */
   sized: boolean
-}
-
-/** The URL query string of a session window opening `target`. */
-export function sessionQuery(target: SessionTarget): string {
-  const q = new URLSearchParams({ view: 'session' })
-  if ('profileId' in target) q.set('profile', target.profileId)
-  else if ('address' in target) q.set('address', target.address)
-  else {
-    q.set('adopt', target.adoptSessionId)
-    q.set('code', target.handOffCode)
-  }
-  return q.toString()
-}
-
-/** The URL query string of the live wall of an address-book folder, or of the open sessions. */
-export function wallQuery(source: { folder: string } | { open: true }): string {
-  const q = new URLSearchParams({ view: 'wall' })
-  if ('folder' in source) q.set('folder', source.folder)
-  else q.set('open', '1')
-  return q.toString()
 }
 
 /**

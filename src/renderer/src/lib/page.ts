@@ -1,3 +1,4 @@
+import { sessionQuery } from '@shared/page-query'
 import type { SessionTarget } from '@shared/contract'
 
 /**
@@ -31,14 +32,7 @@ function parseTarget(q: URLSearchParams): SessionTarget | null {
 
 /** The query string of the session page that opens `target`: the inverse of parsePage. */
 export function sessionPageQuery(target: SessionTarget): string {
-  const q = new URLSearchParams({ view: 'session' })
-  if ('profileId' in target) q.set('profile', target.profileId)
-  else if ('address' in target) q.set('address', target.address)
-  else {
-    q.set('adopt', target.adoptSessionId)
-    q.set('code', target.handOffCode)
-  }
-  return `?${q.toString()}`
+  return `?${sessionQuery(target)}`
 }
 
 /**

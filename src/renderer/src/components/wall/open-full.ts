@@ -1,3 +1,4 @@
+import { sessionPageQuery } from '../../lib/page'
 import type { ShellApi } from '@shared/contract'
 
 declare global {
@@ -40,7 +41,7 @@ export async function openFullSession(target: FullSessionTarget, win: Window = w
   } catch {
     blank = false
   }
-  if (blank) w.location.href = `${win.location.origin}${win.location.pathname}?view=session&profile=${encodeURIComponent(target.profileId)}`
+  if (blank) w.location.href = `${win.location.origin}${win.location.pathname}${sessionPageQuery({ profileId: target.profileId })}`
   w.focus()
   return true
 }

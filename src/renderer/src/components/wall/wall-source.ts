@@ -1,3 +1,4 @@
+import { wallQuery } from '@shared/page-query'
 import type { ConnectionProfile } from '@shared/profile'
 import type { SessionSummary, ShellApi } from '@shared/contract'
 import { compareNames, normaliseGroup } from '../../stores/profile-list'
@@ -16,10 +17,7 @@ export function parseWallSource(search: string): WallSource | null {
 
 /** The query string of the wall page for `source`: the inverse of parseWallSource. */
 export function wallPageQuery(source: WallSource): string {
-  const q = new URLSearchParams({ view: 'wall' })
-  if (source.kind === 'folder') q.set('folder', source.folder)
-  else q.set('open', '1')
-  return `?${q.toString()}`
+  return `?${wallQuery(source.kind === 'open' ? { open: true } : { folder: source.folder })}`
 }
 
 /** The connections in `folder` and the folders inside it ('' is the whole address book), by name. */
