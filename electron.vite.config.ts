@@ -36,5 +36,13 @@ export default defineConfig({
   renderer: {
     resolve: { alias: { ...shared, '@renderer': resolve('src/renderer/src') } },
     plugins: [vue(), cspMatchesShell],
+    // vue-i18n's bundler build: Composition API only, messages compiled without eval (the CSP forbids it).
+    define: {
+      __VUE_I18N_FULL_INSTALL__: true,
+      __VUE_I18N_LEGACY_API__: false,
+      __INTLIFY_PROD_DEVTOOLS__: false,
+      __INTLIFY_JIT_COMPILATION__: true,
+      __INTLIFY_DROP_MESSAGE_COMPILER__: false,
+    },
   },
 })

@@ -79,9 +79,12 @@ export async function launchChromium(extraArgs: string[] = []): Promise<Browser>
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...ARGS, ...extraArgs] })
 }
 
-/** A context with the clipboard allowed, as the desktop app has it. */
-export async function newContext(browser: Browser, origin: string, viewport = { width: 1100, height: 720 }): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true })
+/**
+ * A context with the clipboard allowed, as the desktop app has it. English unless a test asks for
+ * another language, so suites that read the page's words do not depend on the machine's locale.
+ */
+export async function newContext(browser: Browser, origin: string, viewport = { width: 1100, height: 720 }, locale = 'en-US'): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true, locale })
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
   return context
 }

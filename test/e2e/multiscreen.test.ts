@@ -50,7 +50,7 @@ describe.skipIf(skip)('browser mode: Match my monitors against TigerVNC', () => 
   /** A page of its own (no emulated viewport: the real window across the monitors), connected to the server. */
   async function connectedPage(allowWindowManagement: boolean): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
     const origin = `http://127.0.0.1:${web.port}`
-    const context = await browser.newContext({ viewport: null })
+    const context = await browser.newContext({ viewport: null, locale: 'en-US' })
     // The session in this page (a tab of it), not in a browser tab of its own: the window spanning the monitors is this one.
     await openSessionsInPage(context)
     const page = await context.newPage()

@@ -3,6 +3,7 @@ import { type Component, createApp } from 'vue'
 import App from './App.vue'
 import { prepareHost } from './host'
 import { showLaunchProblem } from './host/web-launch'
+import { applyLanguage, i18n } from './lib/i18n'
 import { LAUNCH_CODE_PARAM } from '@shared/web-auth'
 import './styles/theme.css'
 
@@ -13,7 +14,11 @@ window.addEventListener('hashchange', () => {
 
 void prepareHost().then((problem) => {
   if (problem) showLaunchProblem(document, problem)
-  else void rootComponent().then((root) => createApp(root).use(createPinia()).mount('#app'))
+  else
+    void rootComponent().then((root) => {
+      applyLanguage('system')
+      createApp(root).use(createPinia()).use(i18n).mount('#app')
+    })
 })
 
 /** The live wall has a root of its own (loaded only there); every other page is App. */

@@ -1,0 +1,2 @@
+/** The book area's words in English, the source every translation follows. */
+export default {}
