@@ -87,7 +87,8 @@ export const CONNECT_OPTIONS = [
 /** Flags (no value) every connecting command shares. */
 export const CONNECT_FLAGS = ['allow-plain-password'] as const satisfies readonly OptionName[]
 
-const TARGET_LINES = [
+/** What a TARGET may be, for the help texts. */
+export const TARGET_LINES = [
   'TARGET is host, host:display (port 5900+display), host::port, vnc://[user@]host[:port],',
   'vncs://... (TLS from the first byte), unix:/path (a Unix socket), or a server behind an',
   'UltraVNC repeater: REPEATER[:PORT]/ID:n or REPEATER[:PORT]/host:display.',

@@ -1,4 +1,4 @@
-import { COMMAND_SPECS, type CommandName, type CommandSpec, OPTION_HELP, type OptionName } from './command-specs'
+import { COMMAND_SPECS, type CommandName, type CommandSpec, OPTION_HELP, type OptionName, TARGET_LINES } from './command-specs'
 import { EXIT_CODE_MEANINGS, type ExitCode } from './exit-codes'
 
 /** Left column width of option and command lists; longer entries put their text on the next line. */
@@ -17,6 +17,8 @@ export function generalHelp(): string {
     '',
     'Commands:',
     ...names.map((n) => row(COMMAND_SPECS[n].usage.replace(' [options]', ''), COMMAND_SPECS[n].summary)),
+    '',
+    ...TARGET_LINES,
     '',
     '  tessera help COMMAND (or tessera COMMAND --help)   the options of one command',
     '  tessera help exit-codes                           what each exit code means',

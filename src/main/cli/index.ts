@@ -1,4 +1,4 @@
-import { version } from '../../../package.json'
+import packageJson from '../../../package.json' with { type: 'json' }
 import { benchCommand } from './bench'
 import type { CommandName } from './command-specs'
 import { EXIT, describeFailure } from './exit-codes'
@@ -59,7 +59,7 @@ export async function main(
   if (name === '--help' || name === '-h') return help(undefined, out, err)
   if (name === 'help') return help(rest[0], out, err)
   if (name === '--version' || name === '-V' || name === 'version') {
-    out(`tessera ${version} (Node ${process.versions.node})`)
+    out(`tessera ${packageJson.version} (Node ${process.versions.node})`)
     return EXIT.OK
   }
   if (!isCommand(name)) {
