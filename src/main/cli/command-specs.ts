@@ -149,7 +149,7 @@ export const COMMAND_SPECS = {
   },
   listen: {
     usage: 'listen OUT.png [options]',
-    summary: "wait for a server to connect to us (reverse connection) and write its screen as PNG",
+    summary: 'wait for a server to connect to us (reverse connection) and write its screen as PNG',
     about: ['For x11vnc -connect HOST:5500 or TigerVNC vncconfig -connect HOST:5500.'],
     valued: [...CONNECT_OPTIONS.filter((o) => o !== 'repeater' && !o.startsWith('ssh')), 'port', 'host'],
     flags: CONNECT_FLAGS,

@@ -13,16 +13,7 @@ import { type ParsedArgs, UsageError } from './args'
 import { parseCommandArgs } from './command-specs'
 import { CoverageSink } from './coverage'
 import { checkWritable, writeLocalFile } from './files'
-import {
-  type TuningArgs,
-  credentialsFrom,
-  encodingsArg,
-  tuningArgs,
-  securityArg,
-  sshArg,
-  targetArg,
-  timeoutArg,
-} from './session-options'
+import { type TuningArgs, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
 
 /** Encodings, and the picture and link tuning the command line takes (see {@link TuningArgs}). */
 export interface SnapshotOptions extends TuningArgs {

@@ -203,7 +203,9 @@ describe('tessera exit codes: a real process, a real condition, one line', () =>
     const port = await closedPort() // A connection attempt would be exit 3: the file check comes first.
     const missing = await run(['snapshot', `127.0.0.1::${port}`, join(dir, 'nowhere', 'x.png')])
     expect(missing.code).toBe(EXIT.FILE)
-    expect(missing.err).toEqual([`tessera snapshot: cannot write the picture ${join(dir, 'nowhere', 'x.png')}: the folder ${join(dir, 'nowhere')}: it does not exist`])
+    expect(missing.err).toEqual([
+      `tessera snapshot: cannot write the picture ${join(dir, 'nowhere', 'x.png')}: the folder ${join(dir, 'nowhere')}: it does not exist`,
+    ])
     mkdirSync(join(dir, 'a-folder'))
     const folder = await run(['record', `127.0.0.1::${port}`, join(dir, 'a-folder')])
     expect(folder.code).toBe(EXIT.FILE)

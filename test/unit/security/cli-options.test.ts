@@ -78,7 +78,11 @@ describe('CLI security options', () => {
   })
 
   it("the connecting commands' help lists the security options", async () => {
-    for (const argv of [['help', 'probe'], ['snapshot', '--help'], ['record', 'h:1', 'x.fbs', '-h']]) {
+    for (const argv of [
+      ['help', 'probe'],
+      ['snapshot', '--help'],
+      ['record', 'h:1', 'x.fbs', '-h'],
+    ]) {
       const out: string[] = []
       expect(await main(argv, (l) => out.push(l))).toBe(0)
       expect(out.join('\n')).toMatch(/--security .*--trust-store DIR.*--accept-fingerprint/s)
