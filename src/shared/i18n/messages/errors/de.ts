@@ -86,7 +86,8 @@ const de: Translation<typeof en> = {
     noCommonSecurity: 'Prüfen Sie die Sicherheitseinstellungen des Servers und die Sicherheitseinstellung dieser Verbindung in Tessera.',
     unsupported: 'Unter „Details“ steht, was fehlt. Eine neuere Version des Servers kann helfen.',
     tlsVersion: 'Bitten Sie die Administration des Servers, TLS 1.2 oder neuer einzuschalten.',
-    downgrade: 'Verbinden Sie sich nur erneut, wenn Sie wissen, dass die Einstellungen des Servers absichtlich geändert wurden.',
+    downgrade:
+      'Jemand könnte die Verbindung abfangen. Verbinden Sie sich nur erneut, wenn Sie wissen, dass die Einstellungen des Servers absichtlich geändert wurden.',
     plainPassword: 'Schalten Sie auf dem Server die Verschlüsselung ein (zum Beispiel VeNCrypt mit TLS) oder verbinden Sie sich über einen SSH-Tunnel.',
     tls: 'Die Verschlüsselungseinstellungen von Server und Tessera passen vielleicht nicht zusammen. Prüfen Sie die TLS-Einstellungen des Servers und versuchen Sie es erneut.',
     ssh: 'Prüfen Sie die Adresse des SSH-Servers, Ihren Benutzernamen und Schlüssel, und ob der SSH-Server läuft.',

@@ -86,7 +86,7 @@ export default {
     noCommonSecurity: 'Check the security settings of the server, and the security setting of this connection in Tessera.',
     unsupported: 'Under Details you find what is missing. A newer version of the server may help.',
     tlsVersion: 'Ask the server’s administrator to turn on TLS 1.2 or newer.',
-    downgrade: 'Connect again only if you know the server’s settings were changed on purpose.',
+    downgrade: 'Someone may be intercepting the connection. Connect again only if you know the server’s settings were changed on purpose.',
     plainPassword: 'Turn on encryption on the server (for example VeNCrypt with TLS), or connect through an SSH tunnel.',
     tls: 'The encryption settings of the server and Tessera may not match. Check the server’s TLS settings, then try again.',
     ssh: 'Check the SSH server’s address, your user name and key, and that the SSH server is running.',

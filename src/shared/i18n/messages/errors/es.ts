@@ -85,7 +85,7 @@ const es: Translation<typeof en> = {
     noCommonSecurity: 'Revise la configuración de seguridad del servidor y la de esta conexión en Tessera.',
     unsupported: 'En «Detalles» verá lo que falta. Una versión más reciente del servidor puede ayudar.',
     tlsVersion: 'Pida a la administración del servidor que active TLS 1.2 o posterior.',
-    downgrade: 'Vuelva a conectarse solo si sabe que la configuración del servidor se cambió a propósito.',
+    downgrade: 'Alguien podría estar interceptando la conexión. Vuelva a conectarse solo si sabe que la configuración del servidor se cambió a propósito.',
     plainPassword: 'Active el cifrado en el servidor (por ejemplo VeNCrypt con TLS) o conéctese a través de un túnel SSH.',
     tls: 'Puede que la configuración de cifrado del servidor y la de Tessera no coincidan. Revise la configuración TLS del servidor y vuelva a intentarlo.',
     ssh: 'Compruebe la dirección del servidor SSH, su nombre de usuario y su clave, y que el servidor SSH está en marcha.',

@@ -87,7 +87,8 @@ const fr: Translation<typeof en> = {
     noCommonSecurity: 'Vérifiez les réglages de sécurité du serveur, et le réglage de sécurité de cette connexion dans Tessera.',
     unsupported: 'Sous « Détails », vous trouverez ce qui manque. Une version plus récente du serveur peut aider.',
     tlsVersion: 'Demandez à l’administrateur du serveur d’activer TLS 1.2 ou plus récent.',
-    downgrade: 'Ne vous reconnectez que si vous savez que les réglages du serveur ont été modifiés volontairement.',
+    downgrade:
+      'Quelqu’un intercepte peut-être la connexion. Ne vous reconnectez que si vous savez que les réglages du serveur ont été modifiés volontairement.',
     plainPassword: 'Activez le chiffrement sur le serveur (par exemple VeNCrypt avec TLS), ou connectez-vous par un tunnel SSH.',
     tls: 'Les réglages de chiffrement du serveur et de Tessera ne concordent peut-être pas. Vérifiez les réglages TLS du serveur, puis réessayez.',
     ssh: 'Vérifiez l’adresse du serveur SSH, votre nom d’utilisateur et votre clé, et que le serveur SSH fonctionne.',

@@ -81,7 +81,7 @@ const zhCN: Translation<typeof en> = {
     noCommonSecurity: '请检查服务器的安全设置，以及 Tessera 中此连接的安全设置。',
     unsupported: '缺少的内容见“详细信息”。更新服务器版本可能会有帮助。',
     tlsVersion: '请让服务器管理员启用 TLS 1.2 或更高版本。',
-    downgrade: '只有在确认服务器设置是被有意更改时才重新连接。',
+    downgrade: '可能有人在拦截连接。只有在确认服务器设置是被有意更改时才重新连接。',
     plainPassword: '请在服务器上启用加密（例如使用 TLS 的 VeNCrypt），或通过 SSH 隧道连接。',
     tls: '服务器与 Tessera 的加密设置可能不匹配。请检查服务器的 TLS 设置后重试。',
     ssh: '请检查 SSH 服务器地址、您的用户名和密钥，以及 SSH 服务器是否在运行。',
