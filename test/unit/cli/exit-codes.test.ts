@@ -137,7 +137,7 @@ describe('tessera exit codes: a real process, a real condition, one line', () =>
     try {
       const r = await run(['probe', `127.0.0.1::${srv.port}`])
       expect(r.code).toBe(EXIT.AUTH)
-      expect(r.err).toEqual(['tessera probe: authentication failed: bad password'])
+      expect(r.err).toEqual(['tessera probe: authentication failed (the server said “bad password”)'])
     } finally {
       await srv.close()
     }
