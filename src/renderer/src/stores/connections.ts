@@ -43,7 +43,7 @@ export const useConnectionsStore = defineStore('connections', () => {
 
   const searching = computed(() => query.value.trim() !== '')
   const sorted = computed(() => sortProfiles(filterProfiles(profiles.value, query.value), sortBy.value))
-  const groups = computed<ProfileGroup[]>(() => groupProfiles(sorted.value))
+  const groups = computed<ProfileGroup[]>(() => groupProfiles(sorted.value, sortBy.value))
   const allGroups = computed(() => groupPaths(profiles.value))
 
   function isCollapsed(path: string): boolean {

@@ -55,10 +55,12 @@ export function sortProfiles(profiles: readonly ConnectionProfile[], by: SortKey
 }
 
 /**
- * Folders in display order (the top level first, then by path), each keeping the order of
- * `sorted`. Empty folders are not listed: a folder exists while something is in it.
+ * Folders in display order, each keeping the order of `sorted`. By name: the top level first,
+ * then by path. Most recent first: the folder holding the latest connection first, so the
+ * connection used last is the first one shown wherever it is filed (never-used folders after,
+ * top level first, then by path). Empty folders are not listed: a folder exists while something is in it.
  */
-export function groupProfiles(sorted: readonly ConnectionProfile[]): ProfileGroup[] {
+export function groupProfiles(sorted: readonly ConnectionProfile[], by: SortKey = 'name'): ProfileGroup[] {
   const byPath = new Map<string, ConnectionProfile[]>()
   for (const p of sorted) {
     const path = normaliseGroup(p.group)
@@ -66,7 +68,10 @@ export function groupProfiles(sorted: readonly ConnectionProfile[]): ProfileGrou
     if (!list) byPath.set(path, (list = []))
     list.push(p)
   }
-  return [...byPath.entries()].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : compareNames(a, b))).map(([path, profiles]) => ({ path, profiles }))
+  const latest = (list: ConnectionProfile[]): number => (by === 'recent' ? Math.max(...list.map((p) => p.lastUsedAt)) : 0)
+  return [...byPath.entries()]
+    .sort(([a, la], [b, lb]) => latest(lb) - latest(la) || (a === '' ? -1 : b === '' ? 1 : compareNames(a, b)))
+    .map(([path, profiles]) => ({ path, profiles }))
 }
 
 /** Every folder path in use, and each of their parents, for the group picker. */
