@@ -149,13 +149,7 @@ export interface SessionPreview {
 
 /** What went wrong with the address book (STORE_*) or the saved passwords file (SECRETS_*) when the host started. */
 export type StoreProblemCode =
-  | 'STORE_CORRUPT'
-  | 'STORE_UNREADABLE'
-  | 'STORE_NEWER_VERSION'
-  | 'STORE_INVALID_ENTRIES'
-  | 'STORE_RESTORED'
-  | 'SECRETS_CORRUPT'
-  | 'SECRETS_UNREADABLE'
+  'STORE_CORRUPT' | 'STORE_UNREADABLE' | 'STORE_NEWER_VERSION' | 'STORE_INVALID_ENTRIES' | 'STORE_RESTORED' | 'SECRETS_CORRUPT' | 'SECRETS_UNREADABLE'
 
 /** Something the user should hear about those files; nothing was thrown away. */
 export interface StoreProblem {

@@ -4,6 +4,9 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DATA_FILES, createHost } from '../../../src/main/host/create-host'
 import type { Host } from '../../../src/main/host/host'
+import type { HostRequests } from '../../../src/shared/contract'
+
+type Report = HostRequests['profiles.problems'][1]
 
 // The window hears what went wrong with the data files at start, with where the originals were kept.
 
@@ -32,7 +35,7 @@ describe('profiles.problems', () => {
   it('names both set-aside files when the address book and its backup are damaged, and keeps their bytes', async () => {
     writeFileSync(join(dir, 'connections.json'), '{ not json')
     writeFileSync(join(dir, 'connections.json.bak'), 'also not json')
-    const { folder, problems } = await (await start()).handle('profiles.problems', undefined)
+    const { folder, problems } = (await (await start()).handle('profiles.problems', undefined)) as Report
     expect(folder).toBe(dir)
     expect(problems.map((p) => p.code)).toEqual(['STORE_CORRUPT', 'STORE_CORRUPT'])
     const [main, backup] = problems.map((p) => p.keptAt!)
@@ -46,7 +49,7 @@ describe('profiles.problems', () => {
     writeFileSync(join(dir, 'connections.json'), 'garbage')
     writeFileSync(join(dir, 'connections.json.bak'), JSON.stringify({ schemaVersion: 1, profiles: [] }))
     writeFileSync(join(dir, DATA_FILES.secrets), JSON.stringify({ version: 1, secrets: { a: 'pw', b: 7, c: [] } }))
-    const { problems } = await (await start()).handle('profiles.problems', undefined)
+    const { problems } = (await (await start()).handle('profiles.problems', undefined)) as Report
     expect(problems.map((p) => [p.code, p.count])).toEqual([
       ['STORE_CORRUPT', undefined],
       ['STORE_RESTORED', 0],

@@ -73,7 +73,8 @@ describe('connections store', () => {
     expect(s.visible.map((p) => p.id)).toEqual(['charlie'])
     s.query = ''
     s.toggleGroup('Lab')
-    expect(s.visible.map((p) => p.id)).toEqual(['alpha', 'bravo', 'charlie', 'delta'])
+    // Most recent first: the Lab folder holds the latest connection.
+    expect(s.visible.map((p) => p.id)).toEqual(['bravo', 'charlie', 'alpha', 'delta'])
   })
 
   it('follows profiles.changed from the host', async () => {

@@ -19,7 +19,16 @@ describe('showDataFile', () => {
 
   it('refuses anything but a plain name, before looking at the disk', () => {
     for (const bad of ['', '../secrets.json', '/etc/passwd', 'sub/file', '.', '..', '.hidden']) {
-      expect(() => showDataFile(dir, bad, () => expect.unreachable(), () => expect.unreachable()), bad).toThrow(/not a file name/)
+      expect(
+        () =>
+          showDataFile(
+            dir,
+            bad,
+            () => expect.unreachable(),
+            () => expect.unreachable(),
+          ),
+        bad,
+      ).toThrow(/not a file name/)
     }
   })
 })

@@ -1,4 +1,5 @@
 import type { ConnectionProfile } from '@shared/profile'
+import { formatRelative, t } from '../lib/i18n'
 
 /** Address-book order: most recently used first, or by name. */
 export type SortKey = 'recent' | 'name'
@@ -84,27 +85,23 @@ export function groupPaths(profiles: readonly ConnectionProfile[]): string[] {
   return [...set].sort(compareNames)
 }
 
-/** A name for a copy that no other profile has: "web (copy)", "web (copy 2)", ... */
+/** A name for a copy that no other profile has: "web (copy)", "web (copy 2)", ... in the interface language. */
 export function copyName(name: string, taken: readonly string[]): string {
-  const base = name.replace(/ \(copy(?: \d+)?\)$/, '')
+  // A copy of a copy is numbered from the original's name.
+  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const single = escape(t('book.item.copyName', { name: '' }))
+  const numbered = escape(t('book.item.copyNameN', { name: '', n: 7 })).replace('7', '\\d+')
+  const base = name.replace(new RegExp(`(?:${single}|${numbered})$`), '')
   const names = new Set(taken)
   for (let n = 1; ; n++) {
-    const candidate = n === 1 ? `${base} (copy)` : `${base} (copy ${n})`
+    const candidate = n === 1 ? t('book.item.copyName', { name: base }) : t('book.item.copyNameN', { name: base, n })
     if (!names.has(candidate)) return candidate
   }
 }
 
-/** "3 minutes ago", "yesterday", "never": when a profile was last used, relative to `now`. */
+/** "3 minutes ago", "yesterday", "never" in the interface language: when a profile was last used, relative to `now`. */
 export function lastUsedText(lastUsedAt: number, now = Date.now()): string {
-  if (!lastUsedAt) return 'never'
-  const s = Math.max(0, Math.round((now - lastUsedAt) / 1000))
-  if (s < 60) return 'just now'
-  const m = Math.round(s / 60)
-  if (m < 60) return m === 1 ? '1 minute ago' : `${m} minutes ago`
-  const h = Math.round(m / 60)
-  if (h < 24) return h === 1 ? '1 hour ago' : `${h} hours ago`
-  const d = Math.round(h / 24)
-  if (d === 1) return 'yesterday'
-  if (d < 30) return `${d} days ago`
-  return new Date(lastUsedAt).toLocaleDateString()
+  if (!lastUsedAt) return t('book.item.never')
+  if (Math.abs(now - lastUsedAt) < 60_000) return t('book.item.justNow')
+  return formatRelative(lastUsedAt, now)
 }
