@@ -105,9 +105,10 @@ const de: Translation<typeof en> = {
     label: 'Probleme mit Ihren gespeicherten Daten',
     corruptTitle: 'Ihr Adressbuch war beschädigt',
     corrupt:
-      'Tessera konnte die Datei mit Ihren gespeicherten Verbindungen nicht lesen. Sie wurde unverändert beiseitegelegt, es geht also nichts verloren, und Tessera überschreibt sie nie:',
+      'Tessera konnte die Datei mit Ihren gespeicherten Verbindungen nicht lesen. Sie wurde unverändert beiseitegelegt, es geht also nichts verloren, und Tessera überschreibt sie nie.',
     restored:
       '1 Verbindung wurde aus der Sicherung vor der letzten Änderung wiederhergestellt. | {n} Verbindungen wurden aus der Sicherung vor der letzten Änderung wiederhergestellt.',
+    keptAs: 'Die beschädigte Datei liegt jetzt hier:',
     backupCorrupt:
       'Auch die Sicherung war beschädigt und wurde ebenfalls beiseitegelegt, daher beginnt das Adressbuch leer. Ihre Verbindungen stehen noch in diesen Dateien:',
     unreadableTitle: 'Ihr Adressbuch lässt sich nicht öffnen',

@@ -103,9 +103,10 @@ export default {
     label: 'Problems with your saved data',
     corruptTitle: 'Your address book was damaged',
     corrupt:
-      'Tessera could not read the file holding your saved connections. It moved the file aside unchanged, so nothing in it is lost, and will never write over it:',
+      'Tessera could not read the file holding your saved connections. It moved the file aside unchanged, so nothing in it is lost, and will never write over it.',
     restored:
       '1 connection was restored from the backup made before the last change. | {n} connections were restored from the backup made before the last change.',
+    keptAs: 'The damaged file is kept as:',
     backupCorrupt: 'The backup was damaged too and was also set aside, so the address book starts empty. Your connections are still in these files:',
     unreadableTitle: 'Your address book cannot be opened',
     unreadable:

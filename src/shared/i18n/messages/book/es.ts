@@ -105,9 +105,10 @@ const es: Translation<typeof en> = {
     label: 'Problemas con sus datos guardados',
     corruptTitle: 'Su libreta de direcciones estaba dañada',
     corrupt:
-      'Tessera no pudo leer el archivo con sus conexiones guardadas. Lo apartó sin modificarlo, así que no se pierde nada de su contenido, y nunca lo sobrescribirá:',
+      'Tessera no pudo leer el archivo con sus conexiones guardadas. Lo apartó sin modificarlo, así que no se pierde nada de su contenido, y nunca lo sobrescribirá.',
     restored:
       'Se restauró 1 conexión de la copia de seguridad hecha antes del último cambio. | Se restauraron {n} conexiones de la copia de seguridad hecha antes del último cambio.',
+    keptAs: 'El archivo dañado se conserva como:',
     backupCorrupt:
       'La copia de seguridad también estaba dañada y se apartó igualmente, así que la libreta empieza vacía. Sus conexiones siguen en estos archivos:',
     unreadableTitle: 'No se puede abrir su libreta de direcciones',

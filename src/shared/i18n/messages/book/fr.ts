@@ -105,9 +105,10 @@ const fr: Translation<typeof en> = {
     label: 'Problèmes avec vos données enregistrées',
     corruptTitle: 'Votre carnet d’adresses était endommagé',
     corrupt:
-      'Tessera n’a pas pu lire le fichier de vos connexions enregistrées. Il l’a mis de côté sans le modifier : rien de ce qu’il contient n’est perdu, et Tessera ne l’écrasera jamais :',
+      'Tessera n’a pas pu lire le fichier de vos connexions enregistrées. Il l’a mis de côté sans le modifier : rien de ce qu’il contient n’est perdu, et Tessera ne l’écrasera jamais.',
     restored:
       '1 connexion a été restaurée depuis la sauvegarde faite avant la dernière modification. | {n} connexions ont été restaurées depuis la sauvegarde faite avant la dernière modification.',
+    keptAs: 'Le fichier endommagé est conservé sous :',
     backupCorrupt:
       'La sauvegarde était endommagée elle aussi et a également été mise de côté : le carnet d’adresses démarre donc vide. Vos connexions se trouvent toujours dans ces fichiers :',
     unreadableTitle: 'Impossible d’ouvrir votre carnet d’adresses',

@@ -104,8 +104,9 @@ const zhCN: Translation<typeof en> = {
   problems: {
     label: '已保存数据的问题',
     corruptTitle: '您的地址簿已损坏',
-    corrupt: 'Tessera 无法读取保存连接的文件。它已将该文件原样移到一旁，其中的内容不会丢失，Tessera 也绝不会覆盖它：',
+    corrupt: 'Tessera 无法读取保存连接的文件。它已将该文件原样移到一旁，其中的内容不会丢失，Tessera 也绝不会覆盖它。',
     restored: '已从上次更改前的备份中恢复 1 个连接。 | 已从上次更改前的备份中恢复 {n} 个连接。',
+    keptAs: '损坏的文件保存为：',
     backupCorrupt: '备份也已损坏，同样被移到一旁，因此地址簿从空白开始。您的连接仍保存在以下文件中：',
     unreadableTitle: '无法打开您的地址簿',
     unreadable: 'Tessera 无法读取保存连接的文件（可能已被锁定，或其权限已更改）。在能够读取之前，更改不会被保存。',
