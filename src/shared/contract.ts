@@ -152,6 +152,21 @@ export interface SessionPreview {
   rgba: Uint8Array
 }
 
+/** What went wrong with the address book (STORE_*) or the saved passwords file (SECRETS_*) when the host started. */
+export type StoreProblemCode =
+  'STORE_CORRUPT' | 'STORE_UNREADABLE' | 'STORE_NEWER_VERSION' | 'STORE_INVALID_ENTRIES' | 'STORE_RESTORED' | 'SECRETS_CORRUPT' | 'SECRETS_UNREADABLE'
+
+/** Something the user should hear about those files; nothing was thrown away. */
+export interface StoreProblem {
+  code: StoreProblemCode
+  /** The host's own account, in English (for Details and the terminal). */
+  message: string
+  /** The full path of the file kept aside, when one was moved or copied. */
+  keptAt?: string
+  /** How many connections or passwords it concerns (left out, or restored from the backup). */
+  count?: number
+}
+
 /** Which connections to export (all when `ids` is empty), and whether their passwords go too. */
 export type ExportRequest = { ids: string[] } | { ids: string[]; includePasswords: true; passphrase: string }
 
@@ -169,6 +184,8 @@ export interface HostRequests {
   /** Our JSON export; saved passwords only when asked, and then encrypted with `passphrase`. */
   'profiles.export': [ExportRequest, { fileName: string; text: string }]
   'profiles.thumbnail': [{ id: string }, { png: Uint8Array } | null]
+  /** What went wrong reading the address book and passwords at start, and the folder they live in. */
+  'profiles.problems': [void, { folder: string; problems: StoreProblem[] }]
   /**
    * Where saved passwords go: `protected` when a keychain encrypts them; otherwise they are
    * saved (in a file only the user can read) only once `plainFileAllowed` is true.
@@ -330,6 +347,8 @@ export interface ShellRequests {
   'shell.displays': [void, DisplayInfo[]]
   /** Fullscreen for the asking window: off, on its monitor, on `displayId`, or across all monitors. */
   'shell.fullscreen': [{ mode: FullscreenMode; displayId?: number }, void]
+  /** Shows a file of the data folder (a plain name, e.g. a set-aside `connections.json.corrupt-…`) in the file manager; false if it is gone. */
+  'shell.showDataFile': [{ name: string }, boolean]
 }
 
 export type ShellRequestName = keyof ShellRequests

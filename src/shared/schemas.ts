@@ -160,6 +160,7 @@ const schemaOf = {
     object({ ids: array(id, LIMITS.exportIds), includePasswords: literal(true), passphrase: string({ min: LIMITS.passphraseMin, max: LIMITS.passphrase }) }),
   ),
   'profiles.thumbnail': object({ id }),
+  'profiles.problems': none(),
   'secrets.status': none(),
   'secrets.forget': object({ profileId: id }),
   'secrets.allowPlainFile': object({ allow: boolean() }),

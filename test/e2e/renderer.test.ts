@@ -595,13 +595,15 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.waitForSelector('dialog[open]')
     const saveBox = 'dialog input[type="checkbox"] >> nth=0'
     expect(await page.isDisabled(saveBox)).toBe(false)
-    await expect(page.textContent('dialog')).resolves.toContain('the password is saved in a file only you can read')
+    await expect(page.textContent('dialog')).resolves.toContain('Kept in a file that only your user account may open')
     // Leaving the empty host field first shows its hint, which moves the button: fill it, as a user would.
     await page.fill('dialog input[placeholder^="host"]', 'server.example.com')
     await page.click('dialog button:has-text("Stop saving passwords in a file")')
     await waitUntil('secrets.allowPlainFile', async () => (await fakeCalls(page, 'secrets.allowPlainFile')).length)
     expect((await fakeCalls(page, 'secrets.allowPlainFile')).map((c) => c.arg)).toEqual([{ allow: false }])
-    await waitUntil('the save box to be disabled', () => page.isDisabled(saveBox))
+    // Taken back: the file is offered again, with what it means, for the user to choose knowingly.
+    await waitUntil('the file offered again', async () => (await page.textContent('dialog'))!.includes('If you tick this, Tessera keeps passwords in a file'))
+    expect(await page.isEnabled(saveBox)).toBe(true)
     expect(await page.locator('dialog button:has-text("Stop saving passwords in a file")').count()).toBe(0)
   })
 
@@ -904,7 +906,9 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.fill('dialog input[placeholder^="host"]', 'server.example.com:2')
     await page.locator('dialog input[placeholder^="host"]').blur()
     expect(await page.inputValue('dialog input[inputmode="numeric"]')).toBe('5902')
-    expect(await page.isDisabled('dialog input[type="checkbox"] >> nth=0')).toBe(true)
+    // No keychain here: saving in a file is offered (not greyed out), and stays off until the user ticks it.
+    expect(await page.isEnabled('dialog input[type="checkbox"] >> nth=0')).toBe(true)
+    expect(await page.isChecked('dialog input[type="checkbox"] >> nth=0')).toBe(false)
     await page.fill('dialog label:has-text("Name") input', 'Build server')
     await page.fill('dialog label:has-text("Folder") input', 'Lab')
     await page.check('dialog label:has-text("View only") input')

@@ -508,9 +508,15 @@ export class HostSession {
     this.picture.thumbnailLater(null)
   }
 
+  /** Saves the thumbnail only from a whole picture (ThumbnailSink.complete); while connected, tries again later. */
   private saveThumbnail(): void {
     if (!this.profileId) return
-    const png = this.picture.mirror.png()
+    const mirror = this.picture.mirror
+    if (!mirror.complete) {
+      if (this.client && this.state === 'connected') this.picture.thumbnailLater(() => this.saveThumbnail())
+      return
+    }
+    const png = mirror.png()
     if (png) this.host.saveThumbnail(this.profileId, png)
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { promises as fs } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { EventName, ExportRequest, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
 import { type ConnectionProfile, type ProtectionLevel, newProfile, profileTarget, targetFields } from '@shared/profile'
 import { isRequestName, requestSchemas } from '@shared/schemas'
@@ -275,6 +275,7 @@ export class Host extends EventEmitter<HostEventMap> {
           return null
         }
       },
+      'profiles.problems': () => ({ folder: dirname(this.store.file), problems: this.store.problems.map((p) => ({ ...p })) }),
       'secrets.status': () => ({
         available: this.secrets.available(),
         protected: this.secrets.protected(),

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { BrowserWindow, type MessageBoxOptions, Menu, app, dialog, ipcMain, protocol, screen, session, webContents } from 'electron'
+import { BrowserWindow, type MessageBoxOptions, Menu, app, dialog, ipcMain, protocol, screen, session, shell, webContents } from 'electron'
 import type { SessionSummary } from '@shared/contract'
 import { type Question, closeQuestion, quitQuestion, quitsWithLastWindow, reopensOnActivate } from './app-lifecycle'
 import { menuTemplate, sessionMenuLabel } from './app-menu'
@@ -7,6 +7,7 @@ import { fullscreenable, initialPlace, managed, sizeToDesktop } from './app-wind
 import { toDisplayInfos } from './display-geometry'
 import { safeStorageCipher } from './electron-secrets'
 import { createHost } from '../host/create-host'
+import { showDataFile } from './show-data-file'
 import type { HostClient } from '../host/endpoint'
 import type { Host } from '../host/host'
 import { type IpcBridge, bridgeHostToIpc } from './ipc-bridge'
@@ -165,6 +166,7 @@ async function start(): Promise<void> {
       },
       'shell.focusSession': ({ sessionId }) => w.focusSession(sessionId),
       'shell.displays': () => toDisplayInfos(screen.getAllDisplays(), screen.getPrimaryDisplay().id),
+      'shell.showDataFile': ({ name }) => showDataFile(app.getPath('userData'), name, (path) => shell.showItemInFolder(path)),
       'shell.fullscreen': ({ mode, displayId }, senderId) => {
         const entry = byId.get(senderId)
         if (!entry) throw new ShellRefusal('only a Tessera window can go full screen')
