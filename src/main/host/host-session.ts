@@ -290,7 +290,7 @@ export class HostSession {
     this.questions.downgrade.answer(accept)
   }
 
-  /** True while a question waits for the user: a password, a certificate, a host key, weaker security. */
+  /** True while a question waits for the user: a password, a certificate, an SSH host key, an RSA-AES server key, weaker security. */
   get asking(): boolean {
     return this.login.waiting || this.questions.waiting
   }

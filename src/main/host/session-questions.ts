@@ -19,9 +19,9 @@ export class SessionQuestions {
     hostError('closed', 'HOST_NO_DOWNGRADE_PENDING', 'this session is not waiting for a decision about weaker security'),
   )
 
-  /** True while a certificate, SSH host key or weaker-security question waits for the user. */
+  /** True while any of these questions waits for the user (a session then cannot be moved: the answer would be lost). */
   get waiting(): boolean {
-    return this.certificate.waiting || this.hostKey.waiting || this.downgrade.waiting
+    return this.certificate.waiting || this.hostKey.waiting || this.serverKey.waiting || this.downgrade.waiting
   }
 
   /** A `session.hostKey` answer: to the RSA-AES server key question when that one waits, else to the SSH host key's. */
