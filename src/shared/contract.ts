@@ -90,6 +90,11 @@ export interface SessionInfo {
   /** True when the server's identity was verified (certificate or host key). */
   verified: boolean
   /**
+   * True when the user accepted the server's identity for this session only ("Trust once"):
+   * encrypted, but not verified, and shown as accepted by the user. Optional for older hosts.
+   */
+  acceptedOnce?: boolean
+  /**
    * True when `session.power` may be asked: the server offers power actions (XVP) and the
    * connection is not view-only. Servers announce XVP after connecting, so it can turn true later.
    */
@@ -246,7 +251,14 @@ export interface HostEvents {
    * carries). `savedWithheld`: a saved password exists but was not sent, because this link is
    * less protected than the one it was saved on.
    */
-  'session.credentials': { sessionId: string; kind: CredentialRequestKind; retry: boolean; reason?: string; link?: LinkProtection; savedWithheld?: boolean }
+  'session.credentials': {
+    sessionId: string
+    kind: CredentialRequestKind
+    retry: boolean
+    /** The server's own words on a refusal, verbatim. */ reason?: string
+    link?: LinkProtection
+    savedWithheld?: boolean
+  }
   'session.clipboard': { sessionId: string; text: string }
   'session.bell': { sessionId: string }
   /** The server reported its lock-key LEDs: once on connecting, then whenever they change. */

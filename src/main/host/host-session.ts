@@ -2,7 +2,7 @@ import type { HostEvents, PowerAction, ScreenRect, SessionError, SessionInfo, Se
 import type { ConnectionProfile, ProtectionLevel } from '@shared/profile'
 import { scancodeFor } from '@shared/scancodes'
 import { type Target, formatTarget } from '@shared/target'
-import { NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
+import { AuthFailedError, NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
 import { DowngradeError, reachedLevel } from '../rfb/security/downgrade'
 import type { SecurityOptions } from '../rfb/security/policy'
 import type { CredentialKind, Credentials, LinkSecurity } from '../rfb/security/security-handler'
@@ -343,7 +343,9 @@ export class HostSession {
       const kind = this.login.refused()
       this.setState('closed', err)
       const detail = this.login.detail
-      this.host.emit('session.credentials', { sessionId: this.id, kind, retry: true, reason: err.message, ...(detail ? { link: detail.link } : {}) })
+      // Only the server's own words go to the prompt (quoted there); our message would repeat the prompt.
+      const reason = err instanceof AuthFailedError && err.reason ? { reason: err.reason } : {}
+      this.host.emit('session.credentials', { sessionId: this.id, kind, retry: true, ...reason, ...(detail ? { link: detail.link } : {}) })
       return
     }
     const { reconnect } = this.host.timings

@@ -42,6 +42,8 @@ export function sessionInfo(info: ConnectionInfo, width: number, height: number,
     encrypted: info.encrypted,
     // Accepted for this session only is not verified (trust/verify.ts).
     verified: info.serverVerified && info.serverVerification !== 'once',
+    // Shown as "identity accepted by you", never as verified.
+    acceptedOnce: info.encrypted && info.serverVerification === 'once',
     power,
   }
 }
