@@ -7,7 +7,8 @@ import { utils as sshUtils } from 'ssh2'
 import { DEFAULT_ENCODINGS, createDecoders } from '../rfb/decoders'
 import { UnsupportedError } from '../rfb/errors'
 import type { SecurityOptions, SecurityPolicy } from '../rfb/security/policy'
-import type { SshAuth } from '../rfb/transport/ssh'
+import type { SshAuth, SshOptions } from '../rfb/transport/ssh'
+import type { HostKeyOptions } from '../rfb/trust/host-key'
 import { type KnownHostEntry, parseKnownHosts } from '../rfb/trust/known-hosts'
 import type { CertificateStore } from '../rfb/trust/store'
 
@@ -68,6 +69,27 @@ export async function sshLogin(t: SshTunnel, agent: string | undefined): Promise
   if (!/passphrase|encrypted/i.test(parsed.message))
     throw new UnsupportedError(`the SSH key file ${t.keyFile} holds no usable private key`, 'HOST_SSH_KEY_FILE')
   return { auth, needs: 'ssh-passphrase' }
+}
+
+/**
+ * A tunnel's options: the login (see {@link sshLogin}) with its secret from `secretFor` when the
+ * method needs one, and the host key check `hostKey` (made once the secret is in, so the
+ * known_hosts file is read as late as possible). Null when the user cancelled the secret's prompt.
+ */
+export async function sshTunnelOptions(
+  t: SshTunnel,
+  agent: string | undefined,
+  secretFor: (kind: SshSecretKind) => Promise<string | null>,
+  hostKey: () => HostKeyOptions,
+): Promise<{ ssh: SshOptions; kind: SshSecretKind | null } | null> {
+  const { auth, needs: kind } = await sshLogin(t, agent)
+  if (kind) {
+    const secret = await secretFor(kind)
+    if (secret === null) return null
+    if (kind === 'ssh-password') auth.password = secret
+    else auth.passphrase = secret
+  }
+  return { ssh: { sshHost: t.host, sshPort: t.port, username: t.username, auth, hostKey: hostKey() }, kind }
 }
 
 /** The profile's encoding choice as SetEncodings numbers, keeping only what this build decodes. */
