@@ -58,6 +58,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   RFB_ERR_ZYWRLE: SAY.unreadable,
   RFB_ERR_TIGHT: SAY.unreadable,
   RFB_ERR_JPEG: SAY.unreadable,
+  RFB_ERR_H264: SAY.unreadable,
   RFB_ERR_IMAGE: SAY.unreadable,
 
   RFB_ERR_FBS: SAY.recording,
