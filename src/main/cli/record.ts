@@ -21,7 +21,8 @@ export async function recordCommand(argv: readonly string[], out: (line: string)
     const { client, info } = await connectRfb(target, {
       // Decoding while recording proves the stream is sound before anyone replays it.
       sink: new FramebufferSink(decodeImageNode),
-      encodings: encodingsArg(args),
+      // H.264 is recorded as it comes (`--encodings h264,...`), for the app's renderer to decode on replay.
+      encodings: encodingsArg(args, { h264: true }),
       ...tuningArgs(args),
       credentials: credentialsFrom(args, target),
       tap: (c) => recorder.tap(c),
