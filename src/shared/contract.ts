@@ -115,8 +115,10 @@ export interface LockLeds {
  * What opens a session: a saved profile, or what the user typed in the quick-connect bar.
  * `watch`: a live-wall tile: view-only, a low update rate and cheap settings, no picture streamed
  * to the renderer (it asks for `sessions.preview`), and it never stops to ask the user anything.
+ * `h264`: the renderer decodes Open H.264 (WebCodecs), so the host may announce it (never for a tile).
  */
-export type OpenSessionRequest = { profileId: string; watch?: boolean } | { address: string; username?: string; watch?: boolean }
+export type OpenSessionRequest =
+  { profileId: string; watch?: boolean; h264?: boolean } | { address: string; username?: string; watch?: boolean; h264?: boolean }
 
 /** One monitor of a remote multi-screen layout, in remote desktop pixels (ExtendedDesktopSize). */
 export interface ScreenRect {

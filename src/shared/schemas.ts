@@ -165,8 +165,13 @@ const schemaOf = {
   'secrets.forget': object({ profileId: id }),
   'secrets.allowPlainFile': object({ allow: boolean() }),
   'session.open': union(
-    object({ profileId: id, watch: optional(boolean()) }),
-    object({ address: string({ min: 1, max: LIMITS.address }), username: optional(string({ max: LIMITS.username })), watch: optional(boolean()) }),
+    object({ profileId: id, watch: optional(boolean()), h264: optional(boolean()) }),
+    object({
+      address: string({ min: 1, max: LIMITS.address }),
+      username: optional(string({ max: LIMITS.username })),
+      watch: optional(boolean()),
+      h264: optional(boolean()),
+    }),
   ),
   'session.close': object({ sessionId }),
   'session.handOff': object({ sessionId }),

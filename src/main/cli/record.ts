@@ -18,7 +18,8 @@ export async function recordCommand(argv: readonly string[], out: (line: string)
   const timeoutMs = timeoutArg(args, 30)
   // Every option is read before the file is created and the server is called.
   const options = {
-    encodings: encodingsArg(args),
+    // H.264 is recorded as it comes (`--encodings h264,...`), for the app's renderer to decode on replay.
+    encodings: encodingsArg(args, { h264: true }),
     ...tuningArgs(args),
     credentials: credentialsFrom(args, target),
     security: securityArg(args),

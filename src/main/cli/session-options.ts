@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { FINE_QUALITY_MAX, PIXEL_ENCODINGS, SUBSAMPLINGS, type Subsampling, encodingName } from '@shared/encodings'
+import { Encoding, FINE_QUALITY_MAX, PIXEL_ENCODINGS, SUBSAMPLINGS, type Subsampling, encodingName } from '@shared/encodings'
 import { type Target, parseRepeater, parseTarget } from '@shared/target'
 import { createDecoders } from '../rfb/decoders'
 import { PIXEL_FORMATS, type PixelFormatName } from '../rfb/pixel-format'
@@ -62,11 +62,16 @@ export function targetArg(value: string | undefined, args?: ParsedArgs): Target 
 }
 
 /** `--encodings tight,zrle,raw` to numbers, refusing names this build cannot decode. */
-export function encodingsArg(args: ParsedArgs): number[] | undefined {
+export function encodingsArg(args: ParsedArgs, opts: { h264?: boolean } = {}): number[] | undefined {
   const v = stringOption(args, 'encodings')
   if (v === undefined) return undefined
   const known = createDecoders()
   return v.split(',').map((name) => {
+    if (name.trim().toLowerCase() === 'h264') {
+      // Only the app's renderer decodes H.264 (WebCodecs): a command that draws the picture itself cannot.
+      if (!opts.h264) throw new UsageError('h264 is decoded only by the app (its renderer); `tessera record` can record it, this command cannot show it')
+      return Encoding.OpenH264
+    }
     const n = PIXEL_ENCODINGS[name.trim().toLowerCase()]
     if (n === undefined) throw new UsageError(`unknown encoding "${name}" (known: ${Object.keys(PIXEL_ENCODINGS).join(', ')})`)
     if (!known.has(n)) throw new UsageError(`encoding ${encodingName(n)} is not supported by this build`)

@@ -92,9 +92,13 @@ export async function sshTunnelOptions(
   return { ssh: { sshHost: t.host, sshPort: t.port, username: t.username, auth, hostKey: hostKey() }, kind }
 }
 
-/** The profile's encoding choice as SetEncodings numbers, keeping only what this build decodes. */
-export function encodingsOf(p: ConnectionProfile | null): readonly number[] {
-  if (!p || p.encodings === 'auto') return DEFAULT_ENCODINGS
+/**
+ * The profile's encoding choice as SetEncodings numbers, keeping only what this build decodes.
+ * Open H.264 goes first for 'auto' when the renderer decodes it (`h264`): it is the one that keeps
+ * full-screen motion usable on a slow link, and a server without it skips it.
+ */
+export function encodingsOf(p: ConnectionProfile | null, h264 = false): readonly number[] {
+  if (!p || p.encodings === 'auto') return h264 ? [Encoding.OpenH264, ...DEFAULT_ENCODINGS] : DEFAULT_ENCODINGS
   const have = createDecoders()
   const chosen = p.encodings.map((n) => PIXEL_ENCODINGS[n.toLowerCase()]).filter((e) => e !== undefined && have.has(e))
   // CopyRect is nearly free and always worth having; Raw keeps a server with none of the rest usable.

@@ -57,6 +57,8 @@ export class HostSession {
   private cancelled = false
   /** Started from a server's reverse connection (see the constructor). */
   readonly reverse: boolean
+  /** The renderer that opened it decodes Open H.264, so it is announced (see encodingsOf). */
+  h264 = false
 
   constructor(
     readonly id: string,
@@ -115,7 +117,7 @@ export class HostSession {
       sink: this.picture.attemptSink(),
       // A tile must never push other viewers off the server.
       shared: this.watch || (p?.shared ?? true),
-      encodings: encodingsOf(p),
+      encodings: encodingsOf(p, this.h264),
       ...this.picture.clientOptions(p),
       credentials: (kind, link): Promise<Credentials | null> => this.credentialsFor(client, kind, link),
       handshakeTimeoutMs: timings.handshakeTimeoutMs,

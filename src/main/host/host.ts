@@ -327,6 +327,8 @@ export class Host extends EventEmitter<HostEventMap> {
     }
     const sessionId = randomUUID()
     const session = new HostSession(sessionId, owner, target, profile?.id ?? null, profile, this.sessionHost, null, req.watch === true)
+    // Only a renderer that decodes it gets H.264; a tile's picture is decoded here, which cannot.
+    session.h264 = req.h264 === true && req.watch !== true
     this.sessions.add(session)
     // Start after the response is on its way, so the renderer knows the id before the first event.
     setImmediate(() => {

@@ -297,6 +297,9 @@ export function teeSink(primary: DrawSink, mirror: ThumbnailSink): DrawSink {
     cursor: (shape) => primary.cursor(shape),
     endUpdate: () => (sampleLent(), mirror.endUpdate(), primary.endUpdate()),
   }
+  // The thumbnail cannot decode H.264; the renderer's picture is the only one of those rects.
+  const video = primary.video?.bind(primary)
+  if (video) tee.video = (x, y, w, h, context, flags, data) => (sampleLent(), video(x, y, w, h, context, flags, data))
   if (primary.pixelTarget) {
     const lend = primary.pixelTarget.bind(primary)
     tee.pixelTarget = (x, y, w, h) => {

@@ -7,6 +7,7 @@ import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
 import { useHost } from '../host'
 import { errorMessage, isSessionError } from '../lib/errors'
+import { h264Supported } from '../painter/h264-support'
 import { sessionActions } from './session-actions'
 
 /** Where the session view is: nothing open, waiting for session.open, or a host-reported state. */
@@ -326,7 +327,8 @@ function sessionSetup() {
     scaling.value = options.scaling ?? 'fit'
     phase.value = 'opening'
     try {
-      const { sessionId: id } = await host.api.request('session.open', req)
+      // The host announces H.264 only to a renderer that decodes it.
+      const { sessionId: id } = await host.api.request('session.open', (await h264Supported()) ? { ...req, h264: true } : req)
       if (seq !== openSeq) {
         // Closed or replaced while opening: end the session nobody is looking at.
         host.api.request('session.close', { sessionId: id }).catch(() => {})
