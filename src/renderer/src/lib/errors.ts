@@ -1,6 +1,7 @@
 import type { SessionError } from '@shared/contract'
 import { type ErrorCode, type ErrorKind, isCertificateError, isErrorCode, isHostKeyError, isServerKeyError } from '@shared/error-codes'
 import type { LinkState } from '../host/ws-host'
+import { t } from './i18n'
 
 /*
  * The one place the renderer turns error codes into words. Every headline the user reads about
@@ -253,5 +254,7 @@ export function linkStateWords(state: LinkState): string | null {
     case 'busy':
       // The host's cap on tabs (WebSocket close 1013, "try again later"): the page retries by itself.
       return 'Too many Tessera tabs are open in this browser. Close one; this page connects by itself once there is room.'
+    case 'ended':
+      return t('session.link.ended')
   }
 }

@@ -74,6 +74,11 @@ export function sessionActions(host: HostLink, state: SessionActionState) {
     if (sessionId.value) api.request('session.refresh', { sessionId: sessionId.value }).catch(() => {})
   }
 
+  /** "Reconnect now" while the host waits to reconnect: it tries at once and starts its back-off afresh. */
+  function reconnectNow(): void {
+    if (sessionId.value && phase.value === 'reconnecting') api.request('session.reconnect', { sessionId: sessionId.value }).catch(() => {})
+  }
+
   async function answerCredentials(answer: { username?: string; password: string; save: boolean } | null): Promise<void> {
     const prompt = credentials.value
     credentials.value = null
@@ -118,6 +123,7 @@ export function sessionActions(host: HostLink, state: SessionActionState) {
     requestResize,
     power,
     refresh,
+    reconnectNow,
     answerCredentials,
     answerTrust,
     answerHostKey,
