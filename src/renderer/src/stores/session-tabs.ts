@@ -4,7 +4,7 @@ import { defineStore } from 'pinia'
 import { computed, nextTick, ref, watch } from 'vue'
 import { useHost } from '../host'
 import { useWindows } from '../host/windows'
-import { openerSelectors } from '../composables/focus-return'
+import { openerSelectors, returnFocus } from '../composables/focus-return'
 import { errorMessage, errorTitle, isSessionError } from '../lib/errors'
 import { t } from '../lib/i18n'
 import { useConnectionsStore } from './connections'
@@ -157,13 +157,6 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
     }, HAND_OFF_MS + MOVE_GRACE_MS)
   }
 
-  /** Where focus should go back to now that tab `key` has closed (what opened it); asked once. */
-  function takeOpener(key: string): string[] {
-    const found = openers.get(key) ?? []
-    openers.delete(key)
-    return found
-  }
-
   function stopMoving(key: string): void {
     moving.value = moving.value.filter((k) => k !== key)
   }
@@ -173,7 +166,14 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
     const at = keys.value.indexOf(key)
     if (at < 0) return
     keys.value = keys.value.filter((k) => k !== key)
-    if (activeKey.value === key) activeKey.value = keys.value[Math.min(at, keys.value.length - 1)] ?? null
+    const opener = openers.get(key) ?? []
+    openers.delete(key)
+    if (activeKey.value === key) {
+      activeKey.value = keys.value[Math.min(at, keys.value.length - 1)] ?? null
+      // The address book shows again: focus goes back to what opened the session, never to the page.
+      // (Another tab in front takes focus on its remote screen: see SessionView.)
+      if (activeKey.value === null && typeof document !== 'undefined') void returnFocus(opener)
+    }
     // After the tab's view has unmounted and let go of the store.
     void nextTick(() => disposeSessionStore(key))
   }
@@ -211,5 +211,5 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
   })
   watch(opening, claimWaiting)
 
-  return { keys, activeKey, tabs, active, count, moving, activate, cycle, open, close, moveToWindow, isMoving, tabOf, takeOpener }
+  return { keys, activeKey, tabs, active, count, moving, activate, cycle, open, close, moveToWindow, isMoving, tabOf }
 })
