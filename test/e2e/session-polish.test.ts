@@ -98,11 +98,6 @@ describe.skipIf(skip)('session edges in browser mode (issue 14)', () => {
     rmSync(work, { recursive: true, force: true })
   })
 
-  async function restartTiger(): Promise<void> {
-    await tiger.stop()
-    tiger = await startServer('tigervnc', { port: tigerPort })
-  }
-
   it('titles a typed address as typed, with the desktop name once known', async () => {
     const opened = context.waitForEvent('page')
     await book.fill('#quick-connect-input', `127.0.0.1::${tigerPort}`)
