@@ -55,6 +55,7 @@ describe.skipIf(skip)('session edges in browser mode (issue 14)', () => {
   let browser: Browser
   let tiger: RunningServer
   let tigerPort: number
+  let tigerUp = false
   let host: Host
   let web: WebServer
   let context: BrowserContext
@@ -78,6 +79,7 @@ describe.skipIf(skip)('session edges in browser mode (issue 14)', () => {
     ensureRendererBuilt()
     tigerPort = await freeDisplayRangePort()
     ;[browser, tiger] = await Promise.all([launchChromium(), startServer('tigervnc', { port: tigerPort })])
+    tigerUp = true
     await startHost()
     await host.handle('profiles.save', newProfile({ id: 'lab', name: 'Lab TigerVNC', host: '127.0.0.1', port: tigerPort }))
     context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 720 })
@@ -93,10 +95,22 @@ describe.skipIf(skip)('session edges in browser mode (issue 14)', () => {
     await browser?.close()
     await web?.close()
     await host?.shutdown()
-    await tiger?.stop()
+    if (tigerUp) await tiger?.stop()
     rmSync(dataDir, { recursive: true, force: true })
     rmSync(work, { recursive: true, force: true })
   })
+
+  async function stopTiger(): Promise<void> {
+    tigerUp = false
+    await tiger.stop()
+  }
+
+  /** Starts TigerVNC again on its port (where sessions and the saved connection expect it), unless it runs. */
+  async function startTiger(): Promise<void> {
+    if (tigerUp) return
+    tiger = await startServer('tigervnc', { port: tigerPort })
+    tigerUp = true
+  }
 
   it('titles a typed address as typed, with the desktop name once known', async () => {
     const opened = context.waitForEvent('page')
@@ -138,13 +152,13 @@ describe.skipIf(skip)('session edges in browser mode (issue 14)', () => {
   })
 
   it('offers "Reconnect now" while it waits, focused, and connects at once when the server is back', async () => {
-    await tiger.stop()
+    await stopTiger()
     await session.waitForSelector('.status button.reconnect-now', { timeout: 10_000 })
     const lostAt = Date.now()
     await expect(session.textContent('.status')).resolves.toMatch(/Reconnecting in [5-8] s/)
     expect(await focused(session)).toMatch(/^button.*Reconnect now/)
     await screenshot(session, 'session-reconnect-now')
-    tiger = await startServer('tigervnc', { port: tigerPort })
+    await startTiger()
     // The focused button, by keyboard.
     await session.keyboard.press('Enter')
     await waitConnected(session)
@@ -154,7 +168,7 @@ describe.skipIf(skip)('session edges in browser mode (issue 14)', () => {
   })
 
   it('keeps only Reconnect and Close once the session has ended, with focus on Reconnect', async () => {
-    await tiger.stop()
+    await stopTiger()
     await session.waitForSelector('.status [role="alert"]', { timeout: RECONNECT_WAIT_MS + 10_000 })
     expect(await toolbarButtons(session)).toEqual(['Reconnect', 'Close'])
     expect(await focused(session)).toMatch(/^button.*btn-primary/)
@@ -162,7 +176,7 @@ describe.skipIf(skip)('session edges in browser mode (issue 14)', () => {
     await session.keyboard.press('F8')
     expect(await session.$('[role="menu"]')).toBeNull()
     await screenshot(session, 'session-ended-toolbar')
-    tiger = await startServer('tigervnc', { port: tigerPort })
+    await startTiger()
     await session.click('.toolbar button.reconnect')
     await waitConnected(session)
     expect(await toolbarButtons(session)).toEqual(['View only', 'Menu F8', 'Full screen', 'Disconnect'])
@@ -172,6 +186,7 @@ describe.skipIf(skip)('session edges in browser mode (issue 14)', () => {
   })
 
   it('gives focus back to the connection that opened a session tab, and to quick connect', async () => {
+    await startTiger()
     await book.bringToFront()
     await book.selectOption('#open-in-select', 'tab')
     await book.click('[aria-label^="Lab TigerVNC,"] button.connect')
@@ -196,6 +211,7 @@ describe.skipIf(skip)('session edges in browser mode (issue 14)', () => {
   })
 
   it('shows the session toolbar in German under a German locale', async () => {
+    await startTiger()
     const de = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 720 }, 'de-DE')
     try {
       await de.addInitScript(() => localStorage.setItem('tessera.openConnectionsIn', '"tab"'))
