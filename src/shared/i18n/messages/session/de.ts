@@ -134,6 +134,8 @@ const de: Translation<typeof en> = {
     readRefused: 'Der Browser hat das Lesen der Zwischenablage nicht erlaubt: Fügen Sie den Text in das Zwischenablage-Feld ein.',
   },
   notice: {
+    noMonitors: 'es wurden keine Bildschirme gefunden',
+    notConnected: 'die Sitzung ist nicht verbunden',
     noFullscreen: 'Vollbild ist nicht verfügbar: {reason}',
     noResize: 'Der entfernte Desktop kann sich nicht an das Fenster anpassen: {reason}',
     noMonitorMatch: 'Der entfernte Desktop kann sich nicht an Ihre Bildschirme anpassen: {reason}',

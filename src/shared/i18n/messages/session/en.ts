@@ -130,6 +130,8 @@ export default {
     readRefused: 'The browser did not allow reading the clipboard: paste the text into the clipboard panel.',
   },
   notice: {
+    noMonitors: 'no monitors were found',
+    notConnected: 'the session is not connected',
     noFullscreen: 'Full screen is not available: {reason}',
     noResize: 'The remote desktop cannot follow the window: {reason}',
     noMonitorMatch: 'The remote desktop cannot match your monitors: {reason}',

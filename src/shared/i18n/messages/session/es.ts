@@ -133,6 +133,8 @@ const es: Translation<typeof en> = {
     readRefused: 'El navegador no permitió leer el portapapeles: pegue el texto en el panel del portapapeles.',
   },
   notice: {
+    noMonitors: 'no se encontró ningún monitor',
+    notConnected: 'la sesión no está conectada',
     noFullscreen: 'La pantalla completa no está disponible: {reason}',
     noResize: 'El escritorio remoto no puede adaptarse a la ventana: {reason}',
     noMonitorMatch: 'El escritorio remoto no puede adaptarse a sus monitores: {reason}',

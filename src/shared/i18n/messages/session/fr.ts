@@ -134,6 +134,8 @@ const fr: Translation<typeof en> = {
     readRefused: 'Le navigateur n’a pas autorisé la lecture du presse-papiers : collez le texte dans le panneau presse-papiers.',
   },
   notice: {
+    noMonitors: 'aucun écran n’a été trouvé',
+    notConnected: 'la session n’est pas connectée',
     noFullscreen: 'Le plein écran n’est pas disponible : {reason}',
     noResize: 'Le bureau distant ne peut pas suivre la taille de la fenêtre : {reason}',
     noMonitorMatch: 'Le bureau distant ne peut pas reprendre la disposition de vos écrans : {reason}',

@@ -133,6 +133,8 @@ const ja: Translation<typeof en> = {
     readRefused: 'ブラウザーがクリップボードの読み取りを許可しませんでした。クリップボードパネルにテキストを貼り付けてください。',
   },
   notice: {
+    noMonitors: 'モニターが見つかりませんでした',
+    notConnected: 'セッションが接続されていません',
     noFullscreen: '全画面表示を利用できません: {reason}',
     noResize: 'リモートデスクトップをウィンドウに合わせられません: {reason}',
     noMonitorMatch: 'リモートデスクトップをお使いのモニターに合わせられません: {reason}',

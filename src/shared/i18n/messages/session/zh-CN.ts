@@ -132,6 +132,8 @@ const zhCN: Translation<typeof en> = {
     readRefused: '浏览器不允许读取剪贴板：请将文本粘贴到剪贴板面板中。',
   },
   notice: {
+    noMonitors: '未找到任何显示器',
+    notConnected: '会话未连接',
     noFullscreen: '无法使用全屏：{reason}',
     noResize: '远程桌面无法跟随窗口大小：{reason}',
     noMonitorMatch: '远程桌面无法匹配您的显示器：{reason}',
