@@ -234,6 +234,8 @@ describe.skipIf(skip)('session edges in browser mode (issue 14)', () => {
     await startHost(port)
     await book.bringToFront()
     await book.waitForSelector('[data-test="link-banner"]:has-text("Tessera was restarted")', { timeout: 15_000 })
+    // None of the old host's sessions are listed as if they were still there.
+    expect(await book.$('.sessions-panel')).toBeNull()
     await screenshot(book, 'host-restarted')
     const asked = Date.now()
     await book.fill('#quick-connect-input', `127.0.0.1::${tigerPort}`)
