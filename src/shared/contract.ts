@@ -227,6 +227,8 @@ export interface HostRequests {
   /** Asks the server for this desktop size; `screens` (ExtendedDesktopSize servers) lays it out as several monitors. */
   'session.resize': [{ sessionId: string; width: number; height: number; screens?: ScreenRect[] }, void]
   'session.refresh': [{ sessionId: string }, void]
+  /** "Reconnect now": a session waiting to reconnect tries at once, and its back-off starts afresh; ignored in any other state. */
+  'session.reconnect': [{ sessionId: string }, void]
   /**
    * Pauses a watch session (a wall tile) while nobody can see it: no updates are asked for until
    * it is resumed. Its owner only; refused for a session that is not a watch session.

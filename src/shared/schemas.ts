@@ -205,6 +205,7 @@ const schemaOf = {
     screens: optional(array(object({ x: int(0, 16383), y: int(0, 16383), width: int(1, 16384), height: int(1, 16384) }), 16)),
   }),
   'session.refresh': object({ sessionId }),
+  'session.reconnect': object({ sessionId }),
   'session.watchPaused': object({ sessionId, paused: boolean() }),
   'session.power': object({ sessionId, action: literal('shutdown', 'reboot', 'reset') }),
   'session.trust': object({ sessionId, decision: literal('once', 'always', 'reject') }),

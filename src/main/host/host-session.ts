@@ -442,6 +442,15 @@ export class HostSession {
     return this.watch || !!this.profile?.viewOnly
   }
 
+  /** "Reconnect now": while waiting to reconnect, tries at once and starts the back-off afresh. */
+  reconnectNow(): void {
+    if (this.over || this.state !== 'reconnecting' || !this.reconnectTimer) return
+    clearTimeout(this.reconnectTimer)
+    this.reconnectTimer = null
+    this.failures = 0
+    void this.attempt()
+  }
+
   refresh(): void {
     this.live()?.requestUpdate(false)
   }

@@ -34,7 +34,8 @@ export const DEFAULT_TIMINGS: SessionTimings = {
   statsIntervalMs: 1_000,
   thumbnailDelayMs: 5_000,
   watchIntervalMs: WATCH_INTERVAL_MS,
-  reconnect: { baseMs: 1_000, maxMs: 30_000, attempts: 8 },
+  // Waits stop growing at 10 s (a server back sooner is met by "Reconnect now"); 12 tries span about 1.5 minutes.
+  reconnect: { baseMs: 1_000, maxMs: 10_000, attempts: 12 },
 }
 
 export { MAX_SESSIONS, MAX_WATCH_SESSIONS } from './session-budget'
@@ -264,6 +265,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.clipboard': ({ sessionId, text }, owner) => this.sessions.owned(sessionId, owner).clipboard(text),
       'session.resize': ({ sessionId, width, height, screens }, owner) => this.sessions.owned(sessionId, owner).resize(width, height, screens),
       'session.refresh': ({ sessionId }, owner) => this.sessions.owned(sessionId, owner).refresh(),
+      'session.reconnect': ({ sessionId }, owner) => this.sessions.owned(sessionId, owner).reconnectNow(),
       'session.watchPaused': ({ sessionId, paused }, owner) => this.sessions.owned(sessionId, owner).picture.pauseWatch(paused),
       'session.power': ({ sessionId, action }, owner) => this.sessions.owned(sessionId, owner).power(action),
       'session.trust': ({ sessionId, decision }, owner) => this.sessions.owned(sessionId, owner).answerTrust(decision),

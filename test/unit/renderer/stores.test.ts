@@ -324,9 +324,14 @@ describe('session store', () => {
     expect(s.remoteClipboard).toBe('yes')
   })
 
-  it('labels quick-connect addresses in their shortest form', () => {
-    expect(addressLabel('example.com:0')).toBe('example.com')
-    expect(addressLabel('example.com::5901')).toBe('example.com:1')
-    expect(addressLabel('vnc://u@h:6000')).toBe('h::6000')
+  it('labels quick-connect addresses as typed, a bare IPv6 address in brackets (issue 14: `::5999` is a port, never display :99)', () => {
+    expect(addressLabel(' example.com:0 ')).toBe('example.com:0')
+    expect(addressLabel('127.0.0.1::5999')).toBe('127.0.0.1::5999')
+    expect(addressLabel('[::1]::5999')).toBe('[::1]::5999')
+    expect(addressLabel('[::1]:5999')).toBe('[::1]:5999')
+    expect(addressLabel('::1')).toBe('[::1]')
+    expect(addressLabel('fe80::1:2')).toBe('[fe80::1:2]')
+    expect(addressLabel('vnc://u@h:6000')).toBe('vnc://u@h:6000')
+    expect(addressLabel('not an address')).toBe('not an address')
   })
 })

@@ -1,3 +1,4 @@
+import { t } from '../lib/i18n'
 import type { Notice } from '../stores/notices'
 
 /** The local clipboard, as far as the page may read it. */
@@ -54,10 +55,10 @@ export function useClipboardSync(deps: ClipboardSyncDeps): ClipboardSync {
         const text = await clipboard.read()
         await deps.send(text)
         lastLocal = text
-        deps.notify('info', text ? 'Clipboard sent to the remote computer.' : 'The clipboard here is empty.')
+        deps.notify('info', text ? t('session.clipboard.sentNotice') : t('session.clipboard.empty'))
       } catch {
         deps.openPanel()
-        deps.notify('info', 'The browser did not allow reading the clipboard: paste the text into the clipboard panel.')
+        deps.notify('info', t('session.clipboard.readRefused'))
       }
     },
     async syncLocal() {

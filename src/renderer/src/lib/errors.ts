@@ -285,5 +285,7 @@ export function linkStateWords(state: LinkState): string | null {
     case 'busy':
       // The host's cap on tabs (WebSocket close 1013, "try again later"): the page retries by itself.
       return t('errors.link.busy')
+    case 'ended':
+      return t('session.link.ended')
   }
 }
