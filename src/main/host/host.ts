@@ -16,6 +16,7 @@ import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
 import { writeFileAtomic } from './atomic-file'
 import type { DataDirLock } from './data-dir-lock'
 import type { ConnectionStore } from './connection-store'
+import { PreferencesStore } from './preferences-store'
 import { type ClientLink, type HostClient, HostEndpoint } from './endpoint'
 import { hostError, toSessionError } from './errors'
 import { type SealedEntry, openPasswords, sealPasswords, sealedBlockOf } from './export-crypto'
@@ -46,6 +47,8 @@ export { MAX_SESSIONS, MAX_WATCH_SESSIONS } from './session-budget'
 export interface HostOptions {
   store: ConnectionStore
   secrets: SecretStore
+  /** The app-wide settings; default in memory (createHost keeps preferences.json). */
+  preferences?: PreferencesStore
   /**
    * Whether the user allowed saving passwords in a store that does not protect them; default
    * no, in memory (createHost keeps the answer in the data directory).
@@ -103,6 +106,7 @@ export class Host extends EventEmitter<HostEventMap> {
   /** The open sessions; every window hears when they change. */
   private readonly sessions = new SessionRegistry((sessions) => this.emitEvent('sessions.changed', { sessions }))
   private readonly store: ConnectionStore
+  private readonly preferences: PreferencesStore
   /** Every write goes through the guard: the renderer cannot save a password the user did not allow to be stored unprotected. */
   private readonly secrets: GuardedSecretStore
   private readonly sessionHost: SessionHost
@@ -123,6 +127,7 @@ export class Host extends EventEmitter<HostEventMap> {
     super()
     this.dataDirLock = options.dataDirLock
     this.store = options.store
+    this.preferences = options.preferences ?? PreferencesStore.inMemory()
     this.handOffs = new HandOffs((old, s) => this.endpoint.tell(old, 'session.state', movedState(s)), options.handOffMs)
     this.secrets = new GuardedSecretStore(options.secrets, options.plainFileConsent ?? PlainFileConsent.inMemory())
     this.thumbnailDir = options.thumbnailDir
@@ -150,6 +155,7 @@ export class Host extends EventEmitter<HostEventMap> {
       sshKnownHosts: () => readKnownHosts(options.sshKnownHostsFile, this.log),
       decodeImage: options.decodeImage === undefined ? this.defaultDecoder() : options.decodeImage,
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
+      reconnect: () => this.preferences.get().reconnect,
       connected: (s, typed, sshTyped) => this.recordConnection(s, typed, sshTyped),
       lowerProtection: (s, level) => this.lowerProtection(s, level),
       saveThumbnail: (id, png) => this.saveThumbnail(id, png),
@@ -232,7 +238,7 @@ export class Host extends EventEmitter<HostEventMap> {
     // Closing sessions starts last thumbnails and profile saves: drain until nothing new starts.
     do {
       await new Promise((r) => setImmediate(r))
-      await Promise.all([...this.thumbnailWrites, this.store.idle()])
+      await Promise.all([...this.thumbnailWrites, this.store.idle(), this.preferences.idle()])
     } while (this.thumbnailWrites.size > 0)
     this.sessions.dispose()
     this.handOffs.dispose()
@@ -320,6 +326,9 @@ export class Host extends EventEmitter<HostEventMap> {
       'listen.start': (req, owner) => this.listener.start(req, owner),
       'listen.stop': (_, owner) => this.listener.stopFor(owner),
       'listen.answer': ({ id, accept }, owner) => this.answerIncoming(id, accept, owner),
+      'prefs.get': () => this.preferences.get(),
+      // Every window follows a change at once, even one the disk refused (the error still reaches the asker).
+      'prefs.set': (patch) => this.preferences.set(patch).finally(() => this.emitEvent('prefs.changed', { prefs: this.preferences.get() })),
     }
   }
 
