@@ -1,0 +1,41 @@
+import { createI18n } from 'vue-i18n'
+import { type LanguageSetting, type Locale, SUPPORTED_LOCALES, resolveLanguage } from '@shared/i18n/locales'
+import { shell } from '@shared/i18n/messages/shell'
+
+/*
+ * The shell's own words (menus, message boxes) from the same catalog as the renderer (area
+ * shell/), through vue-i18n's core without a Vue app: plural rules and {placeholders} work as
+ * they do in the windows.
+ */
+
+type Leaves<T, P extends string = ''> = { [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`> }[keyof T & string]
+
+/** A key of the shell area, e.g. "menu.newConnection". */
+export type ShellKey = Leaves<(typeof shell)['en']>
+
+/** Translates a shell key in one language; `count` picks the plural form. */
+export type ShellText = (key: ShellKey, named?: Record<string, unknown>, count?: number) => string
+
+const messages = Object.fromEntries(SUPPORTED_LOCALES.map((l) => [l, shell[l]])) as Record<Locale, (typeof shell)['en']>
+const i18n = createI18n({ legacy: false, locale: 'en', fallbackLocale: 'en', messages, missingWarn: false, fallbackWarn: false })
+
+/** The shell's words in `locale` (English where a translation lacks a key). */
+export function shellText(locale: Locale): ShellText {
+  return (key, named = {}, count) => (count === undefined ? i18n.global.t(key, named, { locale }) : i18n.global.t(key, named, { locale, plural: count }))
+}
+
+/** English: what tests and code paths without a language setting use. */
+export const englishText: ShellText = shellText('en')
+
+/** The shell's language for a setting: the chosen one, or the first of the OS's preferred languages Tessera speaks. */
+export function shellLocale(setting: LanguageSetting, systemPreferred: readonly string[]): Locale {
+  return resolveLanguage(setting, systemPreferred)
+}
+
+/**
+ * A menu label for `platform`: macOS menus have no access keys, so their `&` marker goes (with
+ * the "(&W)" suffix Japanese and Chinese labels carry), and a literal `&&` becomes `&`.
+ */
+export function menuLabel(label: string, platform: NodeJS.Platform): string {
+  return platform === 'darwin' ? label.replace(/\(&[A-Za-z]\)$/, '').replace(/&(&?)/g, '$1') : label
+}
