@@ -125,7 +125,13 @@ export class PreferencesStore {
       this.problems.push({ code: 'STORE_NEWER_VERSION', message: this.readOnly })
       return
     }
-    if (invalid.length) await this.setAside(file, `.invalid-${this.now()}`, 'copy', `${invalid.length} setting(s) could not be read and use their defaults (${invalid.slice(0, 3).join('; ')})`)
+    if (invalid.length)
+      await this.setAside(
+        file,
+        `.invalid-${this.now()}`,
+        'copy',
+        `${invalid.length} setting(s) could not be read and use their defaults (${invalid.slice(0, 3).join('; ')})`,
+      )
   }
 
   /** Keeps the file as it is under `file + suffix` before anything replaces it; if that fails, the store stays read-only. */

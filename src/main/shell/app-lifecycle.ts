@@ -17,9 +17,9 @@ export interface Question {
 export function quitQuestion(openSessions: number, t: ShellText = englishText): Question | null {
   if (openSessions <= 0) return null
   return {
-    message: t('quit.message'),
-    detail: t('quit.detail', { n: openSessions }, openSessions),
-    buttons: [t('quit.confirm'), t('quit.cancel')],
+    message: t('shell.quit.message'),
+    detail: t('shell.quit.detail', { n: openSessions }, openSessions),
+    buttons: [t('shell.quit.confirm'), t('shell.quit.cancel')],
   }
 }
 

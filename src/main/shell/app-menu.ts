@@ -57,92 +57,97 @@ export function menuTemplate(
   const preferencesItem = (label: string): MenuItemConstructorOptions[] =>
     preferences ? [{ label, accelerator: SHORTCUTS.preferences, click: () => preferences() }, { type: 'separator' }] : []
   const session: MenuItemConstructorOptions[] = [
-    { label: t('menu.newConnection'), accelerator: 'CmdOrCtrl+N', registerAccelerator: false, click: () => actions.newConnection() },
-    { label: t('menu.disconnect'), accelerator: 'CmdOrCtrl+D', registerAccelerator: false, click: () => actions.disconnect() },
+    { label: t('shell.menu.newConnection'), accelerator: 'CmdOrCtrl+N', registerAccelerator: false, click: () => actions.newConnection() },
+    { label: t('shell.menu.disconnect'), accelerator: 'CmdOrCtrl+D', registerAccelerator: false, click: () => actions.disconnect() },
     { type: 'separator' },
     ...(actions.makeDefaultViewer
       ? ([
           // Greyed out once it is done: the OS offers no "undo" we could mirror.
-          { label: t('menu.makeDefaultViewer'), enabled: !options.defaultViewer, click: () => actions.makeDefaultViewer?.() },
+          { label: t('shell.menu.makeDefaultViewer'), enabled: !options.defaultViewer, click: () => actions.makeDefaultViewer?.() },
           { type: 'separator' },
         ] as MenuItemConstructorOptions[])
       : []),
     // Elsewhere than macOS the settings live in the first menu, above Quit.
-    ...(mac ? [] : preferencesItem(t('menu.preferences'))),
-    mac ? { role: 'close', label: t('menu.closeWindow') } : { role: 'quit', label: t('menu.quit'), accelerator: 'CmdOrCtrl+Q' },
+    ...(mac ? [] : preferencesItem(t('shell.menu.preferences'))),
+    mac ? { role: 'close', label: t('shell.menu.closeWindow') } : { role: 'quit', label: t('shell.menu.quit'), accelerator: 'CmdOrCtrl+Q' },
   ]
   const edit: MenuItemConstructorOptions[] = [
-    { role: 'undo', label: t('menu.undo') },
-    { role: 'redo', label: t('menu.redo') },
+    { role: 'undo', label: t('shell.menu.undo') },
+    { role: 'redo', label: t('shell.menu.redo') },
     { type: 'separator' },
-    { role: 'cut', label: t('menu.cut') },
-    { role: 'copy', label: t('menu.copy') },
-    { role: 'paste', label: t('menu.paste') },
-    { role: 'delete', label: t('menu.delete') },
+    { role: 'cut', label: t('shell.menu.cut') },
+    { role: 'copy', label: t('shell.menu.copy') },
+    { role: 'paste', label: t('shell.menu.paste') },
+    { role: 'delete', label: t('shell.menu.delete') },
     { type: 'separator' },
-    { role: 'selectAll', label: t('menu.selectAll') },
+    { role: 'selectAll', label: t('shell.menu.selectAll') },
   ]
   const view: MenuItemConstructorOptions[] = [
-    { label: t('menu.fullScreen'), accelerator: mac ? 'Ctrl+Cmd+F' : 'F11', click: () => actions.toggleFullscreen() },
+    { label: t('shell.menu.fullScreen'), accelerator: mac ? 'Ctrl+Cmd+F' : 'F11', click: () => actions.toggleFullscreen() },
     { type: 'separator' },
-    { role: 'resetZoom', label: t('menu.actualSize') },
-    { role: 'zoomIn', label: t('menu.zoomIn') },
-    { role: 'zoomOut', label: t('menu.zoomOut') },
-    ...(options.devTools ? ([{ type: 'separator' }, { role: 'toggleDevTools', label: t('menu.developerTools') }] as MenuItemConstructorOptions[]) : []),
+    { role: 'resetZoom', label: t('shell.menu.actualSize') },
+    { role: 'zoomIn', label: t('shell.menu.zoomIn') },
+    { role: 'zoomOut', label: t('shell.menu.zoomOut') },
+    ...(options.devTools ? ([{ type: 'separator' }, { role: 'toggleDevTools', label: t('shell.menu.developerTools') }] as MenuItemConstructorOptions[]) : []),
   ]
   // macOS: the app menu holds About, Settings… (Cmd+,), Services, Hide and Quit.
   const appMenu: MenuItemConstructorOptions[] = [
-    { role: 'about', label: t('menu.about') },
+    { role: 'about', label: t('shell.menu.about') },
     { type: 'separator' },
-    ...preferencesItem(t('menu.settings')),
-    { role: 'services', label: t('menu.services') },
+    ...preferencesItem(t('shell.menu.settings')),
+    { role: 'services', label: t('shell.menu.services') },
     { type: 'separator' },
-    { role: 'hide', label: t('menu.hide') },
-    { role: 'hideOthers', label: t('menu.hideOthers') },
-    { role: 'unhide', label: t('menu.showAll') },
+    { role: 'hide', label: t('shell.menu.hide') },
+    { role: 'hideOthers', label: t('shell.menu.hideOthers') },
+    { role: 'unhide', label: t('shell.menu.showAll') },
     { type: 'separator' },
-    { role: 'quit', label: t('menu.quitApp') },
+    { role: 'quit', label: t('shell.menu.quitApp') },
   ]
   return [
     ...(mac ? [{ label: 'Tessera', submenu: appMenu } as MenuItemConstructorOptions] : []),
-    { label: t('menu.connection'), submenu: session },
-    { label: t('menu.edit'), submenu: edit },
-    { label: t('menu.view'), submenu: view },
+    { label: t('shell.menu.connection'), submenu: session },
+    { label: t('shell.menu.edit'), submenu: edit },
+    { label: t('shell.menu.view'), submenu: view },
     actions.addressBook || actions.cycleWindows
-      ? { label: t('menu.window'), submenu: windowMenu(actions, mac, options.sessions ?? [], t) }
+      ? { label: t('shell.menu.window'), submenu: windowMenu(actions, mac, options.sessions ?? [], t) }
       : { role: 'windowMenu' },
   ]
 }
 
-function windowMenu(actions: MenuActions, mac: boolean, sessions: readonly SessionMenuEntry[], t: (key: Parameters<ShellText>[0]) => string): MenuItemConstructorOptions[] {
+function windowMenu(
+  actions: MenuActions,
+  mac: boolean,
+  sessions: readonly SessionMenuEntry[],
+  t: (key: Parameters<ShellText>[0]) => string,
+): MenuItemConstructorOptions[] {
   const items: MenuItemConstructorOptions[] = [
-    { role: 'minimize', label: t('menu.minimize') },
-    ...(mac ? ([{ role: 'zoom', label: t('menu.zoom') }] as MenuItemConstructorOptions[]) : []),
+    { role: 'minimize', label: t('shell.menu.minimize') },
+    ...(mac ? ([{ role: 'zoom', label: t('shell.menu.zoom') }] as MenuItemConstructorOptions[]) : []),
     { type: 'separator' },
   ]
   if (actions.addressBook) {
     const open = actions.addressBook
-    items.push({ label: t('menu.addressBook'), accelerator: SHORTCUTS.addressBook, click: () => open() })
+    items.push({ label: t('shell.menu.addressBook'), accelerator: SHORTCUTS.addressBook, click: () => open() })
   }
   if (actions.cycleWindows) {
     const cycle = actions.cycleWindows
     items.push(
-      { label: t('menu.nextWindow'), accelerator: SHORTCUTS.nextWindow, click: () => cycle(1) },
-      { label: t('menu.previousWindow'), accelerator: SHORTCUTS.previousWindow, click: () => cycle(-1) },
+      { label: t('shell.menu.nextWindow'), accelerator: SHORTCUTS.nextWindow, click: () => cycle(1) },
+      { label: t('shell.menu.previousWindow'), accelerator: SHORTCUTS.previousWindow, click: () => cycle(-1) },
     )
   }
   if (actions.cycleTabs) {
     const cycle = actions.cycleTabs
     items.push(
-      { label: t('menu.nextTab'), accelerator: SHORTCUTS.nextTab, click: () => cycle(1) },
-      { label: t('menu.previousTab'), accelerator: SHORTCUTS.previousTab, click: () => cycle(-1) },
+      { label: t('shell.menu.nextTab'), accelerator: SHORTCUTS.nextTab, click: () => cycle(1) },
+      { label: t('shell.menu.previousTab'), accelerator: SHORTCUTS.previousTab, click: () => cycle(-1) },
     )
   }
   if (sessions.length) {
     items.push({ type: 'separator' })
     for (const s of sessions) items.push({ label: s.label, click: () => s.focus() })
   }
-  if (mac) items.push({ type: 'separator' }, { role: 'front', label: t('menu.bringAllToFront') })
+  if (mac) items.push({ type: 'separator' }, { role: 'front', label: t('shell.menu.bringAllToFront') })
   return items
 }
 

@@ -95,7 +95,7 @@ export function startShell(bundleDir: string): void {
     .then(start)
     .catch((e: unknown) => {
       // Most likely another Tessera holds the data folder (DATA_DIR_LOCKED): its message says what to do.
-      dialog.showErrorBox(shellText(shellLocale('system', systemLanguages()))('cannotStart'), (e as Error).message)
+      dialog.showErrorBox(shellText(shellLocale('system', systemLanguages()))('shell.cannotStart'), (e as Error).message)
       app.quit()
     })
   app.on('window-all-closed', () => {
@@ -241,7 +241,7 @@ async function start(): Promise<void> {
     void dialog.showMessageBox({
       type: 'warning',
       title: 'Tessera',
-      message: text('storeProblems'),
+      message: text('shell.storeProblems'),
       detail: created.store.problems.map((p) => p.message).join('\n\n'),
     })
   }
@@ -296,12 +296,12 @@ async function confirmUnknownServer(server: string, target: LaunchTarget): Promi
   const options: MessageBoxOptions = {
     type: 'question',
     title: 'Tessera',
-    buttons: [text('unknownServer.connect'), text('unknownServer.cancel')],
+    buttons: [text('shell.unknownServer.connect'), text('shell.unknownServer.cancel')],
     defaultId: 1,
     cancelId: 1,
     noLink: true,
-    message: text('unknownServer.message', { server }),
-    detail: `${text(target.kind === 'file' ? 'unknownServer.fromFile' : 'unknownServer.fromLink', { server })} ${text('unknownServer.warning')}`,
+    message: text('shell.unknownServer.message', { server }),
+    detail: `${text(target.kind === 'file' ? 'shell.unknownServer.fromFile' : 'shell.unknownServer.fromLink', { server })} ${text('shell.unknownServer.warning')}`,
   }
   const parent = BrowserWindow.getFocusedWindow()
   const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options)
@@ -332,7 +332,7 @@ function installMenu(): void {
             void dialog.showMessageBox({
               type: ok ? 'info' : 'error',
               title: 'Tessera',
-              message: text(ok ? 'defaultViewerDone' : 'defaultViewerFailed'),
+              message: text(ok ? 'shell.defaultViewerDone' : 'shell.defaultViewerFailed'),
             })
           },
         },
@@ -365,7 +365,12 @@ function flushTargets(): void {
       },
       (e: unknown) => {
         const message = typeof (e as { message?: unknown })?.message === 'string' ? (e as Error).message : 'cannot open it'
-        void dialog.showMessageBox({ type: 'error', title: 'Tessera', message: text('cannotOpen', { what: describeTarget(target, text('savedConnection')) }), detail: message })
+        void dialog.showMessageBox({
+          type: 'error',
+          title: 'Tessera',
+          message: text('shell.cannotOpen', { what: describeTarget(target, text('shell.savedConnection')) }),
+          detail: message,
+        })
       },
     )
   }

@@ -1,6 +1,7 @@
 import { createI18n } from 'vue-i18n'
-import { type LanguageSetting, type Locale, SUPPORTED_LOCALES, resolveLanguage } from '@shared/i18n/locales'
-import { shell } from '@shared/i18n/messages/shell'
+import { allMessages } from '@shared/i18n/catalog'
+import { type LanguageSetting, type Locale, resolveLanguage } from '@shared/i18n/locales'
+import type { shell } from '@shared/i18n/messages/shell'
 
 /*
  * The shell's own words (menus, message boxes) from the same catalog as the renderer (area
@@ -10,14 +11,14 @@ import { shell } from '@shared/i18n/messages/shell'
 
 type Leaves<T, P extends string = ''> = { [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`> }[keyof T & string]
 
-/** A key of the shell area, e.g. "menu.newConnection". */
-export type ShellKey = Leaves<(typeof shell)['en']>
+/** A key of the shell area, e.g. "shell.menu.newConnection" (full keys, as the catalog check finds them). */
+export type ShellKey = `shell.${Leaves<(typeof shell)['en']>}`
 
 /** Translates a shell key in one language; `count` picks the plural form. */
 export type ShellText = (key: ShellKey, named?: Record<string, unknown>, count?: number) => string
 
-const messages = Object.fromEntries(SUPPORTED_LOCALES.map((l) => [l, shell[l]])) as Record<Locale, (typeof shell)['en']>
-const i18n = createI18n({ legacy: false, locale: 'en', fallbackLocale: 'en', messages, missingWarn: false, fallbackWarn: false })
+// The whole catalog (a few kilobytes): the same shape the renderer's typed lookups expect.
+const i18n = createI18n({ legacy: false, locale: 'en', fallbackLocale: 'en', messages: allMessages(), missingWarn: false, fallbackWarn: false })
 
 /** The shell's words in `locale` (English where a translation lacks a key). */
 export function shellText(locale: Locale): ShellText {

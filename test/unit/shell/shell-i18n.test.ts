@@ -55,8 +55,8 @@ describe('the shell in every language', () => {
     const en = shellText('en')
     for (const locale of SUPPORTED_LOCALES) {
       const t = shellText(locale)
-      expect(t('menu.newConnection')).not.toBe('')
-      if (locale !== 'en') expect(t('menu.newConnection'), locale).not.toBe(en('menu.newConnection'))
+      expect(t('shell.menu.newConnection')).not.toBe('')
+      if (locale !== 'en') expect(t('shell.menu.newConnection'), locale).not.toBe(en('shell.menu.newConnection'))
     }
   })
 

@@ -1,6 +1,6 @@
 import { DEFAULT_PREFERENCES, type Preferences, type ThemeSetting } from '@shared/preferences'
 import { preferenceFields } from '@shared/schemas'
-import { defineStore } from 'pinia'
+import { defineStore, getActivePinia } from 'pinia'
 import { ref, watch } from 'vue'
 import { useHost } from '../host'
 import { applyLanguage } from '../lib/i18n'
@@ -41,6 +41,8 @@ export const usePreferencesStore = defineStore('preferences', () => {
   const host = useHost()
   const prefs = ref<Preferences>({ ...DEFAULT_PREFERENCES })
   const loaded = ref(false)
+  /** The Preferences dialog is open in this window (the address book's button, the app menu, Ctrl+,). */
+  const dialogOpen = ref(false)
 
   host.api.on('prefs.changed', (e) => (prefs.value = readPreferences(e?.prefs)))
   const ready: Promise<void> = host.api
@@ -82,5 +84,13 @@ export const usePreferencesStore = defineStore('preferences', () => {
     }
   }
 
-  return { prefs, loaded, whenReady, set }
+  return { prefs, loaded, dialogOpen, whenReady, set }
 })
+
+/**
+ * The settings now, for plain modules and composables (clipboard, keyboard lock): the store's
+ * when the app is running, the defaults where no store can exist (unit tests without Pinia).
+ */
+export function currentPreferences(): Preferences {
+  return getActivePinia() ? usePreferencesStore().prefs : { ...DEFAULT_PREFERENCES }
+}

@@ -55,7 +55,8 @@ export default {
     message: 'Connect to {server}?',
     fromFile: 'A .vnc file opened from outside Tessera asks to connect to {server}.',
     fromLink: 'A vnc:// link opened from outside Tessera asks to connect to {server}.',
-    warning: 'This server is not in your address book. Connect only if you expected this and trust the server: it will see what you type and could show you anything.',
+    warning:
+      'This server is not in your address book. Connect only if you expected this and trust the server: it will see what you type and could show you anything.',
     connect: 'Connect',
     cancel: 'Cancel',
   },
