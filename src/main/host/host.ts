@@ -390,7 +390,8 @@ export class Host extends EventEmitter<HostEventMap> {
     let profile = session.profileId ? this.store.get(session.profileId) : undefined
     if (!profile) {
       const t = session.target
-      profile = await this.store.save(newProfile({ id: '', ...targetFields(t), name: formatTarget(t) }))
+      // A typed address becomes a saved connection with the Preferences' default scaling.
+      profile = await this.store.save(newProfile({ id: '', ...targetFields(t), name: formatTarget(t), scaling: this.preferences.get().scaling }))
       session.updateProfile(profile)
     }
     // The wall watching a folder does not make its connections the most recently used.
