@@ -95,7 +95,7 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-data-'))
     mode = await startBrowserMode(dataDir)
     context = await newContext(browser, `http://127.0.0.1:${mode.web.port}`, { width: 1000, height: 760 })
-    await openSessionsInPage(mode.host)
+    await openSessionsInPage(context)
     page = await context.newPage()
     errors = watchErrors(page)
     await page.goto(mode.web.launchUrl())
@@ -366,7 +366,7 @@ describe.skipIf(e2eUnavailable() ?? (serverAvailable('x11vnc') ? null : 'x11vnc 
     const mode = await startBrowserMode(dataDir)
     try {
       const context = await newContext(browser, `http://127.0.0.1:${mode.web.port}`, { width: 1000, height: 760 })
-      await openSessionsInPage(mode.host)
+      await openSessionsInPage(context)
       const page = await context.newPage()
       await page.goto(mode.web.launchUrl())
       await page.fill('#quick-connect-input', `127.0.0.1::${server.port}`)

@@ -5,7 +5,6 @@ import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync 
 import path from 'node:path'
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core'
 import { createHost } from '../../src/main/host/create-host'
-import type { Host } from '../../src/main/host/host'
 import { startWebServer } from '../../src/main/web/server'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -92,11 +91,12 @@ export async function newContext(browser: Browser, origin: string, viewport = { 
 
 /**
  * Makes the address book open connections as tabs of its own page (the "Open connections in"
- * preference, which the host keeps for every window it serves), as every page did before
- * session windows: for suites that test a session, not where it opens.
+ * preference), as every page did before session windows: for suites that test a session, not
+ * where it opens. It leaves the choice where older versions kept it; the page carries it over
+ * into the host's preferences before it opens anything (stores/preferences.ts).
  */
-export async function openSessionsInPage(host: Pick<Host, 'handle'>): Promise<void> {
-  await host.handle('prefs.set', { openIn: 'tab' })
+export async function openSessionsInPage(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => localStorage.setItem('tessera.openConnectionsIn', '"tab"'))
 }
 
 /** Collects console errors and page errors, so a test can assert the page stayed clean. */
@@ -226,7 +226,7 @@ export async function openBrowserMode(browser: Browser, dataDir: string): Promis
   const { host } = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 60_000 } })
   const web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: () => {} })
   const context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 760 })
-  await openSessionsInPage(host)
+  await openSessionsInPage(context)
   const page = await context.newPage()
   const errors = watchErrors(page)
   await page.goto(web.launchUrl())

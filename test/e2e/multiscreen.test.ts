@@ -52,7 +52,7 @@ describe.skipIf(skip)('browser mode: Match my monitors against TigerVNC', () => 
     const origin = `http://127.0.0.1:${web.port}`
     const context = await browser.newContext({ viewport: null, locale: 'en-US' })
     // The session in this page (a tab of it), not in a browser tab of its own: the window spanning the monitors is this one.
-    await openSessionsInPage(host)
+    await openSessionsInPage(context)
     const page = await context.newPage()
     if (allowWindowManagement) {
       // Playwright has no name for this permission yet: grant it through the DevTools protocol.

@@ -2,7 +2,14 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { setHost } from '../../../src/renderer/src/host'
 import { currentLocale } from '../../../src/renderer/src/lib/i18n'
-import { applyTheme, currentPreferences, readPreferences, usePreferencesStore } from '../../../src/renderer/src/stores/preferences'
+import {
+  LEGACY_OPEN_IN_KEY,
+  applyTheme,
+  currentPreferences,
+  readPreferences,
+  takeLegacyOpenIn,
+  usePreferencesStore,
+} from '../../../src/renderer/src/stores/preferences'
 import { DEFAULT_PREFERENCES, type Preferences } from '../../../src/shared/preferences'
 import { MemoryHost } from './memory-host'
 
@@ -53,6 +60,43 @@ describe('preferences store', () => {
     await s.whenReady()
     expect(s.loaded).toBe(true)
     expect(s.prefs).toEqual(DEFAULT_PREFERENCES)
+  })
+})
+
+describe('the choice older versions kept in the browser', () => {
+  const memoryStorage = (entries: Record<string, string>) => ({
+    getItem: (k: string) => entries[k] ?? null,
+    removeItem: (k: string) => void delete entries[k],
+    entries,
+  })
+
+  it('is read once and removed; junk counts as none', () => {
+    const storage = memoryStorage({ [LEGACY_OPEN_IN_KEY]: '"tab"' })
+    expect(takeLegacyOpenIn(storage)).toBe('tab')
+    expect(storage.entries).toEqual({})
+    expect(takeLegacyOpenIn(storage)).toBeNull()
+    expect(takeLegacyOpenIn(memoryStorage({ [LEGACY_OPEN_IN_KEY]: '"sideways"' }))).toBeNull()
+    expect(takeLegacyOpenIn(memoryStorage({ [LEGACY_OPEN_IN_KEY]: '{' }))).toBeNull()
+    expect(takeLegacyOpenIn(undefined)).toBeNull()
+  })
+
+  it('becomes the host’s preference before the store says it is ready', async () => {
+    stored = { ...DEFAULT_PREFERENCES }
+    const entries: Record<string, string> = { [LEGACY_OPEN_IN_KEY]: '"tab"' }
+    Object.defineProperty(globalThis, 'localStorage', {
+      value: { getItem: (k: string) => entries[k] ?? null, removeItem: (k: string) => void delete entries[k] },
+      configurable: true,
+    })
+    try {
+      const s = usePreferencesStore()
+      await s.whenReady()
+      expect(host.callsTo('prefs.set')).toEqual([{ openIn: 'tab' }])
+      expect(stored.openIn).toBe('tab')
+      expect(s.prefs.openIn).toBe('tab')
+      expect(entries).toEqual({})
+    } finally {
+      Reflect.deleteProperty(globalThis, 'localStorage')
+    }
   })
 })
 

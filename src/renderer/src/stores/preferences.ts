@@ -1,4 +1,4 @@
-import { DEFAULT_PREFERENCES, type Preferences, type ThemeSetting } from '@shared/preferences'
+import { DEFAULT_PREFERENCES, type OpenInSetting, type Preferences, type ThemeSetting } from '@shared/preferences'
 import { preferenceFields } from '@shared/schemas'
 import { defineStore, getActivePinia } from 'pinia'
 import { ref, watch } from 'vue'
@@ -28,6 +28,31 @@ export function readPreferences(value: unknown): Preferences {
   return out
 }
 
+/** Versions before the Preferences kept "Open connections in" in localStorage under this key. */
+export const LEGACY_OPEN_IN_KEY = 'tessera.openConnectionsIn'
+
+/** The "Open connections in" choice an older version left in this browser, removed as it is read; null when none. */
+export function takeLegacyOpenIn(storage: Pick<Storage, 'getItem' | 'removeItem'> | undefined = safeLocalStorage()): OpenInSetting | null {
+  try {
+    const raw = storage?.getItem(LEGACY_OPEN_IN_KEY)
+    if (raw == null) return null
+    storage?.removeItem(LEGACY_OPEN_IN_KEY)
+    const value: unknown = JSON.parse(raw)
+    return value === 'window' || value === 'tab' ? value : null
+  } catch {
+    return null
+  }
+}
+
+function safeLocalStorage(): Storage | undefined {
+  try {
+    return globalThis.localStorage
+  } catch {
+    // Storage disabled: nothing was kept there either.
+    return undefined
+  }
+}
+
 function setField<K extends keyof Preferences>(prefs: Preferences, key: K, value: Preferences[K]): void {
   prefs[key] = value
 }
@@ -47,8 +72,11 @@ export const usePreferencesStore = defineStore('preferences', () => {
   host.api.on('prefs.changed', (e) => (prefs.value = readPreferences(e?.prefs)))
   const ready: Promise<void> = host.api
     .request('prefs.get', undefined)
-    .then((p) => {
+    .then(async (p) => {
       prefs.value = readPreferences(p)
+      // Where connections open was this browser's own choice before the host kept it: carried over once.
+      const legacy = takeLegacyOpenIn()
+      if (legacy && legacy !== prefs.value.openIn) await set({ openIn: legacy })
     })
     .catch(() => {
       // The defaults stay; a link that comes back later brings prefs.changed with any change.
