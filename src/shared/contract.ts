@@ -1,5 +1,6 @@
 import type { ErrorCode, ErrorKind } from './error-codes'
 import type { CursorImage, FrameBatch } from './ops'
+import type { Preferences } from './preferences'
 import type { ConnectionProfile, ProtectionLevel } from './profile'
 
 /**
@@ -260,6 +261,10 @@ export interface HostRequests {
   'listen.stop': [void, void]
   /** Answers a `listen.incoming` event: accept opens a session (ids in `session.state` events), reject closes the connection. */
   'listen.answer': [{ id: string; accept: boolean }, { sessionId: string } | null]
+  /** The app-wide settings (preferences.json); defaults for any the file lacks or has wrong. */
+  'prefs.get': [void, Preferences]
+  /** Changes the settings given (the others stay); returns them all. Every window hears `prefs.changed`. */
+  'prefs.set': [Partial<Preferences>, Preferences]
 }
 
 /** Events: name → payload. */
@@ -304,13 +309,15 @@ export interface HostEvents {
   'listen.incoming': { id: string; remoteAddress: string; remotePort: number }
   /** Nobody answered that `listen.incoming` in time: the host closed the connection, and a `listen.answer` for it is refused. */
   'listen.timedOut': { id: string }
+  /** The app-wide settings changed (from any window): sent to every client. */
+  'prefs.changed': { prefs: Preferences }
 }
 
 export type RequestName = keyof HostRequests
 export type EventName = keyof HostEvents
 
 /** What the Electron menu asks the window to do; the renderer carries it out (it knows which session is in front). */
-export type AppCommand = 'new-connection' | 'disconnect' | 'next-tab' | 'previous-tab'
+export type AppCommand = 'new-connection' | 'disconnect' | 'next-tab' | 'previous-tab' | 'preferences'
 
 /** Where a session opens: a window of its own (the default), or a tab of the session window in front. */
 export type SessionPlacement = 'window' | 'tab'

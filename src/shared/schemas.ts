@@ -2,6 +2,8 @@ import * as v from 'valibot'
 import type { EventName, HostRequests, RequestName } from './contract'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
 import { MAX_UNIX_PATH } from './target'
+import { SUPPORTED_LOCALES } from './i18n/locales'
+import { CLIPBOARD_SYNC_SETTINGS, KEYBOARD_GRAB_SETTINGS, OPEN_IN_SETTINGS, RECONNECT_SETTINGS, THEME_SETTINGS } from './preferences'
 import { COLOUR_DEPTHS, DEFAULT_SECURITY, PROTECTION_LEVELS, SCALING_MODES, SECURITY_CHOICES, SSH_AUTH_METHODS } from './profile'
 import { type Infer, type Schema, array, boolean, checked, int, literal, none, nullable, object, optional, string, union, withDefault } from './validate'
 
@@ -143,6 +145,28 @@ export const profileSchema = object(profileFields)
 /** `profiles.save` also takes a profile with an empty id: the host assigns one. */
 const profileToSave = object({ ...profileFields, id: union(literal(''), id) })
 
+/** Each app-wide setting, checkable on its own: the preferences file falls back field by field. */
+export const preferenceFields = {
+  theme: literal(...THEME_SETTINGS),
+  language: literal('system', ...SUPPORTED_LOCALES),
+  scaling: literal(...SCALING_MODES),
+  reconnect: literal(...RECONNECT_SETTINGS),
+  clipboardSync: literal(...CLIPBOARD_SYNC_SETTINGS),
+  keyboardGrab: literal(...KEYBOARD_GRAB_SETTINGS),
+  openIn: literal(...OPEN_IN_SETTINGS),
+}
+
+/** `prefs.set`: any of the settings, each optional; an unknown field or value is refused. */
+const preferencesPatch = object({
+  theme: optional(preferenceFields.theme),
+  language: optional(preferenceFields.language),
+  scaling: optional(preferenceFields.scaling),
+  reconnect: optional(preferenceFields.reconnect),
+  clipboardSync: optional(preferenceFields.clipboardSync),
+  keyboardGrab: optional(preferenceFields.keyboardGrab),
+  openIn: optional(preferenceFields.openIn),
+})
+
 type RequestSchemas = { [K in RequestName]: Schema<HostRequests[K][0]> }
 
 const schemaOf = {
@@ -215,6 +239,8 @@ const schemaOf = {
   'listen.start': object({ port: optional(int(1, 65535)), host: optional(string({ min: 1, max: LIMITS.host, pattern: /^[A-Za-z0-9.:_%-]+$/ })) }),
   'listen.stop': none(),
   'listen.answer': object({ id, accept: boolean() }),
+  'prefs.get': none(),
+  'prefs.set': preferencesPatch,
 } satisfies RequestSchemas
 
 /** Every key of every member of a union. */
@@ -253,6 +279,7 @@ export const EVENT_NAMES = Object.keys({
   'sessions.changed': 1,
   'listen.incoming': 1,
   'listen.timedOut': 1,
+  'prefs.changed': 1,
 } satisfies Record<EventName, 1>) as readonly EventName[]
 
 export function isRequestName(name: unknown): name is RequestName {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { ExportRequest, HostRequests } from '@shared/contract'
-import { type ConnectionProfile, type ProtectionLevel, newProfile, targetFields } from '@shared/profile'
+import { type ConnectionProfile, type ProtectionLevel, type ScalingMode, newProfile, targetFields } from '@shared/profile'
 import { formatTarget } from '@shared/target'
 import { writeFileAtomic } from './atomic-file'
 import type { ConnectionStore } from './connection-store'
@@ -19,6 +19,8 @@ export interface AddressBookParts {
   sessions: SessionRegistry
   /** Per-profile thumbnails `<id>.png` live here. */
   thumbnailDir: string
+  /** The Preferences' default scaling, which a typed address saved as a new connection starts with. */
+  defaultScaling: () => ScalingMode
   /** Tells every window the profiles changed (`profiles.changed`). */
   changed: () => void
   log: (message: string) => void
@@ -144,7 +146,8 @@ export class AddressBook {
     let profile = session.profileId ? store.get(session.profileId) : undefined
     if (!profile) {
       const t = session.target
-      profile = await store.save(newProfile({ id: '', ...targetFields(t), name: formatTarget(t) }))
+      // A typed address becomes a saved connection with the Preferences' default scaling.
+      profile = await store.save(newProfile({ id: '', ...targetFields(t), name: formatTarget(t), scaling: this.parts.defaultScaling() }))
       session.updateProfile(profile)
     }
     // The wall watching a folder does not make its connections the most recently used.

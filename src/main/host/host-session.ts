@@ -351,7 +351,9 @@ export class HostSession {
       return
     }
     const { reconnect } = this.host.timings
-    if (this.everConnected && (err.kind === 'network' || err.kind === 'timeout') && this.failures < reconnect.attempts) {
+    // 'ask' and 'never' end here (the session screen offers to connect again); a wall tile always keeps trying.
+    const automatic = this.watch || (this.host.reconnect?.() ?? 'automatic') === 'automatic'
+    if (automatic && this.everConnected && (err.kind === 'network' || err.kind === 'timeout') && this.failures < reconnect.attempts) {
       const delay = Math.min(reconnect.maxMs, reconnect.baseMs * 2 ** this.failures)
       this.failures++
       this.login.reconnecting()

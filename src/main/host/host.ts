@@ -14,6 +14,7 @@ import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
 import { AddressBook } from './address-book'
 import type { DataDirLock } from './data-dir-lock'
 import type { ConnectionStore } from './connection-store'
+import { PreferencesStore } from './preferences-store'
 import { type ClientLink, type HostClient, HostEndpoint } from './endpoint'
 import { hostError, toSessionError } from './errors'
 import { HostSession, type SessionHost, type SessionTimings } from './host-session'
@@ -43,6 +44,8 @@ export { MAX_SESSIONS, MAX_WATCH_SESSIONS } from './session-budget'
 export interface HostOptions {
   store: ConnectionStore
   secrets: SecretStore
+  /** The app-wide settings; default in memory (createHost keeps preferences.json). */
+  preferences?: PreferencesStore
   /**
    * Whether the user allowed saving passwords in a store that does not protect them; default
    * no, in memory (createHost keeps the answer in the data directory).
@@ -99,6 +102,8 @@ type Handlers = { [K in RequestName]: (arg: HostRequests[K][0], owner: Owner) =>
 export class Host extends EventEmitter<HostEventMap> {
   /** The open sessions; every window hears when they change. */
   private readonly sessions = new SessionRegistry((sessions) => this.emitEvent('sessions.changed', { sessions }))
+  /** App-wide settings (preferences.json): `prefs.*` requests; reconnect behaviour and a typed address's default scaling come from here. */
+  private readonly preferences: PreferencesStore
   /** Every write goes through the guard: the renderer cannot save a password the user did not allow to be stored unprotected. */
   private readonly secrets: GuardedSecretStore
   /** Saved connections, their passwords and thumbnails (the `profiles.*` and `secrets.*` requests). */
@@ -118,6 +123,7 @@ export class Host extends EventEmitter<HostEventMap> {
   constructor(options: HostOptions) {
     super()
     this.dataDirLock = options.dataDirLock
+    this.preferences = options.preferences ?? PreferencesStore.inMemory()
     this.handOffs = new HandOffs((old, s) => this.endpoint.tell(old, 'session.state', movedState(s)), options.handOffMs)
     this.secrets = new GuardedSecretStore(options.secrets, options.plainFileConsent ?? PlainFileConsent.inMemory())
     this.log = options.log ?? ((m) => process.stderr.write(`tessera host: ${m}\n`))
@@ -126,6 +132,7 @@ export class Host extends EventEmitter<HostEventMap> {
       secrets: this.secrets,
       sessions: this.sessions,
       thumbnailDir: options.thumbnailDir,
+      defaultScaling: () => this.preferences.get().scaling,
       changed: () => this.emitEvent('profiles.changed', { profiles: options.store.list() }),
       log: this.log,
     })
@@ -155,6 +162,7 @@ export class Host extends EventEmitter<HostEventMap> {
       connected: (s, typed, sshTyped) => this.book.recordConnection(s, typed, sshTyped),
       lowerProtection: (s, level) => this.book.lowerProtection(s, level),
       saveThumbnail: (id, png) => this.book.saveThumbnail(id, png),
+      reconnect: () => this.preferences.get().reconnect,
       ended: (s) => {
         this.handOffs.drop(s.id)
         this.sessions.remove(s)
@@ -233,6 +241,7 @@ export class Host extends EventEmitter<HostEventMap> {
     for (const s of this.sessions.all()) s.close()
     // Closing sessions starts last thumbnails and profile saves: drain until nothing new starts.
     await this.book.settled()
+    await this.preferences.idle()
     this.sessions.dispose()
     this.handOffs.dispose()
     this.decodePool?.close()
@@ -274,6 +283,9 @@ export class Host extends EventEmitter<HostEventMap> {
       'listen.start': (req, owner) => this.listener.start(req, owner),
       'listen.stop': (_, owner) => this.listener.stopFor(owner),
       'listen.answer': ({ id, accept }, owner) => this.answerIncoming(id, accept, owner),
+      'prefs.get': () => this.preferences.get(),
+      // Every window follows a change at once, even one the disk refused (the error still reaches the asker).
+      'prefs.set': (patch) => this.preferences.set(patch).finally(() => this.emitEvent('prefs.changed', { prefs: this.preferences.get() })),
     }
   }
 

@@ -1,5 +1,7 @@
 import { t } from '../lib/i18n'
+import { clipboardToRemote } from '@shared/preferences'
 import type { Notice } from '../stores/notices'
+import { currentPreferences } from '../stores/preferences'
 
 /** The local clipboard, as far as the page may read it. */
 export interface LocalClipboard {
@@ -39,7 +41,8 @@ export interface ClipboardSync {
   sendLocal(): Promise<void>
   /**
    * Sends the local clipboard if it may be read without a prompt and is new: neither what was
-   * last sent from here nor what the server sent. Silent on every failure.
+   * last sent from here nor what the server sent, and the clipboard preference lets it go to
+   * remote computers. Silent on every failure.
    */
   syncLocal(): Promise<void>
 }
@@ -62,7 +65,8 @@ export function useClipboardSync(deps: ClipboardSyncDeps): ClipboardSync {
       }
     },
     async syncLocal() {
-      if (!deps.inputAllowed()) return
+      // The Preferences may keep this computer's clipboard here ("from remote" or "off").
+      if (!deps.inputAllowed() || !clipboardToRemote(currentPreferences().clipboardSync)) return
       try {
         if (!(await clipboard.readableWithoutPrompt())) return
         const text = await clipboard.read()

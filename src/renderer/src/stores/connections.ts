@@ -4,6 +4,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { useHost } from '../host'
 import { readPref, writePref } from '../lib/prefs'
+import { currentPreferences } from './preferences'
 import { type ProfileGroup, type SortKey, copyName, filterProfiles, groupPaths, groupProfiles, normaliseGroup, sortProfiles } from './profile-list'
 
 export type ViewMode = 'list' | 'grid'
@@ -182,7 +183,8 @@ export const useConnectionsStore = defineStore('connections', () => {
 
   /** A blank profile for the add dialog, pre-filled from what the user has in view. */
   function blankProfile(fields: Partial<ConnectionProfile> = {}): ConnectionProfile {
-    return newProfile({ id: newProfileId(), host: '', name: '', ...fields })
+    // A new connection starts with the Preferences' default scaling.
+    return newProfile({ id: newProfileId(), host: '', name: '', scaling: currentPreferences().scaling, ...fields })
   }
 
   async function forgetPassword(profileId: string): Promise<void> {

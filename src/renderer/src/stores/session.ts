@@ -1,6 +1,7 @@
 import type { HostEvents, LockLeds, OpenSessionRequest, SessionError, SessionInfo, SessionState, SessionSummary } from '@shared/contract'
 import { readSessionError } from '@shared/error-codes'
 import type { FrameBatch } from '@shared/ops'
+import { clipboardFromRemote } from '@shared/preferences'
 import type { ScalingMode } from '@shared/profile'
 import { parseTarget } from '@shared/target'
 import { defineStore } from 'pinia'
@@ -9,6 +10,7 @@ import { useHost } from '../host'
 import { errorMessage, isSessionError } from '../lib/errors'
 import { h264Supported } from '../painter/h264-support'
 import { t } from '../lib/i18n'
+import { currentPreferences } from './preferences'
 import { sessionActions } from './session-actions'
 
 /** Where the session view is: nothing open, waiting for session.open, or a host-reported state. */
@@ -224,7 +226,9 @@ function sessionSetup() {
   function onClipboard(e: HostEvents['session.clipboard']): void {
     if (!isMine(e, 'session.clipboard')) return
     remoteClipboard.value = e.text
-    // Best effort: the browser may refuse without focus; the clipboard panel shows it anyway.
+    // Best effort: the browser may refuse without focus; the clipboard panel shows it anyway. The
+    // Preferences may keep remote clipboards out of this computer's ("to remote" or "off").
+    if (!clipboardFromRemote(currentPreferences().clipboardSync)) return
     if (focused.value && typeof navigator !== 'undefined' && navigator.clipboard && document.hasFocus()) {
       navigator.clipboard.writeText(e.text).catch(() => {})
     }
@@ -335,7 +339,8 @@ function sessionSetup() {
     profileId.value = 'profileId' in req ? req.profileId : null
     label.value = name
     viewOnly.value = options.viewOnly ?? false
-    scaling.value = options.scaling ?? 'fit'
+    // A saved connection's own scaling wins; a typed address starts with the Preferences' default.
+    scaling.value = options.scaling ?? currentPreferences().scaling
     phase.value = 'opening'
     try {
       // The host announces H.264 only to a renderer that decodes it.
