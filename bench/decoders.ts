@@ -17,6 +17,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { basename, join } from 'node:path'
+import { timeBgrx } from './bgrx'
 import { loadNoVncDecoders, noVncVersion } from './novnc/load'
 import type { NoVncQueueMode } from './novnc/replay'
 import { DEFAULT_OPTIONS, formatTable, type NoVncImageMode, runWorkload, type Workload, type WorkloadResult } from './suite'
@@ -44,6 +45,23 @@ function workloads(root: string, listed: readonly string[]): Workload[] {
   }
   const filter = process.env.BENCH_FILTER
   return filter ? out.filter((w) => w.name.includes(filter)) : out
+}
+
+/** Raw recordings are timed again rewritten in B,G,R,X (bench/bgrx.ts). */
+const BGRX_RECORDINGS = /-raw$|-copyrect$/
+
+/** For each Raw recording: its B,G,R,X speed over its R,G,B,X speed, both measured in this run. */
+function bgrxLines(results: readonly WorkloadResult[]): string[] {
+  const lines: string[] = []
+  for (const r of results) {
+    const b = r.bgrx
+    if (!b) continue
+    lines.push(
+      `  ${r.name}: R,G,B,X ${b.rgbxMs.toFixed(1)} ms, B,G,R,X ${b.bgrxMs.toFixed(1)} ms per pass: ${b.ratio.toFixed(2)}x the speed` +
+        (b.mismatch ? `  MISMATCH: ${b.mismatch}` : ''),
+    )
+  }
+  return lines
 }
 
 /** BENCH_NOVNC_QUEUE, checked. */
@@ -100,6 +118,7 @@ export async function main(root: string, args: readonly string[]): Promise<numbe
   const results: WorkloadResult[] = []
   for (const w of list) {
     const r = await runWorkload(w, novnc, opts)
+    if (BGRX_RECORDINGS.test(w.name)) r.bgrx = (await timeBgrx(w.fbs, opts)) ?? undefined
     results.push(r)
     print(
       `  ${r.name}: ours ${r.ours.mpixelsPerSec.toFixed(1)} Mpx/s` +
@@ -109,11 +128,14 @@ export async function main(root: string, args: readonly string[]): Promise<numbe
     )
   }
   print(`\n${formatTable(results)}\nload average at the end ${loadavg()[0].toFixed(1)}`)
+  const bgrx = bgrxLines(results)
+  if (bgrx.length)
+    print(`\nRaw in server-native B,G,R,X against R,G,B,X, ours only (noVNC always asks for R,G,B,X), alternating passes, medians:\n${bgrx.join('\n')}`)
   if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 2))
-  const mismatched = results.filter((r) => r.mismatch)
+  const mismatched = results.filter((r) => r.mismatch || r.bgrx?.mismatch)
   if (mismatched.length) {
     print(`\nFAILED: ${mismatched.length} recording(s) decode to different framebuffers in our engine and in noVNC:`)
-    for (const r of mismatched) print(`  ${r.name}: ${r.mismatch}`)
+    for (const r of mismatched) print(`  ${r.name}: ${r.mismatch ?? `B,G,R,X: ${r.bgrx?.mismatch}`}`)
     return 1
   }
   return 0
