@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Encoding } from '@shared/encodings'
 import { FramebufferSink } from '../../src/main/rfb/framebuffer'
+import { decodeImageNode } from '../../src/main/rfb/images/node-image-decoder'
 import { recordingStream, replayStream } from '../../src/main/rfb/record/replay'
 import { CHUNK_BYTES } from '../novnc/replay'
 import { median, type TigerVncResult } from '../suite'
@@ -24,14 +25,14 @@ export function decperfBinary(root: string): string | null {
  * TigerVNC's decperf and our engine on the same recording, in CPU time per pass: decperf's
  * median of 9 runs after a warm-up (getrusage around each FramebufferUpdate, its decoder
  * threads included), and ours the median of `passes` whole replays (process.cpuUsage, our
- * handshake and framebuffer allocation included). Ours runs first, then decperf, back to back.
+ * handshake and framebuffer allocation included; JPEG and PNG decoded, as decperf does). Ours runs first, then decperf, back to back.
  */
 export async function compareWithDecperf(binary: string, fbs: Uint8Array, passes: number): Promise<TigerVncResult> {
   const stream = recordingStream(fbs)
   const cpu: number[] = []
   let encodings: number[] = []
   for (let i = 0; i < passes; i++) {
-    const sink = new FramebufferSink()
+    const sink = new FramebufferSink(decodeImageNode)
     const before = process.cpuUsage()
     const r = await replayStream(stream, sink, { chunkSize: CHUNK_BYTES })
     const used = process.cpuUsage(before)
