@@ -3,7 +3,7 @@ import { readSessionError } from '@shared/error-codes'
 import type { FrameBatch } from '@shared/ops'
 import { clipboardFromRemote } from '@shared/preferences'
 import type { ScalingMode } from '@shared/profile'
-import { parseTarget } from '@shared/target'
+import { typedAddressLabel } from '@shared/target'
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
 import { useHost } from '../host'
@@ -25,21 +25,8 @@ export type SessionStats = HostEvents['session.stats']
 /** What a painter needs from the store: batches in, nothing else. */
 export type FrameSink = (batch: FrameBatch) => void
 
-/**
- * A display name for what the user typed in the quick-connect bar: the address as typed (a
- * port written as `::5999` stays a port, not display `:99`), with a bare IPv6 address put in
- * brackets so its colons cannot be read as a port.
- */
-export function addressLabel(address: string): string {
-  const text = address.trim()
-  try {
-    const t = parseTarget(text)
-    if (t.host.includes(':') && t.unixPath === undefined && !t.repeater && text === t.host) return `[${t.host}]`
-  } catch {
-    // Not an address the host can reach: shown as typed, and the host says what is wrong.
-  }
-  return text
-}
+/** A display name for what the user typed in the quick-connect bar (shared with the host, which names the saved connection so). */
+export const addressLabel = typedAddressLabel
 
 /**
  * A window title for a session: "connection name — desktop name" once both are known, else
