@@ -54,6 +54,8 @@ function sessionSetup() {
   const error = ref<SessionError | null>(null)
   /** Date.now() at which the host retries, while reconnecting. */
   const retryAt = ref<number | null>(null)
+  /** The connection dropped and the Preferences say to ask: the host waits for Reconnect (reconnectNow) or Close. */
+  const askReconnect = ref(false)
   const credentials = ref<CredentialsPrompt | null>(null)
   /** The server's certificate, waiting for the user's verdict. */
   const trust = ref<TrustPrompt | null>(null)
@@ -160,6 +162,7 @@ function sessionSetup() {
   function onState(e: HostEvents['session.state']): void {
     if (!isMine(e, 'session.state')) return
     phase.value = e.state
+    askReconnect.value = e.state === 'reconnecting' && e.askReconnect === true
     if (e.info) info.value = e.info
     if (e.state === 'connected') {
       error.value = null
@@ -292,6 +295,7 @@ function sessionSetup() {
     info.value = null
     error.value = null
     retryAt.value = null
+    askReconnect.value = false
     credentials.value = null
     trust.value = null
     hostKey.value = null
@@ -410,6 +414,7 @@ function sessionSetup() {
     info,
     error,
     retryAt,
+    askReconnect,
     credentials,
     trust,
     hostKey,

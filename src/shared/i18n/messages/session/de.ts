@@ -20,7 +20,6 @@ const de: Translation<typeof en> = {
     menuHint: 'Sitzungsmenü (F8)',
     fullscreen: 'Vollbild',
     leaveFullscreen: 'Vollbild beenden',
-    reconnect: 'Neu verbinden',
     reconnectNow: 'Jetzt neu verbinden',
   },
   menu: {

@@ -18,7 +18,6 @@ export default {
     menuHint: 'Session menu (F8)',
     fullscreen: 'Full screen',
     leaveFullscreen: 'Leave full screen',
-    reconnect: 'Reconnect',
     reconnectNow: 'Reconnect now',
   },
   menu: {

@@ -20,7 +20,6 @@ const es: Translation<typeof en> = {
     menuHint: 'Menú de la sesión (F8)',
     fullscreen: 'Pantalla completa',
     leaveFullscreen: 'Salir de pantalla completa',
-    reconnect: 'Reconectar',
     reconnectNow: 'Reconectar ahora',
   },
   menu: {

@@ -20,7 +20,6 @@ const fr: Translation<typeof en> = {
     menuHint: 'Menu de session (F8)',
     fullscreen: 'Plein écran',
     leaveFullscreen: 'Quitter le plein écran',
-    reconnect: 'Se reconnecter',
     reconnectNow: 'Se reconnecter maintenant',
   },
   menu: {

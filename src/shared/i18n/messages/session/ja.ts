@@ -20,7 +20,6 @@ const ja: Translation<typeof en> = {
     menuHint: 'セッションメニュー（F8）',
     fullscreen: '全画面表示',
     leaveFullscreen: '全画面表示を終了',
-    reconnect: '再接続',
     reconnectNow: '今すぐ再接続',
   },
   menu: {

@@ -20,7 +20,6 @@ const zhCN: Translation<typeof en> = {
     menuHint: '会话菜单（F8）',
     fullscreen: '全屏',
     leaveFullscreen: '退出全屏',
-    reconnect: '重新连接',
     reconnectNow: '立即重新连接',
   },
   menu: {
