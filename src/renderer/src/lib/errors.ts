@@ -212,6 +212,24 @@ export function errorMessage(e: unknown): string {
   return String(e)
 }
 
+/**
+ * What the user reads about a failed request, beside the sentence saying what failed: why (the
+ * code's headline) and what to try, both translated; the host's raw message, with its code, only
+ * as `detail` (under "Details"). An error without a code (the browser's own) has only a detail.
+ */
+export interface FailureWords {
+  reason: string | null
+  hint: string | null
+  detail: string
+}
+
+/** The {@link FailureWords} for anything a request rejected with. */
+export function failureWords(e: unknown): FailureWords {
+  if (!isSessionError(e)) return { reason: null, hint: null, detail: errorMessage(e) }
+  const words = errorWords(e.code)
+  return { reason: errorHeadline(e.code), hint: words.hint === 'none' ? null : errorHint(e.code), detail: `${e.message} (${e.code})` }
+}
+
 /** What the session screen shows and offers once a session ended (or `null`: it just ended). */
 export interface SessionOutcome {
   title: string
