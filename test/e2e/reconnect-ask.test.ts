@@ -149,6 +149,18 @@ describe.skipIf(skip)('the reconnect preference and the ended session (issue 14)
     await closed
   })
 
+  it('opens the Preferences over the live wall too (Ctrl+, where there is no app menu)', async () => {
+    // The wall page gets this tab's credential the way the address book's wall button does it.
+    const [wall] = await Promise.all([context.waitForEvent('page'), book.evaluate(() => void window.open('./?view=wall&folder=Lab', 'tessera-wall-test'))])
+    await wall.waitForSelector('.wall-app')
+    await wall.keyboard.press('Control+Comma')
+    await wall.waitForSelector('.preferences [role="dialog"], [role="dialog"].preferences, .preferences', { timeout: 5_000 })
+    await screenshot(wall, 'wall-preferences')
+    await wall.keyboard.press('Escape')
+    await wall.waitForSelector('.preferences', { state: 'detached' })
+    await wall.close()
+  })
+
   it('stayed free of page errors', () => {
     expect(errors.flat().filter((e) => !/Failed to load resource/.test(e))).toEqual([])
   })
