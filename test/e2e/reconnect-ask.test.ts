@@ -107,6 +107,8 @@ describe.skipIf(skip)('the reconnect preference and the ended session (issue 14)
     const card = await book.waitForSelector('.status [role="alertdialog"]', { timeout: 10_000 })
     expect((await card.textContent())?.trim()).toContain('The connection was lost. Reconnect?')
     expect(await cardButtons(book)).toEqual(['Reconnect', 'Back to connections'])
+    // Nothing is being tried: the toolbar does not claim "Reconnecting…".
+    expect(await book.textContent('.session:visible .toolbar .state')).toBe('Connection lost')
     // Reconnect is the default: it has the focus, so Enter answers.
     await book.waitForFunction(() => document.activeElement?.matches('.status .btn-primary.reconnect') === true, null, { timeout: 3_000 })
     await screenshot(book, 'session-ask-reconnect')
