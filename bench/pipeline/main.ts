@@ -31,6 +31,7 @@
  * Environment: BENCH_SECONDS (measuring window per case, default 10), BENCH_WARMUP_SECONDS (2),
  * BENCH_CASES (comma list of case names, default all), BENCH_SERVERS (tigervnc[,x11vnc]; default
  * tigervnc), BENCH_CONTENT_FPS (content frames per second the xterm is fed, default 30),
+ * BENCH_H264_FRAMES (snapshots in the H.264 row's loop, h264-case.ts; default 24),
  * BENCH_JSON (write the results there), TESSERA_CHROMIUM (default /usr/bin/chromium),
  * BENCH_DEVTOOLS_NETWORK=1 (enable DevTools' Network domain on the page, as Playwright does: it
  * base64s every WebSocket message for the DevTools client, which is what the page then waits on).
