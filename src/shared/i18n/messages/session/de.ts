@@ -96,6 +96,7 @@ const de: Translation<typeof en> = {
   },
   stats: {
     videoRecoveries: 'H.264-Wiederherstellungen',
+    imageRecoveries: 'Erneut angeforderte Bilder',
     label: 'Sitzungsstatistik',
     frameRate: 'Bildrate',
     throughput: 'Datendurchsatz',

@@ -92,6 +92,7 @@ export default {
   },
   stats: {
     videoRecoveries: 'H.264 recoveries',
+    imageRecoveries: 'Images asked for again',
     label: 'Session statistics',
     frameRate: 'Frame rate',
     throughput: 'Throughput',

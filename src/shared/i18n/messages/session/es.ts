@@ -95,6 +95,7 @@ const es: Translation<typeof en> = {
   },
   stats: {
     videoRecoveries: 'Recuperaciones de H.264',
+    imageRecoveries: 'Imágenes solicitadas de nuevo',
     label: 'Estadísticas de la sesión',
     frameRate: 'Fotogramas por segundo',
     throughput: 'Caudal',

@@ -96,6 +96,7 @@ const fr: Translation<typeof en> = {
   },
   stats: {
     videoRecoveries: 'Récupérations H.264',
+    imageRecoveries: 'Images redemandées',
     label: 'Statistiques de la session',
     frameRate: 'Fréquence d’images',
     throughput: 'Débit',

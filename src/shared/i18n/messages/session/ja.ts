@@ -95,6 +95,7 @@ const ja: Translation<typeof en> = {
   },
   stats: {
     videoRecoveries: 'H.264 の復旧回数',
+    imageRecoveries: '再要求した画像',
     label: 'セッションの統計情報',
     frameRate: 'フレームレート',
     throughput: 'スループット',

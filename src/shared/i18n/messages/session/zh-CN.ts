@@ -94,6 +94,7 @@ const zhCN: Translation<typeof en> = {
   },
   stats: {
     videoRecoveries: 'H.264 恢复次数',
+    imageRecoveries: '重新请求的图像',
     label: '会话统计信息',
     frameRate: '帧率',
     throughput: '吞吐量',
