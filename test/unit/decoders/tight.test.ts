@@ -341,6 +341,34 @@ describe('Tight palette filter', () => {
     expect(err.message).toMatch(/palette index 3 beyond the 3-colour palette/)
   })
 
+  it('rejects an index beyond the palette after a larger palette filled that entry', () => {
+    // The decoder keeps one palette array across rects: entry 3 of the first rect must not make
+    // index 3 valid in the second rect's 3-colour palette.
+    const z = new SyncDeflater()
+    const dec = tight()
+    const four = randomColours(4, 11)
+    const first = new Bytes()
+      .u8(0x40, 1, 3)
+      .bytes(four.flatMap((c) => tpixel(RGBX8888, c)))
+      .bytes(payload([0, 1, 2, 3, 3, 2, 1, 0, 0, 1, 2, 3], z))
+      .build()
+    expectPixels(
+      feedRect(dec, rect(4, 3), [first]),
+      RGBX8888,
+      [0, 1, 2, 3, 3, 2, 1, 0, 0, 1, 2, 3].map((i) => four[i]),
+      4,
+      3,
+    )
+    const three = randomColours(3, 12)
+    const second = new Bytes()
+      .u8(0x40, 1, 2)
+      .bytes(three.flatMap((c) => tpixel(RGBX8888, c)))
+      .bytes(payload([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 3, 0], z))
+      .build()
+    const err = protocolErrorOf(() => feedRect(dec, rect(4, 3), [second]))
+    expect(err.message).toMatch(/palette index 3 beyond the 3-colour palette/)
+  })
+
   it('rejects a 1-colour palette', () => {
     const bytes = new Bytes().u8(0x40, 1, 0, 1, 2, 3, 0).build()
     expectErrorEverySplit(tight, rect(8, 1), bytes, 'RFB_ERR_TIGHT', /palette of 1 colour/)

@@ -119,6 +119,8 @@ export class TightDecoder implements RectDecoder {
 
   private readonly tmp = new Uint8Array(4)
   private readonly palette = new Uint32Array(256)
+  /** Entries of `palette` that may be non-zero: those of the last palette read. */
+  private paletteHigh = 0
   private readonly paletteBytes = new Uint8Array(256 * 4)
   private buf: Uint8Array = new Uint8Array(4096)
   /** Channels of the row above, for the gradient filter; made on first use. */
@@ -251,6 +253,9 @@ export class TightDecoder implements RectDecoder {
     q.skip(1)
     q.copyTo(this.paletteBytes, 0, bytes)
     for (let i = 0; i < n; i++) this.palette[i] = this.tpixel(this.paletteBytes, i * this.tb, ctx)
+    // Entries past the palette back to 0: indexed() tells an index out of range by them.
+    if (this.paletteHigh > n) this.palette.fill(0, n, this.paletteHigh)
+    this.paletteHigh = n
     this.startData(TightFilter.Palette, n, at)
     return true
   }
@@ -366,18 +371,31 @@ export class TightDecoder implements RectDecoder {
     }
   }
 
+  /**
+   * Palette indices, one byte each. The palette's entries past its size are 0 (see readPalette),
+   * which no palette colour is (they are opaque: alpha 0xff sets bit 31), so instead of a
+   * compare and branch per pixel the row ANDs its words and an index out of range shows as a
+   * clear bit 31 at the row's end; the row is then scanned for the index to report.
+   */
   private indexed(src: Uint8Array, out: Uint32Array, o: number, stride: number, at: number): void {
     const { w, h } = this.rect
-    const size = this.paletteSize
     const pal = this.palette
     for (let r = 0, s = 0; r < h; r++, o += stride) {
+      let all = -1
       for (let d = o, e = o + w; d < e; d++, s++) {
-        const idx = src[s]
-        if (idx >= size) throw tightError(`Tight palette index ${idx} beyond the ${size}-colour palette`, at)
-        out[d] = pal[idx]
+        const v = pal[src[s]]
+        out[d] = v
+        all &= v
+      }
+      if (all >= 0) {
+        const size = this.paletteSize
+        for (let i = s - w; i < s; i++) {
+          if (src[i] >= size) throw tightError(`Tight palette index ${src[i]} beyond the ${size}-colour palette`, at)
+        }
       }
     }
   }
+
 
   /**
    * Gradient filter on TPIXELs (rfbproto "GradientFilter"): each byte is the difference from
