@@ -7,9 +7,7 @@ import type { ImageKind } from '../sink'
 import { createInflateStream } from '../zlib/create-inflate-stream'
 import type { InflateStream } from '../zlib/inflate-stream'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
-
-/** Word loads see the first byte in the low bits only where words are little-endian. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+import { drawIndexed, drawMono } from './tight-palette'
 
 /** rfbproto "Tight Encoding": compression types, the high nibble of the compression-control byte. */
 const enum TightCompression {
@@ -124,7 +122,6 @@ export class TightDecoder implements RectDecoder {
   private readonly palette = new Uint32Array(256)
   /** Entries of `palette` that may be non-zero: those of the last palette read. */
   private paletteHigh = 0
-  private words = new Uint32Array(0)
   private readonly paletteBytes = new Uint8Array(256 * 4)
   private buf: Uint8Array = new Uint8Array(4096)
   /** Channels of the row above, for the gradient filter; made on first use. */
@@ -336,8 +333,8 @@ export class TightDecoder implements RectDecoder {
         }
         break
       case TightFilter.Palette:
-        if (this.paletteSize === 2) this.mono(src, out, o, stride)
-        else this.indexed(src, out, o, stride, at)
+        if (this.paletteSize === 2) drawMono(src, out, o, stride, w, h, this.palette)
+        else drawIndexed(src, out, o, stride, w, h, this.palette, this.paletteSize, at)
         break
       case TightFilter.Gradient:
         if (this.tb === 3) this.gradient24(src, out, o, stride)
@@ -346,86 +343,6 @@ export class TightDecoder implements RectDecoder {
     }
     if (!target) ctx.sink.pixels(x, y, w, h, out)
   }
-
-  /** 1 bit per pixel, most significant bit leftmost, each row padded to a whole byte. */
-  private mono(src: Uint8Array, out: Uint32Array, o: number, stride: number): void {
-    const { w, h } = this.rect
-    const c0 = this.palette[0]
-    const c1 = this.palette[1]
-    const full = w >> 3
-    let s = 0
-    for (let r = 0; r < h; r++, o += stride) {
-      let d = o
-      // Eight pixels per byte, unrolled: the per-pixel shift and index were a quarter of Tight's time.
-      for (let k = 0; k < full; k++, d += 8) {
-        const b = src[s++]
-        out[d] = b & 0x80 ? c1 : c0
-        out[d + 1] = b & 0x40 ? c1 : c0
-        out[d + 2] = b & 0x20 ? c1 : c0
-        out[d + 3] = b & 0x10 ? c1 : c0
-        out[d + 4] = b & 0x08 ? c1 : c0
-        out[d + 5] = b & 0x04 ? c1 : c0
-        out[d + 6] = b & 0x02 ? c1 : c0
-        out[d + 7] = b & 0x01 ? c1 : c0
-      }
-      if (w & 7) {
-        const b = src[s++]
-        for (let c = 0, e = w & 7; c < e; c++) out[d + c] = (b << c) & 0x80 ? c1 : c0
-      }
-    }
-  }
-
-  /**
-   * Palette indices, one byte each. The palette's entries past its size are 0 (see readPalette),
-   * which no palette colour is (they are opaque: alpha 0xff sets bit 31), so instead of a
-   * compare and branch per pixel the row ANDs its words and an index out of range shows as a
-   * clear bit 31 at the row's end; the row is then scanned for the index to report.
-   */
-  private indexed(src: Uint8Array, out: Uint32Array, o: number, stride: number, at: number): void {
-    const { w, h } = this.rect
-    const pal = this.palette
-    const words = this.wordsOf(src)
-    for (let r = 0, s = 0; r < h; r++, o += stride) {
-      let all = -1
-      let d = o
-      const e = o + w
-      // Four indices per word load where the row starts on a word (inflated data starts at 0
-      // of the inflater's buffer and rows are often a multiple of 4 wide), then byte by byte.
-      if (LITTLE_ENDIAN && ((src.byteOffset + s) & 3) === 0) {
-        for (let i = (src.byteOffset + s) >> 2; d + 4 <= e; d += 4, s += 4, i++) {
-          const v = words[i]
-          const a = pal[v & 0xff]
-          const b = pal[(v >>> 8) & 0xff]
-          const c = pal[(v >>> 16) & 0xff]
-          const f = pal[v >>> 24]
-          out[d] = a
-          out[d + 1] = b
-          out[d + 2] = c
-          out[d + 3] = f
-          all &= a & b & c & f
-        }
-      }
-      for (; d < e; d++, s++) {
-        const v = pal[src[s]]
-        out[d] = v
-        all &= v
-      }
-      if (all >= 0) {
-        const size = this.paletteSize
-        for (let i = s - w; i < s; i++) {
-          if (src[i] >= size) throw tightError(`Tight palette index ${src[i]} beyond the ${size}-colour palette`, at)
-        }
-      }
-    }
-  }
-
-  /** The whole words of `src`'s buffer, kept while the buffer stays the same (the inflater's). */
-  private wordsOf(src: Uint8Array): Uint32Array {
-    if (this.words.buffer !== src.buffer) this.words = new Uint32Array(src.buffer, 0, src.buffer.byteLength >> 2)
-    return this.words
-  }
-
-
 
   /**
    * Gradient filter on TPIXELs (rfbproto "GradientFilter"): each byte is the difference from
