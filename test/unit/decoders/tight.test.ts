@@ -341,6 +341,88 @@ describe('Tight palette filter', () => {
     expect(err.message).toMatch(/palette index 3 beyond the 3-colour palette/)
   })
 
+  it('rejects an index beyond the palette after a larger palette filled that entry', () => {
+    // The decoder keeps one palette array across rects: entry 3 of the first rect must not make
+    // index 3 valid in the second rect's 3-colour palette.
+    const z = new SyncDeflater()
+    const dec = tight()
+    const four = randomColours(4, 11)
+    const first = new Bytes()
+      .u8(0x40, 1, 3)
+      .bytes(four.flatMap((c) => tpixel(RGBX8888, c)))
+      .bytes(payload([0, 1, 2, 3, 3, 2, 1, 0, 0, 1, 2, 3], z))
+      .build()
+    expectPixels(
+      feedRect(dec, rect(4, 3), [first]),
+      RGBX8888,
+      [0, 1, 2, 3, 3, 2, 1, 0, 0, 1, 2, 3].map((i) => four[i]),
+      4,
+      3,
+    )
+    const three = randomColours(3, 12)
+    const second = new Bytes()
+      .u8(0x40, 1, 2)
+      .bytes(three.flatMap((c) => tpixel(RGBX8888, c)))
+      .bytes(payload([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 3, 0], z))
+      .build()
+    const err = protocolErrorOf(() => feedRect(dec, rect(4, 3), [second]))
+    expect(err.message).toMatch(/palette index 3 beyond the 3-colour palette/)
+  })
+
+  // Rects this large go through the WebAssembly palette kernel (decoders/palette-kernel.ts),
+  // several calls per rect: framed in a wider framebuffer (row by row out) and alone (one copy).
+  it.each([
+    [1000, 30, 1200],
+    [1000, 30, 1000],
+    [64, 64, 64],
+  ])('decodes a %ix%i palette rect in a %i-wide framebuffer', (w, h, width) => {
+    const n = 17
+    const pal = randomColours(n, 21)
+    const rnd = prng(22)
+    const idx = Array.from({ length: w * h }, () => Math.floor(rnd() * n))
+    const bytes = new Bytes()
+      .u8(0x40, 1, n - 1)
+      .bytes(pal.flatMap((c) => tpixel(RGBX8888, c)))
+      .bytes(payload(idx, new SyncDeflater()))
+      .build()
+    const fb = feedRect(tight(), rect(w, h, width - w, 1), [bytes], { width, height: h + 2 })
+    expectPixels(
+      fb,
+      RGBX8888,
+      idx.map((i) => pal[i]),
+      w,
+      h,
+      width - w,
+      1,
+    )
+  })
+
+  it('rejects an index beyond the palette in a rect the kernel converts', () => {
+    const z = new SyncDeflater()
+    const dec = tight()
+    const big = randomColours(20, 23)
+    const w = 1000
+    const h = 30
+    const ok = Array.from({ length: w * h }, (_, i) => i % 20)
+    const first = new Bytes()
+      .u8(0x40, 1, 19)
+      .bytes(big.flatMap((c) => tpixel(RGBX8888, c)))
+      .bytes(payload(ok, z))
+      .build()
+    feedRect(dec, rect(w, h), [first])
+    // Index 17 was valid in the first rect's palette; the second has 17 colours, and the bad
+    // index sits in the last call's rows.
+    const bad = ok.map((i) => i % 17)
+    bad[w * h - 5] = 17
+    const second = new Bytes()
+      .u8(0x40, 1, 16)
+      .bytes(randomColours(17, 24).flatMap((c) => tpixel(RGBX8888, c)))
+      .bytes(payload(bad, z))
+      .build()
+    const err = protocolErrorOf(() => feedRect(dec, rect(w, h), [second]))
+    expect(err.message).toMatch(/palette index 17 beyond the 17-colour palette/)
+  })
+
   it('rejects a 1-colour palette', () => {
     const bytes = new Bytes().u8(0x40, 1, 0, 1, 2, 3, 0).build()
     expectErrorEverySplit(tight, rect(8, 1), bytes, 'RFB_ERR_TIGHT', /palette of 1 colour/)

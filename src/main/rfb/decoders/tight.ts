@@ -7,6 +7,7 @@ import type { ImageKind } from '../sink'
 import { createInflateStream } from '../zlib/create-inflate-stream'
 import type { InflateStream } from '../zlib/inflate-stream'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
+import { drawIndexed, drawMono } from './tight-palette'
 
 /** rfbproto "Tight Encoding": compression types, the high nibble of the compression-control byte. */
 const enum TightCompression {
@@ -119,6 +120,8 @@ export class TightDecoder implements RectDecoder {
 
   private readonly tmp = new Uint8Array(4)
   private readonly palette = new Uint32Array(256)
+  /** Entries of `palette` that may be non-zero: those of the last palette read. */
+  private paletteHigh = 0
   private readonly paletteBytes = new Uint8Array(256 * 4)
   private buf: Uint8Array = new Uint8Array(4096)
   /** Channels of the row above, for the gradient filter; made on first use. */
@@ -251,6 +254,9 @@ export class TightDecoder implements RectDecoder {
     q.skip(1)
     q.copyTo(this.paletteBytes, 0, bytes)
     for (let i = 0; i < n; i++) this.palette[i] = this.tpixel(this.paletteBytes, i * this.tb, ctx)
+    // Entries past the palette back to 0: indexed() tells an index out of range by them.
+    if (this.paletteHigh > n) this.palette.fill(0, n, this.paletteHigh)
+    this.paletteHigh = n
     this.startData(TightFilter.Palette, n, at)
     return true
   }
@@ -327,8 +333,8 @@ export class TightDecoder implements RectDecoder {
         }
         break
       case TightFilter.Palette:
-        if (this.paletteSize === 2) this.mono(src, out, o, stride)
-        else this.indexed(src, out, o, stride, at)
+        if (this.paletteSize === 2) drawMono(src, out, o, stride, w, h, this.palette)
+        else drawIndexed(src, out, o, stride, w, h, this.palette, this.paletteSize, at)
         break
       case TightFilter.Gradient:
         if (this.tb === 3) this.gradient24(src, out, o, stride)
@@ -336,47 +342,6 @@ export class TightDecoder implements RectDecoder {
         break
     }
     if (!target) ctx.sink.pixels(x, y, w, h, out)
-  }
-
-  /** 1 bit per pixel, most significant bit leftmost, each row padded to a whole byte. */
-  private mono(src: Uint8Array, out: Uint32Array, o: number, stride: number): void {
-    const { w, h } = this.rect
-    const c0 = this.palette[0]
-    const c1 = this.palette[1]
-    const full = w >> 3
-    let s = 0
-    for (let r = 0; r < h; r++, o += stride) {
-      let d = o
-      // Eight pixels per byte, unrolled: the per-pixel shift and index were a quarter of Tight's time.
-      for (let k = 0; k < full; k++, d += 8) {
-        const b = src[s++]
-        out[d] = b & 0x80 ? c1 : c0
-        out[d + 1] = b & 0x40 ? c1 : c0
-        out[d + 2] = b & 0x20 ? c1 : c0
-        out[d + 3] = b & 0x10 ? c1 : c0
-        out[d + 4] = b & 0x08 ? c1 : c0
-        out[d + 5] = b & 0x04 ? c1 : c0
-        out[d + 6] = b & 0x02 ? c1 : c0
-        out[d + 7] = b & 0x01 ? c1 : c0
-      }
-      if (w & 7) {
-        const b = src[s++]
-        for (let c = 0, e = w & 7; c < e; c++) out[d + c] = (b << c) & 0x80 ? c1 : c0
-      }
-    }
-  }
-
-  private indexed(src: Uint8Array, out: Uint32Array, o: number, stride: number, at: number): void {
-    const { w, h } = this.rect
-    const size = this.paletteSize
-    const pal = this.palette
-    for (let r = 0, s = 0; r < h; r++, o += stride) {
-      for (let d = o, e = o + w; d < e; d++, s++) {
-        const idx = src[s]
-        if (idx >= size) throw tightError(`Tight palette index ${idx} beyond the ${size}-colour palette`, at)
-        out[d] = pal[idx]
-      }
-    }
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { ErrorCode } from '@shared/error-codes'
 import type { ByteQueue } from '../byte-queue'
 import { RfbProtocolError } from '../errors'
-import type { PixelConverter } from '../pixel-converter'
+import { ALPHA, type PixelConverter } from '../pixel-converter'
 import { createInflateStream } from '../zlib/create-inflate-stream'
 import type { InflateStream } from '../zlib/inflate-stream'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
@@ -10,19 +10,12 @@ import { PayloadReader, inflateChecked, zlibInputLimit } from './zlib-payload'
 /** rfbproto "ZRLE Encoding": tiles are 64x64 except at the right and bottom edges. */
 export const ZRLE_TILE = 64
 
-/** A run of `n` words from `out[o]`: most runs are short, where a loop beats a fill() call. */
-function fillRun(out: Uint32Array, o: number, n: number, colour: number): void {
-  if (n < 32) {
-    for (let e = o + n; o < e; o++) out[o] = colour
-  } else {
-    out.fill(colour, o, o + n)
-  }
-}
-
 /** How a tile's CPIXELs become words: RGBA to draw, or raw pixel values (ZYWRLE's wavelet). */
 export interface CpixelReader {
   /** Bytes per CPIXEL. */
   readonly size: number
+  /** True when a CPIXEL is 3 bytes R, G, B, so its RGBA word is read inline without `one`. */
+  readonly rgb24?: boolean
   one(src: Uint8Array, o: number): number
   /** Converts `n` CPIXELs from `src[o]` into `dst[d..]`. */
   many(src: Uint8Array, o: number, dst: Uint32Array, d: number, n: number): void
@@ -30,9 +23,21 @@ export interface CpixelReader {
 
 class RgbaReader implements CpixelReader {
   readonly size: number
+  readonly rgb24: boolean
 
   constructor(readonly px: PixelConverter) {
     this.size = px.cpixelBytes
+    const pf = px.pf
+    this.rgb24 =
+      px.cpixelBytes === 3 &&
+      pf.trueColour &&
+      !pf.bigEndian &&
+      pf.redMax === 255 &&
+      pf.greenMax === 255 &&
+      pf.blueMax === 255 &&
+      pf.redShift === 0 &&
+      pf.greenShift === 8 &&
+      pf.blueShift === 16
   }
 
   one(src: Uint8Array, o: number): number {
@@ -200,7 +205,8 @@ export class ZrleDecoder implements RectDecoder {
     const size = sub & 127
     const pal = this.palette
     if (end - p < size * cb) throw this.error('the zlib data ends inside the palette', at)
-    for (let i = 0; i < size; i++, p += cb) pal[i] = rd.one(d, p)
+    if (rd.rgb24) for (let i = 0; i < size; i++, p += 3) pal[i] = d[p] | (d[p + 1] << 8) | (d[p + 2] << 16) | ALPHA
+    else for (let i = 0; i < size; i++, p += cb) pal[i] = rd.one(d, p)
     if (sub <= 16) return this.packed(d, p, tw, th, size, out, o, stride, at)
     return this.runs(d, p, tw, th, sub === 128 ? 0 : size, out, o, stride, rd, at)
   }
@@ -224,27 +230,65 @@ export class ZrleDecoder implements RectDecoder {
     return p + need
   }
 
-  /** Packed palette: 1, 2 or 4 bits per index, most significant first, rows padded to a byte. */
+  /**
+   * Packed palette: 1, 2 or 4 bits per index, most significant first, rows padded to a byte.
+   * Whole bytes are unrolled (8, 4 or 2 pixels each) with one validity test per byte; only a
+   * palette smaller than its index width can be indexed past its end, and only the row's last,
+   * partly padded byte goes pixel by pixel.
+   */
   private packed(d: Uint8Array, p: number, tw: number, th: number, size: number, out: Uint32Array, o: number, stride: number, at: number): number {
     const bits = size === 2 ? 1 : size <= 4 ? 2 : 4
     const rowBytes = (tw * bits + 7) >> 3
     if (d.length - p < rowBytes * th) throw this.error('the zlib data ends inside the packed pixels', at)
-    const mask = (1 << bits) - 1
     const pal = this.palette
-    for (let r = 0; r < th; r++, o += stride - tw) {
-      let shift = 8 - bits
-      let byte = d[p]
-      for (let c = 0; c < tw; c++) {
-        const idx = (byte >> shift) & mask
-        if (idx >= size) throw this.error(`palette index ${idx} beyond the ${size}-colour palette`, at)
-        out[o++] = pal[idx]
-        shift -= bits
-        if (shift < 0 && c + 1 < tw) {
-          shift = 8 - bits
-          byte = d[++p]
+    const perByte = 8 / bits
+    const whole = (tw / perByte) | 0
+    const tail = tw - whole * perByte
+    const mask = (1 << bits) - 1
+    for (let r = 0; r < th; r++, o += stride) {
+      let q = o
+      const e = p + whole
+      if (bits === 4) {
+        for (; p < e; p++, q += 2) {
+          const b = d[p]
+          const hi = b >> 4
+          const lo = b & 15
+          if (hi >= size || lo >= size) throw this.error(`palette index ${hi >= size ? hi : lo} beyond the ${size}-colour palette`, at)
+          out[q] = pal[hi]
+          out[q + 1] = pal[lo]
+        }
+      } else if (bits === 2) {
+        // Only index 3 can be out of range (palettes of 3): a 2-bit field with both bits set.
+        const check = size === 3
+        for (; p < e; p++, q += 4) {
+          const b = d[p]
+          if (check && (b & (b >> 1) & 0x55) !== 0) throw this.error(`palette index 3 beyond the 3-colour palette`, at)
+          out[q] = pal[b >> 6]
+          out[q + 1] = pal[(b >> 4) & 3]
+          out[q + 2] = pal[(b >> 2) & 3]
+          out[q + 3] = pal[b & 3]
+        }
+      } else {
+        for (; p < e; p++, q += 8) {
+          const b = d[p]
+          out[q] = pal[b >> 7]
+          out[q + 1] = pal[(b >> 6) & 1]
+          out[q + 2] = pal[(b >> 5) & 1]
+          out[q + 3] = pal[(b >> 4) & 1]
+          out[q + 4] = pal[(b >> 3) & 1]
+          out[q + 5] = pal[(b >> 2) & 1]
+          out[q + 6] = pal[(b >> 1) & 1]
+          out[q + 7] = pal[b & 1]
         }
       }
-      p++
+      if (tail > 0) {
+        const b = d[p++]
+        for (let c = 0, shift = 8 - bits; c < tail; c++, shift -= bits) {
+          const idx = (b >> shift) & mask
+          if (idx >= size) throw this.error(`palette index ${idx} beyond the ${size}-colour palette`, at)
+          out[q++] = pal[idx]
+        }
+      }
     }
     return p
   }
@@ -252,7 +296,8 @@ export class ZrleDecoder implements RectDecoder {
   /**
    * Plain RLE (`size` 0: a CPIXEL per run) or palette RLE (an index byte, top bit set when a
    * length follows). Lengths are 255s plus a final byte, plus one. Runs may cross rows but never
-   * the tile's end.
+   * the tile's end. Each run is stored as row spans with plain loops: spans are at most a tile
+   * wide (64), where a loop beats a fill() call; R,G,B CPIXELs are read inline.
    */
   private runs(
     d: Uint8Array,
@@ -267,20 +312,19 @@ export class ZrleDecoder implements RectDecoder {
     at: number,
   ): number {
     const end = d.length
-    const n = tw * th
-    // Where pixel i of the tile goes: rows of tw words, stride apart (one long row when packed).
-    const packed = stride === tw
+    const cb = rd.size
+    const rgb = rd.rgb24 === true
+    const pal = this.palette
+    // Pixels of the tile still to come; where the next one goes: column `col` of the row at `row`.
+    let left = tw * th
     let col = 0
     let row = o
-    const cb = rd.size
-    const pal = this.palette
-    let i = 0
-    while (i < n) {
+    while (left > 0) {
       let colour: number
       let long = true
       if (size === 0) {
         if (end - p < cb) throw this.error('the zlib data ends inside a run', at)
-        colour = rd.one(d, p)
+        colour = rgb ? d[p] | (d[p + 1] << 8) | (d[p + 2] << 16) | ALPHA : rd.one(d, p)
         p += cb
       } else {
         if (p >= end) throw this.error('the zlib data ends inside a run', at)
@@ -297,24 +341,21 @@ export class ZrleDecoder implements RectDecoder {
           if (p >= end) throw this.error('the zlib data ends inside a run length', at)
           b = d[p++]
           len += b
-          if (len > n - i) throw this.error(`a run of ${len} goes past the tile's ${n - i} remaining pixels`, at)
+          if (len > left) throw this.error(`a run of ${len} goes past the tile's ${left} remaining pixels`, at)
         } while (b === 255)
       }
-      i += len
-      if (packed) {
-        fillRun(out, o + i - len, len, colour)
-        continue
+      left -= len
+      // The rest of the current row, then whole rows, then the start of the next.
+      let span = tw - col
+      while (len >= span) {
+        for (let k = row + col, e = row + tw; k < e; k++) out[k] = colour
+        len -= span
+        row += stride
+        col = 0
+        span = tw
       }
-      for (let left = len; left > 0;) {
-        const k = Math.min(left, tw - col)
-        fillRun(out, row + col, k, colour)
-        left -= k
-        col += k
-        if (col === tw) {
-          col = 0
-          row += stride
-        }
-      }
+      for (let k = row + col, e = k + len; k < e; k++) out[k] = colour
+      col += len
     }
     return p
   }
