@@ -36,7 +36,11 @@ const HOME_ROW = ['KeyA', 'KeyS', 'KeyD', 'KeyF', 'KeyG', 'KeyH', 'KeyJ', 'KeyK'
 const BOTTOM_ROW = ['IntlBackslash', 'KeyZ', 'KeyX', 'KeyC', 'KeyV', 'KeyB', 'KeyN', 'KeyM', 'Comma', 'Period', 'Slash']
 const US_BOTTOM_ROW = BOTTOM_ROW.slice(1)
 
-/** Each layout as the Linux/Windows keymaps of that name print it (the keycaps). */
+/**
+ * Each layout as Linux (XKB and the console's keymaps) defines it, since BIOS screens aside the
+ * consoles typed into are mostly Linux: French AltGr+2 and AltGr+7 give ~ and ` at once there,
+ * where Windows makes them dead keys.
+ */
 const ROWS: Record<TypingLayout, Row[]> = {
   us: [
     { codes: NUMBER_ROW, plain: '`1234567890-=', shift: '~!@#$%^&*()_+' },
@@ -57,7 +61,7 @@ const ROWS: Record<TypingLayout, Row[]> = {
     { codes: BOTTOM_ROW, plain: '<yxcvbnm,.-', shift: '>YXCVBNM;:_', altGr: '|······µ···' },
   ],
   fr: [
-    { codes: NUMBER_ROW, plain: '²&é"\'(-è_çà)=', shift: '·1234567890°+', altGr: '··~#{[|`\\^@]}', dead: '~`' },
+    { codes: NUMBER_ROW, plain: '²&é"\'(-è_çà)=', shift: '·1234567890°+', altGr: '··~#{[|`\\^@]}' },
     { codes: TOP_ROW, plain: 'azertyuiop^$', shift: 'AZERTYUIOP¨£', altGr: '··€·········', dead: '^¨' },
     { codes: HOME_ROW, plain: 'qsdfghjklmù*', shift: 'QSDFGHJKLM%µ' },
     { codes: BOTTOM_ROW, plain: '<wxcvbn,;:!', shift: '>WXCVBN?./§' },
