@@ -1,6 +1,7 @@
 import type { ErrorCode, ErrorKind } from './error-codes'
 import type { CursorImage, FrameBatch } from './ops'
 import type { Preferences } from './preferences'
+import type { TypingLayout } from './keyboard-layouts'
 import type { ConnectionProfile, ProtectionLevel } from './profile'
 
 /**
@@ -100,7 +101,15 @@ export interface SessionInfo {
    * connection is not view-only. Servers announce XVP after connecting, so it can turn true later.
    */
   power: boolean
+  /**
+   * True when the server takes QEMU Extended Key Events (scancodes): `session.typeText` can then
+   * type in a remote layout the user names. Optional for older hosts.
+   */
+  scancodes?: boolean
 }
+
+/** How far `session.typeText` got: `typing` while it goes, then once `done`, `cancelled` or `failed` (the session stopped being connected). */
+export type TypingState = 'typing' | 'done' | 'cancelled' | 'failed'
 
 /** What `session.power` asks the server to do to the computer it runs on (rfbproto XVP). */
 export type PowerAction = 'shutdown' | 'reboot' | 'reset'
@@ -225,6 +234,16 @@ export interface HostRequests {
   'session.key': [{ sessionId: string; keysym: number; down: boolean; code?: string }, void]
   'session.pointer': [{ sessionId: string; buttons: number; x: number; y: number }, void]
   'session.clipboard': [{ sessionId: string; text: string }, void]
+  /**
+   * Types `text` as key events, paced by the host (`delayMs` per character, default 10): newline
+   * is Return, tab is Tab. With `layout`, a server that takes scancodes gets the keys of that
+   * remote layout; otherwise keysyms. Refused when something cannot be typed (nothing is sent),
+   * while the session types already, and for view-only sessions. Resolves at once with the
+   * number of characters to type; `session.typing` events report progress.
+   */
+  'session.typeText': [{ sessionId: string; text: string; layout?: TypingLayout; delayMs?: number }, { total: number }]
+  /** Stops `session.typeText`: no key after the current character; the last event says `cancelled`. */
+  'session.typeCancel': [{ sessionId: string }, void]
   /** Asks the server for this desktop size; `screens` (ExtendedDesktopSize servers) lays it out as several monitors. */
   'session.resize': [{ sessionId: string; width: number; height: number; screens?: ScreenRect[] }, void]
   'session.refresh': [{ sessionId: string }, void]
@@ -293,6 +312,8 @@ export interface HostEvents {
   'session.bell': { sessionId: string }
   /** The server reported its lock-key LEDs: once on connecting, then whenever they change. */
   'session.leds': { sessionId: string } & LockLeds
+  /** Progress of `session.typeText`: at most every 100 ms while typing, and once at the end. */
+  'session.typing': { sessionId: string; typed: number; total: number; state: TypingState }
   /** The server could not carry out a power action (XVP_FAIL; it does not say which). */
   'session.powerFailed': { sessionId: string }
   'session.stats': { sessionId: string; fps: number; kbps: number; latencyMs: number; encodings: string[] }

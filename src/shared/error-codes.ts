@@ -108,6 +108,8 @@ export const ERROR_CODE_GROUPS = {
     'HOST_POWER_UNSUPPORTED',
     'HOST_RESIZE_UNSUPPORTED',
     'HOST_NOT_WATCHING',
+    'HOST_TYPING_BUSY',
+    'HOST_TYPE_UNTYPABLE',
   ],
   /** Moving a session to another window: not while it asks the user something, never a wall tile; the old window is told it moved. */
   handOff: ['HOST_HANDOFF_BUSY', 'HOST_HANDOFF_WATCH', 'HOST_SESSION_MOVED'],

@@ -1,6 +1,8 @@
 import * as v from 'valibot'
 import type { EventName, HostRequests, RequestName } from './contract'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
+import { TYPING_LAYOUTS } from './keyboard-layouts'
+import { MAX_TYPED_TEXT } from './type-text'
 import { MAX_UNIX_PATH } from './target'
 import { SUPPORTED_LOCALES } from './i18n/locales'
 import { CLIPBOARD_SYNC_SETTINGS, KEYBOARD_GRAB_SETTINGS, OPEN_IN_SETTINGS, RECONNECT_SETTINGS, THEME_SETTINGS } from './preferences'
@@ -221,6 +223,14 @@ const schemaOf = {
   // Bits 0-7 are the RFB button mask; bits 7-8 back/forward go out with ExtendedMouseButtons.
   'session.pointer': object({ sessionId, buttons: int(0, 0x1ff), x: int(0, 65535), y: int(0, 65535) }),
   'session.clipboard': object({ sessionId, text: string({ max: LIMITS.clipboard }) }),
+  'session.typeText': object({
+    sessionId,
+    text: string({ min: 1, max: MAX_TYPED_TEXT }),
+    layout: optional(literal(...TYPING_LAYOUTS)),
+    // Up to a second per key: some BIOS consoles drop keys that come faster than every few tens of ms.
+    delayMs: optional(int(0, 1000)),
+  }),
+  'session.typeCancel': object({ sessionId }),
   'session.resize': object({
     sessionId,
     width: int(1, 16384),
@@ -271,6 +281,7 @@ export const EVENT_NAMES = Object.keys({
   'session.bell': 1,
   'session.leds': 1,
   'session.powerFailed': 1,
+  'session.typing': 1,
   'session.stats': 1,
   'session.trust': 1,
   'session.hostKey': 1,

@@ -148,7 +148,7 @@ export class HostSession {
     forwardServerEvents(client, this.id, this.host, this.watch)
     client.on('name', (name) => this.updateInfo({ name }))
     client.on('resize', (width, height) => this.updateInfo({ width, height }))
-    client.on('features', () => this.updateInfo({ power: this.powerAvailable(client) }))
+    client.on('features', () => this.updateInfo({ power: this.powerAvailable(client), scancodes: client.features.qemuKeyEvents }))
 
     let transport: Transport
     let sshKind: SshSecretKind | null = null
@@ -314,7 +314,7 @@ export class HostSession {
     this.failures = 0
     this.login.vnc.worked()
     this.reached = reachedLevel(info)
-    this.info = sessionInfo(info, client.width, client.height, this.powerAvailable(client))
+    this.info = { ...sessionInfo(info, client.width, client.height, this.powerAvailable(client)), scancodes: client.features.qemuKeyEvents }
     this.setState('connected')
     this.stats.start()
     const { typed, sshTyped } = this.login.takeTyped()

@@ -25,6 +25,7 @@ import { checkSessionRoom } from './session-budget'
 import { HandOffs } from './session-handoff'
 import { sessionStateEvent } from './session-events'
 import { SessionRegistry } from './session-registry'
+import { TextTypists, type TypingTarget } from './text-typist'
 import { WATCH_INTERVAL_MS } from './watch-mode'
 import type { SecretStore } from './secrets'
 
@@ -119,6 +120,8 @@ export class Host extends EventEmitter<HostEventMap> {
   private readonly dataDirLock: DataDirLock | undefined
   /** Sessions on their way to another window. */
   private readonly handOffs: HandOffs
+  /** Text being typed into sessions (`session.typeText`), paced here rather than in the page. */
+  private readonly typists = new TextTypists((payload) => this.emitEvent('session.typing', payload))
 
   constructor(options: HostOptions) {
     super()
@@ -238,6 +241,7 @@ export class Host extends EventEmitter<HostEventMap> {
   /** Closes the listener and every session and waits for pending thumbnail writes. */
   async shutdown(): Promise<void> {
     this.listener.stop()
+    this.typists.cancelAll()
     for (const s of this.sessions.all()) s.close()
     // Closing sessions starts last thumbnails and profile saves: drain until nothing new starts.
     await this.book.settled()
@@ -272,6 +276,9 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.key': ({ sessionId, keysym, down, code }, owner) => this.sessions.owned(sessionId, owner).key(keysym, down, code),
       'session.pointer': ({ sessionId, buttons, x, y }, owner) => this.sessions.owned(sessionId, owner).pointer(buttons, x, y),
       'session.clipboard': ({ sessionId, text }, owner) => this.sessions.owned(sessionId, owner).clipboard(text),
+      'session.typeText': ({ sessionId, text, layout, delayMs }, owner) =>
+        this.typists.start(typingTarget(this.sessions.owned(sessionId, owner)), text, layout, delayMs),
+      'session.typeCancel': ({ sessionId }, owner) => this.typists.cancel(this.sessions.owned(sessionId, owner).id),
       'session.resize': ({ sessionId, width, height, screens }, owner) => this.sessions.owned(sessionId, owner).resize(width, height, screens),
       'session.refresh': ({ sessionId }, owner) => this.sessions.owned(sessionId, owner).refresh(),
       'session.reconnect': ({ sessionId }, owner) => this.sessions.owned(sessionId, owner).reconnectNow(),
@@ -356,6 +363,17 @@ export class Host extends EventEmitter<HostEventMap> {
 /** What the window a session left is told: it ended there, because it moved (HOST_SESSION_MOVED). */
 function movedState(s: HostSession): HostEvents['session.state'] {
   return sessionStateEvent(s.id, 'closed', s.info, { kind: 'closed', code: 'HOST_SESSION_MOVED', message: 'the session moved to another window' })
+}
+
+/** A session as its typist sees it; view-only sessions take no typing at all. */
+function typingTarget(s: HostSession): TypingTarget {
+  if (s.viewOnly) throw hostError('refused', 'HOST_VIEW_ONLY', 'this connection is view-only: no text is typed')
+  return {
+    id: s.id,
+    canType: () => s.alive && s.state === 'connected',
+    takesScancodes: () => s.info?.scancodes === true,
+    key: (keysym, down, code) => s.key(keysym, down, code),
+  }
 }
 
 function hostErrorFrom(error: SessionError): Error {

@@ -11,6 +11,8 @@ export type MenuAction =
   | { type: 'scaling'; mode: ScalingMode }
   | { type: 'matchMonitors' }
   | { type: 'sendClipboard' }
+  /** Open "Type text": text sent as key presses. */
+  | { type: 'typeText' }
   | { type: 'clipboardPanel' }
   | { type: 'screenshot' }
   | { type: 'stats' }

@@ -9,6 +9,8 @@
  * Values come from X11's keysymdef.h and XF86keysym.h.
  */
 
+import { printableKeysym } from '@shared/type-text'
+
 /** Where a key sits, as KeyboardEvent.location says. */
 export const enum KeyLocation {
   Standard = 0,
@@ -362,9 +364,7 @@ export function keysymForChar(ch: string): number | null {
     case 0x7f:
       return XK.Delete
   }
-  if (cp < 0x20 || (cp >= 0x80 && cp < 0xa0)) return null
-  if (cp <= 0xff) return cp
-  return 0x01000000 + cp
+  return printableKeysym(ch)
 }
 
 /** True when `key` is exactly one code point (a character the key produced). */

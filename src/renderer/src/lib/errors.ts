@@ -132,6 +132,9 @@ export const ERROR_WORDS: Record<ErrorCode, ErrorWords> = {
   HOST_POWER_UNSUPPORTED: w('powerUnsupported', 'serverLimits'),
   HOST_RESIZE_UNSUPPORTED: w('resizeUnsupported', 'serverLimits'),
   HOST_NOT_WATCHING: w('notWatching', 'none'),
+  HOST_TYPING_BUSY: NOT_NOW,
+  // The typing dialog lists what cannot be typed before it asks; the host's refusal is a backstop.
+  HOST_TYPE_UNTYPABLE: REQUEST,
   HOST_HANDOFF_BUSY: w('handoffBusy', 'answerFirst'),
   HOST_HANDOFF_WATCH: w('handoffWatch', 'reopen'),
   HOST_SESSION_MOVED: w('sessionMoved', 'none'),
