@@ -17,6 +17,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { basename, join } from 'node:path'
+import { timeBgrx } from './bgrx'
+import { compareWithDecperf, decperfBinary } from './tigervnc/decperf'
 import { loadNoVncDecoders, noVncVersion } from './novnc/load'
 import type { NoVncQueueMode } from './novnc/replay'
 import { DEFAULT_OPTIONS, formatTable, type NoVncImageMode, runWorkload, type Workload, type WorkloadResult } from './suite'
@@ -36,14 +38,46 @@ function workloads(root: string, listed: readonly string[]): Workload[] {
   const recordings = fbsFiles(join(root, 'bench', 'recordings'))
   const files = listed.length ? listed : recordings.length ? recordings : fbsFiles(join(root, 'test', 'fixtures', 'recordings'))
   const out: Workload[] = files.map((f) => ({ name: basename(f, '.fbs'), fbs: readFileSync(f) }))
+  const filter = process.env.BENCH_FILTER
   if (!listed.length) {
     for (const enc of SYNTHETIC) {
       const name = `synthetic-${enc}`
-      if (!out.some((w) => w.name === name)) out.push({ name, fbs: syntheticRecording(enc) })
+      if (!out.some((w) => w.name === name) && (!filter || name.includes(filter))) out.push({ name, fbs: syntheticRecording(enc) })
     }
   }
-  const filter = process.env.BENCH_FILTER
   return filter ? out.filter((w) => w.name.includes(filter)) : out
+}
+
+/** Raw recordings are timed again rewritten in B,G,R,X (bench/bgrx.ts). */
+const BGRX_RECORDINGS = /-raw$|-copyrect$/
+
+/** For each Raw recording: its B,G,R,X speed over its R,G,B,X speed, both measured in this run. */
+function bgrxLines(results: readonly WorkloadResult[]): string[] {
+  const lines: string[] = []
+  for (const r of results) {
+    const b = r.bgrx
+    if (!b) continue
+    lines.push(
+      `  ${r.name}: R,G,B,X ${b.rgbxMs.toFixed(1)} ms, B,G,R,X ${b.bgrxMs.toFixed(1)} ms per pass: ${b.ratio.toFixed(2)}x the speed` +
+        (b.mismatch ? `  MISMATCH: ${b.mismatch}` : ''),
+    )
+  }
+  return lines
+}
+
+/** For each recording timed against decperf: both CPU times and TigerVNC's over ours (above 1: ours faster). */
+function tigerLines(results: readonly WorkloadResult[]): string[] {
+  const lines: string[] = []
+  for (const r of results) {
+    const t = r.tigervnc
+    if (!t) continue
+    const ours = `ours ${t.oursCpuMs.toFixed(1)}`
+    lines.push(
+      `  ${r.name.padEnd(30)} ` +
+        (t.decperfCpuMs !== null && t.ratio !== null ? `TigerVNC ${t.decperfCpuMs.toFixed(1)}, ${ours}: ${t.ratio.toFixed(2)}x` : `${ours}; ${t.error}`),
+    )
+  }
+  return lines
 }
 
 /** BENCH_NOVNC_QUEUE, checked. */
@@ -97,9 +131,17 @@ export async function main(root: string, args: readonly string[]): Promise<numbe
       `noVNC receive queue (BENCH_NOVNC_QUEUE=${opts.novncQueue}): ${QUEUE_LABEL[opts.novncQueue]}\n` +
       `noVNC images in protocol-only rows (BENCH_NOVNC_IMAGES=${opts.novncImages}): ${IMAGES_LABEL[opts.novncImages]}`,
   )
+  const decperf = process.env.BENCH_DECPERF === '0' ? null : decperfBinary(root)
+  print(
+    decperf
+      ? `TigerVNC's decperf: ${decperf} (CPU time per pass against ours, median of 9 each; BENCH_DECPERF=0 skips it)`
+      : 'TigerVNC decperf not built (sh bench/tigervnc/build-decperf.sh): no comparison with TigerVNC',
+  )
   const results: WorkloadResult[] = []
   for (const w of list) {
     const r = await runWorkload(w, novnc, opts)
+    if (BGRX_RECORDINGS.test(w.name)) r.bgrx = (await timeBgrx(w.fbs, opts)) ?? undefined
+    if (decperf) r.tigervnc = await compareWithDecperf(decperf, w.fbs, Math.max(opts.minRuns, 9))
     results.push(r)
     print(
       `  ${r.name}: ours ${r.ours.mpixelsPerSec.toFixed(1)} Mpx/s` +
@@ -109,11 +151,16 @@ export async function main(root: string, args: readonly string[]): Promise<numbe
     )
   }
   print(`\n${formatTable(results)}\nload average at the end ${loadavg()[0].toFixed(1)}`)
+  const tiger = tigerLines(results)
+  if (tiger.length) print(`\nAgainst TigerVNC's decperf (its C++ decoders), CPU ms per pass, medians:\n${tiger.join('\n')}`)
+  const bgrx = bgrxLines(results)
+  if (bgrx.length)
+    print(`\nRaw in server-native B,G,R,X against R,G,B,X, ours only (noVNC always asks for R,G,B,X), alternating passes, medians:\n${bgrx.join('\n')}`)
   if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify(results, null, 2))
-  const mismatched = results.filter((r) => r.mismatch)
+  const mismatched = results.filter((r) => r.mismatch || r.bgrx?.mismatch)
   if (mismatched.length) {
     print(`\nFAILED: ${mismatched.length} recording(s) decode to different framebuffers in our engine and in noVNC:`)
-    for (const r of mismatched) print(`  ${r.name}: ${r.mismatch}`)
+    for (const r of mismatched) print(`  ${r.name}: ${r.mismatch ?? `B,G,R,X: ${r.bgrx?.mismatch}`}`)
     return 1
   }
   return 0

@@ -46,6 +46,30 @@ export interface WorkloadResult extends Comparison {
   /** Set when the final framebuffers differ: the bench run fails. */
   mismatch: string | null
   novncError: string | null
+  /** The same stream in server-native B,G,R,X (Raw recordings only; bench/bgrx.ts). */
+  bgrx?: BgrxResult
+  /** TigerVNC's decperf on the same stream (bench/tigervnc/decperf.ts), when it is built. */
+  tigervnc?: TigerVncResult
+}
+
+/** Our engine on a Raw stream in R,G,B,X and in B,G,R,X, passes alternating. */
+export interface BgrxResult {
+  rgbxMs: number
+  bgrxMs: number
+  /** B,G,R,X speed over R,G,B,X speed. */
+  ratio: number
+  /** Set when the two final framebuffers differ (the bench then fails). */
+  mismatch: string | null
+}
+
+/** CPU seconds per pass of TigerVNC's decperf and of our engine, measured one after the other. */
+export interface TigerVncResult {
+  decperfCpuMs: number | null
+  oursCpuMs: number
+  /** TigerVNC's CPU time over ours: above 1, ours is faster. */
+  ratio: number | null
+  /** Why decperf gave no number (an encoding it lacks, a failure). */
+  error: string | null
 }
 
 export interface SuiteOptions {
@@ -68,7 +92,8 @@ export type NoVncImageMode = 'data-url' | 'copy'
 
 export const DEFAULT_OPTIONS: SuiteOptions = { minRuns: 5, minMs: 1500, maxRuns: 200, novncQueue: 'websock', novncImages: 'data-url' }
 
-function median(xs: number[]): number {
+/** The median of `xs` (not modified). */
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2

@@ -4,8 +4,9 @@ const { join } = require('node:path')
 const { existsSync } = require('node:fs')
 const cli = join(__dirname, '..', 'out', 'main', 'cli.js')
 if (!existsSync(cli)) {
-  process.stderr.write('tessera: not built yet; run `npm run build` first\n')
-  process.exit(2)
+  // Exit 1 in the table of src/main/cli/exit-codes.ts (docs/cli.md): nothing a command line could fix.
+  process.stderr.write('tessera: not built yet; run `npm run build` in the repository first\n')
+  process.exit(1)
 }
 require(cli)
   .main(process.argv.slice(2))

@@ -1,5 +1,6 @@
 import type { ErrorCode, ErrorKind } from './error-codes'
 import type { CursorImage, FrameBatch } from './ops'
+import type { Preferences } from './preferences'
 import type { ConnectionProfile, ProtectionLevel } from './profile'
 
 /**
@@ -90,6 +91,11 @@ export interface SessionInfo {
   /** True when the server's identity was verified (certificate or host key). */
   verified: boolean
   /**
+   * True when the user accepted the server's identity for this session only ("Trust once"):
+   * encrypted, but not verified, and shown as accepted by the user. Optional for older hosts.
+   */
+  acceptedOnce?: boolean
+  /**
    * True when `session.power` may be asked: the server offers power actions (XVP) and the
    * connection is not view-only. Servers announce XVP after connecting, so it can turn true later.
    */
@@ -110,8 +116,10 @@ export interface LockLeds {
  * What opens a session: a saved profile, or what the user typed in the quick-connect bar.
  * `watch`: a live-wall tile: view-only, a low update rate and cheap settings, no picture streamed
  * to the renderer (it asks for `sessions.preview`), and it never stops to ask the user anything.
+ * `h264`: the renderer decodes Open H.264 (WebCodecs), so the host may announce it (never for a tile).
  */
-export type OpenSessionRequest = { profileId: string; watch?: boolean } | { address: string; username?: string; watch?: boolean }
+export type OpenSessionRequest =
+  { profileId: string; watch?: boolean; h264?: boolean } | { address: string; username?: string; watch?: boolean; h264?: boolean }
 
 /** One monitor of a remote multi-screen layout, in remote desktop pixels (ExtendedDesktopSize). */
 export interface ScreenRect {
@@ -147,6 +155,21 @@ export interface SessionPreview {
   rgba: Uint8Array
 }
 
+/** What went wrong with the address book (STORE_*) or the saved passwords file (SECRETS_*) when the host started. */
+export type StoreProblemCode =
+  'STORE_CORRUPT' | 'STORE_UNREADABLE' | 'STORE_NEWER_VERSION' | 'STORE_INVALID_ENTRIES' | 'STORE_RESTORED' | 'SECRETS_CORRUPT' | 'SECRETS_UNREADABLE'
+
+/** Something the user should hear about those files; nothing was thrown away. */
+export interface StoreProblem {
+  code: StoreProblemCode
+  /** The host's own account, in English (for Details and the terminal). */
+  message: string
+  /** The full path of the file kept aside, when one was moved or copied. */
+  keptAt?: string
+  /** How many connections or passwords it concerns (left out, or restored from the backup). */
+  count?: number
+}
+
 /** Which connections to export (all when `ids` is empty), and whether their passwords go too. */
 export type ExportRequest = { ids: string[] } | { ids: string[]; includePasswords: true; passphrase: string }
 
@@ -164,6 +187,8 @@ export interface HostRequests {
   /** Our JSON export; saved passwords only when asked, and then encrypted with `passphrase`. */
   'profiles.export': [ExportRequest, { fileName: string; text: string }]
   'profiles.thumbnail': [{ id: string }, { png: Uint8Array } | null]
+  /** What went wrong reading the address book and passwords at start, and the folder they live in. */
+  'profiles.problems': [void, { folder: string; problems: StoreProblem[] }]
   /**
    * Where saved passwords go: `protected` when a keychain encrypts them; otherwise they are
    * saved (in a file only the user can read) only once `plainFileAllowed` is true.
@@ -203,6 +228,8 @@ export interface HostRequests {
   /** Asks the server for this desktop size; `screens` (ExtendedDesktopSize servers) lays it out as several monitors. */
   'session.resize': [{ sessionId: string; width: number; height: number; screens?: ScreenRect[] }, void]
   'session.refresh': [{ sessionId: string }, void]
+  /** "Reconnect now": a session waiting to reconnect tries at once, and its back-off starts afresh; ignored in any other state. */
+  'session.reconnect': [{ sessionId: string }, void]
   /**
    * Pauses a watch session (a wall tile) while nobody can see it: no updates are asked for until
    * it is resumed. Its owner only; refused for a session that is not a watch session.
@@ -234,6 +261,10 @@ export interface HostRequests {
   'listen.stop': [void, void]
   /** Answers a `listen.incoming` event: accept opens a session (ids in `session.state` events), reject closes the connection. */
   'listen.answer': [{ id: string; accept: boolean }, { sessionId: string } | null]
+  /** The app-wide settings (preferences.json); defaults for any the file lacks or has wrong. */
+  'prefs.get': [void, Preferences]
+  /** Changes the settings given (the others stay); returns them all. Every window hears `prefs.changed`. */
+  'prefs.set': [Partial<Preferences>, Preferences]
 }
 
 /** Events: name → payload. */
@@ -246,7 +277,14 @@ export interface HostEvents {
    * carries). `savedWithheld`: a saved password exists but was not sent, because this link is
    * less protected than the one it was saved on.
    */
-  'session.credentials': { sessionId: string; kind: CredentialRequestKind; retry: boolean; reason?: string; link?: LinkProtection; savedWithheld?: boolean }
+  'session.credentials': {
+    sessionId: string
+    kind: CredentialRequestKind
+    retry: boolean
+    /** The server's own words on a refusal, verbatim. */ reason?: string
+    link?: LinkProtection
+    savedWithheld?: boolean
+  }
   'session.clipboard': { sessionId: string; text: string }
   'session.bell': { sessionId: string }
   /** The server reported its lock-key LEDs: once on connecting, then whenever they change. */
@@ -271,13 +309,15 @@ export interface HostEvents {
   'listen.incoming': { id: string; remoteAddress: string; remotePort: number }
   /** Nobody answered that `listen.incoming` in time: the host closed the connection, and a `listen.answer` for it is refused. */
   'listen.timedOut': { id: string }
+  /** The app-wide settings changed (from any window): sent to every client. */
+  'prefs.changed': { prefs: Preferences }
 }
 
 export type RequestName = keyof HostRequests
 export type EventName = keyof HostEvents
 
 /** What the Electron menu asks the window to do; the renderer carries it out (it knows which session is in front). */
-export type AppCommand = 'new-connection' | 'disconnect' | 'next-tab' | 'previous-tab'
+export type AppCommand = 'new-connection' | 'disconnect' | 'next-tab' | 'previous-tab' | 'preferences'
 
 /** Where a session opens: a window of its own (the default), or a tab of the session window in front. */
 export type SessionPlacement = 'window' | 'tab'
@@ -318,6 +358,8 @@ export interface ShellRequests {
   'shell.displays': [void, DisplayInfo[]]
   /** Fullscreen for the asking window: off, on its monitor, on `displayId`, or across all monitors. */
   'shell.fullscreen': [{ mode: FullscreenMode; displayId?: number }, void]
+  /** Shows a file of the data folder (a plain name, e.g. a set-aside `connections.json.corrupt-…`) in the file manager; false if it is gone. */
+  'shell.showDataFile': [{ name: string }, boolean]
 }
 
 export type ShellRequestName = keyof ShellRequests

@@ -11,6 +11,8 @@ export const enum Encoding {
   ZRLE = 16,
   ZYWRLE = 17,
   JPEG = 21,
+  /** Open H.264 (community rfbproto): Annex B data per rect, decoded by the renderer. */
+  OpenH264 = 50,
   TightPNG = -260,
 
   DesktopSize = -223,
@@ -56,6 +58,7 @@ const NAMES: Record<number, string> = {
   16: 'ZRLE',
   17: 'ZYWRLE',
   21: 'JPEG',
+  50: 'OpenH264',
   [-260]: 'TightPNG',
   [-223]: 'DesktopSize',
   [-224]: 'LastRect',

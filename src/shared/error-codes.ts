@@ -39,6 +39,7 @@ export const ERROR_CODE_GROUPS = {
     'RFB_ERR_ZYWRLE',
     'RFB_ERR_TIGHT',
     'RFB_ERR_JPEG',
+    'RFB_ERR_H264',
     'RFB_ERR_IMAGE',
   ],
   /** A session recording (FBS) cannot be replayed (kind 'protocol'). */

@@ -14,6 +14,33 @@ export const enum OpCode {
   Image = 4,
   /** [code, 0, 0, width, height, 0, 0, 0]: the framebuffer is now this size */
   Resize = 5,
+  /**
+   * [code, x, y, w, h, byteOffset, byteLength, videoWord(context, flags)]: an Open H.264 rect,
+   * Annex B bytes in `images` (possibly none) for decoder context `context` (0..MAX_VIDEO_CONTEXTS-1).
+   * With VideoFlag.ResetAll and w = h = 0 it only resets.
+   */
+  Video = 6,
+}
+
+/** Open H.264 rect flags as on the wire (community rfbproto, encoding 50). */
+export const enum VideoFlag {
+  /** Drop this context's decoder state before decoding the data. */
+  ResetContext = 1,
+  /** Drop every context before decoding the data. */
+  ResetAll = 2,
+}
+
+/** Decoder contexts a session may hold at once; the engine reuses the least recently used id beyond. */
+export const MAX_VIDEO_CONTEXTS = 64
+
+/** The last int of a Video op: the context id in the low byte, the flags above it. */
+export function videoWord(context: number, flags: number): number {
+  return (context & 0xff) | ((flags & 0xff) << 8)
+}
+
+/** The context id and flags a Video op's last int carries (see {@link videoWord}). */
+export function videoFields(word: number): { context: number; flags: number } {
+  return { context: word & 0xff, flags: (word >>> 8) & 0xff }
 }
 
 /** Ints per op record. */

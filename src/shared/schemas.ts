@@ -2,6 +2,8 @@ import * as v from 'valibot'
 import type { EventName, HostRequests, RequestName } from './contract'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
 import { MAX_UNIX_PATH } from './target'
+import { SUPPORTED_LOCALES } from './i18n/locales'
+import { CLIPBOARD_SYNC_SETTINGS, KEYBOARD_GRAB_SETTINGS, OPEN_IN_SETTINGS, RECONNECT_SETTINGS, THEME_SETTINGS } from './preferences'
 import { COLOUR_DEPTHS, DEFAULT_SECURITY, PROTECTION_LEVELS, SCALING_MODES, SECURITY_CHOICES, SSH_AUTH_METHODS } from './profile'
 import { type Infer, type Schema, array, boolean, checked, int, literal, none, nullable, object, optional, string, union, withDefault } from './validate'
 
@@ -143,6 +145,28 @@ export const profileSchema = object(profileFields)
 /** `profiles.save` also takes a profile with an empty id: the host assigns one. */
 const profileToSave = object({ ...profileFields, id: union(literal(''), id) })
 
+/** Each app-wide setting, checkable on its own: the preferences file falls back field by field. */
+export const preferenceFields = {
+  theme: literal(...THEME_SETTINGS),
+  language: literal('system', ...SUPPORTED_LOCALES),
+  scaling: literal(...SCALING_MODES),
+  reconnect: literal(...RECONNECT_SETTINGS),
+  clipboardSync: literal(...CLIPBOARD_SYNC_SETTINGS),
+  keyboardGrab: literal(...KEYBOARD_GRAB_SETTINGS),
+  openIn: literal(...OPEN_IN_SETTINGS),
+}
+
+/** `prefs.set`: any of the settings, each optional; an unknown field or value is refused. */
+const preferencesPatch = object({
+  theme: optional(preferenceFields.theme),
+  language: optional(preferenceFields.language),
+  scaling: optional(preferenceFields.scaling),
+  reconnect: optional(preferenceFields.reconnect),
+  clipboardSync: optional(preferenceFields.clipboardSync),
+  keyboardGrab: optional(preferenceFields.keyboardGrab),
+  openIn: optional(preferenceFields.openIn),
+})
+
 type RequestSchemas = { [K in RequestName]: Schema<HostRequests[K][0]> }
 
 const schemaOf = {
@@ -160,12 +184,18 @@ const schemaOf = {
     object({ ids: array(id, LIMITS.exportIds), includePasswords: literal(true), passphrase: string({ min: LIMITS.passphraseMin, max: LIMITS.passphrase }) }),
   ),
   'profiles.thumbnail': object({ id }),
+  'profiles.problems': none(),
   'secrets.status': none(),
   'secrets.forget': object({ profileId: id }),
   'secrets.allowPlainFile': object({ allow: boolean() }),
   'session.open': union(
-    object({ profileId: id, watch: optional(boolean()) }),
-    object({ address: string({ min: 1, max: LIMITS.address }), username: optional(string({ max: LIMITS.username })), watch: optional(boolean()) }),
+    object({ profileId: id, watch: optional(boolean()), h264: optional(boolean()) }),
+    object({
+      address: string({ min: 1, max: LIMITS.address }),
+      username: optional(string({ max: LIMITS.username })),
+      watch: optional(boolean()),
+      h264: optional(boolean()),
+    }),
   ),
   'session.close': object({ sessionId }),
   'session.handOff': object({ sessionId }),
@@ -199,6 +229,7 @@ const schemaOf = {
     screens: optional(array(object({ x: int(0, 16383), y: int(0, 16383), width: int(1, 16384), height: int(1, 16384) }), 16)),
   }),
   'session.refresh': object({ sessionId }),
+  'session.reconnect': object({ sessionId }),
   'session.watchPaused': object({ sessionId, paused: boolean() }),
   'session.power': object({ sessionId, action: literal('shutdown', 'reboot', 'reset') }),
   'session.trust': object({ sessionId, decision: literal('once', 'always', 'reject') }),
@@ -208,6 +239,8 @@ const schemaOf = {
   'listen.start': object({ port: optional(int(1, 65535)), host: optional(string({ min: 1, max: LIMITS.host, pattern: /^[A-Za-z0-9.:_%-]+$/ })) }),
   'listen.stop': none(),
   'listen.answer': object({ id, accept: boolean() }),
+  'prefs.get': none(),
+  'prefs.set': preferencesPatch,
 } satisfies RequestSchemas
 
 /** Every key of every member of a union. */
@@ -246,6 +279,7 @@ export const EVENT_NAMES = Object.keys({
   'sessions.changed': 1,
   'listen.incoming': 1,
   'listen.timedOut': 1,
+  'prefs.changed': 1,
 } satisfies Record<EventName, 1>) as readonly EventName[]
 
 export function isRequestName(name: unknown): name is RequestName {

@@ -25,6 +25,8 @@ const schemaOf = {
   'shell.focusSession': object({ sessionId: id }),
   'shell.displays': none(),
   'shell.fullscreen': object({ mode: literal('off', 'current', 'display', 'all'), displayId: optional(displayId) }),
+  // A plain file name, never a path: main joins it to the data folder itself.
+  'shell.showDataFile': object({ name: string({ min: 1, max: 255, pattern: /^(?!\.)[\w.-]+$/ }) }),
 } satisfies ShellSchemas
 
 /** Every key of every member of a union. */

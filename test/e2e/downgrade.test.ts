@@ -53,13 +53,13 @@ describe.skipIf(skip)('browser mode: a server that offers less security than bef
     await cert.locator('button:has-text("Trust once")').click()
     const link = page.locator('dialog[open] [data-test="link-protection"]')
     await link.waitFor({ timeout: 20_000 })
-    await expect(link.innerText()).resolves.toContain('you accepted it for this session only')
+    await expect(link.innerText()).resolves.toContain('accepted by you for this session only')
     await expect(link.innerText()).resolves.not.toContain('is verified')
     await screenshot(page, 'password-trusted-once')
     await typePassword()
     await waitConnected(page)
     // Trusted once: encrypted, never shown as verified.
-    await expect(page.locator('.toolbar .security').getAttribute('title')).resolves.toMatch(/^Encrypted, server identity not verified/)
+    await expect(page.locator('.toolbar .security').getAttribute('title')).resolves.toMatch(/^Encrypted; identity accepted by you/)
     await disconnect(page)
   })
 

@@ -92,7 +92,8 @@ export async function newContext(browser: Browser, origin: string, viewport = { 
 /**
  * Makes the address book open connections as tabs of its own page (the "Open connections in"
  * preference), as every page did before session windows: for suites that test a session, not
- * where it opens.
+ * where it opens. It leaves the choice where older versions kept it; the page carries it over
+ * into the host's preferences before it opens anything (stores/preferences.ts).
  */
 export async function openSessionsInPage(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => localStorage.setItem('tessera.openConnectionsIn', '"tab"'))

@@ -595,17 +595,19 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.waitForSelector('dialog[open]')
     const saveBox = 'dialog input[type="checkbox"] >> nth=0'
     expect(await page.isDisabled(saveBox)).toBe(false)
-    await expect(page.textContent('dialog')).resolves.toContain('the password is saved in a file only you can read')
+    await expect(page.textContent('dialog')).resolves.toContain('Kept in a file that only your user account may open')
     // Leaving the empty host field first shows its hint, which moves the button: fill it, as a user would.
     await page.fill('dialog input[placeholder^="host"]', 'server.example.com')
     await page.click('dialog button:has-text("Stop saving passwords in a file")')
     await waitUntil('secrets.allowPlainFile', async () => (await fakeCalls(page, 'secrets.allowPlainFile')).length)
     expect((await fakeCalls(page, 'secrets.allowPlainFile')).map((c) => c.arg)).toEqual([{ allow: false }])
-    await waitUntil('the save box to be disabled', () => page.isDisabled(saveBox))
+    // Taken back: the file is offered again, with what it means, for the user to choose knowingly.
+    await waitUntil('the file offered again', async () => (await page.textContent('dialog'))!.includes('If you tick this, Tessera keeps passwords in a file'))
+    expect(await page.isEnabled(saveBox)).toBe(true)
     expect(await page.locator('dialog button:has-text("Stop saving passwords in a file")').count()).toBe(0)
   })
 
-  it('asks about an unknown SSH host key, showing server, key type and SHA-256; each answer goes to the host, Escape and Enter refuse', async () => {
+  it('asks about an unknown SSH host key, showing server, key type and SHA-256; each answer goes to the host, Escape refuses, Enter trusts once', async () => {
     await openApp()
     await page.fill('#quick-connect-input', 'fake:1')
     await page.press('#quick-connect-input', 'Enter')
@@ -621,8 +623,8 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await expect(dialog.locator('.algorithm').innerText()).resolves.toBe('ssh-ed25519')
     await expect(dialog.locator('.fingerprint').innerText()).resolves.toBe(hostKey.fingerprintSha256)
     expect(await dialog.locator('.fingerprint').getAttribute('data-fingerprint')).toBe(hostKey.fingerprintSha256)
-    // The safe answer has the focus: Enter alone never trusts a key.
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
+    // "Trust once" is the default: it commits to nothing beyond this session ("Always trust" takes a deliberate click).
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Trust once')
     await screenshot(page, 'host-key-dialog')
     const answer = async (how: () => Promise<void>): Promise<void> => {
       await how()
@@ -637,7 +639,7 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.keyboard.press('Enter')
     await dialog.waitFor({ state: 'detached' })
     expect((await fakeCalls(page, 'session.hostKey')).map((c) => c.arg)).toEqual(
-      ['once', 'always', 'reject', 'reject', 'reject'].map((decision) => ({ sessionId: 's1', decision })),
+      ['once', 'always', 'reject', 'reject', 'once'].map((decision) => ({ sessionId: 's1', decision })),
     )
     expect(await fakeCalls(page, 'session.credentials')).toEqual([])
     expect(errors).toEqual([])
@@ -675,10 +677,11 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     expect(await answers()).toEqual([{ sessionId: 's1', password: 'gw-s3cret', save: true }])
 
     // Refused: asked again, saying why; Escape cancels.
-    await prompt('ssh-password', true, 'The SSH server did not accept the password.')
+    await prompt('ssh-password', true, 'Permission denied')
     await dialog.waitFor()
     await expect(dialog.locator('h2').innerText()).resolves.toBe('Try the SSH password again')
-    await expect(dialog.locator('[role="alert"]').innerText()).resolves.toBe('The SSH server did not accept the password.')
+    // Our words first; the server's own reason (the host sends nothing else as `reason`) quoted as its words.
+    await expect(dialog.locator('[role="alert"]').innerText()).resolves.toBe('The SSH server did not accept the password. The server said: “Permission denied”')
     await page.keyboard.press('Escape')
     await dialog.waitFor({ state: 'detached' })
     expect((await answers()).at(-1)).toEqual({ sessionId: 's1', cancel: true })
@@ -759,11 +762,10 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     )
     await page.waitForSelector('.status [role="alert"]')
     expect(await page.$('button:has-text("Retry")')).toBeNull()
-    // Words from lib/errors.ts and the host's detail; the code itself only as a data attribute.
+    // Headline and hint from lib/errors.ts; the host's detail and the code only under "Details".
     const alert = page.locator('.status [role="alert"]')
-    await expect(alert.innerText()).resolves.toMatch(
-      /^The server sent data Tessera cannot read\s+A rectangle lies outside the screen \(offset 1234\)\.\s+Close/,
-    )
+    await expect(alert.innerText()).resolves.toMatch(/^The server sent data Tessera cannot read\s+Try again\..*\s+Details\s+Close/s)
+    await expect(alert.locator('details').textContent()).resolves.toContain('A rectangle lies outside the screen (offset 1234).')
     await expect(alert.getAttribute('data-code')).resolves.toBe('RFB_ERR_RECT_BOUNDS')
     await screenshot(page, 'error-protocol')
     await page.click('.status button:has-text("Close")')
@@ -904,7 +906,9 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
     await page.fill('dialog input[placeholder^="host"]', 'server.example.com:2')
     await page.locator('dialog input[placeholder^="host"]').blur()
     expect(await page.inputValue('dialog input[inputmode="numeric"]')).toBe('5902')
-    expect(await page.isDisabled('dialog input[type="checkbox"] >> nth=0')).toBe(true)
+    // No keychain here: saving in a file is offered (not greyed out), and stays off until the user ticks it.
+    expect(await page.isEnabled('dialog input[type="checkbox"] >> nth=0')).toBe(true)
+    expect(await page.isChecked('dialog input[type="checkbox"] >> nth=0')).toBe(false)
     await page.fill('dialog label:has-text("Name") input', 'Build server')
     await page.fill('dialog label:has-text("Folder") input', 'Lab')
     await page.check('dialog label:has-text("View only") input')

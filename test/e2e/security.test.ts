@@ -60,8 +60,8 @@ describe.skipIf(skip)('browser mode: server certificates', () => {
     await expect(dialog.locator('.names').innerText()).resolves.toBe('localhost, 127.0.0.1 – matches 127.0.0.1')
     expect(await dialog.locator('.warning').count()).toBe(0)
     expect(await dialog.innerText()).not.toMatch(/verified/i)
-    // The safe answer has the focus.
-    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
+    // "Trust once" is the default: it commits to nothing beyond this session.
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Trust once')
     await screenshot(page, 'certificate-dialog')
     await dialog.locator('button:has-text("Always trust")').click()
     await waitConnected(page)

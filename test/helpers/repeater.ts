@@ -20,8 +20,10 @@ export interface TestRepeater {
 export interface TestRepeaterOptions {
   /** Each side must send its whole 250-byte block within this time; default 2000 ms. */
   blockTimeoutMs?: number
-  /** Send this instead of the greeting (to test viewers against a peer that is no repeater). */
+  /** Send this instead of the greeting (to test viewers against a peer that is no repeater); '' sends none, as some repeaters do. */
   greeting?: string
+  /** Greet viewers only after this many ms, and only then read their block (a slow repeater). */
+  greetingDelayMs?: number
 }
 
 /**
@@ -114,6 +116,11 @@ export async function startTestRepeater(opts: TestRepeaterOptions = {}): Promise
 
   const viewers = net.createServer((raw) => {
     const sock = track(raw)
+    if (opts.greetingDelayMs) setTimeout(() => greet(sock), opts.greetingDelayMs)
+    else greet(sock)
+  })
+  const greet = (sock: net.Socket): void => {
+    if (sock.destroyed) return
     sock.write(opts.greeting ?? GREETING)
     readBlock(sock, ms).then(
       ({ name, rest }) => {
@@ -134,7 +141,7 @@ export async function startTestRepeater(opts: TestRepeaterOptions = {}): Promise
         sock.destroy()
       },
     )
-  })
+  }
   const servers = net.createServer((raw) => {
     const sock = track(raw)
     readBlock(sock, ms).then(

@@ -14,6 +14,10 @@ export interface TrixieWayvncOptions {
   /** The RSA-AES key (one per name, as for Xvnc); default 'wayvnc'. */
   keyName?: string
   port?: number
+  /** The output's size; default 320x240. */
+  resolution?: string
+  /** Draw something (a coloured background and sway's bar with a fixed line of text) instead of sway's empty output. */
+  content?: boolean
 }
 
 export interface TrixieWayvnc {
@@ -56,7 +60,9 @@ export async function startTrixieWayvnc(opts: TrixieWayvncOptions): Promise<Trix
       '',
     ].join('\n'),
   )
-  writeFileSync(path.join(abs, 'sway.conf'), 'output HEADLESS-1 resolution 320x240\n')
+  const sway = [`output HEADLESS-1 resolution ${opts.resolution ?? '320x240'}`]
+  if (opts.content) sway.push('output HEADLESS-1 bg #305070 solid_color', 'bar {', '  position top', '  status_command echo Tessera ways-in test', '}')
+  writeFileSync(path.join(abs, 'sway.conf'), [...sway, ''].join('\n'))
   writeFileSync(
     path.join(abs, 'run.sh'),
     [

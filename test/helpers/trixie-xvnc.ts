@@ -7,7 +7,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { freePort } from './vnc-servers'
 
-const ROOT = path.resolve(__dirname, '../..')
+const ROOT = path.resolve(import.meta.dirname, '../..')
 /** Where the chroot is cached (covered by .gitignore; docs/testing.md). */
 export const TRIXIE_DIR = process.env.TESSERA_TRIXIE_CHROOT ?? path.join(ROOT, '.cache/trixie-chroot')
 
@@ -58,12 +58,16 @@ export interface TrixieXvncOptions {
   keyName?: string
   /** Listen on this port (a restart with another key where the client knows the server); default a free one. */
   port?: number
+  /** `-geometry`; default 320x240. */
+  geometry?: string
 }
 
 export interface TrixieXvnc {
   host: '127.0.0.1'
   port: number
   pid: number
+  /** The X display number: X clients of this machine reach it as `:N` (the X server's abstract socket is outside the chroot). */
+  display: number
   /** SIGTERM, SIGKILL after 2 s; idempotent. */
   stop(): Promise<void>
 }
@@ -137,7 +141,7 @@ export async function startTrixieXvnc(opts: TrixieXvncOptions): Promise<TrixieXv
       '-UseBlacklist=0',
       '-retro',
       '-geometry',
-      '320x240',
+      opts.geometry ?? '320x240',
       '-depth',
       '24',
     ]
@@ -155,6 +159,7 @@ export async function startTrixieXvnc(opts: TrixieXvncOptions): Promise<TrixieXv
         host: '127.0.0.1',
         port,
         pid: child.pid!,
+        display,
         stop: () =>
           (stopped ??= new Promise<void>((resolve) => {
             if (exited) return resolve()

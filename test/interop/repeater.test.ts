@@ -42,6 +42,25 @@ describe.skipIf(!serverAvailable('tigervnc'))('UltraVNC repeater mode I (our rep
     expectSamePixels(via, direct, 'mode I')
   }, 60_000)
 
+  it.each([
+    { kind: 'sends no greeting', opts: { greeting: '' } },
+    { kind: 'greets only after the viewer waited for it (2.5 s)', opts: { greetingDelayMs: 2_500 } },
+  ])(
+    'a repeater that $kind: the snapshot through it equals a direct Raw one',
+    async ({ opts }) => {
+      const other = await startTestRepeater(opts)
+      try {
+        const direct = await takeSnapshot({ host: '127.0.0.1', port: vnc.port }, { encodings: [RAW], timeoutMs: 20_000 })
+        const via = await takeSnapshot(parseTarget(`127.0.0.1:${other.viewerPort}/127.0.0.1::${vnc.port}`), { encodings: [RAW], timeoutMs: 20_000 })
+        expect(other.log).toContain(`mode I 127.0.0.1:${vnc.port}`)
+        expectSamePixels(via, direct, 'mode I')
+      } finally {
+        await other.close()
+      }
+    },
+    60_000,
+  )
+
   it('tessera snapshot --repeater takes the server as UltraVNC writes it', async () => {
     const png = join(dir, 'via.png')
     const err: string[] = []

@@ -1,55 +1,15 @@
-import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { takeSnapshot } from '../../src/main/cli/snapshot'
 import { AuthFailedError, type RfbError } from '../../src/main/rfb/errors'
 import type { ServerKeyPrompt } from '../../src/main/rfb/trust/server-key'
 import { MemoryTrustStore } from '../../src/main/rfb/trust/store'
 import { Encoding } from '../../src/shared/encodings'
+import { offerOnly } from '../helpers/offer-only'
 import { type TrixieWayvnc, startTrixieWayvnc } from '../helpers/trixie-wayvnc'
 import { ensureTrixieChroot, isRoot } from '../helpers/trixie-xvnc'
 
 const USER = 'tessera'
 
-/**
- * A relay on 127.0.0.1 that passes everything through except the server's list of security
- * types, which it cuts to `type`: wayvnc offers RA2_256 first, and the policy rightly takes it.
- */
-async function offerOnly(serverPort: number, type: number): Promise<{ port: number; close(): void }> {
-  const sockets = new Set<net.Socket>()
-  const relay = net.createServer((client) => {
-    const upstream = net.connect({ host: '127.0.0.1', port: serverPort })
-    for (const s of [client, upstream]) {
-      sockets.add(s)
-      s.on('error', () => undefined)
-      s.on('close', () => (client.destroy(), upstream.destroy()))
-    }
-    let head = Buffer.alloc(0)
-    let versionSent = false
-    const onData = (chunk: Buffer): void => {
-      head = Buffer.concat([head, chunk])
-      // The version (12 bytes) goes on at once: the list follows only once the client answered it.
-      if (!versionSent && head.length >= 12) {
-        client.write(head.subarray(0, 12))
-        head = head.subarray(12)
-        versionSent = true
-      }
-      if (!versionSent || head.length < 1 || head.length < 1 + head[0]) return
-      upstream.off('data', onData)
-      client.write(Buffer.concat([Buffer.of(1, type), head.subarray(1 + head[0])]))
-      upstream.pipe(client)
-    }
-    upstream.on('data', onData)
-    client.pipe(upstream)
-  })
-  await new Promise<void>((ok) => relay.listen(0, '127.0.0.1', ok))
-  return {
-    port: (relay.address() as net.AddressInfo).port,
-    close: () => {
-      for (const s of sockets) s.destroy()
-      relay.close()
-    },
-  }
-}
 const PASSWORD = 'ard-pass-1'
 
 // wayvnc and sway run in the Debian 13 chroot, which needs root (CI runs as root).

@@ -1,3 +1,5 @@
+import { CliError, EXIT } from './exit-codes'
+
 /** Parsed command line: positionals in order, options by name (without dashes). */
 export interface ParsedArgs {
   positional: string[]
@@ -5,7 +7,11 @@ export interface ParsedArgs {
 }
 
 /** A usage mistake: reported as one line with exit code 2. */
-export class UsageError extends Error {}
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(EXIT.USAGE, message)
+  }
+}
 
 /**
  * Splits `--name value`, `--name=value` and `--flag`. `flags` lists the options that take no value;
@@ -36,11 +42,13 @@ export function parseArgs(argv: readonly string[], valued: readonly string[], fl
   return { positional, options }
 }
 
+/** The value of a valued option, if given. */
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
   const v = args.options.get(name)
   return typeof v === 'string' ? v : undefined
 }
 
+/** A valued option as a number within [min, max]; anything else is a usage error. */
 export function numberOption(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
   const v = stringOption(args, name)
   if (v === undefined) return undefined

@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { encodingName } from '@shared/encodings'
 import { FramebufferSink } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { recordingStream, replayStream } from '../rfb/record/replay'
-import { numberOption, parseArgs, UsageError } from './args'
+import { numberOption, UsageError } from './args'
+import { parseCommandArgs } from './command-specs'
+import { readLocalFile } from './files'
+import { formatTable } from './table'
 
+/** One recording's decode throughput, as `bench --json` prints it. */
 export interface BenchResult {
   file: string
   encodings: string[]
@@ -25,7 +28,7 @@ export interface BenchResult {
 /** Replays a recording repeatedly through the engine into a framebuffer and reports the median pass. */
 export async function benchFile(file: string, minRuns = 5, minMs = 1000): Promise<BenchResult> {
   // Joined once: each pass then times only the engine.
-  const stream = recordingStream(readFileSync(file))
+  const stream = recordingStream(readLocalFile(file, 'recording'))
   const times: number[] = []
   let last: Awaited<ReturnType<typeof replayStream>> | undefined
   // Tight JPEG and TightPNG rects need an image decoder in the framebuffer.
@@ -57,7 +60,7 @@ export async function benchFile(file: string, minRuns = 5, minMs = 1000): Promis
 
 /** `tessera bench IN.fbs... [--json] [--runs N]`. */
 export async function benchCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, ['runs'], ['json'])
+  const args = parseCommandArgs('bench', argv)
   if (args.positional.length === 0) throw new UsageError('missing IN.fbs')
   const runs = numberOption(args, 'runs', 1, 1000) ?? 5
   const results: BenchResult[] = []
@@ -66,13 +69,16 @@ export async function benchCommand(argv: readonly string[], out: (line: string) 
     out(JSON.stringify(results, null, 2))
     return 0
   }
-  out('file                          encodings         size       updates   wire MB/s   Mpixel/s   updates/s')
-  for (const r of results) {
-    out(
-      `${r.file.padEnd(30)}${r.encodings.join(',').padEnd(18)}${`${r.width}x${r.height}`.padEnd(11)}` +
-        `${String(r.updates).padStart(7)}${r.wireMBps.toFixed(1).padStart(12)}${r.mpixelsPerSec.toFixed(1).padStart(11)}` +
-        `${r.updatesPerSec.toFixed(0).padStart(12)}`,
-    )
-  }
+  const rows = results.map((r) => [
+    r.file,
+    r.encodings.join(',') || '-',
+    `${r.width}x${r.height}`,
+    String(r.updates),
+    r.wireMBps.toFixed(1),
+    r.mpixelsPerSec.toFixed(1),
+    r.updatesPerSec.toFixed(0),
+  ])
+  const header = ['file', 'encodings', 'size', 'updates', 'wire MB/s', 'Mpixel/s', 'updates/s']
+  for (const line of formatTable([header, ...rows], ['left', 'left', 'left', 'right', 'right', 'right', 'right'])) out(line)
   return 0
 }

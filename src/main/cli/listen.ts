@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs'
 import { encodePng } from '../rfb/png'
 import { DEFAULT_LISTEN_PORT, listenForServers } from '../rfb/transport/listen'
-import { UsageError, numberOption, parseArgs, stringOption } from './args'
+import { UsageError, numberOption, stringOption } from './args'
+import { parseCommandArgs } from './command-specs'
+import { checkWritable, writeLocalFile } from './files'
 import { takeSnapshot } from './snapshot'
-import { CONNECT_FLAGS, CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, timeoutArg } from './session-options'
+import { credentialsFrom, encodingsArg, tuningArgs, securityArg, timeoutArg } from './session-options'
 
 /**
  * `tessera listen OUT.png [--port N] [--host H]`: waits for a server to connect to us (a reverse
@@ -11,10 +12,20 @@ import { CONNECT_FLAGS, CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningAr
  * screen as PNG and exits. `--timeout` bounds the wait and the snapshot each.
  */
 export async function listenCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, [...CONNECT_OPTIONS, 'port', 'host'], CONNECT_FLAGS)
+  if (argv.some((a) => a === '--repeater' || a.startsWith('--repeater='))) {
+    throw new UsageError('--repeater is for connecting out; a listening viewer is reached directly')
+  }
+  const args = parseCommandArgs('listen', argv)
   const [file] = args.positional
   if (!file) throw new UsageError('missing OUT.png')
-  if (args.options.has('repeater')) throw new UsageError('--repeater is for connecting out; a listening viewer is reached directly')
+  checkWritable(file, 'picture')
+  // Every option is checked before listening: a mistake must not wait for a server to show it.
+  const options = {
+    encodings: encodingsArg(args),
+    ...tuningArgs(args),
+    credentials: credentialsFrom(args, { host: '', port: 0 }),
+    security: securityArg(args),
+  }
   const timeoutMs = timeoutArg(args, 120)
   const listener = await listenForServers({ host: stringOption(args, 'host'), port: numberOption(args, 'port', 0, 65535) ?? DEFAULT_LISTEN_PORT })
   out(`listening on ${listener.host}:${listener.port}`)
@@ -25,14 +36,11 @@ export async function listenCommand(argv: readonly string[], out: (line: string)
     const target = { host: from.slice(0, from.lastIndexOf(':')).replace(/^::ffff:/, ''), port: 0 }
     const snap = await takeSnapshot(target, {
       transport,
-      encodings: encodingsArg(args),
-      ...tuningArgs(args),
-      credentials: credentialsFrom(args, target),
+      ...options,
       timeoutMs,
-      security: securityArg(args),
     })
     const fb = snap.framebuffer
-    writeFileSync(file, encodePng(fb.width, fb.height, fb.data))
+    writeLocalFile(file, encodePng(fb.width, fb.height, fb.data), 'picture')
     out(`${file}: ${fb.width}x${fb.height} from "${snap.info.init.name}" (reverse connection from ${from})`)
     return 0
   } finally {

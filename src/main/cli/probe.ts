@@ -6,12 +6,12 @@ import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { describePixelFormat } from '../rfb/pixel-format'
 import { securityTypeName } from '../rfb/security/security-handler'
 import type { UpdateStats } from '../rfb/session'
-import { parseArgs } from './args'
-import { CONNECT_FLAGS, CONNECT_OPTIONS, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
+import { parseCommandArgs } from './command-specs'
+import { credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
 
 /** `tessera probe TARGET [--trace]`: what the server is, and with --trace every message both ways. */
 export async function probeCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const args = parseArgs(argv, CONNECT_OPTIONS, ['trace', ...CONNECT_FLAGS])
+  const args = parseCommandArgs('probe', argv)
   const target = targetArg(args.positional[0], args)
   const traceOn = args.options.has('trace')
   const started = performance.now()

@@ -1,6 +1,7 @@
 import { DEFAULT_PROXY_BUFFER } from '../proxy/proxy-session'
 import { type ProxyListen, startProxyServer } from '../proxy/proxy-server'
-import { UsageError, numberOption, parseArgs } from './args'
+import { UsageError, numberOption } from './args'
+import { parseCommandArgs } from './command-specs'
 import { sshArg, targetArg, timeoutArg } from './session-options'
 
 /** `[host:]port` (host 127.0.0.1 unless given) or `unix:/path`. */
@@ -17,11 +18,7 @@ export function listenArg(text: string | undefined): ProxyListen {
  * and a server (proxy/proxy-session.ts). Runs until interrupted; notes and the trace go to `out`.
  */
 export async function proxyCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const args = parseArgs(
-    argv,
-    ['buffer', 'timeout', 'repeater', 'ssh', 'ssh-key', 'ssh-password-file', 'ssh-known-hosts', 'ssh-accept-fingerprint', 'trust-store'],
-    ['trace'],
-  )
+  const args = parseCommandArgs('proxy', argv)
   const [listenText, targetText] = args.positional
   const listen = listenArg(listenText)
   const target = targetArg(targetText, args)

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { FINE_QUALITY_MAX, PIXEL_ENCODINGS, SUBSAMPLINGS, type Subsampling, encodingName } from '@shared/encodings'
+import { Encoding, FINE_QUALITY_MAX, PIXEL_ENCODINGS, SUBSAMPLINGS, type Subsampling, encodingName } from '@shared/encodings'
 import { type Target, parseRepeater, parseTarget } from '@shared/target'
 import { createDecoders } from '../rfb/decoders'
 import { PIXEL_FORMATS, type PixelFormatName } from '../rfb/pixel-format'
@@ -13,32 +13,9 @@ import { SERVER_KEYS_FILE_NAME } from '../rfb/trust/server-key'
 import { FileTrustStore, SSH_HOSTS_FILE_NAME } from '../rfb/trust/store'
 import type { SshAuth, SshOptions } from '../rfb/transport/ssh'
 import { type ParsedArgs, UsageError, numberOption, stringOption } from './args'
+import { readLocalFile } from './files'
 
-/** Options every connecting command shares. */
-export const CONNECT_OPTIONS = [
-  'password-file',
-  'timeout',
-  'encodings',
-  'pixel-format',
-  'depth',
-  'quality',
-  'fine-quality',
-  'subsampling',
-  'compress',
-  'security',
-  'trust-store',
-  'accept-fingerprint',
-  'ca-file',
-  'ssh',
-  'ssh-key',
-  'ssh-password-file',
-  'ssh-known-hosts',
-  'ssh-accept-fingerprint',
-  'repeater',
-] as const
-
-/** Flags (no value) every connecting command shares. */
-export const CONNECT_FLAGS = ['allow-plain-password'] as const
+export { CONNECT_FLAGS, CONNECT_OPTIONS } from './command-specs'
 
 /**
  * `--security POLICY`, `--trust-store DIR`, `--accept-fingerprint SHA256[,SHA256...]`, `--ca-file PEM`.
@@ -60,14 +37,7 @@ export function securityArg(args: ParsedArgs): SecurityOptions {
       return n
     })
   const caFile = stringOption(args, 'ca-file')
-  let ca: string | undefined
-  if (caFile !== undefined) {
-    try {
-      ca = readFileSync(caFile, 'utf8')
-    } catch (e) {
-      throw new UsageError(`cannot read CA file: ${(e as Error).message}`)
-    }
-  }
+  const ca = caFile !== undefined ? readLocalFile(caFile, 'CA file').toString('utf8') : undefined
   return {
     policy: policy as SecurityPolicy | undefined,
     trust: { store: dir !== undefined ? new FileTrustStore(dir) : undefined, acceptFingerprints: fingerprints, ca },
@@ -92,11 +62,16 @@ export function targetArg(value: string | undefined, args?: ParsedArgs): Target 
 }
 
 /** `--encodings tight,zrle,raw` to numbers, refusing names this build cannot decode. */
-export function encodingsArg(args: ParsedArgs): number[] | undefined {
+export function encodingsArg(args: ParsedArgs, opts: { h264?: boolean } = {}): number[] | undefined {
   const v = stringOption(args, 'encodings')
   if (v === undefined) return undefined
   const known = createDecoders()
   return v.split(',').map((name) => {
+    if (name.trim().toLowerCase() === 'h264') {
+      // Only the app's renderer decodes H.264 (WebCodecs): a command that draws the picture itself cannot.
+      if (!opts.h264) throw new UsageError('h264 is decoded only by the app (its renderer); `tessera record` can record it, this command cannot show it')
+      return Encoding.OpenH264
+    }
     const n = PIXEL_ENCODINGS[name.trim().toLowerCase()]
     if (n === undefined) throw new UsageError(`unknown encoding "${name}" (known: ${Object.keys(PIXEL_ENCODINGS).join(', ')})`)
     if (!known.has(n)) throw new UsageError(`encoding ${encodingName(n)} is not supported by this build`)
@@ -107,6 +82,7 @@ export function encodingsArg(args: ParsedArgs): number[] | undefined {
 /** Pixel formats by colour depth, as `--depth` names them. */
 const DEPTHS: Record<string, PixelFormatName> = { '24': 'rgb888', '16': 'rgb565', '8': 'bgr233' }
 
+/** `--depth 24|16|8` or `--pixel-format NAME` (not both) as a pixel format name. */
 export function pixelFormatArg(args: ParsedArgs): PixelFormatName | undefined {
   const v = stringOption(args, 'pixel-format')
   const depth = stringOption(args, 'depth')
@@ -134,6 +110,7 @@ export interface TuningArgs {
   autoSelect?: boolean
 }
 
+/** The picture and link options of {@link TuningArgs}, checked against each other. */
 export function tuningArgs(args: ParsedArgs): TuningArgs {
   const t: TuningArgs = { pixelFormat: pixelFormatArg(args) }
   if (stringOption(args, 'quality') === 'auto') t.autoSelect = true
@@ -157,40 +134,25 @@ export function tuningArgs(args: ParsedArgs): TuningArgs {
   return t
 }
 
+/** `--timeout S` in milliseconds, or the command's own default. */
 export function timeoutArg(args: ParsedArgs, fallbackSeconds: number): number {
   return (numberOption(args, 'timeout', 0.1, 86400) ?? fallbackSeconds) * 1000
 }
 
 /**
  * The password comes from --password-file (first line) or TESSERA_PASSWORD, never from the
- * command line, where other users could read it in the process list.
+ * command line, where other users could read it in the process list. The file is read now,
+ * before any connection: a missing file is the user's to fix (exit 9), not the server's.
  */
 export function credentialsFrom(args: ParsedArgs, target: Target): () => Promise<Credentials | null> {
-  return async () => {
-    const file = stringOption(args, 'password-file')
-    let password: string | undefined
-    if (file !== undefined) {
-      try {
-        password = readFileSync(file, 'utf8').split(/\r?\n/)[0]
-      } catch (e) {
-        throw new UsageError(`cannot read password file: ${(e as Error).message}`)
-      }
-    } else {
-      password = process.env.TESSERA_PASSWORD
-    }
-    if (password === undefined) return null
-    return { username: target.username, password }
-  }
+  const file = stringOption(args, 'password-file')
+  const password = file !== undefined ? readLocalFile(file, 'password file').toString('utf8').split(/\r?\n/)[0] : process.env.TESSERA_PASSWORD
+  return async () => (password === undefined ? null : { username: target.username, password })
 }
 
-function readOptionFile(args: ParsedArgs, name: string): Buffer | undefined {
+function readOptionFile(args: ParsedArgs, name: string, what: string): Buffer | undefined {
   const file = stringOption(args, name)
-  if (file === undefined) return undefined
-  try {
-    return readFileSync(file)
-  } catch (e) {
-    throw new UsageError(`--${name}: cannot read ${file}: ${(e as Error).message}`)
-  }
+  return file === undefined ? undefined : readLocalFile(file, `${what} (--${name})`)
 }
 
 /**
@@ -214,9 +176,9 @@ export function sshArg(args: ParsedArgs): SshOptions | undefined {
   if (sshPort < 1 || sshPort > 65535) throw new UsageError(`--ssh: port ${m[3]} is out of range`)
   const auth: SshAuth = {
     agent: process.env.SSH_AUTH_SOCK || undefined,
-    privateKey: readOptionFile(args, 'ssh-key'),
+    privateKey: readOptionFile(args, 'ssh-key', 'SSH key'),
     passphrase: process.env.TESSERA_SSH_PASSPHRASE,
-    password: readOptionFile(args, 'ssh-password-file')?.toString('utf8').split(/\r?\n/)[0],
+    password: readOptionFile(args, 'ssh-password-file', 'SSH password file')?.toString('utf8').split(/\r?\n/)[0],
   }
   if (!auth.agent && !auth.privateKey && auth.password === undefined) {
     throw new UsageError('--ssh needs credentials: --ssh-key FILE, --ssh-password-file FILE, or an ssh-agent (SSH_AUTH_SOCK)')
@@ -224,11 +186,7 @@ export function sshArg(args: ParsedArgs): SshOptions | undefined {
   const knownHostsFile = stringOption(args, 'ssh-known-hosts') ?? join(homedir(), '.ssh', 'known_hosts')
   let knownHosts: KnownHostEntry[] = []
   if (args.options.has('ssh-known-hosts') || existsSync(knownHostsFile)) {
-    try {
-      knownHosts = parseKnownHosts(readFileSync(knownHostsFile, 'utf8'))
-    } catch (e) {
-      throw new UsageError(`cannot read known hosts file: ${(e as Error).message}`)
-    }
+    knownHosts = parseKnownHosts(readLocalFile(knownHostsFile, 'known hosts file').toString('utf8'))
   }
   const acceptFingerprints = stringOption(args, 'ssh-accept-fingerprint')
     ?.split(',')

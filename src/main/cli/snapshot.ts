@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs'
 import type { Target } from '@shared/target'
 import { type ConnectOptions, connectRfb, startRfb } from '../rfb/connect'
 import { TimeoutError } from '../rfb/errors'
@@ -10,20 +9,11 @@ import type { Credentials } from '../rfb/security/security-handler'
 import type { ConnectionInfo, RfbClient } from '../rfb/session'
 import type { SshOptions } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
-import { type ParsedArgs, UsageError, parseArgs } from './args'
+import { type ParsedArgs, UsageError } from './args'
+import { parseCommandArgs } from './command-specs'
 import { CoverageSink } from './coverage'
-import {
-  CONNECT_FLAGS,
-  CONNECT_OPTIONS,
-  type TuningArgs,
-  credentialsFrom,
-  encodingsArg,
-  tuningArgs,
-  securityArg,
-  sshArg,
-  targetArg,
-  timeoutArg,
-} from './session-options'
+import { checkWritable, writeLocalFile } from './files'
+import { type TuningArgs, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
 
 /** Encodings, and the picture and link tuning the command line takes (see {@link TuningArgs}). */
 export interface SnapshotOptions extends TuningArgs {
@@ -111,11 +101,14 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
   }
 }
 
+/** `tessera snapshot TARGET OUT.png`: {@link takeSnapshot}, written as PNG. */
 export async function snapshotCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
-  const args: ParsedArgs = parseArgs(argv, CONNECT_OPTIONS, CONNECT_FLAGS)
+  const args: ParsedArgs = parseCommandArgs('snapshot', argv)
   const [targetText, file] = args.positional
   const target = targetArg(targetText, args)
   if (!file) throw new UsageError('missing OUT.png')
+  // Before connecting: nobody should wait for a screen that cannot be saved.
+  checkWritable(file, 'picture')
   const snap = await takeSnapshot(target, {
     encodings: encodingsArg(args),
     ...tuningArgs(args),
@@ -125,7 +118,7 @@ export async function snapshotCommand(argv: readonly string[], out: (line: strin
     ssh: sshArg(args),
   })
   const fb = snap.framebuffer
-  writeFileSync(file, encodePng(fb.width, fb.height, fb.data))
+  writeLocalFile(file, encodePng(fb.width, fb.height, fb.data), 'picture')
   out(`${file}: ${fb.width}x${fb.height} from "${snap.info.init.name}"`)
   return 0
 }

@@ -4,7 +4,9 @@ import { createHost, defaultDataDir } from '../host/create-host'
 import type { Host } from '../host/host'
 import { LAUNCH_CODE_TTL_MS } from '../web/launch-codes'
 import { type WebServer, startWebServer } from '../web/server'
-import { type ParsedArgs, UsageError, numberOption, parseArgs, stringOption } from './args'
+import { type ParsedArgs, UsageError, numberOption, stringOption } from './args'
+import { parseCommandArgs } from './command-specs'
+import { CliError, EXIT } from './exit-codes'
 import { type LaunchFile, openInBrowser } from './open-browser'
 
 export interface WebOptions {
@@ -34,7 +36,7 @@ export function defaultRendererDir(): string {
 /** Starts the host on the data folder and the browser-mode server over it. */
 export async function startWeb(options: WebOptions = {}): Promise<WebRun> {
   const rendererDir = options.rendererDir ?? defaultRendererDir()
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new UsageError(`no built renderer in ${rendererDir}; run \`npm run build\` first`)
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new CliError(EXIT.INTERNAL, `no built renderer in ${rendererDir}; run \`npm run build\` first`)
   const { host, store } = await createHost({ dataDir: options.dataDir ?? defaultDataDir() })
   let server: WebServer
   try {
@@ -71,7 +73,7 @@ export interface WebCommandDeps {
 
 /** `tessera web`: serves the viewer to a local browser until interrupted. */
 export async function webCommand(argv: readonly string[], out: (line: string) => void, deps: Partial<WebCommandDeps> = {}): Promise<number> {
-  const args: ParsedArgs = parseArgs(argv, ['port', 'data-dir'], ['no-open'])
+  const args: ParsedArgs = parseCommandArgs('web', argv)
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`)
   const dataDir = stringOption(args, 'data-dir')
   const run = await startWeb({

@@ -1,4 +1,4 @@
-import { type CursorImage, type FrameBatch, ImageKindCode, OP_INTS, OpCode } from '@shared/ops'
+import { type CursorImage, type FrameBatch, ImageKindCode, OP_INTS, OpCode, videoWord } from '@shared/ops'
 import type { CursorShape, DrawSink, ImageKind, PixelTarget } from '../rfb/sink'
 
 /** How long a batch may wait for its ack before the session carries on anyway. */
@@ -128,6 +128,17 @@ export class BatchSink implements DrawSink {
   }
 
   image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void {
+    const at = this.appendImageBytes(data)
+    this.op(OpCode.Image, x, y, w, h, at, data.length, kind === 'jpeg' ? ImageKindCode.Jpeg : ImageKindCode.Png)
+  }
+
+  /** Open H.264 rects travel like images: their bytes in the image buffer, decoded by the renderer. */
+  video(x: number, y: number, w: number, h: number, context: number, flags: number, data: Uint8Array): void {
+    const at = this.appendImageBytes(data)
+    this.op(OpCode.Video, x, y, w, h, at, data.length, videoWord(context, flags))
+  }
+
+  private appendImageBytes(data: Uint8Array): number {
     if (this.lent) this.takeMemory()
     const at = this.imageBytes
     if (at + data.length > this.images.length) {
@@ -137,7 +148,7 @@ export class BatchSink implements DrawSink {
     }
     this.images.set(data, at)
     this.imageBytes += data.length
-    this.op(OpCode.Image, x, y, w, h, at, data.length, kind === 'jpeg' ? ImageKindCode.Jpeg : ImageKindCode.Png)
+    return at
   }
 
   cursor(shape: CursorShape | null): void {

@@ -7,7 +7,8 @@ import { utils as sshUtils } from 'ssh2'
 import { DEFAULT_ENCODINGS, createDecoders } from '../rfb/decoders'
 import { UnsupportedError } from '../rfb/errors'
 import type { SecurityOptions, SecurityPolicy } from '../rfb/security/policy'
-import type { SshAuth } from '../rfb/transport/ssh'
+import type { SshAuth, SshOptions } from '../rfb/transport/ssh'
+import type { HostKeyOptions } from '../rfb/trust/host-key'
 import { type KnownHostEntry, parseKnownHosts } from '../rfb/trust/known-hosts'
 import type { CertificateStore } from '../rfb/trust/store'
 
@@ -70,9 +71,34 @@ export async function sshLogin(t: SshTunnel, agent: string | undefined): Promise
   return { auth, needs: 'ssh-passphrase' }
 }
 
-/** The profile's encoding choice as SetEncodings numbers, keeping only what this build decodes. */
-export function encodingsOf(p: ConnectionProfile | null): readonly number[] {
-  if (!p || p.encodings === 'auto') return DEFAULT_ENCODINGS
+/**
+ * A tunnel's options: the login (see {@link sshLogin}) with its secret from `secretFor` when the
+ * method needs one, and the host key check `hostKey` (made once the secret is in, so the
+ * known_hosts file is read as late as possible). Null when the user cancelled the secret's prompt.
+ */
+export async function sshTunnelOptions(
+  t: SshTunnel,
+  agent: string | undefined,
+  secretFor: (kind: SshSecretKind) => Promise<string | null>,
+  hostKey: () => HostKeyOptions,
+): Promise<{ ssh: SshOptions; kind: SshSecretKind | null } | null> {
+  const { auth, needs: kind } = await sshLogin(t, agent)
+  if (kind) {
+    const secret = await secretFor(kind)
+    if (secret === null) return null
+    if (kind === 'ssh-password') auth.password = secret
+    else auth.passphrase = secret
+  }
+  return { ssh: { sshHost: t.host, sshPort: t.port, username: t.username, auth, hostKey: hostKey() }, kind }
+}
+
+/**
+ * The profile's encoding choice as SetEncodings numbers, keeping only what this build decodes.
+ * Open H.264 goes first for 'auto' when the renderer decodes it (`h264`): it is the one that keeps
+ * full-screen motion usable on a slow link, and a server without it skips it.
+ */
+export function encodingsOf(p: ConnectionProfile | null, h264 = false): readonly number[] {
+  if (!p || p.encodings === 'auto') return h264 ? [Encoding.OpenH264, ...DEFAULT_ENCODINGS] : DEFAULT_ENCODINGS
   const have = createDecoders()
   const chosen = p.encodings.map((n) => PIXEL_ENCODINGS[n.toLowerCase()]).filter((e) => e !== undefined && have.has(e))
   // CopyRect is nearly free and always worth having; Raw keeps a server with none of the rest usable.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import { join } from 'node:path'
+import type { StoreProblem } from '@shared/contract'
 import type { ErrorCode } from '@shared/error-codes'
 import { type ConnectionProfile, PROFILE_SCHEMA_VERSION, newProfile } from '@shared/profile'
 import { profileSchema } from '@shared/schemas'
@@ -10,13 +11,7 @@ import { parseVncFile } from './vnc-file'
 
 export const CONNECTIONS_FILE = 'connections.json'
 
-/** Something the user should hear about the address book or saved passwords file; nothing was thrown away. */
-export interface StoreProblem {
-  code: 'STORE_CORRUPT' | 'STORE_UNREADABLE' | 'STORE_NEWER_VERSION' | 'STORE_INVALID_ENTRIES' | 'STORE_RESTORED' | 'SECRETS_CORRUPT' | 'SECRETS_UNREADABLE'
-  message: string
-  /** Where the original was kept, when it was moved or copied aside. */
-  keptAt?: string
-}
+export type { StoreProblem }
 
 /** A store operation that cannot be done; `message` is presentable. */
 export class StoreError extends Error {
@@ -248,6 +243,7 @@ export class ConnectionStore {
         code: 'STORE_INVALID_ENTRIES',
         message: `${parsed.invalid.length} saved connection(s) could not be read and were left out (${parsed.invalid.slice(0, 3).join('; ')}); the file was copied to ${keptAt}`,
         keptAt,
+        count: parsed.invalid.length,
       })
     }
   }
@@ -264,7 +260,11 @@ export class ConnectionStore {
       const parsed = parseStoreFile(text)
       if (parsed.version > PROFILE_SCHEMA_VERSION) throw new Error('newer format')
       this.profiles = parsed.profiles
-      this.problems.push({ code: 'STORE_RESTORED', message: `${why}; ${parsed.profiles.length} connection(s) were restored from the backup` })
+      this.problems.push({
+        code: 'STORE_RESTORED',
+        message: `${why}; ${parsed.profiles.length} connection(s) were restored from the backup`,
+        count: parsed.profiles.length,
+      })
     } catch {
       const keptAt = `${bak}.corrupt-${this.now()}`
       await fs.rename(bak, keptAt).catch(() => undefined)

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { ConnectionStore } from './connection-store'
+import { PreferencesStore } from './preferences-store'
 import { lockDataDir } from './data-dir-lock'
 import { SERVER_KEYS_FILE_NAME } from '../rfb/trust/server-key'
 import { FileTrustStore, SSH_HOSTS_FILE_NAME } from '../rfb/trust/store'
@@ -24,7 +25,7 @@ export interface CreateHostOptions extends Partial<Omit<HostOptions, 'store' | '
 }
 
 /**
- * A host over one data directory: connections.json, secrets.json, secrets-consent.json,
+ * A host over one data directory: connections.json, preferences.json, secrets.json, secrets-consent.json,
  * known-certificates.json, known-ssh-hosts.json and thumbnails/ inside it. Saved passwords go
  * to the cipher's store (the app), else to the OS keychain, else to secrets.json if allowed.
  * The directory is locked until the host's shutdown; if another host holds it, this throws
@@ -39,6 +40,8 @@ export async function createHost(options: CreateHostOptions): Promise<{ host: Ho
     const store = await ConnectionStore.open(dataDir)
     const file = new FileSecretStore(join(dataDir, DATA_FILES.secrets), cipher)
     store.problems.push(...(await file.open()))
+    const preferences = await PreferencesStore.open(dataDir)
+    store.problems.push(...preferences.problems)
     let secrets: SecretStore = file
     if (!cipher) {
       const chain = keychain === undefined ? await openOsKeychain() : keychain
@@ -54,6 +57,7 @@ export async function createHost(options: CreateHostOptions): Promise<{ host: Ho
       sshKnownHostsFile: join(homedir(), '.ssh', 'known_hosts'),
       ...rest,
       store,
+      preferences,
       secrets,
       thumbnailDir: join(dataDir, DATA_FILES.thumbnails),
       dataDirLock,

@@ -2,7 +2,7 @@ import type { HostEvents, PowerAction, ScreenRect, SessionError, SessionInfo, Se
 import type { ConnectionProfile, ProtectionLevel } from '@shared/profile'
 import { scancodeFor } from '@shared/scancodes'
 import { type Target, formatTarget } from '@shared/target'
-import { NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
+import { AuthFailedError, NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
 import { DowngradeError, reachedLevel } from '../rfb/security/downgrade'
 import type { SecurityOptions } from '../rfb/security/policy'
 import type { CredentialKind, Credentials, LinkSecurity } from '../rfb/security/security-handler'
@@ -10,17 +10,17 @@ import { type ConnectionInfo, RfbClient } from '../rfb/session'
 import type { SshOptions } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
 import { CertificateError, HostKeyError } from '../rfb/trust/errors'
-import { type SshSecretKind, encodingsOf, securityOptions, sshLogin } from './connection-options'
+import { type SshSecretKind, encodingsOf, securityOptions, sshTunnelOptions } from './connection-options'
 import type { HostClient } from './endpoint'
 import { hostError } from './errors'
-import { PendingAnswer } from './pending-answer'
 import { downgradeQuestion } from './protection'
 import type { SessionHost } from './session-host'
 import { SessionPicture } from './session-picture'
-import { sendPower, sessionInfo, sessionStateEvent, sessionSummary } from './session-events'
+import { SessionQuestions } from './session-questions'
+import { forwardServerEvents, sendPower, sessionInfo, sessionStateEvent, sessionSummary } from './session-events'
 import { type CredentialsAnswer, type LoginPrompter, SessionLogin } from './session-login'
 import { SessionStats } from './session-stats'
-import { TrustQuestion, certificateQuestion, hostKeyQuestion, serverKeyQuestion } from './trust-question'
+import { type TrustQuestion, certificateQuestion, hostKeyQuestion, serverKeyQuestion } from './trust-question'
 import { watchNeedsUser } from './watch-mode'
 
 // The session's contract with its host lives in its own file; the host imports it from here.
@@ -42,14 +42,8 @@ export class HostSession {
   private error: SessionError | undefined
   private readonly stats: SessionStats
   private readonly login: SessionLogin
-  private readonly certificate = new TrustQuestion(() => hostError('closed', 'HOST_NO_TRUST_PENDING', 'this session is not waiting for a certificate decision'))
-  private readonly hostKey = new TrustQuestion(() => hostError('closed', 'HOST_NO_HOSTKEY_PENDING', 'this session is not waiting for an SSH host key decision'))
-  /** The RSA-AES server key question; answered through `session.hostKey` like the SSH one, which never waits at the same time. */
-  private readonly serverKey = new TrustQuestion(() => hostError('closed', 'HOST_NO_HOSTKEY_PENDING', 'this session is not waiting for a server key decision'))
-  /** "The server offers less than before: connect anyway?" Closing the session answers no. */
-  private readonly downgrade = new PendingAnswer<boolean>(false, () =>
-    hostError('closed', 'HOST_NO_DOWNGRADE_PENDING', 'this session is not waiting for a decision about weaker security'),
-  )
+  /** Certificate, SSH host key, RSA-AES server key and weaker-security questions. */
+  private readonly questions = new SessionQuestions()
   /** The weaker protection the user accepted in this session: later attempts expect no more. */
   private acceptedLevel: ProtectionLevel | null = null
   /** What the current connection reached, once connected (the host records it with the profile). */
@@ -63,6 +57,8 @@ export class HostSession {
   private cancelled = false
   /** Started from a server's reverse connection (see the constructor). */
   readonly reverse: boolean
+  /** The renderer that opened it decodes Open H.264, so it is announced (see encodingsOf). */
+  h264 = false
 
   constructor(
     readonly id: string,
@@ -121,7 +117,7 @@ export class HostSession {
       sink: this.picture.attemptSink(),
       // A tile must never push other viewers off the server.
       shared: this.watch || (p?.shared ?? true),
-      encodings: encodingsOf(p),
+      encodings: encodingsOf(p, this.h264),
       ...this.picture.clientOptions(p),
       credentials: (kind, link): Promise<Credentials | null> => this.credentialsFor(client, kind, link),
       handshakeTimeoutMs: timings.handshakeTimeoutMs,
@@ -130,26 +126,24 @@ export class HostSession {
     security.trust = {
       ...security.trust,
       ask: (prompt) =>
-        this.askTrust(client, this.certificate, prompt.certificate.sha256, () => this.host.emit('session.trust', certificateQuestion(this.id, prompt))),
+        this.askTrust(client, this.questions.certificate, prompt.certificate.sha256, () =>
+          this.host.emit('session.trust', certificateQuestion(this.id, prompt)),
+        ),
     }
     security.serverKeys = {
       store: this.host.serverKeyStore,
       ask: (prompt) =>
-        this.askTrust(client, this.serverKey, prompt.fingerprintSha256, () => this.host.emit('session.hostKey', serverKeyQuestion(this.id, prompt))),
+        this.askTrust(client, this.questions.serverKey, prompt.fingerprintSha256, () => this.host.emit('session.hostKey', serverKeyQuestion(this.id, prompt))),
     }
     this.client = client
     this.picture.follow(client)
     client.on('connected', (info) => this.onConnected(client, info))
     client.on('close', (err) => this.onClose(client, err))
     client.on('update', (u) => this.stats.count(u))
-    // A tile neither rings nor takes over the local clipboard.
-    if (!this.watch) client.on('bell', () => this.host.emit('session.bell', { sessionId: this.id }))
-    if (!this.watch) client.on('clipboard', (text) => this.host.emit('session.clipboard', { sessionId: this.id, text }))
+    forwardServerEvents(client, this.id, this.host, this.watch)
     client.on('name', (name) => this.updateInfo({ name }))
     client.on('resize', (width, height) => this.updateInfo({ width, height }))
     client.on('features', () => this.updateInfo({ power: this.powerAvailable(client) }))
-    client.on('xvpFailed', () => this.host.emit('session.powerFailed', { sessionId: this.id }))
-    client.on('leds', (leds) => this.host.emit('session.leds', { sessionId: this.id, ...leds }))
 
     let transport: Transport
     let sshKind: SshSecretKind | null = null
@@ -202,27 +196,18 @@ export class HostSession {
   }
 
   /** The tunnel's options: the login method's secret (asked for, or saved), and the host key check. */
-  private async sshOptions(client: RfbClient, t: NonNullable<ConnectionProfile['ssh']>): Promise<{ ssh: SshOptions; kind: SshSecretKind | null } | null> {
-    const { auth, needs: kind } = await sshLogin(t, this.host.sshAgent)
-    if (kind) {
-      const secret = await this.login.sshSecret(kind, this.profileId, this.prompter(client))
-      if (secret === null) return null
-      if (kind === 'ssh-password') auth.password = secret
-      else auth.passphrase = secret
-    }
-    const ssh: SshOptions = {
-      sshHost: t.host,
-      sshPort: t.port,
-      username: t.username,
-      auth,
-      hostKey: {
+  private sshOptions(client: RfbClient, t: NonNullable<ConnectionProfile['ssh']>): Promise<{ ssh: SshOptions; kind: SshSecretKind | null } | null> {
+    return sshTunnelOptions(
+      t,
+      this.host.sshAgent,
+      (kind) => this.login.sshSecret(kind, this.profileId, this.prompter(client)),
+      () => ({
         knownHosts: this.host.sshKnownHosts(),
         store: this.host.sshTrustStore,
         ask: (prompt) =>
-          this.askTrust(client, this.hostKey, prompt.fingerprintSha256, () => this.host.emit('session.hostKey', hostKeyQuestion(this.id, prompt))),
-      },
-    }
-    return { ssh, kind }
+          this.askTrust(client, this.questions.hostKey, prompt.fingerprintSha256, () => this.host.emit('session.hostKey', hostKeyQuestion(this.id, prompt))),
+      }),
+    )
   }
 
   private credentialsFor(client: RfbClient, kind: CredentialKind, link: LinkSecurity | undefined): Promise<Credentials | null> {
@@ -278,13 +263,12 @@ export class HostSession {
 
   /** The renderer's answer to a `session.trust` event. */
   answerTrust(decision: TrustDecision): void {
-    this.certificate.answer(decision)
+    this.questions.certificate.answer(decision)
   }
 
   /** The renderer's answer to a `session.hostKey` event. */
   answerHostKey(decision: TrustDecision): void {
-    const question = this.serverKey.waiting ? this.serverKey : this.hostKey
-    question.answer(decision)
+    this.questions.answerHostKey(decision)
   }
 
   /**
@@ -295,7 +279,7 @@ export class HostSession {
   private async askDowngrade(err: DowngradeError): Promise<void> {
     this.setState('closed', err)
     this.host.emit('session.downgrade', downgradeQuestion(this.id, err))
-    const accept = await this.downgrade.ask()
+    const accept = await this.questions.downgrade.ask()
     if (this.over) return
     if (!accept) return this.end(err)
     this.acceptedLevel = err.offered
@@ -305,21 +289,18 @@ export class HostSession {
 
   /** The renderer's answer to a `session.downgrade` event. */
   answerDowngrade(accept: boolean): void {
-    this.downgrade.answer(accept)
+    this.questions.downgrade.answer(accept)
   }
 
-  /** True while a question waits for the user: a password, a certificate, a host key, weaker security. */
+  /** True while a question waits for the user: a password, a certificate, an SSH host key, an RSA-AES server key, weaker security. */
   get asking(): boolean {
-    return this.login.waiting || this.certificate.waiting || this.hostKey.waiting || this.downgrade.waiting
+    return this.login.waiting || this.questions.waiting
   }
 
   /** Settles every question still waiting with "no" (the session is closing). */
   private releaseQuestions(): void {
     this.login.release()
-    this.certificate.release()
-    this.hostKey.release()
-    this.serverKey.release()
-    this.downgrade.release()
+    this.questions.release()
   }
 
   private onConnected(client: RfbClient, info: ConnectionInfo): void {
@@ -364,11 +345,15 @@ export class HostSession {
       const kind = this.login.refused()
       this.setState('closed', err)
       const detail = this.login.detail
-      this.host.emit('session.credentials', { sessionId: this.id, kind, retry: true, reason: err.message, ...(detail ? { link: detail.link } : {}) })
+      // Only the server's own words go to the prompt (quoted there); our message would repeat the prompt.
+      const reason = err instanceof AuthFailedError && err.reason ? { reason: err.reason } : {}
+      this.host.emit('session.credentials', { sessionId: this.id, kind, retry: true, ...reason, ...(detail ? { link: detail.link } : {}) })
       return
     }
     const { reconnect } = this.host.timings
-    if (this.everConnected && (err.kind === 'network' || err.kind === 'timeout') && this.failures < reconnect.attempts) {
+    // 'ask' and 'never' end here (the session screen offers to connect again); a wall tile always keeps trying.
+    const automatic = this.watch || (this.host.reconnect?.() ?? 'automatic') === 'automatic'
+    if (automatic && this.everConnected && (err.kind === 'network' || err.kind === 'timeout') && this.failures < reconnect.attempts) {
       const delay = Math.min(reconnect.maxMs, reconnect.baseMs * 2 ** this.failures)
       this.failures++
       this.login.reconnecting()
@@ -459,6 +444,15 @@ export class HostSession {
     return this.watch || !!this.profile?.viewOnly
   }
 
+  /** "Reconnect now": while waiting to reconnect, tries at once and starts the back-off afresh. */
+  reconnectNow(): void {
+    if (this.over || this.state !== 'reconnecting' || !this.reconnectTimer) return
+    clearTimeout(this.reconnectTimer)
+    this.reconnectTimer = null
+    this.failures = 0
+    void this.attempt()
+  }
+
   refresh(): void {
     this.live()?.requestUpdate(false)
   }
@@ -506,9 +500,15 @@ export class HostSession {
     this.picture.thumbnailLater(null)
   }
 
+  /** Saves the thumbnail only from a whole picture (ThumbnailSink.complete); while connected, tries again later. */
   private saveThumbnail(): void {
     if (!this.profileId) return
-    const png = this.picture.mirror.png()
+    const mirror = this.picture.mirror
+    if (!mirror.complete) {
+      if (this.client && this.state === 'connected') this.picture.thumbnailLater(() => this.saveThumbnail())
+      return
+    }
+    const png = mirror.png()
     if (png) this.host.saveThumbnail(this.profileId, png)
   }
 }

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { promises as fs } from 'node:fs'
-import { join } from 'node:path'
-import type { EventName, ExportRequest, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
-import { type ConnectionProfile, type ProtectionLevel, newProfile, profileTarget, targetFields } from '@shared/profile'
+import type { EventName, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
+import { profileTarget } from '@shared/profile'
 import { isRequestName, requestSchemas } from '@shared/schemas'
-import { type Target, formatTarget, parseTarget, sameServer } from '@shared/target'
+import { type Target, parseTarget, sameServer } from '@shared/target'
 import type { ImageDecoder } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { type AsyncImageDecoder, type ImageDecodePool, bundledDecodePool } from './image-decode-pool'
@@ -13,15 +11,14 @@ import { openTransport } from '../rfb/connect'
 import type { SshConnectOptions, SshSessionInfo } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
 import { type CertificateStore, MemoryTrustStore } from '../rfb/trust/store'
-import { writeFileAtomic } from './atomic-file'
+import { AddressBook } from './address-book'
 import type { DataDirLock } from './data-dir-lock'
 import type { ConnectionStore } from './connection-store'
+import { PreferencesStore } from './preferences-store'
 import { type ClientLink, type HostClient, HostEndpoint } from './endpoint'
 import { hostError, toSessionError } from './errors'
-import { type SealedEntry, openPasswords, sealPasswords, sealedBlockOf } from './export-crypto'
-import { HostSession, type SessionHost, type SessionTimings, type TypedCredentials, type TypedSshSecret, sshSecretKey } from './host-session'
+import { HostSession, type SessionHost, type SessionTimings } from './host-session'
 import { readKnownHosts } from './connection-options'
-import { protectionAfterConnect, withHostFields } from './protection'
 import { LISTEN_ANSWER_TIMEOUT_MS, ReverseListener } from './reverse-listener'
 import { GuardedSecretStore, PlainFileConsent } from './secret-consent'
 import { checkSessionRoom } from './session-budget'
@@ -38,7 +35,8 @@ export const DEFAULT_TIMINGS: SessionTimings = {
   statsIntervalMs: 1_000,
   thumbnailDelayMs: 5_000,
   watchIntervalMs: WATCH_INTERVAL_MS,
-  reconnect: { baseMs: 1_000, maxMs: 30_000, attempts: 8 },
+  // Waits stop growing at 10 s (a server back sooner is met by "Reconnect now"); 12 tries span about 1.5 minutes.
+  reconnect: { baseMs: 1_000, maxMs: 10_000, attempts: 12 },
 }
 
 export { MAX_SESSIONS, MAX_WATCH_SESSIONS } from './session-budget'
@@ -46,6 +44,8 @@ export { MAX_SESSIONS, MAX_WATCH_SESSIONS } from './session-budget'
 export interface HostOptions {
   store: ConnectionStore
   secrets: SecretStore
+  /** The app-wide settings; default in memory (createHost keeps preferences.json). */
+  preferences?: PreferencesStore
   /**
    * Whether the user allowed saving passwords in a store that does not protect them; default
    * no, in memory (createHost keeps the answer in the data directory).
@@ -102,13 +102,14 @@ type Handlers = { [K in RequestName]: (arg: HostRequests[K][0], owner: Owner) =>
 export class Host extends EventEmitter<HostEventMap> {
   /** The open sessions; every window hears when they change. */
   private readonly sessions = new SessionRegistry((sessions) => this.emitEvent('sessions.changed', { sessions }))
-  private readonly store: ConnectionStore
+  /** App-wide settings (preferences.json): `prefs.*` requests; reconnect behaviour and a typed address's default scaling come from here. */
+  private readonly preferences: PreferencesStore
   /** Every write goes through the guard: the renderer cannot save a password the user did not allow to be stored unprotected. */
   private readonly secrets: GuardedSecretStore
+  /** Saved connections, their passwords and thumbnails (the `profiles.*` and `secrets.*` requests). */
+  private readonly book: AddressBook
   private readonly sessionHost: SessionHost
-  private readonly thumbnailDir: string
   private readonly log: (message: string) => void
-  private readonly thumbnailWrites = new Set<Promise<void>>()
   /** The thumbnails' worker, when this host made one. */
   private decodePool: ImageDecodePool | null = null
   private readonly handlers: Handlers
@@ -122,11 +123,19 @@ export class Host extends EventEmitter<HostEventMap> {
   constructor(options: HostOptions) {
     super()
     this.dataDirLock = options.dataDirLock
-    this.store = options.store
+    this.preferences = options.preferences ?? PreferencesStore.inMemory()
     this.handOffs = new HandOffs((old, s) => this.endpoint.tell(old, 'session.state', movedState(s)), options.handOffMs)
     this.secrets = new GuardedSecretStore(options.secrets, options.plainFileConsent ?? PlainFileConsent.inMemory())
-    this.thumbnailDir = options.thumbnailDir
     this.log = options.log ?? ((m) => process.stderr.write(`tessera host: ${m}\n`))
+    this.book = new AddressBook({
+      store: options.store,
+      secrets: this.secrets,
+      sessions: this.sessions,
+      thumbnailDir: options.thumbnailDir,
+      defaultScaling: () => this.preferences.get().scaling,
+      changed: () => this.emitEvent('profiles.changed', { profiles: options.store.list() }),
+      log: this.log,
+    })
     this.sessionHost = {
       emit: (name, payload) => {
         this.emitEvent(name, payload)
@@ -150,9 +159,10 @@ export class Host extends EventEmitter<HostEventMap> {
       sshKnownHosts: () => readKnownHosts(options.sshKnownHostsFile, this.log),
       decodeImage: options.decodeImage === undefined ? this.defaultDecoder() : options.decodeImage,
       timings: { ...DEFAULT_TIMINGS, ...options.timings },
-      connected: (s, typed, sshTyped) => this.recordConnection(s, typed, sshTyped),
-      lowerProtection: (s, level) => this.lowerProtection(s, level),
-      saveThumbnail: (id, png) => this.saveThumbnail(id, png),
+      connected: (s, typed, sshTyped) => this.book.recordConnection(s, typed, sshTyped),
+      lowerProtection: (s, level) => this.book.lowerProtection(s, level),
+      saveThumbnail: (id, png) => this.book.saveThumbnail(id, png),
+      reconnect: () => this.preferences.get().reconnect,
       ended: (s) => {
         this.handOffs.drop(s.id)
         this.sessions.remove(s)
@@ -230,68 +240,26 @@ export class Host extends EventEmitter<HostEventMap> {
     this.listener.stop()
     for (const s of this.sessions.all()) s.close()
     // Closing sessions starts last thumbnails and profile saves: drain until nothing new starts.
-    do {
-      await new Promise((r) => setImmediate(r))
-      await Promise.all([...this.thumbnailWrites, this.store.idle()])
-    } while (this.thumbnailWrites.size > 0)
+    await this.book.settled()
+    await this.preferences.idle()
     this.sessions.dispose()
     this.handOffs.dispose()
     this.decodePool?.close()
     await this.dataDirLock?.release()
   }
 
-  private changed(): void {
-    this.emitEvent('profiles.changed', { profiles: this.store.list() })
-  }
-
   private createHandlers(): Handlers {
     return {
-      'profiles.list': () => this.store.list(),
-      'profiles.save': async (p) => {
-        const before = p.id ? this.store.get(p.id) : undefined
-        const saved = await this.store.save(withHostFields(p, before))
-        // Unticking "save password" forgets it.
-        if (before?.savePassword && !saved.savePassword) await this.secrets.delete(saved.id)
-        for (const s of this.sessions.all()) if (s.profileId === saved.id) s.updateProfile(saved)
-        this.changed()
-        // A renamed connection is renamed in every Sessions list.
-        this.sessions.changed()
-        return saved
-      },
-      'profiles.delete': async ({ id }) => {
-        if (await this.store.delete(id)) {
-          await this.secrets.delete(id)
-          await this.secrets.delete(sshSecretKey(id))
-          await fs.rm(this.thumbnailPath(id), { force: true })
-          this.changed()
-        }
-      },
-      'profiles.import': (req) => this.importProfiles(req),
-      'profiles.export': (req) => this.exportProfiles(req),
-      'profiles.thumbnail': async ({ id }) => {
-        try {
-          return { png: new Uint8Array(await fs.readFile(this.thumbnailPath(id))) }
-        } catch {
-          return null
-        }
-      },
-      'secrets.status': () => ({
-        available: this.secrets.available(),
-        protected: this.secrets.protected(),
-        backend: this.secrets.backend(),
-        plainFileAllowed: this.secrets.consent.granted,
-      }),
-      'secrets.allowPlainFile': ({ allow }) => this.allowPlainFile(allow),
-      'secrets.forget': async ({ profileId }) => {
-        await this.secrets.delete(profileId)
-        await this.secrets.delete(sshSecretKey(profileId))
-        const p = this.store.get(profileId)
-        if (p?.savePassword) {
-          const { passwordProtection: _, ...rest } = p
-          await this.store.save({ ...rest, savePassword: false })
-          this.changed()
-        }
-      },
+      'profiles.list': () => this.book.list(),
+      'profiles.save': (p) => this.book.save(p),
+      'profiles.delete': ({ id }) => this.book.delete(id),
+      'profiles.import': (req) => this.book.importProfiles(req),
+      'profiles.export': (req) => this.book.exportProfiles(req),
+      'profiles.thumbnail': ({ id }) => this.book.thumbnail(id),
+      'profiles.problems': () => this.book.problems(),
+      'secrets.status': () => this.book.secretsStatus(),
+      'secrets.allowPlainFile': ({ allow }) => this.book.allowPlainFile(allow),
+      'secrets.forget': ({ profileId }) => this.book.forgetSecrets(profileId),
       'session.open': (req, owner) => this.open(req, owner),
       // What every window may do with any session: the address book closes and previews what other windows show.
       'session.close': ({ sessionId }) => this.sessions.existing(sessionId).close(),
@@ -299,19 +267,14 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.adopt': ({ sessionId, code }, owner) => this.handOffs.adopt(sessionId, code, owner).summary(),
       'sessions.list': () => this.sessions.list(),
       'sessions.preview': ({ sessionId, maxWidth }) => this.sessions.existing(sessionId).picture.preview(maxWidth),
-      'session.credentials': (arg, owner) => {
-        const { sessionId, ...answer } = arg
-        const session = this.sessions.owned(sessionId, owner)
-        // Refused before the answer is used: the prompt stays open, and nothing is written.
-        if ('save' in answer && answer.save) this.secrets.checkWrite()
-        session.answerCredentials(answer)
-      },
+      'session.credentials': (arg, owner) => this.answerCredentials(arg, owner),
       'session.ack': ({ sessionId, seq }, owner) => this.sessions.owned(sessionId, owner).ack(seq),
       'session.key': ({ sessionId, keysym, down, code }, owner) => this.sessions.owned(sessionId, owner).key(keysym, down, code),
       'session.pointer': ({ sessionId, buttons, x, y }, owner) => this.sessions.owned(sessionId, owner).pointer(buttons, x, y),
       'session.clipboard': ({ sessionId, text }, owner) => this.sessions.owned(sessionId, owner).clipboard(text),
       'session.resize': ({ sessionId, width, height, screens }, owner) => this.sessions.owned(sessionId, owner).resize(width, height, screens),
       'session.refresh': ({ sessionId }, owner) => this.sessions.owned(sessionId, owner).refresh(),
+      'session.reconnect': ({ sessionId }, owner) => this.sessions.owned(sessionId, owner).reconnectNow(),
       'session.watchPaused': ({ sessionId, paused }, owner) => this.sessions.owned(sessionId, owner).picture.pauseWatch(paused),
       'session.power': ({ sessionId, action }, owner) => this.sessions.owned(sessionId, owner).power(action),
       'session.trust': ({ sessionId, decision }, owner) => this.sessions.owned(sessionId, owner).answerTrust(decision),
@@ -320,7 +283,19 @@ export class Host extends EventEmitter<HostEventMap> {
       'listen.start': (req, owner) => this.listener.start(req, owner),
       'listen.stop': (_, owner) => this.listener.stopFor(owner),
       'listen.answer': ({ id, accept }, owner) => this.answerIncoming(id, accept, owner),
+      'prefs.get': () => this.preferences.get(),
+      // Every window follows a change at once, even one the disk refused (the error still reaches the asker).
+      'prefs.set': (patch) => this.preferences.set(patch).finally(() => this.emitEvent('prefs.changed', { prefs: this.preferences.get() })),
     }
+  }
+
+  /** The renderer's answer to a password question of `owner`'s session. */
+  private answerCredentials(arg: HostRequests['session.credentials'][0], owner: Owner): void {
+    const { sessionId, ...answer } = arg
+    const session = this.sessions.owned(sessionId, owner)
+    // Refused before the answer is used: the prompt stays open, and nothing is written.
+    if ('save' in answer && answer.save) this.secrets.checkWrite()
+    session.answerCredentials(answer)
   }
 
   /** Accept: the waiting connection becomes a session of `owner`'s. Reject: it is closed at once. */
@@ -351,7 +326,7 @@ export class Host extends EventEmitter<HostEventMap> {
     let target: Target
     let profile = null
     if ('profileId' in req) {
-      profile = this.store.get(req.profileId) ?? null
+      profile = this.book.get(req.profileId) ?? null
       if (!profile) throw hostError('closed', 'HOST_UNKNOWN_PROFILE', 'that saved connection no longer exists')
       target = profileTarget(profile)
     } else {
@@ -362,133 +337,18 @@ export class Host extends EventEmitter<HostEventMap> {
       }
       if (req.username) target.username = req.username
       // A typed address that matches a saved connection is that connection (its options, its password).
-      profile = this.store.list().find((p) => sameServer(profileTarget(p), target) && (p.username ?? '') === (target.username ?? '')) ?? null
+      profile = this.book.list().find((p) => sameServer(profileTarget(p), target) && (p.username ?? '') === (target.username ?? '')) ?? null
     }
     const sessionId = randomUUID()
     const session = new HostSession(sessionId, owner, target, profile?.id ?? null, profile, this.sessionHost, null, req.watch === true)
+    // Only a renderer that decodes it gets H.264; a tile's picture is decoded here, which cannot.
+    session.h264 = req.h264 === true && req.watch !== true
     this.sessions.add(session)
     // Start after the response is on its way, so the renderer knows the id before the first event.
     setImmediate(() => {
       if (session.alive) session.start()
     })
     return { sessionId }
-  }
-
-  /** The address book remembers every server reached; a typed password is saved if asked. */
-  private async recordConnection(session: HostSession, typed: TypedCredentials | null, sshTyped: TypedSshSecret | null = null): Promise<void> {
-    // A server that connected to us has no address to connect back to: nothing to remember.
-    if (session.reverse) return
-    let profile = session.profileId ? this.store.get(session.profileId) : undefined
-    if (!profile) {
-      const t = session.target
-      profile = await this.store.save(newProfile({ id: '', ...targetFields(t), name: formatTarget(t) }))
-      session.updateProfile(profile)
-    }
-    // The wall watching a folder does not make its connections the most recently used.
-    if (!session.watch) await this.store.touch(profile.id)
-    profile = this.store.get(profile.id) ?? profile
-    let savedNow = false
-    if (typed) {
-      if (typed.save && this.secrets.mayWrite()) {
-        await this.secrets.set(profile.id, typed.credentials.password)
-        savedNow = true
-        if (!profile.savePassword) profile = await this.store.save({ ...profile, savePassword: true })
-      } else if (!typed.save && profile.savePassword) {
-        await this.secrets.delete(profile.id)
-        const { passwordProtection: _, ...rest } = profile
-        profile = await this.store.save({ ...rest, savePassword: false })
-      }
-    }
-    // Remember how well protected this server's connections are, and what a saved password went over.
-    const change = protectionAfterConnect(profile, session.reached ?? 'none', savedNow)
-    if (change) profile = await this.store.save({ ...profile, ...change })
-    session.updateProfile(profile)
-    // The SSH password or key passphrase: saved when asked to, forgotten when the user said not to.
-    if (sshTyped) {
-      if (sshTyped.save && this.secrets.mayWrite()) await this.secrets.set(sshSecretKey(profile.id), sshTyped.secret)
-      else if (!sshTyped.save) await this.secrets.delete(sshSecretKey(profile.id))
-    }
-    this.changed()
-    // A typed address has become a saved connection: summaries name its profile now.
-    this.sessions.changed()
-  }
-
-  /**
-   * Records the user's answer about saving passwords without a keychain. Taking it back also
-   * forgets every password saved that way, since the user no longer wants them in the file.
-   */
-  private async allowPlainFile(allow: boolean): Promise<void> {
-    await this.secrets.consent.set(allow)
-    if (allow || this.secrets.protected()) return
-    let changed = false
-    for (const p of this.store.list()) {
-      await this.secrets.delete(p.id)
-      await this.secrets.delete(sshSecretKey(p.id))
-      if (p.savePassword) {
-        await this.store.save({ ...p, savePassword: false })
-        changed = true
-      }
-    }
-    if (changed) this.changed()
-  }
-
-  /** The user accepted weaker protection for the session's profile: later connections expect only `level`. */
-  private async lowerProtection(session: HostSession, level: ProtectionLevel): Promise<void> {
-    const profile = session.profileId ? this.store.get(session.profileId) : undefined
-    if (!profile) return
-    session.updateProfile(await this.store.save({ ...profile, protection: level }))
-    this.changed()
-  }
-
-  /** The export, with the saved passwords of the chosen profiles sealed under the passphrase if asked. */
-  private async exportProfiles(req: ExportRequest): Promise<{ fileName: string; text: string }> {
-    if (!('includePasswords' in req)) return this.store.export(req.ids)
-    const entries: Record<string, SealedEntry> = {}
-    for (const p of this.store.exportable(req.ids)) {
-      const password = p.savePassword ? await this.secrets.get(p.id) : null
-      if (password !== null) entries[p.id] = { host: p.host, port: p.port, password, ...(p.username ? { username: p.username } : {}) }
-    }
-    return this.store.export(req.ids, { passwords: await sealPasswords(entries, req.passphrase) })
-  }
-
-  /**
-   * Imports a file; with a passphrase, also the passwords an export sealed. They are opened
-   * before anything is added, so a wrong passphrase imports nothing, and each is restored only
-   * to a profile with the address it was saved for.
-   */
-  private async importProfiles({ fileName, text, passphrase }: HostRequests['profiles.import'][0]): Promise<ConnectionProfile[]> {
-    const block = passphrase === undefined ? undefined : sealedBlockOf(text)
-    if (passphrase !== undefined && block === undefined)
-      throw hostError('refused', 'IMPORT_NO_PASSWORDS', 'this file holds no saved passwords; import it without a passphrase')
-    if (block !== undefined && !this.secrets.available())
-      throw hostError('refused', 'IMPORT_NO_SECRET_STORE', 'passwords cannot be saved on this computer; import the file without a passphrase')
-    if (block !== undefined) this.secrets.checkWrite()
-    const sealed = block === undefined ? {} : await openPasswords(block, passphrase ?? '')
-    const added = await this.store.importWithSources(fileName, text)
-    const out: ConnectionProfile[] = []
-    for (const { profile, sourceId } of added) {
-      const e = Object.hasOwn(sealed, sourceId) ? sealed[sourceId] : undefined
-      if (e && e.host === profile.host && e.port === profile.port && (e.username ?? '') === (profile.username ?? '')) {
-        await this.secrets.set(profile.id, e.password)
-        out.push(await this.store.save({ ...profile, savePassword: true }))
-      } else {
-        out.push(profile)
-      }
-    }
-    if (out.length) this.changed()
-    return out
-  }
-
-  private thumbnailPath(profileId: string): string {
-    // Profile ids are validated against ID_PATTERN before they reach here: no path separators.
-    return join(this.thumbnailDir, `${profileId}.png`)
-  }
-
-  private saveThumbnail(profileId: string, png: Uint8Array): void {
-    const write = writeFileAtomic(this.thumbnailPath(profileId), png)
-      .catch((e: unknown) => this.log(`cannot save a thumbnail: ${(e as Error).message}`))
-      .finally(() => this.thumbnailWrites.delete(write))
-    this.thumbnailWrites.add(write)
   }
 }
 

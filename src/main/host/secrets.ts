@@ -145,6 +145,7 @@ export class FileSecretStore implements SecretStore {
         code: 'SECRETS_CORRUPT',
         message: `${parsed.skipped} saved password(s) could not be read and will be asked for again; the file was copied to ${keptAt}`,
         keptAt,
+        count: parsed.skipped,
       })
     }
     return parsed.secrets

@@ -5,6 +5,7 @@ import { securityTypeName } from '../rfb/security/security-handler'
 import type { ConnectionInfo, RfbClient } from '../rfb/session'
 import { CertificateError } from '../rfb/trust/errors'
 import { hostError } from './errors'
+import type { SessionHost } from './session-host'
 
 /**
  * The `session.state` event for a state change: the info (a copy) when connected, the error as
@@ -41,6 +42,8 @@ export function sessionInfo(info: ConnectionInfo, width: number, height: number,
     encrypted: info.encrypted,
     // Accepted for this session only is not verified (trust/verify.ts).
     verified: info.serverVerified && info.serverVerification !== 'once',
+    // Shown as "identity accepted by you", never as verified.
+    acceptedOnce: info.encrypted && info.serverVerification === 'once',
     power,
   }
 }
@@ -74,4 +77,16 @@ export function sessionSummary(s: SummarySource, name: string, error: SessionErr
   if (s.info) Object.assign(out, { desktopName: s.info.name, width: s.info.width, height: s.info.height })
   if (error) out.error = error
   return out
+}
+
+/**
+ * Passes what the server says outside the picture on as the session's events: XVP failures, the
+ * lock-key lights and, unless the session is a wall tile (`watch`), the bell and clipboard text:
+ * a tile neither rings nor takes over the local clipboard.
+ */
+export function forwardServerEvents(client: RfbClient, sessionId: string, host: Pick<SessionHost, 'emit'>, watch: boolean): void {
+  if (!watch) client.on('bell', () => host.emit('session.bell', { sessionId }))
+  if (!watch) client.on('clipboard', (text) => host.emit('session.clipboard', { sessionId, text }))
+  client.on('xvpFailed', () => host.emit('session.powerFailed', { sessionId }))
+  client.on('leds', (leds) => host.emit('session.leds', { sessionId, ...leds }))
 }

@@ -1,4 +1,5 @@
 import type { EventName, HostEvents } from '@shared/contract'
+import type { ReconnectSetting } from '@shared/preferences'
 import type { ProtectionLevel } from '@shared/profile'
 import type { Target } from '@shared/target'
 import type { ImageDecoder } from '../rfb/framebuffer'
@@ -68,6 +69,8 @@ export interface SessionHost {
   sshKnownHosts(): readonly KnownHostEntry[]
   decodeImage: ImageDecoder | AsyncImageDecoder | null
   timings: SessionTimings
+  /** The user's reconnect preference, read when a session drops; absent: automatic. */
+  reconnect?: () => ReconnectSetting
   /**
    * The session reached the server's desktop (`session.reached` says how well protected): update
    * the address book, the protection it remembers, and the saved password.

@@ -44,6 +44,12 @@ export class ThumbnailSink implements DrawSink {
   private height = 0
   private words = new Uint32Array(0)
   private painted = false
+  /** An update has ended since the last resize: the whole screen has been sent at least once. */
+  private updated = false
+  /** Ops have arrived since the last endUpdate: an update is being drawn. */
+  private drawing = false
+  /** Image rects skipped or lost (budget, decode failure) and not drawn over since. */
+  private missing: { x: number; y: number; w: number; h: number }[] = []
   private budgetStart = 0
   private budgetUsed = 0
   /** Images handed to an asynchronous decoder and not back yet. */
@@ -59,6 +65,16 @@ export class ThumbnailSink implements DrawSink {
   picture(): { width: number; height: number; words: Uint32Array } | null {
     if (!this.painted || this.width === 0 || this.height === 0) return null
     return { width: this.width, height: this.height, words: this.words }
+  }
+
+  /**
+   * Whether the mirror holds a whole picture: a full update has been drawn since the last
+   * resize, no update is half-way through, no image is still being decoded and none was
+   * skipped without being drawn over since. Thumbnails are saved only then, so a session
+   * closed mid-update never leaves a half-drawn picture behind.
+   */
+  get complete(): boolean {
+    return this.painted && this.updated && !this.drawing && this.waiting.length === 0 && this.missing.length === 0
   }
 
   /** Mirror size in pixels and the source pixels per mirror pixel. */
@@ -80,6 +96,9 @@ export class ThumbnailSink implements DrawSink {
     this.height = Math.ceil(height / this.step)
     this.words = new Uint32Array(this.width * this.height)
     this.painted = false
+    this.updated = false
+    this.drawing = false
+    this.missing = []
   }
 
   /** Mirror columns [first, end) whose sample points fall in source columns [x, x+w). */
@@ -142,13 +161,14 @@ export class ThumbnailSink implements DrawSink {
       this.budgetStart = t
       this.budgetUsed = 0
     }
-    if (this.budgetUsed >= this.limits.budgetMs || this.waiting.length >= this.limits.maxWaiting) return
+    if (this.budgetUsed >= this.limits.budgetMs || this.waiting.length >= this.limits.maxWaiting) return this.skipped(x, y, w, h)
     let result: DecodedImage | Promise<DecodedImage>
     try {
       result = this.decodeImage(kind, data, w, h)
     } catch {
       // A corrupt image body is the renderer's to report; the thumbnail just skips it.
       this.budgetUsed += this.now() - t
+      this.skipped(x, y, w, h)
       return
     }
     if (!(result instanceof Promise)) {
@@ -163,24 +183,46 @@ export class ThumbnailSink implements DrawSink {
       this.waiting.splice(this.waiting.indexOf(entry), 1)
       this.budgetUsed += this.now() - t
       if (img && !entry.stale) this.drawDecoded(x, y, w, h, img)
+      else if (!img && !entry.stale) this.skipped(x, y, w, h)
     }
     result.then(settle, () => settle(null))
   }
 
   private drawDecoded(x: number, y: number, w: number, h: number, img: DecodedImage): void {
-    if (img.width !== w || img.height !== h) return
+    if (img.width !== w || img.height !== h) return this.skipped(x, y, w, h)
+    this.covered(x, y, w, h)
     this.sample(x, y, w, h, new Uint32Array(img.rgba.buffer, img.rgba.byteOffset, w * h), w)
     this.painted = true
   }
 
-  /** Images still being decoded elsewhere whose area this op paints will not be drawn. */
+  /**
+   * An op of the current update paints this rect: images still being decoded elsewhere under it
+   * will not be drawn, and skipped areas it covers are whole again.
+   */
   private touch(x: number, y: number, w: number, h: number): void {
+    this.drawing = true
     for (const e of this.waiting) if (x < e.x + e.w && e.x < x + w && y < e.y + e.h && e.y < y + h) e.stale = true
+    this.covered(x, y, w, h)
+  }
+
+  /** Forgets skipped areas lying wholly inside a rect just painted. */
+  private covered(x: number, y: number, w: number, h: number): void {
+    if (this.missing.length) this.missing = this.missing.filter((m) => !(m.x >= x && m.y >= y && m.x + m.w <= x + w && m.y + m.h <= y + h))
+  }
+
+  /** An image area the mirror could not draw: the picture is not whole until something paints over it. */
+  private skipped(x: number, y: number, w: number, h: number): void {
+    // A few rects are enough to know; past that, only a full-screen paint makes the picture whole.
+    if (this.missing.length < 32) this.missing.push({ x, y, w, h })
+    else this.missing = [{ x: 0, y: 0, w: this.width * this.step, h: this.height * this.step }]
   }
 
   cursor(_shape: CursorShape | null): void {}
 
-  endUpdate(): void {}
+  endUpdate(): void {
+    this.updated = true
+    this.drawing = false
+  }
 
   private sample(x: number, y: number, w: number, h: number, src: Uint32Array, stride: number, offset = 0): void {
     const s = this.step
@@ -255,6 +297,9 @@ export function teeSink(primary: DrawSink, mirror: ThumbnailSink): DrawSink {
     cursor: (shape) => primary.cursor(shape),
     endUpdate: () => (sampleLent(), mirror.endUpdate(), primary.endUpdate()),
   }
+  // The thumbnail cannot decode H.264; the renderer's picture is the only one of those rects.
+  const video = primary.video?.bind(primary)
+  if (video) tee.video = (x, y, w, h, context, flags, data) => (sampleLent(), video(x, y, w, h, context, flags, data))
   if (primary.pixelTarget) {
     const lend = primary.pixelTarget.bind(primary)
     tee.pixelTarget = (x, y, w, h) => {

@@ -36,14 +36,15 @@ export class RfbProtocolError extends RfbError {
 /** Authentication was rejected; `reason` is the server's own text, verbatim (it may be empty). */
 export class AuthFailedError extends RfbError {
   constructor(readonly reason: string) {
-    super('auth', 'RFB_ERR_AUTH_FAILED', reason ? `authentication failed: ${reason}` : 'authentication failed')
+    // The server's reason is quoted as its own words: "Authentication failure" after our own prefix read as a stutter.
+    super('auth', 'RFB_ERR_AUTH_FAILED', reason ? `authentication failed (the server said “${reason}”)` : 'authentication failed')
   }
 }
 
 /** The server refused the connection before authentication (RFB 3.7+ zero security types, 3.3 type 0). */
 export class ServerRefusedError extends RfbError {
   constructor(readonly reason: string) {
-    super('refused', 'RFB_ERR_SERVER_REFUSED', reason ? `server refused the connection: ${reason}` : 'server refused the connection')
+    super('refused', 'RFB_ERR_SERVER_REFUSED', reason ? `the server refused the connection (it said “${reason}”)` : 'the server refused the connection')
   }
 }
 

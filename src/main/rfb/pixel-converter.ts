@@ -1,5 +1,8 @@
 import type { PixelFormat } from './pixel-format'
 import { UnsupportedError } from './errors'
+import { KERNEL_BYTES, type OpaqueKernel, opaqueKernel, rowsViaKernel, shuffleKernel } from './simd-kernel'
+
+export { hasOpaqueKernel } from './simd-kernel'
 
 /** From this many RGBX pixels on, a copy and an alpha pass beat a conversion loop (measured). */
 const MEMCPY_PIXELS = 64
@@ -8,185 +11,12 @@ const KERNEL_PIXELS = 1024
 /** R,G,B,X bytes are the RGBA word only where words are little-endian. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
 
-/** Bytes of the kernel's memory: one 64 KiB page, a socket chunk's worth of pixels. */
-const KERNEL_BYTES = 1 << 16
-
-/**
- * WebAssembly (with SIMD) exporting `opaque(end)`, which ORs 0xff into every 4th byte of its one
- * page of memory from 0 to `end`, 64 bytes per iteration (`end` a multiple of 64). Written out as
- * bytes: there is no wasm toolchain in the build. In WAT:
- *   (func (param $e i32) (local $p i32) (local $a v128)
- *     (local.set $a (v128.const i32x4 0xff000000 0xff000000 0xff000000 0xff000000))
- *     (block (loop (br_if 1 (i32.ge_u (local.get $p) (local.get $e)))
- *       (v128.store offset=0 (local.get $p) (v128.or (v128.load offset=0 (local.get $p)) (local.get $a)))
- *       ... offset=16, 32, 48 ...
- *       (local.set $p (i32.add (local.get $p) (i32.const 64))) (br 0))))
- */
-function opaqueModuleBytes(): Uint8Array<ArrayBuffer> {
-  const alphaBytes = Array.from({ length: 16 }, (_, i) => (i % 4 === 3 ? 0xff : 0))
-  const orAt = (offset: number): number[] => [
-    0x20,
-    0x01, // local.get $p (store address)
-    0x20,
-    0x01,
-    0xfd,
-    0x00,
-    0x04,
-    offset, // v128.load align=16 offset
-    0x20,
-    0x02,
-    0xfd,
-    0x50, // local.get $a, v128.or
-    0xfd,
-    0x0b,
-    0x04,
-    offset, // v128.store align=16 offset
-  ]
-  const body = [
-    0x02,
-    0x01,
-    0x7f,
-    0x01,
-    0x7b, // locals: $p i32, $a v128
-    0xfd,
-    0x0c,
-    ...alphaBytes,
-    0x21,
-    0x02, // $a = alpha in every word
-    0x02,
-    0x40,
-    0x03,
-    0x40, // block, loop
-    0x20,
-    0x01,
-    0x20,
-    0x00,
-    0x4f,
-    0x0d,
-    0x01, // br_if 1 ($p >= $e)
-    ...orAt(0),
-    ...orAt(16),
-    ...orAt(32),
-    ...orAt(48),
-    0x20,
-    0x01,
-    0x41,
-    0xc0,
-    0x00,
-    0x6a,
-    0x21,
-    0x01, // $p += 64
-    0x0c,
-    0x00,
-    0x0b,
-    0x0b,
-    0x0b, // br 0, end loop, end block, end func
-  ]
-  const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes]
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, [0x01, 0x60, 0x01, 0x7f, 0x00]), // type: (i32) -> ()
-    ...section(3, [0x01, 0x00]), // one function of that type
-    ...section(5, [0x01, 0x01, 0x01, 0x01]), // memory: 1 page, at most 1
-    ...section(7, [0x02, 0x06, ...[...'opaque'].map((c) => c.charCodeAt(0)), 0x00, 0x00, 0x03, 0x6d, 0x65, 0x6d, 0x02, 0x00]), // exports opaque, mem
-    ...section(10, [0x01, ...uleb(body.length), ...body]),
-  ])
-}
-
-function uleb(n: number): number[] {
-  const out: number[] = []
-  do {
-    const b = n & 0x7f
-    n >>>= 7
-    out.push(n ? b | 0x80 : b)
-  } while (n)
-  return out
-}
-
-/**
- * RGBX runs made opaque with SIMD: the bytes are copied into the kernel's memory, get alpha there
- * 16 bytes per OR while they are in cache, and are copied out. Measured (Node 20, 2-core EPYC,
- * alternating passes; bench/rgbx-floor.run.ts): the JS alpha pass stores a byte per pixel and
- * costs twice the copy itself; through the kernel, 64 MiB of rows 1920 / 900 / 256 / 64 pixels
- * wide convert 2.0-2.2x / 1.6-1.9x / 3.5-4.0x / 1.2-1.3x as fast as copy + JS pass (rows batched
- * per page), and whole replays of the Raw and CopyRect recordings run 1.6-2.0x as fast (quiet
- * machine, 15 alternating passes; TigerVNC Raw 82.9 -> 42.3 ms). A single run under ~1000
- * pixels gains nothing: the two copies and the call cost what the SIMD saves. OR-ing whole
- * words instead (Uint32Array or BigUint64Array, with or without the copy first) ran at 0.3-0.7x
- * the copy + JS pass. Null where WebAssembly SIMD is missing: the JS pass is used.
- */
-interface OpaqueKernel {
-  /** The kernel's memory, {@link KERNEL_BYTES} long. */
-  bytes: Uint8Array
-  /** Makes `bytes[0, end)` opaque; `end` a multiple of 64. */
-  opaque(end: number): void
-}
-
-let kernel: OpaqueKernel | null | undefined
-
-function opaqueKernel(): OpaqueKernel | null {
-  if (kernel !== undefined) return kernel
-  kernel = null
-  try {
-    const wa = (globalThis as { WebAssembly?: typeof WebAssembly }).WebAssembly
-    const code = opaqueModuleBytes()
-    if (wa && wa.validate(code)) {
-      const exports = new wa.Instance(new wa.Module(code)).exports as { opaque: (end: number) => void; mem: WebAssembly.Memory }
-      kernel = { bytes: new Uint8Array(exports.mem.buffer, 0, KERNEL_BYTES), opaque: exports.opaque }
-    }
-  } catch {
-    kernel = null
-  }
-  return kernel
-}
-
 /** Opaque alpha in an RGBA word as a little-endian Uint32Array sees it (R in the low byte). */
 export const ALPHA = 0xff000000
 
 /** Packs 8-bit channels into the RGBA word every sink works with. */
 export function rgba(r: number, g: number, b: number): number {
   return (r | (g << 8) | (b << 16) | ALPHA) >>> 0
-}
-
-/** Whether RGBX runs go through the WebAssembly SIMD kernel here (for tests and the bench). */
-export function hasOpaqueKernel(): boolean {
-  return opaqueKernel() !== null
-}
-
-/**
- * `rows` rows of `rowBytes` RGBX bytes, packed from `src[so]`, to `dst` bytes from `at`, rows
- * `strideBytes` apart, made opaque by the kernel: as many whole rows as fit its memory at a
- * time. A single row longer than that memory (`rows` 1) goes through in pieces.
- */
-function rowsViaKernel(k: OpaqueKernel, src: Uint8Array, so: number, dst: Uint8Array, at: number, rowBytes: number, rows: number, strideBytes: number): void {
-  const kb = k.bytes
-  if (rowBytes > KERNEL_BYTES) {
-    for (let done = 0; done < rowBytes; done += KERNEL_BYTES) {
-      const n = Math.min(rowBytes - done, KERNEL_BYTES)
-      kb.set(src.subarray(so + done, so + done + n))
-      k.opaque((n + 63) & ~63)
-      dst.set(n === KERNEL_BYTES ? kb : kb.subarray(0, n), at + done)
-    }
-    return
-  }
-  const per = Math.floor(KERNEL_BYTES / rowBytes)
-  for (let r = 0; r < rows; r += per) {
-    const n = Math.min(per, rows - r)
-    const len = n * rowBytes
-    kb.set(src.subarray(so, so + len))
-    k.opaque((len + 63) & ~63)
-    if (n === 1) dst.set(len === KERNEL_BYTES ? kb : kb.subarray(0, len), at)
-    else for (let i = 0, o = 0; i < n; i++, o += rowBytes) dst.set(kb.subarray(o, o + rowBytes), at + i * strideBytes)
-    so += len
-    at += n * strideBytes
-  }
 }
 
 /** Colour map set by SetColourMapEntries (RFC 6143 §7.6.2), as RGBA words indexed by pixel value. */
@@ -209,6 +39,8 @@ export class ColourMap {
 
 const enum Mode {
   Rgbx,
+  /** 32 bpp with 8-bit channels on byte boundaries in another order (B,G,R,X and the like): a byte shuffle. */
+  Shuffle32,
   Table8,
   Table16Le,
   Table16Be,
@@ -232,11 +64,17 @@ export class PixelConverter {
   private readonly mode: Mode
   private readonly table: Uint32Array | null
   private readonly cpixelShift: number
+  /** Shuffle32: where each channel sits in the pixel read as a little-endian word. */
+  private readonly rS: number = 0
+  private readonly gS: number = 0
+  private readonly bS: number = 0
   private readonly rT: Uint8Array
   private readonly gT: Uint8Array
   private readonly bT: Uint8Array
   private viewBuffer: ArrayBufferLike | null = null
   private dataView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0))
+  private wordsBuffer: ArrayBufferLike | null = null
+  private wordsView: Uint32Array<ArrayBufferLike> = new Uint32Array(0)
   private dstBuffer: ArrayBufferLike | null = null
   private dstBytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0)
 
@@ -263,7 +101,16 @@ export class PixelConverter {
       if (!pf.trueColour) throw new UnsupportedError('32 bpp colour-map pixel formats are not supported')
       const rgbx =
         !pf.bigEndian && pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255 && pf.redShift === 0 && pf.greenShift === 8 && pf.blueShift === 16
-      this.mode = rgbx ? Mode.Rgbx : Mode.Generic32
+      // A big-endian pixel read as a little-endian word has its bytes reversed: shift s moves to 24 - s.
+      const le = (shift: number): number => (pf.bigEndian ? 24 - shift : shift)
+      const bytewise =
+        pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255 && [pf.redShift, pf.greenShift, pf.blueShift].every((s) => s % 8 === 0 && s <= 24)
+      this.mode = rgbx ? Mode.Rgbx : bytewise ? Mode.Shuffle32 : Mode.Generic32
+      if (this.mode === Mode.Shuffle32) {
+        this.rS = le(pf.redShift)
+        this.gS = le(pf.greenShift)
+        this.bS = le(pf.blueShift)
+      }
       this.table = null
     } else {
       const size = bpp === 8 ? 256 : 65536
@@ -304,6 +151,15 @@ export class PixelConverter {
       this.dataView = new DataView(src.buffer)
     }
     return this.dataView
+  }
+
+  /** `src`'s whole buffer as words (whole words only), kept like {@link view}: aligned runs load a word per pixel without a DataView call. */
+  private words(src: Uint8Array): Uint32Array<ArrayBufferLike> {
+    if (src.buffer !== this.wordsBuffer) {
+      this.wordsBuffer = src.buffer
+      this.wordsView = new Uint32Array(src.buffer, 0, src.buffer.byteLength >> 2)
+    }
+    return this.wordsView
   }
 
   /** The bytes of `dst`'s whole buffer, kept like {@link view}. */
@@ -348,6 +204,12 @@ export class PixelConverter {
         for (let o = src.byteOffset + so; d < end; d++, o += 4) dst[d] = dv.getUint32(o, true) | ALPHA
         return
       }
+      case Mode.Shuffle32: {
+        const k = count >= KERNEL_PIXELS && LITTLE_ENDIAN ? this.kernel() : null
+        if (k) rowsViaKernel(k, src, so, this.bytesOf(dst), dst.byteOffset + d * 4, count * 4, 1, 0)
+        else this.shuffle(src, so, dst, d, count)
+        return
+      }
       case Mode.Table8: {
         const t = this.table!
         for (; d < end; d++, so++) dst[d] = t[src[so]]
@@ -382,8 +244,14 @@ export class PixelConverter {
       this.toRgba(src, so, dst, d, w * rows)
       return
     }
-    if (this.mode === Mode.Rgbx && LITTLE_ENDIAN && w >= MEMCPY_PIXELS && w * rows >= KERNEL_PIXELS && w * 4 <= KERNEL_BYTES) {
-      const k = opaqueKernel()
+    if (
+      (this.mode === Mode.Rgbx || this.mode === Mode.Shuffle32) &&
+      LITTLE_ENDIAN &&
+      w >= MEMCPY_PIXELS &&
+      w * rows >= KERNEL_PIXELS &&
+      w * 4 <= KERNEL_BYTES
+    ) {
+      const k = this.kernel()
       if (k) {
         rowsViaKernel(k, src, so, this.bytesOf(dst), dst.byteOffset + d * 4, w * 4, rows, stride * 4)
         return
@@ -391,6 +259,45 @@ export class PixelConverter {
     }
     const rowBytes = w * this.bytesPerPixel
     for (let r = 0; r < rows; r++, so += rowBytes, d += stride) this.toRgba(src, so, dst, d, w)
+  }
+
+  /** The SIMD kernel for this converter's 32 bpp format (Rgbx or Shuffle32), null without SIMD. */
+  private kernel(): OpaqueKernel | null {
+    return this.mode === Mode.Rgbx ? opaqueKernel() : shuffleKernel(this.rS, this.gS, this.bS)
+  }
+
+  /**
+   * Shuffle32 runs below the kernel's threshold: each pixel one little-endian word load, its bytes moved with shifts and
+   * masks (no tables). Aligned runs (the usual case: socket chunks and rows of 4-byte pixels)
+   * load through a Uint32Array over the buffer; unaligned ones through the DataView. B,G,R,X, the
+   * native format of most X servers, has a straight-line case: green stays, red and blue swap.
+   */
+  private shuffle(src: Uint8Array, so: number, dst: Uint32Array, d: number, count: number): void {
+    const end = d + count
+    const o0 = src.byteOffset + so
+    if (LITTLE_ENDIAN && (o0 & 3) === 0) {
+      const w = this.words(src)
+      let s = o0 >> 2
+      if (this.rS === 16 && this.gS === 8 && this.bS === 0) {
+        for (; d < end; d++, s++) {
+          const v = w[s]
+          dst[d] = (v & 0xff00) | ((v >>> 16) & 0xff) | ((v & 0xff) << 16) | ALPHA
+        }
+        return
+      }
+      const { rS, gS, bS } = this
+      for (; d < end; d++, s++) {
+        const v = w[s]
+        dst[d] = ((v >>> rS) & 0xff) | (((v >>> gS) & 0xff) << 8) | (((v >>> bS) & 0xff) << 16) | ALPHA
+      }
+      return
+    }
+    const dv = this.view(src)
+    const { rS, gS, bS } = this
+    for (let o = o0; d < end; d++, o += 4) {
+      const v = dv.getUint32(o, true)
+      dst[d] = ((v >>> rS) & 0xff) | (((v >>> gS) & 0xff) << 8) | (((v >>> bS) & 0xff) << 16) | ALPHA
+    }
   }
 
   private generic(v: number): number {
@@ -412,6 +319,10 @@ export class PixelConverter {
     switch (this.mode) {
       case Mode.Rgbx:
         return src[o] | (src[o + 1] << 8) | (src[o + 2] << 16) | ALPHA
+      case Mode.Shuffle32: {
+        const v = src[o] | (src[o + 1] << 8) | (src[o + 2] << 16) | (src[o + 3] << 24)
+        return ((v >>> this.rS) & 0xff) | (((v >>> this.gS) & 0xff) << 8) | (((v >>> this.bS) & 0xff) << 16) | ALPHA
+      }
       case Mode.Table8:
         return this.table![src[o]] | 0
       case Mode.Table16Le:
@@ -437,6 +348,17 @@ export class PixelConverter {
     if (this.mode === Mode.Rgbx) {
       this.rgb24ToRgba(src, so, dst, d, count)
       return
+    }
+    if (this.mode === Mode.Shuffle32 && !this.pf.bigEndian && this.cpixelShift === 0) {
+      // The three bytes are the word's low three, so the word's shifts apply; the fourth byte
+      // loaded (the next pixel's) is masked away. The buffer's last pixel goes byte by byte.
+      const { rS, gS, bS } = this
+      const dv = this.view(src)
+      const last = dv.byteLength - 4
+      for (let o = src.byteOffset + so; d < end && o <= last; d++, o += 3, so += 3) {
+        const v = dv.getUint32(o, true)
+        dst[d] = ((v >>> rS) & 0xff) | (((v >>> gS) & 0xff) << 8) | (((v >>> bS) & 0xff) << 16) | ALPHA
+      }
     }
     for (; d < end; d++, so += 3) dst[d] = this.cpixel(src, so)
   }

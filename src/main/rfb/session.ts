@@ -10,14 +10,16 @@ import { DesktopSizeReplies } from './desktop-size'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
-import { HANDSHAKE_READ_AHEAD, MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
+import { HandshakeReads } from './handshake-reads'
+import { MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
 import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
-import type { HandshakeIo, StreamCipher } from './security/security-handler'
+import type { HandshakeIo } from './security/security-handler'
 import type { ServerMessageHandler, UpdateCounts } from './server-message-handler'
 import { ServerMessageReader } from './server-message-reader'
 import { Deadline, NextTurn, StallWatch, trustPromptOutsideDeadline } from './session-timers'
 import { type OutgoingMessage, desktopSizeMessage, keyMessage, keyWithScancodeMessage, pointerMessage } from './input-messages'
 import { type ConnectionInfo, type RfbClientEvents, type RfbClientOptions, type SessionState, type UpdateStats, noFeatures } from './session-types'
+import { StreamWrapping } from './stream-wrapping'
 import type { TlsSessionInfo, Transport } from './transport/transport'
 import { UpdateFlow, type UpdateFlowIo } from './update-flow'
 
@@ -42,14 +44,11 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
 
   private readonly q = new ByteQueue()
   private transport: Transport | null = null
-  private waiter: { n: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void } | null = null
   private readonly handshakeDeadline: Deadline
   private readonly stallWatch: StallWatch
   private closing = false
   /** RSA-AES: what every byte passes through once the security type wrapped the stream. */
-  private cipher: StreamCipher | null = null
-  /** The transport ended while the handshake still had buffered bytes to read (a reason string). */
-  private ended: Error | null = null
+  private readonly wrapping = new StreamWrapping()
 
   private readonly colourMap = new ColourMap()
   private readonly clipboard: ClipboardChannel
@@ -58,6 +57,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private waitingForSink = false
   private readonly nextSlice = new NextTurn(() => this.pump())
   private readonly gate = new ReadGate(() => (this.state === 'closed' ? null : this.transport))
+  private readonly reads = new HandshakeReads(this.q, this.gate, { closed: () => this.state === 'closed', fail: (err) => this.fail(err) })
   /** When the update being parsed began, and its latency (see UpdateStats). */
   private updateStartedAt = 0
   private updateLatencyMs = 0
@@ -130,20 +130,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private handshakeIo(): HandshakeIo {
     const q = this.q
     return {
-      read: (n) =>
-        new Promise<Uint8Array>((resolve, reject) => {
-          if (this.state === 'closed') return reject(new NetworkError('connection closed'))
-          if (q.has(n)) {
-            resolve(q.bytes(n).slice())
-            q.compact()
-          } else if (this.ended) {
-            this.fail(this.ended)
-            reject(this.ended)
-          } else {
-            this.waiter = { n, resolve, reject }
-            this.gate.release('handshake')
-          }
-        }),
+      read: (n) => this.reads.read(n),
       write: (data) => this.write(data),
       credentials: async (kind, link) => {
         // A person may take minutes to type a password: the handshake deadline waits for them.
@@ -167,29 +154,23 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.tls = tls
         return tls
       },
-      encryptStream: (cipher) => {
-        if (q.length > 0) throw new RfbProtocolError('the server sent data before the encrypted stream began', q.position)
-        this.cipher = cipher
-      },
+      encryptStream: (cipher) => this.wrapping.begin(cipher, q.length, q.position),
     }
   }
 
   private write(data: Uint8Array): void {
-    this.transport?.write(this.cipher ? this.cipher.seal(data) : data)
+    this.transport?.write(this.wrapping.outgoing(data))
   }
 
   private onData(raw: Uint8Array): void {
     if (this.state === 'closed') return
-    let chunk = raw
-    if (this.cipher) {
-      try {
-        chunk = this.cipher.open(raw)
-      } catch (err) {
-        this.fail(err)
-        return
-      }
-      if (chunk.length === 0) return
+    let chunk: Uint8Array | null
+    try {
+      chunk = this.wrapping.incoming(raw)
+    } catch (err) {
+      return this.fail(err)
     }
+    if (!chunk) return
     this.options.tap?.(chunk)
     this.q.push(chunk)
     if (this.state === 'connected') {
@@ -197,16 +178,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       this.pump()
       return
     }
-    const w = this.waiter
-    if (w && this.q.has(w.n)) {
-      this.waiter = null
-      const b = this.q.bytes(w.n).slice()
-      this.q.compact()
-      w.resolve(b)
-    }
-    // A step may wait minutes for a person: between reads take in at most HANDSHAKE_READ_AHEAD (plus a
-    // chunk), then TCP holds the server back; reading that far notices a hang-up while a prompt is open.
-    if (!this.waiter && this.q.length >= HANDSHAKE_READ_AHEAD) this.gate.hold('handshake')
+    this.reads.arrived()
   }
 
   private onTransportClose(error?: Error): void {
@@ -220,8 +192,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     }
     // A server that fails authentication sends its reason and hangs up at once; the close can
     // overtake the handshake's pending reads, so let it read what is buffered first.
-    if (this.state === 'handshake' && !this.waiter && this.q.length > 0) {
-      this.ended = err
+    if (this.state === 'handshake' && !this.reads.waiting && this.q.length > 0) {
+      this.reads.ended = err
       return
     }
     this.fail(err)
@@ -244,7 +216,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.gate.release('handshake')
     this.pump()
     // The transport ended while the handshake was still reading what it had buffered.
-    if (this.ended) this.fail(this.ended)
+    if (this.reads.ended) this.fail(this.reads.ended)
   }
 
   private resizeTo(width: number, height: number): void {
@@ -384,9 +356,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.state = 'closed'
     this.handshakeDeadline.stop()
     this.stallWatch.stop()
-    const w = this.waiter
-    this.waiter = null
-    w?.reject(error ?? new NetworkError('connection closed'))
+    this.reads.abandon(error ?? new NetworkError('connection closed'))
     this.resizes.abandon(error ?? new NetworkError('connection closed'))
     this.emit('state', 'closed')
     this.emit('close', error)

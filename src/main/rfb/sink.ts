@@ -47,6 +47,13 @@ export interface DrawSink {
   pixelTarget?(x: number, y: number, w: number, h: number): PixelTarget | null
   /** A compressed image covering the rect; `data` may be a view the caller reuses once this returns. */
   image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void
+  /**
+   * Optional: an Open H.264 rect for a renderer to decode (encoding 50): Annex B bytes (maybe
+   * none) for decoder context `context`, with VideoFlag bits saying which contexts to reset first.
+   * A reset-all with nothing to decode comes as a 0x0 rect. `data` may be a view reused once this
+   * returns. Sinks without it cannot show H.264 (the host announces it only when the renderer can).
+   */
+  video?(x: number, y: number, w: number, h: number, context: number, flags: number, data: Uint8Array): void
   /** The remote pointer's shape; null hides it. */
   cursor(shape: CursorShape | null): void
   /**

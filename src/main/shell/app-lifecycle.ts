@@ -1,3 +1,5 @@
+import { type ShellText, englishText } from './shell-i18n'
+
 /**
  * When the app quits, decided without Electron: the question asked before open sessions are
  * disconnected, and what happens when the last window closes on each platform.
@@ -11,13 +13,13 @@ export interface Question {
   buttons: [string, string]
 }
 
-/** What to ask before quitting with `openSessions` sessions open; null when nothing would be lost. */
-export function quitQuestion(openSessions: number): Question | null {
+/** What to ask before quitting with `openSessions` sessions open, in the language of `t`; null when nothing would be lost. */
+export function quitQuestion(openSessions: number, t: ShellText = englishText): Question | null {
   if (openSessions <= 0) return null
   return {
-    message: 'Quit Tessera?',
-    detail: openSessions === 1 ? '1 session is open and will be disconnected.' : `${openSessions} sessions are open and will be disconnected.`,
-    buttons: ['Quit', 'Cancel'],
+    message: t('shell.quit.message'),
+    detail: t('shell.quit.detail', { n: openSessions }, openSessions),
+    buttons: [t('shell.quit.confirm'), t('shell.quit.cancel')],
   }
 }
 
@@ -26,9 +28,9 @@ export function quitQuestion(openSessions: number): Question | null {
  * last window, not on macOS) with sessions open; null otherwise. Asked in the window's `close`
  * event because by `before-quit` the window is gone and its sessions are already ended.
  */
-export function closeQuestion(platform: NodeJS.Platform, openWindows: number, openSessions: number): Question | null {
+export function closeQuestion(platform: NodeJS.Platform, openWindows: number, openSessions: number, t: ShellText = englishText): Question | null {
   if (!quitsWithLastWindow(platform) || openWindows > 1) return null
-  return quitQuestion(openSessions)
+  return quitQuestion(openSessions, t)
 }
 
 /** Whether the app quits with its last window: on Linux and Windows yes; on macOS it stays in the dock. */

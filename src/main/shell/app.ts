@@ -1,12 +1,15 @@
 import { join } from 'node:path'
-import { BrowserWindow, type MessageBoxOptions, Menu, app, dialog, ipcMain, protocol, screen, session, webContents } from 'electron'
+import { BrowserWindow, type MessageBoxOptions, Menu, app, dialog, ipcMain, nativeTheme, protocol, screen, session, shell, webContents } from 'electron'
 import type { SessionSummary } from '@shared/contract'
+import type { Locale } from '@shared/i18n/locales'
+import type { Preferences } from '@shared/preferences'
 import { type Question, closeQuestion, quitQuestion, quitsWithLastWindow, reopensOnActivate } from './app-lifecycle'
 import { menuTemplate, sessionMenuLabel } from './app-menu'
 import { fullscreenable, initialPlace, managed, sizeToDesktop } from './app-windows'
 import { toDisplayInfos } from './display-geometry'
 import { safeStorageCipher } from './electron-secrets'
 import { createHost } from '../host/create-host'
+import { showDataFile } from './show-data-file'
 import type { HostClient } from '../host/endpoint'
 import type { Host } from '../host/host'
 import { type IpcBridge, bridgeHostToIpc } from './ipc-bridge'
@@ -22,6 +25,7 @@ import { WindowFullscreen } from './window-fullscreen'
 import { type RendererLocation, isTrustedSender, rendererUrl, windowOptions, withCsp } from './window-options'
 import { WindowStateFile } from './window-state-file'
 import { trailingThrottle } from './trailing-throttle'
+import { type ShellText, shellLocale, shellText } from './shell-i18n'
 
 // The Electron shell: windows, menu, OS integration. Everything else is the host service,
 // reached only through the validated IPC bridge.
@@ -44,6 +48,9 @@ const shellClient: HostClient = { deliver: () => undefined }
 let quitting = false
 /** A quit question is on screen: another close or quit waits for its answer. */
 let asking = false
+/** The shell's language (menus, message boxes): the preference, or the system's until the host has answered. */
+let locale: Locale = 'en'
+let text: ShellText = shellText('en')
 /** How often the application menu may be rebuilt for sessions.changed (a desktop renamed in a loop must not flood it). */
 const MENU_REBUILD_MS = 1_000
 
@@ -89,7 +96,7 @@ export function startShell(bundleDir: string): void {
     .then(start)
     .catch((e: unknown) => {
       // Most likely another Tessera holds the data folder (DATA_DIR_LOCKED): its message says what to do.
-      dialog.showErrorBox('Tessera cannot start', (e as Error).message)
+      dialog.showErrorBox(shellText(shellLocale('system', systemLanguages()))('shell.cannotStart'), (e as Error).message)
       app.quit()
     })
   app.on('window-all-closed', () => {
@@ -102,10 +109,29 @@ export function startShell(bundleDir: string): void {
     if (quitting || !host) return
     event.preventDefault()
     if (asking) return
-    const question = quitQuestion(windows?.openSessionCount() ?? 0)
+    const question = quitQuestion(windows?.openSessionCount() ?? 0, text)
     if (!question) return quitNow()
     askThenQuit(question, BrowserWindow.getFocusedWindow())
   })
+}
+
+/** The OS's preferred languages, most wanted first (Electron's UI locale last, as a fallback). */
+function systemLanguages(): string[] {
+  return [...(app.getPreferredSystemLanguages?.() ?? []), app.getLocale?.() ?? 'en']
+}
+
+/**
+ * Follows the app-wide settings the shell has a part in: the theme of native parts (menus,
+ * message boxes, window frames) and the language of the shell's own words, rebuilding the menu
+ * when that changes.
+ */
+function applyPreferences(prefs: Preferences): void {
+  nativeTheme.themeSource = prefs.theme
+  const next = shellLocale(prefs.language, systemLanguages())
+  if (next === locale) return
+  locale = next
+  text = shellText(next)
+  installMenu()
 }
 
 /** Quits for good: sessions closed (saving their thumbnails) before the process goes. */
@@ -128,6 +154,13 @@ function askThenQuit(question: Question, parent: BrowserWindow | null): void {
 async function start(): Promise<void> {
   const created = await createHost({ dataDir: app.getPath('userData'), cipher: safeStorageCipher() })
   const h = (host = created.host)
+  locale = shellLocale('system', systemLanguages())
+  text = shellText(locale)
+  h.on('prefs.changed', ({ prefs }) => applyPreferences(prefs))
+  await h.handle('prefs.get', undefined, shellClient).then(
+    (prefs) => applyPreferences(prefs as Preferences),
+    () => undefined,
+  )
   states = await WindowStateFile.load(windowStateFile())
   const b: IpcBridge = bridgeHostToIpc({
     host: h,
@@ -165,6 +198,7 @@ async function start(): Promise<void> {
       },
       'shell.focusSession': ({ sessionId }) => w.focusSession(sessionId),
       'shell.displays': () => toDisplayInfos(screen.getAllDisplays(), screen.getPrimaryDisplay().id),
+      'shell.showDataFile': ({ name }) => showDataFile(app.getPath('userData'), name, (path) => shell.showItemInFolder(path)),
       'shell.fullscreen': ({ mode, displayId }, senderId) => {
         const entry = byId.get(senderId)
         if (!entry) throw new ShellRefusal('only a Tessera window can go full screen')
@@ -209,7 +243,7 @@ async function start(): Promise<void> {
     void dialog.showMessageBox({
       type: 'warning',
       title: 'Tessera',
-      message: 'There was a problem with your saved connections.',
+      message: text('shell.storeProblems'),
       detail: created.store.problems.map((p) => p.message).join('\n\n'),
     })
   }
@@ -231,7 +265,7 @@ function createWindow(request: WindowRequest): ManagedWindow {
   win.on('close', (event) => {
     // Closing the last window quits (Linux, Windows) and ends its sessions before before-quit
     // could count them: ask here, and keep the window if the answer is no.
-    const question = quitting ? null : closeQuestion(process.platform, windows?.count() ?? 0, windows?.openSessionCount() ?? 0)
+    const question = quitting ? null : closeQuestion(process.platform, windows?.count() ?? 0, windows?.openSessionCount() ?? 0, text)
     if (question) {
       event.preventDefault()
       if (!asking) askThenQuit(question, win)
@@ -264,15 +298,12 @@ async function confirmUnknownServer(server: string, target: LaunchTarget): Promi
   const options: MessageBoxOptions = {
     type: 'question',
     title: 'Tessera',
-    buttons: ['Connect', 'Cancel'],
+    buttons: [text('shell.unknownServer.connect'), text('shell.unknownServer.cancel')],
     defaultId: 1,
     cancelId: 1,
     noLink: true,
-    message: `Connect to ${server}?`,
-    detail:
-      `${target.kind === 'file' ? 'A .vnc file' : 'A vnc:// link'} opened from outside Tessera asks to connect to ${server}. ` +
-      'This server is not in your address book. Connect only if you expected this and trust the server: ' +
-      'it will see what you type and could show you anything.',
+    message: text('shell.unknownServer.message', { server }),
+    detail: `${text(target.kind === 'file' ? 'shell.unknownServer.fromFile' : 'shell.unknownServer.fromLink', { server })} ${text('shell.unknownServer.warning')}`,
   }
   const parent = BrowserWindow.getFocusedWindow()
   const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options)
@@ -296,13 +327,14 @@ function installMenu(): void {
           addressBook: () => w?.openAddressBook(),
           cycleWindows: (direction) => w?.cycle(direction),
           cycleTabs: (direction) => w?.command(direction === 1 ? 'next-tab' : 'previous-tab'),
+          preferences: () => w?.command('preferences'),
           makeDefaultViewer: () => {
             const ok = makeDefaultViewer()
             installMenu()
             void dialog.showMessageBox({
               type: ok ? 'info' : 'error',
               title: 'Tessera',
-              message: ok ? 'vnc:// links now open in Tessera.' : 'The system did not let Tessera become the default VNC viewer.',
+              message: text(ok ? 'shell.defaultViewerDone' : 'shell.defaultViewerFailed'),
             })
           },
         },
@@ -310,6 +342,7 @@ function installMenu(): void {
           devTools: !app.isPackaged,
           defaultViewer: isDefaultViewer(),
           sessions: (w?.windowedSessions() ?? []).map((s) => ({ label: sessionMenuLabel(s), focus: () => w?.focusSession(s.sessionId) })),
+          text,
         },
       ),
     ),
@@ -334,7 +367,12 @@ function flushTargets(): void {
       },
       (e: unknown) => {
         const message = typeof (e as { message?: unknown })?.message === 'string' ? (e as Error).message : 'cannot open it'
-        void dialog.showMessageBox({ type: 'error', title: 'Tessera', message: `Cannot open ${describeTarget(target)}`, detail: message })
+        void dialog.showMessageBox({
+          type: 'error',
+          title: 'Tessera',
+          message: text('shell.cannotOpen', { what: describeTarget(target, text('shell.savedConnection')) }),
+          detail: message,
+        })
       },
     )
   }

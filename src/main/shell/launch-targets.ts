@@ -93,6 +93,6 @@ export async function openLaunchTarget(host: Host, target: LaunchTarget, owner: 
 }
 
 /** How a target is named in an error message. */
-export function describeTarget(target: LaunchTarget): string {
-  return target.kind === 'url' ? target.url : target.kind === 'file' ? target.path : 'the saved connection'
+export function describeTarget(target: LaunchTarget, savedConnection = 'the saved connection'): string {
+  return target.kind === 'url' ? target.url : target.kind === 'file' ? target.path : savedConnection
 }

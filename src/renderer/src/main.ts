@@ -4,8 +4,12 @@ import App from './App.vue'
 import { prepareHost } from './host'
 import { showLaunchProblem } from './host/web-launch'
 import { applyLanguage, i18n } from './lib/i18n'
+import { usePreferencesStore } from './stores/preferences'
 import { LAUNCH_CODE_PARAM } from '@shared/web-auth'
 import './styles/theme.css'
+
+/** How long the first paint waits for the saved theme and language. */
+const PREFS_WAIT_MS = 500
 
 // A new launch address pasted into this tab changes only the fragment, which does not reload the page.
 window.addEventListener('hashchange', () => {
@@ -15,9 +19,13 @@ window.addEventListener('hashchange', () => {
 void prepareHost().then((problem) => {
   if (problem) showLaunchProblem(document, problem)
   else
-    void rootComponent().then((root) => {
+    void rootComponent().then(async (root) => {
       applyLanguage('system')
-      createApp(root).use(createPinia()).use(i18n).mount('#app')
+      const pinia = createPinia()
+      const app = createApp(root).use(pinia).use(i18n)
+      // Theme and language from the settings before the first paint, unless the host is slow to answer.
+      await Promise.race([usePreferencesStore(pinia).whenReady(), new Promise((r) => setTimeout(r, PREFS_WAIT_MS))])
+      app.mount('#app')
     })
 })
 

@@ -58,7 +58,7 @@ describe('tessera CLI', () => {
     try {
       const r = await run(['probe', `127.0.0.1::${srv.port}`])
       expect(r.code).toBe(5)
-      expect(r.err).toEqual(['tessera probe: authentication failed: bad password'])
+      expect(r.err).toEqual(['tessera probe: authentication failed (the server said “bad password”)'])
     } finally {
       delete process.env.TESSERA_PASSWORD
       srv.close()

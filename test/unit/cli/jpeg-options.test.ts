@@ -50,8 +50,8 @@ describe('--fine-quality and --subsampling', () => {
     }
   })
 
-  it('are documented in the usage text', async () => {
-    const usage = (await run(['--help'])).out.join('\n')
+  it("are documented in the connecting commands' help", async () => {
+    const usage = (await run(['snapshot', '--help'])).out.join('\n')
     expect(usage).toContain('--fine-quality 0-100')
     expect(usage).toContain('--subsampling none|2x|4x|8x|16x|gray')
   })

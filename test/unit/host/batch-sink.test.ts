@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { BatchSink, detachBatch } from '../../../src/main/host/batch-sink'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
-import type { CursorImage, FrameBatch } from '../../../src/shared/ops'
+import { type CursorImage, type FrameBatch, OP_INTS, OpCode, VideoFlag, videoFields, videoWord } from '../../../src/shared/ops'
 import { applyBatch } from '../../helpers/batch-applier'
 
 function sinkWithLog(ackTimeoutMs = 5_000, maxInFlight?: number) {
@@ -25,6 +25,35 @@ afterEach(() => {
 })
 
 describe('BatchSink', () => {
+  it('packs Open H.264 rects like images, in op order, with their context and flags', () => {
+    const { sink, batches } = sinkWithLog()
+    sink.image(0, 0, 2, 2, 'jpeg', Uint8Array.of(0xff, 0xd8))
+    sink.video(16, 8, 64, 32, 5, VideoFlag.ResetContext, Uint8Array.of(0, 0, 1, 0x65))
+    sink.video(0, 0, 0, 0, 0, VideoFlag.ResetAll, new Uint8Array(0))
+    void sink.endUpdate()
+    const b = batches[0]
+    expect([...b.ops.subarray(OP_INTS, OP_INTS * 3)]).toEqual([
+      OpCode.Video,
+      16,
+      8,
+      64,
+      32,
+      2,
+      4,
+      videoWord(5, VideoFlag.ResetContext),
+      OpCode.Video,
+      0,
+      0,
+      0,
+      0,
+      6,
+      0,
+      videoWord(0, VideoFlag.ResetAll),
+    ])
+    expect([...b.images]).toEqual([0xff, 0xd8, 0, 0, 1, 0x65])
+    expect(videoFields(b.ops[OP_INTS + 7])).toEqual({ context: 5, flags: VideoFlag.ResetContext })
+  })
+
   it('packs one update into exact op records, pixels and images', () => {
     const { sink, batches } = sinkWithLog()
     sink.resize(16, 8)

@@ -153,7 +153,7 @@ describe('data directory lock', () => {
     await first.saw(/Tessera is at http:\/\/127\.0\.0\.1:\d+\//)
     expect(lockPid(data)).toBe(first.child.pid)
     const second = tesseraWeb(data)
-    expect(await second.exited).toBe(1)
+    expect(await second.exited).toBe(10) // busy: the data folder is in use (docs/cli.md)
     expect(second.out()).toContain(`tessera web: another Tessera (process ${first.child.pid}) is already using the data folder ${data}`)
     expect(second.out()).not.toMatch(/internal error|at .*\.ts:\d+/)
     first.child.kill('SIGTERM')

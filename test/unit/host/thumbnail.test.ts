@@ -124,6 +124,49 @@ describe('ThumbnailSink', () => {
     expect(thumb.sampleAt(1, 1)).toBe(0xc8c8c8c8)
   })
 
+  it('counts a picture complete only after a whole update, with no update half drawn and no image missing', () => {
+    let clock = 0
+    const thumb = new ThumbnailSink(
+      () => {
+        clock += 60 // one decode spends the whole budget
+        return { width: 2, height: 2, rgba: new Uint8Array(16).fill(200) }
+      },
+      () => clock,
+    )
+    thumb.resize(4, 4)
+    thumb.fill(0, 0, 4, 2, 0xff0000ff)
+    expect(thumb.complete).toBe(false) // the first update is still arriving
+    thumb.fill(0, 2, 4, 2, 0xff0000ff)
+    thumb.endUpdate()
+    expect(thumb.complete).toBe(true)
+    thumb.fill(0, 0, 2, 2, 0xffffffff)
+    expect(thumb.complete).toBe(false) // the next update is half way
+    thumb.endUpdate()
+    thumb.image(0, 0, 2, 2, 'jpeg', jpegShell(2, 2))
+    thumb.image(2, 2, 2, 2, 'jpeg', jpegShell(2, 2)) // over budget: skipped
+    thumb.endUpdate()
+    expect(thumb.complete).toBe(false)
+    thumb.fill(2, 2, 2, 2, 0xff00ff00) // painted over: whole again
+    thumb.endUpdate()
+    expect(thumb.complete).toBe(true)
+    thumb.resize(8, 8)
+    expect(thumb.complete).toBe(false)
+  })
+
+  it('is not complete while an image is being decoded elsewhere', async () => {
+    let finish: (img: { width: number; height: number; rgba: Uint8Array }) => void = () => {}
+    const thumb = new ThumbnailSink(() => new Promise((done) => (finish = done)))
+    thumb.resize(4, 4)
+    thumb.fill(0, 0, 4, 4, 0xff0000ff)
+    thumb.image(0, 0, 2, 2, 'jpeg', jpegShell(2, 2))
+    thumb.endUpdate()
+    expect(thumb.complete).toBe(false)
+    finish({ width: 2, height: 2, rgba: new Uint8Array(16).fill(9) })
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(thumb.complete).toBe(true)
+  })
+
   it('a bad image is skipped, not thrown', () => {
     const thumb = new ThumbnailSink(() => {
       throw new Error('corrupt')

@@ -66,13 +66,13 @@ describe('handshake relay', () => {
 
   it("passes the server's refusal and a failed authentication on with their reasons", async () => {
     const refused = await relay([Buffer.concat([ascii('RFB 003.008\n'), Buffer.of(0), reason('too many clients')])], ascii('RFB 003.008\n'))
-    expect(refused.error?.message).toBe('server refused the connection: too many clients')
+    expect(refused.error?.message).toBe('the server refused the connection (it said “too many clients”)')
     expect(refused.toViewer.equals(Buffer.concat([ascii('RFB 003.008\n'), Buffer.of(0), reason('too many clients')]))).toBe(true)
     const failed = await relay(
       [Buffer.concat([ascii('RFB 003.008\n'), Buffer.from([1, 2]), CHALLENGE, u32(1), reason('wrong password')])],
       Buffer.concat([ascii('RFB 003.008\n'), Buffer.of(2), RESPONSE]),
     )
-    expect(failed.error?.message).toBe('authentication failed: wrong password')
+    expect(failed.error?.message).toBe('authentication failed (the server said “wrong password”)')
     expect(failed.toViewer.subarray(-4 - 4 - 14).equals(Buffer.concat([u32(1), reason('wrong password')]))).toBe(true)
   })
 

@@ -1,25 +1,43 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionError } from '../../../src/shared/contract'
 import { ERROR_CODES, type ErrorCode, type ErrorKind } from '../../../src/shared/error-codes'
-import { ERROR_TITLES, errorMessage, errorTitle, sessionOutcome } from '../../../src/renderer/src/lib/errors'
+import { ERROR_WORDS, errorHint, errorMessage, errorTitle, sessionOutcome } from '../../../src/renderer/src/lib/errors'
+import { messagesFor } from '../../../src/shared/i18n/catalog'
+import { SUPPORTED_LOCALES } from '../../../src/shared/i18n/locales'
 
 const error = (kind: ErrorKind, code: ErrorCode, message = 'detail'): SessionError => ({ kind, code, message })
 
 describe('the renderer words for error codes', () => {
-  it('has a headline for every code and for nothing else', () => {
-    expect(Object.keys(ERROR_TITLES).sort()).toEqual([...ERROR_CODES].sort())
+  it('has words for every code and for nothing else', () => {
+    expect(Object.keys(ERROR_WORDS).sort()).toEqual([...ERROR_CODES].sort())
   })
 
-  it('words each headline in plain language, never the code', () => {
+  it.each(SUPPORTED_LOCALES)('has a headline and a hint for every code in %s, keys that exist', (locale) => {
+    const { errors } = messagesFor(locale)
     for (const code of ERROR_CODES) {
-      const title = ERROR_TITLES[code]
-      expect(title, code).toMatch(/^[A-Z][^_]+[^.]$/)
-      expect(title, code).not.toMatch(/[A-Z]{2,}_|RFB|ERR/)
+      const { title, hint } = ERROR_WORDS[code]
+      expect(errors.title[title], `${locale} errors.title.${title} (${code})`).toBeTruthy()
+      expect(errors.hint[hint], `${locale} errors.hint.${hint} (${code})`).toBeTruthy()
     }
   })
 
+  it('words each headline and hint in plain language, never the code', () => {
+    for (const code of ERROR_CODES) {
+      const title = errorTitle(error('network', code))
+      expect(title, code).toMatch(/^[A-Z][^_]+[^.]$/)
+      expect(title, code).not.toMatch(/[A-Z]{2,}_|RFB|ERR/)
+      const hint = errorHint(code)
+      expect(hint, code).toMatch(/^[A-Z].+\.$/)
+      expect(hint, code).not.toMatch(/[A-Z]{2,}_|RFB_|ERR_/)
+    }
+  })
+
+  it('says what to try when nothing answers at a port, naming the display-to-port rule', () => {
+    expect(errorHint('RFB_ERR_CONNECTION_REFUSED')).toMatch(/server is running.*display :1 is port 5901.*firewall/)
+  })
+
   it('gives an unknown code the generic headline', () => {
-    expect(errorTitle({ kind: 'network', code: 'ECONNRESET' as ErrorCode, message: 'm' })).toBe(ERROR_TITLES.HOST_UNKNOWN_ERROR)
+    expect(errorTitle({ kind: 'network', code: 'ECONNRESET' as ErrorCode, message: 'm' })).toBe(errorTitle(error('closed', 'HOST_UNKNOWN_ERROR')))
   })
 
   it('shows the host detail of a rejected request', () => {
@@ -35,14 +53,14 @@ describe('sessionOutcome', () => {
   const BACK = 'Back to connections'
 
   it.each([
-    [error('auth', 'RFB_ERR_AUTH_FAILED'), 'The server did not accept the credentials', 'Enter password again', BACK, 'key'],
-    [error('network', 'RFB_ERR_CONNECTION_REFUSED'), 'Cannot reach the server', 'Retry', BACK, 'refresh'],
+    [error('auth', 'RFB_ERR_AUTH_FAILED'), 'The server did not accept the password', 'Enter password again', BACK, 'key'],
+    [error('network', 'RFB_ERR_CONNECTION_REFUSED'), 'The connection was refused', 'Retry', BACK, 'refresh'],
     [error('network', 'HOST_DISCONNECTED'), 'Lost the connection to Tessera', 'Retry', BACK, 'refresh'],
     [error('network', 'OPEN_FAILED'), 'Cannot reach the server', 'Retry', BACK, 'refresh'],
-    [error('refused', 'RFB_ERR_SERVER_REFUSED'), 'The server refused the connection', 'Retry', BACK, 'refresh'],
+    [error('refused', 'RFB_ERR_SERVER_REFUSED'), 'The server turned the connection away', 'Retry', BACK, 'refresh'],
     [error('timeout', 'RFB_ERR_TIMEOUT'), 'The server did not answer in time', 'Retry', BACK, 'refresh'],
     [error('protocol', 'RFB_ERR_RECT_BOUNDS'), 'The server sent data Tessera cannot read', null, 'Close', 'refresh'],
-    [error('unsupported', 'RFB_ERR_SECURITY'), 'This server needs something Tessera does not support', null, 'Close', 'refresh'],
+    [error('unsupported', 'RFB_ERR_SECURITY'), 'Tessera and the server have no security method in common', null, 'Close', 'refresh'],
     [error('closed', 'HOST_UNKNOWN_SESSION'), 'The session has ended', 'Reconnect', BACK, 'refresh'],
     [error('auth', 'RFB_ERR_CERT_UNTRUSTED'), 'The server’s identity could not be verified', 'Retry', BACK, 'refresh'],
     [error('auth', 'RFB_ERR_CERT_CHANGED'), 'The server’s certificate has changed', null, BACK, 'refresh'],
@@ -51,10 +69,14 @@ describe('sessionOutcome', () => {
     [error('auth', 'RFB_ERR_HOSTKEY_TYPE_CHANGED'), 'The SSH server has a different kind of host key than before', null, BACK, 'refresh'],
     [error('unsupported', 'RFB_ERR_TLS_VERSION'), 'The server only offers an old, unsafe version of TLS', null, 'Close', 'refresh'],
   ])('%j', (e, title, retryLabel, closeLabel, retryIcon) => {
-    expect(sessionOutcome(e)).toEqual({ title, retryLabel, closeLabel, retryIcon })
+    expect(sessionOutcome(e)).toEqual({ title, hint: errorHint(e.code), retryLabel, closeLabel, retryIcon })
   })
 
   it('offers to reconnect a session that ended without an error', () => {
-    expect(sessionOutcome(null)).toEqual({ title: 'The session has ended', retryLabel: 'Reconnect', closeLabel: BACK, retryIcon: 'refresh' })
+    expect(sessionOutcome(null)).toEqual({ title: 'The session has ended', hint: null, retryLabel: 'Reconnect', closeLabel: BACK, retryIcon: 'refresh' })
+  })
+
+  it('calls a session the user cancelled "Cancelled", not an error', () => {
+    expect(sessionOutcome(null, true)).toMatchObject({ title: 'Cancelled', hint: null })
   })
 })

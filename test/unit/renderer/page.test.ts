@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type BrowserWindowEnv, browserWindows } from '../../../src/renderer/src/host/windows'
 import { parsePage, sessionPageQuery, sessionWindowName } from '../../../src/renderer/src/lib/page'
-import { readOpenPlacement, writeOpenPlacement } from '../../../src/renderer/src/lib/prefs'
 import { tabShortcut } from '../../../src/renderer/src/composables/tab-shortcuts'
 import { sessionTitle } from '../../../src/renderer/src/stores/session'
 import type { SessionTarget } from '../../../src/shared/contract'
@@ -45,26 +44,6 @@ describe('window titles', () => {
     expect(sessionTitle('', 'desk')).toBe('desk — Tessera')
     expect(sessionTitle('desk', 'desk')).toBe('desk — Tessera')
     expect(sessionTitle(' ', '')).toBe('Remote desktop — Tessera')
-  })
-})
-
-describe('the "open connections in" preference', () => {
-  const saved = globalThis.localStorage
-  afterEach(() => {
-    Object.defineProperty(globalThis, 'localStorage', { value: saved, configurable: true })
-  })
-
-  it('is a new window until the user picks tabs, and ignores junk', () => {
-    const m = new Map<string, string>()
-    Object.defineProperty(globalThis, 'localStorage', {
-      value: { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) },
-      configurable: true,
-    })
-    expect(readOpenPlacement()).toBe('window')
-    writeOpenPlacement('tab')
-    expect(readOpenPlacement()).toBe('tab')
-    m.set('tessera.openConnectionsIn', '"sideways"')
-    expect(readOpenPlacement()).toBe('window')
   })
 })
 

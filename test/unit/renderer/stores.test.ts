@@ -49,15 +49,17 @@ describe('connections store', () => {
     expect(s.secrets).toEqual({ available: true, protected: false, backend: 'basic_text', plainFileAllowed: false })
   })
 
-  it('shows folders, most recent first inside each, top level first', async () => {
+  it('shows the latest connection first, its folder first; by name, the top level first', async () => {
     const s = useConnectionsStore()
     await s.load()
     expect(s.groups.map((g) => [g.path, g.profiles.map((p) => p.id)])).toEqual([
-      ['', ['alpha']],
       ['Lab', ['bravo', 'charlie']],
+      ['', ['alpha']],
       ['Office', ['delta']],
     ])
+    expect(s.visible[0].id).toBe('bravo')
     s.setSort('name')
+    expect(s.groups.map((g) => g.path)).toEqual(['', 'Lab', 'Office'])
     expect(s.groups[1].profiles.map((p) => p.id)).toEqual(['bravo', 'charlie'])
   })
 
@@ -71,7 +73,8 @@ describe('connections store', () => {
     expect(s.visible.map((p) => p.id)).toEqual(['charlie'])
     s.query = ''
     s.toggleGroup('Lab')
-    expect(s.visible.map((p) => p.id)).toEqual(['alpha', 'bravo', 'charlie', 'delta'])
+    // Most recent first: the Lab folder holds the latest connection.
+    expect(s.visible.map((p) => p.id)).toEqual(['bravo', 'charlie', 'alpha', 'delta'])
   })
 
   it('follows profiles.changed from the host', async () => {
@@ -321,9 +324,14 @@ describe('session store', () => {
     expect(s.remoteClipboard).toBe('yes')
   })
 
-  it('labels quick-connect addresses in their shortest form', () => {
-    expect(addressLabel('example.com:0')).toBe('example.com')
-    expect(addressLabel('example.com::5901')).toBe('example.com:1')
-    expect(addressLabel('vnc://u@h:6000')).toBe('h::6000')
+  it('labels quick-connect addresses as typed, a bare IPv6 address in brackets (issue 14: `::5999` is a port, never display :99)', () => {
+    expect(addressLabel(' example.com:0 ')).toBe('example.com:0')
+    expect(addressLabel('127.0.0.1::5999')).toBe('127.0.0.1::5999')
+    expect(addressLabel('[::1]::5999')).toBe('[::1]::5999')
+    expect(addressLabel('[::1]:5999')).toBe('[::1]:5999')
+    expect(addressLabel('::1')).toBe('[::1]')
+    expect(addressLabel('fe80::1:2')).toBe('[fe80::1:2]')
+    expect(addressLabel('vnc://u@h:6000')).toBe('vnc://u@h:6000')
+    expect(addressLabel('not an address')).toBe('not an address')
   })
 })

@@ -34,7 +34,7 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function setup(opts: { timeoutMs?: number } = {}) {
+function setup(opts: { timeoutMs?: number; checkCredential?: () => Promise<'valid' | 'refused' | 'unknown'> } = {}) {
   const sockets: FakeSocket[] = []
   const host = new WsHost({
     url: 'ws://127.0.0.1:1/ws',
@@ -196,5 +196,32 @@ describe('WsHost', () => {
     vi.advanceTimersByTime(10_000)
     expect(sockets).toHaveLength(1)
     await expect(host.request('profiles.list', undefined)).rejects.toMatchObject({ code: 'HOST_CLOSED' })
+  })
+
+  it('stops and fails every waiting request at once when the server refuses its credential (the host was restarted)', async () => {
+    vi.useFakeTimers()
+    let answer: 'valid' | 'refused' | 'unknown' = 'unknown'
+    const { host, sockets, last } = setup({ checkCredential: async () => answer })
+    const states: string[] = []
+    host.onLinkState((s) => states.push(s))
+    last().open()
+    // Away, but the server does not answer either: the page keeps trying, requests keep waiting.
+    last().drop()
+    const waiting = host.request('profiles.list', undefined)
+    let settled = false
+    waiting.catch(() => {}).finally(() => (settled = true))
+    await vi.advanceTimersByTimeAsync(100)
+    expect(sockets).toHaveLength(2)
+    expect(settled).toBe(false)
+    // Back with a new credential: the socket is refused, and the exchange says why.
+    answer = 'refused'
+    last().drop()
+    await vi.advanceTimersByTimeAsync(0)
+    await expect(waiting).rejects.toMatchObject({ code: 'WEB_SESSION_ENDED' })
+    expect(host.state).toBe('ended')
+    expect(states.at(-1)).toBe('ended')
+    await expect(host.request('sessions.list', undefined)).rejects.toMatchObject({ code: 'WEB_SESSION_ENDED', message: expect.stringMatching(/restarted/) })
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(sockets).toHaveLength(2)
   })
 })

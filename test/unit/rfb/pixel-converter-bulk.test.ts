@@ -157,6 +157,45 @@ describe('PixelConverter bulk conversion', () => {
     }
   })
 
+  it('shuffles B,G,R,X and X,R,G,B (big-endian) words to R,G,B,A, aligned or not, from buffer to buffer', () => {
+    const cases: [PixelFormat, (b: Uint8Array, o: number) => number][] = [
+      [FORMATS.bgrx8888, (b, o) => b[o + 2] | (b[o + 1] << 8) | (b[o] << 16)],
+      [FORMATS.xrgb888be, (b, o) => b[o + 1] | (b[o + 2] << 8) | (b[o + 3] << 16)],
+    ]
+    const rnd = prng(25)
+    for (const [pf, rgb] of cases) {
+      const conv = new PixelConverter(pf)
+      // 200 pixels in JS, 1500 and 20000 (longer than its memory) through the SIMD shuffle kernel.
+      for (const n of [200, 1500, 20000]) {
+        for (const shift of [0, 4, 1, 2]) {
+          const src = bytesAt(4 * n, shift, 0, rnd)
+          const dst = new Uint32Array(n + 1)
+          conv.toRgba(src, 0, dst, 1, n)
+          expectWords(
+            dst,
+            1,
+            Array.from({ length: n }, (_, i) => rgb(src, i * 4) | 0xff000000),
+            `${pf.redShift}/${pf.bigEndian}, ${n} at ${shift}`,
+          )
+          expect(dst[0]).toBe(0)
+        }
+      }
+      // Rows a stride apart, batched through the kernel.
+      const src = bytesAt(4 * 100 * 30, 0, 0, rnd)
+      const dst = new Uint32Array(130 * 30)
+      conv.toRgbaRows(src, 0, dst, 5, 100, 30, 130)
+      for (let r = 0; r < 30; r++) {
+        expectWords(
+          dst,
+          5 + r * 130,
+          Array.from({ length: 100 }, (_, i) => rgb(src, (r * 100 + i) * 4) | 0xff000000),
+          `row ${r}`,
+        )
+        expect(dst[5 + r * 130 + 100]).toBe(0)
+      }
+    }
+  })
+
   it('has the WebAssembly SIMD kernel in Node, so the tests below go through it', () => {
     expect(hasOpaqueKernel()).toBe(true)
   })

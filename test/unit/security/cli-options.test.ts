@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { UsageError, parseArgs } from '../../../src/main/cli/args'
+import { FileError } from '../../../src/main/cli/files'
 import { main } from '../../../src/main/cli/index'
 import { CONNECT_FLAGS, CONNECT_OPTIONS, securityArg } from '../../../src/main/cli/session-options'
 import { FileTrustStore } from '../../../src/main/rfb/trust/store'
@@ -55,10 +56,14 @@ describe('CLI security options', () => {
   it.each([
     [['--security', 'strict'], /unknown security policy "strict"/],
     [['--accept-fingerprint', 'abc'], /not a SHA-256 fingerprint/],
-    [['--ca-file', '/nonexistent/ca.pem'], /cannot read CA file/],
   ])('refuses %j with a usage error', (argv, message) => {
     expect(() => security(...argv)).toThrow(UsageError)
     expect(() => security(...argv)).toThrow(message)
+  })
+
+  it('a CA file that cannot be read is a local file problem (exit 9), not a usage error', () => {
+    expect(() => security('--ca-file', '/nonexistent/ca.pem')).toThrow(FileError)
+    expect(() => security('--ca-file', '/nonexistent/ca.pem')).toThrow('cannot read the CA file /nonexistent/ca.pem: it does not exist')
   })
 
   it('a bad option makes the command exit 2 with one line', async () => {
@@ -72,9 +77,15 @@ describe('CLI security options', () => {
     expect(err).toEqual([expect.stringContaining('tessera probe: unknown security policy "maybe"')])
   })
 
-  it('usage lists the security options', async () => {
-    const out: string[] = []
-    await main(['--help'], (l) => out.push(l))
-    expect(out.join('\n')).toMatch(/--security .*--trust-store DIR.*--accept-fingerprint/s)
+  it("the connecting commands' help lists the security options", async () => {
+    for (const argv of [
+      ['help', 'probe'],
+      ['snapshot', '--help'],
+      ['record', 'h:1', 'x.fbs', '-h'],
+    ]) {
+      const out: string[] = []
+      expect(await main(argv, (l) => out.push(l))).toBe(0)
+      expect(out.join('\n')).toMatch(/--security .*--trust-store DIR.*--accept-fingerprint/s)
+    }
   })
 })

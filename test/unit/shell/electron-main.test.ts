@@ -31,6 +31,7 @@ const m = vi.hoisted(() => {
   const wcEvents = new Map<string, () => void>()
   const sent: { id: number; channel: string; args: unknown[] }[] = []
   const menus: { label?: string; enabled?: boolean }[][] = []
+  const nativeTheme = { themeSource: 'system' }
   /** Calls to Electron made before app.ready, in order. */
   const beforeReady: string[] = []
   let isReady = false
@@ -50,6 +51,7 @@ const m = vi.hoisted(() => {
     wcEvents,
     sent,
     menus,
+    nativeTheme,
     dialogs,
     headers: [] as ((d: unknown, cb: (r: unknown) => void) => void)[],
     permission: [] as ((wc: unknown, p: string, cb: (ok: boolean) => void, details: unknown) => void)[],
@@ -174,6 +176,8 @@ vi.mock('electron', () => {
       enableSandbox: () => m.beforeReady.push('enableSandbox'),
       isDefaultProtocolClient: () => false,
       setAsDefaultProtocolClient: () => true,
+      getLocale: () => 'en-US',
+      getPreferredSystemLanguages: () => ['en-US'],
     },
     BrowserWindow,
     Menu: {
@@ -203,6 +207,7 @@ vi.mock('electron', () => {
         setPermissionCheckHandler: (l: (wc: unknown, p: string, origin: string, details: unknown) => boolean) => m.permissionCheck.push(l),
       },
     },
+    nativeTheme: m.nativeTheme,
     webContents: {
       fromId: (id: number) => ({ isDestroyed: () => false, send: (channel: string, ...args: unknown[]) => m.sent.push({ id, channel, args }) }),
     },
@@ -303,6 +308,19 @@ describe('Electron shell', () => {
 
   it('offers "Make Tessera the Default VNC Viewer" while it is not', () => {
     expect(m.menus.at(-1)).toContainEqual(expect.objectContaining({ label: 'Make Tessera the Default VNC Viewer', enabled: true }))
+  })
+
+  it('follows the preferences: the menus in the chosen language, native parts in the chosen theme', async () => {
+    expect(m.nativeTheme.themeSource).toBe('system')
+    expect(m.menus.at(-1)).toContainEqual(expect.objectContaining({ label: 'Preferences…', accelerator: 'CmdOrCtrl+,' }))
+    expect(await invoke('tessera:prefs.set', { language: 'de', theme: 'dark' }, 1)).toMatchObject({ ok: true })
+    expect(m.nativeTheme.themeSource).toBe('dark')
+    const german = m.menus.at(-1)!.map((i) => i.label)
+    expect(german).toEqual(expect.arrayContaining(['Neue Verbindung', 'Trennen', 'Einstellungen…', 'Vollbild', 'Adressbuch']))
+    expect(german).not.toContain('New Connection')
+    expect(await invoke('tessera:prefs.set', { language: 'system', theme: 'system' }, 1)).toMatchObject({ ok: true })
+    expect(m.nativeTheme.themeSource).toBe('system')
+    expect(m.menus.at(-1)!.map((i) => i.label)).toContain('New Connection')
   })
 
   it('opens the saved connection a second instance forwards with --tessera-profile in a session window of its own', async () => {

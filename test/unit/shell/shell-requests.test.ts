@@ -4,8 +4,15 @@ import { SHELL_REQUEST_NAMES, isShellRequestName, shellRequestSchemas } from '..
 import { type ShellHandlers, ShellRefusal, bridgeShellToIpc } from '../../../src/main/shell/shell-ipc'
 
 describe('shell request schemas', () => {
-  it('name exactly the five shell requests', () => {
-    expect([...SHELL_REQUEST_NAMES].sort()).toEqual(['shell.displays', 'shell.focusSession', 'shell.fullscreen', 'shell.openSession', 'shell.openWall'])
+  it('name exactly the six shell requests', () => {
+    expect([...SHELL_REQUEST_NAMES].sort()).toEqual([
+      'shell.displays',
+      'shell.focusSession',
+      'shell.fullscreen',
+      'shell.openSession',
+      'shell.openWall',
+      'shell.showDataFile',
+    ])
     expect(isShellRequestName('shell.displays')).toBe(true)
     for (const name of ['profiles.list', 'shell.openExternal', 'toString', '__proto__', 42, undefined])
       expect(isShellRequestName(name), String(name)).toBe(false)
@@ -99,6 +106,7 @@ function bridge(overrides: Partial<ShellHandlers> = {}) {
     'shell.focusSession': record('shell.focusSession', true),
     'shell.displays': record('shell.displays', []),
     'shell.fullscreen': record('shell.fullscreen', undefined),
+    'shell.showDataFile': record('shell.showDataFile', true),
     ...overrides,
   }
   const dispose = bridgeShellToIpc({
@@ -127,6 +135,7 @@ describe('shell IPC', () => {
       'shell.focusSession': { sessionId: 's' },
       'shell.displays': undefined,
       'shell.fullscreen': { mode: 'all' },
+      'shell.showDataFile': { name: 'connections.json.corrupt-1' },
     }
     for (const name of SHELL_REQUEST_NAMES) {
       for (const from of [{ url: 'https://evil.example/' }, { subframe: true }, { url: 'app://tessera/assets/x.html' }]) {

@@ -19,7 +19,10 @@ describe('tessera web', () => {
     const out: string[] = []
     const err: string[] = []
     expect(await main(['--help'], (l) => out.push(l))).toBe(0)
-    expect(out.join('\n')).toContain('web      [--port N] [--data-dir D] [--no-open]')
+    expect(out.join('\n')).toMatch(/^ {2}web +serve the viewer to a local browser/m)
+    out.length = 0
+    expect(await main(['web', '--help'], (l) => out.push(l))).toBe(0)
+    expect(out.join('\n')).toMatch(/--port N .*--data-dir DIR .*--no-open /s)
     expect(
       await main(
         ['web', 'extra'],

@@ -110,8 +110,12 @@ export class HextileDecoder implements RectDecoder {
 
   /** Consumes and draws the tile at (tx, ty) if all of it is buffered; false otherwise. */
   protected tileUnit(q: ByteQueue, ctx: DecodeContext, tw: number, th: number): boolean {
-    if (!q.has(1)) return false
-    const flags = q.peekU8()
+    // The chunk holding the tile's first byte: peeks and, when the whole tile lies in it, the
+    // drawing read from there, with no copy (most tiles are a few bytes, chunks 64 KiB).
+    const c = q.window(1)
+    if (c === null) return false
+    const o = q.windowAt
+    const flags = c[o]
     if (!(flags & HextileFlag.Raw) && flags & ~HEXTILE_BITS) {
       throw this.error(`tile mask 0x${flags.toString(16)} has undefined bits`, ctx.position)
     }
@@ -120,11 +124,16 @@ export class HextileDecoder implements RectDecoder {
     if (!(flags & HextileFlag.Raw) && flags & HextileFlag.AnySubrects) {
       const at = 1 + (flags & HextileFlag.BackgroundSpecified ? bpp : 0) + (flags & HextileFlag.ForegroundSpecified ? bpp : 0)
       if (!q.has(at + 1)) return false
-      count = q.peekU8(at)
+      count = o + at < c.length ? c[o + at] : q.peekU8(at)
     }
     const n = 1 + hextileBodyLength(flags, count, tw, th, bpp)
     if (!q.has(n)) return false
     const at = q.position
+    if (o + n <= c.length) {
+      this.drawTile(c, o + 1, flags, tw, th, ctx, at)
+      q.skip(n)
+      return true
+    }
     q.copyTo(this.unit, 0, n)
     this.drawTile(this.unit, 1, flags, tw, th, ctx, at)
     return true
@@ -194,7 +203,24 @@ export class HextileDecoder implements RectDecoder {
       if (sx + sw > tw || sy + sh > th) {
         throw this.error(`subrect ${sw}x${sh}+${sx}+${sy} outside the ${tw}x${th} tile at ${this.tx},${this.ty}`, at)
       }
-      fillArea(dst, origin + sy * stride + sx, stride, sw, sh, colour)
+      // Most subrects on real desktops are 1-3 pixels (text): straight-line stores for those.
+      let d = origin + sy * stride + sx
+      if (sh === 1) {
+        dst[d] = colour
+        if (sw > 1) {
+          dst[d + 1] = colour
+          if (sw > 2) for (let i = d + 2, e = d + sw; i < e; i++) dst[i] = colour
+        }
+      } else if (sw === 1) {
+        for (let r = 0; r < sh; r++, d += stride) dst[d] = colour
+      } else if (sw === 2) {
+        for (let r = 0; r < sh; r++, d += stride) {
+          dst[d] = colour
+          dst[d + 1] = colour
+        }
+      } else {
+        fillArea(dst, d, stride, sw, sh, colour)
+      }
     }
     if (coloured) {
       this.fg = colour

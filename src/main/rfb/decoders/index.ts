@@ -2,6 +2,7 @@ import { Encoding } from '@shared/encodings'
 import { CoRreDecoder } from './co-rre'
 import { CopyRectDecoder } from './copy-rect'
 import type { RectDecoder } from './decoder'
+import { H264Decoder } from './h264'
 import { HextileDecoder } from './hextile'
 import { JpegDecoder } from './jpeg'
 import { RawDecoder } from './raw'
@@ -28,6 +29,7 @@ export function createDecoders(): Map<number, RectDecoder> {
     [Encoding.ZYWRLE, new ZywrleDecoder()],
     [Encoding.JPEG, new JpegDecoder()],
     [Encoding.TightPNG, new TightPngDecoder()],
+    [Encoding.OpenH264, new H264Decoder()],
   ])
 }
 

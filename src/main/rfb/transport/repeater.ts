@@ -8,9 +8,17 @@ import type { TlsSessionInfo, TlsUpgradeOptions, Transport, TransportHandlers } 
  * uses, the viewer answers with a fixed 250-byte block naming the server ("host:port", mode I:
  * the repeater connects there; "ID:1234", mode II: the repeater pairs it with the server that
  * sent the same block), NUL-padded; from then on the repeater only relays, and RFB starts as
- * with the server itself (its own "RFB 003.008\n" comes next).
+ * with the server itself (its own "RFB 003.008\n" comes next). Some repeaters send no greeting
+ * and wait for the block: see {@link SILENT_REPEATER_MS}.
  */
 export const REPEATER_GREETING = 'RFB 000.000\n'
+
+/**
+ * How long a repeater may stay silent before the viewer takes it for one that sends no greeting
+ * and sends the block anyway (UltraVNC's repeater greets at once; others wait for the block). A
+ * greeting that still comes first after that is dropped, not taken for the server's version.
+ */
+export const SILENT_REPEATER_MS = 1500
 
 /** Size of the block naming the server; the text must leave room for its terminating NUL. */
 export const REPEATER_BLOCK_LENGTH = 250
@@ -47,9 +55,12 @@ function notARepeater(greeting: Uint8Array, where: string): NetworkError {
  * Runs the viewer's side of the repeater handshake on a freshly opened `inner` stream (TCP, or
  * an SSH channel to the repeater): reads exactly the 12-byte greeting within `timeoutMs`, sends
  * the block naming `target`, and resolves with a transport carrying the server's RFB stream (any
- * byte that came with the greeting is kept for it). Fails with a NetworkError
- * (`RFB_ERR_REPEATER`) when the peer is not a repeater, TimeoutError, or the stream's own error;
- * `inner` is closed on failure.
+ * byte that came with the greeting is kept for it). A peer that sends nothing at all for
+ * {@link SILENT_REPEATER_MS} (or half of `timeoutMs`, if less) is taken for a repeater without a
+ * greeting: the block goes out and the transport is handed over at once, dropping a late greeting
+ * should one still arrive first; the engine's handshake deadline then waits for the server. Fails
+ * with a NetworkError (`RFB_ERR_REPEATER`) when the peer is not a repeater, TimeoutError (part of
+ * a greeting, never finished), or the stream's own error; `inner` is closed on failure.
  */
 export function startRepeater(inner: Transport, target: Target, timeoutMs = 10_000): Promise<Transport> {
   const where = `the repeater ${inner.description}`
@@ -69,13 +80,26 @@ export function startRepeater(inner: Transport, target: Target, timeoutMs = 10_0
       if (settled) return
       settled = true
       clearTimeout(timer)
+      clearTimeout(silent)
       inner.close()
       reject(err)
     }
     const timer = setTimeout(() => fail(new TimeoutError(`${where} did not greet within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs)
+    const silent = setTimeout(
+      () => {
+        if (settled || length > 0) return
+        settled = true
+        clearTimeout(timer)
+        relay.hold(new Uint8Array(0), true)
+        inner.write(block)
+        resolve(relay)
+      },
+      Math.min(SILENT_REPEATER_MS, timeoutMs / 2),
+    )
     relay.listen({
       data(chunk) {
         if (settled) return
+        clearTimeout(silent)
         got.push(chunk)
         length += chunk.length
         if (length < REPEATER_GREETING.length) return
@@ -100,13 +124,17 @@ export function startRepeater(inner: Transport, target: Target, timeoutMs = 10_0
 
 /**
  * The stream after the repeater's greeting: everything passes through to `inner`; bytes that
- * arrived before the engine started are delivered first, and `inner` is paused in between.
+ * arrived before the engine started are delivered first, and `inner` is paused in between. After
+ * a silent repeater (no greeting read) the first 12 bytes are looked at before the engine sees
+ * them: a repeater greeting that came late is dropped there.
  */
 class RepeaterTransport implements Transport {
   private handlers: TransportHandlers | null = null
   private early: TransportHandlers | null = null
   private held: Uint8Array | null = null
   private closed: { error?: Error } | null = null
+  /** The first bytes, held until there are 12 to compare with a late greeting; null: not looking (any more). */
+  private sniffed: Uint8Array | null = null
   readonly startTls?: (options: TlsUpgradeOptions) => Promise<TlsSessionInfo>
 
   constructor(
@@ -120,9 +148,9 @@ class RepeaterTransport implements Transport {
   listen(handshake: TransportHandlers): void {
     this.early = handshake
     this.inner.start({
-      data: (chunk) => (this.handlers ? this.handlers.data(chunk) : this.early ? this.early.data(chunk) : this.keep(chunk)),
+      data: (chunk) => (this.handlers ? this.deliver(chunk) : this.early ? this.early.data(chunk) : this.keep(chunk)),
       close: (error) => {
-        if (this.handlers) this.handlers.close(error)
+        if (this.handlers) this.end(error)
         else if (this.early) this.early.close(error)
         else this.closed = { error }
       },
@@ -130,11 +158,36 @@ class RepeaterTransport implements Transport {
     })
   }
 
-  /** The handshake is over: keep `rest` (and anything else) until the engine starts. */
-  hold(rest: Uint8Array): void {
+  /**
+   * The handshake is over: keep `rest` (and anything else) until the engine starts. `noGreeting`:
+   * the repeater has not greeted, so a greeting that comes first after all is to be dropped.
+   */
+  hold(rest: Uint8Array, noGreeting = false): void {
     this.early = null
     if (rest.length > 0) this.held = rest
+    if (noGreeting) this.sniffed = new Uint8Array(0)
     this.inner.pause()
+  }
+
+  /** Passes server bytes to the engine, once past the check for a late greeting. */
+  private deliver(chunk: Uint8Array): void {
+    if (this.sniffed) {
+      const all = Buffer.concat([this.sniffed, chunk])
+      if (all.length < REPEATER_GREETING.length) return void (this.sniffed = all)
+      this.sniffed = null
+      const late = all.subarray(0, REPEATER_GREETING.length).toString('latin1') === REPEATER_GREETING
+      chunk = late ? all.subarray(REPEATER_GREETING.length) : all
+      if (chunk.length === 0) return
+    }
+    this.handlers!.data(chunk)
+  }
+
+  /** The stream ended: what was held back for the check goes to the engine first. */
+  private end(error?: Error): void {
+    const rest = this.sniffed
+    this.sniffed = null
+    if (rest && rest.length > 0) this.handlers!.data(rest)
+    this.handlers!.close(error)
   }
 
   private keep(chunk: Uint8Array): void {
@@ -145,8 +198,8 @@ class RepeaterTransport implements Transport {
     this.handlers = handlers
     const held = this.held
     this.held = null
-    if (held) handlers.data(held)
-    if (this.closed) handlers.close(this.closed.error)
+    if (held) this.deliver(held)
+    if (this.closed) this.end(this.closed.error)
     else this.inner.resume()
   }
 

@@ -1,4 +1,7 @@
+import { t } from '../lib/i18n'
+import { clipboardToRemote } from '@shared/preferences'
 import type { Notice } from '../stores/notices'
+import { currentPreferences } from '../stores/preferences'
 
 /** The local clipboard, as far as the page may read it. */
 export interface LocalClipboard {
@@ -38,7 +41,8 @@ export interface ClipboardSync {
   sendLocal(): Promise<void>
   /**
    * Sends the local clipboard if it may be read without a prompt and is new: neither what was
-   * last sent from here nor what the server sent. Silent on every failure.
+   * last sent from here nor what the server sent, and the clipboard preference lets it go to
+   * remote computers. Silent on every failure.
    */
   syncLocal(): Promise<void>
 }
@@ -54,14 +58,15 @@ export function useClipboardSync(deps: ClipboardSyncDeps): ClipboardSync {
         const text = await clipboard.read()
         await deps.send(text)
         lastLocal = text
-        deps.notify('info', text ? 'Clipboard sent to the remote computer.' : 'The clipboard here is empty.')
+        deps.notify('info', text ? t('session.clipboard.sentNotice') : t('session.clipboard.empty'))
       } catch {
         deps.openPanel()
-        deps.notify('info', 'The browser did not allow reading the clipboard: paste the text into the clipboard panel.')
+        deps.notify('info', t('session.clipboard.readRefused'))
       }
     },
     async syncLocal() {
-      if (!deps.inputAllowed()) return
+      // The Preferences may keep this computer's clipboard here ("from remote" or "off").
+      if (!deps.inputAllowed() || !clipboardToRemote(currentPreferences().clipboardSync)) return
       try {
         if (!(await clipboard.readableWithoutPrompt())) return
         const text = await clipboard.read()

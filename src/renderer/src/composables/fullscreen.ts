@@ -1,5 +1,6 @@
 import type { ShellApi } from '@shared/contract'
-import { type Ref, type ShallowRef, computed, onBeforeUnmount, readonly, ref, shallowRef } from 'vue'
+import { grabsKeyboard } from '@shared/preferences'
+import { type Ref, type ShallowRef, computed, onBeforeUnmount, readonly, ref, shallowRef, watch } from 'vue'
 import {
   type FullscreenChoice,
   type FullscreenMonitor,
@@ -9,6 +10,7 @@ import {
   fullscreenMonitorEnv,
   listFullscreenMonitors,
 } from '../lib/fullscreen-monitors'
+import { currentPreferences } from '../stores/preferences'
 import { useEventListener } from './event-listener'
 
 // The Keyboard Lock API (Chromium only, not in TypeScript's DOM types yet).
@@ -131,12 +133,17 @@ export function useFullscreen(
 
   useEventListener(document, 'fullscreenchange', () => {
     element.value = document.fullscreenElement === root.value
-    const kb = (navigator as Navigator & { keyboard?: KeyboardLock }).keyboard
-    // Alt+Tab stays the OS's whatever we do.
-    if (element.value) kb?.lock?.().catch(() => {})
-    else kb?.unlock?.()
+    applyKeyboardLock()
     events.changed()
   })
+  // The Preferences decide when system keys go to the remote side: in full screen, always, or never.
+  function applyKeyboardLock(): void {
+    const kb = (navigator as Navigator & { keyboard?: KeyboardLock }).keyboard
+    // Alt+Tab stays the OS's whatever we do; browsers honour the lock only in full screen.
+    if (grabsKeyboard(currentPreferences().keyboardGrab, element.value)) kb?.lock?.().catch(() => {})
+    else kb?.unlock?.()
+  }
+  watch(() => currentPreferences().keyboardGrab, applyKeyboardLock)
   // The shell's modes end without telling the page (F11, the window manager): a window that no
   // longer fills its screen, or no longer reaches past it, is out of them.
   useEventListener(window, 'resize', () => {

@@ -1,6 +1,7 @@
 import type { PowerAction } from '@shared/contract'
 import { type Ref, readonly, ref, watch } from 'vue'
 import { errorMessage } from '../lib/errors'
+import { t } from '../lib/i18n'
 import type { Notice } from '../stores/notices'
 
 /** The words of a power action's confirmation, and of its notice once sent. */
@@ -11,25 +12,26 @@ export interface PowerText {
   done: string
 }
 
-/** Each XVP power action in words. */
-export const POWER_TEXT: Record<PowerAction, PowerText> = {
-  shutdown: {
-    title: 'Shut down the remote computer?',
-    message: 'The computer the server runs on will be shut down; unsaved work there is lost, and it cannot be started again from here.',
-    confirm: 'Shut down',
-    done: 'Asked the server to shut down the remote computer.',
+/** Each XVP power action in words, in the interface language at the time it is shown. */
+export function powerText(action: PowerAction): PowerText {
+  return {
+    title: t(`session.power.${action}.title`),
+    message: t(`session.power.${action}.message`),
+    confirm: t(`session.power.${action}.confirm`),
+    done: t(`session.power.${action}.done`),
+  }
+}
+
+/** The same words by action, looked up when read (so a language switch applies). */
+export const POWER_TEXT: Readonly<Record<PowerAction, PowerText>> = {
+  get shutdown() {
+    return powerText('shutdown')
   },
-  reboot: {
-    title: 'Reboot the remote computer?',
-    message: 'The computer the server runs on will restart; unsaved work there is lost.',
-    confirm: 'Reboot',
-    done: 'Asked the server to reboot the remote computer.',
+  get reboot() {
+    return powerText('reboot')
   },
-  reset: {
-    title: 'Reset the remote computer?',
-    message: 'The computer the server runs on will be reset at once, like pressing its reset button, without shutting down; unsaved work there is lost.',
-    confirm: 'Reset',
-    done: 'Asked the server to reset the remote computer.',
+  get reset() {
+    return powerText('reset')
   },
 }
 
@@ -62,7 +64,7 @@ export interface PowerConfirm {
  */
 export function usePowerConfirm(deps: PowerConfirmDeps): PowerConfirm {
   const asked = ref<PowerAction | null>(null)
-  watch(deps.failures, (n) => n && deps.notify('error', 'The server could not carry out the power action.'))
+  watch(deps.failures, (n) => n && deps.notify('error', t('session.power.failed')))
 
   return {
     asked: readonly(asked),
@@ -76,9 +78,9 @@ export function usePowerConfirm(deps: PowerConfirmDeps): PowerConfirm {
       if (!action) return
       try {
         await deps.power(action)
-        deps.notify('info', POWER_TEXT[action].done)
+        deps.notify('info', powerText(action).done)
       } catch (e) {
-        deps.notify('error', `The power action was not sent: ${errorMessage(e)}`)
+        deps.notify('error', t('session.power.notSent', { reason: errorMessage(e) }))
       }
     },
     cancel() {

@@ -3,6 +3,7 @@ import type { ScalingMode } from '@shared/profile'
 import { onScopeDispose, watch } from 'vue'
 import { type MonitorEnv, monitorsLayout, windowEnv } from '../lib/local-monitors'
 import type { Size } from './canvas-layout'
+import { t } from '../lib/i18n'
 
 /** How long the viewport must keep still before the server is asked to follow it. */
 export const REMOTE_RESIZE_SETTLE_MS = 300
@@ -69,7 +70,7 @@ export function useRemoteResize(deps: RemoteResizeDeps): { request(delay?: numbe
     // A plain resize still waiting would undo the layout.
     if (timer) clearTimeout(timer)
     const layout = await monitorsLayout((deps.env ?? windowEnv)())
-    if (!layout) throw new Error('no monitors were found')
+    if (!layout) throw new Error(t('session.notice.noMonitors'))
     await deps.request(layout.width, layout.height, layout.screens)
   }
 

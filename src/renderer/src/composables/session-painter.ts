@@ -1,4 +1,4 @@
-import { type ShallowRef, onBeforeUnmount, onMounted, reactive, watch } from 'vue'
+import { type Ref, type ShallowRef, onBeforeUnmount, onMounted, reactive, ref, watch } from 'vue'
 import { cursorCss } from '../painter/cursor'
 import { CanvasPainter } from '../painter/painter'
 import type { SessionStore } from '../stores/session'
@@ -10,6 +10,8 @@ export interface SessionPainter {
   fb: Readonly<Size>
   /** The canvas as a PNG; null before mount or after unmount. */
   toPng(): Promise<Blob> | null
+  /** H.264 pictures lost and recovered by a full refresh (stats overlay). */
+  videoTroubles: Readonly<Ref<number>>
 }
 
 /**
@@ -19,6 +21,7 @@ export interface SessionPainter {
 export function useSessionPainter(canvas: Readonly<ShallowRef<HTMLCanvasElement | null>>, store: SessionStore): SessionPainter {
   const fb = reactive({ width: 0, height: 0 })
   let painter: CanvasPainter | null = null
+  const videoTroubles = ref(0)
 
   onMounted(() => {
     if (!canvas.value) return
@@ -30,6 +33,12 @@ export function useSessionPainter(canvas: Readonly<ShallowRef<HTMLCanvasElement 
       },
       error: (m) => console.warn(`tessera painter: ${m}`),
       protocolError: (message) => void store.fail({ kind: 'protocol', code: 'RFB_ERR_IMAGE', message }),
+      // The painter already reset the context; a full picture lets the server start a new stream.
+      videoTrouble: (m) => {
+        console.warn(`tessera painter: ${m}`)
+        videoTroubles.value++
+        store.refresh()
+      },
     })
     store.attachSink((batch) => painter?.enqueue(batch))
     store.setCursorRenderer(cursorCss)
@@ -48,5 +57,5 @@ export function useSessionPainter(canvas: Readonly<ShallowRef<HTMLCanvasElement 
     },
   )
 
-  return { fb, toPng: () => painter?.toPng() ?? null }
+  return { fb, toPng: () => painter?.toPng() ?? null, videoTroubles }
 }

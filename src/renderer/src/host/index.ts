@@ -1,8 +1,8 @@
 import type { HostApi } from '@shared/contract'
 import type { WebLinkErrorCode } from '@shared/error-codes'
-import { socketProtocols } from '@shared/web-auth'
+import { SESSION_PATH, socketProtocols } from '@shared/web-auth'
 import { type LaunchEnv, launchCredential } from './web-launch'
-import { type LinkState, WsHost, hostSocketUrl } from './ws-host'
+import { type CredentialCheck, type LinkState, WsHost, hostSocketUrl } from './ws-host'
 
 export type { LinkState } from './ws-host'
 
@@ -69,7 +69,7 @@ export function useHost(): HostLink {
   if (isHostApi(bridge)) {
     current = { api: bridge, state: 'open', onLinkState: () => () => {} }
   } else {
-    const ws = new WsHost({ url: hostSocketUrl(window.location), protocols: socketProtocols(credential) })
+    const ws = new WsHost({ url: hostSocketUrl(window.location), protocols: socketProtocols(credential), checkCredential: () => checkCredential(credential) })
     current = {
       api: ws,
       get state() {
@@ -79,6 +79,28 @@ export function useHost(): HostLink {
     }
   }
   return current
+}
+
+/**
+ * Whether the browser-mode server still takes `held`: the same question the page asked at start
+ * (web-launch.ts), asked again after its socket failed. A 403 means Tessera was restarted with a
+ * new credential; no answer means it is away (or stopped), which a later socket may show.
+ */
+async function checkCredential(held: string): Promise<CredentialCheck> {
+  try {
+    const res = await window.fetch(SESSION_PATH, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ credential: held }),
+      credentials: 'omit',
+      cache: 'no-store',
+    })
+    if (res.ok) return 'valid'
+    const answer = (await res.json().catch(() => null)) as { error?: unknown } | null
+    return answer?.error === 'WEB_SESSION_ENDED' ? 'refused' : 'unknown'
+  } catch {
+    return 'unknown'
+  }
 }
 
 /** Replaces the host (unit tests). */

@@ -1,6 +1,6 @@
 import type { WebLinkErrorCode } from '@shared/error-codes'
 import { LAUNCH_CODE_PARAM, SESSION_PATH } from '@shared/web-auth'
-import { ERROR_TITLES } from '../lib/errors'
+import { errorHeadline } from '../lib/errors'
 
 /** Where the page keeps its credential: per tab and per origin (the port included), so a reload keeps it. */
 export const CREDENTIAL_KEY = 'tessera.credential'
@@ -60,7 +60,7 @@ export function showLaunchProblem(doc: Document, code: WebLinkErrorCode): void {
   const main = doc.createElement('main')
   main.className = 'launch-problem'
   const title = doc.createElement('h1')
-  title.textContent = ERROR_TITLES[code]
+  title.textContent = errorHeadline(code)
   const next = doc.createElement('p')
   next.textContent = NEXT_STEP
   main.append(title, next)

@@ -1,12 +1,18 @@
 import type { ErrorCode, ErrorKind } from '@shared/error-codes'
 import type { ClientEventName, ClientEvents, HostApi, HostRequests, RequestName, SessionError } from '@shared/contract'
 import { WS_PATH, type WireData, decodeServerMessage, encodeClientMessage } from '@shared/ws-codec'
+import { t } from '../lib/i18n'
 
 /**
  * State of the link to the host, for a banner when it drops. 'busy': the host turned this page's
- * socket away for now (too many tabs, WebSocket close code 1013); it keeps trying.
+ * socket away for now (too many tabs, WebSocket close code 1013); it keeps trying. 'ended': the
+ * host no longer takes this page's credential (Tessera was restarted, with a new one): it never
+ * will again, so the page stops trying and every request fails at once.
  */
-export type LinkState = 'connecting' | 'open' | 'lost' | 'busy'
+export type LinkState = 'connecting' | 'open' | 'lost' | 'busy' | 'ended'
+
+/** What the browser-mode server says of this page's credential: still good, refused, or no answer. */
+export type CredentialCheck = 'valid' | 'refused' | 'unknown'
 
 /** WebSocket close code 1013, "Try Again Later": what browser mode closes a socket past its cap with. */
 export const CLOSE_TRY_AGAIN_LATER = 1013
@@ -32,6 +38,12 @@ export interface WsHostOptions {
   /** Reconnect backoff bounds. */
   minRetryMs?: number
   maxRetryMs?: number
+  /**
+   * Asks the server whether this page's credential is still good, after the socket failed: a
+   * refused upgrade looks like any dropped socket to a page, so only this tells a host that was
+   * restarted (a new credential) from one that is briefly away.
+   */
+  checkCredential?: () => Promise<CredentialCheck>
 }
 
 const OPEN = 1
@@ -76,6 +88,7 @@ export class WsHost implements HostApi {
   private retryMs: number
   private retryTimer: ReturnType<typeof setTimeout> | null = null
   private closed = false
+  private checking = false
   state: LinkState = 'connecting'
 
   constructor(private readonly opts: WsHostOptions) {
@@ -84,13 +97,13 @@ export class WsHost implements HostApi {
   }
 
   request<K extends RequestName>(name: K, arg: HostRequests[K][0]): Promise<HostRequests[K][1]> {
-    if (this.closed) return Promise.reject(hostError('closed', 'HOST_CLOSED', 'The connection to the Tessera host is closed.'))
+    if (this.closed) return Promise.reject(this.state === 'ended' ? endedError() : closedError())
     const id = this.nextId++
     const timeoutMs = SLOW_REQUESTS[name] ?? this.opts.timeoutMs ?? 20_000
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id)
-        reject(hostError('timeout', 'HOST_TIMEOUT', `The Tessera host did not answer "${name}" within ${Math.round(timeoutMs / 1000)} s.`))
+        reject(hostError('timeout', 'HOST_TIMEOUT', t('session.link.timeout', { seconds: Math.round(timeoutMs / 1000) })))
       }, timeoutMs)
       const p: Pending = { resolve: resolve as (v: unknown) => void, reject, timer, sent: false, data: encodeClientMessage({ type: 'request', id, name, arg }) }
       this.pending.set(id, p)
@@ -117,7 +130,30 @@ export class WsHost implements HostApi {
     this.closed = true
     if (this.retryTimer) clearTimeout(this.retryTimer)
     this.socket?.close()
-    this.failPending(() => true, hostError('closed', 'HOST_CLOSED', 'The connection to the Tessera host is closed.'))
+    this.failPending(() => true, closedError())
+  }
+
+  /** The server refused this page's credential: no more attempts, and nothing waits in vain. */
+  private ended(): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+    this.setState('ended')
+    this.failPending(() => true, endedError())
+  }
+
+  /** After a failed socket: asks whether the credential still holds (one question at a time). */
+  private check(): void {
+    const ask = this.opts.checkCredential
+    if (!ask || this.checking || this.closed) return
+    this.checking = true
+    ask()
+      .catch((): CredentialCheck => 'unknown')
+      .then((answer) => {
+        this.checking = false
+        if (answer === 'refused') this.ended()
+      })
   }
 
   private connect(): void {
@@ -140,10 +176,11 @@ export class WsHost implements HostApi {
     socket.onclose = (ev) => {
       if (this.socket !== socket) return
       this.socket = null
-      this.failPending((p) => p.sent, hostError('closed', 'HOST_DISCONNECTED', 'The connection to the Tessera host was lost.'))
+      this.failPending((p) => p.sent, hostError('closed', 'HOST_DISCONNECTED', t('session.link.lost')))
       if (this.closed) return
       const code = (ev as { code?: unknown } | null)?.code
       this.setState(code === CLOSE_TRY_AGAIN_LATER ? 'busy' : 'lost')
+      if (code !== CLOSE_TRY_AGAIN_LATER) this.check()
       this.scheduleReconnect()
     }
   }
@@ -211,4 +248,12 @@ export class WsHost implements HostApi {
 
 function hostError(kind: ErrorKind, code: ErrorCode, message: string): SessionError {
   return { kind, code, message }
+}
+
+function closedError(): SessionError {
+  return hostError('closed', 'HOST_CLOSED', t('session.link.closed'))
+}
+
+function endedError(): SessionError {
+  return hostError('closed', 'WEB_SESSION_ENDED', t('session.link.ended'))
 }

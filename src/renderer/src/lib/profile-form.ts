@@ -3,6 +3,7 @@ import { COLOUR_DEPTHS, type ConnectionProfile, type ScalingMode, type SecurityC
 import { profileFields, profileSchema, sshTunnelFields, sshTunnelSchema } from '@shared/schemas'
 import { DEFAULT_REPEATER_PORT, DEFAULT_VNC_PORT, type RepeaterHop, isRepeaterId, parseRepeater, parseTarget } from '@shared/target'
 import { type Schema, ValidationError } from '@shared/validate'
+import { t } from './i18n'
 
 /**
  * The connection dialog's fields as the user edits them (numbers as typed text, "automatic" as
@@ -180,15 +181,15 @@ function hostError(text: string, repeater: string): string {
     try {
       parseTarget(text, repeater.trim() && !unix ? { repeater: parseRepeater(repeater) } : {})
     } catch (e) {
-      return isRepeaterId(text.trim()) ? 'An ID names a server at an UltraVNC repeater: fill in the repeater.' : `${(e as Error).message}.`
+      return isRepeaterId(text.trim()) ? t('book.form.repeaterIdNeedsRepeater') : `${(e as Error).message}.`
     }
-    return unix && repeater.trim() ? 'A Unix socket cannot be reached through a repeater.' : ''
+    return unix && repeater.trim() ? t('book.form.unixNoRepeater') : ''
   }
   const problem = problemOf(profileFields.host, text.trim())
   if (!problem) return ''
-  if (problem === 'must not be empty') return 'Enter the server’s host name or address.'
-  if (problem === 'has an invalid format') return 'A host name cannot contain spaces, “/” or “@”.'
-  return `A host name ${problem}.`
+  if (problem === 'must not be empty') return t('book.form.hostEmpty')
+  if (problem === 'has an invalid format') return t('book.form.hostFormat')
+  return t('book.form.hostOther', { problem })
 }
 
 function repeaterError(text: string): string {
@@ -197,28 +198,28 @@ function repeaterError(text: string): string {
     parseRepeater(text)
     return ''
   } catch {
-    return 'The repeater is host or host:port (UltraVNC’s repeater listens on 5901).'
+    return t('book.form.repeaterFormat')
   }
 }
 
 function encodingsError(form: ProfileForm): string {
   if (form.encodingsMode === 'auto') return ''
   const names = encodingList(form.encodings)
-  if (!names.length) return 'List at least one encoding, or choose Automatic.'
+  if (!names.length) return t('book.form.encodingsEmpty')
   const unknown = names.filter((n) => !Object.hasOwn(PIXEL_ENCODINGS, n))
-  if (unknown.length) return `Unknown: ${unknown.join(', ')}.`
+  if (unknown.length) return t('book.form.encodingsUnknown', { names: unknown.join(', ') })
   const problem = problemOf(profileFields.encodings, names)
-  return problem ? `The encoding list ${problem}.` : ''
+  return problem ? t('book.form.encodingsOther', { problem }) : ''
 }
 
 function sshError(ssh: SshForm): string {
   if (!ssh.enabled) return ''
-  if (!accepts(sshTunnelFields.host, ssh.host.trim())) return 'Enter the SSH server’s host name or address (no spaces, “/” or “@”).'
-  if (!accepts(sshTunnelFields.port, wholeNumber(ssh.port))) return 'The SSH port is a number from 1 to 65535 (usually 22).'
-  if (!accepts(sshTunnelFields.username, ssh.user.trim())) return 'Enter the SSH user name (no spaces, “@” or “:”).'
-  if (ssh.auth === 'key' && !ssh.keyFile.trim()) return 'Enter the path of the private key file.'
+  if (!accepts(sshTunnelFields.host, ssh.host.trim())) return t('book.form.sshHost')
+  if (!accepts(sshTunnelFields.port, wholeNumber(ssh.port))) return t('book.form.sshPort')
+  if (!accepts(sshTunnelFields.username, ssh.user.trim())) return t('book.form.sshUser')
+  if (ssh.auth === 'key' && !ssh.keyFile.trim()) return t('book.form.sshKey')
   const problem = problemOf(sshTunnelSchema, sshTunnel(ssh))
-  return problem ? `The private key file path ${problem}.` : ''
+  return problem ? t('book.form.sshKeyOther', { problem }) : ''
 }
 
 /** Each field's problem in words, checked by the same schemas the host applies. */
@@ -226,11 +227,10 @@ export function formErrors(form: ProfileForm): FormErrors {
   const fine = form.fineQuality.trim()
   return {
     host: hostError(form.host, form.repeater),
-    port: accepts(profileFields.port, wholeNumber(form.port)) ? '' : 'The port is a number from 1 to 65535 (5900 is display :0).',
+    port: accepts(profileFields.port, wholeNumber(form.port)) ? '' : t('book.form.port'),
     repeater: repeaterError(form.repeater),
     encodings: encodingsError(form),
-    fineQuality:
-      !fine || accepts(profileFields.fineQuality, wholeNumber(fine)) ? '' : `Fine quality is a whole number from 0 to ${FINE_QUALITY_MAX}, or empty.`,
+    fineQuality: !fine || accepts(profileFields.fineQuality, wholeNumber(fine)) ? '' : t('book.form.fineQuality', { max: FINE_QUALITY_MAX }),
     ssh: sshError(form.ssh),
   }
 }
@@ -243,14 +243,14 @@ function sshTunnel(ssh: SshForm): SshTunnel {
 
 const levelOf = (text: string): number | null => (text === 'auto' ? null : Number(text))
 
-/** How the rest of a profile's fields are named in a sentence, for problems no field shows. */
-const FIELD_NAMES: Partial<Record<keyof ConnectionProfile, string>> = {
-  name: 'The name',
-  username: 'The username',
-  group: 'The folder',
-  notes: 'The notes',
-  caFile: 'The CA certificate file path',
-  unixPath: 'The Unix socket path',
+/** How the rest of a profile's fields are named in a sentence, for problems no field shows (looked up when used). */
+const FIELD_NAMES: Partial<Record<keyof ConnectionProfile, () => string>> = {
+  name: () => t('book.form.field.name'),
+  username: () => t('book.form.field.username'),
+  group: () => t('book.form.field.group'),
+  notes: () => t('book.form.field.notes'),
+  caFile: () => t('book.form.field.caFile'),
+  unixPath: () => t('book.form.field.unixPath'),
 }
 
 /**
@@ -302,7 +302,7 @@ export function formToProfile(
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e
     const field = e.path.split('.')[1] as keyof ConnectionProfile
-    return { error: `${FIELD_NAMES[field] ?? e.path} ${e.problem}.` }
+    return { error: t('book.form.fieldProblem', { field: FIELD_NAMES[field]?.() ?? e.path, problem: e.problem }) }
   }
   return { profile }
 }

@@ -1,4 +1,5 @@
-import type { TrustCertificate, TrustHostKey } from '@shared/contract'
+import type { SessionInfo, TrustCertificate, TrustHostKey } from '@shared/contract'
+import { t } from './i18n'
 
 /*
  * The words of the "do you trust this server?" dialogs, kept out of the components so they can
@@ -42,35 +43,18 @@ export function certificateMayBeRemembered(cert: TrustCertificate): boolean {
 /** The certificate dialog's sentences about names and dates. */
 export function certificateFacts(cert: TrustCertificate, locale?: string): CertificateFacts {
   const list = Array.isArray(cert.names) ? cert.names.filter((n) => typeof n === 'string') : []
-  const names = list.length > 0 ? list.join(', ') : '(no host names)'
+  const names = list.length > 0 ? list.join(', ') : t('dialogs.trust.noHostNames')
   const name: TrustLine =
     cert.nameMatches === true
-      ? { text: `The certificate is issued for ${cert.host}, the address you connected to.`, warning: false }
-      : {
-          text:
-            `Warning: this certificate is issued for ${names}, not for ${cert.host}, the address you connected to. ` +
-            'It may belong to another server, or someone may be pretending to be this one.',
-          warning: true,
-        }
+      ? { text: t('dialogs.trust.nameMatches', { host: cert.host }), warning: false }
+      : { text: t('dialogs.trust.nameMismatch', { names, host: cert.host }), warning: true }
   const from = certificateDate(cert.validFrom, locale)
   const to = certificateDate(cert.validTo, locale)
   let validity: TrustLine
-  if (cert.validity === 'valid') validity = { text: `The certificate is valid until ${to}.`, warning: false }
-  else if (cert.validity === 'expired') {
-    validity = {
-      text:
-        `Warning: this certificate expired on ${to}. An expired certificate may have been replaced, or its key may have leaked. ` +
-        'You can trust it for this session only.',
-      warning: true,
-    }
-  } else if (cert.validity === 'not-yet-valid') {
-    validity = {
-      text:
-        `Warning: this certificate is not valid until ${from}. If this computer's clock is right, something is wrong. ` +
-        'You can trust it for this session only.',
-      warning: true,
-    }
-  } else validity = { text: 'Warning: the certificate’s dates could not be checked. You can trust it for this session only.', warning: true }
+  if (cert.validity === 'valid') validity = { text: t('dialogs.trust.validUntil', { date: to }), warning: false }
+  else if (cert.validity === 'expired') validity = { text: t('dialogs.trust.expired', { date: to }), warning: true }
+  else if (cert.validity === 'not-yet-valid') validity = { text: t('dialogs.trust.notYetValid', { date: from }), warning: true }
+  else validity = { text: t('dialogs.trust.datesUnknown'), warning: true }
   return { names, name, period: `${from} – ${to}`, validity }
 }
 
@@ -81,9 +65,26 @@ export function certificateFacts(cert: TrustCertificate, locale?: string): Certi
 export function hostKeyTypeWarning(key: TrustHostKey): string | null {
   const known = Array.isArray(key.knownAlgorithms) ? key.knownAlgorithms.filter((a) => typeof a === 'string') : []
   if (known.length === 0) return null
-  return (
-    `Warning: this computer knows a different kind of key for this server (${known.join(', ')}), but it now presented ` +
-    `a key of type ${key.algorithm}. This could be an attack: someone may be pretending to be the server. ` +
-    'Continue only if its administrator tells you the keys were changed and the fingerprint below is right.'
-  )
+  return t('dialogs.trust.keyTypeChanged', { known: known.join(', '), algorithm: key.algorithm })
+}
+
+/** How a connected session's link is protected, for the lock in the session toolbar. */
+export interface ProtectionWords {
+  icon: 'lock' | 'unlock'
+  text: string
+  /** 'secure': verified; 'partial': encrypted, identity accepted by the user or not checked; 'insecure': not encrypted. */
+  cls: 'secure' | 'partial' | 'insecure'
+}
+
+/**
+ * The toolbar's words for a session's protection. "Verified" only when a CA, a remembered
+ * identity or a known host key vouches for the server; one the user trusted for this session
+ * only is said to be accepted by the user, never verified.
+ */
+export function protectionWords(info: Pick<SessionInfo, 'encrypted' | 'verified' | 'security'> & { acceptedOnce?: boolean }): ProtectionWords {
+  const security = info.security
+  if (info.encrypted && info.verified) return { icon: 'lock', text: t('dialogs.protection.verified', { security }), cls: 'secure' }
+  if (info.encrypted && info.acceptedOnce) return { icon: 'lock', text: t('dialogs.protection.acceptedOnce', { security }), cls: 'partial' }
+  if (info.encrypted) return { icon: 'lock', text: t('dialogs.protection.unverified', { security }), cls: 'partial' }
+  return { icon: 'unlock', text: t('dialogs.protection.plain', { security }), cls: 'insecure' }
 }

@@ -1,5 +1,6 @@
 import { imageProblem } from '@shared/image-header'
-import { type FrameBatch, ImageKindCode, OP_INTS, OpCode } from '@shared/ops'
+import { type FrameBatch, ImageKindCode, OP_INTS, OpCode, videoFields } from '@shared/ops'
+import { VideoDecoders } from './video-decoders'
 
 /** What the painter reports back to its owner. */
 export interface PainterEvents {
@@ -14,14 +15,32 @@ export interface PainterEvents {
    * too many scans): it was not decoded, and the session should end with this message.
    */
   protocolError?(message: string): void
+  /**
+   * An H.264 context lost its picture (decoder error, a frame that never came): the context was
+   * reset and the painter carried on; the owner asks the server for a full refresh.
+   */
+  videoTrouble?(message: string): void
 }
+
+/** Painter options beyond its events. */
+export interface PainterOptions {
+  /** How long an H.264 frame may take before its context is given up (video-decoders.ts). */
+  frameTimeoutMs?: number
+  /** Where VideoDecoders come from (tests). */
+  createVideoDecoder?: (init: VideoDecoderInit) => VideoDecoder
+}
+
+/** An image being decoded, or null for an H.264 rect: decoded when painting reaches it. */
+type Pending = Promise<ImageBitmap | null> | null
 
 /**
  * Applies FrameBatches to a canvas, strictly in order. Pixels never pass through JS loops:
  * Pixels ops become an ImageData over the batch's own buffer, Copy ops a drawImage of the canvas
  * onto itself, and JPEG/PNG rects are decoded by the browser (createImageBitmap) once their
- * header says exactly the rect's size (else `protocolError`, and nothing is decoded). A batch with
- * images is awaited before any later op or batch paints, so decodes never reorder the screen.
+ * header says exactly the rect's size (else `protocolError`, and nothing is decoded). H.264 rects
+ * go to their context's WebCodecs decoder when painting reaches them, and their frame is awaited
+ * like an image. A batch with images or video is awaited before any later op or batch paints, so
+ * decodes never reorder the screen.
  */
 export class CanvasPainter {
   private readonly ctx: CanvasRenderingContext2D
@@ -31,10 +50,12 @@ export class CanvasPainter {
   private disposed = false
   /** Batches painted since creation (for tests and the stats overlay). */
   painted = 0
+  private video: VideoDecoders | null = null
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly events: PainterEvents,
+    private readonly options: PainterOptions = {},
   ) {
     // Opaque: VNC pictures have no alpha, and an opaque canvas composites faster.
     const ctx = canvas.getContext('2d', { alpha: false })
@@ -67,6 +88,12 @@ export class CanvasPainter {
   dispose(): void {
     this.disposed = true
     this.queue.length = 0
+    this.video?.dispose()
+  }
+
+  /** H.264 contexts given up since creation (stats overlay). */
+  get videoTroubles(): number {
+    return this.video?.troubles ?? 0
   }
 
   /** Sizes the canvas before the first Resize op arrives (from ServerInit's size). */
@@ -100,10 +127,11 @@ export class CanvasPainter {
   }
 
   // Decodes start together (the browser runs them in parallel); they are drawn in op order.
-  private startDecodes(batch: FrameBatch): Map<number, Promise<ImageBitmap | null>> {
-    const out = new Map<number, Promise<ImageBitmap | null>>()
+  private startDecodes(batch: FrameBatch): Map<number, Pending> {
+    const out = new Map<number, Pending>()
     const ops = batch.ops
     for (let o = 0; o < ops.length; o += OP_INTS) {
+      if (ops[o] === OpCode.Video) out.set(o, null)
       if (ops[o] !== OpCode.Image) continue
       const start = ops[o + 5]
       const length = ops[o + 6]
@@ -133,10 +161,16 @@ export class CanvasPainter {
     return out
   }
 
-  private async paintWithImages(batch: FrameBatch, images: Map<number, Promise<ImageBitmap | null>>): Promise<void> {
+  private async paintWithImages(batch: FrameBatch, images: Map<number, Pending>): Promise<void> {
     let from = 0
     for (const [at, decoding] of images) {
       this.paintOps(batch, images, from, at)
+      if (decoding === null) {
+        await this.paintVideo(batch, at)
+        if (this.disposed) return
+        from = at + OP_INTS
+        continue
+      }
       const bitmap = await decoding
       if (this.disposed) {
         bitmap?.close()
@@ -177,6 +211,7 @@ export class CanvasPainter {
           break
         }
         case OpCode.Image:
+        case OpCode.Video:
           if (!images.has(o)) this.events.error?.('image op without a decode')
           break
         case OpCode.Resize:
@@ -185,6 +220,34 @@ export class CanvasPainter {
         default:
           this.events.error?.(`unknown op ${ops[o]}`)
       }
+    }
+  }
+
+  /** Feeds one H.264 rect to its context and draws the frame it makes, if any. */
+  private async paintVideo(batch: FrameBatch, o: number): Promise<void> {
+    const ops = batch.ops
+    const start = ops[o + 5]
+    const length = ops[o + 6]
+    if (start < 0 || length < 0 || start + length > batch.images.length) {
+      this.events.error?.(`video op outside the image buffer (${start}+${length} of ${batch.images.length})`)
+      return
+    }
+    this.video ??= new VideoDecoders(
+      { trouble: (message) => this.events.videoTrouble?.(message) },
+      this.options.frameTimeoutMs,
+      this.options.createVideoDecoder,
+    )
+    const { context, flags } = videoFields(ops[o + 7])
+    const frame = await this.video.decode(context, flags, batch.images.subarray(start, start + length))
+    if (!frame) return
+    try {
+      if (this.disposed) return
+      // Draw what the frame and its rect have in common, as for images.
+      const w = Math.min(ops[o + 3], frame.displayWidth)
+      const h = Math.min(ops[o + 4], frame.displayHeight)
+      if (w > 0 && h > 0) this.ctx.drawImage(frame, 0, 0, w, h, ops[o + 1], ops[o + 2], w, h)
+    } finally {
+      frame.close()
     }
   }
 

@@ -4,10 +4,13 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { useHost } from '../host'
 import { readPref, writePref } from '../lib/prefs'
+import { currentPreferences } from './preferences'
 import { type ProfileGroup, type SortKey, copyName, filterProfiles, groupPaths, groupProfiles, normaliseGroup, sortProfiles } from './profile-list'
 
 export type ViewMode = 'list' | 'grid'
 export type SecretsStatus = HostRequests['secrets.status'][1]
+/** What went wrong reading the address book and passwords, and the folder they are in. */
+export type ProblemsReport = HostRequests['profiles.problems'][1]
 
 const isSortKey = (v: unknown): v is SortKey => v === 'recent' || v === 'name'
 const isViewMode = (v: unknown): v is ViewMode => v === 'list' || v === 'grid'
@@ -36,6 +39,8 @@ export const useConnectionsStore = defineStore('connections', () => {
   /** Bumped when something outside the address book (the app menu) asks for the add dialog. */
   const addRequests = ref(0)
   const secrets = ref<SecretsStatus | null>(null)
+  /** Problems with the data files the host met at start; null while unknown or when there are none. */
+  const problems = ref<ProblemsReport | null>(null)
   /** Object URLs of last-screen thumbnails by profile id (the image bytes stay in the browser). */
   const thumbnails = shallowRef<Record<string, string>>({})
   // Which lastUsedAt each thumbnail was fetched for, so a newer session refreshes it.
@@ -43,7 +48,7 @@ export const useConnectionsStore = defineStore('connections', () => {
 
   const searching = computed(() => query.value.trim() !== '')
   const sorted = computed(() => sortProfiles(filterProfiles(profiles.value, query.value), sortBy.value))
-  const groups = computed<ProfileGroup[]>(() => groupProfiles(sorted.value))
+  const groups = computed<ProfileGroup[]>(() => groupProfiles(sorted.value, sortBy.value))
   const allGroups = computed(() => groupPaths(profiles.value))
 
   function isCollapsed(path: string): boolean {
@@ -85,6 +90,10 @@ export const useConnectionsStore = defineStore('connections', () => {
     host.api.request('secrets.status', undefined).then(
       (s) => (secrets.value = s),
       () => (secrets.value = null),
+    )
+    host.api.request('profiles.problems', undefined).then(
+      (r) => (problems.value = r?.problems.length ? r : null),
+      () => (problems.value = null),
     )
   }
 
@@ -174,7 +183,8 @@ export const useConnectionsStore = defineStore('connections', () => {
 
   /** A blank profile for the add dialog, pre-filled from what the user has in view. */
   function blankProfile(fields: Partial<ConnectionProfile> = {}): ConnectionProfile {
-    return newProfile({ id: newProfileId(), host: '', name: '', ...fields })
+    // A new connection starts with the Preferences' default scaling.
+    return newProfile({ id: newProfileId(), host: '', name: '', scaling: currentPreferences().scaling, ...fields })
   }
 
   async function forgetPassword(profileId: string): Promise<void> {
@@ -197,6 +207,7 @@ export const useConnectionsStore = defineStore('connections', () => {
     collapsed,
     selectedId,
     secrets,
+    problems,
     thumbnails,
     addRequests,
     searching,

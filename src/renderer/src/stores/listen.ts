@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { useHost } from '../host'
 import { errorMessage } from '../lib/errors'
+import { t } from '../lib/i18n'
 import { useNoticesStore } from './notices'
 
 /** The port listening viewers use by convention. */
@@ -30,7 +31,7 @@ export const useListenStore = defineStore('listen', () => {
     const gone = incoming.value.find((i) => i.id === id)
     if (!gone) return
     incoming.value = incoming.value.filter((i) => i !== gone)
-    notices.show('info', `The incoming connection from ${gone.remoteAddress} was closed: nobody answered in time.`)
+    notices.show('info', t('book.notices.incomingTimedOut', { address: gone.remoteAddress }))
   })
 
   async function toggle(): Promise<void> {
@@ -45,7 +46,7 @@ export const useListenStore = defineStore('listen', () => {
         incoming.value = []
       }
     } catch (e) {
-      notices.show('error', `Cannot listen for reverse connections: ${errorMessage(e)}`)
+      notices.show('error', t('book.notices.listenFailed', { reason: errorMessage(e) }))
     } finally {
       busy.value = false
     }

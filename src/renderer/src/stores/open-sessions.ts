@@ -16,6 +16,18 @@ export const useOpenSessionsStore = defineStore('open-sessions', () => {
   const sessions = computed(() => all.value.filter((s) => !s.watch))
 
   host.api.on('sessions.changed', (e) => (all.value = Array.isArray(e?.sessions) ? e.sessions : []))
+  // The list is only as good as the link: a host that was restarted has none of these sessions, and
+  // one that is back may have changed them while the link was down (its events never came).
+  let dropped = false
+  host.onLinkState((state) => {
+    if (state === 'ended') all.value = []
+    if (state === 'lost') dropped = true
+    if (state === 'open' && dropped && loaded) {
+      dropped = false
+      loaded = false
+      void load()
+    }
+  })
 
   /** Asks the host for the list once; later changes arrive as events. */
   async function load(): Promise<void> {

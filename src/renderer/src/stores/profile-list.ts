@@ -1,4 +1,5 @@
 import type { ConnectionProfile } from '@shared/profile'
+import { formatRelative, t } from '../lib/i18n'
 
 /** Address-book order: most recently used first, or by name. */
 export type SortKey = 'recent' | 'name'
@@ -55,10 +56,12 @@ export function sortProfiles(profiles: readonly ConnectionProfile[], by: SortKey
 }
 
 /**
- * Folders in display order (the top level first, then by path), each keeping the order of
- * `sorted`. Empty folders are not listed: a folder exists while something is in it.
+ * Folders in display order, each keeping the order of `sorted`. By name: the top level first,
+ * then by path. Most recent first: the folder holding the latest connection first, so the
+ * connection used last is the first one shown wherever it is filed (never-used folders after,
+ * top level first, then by path). Empty folders are not listed: a folder exists while something is in it.
  */
-export function groupProfiles(sorted: readonly ConnectionProfile[]): ProfileGroup[] {
+export function groupProfiles(sorted: readonly ConnectionProfile[], by: SortKey = 'name'): ProfileGroup[] {
   const byPath = new Map<string, ConnectionProfile[]>()
   for (const p of sorted) {
     const path = normaliseGroup(p.group)
@@ -66,7 +69,10 @@ export function groupProfiles(sorted: readonly ConnectionProfile[]): ProfileGrou
     if (!list) byPath.set(path, (list = []))
     list.push(p)
   }
-  return [...byPath.entries()].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : compareNames(a, b))).map(([path, profiles]) => ({ path, profiles }))
+  const latest = (list: ConnectionProfile[]): number => (by === 'recent' ? Math.max(...list.map((p) => p.lastUsedAt)) : 0)
+  return [...byPath.entries()]
+    .sort(([a, la], [b, lb]) => latest(lb) - latest(la) || (a === '' ? -1 : b === '' ? 1 : compareNames(a, b)))
+    .map(([path, profiles]) => ({ path, profiles }))
 }
 
 /** Every folder path in use, and each of their parents, for the group picker. */
@@ -79,27 +85,23 @@ export function groupPaths(profiles: readonly ConnectionProfile[]): string[] {
   return [...set].sort(compareNames)
 }
 
-/** A name for a copy that no other profile has: "web (copy)", "web (copy 2)", ... */
+/** A name for a copy that no other profile has: "web (copy)", "web (copy 2)", ... in the interface language. */
 export function copyName(name: string, taken: readonly string[]): string {
-  const base = name.replace(/ \(copy(?: \d+)?\)$/, '')
+  // A copy of a copy is numbered from the original's name.
+  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const single = escape(t('book.item.copyName', { name: '' }))
+  const numbered = escape(t('book.item.copyNameN', { name: '', n: 7 })).replace('7', '\\d+')
+  const base = name.replace(new RegExp(`(?:${single}|${numbered})$`), '')
   const names = new Set(taken)
   for (let n = 1; ; n++) {
-    const candidate = n === 1 ? `${base} (copy)` : `${base} (copy ${n})`
+    const candidate = n === 1 ? t('book.item.copyName', { name: base }) : t('book.item.copyNameN', { name: base, n })
     if (!names.has(candidate)) return candidate
   }
 }
 
-/** "3 minutes ago", "yesterday", "never": when a profile was last used, relative to `now`. */
+/** "3 minutes ago", "yesterday", "never" in the interface language: when a profile was last used, relative to `now`. */
 export function lastUsedText(lastUsedAt: number, now = Date.now()): string {
-  if (!lastUsedAt) return 'never'
-  const s = Math.max(0, Math.round((now - lastUsedAt) / 1000))
-  if (s < 60) return 'just now'
-  const m = Math.round(s / 60)
-  if (m < 60) return m === 1 ? '1 minute ago' : `${m} minutes ago`
-  const h = Math.round(m / 60)
-  if (h < 24) return h === 1 ? '1 hour ago' : `${h} hours ago`
-  const d = Math.round(h / 24)
-  if (d === 1) return 'yesterday'
-  if (d < 30) return `${d} days ago`
-  return new Date(lastUsedAt).toLocaleDateString()
+  if (!lastUsedAt) return t('book.item.never')
+  if (Math.abs(now - lastUsedAt) < 60_000) return t('book.item.justNow')
+  return formatRelative(lastUsedAt, now)
 }

@@ -2,6 +2,7 @@ import type { HostApi, PowerAction, ScreenRect, TrustDecision } from '@shared/co
 import type { Ref } from 'vue'
 import type { CredentialsPrompt, DowngradePrompt, HostKeyPrompt, SessionPhase, TrustPrompt } from './session'
 import type { HostLink } from '../host'
+import { t } from '../lib/i18n'
 
 /** The parts of a session store its actions read and clear. */
 export interface SessionActionState {
@@ -54,7 +55,7 @@ export function sessionActions(host: HostLink, state: SessionActionState) {
   }
 
   async function sendClipboard(text: string): Promise<void> {
-    if (!sessionId.value || phase.value !== 'connected') throw new Error('not connected')
+    if (!sessionId.value || phase.value !== 'connected') throw new Error(t('session.notice.notConnected'))
     await api.request('session.clipboard', { sessionId: sessionId.value, text })
   }
 
@@ -66,12 +67,17 @@ export function sessionActions(host: HostLink, state: SessionActionState) {
 
   /** Asks the server to shut down, reboot or reset the remote computer; rejects with the host's reason. */
   async function power(action: PowerAction): Promise<void> {
-    if (phase.value !== 'connected' || !sessionId.value) throw new Error('not connected')
+    if (phase.value !== 'connected' || !sessionId.value) throw new Error(t('session.notice.notConnected'))
     await api.request('session.power', { sessionId: sessionId.value, action })
   }
 
   function refresh(): void {
     if (sessionId.value) api.request('session.refresh', { sessionId: sessionId.value }).catch(() => {})
+  }
+
+  /** "Reconnect now" while the host waits to reconnect: it tries at once and starts its back-off afresh. */
+  function reconnectNow(): void {
+    if (sessionId.value && phase.value === 'reconnecting') api.request('session.reconnect', { sessionId: sessionId.value }).catch(() => {})
   }
 
   async function answerCredentials(answer: { username?: string; password: string; save: boolean } | null): Promise<void> {
@@ -118,6 +124,7 @@ export function sessionActions(host: HostLink, state: SessionActionState) {
     requestResize,
     power,
     refresh,
+    reconnectNow,
     answerCredentials,
     answerTrust,
     answerHostKey,

@@ -4,7 +4,9 @@ import { defineStore } from 'pinia'
 import { computed, nextTick, ref, watch } from 'vue'
 import { useHost } from '../host'
 import { useWindows } from '../host/windows'
+import { openerSelectors, returnFocus } from '../composables/focus-return'
 import { errorMessage, errorTitle, isSessionError } from '../lib/errors'
+import { t } from '../lib/i18n'
 import { useConnectionsStore } from './connections'
 import { useNoticesStore } from './notices'
 import { type SessionStore, addressLabel, disposeSessionStore, useSessionStore } from './session'
@@ -35,14 +37,17 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
   const MOVE_GRACE_MS = 2_000
   /** Tabs whose session is on its way to a new window: shown as moving until the host says it arrived. */
   const moving = ref<string[]>([])
+  /** What opened each tab's session (see composables/focus-return): focus goes back there when the tab closes. */
+  const openers = new Map<string, string[]>()
 
   const tabs = computed<SessionTab[]>(() => keys.value.map((key) => ({ key, store: useSessionStore(key) })))
   /** The tab in front, or null when the window holds none. */
   const active = computed<SessionTab | null>(() => tabs.value.find((t) => t.key === activeKey.value) ?? null)
   const count = computed(() => keys.value.length)
 
-  function newTab(): SessionTab {
+  function newTab(target?: SessionTarget): SessionTab {
     const key = `tab${++counter}`
+    if (target && typeof document !== 'undefined') openers.set(key, openerSelectors(document.activeElement, target))
     keys.value = [...keys.value, key]
     activeKey.value = key
     return { key, store: useSessionStore(key) }
@@ -79,17 +84,17 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
       } catch {
         // The host reports what is wrong with the address.
       }
-      return newTab().store.open(req, addressLabel(target.address))
+      return newTab(target).store.open(req, addressLabel(target.address))
     }
     const open = tabs.value.find((t) => t.store.profileId === target.profileId && t.store.phase !== 'closed')
     if (open) return activate(open.key)
     if (!connections.loaded) await connections.load()
     const p = connections.byId(target.profileId)
     if (!p) {
-      notices.show('error', 'That connection is no longer in the address book.')
+      notices.show('error', t('session.notice.profileGone'))
       return
     }
-    await newTab().store.open({ profileId: p.id }, p.name || p.host, { viewOnly: p.viewOnly, scaling: p.scaling })
+    await newTab(target).store.open({ profileId: p.id }, p.name || p.host, { viewOnly: p.viewOnly, scaling: p.scaling })
   }
 
   async function adopt(sessionId: string, code: string): Promise<void> {
@@ -104,7 +109,7 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
         tab.store.scaling = p.scaling
       }
     } catch (e) {
-      notices.show('error', `Could not move the session here: ${errorMessage(e)}`)
+      notices.show('error', t('session.notice.adoptFailed', { reason: errorMessage(e) }))
     }
   }
 
@@ -137,18 +142,18 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
     try {
       const { code } = await host.api.request('session.handOff', { sessionId: id })
       if (!(await useWindows().openSession({ adoptSessionId: id, handOffCode: code }, 'window'))) {
-        notices.show('info', 'This window cannot open another window (a blocked pop-up?).')
+        notices.show('info', t('session.notice.popupBlocked'))
         return stopMoving(key)
       }
     } catch (e) {
       // The host's refusal says what to do (answer the open question first); anything else, what went wrong.
-      notices.show('error', `Could not move the session. ${isSessionError(e) ? errorTitle(e) : errorMessage(e)}.`)
+      notices.show('error', t('session.notice.moveFailed', { reason: isSessionError(e) ? errorTitle(e) : errorMessage(e) }))
       return stopMoving(key)
     }
     setTimeout(() => {
       if (!isMoving(key) || store.sessionId !== id) return
       stopMoving(key)
-      notices.show('info', 'The new window did not take the session; it stays here.')
+      notices.show('info', t('session.notice.moveTimedOut'))
     }, HAND_OFF_MS + MOVE_GRACE_MS)
   }
 
@@ -161,7 +166,14 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
     const at = keys.value.indexOf(key)
     if (at < 0) return
     keys.value = keys.value.filter((k) => k !== key)
-    if (activeKey.value === key) activeKey.value = keys.value[Math.min(at, keys.value.length - 1)] ?? null
+    const opener = openers.get(key) ?? []
+    openers.delete(key)
+    if (activeKey.value === key) {
+      activeKey.value = keys.value[Math.min(at, keys.value.length - 1)] ?? null
+      // The address book shows again: focus goes back to what opened the session, never to the page.
+      // (Another tab in front takes focus on its remote screen: see SessionView.)
+      if (activeKey.value === null && typeof document !== 'undefined') void returnFocus(opener)
+    }
     // After the tab's view has unmounted and let go of the store.
     void nextTick(() => disposeSessionStore(key))
   }

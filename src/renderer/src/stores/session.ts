@@ -1,12 +1,16 @@
 import type { HostEvents, LockLeds, OpenSessionRequest, SessionError, SessionInfo, SessionState, SessionSummary } from '@shared/contract'
 import { readSessionError } from '@shared/error-codes'
 import type { FrameBatch } from '@shared/ops'
+import { clipboardFromRemote } from '@shared/preferences'
 import type { ScalingMode } from '@shared/profile'
-import { formatTarget, parseTarget } from '@shared/target'
+import { parseTarget } from '@shared/target'
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
 import { useHost } from '../host'
 import { errorMessage, isSessionError } from '../lib/errors'
+import { h264Supported } from '../painter/h264-support'
+import { t } from '../lib/i18n'
+import { currentPreferences } from './preferences'
 import { sessionActions } from './session-actions'
 
 /** Where the session view is: nothing open, waiting for session.open, or a host-reported state. */
@@ -21,13 +25,20 @@ export type SessionStats = HostEvents['session.stats']
 /** What a painter needs from the store: batches in, nothing else. */
 export type FrameSink = (batch: FrameBatch) => void
 
-/** A display name for what the user typed in the quick-connect bar. */
+/**
+ * A display name for what the user typed in the quick-connect bar: the address as typed (a
+ * port written as `::5999` stays a port, not display `:99`), with a bare IPv6 address put in
+ * brackets so its colons cannot be read as a port.
+ */
 export function addressLabel(address: string): string {
+  const text = address.trim()
   try {
-    return formatTarget(parseTarget(address))
+    const t = parseTarget(text)
+    if (t.host.includes(':') && t.unixPath === undefined && !t.repeater && text === t.host) return `[${t.host}]`
   } catch {
-    return address.trim()
+    // Not an address the host can reach: shown as typed, and the host says what is wrong.
   }
+  return text
 }
 
 /**
@@ -38,7 +49,7 @@ export function sessionTitle(label: string, desktopName: string | undefined): st
   const name = label.trim()
   const desktop = desktopName?.trim() ?? ''
   if (name && desktop && name !== desktop) return `${name} — ${desktop}`
-  return `${name || desktop || 'Remote desktop'} — Tessera`
+  return `${name || desktop || t('session.remoteDesktop')} — Tessera`
 }
 
 /**
@@ -89,7 +100,7 @@ function sessionSetup() {
   const active = computed(() => phase.value !== 'idle')
   const connected = computed(() => phase.value === 'connected')
   /** What the toolbar and the tab call this session. */
-  const title = computed(() => label.value || info.value?.name || 'Remote desktop')
+  const title = computed(() => label.value || info.value?.name || t('session.remoteDesktop'))
   /** The window title while this session is in front: "connection name — desktop name". */
   const windowTitle = computed(() => sessionTitle(label.value, info.value?.name))
   /** False for sessions the shell opened (a vnc:// link): there is no request to repeat. */
@@ -215,7 +226,9 @@ function sessionSetup() {
   function onClipboard(e: HostEvents['session.clipboard']): void {
     if (!isMine(e, 'session.clipboard')) return
     remoteClipboard.value = e.text
-    // Best effort: the browser may refuse without focus; the clipboard panel shows it anyway.
+    // Best effort: the browser may refuse without focus; the clipboard panel shows it anyway. The
+    // Preferences may keep remote clipboards out of this computer's ("to remote" or "off").
+    if (!clipboardFromRemote(currentPreferences().clipboardSync)) return
     if (focused.value && typeof navigator !== 'undefined' && navigator.clipboard && document.hasFocus()) {
       navigator.clipboard.writeText(e.text).catch(() => {})
     }
@@ -273,13 +286,16 @@ function sessionSetup() {
   stops.push(
     host.onLinkState((state) => {
       // Browser mode: the host ends a socket's sessions with the socket.
-      if (state === 'lost' && sessionId.value && phase.value !== 'closed') {
+      if ((state === 'lost' || state === 'ended') && sessionId.value && phase.value !== 'closed') {
         phase.value = 'closed'
         credentials.value = null
         trust.value = null
         hostKey.value = null
         downgrade.value = null
-        error.value = { kind: 'network', code: 'HOST_DISCONNECTED', message: 'The connection to the Tessera host was lost.' }
+        error.value =
+          state === 'ended'
+            ? { kind: 'closed', code: 'WEB_SESSION_ENDED', message: t('session.link.ended') }
+            : { kind: 'network', code: 'HOST_DISCONNECTED', message: t('session.link.lost') }
       }
     }),
   )
@@ -323,10 +339,12 @@ function sessionSetup() {
     profileId.value = 'profileId' in req ? req.profileId : null
     label.value = name
     viewOnly.value = options.viewOnly ?? false
-    scaling.value = options.scaling ?? 'fit'
+    // A saved connection's own scaling wins; a typed address starts with the Preferences' default.
+    scaling.value = options.scaling ?? currentPreferences().scaling
     phase.value = 'opening'
     try {
-      const { sessionId: id } = await host.api.request('session.open', req)
+      // The host announces H.264 only to a renderer that decodes it.
+      const { sessionId: id } = await host.api.request('session.open', (await h264Supported()) ? { ...req, h264: true } : req)
       if (seq !== openSeq) {
         // Closed or replaced while opening: end the session nobody is looking at.
         host.api.request('session.close', { sessionId: id }).catch(() => {})

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { NetworkError, TimeoutError, UnsupportedError } from '../../../../src/main/rfb/errors'
-import { REPEATER_BLOCK_LENGTH, repeaterBlock, startRepeater } from '../../../../src/main/rfb/transport/repeater'
+import { REPEATER_BLOCK_LENGTH, SILENT_REPEATER_MS, repeaterBlock, startRepeater } from '../../../../src/main/rfb/transport/repeater'
 import type { Transport } from '../../../../src/main/rfb/transport/transport'
 import { parseTarget } from '../../../../src/shared/target'
 import { FakeTransport } from '../../../helpers/fake-transport'
@@ -130,5 +130,77 @@ describe('repeater handshake', () => {
     const fake = new FakeTransport()
     await expect(startRepeater(fake, parseTarget('rep/[::1]:1'), 1000)).rejects.toThrow(/IPv6/)
     expect(fake.closed).toBe(true)
+  })
+})
+
+describe('a repeater that sends no greeting', () => {
+  /** Starts the handshake against a peer that stays silent, lets the wait run out, and starts the engine on what it resolves with. */
+  async function silent(timeoutMs = 10_000): Promise<{ fake: FakeTransport; got: Buffer[]; closed: () => boolean }> {
+    vi.useFakeTimers()
+    try {
+      const fake = new FakeTransport()
+      const opened = startRepeater(fake, parseTarget('rep/ID:77'), timeoutMs)
+      await vi.advanceTimersByTimeAsync(Math.min(SILENT_REPEATER_MS, timeoutMs / 2) - 1)
+      expect(fake.sent().length, 'nothing sent while a greeting may still come').toBe(0)
+      await vi.advanceTimersByTimeAsync(1)
+      const transport = await opened
+      expect(blockText(fake.sent())).toBe('ID:77')
+      const got: Buffer[] = []
+      let ended = false
+      transport.start({ data: (c) => got.push(Buffer.from(c)), close: () => (ended = true) })
+      return { fake, got, closed: () => ended }
+    } finally {
+      vi.useRealTimers()
+    }
+  }
+
+  it('gets the block after a quiet moment, and the server stream follows, split at every offset', async () => {
+    for (let cut = 0; cut <= SERVER.length; cut++) {
+      const { fake, got } = await silent()
+      fake.serve(...[SERVER.subarray(0, cut), SERVER.subarray(cut), Buffer.from('ab')].filter((c) => c.length > 0))
+      expect(Buffer.concat(got).toString('latin1'), `cut at ${cut}`).toBe('RFB 003.008\nab')
+    }
+  })
+
+  it('drops a greeting that still comes first after the block went out (a slow repeater), whole, split or byte by byte', async () => {
+    const stream = Buffer.concat([GREETING, SERVER])
+    for (let cut = 1; cut < stream.length; cut++) {
+      const { fake, got } = await silent()
+      fake.serve(stream.subarray(0, cut), stream.subarray(cut))
+      expect(Buffer.concat(got).toString('latin1'), `cut at ${cut}`).toBe('RFB 003.008\n')
+    }
+    const { fake, got } = await silent()
+    fake.serve(...[...stream].map((b) => Uint8Array.of(b)))
+    expect(Buffer.concat(got).toString('latin1')).toBe('RFB 003.008\n')
+  })
+
+  it('waits half the timeout when that is shorter', async () => {
+    const { fake } = await silent(1000)
+    expect(fake.closed).toBe(false)
+  })
+
+  it('hands on the few bytes it held back when the stream ends within them', async () => {
+    const { fake, got, closed } = await silent()
+    fake.serve(Buffer.from('RFB 0'))
+    expect(got).toHaveLength(0)
+    fake.end()
+    expect(Buffer.concat(got).toString('latin1')).toBe('RFB 0')
+    expect(closed()).toBe(true)
+  })
+
+  it('a peer that sends part of a greeting is not silent: it must finish it in time', async () => {
+    vi.useFakeTimers()
+    try {
+      const fake = new FakeTransport()
+      const opened = startRepeater(fake, parseTarget('rep/ID:1'), 10_000)
+      fake.serve(GREETING.subarray(0, 3))
+      const failed = expect(opened).rejects.toThrow(TimeoutError)
+      await vi.advanceTimersByTimeAsync(SILENT_REPEATER_MS + 1)
+      expect(fake.sent().length).toBe(0)
+      await vi.advanceTimersByTimeAsync(10_000)
+      await failed
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -1,6 +1,7 @@
 import type { SessionError, SessionState } from '@shared/contract'
 import type { ErrorCode, ErrorKind } from '@shared/error-codes'
 import { errorTitle } from '../../lib/errors'
+import { t } from '../../lib/i18n'
 
 /** What a wall tile says under its picture, and how it looks. */
 export interface TileStatus {
@@ -28,9 +29,9 @@ export function retryable(error: SessionError | undefined): boolean {
 
 /** Why a tile is waiting to try again, in a few words. */
 function downText(error: SessionError | undefined): string {
-  if (error?.kind === 'network' || error?.kind === 'refused') return 'Not reachable — retrying'
-  if (error?.kind === 'timeout') return 'Not answering — retrying'
-  return 'Connection lost — retrying'
+  if (error?.kind === 'network' || error?.kind === 'refused') return t('wall.tile.unreachable')
+  if (error?.kind === 'timeout') return t('wall.tile.notAnswering')
+  return t('wall.tile.lost')
 }
 
 /**
@@ -44,15 +45,15 @@ export function tileStatus(state: SessionState | 'opening', error: SessionError 
     case 'opening':
     case 'connecting':
     case 'authenticating':
-      return { text: 'Connecting…', tone: 'waiting', detail }
+      return { text: t('wall.tile.connecting'), tone: 'waiting', detail }
     case 'connected':
-      return { text: 'Live', tone: 'live' }
+      return { text: t('wall.tile.live'), tone: 'live' }
     case 'reconnecting':
       return { text: downText(error), tone: 'down', detail }
     case 'closed':
       if (retrying) return { text: downText(error), tone: 'down', detail }
-      if (!error) return { text: 'Closed', tone: 'stopped' }
-      if (OVER_LIMIT.includes(error.code)) return { text: 'Not watched: too many tiles', tone: 'stopped', detail }
-      return { text: `${errorTitle(error)} — open it to see why`, tone: 'stopped', detail }
+      if (!error) return { text: t('wall.tile.closed'), tone: 'stopped' }
+      if (OVER_LIMIT.includes(error.code)) return { text: t('wall.tile.tooMany'), tone: 'stopped', detail }
+      return { text: t('wall.tile.failed', { title: errorTitle(error) }), tone: 'stopped', detail }
   }
 }

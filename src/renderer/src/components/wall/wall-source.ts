@@ -1,6 +1,7 @@
 import { wallQuery } from '@shared/page-query'
 import type { ConnectionProfile } from '@shared/profile'
 import type { SessionSummary, ShellApi } from '@shared/contract'
+import { t } from '../../lib/i18n'
 import { compareNames, normaliseGroup } from '../../stores/profile-list'
 
 /** What a wall shows: the connections of an address-book folder (watched), or the sessions open now. */
@@ -37,8 +38,8 @@ export function openSessionsShown(sessions: readonly SessionSummary[]): SessionS
 
 /** The page title for a wall. */
 export function wallTitle(source: WallSource): string {
-  if (source.kind === 'open') return 'Open sessions'
-  return source.folder === '' ? 'All connections' : source.folder.split('/').join(' › ')
+  if (source.kind === 'open') return t('wall.openSessions')
+  return source.folder === '' ? t('wall.allConnections') : source.folder.split('/').join(' › ')
 }
 
 /**

@@ -1,2 +1,67 @@
-/** The shell area's words in English, the source every translation follows. */
-export default {}
+/**
+ * The shell area's words in English, the source every translation follows: the Electron app's
+ * menus and its own message boxes. Menu labels keep `&` before the access key (Alt+letter on
+ * Windows and Linux); macOS menus drop it.
+ */
+export default {
+  menu: {
+    about: 'About Tessera',
+    services: 'Services',
+    hide: 'Hide Tessera',
+    hideOthers: 'Hide Others',
+    showAll: 'Show All',
+    quitApp: 'Quit Tessera',
+    connection: '&Connection',
+    newConnection: 'New Connection',
+    disconnect: 'Disconnect',
+    makeDefaultViewer: 'Make Tessera the Default VNC Viewer',
+    preferences: 'Preferences…',
+    settings: 'Settings…',
+    closeWindow: 'Close Window',
+    quit: 'Quit',
+    edit: '&Edit',
+    undo: 'Undo',
+    redo: 'Redo',
+    cut: 'Cut',
+    copy: 'Copy',
+    paste: 'Paste',
+    delete: 'Delete',
+    selectAll: 'Select All',
+    view: '&View',
+    fullScreen: 'Full Screen',
+    actualSize: 'Actual Size',
+    zoomIn: 'Zoom In',
+    zoomOut: 'Zoom Out',
+    developerTools: 'Developer Tools',
+    window: '&Window',
+    minimize: 'Minimize',
+    zoom: 'Zoom',
+    addressBook: 'Address Book',
+    nextWindow: 'Next Session Window',
+    previousWindow: 'Previous Session Window',
+    nextTab: 'Next Tab',
+    previousTab: 'Previous Tab',
+    bringAllToFront: 'Bring All to Front',
+  },
+  quit: {
+    message: 'Quit Tessera?',
+    detail: '1 session is open and will be disconnected. | {n} sessions are open and will be disconnected.',
+    confirm: 'Quit',
+    cancel: 'Cancel',
+  },
+  cannotStart: 'Tessera cannot start',
+  storeProblems: 'There was a problem with your saved connections or settings.',
+  unknownServer: {
+    message: 'Connect to {server}?',
+    fromFile: 'A .vnc file opened from outside Tessera asks to connect to {server}.',
+    fromLink: 'A vnc:// link opened from outside Tessera asks to connect to {server}.',
+    warning:
+      'This server is not in your address book. Connect only if you expected this and trust the server: it will see what you type and could show you anything.',
+    connect: 'Connect',
+    cancel: 'Cancel',
+  },
+  defaultViewerDone: 'vnc:// links now open in Tessera.',
+  defaultViewerFailed: 'The system did not let Tessera become the default VNC viewer.',
+  cannotOpen: 'Cannot open {what}',
+  savedConnection: 'the saved connection',
+}

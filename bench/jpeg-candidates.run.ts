@@ -1,0 +1,93 @@
+/**
+ * JPEG decoding on the Node path (CLI, thumbnails, replay), on the Tight JPEG rects of the bench
+ * recordings (bench/recordings/*tight-jpeg*.fbs, else the test fixtures): the decoder we ship
+ * (@cwasm/jpeg-turbo, libjpeg-turbo in WebAssembly without SIMD, through decodeJpeg) against
+ * native candidates loaded from BENCH_JPEG_MODULES (a node_modules folder outside
+ * the project, so nothing is added to it: `npm i @julusian/jpeg-turbo @napi-rs/image sharp`
+ * in a scratch folder). Rounds alternate the decoders; the median round is reported. Run:
+ *
+ *   BENCH_JPEG_MODULES=/tmp/x/node_modules npx vitest run --config bench/vitest.config.mts bench/jpeg-candidates.run.ts
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { it } from 'vitest'
+import { type DecodedImage, FramebufferSink, type ImageDecoder } from '../src/main/rfb/framebuffer'
+import { decodeJpeg } from '../src/main/rfb/images/jpeg-decoder'
+import { replayRecording } from '../src/main/rfb/record/replay'
+
+interface Rect {
+  data: Buffer
+  w: number
+  h: number
+}
+
+/** Decodes one rect to RGBA (sync) or resolves when done (async). */
+type Decode = (r: Rect) => unknown
+
+/** Every JPEG rect of a recording, in order. */
+async function jpegRects(fbs: Uint8Array): Promise<Rect[]> {
+  const out: Rect[] = []
+  const collect: ImageDecoder = (kind, data, w, h): DecodedImage => {
+    if (kind === 'jpeg') out.push({ data: Buffer.from(data), w, h })
+    return { width: 0, height: 0, rgba: new Uint8Array(0) }
+  }
+  await replayRecording(fbs, new FramebufferSink(collect))
+  return out
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[s.length >> 1]
+}
+
+it('measures JPEG decoders on recorded Tight JPEG rects', async () => {
+  const root = join(import.meta.dirname, '..')
+  const dir = existsSync(join(root, 'bench', 'recordings')) ? join(root, 'bench', 'recordings') : join(root, 'test', 'fixtures', 'recordings')
+  const files = readdirSync(dir).filter((f) => f.includes('tight-jpeg') && f.endsWith('.fbs'))
+  const candidates: Record<string, Decode> = {
+    '@cwasm/jpeg-turbo (ours)': (r) => decodeJpeg(r.data, r.w, r.h),
+    // jpeg-js (pure JS, a devDependency) is measured by image-decoders.run.ts: 5-10x slower, too slow for these sets.
+  }
+  const modules = process.env.BENCH_JPEG_MODULES
+  const req = modules ? createRequire(join(modules, 'x.js')) : null
+  const load = (name: string): Record<string, unknown> | null => {
+    try {
+      return req ? (req(name) as Record<string, unknown>) : null
+    } catch {
+      return null
+    }
+  }
+  const julusian = load('@julusian/jpeg-turbo') as { decompressSync(b: Buffer, o: object): unknown; FORMAT_RGBA: number } | null
+  if (julusian) candidates['@julusian/jpeg-turbo (N-API)'] = (r) => julusian.decompressSync(r.data, { format: julusian.FORMAT_RGBA })
+  const napiImage = load('@napi-rs/image') as { Transformer: new (b: Buffer) => { rawPixelsSync(): Buffer } } | null
+  if (napiImage) candidates['@napi-rs/image (N-API)'] = (r) => new napiImage.Transformer(r.data).rawPixelsSync()
+  const sharp = load('sharp') as unknown as ((b: Buffer) => { ensureAlpha(): { raw(): { toBuffer(): Promise<Buffer> } } }) | null
+  if (sharp) candidates['sharp (libvips, async only)'] = (r) => sharp(r.data).ensureAlpha().raw().toBuffer()
+
+  const lines: string[] = []
+  for (const f of files) {
+    // At most 400 rects a recording, so a round stays short on a loaded machine.
+    const rects = (await jpegRects(readFileSync(join(dir, f)))).slice(0, 400)
+    if (rects.length === 0) continue
+    const px = rects.reduce((n, r) => n + r.w * r.h, 0)
+    const bytes = rects.reduce((n, r) => n + r.data.length, 0)
+    const times: Record<string, number[]> = Object.fromEntries(Object.keys(candidates).map((k) => [k, []]))
+    for (let round = 0; round < 5; round++) {
+      for (const [name, decode] of Object.entries(candidates)) {
+        const t = performance.now()
+        for (const r of rects) await decode(r)
+        times[name].push(performance.now() - t)
+      }
+    }
+    lines.push(`${f}: ${rects.length} JPEG rects, ${(px / 1e6).toFixed(1)} Mpx, ${(bytes / 1e6).toFixed(2)} MB`)
+    const ours = median(times['@cwasm/jpeg-turbo (ours)'])
+    for (const [name, t] of Object.entries(times)) {
+      const m = median(t)
+      lines.push(
+        `  ${name.padEnd(30)} ${m.toFixed(1).padStart(8)} ms ${(px / 1e3 / m).toFixed(0).padStart(6)} Mpx/s ${(ours / m).toFixed(2).padStart(6)}x ours`,
+      )
+    }
+  }
+  console.log(`JPEG decoding (${process.version}), median of 5 alternating rounds\n${lines.join('\n')}`)
+})
