@@ -41,9 +41,15 @@ export function announceConnectionChanges(sessions: () => AnnouncedSession[]): v
   watch(
     () => sessions().map((s) => ({ ...s })),
     (now, before) => {
-      const was = new Map((before ?? []).map((s) => [s.key, s.phase]))
+      const was = new Map((before ?? []).map((s) => [s.key, s]))
       for (const s of now) {
-        const text = connectionAnnouncement(was.get(s.key), s.phase, s.name)
+        const text = connectionAnnouncement(was.get(s.key)?.phase, s.phase, s.name)
+        if (text) announce(text)
+        was.delete(s.key)
+      }
+      // A session closed straight away (Disconnect, Stop) leaves the list without passing "closed".
+      for (const gone of was.values()) {
+        const text = connectionAnnouncement(gone.phase, 'closed', gone.name)
         if (text) announce(text)
       }
     },
