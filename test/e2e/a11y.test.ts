@@ -75,11 +75,12 @@ async function auditThemes(page: Page, name: string, lang: string): Promise<(Fin
 
 /**
  * Presses Tab up to `presses` times from where the focus is and returns the names of the buttons,
- * inputs and selects inside `container` that it never reached: every action there must be
- * reachable by keyboard. Elements hidden from everyone (display: none, aria-hidden pointer
+ * inputs and selects inside `container` that it never reached (every action there must be
+ * reachable by keyboard), and of those it reached that showed no focus ring (an outline of at
+ * least 2 px, or a box shadow). Elements hidden from everyone (display: none, aria-hidden pointer
  * shortcuts with tabindex -1) are not actions to reach.
  */
-async function unreachedByTab(page: Page, container: string, presses: number): Promise<string[]> {
+async function tabThrough(page: Page, container: string, presses: number): Promise<{ unreached: string[]; noRing: string[] }> {
   const count = await page.evaluate((sel) => {
     const root = document.querySelector(sel)
     if (!root) throw new Error(`no ${sel}`)
@@ -94,18 +95,28 @@ async function unreachedByTab(page: Page, container: string, presses: number): P
     return all.length
   }, container)
   const reached = new Set<string>()
+  const noRing: string[] = []
   for (let i = 0; i < presses && reached.size < count; i++) {
     await page.keyboard.press('Tab')
-    const probe = await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.tabProbe ?? null)
-    if (probe !== null) reached.add(probe)
+    const at = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null
+      if (!el?.dataset.tabProbe) return null
+      const cs = getComputedStyle(el)
+      const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2) || cs.boxShadow !== 'none'
+      return { probe: el.dataset.tabProbe, ring, name: el.getAttribute('aria-label') || el.textContent?.trim() || el.tagName }
+    })
+    if (!at) continue
+    reached.add(at.probe)
+    if (!at.ring) noRing.push(at.name)
   }
-  return page.evaluate(
+  const unreached = await page.evaluate(
     ({ sel, got }) =>
       [...document.querySelectorAll<HTMLElement>(`${sel} [data-tab-probe]`)]
         .filter((el) => !got.includes(el.dataset.tabProbe!))
         .map((el) => el.getAttribute('aria-label') || el.textContent?.trim() || el.outerHTML.slice(0, 80)),
     { sel: container, got: [...reached] },
   )
+  return { unreached, noRing }
 }
 
 /** What the page's one live region for connection changes says now (trimmed). */
@@ -281,16 +292,22 @@ describe.skipIf(skip)('accessibility of every screen (axe-core, both themes)', (
     }, 120_000)
   }
 
-  it('every action of the address book toolbar, a connection card and the session toolbar is reachable with Tab', async () => {
+  it('every action of the address book toolbar, a connection card and the session toolbar is reachable with Tab, with a visible focus ring', async () => {
     const page = await newPage('en-US')
     await page.focus('.quick-connect input')
-    expect(await unreachedByTab(page, '.address-book .toolbar', 30)).toEqual([])
+    expect(await tabThrough(page, '.address-book .toolbar', 30)).toEqual({ unreached: [], noRing: [] })
     await page.focus('.quick-connect input')
-    expect(await unreachedByTab(page, '.address-book .item', 60)).toEqual([])
+    expect(await tabThrough(page, '.address-book .item', 60)).toEqual({ unreached: [], noRing: [] })
     await quickConnect(page, `127.0.0.1::${open.port}`)
     await waitConnected(page)
     await page.focus('.session-tabs [role="tab"][aria-selected="true"]')
-    expect(await unreachedByTab(page, '.toolbar[role="toolbar"]', 30)).toEqual([])
+    expect(await tabThrough(page, '.toolbar[role="toolbar"]', 30)).toEqual({ unreached: [], noRing: [] })
+    // The F8 menu's items show where the focus is too.
+    await page.keyboard.press('F8')
+    await page.waitForSelector('[role="menu"]')
+    const menuRing = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)
+    expect(menuRing).toBe('solid')
+    await page.keyboard.press('Escape')
     // A focused tab closes with Delete (its close button is a pointer shortcut).
     await page.focus('.session-tabs [role="tab"][aria-selected="true"]:not([data-key="home"])')
     await page.keyboard.press('Delete')
