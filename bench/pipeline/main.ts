@@ -17,8 +17,10 @@
  * and in the page (bench/pipeline/probe.js):
  *   transfer emit start → the message reaches the page's main thread (clocks aligned by a
  *            measured offset between Node's and the page's performance.timeOrigin + now());
- *   recv     message arrival → painter.enqueue (ws-codec decode, ws-host, session store);
- *   paint    enqueue → painted (the painter's ops on the canvas, JPEG decodes included);
+ *   recv     message arrival → painter.enqueue (ws-codec decode, ws-host, session store), only
+ *            when the page has window.__tesseraPainter (the app no longer sets it);
+ *   paint    enqueue (else message arrival) → the page sends the batch's ack, which it does in the
+ *            painter's `painted` event (the painter's ops on the canvas, image decodes included);
  *   raf      painted → the next animation frame callback (when Chromium can show it);
  *   ack      painted → the ack request reaches the host.
  * fps counts frames painted inside the measuring window; screens/s the area they covered, in full
@@ -29,6 +31,7 @@
  * Environment: BENCH_SECONDS (measuring window per case, default 10), BENCH_WARMUP_SECONDS (2),
  * BENCH_CASES (comma list of case names, default all), BENCH_SERVERS (tigervnc[,x11vnc]; default
  * tigervnc), BENCH_CONTENT_FPS (content frames per second the xterm is fed, default 30),
+ * BENCH_H264_FRAMES (snapshots in the H.264 row's loop, h264-case.ts; default 24),
  * BENCH_JSON (write the results there), TESSERA_CHROMIUM (default /usr/bin/chromium),
  * BENCH_DEVTOOLS_NETWORK=1 (enable DevTools' Network domain on the page, as Playwright does: it
  * base64s every WebSocket message for the DevTools client, which is what the page then waits on).
@@ -37,6 +40,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CdpBrowser, type CdpPage } from './cdp'
+import { h264CaseAvailable, startH264Loop } from './h264-case'
 import { wsBaseline } from './ws-baseline'
 import type { FrameBatch } from '@shared/ops'
 import type { ConnectionProfile } from '@shared/profile'
@@ -46,6 +50,7 @@ import type { Host } from '../../src/main/host/host'
 import type { HostClient } from '../../src/main/host/endpoint'
 import { RfbClient, type UpdateStats } from '../../src/main/rfb/session'
 import { startWebServer, type WebServer } from '../../src/main/web/server'
+import type { H264Server } from '../../test/helpers/h264-server'
 import { CHROMIUM, RENDERER_DIR, ensureRendererBuilt, waitUntil } from '../../test/e2e/harness'
 import { type RunningServer, type ServerKind, serverAvailable, startServer } from '../../test/helpers/vnc-servers'
 
@@ -58,6 +63,8 @@ interface Case {
   name: string
   label: string
   profile: Partial<ConnectionProfile>
+  /** Served by the H.264 loop (h264-case.ts) made from the Xtigervnc's screen, not by the VNC server. */
+  h264?: boolean
 }
 
 // colourDepth 24 turns automatic selection off, so quality null really is lossless.
@@ -68,7 +75,11 @@ const CASES: Case[] = [
   { name: 'zrle', label: 'ZRLE', profile: { encodings: ['zrle'], colourDepth: 24 } },
   { name: 'hextile', label: 'Hextile', profile: { encodings: ['hextile'], colourDepth: 24 } },
   { name: 'raw', label: 'Raw', profile: { encodings: ['raw'], colourDepth: 24 } },
+  { name: 'h264', label: 'Open H.264 (looped snapshots, CRF 23)', profile: { colourDepth: 24 }, h264: true },
 ]
+
+/** Snapshots of the content the H.264 loop encodes (one key frame per loop). */
+const H264_FRAMES = Number(process.env.BENCH_H264_FRAMES ?? 24)
 
 /** What Node saw of one frame. Times are epoch ms (performance.timeOrigin + now()). */
 interface NodeFrame {
@@ -107,7 +118,7 @@ interface Dist {
 }
 
 interface CaseResult {
-  server: ServerKind
+  server: string
   case: string
   label: string
   seconds: number
@@ -305,7 +316,7 @@ async function runCase(o: {
   browser: CdpBrowser
   web: WebServer
   probe: NodeProbe
-  server: RunningServer
+  serverName: string
   profile: ConnectionProfile
   c: Case
   probeScript: string
@@ -325,8 +336,12 @@ async function runCase(o: {
     const entry = `[aria-label^="${o.profile.name},"]`
     await page.waitForSelector(entry, 10_000)
     await page.press(entry, 'Enter')
-    await page.waitForSelector('.toolbar .state-connected', 30_000)
-    await waitUntil('the painter', () => page.evaluate<boolean>('window.__pipelineBench.patch() || window.__pipelineBench.patched > 0'), 15_000)
+    await page.waitForSelector('.toolbar .state-connected', 30_000).catch(async (e: Error) => {
+      // Say what the page shows instead (a dialog, an error), not only that it timed out.
+      const text = await page.evaluate<string>('document.body.innerText.slice(0, 600)').catch(() => '?')
+      throw new Error(`${e.message}; the page shows: ${text.replace(/\s+/g, ' ')}`)
+    })
+    await page.evaluate<boolean>('window.__pipelineBench.patch()')
     await sleep(o.warmup * 1000)
 
     const take = (): Promise<PageFrame[]> => page.evaluate<PageFrame[]>('window.__pipelineBench.take()')
@@ -357,14 +372,14 @@ async function runCase(o: {
     const areaInWindow = joined.filter(({ p }) => inWindow(p)).reduce((sum, { n }) => sum + n.area, 0)
     const seconds = (end - start) / 1000
     const opKinds: Record<string, number> = {}
-    const KIND = ['?', 'fill', 'copy', 'pixels', 'image', 'resize']
+    const KIND = ['?', 'fill', 'copy', 'pixels', 'image', 'resize', 'video']
     for (const { n } of joined) for (const [k, v] of Object.entries(n.opKinds)) opKinds[KIND[Number(k)] ?? k] = (opKinds[KIND[Number(k)] ?? k] ?? 0) + v
 
     const cpuSeconds: Record<string, number> = { 'node (engine+server)': (node1.user + node1.system) / 1e6 }
     for (const k of Object.keys(cpu1)) cpuSeconds[k] = ((cpu1[k] - (cpu0[k] ?? 0)) * TICK_MS) / 1000
 
     return {
-      server: o.server.kind,
+      server: o.serverName,
       case: c.name,
       label: c.label,
       seconds,
@@ -383,7 +398,8 @@ async function runCase(o: {
         server: dist(joined.map(({ n }) => n.serverMs)),
         transfer: dist(joined.map(({ n, p }) => (p.arrive === undefined ? undefined : toNode(p.arrive)! - n.emitAt))),
         recv: dist(joined.map(({ p }) => (p.arrive === undefined || p.enq === undefined ? undefined : p.enq - p.arrive))),
-        paint: dist(joined.map(({ p }) => (p.enq === undefined || p.painted === undefined ? undefined : p.painted - p.enq))),
+        // Without the painter hook, from the message's arrival: ws-codec decode and store included.
+        paint: dist(joined.map(({ p }) => (p.painted === undefined ? undefined : p.painted - (p.enq ?? p.arrive ?? NaN)))),
         raf: dist(joined.map(({ p }) => (p.painted === undefined || p.frame === undefined ? undefined : p.frame - p.painted))),
         ack: dist(joined.map(({ n, p }) => (p.painted === undefined || n.ackAt === undefined ? undefined : n.ackAt - toNode(p.painted)!))),
         cycle: dist(joined.map(({ n }) => (n.ackAt === undefined ? undefined : n.ackAt - n.emitAt))),
@@ -478,6 +494,8 @@ export async function main(root: string, args: string[] = []): Promise<number> {
     }
   }
   const { host, store } = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 60_000 } })
+  // The session must open in the page the bench drives, not in a window of its own (the default).
+  await host.handle('prefs.set', { openIn: 'tab' })
   const probe = new NodeProbe()
   probe.install(host)
   const web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: (m) => process.stderr.write(`  web: ${m}\n`) })
@@ -534,17 +552,44 @@ export async function main(root: string, args: string[] = []): Promise<number> {
         'xterm + content': xterm.pid === undefined ? [] : [xterm.pid],
       })
       for (const c of cases) {
+        // The H.264 loop is made once, from the first server's screen.
+        if (c.h264 && (kind !== kinds[0] || !h264CaseAvailable())) {
+          if (!h264CaseAvailable()) process.stderr.write('pipeline bench: no ffmpeg with libx264, no H.264 row\n')
+          continue
+        }
+        let loop: H264Server | null = null
+        if (c.h264) {
+          process.stderr.write(`pipeline bench: snapshotting ${H264_FRAMES} frames for the H.264 loop…\n`)
+          const made = await startH264Loop(server.port, WIDTH, HEIGHT, H264_FRAMES)
+          loop = made.server
+          process.stderr.write(`  ${kb(made.bytesPerFrame)} KB per H.264 frame on average\n`)
+        }
+        const serverName = loop ? 'h264 loop' : kind
         const profile = await store.save(
           newProfile({
             id: `bench-${kind}-${c.name}`,
             name: `bench ${kind} ${c.name}`,
             host: '127.0.0.1',
-            port: server.port,
+            port: loop ? loop.port : server.port,
             ...c.profile,
           }),
         )
-        process.stderr.write(`pipeline bench: ${kind} / ${c.label}: ${warmup} s warm-up, ${seconds} s measured…\n`)
-        const r = await runCase({ browser, web, probe, server, profile, c, probeScript, seconds, warmup, cpuGroups, devtoolsNetwork, contentFrames })
+        process.stderr.write(`pipeline bench: ${serverName} / ${c.label}: ${warmup} s warm-up, ${seconds} s measured…\n`)
+        const loopCpu = (): Record<string, number[]> => ({ ...cpuGroups(), 'vnc server': [] })
+        const r = await runCase({
+          browser,
+          web,
+          probe,
+          serverName,
+          profile,
+          c,
+          probeScript,
+          seconds,
+          warmup,
+          cpuGroups: loop ? loopCpu : cpuGroups,
+          devtoolsNetwork,
+          contentFrames: loop ? () => NaN : contentFrames,
+        }).finally(() => loop?.close())
         results.push(r)
         process.stderr.write(
           `  ${fmt(r.fps)} fps, ${fmt(r.screensPerSecond)} screens/s, content ${fmt(r.contentFps)} fps, ${r.frames} frames; cpu ${Object.entries(r.cpuSeconds)
@@ -582,8 +627,8 @@ export async function main(root: string, args: string[] = []): Promise<number> {
   process.stdout.write(`${table(results)}\n\n`)
   process.stdout.write(
     'decode: engine CPU, first byte → endUpdate; emit: ws-codec encode + ws.send; transfer: emit → page main thread;\n' +
-      'recv: ws-codec decode + store → painter; paint: painter ops on the canvas; ack: painted → ack in the host;\n' +
-      'server: update request → first byte; cycle: emit → ack. wire: RFB bytes; batch: FrameBatch bytes.\n' +
+      'recv: ws-codec decode + store → painter (needs the painter hook); paint: arrival → the page acks (painter ops, decodes);\n' +
+      'ack: the ack sent → in the host; server: update request → first byte; cycle: emit → ack. wire: RFB bytes; batch: FrameBatch bytes.\n' +
       'screens/s: area painted per second in full screens; content: frames/s the content script wrote.\n',
   )
   for (const r of results) {

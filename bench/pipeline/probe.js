@@ -6,9 +6,10 @@
 // - WebSocket: a listener added in the constructor runs before the app's onmessage (listeners
 //   fire in registration order), so `arrive` is when the frame reached the page's main thread,
 //   before ws-codec decodes it. Only the first bytes of the header are read, for the seq.
-// - Painter: window.__tesseraPainter (set by SessionView) gets its enqueue and its painted event
-//   wrapped: `enq` is when the store handed the decoded batch to the painter, `painted` when
-//   the painter finished its ops (what it acks), `frame` the next animation frame after that.
+// - Acks: the page acks a batch (a `session.ack` request) in the painter's `painted` event, so the
+//   send of that request is when the painter finished the batch: `painted`; `frame` is the next
+//   animation frame after that. The app no longer hangs its painter on window, so the time from
+//   arrival to the painter (`enq`) is only there when window.__tesseraPainter is.
 /* global window, performance, TextDecoder, requestAnimationFrame */
 ;(() => {
   const now = () => performance.timeOrigin + performance.now()
@@ -39,6 +40,21 @@
       })
     }
   }
+  const send = Native.prototype.send
+  ProbedWebSocket.prototype.send = function (data) {
+    const text = typeof data === 'string' ? data : data instanceof Uint8Array ? decoder.decode(data.subarray(0, 400)) : ''
+    if (text.includes('"session.ack"')) {
+      const m = /"seq":(\d+)/.exec(text)
+      if (m) {
+        const r = record(Number(m[1]))
+        if (r.painted === undefined) {
+          r.painted = now()
+          requestAnimationFrame(() => (r.frame = now()))
+        }
+      }
+    }
+    return send.call(this, data)
+  }
   window.WebSocket = ProbedWebSocket
 
   bench.patch = () => {
@@ -50,14 +66,6 @@
     p.enqueue = (batch) => {
       record(batch.seq).enq = now()
       enqueue(batch)
-    }
-    const events = p.events
-    const painted = events.painted
-    events.painted = (seq) => {
-      const r = record(seq)
-      r.painted = now()
-      requestAnimationFrame(() => (r.frame = now()))
-      painted(seq)
     }
     return true
   }

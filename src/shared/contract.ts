@@ -269,7 +269,11 @@ export interface HostRequests {
 
 /** Events: name → payload. */
 export interface HostEvents {
-  'session.state': { sessionId: string; state: SessionState; info?: SessionInfo; error?: SessionError; retryInMs?: number }
+  /**
+   * `retryInMs`: when the host tries again by itself. `askReconnect`: the connection dropped and the
+   * Preferences say to ask first; the host waits for `session.reconnect` or `session.close`.
+   */
+  'session.state': { sessionId: string; state: SessionState; info?: SessionInfo; error?: SessionError; retryInMs?: number; askReconnect?: boolean }
   'session.frame': FrameBatch
   'session.cursor': { sessionId: string; cursor: CursorImage | null }
   /**

@@ -154,6 +154,22 @@ function parsePort(s: string, text: string, min = 0): number {
   return Number(s)
 }
 
+/**
+ * A display name for an address the user typed: the address as typed (a port written as
+ * `::5999` stays a port, not display `:99`), with a bare IPv6 address put in brackets so its
+ * colons cannot be read as a port. Text that is no address is returned as typed.
+ */
+export function typedAddressLabel(address: string): string {
+  const text = address.trim()
+  try {
+    const t = parseTarget(text)
+    if (t.host.includes(':') && t.unixPath === undefined && !t.repeater && text === t.host) return `[${t.host}]`
+  } catch {
+    // Not an address anyone can reach: shown as typed, and the host says what is wrong.
+  }
+  return text
+}
+
 /** The shortest way to write a target back, for titles and lists; {@link parseTarget} reads it again. */
 export function formatTarget(t: Target): string {
   if (t.unixPath !== undefined) return `unix:${t.unixPath}`

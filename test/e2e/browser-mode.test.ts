@@ -253,13 +253,13 @@ describe.skipIf(skip)('browser mode against real VNC servers', () => {
     await disconnect(page)
   })
 
-  it('says when the server is down and offers Retry', async () => {
+  it('says when the server is down and offers Reconnect', async () => {
     const port = await freePort()
     await page.fill('#quick-connect-input', `127.0.0.1::${port}`)
     await page.press('#quick-connect-input', 'Enter')
     await page.waitForSelector('.status [role="alert"]', { timeout: 20_000 })
     await expect(page.textContent('.status')).resolves.toMatch(/refused|Cannot reach/i)
-    expect(await page.$('.status button:has-text("Retry")')).not.toBeNull()
+    expect(await page.$('.status button:has-text("Reconnect")')).not.toBeNull()
     await screenshot(page, 'error-server-down')
     await page.click('.status button:has-text("Back to connections")')
     await page.waitForSelector('.address-book')

@@ -761,20 +761,20 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
       }),
     )
     await page.waitForSelector('.status [role="alert"]')
-    expect(await page.$('button:has-text("Retry")')).toBeNull()
+    expect(await page.$('.status button:has-text("Reconnect")')).toBeNull()
     // Headline and hint from lib/errors.ts; the host's detail and the code only under "Details".
     const alert = page.locator('.status [role="alert"]')
-    await expect(alert.innerText()).resolves.toMatch(/^The server sent data Tessera cannot read\s+Try again\..*\s+Details\s+Close/s)
+    await expect(alert.innerText()).resolves.toMatch(/^The server sent data Tessera cannot read\s+Try again\..*\s+Details\s+Back to connections/s)
     await expect(alert.locator('details').textContent()).resolves.toContain('A rectangle lies outside the screen (offset 1234).')
     await expect(alert.getAttribute('data-code')).resolves.toBe('RFB_ERR_RECT_BOUNDS')
     await screenshot(page, 'error-protocol')
-    await page.click('.status button:has-text("Close")')
+    await page.click('.status button:has-text("Back to connections")')
     await page.waitForSelector('.address-book')
     expect(await page.title()).toBe('Tessera')
     expect(errors).toEqual([])
   })
 
-  it('shows the network error with Retry', async () => {
+  it('shows the network error with Reconnect', async () => {
     await openApp()
     await page.fill('#quick-connect-input', 'fake')
     await page.press('#quick-connect-input', 'Enter')
@@ -786,7 +786,7 @@ describe.skipIf(skip)('renderer in Chromium (fake host)', () => {
         error: { kind: 'network', code: 'RFB_ERR_CONNECTION_REFUSED', message: 'Connection refused by 127.0.0.1:5901.' },
       }),
     )
-    await page.waitForSelector('.status button:has-text("Retry")')
+    await page.waitForSelector('.status button:has-text("Reconnect")')
     await screenshot(page, 'error-network')
   })
 

@@ -167,10 +167,10 @@ describe.skipIf(skip)('session edges in browser mode (issue 14)', () => {
     expect(await focused(session)).toMatch(/^canvas/)
   })
 
-  it('keeps only Reconnect and Close once the session has ended, with focus on Reconnect', async () => {
+  it('keeps only Reconnect and Close window once the session has ended, with focus on Reconnect', async () => {
     await stopTiger()
     await session.waitForSelector('.status [role="alert"]', { timeout: RECONNECT_WAIT_MS + 10_000 })
-    expect(await toolbarButtons(session)).toEqual(['Reconnect', 'Close'])
+    expect(await toolbarButtons(session)).toEqual(['Reconnect', 'Close window'])
     expect(await focused(session)).toMatch(/^button.*btn-primary/)
     // F8 opens no menu of actions that can no longer be done.
     await session.keyboard.press('F8')

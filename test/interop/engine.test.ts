@@ -80,7 +80,9 @@ for (const kind of KINDS) {
       client.close()
       recorder.close()
       const replayed = new FramebufferSink()
-      const r = await replayRecording(readFileSync(file), replayed)
+      // The tap records whole socket chunks: a server that sent more after the third update (QEMU's
+      // guest may change video mode while booting) leaves part of a later message at the end.
+      const r = await replayRecording(readFileSync(file), replayed, { maxUpdates: updates })
       expect(r.updates).toBe(updates)
       expect(firstDifference(live, replayed)).toBeNull()
     })

@@ -36,11 +36,13 @@ export async function replayCommand(argv: readonly string[], out: (line: string)
   const quality = numberOption(args, 'quality', 0, 9)
   if (png) checkWritable(png, 'picture')
   const fb = new ReplaySink(decodeImageNode)
-  const r = await replayRecording(readLocalFile(file, 'recording'), fb, { maxUpdates, quality })
+  const r = await replayRecording(readLocalFile(file, 'recording'), fb, { maxUpdates, quality, allowCutEnd: true })
   out(
     `${file}: "${r.info.init.name}" ${fb.width}x${fb.height}, ${r.updates} updates, ${r.bytes} bytes, ` +
       `encodings ${[...r.encodings].map(encodingName).join(', ') || 'none'}`,
   )
+  // A recorder stopped mid-update (ours, rfbproxy) leaves a cut last message: say so, keep the rest.
+  if (r.cut) out(`${file}: the recording ends inside a message (cut while recording); it was left out`)
   if (fb.h264Rects > 0) {
     out(`${fb.h264Rects} Open H.264 rects not decoded (only the app's renderer decodes H.264); their areas keep the picture from before:`)
     for (const line of fb.h264) out(`  ${line}`)

@@ -146,8 +146,8 @@ export class AddressBook {
     let profile = session.profileId ? store.get(session.profileId) : undefined
     if (!profile) {
       const t = session.target
-      // A typed address becomes a saved connection with the Preferences' default scaling.
-      profile = await store.save(newProfile({ id: '', ...targetFields(t), name: formatTarget(t), scaling: this.parts.defaultScaling() }))
+      // A typed address becomes a saved connection named as typed, with the Preferences' default scaling.
+      profile = await store.save(newProfile({ id: '', ...targetFields(t), name: session.typedLabel || formatTarget(t), scaling: this.parts.defaultScaling() }))
       session.updateProfile(profile)
     }
     // The wall watching a folder does not make its connections the most recently used.

@@ -17,6 +17,7 @@ import { downgradeQuestion } from './protection'
 import type { SessionHost } from './session-host'
 import { SessionPicture } from './session-picture'
 import { SessionQuestions } from './session-questions'
+import { reconnectPlan } from './reconnect-plan'
 import { forwardServerEvents, sendPower, sessionInfo, sessionStateEvent, sessionSummary } from './session-events'
 import { type CredentialsAnswer, type LoginPrompter, SessionLogin } from './session-login'
 import { SessionStats } from './session-stats'
@@ -51,6 +52,8 @@ export class HostSession {
   private everConnected = false
   private failures = 0
   private reconnectTimer: NodeJS.Timeout | null = null
+  /** Dropped with the 'ask' reconnect setting: waiting for the user's Reconnect or Close. */
+  private awaitingAnswer = false
   private over = false
   private userClosed = false
   /** The user cancelled a question or rejected a server: the session ends without an error. */
@@ -59,6 +62,8 @@ export class HostSession {
   readonly reverse: boolean
   /** The renderer that opened it decodes Open H.264, so it is announced (see encodingsOf). */
   h264 = false
+  /** The address as the user typed it (`127.0.0.1::5999` stays so): names the session and the connection saved from it. */
+  typedLabel: string | null = null
 
   constructor(
     readonly id: string,
@@ -350,18 +355,24 @@ export class HostSession {
       this.host.emit('session.credentials', { sessionId: this.id, kind, retry: true, ...reason, ...(detail ? { link: detail.link } : {}) })
       return
     }
-    const { reconnect } = this.host.timings
-    // 'ask' and 'never' end here (the session screen offers to connect again); a wall tile always keeps trying.
-    const automatic = this.watch || (this.host.reconnect?.() ?? 'automatic') === 'automatic'
-    if (automatic && this.everConnected && (err.kind === 'network' || err.kind === 'timeout') && this.failures < reconnect.attempts) {
-      const delay = Math.min(reconnect.maxMs, reconnect.baseMs * 2 ** this.failures)
+    // A wall tile always keeps trying; otherwise the Preferences say what a dropped connection does.
+    const setting = this.watch ? 'automatic' : (this.host.reconnect?.() ?? 'automatic')
+    const plan = reconnectPlan(err, this.everConnected, setting, this.failures, this.host.timings.reconnect)
+    if (plan.kind === 'ask') {
+      // Wait for the user's answer: Reconnect (reconnectNow) or Close (close). The typed password stays for that attempt.
+      this.failures = 0
+      this.awaitingAnswer = true
+      this.login.reconnecting()
+      return this.setState('reconnecting', err, undefined, true)
+    }
+    if (plan.kind === 'retry') {
       this.failures++
       this.login.reconnecting()
-      this.setState('reconnecting', err, delay)
+      this.setState('reconnecting', err, plan.delayMs)
       this.reconnectTimer = setTimeout(() => {
         this.reconnectTimer = null
         void this.attempt()
-      }, delay)
+      }, plan.delayMs)
       return
     }
     this.end(err)
@@ -444,11 +455,12 @@ export class HostSession {
     return this.watch || !!this.profile?.viewOnly
   }
 
-  /** "Reconnect now": while waiting to reconnect, tries at once and starts the back-off afresh. */
+  /** "Reconnect now" (or Reconnect to the question the 'ask' setting raises): tries at once and starts the back-off afresh. */
   reconnectNow(): void {
-    if (this.over || this.state !== 'reconnecting' || !this.reconnectTimer) return
-    clearTimeout(this.reconnectTimer)
+    if (this.over || this.state !== 'reconnecting' || (!this.reconnectTimer && !this.awaitingAnswer)) return
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
     this.reconnectTimer = null
+    this.awaitingAnswer = false
     this.failures = 0
     void this.attempt()
   }
@@ -466,23 +478,24 @@ export class HostSession {
     return this.state === 'connected' ? this.client : null
   }
 
-  private setState(state: SessionState, err?: RfbError | SessionError, retryInMs?: number): void {
+  private setState(state: SessionState, err?: RfbError | SessionError, retryInMs?: number, askReconnect = false): void {
     this.state = state
     const payload = sessionStateEvent(this.id, state, this.info, err, retryInMs)
+    if (askReconnect) payload.askReconnect = true
     this.error = payload.error
     this.host.emit('session.state', payload)
   }
 
   /** What every window shows of this session (the Sessions list, the wall). */
   summary(): SessionSummary {
-    return sessionSummary(this, this.profile?.name || formatTarget(this.target), this.error)
+    return sessionSummary(this, this.profile?.name || this.typedLabel || formatTarget(this.target), this.error)
   }
 
   /** `owner` shows the session from now on (a moved tab): the old owner's unacked batches are forgotten; it gets state, cursor, a full update. */
   adopt(owner: HostClient | undefined): void {
     this.owner = owner
     this.picture.handOver()
-    this.setState(this.state, this.error)
+    this.setState(this.state, this.error, undefined, this.awaitingAnswer && this.state === 'reconnecting')
     if (this.watch) return
     this.host.emit('session.cursor', { sessionId: this.id, cursor: this.picture.cursor })
     this.live()?.requestUpdate(false)

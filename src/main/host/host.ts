@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events'
 import type { EventName, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
 import { profileTarget } from '@shared/profile'
 import { isRequestName, requestSchemas } from '@shared/schemas'
-import { type Target, parseTarget, sameServer } from '@shared/target'
+import { type Target, parseTarget, sameServer, typedAddressLabel } from '@shared/target'
 import type { ImageDecoder } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { type AsyncImageDecoder, type ImageDecodePool, bundledDecodePool } from './image-decode-pool'
@@ -343,6 +343,7 @@ export class Host extends EventEmitter<HostEventMap> {
     const session = new HostSession(sessionId, owner, target, profile?.id ?? null, profile, this.sessionHost, null, req.watch === true)
     // Only a renderer that decodes it gets H.264; a tile's picture is decoded here, which cannot.
     session.h264 = req.h264 === true && req.watch !== true
+    if ('address' in req) session.typedLabel = typedAddressLabel(req.address)
     this.sessions.add(session)
     // Start after the response is on its way, so the renderer knows the id before the first event.
     setImmediate(() => {

@@ -217,6 +217,16 @@ export class ThumbnailSink implements DrawSink {
     else this.missing = [{ x: 0, y: 0, w: this.width * this.step, h: this.height * this.step }]
   }
 
+  /**
+   * An H.264 rect: drawn by the renderer, not here (the thumbnail has no H.264 decoder). Like a
+   * skipped image, the picture is not whole until something the mirror can draw covers it, so an
+   * H.264 session keeps its last whole thumbnail instead of saving one with stale video areas.
+   */
+  videoArea(x: number, y: number, w: number, h: number): void {
+    this.touch(x, y, w, h)
+    this.skipped(x, y, w, h)
+  }
+
   cursor(_shape: CursorShape | null): void {}
 
   endUpdate(): void {
@@ -299,7 +309,7 @@ export function teeSink(primary: DrawSink, mirror: ThumbnailSink): DrawSink {
   }
   // The thumbnail cannot decode H.264; the renderer's picture is the only one of those rects.
   const video = primary.video?.bind(primary)
-  if (video) tee.video = (x, y, w, h, context, flags, data) => (sampleLent(), video(x, y, w, h, context, flags, data))
+  if (video) tee.video = (x, y, w, h, context, flags, data) => (sampleLent(), mirror.videoArea(x, y, w, h), video(x, y, w, h, context, flags, data))
   if (primary.pixelTarget) {
     const lend = primary.pixelTarget.bind(primary)
     tee.pixelTarget = (x, y, w, h) => {

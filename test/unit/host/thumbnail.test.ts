@@ -153,6 +153,20 @@ describe('ThumbnailSink', () => {
     expect(thumb.complete).toBe(false)
   })
 
+  it('is not complete while an H.264 area it cannot draw is on screen, until something it can draw covers it', () => {
+    const thumb = new ThumbnailSink(decodeImageNode)
+    thumb.resize(4, 4)
+    thumb.fill(0, 0, 4, 4, 0xff0000ff)
+    thumb.endUpdate()
+    expect(thumb.complete).toBe(true)
+    thumb.videoArea(0, 0, 4, 2)
+    thumb.endUpdate()
+    expect(thumb.complete).toBe(false)
+    thumb.fill(0, 0, 4, 4, 0xff00ff00)
+    thumb.endUpdate()
+    expect(thumb.complete).toBe(true)
+  })
+
   it('is not complete while an image is being decoded elsewhere', async () => {
     let finish: (img: { width: number; height: number; rgba: Uint8Array }) => void = () => {}
     const thumb = new ThumbnailSink(() => new Promise((done) => (finish = done)))

@@ -7,6 +7,7 @@ describe('connectionAnnouncement', () => {
     expect(connectionAnnouncement('authenticating', 'connected', 'Lab')).toBe('Connected to Lab')
     expect(connectionAnnouncement('connected', 'reconnecting', 'Lab')).toBe('Connection to Lab lost, reconnecting')
     expect(connectionAnnouncement('reconnecting', 'closed', 'Lab')).toBe('Disconnected from Lab')
+    expect(connectionAnnouncement('connected', 'reconnecting', 'Lab', true)).toBe('Connection to Lab lost')
     expect(connectionAnnouncement('opening', 'connecting', 'Lab')).toBeNull()
     expect(connectionAnnouncement('connected', 'connected', 'Lab')).toBeNull()
     expect(connectionAnnouncement(undefined, 'closed', 'Lab')).toBeNull()

@@ -54,26 +54,35 @@ describe('sessionOutcome', () => {
 
   it.each([
     [error('auth', 'RFB_ERR_AUTH_FAILED'), 'The server did not accept the password', 'Enter password again', BACK, 'key'],
-    [error('network', 'RFB_ERR_CONNECTION_REFUSED'), 'The connection was refused', 'Retry', BACK, 'refresh'],
-    [error('network', 'HOST_DISCONNECTED'), 'Lost the connection to Tessera', 'Retry', BACK, 'refresh'],
-    [error('network', 'OPEN_FAILED'), 'Cannot reach the server', 'Retry', BACK, 'refresh'],
-    [error('refused', 'RFB_ERR_SERVER_REFUSED'), 'The server turned the connection away', 'Retry', BACK, 'refresh'],
-    [error('timeout', 'RFB_ERR_TIMEOUT'), 'The server did not answer in time', 'Retry', BACK, 'refresh'],
-    [error('protocol', 'RFB_ERR_RECT_BOUNDS'), 'The server sent data Tessera cannot read', null, 'Close', 'refresh'],
-    [error('unsupported', 'RFB_ERR_SECURITY'), 'Tessera and the server have no security method in common', null, 'Close', 'refresh'],
+    [error('network', 'RFB_ERR_CONNECTION_REFUSED'), 'The connection was refused', 'Reconnect', BACK, 'refresh'],
+    [error('network', 'HOST_DISCONNECTED'), 'Lost the connection to Tessera', 'Reconnect', BACK, 'refresh'],
+    [error('network', 'OPEN_FAILED'), 'Cannot reach the server', 'Reconnect', BACK, 'refresh'],
+    [error('refused', 'RFB_ERR_SERVER_REFUSED'), 'The server turned the connection away', 'Reconnect', BACK, 'refresh'],
+    [error('timeout', 'RFB_ERR_TIMEOUT'), 'The server did not answer in time', 'Reconnect', BACK, 'refresh'],
+    [error('protocol', 'RFB_ERR_RECT_BOUNDS'), 'The server sent data Tessera cannot read', null, BACK, 'refresh'],
+    [error('unsupported', 'RFB_ERR_SECURITY'), 'Tessera and the server have no security method in common', null, BACK, 'refresh'],
     [error('closed', 'HOST_UNKNOWN_SESSION'), 'The session has ended', 'Reconnect', BACK, 'refresh'],
-    [error('auth', 'RFB_ERR_CERT_UNTRUSTED'), 'The server’s identity could not be verified', 'Retry', BACK, 'refresh'],
+    [error('auth', 'RFB_ERR_CERT_UNTRUSTED'), 'The server’s identity could not be verified', 'Reconnect', BACK, 'refresh'],
     [error('auth', 'RFB_ERR_CERT_CHANGED'), 'The server’s certificate has changed', null, BACK, 'refresh'],
-    [error('auth', 'RFB_ERR_HOSTKEY_REJECTED'), 'The SSH server’s identity could not be verified', 'Retry', BACK, 'refresh'],
+    [error('auth', 'RFB_ERR_HOSTKEY_REJECTED'), 'The SSH server’s identity could not be verified', 'Reconnect', BACK, 'refresh'],
     [error('auth', 'RFB_ERR_HOSTKEY_CHANGED'), 'The SSH server’s host key has changed', null, BACK, 'refresh'],
     [error('auth', 'RFB_ERR_HOSTKEY_TYPE_CHANGED'), 'The SSH server has a different kind of host key than before', null, BACK, 'refresh'],
-    [error('unsupported', 'RFB_ERR_TLS_VERSION'), 'The server only offers an old, unsafe version of TLS', null, 'Close', 'refresh'],
+    [error('unsupported', 'RFB_ERR_TLS_VERSION'), 'The server only offers an old, unsafe version of TLS', null, BACK, 'refresh'],
   ])('%j', (e, title, retryLabel, closeLabel, retryIcon) => {
     expect(sessionOutcome(e)).toEqual({ title, hint: errorHint(e.code), retryLabel, closeLabel, retryIcon })
   })
 
   it('offers to reconnect a session that ended without an error', () => {
     expect(sessionOutcome(null)).toEqual({ title: 'The session has ended', hint: null, retryLabel: 'Reconnect', closeLabel: BACK, retryIcon: 'refresh' })
+  })
+
+  it('words each action once, the same for every kind: Reconnect, and a close that says where it goes', () => {
+    const kinds = ['network', 'refused', 'timeout', 'closed'] as const
+    expect(new Set(kinds.map((k) => sessionOutcome(error(k, 'RFB_ERR_NETWORK')).retryLabel))).toEqual(new Set(['Reconnect']))
+    expect(sessionOutcome(error('network', 'RFB_ERR_NETWORK'), false, 'tab').closeLabel).toBe(BACK)
+    expect(sessionOutcome(error('network', 'RFB_ERR_NETWORK'), false, 'window').closeLabel).toBe('Close window')
+    expect(sessionOutcome(error('protocol', 'RFB_ERR_RECT_BOUNDS'), false, 'window').closeLabel).toBe('Close window')
+    expect(sessionOutcome(null, false, 'window-tab').closeLabel).toBe('Close tab')
   })
 
   it('calls a session the user cancelled "Cancelled", not an error', () => {

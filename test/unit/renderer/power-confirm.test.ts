@@ -6,7 +6,7 @@ import { inScope } from './scope'
 
 function setup(answer: (a: PowerAction) => Promise<void> = () => Promise.resolve()) {
   const sent: PowerAction[] = []
-  const notices: Array<[string, string]> = []
+  const notices: Array<[string, string] | [string, string, object]> = []
   const failures = ref(0)
   let settled = 0
   const { value: power, stop } = inScope(() =>
@@ -16,7 +16,7 @@ function setup(answer: (a: PowerAction) => Promise<void> = () => Promise.resolve
         return answer(a)
       },
       failures: () => failures.value,
-      notify: (kind, text) => notices.push([kind, text]),
+      notify: (kind, text, more) => notices.push(more ? [kind, text, more] : [kind, text]),
       settled: () => settled++,
     }),
   )
@@ -47,11 +47,29 @@ describe('usePowerConfirm', () => {
     expect(settled()).toBe(2)
   })
 
-  it('says why the request could not be sent', async () => {
+  it('says why the request could not be sent, the raw message only as detail', async () => {
     const { power, notices } = setup(() => Promise.reject(new Error('not connected')))
     power.ask('reset')
     await power.confirm()
-    expect(notices).toEqual([['error', 'The power action was not sent: not connected']])
+    expect(notices).toEqual([['error', 'The power action was not sent.', { detail: 'not connected' }]])
+  })
+
+  it("words the host's refusal from its code, in the interface language", async () => {
+    const refusal = { kind: 'unsupported', code: 'HOST_POWER_UNSUPPORTED', message: 'this server offers no power actions (XVP)' }
+    const { power, notices } = setup(() => Promise.reject(refusal))
+    power.ask('reboot')
+    await power.confirm()
+    expect(notices).toEqual([
+      [
+        'error',
+        'The power action was not sent.',
+        {
+          reason: 'The server offers no power actions',
+          hint: expect.stringMatching(/\S/),
+          detail: 'this server offers no power actions (XVP) (HOST_POWER_UNSUPPORTED)',
+        },
+      ],
+    ])
   })
 
   it("reports each of the server's refusals, not the reset to zero", async () => {

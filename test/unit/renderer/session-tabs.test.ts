@@ -145,7 +145,23 @@ describe('session tabs', () => {
     expect(opened).toEqual([])
     expect(tabs.isMoving(tabs.tabs[0].key)).toBe(false)
     expect(tabs.tabs.map((t) => t.store.sessionId)).toEqual(['s1'])
-    expect(useNoticesStore().notices.map((n) => n.text)).toEqual(['Could not move the session. Answer the question in this session first, then move it.'])
+    const [notice] = useNoticesStore().notices
+    expect(notice).toMatchObject({ kind: 'error', text: 'Could not move the session.', reason: 'Answer the question in this session first, then move it' })
+    // The host's own words are a detail, never part of the sentence.
+    expect(notice.detail).toBe('the session is waiting for an answer (HOST_HANDOFF_BUSY)')
+  })
+
+  it('words a failed take-over from its code, with the raw message only as detail', async () => {
+    host.handle('session.adopt', () => {
+      throw { kind: 'closed', code: 'HOST_UNKNOWN_SESSION', message: 'no session 9f3 (it ended or moved)' }
+    })
+    const tabs = useSessionTabsStore()
+    await tabs.open({ adoptSessionId: '9f3', handOffCode: 'code' })
+    const [notice] = useNoticesStore().notices
+    expect(notice).toMatchObject({ kind: 'error', text: 'Could not move the session here.', reason: 'The session has ended' })
+    expect(notice.hint).toMatch(/\S/)
+    expect(notice.text + (notice.reason ?? '') + (notice.hint ?? '')).not.toContain('no session 9f3')
+    expect(notice.detail).toContain('no session 9f3')
   })
 
   describe('when the new window never takes the session', () => {

@@ -89,6 +89,18 @@ describe('FBS files', () => {
     await expect(replayRecording(file, new FramebufferSink())).rejects.toThrow(/ends inside a message/)
   })
 
+  it('replays what came before a cut last message when asked to, and says it was cut', async () => {
+    const head = canonicalHandshake({ width: 2, height: 1, name: 'rec', pixelFormat: RGBX8888 }, RGBX8888)
+    const whole = fbsFile(head, update)
+    const expected = await replayRecording(whole, new FramebufferSink())
+    const cutFile = fbsFile(head, Uint8Array.from([...update, ...update.subarray(0, 10)]))
+    const sink = new FramebufferSink()
+    const r = await replayRecording(cutFile, sink, { allowCutEnd: true })
+    expect(r.cut).toBe(true)
+    expect(r.updates).toBe(expected.updates)
+    expect((await replayRecording(whole, new FramebufferSink(), { allowCutEnd: true })).cut).toBeUndefined()
+  })
+
   it('reports garbage after the handshake as a protocol error', async () => {
     const head = canonicalHandshake({ width: 2, height: 1, name: 'rec', pixelFormat: RGBX8888 }, RGBX8888)
     await expect(replayRecording(fbsFile(head, Uint8Array.of(200)), new FramebufferSink())).rejects.toThrow(/unknown server message type 200/)

@@ -15,6 +15,12 @@ export interface ReplayOptions {
    */
   quality?: number
   chunkSize?: number
+  /**
+   * Accept a recording whose last message is cut (a recorder stopped while the server was still
+   * sending, as `tessera record` and rfbproxy do): everything before it is replayed and the result
+   * says `cut`. Without it a cut message is an error (RFB_ERR_TRUNCATED).
+   */
+  allowCutEnd?: boolean
   trace?: (direction: 'in' | 'out', line: string) => void
 }
 
@@ -28,6 +34,8 @@ export interface ReplayResult {
   /** Encodings seen in the updates. */
   encodings: Set<number>
   elapsedMs: number
+  /** The recording ended inside a message, which was left out (only with `allowCutEnd`). */
+  cut?: boolean
 }
 
 /** Joins an FBS file's blocks and rewrites its handshake to RFB 3.3 None, ready for the engine. */
@@ -110,6 +118,7 @@ export async function replayStream(stream: Uint8Array, sink: DrawSink, opts: Rep
   // The end of the recording arrives as a hang-up; only other errors, or a cut message, count.
   const failure = error as RfbError | null
   if (failure && failure.kind !== 'network') throw failure
-  if (truncated && opts.maxUpdates === undefined) throw new RfbProtocolError('recording ends inside a message', end, 'RFB_ERR_TRUNCATED')
-  return { info, updates, bytes: consumed, pixels, encodings, elapsedMs }
+  const cut = truncated && opts.maxUpdates === undefined
+  if (cut && !opts.allowCutEnd) throw new RfbProtocolError('recording ends inside a message', end, 'RFB_ERR_TRUNCATED')
+  return { info, updates, bytes: consumed, pixels, encodings, elapsedMs, ...(cut ? { cut } : {}) }
 }

@@ -1,6 +1,6 @@
 import type { PowerAction } from '@shared/contract'
 import { type Ref, readonly, ref, watch } from 'vue'
-import { errorMessage } from '../lib/errors'
+import { failureWords } from '../lib/errors'
 import { t } from '../lib/i18n'
 import type { Notice } from '../stores/notices'
 
@@ -41,7 +41,8 @@ export interface PowerConfirmDeps {
   power(action: PowerAction): Promise<void>
   /** Counts the server's XVP_FAIL answers (0 after a reset). */
   failures(): number
-  notify(kind: Notice['kind'], text: string): void
+  /** Shows a notice (stores/notices show): a failure's why, what to try and raw detail in `more`. */
+  notify(kind: Notice['kind'], text: string, more?: Pick<Notice, 'reason' | 'hint' | 'detail'>): void
   /** The question is gone (answered either way): the owner puts focus back. */
   settled(): void
 }
@@ -80,7 +81,8 @@ export function usePowerConfirm(deps: PowerConfirmDeps): PowerConfirm {
         await deps.power(action)
         deps.notify('info', powerText(action).done)
       } catch (e) {
-        deps.notify('error', t('session.power.notSent', { reason: errorMessage(e) }))
+        const { reason, hint, detail } = failureWords(e)
+        deps.notify('error', t('session.power.notSent'), { ...(reason ? { reason } : {}), ...(hint ? { hint } : {}), detail })
       }
     },
     cancel() {

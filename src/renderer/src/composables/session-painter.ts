@@ -12,6 +12,8 @@ export interface SessionPainter {
   toPng(): Promise<Blob> | null
   /** H.264 pictures lost and recovered by a full refresh (stats overlay). */
   videoTroubles: Readonly<Ref<number>>
+  /** JPEG/PNG rects that could not be decoded, recovered by a full refresh (stats overlay). */
+  imageTroubles: Readonly<Ref<number>>
 }
 
 /**
@@ -22,6 +24,7 @@ export function useSessionPainter(canvas: Readonly<ShallowRef<HTMLCanvasElement 
   const fb = reactive({ width: 0, height: 0 })
   let painter: CanvasPainter | null = null
   const videoTroubles = ref(0)
+  const imageTroubles = ref(0)
 
   onMounted(() => {
     if (!canvas.value) return
@@ -37,6 +40,12 @@ export function useSessionPainter(canvas: Readonly<ShallowRef<HTMLCanvasElement 
       videoTrouble: (m) => {
         console.warn(`tessera painter: ${m}`)
         videoTroubles.value++
+        store.refresh()
+      },
+      // The rects kept their old pixels; the server's full picture replaces them.
+      imageTrouble: (m) => {
+        console.warn(`tessera painter: ${m}`)
+        imageTroubles.value = painter?.imageTroubles ?? imageTroubles.value + 1
         store.refresh()
       },
     })
@@ -57,5 +66,5 @@ export function useSessionPainter(canvas: Readonly<ShallowRef<HTMLCanvasElement 
     },
   )
 
-  return { fb, toPng: () => painter?.toPng() ?? null, videoTroubles }
+  return { fb, toPng: () => painter?.toPng() ?? null, videoTroubles, imageTroubles }
 }

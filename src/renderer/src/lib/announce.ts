@@ -20,11 +20,15 @@ export function announce(text: string): void {
   liveMessage.value = said % 2 ? text : `${text}\u00a0`
 }
 
-/** The sentence for a session going from `from` to `to`, or null when there is nothing new to say. */
-export function connectionAnnouncement(from: SessionPhase | undefined, to: SessionPhase, name: string): string | null {
+/**
+ * The sentence for a session going from `from` to `to`, or null when there is nothing new to say.
+ * `asking`: the lost session waits for the user's Reconnect (the "ask me first" setting), so it
+ * does not say "reconnecting".
+ */
+export function connectionAnnouncement(from: SessionPhase | undefined, to: SessionPhase, name: string, asking = false): string | null {
   if (from === to) return null
   if (to === 'connected') return t('app.announce.connected', { name })
-  if (to === 'reconnecting') return t('app.announce.lost', { name })
+  if (to === 'reconnecting') return t(asking ? 'app.announce.lostAsk' : 'app.announce.lost', { name })
   if (to === 'closed' && from !== undefined && from !== 'idle') return t('app.announce.disconnected', { name })
   return null
 }
@@ -34,6 +38,8 @@ export interface AnnouncedSession {
   key: string
   phase: SessionPhase
   name: string
+  /** Lost, and waiting for the user to choose Reconnect. */
+  asking?: boolean
 }
 
 /** Announces each state change of the sessions `sessions()` lists (call in a component's setup). */
@@ -43,7 +49,7 @@ export function announceConnectionChanges(sessions: () => AnnouncedSession[]): v
     (now, before) => {
       const was = new Map((before ?? []).map((s) => [s.key, s]))
       for (const s of now) {
-        const text = connectionAnnouncement(was.get(s.key)?.phase, s.phase, s.name)
+        const text = connectionAnnouncement(was.get(s.key)?.phase, s.phase, s.name, s.asking)
         if (text) announce(text)
         was.delete(s.key)
       }

@@ -212,6 +212,24 @@ export function errorMessage(e: unknown): string {
   return String(e)
 }
 
+/**
+ * What the user reads about a failed request, beside the sentence saying what failed: why (the
+ * code's headline) and what to try, both translated; the host's raw message, with its code, only
+ * as `detail` (under "Details"). An error without a code (the browser's own) has only a detail.
+ */
+export interface FailureWords {
+  reason: string | null
+  hint: string | null
+  detail: string
+}
+
+/** The {@link FailureWords} for anything a request rejected with. */
+export function failureWords(e: unknown): FailureWords {
+  if (!isSessionError(e)) return { reason: null, hint: null, detail: errorMessage(e) }
+  const words = errorWords(e.code)
+  return { reason: errorHeadline(e.code), hint: words.hint === 'none' ? null : errorHint(e.code), detail: `${e.message} (${e.code})` }
+}
+
 /** What the session screen shows and offers once a session ended (or `null`: it just ended). */
 export interface SessionOutcome {
   title: string
@@ -226,15 +244,29 @@ export interface SessionOutcome {
 
 type OutcomeKey = keyof ErrorsWords['outcome']
 
-/** What each kind offers: whether to try again, and how the button says so. */
-const RETRY_BY_KIND: Record<ErrorKind, { retry: OutcomeKey | null; close: OutcomeKey }> = {
-  auth: { retry: 'enterPassword', close: 'back' },
-  network: { retry: 'retry', close: 'back' },
-  refused: { retry: 'retry', close: 'back' },
-  timeout: { retry: 'retry', close: 'back' },
-  protocol: { retry: null, close: 'close' },
-  unsupported: { retry: null, close: 'close' },
-  closed: { retry: 'reconnect', close: 'back' },
+/**
+ * Where the session lives, which says what its close button does: `tab` in the address book's
+ * window (back to the connections), `window` as the only tab of its own window (the window
+ * closes), `window-tab` as one of several tabs of a session window (that tab closes).
+ */
+export type SessionPlace = 'tab' | 'window' | 'window-tab'
+
+const CLOSE_BY_PLACE: Record<SessionPlace, OutcomeKey> = { tab: 'back', window: 'closeWindow', 'window-tab': 'closeTab' }
+
+/** The label of a session's close button, the same on the toolbar and the status card. */
+export function closeLabel(place: SessionPlace): string {
+  return t(`errors.outcome.${CLOSE_BY_PLACE[place]}`)
+}
+
+/** Which kinds may be tried again, and how the button says so (one wording: Reconnect, or a new password). */
+const RETRY_BY_KIND: Record<ErrorKind, OutcomeKey | null> = {
+  auth: 'enterPassword',
+  network: 'reconnect',
+  refused: 'reconnect',
+  timeout: 'reconnect',
+  protocol: null,
+  unsupported: null,
+  closed: 'reconnect',
 }
 
 /** Codes whose server identity changed or was revoked: not offered again until someone finds out why. */
@@ -248,29 +280,30 @@ const HOPELESS: ReadonlySet<ErrorCode> = new Set([
 
 /**
  * The session screen's words for how a session ended: headline and hint from the code, the
- * buttons from the kind. A certificate or SSH host key problem is retried as is (no password); a
- * changed or revoked one is not offered again. `cancelled`: the user said no to a question
- * (password, certificate), which is a choice, not an error.
+ * retry button from the kind, the close button from where the session lives (`place`). A
+ * certificate or SSH host key problem is retried as is (no password); a changed or revoked one
+ * is not offered again. `cancelled`: the user said no to a question (password, certificate),
+ * which is a choice, not an error.
  */
-export function sessionOutcome(error: SessionError | null, cancelled = false): SessionOutcome {
-  const out = (title: string, hint: string | null, retry: OutcomeKey | null, close: OutcomeKey, icon: 'key' | 'refresh' = 'refresh'): SessionOutcome => ({
+export function sessionOutcome(error: SessionError | null, cancelled = false, place: SessionPlace = 'tab'): SessionOutcome {
+  const out = (title: string, hint: string | null, retry: OutcomeKey | null, icon: 'key' | 'refresh' = 'refresh'): SessionOutcome => ({
     title,
     hint,
     retryLabel: retry ? t(`errors.outcome.${retry}`) : null,
-    closeLabel: t(`errors.outcome.${close}`),
+    closeLabel: closeLabel(place),
     retryIcon: icon,
   })
-  if (!error) return out(t(cancelled ? 'errors.title.cancelled' : 'errors.title.ended'), null, 'reconnect', 'back')
+  if (!error) return out(t(cancelled ? 'errors.title.cancelled' : 'errors.title.ended'), null, 'reconnect')
   const title = errorTitle(error)
   const hint = errorHint(error.code)
   if (isErrorCode(error.code) && (isCertificateError(error.code) || isHostKeyError(error.code) || isServerKeyError(error.code))) {
-    return out(title, hint, HOPELESS.has(error.code) ? null : 'retry', 'back')
+    return out(title, hint, HOPELESS.has(error.code) ? null : 'reconnect')
   }
   // Refused for the user's safety: a retry asks the downgrade question again.
-  if (error.code === 'RFB_ERR_DOWNGRADE') return out(title, hint, 'retry', 'back')
-  if (error.code === 'RFB_ERR_PLAIN_REFUSED') return out(title, hint, null, 'back')
-  const offer = RETRY_BY_KIND[error.kind] ?? RETRY_BY_KIND.closed
-  return out(title, hint, offer.retry, offer.close, error.kind === 'auth' ? 'key' : 'refresh')
+  if (error.code === 'RFB_ERR_DOWNGRADE') return out(title, hint, 'reconnect')
+  if (error.code === 'RFB_ERR_PLAIN_REFUSED') return out(title, hint, null)
+  const retry = error.kind in RETRY_BY_KIND ? RETRY_BY_KIND[error.kind] : RETRY_BY_KIND.closed
+  return out(title, hint, retry, error.kind === 'auth' ? 'key' : 'refresh')
 }
 
 /** What the browser-mode banner says about the link to the host, or null while it is open. */

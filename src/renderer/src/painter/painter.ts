@@ -1,5 +1,6 @@
 import { imageProblem } from '@shared/image-header'
 import { type FrameBatch, ImageKindCode, OP_INTS, OpCode, videoFields } from '@shared/ops'
+import { type DecodedImage, type ImageDecodeFn, decodeImage } from './image-decode'
 import { VideoDecoders } from './video-decoders'
 
 /** What the painter reports back to its owner. */
@@ -20,6 +21,11 @@ export interface PainterEvents {
    * reset and the painter carried on; the owner asks the server for a full refresh.
    */
   videoTrouble?(message: string): void
+  /**
+   * Images of a batch could not be decoded (corrupt data the header check let through): their
+   * rects keep their old pixels, the batch completes, and the owner asks for a full refresh.
+   */
+  imageTrouble?(message: string): void
 }
 
 /** Painter options beyond its events. */
@@ -28,29 +34,45 @@ export interface PainterOptions {
   frameTimeoutMs?: number
   /** Where VideoDecoders come from (tests). */
   createVideoDecoder?: (init: VideoDecoderInit) => VideoDecoder
+  /** How JPEG and PNG bytes become pictures (tests); default: image-decode.ts's worker pool. */
+  decodeImage?: ImageDecodeFn
 }
 
-/** An image being decoded, or null for an H.264 rect: decoded when painting reaches it. */
-type Pending = Promise<ImageBitmap | null> | null
+/**
+ * An image being decoded (a string once it failed: why; null when it was refused), or null for an
+ * H.264 rect, which is decoded when painting reaches it.
+ */
+type Pending = Promise<DecodedImage | string | null> | null
+
+/** A queued batch and the decodes it started when it was queued. */
+interface Queued {
+  batch: FrameBatch
+  images: Map<number, Pending>
+}
 
 /**
  * Applies FrameBatches to a canvas, strictly in order. Pixels never pass through JS loops:
  * Pixels ops become an ImageData over the batch's own buffer, Copy ops a drawImage of the canvas
- * onto itself, and JPEG/PNG rects are decoded by the browser (createImageBitmap) once their
- * header says exactly the rect's size (else `protocolError`, and nothing is decoded). H.264 rects
- * go to their context's WebCodecs decoder when painting reaches them, and their frame is awaited
- * like an image. A batch with images or video is awaited before any later op or batch paints, so
- * decodes never reorder the screen.
+ * onto itself, and JPEG/PNG rects are decoded off the main thread by workers (image-decode.ts)
+ * once their header says exactly the rect's size (else `protocolError`, and nothing is decoded).
+ * Every image decode of a batch starts when the batch is queued, all at once, so they run in
+ * parallel and overlap the painting of earlier batches; each is drawn when painting reaches its op.
+ * H.264 rects go to their context's WebCodecs decoder when painting reaches them, and their frame
+ * is awaited like an image. Painting waits at an image or video op until it is decoded, so
+ * decodes finishing in any order never reorder the screen.
  */
 export class CanvasPainter {
   private readonly ctx: CanvasRenderingContext2D
-  private readonly queue: FrameBatch[] = []
+  private readonly queue: Queued[] = []
   private draining: Promise<void> | null = null
   private fillWord = 0
   private disposed = false
   /** Batches painted since creation (for tests and the stats overlay). */
   painted = 0
   private video: VideoDecoders | null = null
+  private readonly decodeImage: ImageDecodeFn
+  /** Images that could not be decoded since creation (stats overlay). */
+  imageTroubles = 0
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -61,6 +83,7 @@ export class CanvasPainter {
     const ctx = canvas.getContext('2d', { alpha: false })
     if (!ctx) throw new Error('no 2D canvas context')
     this.ctx = ctx
+    this.decodeImage = options.decodeImage ?? decodeImage
     this.resetContext()
   }
 
@@ -75,7 +98,7 @@ export class CanvasPainter {
   /** Queues a batch; it paints as soon as everything before it has. */
   enqueue(batch: FrameBatch): void {
     if (this.disposed) return
-    this.queue.push(batch)
+    this.queue.push({ batch, images: this.startDecodes(batch) })
     this.draining ??= this.drain().finally(() => (this.draining = null))
   }
 
@@ -87,6 +110,7 @@ export class CanvasPainter {
   /** Stops painting; queued batches are dropped. */
   dispose(): void {
     this.disposed = true
+    for (const q of this.queue) discard(q.images)
     this.queue.length = 0
     this.video?.dispose()
   }
@@ -110,8 +134,7 @@ export class CanvasPainter {
 
   private async drain(): Promise<void> {
     while (this.queue.length && !this.disposed) {
-      const batch = this.queue.shift()!
-      const images = this.startDecodes(batch)
+      const { batch, images } = this.queue.shift()!
       try {
         // Batches without images paint synchronously: no microtask hop per update.
         if (images.size === 0) this.paintOps(batch, images, 0)
@@ -120,7 +143,7 @@ export class CanvasPainter {
         // A canvas call that throws (a copy from a zero-sized canvas) spoils one batch, not the session.
         this.events.error?.(`batch ${batch.seq} failed: ${(e as Error).message}`)
       }
-      if (this.disposed) return
+      if (this.disposed) return discard(images)
       this.painted++
       this.events.painted(batch.seq)
     }
@@ -149,13 +172,9 @@ export class CanvasPainter {
         out.set(o, Promise.resolve(null))
         continue
       }
-      const type = `image/${kind}`
       out.set(
         o,
-        createImageBitmap(new Blob([bytes], { type })).catch((e: unknown) => {
-          this.events.error?.(`an image could not be decoded: ${(e as Error).message}`)
-          return null
-        }),
+        this.decodeImage(`image/${kind}`, bytes).catch((e: unknown) => (e instanceof Error ? e.message : String(e)) || 'decoding failed'),
       )
     }
     return out
@@ -163,6 +182,7 @@ export class CanvasPainter {
 
   private async paintWithImages(batch: FrameBatch, images: Map<number, Pending>): Promise<void> {
     let from = 0
+    const failures: string[] = []
     for (const [at, decoding] of images) {
       this.paintOps(batch, images, from, at)
       if (decoding === null) {
@@ -171,15 +191,17 @@ export class CanvasPainter {
         from = at + OP_INTS
         continue
       }
-      const bitmap = await decoding
-      if (this.disposed) {
-        bitmap?.close()
-        return
-      }
-      if (bitmap) this.drawImage(batch.ops, at, bitmap)
+      const image = await decoding
+      if (this.disposed) return
+      if (typeof image === 'string') failures.push(image)
+      else if (image) this.drawImage(batch.ops, at, image)
       from = at + OP_INTS
     }
     this.paintOps(batch, images, from)
+    if (failures.length === 0) return
+    // One refresh per batch, however many of its images failed: the server resends them all.
+    this.imageTroubles += failures.length
+    this.events.imageTrouble?.(`${failures.length} image(s) of batch ${batch.seq} could not be decoded: ${failures[0]}`)
   }
 
   /** Paints ops [from, to) that need no waiting; Image ops in that range were handled by the caller. */
@@ -251,12 +273,15 @@ export class CanvasPainter {
     }
   }
 
-  private drawImage(ops: Int32Array, o: number, bitmap: ImageBitmap): void {
+  private drawImage(ops: Int32Array, o: number, image: DecodedImage): void {
     // Draw what the image and its rect have in common; a short image leaves the rest as it was.
-    const w = Math.min(ops[o + 3], bitmap.width)
-    const h = Math.min(ops[o + 4], bitmap.height)
-    if (w > 0 && h > 0) this.ctx.drawImage(bitmap, 0, 0, w, h, ops[o + 1], ops[o + 2], w, h)
-    bitmap.close()
+    const w = Math.min(ops[o + 3], image.width)
+    const h = Math.min(ops[o + 4], image.height)
+    try {
+      if (w > 0 && h > 0) this.ctx.drawImage(image.source, 0, 0, w, h, ops[o + 1], ops[o + 2], w, h)
+    } finally {
+      image.close()
+    }
   }
 
   private setFill(word: number): void {
@@ -290,4 +315,9 @@ export class CanvasPainter {
     this.fillWord = 0
     this.ctx.fillStyle = 'rgb(0 0 0)'
   }
+}
+
+/** Frees the pictures of decodes nobody will draw (a disposed painter), whenever they finish. */
+function discard(images: Map<number, Pending>): void {
+  for (const decoding of images.values()) void decoding?.then((image) => (typeof image === 'object' ? image?.close() : undefined))
 }

@@ -2,7 +2,6 @@ import type { HostEvents } from '@shared/contract'
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { useHost } from '../host'
-import { errorMessage } from '../lib/errors'
 import { t } from '../lib/i18n'
 import { useNoticesStore } from './notices'
 
@@ -46,7 +45,7 @@ export const useListenStore = defineStore('listen', () => {
         incoming.value = []
       }
     } catch (e) {
-      notices.show('error', t('book.notices.listenFailed', { reason: errorMessage(e) }))
+      notices.failed(t('book.notices.listenFailed'), e)
     } finally {
       busy.value = false
     }
@@ -58,7 +57,7 @@ export const useListenStore = defineStore('listen', () => {
     try {
       await host.api.request('listen.answer', { id, accept })
     } catch (e) {
-      if (accept) notices.show('error', errorMessage(e))
+      if (accept) notices.failed(t('book.notices.acceptFailed'), e)
     }
   }
 

@@ -1,10 +1,15 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import { failureWords } from '../lib/errors'
 
+/** One notice: `text` says what happened; a failure adds why, what to try, and the raw detail (lib/errors failureWords). */
 export interface Notice {
   id: number
   kind: 'info' | 'error'
   text: string
+  reason?: string
+  hint?: string
+  detail?: string
 }
 
 /** Short messages for things that happened outside a dialog (import done, export failed). */
@@ -17,12 +22,21 @@ export const useNoticesStore = defineStore('notices', () => {
   }
 
   /** Shows a notice; info ones go away by themselves, errors stay until dismissed. */
-  function show(kind: Notice['kind'], text: string): number {
+  function show(kind: Notice['kind'], text: string, more: Pick<Notice, 'reason' | 'hint' | 'detail'> = {}): number {
     const id = nextId++
-    notices.value = [...notices.value.slice(-4), { id, kind, text }]
+    notices.value = [...notices.value.slice(-4), { id, kind, text, ...more }]
     if (kind === 'info') setTimeout(() => dismiss(id), 5000)
     return id
   }
 
-  return { notices, show, dismiss }
+  /**
+   * Shows that something failed: `text` (translated) says what, the error's code why and what to
+   * try; the host's own message is only a detail, never joined into the sentence.
+   */
+  function failed(text: string, e: unknown, kind: Notice['kind'] = 'error'): number {
+    const { reason, hint, detail } = failureWords(e)
+    return show(kind, text, { ...(reason ? { reason } : {}), ...(hint ? { hint } : {}), detail })
+  }
+
+  return { notices, show, failed, dismiss }
 })

@@ -5,7 +5,6 @@ import { computed, nextTick, ref, watch } from 'vue'
 import { useHost } from '../host'
 import { useWindows } from '../host/windows'
 import { openerSelectors, returnFocus } from '../composables/focus-return'
-import { errorMessage, errorTitle, isSessionError } from '../lib/errors'
 import { t } from '../lib/i18n'
 import { useConnectionsStore } from './connections'
 import { useNoticesStore } from './notices'
@@ -109,7 +108,7 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
         tab.store.scaling = p.scaling
       }
     } catch (e) {
-      notices.show('error', t('session.notice.adoptFailed', { reason: errorMessage(e) }))
+      notices.failed(t('session.notice.adoptFailed'), e)
     }
   }
 
@@ -147,7 +146,7 @@ export const useSessionTabsStore = defineStore('session-tabs', () => {
       }
     } catch (e) {
       // The host's refusal says what to do (answer the open question first); anything else, what went wrong.
-      notices.show('error', t('session.notice.moveFailed', { reason: isSessionError(e) ? errorTitle(e) : errorMessage(e) }))
+      notices.failed(t('session.notice.moveFailed'), e)
       return stopMoving(key)
     }
     setTimeout(() => {

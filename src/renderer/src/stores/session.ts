@@ -3,7 +3,7 @@ import { readSessionError } from '@shared/error-codes'
 import type { FrameBatch } from '@shared/ops'
 import { clipboardFromRemote } from '@shared/preferences'
 import type { ScalingMode } from '@shared/profile'
-import { parseTarget } from '@shared/target'
+import { typedAddressLabel } from '@shared/target'
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
 import { useHost } from '../host'
@@ -25,21 +25,8 @@ export type SessionStats = HostEvents['session.stats']
 /** What a painter needs from the store: batches in, nothing else. */
 export type FrameSink = (batch: FrameBatch) => void
 
-/**
- * A display name for what the user typed in the quick-connect bar: the address as typed (a
- * port written as `::5999` stays a port, not display `:99`), with a bare IPv6 address put in
- * brackets so its colons cannot be read as a port.
- */
-export function addressLabel(address: string): string {
-  const text = address.trim()
-  try {
-    const t = parseTarget(text)
-    if (t.host.includes(':') && t.unixPath === undefined && !t.repeater && text === t.host) return `[${t.host}]`
-  } catch {
-    // Not an address the host can reach: shown as typed, and the host says what is wrong.
-  }
-  return text
-}
+/** A display name for what the user typed in the quick-connect bar (shared with the host, which names the saved connection so). */
+export const addressLabel = typedAddressLabel
 
 /**
  * A window title for a session: "connection name — desktop name" once both are known, else
@@ -67,6 +54,8 @@ function sessionSetup() {
   const error = ref<SessionError | null>(null)
   /** Date.now() at which the host retries, while reconnecting. */
   const retryAt = ref<number | null>(null)
+  /** The connection dropped and the Preferences say to ask: the host waits for Reconnect (reconnectNow) or Close. */
+  const askReconnect = ref(false)
   const credentials = ref<CredentialsPrompt | null>(null)
   /** The server's certificate, waiting for the user's verdict. */
   const trust = ref<TrustPrompt | null>(null)
@@ -173,6 +162,7 @@ function sessionSetup() {
   function onState(e: HostEvents['session.state']): void {
     if (!isMine(e, 'session.state')) return
     phase.value = e.state
+    askReconnect.value = e.state === 'reconnecting' && e.askReconnect === true
     if (e.info) info.value = e.info
     if (e.state === 'connected') {
       error.value = null
@@ -305,6 +295,7 @@ function sessionSetup() {
     info.value = null
     error.value = null
     retryAt.value = null
+    askReconnect.value = false
     credentials.value = null
     trust.value = null
     hostKey.value = null
@@ -423,6 +414,7 @@ function sessionSetup() {
     info,
     error,
     retryAt,
+    askReconnect,
     credentials,
     trust,
     hostKey,

@@ -9,6 +9,7 @@ const de: Translation<typeof en> = {
   announce: {
     connected: 'Verbunden mit {name}',
     lost: 'Verbindung zu {name} unterbrochen, neuer Versuch läuft',
+    lostAsk: 'Verbindung zu {name} unterbrochen',
     disconnected: 'Verbindung zu {name} getrennt',
   },
   monitor: {

@@ -7,6 +7,7 @@ export default {
   announce: {
     connected: 'Connected to {name}',
     lost: 'Connection to {name} lost, reconnecting',
+    lostAsk: 'Connection to {name} lost',
     disconnected: 'Disconnected from {name}',
   },
   monitor: {

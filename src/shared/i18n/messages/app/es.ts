@@ -9,6 +9,7 @@ const es: Translation<typeof en> = {
   announce: {
     connected: 'Conectado a {name}',
     lost: 'Se perdió la conexión con {name}; reconectando',
+    lostAsk: 'Se perdió la conexión con {name}',
     disconnected: 'Desconectado de {name}',
   },
   monitor: {

@@ -9,6 +9,7 @@ const fr: Translation<typeof en> = {
   announce: {
     connected: 'Connecté à {name}',
     lost: 'Connexion à {name} perdue, reconnexion en cours',
+    lostAsk: 'Connexion à {name} perdue',
     disconnected: 'Déconnecté de {name}',
   },
   monitor: {

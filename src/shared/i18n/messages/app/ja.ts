@@ -9,6 +9,7 @@ const ja: Translation<typeof en> = {
   announce: {
     connected: '{name} に接続しました',
     lost: '{name} との接続が切れました。再接続しています',
+    lostAsk: '{name} との接続が切れました',
     disconnected: '{name} から切断しました',
   },
   monitor: {

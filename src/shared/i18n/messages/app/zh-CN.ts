@@ -8,6 +8,7 @@ const zhCN: Translation<typeof en> = {
   announce: {
     connected: '已连接到 {name}',
     lost: '与 {name} 的连接已断开，正在重新连接',
+    lostAsk: '与 {name} 的连接已断开',
     disconnected: '已断开与 {name} 的连接',
   },
   monitor: {

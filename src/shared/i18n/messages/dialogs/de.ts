@@ -120,7 +120,7 @@ const de: Translation<typeof en> = {
     connectionLost: 'Verbindung unterbrochen',
     reconnectingIn: 'Neuer Versuch in {seconds} s …',
     reconnecting: 'Neuer Versuch …',
-    stop: 'Abbrechen und zurück',
+    askReconnect: 'Die Verbindung wurde unterbrochen. Neu verbinden?',
     certChanged:
       '{server} hat ein anderes Zertifikat vorgelegt als das, dem Sie vertrauen wollten, daher hat Tessera keine Verbindung hergestellt. Jemand könnte die Verbindung abfangen.',
     trustedBefore: 'Bisher vertraut',

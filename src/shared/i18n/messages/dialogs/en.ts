@@ -118,7 +118,7 @@ export default {
     connectionLost: 'Connection lost',
     reconnectingIn: 'Reconnecting in {seconds} s…',
     reconnecting: 'Reconnecting…',
-    stop: 'Stop and go back',
+    askReconnect: 'The connection was lost. Reconnect?',
     certChanged:
       '{server} presented a different certificate from the one you chose to trust, so Tessera did not connect. Someone may be intercepting the connection.',
     trustedBefore: 'Trusted before',

@@ -120,7 +120,7 @@ const es: Translation<typeof en> = {
     connectionLost: 'Conexión perdida',
     reconnectingIn: 'Reconectando en {seconds} s…',
     reconnecting: 'Reconectando…',
-    stop: 'Detener y volver',
+    askReconnect: 'Se perdió la conexión. ¿Reconectar?',
     certChanged:
       '{server} presentó un certificado distinto del que usted decidió confiar, así que Tessera no se conectó. Alguien podría estar interceptando la conexión.',
     trustedBefore: 'De confianza antes',

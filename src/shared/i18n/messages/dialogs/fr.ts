@@ -120,7 +120,7 @@ const fr: Translation<typeof en> = {
     connectionLost: 'Connexion perdue',
     reconnectingIn: 'Reconnexion dans {seconds} s…',
     reconnecting: 'Reconnexion…',
-    stop: 'Arrêter et revenir',
+    askReconnect: 'La connexion a été perdue. Se reconnecter ?',
     certChanged:
       '{server} a présenté un autre certificat que celui auquel vous avez choisi de faire confiance ; Tessera ne s’est donc pas connecté. Quelqu’un intercepte peut-être la connexion.',
     trustedBefore: 'Approuvé avant',

@@ -120,7 +120,7 @@ const ja: Translation<typeof en> = {
     connectionLost: '接続が切れました',
     reconnectingIn: '{seconds} 秒後に再接続します…',
     reconnecting: '再接続しています…',
-    stop: '中止して戻る',
+    askReconnect: '接続が切れました。再接続しますか？',
     certChanged: '{server} が、信頼すると選んだものとは別の証明書を提示したため、接続しませんでした。通信が傍受されている可能性があります。',
     trustedBefore: '以前に信頼した証明書',
     presentedNow: '今回提示された証明書',

@@ -114,7 +114,7 @@ const zhCN: Translation<typeof en> = {
     connectionLost: '连接已断开',
     reconnectingIn: '{seconds} 秒后重新连接…',
     reconnecting: '正在重新连接…',
-    stop: '停止并返回',
+    askReconnect: '连接已断开。要重新连接吗？',
     certChanged: '{server} 提供的证书与您选择信任的不同，因此 Tessera 没有连接。可能有人在拦截连接。',
     trustedBefore: '以前信任的',
     presentedNow: '现在提供的',

@@ -123,10 +123,10 @@ const de: Translation<typeof en> = {
   },
   outcome: {
     back: 'Zurück zu den Verbindungen',
-    retry: 'Erneut versuchen',
     reconnect: 'Neu verbinden',
     enterPassword: 'Passwort erneut eingeben',
-    close: 'Schließen',
+    closeWindow: 'Fenster schließen',
+    closeTab: 'Tab schließen',
     details: 'Details',
     code: 'Code',
     serverSaid: 'Der Server sagte: „{reason}“',

@@ -121,10 +121,10 @@ export default {
   },
   outcome: {
     back: 'Back to connections',
-    retry: 'Retry',
     reconnect: 'Reconnect',
     enterPassword: 'Enter password again',
-    close: 'Close',
+    closeWindow: 'Close window',
+    closeTab: 'Close tab',
     details: 'Details',
     code: 'Code',
     serverSaid: 'The server said: “{reason}”',

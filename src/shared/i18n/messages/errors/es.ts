@@ -121,10 +121,10 @@ const es: Translation<typeof en> = {
   },
   outcome: {
     back: 'Volver a las conexiones',
-    retry: 'Reintentar',
     reconnect: 'Reconectar',
     enterPassword: 'Volver a escribir la contraseña',
-    close: 'Cerrar',
+    closeWindow: 'Cerrar la ventana',
+    closeTab: 'Cerrar la pestaña',
     details: 'Detalles',
     code: 'Código',
     serverSaid: 'El servidor dijo: «{reason}»',

@@ -124,10 +124,10 @@ const fr: Translation<typeof en> = {
   },
   outcome: {
     back: 'Retour aux connexions',
-    retry: 'Réessayer',
     reconnect: 'Se reconnecter',
     enterPassword: 'Saisir à nouveau le mot de passe',
-    close: 'Fermer',
+    closeWindow: 'Fermer la fenêtre',
+    closeTab: 'Fermer l’onglet',
     details: 'Détails',
     code: 'Code',
     serverSaid: 'Le serveur a dit : « {reason} »',

@@ -122,10 +122,10 @@ const ja: Translation<typeof en> = {
   },
   outcome: {
     back: '接続一覧に戻る',
-    retry: '再試行',
     reconnect: '再接続',
     enterPassword: 'パスワードを再入力',
-    close: '閉じる',
+    closeWindow: 'ウィンドウを閉じる',
+    closeTab: 'タブを閉じる',
     details: '詳細',
     code: 'コード',
     serverSaid: 'サーバーの応答:「{reason}」',

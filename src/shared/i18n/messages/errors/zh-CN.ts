@@ -115,10 +115,10 @@ const zhCN: Translation<typeof en> = {
   },
   outcome: {
     back: '返回连接列表',
-    retry: '重试',
     reconnect: '重新连接',
     enterPassword: '重新输入密码',
-    close: '关闭',
+    closeWindow: '关闭窗口',
+    closeTab: '关闭标签页',
     details: '详细信息',
     code: '代码',
     serverSaid: '服务器的原话：“{reason}”',

@@ -6,11 +6,11 @@ const de: Translation<typeof en> = {
   openSessions: 'Offene Sitzungen',
   allConnections: 'Alle Verbindungen',
   summary: '{live} von {total} live · Bilder werden etwa einmal pro Sekunde aktualisiert · zum Öffnen anklicken',
-  failed: 'Die Wand kann nicht angezeigt werden: {reason}',
+  failed: 'Die Wand kann nicht angezeigt werden.',
   noSessions: 'Es sind keine Sitzungen offen.',
   emptyFolder: 'Dieser Ordner enthält keine Verbindungen.',
   switchTo: 'Wechseln Sie zu dem Fenster, das {name} zeigt, um es zu verwenden.',
-  openFailed: '{name} konnte nicht geöffnet werden: {reason}',
+  openFailed: '{name} konnte nicht geöffnet werden.',
   openNamed: '{name} öffnen',
   tile: {
     connecting: 'Verbindung wird hergestellt…',

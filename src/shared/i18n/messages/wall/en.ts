@@ -4,11 +4,11 @@ export default {
   openSessions: 'Open sessions',
   allConnections: 'All connections',
   summary: '{live} of {total} live · pictures update about once a second · click one to open it',
-  failed: 'The wall could not be shown: {reason}',
+  failed: 'The wall could not be shown.',
   noSessions: 'No sessions are open.',
   emptyFolder: 'This folder has no connections.',
   switchTo: 'Switch to the window showing {name} to use it.',
-  openFailed: 'Could not open {name}: {reason}',
+  openFailed: 'Could not open {name}.',
   openNamed: 'Open {name}',
   tile: {
     connecting: 'Connecting…',

@@ -6,11 +6,11 @@ const es: Translation<typeof en> = {
   openSessions: 'Sesiones abiertas',
   allConnections: 'Todas las conexiones',
   summary: '{live} de {total} en vivo · las imágenes se actualizan aproximadamente una vez por segundo · haga clic en una para abrirla',
-  failed: 'No se pudo mostrar el muro: {reason}',
+  failed: 'No se pudo mostrar el muro.',
   noSessions: 'No hay sesiones abiertas.',
   emptyFolder: 'Esta carpeta no tiene conexiones.',
   switchTo: 'Cambie a la ventana que muestra {name} para usarla.',
-  openFailed: 'No se pudo abrir {name}: {reason}',
+  openFailed: 'No se pudo abrir {name}.',
   openNamed: 'Abrir {name}',
   tile: {
     connecting: 'Conectando…',

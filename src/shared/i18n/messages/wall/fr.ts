@@ -6,11 +6,11 @@ const fr: Translation<typeof en> = {
   openSessions: 'Sessions ouvertes',
   allConnections: 'Toutes les connexions',
   summary: '{live} sur {total} en direct · les images se mettent à jour environ une fois par seconde · cliquez sur l’une pour l’ouvrir',
-  failed: 'Impossible d’afficher le mur : {reason}',
+  failed: 'Impossible d’afficher le mur.',
   noSessions: 'Aucune session n’est ouverte.',
   emptyFolder: 'Ce dossier ne contient aucune connexion.',
   switchTo: 'Passez à la fenêtre qui affiche {name} pour l’utiliser.',
-  openFailed: 'Impossible d’ouvrir {name} : {reason}',
+  openFailed: 'Impossible d’ouvrir {name}.',
   openNamed: 'Ouvrir {name}',
   tile: {
     connecting: 'Connexion…',

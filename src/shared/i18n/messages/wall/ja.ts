@@ -6,11 +6,11 @@ const ja: Translation<typeof en> = {
   openSessions: '開いているセッション',
   allConnections: 'すべての接続',
   summary: '{total} 件中 {live} 件がライブ · 画像は約 1 秒ごとに更新されます · クリックすると開きます',
-  failed: 'ウォールを表示できません: {reason}',
+  failed: 'ウォールを表示できません。',
   noSessions: '開いているセッションはありません。',
   emptyFolder: 'このフォルダーには接続がありません。',
   switchTo: '{name} を表示しているウィンドウに切り替えてから操作してください。',
-  openFailed: '{name} を開けませんでした: {reason}',
+  openFailed: '{name} を開けませんでした。',
   openNamed: '{name} を開く',
   tile: {
     connecting: '接続しています…',

@@ -6,11 +6,11 @@ const zhCN: Translation<typeof en> = {
   openSessions: '打开的会话',
   allConnections: '所有连接',
   summary: '{live}/{total} 个实时 · 画面约每秒更新一次 · 点击即可打开',
-  failed: '无法显示实时墙：{reason}',
+  failed: '无法显示实时墙。',
   noSessions: '没有打开的会话。',
   emptyFolder: '此文件夹中没有连接。',
   switchTo: '请切换到显示 {name} 的窗口后再使用。',
-  openFailed: '无法打开 {name}：{reason}',
+  openFailed: '无法打开 {name}。',
   openNamed: '打开 {name}',
   tile: {
     connecting: '正在连接…',

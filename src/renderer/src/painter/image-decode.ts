@@ -1,0 +1,99 @@
+import type { ImageJob, ImageJobResult } from './image-worker'
+
+/** A decoded JPEG or PNG, ready to draw; close() frees its pixels. */
+export interface DecodedImage {
+  source: CanvasImageSource
+  width: number
+  height: number
+  close(): void
+}
+
+/** Decodes one image's bytes; rejects when they are not a picture. */
+export type ImageDecodeFn = (type: 'image/jpeg' | 'image/png', bytes: Uint8Array<ArrayBuffer>) => Promise<DecodedImage>
+
+/**
+ * Decodes images off the page's main thread, in parallel: a pool of workers (image-worker.ts)
+ * shared by every painter of the page, started at the first image. Where workers cannot run (no
+ * Worker, or the worker script fails to load), images are decoded by createImageBitmap on the page,
+ * which Chromium also runs off the main thread but with more main-thread work per image.
+ */
+export const decodeImage: ImageDecodeFn = (type, bytes) => {
+  pool ??= typeof Worker === 'function' ? new WorkerPool() : null
+  return pool && !pool.broken ? pool.decode(type, bytes) : decodeOnPage(type, bytes)
+}
+
+/** createImageBitmap on the page: the fallback, and the only path where there are no workers. */
+export async function decodeOnPage(type: string, bytes: Uint8Array<ArrayBuffer>): Promise<DecodedImage> {
+  return wrap(await createImageBitmap(new Blob([bytes], { type })))
+}
+
+function wrap(bitmap: ImageBitmap): DecodedImage {
+  return { source: bitmap, width: bitmap.width, height: bitmap.height, close: () => bitmap.close() }
+}
+
+let pool: WorkerPool | null = null
+
+interface Job {
+  type: string
+  bytes: Uint8Array<ArrayBuffer>
+  resolve(image: DecodedImage): void
+  reject(e: Error): void
+}
+
+/**
+ * Two workers even on two cores: one decodes while the other's bitmap crosses back; measured
+ * faster than one (docs/performance.md). Jobs go round-robin; answers may come in any order and
+ * the painter puts them back in op order.
+ */
+class WorkerPool {
+  broken = false
+  private readonly workers: { worker: Worker; jobs: Map<number, Job> }[] = []
+  private next = 0
+  private lastId = 0
+
+  constructor() {
+    const count = Math.min(4, Math.max(2, Math.floor((navigator.hardwareConcurrency || 2) / 2)))
+    try {
+      for (let i = 0; i < count; i++) {
+        const worker = new Worker(new URL('./image-worker.ts', import.meta.url), { type: 'module', name: 'tessera-images' })
+        const slot = { worker, jobs: new Map<number, Job>() }
+        worker.onmessage = (e: MessageEvent<ImageJobResult>) => this.answer(slot.jobs, e.data)
+        worker.onerror = () => this.breakDown()
+        this.workers.push(slot)
+      }
+    } catch {
+      this.breakDown()
+    }
+  }
+
+  decode(type: string, bytes: Uint8Array<ArrayBuffer>): Promise<DecodedImage> {
+    return new Promise((resolve, reject) => {
+      const slot = this.workers[this.next++ % this.workers.length]
+      const id = ++this.lastId
+      slot.jobs.set(id, { type, bytes, resolve, reject })
+      // A copy goes over (transferred, not cloned again): the batch's buffer stays the painter's.
+      const copy = bytes.slice()
+      const job: ImageJob = { id, type, bytes: copy }
+      slot.worker.postMessage(job, [copy.buffer])
+    })
+  }
+
+  private answer(jobs: Map<number, Job>, result: ImageJobResult): void {
+    const job = jobs.get(result.id)
+    if (!job) return
+    jobs.delete(result.id)
+    if ('bitmap' in result) job.resolve(wrap(result.bitmap))
+    else job.reject(new Error(result.error))
+  }
+
+  // A worker that cannot load (a policy, a packaging fault) must not lose pictures: what it held
+  // is decoded on the page, and so is everything after.
+  private breakDown(): void {
+    this.broken = true
+    for (const slot of this.workers) {
+      slot.worker.terminate()
+      for (const job of slot.jobs.values()) decodeOnPage(job.type, job.bytes).then(job.resolve, job.reject)
+      slot.jobs.clear()
+    }
+  }
+}
