@@ -92,7 +92,10 @@ describe.skipIf(skip)('live wall (browser mode)', () => {
     await screenshot(book, 'wall-address-book-folder')
 
     // The folder's button opens the wall in a tab of its own (which gets the credential from this one).
-    const [wall] = await Promise.all([context.waitForEvent('page'), book.getByRole('button', { name: 'Watch all in Lab in a live wall' }).click()])
+    const [wall] = await Promise.all([
+      context.waitForEvent('page'),
+      book.locator('h3', { hasText: 'Lab' }).getByRole('button', { name: 'Watch all in a live wall' }).click(),
+    ])
     errors.push(...watchErrors(wall))
     await wall.waitForSelector('.wall-grid')
     expect(new URL(wall.url()).search).toBe('?view=wall&folder=Lab')

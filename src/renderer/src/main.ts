@@ -16,11 +16,12 @@ window.addEventListener('hashchange', () => {
   if (new URLSearchParams(window.location.hash.slice(1)).has(LAUNCH_CODE_PARAM)) window.location.reload()
 })
 
+// The system language first: the launch-problem page (plain DOM, no settings yet) is translated too.
+applyLanguage('system')
 void prepareHost().then((problem) => {
   if (problem) showLaunchProblem(document, problem)
   else
     void rootComponent().then(async (root) => {
-      applyLanguage('system')
       const pinia = createPinia()
       const app = createApp(root).use(pinia).use(i18n)
       // Theme and language from the settings before the first paint, unless the host is slow to answer.

@@ -1,6 +1,7 @@
 import type { WebLinkErrorCode } from '@shared/error-codes'
 import { LAUNCH_CODE_PARAM, SESSION_PATH } from '@shared/web-auth'
 import { errorHeadline } from '../lib/errors'
+import { t } from '../lib/i18n'
 
 /** Where the page keeps its credential: per tab and per origin (the port included), so a reload keeps it. */
 export const CREDENTIAL_KEY = 'tessera.credential'
@@ -51,10 +52,6 @@ async function exchange(env: LaunchEnv, body: { code: string } | { credential: s
   return { error: 'WEB_SESSION_ENDED' }
 }
 
-/** What to do next, for each reason a page was not let in. */
-const NEXT_STEP =
-  'For a new address, press Enter in the terminal where tessera web is running, or start tessera web again. Each address opens Tessera once, within a minute.'
-
 /** Replaces the page with a plain explanation of why it cannot open and how to get a new address. */
 export function showLaunchProblem(doc: Document, code: WebLinkErrorCode): void {
   const main = doc.createElement('main')
@@ -62,8 +59,8 @@ export function showLaunchProblem(doc: Document, code: WebLinkErrorCode): void {
   const title = doc.createElement('h1')
   title.textContent = errorHeadline(code)
   const next = doc.createElement('p')
-  next.textContent = NEXT_STEP
+  next.textContent = t('app.launch.nextStep')
   main.append(title, next)
   doc.body.replaceChildren(main)
-  doc.title = 'Tessera'
+  doc.title = 'Tessera' // i18n-exempt: the product's name
 }

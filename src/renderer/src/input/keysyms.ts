@@ -227,7 +227,7 @@ const NAMED = table<number>({
 for (let n = 1; n <= 35; n++) NAMED.set(`F${n}`, functionKeysym(n))
 
 /** Keys that have no keysym and are never sent (they only change what other keys produce). */
-const NEVER_SENT = new Set(['Fn', 'FnLock', 'Symbol', 'SymbolLock', 'Process', 'Unidentified', 'Dead'])
+const NEVER_SENT = new Set(['Fn', 'FnLock', 'Symbol', 'SymbolLock', 'Process', 'Unidentified', 'Dead']) // i18n-exempt: KeyboardEvent.key values
 
 // `code` → what a US keyboard produces unshifted, for "Unidentified" keys and synthesised events.
 const CODE_CHARS = table<string>({
@@ -471,6 +471,6 @@ export const SPECIAL_COMBOS: Record<string, { label: string; keys: ComboKey[] }>
       { keysym: functionKeysym(4), code: 'F4' },
     ],
   },
-  printScreen: { label: 'Print Screen', keys: [{ keysym: XK.Print, code: 'PrintScreen' }] },
-  super: { label: 'Super (Windows key)', keys: [{ keysym: XK.Super_L, code: 'MetaLeft' }] },
+  printScreen: { label: 'Print Screen', keys: [{ keysym: XK.Print, code: 'PrintScreen' }] }, // i18n-exempt: fallback, the menu shows session.combo.*
+  super: { label: 'Super (Windows key)', keys: [{ keysym: XK.Super_L, code: 'MetaLeft' }] }, // i18n-exempt: fallback, the menu shows session.combo.*
 }

@@ -1,4 +1,5 @@
 import type { ShellApi } from '@shared/contract'
+import { t } from './i18n'
 
 /**
  * A local monitor full screen can go to: its place and size (DIPs), and how to name it to the
@@ -39,10 +40,10 @@ export function sortMonitors<M extends FullscreenMonitor>(monitors: readonly M[]
 export function fullscreenChoices(monitors: readonly FullscreenMonitor[], canSpanAll: boolean): FullscreenChoice[] {
   if (monitors.length < 2) return []
   const choices: FullscreenChoice[] = monitors.map((m, i) => ({
-    label: `Monitor ${i + 1}${m.primary ? ' (primary)' : ''}, ${m.width}×${m.height}`,
+    label: t(m.primary ? 'app.monitor.primary' : 'app.monitor.plain', { n: i + 1, size: `${m.width}×${m.height}` }),
     target: { monitor: i },
   }))
-  if (canSpanAll) choices.push({ label: 'All monitors', target: { all: true } })
+  if (canSpanAll) choices.push({ label: t('app.monitor.all'), target: { all: true } })
   return choices
 }
 
