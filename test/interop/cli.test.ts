@@ -2,19 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../src/main/cli'
+import { runCli as run } from '../helpers/run-cli'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
-
-async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(
-    argv,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  )
-  return { code, out, err }
-}
 
 function pngSize(file: string): [number, number] {
   const b = readFileSync(file)

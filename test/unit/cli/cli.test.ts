@@ -3,20 +3,9 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { main } from '../../../src/main/cli'
+import { runCli as run } from '../../helpers/run-cli'
 import { Bytes } from '../../helpers/bytes'
 import { serverInit } from '../../helpers/server-script'
-
-async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(
-    argv,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  )
-  return { code, out, err }
-}
 
 /** A one-shot loopback server that plays `script` to the first client and keeps the socket open. */
 async function scriptedServer(script: Uint8Array): Promise<{ port: number; close: () => void }> {

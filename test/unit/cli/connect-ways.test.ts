@@ -1,19 +1,8 @@
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { main } from '../../../src/main/cli'
+import { runCli as run } from '../../helpers/run-cli'
 import { listenArg } from '../../../src/main/cli/proxy'
 import { UsageError } from '../../../src/main/cli/args'
-
-async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(
-    argv,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  )
-  return { code, out, err }
-}
 
 describe('CLI: repeaters, Unix sockets and the proxy', () => {
   it('names every way to connect in its usage', async () => {

@@ -3,7 +3,7 @@ import { type Server, type Socket, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../../src/main/cli'
+import { runCli as run } from '../../helpers/run-cli'
 import { EXIT, EXIT_CODE_MEANINGS, describeFailure } from '../../../src/main/cli/exit-codes'
 import { LOCK_FILE } from '../../../src/main/host/data-dir-lock'
 import { Bytes } from '../../helpers/bytes'
@@ -11,17 +11,6 @@ import { none38 } from '../../helpers/server-script'
 import { type CliRun, spawnCli, spawnNode } from '../../helpers/spawn-cli'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
-
-async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(
-    argv,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  )
-  return { code, out, err }
-}
 
 /** A failure reaches the terminal as exactly one line on stderr, with no stack frame in it. */
 function oneLine(r: CliRun): string {

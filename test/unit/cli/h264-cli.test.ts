@@ -2,20 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { main } from '../../../src/main/cli'
+import { runCli as run } from '../../helpers/run-cli'
 import { VideoFlag } from '../../../src/shared/ops'
 import { type Script, startH264Server } from '../../helpers/h264-server'
-
-async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(
-    argv,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  )
-  return { code, out, err }
-}
 
 // Annex B bytes are carried, never decoded, outside the renderer: any well-framed bytes do.
 const KEY = Uint8Array.from([0, 0, 0, 1, 0x67, 0x42, 0xe0, 0x1e, 0, 0, 0, 1, 0x68, 0xce, 0x38, 0x80, 0, 0, 1, 0x65, 0x88, 0x84])

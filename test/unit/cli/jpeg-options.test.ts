@@ -1,23 +1,12 @@
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { main } from '../../../src/main/cli'
+import { runCli as run } from '../../helpers/run-cli'
 import { parseArgs } from '../../../src/main/cli/args'
 import { CONNECT_OPTIONS, tuningArgs } from '../../../src/main/cli/session-options'
 import { Bytes } from '../../helpers/bytes'
 import { none38 } from '../../helpers/server-script'
 
 const tuning = (...argv: string[]) => tuningArgs(parseArgs(argv, CONNECT_OPTIONS, []))
-
-async function run(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(
-    argv,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  )
-  return { code, out, err }
-}
 
 describe('--fine-quality and --subsampling', () => {
   it('parse into the engine options, alone or with --quality (auto too)', () => {
