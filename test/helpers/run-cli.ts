@@ -1,20 +1,5 @@
-import { main } from '../../src/main/cli'
+// `node --import ./test/fuzz/register.mjs test/helpers/run-cli.ts ARGS...`: the real `tessera` CLI
+// from source, in its own process (tests that need two processes, or a process that exits).
+import { main } from '../../src/main/cli/index'
 
-/** What one in-process CLI run returned: its exit code and the lines it wrote to stdout and stderr. */
-export interface CliRun {
-  code: number
-  out: string[]
-  err: string[]
-}
-
-/** Runs `tessera ARGV...` in this process (no build needed), collecting its output lines. */
-export async function runCli(argv: string[]): Promise<CliRun> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(
-    argv,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  )
-  return { code, out, err }
-}
+process.exitCode = await main(process.argv.slice(2))

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli as run } from '../helpers/run-cli'
+import { runCli as run } from '../helpers/cli-in-process'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
 
 function pngSize(file: string): [number, number] {

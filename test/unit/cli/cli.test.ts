@@ -3,7 +3,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { runCli as run } from '../../helpers/run-cli'
+import { runCli as run } from '../../helpers/cli-in-process'
 import { Bytes } from '../../helpers/bytes'
 import { serverInit } from '../../helpers/server-script'
 

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { runCli as run } from '../../helpers/run-cli'
+import { runCli as run } from '../../helpers/cli-in-process'
 import { listenArg } from '../../../src/main/cli/proxy'
 import { UsageError } from '../../../src/main/cli/args'
 

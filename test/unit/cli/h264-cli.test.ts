@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runCli as run } from '../../helpers/run-cli'
+import { runCli as run } from '../../helpers/cli-in-process'
 import { VideoFlag } from '../../../src/shared/ops'
 import { type Script, startH264Server } from '../../helpers/h264-server'
 

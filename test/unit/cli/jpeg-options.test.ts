@@ -1,6 +1,6 @@
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { runCli as run } from '../../helpers/run-cli'
+import { runCli as run } from '../../helpers/cli-in-process'
 import { parseArgs } from '../../../src/main/cli/args'
 import { CONNECT_OPTIONS, tuningArgs } from '../../../src/main/cli/session-options'
 import { Bytes } from '../../helpers/bytes'
