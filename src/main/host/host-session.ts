@@ -1,6 +1,5 @@
-import type { HostEvents, PowerAction, ScreenRect, SessionError, SessionInfo, SessionState, SessionSummary, TrustDecision } from '@shared/contract'
+import type { HostEvents, SessionError, SessionInfo, SessionState, SessionSummary, TrustDecision } from '@shared/contract'
 import type { ConnectionProfile, ProtectionLevel } from '@shared/profile'
-import { scancodeFor } from '@shared/scancodes'
 import { type Target, formatTarget } from '@shared/target'
 import { AuthFailedError, NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
 import { DowngradeError, reachedLevel } from '../rfb/security/downgrade'
@@ -12,13 +11,13 @@ import type { Transport } from '../rfb/transport/transport'
 import { CertificateError, HostKeyError } from '../rfb/trust/errors'
 import { type SshSecretKind, encodingsOf, securityOptions, sshTunnelOptions } from './connection-options'
 import type { HostClient } from './endpoint'
-import { hostError } from './errors'
 import { downgradeQuestion } from './protection'
 import type { SessionHost } from './session-host'
 import { SessionPicture } from './session-picture'
+import { SessionInput } from './session-input'
 import { SessionQuestions } from './session-questions'
 import { reconnectPlan } from './reconnect-plan'
-import { forwardServerEvents, sendPower, sessionInfo, sessionStateEvent, sessionSummary } from './session-events'
+import { forwardServerEvents, sessionInfo, sessionStateEvent, sessionSummary } from './session-events'
 import { type CredentialsAnswer, type LoginPrompter, SessionLogin } from './session-login'
 import { SessionStats } from './session-stats'
 import { type TrustQuestion, certificateQuestion, hostKeyQuestion, serverKeyQuestion } from './trust-question'
@@ -62,6 +61,8 @@ export class HostSession {
   readonly reverse: boolean
   /** The renderer that opened it decodes Open H.264, so it is announced (see encodingsOf). */
   h264 = false
+  /** Keys, pointer, clipboard, size and power requests from the user to the server. */
+  readonly input: SessionInput
   /** The address as the user typed it (`127.0.0.1::5999` stays so): names the session and the connection saved from it. */
   typedLabel: string | null = null
 
@@ -86,6 +87,11 @@ export class HostSession {
     this.picture = new SessionPicture(id, host, watch)
     this.stats = new SessionStats(id, host.timings.statsIntervalMs, (stats) => host.emit('session.stats', stats))
     this.login = new SessionLogin(host.secrets)
+    this.input = new SessionInput(
+      () => this.live(),
+      () => this.viewOnly,
+      watch,
+    )
   }
 
   /** True while this session exists for the renderer. */
@@ -102,7 +108,7 @@ export class HostSession {
   updateProfile(profile: ConnectionProfile): void {
     this.profile = profile
     this.profileId = profile.id
-    if (this.client) this.updateInfo({ power: this.powerAvailable(this.client) })
+    if (this.client) this.updateInfo({ power: this.input.powerAvailable(this.client) })
   }
 
   private async attempt(): Promise<void> {
@@ -148,7 +154,7 @@ export class HostSession {
     forwardServerEvents(client, this.id, this.host, this.watch)
     client.on('name', (name) => this.updateInfo({ name }))
     client.on('resize', (width, height) => this.updateInfo({ width, height }))
-    client.on('features', () => this.updateInfo({ power: this.powerAvailable(client), scancodes: client.features.qemuKeyEvents }))
+    client.on('features', () => this.updateInfo({ power: this.input.powerAvailable(client), scancodes: client.features.qemuKeyEvents }))
 
     let transport: Transport
     let sshKind: SshSecretKind | null = null
@@ -314,7 +320,7 @@ export class HostSession {
     this.failures = 0
     this.login.vnc.worked()
     this.reached = reachedLevel(info)
-    this.info = { ...sessionInfo(info, client.width, client.height, this.powerAvailable(client)), scancodes: client.features.qemuKeyEvents }
+    this.info = { ...sessionInfo(info, client.width, client.height, this.input.powerAvailable(client)), scancodes: client.features.qemuKeyEvents }
     this.setState('connected')
     this.stats.start()
     const { typed, sshTyped } = this.login.takeTyped()
@@ -404,50 +410,6 @@ export class HostSession {
     this.login.clear()
     this.setState('closed', err ?? undefined)
     this.host.ended(this)
-  }
-
-  /** A key, with its physical position (DOM `code`) when the renderer knows it: QEMU consoles then type layout-independently. */
-  key(keysym: number, down: boolean, code?: string): void {
-    if (this.viewOnly) return
-    const client = this.live()
-    if (!client) return
-    const scancode = scancodeFor(code)
-    if (scancode) client.sendKeyWithScancode(keysym, scancode, down)
-    else client.sendKey(keysym, down)
-  }
-
-  /** Buttons as the engine takes them: bits 0-6 buttons 1-7, bits 7-8 back/forward (extended). */
-  pointer(buttons: number, x: number, y: number): void {
-    if (this.viewOnly) return
-    this.live()?.sendPointer(buttons, x, y)
-  }
-
-  /** Asks the server for this size (as the monitors `screens` when given); settles with its answer (DesktopSizeError). */
-  async resize(width: number, height: number, screens?: ScreenRect[]): Promise<void> {
-    const client = this.live()
-    if (client && !client.features.extendedDesktopSize) {
-      throw hostError('unsupported', 'HOST_RESIZE_UNSUPPORTED', 'this server cannot be resized from the viewer')
-    }
-    await client?.resizeDesktop(width, height, screens)
-  }
-
-  clipboard(text: string): void {
-    if (this.watch) return
-    this.live()?.sendClipboard(text)
-  }
-
-  /**
-   * Shuts down, reboots or resets the remote computer (XVP). Refused while not connected, for
-   * view-only connections, and for servers that did not offer XVP; the server reports a failure
-   * later, as a `session.powerFailed` event.
-   */
-  power(action: PowerAction): void {
-    sendPower(this.viewOnly ? 'view-only' : this.live(), action)
-  }
-
-  /** Whether `session.power` would be sent: the server confirmed XVP and input is allowed. */
-  private powerAvailable(client: RfbClient): boolean {
-    return client.features.xvp && !this.viewOnly
   }
 
   /** No input reaches the server: the profile says so, or the session is a watch tile. */

@@ -273,17 +273,17 @@ export class Host extends EventEmitter<HostEventMap> {
       'sessions.preview': ({ sessionId, maxWidth }) => this.sessions.existing(sessionId).picture.preview(maxWidth),
       'session.credentials': (arg, owner) => this.answerCredentials(arg, owner),
       'session.ack': ({ sessionId, seq }, owner) => this.sessions.owned(sessionId, owner).ack(seq),
-      'session.key': ({ sessionId, keysym, down, code }, owner) => this.sessions.owned(sessionId, owner).key(keysym, down, code),
-      'session.pointer': ({ sessionId, buttons, x, y }, owner) => this.sessions.owned(sessionId, owner).pointer(buttons, x, y),
-      'session.clipboard': ({ sessionId, text }, owner) => this.sessions.owned(sessionId, owner).clipboard(text),
+      'session.key': ({ sessionId, keysym, down, code }, owner) => this.sessions.owned(sessionId, owner).input.key(keysym, down, code),
+      'session.pointer': ({ sessionId, buttons, x, y }, owner) => this.sessions.owned(sessionId, owner).input.pointer(buttons, x, y),
+      'session.clipboard': ({ sessionId, text }, owner) => this.sessions.owned(sessionId, owner).input.clipboard(text),
       'session.typeText': ({ sessionId, text, layout, delayMs }, owner) =>
         this.typists.start(typingTarget(this.sessions.owned(sessionId, owner)), text, layout, delayMs),
       'session.typeCancel': ({ sessionId }, owner) => this.typists.cancel(this.sessions.owned(sessionId, owner).id),
-      'session.resize': ({ sessionId, width, height, screens }, owner) => this.sessions.owned(sessionId, owner).resize(width, height, screens),
+      'session.resize': ({ sessionId, width, height, screens }, owner) => this.sessions.owned(sessionId, owner).input.resize(width, height, screens),
       'session.refresh': ({ sessionId }, owner) => this.sessions.owned(sessionId, owner).refresh(),
       'session.reconnect': ({ sessionId }, owner) => this.sessions.owned(sessionId, owner).reconnectNow(),
       'session.watchPaused': ({ sessionId, paused }, owner) => this.sessions.owned(sessionId, owner).picture.pauseWatch(paused),
-      'session.power': ({ sessionId, action }, owner) => this.sessions.owned(sessionId, owner).power(action),
+      'session.power': ({ sessionId, action }, owner) => this.sessions.owned(sessionId, owner).input.power(action),
       'session.trust': ({ sessionId, decision }, owner) => this.sessions.owned(sessionId, owner).answerTrust(decision),
       'session.hostKey': ({ sessionId, decision }, owner) => this.sessions.owned(sessionId, owner).answerHostKey(decision),
       'session.downgrade': ({ sessionId, accept }, owner) => this.sessions.owned(sessionId, owner).answerDowngrade(accept),
@@ -372,7 +372,7 @@ function typingTarget(s: HostSession): TypingTarget {
     id: s.id,
     canType: () => s.alive && s.state === 'connected',
     takesScancodes: () => s.info?.scancodes === true,
-    key: (keysym, down, code) => s.key(keysym, down, code),
+    key: (keysym, down, code) => s.input.key(keysym, down, code),
   }
 }
 
