@@ -28,6 +28,20 @@ export const enum ServerMessage {
   Xvp = 250,
 }
 
+/**
+ * A server message type outside the core set, read by a feature that asked the server for it
+ * (file transfer, audio): registered on the reader only while the feature is on, so an unasked
+ * message still ends the session as unknown.
+ */
+export interface ServerMessageExtension {
+  /**
+   * Reads one whole message from `q` (its type byte is still first) or nothing, returning false to
+   * wait for more bytes. Every length read from the wire must be checked before anything is held.
+   * `at` is the message's stream offset, for errors.
+   */
+  read(q: ByteQueue, at: number): boolean
+}
+
 /** Pseudo-encodings whose rects the reader handles itself (besides the cursor decoders). */
 const HANDLED_PSEUDO: ReadonlySet<number> = new Set([
   Encoding.LastRect,
@@ -79,6 +93,7 @@ export class ServerMessageReader {
   private decoder: RectDecoder | null = null
   private counts: UpdateCounts = { rects: 0, bytes: 0, pixels: 0, encodings: [] }
   private updateStart = 0
+  private readonly extensions = new Map<number, ServerMessageExtension>()
 
   constructor(
     private readonly q: ByteQueue,
@@ -86,6 +101,12 @@ export class ServerMessageReader {
     private readonly handler: ServerMessageHandler,
     private readonly trace?: (direction: 'in', line: string) => void,
   ) {}
+
+  /** Reads server message `type` with `extension` from now on, or stops reading it (null). */
+  setExtension(type: number, extension: ServerMessageExtension | null): void {
+    if (extension) this.extensions.set(type, extension)
+    else this.extensions.delete(type)
+  }
 
   /** See {@link DecodeContext.slicePixels}; the session sets it from its options. */
   slicePixels = DEFAULT_SLICE_PIXELS
@@ -408,8 +429,11 @@ export class ServerMessageReader {
         this.handler.xvp(version, code)
         return true
       }
-      default:
+      default: {
+        const extension = this.extensions.get(type)
+        if (extension) return extension.read(q, at)
         throw new RfbProtocolError(`unknown server message type ${type}`, at, 'RFB_ERR_MESSAGE_TYPE')
+      }
     }
   }
 

@@ -15,7 +15,7 @@ import { MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
 import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
 import type { HandshakeIo } from './security/security-handler'
 import type { ServerMessageHandler, UpdateCounts } from './server-message-handler'
-import { ServerMessageReader } from './server-message-reader'
+import { type ServerMessageExtension, ServerMessageReader } from './server-message-reader'
 import { Deadline, NextTurn, StallWatch, trustPromptOutsideDeadline } from './session-timers'
 import { type OutgoingMessage, desktopSizeMessage, keyMessage, keyWithScancodeMessage, pointerMessage } from './input-messages'
 import { type ConnectionInfo, type RfbClientEvents, type RfbClientOptions, type SessionState, type UpdateStats, noFeatures } from './session-types'
@@ -238,6 +238,20 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     // Fences and clipboard requests make us reply: a server that sends them without reading the
     // replies would have them queue here without end. Stop reading it until they have gone.
     if ((this.transport.writeBacklog ?? 0) > MAX_WRITE_BACKLOG) this.gate.hold('peer')
+  }
+
+  /**
+   * Lets a feature read a server message type the core does not (file transfer, audio) until the
+   * returned function is called. Register before asking the server for the messages.
+   */
+  addMessageExtension(type: number, extension: ServerMessageExtension): () => void {
+    this.reader.setExtension(type, extension)
+    return () => this.reader.setExtension(type, null)
+  }
+
+  /** Sends a client message a feature built itself (its bytes whole); `trace` names it for --trace. */
+  sendExtensionMessage(bytes: Uint8Array, trace: string): void {
+    this.send(bytes, trace)
   }
 
   /** Replaces the encoding preference (pixel encodings first); the server applies it to later updates. */

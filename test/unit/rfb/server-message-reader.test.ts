@@ -235,6 +235,27 @@ describe('ServerMessageReader', () => {
     expect(h.calls.at(-1)).toBe('bell')
   })
 
+  it('reads a registered extension message whole, waits for its bytes, and forgets it when removed', () => {
+    const h = harness()
+    const seen: string[] = []
+    // A made-up type 77: u8 type, u8 length, then that many bytes.
+    h.reader.setExtension(77, {
+      read(q, at) {
+        if (!q.has(2)) return false
+        const len = q.peekU8(1)
+        if (!q.has(2 + len)) return false
+        q.skip(2)
+        seen.push(`${Array.from(q.bytes(len)).join(',')} at ${at}`)
+        return true
+      },
+    })
+    h.feed(new Bytes().u8(77, 2, 0xab, 0xcd, 2).build())
+    expect(seen).toEqual(['171,205 at 0'])
+    expect(h.calls).toEqual(['bell'])
+    h.reader.setExtension(77, null)
+    expect(() => h.feed(Uint8Array.of(77, 0))).toThrow(/unknown server message type 77/)
+  })
+
   it.each([
     ['an unknown message type', new Bytes().u8(2, 77).build(), 1, 'RFB_ERR_MESSAGE_TYPE', /unknown server message type 77/],
     ['a Fence payload over 64 bytes', new Bytes().u8(2, 248, 0, 0, 0).u32(0).u8(65).build(), 1, 'RFB_ERR_LIMIT', /Fence payload of 65 bytes/],
