@@ -32,6 +32,8 @@ export class ImageDecodePool {
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private timer: NodeJS.Timeout | null = null
+  /** The worker has started running: its start-up (loading the decoders) is not a decode's time. */
+  private online = false
   private closed = false
 
   constructor(
@@ -49,7 +51,7 @@ export class ImageDecodePool {
       this.pending.set(id, { resolve, reject, width, height })
       const req: DecodeRequest = { id, kind, data: copy, width, height }
       worker.postMessage(req, [copy.buffer])
-      this.timer ??= setTimeout(() => this.stop(`an image decode took longer than ${this.timeoutMs} ms`), this.timeoutMs)
+      if (this.online) this.timer ??= setTimeout(() => this.stop(`an image decode took longer than ${this.timeoutMs} ms`), this.timeoutMs)
     })
   }
 
@@ -68,6 +70,12 @@ export class ImageDecodePool {
     if (this.worker) return this.worker
     const worker = new Worker(this.script)
     worker.unref()
+    this.online = false
+    worker.on('online', () => {
+      if (this.worker !== worker) return
+      this.online = true
+      this.rearm()
+    })
     worker.on('message', (reply: DecodeReply) => this.answer(reply))
     worker.on('error', (err) => this.stop(`the image decoder failed: ${err.message}`))
     worker.on('exit', () => {
