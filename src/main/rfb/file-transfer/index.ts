@@ -5,7 +5,8 @@ import { UltraFiles, type UltraFilesOptions, announcesUltraFileTransfer } from '
 
 export type { RemoteFiles } from './remote-files'
 
-export type OpenRemoteFilesOptions = UltraFilesOptions
+/** Per-request silence timeout and tracing; the session's end is followed by the factory itself. */
+export type OpenRemoteFilesOptions = Omit<UltraFilesOptions, 'sessionEnded'>
 
 /**
  * The file transfer the server of `client` offers, opened (permission asked and granted), or
@@ -15,7 +16,9 @@ export type OpenRemoteFilesOptions = UltraFilesOptions
 export async function openRemoteFiles(client: RfbClient, options: OpenRemoteFilesOptions = {}): Promise<RemoteFiles | null> {
   if (client.state !== 'connected' || !client.info) throw new NetworkError('the session is not connected')
   if (!announcesUltraFileTransfer(client.info.serverVersion)) return null
-  const files = await UltraFiles.open(client, options)
-  client.once('close', () => files.close())
-  return files
+  const sessionEnded = (listener: () => void): (() => void) => {
+    client.once('close', listener)
+    return () => client.off('close', listener)
+  }
+  return UltraFiles.open(client, { ...options, sessionEnded })
 }

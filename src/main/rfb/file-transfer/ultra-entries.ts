@@ -12,8 +12,8 @@ const FILE_ATTRIBUTE_DIRECTORY = 0x10
 /** 100-ns intervals from 1601-01-01 to 1970-01-01, in ms. */
 const FILETIME_EPOCH_MS = 11_644_473_600_000
 
-/** Latest time accepted (the ECMAScript Date range). */
-const MAX_TIME_MS = 8.64e15
+/** Latest time accepted: the end of year 9999, where dates stop being printable as four digits. */
+const MAX_TIME_MS = 253_402_300_800_000
 
 /**
  * One entry of a listing (a WIN32_FIND_DATA cut after its name, little-endian as Windows lays it
