@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -7,10 +7,14 @@ import { connectRfb } from '../../src/main/rfb/connect'
 import { FramebufferSink } from '../../src/main/rfb/framebuffer'
 import { openRemoteFiles } from '../../src/main/rfb/file-transfer'
 import type { RemoteFiles } from '../../src/main/rfb/file-transfer/remote-files'
+import type { UltraFiles } from '../../src/main/rfb/file-transfer/ultra-files'
+import { Content, ultraMessage } from '../../src/main/rfb/file-transfer/ultra-wire'
 import type { RfbClient } from '../../src/main/rfb/session'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
 
 const BIG = 20 * 1024 * 1024
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex')
 
@@ -156,6 +160,30 @@ describe.skipIf(!serverAvailable('x11vnc'))('UltraVNC file transfer with x11vnc 
     expect(Buffer.concat(chunks).toString()).toBe('inside')
     await nextUpdate(client)
     expect(client.state).toBe('connected')
+  })
+
+  it('stops a file of 4 GiB + 10 bytes, which x11vnc announces as its low 32 bits, instead of writing a wrong file', async () => {
+    const sparse = path.join(dir, 'over4g.bin')
+    writeFileSync(sparse, '')
+    truncateSync(sparse, 2 ** 32 + 10)
+    expect((await files.list(remote(dir))).find((e) => e.name === 'over4g.bin')?.size).toBe(10)
+    let written = 0
+    await expect(files.download(remote(sparse), { write: async (c) => void (written += c.length) })).rejects.toThrow(/more .* than the 10 bytes it announced/)
+    expect(written).toBeLessThanOrEqual(10)
+    rmSync(sparse)
+    await expect(files.roots()).resolves.toEqual(['C:\\'])
+  })
+
+  it('x11vnc leaves the commands "delete folder" (2) and "rename folder" (6) unanswered, so Tessera never sends them', async () => {
+    const ultra = files as UltraFiles
+    const before = ultra.ignoredMessages
+    const target = utf8(remote(path.join(dir, 'folder')))
+    client.sendExtensionMessage(ultraMessage(Content.Command, 2, 0, target), 'FileTransfer Command 2 (probe)')
+    client.sendExtensionMessage(ultraMessage(Content.Command, 6, 0, target), 'FileTransfer Command 6 (probe)')
+    // A drives request behind them: its answer proves x11vnc has read both.
+    await expect(files.roots()).resolves.toEqual(['C:\\'])
+    expect(ultra.ignoredMessages).toBe(before)
+    expect(existsSync(path.join(dir, 'folder', 'inside.txt'))).toBe(true)
   })
 
   it('refuses to resume: the protocol has no offset', async () => {
