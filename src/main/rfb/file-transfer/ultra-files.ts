@@ -61,7 +61,7 @@ export class UltraFiles implements RemoteFiles {
       options.trace,
     )
     this.unregister = link.addMessageExtension(FILE_TRANSFER_MESSAGE, new UltraMessageReader((m) => this.queue.deliver(m), options.trace))
-    this.forgetSession = options.sessionEnded?.(() => this.close(new NetworkError('the connection to the server closed')))
+    this.forgetSession = options.sessionEnded?.(() => this.queue.close(new NetworkError('the connection to the server closed'), true))
   }
 
   /**

@@ -230,6 +230,15 @@ describe('UltraVNC file transfer: a hostile or broken server', () => {
     expect(closed()).toMatchObject({ code: 'RFB_ERR_MESSAGE_TYPE' })
   })
 
+  it('fails a download at once when the session ends mid-stream, and lets go of the session', async () => {
+    const { t, files } = await ultraFiles()
+    const downloading = files.download('C:\\f', { write: async () => {} })
+    t.serve(ft(4, 0, 100, utf8('C:\\f'), 0), ft(5, 0, 0, [1, 2, 3]))
+    t.end()
+    await expect(downloading).rejects.toThrow(/connection to the server closed/)
+    await expect(files.roots()).rejects.toThrow(/connection to the server closed/)
+  })
+
   it('rejects what is pending when the session ends', async () => {
     const s = await ultraSession()
     const opening = openRemoteFiles(s.client)
