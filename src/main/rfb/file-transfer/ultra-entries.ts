@@ -78,6 +78,14 @@ export function encodePath(path: string, extra = ''): Uint8Array {
   return bytes
 }
 
+/**
+ * A folder's path for a listing: with a trailing `\`, since UltraVNC appends `*` to what it gets
+ * (FindFirstFile); x11vnc opens `dir/` the same as `dir`.
+ */
+export function encodeFolder(folder: string): Uint8Array {
+  return encodePath(folder.endsWith('\\') ? folder : `${folder}\\`)
+}
+
 /** Whether `echo` is `sent` exactly, or `sent` followed by one of `ends` (a date, a NUL the server put in). */
 export function echoes(echo: Uint8Array, sent: Uint8Array, ends: readonly number[] = []): boolean {
   if (echo.length < sent.length) return false

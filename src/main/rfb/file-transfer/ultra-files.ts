@@ -2,12 +2,12 @@ import { NetworkError, UnsupportedError } from '../errors'
 import type { ServerMessageExtension } from '../server-message-reader'
 import { type Outcome, RemoteFileRefusedError, abortError } from './outcome'
 import type { DownloadSink, RemoteEntry, RemoteFileCapabilities, RemoteFiles, TransferOptions, UploadSource } from './remote-files'
-import { encodePath } from './ultra-entries'
+import { encodeFolder, encodePath } from './ultra-entries'
 import { CommandOperation, DrivesOperation, ListOperation, PermissionOperation } from './ultra-operations'
 import { DownloadOperation } from './ultra-download'
 import { type Operation, UltraQueue } from './ultra-queue'
 import { UploadOperation } from './ultra-upload'
-import { Command, FILE_TRANSFER_MESSAGE, UltraMessageReader } from './ultra-wire'
+import { Command, FILE_TRANSFER_MESSAGE, TRAILING_SIZE_HIGH, TrailingSizeHighReader, UltraMessageReader } from './ultra-wire'
 
 /** What a file-transfer protocol needs of the session (RfbClient has it all). */
 export interface FileTransferLink {
@@ -60,7 +60,11 @@ export class UltraFiles implements RemoteFiles {
       () => this.stopReading(),
       options.trace,
     )
-    this.unregister = link.addMessageExtension(FILE_TRANSFER_MESSAGE, new UltraMessageReader((m) => this.queue.deliver(m), options.trace))
+    const stop = [
+      link.addMessageExtension(FILE_TRANSFER_MESSAGE, new UltraMessageReader((m) => this.queue.deliver(m), options.trace)),
+      link.addMessageExtension(TRAILING_SIZE_HIGH, new TrailingSizeHighReader(options.trace)),
+    ]
+    this.unregister = () => stop.forEach((f) => f())
     this.forgetSession = options.sessionEnded?.(() => this.queue.close(new NetworkError('the connection to the server closed'), true))
   }
 
@@ -96,7 +100,7 @@ export class UltraFiles implements RemoteFiles {
   }
 
   async list(folder: string, signal?: AbortSignal): Promise<RemoteEntry[]> {
-    return this.run(new ListOperation(folder, encodePath(folder)), signal)
+    return this.run(new ListOperation(folder, encodeFolder(folder)), signal)
   }
 
   async download(path: string, sink: DownloadSink, options: TransferOptions = {}): Promise<number> {
@@ -111,7 +115,7 @@ export class UltraFiles implements RemoteFiles {
     const cut = path.lastIndexOf('\\')
     if (cut < 0) throw new UnsupportedError(`the remote path ${path} names no folder`)
     const folder = cut === 2 && path[1] === ':' ? path.slice(0, 3) : path.slice(0, cut)
-    const verify = { listing: new ListOperation(folder, encodePath(folder)), name: path.slice(cut + 1) }
+    const verify = { listing: new ListOperation(folder, encodeFolder(folder)), name: path.slice(cut + 1) }
     const op = new UploadOperation(path, encodePath(path), source, options, () => this.link.writeBacklog, verify)
     this.queue.run(op)
     return op.out.promise

@@ -30,7 +30,7 @@ describe('UltraVNC file transfer: a hostile or broken server', () => {
     const entry = ft(2, 1, 0, findData('f', { size: 1 }))
     const body = new Uint8Array(entry.length * (MAX_LIST_ENTRIES + 50))
     for (let i = 0; i < MAX_LIST_ENTRIES + 50; i++) body.set(entry, i * entry.length)
-    t.serve(ft(2, 1, 0, utf8('C:\\many')), body)
+    t.serve(ft(2, 1, 0, utf8('C:\\many\\')), body)
     await expect(listing).rejects.toMatchObject({ code: 'RFB_ERR_LIMIT', message: expect.stringMatching(/lists more than 100000 entries/) })
     // The rest of the listing is not taken for the next answer.
     const roots = files.roots()
@@ -43,7 +43,7 @@ describe('UltraVNC file transfer: a hostile or broken server', () => {
     const { t, files } = await ultraFiles()
     const listing = files.list('C:\\d')
     const names = ['../../etc/passwd', '..\\x', 'a\0b', 'ctl\x07', 'x'.repeat(300).slice(0, 260), 'ok.txt', '..', '.']
-    t.serve(ft(2, 1, 0, utf8('C:\\d')), ...names.map((n) => ft(2, 1, 0, findData(n))), ft(2, 0, 0))
+    t.serve(ft(2, 1, 0, utf8('C:\\d\\')), ...names.map((n) => ft(2, 1, 0, findData(n))), ft(2, 0, 0))
     // 'a\0b' is read up to its NUL: "a" is a plain name.
     expect((await listing).map((e) => e.name)).toEqual(['a', 'ok.txt'])
   })
@@ -51,7 +51,7 @@ describe('UltraVNC file transfer: a hostile or broken server', () => {
   it('fails a listing with an entry shorter than the fixed part, and reads on to its end', async () => {
     const { t, files } = await ultraFiles()
     const listing = files.list('C:\\d')
-    t.serve(ft(2, 1, 0, utf8('C:\\d')), ft(2, 1, 0, [1, 2, 3]), ft(2, 1, 0, findData('x')), ft(2, 0, 0))
+    t.serve(ft(2, 1, 0, utf8('C:\\d\\')), ft(2, 1, 0, [1, 2, 3]), ft(2, 1, 0, findData('x')), ft(2, 0, 0))
     await expect(listing).rejects.toThrow(/directory entry of 3 bytes/)
     expect(files.ignoredMessages).toBe(0)
   })
@@ -80,7 +80,7 @@ describe('UltraVNC file transfer: a hostile or broken server', () => {
     // Still on the wire: the listing request waits behind the barrier.
     expect(sentMessages(t)).toHaveLength(4)
     t.serve(ft(5, 0, 0, [4]), ft(6, 0, 0), DRIVES)
-    t.serve(ft(2, 1, 0, utf8('C:\\d')), ft(2, 0, 0))
+    t.serve(ft(2, 1, 0, utf8('C:\\d\\')), ft(2, 0, 0))
     await expect(listing).resolves.toEqual([])
     expect(got).toEqual([])
   })
@@ -189,7 +189,7 @@ describe('UltraVNC file transfer: a hostile or broken server', () => {
     const uploading = files.upload('C:\\d\\f', { size: 3, modified: 0, read: async () => new Uint8Array(3) })
     t.serve(ft(9, 0, 0, utf8('C:\\d\\f')))
     await settle()
-    t.serve(ft(2, 1, 0, utf8('C:\\d')), ft(2, 1, 0, findData('f', { size: 1 })), ft(2, 0, 0))
+    t.serve(ft(2, 1, 0, utf8('C:\\d\\')), ft(2, 1, 0, findData('f', { size: 1 })), ft(2, 0, 0))
     await expect(uploading).rejects.toThrow(/stored 1 bytes of the 3 sent/)
   })
 
@@ -219,7 +219,7 @@ describe('UltraVNC file transfer: a hostile or broken server', () => {
     const { t, files, client, closed } = await ultraFiles()
     const listing = files.list('C:\\d')
     const queued = files.roots()
-    t.serve(ft(2, 1, 0, utf8('C:\\d')))
+    t.serve(ft(2, 1, 0, utf8('C:\\d\\')))
     files.close()
     await expect(listing).rejects.toThrow(/file transfer was closed/)
     await expect(queued).rejects.toThrow(/file transfer was closed/)

@@ -53,7 +53,7 @@ describe('UltraVNC file transfer: what the viewer sends', () => {
     // One at a time: only the first is on the wire until it is answered.
     expect(sentMessages(t)).toHaveLength(1)
     t.serve(ft(2, 3, 0, utf8('C:l\0\0')))
-    t.serve(ft(2, 1, 0, utf8('C:\\d')), ft(2, 0, 0))
+    t.serve(ft(2, 1, 0, utf8('C:\\d\\')), ft(2, 0, 0))
     t.serve(ft(11, 4, 0, utf8('C:\\n')))
     t.serve(ft(11, 7, 0, utf8('C:\\f')))
     t.serve(ft(11, 8, 0, utf8('C:\\a*C:\\b')))
@@ -61,12 +61,12 @@ describe('UltraVNC file transfer: what the viewer sends', () => {
     const sent = sentMessages(t).map((m) => [m.contentType, m.param, m.size, m.body.toString()])
     expect(sent).toEqual([
       [1, 2, 0, ''],
-      [1, 1, 0, 'C:\\d'],
+      [1, 1, 0, 'C:\\d\\'],
       [10, 1, 0, 'C:\\n'],
       [10, 4, 0, 'C:\\f'],
       [10, 5, 0, 'C:\\a*C:\\b'],
     ])
-    expect(Array.from(t.sent().subarray(12, 24))).toEqual([7, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 4])
+    expect(Array.from(t.sent().subarray(12, 24))).toEqual([7, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5])
   })
 
   it('sends an upload as offer (path,date then the size high half), 8 KiB blocks, end of file', async () => {
@@ -91,8 +91,8 @@ describe('UltraVNC file transfer: what the viewer sends', () => {
     ])
     expect(Buffer.concat(sent.slice(1, 4).map((m) => m.body))).toEqual(Buffer.from(data))
     // Then the folder is listed to see what the server stored.
-    expect([sent[5].contentType, sent[5].body.toString()]).toEqual([1, 'C:\\up'])
-    t.serve(ft(2, 1, 0, utf8('C:\\up')), ft(2, 1, 0, findData('f.bin', { size: 20000 })), ft(2, 0, 0))
+    expect([sent[5].contentType, sent[5].body.toString()]).toEqual([1, 'C:\\up\\'])
+    t.serve(ft(2, 1, 0, utf8('C:\\up\\')), ft(2, 1, 0, findData('f.bin', { size: 20000 })), ft(2, 0, 0))
     await expect(uploading).resolves.toBeUndefined()
     const second = sentMessages(t)[6]
     expect([second.contentType, second.size, second.sizeHigh]).toEqual([8, 20000, 1])
@@ -115,7 +115,7 @@ describe('UltraVNC file transfer: what the viewer sends', () => {
 
 describe('UltraVNC file transfer: server messages wherever they are split', () => {
   it('reads a listing (echo, entries, end) split at every offset', async () => {
-    const stream = bytes(ft(2, 1, 0, utf8('C:\\d')), ft(2, 1, 0, findData('a', { size: 3 })), ft(2, 1, 0, findData('..', { folder: true })), ft(2, 0, 0))
+    const stream = bytes(ft(2, 1, 0, utf8('C:\\d\\')), ft(2, 1, 0, findData('a', { size: 3 })), ft(2, 1, 0, findData('..', { folder: true })), ft(2, 0, 0))
     for (const { label, chunks } of chunkings(stream)) {
       const { t, files, client } = await ultraFiles()
       const listing = files.list('C:\\d')
@@ -139,6 +139,36 @@ describe('UltraVNC file transfer: server messages wherever they are split', () =
       expect(got).toEqual([1, 2])
       client.close()
     }
+  })
+
+  it('reads the failed file header of UltraVNC, followed by a high half of -1, split at every offset', async () => {
+    const stream = bytes(ft(4, 0, -1, utf8('C:\\f')), [0xff, 0xff, 0xff, 0xff], [2], ft(1, 0, 0))
+    for (const { label, chunks } of chunkings(stream)) {
+      const { t, files, client } = await ultraFiles()
+      let bells = 0
+      client.on('bell', () => bells++)
+      const downloading = files.download('C:\\f', { write: async () => {} })
+      for (const c of chunks) t.serve(c)
+      await expect(downloading, label).rejects.toThrow(/cannot read C:\\f/)
+      // A Bell and a stray FileTransfer message after it: both read from the right place.
+      expect(bells, label).toBe(1)
+      expect(files.ignoredMessages, label).toBe(1)
+      expect(client.state, label).toBe('connected')
+      client.close()
+    }
+  })
+
+  it('still refuses a message type 255 that is not those 4 bytes', async () => {
+    const { t, closed } = await ultraFiles()
+    t.serve(Uint8Array.of(0xff, 0xff, 0xff, 0xfe))
+    expect(closed()).toMatchObject({ code: 'RFB_ERR_MESSAGE_TYPE' })
+  })
+
+  it('takes the answer of UltraVNC to deleting a folder, which wraps the path in "[ ]"', async () => {
+    const { t, files } = await ultraFiles()
+    const deleting = files.delete('C:\\dir')
+    t.serve(ft(11, 7, 0, utf8('[ C:\\dir ]\0')))
+    await expect(deleting).resolves.toBeUndefined()
   })
 
   it('reads a failed file header without the 4 extra bytes (libvncserver sends none then)', async () => {
