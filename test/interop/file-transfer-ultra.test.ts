@@ -191,6 +191,20 @@ describe.skipIf(!serverAvailable('x11vnc'))('UltraVNC file transfer with x11vnc 
   })
 })
 
+describe.skipIf(!serverAvailable('x11vnc'))('x11vnc announcing RFB 3.6 without permitting file transfer', () => {
+  it('drops the client at the permission request: opening fails with the session, as UltraVNC viewers see it too', async () => {
+    const server = await startServer('x11vnc', { width: 320, height: 240, extraArgs: ['-rfbversion', '3.6'] })
+    try {
+      const { client } = await connectRfb({ host: server.host, port: server.port }, { sink: new FramebufferSink() })
+      expect(client.info?.serverVersion).toBe('RFB 003.006')
+      await expect(openRemoteFiles(client)).rejects.toThrow(/connection to the server closed/)
+      expect(client.state).toBe('closed')
+    } finally {
+      await server.stop()
+    }
+  })
+})
+
 describe.skipIf(!serverAvailable('x11vnc'))('x11vnc without -ultrafilexfer', () => {
   it('offers no file transfer, and nothing was sent that would get us dropped', async () => {
     const server = await startServer('x11vnc', { width: 320, height: 240 })

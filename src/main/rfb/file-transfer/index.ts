@@ -11,7 +11,9 @@ export type OpenRemoteFilesOptions = Omit<UltraFilesOptions, 'sessionEnded'>
 /**
  * The file transfer the server of `client` offers, opened (permission asked and granted), or
  * null when it offers none. Closing the session closes it; close it yourself when done, so
- * its message types stop being read.
+ * its message types stop being read. Call it when the user asks for file transfer, not on every
+ * connection: a libvncserver announcing RFB 3.6 without permitting file transfer drops the client
+ * at the permission request (see docs/file-transfer.md).
  */
 export async function openRemoteFiles(client: RfbClient, options: OpenRemoteFilesOptions = {}): Promise<RemoteFiles | null> {
   if (client.state !== 'connected' || !client.info) throw new NetworkError('the session is not connected')
