@@ -119,4 +119,20 @@ describe('thumbnails an H.264 window paints', () => {
     await host.shutdown()
     expect(existsSync(thumbFile(second.profileId))).toBe(false)
   })
+
+  it('announces a saved custom list with h264 as listed to an H.264 renderer, and without it to any other', async () => {
+    const alice = attach('alice')
+    const server = await startH264Server(64, 48, [[[{ kind: 'fill', x: 0, y: 0, w: 64, h: 48, rgb: [0, 0, 255] }]]])
+    servers.push(server)
+    await store.save(newProfile({ id: 'custom', name: 'custom', host: '127.0.0.1', port: server.port, encodings: ['zrle', 'h264', 'raw'] }))
+    for (const h264 of [true, false]) {
+      const { sessionId } = (await alice.ask('session.open', { profileId: 'custom', h264 })) as { sessionId: string }
+      const index = h264 ? 0 : 1
+      await until('the encodings', () => (server.connections[index]?.encodings.length ?? 0) > 0)
+      await alice.ask('session.close', { sessionId })
+    }
+    expect(server.connections[0].encodings.slice(0, 4)).toEqual([16, 50, 0, 1])
+    expect(server.connections[1].encodings.slice(0, 3)).toEqual([16, 0, 1])
+    expect(server.connections[1].encodings).not.toContain(50)
+  })
 })
