@@ -231,6 +231,13 @@ export interface HostRequests {
   'session.credentials': [{ sessionId: string; username?: string; password: string; save: boolean } | { sessionId: string; cancel: true }, void]
   /** The renderer has painted batch `seq`: the host may ask the server for the next update. */
   'session.ack': [{ sessionId: string; seq: number }, void]
+  /**
+   * A small picture of what the window painted (RGBA, `width * height * 4` bytes, each side at
+   * most 240), sent by the renderer of an H.264 session, whose video the host cannot decode. The
+   * host saves it as the profile's thumbnail when its own copy of the screen is not whole. The
+   * owner only; more than one a second per session is dropped.
+   */
+  'session.thumbnail': [{ sessionId: string; width: number; height: number; rgba: Uint8Array }, void]
   'session.key': [{ sessionId: string; keysym: number; down: boolean; code?: string }, void]
   'session.pointer': [{ sessionId: string; buttons: number; x: number; y: number }, void]
   'session.clipboard': [{ sessionId: string; text: string }, void]

@@ -106,6 +106,8 @@ export const PIXEL_ENCODINGS: Record<string, number> = {
   zywrle: 17,
   jpeg: 21,
   tightpng: -260,
+  /** Open H.264: a profile may list it, but it is announced only to a renderer that decodes it (encodingsOf); the CLI refuses it where it draws. */
+  h264: 50,
 }
 
 /**

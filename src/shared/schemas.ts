@@ -7,7 +7,7 @@ import { MAX_UNIX_PATH } from './target'
 import { SUPPORTED_LOCALES } from './i18n/locales'
 import { CLIPBOARD_SYNC_SETTINGS, KEYBOARD_GRAB_SETTINGS, OPEN_IN_SETTINGS, RECONNECT_SETTINGS, THEME_SETTINGS } from './preferences'
 import { COLOUR_DEPTHS, DEFAULT_SECURITY, PROTECTION_LEVELS, SCALING_MODES, SECURITY_CHOICES, SSH_AUTH_METHODS } from './profile'
-import { type Infer, type Schema, array, boolean, checked, int, literal, none, nullable, object, optional, string, union, withDefault } from './validate'
+import { type Infer, type Schema, array, boolean, bytes, checked, int, literal, none, nullable, object, optional, string, union, withDefault } from './validate'
 
 /**
  * Runtime schemas for everything the renderer may send, checked by the host before use (the
@@ -44,6 +44,8 @@ export const LIMITS = {
   /** An export passphrase guards every saved password: no shorter than this. */
   passphraseMin: 8,
   passphrase: 1024,
+  /** Longest side of a thumbnail the renderer sends (`session.thumbnail`): the saved thumbnail's size. */
+  thumbnailSide: 240,
 } as const
 
 const level = nullable(int(0, 9))
@@ -214,6 +216,18 @@ const schemaOf = {
     }),
   ),
   'session.ack': object({ sessionId, seq: int(0, Number.MAX_SAFE_INTEGER) }),
+  // Exactly width x height opaque RGBA pixels: the host encodes the PNG itself, and parses no image format from a renderer.
+  'session.thumbnail': checked(
+    v.pipe(
+      object({
+        sessionId,
+        width: int(1, LIMITS.thumbnailSide),
+        height: int(1, LIMITS.thumbnailSide),
+        rgba: bytes(LIMITS.thumbnailSide * LIMITS.thumbnailSide * 4),
+      }),
+      v.check((t) => t.rgba.byteLength === t.width * t.height * 4, 'rgba must hold exactly width x height x 4 bytes'),
+    ),
+  ),
   'session.key': object({
     sessionId,
     keysym: int(0, 0xffffffff),

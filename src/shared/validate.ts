@@ -101,6 +101,16 @@ export function none(): Schema<void> {
   )
 }
 
+/** A Uint8Array of at most `maxBytes` bytes (binary data: IPC's structured clone and the WebSocket codec both deliver one). */
+export function bytes(maxBytes: number): Schema<Uint8Array> {
+  return checked(
+    v.pipe(
+      v.instance(Uint8Array, (i) => `must be bytes, not ${describe(i.input)}`),
+      v.check((b) => b.byteLength <= maxBytes, `must be at most ${maxBytes} bytes`),
+    ),
+  )
+}
+
 /** An array of at most `maxItems` items, each checked by `item`. */
 export function array<T>(item: v.GenericSchema<unknown, T>, maxItems: number): Schema<T[]> {
   return checked(

@@ -95,12 +95,15 @@ export async function sshTunnelOptions(
 /**
  * The profile's encoding choice as SetEncodings numbers, keeping only what this build decodes.
  * Open H.264 goes first for 'auto' when the renderer decodes it (`h264`): it is the one that keeps
- * full-screen motion usable on a slow link, and a server without it skips it.
+ * full-screen motion usable on a slow link, and a server without it skips it. A custom list keeps
+ * it where the user put it, and only then: a renderer without H.264 (or a wall tile, decoded by
+ * the host) never gets it announced.
  */
 export function encodingsOf(p: ConnectionProfile | null, h264 = false): readonly number[] {
   if (!p || p.encodings === 'auto') return h264 ? [Encoding.OpenH264, ...DEFAULT_ENCODINGS] : DEFAULT_ENCODINGS
   const have = createDecoders()
-  const chosen = p.encodings.map((n) => PIXEL_ENCODINGS[n.toLowerCase()]).filter((e) => e !== undefined && have.has(e))
+  const usable = (e: number | undefined): e is number => e !== undefined && have.has(e) && (h264 || e !== Encoding.OpenH264)
+  const chosen = p.encodings.map((n) => PIXEL_ENCODINGS[n.toLowerCase()]).filter(usable)
   // CopyRect is nearly free and always worth having; Raw keeps a server with none of the rest usable.
   for (const e of [Encoding.CopyRect, Encoding.Raw]) if (!chosen.includes(e)) chosen.push(e)
   return chosen

@@ -475,15 +475,14 @@ export class HostSession {
     this.picture.thumbnailLater(null)
   }
 
-  /** Saves the thumbnail only from a whole picture (ThumbnailSink.complete); while connected, tries again later. */
+  /**
+   * Saves the thumbnail only from a whole picture: the mirror's (ThumbnailSink.complete), else the
+   * one the window painted (H.264); with neither, while connected, tries again later.
+   */
   private saveThumbnail(): void {
     if (!this.profileId) return
-    const mirror = this.picture.mirror
-    if (!mirror.complete) {
-      if (this.client && this.state === 'connected') this.picture.thumbnailLater(() => this.saveThumbnail())
-      return
-    }
-    const png = mirror.png()
-    if (png) this.host.saveThumbnail(this.profileId, png)
+    const png = this.picture.thumbnailPng()
+    if (png) return this.host.saveThumbnail(this.profileId, png)
+    if (this.client && this.state === 'connected') this.picture.thumbnailLater(() => this.saveThumbnail())
   }
 }

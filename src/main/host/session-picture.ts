@@ -9,7 +9,11 @@ import { pictureOptions } from './picture-options'
 import type { SessionHost } from './session-host'
 import { scalePreview } from './session-preview'
 import { ThumbnailSink, teeSink } from './thumbnail'
+import { encodePng } from '../rfb/png'
 import { WATCH_DECODE_LIMITS, WATCH_PICTURE, type WatchSink, watchSink, watchWantsLowerDepth } from './watch-mode'
+
+/** The window's thumbnails of a session are kept at most this often; extra ones are dropped. */
+const PAINTED_MIN_INTERVAL_MS = 1000
 
 /**
  * Where one session's picture goes. A normal session streams frame batches to its window
@@ -29,6 +33,8 @@ export class SessionPicture {
   private thumbnailTimer: NodeJS.Timeout | null = null
   /** Nobody shows the session (orphaned during a hand-off): batches go nowhere, so none is waited for. */
   private unwatched = false
+  /** The last thumbnail the window sent of what it painted (H.264 areas the mirror cannot draw), and when it came. */
+  private painted: { width: number; height: number; rgba: Uint8Array; at: number } | null = null
 
   constructor(
     private readonly sessionId: string,
@@ -112,6 +118,31 @@ export class SessionPicture {
   preview(maxWidth: number): SessionPreview | null {
     const picture = this.mirror.picture()
     return picture && scalePreview(picture, maxWidth)
+  }
+
+  /**
+   * Keeps the window's own small picture of the session (`session.thumbnail`, checked by the
+   * schema: at most 240 on a side, exactly width x height RGBA). At most one a second is kept, so
+   * a runaway renderer costs nothing but the dropped requests; a wall tile has no window painting it.
+   */
+  takePainted(width: number, height: number, rgba: Uint8Array, now = performance.now()): void {
+    if (this.watch || (this.painted && now - this.painted.at < PAINTED_MIN_INTERVAL_MS)) return
+    this.painted = { width, height, rgba: rgba.slice(), at: now }
+  }
+
+  /**
+   * The thumbnail to save: from the mirror when it holds a whole picture; otherwise (an H.264
+   * session, whose video only the window decodes) from what the window painted, if it sent one;
+   * else null.
+   */
+  thumbnailPng(): Uint8Array | null {
+    if (this.mirror.complete) return this.mirror.png()
+    const p = this.painted
+    if (!p) return null
+    // Opaque, as the mirror's are: the window's alpha means nothing on a VNC picture.
+    const rgba = p.rgba.slice()
+    for (let i = 3; i < rgba.length; i += 4) rgba[i] = 255
+    return encodePng(p.width, p.height, rgba)
   }
 
   /** Calls `save` once the thumbnail delay has passed (a thumbnail of the settled desktop); null cancels. */

@@ -35,8 +35,9 @@ export const THUMBNAIL_DECODE_LIMITS: DecodeLimits = { budgetMs: 50, maxWaiting:
  * stale until it is drawn again. In the host the decoder is asynchronous (a worker thread,
  * image-decode-pool.ts), so no decode blocks the event loop; an image drawn over before its
  * decode returns is dropped rather than painted over newer pixels. A thumbnail does not need every frame; the CPU of a busy
- * session matters more. Mirroring the renderer's canvas instead would need a request the
- * contract does not have, and would not work after the window has gone.
+ * session matters more. The window's canvas is mirrored only where this mirror cannot draw
+ * (H.264: `session.thumbnail`, session-picture.ts); the mirror also serves live-wall tiles and
+ * previews, which no window paints.
  */
 export class ThumbnailSink implements DrawSink {
   private step = 1
@@ -220,7 +221,8 @@ export class ThumbnailSink implements DrawSink {
   /**
    * An H.264 rect: drawn by the renderer, not here (the thumbnail has no H.264 decoder). Like a
    * skipped image, the picture is not whole until something the mirror can draw covers it, so an
-   * H.264 session keeps its last whole thumbnail instead of saving one with stale video areas.
+   * H.264 session's thumbnail is the one its window painted (SessionPicture.thumbnailPng), never
+   * one with stale video areas.
    */
   videoArea(x: number, y: number, w: number, h: number): void {
     this.touch(x, y, w, h)

@@ -95,7 +95,8 @@ describe('request schemas', () => {
     expect(REQUEST_NAMES).toContain('session.trust')
     expect(REQUEST_NAMES).toContain('profiles.problems')
     expect(REQUEST_NAMES).toContain('session.reconnect')
-    expect(REQUEST_NAMES).toHaveLength(36)
+    expect(REQUEST_NAMES).toContain('session.thumbnail')
+    expect(REQUEST_NAMES).toHaveLength(37)
     expect(isRequestName('session.key')).toBe(true)
     expect(isRequestName('constructor')).toBe(false)
     expect(isRequestName('__proto__')).toBe(false)
@@ -151,6 +152,22 @@ describe('request schemas', () => {
     refused('session.pointer', { sessionId: S, buttons: 0, x: 0.5, y: 0 })
     refused('session.resize', { sessionId: S, width: 0, height: 600 })
     refused('session.ack', { sessionId: S, seq: -1 })
+  })
+
+  it('take a window thumbnail only as exactly width x height RGBA bytes, at most 240 on a side', () => {
+    const side = LIMITS.thumbnailSide
+    const ok = { sessionId: S, width: side, height: 2, rgba: new Uint8Array(side * 2 * 4) }
+    expect(requestSchemas['session.thumbnail'].parse(ok)).toEqual(ok)
+    expect(refused('session.thumbnail', { ...ok, rgba: new Uint8Array(side * 2 * 4 - 1) })).toContain('exactly width x height x 4 bytes')
+    expect(refused('session.thumbnail', { ...ok, width: side + 1, rgba: new Uint8Array((side + 1) * 2 * 4) })).toContain('width')
+    refused('session.thumbnail', { ...ok, height: 0, rgba: new Uint8Array(0) })
+    // Not bytes: an array of numbers, a string, another typed array.
+    refused('session.thumbnail', { ...ok, rgba: Array.from(ok.rgba) })
+    refused('session.thumbnail', { ...ok, rgba: 'AAAA' })
+    refused('session.thumbnail', { ...ok, rgba: new Int32Array(side * 2) })
+    // The byte bound holds before the length is compared: a huge buffer is refused as such.
+    expect(refused('session.thumbnail', { ...ok, rgba: new Uint8Array(side * side * 4 + 1) })).toContain('at most')
+    refused('session.thumbnail', { ...ok, png: new Uint8Array(4) })
   })
 
   it('take exactly the three XVP power actions, and nothing else, for session.power', () => {

@@ -234,6 +234,9 @@ describe('form errors', () => {
     expect(custom(' , ')).toBe('List at least one encoding, or choose Automatic.')
     expect(custom('zrle, bogus, constructor')).toBe('Unknown: bogus, constructor.')
     expect(custom('tight zrle')).toBe('')
+    // Open H.264 may be listed; the host announces it only to a renderer that decodes it.
+    expect(custom('h264, tight')).toBe('')
+    expect(saved(base(), (f) => Object.assign(f, { encodingsMode: 'custom', encodings: 'H264 tight' })).encodings).toEqual(['h264', 'tight'])
   })
 
   it('take fine quality 0-100 or nothing', () => {

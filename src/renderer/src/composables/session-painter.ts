@@ -1,6 +1,8 @@
 import { type Ref, type ShallowRef, onBeforeUnmount, onMounted, reactive, ref, watch } from 'vue'
 import { cursorCss } from '../painter/cursor'
+import { LIMITS } from '@shared/schemas'
 import { CanvasPainter } from '../painter/painter'
+import { PaintedThumbnails, canvasThumbnail } from '../painter/painted-thumbnail'
 import type { SessionStore } from '../stores/session'
 import type { Size } from './canvas-layout'
 
@@ -25,11 +27,21 @@ export function useSessionPainter(canvas: Readonly<ShallowRef<HTMLCanvasElement 
   let painter: CanvasPainter | null = null
   const videoTroubles = ref(0)
   const imageTroubles = ref(0)
+  let thumbnails: PaintedThumbnails | null = null
 
   onMounted(() => {
-    if (!canvas.value) return
-    painter = new CanvasPainter(canvas.value, {
-      painted: (seq) => store.ack(seq),
+    const el = canvas.value
+    if (!el) return
+    const shots = (thumbnails = new PaintedThumbnails(
+      () => canvasThumbnail(el, LIMITS.thumbnailSide),
+      (t) => store.sendThumbnail(t.width, t.height, t.rgba),
+    ))
+    painter = new CanvasPainter(el, {
+      painted: (seq) => {
+        store.ack(seq)
+        shots.painted()
+      },
+      videoPainted: () => shots.videoPainted(),
       resized: (w, h) => {
         fb.width = w
         fb.height = h
@@ -57,6 +69,8 @@ export function useSessionPainter(canvas: Readonly<ShallowRef<HTMLCanvasElement 
     store.setCursorRenderer(null)
     painter?.dispose()
     painter = null
+    thumbnails?.dispose()
+    thumbnails = null
   })
   // ServerInit's size, in case the first batch has not said it yet.
   watch(

@@ -26,6 +26,8 @@ export interface PainterEvents {
    * rects keep their old pixels, the batch completes, and the owner asks for a full refresh.
    */
   imageTrouble?(message: string): void
+  /** An H.264 frame was drawn (the host cannot draw those: its thumbnails come from the canvas). */
+  videoPainted?(): void
 }
 
 /** Painter options beyond its events. */
@@ -271,6 +273,7 @@ export class CanvasPainter {
     } finally {
       frame.close()
     }
+    this.events.videoPainted?.()
   }
 
   private drawImage(ops: Int32Array, o: number, image: DecodedImage): void {

@@ -71,6 +71,11 @@ export function sessionActions(host: HostLink, state: SessionActionState) {
     await api.request('session.power', { sessionId: sessionId.value, action })
   }
 
+  /** The window's small picture of an H.264 session, for the host's saved thumbnail. */
+  function sendThumbnail(width: number, height: number, rgba: Uint8Array): void {
+    if (sessionId.value) api.request('session.thumbnail', { sessionId: sessionId.value, width, height, rgba }).catch(() => {})
+  }
+
   function refresh(): void {
     if (sessionId.value) api.request('session.refresh', { sessionId: sessionId.value }).catch(() => {})
   }
@@ -124,6 +129,7 @@ export function sessionActions(host: HostLink, state: SessionActionState) {
     requestResize,
     power,
     refresh,
+    sendThumbnail,
     reconnectNow,
     answerCredentials,
     answerTrust,

@@ -182,6 +182,7 @@ const de: Translation<typeof en> = {
     encCustom: 'In dieser Reihenfolge:',
     encOrder: 'Kodierungen in bevorzugter Reihenfolge',
     encKnown: 'Bekannt: {names}.',
+    encH264: 'h264 wird nur angefordert, wo dieser Computer es dekodieren kann.',
     jpegQuality: 'JPEG-Qualität',
     automatic: 'Automatisch',
     smallest: '{n} (am kleinsten)',

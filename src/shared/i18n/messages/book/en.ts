@@ -178,6 +178,7 @@ export default {
     encCustom: 'In this order:',
     encOrder: 'Encodings in order of preference',
     encKnown: 'Known: {names}.',
+    encH264: 'h264 is asked for only where this computer can decode it.',
     jpegQuality: 'JPEG quality',
     automatic: 'Automatic',
     smallest: '{n} (smallest)',

@@ -181,6 +181,7 @@ const es: Translation<typeof en> = {
     encCustom: 'En este orden:',
     encOrder: 'Codificaciones por orden de preferencia',
     encKnown: 'Conocidas: {names}.',
+    encH264: 'h264 solo se pide donde este equipo puede decodificarlo.',
     jpegQuality: 'Calidad JPEG',
     automatic: 'Automático',
     smallest: '{n} (la más pequeña)',

@@ -183,6 +183,7 @@ const fr: Translation<typeof en> = {
     encCustom: 'Dans cet ordre :',
     encOrder: 'Encodages par ordre de préférence',
     encKnown: 'Connus : {names}.',
+    encH264: 'h264 n’est demandé que là où cet ordinateur sait le décoder.',
     jpegQuality: 'Qualité JPEG',
     automatic: 'Automatique',
     smallest: '{n} (le plus petit)',

@@ -179,6 +179,7 @@ const ja: Translation<typeof en> = {
     encCustom: '次の順序で:',
     encOrder: '優先順のエンコーディング',
     encKnown: '使用可能: {names}。',
+    encH264: 'h264 は、このコンピューターで復号できる場合にのみ要求します。',
     jpegQuality: 'JPEG 画質',
     automatic: '自動',
     smallest: '{n} (最小)',

@@ -176,6 +176,7 @@ const zhCN: Translation<typeof en> = {
     encCustom: '按以下顺序：',
     encOrder: '按优先顺序排列的编码',
     encKnown: '可用：{names}。',
+    encH264: '仅在本机能够解码时才请求 h264。',
     jpegQuality: 'JPEG 质量',
     automatic: '自动',
     smallest: '{n}（最小）',
