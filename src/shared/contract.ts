@@ -3,6 +3,7 @@ import type { CursorImage, FrameBatch } from './ops'
 import type { Preferences } from './preferences'
 import type { TypingLayout } from './keyboard-layouts'
 import type { ConnectionProfile, ProtectionLevel } from './profile'
+import type { PlaybackSpeed, PlayerInfo, PlayerState, RecordingEntry, RecordingState } from './recording'
 
 /**
  * The one contract between the renderer and the host service. Electron carries it over IPC
@@ -291,6 +292,21 @@ export interface HostRequests {
   'prefs.get': [void, Preferences]
   /** Changes the settings given (the others stay); returns them all. Every window hears `prefs.changed`. */
   'prefs.set': [Partial<Preferences>, Preferences]
+  /** Starts (on) or stops recording an owned session into the Recordings folder; the file's name, or null when stopped. */
+  'session.record': [{ sessionId: string; on: boolean }, { file: string } | null]
+  /** The recordings in the Recordings folder, newest first. */
+  'recordings.list': [void, RecordingEntry[]]
+  /** Opens a recording of the Recordings folder in a player owned by the asker (paused at the start). */
+  'player.open': [{ name: string }, PlayerInfo]
+  'player.close': [{ playerId: string }, void]
+  'player.control': [{ playerId: string; playing?: boolean; speed?: PlaybackSpeed }, void]
+  /** Moves to a stream time (clamped to the recording); the whole picture follows as one frame. */
+  'player.seek': [{ playerId: string; timeMs: number }, void]
+  'player.ack': [{ playerId: string; seq: number }, void]
+  /** The current picture as a PNG in the Recordings folder's exports; its path. */
+  'player.exportFrame': [{ playerId: string }, { file: string }]
+  /** The pictures from `fromMs` to `toMs`, `fps` a second, as numbered PNGs in a new folder there. */
+  'player.exportClip': [{ playerId: string; fromMs: number; toMs: number; fps: number }, { folder: string; frames: number }]
 }
 
 /** Events: name → payload. */
@@ -302,6 +318,8 @@ export interface HostEvents {
   'session.state': { sessionId: string; state: SessionState; info?: SessionInfo; error?: SessionError; retryInMs?: number; askReconnect?: boolean }
   'session.frame': FrameBatch
   'session.cursor': { sessionId: string; cursor: CursorImage | null }
+  'session.recording': RecordingState
+  'player.state': PlayerState
   /**
    * `link`: how the VNC password would travel (absent for SSH secrets, which the SSH protocol
    * carries). `savedWithheld`: a saved password exists but was not sent, because this link is

@@ -111,6 +111,8 @@ export const ERROR_CODE_GROUPS = {
     'HOST_TYPING_BUSY',
     'HOST_TYPE_UNTYPABLE',
   ],
+  /** Recording a session and playing recordings: no folder, a name that is not one, gone, too large, a write refused, a player not open. */
+  recordings: ['HOST_NO_RECORDINGS', 'HOST_BAD_RECORDING', 'HOST_NO_RECORDING', 'HOST_RECORDING_TOO_LARGE', 'HOST_RECORDING_FAILED', 'HOST_NO_PLAYER'],
   /** Moving a session to another window: not while it asks the user something, never a wall tile; the old window is told it moved. */
   handOff: ['HOST_HANDOFF_BUSY', 'HOST_HANDOFF_WATCH', 'HOST_SESSION_MOVED'],
   /** A watch session (live-wall tile) ended rather than ask the user: a password to type, or a security question to answer. */

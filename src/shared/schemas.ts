@@ -3,6 +3,7 @@ import type { EventName, HostRequests, RequestName } from './contract'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
 import { TYPING_LAYOUTS } from './keyboard-layouts'
 import { MAX_TYPED_TEXT } from './type-text'
+import { PLAYBACK_SPEEDS, RECORDING_NAME_PATTERN } from './recording'
 import { MAX_UNIX_PATH } from './target'
 import { SUPPORTED_LOCALES } from './i18n/locales'
 import { CLIPBOARD_SYNC_SETTINGS, KEYBOARD_GRAB_SETTINGS, OPEN_IN_SETTINGS, RECONNECT_SETTINGS, THEME_SETTINGS } from './preferences'
@@ -51,6 +52,7 @@ export const LIMITS = {
 const level = nullable(int(0, 9))
 const filePath = string({ min: 1, max: LIMITS.path, pattern: /^[^\0\n\r]+$/ })
 const port = int(1, 65535)
+const recordingName = string({ min: 5, max: 204, pattern: RECORDING_NAME_PATTERN })
 const host = string({ min: 1, max: LIMITS.host, pattern: HOST_PATTERN })
 
 /** The fields of an SSH tunnel, each checkable on its own (the profile form does). */
@@ -265,6 +267,15 @@ const schemaOf = {
   'listen.answer': object({ id, accept: boolean() }),
   'prefs.get': none(),
   'prefs.set': preferencesPatch,
+  'session.record': object({ sessionId, on: boolean() }),
+  'recordings.list': none(),
+  'player.open': object({ name: recordingName }),
+  'player.close': object({ playerId: id }),
+  'player.control': object({ playerId: id, playing: optional(boolean()), speed: optional(literal(...PLAYBACK_SPEEDS)) }),
+  'player.seek': object({ playerId: id, timeMs: int(0, 0xffffffff) }),
+  'player.ack': object({ playerId: id, seq: int(0, Number.MAX_SAFE_INTEGER) }),
+  'player.exportFrame': object({ playerId: id }),
+  'player.exportClip': object({ playerId: id, fromMs: int(0, 0xffffffff), toMs: int(0, 0xffffffff), fps: int(1, 30) }),
 } satisfies RequestSchemas
 
 /** Every key of every member of a union. */
@@ -290,6 +301,8 @@ export const EVENT_NAMES = Object.keys({
   'session.state': 1,
   'session.frame': 1,
   'session.cursor': 1,
+  'session.recording': 1,
+  'player.state': 1,
   'session.credentials': 1,
   'session.clipboard': 1,
   'session.bell': 1,

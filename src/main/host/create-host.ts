@@ -11,7 +11,7 @@ import { PlainFileConsent } from './secret-consent'
 import { FileSecretStore, type SecretCipher, type SecretStore } from './secrets'
 
 /** File names inside a data directory. */
-export const DATA_FILES = { secrets: 'secrets.json', plainFileConsent: 'secrets-consent.json', thumbnails: 'thumbnails' } as const
+export const DATA_FILES = { secrets: 'secrets.json', plainFileConsent: 'secrets-consent.json', thumbnails: 'thumbnails', recordings: 'Recordings' } as const
 
 export interface CreateHostOptions extends Partial<Omit<HostOptions, 'store' | 'secrets' | 'thumbnailDir' | 'dataDirLock' | 'plainFileConsent'>> {
   dataDir: string
@@ -60,6 +60,7 @@ export async function createHost(options: CreateHostOptions): Promise<{ host: Ho
       preferences,
       secrets,
       thumbnailDir: join(dataDir, DATA_FILES.thumbnails),
+      recordingsDir: join(dataDir, DATA_FILES.recordings),
       dataDirLock,
     })
     return { host, store }

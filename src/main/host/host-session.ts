@@ -11,6 +11,7 @@ import type { Transport } from '../rfb/transport/transport'
 import { CertificateError, HostKeyError } from '../rfb/trust/errors'
 import { type SshSecretKind, encodingsOf, securityOptions, sshTunnelOptions } from './connection-options'
 import type { HostClient } from './endpoint'
+import type { RecordingsFolder } from './recordings'
 import { downgradeQuestion } from './protection'
 import type { SessionHost } from './session-host'
 import { SessionPicture } from './session-picture'
@@ -405,6 +406,7 @@ export class HostSession {
     this.client = null
     client?.close()
     this.picture.drop()
+    this.picture.recording.stop('ended')
     this.accepted?.close()
     this.accepted = null
     this.login.clear()
@@ -429,6 +431,13 @@ export class HostSession {
 
   refresh(): void {
     this.live()?.requestUpdate(false)
+  }
+
+  /** Starts recording into `folder` from now, or stops (null): see SessionRecording. */
+  record(folder: RecordingsFolder | null): { file: string } | null {
+    const client = this.watch ? null : this.live()
+    const from = client && this.info && { label: this.summary().name, client, desktopName: this.info.name, cursor: this.picture.cursor }
+    return this.picture.recording.toggle(folder, from || null)
   }
 
   ack(seq: number): void {

@@ -15,6 +15,8 @@ import { AddressBook } from './address-book'
 import type { DataDirLock } from './data-dir-lock'
 import type { ConnectionStore } from './connection-store'
 import { PreferencesStore } from './preferences-store'
+import { Players } from './players'
+import { RecordingsFolder } from './recordings'
 import { type ClientLink, type HostClient, HostEndpoint } from './endpoint'
 import { hostError, toSessionError } from './errors'
 import { HostSession, type SessionHost, type SessionTimings } from './host-session'
@@ -54,6 +56,8 @@ export interface HostOptions {
   plainFileConsent?: PlainFileConsent
   /** Per-profile thumbnails `<id>.png` live here. */
   thumbnailDir: string
+  /** Session recordings are written, listed and played from here (createHost: `Recordings` in the data folder); none refuses them. */
+  recordingsDir?: string
   /** Opens plain TCP connections (tests inject fakes); `vncs://` always uses real TLS. */
   openTransport?: (target: Target, timeoutMs: number) => Promise<Transport>
   /** "Always trust" certificate decisions; default in memory (createHost keeps known-certificates.json). */
@@ -122,6 +126,10 @@ export class Host extends EventEmitter<HostEventMap> {
   private readonly handOffs: HandOffs
   /** Text being typed into sessions (`session.typeText`), paced here rather than in the page. */
   private readonly typists = new TextTypists((payload) => this.emitEvent('session.typing', payload))
+  /** Where recordings are made and opened from. */
+  private readonly recordings: RecordingsFolder
+  /** Recordings open in a window. */
+  private readonly players: Players
 
   constructor(options: HostOptions) {
     super()
@@ -172,6 +180,12 @@ export class Host extends EventEmitter<HostEventMap> {
       },
       log: this.log,
     }
+    this.recordings = new RecordingsFolder(options.recordingsDir ?? null)
+    this.players = new Players(this.recordings, {
+      emit: (name, payload) => this.emitEvent(name, payload),
+      decodeImage: decodeImageNode,
+      ackTimeoutMs: this.sessionHost.timings.ackTimeoutMs,
+    })
     this.handlers = this.createHandlers()
     this.listener = new ReverseListener({
       answerTimeoutMs: options.listenAnswerTimeoutMs ?? LISTEN_ANSWER_TIMEOUT_MS,
@@ -213,7 +227,7 @@ export class Host extends EventEmitter<HostEventMap> {
 
   /** Who opened a session (for event routing), or undefined when there is no such session. */
   ownerOf(sessionId: string): HostClient | undefined {
-    return this.sessions.get(sessionId)?.owner
+    return this.sessions.get(sessionId)?.owner ?? this.players.ownerOf(sessionId)
   }
 
   /** Ids of the sessions that are open. */
@@ -229,6 +243,7 @@ export class Host extends EventEmitter<HostEventMap> {
   /** Closes the sessions a departed client owned, except those it was handing off (they wait for their new window), and its listener. */
   closeOwnedBy(owner: HostClient): void {
     if (this.listener.ownedBy(owner)) this.listener.stop()
+    this.players.closeOwnedBy(owner)
     for (const s of this.sessions.all()) if (s.owner === owner && !this.handOffs.keep(s)) s.close()
   }
 
@@ -242,6 +257,7 @@ export class Host extends EventEmitter<HostEventMap> {
   async shutdown(): Promise<void> {
     this.listener.stop()
     this.typists.cancelAll()
+    this.players.closeAll()
     for (const s of this.sessions.all()) s.close()
     // Closing sessions starts last thumbnails and profile saves: drain until nothing new starts.
     await this.book.settled()
@@ -294,6 +310,15 @@ export class Host extends EventEmitter<HostEventMap> {
       'prefs.get': () => this.preferences.get(),
       // Every window follows a change at once, even one the disk refused (the error still reaches the asker).
       'prefs.set': (patch) => this.preferences.set(patch).finally(() => this.emitEvent('prefs.changed', { prefs: this.preferences.get() })),
+      'session.record': ({ sessionId, on }, owner) => this.sessions.owned(sessionId, owner).record(on ? this.recordings : null),
+      'recordings.list': () => this.recordings.list(),
+      'player.open': ({ name }, owner) => this.players.open(name, owner),
+      'player.close': ({ playerId }, owner) => this.players.close(playerId, owner),
+      'player.control': ({ playerId, playing, speed }, owner) => this.players.owned(playerId, owner).control(playing, speed),
+      'player.seek': ({ playerId, timeMs }, owner) => this.players.owned(playerId, owner).seek(timeMs),
+      'player.ack': ({ playerId, seq }, owner) => this.players.owned(playerId, owner).ack(seq),
+      'player.exportFrame': ({ playerId }, owner) => this.players.owned(playerId, owner).exportFrame(),
+      'player.exportClip': ({ playerId, fromMs, toMs, fps }, owner) => this.players.owned(playerId, owner).exportClip(fromMs, toMs, fps),
     }
   }
 

@@ -8,6 +8,8 @@ import { hostError } from './errors'
 import { pictureOptions } from './picture-options'
 import type { SessionHost } from './session-host'
 import { scalePreview } from './session-preview'
+import { SessionRecording } from './session-recording'
+import { recordingTee } from './session-recorder'
 import { ThumbnailSink, teeSink } from './thumbnail'
 import { encodePng } from '../rfb/png'
 import { WATCH_DECODE_LIMITS, WATCH_PICTURE, type WatchSink, watchSink, watchWantsLowerDepth } from './watch-mode'
@@ -35,6 +37,8 @@ export class SessionPicture {
   private unwatched = false
   /** The last thumbnail the window sent of what it painted (H.264 areas the mirror cannot draw), and when it came. */
   private painted: { width: number; height: number; rgba: Uint8Array; at: number } | null = null
+  /** The recording of this picture, if the user started one (never for a watch session). */
+  readonly recording: SessionRecording
 
   constructor(
     private readonly sessionId: string,
@@ -42,6 +46,7 @@ export class SessionPicture {
     private readonly watch: boolean,
   ) {
     this.mirror = new ThumbnailSink(host.decodeImage, undefined, watch ? WATCH_DECODE_LIMITS : undefined)
+    this.recording = new SessionRecording(sessionId, (name, payload) => host.emit(name, payload))
   }
 
   /** The sink for a new connection attempt, replacing the last attempt's. */
@@ -63,7 +68,7 @@ export class SessionPicture {
       onCursor: (cursor) => this.host.emit('session.cursor', { sessionId: id, cursor: (this.lastCursor = cursor) }),
     })
     this.sink = sink
-    return teeSink(sink, this.mirror)
+    return recordingTee(teeSink(sink, this.mirror), () => this.recording.current())
   }
 
   /** The engine's picture options: the profile's, or a watch session's cheap ones with updates asked for, not pushed. */

@@ -135,6 +135,12 @@ export const ERROR_WORDS: Record<ErrorCode, ErrorWords> = {
   HOST_TYPING_BUSY: NOT_NOW,
   // The typing dialog lists what cannot be typed before it asks; the host's refusal is a backstop.
   HOST_TYPE_UNTYPABLE: REQUEST,
+  HOST_NO_RECORDINGS: w('recordingUnavailable', 'recordingList'),
+  HOST_BAD_RECORDING: w('recordingUnavailable', 'recordingList'),
+  HOST_NO_RECORDING: w('recordingUnavailable', 'recordingList'),
+  HOST_NO_PLAYER: w('recordingUnavailable', 'recordingList'),
+  HOST_RECORDING_TOO_LARGE: w('recordingTooLarge', 'recordingList'),
+  HOST_RECORDING_FAILED: w('recordingFailed', 'recordingDisk'),
   HOST_HANDOFF_BUSY: w('handoffBusy', 'answerFirst'),
   HOST_HANDOFF_WATCH: w('handoffWatch', 'reopen'),
   HOST_SESSION_MOVED: w('sessionMoved', 'none'),

@@ -1,0 +1,52 @@
+import type { SessionError } from './contract'
+
+/** Why a recording stopped: the user; the session ended; the disk refused a write; the size limit. */
+export interface RecordingStop {
+  reason: 'user' | 'ended' | 'disk' | 'limit'
+  /** The file system's or the limit's words (for 'disk' and 'limit'). */
+  message?: string
+}
+
+/** A session's recording as its window shows it (the REC indicator), and how the last one ended. */
+export interface RecordingState {
+  sessionId: string
+  /** `file`: the recording's name in the Recordings folder, or its path if the user chose one. */
+  recording: { file: string; startedAt: number } | null
+  stopped?: RecordingStop & { file: string }
+}
+
+/** Playback speeds the player offers. */
+export const PLAYBACK_SPEEDS = [0.25, 0.5, 1, 2, 4, 8] as const
+export type PlaybackSpeed = (typeof PLAYBACK_SPEEDS)[number]
+
+/** One recording in the Recordings folder. */
+export interface RecordingEntry {
+  name: string
+  bytes: number
+  modifiedMs: number
+}
+
+/** A recording opened in a player. */
+export interface PlayerInfo {
+  playerId: string
+  name: string
+  durationMs: number
+  width: number
+  height: number
+}
+
+/** A player's clock, sent on every change and a few times a second while playing (`sessionId` is the player's id). */
+export interface PlayerState {
+  sessionId: string
+  playing: boolean
+  speed: PlaybackSpeed
+  positionMs: number
+  durationMs: number
+  /** The position is the end of the recording. */
+  ended: boolean
+  /** The recording turned out malformed at this point: playback stopped. */
+  error?: SessionError
+}
+
+/** A recording file names: no folders, ends in .fbs. */
+export const RECORDING_NAME_PATTERN = /^[^/\\\0<>:"|?*]{1,200}\.fbs$/
