@@ -96,7 +96,8 @@ describe('request schemas', () => {
     expect(REQUEST_NAMES).toContain('profiles.problems')
     expect(REQUEST_NAMES).toContain('session.reconnect')
     expect(REQUEST_NAMES).toContain('session.thumbnail')
-    expect(REQUEST_NAMES).toHaveLength(37)
+    expect(REQUEST_NAMES).toContain('player.seek')
+    expect(REQUEST_NAMES).toHaveLength(46)
     expect(isRequestName('session.key')).toBe(true)
     expect(isRequestName('constructor')).toBe(false)
     expect(isRequestName('__proto__')).toBe(false)
@@ -126,6 +127,12 @@ describe('request schemas', () => {
     refused('profiles.import', { fileName: 'a.vnc', text: 42 })
     refused('profiles.list', { anything: 1 })
     refused('session.ack', [S, 1])
+    // Recordings are named, never given as paths; speeds are the player's own.
+    refused('player.open', { name: '../secrets.json' })
+    refused('player.open', { name: 'sub/dir.fbs' })
+    refused('player.open', { name: 'x.txt' })
+    refused('player.control', { playerId: S, speed: 3 })
+    refused('player.exportClip', { playerId: S, fromMs: 0, toMs: 10, fps: 0 })
   })
 
   it('refuse extra fields', () => {

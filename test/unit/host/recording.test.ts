@@ -1,0 +1,189 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createHost } from '../../../src/main/host/create-host'
+import type { Host } from '../../../src/main/host/host'
+import { RecordingsFolder } from '../../../src/main/host/recordings'
+import { SessionRecording } from '../../../src/main/host/session-recording'
+import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
+import { decodeImageNode } from '../../../src/main/rfb/images/node-image-decoder'
+import { FBS_MAGIC, encodeFbsBlock, parseFbs } from '../../../src/main/rfb/record/fbs'
+import { replayRecording } from '../../../src/main/rfb/record/replay'
+import type { HostReply } from '../../../src/shared/contract'
+import type { FrameBatch } from '../../../src/shared/ops'
+import type { PlayerInfo, PlayerState, RecordingState } from '../../../src/shared/recording'
+import { FakeClient } from './fake-client'
+import { MiniServer } from './mini-server'
+
+let dir: string
+let host: Host
+const servers: MiniServer[] = []
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tessera-recording-'))
+  ;({ host } = await createHost({ dataDir: dir, keychain: null, decodeImage: null, log: () => {}, timings: { ackTimeoutMs: 60_000, thumbnailDelayMs: 60_000 } }))
+})
+
+afterEach(async () => {
+  await host.shutdown()
+  await Promise.all(servers.splice(0).map((s) => s.stop().catch(() => undefined)))
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
+})
+
+/** A client that acks every frame it is given, as a window that paints at once. */
+function attach(label: string): { client: FakeClient; ask: (name: string, arg?: unknown) => Promise<unknown> } {
+  const client = new FakeClient(label)
+  const link = host.attach(client)
+  const deliver = client.deliver.bind(client)
+  client.deliver = (name, payload) => {
+    deliver(name, payload)
+    if (name === 'session.frame') {
+      const b = payload as FrameBatch
+      if (players.has(b.sessionId)) void link.request('player.ack', { playerId: b.sessionId, seq: b.seq })
+      else void link.request('session.ack', { sessionId: b.sessionId, seq: b.seq })
+    }
+  }
+  const ask = async (name: string, arg?: unknown): Promise<unknown> => {
+    const reply: HostReply = await link.request(name, arg)
+    if (!reply.ok) throw Object.assign(new Error(reply.error.message), reply.error)
+    return reply.result
+  }
+  return { client, ask }
+}
+
+/** Ids of the players the tests opened (their frames are acked with player.ack). */
+const players = new Set<string>()
+
+async function until(what: string, test: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+const events = <T>(c: FakeClient, name: string): T[] => c.delivered.filter((d) => d.name === name).map((d) => d.payload as T)
+
+async function replayPicture(file: string): Promise<FramebufferSink> {
+  const fb = new FramebufferSink(decodeImageNode)
+  await replayRecording(readFileSync(file), fb, { allowCutEnd: true })
+  return fb
+}
+
+describe('recording a session', () => {
+  it('records from the middle of a session into the Recordings folder, tells the window, and the file replays', async () => {
+    const server = await new MiniServer({ width: 16, height: 8, colour: [10, 200, 30] }).start()
+    servers.push(server)
+    const alice = attach('alice')
+    const { sessionId } = (await alice.ask('session.open', { address: `127.0.0.1::${server.port}` })) as { sessionId: string }
+    await until('connected', () => events<{ state: string }>(alice.client, 'session.state').some((s) => s.state === 'connected'))
+    await until('the first picture', () => events(alice.client, 'session.frame').length > 0)
+    const frames = events(alice.client, 'session.frame').length
+
+    // Someone else's session cannot be recorded.
+    const bob = attach('bob')
+    await expect(bob.ask('session.record', { sessionId, on: true })).rejects.toMatchObject({ code: 'HOST_UNKNOWN_SESSION' })
+
+    const started = (await alice.ask('session.record', { sessionId, on: true })) as { file: string }
+    expect(started.file).toMatch(/^127\.0\.0\.1.* \d{4}-\d\d-\d\d \d\d\.\d\d\.\d\d\.fbs$/)
+    expect(events<RecordingState>(alice.client, 'session.recording')[0]).toMatchObject({ sessionId, recording: { file: started.file } })
+    // The full picture the recording starts with was asked for and came.
+    await until('the full picture', () => events(alice.client, 'session.frame').length > frames)
+    expect(await alice.ask('session.record', { sessionId, on: false })).toBeNull()
+    expect(events<RecordingState>(alice.client, 'session.recording').at(-1)).toMatchObject({ recording: null, stopped: { reason: 'user', file: started.file } })
+
+    const file = join(dir, 'Recordings', started.file)
+    const fb = await replayPicture(file)
+    expect([fb.width, fb.height]).toEqual([16, 8])
+    expect(Array.from(fb.data.subarray(0, 4))).toEqual([10, 200, 30, 255])
+    expect((await alice.ask('recordings.list')) as { name: string }[]).toEqual([expect.objectContaining({ name: started.file })])
+  })
+
+  it('stops when the session ends, and the file is still valid', async () => {
+    const server = await new MiniServer({ width: 8, height: 8, colour: [1, 2, 3] }).start()
+    servers.push(server)
+    const alice = attach('alice')
+    const { sessionId } = (await alice.ask('session.open', { address: `127.0.0.1::${server.port}` })) as { sessionId: string }
+    await until('connected', () => events<{ state: string }>(alice.client, 'session.state').some((s) => s.state === 'connected'))
+    const { file } = (await alice.ask('session.record', { sessionId, on: true })) as { file: string }
+    await until('a picture', () => events(alice.client, 'session.frame').length > 1)
+    await alice.ask('session.close', { sessionId })
+    await until('the stop', () => events<RecordingState>(alice.client, 'session.recording').some((r) => r.stopped?.reason === 'ended'))
+    const fb = await replayPicture(join(dir, 'Recordings', file))
+    expect(Array.from(fb.data.subarray(0, 4))).toEqual([1, 2, 3, 255])
+  })
+
+  it('stops with a reason at the size limit, never overwrites, and is refused before the session connects', () => {
+    const folder = new RecordingsFolder(join(dir, 'R'))
+    const told: RecordingState[] = []
+    const rec = new SessionRecording('s', (_n, p) => told.push(p as RecordingState), 200)
+    const client = { width: 64, height: 64, requestUpdate: () => undefined }
+    expect(() => rec.toggle(folder, null)).toThrow(/only a connected session/)
+    const now = new Date()
+    // The name this second would take exists already: the recording takes the next.
+    const taken = folder.newRecordingPath('x', now)
+    writeFileSync(taken, 'keep me')
+    const { file } = rec.toggle(folder, { label: 'x', client, desktopName: 'd', cursor: null })!
+    expect(readFileSync(taken, 'utf8')).toBe('keep me')
+    expect(file).not.toBe(taken.split('/').at(-1))
+    // A 64x64 Raw rect is far over 200 bytes.
+    const sink = rec.current()!.sink
+    sink.pixels(0, 0, 64, 64, new Uint32Array(64 * 64))
+    sink.endUpdate()
+    expect(rec.current()).toBeNull()
+    expect(told.at(-1)).toMatchObject({ recording: null, stopped: { reason: 'limit' } })
+    // What was written (the handshake) is a valid recording.
+    expect(parseFbs(readFileSync(join(dir, 'R', file))).length).toBe(1)
+  })
+})
+
+describe('playing a recording', () => {
+  function install(name: string, as = name): void {
+    mkdirSync(join(dir, 'Recordings'), { recursive: true })
+    copyFileSync(join(__dirname, '../../fixtures/recordings', name), join(dir, 'Recordings', as))
+  }
+
+  it('opens a recording by name, paints it, seeks, plays to the end, and exports a frame and a clip', async () => {
+    install('tigervnc-hextile.fbs', 'hextile.fbs')
+    const alice = attach('alice')
+    const info = (await alice.ask('player.open', { name: 'hextile.fbs' })) as PlayerInfo
+    players.add(info.playerId)
+    expect(info.durationMs).toBeGreaterThan(0)
+    await until('the first picture', () => events<FrameBatch>(alice.client, 'session.frame').some((b) => b.sessionId === info.playerId))
+
+    // Another window cannot drive it.
+    const bob = attach('bob')
+    await expect(bob.ask('player.seek', { playerId: info.playerId, timeMs: 0 })).rejects.toMatchObject({ code: 'HOST_NO_PLAYER' })
+
+    const half = Math.round(info.durationMs / 2)
+    await alice.ask('player.seek', { playerId: info.playerId, timeMs: half })
+    expect(events<PlayerState>(alice.client, 'player.state').at(-1)).toMatchObject({ positionMs: half, playing: false })
+    const { file } = (await alice.ask('player.exportFrame', { playerId: info.playerId })) as { file: string }
+    const png = decodeImageNode('png', readFileSync(file), info.width, info.height)
+    // The exported picture is what a straight replay of the blocks up to that time shows.
+    const kept = parseFbs(readFileSync(join(dir, 'Recordings', 'hextile.fbs'))).filter((b) => b.timestampMs <= half)
+    const cut = join(dir, 'cut.fbs')
+    writeFileSync(cut, Buffer.concat([Buffer.from(FBS_MAGIC, 'latin1'), ...kept.map((b) => encodeFbsBlock(b.data, b.timestampMs))]))
+    const straight = await replayPicture(cut)
+    expect(Buffer.from(png.rgba).equals(Buffer.from(straight.data))).toBe(true)
+
+    const clip = (await alice.ask('player.exportClip', { playerId: info.playerId, fromMs: 0, toMs: 1000, fps: 5 })) as { folder: string; frames: number }
+    expect(clip.frames).toBe(6)
+    expect(readdirSync(clip.folder).sort()).toEqual(['frame-00001.png', 'frame-00002.png', 'frame-00003.png', 'frame-00004.png', 'frame-00005.png', 'frame-00006.png'])
+
+    await alice.ask('player.control', { playerId: info.playerId, playing: true, speed: 8 })
+    await until('the end', () => events<PlayerState>(alice.client, 'player.state').some((s) => s.ended && !s.playing), 30_000)
+    await alice.ask('player.close', { playerId: info.playerId })
+    await expect(alice.ask('player.seek', { playerId: info.playerId, timeMs: 0 })).rejects.toMatchObject({ code: 'HOST_NO_PLAYER' })
+  })
+
+  it('refuses what is not a playable recording of the folder', async () => {
+    mkdirSync(join(dir, 'Recordings'), { recursive: true })
+    writeFileSync(join(dir, 'Recordings', 'junk.fbs'), 'not a recording')
+    const alice = attach('alice')
+    await expect(alice.ask('player.open', { name: 'junk.fbs' })).rejects.toMatchObject({ code: 'RFB_ERR_FBS' })
+    await expect(alice.ask('player.open', { name: 'missing.fbs' })).rejects.toMatchObject({ code: 'HOST_NO_RECORDING' })
+    await expect(alice.ask('player.open', { name: '../secrets.json' })).rejects.toMatchObject({ code: 'HOST_INVALID_REQUEST' })
+  })
+})
