@@ -1,0 +1,43 @@
+import type { Translation } from '../../shape'
+import type en from './en'
+
+const de: Translation<typeof en> = {
+  menuStart: 'Aufzeichnung starten',
+  menuStop: 'Aufzeichnung beenden',
+  rec: 'REC {time}',
+  recLabel: 'Aufzeichnung läuft, {time}',
+  started: 'Aufzeichnung in {file}',
+  stoppedUser: 'Aufzeichnung gespeichert als {file}',
+  stoppedEnded: 'Die Sitzung wurde beendet: Aufzeichnung gespeichert als {file}',
+  stoppedDisk: 'Aufzeichnung beendet: Der Datenträger hat das Schreiben von {file} verweigert',
+  stoppedLimit: 'Aufzeichnung beendet: {file} hat die Größengrenze erreicht',
+  startFailed: 'Die Aufzeichnung konnte nicht starten',
+  open: 'Aufzeichnung öffnen…',
+  openTitle: 'Aufzeichnung abspielen',
+  listLabel: 'Aufzeichnungen im Datenordner',
+  listEmpty: 'Noch keine Aufzeichnungen. Starten Sie eine im Menü einer Sitzung (F8).',
+  bytes: '{size} MB',
+  play: 'Abspielen',
+  pause: 'Pause',
+  speed: 'Geschwindigkeit',
+  position: 'Position in der Aufzeichnung',
+  timeOf: '{position} von {duration}',
+  back: '5 Sekunden zurück',
+  forward: '5 Sekunden vor',
+  exportFrame: 'Bild exportieren',
+  exportClip: 'Ausschnitt exportieren',
+  clipFrom: 'Von (Sekunden)',
+  clipTo: 'Bis (Sekunden)',
+  clipFps: 'Bilder pro Sekunde',
+  exported: '{file} gespeichert',
+  exportedClip: '{count} Bilder in {folder} gespeichert',
+  exportFailed: 'Der Export ist fehlgeschlagen',
+  openFailed: 'Die Aufzeichnung konnte nicht geöffnet werden',
+  close: 'Player schließen',
+  player: 'Aufzeichnungs-Player',
+  ended: 'Ende der Aufzeichnung',
+  shortcuts: 'Leertaste spielt ab oder hält an; die Pfeiltasten springen 5 Sekunden zurück oder vor; Pos1 und Ende springen an Anfang und Ende.',
+  broken: 'Der Rest der Aufzeichnung ist nicht lesbar: Sie endet hier.',
+}
+
+export default de

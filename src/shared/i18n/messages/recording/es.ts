@@ -1,0 +1,43 @@
+import type { Translation } from '../../shape'
+import type en from './en'
+
+const es: Translation<typeof en> = {
+  menuStart: 'Iniciar grabación',
+  menuStop: 'Detener grabación',
+  rec: 'REC {time}',
+  recLabel: 'Grabando, {time}',
+  started: 'Grabando en {file}',
+  stoppedUser: 'Grabación guardada como {file}',
+  stoppedEnded: 'La sesión terminó: grabación guardada como {file}',
+  stoppedDisk: 'Grabación detenida: el disco no permitió seguir escribiendo {file}',
+  stoppedLimit: 'Grabación detenida: {file} alcanzó el tamaño máximo',
+  startFailed: 'No se pudo iniciar la grabación',
+  open: 'Abrir grabación…',
+  openTitle: 'Reproducir una grabación',
+  listLabel: 'Grabaciones de la carpeta de datos',
+  listEmpty: 'Aún no hay grabaciones. Inicie una desde el menú de una sesión (F8).',
+  bytes: '{size} MB',
+  play: 'Reproducir',
+  pause: 'Pausa',
+  speed: 'Velocidad',
+  position: 'Posición en la grabación',
+  timeOf: '{position} de {duration}',
+  back: '5 segundos atrás',
+  forward: '5 segundos adelante',
+  exportFrame: 'Exportar fotograma',
+  exportClip: 'Exportar fragmento',
+  clipFrom: 'Desde (segundos)',
+  clipTo: 'Hasta (segundos)',
+  clipFps: 'Imágenes por segundo',
+  exported: 'Guardado {file}',
+  exportedClip: '{count} imágenes guardadas en {folder}',
+  exportFailed: 'La exportación falló',
+  openFailed: 'No se pudo abrir la grabación',
+  close: 'Cerrar el reproductor',
+  player: 'Reproductor de grabaciones',
+  ended: 'Fin de la grabación',
+  shortcuts: 'Espacio reproduce o pausa; las flechas retroceden o avanzan 5 segundos; Inicio y Fin van al principio y al final.',
+  broken: 'El resto de la grabación no se puede leer: termina aquí.',
+}
+
+export default es

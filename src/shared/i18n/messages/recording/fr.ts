@@ -1,0 +1,43 @@
+import type { Translation } from '../../shape'
+import type en from './en'
+
+const fr: Translation<typeof en> = {
+  menuStart: 'Démarrer l’enregistrement',
+  menuStop: 'Arrêter l’enregistrement',
+  rec: 'REC {time}',
+  recLabel: 'Enregistrement en cours, {time}',
+  started: 'Enregistrement dans {file}',
+  stoppedUser: 'Enregistrement sauvegardé sous {file}',
+  stoppedEnded: 'La session est terminée : enregistrement sauvegardé sous {file}',
+  stoppedDisk: 'Enregistrement arrêté : le disque a refusé d’écrire la suite de {file}',
+  stoppedLimit: 'Enregistrement arrêté : {file} a atteint la taille maximale',
+  startFailed: 'L’enregistrement n’a pas pu démarrer',
+  open: 'Ouvrir un enregistrement…',
+  openTitle: 'Lire un enregistrement',
+  listLabel: 'Enregistrements du dossier de données',
+  listEmpty: 'Aucun enregistrement pour l’instant. Démarrez-en un depuis le menu d’une session (F8).',
+  bytes: '{size} Mo',
+  play: 'Lire',
+  pause: 'Pause',
+  speed: 'Vitesse',
+  position: 'Position dans l’enregistrement',
+  timeOf: '{position} sur {duration}',
+  back: '5 secondes en arrière',
+  forward: '5 secondes en avant',
+  exportFrame: 'Exporter l’image',
+  exportClip: 'Exporter un extrait',
+  clipFrom: 'De (secondes)',
+  clipTo: 'À (secondes)',
+  clipFps: 'Images par seconde',
+  exported: '{file} enregistré',
+  exportedClip: '{count} images enregistrées dans {folder}',
+  exportFailed: 'L’export a échoué',
+  openFailed: 'L’enregistrement n’a pas pu être ouvert',
+  close: 'Fermer le lecteur',
+  player: 'Lecteur d’enregistrements',
+  ended: 'Fin de l’enregistrement',
+  shortcuts: 'Espace lit ou met en pause ; les flèches reculent ou avancent de 5 secondes ; Début et Fin vont au début et à la fin.',
+  broken: 'La suite de l’enregistrement est illisible : il s’arrête ici.',
+}
+
+export default fr

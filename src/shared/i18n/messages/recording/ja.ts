@@ -1,0 +1,43 @@
+import type { Translation } from '../../shape'
+import type en from './en'
+
+const ja: Translation<typeof en> = {
+  menuStart: '録画を開始',
+  menuStop: '録画を停止',
+  rec: 'REC {time}',
+  recLabel: '録画中、{time}',
+  started: '{file} に録画しています',
+  stoppedUser: '録画を {file} として保存しました',
+  stoppedEnded: 'セッションが終了しました：録画を {file} として保存しました',
+  stoppedDisk: '録画を停止しました：ディスクが {file} への書き込みを拒否しました',
+  stoppedLimit: '録画を停止しました：{file} がサイズの上限に達しました',
+  startFailed: '録画を開始できませんでした',
+  open: '録画を開く…',
+  openTitle: '録画を再生',
+  listLabel: 'データフォルダー内の録画',
+  listEmpty: '録画はまだありません。セッションのメニュー (F8) から開始してください。',
+  bytes: '{size} MB',
+  play: '再生',
+  pause: '一時停止',
+  speed: '速度',
+  position: '録画内の位置',
+  timeOf: '{position} / {duration}',
+  back: '5 秒戻る',
+  forward: '5 秒進む',
+  exportFrame: 'フレームを書き出す',
+  exportClip: 'クリップを書き出す',
+  clipFrom: '開始（秒）',
+  clipTo: '終了（秒）',
+  clipFps: '1 秒あたりの画像数',
+  exported: '{file} を保存しました',
+  exportedClip: '{count} 枚の画像を {folder} に保存しました',
+  exportFailed: '書き出しに失敗しました',
+  openFailed: '録画を開けませんでした',
+  close: 'プレーヤーを閉じる',
+  player: '録画プレーヤー',
+  ended: '録画の終わり',
+  shortcuts: 'スペースで再生・一時停止、矢印キーで 5 秒戻る・進む、Home と End で先頭と末尾に移動します。',
+  broken: '録画の残りを読み取れません。ここで終了します。',
+}
+
+export default ja

@@ -1,0 +1,43 @@
+import type { Translation } from '../../shape'
+import type en from './en'
+
+const zhCN: Translation<typeof en> = {
+  menuStart: '开始录制',
+  menuStop: '停止录制',
+  rec: 'REC {time}',
+  recLabel: '正在录制，{time}',
+  started: '正在录制到 {file}',
+  stoppedUser: '录制已保存为 {file}',
+  stoppedEnded: '会话已结束：录制已保存为 {file}',
+  stoppedDisk: '录制已停止：磁盘拒绝继续写入 {file}',
+  stoppedLimit: '录制已停止：{file} 已达到大小上限',
+  startFailed: '无法开始录制',
+  open: '打开录制…',
+  openTitle: '播放录制',
+  listLabel: '数据文件夹中的录制',
+  listEmpty: '还没有录制。请从会话菜单 (F8) 开始录制。',
+  bytes: '{size} MB',
+  play: '播放',
+  pause: '暂停',
+  speed: '速度',
+  position: '录制中的位置',
+  timeOf: '{position} / {duration}',
+  back: '后退 5 秒',
+  forward: '前进 5 秒',
+  exportFrame: '导出画面',
+  exportClip: '导出片段',
+  clipFrom: '从（秒）',
+  clipTo: '到（秒）',
+  clipFps: '每秒画面数',
+  exported: '已保存 {file}',
+  exportedClip: '已将 {count} 张画面保存到 {folder}',
+  exportFailed: '导出失败',
+  openFailed: '无法打开该录制',
+  close: '关闭播放器',
+  player: '录制播放器',
+  ended: '录制结束',
+  shortcuts: '空格键播放或暂停；方向键后退或前进 5 秒；Home 和 End 跳到开头和结尾。',
+  broken: '录制的其余部分无法读取：播放到此为止。',
+}
+
+export default zhCN
