@@ -24,7 +24,11 @@ export class RecordingsFolder {
 
   /** A path for a new recording of `label` made now: `label YYYY-MM-DD HH.MM.SS.fbs`, numbered if taken (the file is created exclusively). */
   newRecordingPath(label: string, now = new Date(), attempt = 0): string {
-    const safe = label.replace(/[^A-Za-z0-9._@-]+/g, '_').replace(/^[._]+/, '').slice(0, 80) || 'session'
+    const safe =
+      label
+        .replace(/[^A-Za-z0-9._@-]+/g, '_')
+        .replace(/^[._]+/, '')
+        .slice(0, 80) || 'session'
     const p = (n: number): string => String(n).padStart(2, '0')
     const stamp = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())} ${p(now.getHours())}.${p(now.getMinutes())}.${p(now.getSeconds())}`
     return join(this.folder(), `${safe} ${stamp}${attempt ? ` (${attempt + 1})` : ''}.fbs`)

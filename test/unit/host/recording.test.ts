@@ -22,7 +22,13 @@ const servers: MiniServer[] = []
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-recording-'))
-  ;({ host } = await createHost({ dataDir: dir, keychain: null, decodeImage: null, log: () => {}, timings: { ackTimeoutMs: 60_000, thumbnailDelayMs: 60_000 } }))
+  ;({ host } = await createHost({
+    dataDir: dir,
+    keychain: null,
+    decodeImage: null,
+    log: () => {},
+    timings: { ackTimeoutMs: 60_000, thumbnailDelayMs: 60_000 },
+  }))
 })
 
 afterEach(async () => {
@@ -170,7 +176,14 @@ describe('playing a recording', () => {
 
     const clip = (await alice.ask('player.exportClip', { playerId: info.playerId, fromMs: 0, toMs: 1000, fps: 5 })) as { folder: string; frames: number }
     expect(clip.frames).toBe(6)
-    expect(readdirSync(clip.folder).sort()).toEqual(['frame-00001.png', 'frame-00002.png', 'frame-00003.png', 'frame-00004.png', 'frame-00005.png', 'frame-00006.png'])
+    expect(readdirSync(clip.folder).sort()).toEqual([
+      'frame-00001.png',
+      'frame-00002.png',
+      'frame-00003.png',
+      'frame-00004.png',
+      'frame-00005.png',
+      'frame-00006.png',
+    ])
 
     await alice.ask('player.control', { playerId: info.playerId, playing: true, speed: 8 })
     await until('the end', () => events<PlayerState>(alice.client, 'player.state').some((s) => s.ended && !s.playing), 30_000)

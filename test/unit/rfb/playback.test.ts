@@ -12,7 +12,9 @@ import { UpdateEncoder, opStreamHandshake } from '../../../src/main/rfb/record/u
 const DIR = join(__dirname, '../../fixtures/recordings')
 
 function hash(words: Uint32Array): string {
-  return createHash('sha256').update(new Uint8Array(words.buffer, words.byteOffset, words.byteLength)).digest('hex')
+  return createHash('sha256')
+    .update(new Uint8Array(words.buffer, words.byteOffset, words.byteLength))
+    .digest('hex')
 }
 
 /** The recording cut after its last block stamped at or before `t`. */

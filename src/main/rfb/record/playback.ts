@@ -108,7 +108,12 @@ export class Playback {
     stream.set(prefix, 0)
     stream.set(raw.subarray(init), prefix.length)
     const starts = rawStarts.map((r) => Math.max(prefix.length, r - init + prefix.length))
-    const p = new Playback(stream, starts, blocks.map((b) => b.timestampMs), options)
+    const p = new Playback(
+      stream,
+      starts,
+      blocks.map((b) => b.timestampMs),
+      options,
+    )
     await p.restart(null)
     p.feedTo(0)
     return p

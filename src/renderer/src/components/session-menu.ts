@@ -15,6 +15,8 @@ export type MenuAction =
   | { type: 'typeText' }
   | { type: 'clipboardPanel' }
   | { type: 'screenshot' }
+  /** Start or stop recording the session (stores/recordings). */
+  | { type: 'record' }
   | { type: 'stats' }
   | { type: 'fullscreen' }
   /** Full screen on a chosen monitor, or across all of them. */

@@ -107,7 +107,8 @@ const fr: Translation<typeof en> = {
     unreadable: 'Réessayez. Si cela se reproduit, les détails aideront les développeurs du serveur ou de Tessera à trouver la cause.',
     recording: 'Le fichier d’enregistrement est peut-être incomplet ou endommagé.',
     recordingList: 'Choisissez de nouveau un enregistrement dans la liste.',
-    recordingDisk: 'Vérifiez que le disque du dossier de données de Tessera a de la place et est accessible en écriture ; les détails indiquent ce qui a été refusé.',
+    recordingDisk:
+      'Vérifiez que le disque du dossier de données de Tessera a de la place et est accessible en écriture ; les détails indiquent ce qui a été refusé.',
     setup: 'Vérifiez les réglages de cette connexion : « Détails » indique ce qui manque (un fichier de certificat, une clé SSH ou l’agent SSH).',
     retryLater: 'Réessayez. Si cela se répète, redémarrez Tessera.',
     reopen: 'Rouvrez la connexion depuis le carnet d’adresses.',
