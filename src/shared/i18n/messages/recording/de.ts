@@ -24,8 +24,6 @@ const de: Translation<typeof en> = {
   timeOf: '{position} von {duration}',
   back: '5 Sekunden zurück',
   forward: '5 Sekunden vor',
-  backShort: '−5 s',
-  forwardShort: '+5 s',
   exportFrame: 'Bild exportieren',
   exportClip: 'Ausschnitt exportieren',
   clipFrom: 'Von (Sekunden)',

@@ -22,8 +22,6 @@ export default {
   timeOf: '{position} of {duration}',
   back: '5 seconds back',
   forward: '5 seconds forward',
-  backShort: '−5 s',
-  forwardShort: '+5 s',
   exportFrame: 'Export frame',
   exportClip: 'Export clip',
   clipFrom: 'From (seconds)',

@@ -24,8 +24,6 @@ const es: Translation<typeof en> = {
   timeOf: '{position} de {duration}',
   back: '5 segundos atrás',
   forward: '5 segundos adelante',
-  backShort: '−5 s',
-  forwardShort: '+5 s',
   exportFrame: 'Exportar fotograma',
   exportClip: 'Exportar fragmento',
   clipFrom: 'Desde (segundos)',

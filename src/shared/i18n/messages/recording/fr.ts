@@ -24,8 +24,6 @@ const fr: Translation<typeof en> = {
   timeOf: '{position} sur {duration}',
   back: '5 secondes en arrière',
   forward: '5 secondes en avant',
-  backShort: '−5 s',
-  forwardShort: '+5 s',
   exportFrame: 'Exporter l’image',
   exportClip: 'Exporter un extrait',
   clipFrom: 'De (secondes)',

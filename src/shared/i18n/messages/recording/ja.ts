@@ -24,8 +24,6 @@ const ja: Translation<typeof en> = {
   timeOf: '{position} / {duration}',
   back: '5 秒戻る',
   forward: '5 秒進む',
-  backShort: '−5 s',
-  forwardShort: '+5 s',
   exportFrame: 'フレームを書き出す',
   exportClip: 'クリップを書き出す',
   clipFrom: '開始（秒）',

@@ -24,8 +24,6 @@ const zhCN: Translation<typeof en> = {
   timeOf: '{position} / {duration}',
   back: '后退 5 秒',
   forward: '前进 5 秒',
-  backShort: '−5 s',
-  forwardShort: '+5 s',
   exportFrame: '导出画面',
   exportClip: '导出片段',
   clipFrom: '从（秒）',
