@@ -296,6 +296,12 @@ export interface HostRequests {
   'session.record': [{ sessionId: string; on: boolean }, { file: string } | null]
   /** The recordings in the Recordings folder, newest first. */
   'recordings.list': [void, RecordingEntry[]]
+  /**
+   * A recording picked in the window, copied into the Recordings folder in order, chunk by chunk
+   * (offset 0 starts over); the last chunk (`done`) gives the name it was saved under (never
+   * replacing a file), the others null.
+   */
+  'recordings.upload': [{ name: string; offset: number; data: Uint8Array; done: boolean }, { name: string } | null]
   /** Opens a recording of the Recordings folder in a player owned by the asker (paused at the start). */
   'player.open': [{ name: string }, PlayerInfo]
   'player.close': [{ playerId: string }, void]

@@ -50,3 +50,9 @@ export interface PlayerState {
 
 /** A recording file names: no folders, ends in .fbs. */
 export const RECORDING_NAME_PATTERN = /^[^/\\\0<>:"|?*]{1,200}\.fbs$/
+
+/** An uploaded recording arrives in chunks of at most this many bytes (`recordings.upload`). */
+export const UPLOAD_CHUNK_BYTES = 1024 * 1024
+
+/** The largest recording a player opens, and so the largest upload (it is held in memory while it plays). */
+export const MAX_UPLOAD_BYTES = 1024 ** 3

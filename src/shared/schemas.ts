@@ -3,7 +3,7 @@ import type { EventName, HostRequests, RequestName } from './contract'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
 import { TYPING_LAYOUTS } from './keyboard-layouts'
 import { MAX_TYPED_TEXT } from './type-text'
-import { PLAYBACK_SPEEDS, RECORDING_NAME_PATTERN } from './recording'
+import { MAX_UPLOAD_BYTES, PLAYBACK_SPEEDS, RECORDING_NAME_PATTERN, UPLOAD_CHUNK_BYTES } from './recording'
 import { MAX_UNIX_PATH } from './target'
 import { SUPPORTED_LOCALES } from './i18n/locales'
 import { CLIPBOARD_SYNC_SETTINGS, KEYBOARD_GRAB_SETTINGS, OPEN_IN_SETTINGS, RECONNECT_SETTINGS, THEME_SETTINGS } from './preferences'
@@ -269,6 +269,7 @@ const schemaOf = {
   'prefs.set': preferencesPatch,
   'session.record': object({ sessionId, on: boolean() }),
   'recordings.list': none(),
+  'recordings.upload': object({ name: recordingName, offset: int(0, MAX_UPLOAD_BYTES), data: bytes(UPLOAD_CHUNK_BYTES), done: boolean() }),
   'player.open': object({ name: recordingName }),
   'player.close': object({ playerId: id }),
   'player.control': object({ playerId: id, playing: optional(boolean()), speed: optional(literal(...PLAYBACK_SPEEDS)) }),

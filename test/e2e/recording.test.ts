@@ -196,4 +196,25 @@ describe.skipIf(skip)('recording a session and playing it in browser mode, again
     await book.click('[data-player] button:has-text("Close the player")')
     await book.waitForSelector('[data-player]', { state: 'detached' })
   })
+
+  it('plays a recording picked from disk: it is copied into the Recordings folder, then the host plays it', async () => {
+    const picked = path.join(import.meta.dirname, '../fixtures/recordings/qemu-tightpng.fbs')
+    await book.click('[data-open-recording]')
+    await book.setInputFiles('[data-recording-file]', picked)
+    await book.waitForSelector('[data-player]')
+    expect(await book.textContent('[data-player] h2')).toBe('qemu-tightpng.fbs')
+    expect(readFileSync(path.join(recordings, 'qemu-tightpng.fbs')).equals(readFileSync(picked))).toBe(true)
+    const want = await straightReplay(picked, 2000)
+    await book.$eval('[data-timeline]', (el) => {
+      const input = el as HTMLInputElement
+      input.value = '2000'
+      input.dispatchEvent(new Event('change'))
+    })
+    await waitUntil('the picture at 2 s', async () => {
+      const got = await playerPixels(book)
+      return got.width === 320 && got.rgba.equals(Buffer.from(want.data))
+    })
+    await book.keyboard.press('Escape')
+    await book.waitForSelector('[data-player]', { state: 'detached' })
+  })
 })

@@ -17,6 +17,7 @@ import type { ConnectionStore } from './connection-store'
 import { PreferencesStore } from './preferences-store'
 import { Players } from './players'
 import { RecordingsFolder } from './recordings'
+import { RecordingUploads } from './recording-uploads'
 import { type ClientLink, type HostClient, HostEndpoint } from './endpoint'
 import { hostError, toSessionError } from './errors'
 import { HostSession, type SessionHost, type SessionTimings } from './host-session'
@@ -130,6 +131,8 @@ export class Host extends EventEmitter<HostEventMap> {
   private readonly recordings: RecordingsFolder
   /** Recordings open in a window. */
   private readonly players: Players
+  /** Recordings a window is copying into the folder. */
+  private readonly uploads: RecordingUploads
 
   constructor(options: HostOptions) {
     super()
@@ -181,6 +184,7 @@ export class Host extends EventEmitter<HostEventMap> {
       log: this.log,
     }
     this.recordings = new RecordingsFolder(options.recordingsDir ?? null)
+    this.uploads = new RecordingUploads(this.recordings)
     this.players = new Players(this.recordings, {
       emit: (name, payload) => this.emitEvent(name, payload),
       decodeImage: decodeImageNode,
@@ -244,6 +248,7 @@ export class Host extends EventEmitter<HostEventMap> {
   closeOwnedBy(owner: HostClient): void {
     if (this.listener.ownedBy(owner)) this.listener.stop()
     this.players.closeOwnedBy(owner)
+    this.uploads.abort(owner)
     for (const s of this.sessions.all()) if (s.owner === owner && !this.handOffs.keep(s)) s.close()
   }
 
@@ -258,6 +263,7 @@ export class Host extends EventEmitter<HostEventMap> {
     this.listener.stop()
     this.typists.cancelAll()
     this.players.closeAll()
+    this.uploads.abortAll()
     for (const s of this.sessions.all()) s.close()
     // Closing sessions starts last thumbnails and profile saves: drain until nothing new starts.
     await this.book.settled()
@@ -312,6 +318,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'prefs.set': (patch) => this.preferences.set(patch).finally(() => this.emitEvent('prefs.changed', { prefs: this.preferences.get() })),
       'session.record': ({ sessionId, on }, owner) => this.sessions.owned(sessionId, owner).record(on ? this.recordings : null),
       'recordings.list': () => this.recordings.list(),
+      'recordings.upload': (req, owner) => this.uploads.chunk(owner, req),
       'player.open': ({ name }, owner) => this.players.open(name, owner),
       'player.close': ({ playerId }, owner) => this.players.close(playerId, owner),
       'player.control': ({ playerId, playing, speed }, owner) => this.players.owned(playerId, owner).control(playing, speed),

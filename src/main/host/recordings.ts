@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { RECORDING_NAME_PATTERN, type RecordingEntry } from '@shared/recording'
+import { MAX_UPLOAD_BYTES, RECORDING_NAME_PATTERN, type RecordingEntry } from '@shared/recording'
 import { hostError } from './errors'
 
 /** The largest recording a player opens (it is held in memory while open). */
-export const MAX_PLAYABLE_BYTES = 1024 ** 3
+export const MAX_PLAYABLE_BYTES = MAX_UPLOAD_BYTES
 
 /** Recordings listed at most (newest first). */
 const MAX_LISTED = 1000
@@ -16,7 +16,8 @@ const MAX_LISTED = 1000
 export class RecordingsFolder {
   constructor(readonly dir: string | null) {}
 
-  private folder(): string {
+  /** The folder, made on first use. */
+  folder(): string {
     if (!this.dir) throw hostError('refused', 'HOST_NO_RECORDINGS', 'this host keeps no recordings folder')
     mkdirSync(this.dir, { recursive: true, mode: 0o700 })
     return this.dir

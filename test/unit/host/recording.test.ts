@@ -191,6 +191,37 @@ describe('playing a recording', () => {
     await expect(alice.ask('player.seek', { playerId: info.playerId, timeMs: 0 })).rejects.toMatchObject({ code: 'HOST_NO_PLAYER' })
   })
 
+  it('copies a picked recording into the folder in ordered chunks, under a free name, and plays it', async () => {
+    install('tigervnc-raw.fbs', 'picked.fbs')
+    const alice = attach('alice')
+    const bytes = readFileSync(join(__dirname, '../../fixtures/recordings/qemu-tightpng.fbs'))
+    const chunk = 16 * 1024
+    let saved: unknown = null
+    for (let o = 0; o < bytes.length; o += chunk) {
+      const done = o + chunk >= bytes.length
+      saved = await alice.ask('recordings.upload', { name: 'picked.fbs', offset: o, data: bytes.subarray(o, o + chunk), done })
+      if (!done) expect(saved).toBeNull()
+    }
+    // picked.fbs exists already: it is kept, and the copy takes the next name.
+    expect(saved).toEqual({ name: 'picked (2).fbs' })
+    expect(readFileSync(join(dir, 'Recordings', 'picked (2).fbs')).equals(bytes)).toBe(true)
+    expect(readFileSync(join(dir, 'Recordings', 'picked.fbs')).equals(readFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs')))).toBe(true)
+    // No part file is left behind, and the list shows both.
+    expect(readdirSync(join(dir, 'Recordings')).sort()).toEqual(['picked (2).fbs', 'picked.fbs'])
+    const info = (await alice.ask('player.open', { name: 'picked (2).fbs' })) as PlayerInfo
+    expect([info.width, info.height]).toEqual([320, 200])
+
+    // Out of order, or not a recording at all: refused, nothing kept.
+    await alice.ask('recordings.upload', { name: 'x.fbs', offset: 0, data: bytes.subarray(0, 100), done: false })
+    await expect(alice.ask('recordings.upload', { name: 'x.fbs', offset: 200, data: bytes.subarray(200, 300), done: true })).rejects.toMatchObject({
+      code: 'HOST_BAD_RECORDING',
+    })
+    await expect(alice.ask('recordings.upload', { name: 'y.fbs', offset: 0, data: Buffer.from('GIF89a not a recording'), done: true })).rejects.toMatchObject({
+      code: 'RFB_ERR_FBS',
+    })
+    expect(readdirSync(join(dir, 'Recordings')).sort()).toEqual(['picked (2).fbs', 'picked.fbs'])
+  })
+
   it('refuses what is not a playable recording of the folder', async () => {
     mkdirSync(join(dir, 'Recordings'), { recursive: true })
     writeFileSync(join(dir, 'Recordings', 'junk.fbs'), 'not a recording')

@@ -133,6 +133,8 @@ describe('request schemas', () => {
     refused('player.open', { name: 'x.txt' })
     refused('player.control', { playerId: S, speed: 3 })
     refused('player.exportClip', { playerId: S, fromMs: 0, toMs: 10, fps: 0 })
+    refused('recordings.upload', { name: 'a.fbs', offset: 0, data: 'FBS 001.000', done: true })
+    refused('recordings.upload', { name: 'a.fbs', offset: 0, data: new Uint8Array((1 << 20) + 1), done: false })
   })
 
   it('refuse extra fields', () => {

@@ -14,6 +14,8 @@ const de: Translation<typeof en> = {
   startFailed: 'Die Aufzeichnung konnte nicht starten',
   open: 'Aufzeichnung öffnen…',
   openTitle: 'Aufzeichnung abspielen',
+  pickFile: 'Datei abspielen…',
+  uploading: 'Die Datei wird in den Aufzeichnungsordner kopiert… {percent} %',
   listLabel: 'Aufzeichnungen im Datenordner',
   listEmpty: 'Noch keine Aufzeichnungen. Starten Sie eine im Menü einer Sitzung (F8).',
   bytes: '{size} MB',

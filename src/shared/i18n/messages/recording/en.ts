@@ -12,6 +12,8 @@ export default {
   startFailed: 'The recording could not start',
   open: 'Open recording…',
   openTitle: 'Play a recording',
+  pickFile: 'Play a file…',
+  uploading: 'Copying the file into the Recordings folder… {percent} %',
   listLabel: 'Recordings in the data folder',
   listEmpty: 'No recordings yet. Start one from a session’s menu (F8).',
   bytes: '{size} MB',

@@ -14,6 +14,8 @@ const es: Translation<typeof en> = {
   startFailed: 'No se pudo iniciar la grabación',
   open: 'Abrir grabación…',
   openTitle: 'Reproducir una grabación',
+  pickFile: 'Reproducir un archivo…',
+  uploading: 'Copiando el archivo a la carpeta de grabaciones… {percent} %',
   listLabel: 'Grabaciones de la carpeta de datos',
   listEmpty: 'Aún no hay grabaciones. Inicie una desde el menú de una sesión (F8).',
   bytes: '{size} MB',

@@ -14,6 +14,8 @@ const fr: Translation<typeof en> = {
   startFailed: 'L’enregistrement n’a pas pu démarrer',
   open: 'Ouvrir un enregistrement…',
   openTitle: 'Lire un enregistrement',
+  pickFile: 'Lire un fichier…',
+  uploading: 'Copie du fichier dans le dossier des enregistrements… {percent} %',
   listLabel: 'Enregistrements du dossier de données',
   listEmpty: 'Aucun enregistrement pour l’instant. Démarrez-en un depuis le menu d’une session (F8).',
   bytes: '{size} Mo',

@@ -14,6 +14,8 @@ const ja: Translation<typeof en> = {
   startFailed: '録画を開始できませんでした',
   open: '録画を開く…',
   openTitle: '録画を再生',
+  pickFile: 'ファイルを再生…',
+  uploading: 'ファイルを録画フォルダーにコピーしています… {percent} %',
   listLabel: 'データフォルダー内の録画',
   listEmpty: '録画はまだありません。セッションのメニュー (F8) から開始してください。',
   bytes: '{size} MB',

@@ -14,6 +14,8 @@ const zhCN: Translation<typeof en> = {
   startFailed: '无法开始录制',
   open: '打开录制…',
   openTitle: '播放录制',
+  pickFile: '播放文件…',
+  uploading: '正在将文件复制到录制文件夹… {percent} %',
   listLabel: '数据文件夹中的录制',
   listEmpty: '还没有录制。请从会话菜单 (F8) 开始录制。',
   bytes: '{size} MB',
