@@ -373,7 +373,7 @@ export type RequestName = keyof HostRequests
 export type EventName = keyof HostEvents
 
 /** What the Electron menu asks the window to do; the renderer carries it out (it knows which session is in front). */
-export type AppCommand = 'new-connection' | 'disconnect' | 'next-tab' | 'previous-tab' | 'preferences'
+export type AppCommand = 'new-connection' | 'disconnect' | 'next-tab' | 'previous-tab' | 'preferences' | 'open-recording'
 
 /** Where a session opens: a window of its own (the default), or a tab of the session window in front. */
 export type SessionPlacement = 'window' | 'tab'

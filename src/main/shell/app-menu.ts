@@ -14,6 +14,8 @@ export interface MenuActions {
   cycleTabs?(direction: 1 | -1): void
   /** Opens the Preferences dialog (in the focused window, or the address book). */
   preferences?(): void
+  /** The address book's list of recordings to play (docs/recording.md). */
+  openRecording?(): void
 }
 
 /** An open session as the Window menu lists it. */
@@ -59,6 +61,7 @@ export function menuTemplate(
   const session: MenuItemConstructorOptions[] = [
     { label: t('shell.menu.newConnection'), accelerator: 'CmdOrCtrl+N', registerAccelerator: false, click: () => actions.newConnection() },
     { label: t('shell.menu.disconnect'), accelerator: 'CmdOrCtrl+D', registerAccelerator: false, click: () => actions.disconnect() },
+    ...(actions.openRecording ? [{ label: t('shell.menu.openRecording'), click: () => actions.openRecording?.() }] : []),
     { type: 'separator' },
     ...(actions.makeDefaultViewer
       ? ([

@@ -328,6 +328,7 @@ function installMenu(): void {
           cycleWindows: (direction) => w?.cycle(direction),
           cycleTabs: (direction) => w?.command(direction === 1 ? 'next-tab' : 'previous-tab'),
           preferences: () => w?.command('preferences'),
+          openRecording: () => w?.commandAddressBook('open-recording'),
           makeDefaultViewer: () => {
             const ok = makeDefaultViewer()
             installMenu()

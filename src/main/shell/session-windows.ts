@@ -203,6 +203,13 @@ export class SessionWindows {
   }
 
   /** Sends a menu command to the focused window of ours (the one used last when none is focused). */
+  /** Brings the address book forward with `command` (a book opened anew is still loading and misses it: it only opens). */
+  commandAddressBook(command: AppCommand): void {
+    const existing = this.entries('address-book')[0]
+    this.openAddressBook()
+    if (existing) this.deps.clientOf(existing.window.id).deliver('app.command', { command })
+  }
+
   command(command: AppCommand): void {
     const focused = this.deps.focusedWindowId()
     const id = focused !== undefined && this.windows.has(focused) ? focused : this.recent[0]

@@ -325,6 +325,16 @@ describe('session windows', () => {
     expect(w.eventsOf(book.id)).toEqual([{ name: 'app.command', payload: { command: 'new-connection' } }])
   })
 
+  it('sends Open Recording to the address book whichever window has the focus, opening the book if it was closed', () => {
+    const w = world()
+    const book = w.manager.openAddressBook()
+    const one = w.manager.openSession({ profileId: 'one' }, 'window')
+    w.focus(one.id)
+    w.manager.commandAddressBook('open-recording')
+    expect(w.eventsOf(book.id)).toEqual([{ name: 'app.command', payload: { command: 'open-recording' } }])
+    expect(w.eventsOf(one.id)).toEqual([])
+  })
+
   it('tells a session window its first desktop size once, with the connection it remembers its place under', () => {
     const w = world()
     const one = w.manager.openSession({ adoptSessionId: 's1', handOffCode: 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFi' }, 'window')

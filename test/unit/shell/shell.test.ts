@@ -131,6 +131,15 @@ describe('application menu', () => {
     expect(calls).toEqual(['new', 'disc', 'fs'])
     // Keys meant for the remote desktop are not taken by the menu.
     expect(byLabel('New Connection').registerAccelerator).toBe(false)
+    // Open Recording… only where the shell offers it.
+    expect(items.some((i) => i.label === 'Open Recording…')).toBe(false)
+    const withRecordings = menuTemplate(
+      { newConnection: () => {}, disconnect: () => {}, toggleFullscreen: () => {}, openRecording: () => calls.push('rec') },
+      { platform: 'linux' },
+    )
+    const rec = withRecordings.flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : [])).find((i) => i.label === 'Open Recording…')!
+    ;(rec.click as () => void)()
+    expect(calls.at(-1)).toBe('rec')
   })
 })
 

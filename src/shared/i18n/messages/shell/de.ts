@@ -11,6 +11,7 @@ const de: Translation<typeof en> = {
     quitApp: 'Tessera beenden',
     connection: '&Verbindung',
     newConnection: 'Neue Verbindung',
+    openRecording: 'Aufzeichnung öffnen…',
     disconnect: 'Trennen',
     makeDefaultViewer: 'Tessera als Standard-VNC-Viewer festlegen',
     preferences: 'Einstellungen…',

@@ -13,6 +13,7 @@ export default {
     quitApp: 'Quit Tessera',
     connection: '&Connection',
     newConnection: 'New Connection',
+    openRecording: 'Open Recording…',
     disconnect: 'Disconnect',
     makeDefaultViewer: 'Make Tessera the Default VNC Viewer',
     preferences: 'Preferences…',

@@ -11,6 +11,7 @@ const es: Translation<typeof en> = {
     quitApp: 'Salir de Tessera',
     connection: '&Conexión',
     newConnection: 'Nueva conexión',
+    openRecording: 'Abrir grabación…',
     disconnect: 'Desconectar',
     makeDefaultViewer: 'Hacer de Tessera el visor VNC predeterminado',
     preferences: 'Preferencias…',

@@ -11,6 +11,7 @@ const fr: Translation<typeof en> = {
     quitApp: 'Quitter Tessera',
     connection: '&Connexion',
     newConnection: 'Nouvelle connexion',
+    openRecording: 'Ouvrir un enregistrement…',
     disconnect: 'Déconnecter',
     makeDefaultViewer: 'Faire de Tessera la visionneuse VNC par défaut',
     preferences: 'Préférences…',

@@ -11,6 +11,7 @@ const ja: Translation<typeof en> = {
     quitApp: 'Tessera を終了',
     connection: '接続(&C)',
     newConnection: '新しい接続',
+    openRecording: '録画を開く…',
     disconnect: '切断',
     makeDefaultViewer: 'Tessera を既定の VNC ビューアーにする',
     preferences: '設定…',

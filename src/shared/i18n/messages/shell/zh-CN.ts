@@ -11,6 +11,7 @@ const zhCN: Translation<typeof en> = {
     quitApp: '退出 Tessera',
     connection: '连接(&C)',
     newConnection: '新建连接',
+    openRecording: '打开录制…',
     disconnect: '断开连接',
     makeDefaultViewer: '将 Tessera 设为默认 VNC 查看器',
     preferences: '首选项…',
