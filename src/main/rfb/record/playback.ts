@@ -93,27 +93,26 @@ export class Playback {
     const blocks = parseFbs(fbs)
     let total = 0
     for (const b of blocks) total += b.data.length
-    const raw = new Uint8Array(total)
+    // One copy of the stream (the file's buffer can go): the blocks joined after room for the prefix.
+    const PREFIX = 16
+    const buf = new Uint8Array(PREFIX + total)
     const rawStarts: number[] = []
     let o = 0
     for (const b of blocks) {
       rawStarts.push(o)
-      raw.set(b.data, o)
+      buf.set(b.data, PREFIX + o)
       o += b.data.length
     }
-    const init = findServerInit(raw)
-    // The engine reads RFB 3.3 with security None, then the recorded ServerInit onwards.
-    const prefix = Buffer.from('RFB 003.003\n\0\0\0\x01', 'latin1')
-    const stream = new Uint8Array(prefix.length + raw.length - init)
-    stream.set(prefix, 0)
-    stream.set(raw.subarray(init), prefix.length)
-    const starts = rawStarts.map((r) => Math.max(prefix.length, r - init + prefix.length))
-    const p = new Playback(
-      stream,
-      starts,
-      blocks.map((b) => b.timestampMs),
-      options,
-    )
+    const init = findServerInit(buf.subarray(PREFIX))
+    // The engine reads RFB 3.3 with security None, then the recorded ServerInit onwards: the
+    // prefix goes over the recorded handshake's last bytes, which are skipped anyway.
+    const stream = buf.subarray(init)
+    stream.set(Buffer.from('RFB 003.003\n\0\0\0\x01', 'latin1'), 0)
+    const starts = rawStarts.map((r) => Math.max(PREFIX, r - init + PREFIX))
+    // A recorder's clock that went back is taken as standing still: times only grow.
+    let latest = 0
+    const times = blocks.map((b) => (latest = Math.max(latest, b.timestampMs)))
+    const p = new Playback(stream, starts, times, options)
     await p.restart(null)
     p.feedTo(0)
     return p
