@@ -91,11 +91,6 @@ export function literal<const T extends readonly [string | number | boolean, ...
   return checked(schema as v.GenericSchema<unknown, T[number]>)
 }
 
-/** Binary data of at most `max` bytes (a chunk of an uploaded file); both transports carry Uint8Array as it is. */
-export function bytes(max: number): Schema<Uint8Array> {
-  return checked(v.custom<Uint8Array>((x) => x instanceof Uint8Array && x.length <= max, `must be binary data of at most ${max} bytes`))
-}
-
 /** `undefined` (an absent argument: requests like `profiles.list`); JSON's null is accepted too. */
 export function none(): Schema<void> {
   return checked(
