@@ -12,14 +12,13 @@ export interface AudioStreamHandler {
   stop(): void
   /** Whole frames in the negotiated format; the view is valid only during the call. */
   data(samples: Uint8Array): void
-  /** Samples that came outside a stream (before Start, after Stop) and were thrown away. */
-  dropped(bytes: number): void
 }
 
 /**
  * Reads QEMU Server Messages (type 255) while audio is on. Only the audio submessage (1) is
  * ours: any other submessage ends the session like an unknown message type, since its length
  * cannot be known. A data message is held only up to one second of audio in the negotiated format.
+ * Data outside a Start/Stop pair starts the stream (see readData).
  */
 export class AudioMessageReader implements ServerMessageExtension {
   private streaming = false
@@ -63,9 +62,11 @@ export class AudioMessageReader implements ServerMessageExtension {
     q.skip(8)
     const samples = q.bytes(len)
     if (!this.streaming) {
-      this.trace?.('in', `QEMU audio data ${len} bytes outside a stream: dropped`)
-      this.handler.dropped(len)
-      return true
+      // QEMU 7.2 sends Start only when its sound card starts playing: a client that enables audio
+      // while it plays gets data without a Start (measured). The data is the stream's start.
+      this.trace?.('in', 'QEMU audio data without a start: the stream is running')
+      this.streaming = true
+      this.handler.start()
     }
     this.handler.data(samples)
     return true
