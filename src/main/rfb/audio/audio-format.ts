@@ -49,7 +49,8 @@ export function maxDataBytes(format: AudioFormat): number {
 /** Throws a RangeError for a format rfbproto does not allow or Tessera cannot play. */
 export function checkAudioFormat(format: AudioFormat): AudioFormat {
   const { sampleFormat, channels, frequency } = format
-  if (!Number.isInteger(sampleFormat) || sampleFormat < SampleFormat.U8 || sampleFormat > SampleFormat.S32) throw new RangeError(`unknown sample format ${sampleFormat}`)
+  if (!Number.isInteger(sampleFormat) || sampleFormat < SampleFormat.U8 || sampleFormat > SampleFormat.S32)
+    throw new RangeError(`unknown sample format ${sampleFormat}`)
   if (channels !== 1 && channels !== 2) throw new RangeError(`audio must be mono or stereo, not ${channels} channels`)
   if (!Number.isInteger(frequency) || frequency < MIN_FREQUENCY || frequency > MAX_FREQUENCY)
     throw new RangeError(`audio frequency ${frequency} Hz outside ${MIN_FREQUENCY}-${MAX_FREQUENCY}`)

@@ -32,7 +32,8 @@ export class AudioMessageReader implements ServerMessageExtension {
   read(q: ByteQueue, at: number): boolean {
     if (!q.has(2)) return false
     const sub = q.peekU8(1)
-    if (sub !== QEMU_AUDIO_SUBMESSAGE) throw new RfbProtocolError(`QEMU server message with submessage ${sub}, which we did not ask for`, at, 'RFB_ERR_MESSAGE_TYPE')
+    if (sub !== QEMU_AUDIO_SUBMESSAGE)
+      throw new RfbProtocolError(`QEMU server message with submessage ${sub}, which we did not ask for`, at, 'RFB_ERR_MESSAGE_TYPE')
     if (!q.has(4)) return false
     const op = q.peekU16(2)
     switch (op) {

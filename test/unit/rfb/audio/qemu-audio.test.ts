@@ -32,13 +32,21 @@ async function connected(announce = true) {
 const ack = new Bytes().u8(0, 0).u16(1).u16(0, 0, 4, 3).s32(-259).build()
 const start = Uint8Array.of(255, 1, 0, 1)
 const stop = Uint8Array.of(255, 1, 0, 0)
-const data = (...bytes: number[]) => new Bytes().u8(255, 1).u16(2).u32(bytes.length).u8(...bytes).build()
+const data = (...bytes: number[]) =>
+  new Bytes()
+    .u8(255, 1)
+    .u16(2)
+    .u32(bytes.length)
+    .u8(...bytes)
+    .build()
 
 describe('QEMU audio client messages (rfbproto QEMU Audio Client Message)', () => {
   it('encodes enable, disable and set format byte for byte', () => {
     expect(Array.from(audioEnableMessage())).toEqual([255, 1, 0, 0])
     expect(Array.from(audioDisableMessage())).toEqual([255, 1, 0, 1])
-    expect(Array.from(audioSetFormatMessage({ sampleFormat: SampleFormat.S16, channels: 2, frequency: 48_000 }))).toEqual([255, 1, 0, 2, 3, 2, 0, 0, 0xbb, 0x80])
+    expect(Array.from(audioSetFormatMessage({ sampleFormat: SampleFormat.S16, channels: 2, frequency: 48_000 }))).toEqual([
+      255, 1, 0, 2, 3, 2, 0, 0, 0xbb, 0x80,
+    ])
     expect(Array.from(audioSetFormatMessage({ sampleFormat: SampleFormat.U8, channels: 1, frequency: 8000 }))).toEqual([255, 1, 0, 2, 0, 1, 0, 0, 0x1f, 0x40])
   })
 
@@ -81,7 +89,12 @@ describe('QEMU audio on a session', () => {
   })
 
   it('reads start, data and stop wherever the stream is split', async () => {
-    const stream = new Bytes().bytes(ack).bytes(start).bytes(data(1, 2, 3, 4, 5, 6, 7, 8)).bytes(stop).build()
+    const stream = new Bytes()
+      .bytes(ack)
+      .bytes(start)
+      .bytes(data(1, 2, 3, 4, 5, 6, 7, 8))
+      .bytes(stop)
+      .build()
     for (const { label, chunks } of chunkings(stream)) {
       const { t, calls, client, error } = await connected()
       for (const c of chunks) t.serve(c)
