@@ -372,21 +372,7 @@ async function startOnce(kind: ServerKind, opts: ServerOptions, s: Session, dead
 
   if (kind === 'qemu') {
     const port = await freePortFrom(6000, 9000)
-    const args = [
-      '-machine',
-      opts.audio ? 'pc,pcspk-audiodev=snd0' : 'pc',
-      '-accel',
-      'tcg',
-      '-m',
-      '64',
-      '-nodefaults',
-      '-vga',
-      'std',
-      '-nic',
-      'none',
-      '-display',
-      'none',
-    ]
+    const args = ['-machine', 'pc', '-accel', 'tcg', '-m', '64', '-nodefaults', '-vga', 'std', '-nic', 'none', '-display', 'none']
     let vnc = `${HOST}:${port - 5900}`
     if (opts.password !== undefined) {
       // Secret from a file keeps the password out of the process list.
@@ -396,6 +382,7 @@ async function startOnce(kind: ServerKind, opts: ServerOptions, s: Session, dead
       vnc += ',password-secret=vncpw'
     }
     if (opts.audio) {
+      args[1] = 'pc,pcspk-audiodev=snd0'
       args.push('-audiodev', 'none,id=snd0')
       vnc += ',audiodev=snd0'
     }
