@@ -16,6 +16,8 @@ export type MenuAction =
   | { type: 'clipboardPanel' }
   | { type: 'screenshot' }
   | { type: 'stats' }
+  /** Mute or unmute the session's sound. */
+  | { type: 'mute' }
   | { type: 'fullscreen' }
   /** Full screen on a chosen monitor, or across all of them. */
   | { type: 'fullscreenOn'; target: FullscreenTarget }
