@@ -89,6 +89,11 @@ export class AudioPlayer {
     return Math.min(1, peak)
   }
 
+  /** Seconds of sound scheduled and not yet heard (never more than {@link MAX_LATENCY_S}). */
+  ahead(): number {
+    return this.ctx ? Math.max(0, this.next - this.ctx.currentTime) : 0
+  }
+
   /** Stops the sound and lets the audio device go. */
   close(): void {
     removeEventListener('pointerdown', this.unlock, true)

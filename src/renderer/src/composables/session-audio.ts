@@ -8,6 +8,8 @@ export interface SessionAudioStats extends AudioPlayerStats {
   hostDropped: number
   /** The loudest sample leaving the volume control lately, 0-1. */
   level: number
+  /** Seconds scheduled ahead of what is heard. */
+  ahead: number
 }
 
 const STORE_PREFIX = 'tessera.audio.'
@@ -66,7 +68,7 @@ export function useSessionAudio(sessionId: () => string | null, key: () => strin
     api.request('session.audioAck', { sessionId: id, seq: e.seq }).catch(() => {})
   })
   const timer = setInterval(() => {
-    if (active.value) stats.value = { ...player.stats, hostDropped, level: player.level() }
+    if (active.value) stats.value = { ...player.stats, hostDropped, level: player.level(), ahead: player.ahead() }
   }, STATS_INTERVAL_MS)
   onScopeDispose(() => {
     stop()
