@@ -24,7 +24,16 @@ export interface ServerFeatures {
 
 /** A server's features before it has shown any. */
 export function noFeatures(): ServerFeatures {
-  return { extendedDesktopSize: false, qemuKeyEvents: false, fence: false, continuousUpdates: false, xvp: false, extendedMouseButtons: false, qemuAudio: false, screens: [] }
+  return {
+    extendedDesktopSize: false,
+    qemuKeyEvents: false,
+    fence: false,
+    continuousUpdates: false,
+    xvp: false,
+    extendedMouseButtons: false,
+    qemuAudio: false,
+    screens: [],
+  }
 }
 
 /** Keyboard LEDs as the server reports them (QEMU or VMware LED state). */
