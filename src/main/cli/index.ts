@@ -9,6 +9,7 @@ import { proxyCommand } from './proxy'
 import { recordCommand } from './record'
 import { replayCommand } from './replay'
 import { snapshotCommand } from './snapshot'
+import { typeCommand } from './type'
 import { webCommand } from './web'
 
 type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>
@@ -18,6 +19,7 @@ const COMMANDS: Record<CommandName, Command> = {
   record: recordCommand,
   replay: replayCommand,
   probe: probeCommand,
+  type: typeCommand,
   bench: benchCommand,
   web: webCommand,
   listen: listenCommand,
