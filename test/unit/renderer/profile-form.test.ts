@@ -62,7 +62,8 @@ describe('profile form round trip', () => {
   it('gives back a plain new profile unchanged, with no optional field', () => {
     const p = base()
     expect(saved(p)).toEqual(p)
-    for (const key of ['username', 'fineQuality', 'subsampling', 'caFile', 'tls', 'allowPlainPassword', 'ssh', 'audio']) expect(saved(p)).not.toHaveProperty(key)
+    for (const key of ['username', 'fineQuality', 'subsampling', 'caFile', 'tls', 'allowPlainPassword', 'ssh', 'audio'])
+      expect(saved(p)).not.toHaveProperty(key)
   })
 
   it("plays the server's sound unless the connection says no, and saves only the no", () => {
