@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,6 +8,7 @@ import { QemuAudio } from '../../src/main/rfb/audio/qemu-audio'
 import { connectRfb } from '../../src/main/rfb/connect'
 import { FramebufferSink } from '../../src/main/rfb/framebuffer'
 import type { RfbClient } from '../../src/main/rfb/session'
+import { runCli } from '../helpers/cli-in-process'
 import { beepFloppy, zeroCrossingHz } from '../helpers/qemu-beep'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
 
@@ -98,5 +99,34 @@ describe.skipIf(!serverAvailable('qemu'))('QEMU audio from a real QEMU whose PC 
     await new Promise((r) => setTimeout(r, 500))
     expect(plain.features.qemuAudio).toBe(false)
     expect(plain.state).toBe('connected')
+  }, 60_000)
+
+  it('tessera audio writes the tone as a WAV file; a server without sound exits 7', async () => {
+    const wav = join(dir, 'tone.wav')
+    const run = await runCli(['audio', `127.0.0.1::${server.port}`, wav, '--seconds', '1.5'])
+    expect(run.err).toEqual([])
+    expect(run.code).toBe(0)
+    const bytes = readFileSync(wav)
+    const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    expect(bytes.subarray(0, 4).toString('latin1') + bytes.subarray(8, 16).toString('latin1')).toBe('RIFFWAVEfmt ')
+    expect([v.getUint16(20, true), v.getUint16(22, true), v.getUint32(24, true), v.getUint16(34, true)]).toEqual([1, 2, 48_000, 16])
+    const dataBytes = v.getUint32(40, true)
+    expect(dataBytes).toBe(bytes.length - 44)
+    expect(v.getUint32(4, true)).toBe(bytes.length - 8)
+    // About 1.5 s of sound (the stream starts a moment after the acknowledgement).
+    expect(dataBytes / 4 / 48_000).toBeGreaterThan(0.8)
+    expect(dataBytes / 4 / 48_000).toBeLessThan(1.8)
+    const tone = zeroCrossingHz(bytes.subarray(44 + dataBytes - HALF_SECOND), 2, 48_000)
+    expect(Math.abs(tone.hz - hz) / hz).toBeLessThan(0.05)
+    expect(run.out[0]).toMatch(/tone\.wav: 1\.\d\d s of 16-bit stereo at 48000 Hz/)
+
+    const tiger = await startServer('tigervnc', { width: 320, height: 200 })
+    try {
+      const none = await runCli(['audio', `127.0.0.1::${tiger.port}`, join(dir, 'none.wav'), '--seconds', '1'])
+      expect(none.code).toBe(7)
+      expect(none.err.join('\n')).toMatch(/this server sends no sound/)
+    } finally {
+      await tiger.stop()
+    }
   }, 60_000)
 })

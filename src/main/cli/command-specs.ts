@@ -131,6 +131,20 @@ export const COMMAND_SPECS = {
     flags: ['trace', ...CONNECT_FLAGS],
     overrides: { timeout: 'seconds to wait for the connection and the handshake (default 15)' },
   },
+  audio: {
+    usage: 'audio TARGET OUT.wav [options]',
+    summary: "write the server's sound (QEMU audio) as a WAV file: 16-bit stereo, 48 kHz",
+    about: ['Only QEMU sends sound, when its -vnc has audiodev=; any other server exits 7.', ...TARGET_LINES],
+    valued: [
+      ...CONNECT_OPTIONS.filter((o) => o !== 'encodings' && !['pixel-format', 'depth', 'quality', 'fine-quality', 'subsampling', 'compress'].includes(o)),
+      'seconds',
+    ],
+    flags: CONNECT_FLAGS,
+    overrides: {
+      seconds: 'how long to record the sound (default 10; Ctrl+C stops earlier)',
+      timeout: 'seconds to wait for the connection and the handshake (default 15)',
+    },
+  },
   type: {
     usage: 'type TARGET [TEXT | --file FILE | -] [options]',
     summary: 'type a text as key presses (paste as keystrokes), for consoles without a clipboard',

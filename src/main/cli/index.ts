@@ -1,4 +1,5 @@
 import packageJson from '../../../package.json' with { type: 'json' }
+import { audioCommand } from './audio'
 import { benchCommand } from './bench'
 import type { CommandName } from './command-specs'
 import { EXIT, describeFailure } from './exit-codes'
@@ -20,6 +21,7 @@ const COMMANDS: Record<CommandName, Command> = {
   replay: replayCommand,
   probe: probeCommand,
   type: typeCommand,
+  audio: audioCommand,
   bench: benchCommand,
   web: webCommand,
   listen: listenCommand,
