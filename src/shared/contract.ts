@@ -239,6 +239,8 @@ export interface HostRequests {
    * owner only; more than one a second per session is dropped.
    */
   'session.thumbnail': [{ sessionId: string; width: number; height: number; rgba: Uint8Array }, void]
+  /** The renderer took the `session.audio` event `seq` (played or dropped it). */
+  'session.audioAck': [{ sessionId: string; seq: number }, void]
   'session.key': [{ sessionId: string; keysym: number; down: boolean; code?: string }, void]
   'session.pointer': [{ sessionId: string; buttons: number; x: number; y: number }, void]
   'session.clipboard': [{ sessionId: string; text: string }, void]
@@ -348,6 +350,12 @@ export interface HostEvents {
   /** The server could not carry out a power action (XVP_FAIL; it does not say which). */
   'session.powerFailed': { sessionId: string }
   'session.stats': { sessionId: string; fps: number; kbps: number; latencyMs: number; encodings: string[] }
+  /**
+   * The server's sound (QEMU audio): interleaved signed 16-bit little-endian frames of `channels`
+   * samples at `rate` Hz. Acknowledge each with `session.audioAck`; while two are unacknowledged
+   * the host holds at most 250 ms and drops the oldest, counting dropped frames in `hostDropped`.
+   */
+  'session.audio': { sessionId: string; seq: number; channels: number; rate: number; samples: Uint8Array; hostDropped: number }
   /** The server's certificate is unknown: the session waits for a `session.trust` request. */
   'session.trust': { sessionId: string; server: string; certificate: TrustCertificate }
   /** The SSH tunnel server's host key is unknown: the session waits for a `session.hostKey` request. */

@@ -54,8 +54,9 @@ export function compareProtection(a: ProtectionLevel, b: ProtectionLevel): numbe
  * 5: `allowPlainPassword`, `protection`, `passwordProtection` (absent in older files: Plain
  *    refused, nothing recorded; the first connection records the level).
  * 6: `repeater`, `unixPath` (absent in older files: a direct TCP connection).
+ * 7: `audio` (absent in older files: the server's sound is played).
  */
-export const PROFILE_SCHEMA_VERSION = 6
+export const PROFILE_SCHEMA_VERSION = 7
 
 /** Defaults for a new connection: the fields a user need not think about. */
 export function newProfile(fields: Partial<ConnectionProfile> & Pick<ConnectionProfile, 'id' | 'host'>): ConnectionProfile {

@@ -140,6 +140,8 @@ export const profileFields = {
   protection: optional(literal(...PROTECTION_LEVELS)),
   /** How well the connection was protected when the saved password was saved; it is not sent over less without asking. */
   passwordProtection: optional(literal(...PROTECTION_LEVELS)),
+  /** Play the server's sound (QEMU audio); absent (and before version 7): yes. */
+  audio: optional(boolean()),
   createdAt: timestamp,
   /** Unix ms of the last successful connection; 0 if never. */
   lastUsedAt: timestamp,
@@ -230,6 +232,7 @@ const schemaOf = {
       v.check((t) => t.rgba.byteLength === t.width * t.height * 4, 'rgba must hold exactly width x height x 4 bytes'),
     ),
   ),
+  'session.audioAck': object({ sessionId, seq: int(0, Number.MAX_SAFE_INTEGER) }),
   'session.key': object({
     sessionId,
     keysym: int(0, 0xffffffff),
@@ -311,6 +314,7 @@ export const EVENT_NAMES = Object.keys({
   'session.powerFailed': 1,
   'session.typing': 1,
   'session.stats': 1,
+  'session.audio': 1,
   'session.trust': 1,
   'session.hostKey': 1,
   'session.downgrade': 1,

@@ -28,6 +28,11 @@ export interface ServerOptions {
   securityTypes?: string[]
   /** Listen on this port (e.g. to restart a server where clients know it); default a free one. Not for QEMU. */
   port?: number
+  /**
+   * QEMU only: the PC speaker plays into an audio backend ("none": nothing reaches a sound card)
+   * whose output the VNC server captures for clients that ask for QEMU audio.
+   */
+  audio?: boolean
 }
 
 /**
@@ -375,6 +380,11 @@ async function startOnce(kind: ServerKind, opts: ServerOptions, s: Session, dead
       writeFileSync(secret, opts.password, { mode: 0o600 })
       args.push('-object', `secret,id=vncpw,file=${secret}`)
       vnc += ',password-secret=vncpw'
+    }
+    if (opts.audio) {
+      args[1] = 'pc,pcspk-audiodev=snd0'
+      args.push('-audiodev', 'none,id=snd0')
+      vnc += ',audiodev=snd0'
     }
     const monitor = path.join(s.tmp, 'monitor.sock')
     if (opts.content === 'static') args.push('-monitor', `unix:${monitor},server=on,wait=off`)

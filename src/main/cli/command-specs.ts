@@ -40,6 +40,9 @@ export const OPTION_HELP = {
   'data-dir': { value: 'DIR', text: "the data folder (default the app's, in its browser-mode/ subfolder)" },
   'no-open': { text: 'do not open a browser; only print the address' },
   buffer: { value: 'MB', text: 'hold at most MB megabytes for a slow viewer (default 64), then pause reading the server' },
+  file: { value: 'FILE', text: 'type the text in FILE (UTF-8) instead of the TEXT argument' },
+  layout: { value: 'us|uk|de|fr', text: 'press the keys of this remote keyboard layout where the server takes scancodes (QEMU); without it, keysyms' },
+  'delay-ms': { value: 'N', text: 'pause after each character, 0-1000 ms (default 10; slow consoles want 40)' },
 } as const satisfies Record<string, { value?: string; text: string }>
 
 /** The name of an option (without its dashes). */
@@ -126,6 +129,33 @@ export const COMMAND_SPECS = {
     about: TARGET_LINES,
     valued: CONNECT_OPTIONS,
     flags: ['trace', ...CONNECT_FLAGS],
+    overrides: { timeout: 'seconds to wait for the connection and the handshake (default 15)' },
+  },
+  audio: {
+    usage: 'audio TARGET OUT.wav [options]',
+    summary: "write the server's sound (QEMU audio) as a WAV file: 16-bit stereo, 48 kHz",
+    about: ['Only QEMU sends sound, when its -vnc has audiodev=; any other server exits 7.', ...TARGET_LINES],
+    valued: [
+      ...CONNECT_OPTIONS.filter((o) => o !== 'encodings' && !['pixel-format', 'depth', 'quality', 'fine-quality', 'subsampling', 'compress'].includes(o)),
+      'seconds',
+    ],
+    flags: CONNECT_FLAGS,
+    overrides: {
+      seconds: 'how long to record the sound (default 10; Ctrl+C stops earlier)',
+      timeout: 'seconds to wait for the connection and the handshake (default 15)',
+    },
+  },
+  type: {
+    usage: 'type TARGET [TEXT | --file FILE | -] [options]',
+    summary: 'type a text as key presses (paste as keystrokes), for consoles without a clipboard',
+    about: [
+      'TEXT is typed as given; - reads standard input. Newline is Enter, tab is Tab. Keysyms go out,',
+      'which type any character; with --layout and a server that takes scancodes (QEMU), the keys of',
+      'that layout are pressed. What cannot be typed is listed and nothing is sent (exit 7).',
+      ...TARGET_LINES,
+    ],
+    valued: [...CONNECT_OPTIONS.filter((o) => o !== 'encodings'), 'file', 'layout', 'delay-ms'],
+    flags: CONNECT_FLAGS,
     overrides: { timeout: 'seconds to wait for the connection and the handshake (default 15)' },
   },
   bench: {

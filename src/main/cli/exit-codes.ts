@@ -33,7 +33,7 @@ export const EXIT_CODE_MEANINGS: Record<ExitCode, string> = {
   4: 'the server (or the reverse connection waited for) did not answer in time',
   5: 'the server refused the login: wrong or missing password, or it turned the connection away',
   6: 'the server, or a recording, broke the protocol (the message gives the byte offset)',
-  7: 'the server and Tessera have nothing in common: version, security type, a feature',
+  7: 'the server and Tessera have nothing in common: version, security type, a feature, or keys for a character to type',
   8: 'refused for safety: a certificate, SSH host key or server key was not trusted or changed, or the --security policy was not met',
   9: 'a local file cannot be read or written: password, key, CA or known-hosts file, the output, a recording, the trust store or data folder',
   10: 'busy: the port to listen on is in use (or not allowed), or another Tessera is using the data folder',

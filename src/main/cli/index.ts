@@ -1,4 +1,5 @@
 import packageJson from '../../../package.json' with { type: 'json' }
+import { audioCommand } from './audio'
 import { benchCommand } from './bench'
 import type { CommandName } from './command-specs'
 import { EXIT, describeFailure } from './exit-codes'
@@ -9,6 +10,7 @@ import { proxyCommand } from './proxy'
 import { recordCommand } from './record'
 import { replayCommand } from './replay'
 import { snapshotCommand } from './snapshot'
+import { typeCommand } from './type'
 import { webCommand } from './web'
 
 type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>
@@ -18,6 +20,8 @@ const COMMANDS: Record<CommandName, Command> = {
   record: recordCommand,
   replay: replayCommand,
   probe: probeCommand,
+  type: typeCommand,
+  audio: audioCommand,
   bench: benchCommand,
   web: webCommand,
   listen: listenCommand,

@@ -14,6 +14,7 @@ import type { HostClient } from './endpoint'
 import type { RecordingsFolder } from './recordings'
 import { downgradeQuestion } from './protection'
 import type { SessionHost } from './session-host'
+import { SessionAudio, wantsAudio } from './session-audio'
 import { SessionPicture } from './session-picture'
 import { SessionInput } from './session-input'
 import { SessionQuestions } from './session-questions'
@@ -39,6 +40,8 @@ export class HostSession {
   private client: RfbClient | null = null
   /** Frames to the owner's window (or only the mirror, for a watch session), the mirror (previews), the cursor. */
   readonly picture: SessionPicture
+  /** The server's sound (QEMU audio) to the owner's window. */
+  readonly audio: SessionAudio
   /** What the last state change reported as wrong (the summary shows it). */
   private error: SessionError | undefined
   private readonly stats: SessionStats
@@ -86,6 +89,7 @@ export class HostSession {
   ) {
     this.reverse = accepted !== null
     this.picture = new SessionPicture(id, host, watch)
+    this.audio = new SessionAudio(id, host)
     this.stats = new SessionStats(id, host.timings.statsIntervalMs, (stats) => host.emit('session.stats', stats))
     this.login = new SessionLogin(host.secrets)
     this.input = new SessionInput(
@@ -125,12 +129,14 @@ export class HostSession {
     }
     if (this.over) return
     const p = this.profile
+    const audio = wantsAudio(p, this.watch)
     const client: RfbClient = new RfbClient({
       sink: this.picture.attemptSink(),
       // A tile must never push other viewers off the server.
       shared: this.watch || (p?.shared ?? true),
       encodings: encodingsOf(p, this.h264),
       ...this.picture.clientOptions(p),
+      extraEncodings: this.audio.encodings(audio),
       credentials: (kind, link): Promise<Credentials | null> => this.credentialsFor(client, kind, link),
       handshakeTimeoutMs: timings.handshakeTimeoutMs,
       security,
@@ -149,6 +155,7 @@ export class HostSession {
     }
     this.client = client
     this.picture.follow(client)
+    this.audio.follow(client, audio)
     client.on('connected', (info) => this.onConnected(client, info))
     client.on('close', (err) => this.onClose(client, err))
     client.on('update', (u) => this.stats.count(u))

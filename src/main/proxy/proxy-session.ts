@@ -117,6 +117,7 @@ export function runProxySession(viewerTransport: Transport, serverTransport: Tra
           pointerPosition: () => undefined,
           supportsQemuKeyEvents: () => undefined,
           supportsExtendedMouseButtons: () => undefined,
+          supportsQemuAudio: () => undefined,
           ledState: () => undefined,
           setColourMapEntries: (first, rgb) => colourMap.set(first, rgb),
           bell: () => undefined,

@@ -40,6 +40,8 @@ export interface ServerMessageHandler {
   pointerPosition(x: number, y: number): void
   /** The QEMUExtendedKeyEvent pseudo-rect: the server takes scancodes. */
   supportsQemuKeyEvents(): void
+  /** The QEMU Audio pseudo-rect: the server acknowledged -259, so audio client messages may go out. */
+  supportsQemuAudio(): void
   /** The ExtendedMouseButtons pseudo-rect: the server takes back/forward buttons. */
   supportsExtendedMouseButtons(): void
   /** QEMU or VMware LED state as QEMU's bits: scroll lock 1, num lock 2, caps lock 4. */

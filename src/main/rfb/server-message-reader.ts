@@ -50,6 +50,7 @@ const HANDLED_PSEUDO: ReadonlySet<number> = new Set([
   Encoding.ExtendedDesktopSize,
   Encoding.PointerPos,
   Encoding.QEMUExtendedKeyEvent,
+  Encoding.QEMUAudio,
   Encoding.ExtendedMouseButtons,
   Encoding.QEMULedState,
   Encoding.VMwareLedState,
@@ -277,6 +278,10 @@ export class ServerMessageReader {
         return this.rectDone()
       case Encoding.ExtendedMouseButtons:
         this.handler.supportsExtendedMouseButtons()
+        return this.rectDone()
+      case Encoding.QEMUAudio:
+        // rfbproto: the acknowledgement carries no payload; audio messages may follow once we enable them.
+        this.handler.supportsQemuAudio()
         return this.rectDone()
       case Encoding.QEMULedState:
         return this.readPayload(1, (b) => this.handler.ledState(b[0]))

@@ -16,13 +16,24 @@ export interface ServerFeatures {
   continuousUpdates: boolean
   xvp: boolean
   extendedMouseButtons: boolean
+  /** The server acknowledged the QEMU Audio pseudo-encoding (announced only when audio is wanted). */
+  qemuAudio: boolean
   /** The screen layout from the last ExtendedDesktopSize rect. */
   screens: Screen[]
 }
 
 /** A server's features before it has shown any. */
 export function noFeatures(): ServerFeatures {
-  return { extendedDesktopSize: false, qemuKeyEvents: false, fence: false, continuousUpdates: false, xvp: false, extendedMouseButtons: false, screens: [] }
+  return {
+    extendedDesktopSize: false,
+    qemuKeyEvents: false,
+    fence: false,
+    continuousUpdates: false,
+    xvp: false,
+    extendedMouseButtons: false,
+    qemuAudio: false,
+    screens: [],
+  }
 }
 
 /** Keyboard LEDs as the server reports them (QEMU or VMware LED state). */

@@ -455,6 +455,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       pointerPosition: (x, y) => this.emit('pointer', x, y),
       supportsQemuKeyEvents: () => this.confirm('qemuKeyEvents'),
       supportsExtendedMouseButtons: () => this.confirm('extendedMouseButtons'),
+      supportsQemuAudio: () => this.confirm('qemuAudio'),
       // QEMU's bits, which VMware's last byte shares: scroll lock 1, num lock 2, caps lock 4.
       ledState: (bits) => this.emit('leds', { scrollLock: (bits & 1) !== 0, numLock: (bits & 2) !== 0, capsLock: (bits & 4) !== 0 }),
       setColourMapEntries: (first, rgb) => this.colourMap.set(first, rgb),

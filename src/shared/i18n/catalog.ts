@@ -1,6 +1,7 @@
 import type { Locale } from './locales'
 import { SUPPORTED_LOCALES } from './locales'
 import { app } from './messages/app'
+import { audio } from './messages/audio'
 import { book } from './messages/book'
 import { common } from './messages/common'
 import { dialogs } from './messages/dialogs'
@@ -17,7 +18,7 @@ import { wall } from './messages/wall'
  * language), so translators and developers each touch one small file. Keys are looked up as
  * "area.key"; English is the fallback for anything a translation has not reached yet.
  */
-const AREAS = { common, app, book, session, dialogs, errors, prefs, shell, wall, typing, recording }
+const AREAS = { common, app, book, session, dialogs, errors, prefs, shell, wall, typing, recording, audio }
 
 /** The English catalog's shape: what every key is, for typed lookups. */
 export type MessageSchema = { [A in keyof typeof AREAS]: (typeof AREAS)[A]['en'] }

@@ -133,7 +133,7 @@ describe('ConnectionStore', () => {
     expect(store.problems[0].code).toBe('STORE_INVALID_ENTRIES')
     await store.save({ ...store.get('new')!, name: 'renamed' })
     expect(onDisk()).toMatchObject({
-      schemaVersion: 6,
+      schemaVersion: 7,
       profiles: expect.arrayContaining([expect.objectContaining({ id: 'new', protection: 'authenticated' })]),
     })
   })

@@ -49,6 +49,7 @@ const full = base({
   caFile: '/ca.pem',
   tls: true,
   allowPlainPassword: true,
+  audio: false,
   ssh: { host: 'gw', port: 2222, username: 'bob', auth: 'key', keyFile: '~/.ssh/id' },
 })
 
@@ -61,7 +62,14 @@ describe('profile form round trip', () => {
   it('gives back a plain new profile unchanged, with no optional field', () => {
     const p = base()
     expect(saved(p)).toEqual(p)
-    for (const key of ['username', 'fineQuality', 'subsampling', 'caFile', 'tls', 'allowPlainPassword', 'ssh']) expect(saved(p)).not.toHaveProperty(key)
+    for (const key of ['username', 'fineQuality', 'subsampling', 'caFile', 'tls', 'allowPlainPassword', 'ssh', 'audio'])
+      expect(saved(p)).not.toHaveProperty(key)
+  })
+
+  it("plays the server's sound unless the connection says no, and saves only the no", () => {
+    expect(profileToForm(base()).audio).toBe(true)
+    expect(saved(base(), (f) => (f.audio = false))).toMatchObject({ audio: false })
+    expect(saved(base({ audio: false }), (f) => (f.audio = true))).not.toHaveProperty('audio')
   })
 
   it('shows automatic choices as their own values and numbers as text', () => {

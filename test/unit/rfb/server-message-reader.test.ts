@@ -39,6 +39,7 @@ function harness(width = 4, height = 3, opts: { clipboardActive?: boolean; stopA
     pointerPosition: (x, y) => calls.push(`pointer ${x},${y}`),
     supportsQemuKeyEvents: () => calls.push('qemuKeyEvents'),
     supportsExtendedMouseButtons: () => calls.push('extendedMouseButtons'),
+    supportsQemuAudio: () => calls.push('qemuAudio'),
     ledState: (bits) => calls.push(`leds ${bits}`),
     setColourMapEntries: (first, rgb) => calls.push(`colourMap ${first} ${Array.from(rgb).join(',')}`),
     bell: () => calls.push('bell'),

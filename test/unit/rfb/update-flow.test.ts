@@ -18,6 +18,7 @@ function flow(options: UpdateFlowOptions = {}, start: { connected?: boolean; fen
     continuousUpdates: start.cu ?? false,
     xvp: false,
     extendedMouseButtons: false,
+    qemuAudio: false,
     screens: [],
   }
   const session = { connected: start.connected ?? true, idle: true, width: 4, height: 3 }

@@ -18,6 +18,8 @@ export type MenuAction =
   /** Start or stop recording the session (stores/recordings). */
   | { type: 'record' }
   | { type: 'stats' }
+  /** Mute or unmute the session's sound. */
+  | { type: 'mute' }
   | { type: 'fullscreen' }
   /** Full screen on a chosen monitor, or across all of them. */
   | { type: 'fullscreenOn'; target: FullscreenTarget }

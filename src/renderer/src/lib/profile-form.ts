@@ -35,6 +35,8 @@ export interface ProfileForm {
   savePassword: boolean
   viewOnly: boolean
   shared: boolean
+  /** Play the server's sound (saved only when off: absent means on). */
+  audio: boolean
   encodingsMode: 'auto' | 'custom'
   /** The preferred encodings as typed: names separated by commas or spaces. */
   encodings: string
@@ -83,6 +85,7 @@ export function profileToForm(p: ConnectionProfile): ProfileForm {
     savePassword: p.savePassword,
     viewOnly: p.viewOnly,
     shared: p.shared,
+    audio: p.audio !== false,
     encodingsMode: p.encodings === 'auto' ? 'auto' : 'custom',
     encodings: p.encodings === 'auto' ? DEFAULT_ENCODING_TEXT : p.encodings.join(', '),
     quality: p.quality === null ? 'auto' : String(p.quality),
@@ -267,7 +270,19 @@ export function formToProfile(
   const unix = /^unix:/i.test(typed) ? typed.slice(5) : typed.startsWith('/') ? typed : undefined
   // A socket has no host name; "localhost" keeps the profile readable by older Tessera.
   const host = unix !== undefined ? 'localhost' : typed
-  const { username: _u, fineQuality: _f, subsampling: _s, caFile: _c, tls: _t, allowPlainPassword: _a, ssh: _h, repeater: _r, unixPath: _p, ...kept } = base
+  const {
+    username: _u,
+    fineQuality: _f,
+    subsampling: _s,
+    caFile: _c,
+    tls: _t,
+    allowPlainPassword: _a,
+    ssh: _h,
+    repeater: _r,
+    unixPath: _p,
+    audio: _au,
+    ...kept
+  } = base
   const profile: ConnectionProfile = {
     ...kept,
     name: form.name.trim() || typed,
@@ -291,6 +306,7 @@ export function formToProfile(
   const caFile = form.caFile.trim()
   if (caFile) profile.caFile = caFile
   if (form.tls) profile.tls = true
+  if (!form.audio) profile.audio = false
   if (form.allowPlainPassword) profile.allowPlainPassword = true
   if (form.ssh.enabled) profile.ssh = sshTunnel(form.ssh)
   if (unix !== undefined) profile.unixPath = unix

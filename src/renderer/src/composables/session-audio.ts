@@ -1,0 +1,91 @@
+import { computed, onScopeDispose, ref, shallowRef, watch } from 'vue'
+import { useHost } from '../host'
+import { AudioPlayer, type AudioPlayerStats } from '../audio/audio-player'
+
+/** What a session view shows of its sound: the player's numbers, the host's drops and the output level. */
+export interface SessionAudioStats extends AudioPlayerStats {
+  /** Frames the host dropped because this page was behind. */
+  hostDropped: number
+  /** The loudest sample leaving the volume control lately, 0-1. */
+  level: number
+  /** Seconds scheduled ahead of what is heard. */
+  ahead: number
+}
+
+const STORE_PREFIX = 'tessera.audio.'
+const STATS_INTERVAL_MS = 500
+
+/** Mute and volume as last set for `key` (a saved connection, or the address typed), in this browser's storage. */
+function remembered(key: string | null): { muted: boolean; volume: number } {
+  try {
+    const v = key ? (JSON.parse(localStorage.getItem(STORE_PREFIX + key) ?? 'null') as { muted?: unknown; volume?: unknown } | null) : null
+    const volume = typeof v?.volume === 'number' && v.volume >= 0 && v.volume <= 1 ? v.volume : 1
+    return { muted: v?.muted === true, volume }
+  } catch {
+    return { muted: false, volume: 1 }
+  }
+}
+
+/**
+ * One session's sound: plays the host's `session.audio` events for `sessionId`, acknowledges
+ * each, and keeps mute and volume per connection (`key`). `active` turns true with the first sound.
+ */
+export function useSessionAudio(sessionId: () => string | null, key: () => string | null) {
+  const { api } = useHost()
+  const player = new AudioPlayer()
+  const active = ref(false)
+  const muted = ref(false)
+  const volume = ref(1)
+  const stats = shallowRef<SessionAudioStats | null>(null)
+  let hostDropped = 0
+
+  watch(
+    key,
+    (k) => {
+      const r = remembered(k)
+      muted.value = r.muted
+      volume.value = r.volume
+    },
+    { immediate: true },
+  )
+  watch([muted, volume], ([m, v]) => {
+    player.setVolume(v, m)
+    const k = key()
+    try {
+      if (k) localStorage.setItem(STORE_PREFIX + k, JSON.stringify({ muted: m, volume: v }))
+    } catch {
+      // Storage may be full or off: the setting then lasts for this session only.
+    }
+  })
+  player.setVolume(volume.value, muted.value)
+
+  const stop = api.on('session.audio', (e) => {
+    const id = sessionId()
+    if (!id || e.sessionId !== id) return
+    player.push(e.samples, e.channels, e.rate)
+    hostDropped = e.hostDropped
+    active.value = true
+    api.request('session.audioAck', { sessionId: id, seq: e.seq }).catch(() => {})
+  })
+  const timer = setInterval(() => {
+    if (active.value) stats.value = { ...player.stats, hostDropped, level: player.level(), ahead: player.ahead() }
+  }, STATS_INTERVAL_MS)
+  onScopeDispose(() => {
+    stop()
+    clearInterval(timer)
+    player.close()
+  })
+
+  return {
+    active,
+    muted,
+    volume,
+    stats,
+    blocked: computed(() => stats.value?.blocked === true),
+    toggleMute: (): void => {
+      muted.value = !muted.value
+    },
+  }
+}
+
+export type SessionAudio = ReturnType<typeof useSessionAudio>

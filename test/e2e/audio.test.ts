@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHost } from '../../src/main/host/create-host'
+import type { Host } from '../../src/main/host/host'
+import { type WebServer, startWebServer } from '../../src/main/web/server'
+import { beepFloppy } from '../helpers/qemu-beep'
+import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
+import { RENDERER_DIR, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, waitConnected, waitUntil, watchErrors } from './harness'
+
+const skip = e2eUnavailable() ?? (serverAvailable('qemu') ? null : 'qemu-system-x86_64 not installed')
+
+/** What the stats overlay says of the sound: seconds handed to Web Audio and the output level (percent). */
+async function sound(page: Page): Promise<{ played: number; level: number; dropped: number; aheadMs: number; text: string } | null> {
+  const el = await page.$('[data-testid="audio-stats"]')
+  if (!el) return null
+  return el.evaluate((d) => ({
+    played: Number(d.getAttribute('data-played')),
+    level: Number(d.getAttribute('data-level')),
+    dropped: Number(d.getAttribute('data-dropped')),
+    aheadMs: Number(d.getAttribute('data-ahead')),
+    text: d.textContent ?? '',
+  }))
+}
+
+describe.skipIf(skip)('the server’s sound in browser mode, from a QEMU whose PC speaker beeps (issue 18)', () => {
+  let browser: Browser
+  let qemu: RunningServer
+  let host: Host
+  let web: WebServer
+  let context: BrowserContext
+  let session: Page
+  const errors: string[][] = []
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-data-'))
+  const work = mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-'))
+
+  beforeAll(async () => {
+    ensureRendererBuilt()
+    const floppy = path.join(work, 'beep.img')
+    beepFloppy(floppy, 1000)
+    // No autoplay switch: the page must wait for a click, as a browser would make it.
+    ;[browser, qemu] = await Promise.all([
+      launchChromium(),
+      startServer('qemu', { audio: true, extraArgs: ['-drive', `file=${floppy},format=raw,if=floppy`, '-boot', 'a'] }),
+    ])
+    ;({ host } = await createHost({ dataDir, keychain: null, log: () => {}, timings: { thumbnailDelayMs: 60_000 } }))
+    web = await startWebServer({ host, rendererDir: RENDERER_DIR, port: 0, log: () => {} })
+    context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 720 })
+    context.on('page', (p) => errors.push(watchErrors(p)))
+    const book = await context.newPage()
+    errors.push(watchErrors(book))
+    await book.goto(web.launchUrl())
+    const opened = context.waitForEvent('page')
+    await book.fill('#quick-connect-input', `127.0.0.1::${qemu.port}`)
+    await book.press('#quick-connect-input', 'Enter')
+    session = await opened
+    await waitConnected(session)
+  }, 120_000)
+
+  afterAll(async () => {
+    await context?.close()
+    await browser?.close()
+    await web?.close()
+    await host?.shutdown()
+    await qemu?.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+    rmSync(work, { recursive: true, force: true })
+    for (const e of errors) expect(e).toEqual([])
+  })
+
+  it('shows the sound controls once sound arrives, and plays it after the first click', async () => {
+    await session.waitForSelector('[data-testid="audio-mute"]', { timeout: 30_000 })
+    await session.keyboard.press('F8')
+    await session.click('[role="menu"] [role="menuitemcheckbox"]:has-text("Statistics")')
+    await waitUntil('the sound line in the stats', () => sound(session), 10_000)
+    await session.click('canvas.screen')
+    const first = await waitUntil('sound playing', async () => ((await sound(session))?.played ?? 0) > 0.5 || null, 20_000)
+    expect(first).toBe(true)
+    const s = (await sound(session))!
+    expect(s.text).toMatch(/48000 Hz stereo/)
+    // The square wave QEMU's speaker makes peaks at 24831/32768: about 76 % leaves the graph at full volume.
+    const loud = await waitUntil('the tone at the output', async () => {
+      const l = (await sound(session))?.level ?? 0
+      return l > 50 ? l : null
+    })
+    expect(loud).toBeGreaterThan(50)
+  })
+
+  it('mutes and unmutes (toolbar and F8 menu), and the volume scales the output', async () => {
+    await session.click('[data-testid="audio-mute"]')
+    expect(await session.getAttribute('[data-testid="audio-mute"]', 'aria-pressed')).toBe('true')
+    await waitUntil('silence at the output', async () => ((await sound(session))?.level ?? 1) === 0 || null)
+    const played = (await sound(session))!.played
+    // Muted sound keeps flowing (unmuting is instant): only the output is silent.
+    await waitUntil('sound still flowing while muted', async () => ((await sound(session))?.played ?? 0) > played + 0.3 || null)
+
+    await session.keyboard.press('F8')
+    const item = session.locator('[data-testid="menu-mute"]')
+    expect(await item.getAttribute('aria-checked')).toBe('true')
+    await item.click()
+    expect(await session.getAttribute('[data-testid="audio-mute"]', 'aria-pressed')).toBe('false')
+    const full = await waitUntil('the tone back', async () => {
+      const l = (await sound(session))?.level ?? 0
+      return l > 50 ? l : null
+    })
+
+    await session.locator('[data-testid="audio-volume"]').fill('50')
+    const half = await waitUntil('the tone at half volume', async () => {
+      const l = (await sound(session))?.level ?? 0
+      return l > 0 && l < full * 0.7 ? l : null
+    })
+    expect(half / full).toBeGreaterThan(0.35)
+    expect(half / full).toBeLessThan(0.65)
+  })
+
+  it('keeps latency bounded: sound stays within 200 ms of the clock even with a busy page', async () => {
+    // Block the page's main thread for 1.5 s: audio arriving meanwhile must be dropped, not queued up.
+    const before = (await sound(session))!
+    await session.evaluate(() => {
+      const end = Date.now() + 1500
+      while (Date.now() < end) {
+        /* busy */
+      }
+    })
+    // What the page could not take is dropped (by the host, then by the player), not played late.
+    const after = await waitUntil('the drops counted', async () => {
+      const s = await sound(session)
+      return s && s.played > before.played && s.dropped >= before.dropped + 900 ? s : null
+    })
+    expect(after.aheadMs).toBeLessThanOrEqual(200)
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 300))
+      expect((await sound(session))!.aheadMs).toBeLessThanOrEqual(200)
+    }
+  })
+})
