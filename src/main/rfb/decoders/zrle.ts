@@ -5,25 +5,8 @@ import { ALPHA, type PixelConverter } from '../pixel-converter'
 import { createInflateStream } from '../zlib/create-inflate-stream'
 import type { InflateStream } from '../zlib/inflate-stream'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
+import { PairView, fillPairs, pairOf } from './word-pairs'
 import { PayloadReader, inflateChecked, zlibInputLimit } from './zlib-payload'
-
-/** Two copies of a colour, read back as the double with the same 8 bytes. */
-const pairWord = new Float64Array(1)
-const pair = new Uint32Array(pairWord.buffer)
-
-/**
- * Stores `colour` into `out[k, e)`, the word pairs in between through `pairs` (the same memory
- * as doubles) as `two`, whose bytes are the colour twice. V8 stores a double read from a typed
- * array bit for bit into another, NaN patterns included (an opaque colour with blue >= 0xf0 is
- * one); test/unit/decoders/zrle-pairs.test.ts checks such colours.
- */
-function fillPairs(out: Uint32Array, pairs: Float64Array, k: number, e: number, colour: number, two: number): void {
-  if (k >= e) return
-  if (k & 1) out[k++] = colour
-  const pe = e >> 1
-  for (let q = k >> 1; q < pe; q++) pairs[q] = two
-  if (e & 1) out[e - 1] = colour
-}
 
 /** rfbproto "ZRLE Encoding": tiles are 64x64 except at the right and bottom edges. */
 export const ZRLE_TILE = 64
@@ -93,9 +76,8 @@ export class ZrleDecoder implements RectDecoder {
   private tile: Uint32Array | null = null
   /** Int32: colours read back from it stay small integers in V8 (see PixelConverter.pixel). */
   private readonly palette = new Int32Array(127)
-  /** {@link pairsOf}'s cache: the word array it was made for, and the view. */
-  private pairsFor: Uint32Array | null = null
-  private pairs: Float64Array | null = null
+  /** Runs of 8+ pixels are stored two words at a time (word-pairs.ts). */
+  private readonly pairView = new PairView()
   private rgba: RgbaReader | null = null
   /** Set by parseTile for a one-colour tile, which is drawn as a fill. */
   protected solid = false
@@ -336,7 +318,7 @@ export class ZrleDecoder implements RectDecoder {
     const cb = rd.size
     const rgb = rd.rgb24 === true
     const pal = this.palette
-    const pairs = this.pairsOf(out)
+    const pairs = this.pairView.over(out)
     // Pixels of the tile still to come; where the next one goes: column `col` of the row at `row`.
     let left = tw * th
     let col = 0
@@ -370,9 +352,7 @@ export class ZrleDecoder implements RectDecoder {
       // The rest of the current row, then whole rows, then the start of the next. Spans of 8 and
       // more are stored two pixels at a time through a Float64Array view of the same memory.
       if (len >= 8 && pairs) {
-        pair[0] = colour
-        pair[1] = colour
-        const two = pairWord[0]
+        const two = pairOf(colour)
         let span = tw - col
         while (len >= span) {
           fillPairs(out, pairs, row + col, row + tw, colour, two)
@@ -397,13 +377,5 @@ export class ZrleDecoder implements RectDecoder {
       col += len
     }
     return p
-  }
-
-  /** A Float64Array over `out`'s memory (cached for the framebuffer), or null where it is not 8-byte aligned. */
-  private pairsOf(out: Uint32Array): Float64Array | null {
-    if (this.pairsFor === out) return this.pairs
-    this.pairsFor = out
-    this.pairs = out.byteOffset % 8 === 0 ? new Float64Array(out.buffer, out.byteOffset, out.length >> 1) : null
-    return this.pairs
   }
 }
