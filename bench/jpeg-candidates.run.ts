@@ -1,10 +1,11 @@
 /**
  * JPEG decoding on the Node path (CLI, thumbnails, replay), on the Tight JPEG rects of the bench
- * recordings (bench/recordings/*tight-jpeg*.fbs, else the test fixtures): the decoder we ship
- * (@cwasm/jpeg-turbo, libjpeg-turbo in WebAssembly without SIMD, through decodeJpeg) against
- * native candidates loaded from BENCH_JPEG_MODULES (a node_modules folder outside
- * the project, so nothing is added to it: `npm i @julusian/jpeg-turbo @napi-rs/image sharp`
- * in a scratch folder). Rounds alternate the decoders; the median round is reported. Run:
+ * recordings (bench/recordings/*tight-jpeg*.fbs, else the test fixtures): the WebAssembly build
+ * (@cwasm/jpeg-turbo, libjpeg-turbo without SIMD, decodeJpegWasm: the fallback), what decodeJpeg
+ * ships (the native @julusian/jpeg-turbo where it loads), and candidates loaded from
+ * BENCH_JPEG_MODULES (a scratch node_modules, so nothing is added to the project: `npm i
+ * @napi-rs/image sharp @jsquash/jpeg @cornerstonejs/codec-libjpeg-turbo-8bit` there). Rounds
+ * alternate the decoders; the median round is reported. Run:
  *
  *   BENCH_JPEG_MODULES=/tmp/x/node_modules npx vitest run --config bench/vitest.config.mts bench/jpeg-candidates.run.ts
  */
@@ -13,7 +14,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { it } from 'vitest'
 import { type DecodedImage, FramebufferSink, type ImageDecoder } from '../src/main/rfb/framebuffer'
-import { decodeJpeg } from '../src/main/rfb/images/jpeg-decoder'
+import { decodeJpeg, decodeJpegWasm, jpegBackend } from '../src/main/rfb/images/jpeg-decoder'
 import { replayRecording } from '../src/main/rfb/record/replay'
 
 interface Rect {
@@ -46,7 +47,8 @@ it('measures JPEG decoders on recorded Tight JPEG rects', async () => {
   const dir = existsSync(join(root, 'bench', 'recordings')) ? join(root, 'bench', 'recordings') : join(root, 'test', 'fixtures', 'recordings')
   const files = readdirSync(dir).filter((f) => f.includes('tight-jpeg') && f.endsWith('.fbs'))
   const candidates: Record<string, Decode> = {
-    '@cwasm/jpeg-turbo (ours)': (r) => decodeJpeg(r.data, r.w, r.h),
+    '@cwasm/jpeg-turbo (ours)': (r) => decodeJpegWasm(r.data, r.w, r.h),
+    [`decodeJpeg (shipped: ${jpegBackend()})`]: (r) => decodeJpeg(r.data, r.w, r.h),
     // jpeg-js (pure JS, a devDependency) is measured by image-decoders.run.ts: 5-10x slower, too slow for these sets.
   }
   const modules = process.env.BENCH_JPEG_MODULES
@@ -64,6 +66,27 @@ it('measures JPEG decoders on recorded Tight JPEG rects', async () => {
   if (napiImage) candidates['@napi-rs/image (N-API)'] = (r) => new napiImage.Transformer(r.data).rawPixelsSync()
   const sharp = load('sharp') as unknown as ((b: Buffer) => { ensureAlpha(): { raw(): { toBuffer(): Promise<Buffer> } } }) | null
   if (sharp) candidates['sharp (libvips, async only)'] = (r) => sharp(r.data).ensureAlpha().raw().toBuffer()
+  // WebAssembly builds on npm: libjpeg-turbo (Cornerstone's, decodes to RGB) and MozJPEG (Squoosh's, via @jsquash).
+  const cornerstone = load('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs') as unknown as
+    (() => Promise<{ JPEGDecoder: new () => { getEncodedBuffer(n: number): Uint8Array; decode(): void; getDecodedBuffer(): Uint8Array } }>) | null
+  if (cornerstone) {
+    const lib = await cornerstone()
+    const dec = new lib.JPEGDecoder()
+    candidates['@cornerstonejs/codec-libjpeg-turbo-8bit (wasm)'] = (r) => {
+      dec.getEncodedBuffer(r.data.length).set(r.data)
+      dec.decode()
+      return dec.getDecodedBuffer()
+    }
+  }
+  if (req && modules && existsSync(join(modules, '@jsquash', 'jpeg'))) {
+    const jsquash = (await import(join(modules, '@jsquash', 'jpeg', 'decode.js'))) as {
+      init(m: WebAssembly.Module): Promise<void>
+      default(b: ArrayBuffer): Promise<unknown>
+    }
+    await jsquash.init(new WebAssembly.Module(readFileSync(join(modules, '@jsquash', 'jpeg', 'codec', 'dec', 'mozjpeg_dec.wasm'))))
+    candidates['@jsquash/jpeg (MozJPEG, wasm)'] = (r) =>
+      jsquash.default(r.data.buffer.slice(r.data.byteOffset, r.data.byteOffset + r.data.length) as ArrayBuffer)
+  }
 
   const lines: string[] = []
   for (const f of files) {

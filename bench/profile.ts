@@ -23,12 +23,16 @@ export async function main(_root: string, args: string[]): Promise<number> {
   return 0
 }
 
-/** Elapsed ms of each of `passes` replays of the recording `fbs` (fresh decoders and framebuffer each). */
+/**
+ * Elapsed ms of each of `passes` replays of the recording `fbs` (fresh decoders each; a fresh
+ * framebuffer each too, unless PROFILE_WARM_FB=1 keeps one, as the decperf comparison does).
+ */
 export async function timePasses(fbs: Uint8Array, passes: number): Promise<number[]> {
   const stream = recordingStream(fbs)
   const times: number[] = []
+  const warm = process.env.PROFILE_WARM_FB === '1' ? new FramebufferSink(decodeImageNode) : null
   for (let i = 0; i < passes; i++) {
-    const r = await replayStream(stream, new FramebufferSink(decodeImageNode), { chunkSize: CHUNK_BYTES })
+    const r = await replayStream(stream, warm ?? new FramebufferSink(decodeImageNode), { chunkSize: CHUNK_BYTES })
     times.push(r.elapsedMs)
   }
   return times

@@ -195,3 +195,52 @@ describe('Hextile', () => {
     )
   })
 })
+
+// Whole-tile backgrounds are stored two words at a time as doubles (word-pairs.ts). An opaque
+// colour whose blue is 0xf0 or more makes a NaN double: such colours must land bit for bit, and
+// nothing outside the rect may change, with tiles starting at odd and even words.
+describe('Hextile backgrounds stored two words at a time', () => {
+  const pf = PIXEL_FORMATS.rgb888
+  const NAN_BLUE: Rgb[] = [
+    [255, 255, 255],
+    [1, 2, 0xf0],
+    [0x12, 0x34, 0xf8],
+  ]
+  const SENTINEL = 0x5a5a5a5a
+  for (const [x, width] of [
+    [0, 50],
+    [1, 50],
+    [0, 51],
+    [1, 51],
+  ]) {
+    it(`rect at x=${x} in a framebuffer ${width} wide`, () => {
+      const w = 48
+      const h = 16
+      // Subrect tiles start the strip; the third tile, one colour, is then filled in the strip.
+      const bytes = Uint8Array.from([
+        ...tile(pf, { bg: NAN_BLUE[0], fg: RED, subrects: [[3, 3, 2, 2]] }),
+        ...tile(pf, { bg: NAN_BLUE[1], subrects: [[0, 15, 16, 1]] }),
+        ...tile(pf, { bg: NAN_BLUE[2] }),
+      ])
+      const height = 18
+      const fb = feedEverySplit(make, { x, y: 1, w, h, encoding: 5 }, bytes, { pf, width, height, initial: new Uint32Array(width * height).fill(SENTINEL) })
+      const want = (cx: number, cy: number): number => {
+        const t = cx >> 4
+        const tx = cx & 15
+        if (t === 0 && tx >= 3 && tx < 5 && cy >= 3 && cy < 5) return expectedWord(pf, ...RED)
+        if (t === 1 && cy === 15) return expectedWord(pf, ...RED)
+        return expectedWord(pf, ...NAN_BLUE[t])
+      }
+      for (let py = 0; py < height; py++) {
+        for (let px = 0; px < width; px++) {
+          const cx = px - x
+          const cy = py - 1
+          const inside = cx >= 0 && cx < w && cy >= 0 && cy < h
+          const expected = (inside ? want(cx, cy) : SENTINEL) >>> 0
+          const got = fb.words[py * width + px]
+          if (got !== expected) expect.fail(`pixel ${px},${py}: ${got.toString(16)}, want ${expected.toString(16)}`)
+        }
+      }
+    })
+  }
+})

@@ -3,6 +3,7 @@ import type { ByteQueue } from '../byte-queue'
 import { RfbProtocolError } from '../errors'
 import type { PixelConverter } from '../pixel-converter'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
+import { PairView, pairOf } from './word-pairs'
 
 /** Sub-encoding mask bits (rfbproto "Hextile Encoding"; the Zlib ones are ZlibHex's). */
 export const enum HextileFlag {
@@ -31,9 +32,24 @@ function fillArea(dst: Uint32Array, o: number, stride: number, w: number, h: num
  * as the loop in a 1920-wide framebuffer (most tiles are whole; the background is most of the
  * stores on desktop streams: 256 per tile against a dozen 1-3 pixel subrects).
  */
-function fillTile(dst: Uint32Array, o: number, stride: number, w: number, h: number, colour: number): void {
+function fillTile(dst: Uint32Array, pairs: Float64Array | null, o: number, stride: number, w: number, h: number, colour: number): void {
   if (w !== TILE) {
     fillArea(dst, o, stride, w, h, colour)
+    return
+  }
+  if (pairs && !(o & 1) && !(stride & 1)) {
+    // Every row starts on a word pair: 8 double stores a row (word-pairs.ts).
+    const two = pairOf(colour)
+    for (let r = 0, q = o >> 1, qs = stride >> 1; r < h; r++, q += qs) {
+      pairs[q] = two
+      pairs[q + 1] = two
+      pairs[q + 2] = two
+      pairs[q + 3] = two
+      pairs[q + 4] = two
+      pairs[q + 5] = two
+      pairs[q + 6] = two
+      pairs[q + 7] = two
+    }
     return
   }
   for (let r = 0; r < h; r++, o += stride) {
@@ -88,6 +104,9 @@ export class HextileDecoder implements RectDecoder {
   private strip = new Uint32Array(0)
   /** Where the current tile row's strip is: `dst[at + (tx - stripX) + r * stride]`. */
   private dst: Uint32Array = this.strip
+  /** The same memory as doubles, for backgrounds stored two words at a time; null if unaligned. */
+  private pairs: Float64Array | null = null
+  private readonly pairView = new PairView()
   private at = 0
   private stride = 0
   private stripX = 0
@@ -202,7 +221,7 @@ export class HextileDecoder implements RectDecoder {
     const count = flags & HextileFlag.AnySubrects ? body[p++] : 0
     if (count === 0) {
       if (this.stripping) {
-        fillTile(this.dst, this.at + this.tx - this.stripX, this.stride, tw, th, this.bg)
+        fillTile(this.dst, this.pairs, this.at + this.tx - this.stripX, this.stride, tw, th, this.bg)
         this.endTile(ctx)
       } else {
         this.solid(this.rect.x + this.tx, this.rect.y + this.ty, tw, th, this.bg, ctx)
@@ -217,7 +236,7 @@ export class HextileDecoder implements RectDecoder {
     const dst = this.dst
     const stride = this.stride
     const origin = this.at + this.tx - this.stripX
-    fillTile(dst, origin, stride, tw, th, this.bg)
+    fillTile(dst, this.pairs, origin, stride, tw, th, this.bg)
     let colour = this.fg
     for (let i = 0; i < count; i++) {
       if (coloured) {
@@ -276,6 +295,7 @@ export class HextileDecoder implements RectDecoder {
       this.at = 0
       this.stride = sw
     }
+    this.pairs = this.pairView.over(this.dst)
     this.lent = target !== null
     this.stripping = true
     this.stripX = this.tx

@@ -5,6 +5,7 @@ import { ALPHA, type PixelConverter } from '../pixel-converter'
 import { createInflateStream } from '../zlib/create-inflate-stream'
 import type { InflateStream } from '../zlib/inflate-stream'
 import type { DecodeContext, Rect, RectDecoder } from './decoder'
+import { PairView, fillPairs, pairOf } from './word-pairs'
 import { PayloadReader, inflateChecked, zlibInputLimit } from './zlib-payload'
 
 /** rfbproto "ZRLE Encoding": tiles are 64x64 except at the right and bottom edges. */
@@ -75,6 +76,8 @@ export class ZrleDecoder implements RectDecoder {
   private tile: Uint32Array | null = null
   /** Int32: colours read back from it stay small integers in V8 (see PixelConverter.pixel). */
   private readonly palette = new Int32Array(127)
+  /** Runs of 8+ pixels are stored two words at a time (word-pairs.ts). */
+  private readonly pairView = new PairView()
   private rgba: RgbaReader | null = null
   /** Set by parseTile for a one-colour tile, which is drawn as a fill. */
   protected solid = false
@@ -315,6 +318,7 @@ export class ZrleDecoder implements RectDecoder {
     const cb = rd.size
     const rgb = rd.rgb24 === true
     const pal = this.palette
+    const pairs = this.pairView.over(out)
     // Pixels of the tile still to come; where the next one goes: column `col` of the row at `row`.
     let left = tw * th
     let col = 0
@@ -345,7 +349,22 @@ export class ZrleDecoder implements RectDecoder {
         } while (b === 255)
       }
       left -= len
-      // The rest of the current row, then whole rows, then the start of the next.
+      // The rest of the current row, then whole rows, then the start of the next. Spans of 8 and
+      // more are stored two pixels at a time through a Float64Array view of the same memory.
+      if (len >= 8 && pairs) {
+        const two = pairOf(colour)
+        let span = tw - col
+        while (len >= span) {
+          fillPairs(out, pairs, row + col, row + tw, colour, two)
+          len -= span
+          row += stride
+          col = 0
+          span = tw
+        }
+        fillPairs(out, pairs, row + col, row + col + len, colour, two)
+        col += len
+        continue
+      }
       let span = tw - col
       while (len >= span) {
         for (let k = row + col, e = row + tw; k < e; k++) out[k] = colour
