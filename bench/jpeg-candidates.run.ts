@@ -1,10 +1,10 @@
 /**
  * JPEG decoding on the Node path (CLI, thumbnails, replay), on the Tight JPEG rects of the bench
  * recordings (bench/recordings/*tight-jpeg*.fbs, else the test fixtures): the WebAssembly build
- * (@cwasm/jpeg-turbo, libjpeg-turbo without SIMD, decodeJpegWasm: the fallback), what decodeJpeg
- * ships (the native @julusian/jpeg-turbo where it loads), and candidates loaded from
- * BENCH_JPEG_MODULES (a scratch node_modules, so nothing is added to the project: `npm i
- * @napi-rs/image sharp @jsquash/jpeg @cornerstonejs/codec-libjpeg-turbo-8bit` there). Rounds
+ * (@cwasm/jpeg-turbo, libjpeg-turbo without SIMD: what decodeJpeg ships) and candidates loaded
+ * from BENCH_JPEG_MODULES (a scratch node_modules, so nothing is added to the project: `npm i
+ * @julusian/jpeg-turbo @napi-rs/image sharp @jsquash/jpeg @cornerstonejs/codec-libjpeg-turbo-8bit`
+ * there). Rounds
  * alternate the decoders; the median round is reported. Run:
  *
  *   BENCH_JPEG_MODULES=/tmp/x/node_modules npx vitest run --config bench/vitest.config.mts bench/jpeg-candidates.run.ts
@@ -14,7 +14,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { it } from 'vitest'
 import { type DecodedImage, FramebufferSink, type ImageDecoder } from '../src/main/rfb/framebuffer'
-import { decodeJpeg, decodeJpegWasm, jpegBackend } from '../src/main/rfb/images/jpeg-decoder'
+import { decodeJpeg } from '../src/main/rfb/images/jpeg-decoder'
 import { replayRecording } from '../src/main/rfb/record/replay'
 
 interface Rect {
@@ -47,8 +47,7 @@ it('measures JPEG decoders on recorded Tight JPEG rects', async () => {
   const dir = existsSync(join(root, 'bench', 'recordings')) ? join(root, 'bench', 'recordings') : join(root, 'test', 'fixtures', 'recordings')
   const files = readdirSync(dir).filter((f) => f.includes('tight-jpeg') && f.endsWith('.fbs'))
   const candidates: Record<string, Decode> = {
-    '@cwasm/jpeg-turbo (ours)': (r) => decodeJpegWasm(r.data, r.w, r.h),
-    [`decodeJpeg (shipped: ${jpegBackend()})`]: (r) => decodeJpeg(r.data, r.w, r.h),
+    '@cwasm/jpeg-turbo (ours)': (r) => decodeJpeg(r.data, r.w, r.h),
     // jpeg-js (pure JS, a devDependency) is measured by image-decoders.run.ts: 5-10x slower, too slow for these sets.
   }
   const modules = process.env.BENCH_JPEG_MODULES

@@ -148,22 +148,6 @@ describe.runIf(process.platform === 'linux')('packaging (electron-builder, offli
       expect(r.status).toBe(0)
       expect(r.stdout).toMatch(/^usage: tessera COMMAND/)
     })
-
-    it.runIf(process.arch === 'x64')('keeps the native JPEG binding out of app.asar, beside its libturbojpeg, where it loads', () => {
-      // Electron cannot load a .node file from inside an archive: electron-builder unpacks the
-      // package (smartUnpack), and the binding finds libturbojpeg.so.0 beside itself ($ORIGIN).
-      const prebuild = join('node_modules', '@julusian', 'jpeg-turbo', 'prebuilds', 'jpeg-turbo-linux-x64')
-      const outside = join(unpacked, 'resources', 'app.asar.unpacked', prebuild)
-      expect(existsSync(join(outside, 'node-napi-v10.node'))).toBe(true)
-      expect(existsSync(join(outside, 'libturbojpeg.so.0'))).toBe(true)
-      const pkgDir = join(extracted, 'node_modules', '@julusian', 'jpeg-turbo')
-      const r = spawnSync(process.execPath, ['-e', `process.stdout.write(typeof require(${JSON.stringify(pkgDir)}).decompressSync)`], {
-        encoding: 'utf8',
-        env: { ...process.env, NODE_PATH: '' },
-      })
-      expect(r.stderr).toBe('')
-      expect(r.stdout).toBe('function')
-    })
   })
 
   describe('the `tessera` command (deb and rpm link /usr/bin/tessera to it)', () => {

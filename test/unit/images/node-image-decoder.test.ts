@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { TightDecoder } from '../../../src/main/rfb/decoders/tight'
 import { imageSize } from '../../../src/shared/image-header'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
-import { JPEG_MEMORY_CAP, decodeJpegWasm, jpegDecoderMemory } from '../../../src/main/rfb/images/jpeg-decoder'
+import { JPEG_MEMORY_CAP, jpegDecoderMemory } from '../../../src/main/rfb/images/jpeg-decoder'
 import { decodeImage, decodeImageNode } from '../../../src/main/rfb/images/node-image-decoder'
 import { encodePng } from '../../../src/main/rfb/png'
 import { jpegDeclaring, pngBomb, progressiveJpeg } from '../../helpers/crafted-images'
@@ -143,12 +143,12 @@ describe('FramebufferSink images', () => {
   })
 })
 
-describe("the WebAssembly JPEG decoder's memory (the fallback where the native binding cannot load)", () => {
+describe("the JPEG decoder's memory", () => {
   it('is given back after an image that grew it past the cap', () => {
     // 36 MB of RGBA and 54 MB of coefficients: a progressive 3000x3000 JPEG.
-    decodeJpegWasm(progressiveJpeg(3000, 3000), 3000, 3000)
+    decodeImageNode('jpeg', progressiveJpeg(3000, 3000), 3000, 3000)
     expect(jpegDecoderMemory()).toBe(0) // grown past JPEG_MEMORY_CAP: the instance was dropped
-    decodeJpegWasm(encodeJpeg(16, 16, smooth(16, 16)), 16, 16)
+    decodeImageNode('jpeg', encodeJpeg(16, 16, smooth(16, 16)), 16, 16)
     expect(jpegDecoderMemory()).toBeGreaterThan(0)
     expect(jpegDecoderMemory()).toBeLessThanOrEqual(JPEG_MEMORY_CAP)
   })

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { decodeJpegNative, nativeJpeg } from './jpeg-native'
 
 /** Why a JPEG could not be decoded; the caller turns it into its own protocol error. */
 export class JpegError extends Error {}
@@ -46,32 +45,13 @@ function turboJpeg(): TurboJpeg {
   return live
 }
 
-/** Which libjpeg-turbo decodes JPEGs in this process: the native binding, or WebAssembly without it. */
-export function jpegBackend(): 'native' | 'wasm' {
-  return nativeJpeg() ? 'native' : 'wasm'
-}
-
-/**
- * Decodes a JPEG whose header the caller has checked to RGBA with libjpeg-turbo: natively
- * (jpeg-native.ts) where that binding loads, else compiled to WebAssembly. Throws JpegError.
- */
-export function decodeJpeg(data: Uint8Array, width: number, height: number): Uint8Array {
-  const native = nativeJpeg()
-  if (!native) return decodeJpegWasm(data, width, height)
-  try {
-    return decodeJpegNative(native, data, width, height)
-  } catch (err) {
-    throw new JpegError(err instanceof Error ? err.message : String(err))
-  }
-}
-
 /**
  * Decodes a JPEG to RGBA with libjpeg-turbo (WebAssembly), after checking that its header says
  * exactly `width` x `height`. The instance is dropped when a decode fails (a throw out of
  * WebAssembly leaves its allocations behind) or when its memory has grown past
  * {@link JPEG_MEMORY_CAP}. Throws JpegError.
  */
-export function decodeJpegWasm(data: Uint8Array, width: number, height: number): Uint8Array {
+export function decodeJpeg(data: Uint8Array, width: number, height: number): Uint8Array {
   const tj = turboJpeg()
   let ok = false
   try {
