@@ -15,13 +15,15 @@
  * Environment: BENCH_STREAMS, BENCH_VIEWERS (tessera,novnc,tigervnc), BENCH_SECONDS,
  * BENCH_WARMUP_SECONDS, BENCH_ROUNDS, BENCH_JSON, TESSERA_CHROMIUM.
  */
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { CHROMIUM } from '../../test/e2e/harness'
 import { CdpBrowser, type CdpPage } from '../pipeline/cdp'
+import { NodeProbe } from '../pipeline/main'
 import { type Farm, startFarm } from '../wall/farm'
+import { type Breakdown, breakdown } from './breakdown'
 import { NoVncHost, websockifyAvailable } from './novnc'
 import { chromiumCpuByRole, cpuDelta, cpuSeconds } from './proc'
 import { STREAMS, type Stream, streamFile } from './streams'
@@ -35,6 +37,8 @@ interface Running {
   cpu(): Record<string, number>
   /** The viewer's page, where there is one (its main thread's task times are read over DevTools). */
   page?: CdpPage
+  /** Tessera's per-update steps (breakdown.ts). */
+  steps?: Breakdown
   close(): Promise<void>
 }
 
@@ -54,6 +58,8 @@ export interface ViewerResult {
   cpuMsPerUpdate: Record<string, number>
   /** The page's main thread per update (idle: per second): DevTools Performance.getMetrics durations, a part of the renderer's CPU. */
   pageMsPerUpdate: Record<string, number>
+  /** Tessera only: median ms per update of each step, and batch/wire KB (breakdown.ts). */
+  steps?: Record<string, number>
   load: number
 }
 
@@ -83,6 +89,7 @@ async function measure(o: { viewer: Viewer; stream: Stream; farm: Farm; round: n
     await sleep(o.warmup * 1000)
     if (run.page) await run.page.call('Performance.enable')
     const m0 = await pageMetrics(run.page)
+    const stepsFrom = await run.steps?.start()
     const u0 = await o.farm.updates()
     const c0 = run.cpu()
     const t0 = performance.now()
@@ -91,6 +98,7 @@ async function measure(o: { viewer: Viewer; stream: Stream; farm: Farm; round: n
     const c1 = run.cpu()
     const m1 = await pageMetrics(run.page)
     const seconds = (performance.now() - t0) / 1000
+    const steps = run.steps && stepsFrom !== undefined ? await run.steps.finish(stepsFrom) : undefined
     const updates = u1 - u0
     const delta = cpuDelta(c0, c1)
     const cpuMsPerUpdate: Record<string, number> = {}
@@ -115,6 +123,7 @@ async function measure(o: { viewer: Viewer; stream: Stream; farm: Farm; round: n
       updatesPerSecond: updates / seconds,
       cpuMsPerUpdate,
       pageMsPerUpdate,
+      steps,
       load: loadavg()[0],
     }
   } finally {
@@ -160,6 +169,19 @@ function report(results: ViewerResult[], viewers: string[], streams: Stream[]): 
       const pageText = page.length ? `; page: ${page.map((k) => `${k} ${f(median(rs.map((r) => r.pageMsPerUpdate[k])))}`).join(', ')}` : ''
       lines.push(`  ${s.name} / ${v}: ${keys.map((k) => `${k} ${f(median(rs.map((r) => r.cpuMsPerUpdate[k])))}`).join(', ')}${pageText}`)
     }
+  const stepped = results.filter((r) => r.steps)
+  if (stepped.length) {
+    lines.push(
+      '',
+      'Tessera per update, median ms (median over rounds): decode, emit (ws-codec + send), transfer (to the page), paint (arrival → ack sent), ack (to the host), cycle (emit → ack)',
+    )
+    for (const s of streams) {
+      const rs = stepped.filter((r) => r.stream === s.name)
+      if (!rs.length) continue
+      const keys = Object.keys(rs[0].steps!)
+      lines.push(`  ${s.name}: ${keys.map((k) => `${k} ${f(median(rs.map((r) => r.steps![k])))}`).join(', ')}`)
+    }
+  }
   return lines
 }
 
@@ -186,15 +208,19 @@ export async function main(root: string): Promise<number> {
   const browser = CdpBrowser.launch(CHROMIUM)
   const chromium = browser.pid!
   const app = await TesseraApp.start()
+  const probe = new NodeProbe()
+  probe.install(app.host)
+  const probeScript = readFileSync(join(root, 'bench/pipeline/probe.js'), 'utf8')
   const novnc = await NoVncHost.start(root)
   const x = wantedViewers.includes('tigervnc') ? await TigerVncDisplay.start() : null
   const all: Viewer[] = [
     {
       name: 'tessera',
       async open(port, s) {
-        const session = await app.open(browser, port, s.encoding)
+        const session = await app.open(browser, port, s.encoding, probeScript)
         return {
           page: session.page,
+          steps: breakdown(probe, session.page),
           cpu: () => {
             const u = process.cpuUsage()
             return { 'host (node)': (u.user + u.system) / 1e6, ...chromiumCpuByRole(chromium) }

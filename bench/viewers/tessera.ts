@@ -42,13 +42,15 @@ export class TesseraApp {
   }
 
   /** Opens a session to 127.0.0.1:`port` asking for `encoding` only, in full colour (no automatic selection). */
-  async open(browser: CdpBrowser, port: number, encoding: 'hextile' | 'raw', size = { width: 1920, height: 1080 }): Promise<TesseraSession> {
+  /** `initScript` runs in the page before the app (the pipeline bench's probe.js). */
+  async open(browser: CdpBrowser, port: number, encoding: 'hextile' | 'raw', initScript?: string): Promise<TesseraSession> {
     const n = ++this.profiles
     const profile = await this.store.save(
       newProfile({ id: `viewers-${n}`, name: `viewers ${n}`, host: '127.0.0.1', port, encodings: [encoding], colourDepth: 24 }),
     )
-    const page = await browser.newPage(size)
+    const page = await browser.newPage({ width: 1920, height: 1080 })
     page.onError((e) => process.stderr.write(`  tessera page error: ${e}\n`))
+    if (initScript) await page.addInitScript(initScript)
     await page.goto(this.web.launchUrl())
     await page.waitForSelector('.address-book', 30_000)
     const entry = `[aria-label^="${profile.name},"]`
