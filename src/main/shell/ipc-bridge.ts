@@ -3,9 +3,9 @@ import type { SessionError } from '@shared/contract'
 import type { FrameBatch } from '@shared/ops'
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_PREFIX, type IpcResult } from '@shared/ipc-channels'
 import { REQUEST_NAMES } from '@shared/schemas'
-import { detachBatch } from '../host/batch-sink'
 import type { ClientLink, HostClient } from '../host/endpoint'
 import type { Host } from '../host/host'
+import { BatchCopier } from './batch-copier'
 
 /** The part of `ipcMain` the bridge uses. */
 export interface IpcMainLike {
@@ -38,8 +38,8 @@ const UNTRUSTED: SessionError = { kind: 'refused', code: 'HOST_UNTRUSTED_SENDER'
  * Electron's transport for the host: it only moves messages. One `ipcMain.handle` per request
  * name checks the sender frame, then hands the request to the host endpoint as the client of
  * the sending webContents; events the endpoint routes to a client go to its webContents on one
- * channel. Frame batches are sent as exact-size copies: structured clone would otherwise send
- * the sink's whole reusable buffers.
+ * channel. Frame batches are sent as exact-size copies (structured clone would otherwise send
+ * the sink's whole reusable buffers), in memory reused from batch to batch (batch-copier.ts).
  */
 export function bridgeHostToIpc(options: IpcBridgeOptions): IpcBridge {
   const { host, ipcMain } = options
@@ -48,8 +48,10 @@ export function bridgeHostToIpc(options: IpcBridgeOptions): IpcBridge {
   const attached = (id: number): { client: HostClient; link: ClientLink } => {
     let entry = links.get(id)
     if (!entry) {
+      // send() clones its arguments before it returns: one window's frame copies can reuse memory.
+      const copier = new BatchCopier()
       const client: HostClient = {
-        deliver: (name, payload) => options.send(id, IPC_EVENT_CHANNEL, name, name === 'session.frame' ? detachBatch(payload as FrameBatch) : payload),
+        deliver: (name, payload) => options.send(id, IPC_EVENT_CHANNEL, name, name === 'session.frame' ? copier.copy(payload as FrameBatch) : payload),
       }
       entry = { client, link: host.attach(client) }
       links.set(id, entry)

@@ -12,6 +12,7 @@ describe('tessera bench --frames', () => {
     expect(frames.passes).toBe(20) // at least 20, whatever --runs says
     expect(frames.steps.map((s) => s.step)).toEqual([
       'copy (detachBatch)',
+      'copy into reused memory',
       'v8 serialize',
       'v8 deserialize',
       'structuredClone',
@@ -31,7 +32,7 @@ describe('tessera bench --frames', () => {
     expect(r.code, r.err.join('\n')).toBe(0)
     expect(r.out[0]).toBe('One 16x16 frame (0.0 MB), 20 passes:')
     expect(r.out[1]).toMatch(/^step\s+median ms\s+min ms\s+GB\/s\s+stands for$/)
-    expect(r.out).toHaveLength(2 + 8)
+    expect(r.out).toHaveLength(2 + 9)
     for (const bad of ['1920', '0x10', '9000x10', 'axb']) {
       const refused = await runCli(['bench', '--frames', '--size', bad])
       expect(refused.code, bad).toBe(2)
