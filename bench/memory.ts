@@ -5,7 +5,7 @@
  * the heap after a full GC), Chromium (proportional set size of every process, summed) and the session page's JS
  * heap (Runtime.getHeapUsage, before and after HeapProfiler.collectGarbage).
  *
- * Phases: idle (a replay server that sends the first frame and then nothing) for
+ * Phases: none (the app open in a page, no session: the base the others add to); idle (a replay server that sends the first frame and then nothing) for
  * BENCH_IDLE_SECONDS (60); busy (the full-screen motion stream, Raw, 8.3 MB an update, at most
  * BENCH_BUSY_FPS (10) updates a second) for BENCH_MINUTES (30); then the session is closed and
  * one more sample taken. The replay servers run in a child process (wall/farm.ts). Prints each
@@ -132,6 +132,12 @@ export async function main(root: string): Promise<number> {
     process.stdout.write(`${line(s)}\n`)
   }
   try {
+    // The host, web server and Chromium with no session: what the session samples add to.
+    const page = await browser.newPage({ width: 1920, height: 1080 })
+    await page.goto(app.web.launchUrl())
+    await sleep(5000)
+    await take('none', null, page)
+    await page.close()
     for (const [phase, farm, seconds] of [
       ['idle', idleFarm, idleSeconds],
       ['busy', busyFarm, minutes * 60],
