@@ -18,7 +18,10 @@ export interface IpcBridgeOptions {
   ipcMain: IpcMainLike
   /** Whether the frame that sent a request is our renderer (see window-options). */
   isTrustedSender(frameUrl: string | undefined, isMainFrame: boolean): boolean
-  /** Sends on `channel` to the renderer whose webContents has this id, if it still exists. */
+  /**
+   * Sends on `channel` to the renderer whose webContents has this id, if it still exists. Must be
+   * done with `args` when it returns (webContents.send clones them at once): frame copies are reused.
+   */
   send(webContentsId: number, channel: string, ...args: unknown[]): void
 }
 
