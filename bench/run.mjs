@@ -12,7 +12,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'vite'
 
 /** Script name → its entry under bench/. */
-const ENTRIES = { decoders: 'decoders.ts', record: 'record.ts', pipeline: 'pipeline/main.ts', wall: 'wall-cost.ts', profile: 'profile.ts' }
+const ENTRIES = {
+  decoders: 'decoders.ts',
+  record: 'record.ts',
+  pipeline: 'pipeline/main.ts',
+  wall: 'wall-cost.ts',
+  profile: 'profile.ts',
+  viewers: 'viewers/main.ts',
+  memory: 'memory.ts',
+}
 const SCRIPTS = Object.keys(ENTRIES)
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const [name, ...args] = process.argv.slice(2)

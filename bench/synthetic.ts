@@ -3,7 +3,7 @@ import { RGBX8888 } from '../src/main/rfb/pixel-format'
 import { encodePng } from '../src/main/rfb/png'
 import { FBS_MAGIC, encodeFbsBlock } from '../src/main/rfb/record/fbs'
 import { canonicalHandshake } from '../src/main/rfb/record/recorded-handshake'
-import { crop, desktopFrame } from '../test/helpers/desktop'
+import { crop, desktopFrame, prng } from '../test/helpers/desktop'
 
 /** Encodings for which a synthetic desktop stream is generated. */
 export type SyntheticEncoding = 'raw' | 'rre' | 'hextile' | 'tightpng'
@@ -401,7 +401,7 @@ const ENCODERS: Record<SyntheticEncoding, SyntheticEncoder> = {
 }
 
 /** Writes one FramebufferUpdate per FBS block, after the canonical handshake block. */
-function recordingWriter(encoding: SyntheticEncoding, width: number, height: number, name: string) {
+export function recordingWriter(encoding: SyntheticEncoding, width: number, height: number, name: string) {
   const { areas: changes, write } = ENCODERS[encoding]
   const out = new Writer()
   const blocks: Buffer[] = [Buffer.from(FBS_MAGIC, 'latin1')]
@@ -476,5 +476,38 @@ export function busyRecording(encoding: SyntheticEncoding, width = 1920, height 
     const next = frames[v % layouts]
     update(next, changes(prev, next, width, height))
   }
+  return finish()
+}
+
+/**
+ * Full-screen motion as an FBS recording in RGBX8888, one FramebufferUpdate per block: `frames`
+ * frames of a moving colour field with a little noise (as video looks: nearly every 16x16 tile
+ * holds many colours, so Hextile sends most tiles raw), each update the whole screen in one rect.
+ * Update 0 is the first frame; updates 1..frames end on frame 0 again, so a looped replay from
+ * update 1 never jumps. Deterministic.
+ */
+export function motionRecording(encoding: 'raw' | 'hextile', width = 1920, height = 1080, frames = 12): Uint8Array {
+  const { update, finish } = recordingWriter(encoding, width, height, `motion ${encoding}`)
+  const all = [{ x: 0, y: 0, w: width, h: height }]
+  const rnd = prng(99)
+  const noise = Uint8Array.from({ length: 4096 }, () => (rnd() * 12) | 0)
+  const frame = (t: number): Uint32Array => {
+    const px = new Uint32Array(width * height)
+    const phase = (t / frames) * 2 * Math.PI
+    for (let y = 0; y < height; y++) {
+      const sy = Math.sin(y / 97 + phase)
+      for (let x = 0; x < width; x++) {
+        const v = Math.sin(x / 131 - phase) + sy + Math.sin((x + y) / 173 + 2 * phase)
+        const n = noise[(x * 7 + y * 13 + t * 31) & 4095]
+        const r = (128 + 40 * v + n) & 255
+        const g = (128 + 40 * Math.sin(v + phase) + n) & 255
+        const b = (128 - 40 * v + n) & 255
+        px[y * width + x] = r | (g << 8) | (b << 16)
+      }
+    }
+    return px
+  }
+  update(frame(0), all)
+  for (let t = 1; t <= frames; t++) update(frame(t % frames), all)
   return finish()
 }

@@ -82,7 +82,7 @@ const CASES: Case[] = [
 const H264_FRAMES = Number(process.env.BENCH_H264_FRAMES ?? 24)
 
 /** What Node saw of one frame. Times are epoch ms (performance.timeOrigin + now()). */
-interface NodeFrame {
+export interface NodeFrame {
   seq: number
   emitAt: number
   emitMs: number
@@ -101,7 +101,7 @@ interface NodeFrame {
   ackAt?: number
 }
 
-interface PageFrame {
+export interface PageFrame {
   seq: number
   arrive?: number
   wsBytes?: number
@@ -110,7 +110,7 @@ interface PageFrame {
   frame?: number
 }
 
-interface Dist {
+export interface Dist {
   median: number
   p95: number
   mean: number
@@ -143,7 +143,7 @@ interface CaseResult {
 const now = (): number => performance.timeOrigin + performance.now()
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-function dist(values: (number | undefined)[]): Dist {
+export function dist(values: (number | undefined)[]): Dist {
   const v = values.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b)
   if (v.length === 0) return { median: NaN, p95: NaN, mean: NaN, n: 0 }
   const at = (q: number): number => v[Math.min(v.length - 1, Math.max(0, Math.ceil(q * v.length) - 1))]
@@ -157,7 +157,7 @@ function dist(values: (number | undefined)[]): Dist {
  * prototype to add up its time, and its 'update' event (emitted right after sink.endUpdate, whose
  * BatchSink hand-off runs host.emit('session.frame') synchronously) closes one update's account.
  */
-class NodeProbe {
+export class NodeProbe {
   frames = new Map<number, NodeFrame>()
   emptyUpdates = 0
   cpu = 0
@@ -301,7 +301,7 @@ function cpuTicks(groups: Record<string, number[]>): Record<string, number> {
 // ---- one case --------------------------------------------------------------------------------
 
 /** Offset page clock − Node clock, from the quickest of several round trips. */
-async function clockOffset(page: CdpPage): Promise<{ offset: number; rtt: number }> {
+export async function clockOffset(page: CdpPage): Promise<{ offset: number; rtt: number }> {
   let best = { offset: 0, rtt: Infinity }
   for (let i = 0; i < 15; i++) {
     const t0 = now()

@@ -4,6 +4,7 @@ import { FramebufferSink } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { recordingStream, replayStream } from '../rfb/record/replay'
 import { numberOption, UsageError } from './args'
+import { benchFrames, type FrameBenchResult } from './bench-frames'
 import { parseCommandArgs } from './command-specs'
 import { readLocalFile } from './files'
 import { formatTable } from './table'
@@ -58,27 +59,48 @@ export async function benchFile(file: string, minRuns = 5, minMs = 1000): Promis
   }
 }
 
-/** `tessera bench IN.fbs... [--json] [--runs N]`. */
+/** `WIDTHxHEIGHT` from --size, each side 1-8192. */
+function frameSize(text: string | undefined): { width: number; height: number } {
+  if (text === undefined) return { width: 1920, height: 1080 }
+  const m = /^(\d{1,4})x(\d{1,4})$/.exec(text)
+  const width = Number(m?.[1])
+  const height = Number(m?.[2])
+  if (!m || width < 1 || height < 1 || width > 8192 || height > 8192) throw new UsageError(`--size ${text}: expected WIDTHxHEIGHT, each 1-8192`)
+  return { width, height }
+}
+
+/** `tessera bench [IN.fbs...] [--json] [--runs N] [--frames [--size WxH]]`. */
 export async function benchCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
   const args = parseCommandArgs('bench', argv)
-  if (args.positional.length === 0) throw new UsageError('missing IN.fbs')
+  const frames = args.options.has('frames')
+  if (args.positional.length === 0 && !frames) throw new UsageError('missing IN.fbs (or --frames)')
   const runs = numberOption(args, 'runs', 1, 1000) ?? 5
+  const size = frameSize(args.options.get('size') as string | undefined)
   const results: BenchResult[] = []
   for (const f of args.positional) results.push(await benchFile(f, runs))
+  const handOff: FrameBenchResult | null = frames ? await benchFrames(size.width, size.height, Math.max(runs, 20)) : null
   if (args.options.has('json')) {
-    out(JSON.stringify(results, null, 2))
+    out(JSON.stringify(frames ? { recordings: results, frames: handOff } : results, null, 2))
     return 0
   }
-  const rows = results.map((r) => [
-    r.file,
-    r.encodings.join(',') || '-',
-    `${r.width}x${r.height}`,
-    String(r.updates),
-    r.wireMBps.toFixed(1),
-    r.mpixelsPerSec.toFixed(1),
-    r.updatesPerSec.toFixed(0),
-  ])
-  const header = ['file', 'encodings', 'size', 'updates', 'wire MB/s', 'Mpixel/s', 'updates/s']
-  for (const line of formatTable([header, ...rows], ['left', 'left', 'left', 'right', 'right', 'right', 'right'])) out(line)
+  if (results.length) {
+    const rows = results.map((r) => [
+      r.file,
+      r.encodings.join(',') || '-',
+      `${r.width}x${r.height}`,
+      String(r.updates),
+      r.wireMBps.toFixed(1),
+      r.mpixelsPerSec.toFixed(1),
+      r.updatesPerSec.toFixed(0),
+    ])
+    const header = ['file', 'encodings', 'size', 'updates', 'wire MB/s', 'Mpixel/s', 'updates/s']
+    for (const line of formatTable([header, ...rows], ['left', 'left', 'left', 'right', 'right', 'right', 'right'])) out(line)
+  }
+  if (handOff) {
+    if (results.length) out('')
+    out(`One ${handOff.width}x${handOff.height} frame (${(handOff.frameBytes / 1e6).toFixed(1)} MB), ${handOff.passes} passes:`)
+    const rows = handOff.steps.map((s) => [s.step, s.medianMs.toFixed(2), s.minMs.toFixed(2), s.gbPerSec.toFixed(2), s.standsFor])
+    for (const line of formatTable([['step', 'median ms', 'min ms', 'GB/s', 'stands for'], ...rows], ['left', 'right', 'right', 'right', 'left'])) out(line)
+  }
   return 0
 }

@@ -34,6 +34,8 @@ export const OPTION_HELP = {
   updates: { value: 'N', text: 'stop after N updates' },
   runs: { value: 'N', text: 'decode each recording at least N times (default 5) and report the median' },
   json: { text: 'print the results as JSON' },
+  frames: { text: 'time the copies of one full frame on its way to a window' },
+  size: { value: 'WxH', text: 'the frame size for --frames (default 1920x1080)' },
   trace: { text: 'print every message both ways, with a timestamp' },
   port: { value: 'N', text: 'the port to listen on' },
   host: { value: 'H', text: 'the address to listen on (default every interface, 0.0.0.0)' },
@@ -159,11 +161,14 @@ export const COMMAND_SPECS = {
     overrides: { timeout: 'seconds to wait for the connection and the handshake (default 15)' },
   },
   bench: {
-    usage: 'bench IN.fbs... [options]',
+    usage: 'bench [IN.fbs...] [options]',
     summary: 'decode throughput per recording: wire MB/s, Mpixel/s, updates/s',
-    about: [],
-    valued: ['runs'],
-    flags: ['json'],
+    about: [
+      'With --frames, also what handing one full frame to a window costs here, copy by copy',
+      '(docs/performance.md, "Electron path", lists the figures to compare with).',
+    ],
+    valued: ['runs', 'size'],
+    flags: ['json', 'frames'],
   },
   web: {
     usage: 'web [options]',

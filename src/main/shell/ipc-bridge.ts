@@ -3,9 +3,9 @@ import type { SessionError } from '@shared/contract'
 import type { FrameBatch } from '@shared/ops'
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_PREFIX, type IpcResult } from '@shared/ipc-channels'
 import { REQUEST_NAMES } from '@shared/schemas'
-import { detachBatch } from '../host/batch-sink'
 import type { ClientLink, HostClient } from '../host/endpoint'
 import type { Host } from '../host/host'
+import { BatchCopier } from './batch-copier'
 
 /** The part of `ipcMain` the bridge uses. */
 export interface IpcMainLike {
@@ -18,7 +18,10 @@ export interface IpcBridgeOptions {
   ipcMain: IpcMainLike
   /** Whether the frame that sent a request is our renderer (see window-options). */
   isTrustedSender(frameUrl: string | undefined, isMainFrame: boolean): boolean
-  /** Sends on `channel` to the renderer whose webContents has this id, if it still exists. */
+  /**
+   * Sends on `channel` to the renderer whose webContents has this id, if it still exists. Must be
+   * done with `args` when it returns (webContents.send clones them at once): frame copies are reused.
+   */
   send(webContentsId: number, channel: string, ...args: unknown[]): void
 }
 
@@ -38,8 +41,8 @@ const UNTRUSTED: SessionError = { kind: 'refused', code: 'HOST_UNTRUSTED_SENDER'
  * Electron's transport for the host: it only moves messages. One `ipcMain.handle` per request
  * name checks the sender frame, then hands the request to the host endpoint as the client of
  * the sending webContents; events the endpoint routes to a client go to its webContents on one
- * channel. Frame batches are sent as exact-size copies: structured clone would otherwise send
- * the sink's whole reusable buffers.
+ * channel. Frame batches are sent as exact-size copies (structured clone would otherwise send
+ * the sink's whole reusable buffers), in memory reused from batch to batch (batch-copier.ts).
  */
 export function bridgeHostToIpc(options: IpcBridgeOptions): IpcBridge {
   const { host, ipcMain } = options
@@ -48,8 +51,10 @@ export function bridgeHostToIpc(options: IpcBridgeOptions): IpcBridge {
   const attached = (id: number): { client: HostClient; link: ClientLink } => {
     let entry = links.get(id)
     if (!entry) {
+      // send() clones its arguments before it returns: one window's frame copies can reuse memory.
+      const copier = new BatchCopier()
       const client: HostClient = {
-        deliver: (name, payload) => options.send(id, IPC_EVENT_CHANNEL, name, name === 'session.frame' ? detachBatch(payload as FrameBatch) : payload),
+        deliver: (name, payload) => options.send(id, IPC_EVENT_CHANNEL, name, name === 'session.frame' ? copier.copy(payload as FrameBatch) : payload),
       }
       entry = { client, link: host.attach(client) }
       links.set(id, entry)
