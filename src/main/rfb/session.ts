@@ -62,6 +62,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private updateStartedAt = 0
   private updateLatencyMs = 0
   private readonly resizes = new DesktopSizeReplies()
+  /** Features waiting for their consumer (see holdReading): no message is parsed meanwhile. */
+  private featureHolds = 0
 
   /** Throws a RangeError for a fine quality or subsampling out of range. */
   constructor(private readonly options: RfbClientOptions) {
@@ -254,6 +256,22 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.send(bytes, trace)
   }
 
+  /** Parses nothing more (and reads nothing) until `until` settles: a feature's slow consumer holds the server back. */
+  holdReading(until: Promise<unknown>): void {
+    this.featureHolds++
+    this.gate.hold('feature')
+    const done = (): void => {
+      if (--this.featureHolds === 0) this.gate.release('feature')
+      this.pump()
+    }
+    until.then(done, done)
+  }
+
+  /** Bytes written but not yet gone to the network (0 when the transport cannot tell): paces a feature's big sends. */
+  get writeBacklog(): number {
+    return this.transport?.writeBacklog ?? 0
+  }
+
   /** Replaces the encoding preference (pixel encodings first); the server applies it to later updates. */
   sendEncodings(pixelEncodings: readonly number[]): void {
     this.flow.sendEncodings(pixelEncodings)
@@ -379,7 +397,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   /** Parses as many whole messages as are buffered. */
   private pump(): void {
     try {
-      while (this.state === 'connected' && !this.waitingForSink && this.reader.step()) {
+      while (this.state === 'connected' && !this.waitingForSink && this.featureHolds === 0 && this.reader.step()) {
         /* keep parsing */
       }
       this.q.compact()
@@ -389,7 +407,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.nextSlice.schedule()
       } else this.gate.release('slice')
       // Only a wait for bytes inside a message is timed, not idle time or a busy sink.
-      this.stallWatch.parsed(this.state === 'connected' && !this.waitingForSink && this.insideMessage)
+      this.stallWatch.parsed(this.state === 'connected' && !this.waitingForSink && this.featureHolds === 0 && this.insideMessage)
     } catch (err) {
       this.fail(err)
     }
