@@ -3,9 +3,10 @@ import type { Transport } from './transport/transport'
 /**
  * Why the engine is not reading: the handshake has no read pending, the sink is still drawing,
  * the server is not reading what we write (its replies would pile up in our socket), or a huge
- * rect is being decoded a slice per turn of the event loop.
+ * rect is being decoded a slice per turn of the event loop, or a feature's consumer is behind (a
+ * file download waiting for the disk).
  */
-export type HoldReason = 'handshake' | 'sink' | 'peer' | 'slice'
+export type HoldReason = 'handshake' | 'sink' | 'peer' | 'slice' | 'feature'
 
 /**
  * Pauses the transport while any reason holds and resumes it once none is left. Bytes a server

@@ -254,6 +254,16 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.send(bytes, trace)
   }
 
+  /** Bytes written but not yet sent: a feature streaming to the server (an upload) waits while it is high. */
+  get writeBacklog(): number {
+    return this.transport?.writeBacklog ?? 0
+  }
+
+  /** Stops reading the server while a feature's consumer is behind (a download's disk writes), or reads again. */
+  holdReading(held: boolean): void {
+    return held ? this.gate.hold('feature') : this.gate.release('feature')
+  }
+
   /** Replaces the encoding preference (pixel encodings first); the server applies it to later updates. */
   sendEncodings(pixelEncodings: readonly number[]): void {
     this.flow.sendEncodings(pixelEncodings)
