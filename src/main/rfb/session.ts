@@ -64,6 +64,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private readonly resizes = new DesktopSizeReplies()
   /** Features waiting for their consumer (see holdReading): no message is parsed meanwhile. */
   private featureHolds = 0
+  /** A TightVNC download holding the reader by hand (holdReading(true)), until holdReading(false). */
+  private manualFeatureHold = false
 
   /** Throws a RangeError for a fine quality or subsampling out of range. */
   constructor(private readonly options: RfbClientOptions) {
@@ -256,15 +258,29 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.send(bytes, trace)
   }
 
-  /** Parses nothing more (and reads nothing) until `until` settles: a feature's slow consumer holds the server back. */
-  holdReading(until: Promise<unknown>): void {
+  /**
+   * Parses nothing more (and reads nothing) while a feature's slow consumer catches up: until the
+   * promise settles (UltraVNC), or from `true` to `false` (TightVNC; one such hold at a time).
+   */
+  holdReading(until: Promise<unknown> | boolean): void {
+    if (typeof until === 'boolean') {
+      if (until === this.manualFeatureHold) return
+      this.manualFeatureHold = until
+      if (until) {
+        this.featureHolds++
+        this.gate.hold('feature')
+      } else this.releaseFeatureHold()
+      return
+    }
     this.featureHolds++
     this.gate.hold('feature')
-    const done = (): void => {
-      if (--this.featureHolds === 0) this.gate.release('feature')
-      this.pump()
-    }
+    const done = (): void => this.releaseFeatureHold()
     until.then(done, done)
+  }
+
+  private releaseFeatureHold(): void {
+    if (--this.featureHolds === 0) this.gate.release('feature')
+    this.pump()
   }
 
   /** Bytes written but not yet gone to the network (0 when the transport cannot tell): paces a feature's big sends. */
