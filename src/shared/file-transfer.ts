@@ -93,6 +93,16 @@ export interface UploadItem {
   modified: number
 }
 
+/** What the renderer learns about a session's transfers (sent to the session's owner only). */
+export interface FilesEvents {
+  /** A transfer was queued, started, asked, moved on (at most every 100 ms) or ended. */
+  'files.transfer': { sessionId: string; transfer: TransferView }
+  /** A transfer waits for the answer to this question (`files.answer`). */
+  'files.question': { sessionId: string; question: FileQuestion }
+  /** An upload wants `length` bytes of its file number `file` from `offset`: answer with `files.data`. */
+  'files.need': { sessionId: string; transferId: string; file: number; offset: number; length: number }
+}
+
 /** Limits both ends hold to. */
 export const FILE_LIMITS = {
   /** Bytes of one `files.data` chunk. */

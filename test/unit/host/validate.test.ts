@@ -95,7 +95,7 @@ describe('request schemas', () => {
     expect(REQUEST_NAMES).toContain('session.trust')
     expect(REQUEST_NAMES).toContain('profiles.problems')
     expect(REQUEST_NAMES).toContain('session.reconnect')
-    expect(REQUEST_NAMES).toHaveLength(36)
+    expect(REQUEST_NAMES).toHaveLength(46)
     expect(isRequestName('session.key')).toBe(true)
     expect(isRequestName('constructor')).toBe(false)
     expect(isRequestName('__proto__')).toBe(false)

@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { SessionError } from '@shared/contract'
-import { FILE_LIMITS, type FileAnswer, type FileEntry, type FileQuestion, type FilesInfo, type TransferDirection, type TransferState, type TransferView, type UploadItem } from '@shared/file-transfer'
+import { FILE_LIMITS, type FileAnswer, type FileEntry, type FileQuestion, type FilesInfo, type TransferDirection, type TransferState, type FilesEvents, type TransferView, type UploadItem } from '@shared/file-transfer'
 import type { RemoteFiles } from '../../rfb/file-transfer/remote-files'
 import { type ConflictQuestion, type JobContext, Tally, filesError, transferError } from './job-context'
 import { planDownload, runDownload } from './download-job'
-import { type ChunkRequest, RendererSource } from './renderer-source'
+import { RendererSource } from './renderer-source'
 import { runUpload } from './upload-job'
 
-/** The events a session's file transfer sends to its owner. */
-export interface FilesEvents {
-  'files.transfer': { sessionId: string; transfer: TransferView }
-  'files.question': { sessionId: string; question: FileQuestion }
-  'files.need': { sessionId: string; transferId: string } & ChunkRequest
-}
+export type { FilesEvents }
 
 /** What a session gives its file transfer. */
 export interface FilesHost {

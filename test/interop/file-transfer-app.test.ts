@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createHost } from '../../src/main/host/create-host'
+import type { Host } from '../../src/main/host/host'
+import type { ClientLink } from '../../src/main/host/endpoint'
+import type { ClientEventName, ClientEvents, HostEvents } from '../../src/shared/contract'
+import type { FileQuestion, TransferView } from '../../src/shared/file-transfer'
+import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
+
+const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex')
+
+/** Every file below `root` with its hash, by relative path. */
+function hashes(root: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const rel of readdirSync(root, { recursive: true }) as string[]) {
+    const full = path.join(root, rel)
+    if (statSync(full).isFile()) out[rel.split(path.sep).join('/')] = sha(full)
+  }
+  return out
+}
+
+/** A folder tree with text, binary, a Unicode name and an empty folder. */
+function makeTree(root: string): void {
+  mkdirSync(path.join(root, 'sub', 'deeper'), { recursive: true })
+  mkdirSync(path.join(root, 'empty'))
+  writeFileSync(path.join(root, 'a.txt'), 'alpha\n')
+  writeFileSync(path.join(root, 'sub', 'b.bin'), Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7919) & 0xff)))
+  writeFileSync(path.join(root, 'sub', 'deeper', 'grüße.txt'), 'unicode name\n')
+}
+
+/** The app's host, as a window sees it: requests through the endpoint, its events collected. */
+class Window {
+  events: { name: ClientEventName; payload: unknown }[] = []
+  private waiters: (() => void)[] = []
+  link!: ClientLink
+
+  constructor(host: Host) {
+    this.link = host.attach({
+      deliver: <K extends ClientEventName>(name: K, payload: ClientEvents[K]) => {
+        this.events.push({ name, payload })
+        for (const w of this.waiters.splice(0)) w()
+      },
+    })
+  }
+
+  async request(name: string, arg: unknown): Promise<unknown> {
+    const reply = await this.link.request(name, arg)
+    if (!reply.ok) throw Object.assign(new Error(reply.error.message), { error: reply.error })
+    return reply.result
+  }
+
+  next<K extends keyof HostEvents>(name: K, pred: (p: HostEvents[K]) => boolean, from = 0): Promise<HostEvents[K]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${name} in time`)), 60_000)
+      let seen = from
+      const check = (): void => {
+        for (; seen < this.events.length; seen++) {
+          const e = this.events[seen]
+          if (e.name === name && pred(e.payload as HostEvents[K])) {
+            clearTimeout(timer)
+            return resolve(e.payload as HostEvents[K])
+          }
+        }
+        this.waiters.push(check)
+      }
+      check()
+    })
+  }
+
+  ended(transferId: string): Promise<TransferView> {
+    return this.next('files.transfer', (p) => p.transfer.transferId === transferId && ['done', 'failed', 'cancelled'].includes(p.transfer.state)).then((p) => p.transfer)
+  }
+}
+
+// Debian 12's x11vnc is built without TightVNC file transfer: -tightfilexfer is proven by ft-tight's own server helper.
+for (const kind of ['ultravnc'] as const) {
+  describe.skipIf(!serverAvailable('x11vnc'))(`the app's file transfer against x11vnc -${kind === 'ultravnc' ? 'ultra' : 'tight'}filexfer`, () => {
+    let server: RunningServer
+    let dir: string
+    let host: Host
+    let win: Window
+    let sessionId: string
+    let remoteRoot: string
+    let downloads: string
+    // x11vnc's UltraVNC file transfer roots the file system at drive C: with '\' between names.
+    const remote = (local: string): string => `C:${local.split('/').join('\\')}`
+
+    beforeAll(async () => {
+      dir = mkdtempSync(path.join(os.tmpdir(), `tessera-ft-app-${kind}-`))
+      remoteRoot = path.join(dir, 'remote')
+      downloads = path.join(dir, 'downloads')
+      mkdirSync(path.join(remoteRoot, 'tree'), { recursive: true })
+      mkdirSync(path.join(remoteRoot, 'inbox'))
+      mkdirSync(downloads)
+      makeTree(path.join(remoteRoot, 'tree'))
+      server = await startServer('x11vnc', { width: 320, height: 240, extraArgs: [kind === 'ultravnc' ? '-ultrafilexfer' : '-tightfilexfer'] })
+      host = (await createHost({ dataDir: path.join(dir, 'data'), keychain: null, downloadsFolder: downloads, decodeImage: null })).host
+      win = new Window(host)
+      sessionId = ((await win.request('session.open', { address: `127.0.0.1::${server.port}` })) as { sessionId: string }).sessionId
+      const state = await win.next('session.state', (p) => p.sessionId === sessionId && p.state === 'connected')
+      expect(state.info?.fileTransfer).toBe(kind)
+    }, 60_000)
+
+    afterAll(async () => {
+      win?.link.detach()
+      await host?.shutdown()
+      await server?.stop()
+      if (dir) rmSync(dir, { recursive: true, force: true })
+    })
+
+    it('opens, lists, and downloads a folder tree with the same bytes', async () => {
+      const info = (await win.request('files.open', { sessionId })) as { protocol: string; localFolder: string }
+      expect(info).toMatchObject({ protocol: kind, localFolder: downloads })
+      const listed = (await win.request('files.list', { sessionId, path: remote(remoteRoot) })) as { name: string; kind: string }[]
+      expect(listed.map((e) => `${e.name}:${e.kind}`).sort()).toEqual(['inbox:folder', 'tree:folder'])
+      const { transferId } = (await win.request('files.download', { sessionId, folder: remote(remoteRoot), names: ['tree'] })) as { transferId: string }
+      const view = await win.ended(transferId)
+      expect(view.error).toBeUndefined()
+      expect(view).toMatchObject({ state: 'done', filesDone: 3, filesTotal: 3 })
+      expect(hashes(path.join(downloads, 'tree'))).toEqual(hashes(path.join(remoteRoot, 'tree')))
+      expect(statSync(path.join(downloads, 'tree', 'empty')).isDirectory()).toBe(true)
+    }, 120_000)
+
+    it('asks before overwriting a downloaded file, and keeps both when told', async () => {
+      const from = win.events.length
+      const into = path.join(downloads, 'tree')
+      const { transferId } = (await win.request('files.download', { sessionId, folder: remote(path.join(remoteRoot, 'tree')), names: ['a.txt'], localFolder: into })) as {
+        transferId: string
+      }
+      const { question } = (await win.next('files.question', (p) => p.question.transferId === transferId, from)) as { question: FileQuestion }
+      expect(question).toMatchObject({ kind: 'exists', name: 'a.txt', direction: 'download' })
+      await win.request('files.answer', { sessionId, questionId: question.questionId, answer: 'keep-both' })
+      expect((await win.ended(transferId)).state).toBe('done')
+      expect(readFileSync(path.join(into, 'a (2).txt'), 'utf8')).toBe('alpha\n')
+      expect(readdirSync(into).sort()).toEqual(['a (2).txt', 'a.txt', 'empty', 'sub'])
+      await expect(win.request('files.answer', { sessionId, questionId: question.questionId, answer: 'replace' })).rejects.toMatchObject({ error: { code: 'FILES_NO_QUESTION' } })
+    }, 60_000)
+
+    it('uploads files the renderer holds, a chunk at a time, into new folders', async () => {
+      const payload = [Buffer.from('first upload\n'), Buffer.from(Array.from({ length: 700_000 }, (_, i) => (i * 31) & 0xff))]
+      const from = win.events.length
+      const { transferId } = (await win.request('files.upload', {
+        sessionId,
+        folder: remote(path.join(remoteRoot, 'inbox')),
+        files: [
+          { path: 'up/one.txt', size: payload[0].length, modified: Date.now() },
+          { path: 'up/two.bin', size: payload[1].length, modified: Date.now() },
+        ],
+      })) as { transferId: string }
+      let seen = from
+      let over = false
+      const ended = win.ended(transferId).finally(() => (over = true))
+      while (!over) {
+        const need = await Promise.race([win.next('files.need', (p) => p.transferId === transferId, seen), ended.then(() => null)])
+        if (!need) break
+        seen = win.events.findIndex((e, i) => i >= seen && e.payload === need) + 1
+        await win.request('files.data', { sessionId, transferId, file: need.file, offset: need.offset, data: new Uint8Array(payload[need.file].subarray(need.offset, need.offset + need.length)) })
+      }
+      const view = await ended
+      expect(view.error).toBeUndefined()
+      expect(view).toMatchObject({ state: 'done', filesDone: 2, bytesDone: payload[0].length + payload[1].length })
+      expect(readFileSync(path.join(remoteRoot, 'inbox', 'up', 'one.txt'))).toEqual(payload[0])
+      expect(sha(path.join(remoteRoot, 'inbox', 'up', 'two.bin'))).toBe(createHash('sha256').update(payload[1]).digest('hex'))
+    }, 120_000)
+  })
+}
