@@ -40,6 +40,12 @@ class Window {
   constructor(host: Host) {
     this.link = host.attach({
       deliver: <K extends ClientEventName>(name: K, payload: ClientEvents[K]) => {
+        // Painted at once, as a window would: unacknowledged frames would hold the server back, file messages too.
+        if (name === 'session.frame') {
+          const batch = payload as ClientEvents['session.frame']
+          void this.link.request('session.ack', { sessionId: batch.sessionId, seq: batch.seq })
+          return
+        }
         this.events.push({ name, payload })
         for (const w of this.waiters.splice(0)) w()
       },
@@ -165,5 +171,29 @@ for (const kind of ['ultravnc'] as const) {
       expect(readFileSync(path.join(remoteRoot, 'inbox', 'up', 'one.txt'))).toEqual(payload[0])
       expect(sha(path.join(remoteRoot, 'inbox', 'up', 'two.bin'))).toBe(createHash('sha256').update(payload[1]).digest('hex'))
     }, 120_000)
+
+    it('never writes a name a Linux server can really have but the local disk must not take', async () => {
+      const odd = path.join(remoteRoot, 'odd')
+      mkdirSync(odd)
+      writeFileSync(path.join(odd, 'fine.txt'), 'ok')
+      // Legal on Linux, a path separator elsewhere: the protocol layer drops it from the listing.
+      writeFileSync(path.join(odd, 'a\\b'), 'backslash')
+      const into = mkdtempSync(path.join(dir, 'into-'))
+      const first = (await win.request('files.download', { sessionId, folder: remote(remoteRoot), names: ['odd'], localFolder: into })) as { transferId: string }
+      expect((await win.ended(first.transferId)).state).toBe('done')
+      expect(readdirSync(into, { recursive: true }).sort()).toEqual(['odd', path.join('odd', 'fine.txt')])
+
+      // A right-to-left override passes the protocol's check; the host refuses it before anything is written.
+      const spoof = path.join(remoteRoot, 'spoof')
+      mkdirSync(spoof)
+      writeFileSync(path.join(spoof, 'ok.txt'), 'ok')
+      writeFileSync(path.join(spoof, 'invoice\u202etxt.exe'), 'MZ')
+      const into2 = mkdtempSync(path.join(dir, 'into-'))
+      const second = (await win.request('files.download', { sessionId, folder: remote(remoteRoot), names: ['spoof'], localFolder: into2 })) as { transferId: string }
+      const view = await win.ended(second.transferId)
+      expect(view).toMatchObject({ state: 'failed', error: { code: 'FILES_BAD_NAME' } })
+      expect(readdirSync(into2)).toEqual([])
+      expect(readdirSync(dir).sort()).toEqual(['data', 'downloads', path.basename(into), path.basename(into2), 'remote'].sort())
+    }, 60_000)
   })
 }
