@@ -77,7 +77,9 @@ class Window {
   }
 
   ended(transferId: string): Promise<TransferView> {
-    return this.next('files.transfer', (p) => p.transfer.transferId === transferId && ['done', 'failed', 'cancelled'].includes(p.transfer.state)).then((p) => p.transfer)
+    return this.next('files.transfer', (p) => p.transfer.transferId === transferId && ['done', 'failed', 'cancelled'].includes(p.transfer.state)).then(
+      (p) => p.transfer,
+    )
   }
 }
 
@@ -133,7 +135,12 @@ for (const kind of ['ultravnc'] as const) {
     it('asks before overwriting a downloaded file, and keeps both when told', async () => {
       const from = win.events.length
       const into = path.join(downloads, 'tree')
-      const { transferId } = (await win.request('files.download', { sessionId, folder: remote(path.join(remoteRoot, 'tree')), names: ['a.txt'], localFolder: into })) as {
+      const { transferId } = (await win.request('files.download', {
+        sessionId,
+        folder: remote(path.join(remoteRoot, 'tree')),
+        names: ['a.txt'],
+        localFolder: into,
+      })) as {
         transferId: string
       }
       const { question } = (await win.next('files.question', (p) => p.question.transferId === transferId, from)) as { question: FileQuestion }
@@ -142,7 +149,9 @@ for (const kind of ['ultravnc'] as const) {
       expect((await win.ended(transferId)).state).toBe('done')
       expect(readFileSync(path.join(into, 'a (2).txt'), 'utf8')).toBe('alpha\n')
       expect(readdirSync(into).sort()).toEqual(['a (2).txt', 'a.txt', 'empty', 'sub'])
-      await expect(win.request('files.answer', { sessionId, questionId: question.questionId, answer: 'replace' })).rejects.toMatchObject({ error: { code: 'FILES_NO_QUESTION' } })
+      await expect(win.request('files.answer', { sessionId, questionId: question.questionId, answer: 'replace' })).rejects.toMatchObject({
+        error: { code: 'FILES_NO_QUESTION' },
+      })
     }, 60_000)
 
     it('uploads files the renderer holds, a chunk at a time, into new folders', async () => {
@@ -163,7 +172,13 @@ for (const kind of ['ultravnc'] as const) {
         const need = await Promise.race([win.next('files.need', (p) => p.transferId === transferId, seen), ended.then(() => null)])
         if (!need) break
         seen = win.events.findIndex((e, i) => i >= seen && e.payload === need) + 1
-        await win.request('files.data', { sessionId, transferId, file: need.file, offset: need.offset, data: new Uint8Array(payload[need.file].subarray(need.offset, need.offset + need.length)) })
+        await win.request('files.data', {
+          sessionId,
+          transferId,
+          file: need.file,
+          offset: need.offset,
+          data: new Uint8Array(payload[need.file].subarray(need.offset, need.offset + need.length)),
+        })
       }
       const view = await ended
       expect(view.error).toBeUndefined()
@@ -179,7 +194,9 @@ for (const kind of ['ultravnc'] as const) {
       // Legal on Linux, a path separator elsewhere: the protocol layer drops it from the listing.
       writeFileSync(path.join(odd, 'a\\b'), 'backslash')
       const into = mkdtempSync(path.join(dir, 'into-'))
-      const first = (await win.request('files.download', { sessionId, folder: remote(remoteRoot), names: ['odd'], localFolder: into })) as { transferId: string }
+      const first = (await win.request('files.download', { sessionId, folder: remote(remoteRoot), names: ['odd'], localFolder: into })) as {
+        transferId: string
+      }
       expect((await win.ended(first.transferId)).state).toBe('done')
       expect(readdirSync(into, { recursive: true }).sort()).toEqual(['odd', path.join('odd', 'fine.txt')])
 
@@ -189,7 +206,9 @@ for (const kind of ['ultravnc'] as const) {
       writeFileSync(path.join(spoof, 'ok.txt'), 'ok')
       writeFileSync(path.join(spoof, 'invoice\u202etxt.exe'), 'MZ')
       const into2 = mkdtempSync(path.join(dir, 'into-'))
-      const second = (await win.request('files.download', { sessionId, folder: remote(remoteRoot), names: ['spoof'], localFolder: into2 })) as { transferId: string }
+      const second = (await win.request('files.download', { sessionId, folder: remote(remoteRoot), names: ['spoof'], localFolder: into2 })) as {
+        transferId: string
+      }
       const view = await win.ended(second.transferId)
       expect(view).toMatchObject({ state: 'failed', error: { code: 'FILES_BAD_NAME' } })
       expect(readdirSync(into2)).toEqual([])

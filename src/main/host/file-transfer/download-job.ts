@@ -3,7 +3,7 @@ import type { DownloadSink, RemoteEntry } from '../../rfb/file-transfer/remote-f
 import { type JobContext, WALK_LIMITS, checkSize, filesError } from './job-context'
 import { LocalFolder, LocalFolderError } from './local-folder'
 import { PART_SUFFIX, PartialDownload } from './partial-download'
-import { remoteJoin } from './remote-path'
+import { remoteJoin } from '@shared/remote-path'
 import { checkName, numberedName } from './safe-name'
 
 /** One thing to make locally: a folder, or a file to download; `names` is its path below the chosen folder, each name checked. */

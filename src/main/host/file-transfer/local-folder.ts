@@ -28,7 +28,9 @@ export class LocalFolder {
     try {
       real = await realpath(path)
     } catch (e) {
-      throw new LocalFolderError(`the folder ${path} cannot be used: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message}`)
+      throw new LocalFolderError(
+        `the folder ${path} cannot be used: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message}`,
+      )
     }
     if (!(await stat(real)).isDirectory()) throw new LocalFolderError(`${path} is not a folder`)
     return new LocalFolder(real)

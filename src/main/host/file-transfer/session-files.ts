@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import type { SessionError } from '@shared/contract'
-import { FILE_LIMITS, type FileAnswer, type FileEntry, type FileQuestion, type FilesInfo, type TransferDirection, type TransferState, type FilesEvents, type TransferView, type UploadItem } from '@shared/file-transfer'
+import {
+  FILE_LIMITS,
+  type FileAnswer,
+  type FileEntry,
+  type FileQuestion,
+  type FilesInfo,
+  type TransferDirection,
+  type TransferState,
+  type FilesEvents,
+  type TransferView,
+  type UploadItem,
+} from '@shared/file-transfer'
 import type { RemoteFiles } from '../../rfb/file-transfer/remote-files'
 import { type ConflictQuestion, type JobContext, Tally, filesError, transferError } from './job-context'
 import { planDownload, runDownload } from './download-job'
@@ -104,9 +115,19 @@ export class SessionFiles {
   async upload(folder: string, items: UploadItem[]): Promise<{ transferId: string }> {
     await this.files()
     const sources: RendererSource[] = []
-    const t = this.add('upload', items[0].path.split('/')[0], (ctx) => runUpload(ctx, folder, items.map((item, i) => ({ path: item.path, source: sources[i] }))))
+    const t = this.add('upload', items[0].path.split('/')[0], (ctx) =>
+      runUpload(
+        ctx,
+        folder,
+        items.map((item, i) => ({ path: item.path, source: sources[i] })),
+      ),
+    )
     items.forEach((item, i) => {
-      sources.push(new RendererSource(i, item.size, item.modified, (request) => this.host.emit('files.need', { sessionId: this.host.sessionId, transferId: t.id, ...request })))
+      sources.push(
+        new RendererSource(i, item.size, item.modified, (request) =>
+          this.host.emit('files.need', { sessionId: this.host.sessionId, transferId: t.id, ...request }),
+        ),
+      )
     })
     t.sources = sources
     this.report(t)
@@ -270,7 +291,17 @@ export class SessionFiles {
   private report(t: Transfer): void {
     t.lastReport = performance.now()
     const { bytesDone, bytesTotal, filesDone, filesTotal, filesSkipped, current } = t.tally
-    const view: TransferView = { transferId: t.id, direction: t.direction, name: t.name, state: t.state, bytesDone, bytesTotal, filesDone, filesTotal, filesSkipped }
+    const view: TransferView = {
+      transferId: t.id,
+      direction: t.direction,
+      name: t.name,
+      state: t.state,
+      bytesDone,
+      bytesTotal,
+      filesDone,
+      filesTotal,
+      filesSkipped,
+    }
     if (current !== undefined && (t.state === 'running' || t.state === 'asking')) view.current = current
     if (t.localFolder !== undefined) view.localFolder = t.localFolder
     if (t.error) view.error = t.error

@@ -1,7 +1,7 @@
 import type { FileAnswer } from '@shared/file-transfer'
 import type { RemoteEntry, UploadSource } from '../../rfb/file-transfer/remote-files'
 import { type JobContext, WALK_LIMITS, filesError } from './job-context'
-import { remoteJoin } from './remote-path'
+import { remoteJoin } from '@shared/remote-path'
 import { checkName, checkRelativePath, numberedName } from './safe-name'
 
 /** One local file to upload: its path below the remote folder ("a/b.txt"), and where its bytes come from. */

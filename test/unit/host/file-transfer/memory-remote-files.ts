@@ -1,4 +1,11 @@
-import type { DownloadSink, RemoteEntry, RemoteFileCapabilities, RemoteFiles, TransferOptions, UploadSource } from '../../../../src/main/rfb/file-transfer/remote-files'
+import type {
+  DownloadSink,
+  RemoteEntry,
+  RemoteFileCapabilities,
+  RemoteFiles,
+  TransferOptions,
+  UploadSource,
+} from '../../../../src/main/rfb/file-transfer/remote-files'
 
 /** A remote file tree in memory: a folder maps names to folders or file bytes. */
 export type Tree = { [name: string]: Tree | Uint8Array }
@@ -40,7 +47,12 @@ export class MemoryRemoteFiles implements RemoteFiles {
     if (custom) return custom
     const node = this.at(folder)
     if (node instanceof Uint8Array) throw new Error('not a folder')
-    return Object.entries(node).map(([name, v]) => ({ name, kind: v instanceof Uint8Array ? 'file' : 'folder', size: v instanceof Uint8Array ? v.length : 0, modified: 0 }))
+    return Object.entries(node).map(([name, v]) => ({
+      name,
+      kind: v instanceof Uint8Array ? 'file' : 'folder',
+      size: v instanceof Uint8Array ? v.length : 0,
+      modified: 0,
+    }))
   }
 
   async download(path: string, sink: DownloadSink, options: TransferOptions = {}): Promise<number> {
@@ -55,7 +67,12 @@ export class MemoryRemoteFiles implements RemoteFiles {
       options.signal?.throwIfAborted()
       const real = node.subarray(offset + at, offset + at + this.chunk)
       const want = Math.min(this.chunk, length - at)
-      const chunk = real.length === want ? real : real.length === 0 ? filler.subarray(0, want) : new Uint8Array([...real, ...filler.subarray(0, Math.min(this.chunk, length - at) - real.length)])
+      const chunk =
+        real.length === want
+          ? real
+          : real.length === 0
+            ? filler.subarray(0, want)
+            : new Uint8Array([...real, ...filler.subarray(0, Math.min(this.chunk, length - at) - real.length)])
       await sink.write(chunk)
       sent += chunk.length
       if (at === 0 && this.gate) await this.gate

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkRelativePath, numberedName, printable, unsafeNameReason } from '../../../../src/main/host/file-transfer/safe-name'
-import { remoteBaseName, remoteJoin, remoteParent } from '../../../../src/main/host/file-transfer/remote-path'
+import { remoteBaseName, remoteJoin, remoteParent } from '../../../../src/shared/remote-path'
 
 describe('names from the server before they touch the disk', () => {
   it.each([

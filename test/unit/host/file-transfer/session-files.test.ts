@@ -46,7 +46,8 @@ function setUp(remote: MemoryRemoteFiles) {
   const ended = async (transferId: string): Promise<TransferView> =>
     (await next('files.transfer', (p) => p.transfer.transferId === transferId && ['done', 'failed', 'cancelled'].includes(p.transfer.state))).transfer
   /** The first question not in `answered`. */
-  const question = async (...answered: string[]): Promise<FileQuestion> => (await next('files.question', (p) => !answered.includes(p.question.questionId))).question
+  const question = async (...answered: string[]): Promise<FileQuestion> =>
+    (await next('files.question', (p) => !answered.includes(p.question.questionId))).question
   return { files, events, next, ended, question }
 }
 
@@ -69,7 +70,13 @@ describe('downloads', () => {
 
   it.each([['../../x'], ['/etc/passwd'], ['a\\b'], ['a\0b'], ['..'], ['']])('a server listing %j writes nothing at all', async (hostile) => {
     const remote = new MemoryRemoteFiles(tree())
-    remote.listing = (folder) => (folder === '/docs' ? [{ name: 'ok.txt', kind: 'file', size: 1, modified: 0 }, { name: hostile, kind: 'file', size: 4, modified: null }] : undefined)
+    remote.listing = (folder) =>
+      folder === '/docs'
+        ? [
+            { name: 'ok.txt', kind: 'file', size: 1, modified: 0 },
+            { name: hostile, kind: 'file', size: 4, modified: null },
+          ]
+        : undefined
     const { files, ended } = setUp(remote)
     const view = await ended((await files.download('/', ['docs'])).transferId)
     expect(view.state).toBe('failed')
@@ -104,7 +111,10 @@ describe('downloads', () => {
     expect(await readdir(dir)).toEqual([])
 
     const wide = new MemoryRemoteFiles({})
-    wide.listing = (f) => (f === '/' ? [{ name: 'w', kind: 'folder', size: 0, modified: null }] : Array.from({ length: 10_001 }, (_, i) => ({ name: `f${i}`, kind: 'file' as const, size: 1, modified: null })))
+    wide.listing = (f) =>
+      f === '/'
+        ? [{ name: 'w', kind: 'folder', size: 0, modified: null }]
+        : Array.from({ length: 10_001 }, (_, i) => ({ name: `f${i}`, kind: 'file' as const, size: 1, modified: null }))
     const w = setUp(wide)
     expect((await w.ended((await w.files.download('/', ['w'])).transferId)).error?.message).toMatch(/more than 10000/)
   })
