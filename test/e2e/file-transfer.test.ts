@@ -103,7 +103,10 @@ describe.skipIf(skip)('file transfer in browser mode against x11vnc -ultrafilexf
     await session.dispatchEvent('.viewport', 'dragover', { dataTransfer })
     expect(await session.textContent('[data-drop-zone]')).toContain(remote(served))
     await session.dispatchEvent('.viewport', 'drop', { dataTransfer })
-    await waitUntil('the dropped file on the server', () => existsSync(path.join(served, 'dropped.txt')) && readFileSync(path.join(served, 'dropped.txt'), 'utf8') === text)
+    await waitUntil(
+      'the dropped file on the server',
+      () => existsSync(path.join(served, 'dropped.txt')) && readFileSync(path.join(served, 'dropped.txt'), 'utf8') === text,
+    )
     expect(await session.$('[data-drop-zone]')).toBeNull()
   }, 60_000)
 

@@ -2,6 +2,7 @@ import packageJson from '../../../package.json' with { type: 'json' }
 import { benchCommand } from './bench'
 import type { CommandName } from './command-specs'
 import { EXIT, describeFailure } from './exit-codes'
+import { filesCommand } from './file-transfer'
 import { commandHelp, exitCodesHelp, generalHelp, isCommand } from './help'
 import { listenCommand } from './listen'
 import { probeCommand } from './probe'
@@ -18,6 +19,7 @@ const COMMANDS: Record<CommandName, Command> = {
   record: recordCommand,
   replay: replayCommand,
   probe: probeCommand,
+  files: filesCommand,
   bench: benchCommand,
   web: webCommand,
   listen: listenCommand,

@@ -10,7 +10,10 @@ export function formatSize(bytes: number): string {
     value /= 1000
     unit++
   }
-  return new Intl.NumberFormat(currentLocale(), { style: 'unit', unit: UNITS[unit], unitDisplay: unit === 0 ? 'long' : 'short', maximumFractionDigits: unit === 0 ? 0 : 1 }).format(
-    value,
-  )
+  return new Intl.NumberFormat(currentLocale(), {
+    style: 'unit',
+    unit: UNITS[unit],
+    unitDisplay: unit === 0 ? 'long' : 'short',
+    maximumFractionDigits: unit === 0 ? 0 : 1,
+  }).format(value)
 }
