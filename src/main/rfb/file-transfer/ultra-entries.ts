@@ -12,8 +12,8 @@ const FILE_ATTRIBUTE_DIRECTORY = 0x10
 /** 100-ns intervals from 1601-01-01 to 1970-01-01, in ms. */
 const FILETIME_EPOCH_MS = 11_644_473_600_000
 
-/** Latest time accepted (the ECMAScript Date range). */
-const MAX_TIME_MS = 8.64e15
+/** Latest time accepted: the end of year 9999, where dates stop being printable as four digits. */
+const MAX_TIME_MS = 253_402_300_800_000
 
 /**
  * One entry of a listing (a WIN32_FIND_DATA cut after its name, little-endian as Windows lays it
@@ -76,6 +76,14 @@ export function encodePath(path: string, extra = ''): Uint8Array {
     throw new UnsupportedError(`the remote path is ${bytes.length} bytes long; UltraVNC file transfer takes at most ${MAX_PATH_BYTES}`)
   }
   return bytes
+}
+
+/**
+ * A folder's path for a listing: with a trailing `\`, since UltraVNC appends `*` to what it gets
+ * (FindFirstFile); x11vnc opens `dir/` the same as `dir`.
+ */
+export function encodeFolder(folder: string): Uint8Array {
+  return encodePath(folder.endsWith('\\') ? folder : `${folder}\\`)
 }
 
 /** Whether `echo` is `sent` exactly, or `sent` followed by one of `ends` (a date, a NUL the server put in). */

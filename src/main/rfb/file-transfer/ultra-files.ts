@@ -2,12 +2,12 @@ import { NetworkError, UnsupportedError } from '../errors'
 import type { ServerMessageExtension } from '../server-message-reader'
 import { type Outcome, RemoteFileRefusedError, abortError } from './outcome'
 import type { DownloadSink, RemoteEntry, RemoteFileCapabilities, RemoteFiles, TransferOptions, UploadSource } from './remote-files'
-import { encodePath } from './ultra-entries'
+import { encodeFolder, encodePath } from './ultra-entries'
 import { CommandOperation, DrivesOperation, ListOperation, PermissionOperation } from './ultra-operations'
 import { DownloadOperation } from './ultra-download'
 import { type Operation, UltraQueue } from './ultra-queue'
 import { UploadOperation } from './ultra-upload'
-import { Command, FILE_TRANSFER_MESSAGE, UltraMessageReader } from './ultra-wire'
+import { Command, FILE_TRANSFER_MESSAGE, TRAILING_SIZE_HIGH, TrailingSizeHighReader, UltraMessageReader } from './ultra-wire'
 
 /** What a file-transfer protocol needs of the session (RfbClient has it all). */
 export interface FileTransferLink {
@@ -21,6 +21,8 @@ export interface UltraFilesOptions {
   /** How long the server may stay silent while a request waits for it (default 30 s). */
   timeoutMs?: number
   trace?: (direction: 'in', line: string) => void
+  /** Subscribes to the session's end (returns the unsubscribe): pending requests then fail at once. */
+  sessionEnded?: (listener: () => void) => () => void
 }
 
 /**
@@ -46,6 +48,7 @@ export class UltraFiles implements RemoteFiles {
   readonly capabilities: RemoteFileCapabilities = { createFolder: true, delete: true, rename: true, resumeDownload: false, resumeUpload: false }
   private readonly queue: UltraQueue
   private unregister: (() => void) | null
+  private readonly forgetSession: (() => void) | undefined
 
   private constructor(
     private readonly link: FileTransferLink,
@@ -57,7 +60,12 @@ export class UltraFiles implements RemoteFiles {
       () => this.stopReading(),
       options.trace,
     )
-    this.unregister = link.addMessageExtension(FILE_TRANSFER_MESSAGE, new UltraMessageReader((m) => this.queue.deliver(m), options.trace))
+    const stop = [
+      link.addMessageExtension(FILE_TRANSFER_MESSAGE, new UltraMessageReader((m) => this.queue.deliver(m), options.trace)),
+      link.addMessageExtension(TRAILING_SIZE_HIGH, new TrailingSizeHighReader(options.trace)),
+    ]
+    this.unregister = () => stop.forEach((f) => f())
+    this.forgetSession = options.sessionEnded?.(() => this.queue.close(new NetworkError('the connection to the server closed'), true))
   }
 
   /**
@@ -92,7 +100,7 @@ export class UltraFiles implements RemoteFiles {
   }
 
   async list(folder: string, signal?: AbortSignal): Promise<RemoteEntry[]> {
-    return this.run(new ListOperation(folder, encodePath(folder)), signal)
+    return this.run(new ListOperation(folder, encodeFolder(folder)), signal)
   }
 
   async download(path: string, sink: DownloadSink, options: TransferOptions = {}): Promise<number> {
@@ -102,24 +110,15 @@ export class UltraFiles implements RemoteFiles {
     return op.out.promise
   }
 
-  /**
-   * Sends the file, then lists its folder: the server answers nothing to the data, and its
-   * answer to the listing comes after it has written every block, with the size it has.
-   */
   async upload(path: string, source: UploadSource, options: TransferOptions = {}): Promise<void> {
     if (options.offset) throw new UnsupportedError('UltraVNC file transfer cannot resume an upload')
     const cut = path.lastIndexOf('\\')
     if (cut < 0) throw new UnsupportedError(`the remote path ${path} names no folder`)
     const folder = cut === 2 && path[1] === ':' ? path.slice(0, 3) : path.slice(0, cut)
-    const name = path.slice(cut + 1)
-    const op = new UploadOperation(path, encodePath(path), source, options, () => this.link.writeBacklog)
+    const verify = { listing: new ListOperation(folder, encodeFolder(folder)), name: path.slice(cut + 1) }
+    const op = new UploadOperation(path, encodePath(path), source, options, () => this.link.writeBacklog, verify)
     this.queue.run(op)
-    await op.out.promise
-    const entry = (await this.list(folder)).find((e) => e.name === name)
-    // libvncserver lists only the low 32 bits of a size.
-    if (!entry || (entry.size !== source.size && entry.size !== source.size % 2 ** 32)) {
-      throw new RemoteFileRefusedError(`the server stored ${entry ? `${entry.size} bytes` : 'nothing'} of the ${source.size} sent for ${path}`)
-    }
+    return op.out.promise
   }
 
   async createFolder(path: string): Promise<void> {
@@ -142,8 +141,9 @@ export class UltraFiles implements RemoteFiles {
     return this.command(Command.FileRename, text, `${from} to ${to}`)
   }
 
-  close(): void {
-    this.queue.close(new NetworkError('file transfer was closed'))
+  /** See {@link RemoteFiles.close}; `reason` is what pending requests reject with. */
+  close(reason: Error = new NetworkError('file transfer was closed')): void {
+    this.queue.close(reason)
   }
 
   private command(command: Command, text: Uint8Array, subject: string): Promise<void> {
@@ -169,5 +169,6 @@ export class UltraFiles implements RemoteFiles {
   private stopReading(): void {
     this.unregister?.()
     this.unregister = null
+    this.forgetSession?.()
   }
 }

@@ -157,7 +157,9 @@ export class CommandOperation implements Operation {
   }
 
   receive(m: UltraMessage, io: OperationIo): boolean {
-    if (m.contentType !== Content.CommandReturn || m.contentParam !== COMMANDS[this.command].answer || !echoes(m.body, this.text, [0])) return false
+    if (m.contentType !== Content.CommandReturn || m.contentParam !== COMMANDS[this.command].answer) return false
+    // UltraVNC echoes a deleted folder wrapped in "[ ]": that answer is taken by its kind alone.
+    if (this.command !== Command.FileDelete && !echoes(m.body, this.text, [0])) return false
     if (m.size === ERROR_SIZE) this.out.reject(new RemoteFileRefusedError(`the server could not ${COMMANDS[this.command].verb} ${this.subject}`))
     else this.out.resolve()
     io.finish()

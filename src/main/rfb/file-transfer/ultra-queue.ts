@@ -26,6 +26,7 @@ export interface Operation {
    * Ends the operation with `error` (silence, cancel, close). It may stay on the wire until the
    * server is quiet (then calls `io.finish()` itself); after a timeout it is finished for it.
    * May be called after the operation settled: it must then change nothing the caller sees.
+   * `io` is null when the operation never started, or when the session is gone.
    */
   fail(error: Error, io: OperationIo | null): void
 }
@@ -78,13 +79,18 @@ export class UltraQueue {
     this.trace?.('in', `  (ignored: no request of ours asked for this ${contentName(m.contentType)})`)
   }
 
-  /** Fails every queued operation and the running one with `error`; `onQuiet` follows once the wire is. */
-  close(error: Error): void {
+  /**
+   * Fails every queued operation and the running one with `error`; `onQuiet` follows once the
+   * wire is. With `gone` (the session ended) nothing more can arrive: nothing waits for it.
+   */
+  close(error: Error, gone = false): void {
     if (this.closedWith) return
     this.closedWith = error
     for (const op of this.queued.splice(0)) op.fail(error, null)
-    if (this.current) this.current.op.fail(error, this.current.io)
-    else this.onQuiet()
+    const r = this.current
+    if (!r) return this.onQuiet()
+    r.op.fail(error, gone ? null : r.io)
+    if (gone) r.io.finish()
   }
 
   private next(): void {

@@ -1,6 +1,7 @@
 import { Outcome, RemoteFileRefusedError, abortError } from './outcome'
 import type { TransferOptions, UploadSource } from './remote-files'
 import { echoes, ultraDate } from './ultra-entries'
+import type { ListOperation } from './ultra-operations'
 import type { Operation, OperationIo } from './ultra-queue'
 import { BLOCK_SIZE, Content, DirAnswer, DirRequest, ERROR_SIZE, type UltraMessage, ultraMessage } from './ultra-wire'
 
@@ -17,11 +18,14 @@ const encoder = new TextEncoder()
  * server answers rfbFileAcceptHeader (size -1 when it cannot create the file) and then reads
  * rfbFilePacket blocks and rfbEndOfFile, answering none of them; the file is truncated first, so
  * there is no resume either. Cancelling sends rfbAbortFileTransfer (the partial file stays).
+ *
+ * So the upload ends by listing the file's folder (`verify`): the server answers once it has
+ * written every block, with the size it has, and nothing queued behind can come first.
  */
 export class UploadOperation implements Operation {
   readonly what: string
   readonly out = new Outcome<void>()
-  private state: 'offer' | 'sending' | 'quieting' | 'ended' = 'offer'
+  private state: 'offer' | 'sending' | 'verifying' | 'quieting' | 'ended' = 'offer'
   private io: OperationIo | null = null
   private readonly onAbort = (): void => this.stop(abortError())
 
@@ -31,6 +35,7 @@ export class UploadOperation implements Operation {
     private readonly source: UploadSource,
     private readonly options: TransferOptions,
     private readonly writeBacklog: () => number,
+    private readonly verify: { listing: ListOperation; name: string },
   ) {
     this.what = `the upload of ${remotePath}`
     void this.out.promise.then(
@@ -59,6 +64,7 @@ export class UploadOperation implements Operation {
   }
 
   receive(m: UltraMessage, io: OperationIo): boolean {
+    if (this.state === 'verifying') return this.verify.listing.receive(m, io)
     if (this.state === 'quieting') {
       if (m.contentType === Content.DirPacket && m.contentParam === DirAnswer.DrivesList) io.finish()
       return m.contentType === Content.FileAcceptHeader || m.contentType === Content.DirPacket || m.contentType === Content.AbortFileTransfer
@@ -79,6 +85,7 @@ export class UploadOperation implements Operation {
 
   fail(error: Error, io: OperationIo | null): void {
     if (!io) return this.out.reject(error)
+    if (this.state === 'verifying') return this.verify.listing.fail(error)
     this.stop(error)
   }
 
@@ -98,9 +105,19 @@ export class UploadOperation implements Operation {
         this.options.onProgress?.({ done: offset, total: size })
       }
       io.send(ultraMessage(Content.EndOfFile, 0, 0), 'FileTransfer EndOfFile')
-      this.state = 'ended'
-      this.out.resolve()
-      io.finish()
+      this.state = 'verifying'
+      this.verify.listing.out.promise.then(
+        (entries) => {
+          const entry = entries.find((e) => e.name === this.verify.name)
+          // libvncserver lists only the low 32 bits of a size.
+          if (entry && (entry.size === size || entry.size === size % 2 ** 32)) return this.out.resolve()
+          this.out.reject(
+            new RemoteFileRefusedError(`the server stored ${entry ? `${entry.size} bytes` : 'nothing'} of the ${size} sent for ${this.remotePath}`),
+          )
+        },
+        (err: unknown) => this.out.reject(err),
+      )
+      this.verify.listing.start(io)
     } catch (err) {
       this.stop(err instanceof Error ? err : new Error(String(err)))
     }
@@ -110,7 +127,7 @@ export class UploadOperation implements Operation {
   private stop(error: Error): void {
     this.out.reject(error)
     const io = this.io
-    if (!io || this.state === 'ended' || this.state === 'quieting') return
+    if (!io || this.state === 'ended' || this.state === 'quieting' || this.state === 'verifying') return
     io.send(ultraMessage(Content.AbortFileTransfer, 0, 0), 'FileTransfer AbortFileTransfer')
     if (this.state === 'sending') {
       // The server answers nothing while it receives: the wire is quiet once the abort went out.

@@ -122,6 +122,25 @@ export function contentName(type: number): string {
 }
 
 /**
+ * UltraVNC follows a failed rfbFileHeader (size -1) with a high half of -1 too, where libvncserver
+ * sends nothing: those 4 bytes then stand where a message type would, as 255.
+ */
+export const TRAILING_SIZE_HIGH = 0xff
+
+/** Reads (drops) UltraVNC's 4 bytes of 0xFF after a failed file header; anything else is not a message. */
+export class TrailingSizeHighReader implements ServerMessageExtension {
+  constructor(private readonly trace?: (direction: 'in', line: string) => void) {}
+
+  read(q: ByteQueue, at: number): boolean {
+    if (!q.has(4)) return false
+    if (q.peekU32() !== ERROR_SIZE) throw new RfbProtocolError('unknown server message type 255', at, 'RFB_ERR_MESSAGE_TYPE')
+    q.skip(4)
+    this.trace?.('in', 'FileTransfer size high half of a failed file header (UltraVNC)')
+    return true
+  }
+}
+
+/**
  * Reads server FileTransfer messages whole, checking the length against the protocol's limits
  * before holding anything: a longer one is not a server we can follow, so the session ends.
  */
