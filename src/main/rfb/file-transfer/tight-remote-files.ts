@@ -151,10 +151,15 @@ export class TightRemoteFiles implements RemoteFiles {
           sent += chunk.length
           onProgress?.({ done: sent, total: Math.max(source.size, sent) })
         }
-        this.send(m.fileUploadEnd(source.modified / 1000, this.support.dialect), `FileUploadData end of ${path}`)
+        this.send(m.fileUploadEnd(source.modified / 1000), `FileUploadData end of ${path}`)
         // The listing is answered after the server closed the file, and after any FileUploadCancel.
-        const entries = await this.listing(parent, signal)
+        const listed = await this.listing(parent, signal).then(
+          (entries) => ({ entries, error: null }),
+          (error: unknown) => ({ entries: [], error }),
+        )
         if (state.cancelled !== null) throw new Error(`The server stopped the upload of ${path}: ${state.cancelled}.`)
+        if (listed.error) throw listed.error
+        const entries = listed.entries
         const stored = entries.find((e) => e.name === name)
         // The listing's sizes are u32: a file of 4 GiB or more shows its size modulo 2^32.
         if (!stored || stored.kind !== 'file' || stored.size !== sent % 2 ** 32) {
@@ -180,10 +185,11 @@ export class TightRemoteFiles implements RemoteFiles {
       const bytes = this.encode(path)
       const { parent, name } = splitPath(path)
       this.send(m.fileCreateDirRequest(bytes), `FileCreateDirRequest ${path}`)
-      const made = (await this.listing(parent)).find((e) => e.name === name)
+      // A folder above that cannot be listed does not exist (or cannot be read): nothing was made there.
+      const made = (await this.listing(parent).catch(() => [])).find((e) => e.name === name)
       this.cache.delete(parent)
       if (made?.kind !== 'folder') {
-        throw new Error(`The server did not create the folder ${path}${made ? ': a file of that name exists' : ' (the folder above may not be writable)'}.`)
+        throw new Error(`The server did not create the folder ${path}${made ? ': a file of that name exists' : ' (the folder above may be missing or not writable)'}.`)
       }
       resolve()
     })
