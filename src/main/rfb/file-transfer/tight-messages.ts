@@ -107,8 +107,7 @@ export const fileDownloadRequest = (path: Uint8Array): Uint8Array =>
   withHeader([TightClientMessage.FileDownloadRequest, 0, ...u16(path.length), ...u32(0)], path)
 
 /** FileUploadRequest: as FileDownloadRequest; the servers create (truncate) the file. */
-export const fileUploadRequest = (path: Uint8Array): Uint8Array =>
-  withHeader([TightClientMessage.FileUploadRequest, 0, ...u16(path.length), ...u32(0)], path)
+export const fileUploadRequest = (path: Uint8Array): Uint8Array => withHeader([TightClientMessage.FileUploadRequest, 0, ...u16(path.length), ...u32(0)], path)
 
 /** Largest FileUploadData payload: its sizes are u16. */
 export const MAX_UPLOAD_CHUNK = 0xffff

@@ -39,8 +39,14 @@ function harness(dialect: TightDialect = 'libvncserver') {
 
 const names = (...n: string[]): Uint8Array => new Bytes().bytes(Buffer.from(n.map((s) => `${s}\0`).join(''), 'utf8')).build()
 
-function listing(entries: [size: number, seconds: number][], nameBytes: Uint8Array, opts: { flags?: number; size?: number; compressed?: Uint8Array } = {}): Uint8Array {
-  const b = new Bytes().u8(130, opts.flags ?? 0).u16(entries.length, (opts.size ?? nameBytes.length) & 0xffff, (opts.compressed?.length ?? opts.size ?? nameBytes.length) & 0xffff)
+function listing(
+  entries: [size: number, seconds: number][],
+  nameBytes: Uint8Array,
+  opts: { flags?: number; size?: number; compressed?: Uint8Array } = {},
+): Uint8Array {
+  const b = new Bytes()
+    .u8(130, opts.flags ?? 0)
+    .u16(entries.length, (opts.size ?? nameBytes.length) & 0xffff, (opts.compressed?.length ?? opts.size ?? nameBytes.length) & 0xffff)
   for (const [size, seconds] of entries) b.u32(size, seconds)
   return b.bytes(opts.compressed ?? nameBytes).build()
 }
@@ -102,7 +108,20 @@ describe('TightVNC file-transfer readers', () => {
   it('drops names that cannot be one entry and keeps control characters for the host to judge', () => {
     const h = harness()
     const n = names('ok', '', '.', '..', '../../etc/passwd', 'a/b', 'bell\x07name')
-    h.d.feed(listing([[1, 0], [2, 0], [3, 0], [4, 0], [5, 0], [6, 0], [7, 0]], n))
+    h.d.feed(
+      listing(
+        [
+          [1, 0],
+          [2, 0],
+          [3, 0],
+          [4, 0],
+          [5, 0],
+          [6, 0],
+          [7, 0],
+        ],
+        n,
+      ),
+    )
     expect(h.lines).toEqual(['listing 2 entries, 5 dropped'])
     expect(h.listings[0].entries.map((e) => [e.name, e.size])).toEqual([
       ['ok', 1],
@@ -112,7 +131,16 @@ describe('TightVNC file-transfer readers', () => {
 
   it('reports sizes as unsigned 32-bit (a 3 GiB file is no folder) and -1, -2 as folders', () => {
     const h = harness()
-    h.d.feed(listing([[0xc0000000, 1], [0xffffffff, 0], [0xfffffffe, 0]], names('big', 'dir', 'special')))
+    h.d.feed(
+      listing(
+        [
+          [0xc0000000, 1],
+          [0xffffffff, 0],
+          [0xfffffffe, 0],
+        ],
+        names('big', 'dir', 'special'),
+      ),
+    )
     expect(h.listings[0].entries.map((e) => [e.kind, e.size])).toEqual([
       ['file', 0xc0000000],
       ['folder', 0],
@@ -137,12 +165,18 @@ describe('TightVNC file-transfer readers', () => {
     ])
   })
 
-  it("reads a listing whose names pass 64 KiB, whose u16 size libvncserver lets wrap, and stays in step", () => {
+  it('reads a listing whose names pass 64 KiB, whose u16 size libvncserver lets wrap, and stays in step', () => {
     const many = Array.from({ length: 3000 }, (_, i) => `file-with-a-rather-long-name-${String(i).padStart(5, '0')}.txt`)
     const n = names(...many)
     expect(n.length).toBeGreaterThan(0x10000)
     const bytes = new Bytes()
-      .bytes(listing(many.map((_, i) => [i, 0]), n, { size: n.length }))
+      .bytes(
+        listing(
+          many.map((_, i) => [i, 0]),
+          n,
+          { size: n.length },
+        ),
+      )
       .u8(2)
       .build()
     const h = harness()
@@ -156,7 +190,18 @@ describe('TightVNC file-transfer readers', () => {
   it('ends the session on names that do not fit their declared size (the stream cannot be framed)', () => {
     const h = harness()
     const n = names('a', 'b')
-    expect(() => h.d.feed(listing([[1, 0], [2, 0]], n, { size: n.length + 3 }))).toThrow(RfbProtocolError)
+    expect(() =>
+      h.d.feed(
+        listing(
+          [
+            [1, 0],
+            [2, 0],
+          ],
+          n,
+          { size: n.length + 3 },
+        ),
+      ),
+    ).toThrow(RfbProtocolError)
   })
 
   it('stops waiting for names once more bytes came than the entries can have, without holding more', () => {
@@ -178,7 +223,16 @@ describe('TightVNC file-transfer readers', () => {
   it('inflates compressed names to exactly their declared size', () => {
     const n = names('zipped', 'names')
     const h = harness('tightvnc')
-    h.d.feed(listing([[1, 0], [2, 0]], n, { size: n.length, compressed: deflateSync(n) }))
+    h.d.feed(
+      listing(
+        [
+          [1, 0],
+          [2, 0],
+        ],
+        n,
+        { size: n.length, compressed: deflateSync(n) },
+      ),
+    )
     expect(h.listings[0].entries.map((e) => e.name)).toEqual(['zipped', 'names'])
   })
 
@@ -199,7 +253,11 @@ describe('TightVNC file-transfer readers', () => {
       new Bytes().u8(131, 6).u16(100, bomb.length).bytes(bomb).build(),
       new Bytes().u8(131, 6).u16(3, 3).u8(1, 2, 3).build(),
     )
-    expect(h.lines).toEqual([`data ${plain.length}`, 'data error: compressed file data inflates beyond the 100 bytes it declared', 'data error: compressed file data is not valid zlib data'])
+    expect(h.lines).toEqual([
+      `data ${plain.length}`,
+      'data error: compressed file data inflates beyond the 100 bytes it declared',
+      'data error: compressed file data is not valid zlib data',
+    ])
     expect(new TextDecoder().decode(h.chunks[0])).toBe('compressed file data')
   })
 
