@@ -10,6 +10,7 @@ import type { DownloadSink, RemoteFiles, UploadSource } from '../../src/main/rfb
 import { FramebufferSink } from '../../src/main/rfb/framebuffer'
 import type { RfbClient } from '../../src/main/rfb/session'
 import { type TightFtServer, startTightFtServer, tightFtServerAvailable } from '../helpers/tight-ft-server'
+import { serverAvailable, startServer } from '../helpers/vnc-servers'
 
 // TightVNC 1.3 file transfer against libvncserver's own implementation (the code behind x11vnc
 // -tightfilexfer; Debian 12's x11vnc binary is built without it, see docs/file-transfer.md).
@@ -106,6 +107,20 @@ describe.skipIf(!tightFtServerAvailable())('TightVNC file transfer against libvn
     expect(listed.find((e) => e.name === 'hello.txt')?.modified).toBe(1_700_000_000_000)
   })
 
+  it('lists a folder with more than 64 KiB of names, whose size field libvncserver lets wrap', async () => {
+    const many = path.join(root, 'many')
+    mkdirSync(many)
+    const created = Array.from({ length: 2500 }, (_, i) => `a-file-with-a-long-name-to-fill-the-listing-${String(i).padStart(5, '0')}.txt`)
+    for (const name of created) writeFileSync(path.join(many, name), name)
+    expect(created.reduce((n, name) => n + name.length + 1, 0)).toBeGreaterThan(0x10000)
+    const listed = await files.list('/many')
+    expect(listed.map((e) => e.name).sort()).toEqual([...created].sort())
+    expect(listed.every((e) => e.kind === 'file' && e.size === e.name.length)).toBe(true)
+    // The stream is still in step: the next answer is the next listing's.
+    expect((await files.list('/sub')).map((e) => e.name)).toEqual([])
+    rmSync(many, { recursive: true })
+  }, 60_000)
+
   it('downloads a 20 MB file intact (SHA-256), reporting progress', async () => {
     const sink = hashingSink()
     const progress: number[] = []
@@ -195,4 +210,19 @@ describe.skipIf(!tightFtServerAvailable())('TightVNC file transfer against libvn
     expect(client.state).toBe('connected')
     expect(sessionErrors).toEqual([])
   }, 30_000)
+})
+
+describe.skipIf(!serverAvailable('x11vnc'))('x11vnc -tightfilexfer on this Debian', () => {
+  it('offers no Tight security, so no file transfer: its binary was built without the extension', async () => {
+    // If this starts failing, Debian's x11vnc gained TightVNC file transfer: point the suite above at it.
+    const server = await startServer('x11vnc', { extraArgs: ['-tightfilexfer'] })
+    try {
+      const { client } = await connectRfb({ host: server.host, port: server.port }, { sink: new FramebufferSink(), autoUpdate: false })
+      expect(client.info?.securityType).toBe(1)
+      expect(openRemoteFiles(client)).toBeNull()
+      client.close()
+    } finally {
+      await server.stop()
+    }
+  }, 60_000)
 })
