@@ -274,6 +274,8 @@ export class TightRemoteFiles implements RemoteFiles {
     let release!: () => void
     this.lane = new Promise<void>((r) => (release = r))
     return new Promise<T>((resolve, reject) => {
+      // Cancelled while queued: settle now; the work then sees the signal and does nothing.
+      signal?.addEventListener('abort', () => reject(abortError(signal)), { once: true })
       const run = async (): Promise<void> => {
         await before
         if (signal?.aborted) throw abortError(signal)
@@ -301,6 +303,7 @@ export class TightRemoteFiles implements RemoteFiles {
         )
         // An abandoned listing keeps its place in the FIFO: its answer must still be matched to it.
         this.lists.push({ folder, resolve, reject, timer })
+        signal?.addEventListener('abort', () => reject(abortError(signal)), { once: true })
         this.send(m.fileListRequest(bytes), `FileListRequest ${folder}`)
       })
     } catch (err) {

@@ -141,6 +141,26 @@ describe('TightRemoteFiles', () => {
     await upload
   })
 
+  it('an aborted listing rejects at once yet keeps its place, and a transfer aborted while queued never starts', async () => {
+    const { peer, files } = open()
+    const abort = new AbortController()
+    const a = files.list('/a', abort.signal)
+    const b = files.list('/b')
+    abort.abort()
+    await expect(a).rejects.toMatchObject({ name: 'AbortError' })
+    peer.server.feed(listingOf([['for-a', 1]]), listingOf([['for-b', 2]]))
+    expect((await b).map((e) => e.name)).toEqual(['for-b'])
+    const hold = files.createFolder('/x')
+    const queued = new AbortController()
+    const up = files.upload('/y', { size: 1, modified: 0, read: async () => Uint8Array.of(1) }, { signal: queued.signal })
+    queued.abort()
+    await expect(up).rejects.toMatchObject({ name: 'AbortError' })
+    peer.server.feed(new Bytes().u8(130, 0).u16(1, 2, 2).u32(0xffffffff, 0).text('x\0').build())
+    await hold
+    await new Promise((r) => setTimeout(r, 20))
+    expect(peer.sentTypes).not.toContain(TightClientMessage.FileUploadRequest)
+  })
+
   it('stops reading the session while the sink is far behind, and reads again once it caught up', async () => {
     const { peer, files } = open()
     let release!: () => void
