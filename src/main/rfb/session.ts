@@ -62,6 +62,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private updateStartedAt = 0
   private updateLatencyMs = 0
   private readonly resizes = new DesktopSizeReplies()
+  /** A feature stopped reading (see holdReading): waiting then is ours, not a stalled server. */
+  private featureHold = false
 
   /** Throws a RangeError for a fine quality or subsampling out of range. */
   constructor(private readonly options: RfbClientOptions) {
@@ -261,6 +263,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
 
   /** Stops reading the server while a feature's consumer is behind (a download's disk writes), or reads again. */
   holdReading(held: boolean): void {
+    this.featureHold = held
     return held ? this.gate.hold('feature') : this.gate.release('feature')
   }
 
@@ -398,8 +401,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.gate.hold('slice')
         this.nextSlice.schedule()
       } else this.gate.release('slice')
-      // Only a wait for bytes inside a message is timed, not idle time or a busy sink.
-      this.stallWatch.parsed(this.state === 'connected' && !this.waitingForSink && this.insideMessage)
+      // Only a wait for bytes inside a message is timed, not idle time, a busy sink or a feature's held reading.
+      this.stallWatch.parsed(this.state === 'connected' && !this.waitingForSink && !this.featureHold && this.insideMessage)
     } catch (err) {
       this.fail(err)
     }
