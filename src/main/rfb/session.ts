@@ -422,7 +422,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.gate.hold('slice')
         this.nextSlice.schedule()
       } else this.gate.release('slice')
-      // Only a wait for bytes inside a message is timed, not idle time or a busy sink.
+      // Only a wait for bytes inside a message is timed, not idle time, a busy sink or a feature's held reading.
       this.stallWatch.parsed(this.state === 'connected' && !this.waitingForSink && this.featureHolds === 0 && this.insideMessage)
     } catch (err) {
       this.fail(err)

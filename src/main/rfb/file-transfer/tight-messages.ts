@@ -45,10 +45,9 @@ const listed = (caps: readonly TightCapability[], [code, signature]: readonly [n
   caps.some((c) => c.code === code && c.vendor === VENDOR && c.signature === signature)
 
 /**
- * How the server lays out the fields the spec leaves to C types. libvncserver (x11vnc
- * -tightfilexfer) writes the end-of-file time as a host-order `unsigned long` (8 bytes,
- * little-endian on x86-64), reads the upload's end time the same way, and follows a download
- * failure's reason with a NUL it does not count. TightVNC 1.3 uses a big-endian u32 and no NUL.
+ * Where the servers differ on the wire. libvncserver (x11vnc -tightfilexfer; seen with Debian 12's
+ * 0.9.14) follows a download failure's reason with a NUL it does not count, and handles
+ * FileCreateDirRequest without listing it. TightVNC 1.3 sends no NUL and lists it.
  */
 export type TightDialect = 'libvncserver' | 'tightvnc'
 
@@ -108,8 +107,7 @@ export const fileDownloadRequest = (path: Uint8Array): Uint8Array =>
   withHeader([TightClientMessage.FileDownloadRequest, 0, ...u16(path.length), ...u32(0)], path)
 
 /** FileUploadRequest: as FileDownloadRequest; the servers create (truncate) the file. */
-export const fileUploadRequest = (path: Uint8Array): Uint8Array =>
-  withHeader([TightClientMessage.FileUploadRequest, 0, ...u16(path.length), ...u32(0)], path)
+export const fileUploadRequest = (path: Uint8Array): Uint8Array => withHeader([TightClientMessage.FileUploadRequest, 0, ...u16(path.length), ...u32(0)], path)
 
 /** Largest FileUploadData payload: its sizes are u16. */
 export const MAX_UPLOAD_CHUNK = 0xffff
@@ -121,13 +119,12 @@ export function fileUploadData(chunk: Uint8Array): Uint8Array {
 }
 
 /**
- * The upload's end: FileUploadData with both sizes 0, then the modification time in seconds,
- * in the dialect's layout (see {@link TightDialect}).
+ * The upload's end: FileUploadData with both sizes 0, then the modification time in seconds as a
+ * little-endian u32, as TightVNC's viewer sends it and libvncserver reads it (host order).
  */
-export function fileUploadEnd(modifiedSeconds: number, dialect: TightDialect): Uint8Array {
+export function fileUploadEnd(modifiedSeconds: number): Uint8Array {
   const t = Math.max(0, Math.min(0xffffffff, Math.floor(modifiedSeconds)))
-  const time = dialect === 'libvncserver' ? [t & 0xff, (t >>> 8) & 0xff, (t >>> 16) & 0xff, (t >>> 24) & 0xff, 0, 0, 0, 0] : u32(t)
-  return Uint8Array.from([TightClientMessage.FileUploadData, 0, 0, 0, 0, 0, ...time])
+  return Uint8Array.from([TightClientMessage.FileUploadData, 0, 0, 0, 0, 0, t & 0xff, (t >>> 8) & 0xff, (t >>> 16) & 0xff, (t >>> 24) & 0xff])
 }
 
 const withReason = (type: number, reason: string): Uint8Array => {

@@ -101,13 +101,10 @@ class ListReader implements ServerMessageExtension {
 
 /**
  * FileDownloadData: u8 type, u8 compression level, u16 real size, u16 compressed size, the bytes;
- * both sizes 0 end the file and are followed by its modification time (layout per dialect).
+ * both sizes 0 end the file and are followed by its modification time (u32 seconds).
  */
 class DownloadDataReader implements ServerMessageExtension {
-  constructor(
-    private readonly events: TightFileEvents,
-    private readonly dialect: TightDialect,
-  ) {}
+  constructor(private readonly events: TightFileEvents) {}
 
   read(q: ByteQueue): boolean {
     if (!q.has(6)) return false
@@ -115,13 +112,11 @@ class DownloadDataReader implements ServerMessageExtension {
     const real = q.peekU16(2)
     const compressed = q.peekU16(4)
     if (real === 0 && compressed === 0) {
-      const timeBytes = this.dialect === 'libvncserver' ? 8 : 4
-      if (!q.has(6 + timeBytes)) return false
+      if (!q.has(10)) return false
       q.skip(6)
-      const t = q.bytes(timeBytes)
-      // libvncserver: a little-endian unsigned long; the high half is 0 until 2106.
-      const seconds = timeBytes === 8 ? (t[0] | (t[1] << 8) | (t[2] << 16) | (t[3] << 24)) >>> 0 : ((t[0] << 24) | (t[1] << 16) | (t[2] << 8) | t[3]) >>> 0
-      this.events.downloadEnd(seconds)
+      // Both servers copy the time in host order (x86: little-endian), and TightVNC's viewer reads it so.
+      const t = q.bytes(4)
+      this.events.downloadEnd((t[0] | (t[1] << 8) | (t[2] << 16) | (t[3] << 24)) >>> 0)
       return true
     }
     if (!q.has(6 + compressed)) return false
@@ -166,7 +161,7 @@ class ReasonReader implements ServerMessageExtension {
 export function tightFileReaders(events: TightFileEvents, dialect: TightDialect): Map<number, ServerMessageExtension> {
   return new Map<number, ServerMessageExtension>([
     [TightServerMessage.FileListData, new ListReader(events)],
-    [TightServerMessage.FileDownloadData, new DownloadDataReader(events, dialect)],
+    [TightServerMessage.FileDownloadData, new DownloadDataReader(events)],
     [TightServerMessage.FileUploadCancel, new ReasonReader(false, (r) => events.uploadCancelled(r))],
     [TightServerMessage.FileDownloadFailed, new ReasonReader(dialect === 'libvncserver', (r) => events.downloadFailed(r))],
   ])

@@ -13,8 +13,10 @@ export type TightFilesPeer = Pick<RfbClient, 'addMessageExtension' | 'sendExtens
 }
 
 export interface TightFilesOptions {
-  /** How long a listing may go unanswered, and a download without data; default 30 s. */
+  /** How long a listing may go unanswered; default 30 s. */
   timeoutMs?: number
+  /** How long a download may go without data; default `timeoutMs`. */
+  silenceMs?: number
   /** After a cancelled download, how long the server must stay quiet before the next transfer; default 500 ms. */
   drainQuietMs?: number
   trace?: (line: string) => void
@@ -24,6 +26,10 @@ export interface TightFilesOptions {
 const UPLOAD_CHUNK = 32 * 1024
 /** Unsent bytes past which an upload waits for the socket (it would otherwise queue the whole file). */
 const UPLOAD_BACKLOG = 2 ** 20
+/** After close(), how long the server must be quiet before its messages are no longer read. */
+const LINGER_MS = 2000
+/** Bytes an upload sends between turns of the event loop. */
+const YIELD_EVERY = 256 * 1024
 /** Listings kept to learn a file's size before downloading it (the protocol does not say it). */
 const LISTING_CACHE_MS = 10_000
 
@@ -61,7 +67,10 @@ export class TightRemoteFiles implements RemoteFiles {
   private readonly timeoutMs: number
   private readonly quietMs: number
   private readonly maxPath: number
-  private readonly onSessionClose = (): void => this.shutdown(new NetworkError('the connection to the server closed'), true)
+  private readonly onSessionClose = (): void => {
+    this.shutdown(new NetworkError('the connection to the server closed'), 'now')
+    this.stopReading()
+  }
 
   constructor(
     private readonly peer: TightFilesPeer,
@@ -90,7 +99,8 @@ export class TightRemoteFiles implements RemoteFiles {
 
   download(path: string, sink: DownloadSink, options: TransferOptions = {}): Promise<number> {
     const { signal } = options
-    if (options.offset) return Promise.reject(new UnsupportedError('this server cannot resume a download (TightVNC file transfer starts every file at its beginning)'))
+    if (options.offset)
+      return Promise.reject(new UnsupportedError('this server cannot resume a download (TightVNC file transfer starts every file at its beginning)'))
     return this.exclusive(signal, async (resolve: (n: number) => void, reject) => {
       const bytes = this.encode(path)
       const total = await this.fileSize(path, signal)
@@ -102,7 +112,7 @@ export class TightRemoteFiles implements RemoteFiles {
         {
           holdReading: (held) => this.peer.holdReading(held),
           cancelOnWire: () => this.sendAlways(m.fileDownloadCancel('Cancelled by the user'), `FileDownloadCancel ${path}`),
-          silenceMs: this.timeoutMs,
+          silenceMs: this.options.silenceMs ?? this.timeoutMs,
         },
         resolve,
         reject,
@@ -129,6 +139,7 @@ export class TightRemoteFiles implements RemoteFiles {
       this.upload_ = state
       let sent = 0
       let told = false
+      let ended = false
       try {
         this.send(m.fileUploadRequest(bytes), `FileUploadRequest ${path}`)
         for (;;) {
@@ -148,13 +159,21 @@ export class TightRemoteFiles implements RemoteFiles {
           for (let o = 0; o < chunk.length; o += m.MAX_UPLOAD_CHUNK) {
             this.send(m.fileUploadData(chunk.subarray(o, o + m.MAX_UPLOAD_CHUNK)), `FileUploadData ${Math.min(m.MAX_UPLOAD_CHUNK, chunk.length - o)} bytes`)
           }
+          // Let the server's answers in now and then: a FileUploadCancel should stop the loop early.
+          if (Math.floor((sent + chunk.length) / YIELD_EVERY) > Math.floor(sent / YIELD_EVERY)) await new Promise((r) => setImmediate(r))
           sent += chunk.length
           onProgress?.({ done: sent, total: Math.max(source.size, sent) })
         }
-        this.send(m.fileUploadEnd(source.modified / 1000, this.support.dialect), `FileUploadData end of ${path}`)
+        this.send(m.fileUploadEnd(source.modified / 1000), `FileUploadData end of ${path}`)
+        ended = true
         // The listing is answered after the server closed the file, and after any FileUploadCancel.
-        const entries = await this.listing(parent, signal)
+        const listed = await this.listing(parent, signal).then(
+          (entries) => ({ entries, error: null }),
+          (error: unknown) => ({ entries: [], error }),
+        )
         if (state.cancelled !== null) throw new Error(`The server stopped the upload of ${path}: ${state.cancelled}.`)
+        if (listed.error) throw listed.error
+        const entries = listed.entries
         const stored = entries.find((e) => e.name === name)
         // The listing's sizes are u32: a file of 4 GiB or more shows its size modulo 2^32.
         if (!stored || stored.kind !== 'file' || stored.size !== sent % 2 ** 32) {
@@ -166,7 +185,7 @@ export class TightRemoteFiles implements RemoteFiles {
         // The server deletes what it has of the file (harmless when it already gave up or finished).
         if (!told) this.sendAlways(m.fileUploadFailed('Upload failed'), `FileUploadFailed ${path}`)
         // Answers to chunks already sent (one FileUploadCancel each) must not reach the next upload.
-        if (sent > 0 || state.cancelled !== null) await this.drain(path)
+        if (!ended && (sent > 0 || state.cancelled !== null)) await this.drain(path)
         throw err
       } finally {
         this.upload_ = null
@@ -180,10 +199,13 @@ export class TightRemoteFiles implements RemoteFiles {
       const bytes = this.encode(path)
       const { parent, name } = splitPath(path)
       this.send(m.fileCreateDirRequest(bytes), `FileCreateDirRequest ${path}`)
-      const made = (await this.listing(parent)).find((e) => e.name === name)
+      // A folder above that cannot be listed does not exist (or cannot be read): nothing was made there.
+      const made = (await this.listing(parent).catch(() => [])).find((e) => e.name === name)
       this.cache.delete(parent)
       if (made?.kind !== 'folder') {
-        throw new Error(`The server did not create the folder ${path}${made ? ': a file of that name exists' : ' (the folder above may not be writable)'}.`)
+        throw new Error(
+          `The server did not create the folder ${path}${made ? ': a file of that name exists' : ' (the folder above may be missing or not writable)'}.`,
+        )
       }
       resolve()
     })
@@ -198,7 +220,7 @@ export class TightRemoteFiles implements RemoteFiles {
   }
 
   close(): void {
-    this.shutdown(new DOMException('file transfer was closed', 'AbortError'), false)
+    this.shutdown(new DOMException('file transfer was closed', 'AbortError'), 'when-quiet')
   }
 
   /** The readers' events, routed to whichever request they answer; answers to nothing are dropped. */
@@ -252,6 +274,8 @@ export class TightRemoteFiles implements RemoteFiles {
     let release!: () => void
     this.lane = new Promise<void>((r) => (release = r))
     return new Promise<T>((resolve, reject) => {
+      // Cancelled while queued: settle now; the work then sees the signal and does nothing.
+      signal?.addEventListener('abort', () => reject(abortError(signal)), { once: true })
       const run = async (): Promise<void> => {
         await before
         if (signal?.aborted) throw abortError(signal)
@@ -272,9 +296,14 @@ export class TightRemoteFiles implements RemoteFiles {
       if (signal?.aborted) throw abortError(signal)
       return new Promise<RemoteEntry[]>((resolve, reject) => {
         const s = this.timeoutMs / 1000
-        const timer = setTimeout(() => this.shutdown(new TimeoutError(`the server did not answer the listing of ${folder} within ${s} s; file transfer stopped`), false), this.timeoutMs)
+        // The answer may still come, however late: keep reading these messages for the session's life.
+        const timer = setTimeout(
+          () => this.shutdown(new TimeoutError(`the server did not answer the listing of ${folder} within ${s} s; file transfer stopped`), 'never'),
+          this.timeoutMs,
+        )
         // An abandoned listing keeps its place in the FIFO: its answer must still be matched to it.
         this.lists.push({ folder, resolve, reject, timer })
+        signal?.addEventListener('abort', () => reject(abortError(signal)), { once: true })
         this.send(m.fileListRequest(bytes), `FileListRequest ${folder}`)
       })
     } catch (err) {
@@ -337,27 +366,33 @@ export class TightRemoteFiles implements RemoteFiles {
   /**
    * Rejects everything outstanding and stops for good. The readers stay registered until the
    * server has been quiet for a while (a download's data may still be on the way, and an unknown
-   * message type would end the session), unless the session itself is gone.
+   * message type would end the session), for the session's life after a request went unanswered
+   * (its answer may come at any time), and go at once when the session itself is gone.
    */
-  private shutdown(err: unknown, sessionGone: boolean): void {
+  private shutdown(err: unknown, unregister: 'now' | 'when-quiet' | 'never'): void {
     if (this.closedBy !== null) return
     this.closedBy = err
-    this.peer.off('close', this.onSessionClose)
+    this.lastMessageAt = Date.now()
     for (const p of this.lists.splice(0)) {
       clearTimeout(p.timer)
       p.reject(err)
     }
     this.download_?.cancel(err)
     if (this.upload_) this.upload_.cancelled ??= 'file transfer was closed'
-    const stop = (): void => {
-      for (const u of this.unregister.splice(0)) u()
-    }
-    if (sessionGone || this.peer.state === 'closed') return stop()
+    const stop = (): void => this.stopReading()
+    if (unregister === 'now' || this.peer.state === 'closed') return stop()
+    if (unregister === 'never') return
+    const quietMs = Math.max(this.quietMs, LINGER_MS)
     const linger = (): void => {
       const quiet = Date.now() - this.lastMessageAt
-      if (quiet >= Math.max(this.quietMs, 2000) || this.peer.state === 'closed') stop()
-      else setTimeout(linger, Math.max(this.quietMs, 2000) - quiet).unref?.()
+      if (quiet >= quietMs || this.peer.state === 'closed') stop()
+      else setTimeout(linger, quietMs - quiet).unref?.()
     }
     linger()
+  }
+
+  private stopReading(): void {
+    this.peer.off('close', this.onSessionClose)
+    for (const u of this.unregister.splice(0)) u()
   }
 }
