@@ -8,6 +8,7 @@ import type { Host } from '../../src/main/host/host'
 import type { ClientLink } from '../../src/main/host/endpoint'
 import type { ClientEventName, ClientEvents, HostEvents } from '../../src/shared/contract'
 import type { FileQuestion, TransferView } from '../../src/shared/file-transfer'
+import { startHostileUltraServer } from '../helpers/hostile-ultra-server'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
 
 const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex')
@@ -216,3 +217,65 @@ for (const kind of ['ultravnc'] as const) {
     }, 60_000)
   })
 }
+
+describe('the app against a hostile scripted UltraVNC server', () => {
+  let dir: string
+  let host: Host
+  let win: Window
+  let stop: () => Promise<void>
+  let sessionId: string
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'tessera-ft-hostile-'))
+    // The client asks for a folder with a trailing backslash, as UltraVNC's viewer does.
+    const server = await startHostileUltraServer((p) => {
+      if (p === 'C:\\')
+        return [
+          { name: 'evil', folder: true },
+          { name: 'evil2', folder: true },
+        ]
+      if (p.endsWith('\\evil\\'))
+        return [
+          { name: '../../x', size: 4 },
+          { name: '/etc/passwd', size: 4 },
+          { name: 'a\\b', size: 4 },
+          { name: Uint8Array.of(0x61, 0, 0x62), size: 4 },
+          { name: '..', folder: true },
+          { name: 'gpj\u202e.exe', size: 4 },
+        ]
+      // The same names as folders: what passes is made inside the chosen folder, and nothing else.
+      if (p.endsWith('\\evil2\\'))
+        return ['../../x', '/etc/passwd', 'a\\b', '..', 'C:', '\\\\host\\share', Uint8Array.of(0x61, 0, 0x2e, 0x2e)].map((name) => ({ name, folder: true }))
+      return []
+    })
+    stop = server.stop
+    host = (await createHost({ dataDir: path.join(dir, 'data'), keychain: null, downloadsFolder: dir, decodeImage: null })).host
+    win = new Window(host)
+    sessionId = ((await win.request('session.open', { address: `127.0.0.1::${server.port}` })) as { sessionId: string }).sessionId
+    const state = await win.next('session.state', (p) => p.sessionId === sessionId && p.state === 'connected')
+    expect(state.info?.fileTransfer).toBe('ultravnc')
+    await win.request('files.open', { sessionId })
+  }, 60_000)
+
+  afterAll(async () => {
+    win?.link.detach()
+    await host?.shutdown()
+    await stop?.()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it("lists '../../x', '/etc/passwd', 'a\\b' and a NUL name, and nothing lands outside the chosen folder", async () => {
+    const into = mkdtempSync(path.join(dir, 'into-'))
+    const first = (await win.request('files.download', { sessionId, folder: 'C:\\', names: ['evil'], localFolder: into })) as { transferId: string }
+    const view = await win.ended(first.transferId)
+    expect(view).toMatchObject({ state: 'failed', error: { code: 'FILES_BAD_NAME' } })
+    expect(readdirSync(into)).toEqual([])
+
+    const second = (await win.request('files.download', { sessionId, folder: 'C:\\', names: ['evil2'], localFolder: into })) as { transferId: string }
+    expect((await win.ended(second.transferId)).state).toBe('done')
+    // Only the plain names survive, as folders inside the chosen one ("a\0.." is read up to its NUL).
+    expect(readdirSync(into, { recursive: true }).sort()).toEqual(['evil2', path.join('evil2', 'a'), path.join('evil2', 'C:')].sort())
+    expect(readdirSync(dir).sort()).toEqual(['data', path.basename(into)].sort())
+    expect(readdirSync(path.dirname(dir)).filter((n) => n === 'x' || n === 'passwd')).toEqual([])
+  }, 60_000)
+})

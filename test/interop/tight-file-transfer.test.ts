@@ -74,7 +74,7 @@ describe.skipIf(!tightFtServerAvailable())('TightVNC file transfer against libvn
     server = await startTightFtServer(root)
     ;({ client } = await connectRfb({ host: server.host, port: server.port }, { sink: new FramebufferSink() }))
     client.on('close', (e) => sessionErrors.push(e))
-    files = openRemoteFiles(client, { trace: (line) => traces.push(line) })!
+    files = (await openRemoteFiles(client, { trace: (line) => traces.push(line) }))!
   }, 60_000)
 
   afterAll(async () => {
@@ -219,7 +219,7 @@ describe.skipIf(!serverAvailable('x11vnc'))('x11vnc -tightfilexfer on this Debia
     try {
       const { client } = await connectRfb({ host: server.host, port: server.port }, { sink: new FramebufferSink(), autoUpdate: false })
       expect(client.info?.securityType).toBe(1)
-      expect(openRemoteFiles(client)).toBeNull()
+      expect(await openRemoteFiles(client)).toBeNull()
       client.close()
     } finally {
       await server.stop()
