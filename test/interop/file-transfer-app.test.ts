@@ -9,7 +9,8 @@ import type { ClientLink } from '../../src/main/host/endpoint'
 import type { ClientEventName, ClientEvents, HostEvents } from '../../src/shared/contract'
 import type { FileQuestion, TransferView } from '../../src/shared/file-transfer'
 import { startHostileUltraServer } from '../helpers/hostile-ultra-server'
-import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
+import { startTightFtServer, tightFtServerAvailable } from '../helpers/tight-ft-server'
+import { serverAvailable, startServer } from '../helpers/vnc-servers'
 
 const sha = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex')
 
@@ -84,18 +85,26 @@ class Window {
   }
 }
 
-// Debian 12's x11vnc is built without TightVNC file transfer: -tightfilexfer is proven by ft-tight's own server helper.
-for (const kind of ['ultravnc'] as const) {
-  describe.skipIf(!serverAvailable('x11vnc'))(`the app's file transfer against x11vnc -${kind === 'ultravnc' ? 'ultra' : 'tight'}filexfer`, () => {
-    let server: RunningServer
+// Debian 12's x11vnc is built without TightVNC file transfer: that one is libvncserver's own, in a
+// small server built at test time (test/helpers/tight-ft-server.ts), the code behind -tightfilexfer.
+const PEERS = [
+  { kind: 'ultravnc', name: 'x11vnc -ultrafilexfer', available: serverAvailable('x11vnc') },
+  { kind: 'tightvnc', name: 'libvncserver -tightfilexfer', available: tightFtServerAvailable() },
+] as const
+
+for (const { kind, name, available } of PEERS) {
+  describe.skipIf(!available)(`the app's file transfer against ${name}`, () => {
+    let server: { port: number; stop(): Promise<void> }
     let dir: string
     let host: Host
     let win: Window
     let sessionId: string
     let remoteRoot: string
     let downloads: string
-    // x11vnc's UltraVNC file transfer roots the file system at drive C: with '\' between names.
-    const remote = (local: string): string => `C:${local.split('/').join('\\')}`
+    // x11vnc's UltraVNC file transfer roots the file system at drive C: with '\' between names;
+    // the TightVNC server serves remoteRoot as its "/".
+    const remote = (local: string): string =>
+      kind === 'ultravnc' ? `C:${local.split('/').join('\\')}` : `/${path.relative(remoteRoot, local).split(path.sep).join('/')}`
 
     beforeAll(async () => {
       dir = mkdtempSync(path.join(os.tmpdir(), `tessera-ft-app-${kind}-`))
@@ -105,7 +114,8 @@ for (const kind of ['ultravnc'] as const) {
       mkdirSync(path.join(remoteRoot, 'inbox'))
       mkdirSync(downloads)
       makeTree(path.join(remoteRoot, 'tree'))
-      server = await startServer('x11vnc', { width: 320, height: 240, extraArgs: [kind === 'ultravnc' ? '-ultrafilexfer' : '-tightfilexfer'] })
+      server =
+        kind === 'ultravnc' ? await startServer('x11vnc', { width: 320, height: 240, extraArgs: ['-ultrafilexfer'] }) : await startTightFtServer(remoteRoot)
       host = (await createHost({ dataDir: path.join(dir, 'data'), keychain: null, downloadsFolder: downloads, decodeImage: null })).host
       win = new Window(host)
       sessionId = ((await win.request('session.open', { address: `127.0.0.1::${server.port}` })) as { sessionId: string }).sessionId
@@ -188,33 +198,37 @@ for (const kind of ['ultravnc'] as const) {
       expect(sha(path.join(remoteRoot, 'inbox', 'up', 'two.bin'))).toBe(createHash('sha256').update(payload[1]).digest('hex'))
     }, 120_000)
 
-    it('never writes a name a Linux server can really have but the local disk must not take', async () => {
-      const odd = path.join(remoteRoot, 'odd')
-      mkdirSync(odd)
-      writeFileSync(path.join(odd, 'fine.txt'), 'ok')
-      // Legal on Linux, a path separator elsewhere: the protocol layer drops it from the listing.
-      writeFileSync(path.join(odd, 'a\\b'), 'backslash')
-      const into = mkdtempSync(path.join(dir, 'into-'))
-      const first = (await win.request('files.download', { sessionId, folder: remote(remoteRoot), names: ['odd'], localFolder: into })) as {
-        transferId: string
-      }
-      expect((await win.ended(first.transferId)).state).toBe('done')
-      expect(readdirSync(into, { recursive: true }).sort()).toEqual(['odd', path.join('odd', 'fine.txt')])
+    it.skipIf(kind !== 'ultravnc')(
+      'never writes a name a Linux server can really have but the local disk must not take',
+      async () => {
+        const odd = path.join(remoteRoot, 'odd')
+        mkdirSync(odd)
+        writeFileSync(path.join(odd, 'fine.txt'), 'ok')
+        // Legal on Linux, a path separator elsewhere: the protocol layer drops it from the listing.
+        writeFileSync(path.join(odd, 'a\\b'), 'backslash')
+        const into = mkdtempSync(path.join(dir, 'into-'))
+        const first = (await win.request('files.download', { sessionId, folder: remote(remoteRoot), names: ['odd'], localFolder: into })) as {
+          transferId: string
+        }
+        expect((await win.ended(first.transferId)).state).toBe('done')
+        expect(readdirSync(into, { recursive: true }).sort()).toEqual(['odd', path.join('odd', 'fine.txt')])
 
-      // A right-to-left override passes the protocol's check; the host refuses it before anything is written.
-      const spoof = path.join(remoteRoot, 'spoof')
-      mkdirSync(spoof)
-      writeFileSync(path.join(spoof, 'ok.txt'), 'ok')
-      writeFileSync(path.join(spoof, 'invoice\u202etxt.exe'), 'MZ')
-      const into2 = mkdtempSync(path.join(dir, 'into-'))
-      const second = (await win.request('files.download', { sessionId, folder: remote(remoteRoot), names: ['spoof'], localFolder: into2 })) as {
-        transferId: string
-      }
-      const view = await win.ended(second.transferId)
-      expect(view).toMatchObject({ state: 'failed', error: { code: 'FILES_BAD_NAME' } })
-      expect(readdirSync(into2)).toEqual([])
-      expect(readdirSync(dir).sort()).toEqual(['data', 'downloads', path.basename(into), path.basename(into2), 'remote'].sort())
-    }, 60_000)
+        // A right-to-left override passes the protocol's check; the host refuses it before anything is written.
+        const spoof = path.join(remoteRoot, 'spoof')
+        mkdirSync(spoof)
+        writeFileSync(path.join(spoof, 'ok.txt'), 'ok')
+        writeFileSync(path.join(spoof, 'invoice\u202etxt.exe'), 'MZ')
+        const into2 = mkdtempSync(path.join(dir, 'into-'))
+        const second = (await win.request('files.download', { sessionId, folder: remote(remoteRoot), names: ['spoof'], localFolder: into2 })) as {
+          transferId: string
+        }
+        const view = await win.ended(second.transferId)
+        expect(view).toMatchObject({ state: 'failed', error: { code: 'FILES_BAD_NAME' } })
+        expect(readdirSync(into2)).toEqual([])
+        expect(readdirSync(dir).sort()).toEqual(['data', 'downloads', path.basename(into), path.basename(into2), 'remote'].sort())
+      },
+      60_000,
+    )
   })
 }
 
