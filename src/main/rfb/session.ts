@@ -1,3 +1,4 @@
+import { FeatureHolds } from './feature-holds'
 import { EventEmitter } from 'node:events'
 import type { ScreenRect } from '@shared/contract'
 import type { Subsampling } from '@shared/encodings'
@@ -63,9 +64,13 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private updateLatencyMs = 0
   private readonly resizes = new DesktopSizeReplies()
   /** Features waiting for their consumer (see holdReading): no message is parsed meanwhile. */
-  private featureHolds = 0
-  /** A TightVNC download holding the reader by hand (holdReading(true)), until holdReading(false). */
-  private manualFeatureHold = false
+  private readonly featureHolds = new FeatureHolds(
+    () => this.gate.hold('feature'),
+    (last) => {
+      if (last) this.gate.release('feature')
+      this.pump()
+    },
+  )
 
   /** Throws a RangeError for a fine quality or subsampling out of range. */
   constructor(private readonly options: RfbClientOptions) {
@@ -263,24 +268,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
    * promise settles (UltraVNC), or from `true` to `false` (TightVNC; one such hold at a time).
    */
   holdReading(until: Promise<unknown> | boolean): void {
-    if (typeof until === 'boolean') {
-      if (until === this.manualFeatureHold) return
-      this.manualFeatureHold = until
-      if (until) {
-        this.featureHolds++
-        this.gate.hold('feature')
-      } else this.releaseFeatureHold()
-      return
-    }
-    this.featureHolds++
-    this.gate.hold('feature')
-    const done = (): void => this.releaseFeatureHold()
-    until.then(done, done)
-  }
-
-  private releaseFeatureHold(): void {
-    if (--this.featureHolds === 0) this.gate.release('feature')
-    this.pump()
+    this.featureHolds.add(until)
   }
 
   /** Bytes written but not yet gone to the network (0 when the transport cannot tell): paces a feature's big sends. */
@@ -413,7 +401,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   /** Parses as many whole messages as are buffered. */
   private pump(): void {
     try {
-      while (this.state === 'connected' && !this.waitingForSink && this.featureHolds === 0 && this.reader.step()) {
+      while (this.state === 'connected' && !this.waitingForSink && !this.featureHolds.active && this.reader.step()) {
         /* keep parsing */
       }
       this.q.compact()
@@ -423,7 +411,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.nextSlice.schedule()
       } else this.gate.release('slice')
       // Only a wait for bytes inside a message is timed, not idle time, a busy sink or a feature's held reading.
-      this.stallWatch.parsed(this.state === 'connected' && !this.waitingForSink && this.featureHolds === 0 && this.insideMessage)
+      this.stallWatch.parsed(this.state === 'connected' && !this.waitingForSink && !this.featureHolds.active && this.insideMessage)
     } catch (err) {
       this.fail(err)
     }
