@@ -6,6 +6,8 @@ import { type TightFilesOptions, TightRemoteFiles } from './tight-remote-files'
 import { UltraFiles, type UltraFilesOptions, announcesUltraFileTransfer } from './ultra-files'
 
 export type { RemoteFiles } from './remote-files'
+export { RemoteFileRefusedError } from './outcome'
+export { isPlainRemoteName } from './remote-names'
 
 /** Per-request silence timeout and tracing; the session's end is followed by the factory itself. */
 export type OpenRemoteFilesOptions = Omit<UltraFilesOptions, 'sessionEnded'> & TightFilesOptions

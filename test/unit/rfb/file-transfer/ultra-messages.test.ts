@@ -113,6 +113,42 @@ describe('UltraVNC file transfer: what the viewer sends', () => {
   })
 })
 
+describe('UltraVNC file transfer: edge cases of the operations', () => {
+  it('uploads an empty file: offer, end of file, listing', async () => {
+    const { t, files } = await ultraFiles()
+    const uploading = files.upload('C:\\e', { size: 0, modified: 0, read: async () => new Uint8Array(0) })
+    t.serve(ft(9, 0, 0, utf8('C:\\e')))
+    await settle()
+    expect(sentMessages(t).map((m) => [m.contentType, m.body.toString().split(',')[0]])).toEqual([
+      [8, 'C:\\e'],
+      [6, ''],
+      [1, 'C:\\'],
+    ])
+    t.serve(ft(2, 1, 0, utf8('C:\\')), ft(2, 1, 0, findData('e')), ft(2, 0, 0))
+    await expect(uploading).resolves.toBeUndefined()
+  })
+
+  it('rejects an aborted listing at once, and still reads its answer off the wire', async () => {
+    const { t, files } = await ultraFiles()
+    const controller = new AbortController()
+    const listing = files.list('C:\\d', controller.signal)
+    controller.abort()
+    await expect(listing).rejects.toMatchObject({ name: 'AbortError' })
+    const roots = files.roots()
+    t.serve(ft(2, 1, 0, utf8('C:\\d\\')), ft(2, 1, 0, findData('x')), ft(2, 0, 0), ft(2, 3, 0, utf8('C:l\0\0')))
+    await expect(roots).resolves.toEqual(['C:\\'])
+    expect(files.ignoredMessages).toBe(0)
+  })
+
+  it('refuses paths it cannot send before sending anything', async () => {
+    const { t, files } = await ultraFiles()
+    await expect(files.list('C:\\' + 'x'.repeat(300))).rejects.toThrow(/at most 259/)
+    await expect(files.rename('C:\\a*', 'C:\\b')).rejects.toThrow(/“\*”/)
+    await expect(files.upload('nofolder', { size: 0, modified: 0, read: async () => new Uint8Array(0) })).rejects.toThrow(/names no folder/)
+    expect(t.sent().length).toBe(0)
+  })
+})
+
 describe('UltraVNC file transfer: server messages wherever they are split', () => {
   it('reads a listing (echo, entries, end) split at every offset', async () => {
     const stream = bytes(ft(2, 1, 0, utf8('C:\\d\\')), ft(2, 1, 0, findData('a', { size: 3 })), ft(2, 1, 0, findData('..', { folder: true })), ft(2, 0, 0))
