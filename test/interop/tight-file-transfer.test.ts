@@ -78,6 +78,12 @@ describe.skipIf(!tightFtServerAvailable())('TightVNC file transfer against libvn
   }, 60_000)
 
   afterAll(async () => {
+    // Shown when a test above failed because the session ended: the reason is here, not in the rejection.
+    if (sessionErrors.length)
+      console.error(
+        'session errors:',
+        sessionErrors.map((e) => String(e)),
+      )
     files?.close()
     client?.close()
     await server?.stop()

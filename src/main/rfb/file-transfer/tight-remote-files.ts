@@ -105,6 +105,8 @@ export class TightRemoteFiles implements RemoteFiles {
       const bytes = this.encode(path)
       const total = await this.fileSize(path, signal)
       if (signal?.aborted) throw abortError(signal)
+      // Sent first: its answers are read on a later turn, once the download below is in place.
+      this.send(m.fileDownloadRequest(bytes), `FileDownloadRequest ${path}`)
       const d = new TightDownload(
         path,
         sink,
@@ -121,7 +123,6 @@ export class TightRemoteFiles implements RemoteFiles {
       const onAbort = (): void => d.cancel(abortError(signal))
       signal?.addEventListener('abort', onAbort, { once: true })
       this.download_ = d
-      this.send(m.fileDownloadRequest(bytes), `FileDownloadRequest ${path}`)
       const cancelled = await d.ended
       signal?.removeEventListener('abort', onAbort)
       this.download_ = null
