@@ -1,46 +1,44 @@
 /**
  * Features holding the session's reader while their consumer catches up (a download waiting for
- * the disk): UltraVNC's hold until a promise settles, TightVNC's from `true` to `false` (one such
- * hold at a time). Nothing is parsed while any is held.
+ * the disk). UltraVNC's hold lasts until a promise settles and stops parsing as well as reading;
+ * TightVNC's runs from `true` to `false` and stops reading only (what is buffered is still parsed,
+ * as its download expects).
  */
 export class FeatureHolds {
-  private count = 0
+  private parsing = 0
   private manual = false
 
   constructor(
-    /** The first hold began: stop reading. */
+    /** A hold began: stop reading. */
     private readonly hold: () => void,
     /** A hold ended (`last`: none is left): read and parse again. */
     private readonly released: (last: boolean) => void,
   ) {}
 
-  /** True while any feature holds the reader. */
+  /** True while parsing must wait (a promise hold). */
+  get parsingHeld(): boolean {
+    return this.parsing > 0
+  }
+
+  /** True while any feature holds the reader: waiting for bytes then is ours, not a stalled server. */
   get active(): boolean {
-    return this.count > 0
+    return this.parsing > 0 || this.manual
   }
 
   add(until: Promise<unknown> | boolean): void {
     if (typeof until === 'boolean') {
       if (until === this.manual) return
       this.manual = until
-      if (until) this.begin()
-      else this.end()
+      if (until) this.hold()
+      else this.released(!this.active)
       return
     }
-    this.begin()
-    until.then(
-      () => this.end(),
-      () => this.end(),
-    )
-  }
-
-  private begin(): void {
-    this.count++
+    this.parsing++
     this.hold()
-  }
-
-  private end(): void {
-    this.count--
-    this.released(this.count === 0)
+    const end = (): void => {
+      this.parsing--
+      this.released(!this.active)
+    }
+    until.then(end, end)
   }
 }

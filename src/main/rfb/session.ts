@@ -401,7 +401,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   /** Parses as many whole messages as are buffered. */
   private pump(): void {
     try {
-      while (this.state === 'connected' && !this.waitingForSink && !this.featureHolds.active && this.reader.step()) {
+      while (this.state === 'connected' && !this.waitingForSink && !this.featureHolds.parsingHeld && this.reader.step()) {
         /* keep parsing */
       }
       this.q.compact()
