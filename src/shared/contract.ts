@@ -1,4 +1,5 @@
 import type { ErrorCode, ErrorKind } from './error-codes'
+import type { FileAnswer, FileEntry, FilesEvents, FilesInfo, UploadItem } from './file-transfer'
 import type { CursorImage, FrameBatch } from './ops'
 import type { Preferences } from './preferences'
 import type { TypingLayout } from './keyboard-layouts'
@@ -107,6 +108,8 @@ export interface SessionInfo {
    * type in a remote layout the user names. Optional for older hosts.
    */
   scancodes?: boolean
+  /** The file transfer the server offers (the Files panel then shows), absent when none. Optional for older hosts. */
+  fileTransfer?: 'ultravnc' | 'tightvnc'
 }
 
 /** How far `session.typeText` got: `typing` while it goes, then once `done`, `cancelled` or `failed` (the session stopped being connected). */
@@ -315,10 +318,30 @@ export interface HostRequests {
   'player.exportFrame': [{ playerId: string }, { file: string }]
   /** The pictures from `fromMs` to `toMs`, `fps` a second, as numbered PNGs in a new folder there. */
   'player.exportClip': [{ playerId: string; fromMs: number; toMs: number; fps: number }, { folder: string; frames: number }]
+  /** Opens the server's file transfer (once per connection): what it can do, where to start, the default local folder. */
+  'files.open': [{ sessionId: string }, FilesInfo]
+  /** The entries of a remote folder. */
+  'files.list': [{ sessionId: string; path: string }, FileEntry[]]
+  /**
+   * Queues a download of `names` in remote `folder` (files, or folders walked whole) into
+   * `localFolder` (default the Downloads folder). Never overwrites without a `files.question`.
+   */
+  'files.download': [{ sessionId: string; folder: string; names: string[]; localFolder?: string }, { transferId: string }]
+  /** Queues an upload into remote `folder` of files the renderer holds; the host asks for their bytes with `files.need`. */
+  'files.upload': [{ sessionId: string; folder: string; files: UploadItem[] }, { transferId: string }]
+  /** The bytes a `files.need` asked for (at most FILE_LIMITS.chunk); empty when the file cannot be read. */
+  'files.data': [{ sessionId: string; transferId: string; file: number; offset: number; data: Uint8Array }, void]
+  /** Stops a transfer; a partial download stays only where the server can resume it. */
+  'files.cancel': [{ sessionId: string; transferId: string }, void]
+  /** Answers a `files.question`, once; `all` gives the same answer to that question for the rest of the transfer. */
+  'files.answer': [{ sessionId: string; questionId: string; answer: FileAnswer; all?: boolean }, void]
+  'files.mkdir': [{ sessionId: string; path: string }, void]
+  'files.delete': [{ sessionId: string; path: string }, void]
+  'files.rename': [{ sessionId: string; from: string; to: string }, void]
 }
 
-/** Events: name → payload. */
-export interface HostEvents {
+/** Events: name → payload (the `files.*` ones are in file-transfer.ts). */
+export interface HostEvents extends FilesEvents {
   /**
    * `retryInMs`: when the host tries again by itself. `askReconnect`: the connection dropped and the
    * Preferences say to ask first; the host waits for `session.reconnect` or `session.close`.

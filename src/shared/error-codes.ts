@@ -121,6 +121,20 @@ export const ERROR_CODE_GROUPS = {
   listen: ['HOST_LISTEN', 'HOST_LISTEN_BUSY', 'HOST_LISTEN_NOT_OWNER', 'HOST_UNKNOWN_INCOMING'],
   /** The renderer's link to the host: closed, lost, slow, or an answer it cannot read. */
   link: ['HOST_CLOSED', 'HOST_DISCONNECTED', 'HOST_TIMEOUT', 'OPEN_FAILED', 'HOST_UNKNOWN_ERROR'],
+  /**
+   * File transfer: the server offers none, a name or size from it is unsafe, a bound was reached,
+   * the local disk refused, or a request named a transfer or question that is not there (any more).
+   */
+  files: [
+    'FILES_UNSUPPORTED',
+    'FILES_BAD_NAME',
+    'FILES_LIMIT',
+    'FILES_LOCAL',
+    'FILES_NOT_FOUND',
+    'FILES_TOO_MANY',
+    'FILES_UNKNOWN_TRANSFER',
+    'FILES_NO_QUESTION',
+  ],
   /** Browser mode's way in: a launch address already used or expired, none given, or a page from an earlier run. */
   webLink: ['WEB_LINK_USED', 'WEB_LINK_MISSING', 'WEB_SESSION_ENDED'],
   /** The address book file (StoreProblem and StoreError). */

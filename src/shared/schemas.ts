@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import type { EventName, HostRequests, RequestName } from './contract'
+import { fileRequestSchemas } from './file-schemas'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
 import { TYPING_LAYOUTS } from './keyboard-layouts'
 import { MAX_TYPED_TEXT } from './type-text'
@@ -280,6 +281,7 @@ const schemaOf = {
   'player.ack': object({ playerId: id, seq: int(0, Number.MAX_SAFE_INTEGER) }),
   'player.exportFrame': object({ playerId: id }),
   'player.exportClip': object({ playerId: id, fromMs: int(0, 0xffffffff), toMs: int(0, 0xffffffff), fps: int(1, 30) }),
+  ...fileRequestSchemas,
 } satisfies RequestSchemas
 
 /** Every key of every member of a union. */
@@ -323,6 +325,9 @@ export const EVENT_NAMES = Object.keys({
   'listen.incoming': 1,
   'listen.timedOut': 1,
   'prefs.changed': 1,
+  'files.transfer': 1,
+  'files.question': 1,
+  'files.need': 1,
 } satisfies Record<EventName, 1>) as readonly EventName[]
 
 export function isRequestName(name: unknown): name is RequestName {

@@ -41,6 +41,7 @@ export const OPTION_HELP = {
   host: { value: 'H', text: 'the address to listen on (default every interface, 0.0.0.0)' },
   'data-dir': { value: 'DIR', text: "the data folder (default the app's, in its browser-mode/ subfolder)" },
   'no-open': { text: 'do not open a browser; only print the address' },
+  overwrite: { text: 'replace files that exist already (otherwise the command stops before touching them)' },
   buffer: { value: 'MB', text: 'hold at most MB megabytes for a slow viewer (default 64), then pause reading the server' },
   file: { value: 'FILE', text: 'type the text in FILE (UTF-8) instead of the TEXT argument' },
   layout: { value: 'us|uk|de|fr', text: 'press the keys of this remote keyboard layout where the server takes scancodes (QEMU); without it, keysyms' },
@@ -159,6 +160,20 @@ export const COMMAND_SPECS = {
     valued: [...CONNECT_OPTIONS.filter((o) => o !== 'encodings'), 'file', 'layout', 'delay-ms'],
     flags: CONNECT_FLAGS,
     overrides: { timeout: 'seconds to wait for the connection and the handshake (default 15)' },
+  },
+  files: {
+    usage: 'files TARGET ls [PATH] | get REMOTE [LOCALDIR] | put LOCAL [REMOTEDIR] [options]',
+    summary: "list, download or upload the server's files (UltraVNC or TightVNC file transfer)",
+    about: [
+      'get copies a file or a whole folder into LOCALDIR (default the current folder), put copies a',
+      "local file or folder into REMOTEDIR (default the first root). Paths are the server's own:",
+      'C:\\dir\\file for UltraVNC servers (x11vnc shows / as C:). Names from the server are checked',
+      'before anything is written; nothing is overwritten without --overwrite.',
+      ...TARGET_LINES,
+    ],
+    valued: CONNECT_OPTIONS,
+    flags: ['overwrite', ...CONNECT_FLAGS],
+    overrides: { timeout: 'seconds to wait for the connection and the handshake (default 30)' },
   },
   bench: {
     usage: 'bench [IN.fbs...] [options]',

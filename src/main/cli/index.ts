@@ -3,6 +3,7 @@ import { audioCommand } from './audio'
 import { benchCommand } from './bench'
 import type { CommandName } from './command-specs'
 import { EXIT, describeFailure } from './exit-codes'
+import { filesCommand } from './file-transfer'
 import { commandHelp, exitCodesHelp, generalHelp, isCommand } from './help'
 import { listenCommand } from './listen'
 import { probeCommand } from './probe'
@@ -22,6 +23,7 @@ const COMMANDS: Record<CommandName, Command> = {
   probe: probeCommand,
   type: typeCommand,
   audio: audioCommand,
+  files: filesCommand,
   bench: benchCommand,
   web: webCommand,
   listen: listenCommand,

@@ -24,6 +24,9 @@ import { type CredentialsAnswer, type LoginPrompter, SessionLogin } from './sess
 import { SessionStats } from './session-stats'
 import { type TrustQuestion, certificateQuestion, hostKeyQuestion, serverKeyQuestion } from './trust-question'
 import { watchNeedsUser } from './watch-mode'
+import type { SessionFiles } from './file-transfer/session-files'
+import { sessionFiles } from './file-transfer/session-remote'
+import { offeredFileTransfer } from '../rfb/file-transfer'
 
 // The session's contract with its host lives in its own file; the host imports it from here.
 export { type ReconnectPolicy, type SessionHost, type SessionTimings, type TypedCredentials, type TypedSshSecret, sshSecretKey } from './session-host'
@@ -67,6 +70,8 @@ export class HostSession {
   h264 = false
   /** Keys, pointer, clipboard, size and power requests from the user to the server. */
   readonly input: SessionInput
+  /** The server's files: browsing, transfers and their questions (`files.*` requests). */
+  readonly files: SessionFiles
   /** The address as the user typed it (`127.0.0.1::5999` stays so): names the session and the connection saved from it. */
   typedLabel: string | null = null
 
@@ -97,6 +102,7 @@ export class HostSession {
       () => this.viewOnly,
       watch,
     )
+    this.files = sessionFiles(id, host, () => this.live(), watch)
   }
 
   /** True while this session exists for the renderer. */
@@ -329,6 +335,8 @@ export class HostSession {
     this.login.vnc.worked()
     this.reached = reachedLevel(info)
     this.info = { ...sessionInfo(info, client.width, client.height, this.input.powerAvailable(client)), scancodes: client.features.qemuKeyEvents }
+    const files = this.watch ? null : offeredFileTransfer(client)
+    if (files) this.info.fileTransfer = files
     this.setState('connected')
     this.stats.start()
     const { typed, sshTyped } = this.login.takeTyped()
@@ -340,6 +348,7 @@ export class HostSession {
     if (client !== this.client) return
     const wasConnected = this.state === 'connected'
     this.client = null
+    this.files.connectionLost()
     this.picture.drop()
     this.stopTimers()
     if (wasConnected) this.saveThumbnail()
@@ -409,6 +418,7 @@ export class HostSession {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
     this.reconnectTimer = null
     this.releaseQuestions()
+    this.files.close()
     const client = this.client
     this.client = null
     client?.close()

@@ -87,6 +87,8 @@ export interface HostOptions {
   listenAnswerTimeoutMs?: number
   /** How long a `session.handOff` code is valid and an orphaned session waits for its new window; default HAND_OFF_MS. */
   handOffMs?: number
+  /** Where downloads go unless the user picks a folder; default the OS Downloads folder. */
+  downloadsFolder?: string
   /** Where unexpected errors are reported (never with passwords); default stderr. */
   log?: (message: string) => void
   /** The data directory's lock (createHost takes it); released by `shutdown` after the last write. */
@@ -177,6 +179,7 @@ export class Host extends EventEmitter<HostEventMap> {
       lowerProtection: (s, level) => this.book.lowerProtection(s, level),
       saveThumbnail: (id, png) => this.book.saveThumbnail(id, png),
       reconnect: () => this.preferences.get().reconnect,
+      ...(options.downloadsFolder ? { downloadsFolder: () => options.downloadsFolder! } : {}),
       ended: (s) => {
         this.handOffs.drop(s.id)
         this.sessions.remove(s)
@@ -327,6 +330,17 @@ export class Host extends EventEmitter<HostEventMap> {
       'player.ack': ({ playerId, seq }, owner) => this.players.owned(playerId, owner).ack(seq),
       'player.exportFrame': ({ playerId }, owner) => this.players.owned(playerId, owner).exportFrame(),
       'player.exportClip': ({ playerId, fromMs, toMs, fps }, owner) => this.players.owned(playerId, owner).exportClip(fromMs, toMs, fps),
+      // File transfer: the session's owner only (its files, its local folder, its questions).
+      'files.open': ({ sessionId }, owner) => this.sessions.owned(sessionId, owner).files.info(),
+      'files.list': ({ sessionId, path }, owner) => this.sessions.owned(sessionId, owner).files.list(path),
+      'files.download': ({ sessionId, folder, names, localFolder }, owner) => this.sessions.owned(sessionId, owner).files.download(folder, names, localFolder),
+      'files.upload': ({ sessionId, folder, files }, owner) => this.sessions.owned(sessionId, owner).files.upload(folder, files),
+      'files.data': ({ sessionId, transferId, file, offset, data }, owner) => this.sessions.owned(sessionId, owner).files.data(transferId, file, offset, data),
+      'files.cancel': ({ sessionId, transferId }, owner) => this.sessions.owned(sessionId, owner).files.cancel(transferId),
+      'files.answer': ({ sessionId, questionId, answer, all }, owner) => this.sessions.owned(sessionId, owner).files.answer(questionId, answer, all === true),
+      'files.mkdir': ({ sessionId, path }, owner) => this.sessions.owned(sessionId, owner).files.createFolder(path),
+      'files.delete': ({ sessionId, path }, owner) => this.sessions.owned(sessionId, owner).files.delete(path),
+      'files.rename': ({ sessionId, from, to }, owner) => this.sessions.owned(sessionId, owner).files.rename(from, to),
     }
   }
 

@@ -69,6 +69,8 @@ export interface SessionHost {
   sshKnownHosts(): readonly KnownHostEntry[]
   decodeImage: ImageDecoder | AsyncImageDecoder | null
   timings: SessionTimings
+  /** Where downloads go unless the user picks a folder; absent: the OS Downloads folder. */
+  downloadsFolder?: () => string
   /** The user's reconnect preference, read when a session drops; absent: automatic. */
   reconnect?: () => ReconnectSetting
   /**

@@ -1,3 +1,4 @@
+import { FeatureHolds } from './feature-holds'
 import { EventEmitter } from 'node:events'
 import type { ScreenRect } from '@shared/contract'
 import type { Subsampling } from '@shared/encodings'
@@ -63,7 +64,13 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   private updateLatencyMs = 0
   private readonly resizes = new DesktopSizeReplies()
   /** Features waiting for their consumer (see holdReading): no message is parsed meanwhile. */
-  private featureHolds = 0
+  private readonly featureHolds = new FeatureHolds(
+    () => this.gate.hold('feature'),
+    (last) => {
+      if (last) this.gate.release('feature')
+      this.pump()
+    },
+  )
 
   /** Throws a RangeError for a fine quality or subsampling out of range. */
   constructor(private readonly options: RfbClientOptions) {
@@ -256,15 +263,12 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     this.send(bytes, trace)
   }
 
-  /** Parses nothing more (and reads nothing) until `until` settles: a feature's slow consumer holds the server back. */
-  holdReading(until: Promise<unknown>): void {
-    this.featureHolds++
-    this.gate.hold('feature')
-    const done = (): void => {
-      if (--this.featureHolds === 0) this.gate.release('feature')
-      this.pump()
-    }
-    until.then(done, done)
+  /**
+   * Parses nothing more (and reads nothing) while a feature's slow consumer catches up: until the
+   * promise settles (UltraVNC), or from `true` to `false` (TightVNC; one such hold at a time).
+   */
+  holdReading(until: Promise<unknown> | boolean): void {
+    this.featureHolds.add(until)
   }
 
   /** Bytes written but not yet gone to the network (0 when the transport cannot tell): paces a feature's big sends. */
@@ -397,7 +401,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   /** Parses as many whole messages as are buffered. */
   private pump(): void {
     try {
-      while (this.state === 'connected' && !this.waitingForSink && this.featureHolds === 0 && this.reader.step()) {
+      while (this.state === 'connected' && !this.waitingForSink && !this.featureHolds.parsingHeld && this.reader.step()) {
         /* keep parsing */
       }
       this.q.compact()
@@ -406,8 +410,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
         this.gate.hold('slice')
         this.nextSlice.schedule()
       } else this.gate.release('slice')
-      // Only a wait for bytes inside a message is timed, not idle time or a busy sink.
-      this.stallWatch.parsed(this.state === 'connected' && !this.waitingForSink && this.featureHolds === 0 && this.insideMessage)
+      // Only a wait for bytes inside a message is timed, not idle time, a busy sink or a feature's held reading.
+      this.stallWatch.parsed(this.state === 'connected' && !this.waitingForSink && !this.featureHolds.active && this.insideMessage)
     } catch (err) {
       this.fail(err)
     }

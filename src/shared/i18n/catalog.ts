@@ -11,6 +11,7 @@ import { recording } from './messages/recording'
 import { session } from './messages/session'
 import { shell } from './messages/shell'
 import { typing } from './messages/typing'
+import { files } from './messages/files'
 import { wall } from './messages/wall'
 
 /*
@@ -18,7 +19,7 @@ import { wall } from './messages/wall'
  * language), so translators and developers each touch one small file. Keys are looked up as
  * "area.key"; English is the fallback for anything a translation has not reached yet.
  */
-const AREAS = { common, app, book, session, dialogs, errors, prefs, shell, wall, typing, recording, audio }
+const AREAS = { common, app, book, session, dialogs, errors, prefs, shell, wall, typing, recording, audio, files }
 
 /** The English catalog's shape: what every key is, for typed lookups. */
 export type MessageSchema = { [A in keyof typeof AREAS]: (typeof AREAS)[A]['en'] }

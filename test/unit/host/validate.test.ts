@@ -97,7 +97,7 @@ describe('request schemas', () => {
     expect(REQUEST_NAMES).toContain('session.reconnect')
     expect(REQUEST_NAMES).toContain('session.thumbnail')
     expect(REQUEST_NAMES).toContain('player.seek')
-    expect(REQUEST_NAMES).toHaveLength(48)
+    expect(REQUEST_NAMES).toHaveLength(58)
     expect(REQUEST_NAMES).toContain('session.audioAck')
     expect(isRequestName('session.key')).toBe(true)
     expect(isRequestName('constructor')).toBe(false)

@@ -14,6 +14,8 @@ export type MenuAction =
   /** Open "Type text": text sent as key presses. */
   | { type: 'typeText' }
   | { type: 'clipboardPanel' }
+  /** The Files panel: browse, download, upload (servers that offer file transfer). */
+  | { type: 'filesPanel' }
   | { type: 'screenshot' }
   /** Start or stop recording the session (stores/recordings). */
   | { type: 'record' }

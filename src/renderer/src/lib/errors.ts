@@ -186,6 +186,15 @@ export const ERROR_WORDS: Record<ErrorCode, ErrorWords> = {
   IMPORT_NO_SECRET_STORE: IMPORT,
 
   SECRETS_UNAVAILABLE: w('secretsUnavailable', 'secrets'),
+
+  FILES_UNSUPPORTED: w('filesUnsupported', 'serverLimits'),
+  FILES_BAD_NAME: w('filesBadName', 'filesBadName'),
+  FILES_LIMIT: w('filesLimit', 'filesLimit'),
+  FILES_LOCAL: w('filesLocal', 'filesLocal'),
+  FILES_NOT_FOUND: w('filesGone', 'retryLater'),
+  FILES_TOO_MANY: w('filesLimit', 'retryLater'),
+  FILES_UNKNOWN_TRANSFER: w('filesGone', 'none'),
+  FILES_NO_QUESTION: w('filesGone', 'none'),
   SECRETS_NOT_PROTECTED: w('secretsNotProtected', 'secrets'),
 }
 

@@ -71,6 +71,11 @@ const de: Translation<typeof en> = {
     badPassphrase: 'Die Passphrase ist falsch',
     secretsUnavailable: 'Auf diesem Computer können keine Passwörter gespeichert werden',
     secretsNotProtected: 'Das Passwort wurde nicht gespeichert: Dieser Computer hat keinen Schlüsselbund, und das Speichern in einer Datei war nicht erlaubt',
+    filesUnsupported: 'Dieser Server bietet keine Dateiübertragung an',
+    filesBadName: 'Der Server nannte eine Datei unsicher',
+    filesLimit: 'Die Übertragung überschritt eine Grenze',
+    filesLocal: 'Eine Datei konnte hier nicht geschrieben werden',
+    filesGone: 'Diese Übertragung oder Frage ist beendet',
   },
   hint: {
     credentials:
@@ -125,6 +130,10 @@ const de: Translation<typeof en> = {
     badPassphrase: 'Prüfen Sie die Passphrase und versuchen Sie es erneut.',
     secrets: 'Sie können Passwörter beim Verbinden weiterhin eingeben.',
     none: 'Sie müssen nichts tun.',
+    filesBadName:
+      'Nichts wurde geschrieben: Ein Name vom Server hätte den gewählten Ordner verlassen oder ist hier nicht erlaubt. Bitten Sie den Betreiber des Servers, ihn umzubenennen.',
+    filesLimit: 'Es wurde nichts mehr kopiert. Kopieren Sie weniger oder kleinere Ordner auf einmal.',
+    filesLocal: 'Prüfen Sie, ob der Ordner existiert, beschreibbar ist und genug Platz hat, und versuchen Sie es erneut.',
   },
   outcome: {
     back: 'Zurück zu den Verbindungen',

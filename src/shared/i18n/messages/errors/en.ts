@@ -74,6 +74,11 @@ export default {
     badPassphrase: 'The passphrase is wrong',
     secretsUnavailable: 'Passwords cannot be saved on this computer',
     secretsNotProtected: 'The password was not saved: this computer has no keychain, and saving it in a file was not allowed',
+    filesUnsupported: 'This server offers no file transfer',
+    filesBadName: 'The server named a file unsafely',
+    filesLimit: 'The transfer went past a limit',
+    filesLocal: 'A file could not be written here',
+    filesGone: 'That transfer or question has ended',
   },
   hint: {
     credentials: 'Check the password (and user name) and try again. Capital letters count; classic VNC passwords use only their first 8 characters.',
@@ -123,6 +128,9 @@ export default {
     badPassphrase: 'Check the passphrase and try again.',
     secrets: 'You can still type passwords when you connect.',
     none: 'Nothing needs to be done.',
+    filesBadName: 'Nothing was written: a name from the server would have left the chosen folder or is not allowed here. Ask the server’s owner to rename it.',
+    filesLimit: 'Nothing more was copied. Copy fewer or smaller folders at a time.',
+    filesLocal: 'Check that the folder exists, is not read-only and has free space, then try again.',
   },
   outcome: {
     back: 'Back to connections',

@@ -71,6 +71,11 @@ const es: Translation<typeof en> = {
     badPassphrase: 'La frase de contraseña es incorrecta',
     secretsUnavailable: 'No se pueden guardar contraseñas en este equipo',
     secretsNotProtected: 'No se guardó la contraseña: este equipo no tiene llavero y no se permitió guardarla en un archivo',
+    filesUnsupported: 'Este servidor no ofrece transferencia de archivos',
+    filesBadName: 'El servidor nombró un archivo de forma insegura',
+    filesLimit: 'La transferencia superó un límite',
+    filesLocal: 'No se pudo escribir un archivo aquí',
+    filesGone: 'Esa transferencia o pregunta ha terminado',
   },
   hint: {
     credentials:
@@ -123,6 +128,10 @@ const es: Translation<typeof en> = {
     badPassphrase: 'Compruebe la frase de contraseña y vuelva a intentarlo.',
     secrets: 'Puede seguir escribiendo las contraseñas al conectarse.',
     none: 'No hace falta hacer nada.',
+    filesBadName:
+      'No se escribió nada: un nombre del servidor habría salido de la carpeta elegida o no está permitido aquí. Pida al responsable del servidor que lo cambie.',
+    filesLimit: 'No se copió nada más. Copie menos carpetas, o más pequeñas, cada vez.',
+    filesLocal: 'Compruebe que la carpeta existe, no es de solo lectura y tiene espacio libre, y vuelva a intentarlo.',
   },
   outcome: {
     back: 'Volver a las conexiones',

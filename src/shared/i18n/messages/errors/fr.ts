@@ -72,6 +72,11 @@ const fr: Translation<typeof en> = {
     secretsUnavailable: 'Les mots de passe ne peuvent pas être enregistrés sur cet ordinateur',
     secretsNotProtected:
       'Le mot de passe n’a pas été enregistré : cet ordinateur n’a pas de trousseau, et l’enregistrement dans un fichier n’était pas autorisé',
+    filesUnsupported: 'Ce serveur ne propose pas de transfert de fichiers',
+    filesBadName: 'Le serveur a nommé un fichier de façon dangereuse',
+    filesLimit: 'Le transfert a dépassé une limite',
+    filesLocal: 'Un fichier n’a pas pu être écrit ici',
+    filesGone: 'Ce transfert ou cette question est terminé',
   },
   hint: {
     credentials:
@@ -127,6 +132,10 @@ const fr: Translation<typeof en> = {
     badPassphrase: 'Vérifiez la phrase secrète et réessayez.',
     secrets: 'Vous pouvez toujours saisir les mots de passe à la connexion.',
     none: 'Vous n’avez rien à faire.',
+    filesBadName:
+      'Rien n’a été écrit : un nom venu du serveur serait sorti du dossier choisi ou n’est pas permis ici. Demandez au responsable du serveur de le renommer.',
+    filesLimit: 'Rien de plus n’a été copié. Copiez moins de dossiers, ou de plus petits, à la fois.',
+    filesLocal: 'Vérifiez que le dossier existe, qu’il n’est pas en lecture seule et qu’il reste de la place, puis réessayez.',
   },
   outcome: {
     back: 'Retour aux connexions',

@@ -71,6 +71,11 @@ const ja: Translation<typeof en> = {
     badPassphrase: 'パスフレーズが違います',
     secretsUnavailable: 'このコンピューターにはパスワードを保存できません',
     secretsNotProtected: 'パスワードは保存されませんでした。このコンピューターにはキーチェーンがなく、ファイルへの保存も許可されていません',
+    filesUnsupported: 'このサーバーはファイル転送を提供していません',
+    filesBadName: 'サーバーが安全でないファイル名を送りました',
+    filesLimit: '転送が上限を超えました',
+    filesLocal: 'ここにファイルを書き込めませんでした',
+    filesGone: 'その転送または質問は終了しています',
   },
   hint: {
     credentials:
@@ -124,6 +129,10 @@ const ja: Translation<typeof en> = {
     badPassphrase: 'パスフレーズを確認して、もう一度お試しください。',
     secrets: '接続時にパスワードを入力することはできます。',
     none: '特に操作は必要ありません。',
+    filesBadName:
+      '何も書き込まれていません。サーバーからの名前が選んだフォルダーの外を指すか、ここでは使えない名前です。サーバーの管理者に名前の変更を依頼してください。',
+    filesLimit: 'これ以上はコピーされませんでした。一度にコピーするフォルダーを減らすか小さくしてください。',
+    filesLocal: 'フォルダーが存在し、読み取り専用でなく、空き容量があることを確認してから、もう一度お試しください。',
   },
   outcome: {
     back: '接続一覧に戻る',

@@ -71,6 +71,11 @@ const zhCN: Translation<typeof en> = {
     badPassphrase: '口令错误',
     secretsUnavailable: '无法在此电脑上保存密码',
     secretsNotProtected: '密码未保存：此电脑没有钥匙串，且不允许保存到文件中',
+    filesUnsupported: '此服务器不提供文件传输',
+    filesBadName: '服务器给出了不安全的文件名',
+    filesLimit: '传输超出了限制',
+    filesLocal: '无法在此处写入文件',
+    filesGone: '该传输或问题已经结束',
   },
   hint: {
     credentials: '请检查密码（和用户名）后重试。区分大小写；传统 VNC 密码只使用前 8 个字符。',
@@ -117,6 +122,9 @@ const zhCN: Translation<typeof en> = {
     badPassphrase: '请检查口令后重试。',
     secrets: '连接时仍可手动输入密码。',
     none: '无需任何操作。',
+    filesBadName: '未写入任何内容：来自服务器的名称会离开所选文件夹，或在此处不允许使用。请服务器的管理者为其改名。',
+    filesLimit: '没有再复制更多内容。请一次复制更少或更小的文件夹。',
+    filesLocal: '请确认该文件夹存在、不是只读且有可用空间，然后重试。',
   },
   outcome: {
     back: '返回连接列表',
