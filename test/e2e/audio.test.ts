@@ -1,14 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHost } from '../../src/main/host/create-host'
-import type { Host } from '../../src/main/host/host'
-import { type WebServer, startWebServer } from '../../src/main/web/server'
 import { beepFloppy } from '../helpers/qemu-beep'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
-import { RENDERER_DIR, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, waitConnected, waitUntil, watchErrors } from './harness'
+import { e2eUnavailable, ensureRendererBuilt, launchChromium, waitUntil } from './harness'
+import { type WebSession, openWebSession } from './web-session'
 
 const skip = e2eUnavailable() ?? (serverAvailable('qemu') ? null : 'qemu-system-x86_64 not installed')
 
@@ -28,11 +26,8 @@ async function sound(page: Page): Promise<{ played: number; level: number; dropp
 describe.skipIf(skip)('the server’s sound in browser mode, from a QEMU whose PC speaker beeps (issue 18)', () => {
   let browser: Browser
   let qemu: RunningServer
-  let host: Host
-  let web: WebServer
-  let context: BrowserContext
+  let app: WebSession | undefined
   let session: Page
-  const errors: string[][] = []
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-data-'))
   const work = mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-'))
 
@@ -45,29 +40,17 @@ describe.skipIf(skip)('the server’s sound in browser mode, from a QEMU whose P
       launchChromium(),
       startServer('qemu', { audio: true, extraArgs: ['-drive', `file=${floppy},format=raw,if=floppy`, '-boot', 'a'] }),
     ])
-    ;({ host } = await createHost({ dataDir, keychain: null, log: () => {}, timings: { thumbnailDelayMs: 60_000 } }))
-    web = await startWebServer({ host, rendererDir: RENDERER_DIR, port: 0, log: () => {} })
-    context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 720 })
-    context.on('page', (p) => errors.push(watchErrors(p)))
-    const book = await context.newPage()
-    errors.push(watchErrors(book))
-    await book.goto(web.launchUrl())
-    const opened = context.waitForEvent('page')
-    await book.fill('#quick-connect-input', `127.0.0.1::${qemu.port}`)
-    await book.press('#quick-connect-input', 'Enter')
-    session = await opened
-    await waitConnected(session)
+    app = await openWebSession(browser, { port: qemu.port, dataDir, viewport: { width: 1000, height: 720 } })
+    session = app.session
   }, 120_000)
 
   afterAll(async () => {
-    await context?.close()
+    await app?.close()
     await browser?.close()
-    await web?.close()
-    await host?.shutdown()
     await qemu?.stop()
     rmSync(dataDir, { recursive: true, force: true })
     rmSync(work, { recursive: true, force: true })
-    for (const e of errors) expect(e).toEqual([])
+    for (const e of app?.errors ?? []) expect(e).toEqual([])
   })
 
   it('shows the sound controls once sound arrives, and plays it after the first click', async () => {
