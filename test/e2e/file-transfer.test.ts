@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHost } from '../../src/main/host/create-host'
-import type { Host } from '../../src/main/host/host'
-import { type WebServer, startWebServer } from '../../src/main/web/server'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
-import { RENDERER_DIR, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, waitConnected, waitUntil, watchErrors } from './harness'
+import { e2eUnavailable, ensureRendererBuilt, launchChromium, screenshot, waitUntil } from './harness'
+import { type WebSession, openWebSession } from './web-session'
 
 const skip = e2eUnavailable() ?? (serverAvailable('x11vnc') ? null : 'x11vnc not installed')
 
@@ -19,11 +17,8 @@ const QUESTION = 'dialog[open]:has([data-answer])'
 describe.skipIf(skip)('file transfer in browser mode against x11vnc -ultrafilexfer (issue 18)', () => {
   let browser: Browser
   let server: RunningServer
-  let host: Host
-  let web: WebServer
-  let context: BrowserContext
+  let app: WebSession | undefined
   let session: Page
-  const errors: string[][] = []
   const work = mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-ft-'))
   const dataDir = path.join(work, 'data')
   const served = path.join(work, 'served')
@@ -38,28 +33,16 @@ describe.skipIf(skip)('file transfer in browser mode against x11vnc -ultrafilexf
     writeFileSync(path.join(served, 'hello.txt'), hello)
     writeFileSync(path.join(served, 'big.bin'), big)
     ;[browser, server] = await Promise.all([launchChromium(), startServer('x11vnc', { width: 640, height: 480, extraArgs: ['-ultrafilexfer'] })])
-    ;({ host } = await createHost({ dataDir, keychain: null, log: () => {}, downloadsFolder: downloads, timings: { thumbnailDelayMs: 60_000 } }))
-    web = await startWebServer({ host, rendererDir: RENDERER_DIR, port: 0, log: () => {} })
-    context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1100, height: 760 })
-    context.on('page', (p) => errors.push(watchErrors(p)))
-    const book = await context.newPage()
-    errors.push(watchErrors(book))
-    await book.goto(web.launchUrl())
-    const opened = context.waitForEvent('page')
-    await book.fill('#quick-connect-input', `127.0.0.1::${server.port}`)
-    await book.press('#quick-connect-input', 'Enter')
-    session = await opened
-    await waitConnected(session)
+    app = await openWebSession(browser, { port: server.port, dataDir, viewport: { width: 1100, height: 760 }, hostOptions: { downloadsFolder: downloads } })
+    session = app.session
   }, 120_000)
 
   afterAll(async () => {
-    await context?.close()
+    await app?.close()
     await browser?.close()
-    await web?.close()
-    await host?.shutdown()
     await server?.stop()
     rmSync(work, { recursive: true, force: true })
-    for (const e of errors) expect(e).toEqual([])
+    for (const e of app?.errors ?? []) expect(e).toEqual([])
   })
 
   const row = (name: string): string => `[data-files-panel] tr[data-entry="${name}"]`
