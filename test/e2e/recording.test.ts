@@ -2,17 +2,15 @@ import { readFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHost } from '../../src/main/host/create-host'
-import type { Host } from '../../src/main/host/host'
 import { FramebufferSink } from '../../src/main/rfb/framebuffer'
 import { decodeImageNode } from '../../src/main/rfb/images/node-image-decoder'
 import { FBS_MAGIC, encodeFbsBlock, parseFbs } from '../../src/main/rfb/record/fbs'
 import { replayRecording } from '../../src/main/rfb/record/replay'
-import { type WebServer, startWebServer } from '../../src/main/web/server'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
-import { RENDERER_DIR, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, waitConnected, waitUntil, watchErrors } from './harness'
+import { e2eUnavailable, ensureRendererBuilt, launchChromium, screenshot, waitUntil } from './harness'
+import { type WebSession, openWebSession } from './web-session'
 
 const skip = e2eUnavailable() ?? (serverAvailable('tigervnc') ? null : 'Xtigervnc not installed')
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
@@ -65,41 +63,27 @@ async function axeBothThemes(page: Page, name: string): Promise<string[]> {
 describe.skipIf(skip)('recording a session and playing it in browser mode, against Xvnc (issue 18)', () => {
   let browser: Browser
   let tiger: RunningServer
-  let host: Host
-  let web: WebServer
-  let context: BrowserContext
+  let app: WebSession | undefined
   let book: Page
   let session: Page
   let file = ''
-  const errors: string[][] = []
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-data-'))
   const recordings = path.join(dataDir, 'Recordings')
 
   beforeAll(async () => {
     ensureRendererBuilt()
     ;[browser, tiger] = await Promise.all([launchChromium(), startServer('tigervnc', { width: 400, height: 300 })])
-    ;({ host } = await createHost({ dataDir, keychain: null, log: () => {}, timings: { thumbnailDelayMs: 60_000 } }))
-    web = await startWebServer({ host, rendererDir: RENDERER_DIR, port: 0, log: () => {} })
-    context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 720 })
-    context.on('page', (p) => errors.push(watchErrors(p)))
-    book = await context.newPage()
-    errors.push(watchErrors(book))
-    await book.goto(web.launchUrl())
-    const opened = context.waitForEvent('page')
-    await book.fill('#quick-connect-input', `127.0.0.1::${tiger.port}`)
-    await book.press('#quick-connect-input', 'Enter')
-    session = await opened
-    await waitConnected(session)
+    app = await openWebSession(browser, { port: tiger.port, dataDir, viewport: { width: 1000, height: 720 } })
+    book = app.book
+    session = app.session
   }, 120_000)
 
   afterAll(async () => {
-    await context?.close()
+    await app?.close()
     await browser?.close()
-    await web?.close()
-    await host?.shutdown()
     await tiger?.stop()
     rmSync(dataDir, { recursive: true, force: true })
-    for (const e of errors) expect(e).toEqual([])
+    for (const e of app?.errors ?? []) expect(e).toEqual([])
   })
 
   async function setRoot(colour: string): Promise<void> {
