@@ -2,13 +2,11 @@ import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHost } from '../../src/main/host/create-host'
-import type { Host } from '../../src/main/host/host'
-import { type WebServer, startWebServer } from '../../src/main/web/server'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
-import { RENDERER_DIR, e2eUnavailable, ensureRendererBuilt, launchChromium, newContext, screenshot, waitConnected, waitUntil, watchErrors } from './harness'
+import { e2eUnavailable, ensureRendererBuilt, launchChromium, screenshot, waitUntil } from './harness'
+import { type WebSession, openWebSession } from './web-session'
 
 const skip = e2eUnavailable() ?? (serverAvailable('tigervnc') ? null : 'Xtigervnc not installed')
 
@@ -17,31 +15,18 @@ const DIALOG = 'dialog[open]:has([data-typing-text])'
 describe.skipIf(skip)('"Type text" in browser mode, into a real xterm (issue 18)', () => {
   let browser: Browser
   let tiger: RunningServer
-  let host: Host
-  let web: WebServer
-  let context: BrowserContext
+  let app: WebSession | undefined
   let session: Page
   let xterm: ChildProcess
   let out: string
-  const errors: string[][] = []
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-data-'))
   const work = mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-'))
 
   beforeAll(async () => {
     ensureRendererBuilt()
     ;[browser, tiger] = await Promise.all([launchChromium(), startServer('tigervnc', { width: 800, height: 600 })])
-    ;({ host } = await createHost({ dataDir, keychain: null, log: () => {}, timings: { thumbnailDelayMs: 60_000 } }))
-    web = await startWebServer({ host, rendererDir: RENDERER_DIR, port: 0, log: () => {} })
-    context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 720 })
-    context.on('page', (p) => errors.push(watchErrors(p)))
-    const book = await context.newPage()
-    errors.push(watchErrors(book))
-    await book.goto(web.launchUrl())
-    const opened = context.waitForEvent('page')
-    await book.fill('#quick-connect-input', `127.0.0.1::${tiger.port}`)
-    await book.press('#quick-connect-input', 'Enter')
-    session = await opened
-    await waitConnected(session)
+    app = await openWebSession(browser, { port: tiger.port, dataDir, viewport: { width: 1000, height: 720 } })
+    session = app.session
     out = path.join(work, 'typed.txt')
     xterm = tiger.spawnClient('env', ['LC_ALL=C.UTF-8', 'xterm', '-u8', '-geometry', '60x6+20+20', '-e', 'sh', '-c', `stty -echo; cat > ${out}`])
     await waitUntil('xterm started', () => existsSync(out), 10_000)
@@ -56,14 +41,12 @@ describe.skipIf(skip)('"Type text" in browser mode, into a real xterm (issue 18)
 
   afterAll(async () => {
     xterm?.kill()
-    await context?.close()
+    await app?.close()
     await browser?.close()
-    await web?.close()
-    await host?.shutdown()
     await tiger?.stop()
     rmSync(dataDir, { recursive: true, force: true })
     rmSync(work, { recursive: true, force: true })
-    for (const e of errors) expect(e).toEqual([])
+    for (const e of app?.errors ?? []) expect(e).toEqual([])
   })
 
   async function openFromMenu(): Promise<void> {
