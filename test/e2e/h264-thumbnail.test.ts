@@ -4,28 +4,25 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { takeSnapshot } from '../../src/main/cli/snapshot'
-import { DATA_FILES, createHost } from '../../src/main/host/create-host'
-import type { Host } from '../../src/main/host/host'
+import { DATA_FILES } from '../../src/main/host/create-host'
 import { scalePreview } from '../../src/main/host/session-preview'
 import { decodePng } from '../../src/main/rfb/images/png-decoder'
-import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { newProfile } from '../../src/shared/profile'
 import { type H264Server, crop, encodeH264, ffmpegAvailable, psnr, startH264Server } from '../helpers/h264-server'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
 import {
+  type BrowserModeApp,
   canvasPixels,
   disconnect,
   e2eUnavailable,
   ensureRendererBuilt,
   launchChromium,
-  newContext,
-  openSessionsInPage,
+  openBrowserMode,
   waitConnected,
   waitUntil,
-  watchErrors,
 } from './harness'
 
 const skip =
@@ -39,9 +36,7 @@ describe.skipIf(skip)('the saved thumbnail of an H.264 session (browser mode)', 
   let browser: Browser
   let xvnc: RunningServer
   let server: H264Server
-  let host: Host
-  let web: WebServer
-  let context: BrowserContext
+  let app: BrowserModeApp | undefined
   let page: Page
   let frames: Uint8Array[]
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-h264-thumb-'))
@@ -55,22 +50,12 @@ describe.skipIf(skip)('the saved thumbnail of an H.264 session (browser mode)', 
     const units = encodeH264(frames, W, H, { profile: 'main', keyint: 3 })
     server = await startH264Server(W, H, [units.map((u) => [{ kind: 'h264', x: 0, y: 0, w: W, h: H, flags: 0, data: u }])])
     // Thumbnails only when the session ends: the saved one is the picture at the end.
-    const made = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 60_000 } })
-    host = made.host
-    await made.store.save(newProfile({ id: 'video', name: 'Video desktop', host: '127.0.0.1', port: server.port }))
-    web = await startWebServer({ host, rendererDir: path.resolve(import.meta.dirname, '../../out/renderer'), log: () => {} })
-    context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 760 })
-    await openSessionsInPage(context)
-    page = await context.newPage()
-    watchErrors(page)
-    await page.goto(web.launchUrl())
-    await page.waitForSelector('.address-book')
+    app = await openBrowserMode(browser, dataDir, { profiles: [newProfile({ id: 'video', name: 'Video desktop', host: '127.0.0.1', port: server.port })] })
+    page = app.page
   }, 120_000)
 
   afterAll(async () => {
-    await context?.close()
-    await web?.close()
-    await host?.shutdown()
+    await app?.close()
     await server?.close()
     await browser?.close()
     await xvnc?.stop()

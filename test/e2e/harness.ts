@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync 
 import path from 'node:path'
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core'
 import { createHost } from '../../src/main/host/create-host'
+import type { Host } from '../../src/main/host/host'
 import { startWebServer } from '../../src/main/web/server'
+import type { ConnectionProfile } from '../../src/shared/profile'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 export const RENDERER_DIR = path.join(ROOT, 'out/renderer')
@@ -214,6 +216,8 @@ export async function disconnect(page: Page): Promise<void> {
 
 /** The real host and browser-mode server on one data folder, with a page showing the address book. */
 export interface BrowserModeApp {
+  host: Host
+  context: BrowserContext
   page: Page
   /** Console errors and failed requests of the page (see watchErrors). */
   errors: string[]
@@ -221,17 +225,29 @@ export interface BrowserModeApp {
   close(): Promise<void>
 }
 
+/** What openBrowserMode sets up before the page opens. */
+export interface BrowserModeOptions {
+  /** Saved in the address book before the page loads. */
+  profiles?: ConnectionProfile[]
+  /** Runs on the context before its page opens (e.g. an init script). */
+  prepare?: (context: BrowserContext) => Promise<unknown>
+}
+
 /** Starts a host and `tessera web` on `dataDir` and opens its one-time launch address in a new context of `browser`. */
-export async function openBrowserMode(browser: Browser, dataDir: string): Promise<BrowserModeApp> {
-  const { host } = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 60_000 } })
+export async function openBrowserMode(browser: Browser, dataDir: string, opts: BrowserModeOptions = {}): Promise<BrowserModeApp> {
+  const { host, store } = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 60_000 } })
+  for (const p of opts.profiles ?? []) await store.save(p)
   const web = await startWebServer({ host, rendererDir: RENDERER_DIR, log: () => {} })
   const context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 760 })
   await openSessionsInPage(context)
+  await opts.prepare?.(context)
   const page = await context.newPage()
   const errors = watchErrors(page)
   await page.goto(web.launchUrl())
   await page.waitForSelector('.address-book')
   return {
+    host,
+    context,
     page,
     errors,
     async close() {

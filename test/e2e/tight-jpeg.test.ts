@@ -4,26 +4,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { newProfile } from '../../src/shared/profile'
-import { createHost } from '../../src/main/host/create-host'
-import type { Host } from '../../src/main/host/host'
 import { takeSnapshot } from '../../src/main/cli/snapshot'
-import { startWebServer, type WebServer } from '../../src/main/web/server'
 import { psnr } from '../helpers/h264-server'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
-import {
-  canvasPixels,
-  e2eUnavailable,
-  ensureRendererBuilt,
-  launchChromium,
-  newContext,
-  openSessionsInPage,
-  waitConnected,
-  waitUntil,
-  watchErrors,
-} from './harness'
+import { type BrowserModeApp, canvasPixels, e2eUnavailable, ensureRendererBuilt, launchChromium, openBrowserMode, waitConnected, waitUntil } from './harness'
 
 const skip = e2eUnavailable() ?? (serverAvailable('tigervnc') ? null : 'Xtigervnc not installed')
 
@@ -48,9 +35,7 @@ setInterval(() => {}, 1 << 30)
 describe.skipIf(skip)('Tight JPEG in Chromium (browser mode)', () => {
   let browser: Browser
   let xvnc: RunningServer
-  let host: Host
-  let web: WebServer
-  let context: BrowserContext
+  let app: BrowserModeApp | undefined
   let page: Page
   let errors: string[]
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-jpeg-'))
@@ -76,34 +61,26 @@ describe.skipIf(skip)('Tight JPEG in Chromium (browser mode)', () => {
     ])
     xterm.stdout?.resume()
     xterm.stderr?.resume()
-    const made = await createHost({ dataDir, log: () => {}, timings: { thumbnailDelayMs: 60_000 } })
-    host = made.host
-    await made.store.save(
-      newProfile({ id: 'jpeg8', name: 'Plasma JPEG', host: '127.0.0.1', port: xvnc.port, encodings: ['tight'], quality: 8, colourDepth: 24 }),
-    )
-    web = await startWebServer({ host, rendererDir: path.resolve(import.meta.dirname, '../../out/renderer'), log: () => {} })
-    context = await newContext(browser, `http://127.0.0.1:${web.port}`, { width: 1000, height: 760 })
-    await openSessionsInPage(context)
-    // Counts the JPEGs the page hands to its image workers: proof the picture came as JPEG.
-    await context.addInitScript(() => {
-      const w = window as unknown as { __jpegJobs: number }
-      w.__jpegJobs = 0
-      const post = Worker.prototype.postMessage as (this: Worker, message: unknown, transfer?: unknown) => void
-      Worker.prototype.postMessage = function (this: Worker, message: unknown, transfer?: unknown) {
-        if ((message as { type?: string } | null)?.type === 'image/jpeg') w.__jpegJobs++
-        post.call(this, message, transfer)
-      }
+    app = await openBrowserMode(browser, dataDir, {
+      profiles: [newProfile({ id: 'jpeg8', name: 'Plasma JPEG', host: '127.0.0.1', port: xvnc.port, encodings: ['tight'], quality: 8, colourDepth: 24 })],
+      // Counts the JPEGs the page hands to its image workers: proof the picture came as JPEG.
+      prepare: (context) =>
+        context.addInitScript(() => {
+          const w = window as unknown as { __jpegJobs: number }
+          w.__jpegJobs = 0
+          const post = Worker.prototype.postMessage as (this: Worker, message: unknown, transfer?: unknown) => void
+          Worker.prototype.postMessage = function (this: Worker, message: unknown, transfer?: unknown) {
+            if ((message as { type?: string } | null)?.type === 'image/jpeg') w.__jpegJobs++
+            post.call(this, message, transfer)
+          }
+        }),
     })
-    page = await context.newPage()
-    errors = watchErrors(page)
-    await page.goto(web.launchUrl())
-    await page.waitForSelector('.address-book')
+    page = app.page
+    errors = app.errors
   }, 120_000)
 
   afterAll(async () => {
-    await context?.close()
-    await web?.close()
-    await host?.shutdown()
+    await app?.close()
     await browser?.close()
     await xvnc?.stop()
     rmSync(dataDir, { recursive: true, force: true })
