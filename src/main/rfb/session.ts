@@ -1,13 +1,13 @@
-import { FeatureHolds } from './feature-holds'
 import { EventEmitter } from 'node:events'
 import type { ScreenRect } from '@shared/contract'
 import type { Subsampling } from '@shared/encodings'
 import { ByteQueue } from './byte-queue'
 import { ClipboardChannel } from './clipboard-channel'
 import * as msg from './client-messages'
-import type { Screen, XvpAction } from './client-messages'
+import type { XvpAction } from './client-messages'
 import { DEFAULT_ENCODINGS } from './decoders'
 import { DesktopSizeReplies } from './desktop-size'
+import { FeatureHolds } from './feature-holds'
 import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
@@ -15,11 +15,12 @@ import { HandshakeReads } from './handshake-reads'
 import { MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
 import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
 import type { HandshakeIo } from './security/security-handler'
-import type { ServerMessageHandler, UpdateCounts } from './server-message-handler'
+import type { UpdateCounts } from './server-message-handler'
 import { type ServerMessageExtension, ServerMessageReader } from './server-message-reader'
 import { Deadline, NextTurn, StallWatch, trustPromptOutsideDeadline } from './session-timers'
 import { type OutgoingMessage, desktopSizeMessage, keyMessage, keyWithScancodeMessage, pointerMessage } from './input-messages'
 import { type ConnectionInfo, type RfbClientEvents, type RfbClientOptions, type SessionState, type UpdateStats, noFeatures } from './session-types'
+import { type AnsweringSession, sessionAnswers } from './session-answers'
 import { StreamWrapping } from './stream-wrapping'
 import type { TlsSessionInfo, Transport } from './transport/transport'
 import { UpdateFlow, type UpdateFlowIo } from './update-flow'
@@ -84,7 +85,23 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     )
     this.clipboard = new ClipboardChannel((data, trace) => this.send(data, trace), options.trace)
     this.flow = new UpdateFlow(this.flowIo(), options)
-    this.reader = new ServerMessageReader(this.q, options.sink, this.messageHandler(), options.trace)
+    const answers = sessionAnswers({
+      flow: this.flow,
+      features: this.features,
+      resizes: this.resizes,
+      colourMap: this.colourMap,
+      clipboard: this.clipboard,
+      info: () => this.info,
+      emit: this.emit.bind(this) as AnsweringSession['emit'],
+      resizeTo: (width, height) => this.resizeTo(width, height),
+      updateStarted: (now) => {
+        this.updateStartedAt = now
+        this.updateLatencyMs = this.flow.updateStarted(now)
+      },
+      endUpdate: (counts) => this.endUpdate(counts),
+      confirm: (feature) => this.confirm(feature),
+    })
+    this.reader = new ServerMessageReader(this.q, options.sink, answers, options.trace)
     if (options.slicePixels !== undefined) this.reader.slicePixels = options.slicePixels
   }
 
@@ -431,61 +448,6 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       },
       encodingsAnnounced: (all, unanswered) => this.reader.encodingsAnnounced(all, unanswered),
       encodingsApply: (all, unanswered) => this.reader.encodingsSent(all, unanswered),
-    }
-  }
-
-  /** The session's answers to what the reader parses: events, replies, resizing, pacing. */
-  private messageHandler(): ServerMessageHandler {
-    return {
-      framebufferUpdateStart: () => {
-        const now = performance.now()
-        this.updateStartedAt = now
-        this.updateLatencyMs = this.flow.updateStarted(now)
-      },
-      framebufferUpdateEnd: (counts) => this.endUpdate(counts),
-      setDesktopSize: (width, height) => {
-        this.resizeTo(width, height)
-        this.flow.framebufferResized()
-      },
-      screenLayout: (screens: Screen[]) => {
-        this.features.screens = screens
-        this.confirm('extendedDesktopSize')
-      },
-      desktopSizeResult: (status) => this.emit('desktopSizeResult', this.resizes.answer(status)),
-      setDesktopName: (name) => {
-        if (this.info) this.info.init.name = name
-        this.emit('name', name)
-      },
-      pointerPosition: (x, y) => this.emit('pointer', x, y),
-      supportsQemuKeyEvents: () => this.confirm('qemuKeyEvents'),
-      supportsExtendedMouseButtons: () => this.confirm('extendedMouseButtons'),
-      supportsQemuAudio: () => this.confirm('qemuAudio'),
-      // QEMU's bits, which VMware's last byte shares: scroll lock 1, num lock 2, caps lock 4.
-      ledState: (bits) => this.emit('leds', { scrollLock: (bits & 1) !== 0, numLock: (bits & 2) !== 0, capsLock: (bits & 4) !== 0 }),
-      setColourMapEntries: (first, rgb) => this.colourMap.set(first, rgb),
-      bell: () => this.emit('bell'),
-      serverCutText: (text) => {
-        // x11vnc sends its empty CUT_BUFFER0 15 s after a client connects; that must not wipe the local clipboard.
-        if (text.length > 0) this.emit('clipboard', text)
-      },
-      extendedClipboardActive: () => this.clipboard.extendedActive,
-      extendedCutText: (body, at) => {
-        const text = this.clipboard.receive(body, at)
-        if (text !== undefined) this.emit('clipboard', text)
-      },
-      endOfContinuousUpdates: () => {
-        // The first one only says the server supports continuous updates.
-        this.confirm('continuousUpdates')
-        this.flow.endOfContinuousUpdates()
-      },
-      fence: (flags, payload) => {
-        this.confirm('fence')
-        this.flow.fence(flags, payload)
-      },
-      xvp: (_version, code) => {
-        if (code === 1) this.confirm('xvp')
-        else if (code === 0) this.emit('xvpFailed')
-      },
     }
   }
 
