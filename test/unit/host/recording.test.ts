@@ -1,9 +1,10 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHost } from '../../../src/main/host/create-host'
 import type { Host } from '../../../src/main/host/host'
+import { MAX_PLAYERS, Players } from '../../../src/main/host/players'
 import { RecordingsFolder } from '../../../src/main/host/recordings'
 import { SessionRecording } from '../../../src/main/host/session-recording'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
@@ -229,5 +230,42 @@ describe('playing a recording', () => {
     await expect(alice.ask('player.open', { name: 'junk.fbs' })).rejects.toMatchObject({ code: 'RFB_ERR_FBS' })
     await expect(alice.ask('player.open', { name: 'missing.fbs' })).rejects.toMatchObject({ code: 'HOST_NO_RECORDING' })
     await expect(alice.ask('player.open', { name: '../secrets.json' })).rejects.toMatchObject({ code: 'HOST_INVALID_REQUEST' })
+  })
+})
+
+describe('players under a hostile window', () => {
+  it('counts opens still reading their file against the limit: twelve at once open at most eight', async () => {
+    mkdirSync(join(dir, 'Recordings'), { recursive: true })
+    copyFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs'), join(dir, 'Recordings', 'a.fbs'))
+    const alice = attach('alice')
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => alice.ask('player.open', { name: 'a.fbs' })))
+    const opened = results.filter((r) => r.status === 'fulfilled')
+    for (const r of opened) players.add((r.value as PlayerInfo).playerId)
+    expect(opened).toHaveLength(MAX_PLAYERS)
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'HOST_TOO_MANY_SESSIONS' })
+    // Closing one frees its place.
+    await alice.ask('player.close', { playerId: (opened[0] as PromiseFulfilledResult<PlayerInfo>).value.playerId })
+    await expect(alice.ask('player.open', { name: 'a.fbs' })).resolves.toMatchObject({ name: 'a.fbs' })
+  })
+
+  it('bounds the bytes all open recordings hold together, releasing them on close', async () => {
+    mkdirSync(join(dir, 'Recordings'), { recursive: true })
+    const path = join(dir, 'Recordings', 'a.fbs')
+    copyFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs'), path)
+    const size = statSync(path).size
+    const emitted: string[] = []
+    const p = new Players(
+      new RecordingsFolder(join(dir, 'Recordings')),
+      { emit: (n) => emitted.push(n), decodeImage: null, ackTimeoutMs: 60_000 },
+      2 * size + 1,
+    )
+    const one = await p.open('a.fbs', undefined)
+    const two = p.open('a.fbs', undefined)
+    // Two at once fit; a third, even while the second is still reading, does not.
+    await expect(p.open('a.fbs', undefined)).rejects.toMatchObject({ error: { code: 'HOST_RECORDING_TOO_LARGE' } })
+    await two
+    p.close(one.playerId, undefined)
+    await expect(p.open('a.fbs', undefined)).resolves.toMatchObject({ name: 'a.fbs' })
+    p.closeAll()
   })
 })
