@@ -1,6 +1,6 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHost } from '../../../src/main/host/create-host'
 import type { Host } from '../../../src/main/host/host'
@@ -267,5 +267,32 @@ describe('players under a hostile window', () => {
     p.close(one.playerId, undefined)
     await expect(p.open('a.fbs', undefined)).resolves.toMatchObject({ name: 'a.fbs' })
     p.closeAll()
+  })
+})
+
+describe('recording names a window may not use', () => {
+  it('refuses a link in the Recordings folder (it would read what it points to) and does not list it', async () => {
+    mkdirSync(join(dir, 'Recordings'), { recursive: true })
+    const outside = join(dir, 'outside.fbs')
+    copyFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs'), outside)
+    symlinkSync(outside, join(dir, 'Recordings', 'link.fbs'))
+    const alice = attach('alice')
+    await expect(alice.ask('player.open', { name: 'link.fbs' })).rejects.toMatchObject({ code: 'HOST_BAD_RECORDING' })
+    expect(await alice.ask('recordings.list')).toEqual([])
+  })
+
+  it('keeps the exports of a recording named "...fbs" or "..fbs" inside their own Exports folder', async () => {
+    const alice = attach('alice')
+    const bytes = readFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs'))
+    for (const name of ['...fbs', '..fbs']) {
+      expect(await alice.ask('recordings.upload', { name, offset: 0, data: bytes, done: true })).toEqual({ name })
+      const info = (await alice.ask('player.open', { name })) as PlayerInfo
+      players.add(info.playerId)
+      const { file } = (await alice.ask('player.exportFrame', { playerId: info.playerId })) as { file: string }
+      expect(dirname(dirname(file))).toBe(join(dir, 'Recordings', 'Exports'))
+      await alice.ask('player.close', { playerId: info.playerId })
+    }
+    // Nothing but the recordings and Exports in the folder itself.
+    expect(readdirSync(join(dir, 'Recordings')).sort()).toEqual(['...fbs', '..fbs', 'Exports'])
   })
 })
