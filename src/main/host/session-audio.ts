@@ -51,6 +51,15 @@ export class SessionAudio {
     this.audio = new QemuAudio(client, { start: () => {}, stop: () => {}, data: (s) => this.push(s) })
   }
 
+  /**
+   * Another window shows the session now (a moved tab): the old window's unacknowledged events
+   * will never be acknowledged, so they no longer count, or the sound would stop for good.
+   */
+  handOver(): void {
+    this.acked = this.seq
+    this.flush()
+  }
+
   /** The renderer played (or dropped) every event up to `seq`. */
   ack(seq: number): void {
     if (seq <= this.acked || seq > this.seq) return
