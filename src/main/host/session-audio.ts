@@ -68,6 +68,8 @@ export class SessionAudio {
   }
 
   private push(samples: Uint8Array): void {
+    // An empty data message is valid but carries nothing: queued, it would never count against the cap.
+    if (samples.length === 0) return
     const format = this.audio!.format
     const cap = Math.floor((format.frequency * MAX_QUEUED_MS) / 1000) * frameBytes(format)
     this.queue.push(samples.slice())
