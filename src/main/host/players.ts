@@ -25,6 +25,8 @@ export class Players {
   private readonly bytesById = new Map<string, number>()
   /** Opens still reading their file: they count against both limits from the start, so many at once cannot pass them together. */
   private opening = 0
+  /** Owners of the opens still reading, marked when their window leaves meanwhile. */
+  private readonly pending = new Set<{ owner: HostClient | undefined; gone: boolean }>()
   private held = 0
 
   constructor(
@@ -43,6 +45,8 @@ export class Players {
     }
     this.opening++
     this.held += bytes
+    const pending = { owner, gone: false }
+    this.pending.add(pending)
     let playback: Playback
     try {
       const file = await readFile(path)
@@ -60,6 +64,13 @@ export class Players {
       throw hostError('closed', 'HOST_NO_RECORDING', `cannot read the recording: ${(e as Error).message}`)
     } finally {
       this.opening--
+      this.pending.delete(pending)
+    }
+    if (pending.gone) {
+      // Its window left while it was read: nobody could ever close it.
+      playback.close()
+      this.held -= bytes
+      throw hostError('closed', 'HOST_NO_PLAYER', 'the window that opened the recording has closed')
     }
     const player = new HostPlayer(randomUUID(), owner, name, playback, this.host, () => this.folder.exportsOf(name))
     this.byId.set(player.id, player)
@@ -86,6 +97,7 @@ export class Players {
   }
 
   closeOwnedBy(owner: HostClient | undefined): void {
+    for (const p of this.pending) if (p.owner === owner) p.gone = true
     for (const [id, p] of this.byId) {
       if (p.owner !== owner) continue
       p.close()

@@ -248,6 +248,20 @@ describe('players under a hostile window', () => {
     await expect(alice.ask('player.open', { name: 'a.fbs' })).resolves.toMatchObject({ name: 'a.fbs' })
   })
 
+  it('does not keep a player whose window left while it was being opened', async () => {
+    mkdirSync(join(dir, 'Recordings'), { recursive: true })
+    copyFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs'), join(dir, 'Recordings', 'a.fbs'))
+    const p = new Players(new RecordingsFolder(join(dir, 'Recordings')), { emit: () => {}, decodeImage: null, ackTimeoutMs: 60_000 })
+    const owner = {} as Parameters<Players['open']>[1]
+    const opens = Array.from({ length: MAX_PLAYERS }, () => p.open('a.fbs', owner))
+    p.closeOwnedBy(owner)
+    for (const r of await Promise.allSettled(opens)) expect(r).toMatchObject({ status: 'rejected', reason: { error: { code: 'HOST_NO_PLAYER' } } })
+    // None of them holds a place: another window can open all eight.
+    const infos = await Promise.all(Array.from({ length: MAX_PLAYERS }, () => p.open('a.fbs', undefined)))
+    expect(infos).toHaveLength(MAX_PLAYERS)
+    p.closeAll()
+  })
+
   it('bounds the bytes all open recordings hold together, releasing them on close', async () => {
     mkdirSync(join(dir, 'Recordings'), { recursive: true })
     const path = join(dir, 'Recordings', 'a.fbs')
