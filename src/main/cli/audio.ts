@@ -63,7 +63,8 @@ export async function audioCommand(argv: readonly string[], out: (line: string) 
     if (!(await acknowledged(client, timeoutMs))) throw new CliError(EXIT.UNSUPPORTED, 'this server sends no sound (it did not acknowledge QEMU audio)')
     const { channels, frequency } = DEFAULT_AUDIO_FORMAT
     try {
-      wav = new WavWriter(file, channels, frequency)
+      // No more than the seconds asked for: a server sending faster than it plays would fill the disk.
+      wav = new WavWriter(file, channels, frequency, Math.ceil(seconds * frequency) * channels * 2)
     } catch (e) {
       throw new FileError(`cannot write the sound file ${file}: ${errnoWords(e as NodeJS.ErrnoException)}`, e)
     }
@@ -89,5 +90,6 @@ export async function audioCommand(argv: readonly string[], out: (line: string) 
   }
   const frames = wav.bytes / 4
   out(`${file}: ${(frames / DEFAULT_AUDIO_FORMAT.frequency).toFixed(2)} s of 16-bit stereo at ${DEFAULT_AUDIO_FORMAT.frequency} Hz`)
+  if (wav.full) out('the server sent more sound than the time asked for; the rest was left out')
   return EXIT.OK
 }

@@ -24,24 +24,40 @@ export function wavHeader(channels: number, rate: number, bits: number, dataByte
   return h
 }
 
-/** A WAV file written as samples come: the header's sizes are filled in on close, so nothing is held in memory. */
+/** The most sample bytes a WAV file can say it holds: the RIFF size (u32) counts 36 header bytes too. */
+export const MAX_WAV_DATA_BYTES = 0xffffffff - 36
+
+/**
+ * A WAV file written as samples come: the header's sizes are filled in on close, so nothing is
+ * held in memory. It takes at most `maxBytes` (whole frames, never past what the header can
+ * say: 6.2 hours of 48 kHz stereo); the rest is dropped and `full` turns true.
+ */
 export class WavWriter {
   private readonly fd: number
+  private readonly maxBytes: number
   bytes = 0
+  full = false
 
   /** Throws the file system's error when `path` cannot be created. */
   constructor(
     path: string,
     private readonly channels: number,
     private readonly rate: number,
+    maxBytes = MAX_WAV_DATA_BYTES,
   ) {
+    const frame = channels * 2
+    this.maxBytes = Math.floor(Math.min(maxBytes, MAX_WAV_DATA_BYTES) / frame) * frame
     this.fd = openSync(path, 'w')
     writeSync(this.fd, wavHeader(channels, rate, 16, 0))
   }
 
   write(samples: Uint8Array): void {
-    writeSync(this.fd, samples)
-    this.bytes += samples.length
+    const room = this.maxBytes - this.bytes
+    if (samples.length > room) this.full = true
+    const take = samples.length > room ? samples.subarray(0, room) : samples
+    if (take.length === 0) return
+    writeSync(this.fd, take)
+    this.bytes += take.length
   }
 
   close(): void {

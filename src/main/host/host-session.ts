@@ -483,6 +483,7 @@ export class HostSession {
   adopt(owner: HostClient | undefined): void {
     this.owner = owner
     this.picture.handOver()
+    this.audio.handOver()
     this.setState(this.state, this.error, undefined, this.awaitingAnswer && this.state === 'reconnecting')
     if (this.watch) return
     this.host.emit('session.cursor', { sessionId: this.id, cursor: this.picture.cursor })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { closeSync, linkSync, openSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, linkSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { MAX_UPLOAD_BYTES } from '@shared/recording'
 import { FBS_MAGIC } from '../rfb/record/fbs'
@@ -15,6 +15,18 @@ interface Upload {
 }
 
 /**
+ * Free space an upload never goes below: a window (in browser mode, any page that got in) could
+ * otherwise fill the disk a gigabyte at a time, with no limit on how many recordings it sends.
+ */
+export const UPLOAD_DISK_RESERVE = 1024 ** 3
+
+/** Bytes free to an unprivileged writer on the file system holding `dir`. */
+function freeBytes(dir: string): number {
+  const s = statfsSync(dir)
+  return s.bavail * s.bsize
+}
+
+/**
  * Recordings a window picked (browser mode has no other way to hand the host a file), copied into
  * the Recordings folder chunk by chunk, so the host, not the page, decodes them like any other.
  * One upload per window at a time, in order, bounded by the largest playable recording; it goes
@@ -23,7 +35,10 @@ interface Upload {
 export class RecordingUploads {
   private readonly byOwner = new Map<HostClient | undefined, Upload>()
 
-  constructor(private readonly folder: RecordingsFolder) {}
+  constructor(
+    private readonly folder: RecordingsFolder,
+    private readonly free: (dir: string) => number = freeBytes,
+  ) {}
 
   chunk(owner: HostClient | undefined, req: { name: string; offset: number; data: Uint8Array; done: boolean }): { name: string } | null {
     if (req.offset === 0) this.abort(owner)
@@ -43,6 +58,10 @@ export class RecordingUploads {
     if (u.size + req.data.length > MAX_UPLOAD_BYTES) {
       this.abort(owner)
       throw hostError('refused', 'HOST_RECORDING_TOO_LARGE', `the recording is larger than ${MAX_UPLOAD_BYTES} bytes`)
+    }
+    if (this.free(this.folder.folder()) - req.data.length < UPLOAD_DISK_RESERVE) {
+      this.abort(owner)
+      throw hostError('refused', 'HOST_RECORDING_FAILED', `cannot copy the recording: less than ${UPLOAD_DISK_RESERVE} bytes would stay free on the disk`)
     }
     try {
       writeSync(u.fd, req.data)

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, statSync } from 'node:fs'
+import { type Stats, lstatSync, mkdirSync, readdirSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { MAX_UPLOAD_BYTES, RECORDING_NAME_PATTERN, type RecordingEntry } from '@shared/recording'
 import { hostError } from './errors'
@@ -42,7 +42,8 @@ export class RecordingsFolder {
     for (const name of readdirSync(dir)) {
       if (!RECORDING_NAME_PATTERN.test(name)) continue
       try {
-        const st = statSync(join(dir, name))
+        // lstat: a link is not listed, since it could not be opened (pathOf).
+        const st = lstatSync(join(dir, name))
         if (st.isFile()) out.push({ name, bytes: st.size, modifiedMs: Math.floor(st.mtimeMs) })
       } catch {
         // Removed while listing.
@@ -51,25 +52,30 @@ export class RecordingsFolder {
     return out.sort((a, b) => b.modifiedMs - a.modifiedMs).slice(0, MAX_LISTED)
   }
 
-  /** The path of recording `name`, which must be a file of this folder no larger than a player takes. */
+  /**
+   * The path of recording `name`, which must be a file of this folder no larger than a player
+   * takes. A symbolic link is refused: it would let a window read whatever it points to.
+   */
   pathOf(name: string): string {
     if (!RECORDING_NAME_PATTERN.test(name) || basename(name) !== name) throw hostError('refused', 'HOST_BAD_RECORDING', 'not a recording name')
     const path = join(this.folder(), name)
-    let size: number
+    let st: Stats
     try {
-      const st = statSync(path)
-      if (!st.isFile()) throw new Error('not a file')
-      size = st.size
+      st = lstatSync(path)
     } catch {
       throw hostError('closed', 'HOST_NO_RECORDING', 'that recording no longer exists')
     }
+    if (!st.isFile()) throw hostError('refused', 'HOST_BAD_RECORDING', 'that name is not a recording file of the Recordings folder (a link or a folder)')
+    const size = st.size
     if (size > MAX_PLAYABLE_BYTES) throw hostError('refused', 'HOST_RECORDING_TOO_LARGE', `the recording is larger than ${MAX_PLAYABLE_BYTES} bytes`)
     return path
   }
 
   /** The exports folder of recording `name` (made on demand). */
   exportsOf(name: string): string {
-    const dir = join(this.folder(), 'Exports', name.replace(/\.fbs$/, ''))
+    // "..fbs" and "...fbs" are valid names whose stems would be Exports itself or the Recordings folder.
+    const stem = name.replace(/\.fbs$/, '').replace(/^\.+$/, (dots) => '_'.repeat(dots.length))
+    const dir = join(this.folder(), 'Exports', stem)
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     return dir
   }

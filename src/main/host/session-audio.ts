@@ -51,6 +51,15 @@ export class SessionAudio {
     this.audio = new QemuAudio(client, { start: () => {}, stop: () => {}, data: (s) => this.push(s) })
   }
 
+  /**
+   * Another window shows the session now (a moved tab): the old window's unacknowledged events
+   * will never be acknowledged, so they no longer count, or the sound would stop for good.
+   */
+  handOver(): void {
+    this.acked = this.seq
+    this.flush()
+  }
+
   /** The renderer played (or dropped) every event up to `seq`. */
   ack(seq: number): void {
     if (seq <= this.acked || seq > this.seq) return
@@ -59,6 +68,8 @@ export class SessionAudio {
   }
 
   private push(samples: Uint8Array): void {
+    // An empty data message is valid but carries nothing: queued, it would never count against the cap.
+    if (samples.length === 0) return
     const format = this.audio!.format
     const cap = Math.floor((format.frequency * MAX_QUEUED_MS) / 1000) * frameBytes(format)
     this.queue.push(samples.slice())

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs'
 import type { RecordingStop } from '@shared/recording'
 import { FBS_MAGIC, encodeFbsBlock } from '../rfb/record/fbs'
 import { UpdateEncoder, opStreamHandshake } from '../rfb/record/update-encoder'
@@ -77,9 +77,16 @@ export class SessionRecorder {
     const block = encodeFbsBlock(message, this.elapsedMs)
     if (this.bytes + block.length > this.start.capBytes) return this.fail('limit', `the recording reached its size limit (${this.start.capBytes} bytes)`)
     try {
-      writeSync(fd, block)
+      // A full disk can take part of a block: the file must then end before it, or no player reads it.
+      const written = writeSync(fd, block)
+      if (written !== block.length) throw new Error(`the disk took ${written} of ${block.length} bytes (is it full?)`)
       this.bytes += block.length
     } catch (e) {
+      try {
+        ftruncateSync(fd, FBS_MAGIC.length + this.bytes)
+      } catch {
+        // The descriptor failed too: the reason below is already the disk's.
+      }
       this.fail('disk', (e as Error).message)
     }
   }

@@ -1,9 +1,10 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createHost } from '../../../src/main/host/create-host'
 import type { Host } from '../../../src/main/host/host'
+import { MAX_PLAYERS, Players } from '../../../src/main/host/players'
 import { RecordingsFolder } from '../../../src/main/host/recordings'
 import { SessionRecording } from '../../../src/main/host/session-recording'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
@@ -229,5 +230,83 @@ describe('playing a recording', () => {
     await expect(alice.ask('player.open', { name: 'junk.fbs' })).rejects.toMatchObject({ code: 'RFB_ERR_FBS' })
     await expect(alice.ask('player.open', { name: 'missing.fbs' })).rejects.toMatchObject({ code: 'HOST_NO_RECORDING' })
     await expect(alice.ask('player.open', { name: '../secrets.json' })).rejects.toMatchObject({ code: 'HOST_INVALID_REQUEST' })
+  })
+})
+
+describe('players under a hostile window', () => {
+  it('counts opens still reading their file against the limit: twelve at once open at most eight', async () => {
+    mkdirSync(join(dir, 'Recordings'), { recursive: true })
+    copyFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs'), join(dir, 'Recordings', 'a.fbs'))
+    const alice = attach('alice')
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => alice.ask('player.open', { name: 'a.fbs' })))
+    const opened = results.filter((r) => r.status === 'fulfilled')
+    for (const r of opened) players.add((r.value as PlayerInfo).playerId)
+    expect(opened).toHaveLength(MAX_PLAYERS)
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'HOST_TOO_MANY_SESSIONS' })
+    // Closing one frees its place.
+    await alice.ask('player.close', { playerId: (opened[0] as PromiseFulfilledResult<PlayerInfo>).value.playerId })
+    await expect(alice.ask('player.open', { name: 'a.fbs' })).resolves.toMatchObject({ name: 'a.fbs' })
+  })
+
+  it('does not keep a player whose window left while it was being opened', async () => {
+    mkdirSync(join(dir, 'Recordings'), { recursive: true })
+    copyFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs'), join(dir, 'Recordings', 'a.fbs'))
+    const p = new Players(new RecordingsFolder(join(dir, 'Recordings')), { emit: () => {}, decodeImage: null, ackTimeoutMs: 60_000 })
+    const owner = {} as Parameters<Players['open']>[1]
+    const opens = Array.from({ length: MAX_PLAYERS }, () => p.open('a.fbs', owner))
+    p.closeOwnedBy(owner)
+    for (const r of await Promise.allSettled(opens)) expect(r).toMatchObject({ status: 'rejected', reason: { error: { code: 'HOST_NO_PLAYER' } } })
+    // None of them holds a place: another window can open all eight.
+    const infos = await Promise.all(Array.from({ length: MAX_PLAYERS }, () => p.open('a.fbs', undefined)))
+    expect(infos).toHaveLength(MAX_PLAYERS)
+    p.closeAll()
+  })
+
+  it('bounds the bytes all open recordings hold together, releasing them on close', async () => {
+    mkdirSync(join(dir, 'Recordings'), { recursive: true })
+    const path = join(dir, 'Recordings', 'a.fbs')
+    copyFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs'), path)
+    const size = statSync(path).size
+    const emitted: string[] = []
+    const p = new Players(
+      new RecordingsFolder(join(dir, 'Recordings')),
+      { emit: (n) => emitted.push(n), decodeImage: null, ackTimeoutMs: 60_000 },
+      2 * size + 1,
+    )
+    const one = await p.open('a.fbs', undefined)
+    const two = p.open('a.fbs', undefined)
+    // Two at once fit; a third, even while the second is still reading, does not.
+    await expect(p.open('a.fbs', undefined)).rejects.toMatchObject({ error: { code: 'HOST_RECORDING_TOO_LARGE' } })
+    await two
+    p.close(one.playerId, undefined)
+    await expect(p.open('a.fbs', undefined)).resolves.toMatchObject({ name: 'a.fbs' })
+    p.closeAll()
+  })
+})
+
+describe('recording names a window may not use', () => {
+  it('refuses a link in the Recordings folder (it would read what it points to) and does not list it', async () => {
+    mkdirSync(join(dir, 'Recordings'), { recursive: true })
+    const outside = join(dir, 'outside.fbs')
+    copyFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs'), outside)
+    symlinkSync(outside, join(dir, 'Recordings', 'link.fbs'))
+    const alice = attach('alice')
+    await expect(alice.ask('player.open', { name: 'link.fbs' })).rejects.toMatchObject({ code: 'HOST_BAD_RECORDING' })
+    expect(await alice.ask('recordings.list')).toEqual([])
+  })
+
+  it('keeps the exports of a recording named "...fbs" or "..fbs" inside their own Exports folder', async () => {
+    const alice = attach('alice')
+    const bytes = readFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs'))
+    for (const name of ['...fbs', '..fbs']) {
+      expect(await alice.ask('recordings.upload', { name, offset: 0, data: bytes, done: true })).toEqual({ name })
+      const info = (await alice.ask('player.open', { name })) as PlayerInfo
+      players.add(info.playerId)
+      const { file } = (await alice.ask('player.exportFrame', { playerId: info.playerId })) as { file: string }
+      expect(dirname(dirname(file))).toBe(join(dir, 'Recordings', 'Exports'))
+      await alice.ask('player.close', { playerId: info.playerId })
+    }
+    // Nothing but the recordings and Exports in the folder itself.
+    expect(readdirSync(join(dir, 'Recordings')).sort()).toEqual(['...fbs', '..fbs', 'Exports'])
   })
 })

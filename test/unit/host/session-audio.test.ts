@@ -76,6 +76,37 @@ describe('a session’s sound on its way to the renderer', () => {
     expect(events).toHaveLength(3)
   })
 
+  it('holds nothing for a flood of empty data messages while the renderer is behind', async () => {
+    const { t, audio, events } = await relay()
+    t.serve(data(480, 1), data(480, 2))
+    const flood = new Uint8Array(8 * 100_000)
+    for (let o = 0; o < flood.length; o += 8) flood.set([255, 1, 0, 2, 0, 0, 0, 0], o)
+    t.serve(flood)
+    // What waits for the renderer: the queue's length is the bound an 8-byte message could grow (peeked, private).
+    expect((audio as unknown as { queue: unknown[] }).queue).toHaveLength(0)
+    audio.ack(2)
+    expect(events).toHaveLength(2)
+  })
+
+  it('sends again after a hand-over to another window, whose predecessor never acknowledged', async () => {
+    const { t, audio, events } = await relay()
+    t.serve(data(480, 1), data(480, 2), data(480, 3))
+    expect(events).toHaveLength(2)
+    // The old window is gone with events 1 and 2: without the hand-over nothing would ever go out again.
+    audio.handOver()
+    expect(events.map((e) => [e.seq, e.samples[0]])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ])
+    t.serve(data(480, 4))
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4])
+    // A late acknowledgement from the old window changes nothing.
+    audio.ack(2)
+    t.serve(data(480, 5))
+    expect(events).toHaveLength(4)
+  })
+
   it('announces nothing and relays nothing when sound is off', async () => {
     const { client, events } = await relay(false)
     // The acknowledgement for an encoding never announced ends the session.

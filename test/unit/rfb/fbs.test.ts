@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
 import { RGBX8888 } from '../../../src/main/rfb/pixel-format'
-import { FBS_MAGIC, encodeFbsBlock, parseFbs } from '../../../src/main/rfb/record/fbs'
+import { FBS_MAGIC, MAX_FBS_BLOCKS, encodeFbsBlock, parseFbs } from '../../../src/main/rfb/record/fbs'
 import { canonicalHandshake, findServerInit } from '../../../src/main/rfb/record/recorded-handshake'
 import { replayRecording } from '../../../src/main/rfb/record/replay'
 import { Bytes } from '../../helpers/bytes'
@@ -33,6 +33,15 @@ describe('FBS files', () => {
     const file = Buffer.from(fbsFile(Uint8Array.of(1, 2, 3, 4)))
     file.writeUInt32BE(0xfffffff0, 12)
     expect(() => parseFbs(file)).toThrow(/runs past the end/)
+  })
+
+  it('refuses a file of more blocks than it may hold before holding them all (8-byte empty blocks)', () => {
+    const empty = (n: number): Buffer => Buffer.concat([Buffer.from(FBS_MAGIC, 'latin1'), Buffer.alloc(8 * n)])
+    expect(parseFbs(empty(100), 100)).toHaveLength(100)
+    expect(() => parseFbs(empty(101), 100)).toThrow(/more than 100 blocks/)
+    // The default bound: a 1 GiB upload of empty blocks would be 134 million of them.
+    expect(MAX_FBS_BLOCKS).toBeLessThanOrEqual(2_000_000)
+    expect(() => parseFbs(empty(MAX_FBS_BLOCKS + 1))).toThrow(/more than 2000000 blocks/)
   })
 
   it('finds ServerInit after a 3.3 None, 3.8 None, 3.8 VNC auth handshake, or at the start', () => {

@@ -72,6 +72,13 @@ export const MAX_FILE_PACKET_BYTES = BLOCK_SIZE + 1024
  */
 export const MAX_CONTROL_BYTES = 1024
 
+/**
+ * rfbFileChecksums, which UltraVNC's server sends unasked before accepting an upload over an
+ * existing file (delta transfer, which Tessera does not use): 4 bytes per 8 KiB block of that
+ * file plus 1 KiB, compressed. This much covers a 16 GiB file; the message is read and ignored.
+ */
+export const MAX_CHECKSUMS_BYTES = 4 * ((16 * 1024 ** 3) / BLOCK_SIZE) + 1024
+
 /** Longest path the servers take: Windows' MAX_PATH less the NUL (libvncserver's buffers too). */
 export const MAX_PATH_BYTES = 259
 
@@ -155,7 +162,7 @@ export class UltraMessageReader implements ServerMessageExtension {
     const contentType = q.peekU8(1)
     const size = q.peekU32(4)
     const length = q.peekU32(8)
-    const limit = contentType === Content.FilePacket ? MAX_FILE_PACKET_BYTES : MAX_CONTROL_BYTES
+    const limit = contentType === Content.FilePacket ? MAX_FILE_PACKET_BYTES : contentType === Content.FileChecksums ? MAX_CHECKSUMS_BYTES : MAX_CONTROL_BYTES
     if (length > limit) {
       throw new RfbProtocolError(`UltraVNC file-transfer ${contentName(contentType)} of ${length} bytes exceeds the protocol's ${limit}`, at, 'RFB_ERR_LIMIT')
     }

@@ -3,6 +3,14 @@ import { RfbProtocolError } from '../errors'
 /** The FBS 001.000 magic, as rfbproxy writes it. */
 export const FBS_MAGIC = 'FBS 001.000\n'
 
+/**
+ * Most blocks a recording may hold. Each parsed block costs about 170 bytes of heap besides its
+ * data (measured 2026-12-07), and a block can be as small as 8 bytes of file: without a bound a
+ * 1 GiB file of empty blocks would take some 20 GiB and end the process. Tessera's recorder
+ * writes one block per update, so this is hours of 60 updates a second.
+ */
+export const MAX_FBS_BLOCKS = 2_000_000
+
 /** One block of a recording: server bytes as they arrived, and when (ms since the start). */
 export interface FbsBlock {
   data: Uint8Array
@@ -24,9 +32,10 @@ export function encodeFbsBlock(data: Uint8Array, timestampMs: number): Buffer {
 
 /**
  * Splits an FBS file into blocks, checking every length against what is left, so a truncated
- * or corrupt file is reported instead of over-read. A truncated final block is an error.
+ * or corrupt file is reported instead of over-read. A truncated final block is an error, and so
+ * is a file of more than `maxBlocks` blocks (see MAX_FBS_BLOCKS).
  */
-export function parseFbs(file: Uint8Array): FbsBlock[] {
+export function parseFbs(file: Uint8Array, maxBlocks = MAX_FBS_BLOCKS): FbsBlock[] {
   const magic = String.fromCharCode(...file.subarray(0, 12))
   if (magic !== FBS_MAGIC) throw new RfbProtocolError('not an FBS 001.000 recording (bad magic)', 0, 'RFB_ERR_FBS')
   const blocks: FbsBlock[] = []
@@ -39,6 +48,9 @@ export function parseFbs(file: Uint8Array): FbsBlock[] {
     const padded = Math.ceil(len / 4) * 4
     if (o + 8 + padded > file.length) {
       throw new RfbProtocolError(`block of ${len} bytes runs past the end of the recording`, o, 'RFB_ERR_FBS')
+    }
+    if (blocks.length === maxBlocks) {
+      throw new RfbProtocolError(`recording holds more than ${maxBlocks} blocks, more than Tessera plays`, o, 'RFB_ERR_FBS')
     }
     blocks.push({ data: file.subarray(o + 4, o + 4 + len), timestampMs: view.getUint32(o + 4 + padded) })
     o += 8 + padded

@@ -6,6 +6,8 @@ import { canonicalHandshake } from './recorded-handshake'
 /** Tight compression-control bytes of a TightPNG rect (rfbproto "Tight" / QEMU's TightPNG). */
 const TIGHT_JPEG = 0x90
 const TIGHT_PNG = 0xa0
+/** Tight's compact length holds 22 bits: a longer image cannot be a TightPNG rect. */
+export const MAX_TIGHT_IMAGE_BYTES = 0x3fffff
 
 /**
  * The start of a recording made from draw ops: RFB 3.3, security None, and a ServerInit in RGBX8888,
@@ -24,7 +26,8 @@ export function opStreamHandshake(width: number, height: number, name: string): 
  * The same property lets a player restart decoding at any update (keyframes).
  *
  * Open H.264 rects are not written (the host cannot decode them to Raw); their areas keep the
- * picture from before in the recording.
+ * picture from before in the recording. Neither are images over Tight's 4 MiB length (a JPEG
+ * rect, encoding 21, may be 64 MiB): a wrapped length would make the rest of the file unreadable.
  */
 export class UpdateEncoder implements DrawSink {
   private rects: Buffer[] = []
@@ -33,6 +36,8 @@ export class UpdateEncoder implements DrawSink {
   held = 0
   /** Open H.264 rects left out. */
   skippedVideo = 0
+  /** Images left out: longer than a TightPNG rect can say. */
+  skippedImages = 0
 
   /** @param emit receives each FramebufferUpdate message once its update ends. */
   constructor(private readonly emit: (message: Buffer) => void) {}
@@ -81,6 +86,10 @@ export class UpdateEncoder implements DrawSink {
   }
 
   image(x: number, y: number, w: number, h: number, kind: ImageKind, data: Uint8Array): void {
+    if (data.length > MAX_TIGHT_IMAGE_BYTES) {
+      this.skippedImages++
+      return
+    }
     const len = compactLength(data.length)
     const b = this.header(x, y, w, h, Encoding.TightPNG, 1 + len.length + data.length)
     b[12] = kind === 'jpeg' ? TIGHT_JPEG : TIGHT_PNG

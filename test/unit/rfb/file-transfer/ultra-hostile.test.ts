@@ -24,6 +24,25 @@ describe('UltraVNC file transfer: a hostile or broken server', () => {
     expect(closed()).toMatchObject({ code: 'RFB_ERR_LIMIT', message: expect.stringMatching(/DirPacket of 4294967295 bytes/) })
   })
 
+  it('reads and ignores the checksums UltraVNC sends before accepting an upload over an existing file (5 KiB for 10 MB)', async () => {
+    const { t, files, client } = await ultraFiles()
+    const uploading = files.upload('C:\\e', { size: 0, modified: 0, read: async () => new Uint8Array(0) })
+    // UltraVNC's server: 4 bytes per 8 KiB block of the file there, plus 1 KiB, then the accept.
+    const checksums = new Uint8Array(4 * 1280 + 200).fill(0x5a)
+    t.serve(ft(12, 0, 4 * 1280 + 1024, checksums), ft(9, 0, 0, utf8('C:\\e')))
+    await settle()
+    expect(client.state).toBe('connected')
+    t.serve(ft(2, 1, 0, utf8('C:\\')), ft(2, 1, 0, findData('e')), ft(2, 0, 0))
+    await expect(uploading).resolves.toBeUndefined()
+    expect(files.ignoredMessages).toBe(1)
+  })
+
+  it('still ends the session on checksums beyond what a 16 GiB file has, before holding them', async () => {
+    const { t, closed } = await ultraFiles()
+    t.serve(new Uint8Array([7, 12, 0, 0, 0, 0, 0, 0, 0x00, 0x80, 0x04, 0x01]))
+    expect(closed()).toMatchObject({ code: 'RFB_ERR_LIMIT', message: expect.stringMatching(/FileChecksums of 8389633 bytes exceeds the protocol's 8389632/) })
+  })
+
   it(`fails a listing of more than ${MAX_LIST_ENTRIES} entries with a clear error, reads the rest and stays usable`, async () => {
     const { t, files, client } = await ultraFiles()
     const listing = files.list('C:\\many')
