@@ -447,6 +447,11 @@ export interface ShellRequests {
   'shell.fullscreen': [{ mode: FullscreenMode; displayId?: number }, void]
   /** Shows a file of the data folder (a plain name, e.g. a set-aside `connections.json.corrupt-…`) in the file manager; false if it is gone. */
   'shell.showDataFile': [{ name: string }, boolean]
+  /**
+   * Asks the user for a local folder in the OS folder picker, over the asking window, starting in
+   * `current` (what the field holds) when given; the folder chosen, or null when cancelled.
+   */
+  'shell.chooseFolder': [{ current?: string }, string | null]
 }
 
 export type ShellRequestName = keyof ShellRequests

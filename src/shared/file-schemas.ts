@@ -13,7 +13,8 @@ const hostId = string({ min: 1, max: 64, pattern: /^[A-Za-z0-9-]+$/ })
 const remotePath = string({ min: 1, max: FILE_LIMITS.path, pattern: /^[^\0]+$/ })
 const remoteName = string({ min: 1, max: FILE_LIMITS.name, pattern: /^[^\0/\\]+$/ })
 /** A local folder: an absolute path (Unix or Windows), nothing relative. */
-const localFolder = string({ min: 1, max: FILE_LIMITS.path, pattern: /^(\/|[A-Za-z]:[\\/]|\\\\)[^\0]*$/ })
+/** An absolute local folder path (POSIX, drive letter or UNC), as the user typed or chose it. */
+export const localFolder = string({ min: 1, max: FILE_LIMITS.path, pattern: /^(\/|[A-Za-z]:[\\/]|\\\\)[^\0]*$/ })
 const bytes = int(0, Number.MAX_SAFE_INTEGER)
 
 /** Bytes, at most `max` of them. */

@@ -1,4 +1,5 @@
 import type { ShellRequestName, ShellRequests } from './contract'
+import { localFolder } from './file-schemas'
 import { ID_PATTERN, LIMITS, handOffCode } from './schemas'
 import { type Infer, type Schema, int, literal, none, object, optional, string, union } from './validate'
 
@@ -27,6 +28,8 @@ const schemaOf = {
   'shell.fullscreen': object({ mode: literal('off', 'current', 'display', 'all'), displayId: optional(displayId) }),
   // A plain file name, never a path: main joins it to the data folder itself.
   'shell.showDataFile': object({ name: string({ min: 1, max: 255, pattern: /^(?!\.)[\w.-]+$/ }) }),
+  // Only where the picker starts: an absolute path as the download field takes it, or nothing.
+  'shell.chooseFolder': object({ current: optional(localFolder) }),
 } satisfies ShellSchemas
 
 /** Every key of every member of a union. */

@@ -10,6 +10,7 @@ import { toDisplayInfos } from './display-geometry'
 import { safeStorageCipher } from './electron-secrets'
 import { createHost } from '../host/create-host'
 import { showDataFile } from './show-data-file'
+import { type ShowOpenDialog, chooseFolder } from './native-dialogs'
 import type { HostClient } from '../host/endpoint'
 import type { Host } from '../host/host'
 import { type IpcBridge, bridgeHostToIpc } from './ipc-bridge'
@@ -204,6 +205,7 @@ async function start(): Promise<void> {
         if (!entry) throw new ShellRefusal('only a Tessera window can go full screen')
         entry.fullscreen.apply(mode, displayId, screen.getAllDisplays())
       },
+      'shell.chooseFolder': ({ current }, senderId) => chooseFolder(openDialogOver(senderId), text('shell.chooseDownloadFolder'), current),
     },
   })
   let menuSessions = ''
@@ -247,6 +249,13 @@ async function start(): Promise<void> {
       detail: created.store.problems.map((p) => p.message).join('\n\n'),
     })
   }
+}
+
+/** The OS open dialog, modal over the Tessera window whose webContents id is `senderId`. */
+function openDialogOver(senderId: number): ShowOpenDialog {
+  const entry = byId.get(senderId)
+  if (!entry) throw new ShellRefusal('only a Tessera window can open a file dialog')
+  return (options) => dialog.showOpenDialog(entry.win, options)
 }
 
 /** Makes a window for SessionWindows: hardened, in its remembered place, its events forwarded. */

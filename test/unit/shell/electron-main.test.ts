@@ -60,6 +60,10 @@ const m = vi.hoisted(() => {
     protocolHandlers: new Map<string, (request: Request) => Promise<Response>>(),
     /** The button the next message boxes answer with (0: Connect, 1: Cancel). */
     dialogAnswer: 1,
+    /** Each showOpenDialog call: the window it was parented to and its options. */
+    openDialogs: [] as { parent: unknown; options: Record<string, unknown> }[],
+    /** What the next open dialogs answer with (as Electron's OpenDialogReturnValue). */
+    openAnswer: { canceled: true, filePaths: [] as string[] },
     focused: true,
     quits: [] as number[],
     /** The window BrowserWindow.getFocusedWindow() answers with while `focused`. */
@@ -189,6 +193,10 @@ vi.mock('electron', () => {
         const options = args.at(-1) as { message?: string; detail?: string; buttons?: string[] }
         m.dialogs.push(options)
         return { response: options.buttons ? m.dialogAnswer : 0 }
+      },
+      showOpenDialog: async (parent: unknown, options: Record<string, unknown>) => {
+        m.openDialogs.push({ parent, options })
+        return m.openAnswer
       },
     },
     protocol: {
@@ -431,6 +439,27 @@ describe('Electron shell', () => {
     expect(m.sent.filter((e) => e.args[0] === 'app.openTab')).toEqual([
       { id: 2, channel: 'tessera:event', args: ['app.openTab', { address: 'example.org::5901' }] },
     ])
+  })
+
+  it('asks for a download folder in the OS picker over the asking window, and returns only what was picked', async () => {
+    m.openDialogs.length = 0
+    m.openAnswer = { canceled: false, filePaths: ['/home/ana/Incoming'] }
+    expect(await invoke('tessera-shell:shell.chooseFolder', { current: '/home/ana/Downloads' }, 2)).toEqual({ ok: true, result: '/home/ana/Incoming' })
+    expect(m.openDialogs).toHaveLength(1)
+    expect(m.openDialogs[0].parent).toBe(m.windows[1].win)
+    expect(m.openDialogs[0].options).toMatchObject({
+      title: 'Choose a folder for downloads',
+      defaultPath: '/home/ana/Downloads',
+      properties: expect.arrayContaining(['openDirectory']),
+    })
+    m.openAnswer = { canceled: true, filePaths: [] }
+    expect(await invoke('tessera-shell:shell.chooseFolder', {}, 1)).toEqual({ ok: true, result: null })
+    expect(m.openDialogs[1].parent).toBe(m.windows[0].win)
+    expect(m.openDialogs[1].options.defaultPath).toBeUndefined()
+    // A starting place that is not an absolute path, or a window that is not ours: no dialog at all.
+    expect(await invoke('tessera-shell:shell.chooseFolder', { current: '../etc' }, 1)).toMatchObject({ ok: false, error: { code: 'HOST_INVALID_REQUEST' } })
+    expect(await invoke('tessera-shell:shell.chooseFolder', {}, 99)).toMatchObject({ ok: false, error: { kind: 'refused' } })
+    expect(m.openDialogs).toHaveLength(2)
   })
 
   it('takes a session window full screen on another display and back, and across all displays', async () => {

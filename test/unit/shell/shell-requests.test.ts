@@ -4,8 +4,9 @@ import { SHELL_REQUEST_NAMES, isShellRequestName, shellRequestSchemas } from '..
 import { type ShellHandlers, ShellRefusal, bridgeShellToIpc } from '../../../src/main/shell/shell-ipc'
 
 describe('shell request schemas', () => {
-  it('name exactly the six shell requests', () => {
+  it('name exactly the seven shell requests', () => {
     expect([...SHELL_REQUEST_NAMES].sort()).toEqual([
+      'shell.chooseFolder',
       'shell.displays',
       'shell.focusSession',
       'shell.fullscreen',
@@ -85,6 +86,22 @@ describe('shell request schemas', () => {
       expect(() => s['shell.fullscreen'].parse(bad), JSON.stringify(bad)).toThrow()
     }
   })
+
+  it('check shell.chooseFolder: nothing, or an absolute path to start in', () => {
+    const parse = (arg: unknown) => shellRequestSchemas['shell.chooseFolder'].parse(arg, 'argument')
+    expect(parse({})).toEqual({})
+    for (const current of ['/home/ana/Downloads', 'C:\\Users\\ana', 'D:/x', '\\\\nas\\share']) expect(parse({ current }), current).toEqual({ current })
+    for (const bad of [
+      { current: '' },
+      { current: 'Downloads' },
+      { current: '../etc' },
+      { current: '/a\0b' },
+      { current: '/' + 'x'.repeat(5000) },
+      { path: '/x' },
+      null,
+    ])
+      expect(() => parse(bad), JSON.stringify(bad)).toThrow(/^argument/)
+  })
 })
 
 type Handler = (event: unknown, arg: unknown) => Promise<IpcResult>
@@ -107,6 +124,7 @@ function bridge(overrides: Partial<ShellHandlers> = {}) {
     'shell.displays': record('shell.displays', []),
     'shell.fullscreen': record('shell.fullscreen', undefined),
     'shell.showDataFile': record('shell.showDataFile', true),
+    'shell.chooseFolder': record('shell.chooseFolder', null),
     ...overrides,
   }
   const dispose = bridgeShellToIpc({
@@ -136,6 +154,7 @@ describe('shell IPC', () => {
       'shell.displays': undefined,
       'shell.fullscreen': { mode: 'all' },
       'shell.showDataFile': { name: 'connections.json.corrupt-1' },
+      'shell.chooseFolder': {},
     }
     for (const name of SHELL_REQUEST_NAMES) {
       for (const from of [{ url: 'https://evil.example/' }, { subframe: true }, { url: 'app://tessera/assets/x.html' }]) {

@@ -34,6 +34,7 @@ export default {
   actionFailed: 'Der Server hat es nicht getan',
   localFolder: 'Downloads speichern in',
   localFolderHint: 'Ein Ordner auf dem Computer, auf dem Tessera läuft.',
+  chooseFolder: 'Ordner wählen…',
   transfers: 'Übertragungen',
   noTransfers: 'Noch nichts kopiert. Wählen Sie Dateien und drücken Sie Herunterladen, oder ziehen Sie Dateien auf den Bildschirm.',
   cancel: 'Abbrechen',

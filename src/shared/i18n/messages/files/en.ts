@@ -31,6 +31,7 @@ export default {
   actionFailed: 'The server did not do it',
   localFolder: 'Save downloads in',
   localFolderHint: 'A folder on the computer Tessera runs on.',
+  chooseFolder: 'Choose folder…',
   transfers: 'Transfers',
   noTransfers: 'Nothing copied yet. Select files and press Download, or drop files onto the screen.',
   cancel: 'Cancel',

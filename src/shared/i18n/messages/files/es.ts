@@ -34,6 +34,7 @@ export default {
   actionFailed: 'El servidor no lo hizo',
   localFolder: 'Guardar las descargas en',
   localFolderHint: 'Una carpeta del equipo donde se ejecuta Tessera.',
+  chooseFolder: 'Elegir carpeta…',
   transfers: 'Transferencias',
   noTransfers: 'Aún no se ha copiado nada. Seleccione archivos y pulse Descargar, o suelte archivos sobre la pantalla.',
   cancel: 'Cancelar',

@@ -34,6 +34,7 @@ export default {
   actionFailed: 'Le serveur ne l’a pas fait',
   localFolder: 'Enregistrer les téléchargements dans',
   localFolderHint: 'Un dossier de l’ordinateur où Tessera fonctionne.',
+  chooseFolder: 'Choisir un dossier…',
   transfers: 'Transferts',
   noTransfers: 'Rien n’a encore été copié. Sélectionnez des fichiers puis Télécharger, ou déposez des fichiers sur l’écran.',
   cancel: 'Annuler',

@@ -34,6 +34,7 @@ export default {
   actionFailed: 'サーバーが実行しませんでした',
   localFolder: 'ダウンロードの保存先',
   localFolderHint: 'Tessera が動いているコンピューター上のフォルダー。',
+  chooseFolder: 'フォルダーを選択…',
   transfers: '転送',
   noTransfers: 'まだ何もコピーしていません。ファイルを選んでダウンロードを押すか、画面にファイルをドロップしてください。',
   cancel: 'キャンセル',

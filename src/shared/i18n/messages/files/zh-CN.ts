@@ -34,6 +34,7 @@ export default {
   actionFailed: '服务器没有执行',
   localFolder: '下载保存到',
   localFolderHint: '运行 Tessera 的计算机上的文件夹。',
+  chooseFolder: '选择文件夹…',
   transfers: '传输',
   noTransfers: '尚未复制任何内容。选择文件后按“下载”，或将文件拖放到屏幕上。',
   cancel: '取消',

@@ -63,5 +63,8 @@ const de: Translation<typeof en> = {
   defaultViewerFailed: 'Das System hat nicht zugelassen, dass Tessera der Standard-VNC-Viewer wird.',
   cannotOpen: '{what} kann nicht geöffnet werden',
   savedConnection: 'Die gespeicherte Verbindung',
+  chooseDownloadFolder: 'Ordner für Downloads wählen',
+  openRecordingFile: 'Aufzeichnung öffnen',
+  recordingFiles: 'Tessera-Aufzeichnungen',
 }
 export default de

@@ -65,4 +65,7 @@ export default {
   defaultViewerFailed: 'The system did not let Tessera become the default VNC viewer.',
   cannotOpen: 'Cannot open {what}',
   savedConnection: 'the saved connection',
+  chooseDownloadFolder: 'Choose a folder for downloads',
+  openRecordingFile: 'Open a recording',
+  recordingFiles: 'Tessera recordings',
 }

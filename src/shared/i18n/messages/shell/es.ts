@@ -63,5 +63,8 @@ const es: Translation<typeof en> = {
   defaultViewerFailed: 'El sistema no permitió que Tessera fuera el visor VNC predeterminado.',
   cannotOpen: 'No se puede abrir {what}',
   savedConnection: 'la conexión guardada',
+  chooseDownloadFolder: 'Elegir una carpeta para las descargas',
+  openRecordingFile: 'Abrir una grabación',
+  recordingFiles: 'Grabaciones de Tessera',
 }
 export default es

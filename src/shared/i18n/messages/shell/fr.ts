@@ -63,5 +63,8 @@ const fr: Translation<typeof en> = {
   defaultViewerFailed: 'Le système n’a pas permis à Tessera de devenir la visionneuse VNC par défaut.',
   cannotOpen: 'Impossible d’ouvrir {what}',
   savedConnection: 'la connexion enregistrée',
+  chooseDownloadFolder: 'Choisir un dossier pour les téléchargements',
+  openRecordingFile: 'Ouvrir un enregistrement',
+  recordingFiles: 'Enregistrements Tessera',
 }
 export default fr

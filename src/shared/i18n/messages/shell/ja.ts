@@ -63,5 +63,8 @@ const ja: Translation<typeof en> = {
   defaultViewerFailed: 'システムにより、Tessera を既定の VNC ビューアーにできませんでした。',
   cannotOpen: '{what} を開けません',
   savedConnection: '保存した接続',
+  chooseDownloadFolder: 'ダウンロード先のフォルダーを選択',
+  openRecordingFile: '録画を開く',
+  recordingFiles: 'Tessera の録画',
 }
 export default ja

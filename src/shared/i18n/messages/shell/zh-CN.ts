@@ -62,5 +62,8 @@ const zhCN: Translation<typeof en> = {
   defaultViewerFailed: '系统未允许 Tessera 成为默认 VNC 查看器。',
   cannotOpen: '无法打开 {what}',
   savedConnection: '已保存的连接',
+  chooseDownloadFolder: '选择下载文件夹',
+  openRecordingFile: '打开录像',
+  recordingFiles: 'Tessera 录像',
 }
 export default zhCN
