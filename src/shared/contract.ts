@@ -452,6 +452,12 @@ export interface ShellRequests {
    * `current` (what the field holds) when given; the folder chosen, or null when cancelled.
    */
   'shell.chooseFolder': [{ current?: string }, string | null]
+  /**
+   * Asks the user for a recording file (*.fbs) in the OS open dialog over the asking window and
+   * opens it in a player the window owns, as `player.open` does; null when cancelled. The window
+   * names no path: main plays only what the dialog returned.
+   */
+  'shell.openRecordingFile': [void, PlayerInfo | null]
 }
 
 export type ShellRequestName = keyof ShellRequests

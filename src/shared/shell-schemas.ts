@@ -30,6 +30,7 @@ const schemaOf = {
   'shell.showDataFile': object({ name: string({ min: 1, max: 255, pattern: /^(?!\.)[\w.-]+$/ }) }),
   // Only where the picker starts: an absolute path as the download field takes it, or nothing.
   'shell.chooseFolder': object({ current: optional(localFolder) }),
+  'shell.openRecordingFile': none(),
 } satisfies ShellSchemas
 
 /** Every key of every member of a union. */

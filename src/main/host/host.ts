@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { EventName, HostEvents, HostRequests, RequestName, SessionError } from '@shared/contract'
 import { profileTarget } from '@shared/profile'
+import type { PlayerInfo } from '@shared/recording'
 import { isRequestName, requestSchemas } from '@shared/schemas'
 import { type Target, parseTarget, sameServer, typedAddressLabel } from '@shared/target'
 import type { ImageDecoder } from '../rfb/framebuffer'
@@ -228,6 +229,20 @@ export class Host extends EventEmitter<HostEventMap> {
     } catch (e) {
       const { error, unexpected } = toSessionError(e)
       if (unexpected) this.log(`request ${String(name).slice(0, 40)} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
+      throw hostErrorFrom(error)
+    }
+  }
+
+  /**
+   * Plays a recording file from anywhere on disk for `owner`. Not a request: no window can name a
+   * path. Only the Electron shell calls it, with the path its open dialog returned to the user.
+   */
+  async openRecordingFile(path: string, owner: HostClient): Promise<PlayerInfo> {
+    try {
+      return await this.players.openFile(path, owner)
+    } catch (e) {
+      const { error, unexpected } = toSessionError(e)
+      if (unexpected) this.log(`opening a recording file failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
       throw hostErrorFrom(error)
     }
   }

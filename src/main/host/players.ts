@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { statSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
 import type { PlayerInfo } from '@shared/recording'
 import { RfbError } from '../rfb/errors'
 import { Playback } from '../rfb/record/playback'
 import type { HostClient } from './endpoint'
 import { HostError, hostError } from './errors'
 import { HostPlayer, type PlayerHost } from './host-player'
-import type { RecordingsFolder } from './recordings'
+import { RecordingsFolder } from './recordings'
 
 /** Players open at once, over all windows: each holds its recording and keyframes in memory. */
 export const MAX_PLAYERS = 8
@@ -35,10 +36,23 @@ export class Players {
     private readonly maxBytes = MAX_OPEN_RECORDING_BYTES,
   ) {}
 
-  async open(name: string, owner: HostClient | undefined): Promise<PlayerInfo> {
+  /** Opens recording `name` of the Recordings folder. */
+  open(name: string, owner: HostClient | undefined): Promise<PlayerInfo> {
+    return this.openAt(() => this.folder.pathOf(name), name, owner)
+  }
+
+  /**
+   * Opens the recording file at `path`, wherever it is: only for a path the user picked in the
+   * desktop app's open dialog. Its exports go to the Recordings folder's, under its file name.
+   */
+  openFile(path: string, owner: HostClient | undefined): Promise<PlayerInfo> {
+    return this.openAt(() => RecordingsFolder.playableFile(path), basename(path), owner)
+  }
+
+  private async openAt(resolve: () => string, name: string, owner: HostClient | undefined): Promise<PlayerInfo> {
     if (this.byId.size + this.opening >= MAX_PLAYERS)
       throw hostError('refused', 'HOST_TOO_MANY_SESSIONS', `at most ${MAX_PLAYERS} recordings can be open at once`)
-    const path = this.folder.pathOf(name)
+    const path = resolve()
     let bytes = statSync(path).size
     if (this.held + bytes > this.maxBytes) {
       throw hostError('refused', 'HOST_RECORDING_TOO_LARGE', `the recordings open at once may take ${this.maxBytes} bytes together; close one first`)

@@ -1,4 +1,4 @@
-import { type Stats, lstatSync, mkdirSync, readdirSync } from 'node:fs'
+import { type Stats, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { MAX_UPLOAD_BYTES, RECORDING_NAME_PATTERN, type RecordingEntry } from '@shared/recording'
 import { hostError } from './errors'
@@ -68,6 +68,23 @@ export class RecordingsFolder {
     if (!st.isFile()) throw hostError('refused', 'HOST_BAD_RECORDING', 'that name is not a recording file of the Recordings folder (a link or a folder)')
     const size = st.size
     if (size > MAX_PLAYABLE_BYTES) throw hostError('refused', 'HOST_RECORDING_TOO_LARGE', `the recording is larger than ${MAX_PLAYABLE_BYTES} bytes`)
+    return path
+  }
+
+  /**
+   * `path` if it is a file a player takes: the one way to play a recording from outside this
+   * folder, for a path the user picked in the desktop app's open dialog (never one a window
+   * names). A link the user picked is theirs, so it is followed; a folder or a device is refused.
+   */
+  static playableFile(path: string): string {
+    let st: Stats
+    try {
+      st = statSync(path)
+    } catch {
+      throw hostError('closed', 'HOST_NO_RECORDING', 'that recording no longer exists')
+    }
+    if (!st.isFile()) throw hostError('refused', 'HOST_BAD_RECORDING', 'that is not a recording file')
+    if (st.size > MAX_PLAYABLE_BYTES) throw hostError('refused', 'HOST_RECORDING_TOO_LARGE', `the recording is larger than ${MAX_PLAYABLE_BYTES} bytes`)
     return path
   }
 

@@ -10,7 +10,7 @@ import { toDisplayInfos } from './display-geometry'
 import { safeStorageCipher } from './electron-secrets'
 import { createHost } from '../host/create-host'
 import { showDataFile } from './show-data-file'
-import { type ShowOpenDialog, chooseFolder } from './native-dialogs'
+import { type ShowOpenDialog, chooseFolder, chooseRecordingFile } from './native-dialogs'
 import type { HostClient } from '../host/endpoint'
 import type { Host } from '../host/host'
 import { type IpcBridge, bridgeHostToIpc } from './ipc-bridge'
@@ -206,6 +206,11 @@ async function start(): Promise<void> {
         entry.fullscreen.apply(mode, displayId, screen.getAllDisplays())
       },
       'shell.chooseFolder': ({ current }, senderId) => chooseFolder(openDialogOver(senderId), text('shell.chooseDownloadFolder'), current),
+      'shell.openRecordingFile': async (_none, senderId) => {
+        const path = await chooseRecordingFile(openDialogOver(senderId), text('shell.openRecordingFile'), text('shell.recordingFiles'))
+        // The player belongs to the asking window's host client, as if it had sent player.open.
+        return path ? h.openRecordingFile(path, b.clientOf(senderId)) : null
+      },
     },
   })
   let menuSessions = ''

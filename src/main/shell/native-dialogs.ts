@@ -15,3 +15,12 @@ export async function chooseFolder(show: ShowOpenDialog, title: string, current?
   })
   return canceled ? null : (filePaths[0] ?? null)
 }
+
+/**
+ * The OS open dialog for one recording (*.fbs): its path, or null when cancelled. Only the path the
+ * dialog returned comes back; the host plays it (Host.openRecordingFile), no window names one.
+ */
+export async function chooseRecordingFile(show: ShowOpenDialog, title: string, filterName: string): Promise<string | null> {
+  const { canceled, filePaths } = await show({ title, filters: [{ name: filterName, extensions: ['fbs'] }], properties: ['openFile'] })
+  return canceled ? null : (filePaths[0] ?? null)
+}

@@ -3,6 +3,7 @@ import type { SessionError, ShellRequestName, ShellRequests } from '@shared/cont
 import { type IpcResult, SHELL_IPC_PREFIX } from '@shared/ipc-channels'
 import { SHELL_REQUEST_NAMES, shellRequestSchemas } from '@shared/shell-schemas'
 import { ValidationError } from '@shared/validate'
+import { HostError } from '../host/errors'
 
 /** What carries out each shell request for the window whose webContents id is `senderId`. */
 export type ShellHandlers = {
@@ -47,6 +48,8 @@ export function bridgeShellToIpc(options: {
       } catch (e) {
         if (e instanceof ValidationError) return { ok: false, error: { kind: 'protocol', code: 'HOST_INVALID_REQUEST', message: e.message } }
         if (e instanceof ShellRefusal) return { ok: false, error: { kind: 'refused', code: 'HOST_INVALID_REQUEST', message: e.message } }
+        // The host's own refusal (a recording it cannot play, say) is already in words for the window.
+        if (e instanceof HostError) return { ok: false, error: e.error }
         log(`request ${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
         return { ok: false, error: INTERNAL }
       }

@@ -233,6 +233,44 @@ describe('playing a recording', () => {
   })
 })
 
+describe("a recording file picked in the desktop app's open dialog", () => {
+  it('plays it where it is, owned by the window that asked, with exports in the Recordings folder', async () => {
+    const elsewhere = join(dir, 'Desktop')
+    mkdirSync(elsewhere)
+    const path = join(elsewhere, 'demo take.fbs')
+    copyFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-hextile.fbs'), path)
+    const alice = attach('alice')
+    const info = await host.openRecordingFile(path, alice.client)
+    players.add(info.playerId)
+    expect(info).toMatchObject({ name: 'demo take.fbs' })
+    expect(info.durationMs).toBeGreaterThan(0)
+    await until('the first picture', () => events<FrameBatch>(alice.client, 'session.frame').some((b) => b.sessionId === info.playerId))
+    // Nothing was copied into the Recordings folder; exports still go there, under the file's name.
+    expect(await alice.ask('recordings.list')).toEqual([])
+    const { file } = (await alice.ask('player.exportFrame', { playerId: info.playerId })) as { file: string }
+    expect(dirname(file)).toBe(join(dir, 'Recordings', 'Exports', 'demo take'))
+    // Another window cannot drive it; its own window closes it.
+    await expect(attach('bob').ask('player.seek', { playerId: info.playerId, timeMs: 0 })).rejects.toMatchObject({ code: 'HOST_NO_PLAYER' })
+    await alice.ask('player.close', { playerId: info.playerId })
+  })
+
+  it('refuses a folder, a missing file and one that is not a recording, in words for the window', async () => {
+    const alice = attach('alice')
+    writeFileSync(join(dir, 'notes.fbs'), 'not a recording')
+    await expect(host.openRecordingFile(join(dir, 'notes.fbs'), alice.client)).rejects.toMatchObject({ error: { code: 'RFB_ERR_FBS' } })
+    await expect(host.openRecordingFile(join(dir, 'gone.fbs'), alice.client)).rejects.toMatchObject({ error: { code: 'HOST_NO_RECORDING' } })
+    await expect(host.openRecordingFile(dir, alice.client)).rejects.toMatchObject({ error: { code: 'HOST_BAD_RECORDING' } })
+  })
+
+  it('is no request a window can send: player.open still takes only a name of the Recordings folder', async () => {
+    const path = join(dir, 'outside.fbs')
+    copyFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs'), path)
+    const alice = attach('alice')
+    await expect(alice.ask('player.open', { name: path })).rejects.toMatchObject({ code: 'HOST_INVALID_REQUEST' })
+    await expect(alice.ask('player.openFile', { path })).rejects.toMatchObject({ code: 'HOST_UNKNOWN_REQUEST' })
+  })
+})
+
 describe('players under a hostile window', () => {
   it('counts opens still reading their file against the limit: twelve at once open at most eight', async () => {
     mkdirSync(join(dir, 'Recordings'), { recursive: true })

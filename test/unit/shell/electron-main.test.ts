@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -460,6 +460,37 @@ describe('Electron shell', () => {
     expect(await invoke('tessera-shell:shell.chooseFolder', { current: '../etc' }, 1)).toMatchObject({ ok: false, error: { code: 'HOST_INVALID_REQUEST' } })
     expect(await invoke('tessera-shell:shell.chooseFolder', {}, 99)).toMatchObject({ ok: false, error: { kind: 'refused' } })
     expect(m.openDialogs).toHaveLength(2)
+  })
+
+  it('plays the recording file picked in the OS open dialog, owned by the asking window, and passes a bad file on in words', async () => {
+    m.openDialogs.length = 0
+    const picked = join(m.dir, 'picked elsewhere.fbs')
+    copyFileSync(join(__dirname, '../../fixtures/recordings/tigervnc-raw.fbs'), picked)
+    m.openAnswer = { canceled: false, filePaths: [picked] }
+    const opened = (await invoke('tessera-shell:shell.openRecordingFile', undefined, 1)) as { ok: true; result: { playerId: string; name: string } }
+    expect(opened).toMatchObject({ ok: true, result: { name: 'picked elsewhere.fbs', playerId: expect.any(String) } })
+    expect(m.openDialogs[0].parent).toBe(m.windows[0].win)
+    expect(m.openDialogs[0].options).toMatchObject({
+      title: 'Open a recording',
+      filters: [{ name: 'Tessera recordings', extensions: ['fbs'] }],
+      properties: ['openFile'],
+    })
+    // Its pictures go to the window that asked, which alone may drive and close it.
+    const pictureOf = (id: number) =>
+      m.sent.some((e) => e.id === id && e.args[0] === 'session.frame' && (e.args[1] as { sessionId: string }).sessionId === opened.result.playerId)
+    await vi.waitFor(() => expect(pictureOf(1)).toBe(true))
+    expect(pictureOf(2)).toBe(false)
+    expect(await invoke('tessera:player.close', { playerId: opened.result.playerId }, 2)).toMatchObject({ ok: false, error: { code: 'HOST_NO_PLAYER' } })
+    expect(await invoke('tessera:player.close', { playerId: opened.result.playerId }, 1)).toEqual({ ok: true, result: undefined })
+
+    writeFileSync(join(m.dir, 'junk.fbs'), 'not a recording')
+    m.openAnswer = { canceled: false, filePaths: [join(m.dir, 'junk.fbs')] }
+    expect(await invoke('tessera-shell:shell.openRecordingFile', undefined, 1)).toMatchObject({ ok: false, error: { code: 'RFB_ERR_FBS' } })
+    m.openAnswer = { canceled: true, filePaths: [] }
+    expect(await invoke('tessera-shell:shell.openRecordingFile', undefined, 1)).toEqual({ ok: true, result: null })
+    // A window cannot name the file itself.
+    expect(await invoke('tessera-shell:shell.openRecordingFile', { path: picked }, 1)).toMatchObject({ ok: false, error: { code: 'HOST_INVALID_REQUEST' } })
+    expect(m.openDialogs).toHaveLength(3)
   })
 
   it('takes a session window full screen on another display and back, and across all displays', async () => {

@@ -4,12 +4,13 @@ import { SHELL_REQUEST_NAMES, isShellRequestName, shellRequestSchemas } from '..
 import { type ShellHandlers, ShellRefusal, bridgeShellToIpc } from '../../../src/main/shell/shell-ipc'
 
 describe('shell request schemas', () => {
-  it('name exactly the seven shell requests', () => {
+  it('name exactly the eight shell requests', () => {
     expect([...SHELL_REQUEST_NAMES].sort()).toEqual([
       'shell.chooseFolder',
       'shell.displays',
       'shell.focusSession',
       'shell.fullscreen',
+      'shell.openRecordingFile',
       'shell.openSession',
       'shell.openWall',
       'shell.showDataFile',
@@ -87,6 +88,12 @@ describe('shell request schemas', () => {
     }
   })
 
+  it('check shell.openRecordingFile: it takes nothing, so a window cannot name a file', () => {
+    const parse = (arg: unknown) => shellRequestSchemas['shell.openRecordingFile'].parse(arg, 'argument')
+    expect(parse(undefined)).toBeUndefined()
+    for (const bad of [{ path: '/etc/passwd' }, '/home/ana/x.fbs', { name: 'x.fbs' }]) expect(() => parse(bad), JSON.stringify(bad)).toThrow(/^argument/)
+  })
+
   it('check shell.chooseFolder: nothing, or an absolute path to start in', () => {
     const parse = (arg: unknown) => shellRequestSchemas['shell.chooseFolder'].parse(arg, 'argument')
     expect(parse({})).toEqual({})
@@ -125,6 +132,7 @@ function bridge(overrides: Partial<ShellHandlers> = {}) {
     'shell.fullscreen': record('shell.fullscreen', undefined),
     'shell.showDataFile': record('shell.showDataFile', true),
     'shell.chooseFolder': record('shell.chooseFolder', null),
+    'shell.openRecordingFile': record('shell.openRecordingFile', null),
     ...overrides,
   }
   const dispose = bridgeShellToIpc({
@@ -155,6 +163,7 @@ describe('shell IPC', () => {
       'shell.fullscreen': { mode: 'all' },
       'shell.showDataFile': { name: 'connections.json.corrupt-1' },
       'shell.chooseFolder': {},
+      'shell.openRecordingFile': undefined,
     }
     for (const name of SHELL_REQUEST_NAMES) {
       for (const from of [{ url: 'https://evil.example/' }, { subframe: true }, { url: 'app://tessera/assets/x.html' }]) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { folderPicker } from '../../../src/renderer/src/lib/native-folder'
+import { folderPicker, recordingOpener } from '../../../src/renderer/src/lib/native-dialogs'
 
 /** A shell that records each request and answers with `answer`. */
-function shellAnswering(answer: string | null) {
+function shellAnswering(answer: unknown) {
   const asked: { name: string; arg: unknown }[] = []
   const env = {
     tesseraShell: {
@@ -41,5 +41,19 @@ describe('folderPicker', () => {
       { name: 'shell.chooseFolder', arg: {} },
       { name: 'shell.chooseFolder', arg: {} },
     ])
+  })
+})
+
+describe('recordingOpener', () => {
+  it('is absent in a browser, where a picked file is copied to the host instead', () => {
+    expect(recordingOpener({})).toBeNull()
+  })
+
+  it('asks the shell to open one with nothing of its own to say, and gives back the player or null', async () => {
+    const info = { playerId: 'p1', name: 'demo.fbs', durationMs: 5000, width: 640, height: 480 }
+    const { env, asked } = shellAnswering(info)
+    expect(await recordingOpener(env)!()).toEqual(info)
+    expect(asked).toEqual([{ name: 'shell.openRecordingFile', arg: undefined }])
+    expect(await recordingOpener(shellAnswering(null).env)!()).toBeNull()
   })
 })
