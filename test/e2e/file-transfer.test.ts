@@ -56,6 +56,8 @@ describe.skipIf(skip)('file transfer in browser mode against x11vnc -ultrafilexf
     await session.waitForSelector(row('hello.txt'))
     expect(await session.$eval(row('big.bin'), (r) => r.textContent)).toMatch(/100\.7 MB/)
     expect(await session.inputValue('[data-local-folder]')).toBe(downloads)
+    // A browser page has no native folder picker: the typed field is all it offers.
+    expect(await session.locator('[data-choose-local-folder]').count()).toBe(0)
     await session.check(`${row('hello.txt')} input[type=checkbox]`)
     await session.click('[data-download]')
     await session.waitForSelector(transfer('done'))
