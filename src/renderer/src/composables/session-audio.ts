@@ -28,7 +28,7 @@ function remembered(key: string | null): { muted: boolean; volume: number } {
 
 /**
  * One session's sound: plays the host's `session.audio` events for `sessionId`, acknowledges
- * each, and keeps mute and volume per connection (`key`). `active` turns true with the first sound.
+ * each, and keeps mute and volume per connection (`key`); mute also stops the server's stream. `active` turns true with the first sound.
  */
 export function useSessionAudio(sessionId: () => string | null, key: () => string | null) {
   const { api } = useHost()
@@ -58,6 +58,15 @@ export function useSessionAudio(sessionId: () => string | null, key: () => strin
     }
   })
   player.setVolume(volume.value, muted.value)
+  // Muted, the server stops sending (the host remembers it across reconnects); a window that
+  // takes the session over says its own setting as soon as it shows it.
+  watch(
+    [muted, sessionId],
+    ([m, id]) => {
+      if (id) api.request('session.audioMute', { sessionId: id, muted: m }).catch(() => {})
+    },
+    { immediate: true },
+  )
 
   const stop = api.on('session.audio', (e) => {
     const id = sessionId()
