@@ -108,6 +108,8 @@ export interface SessionInfo {
    * type in a remote layout the user names. Optional for older hosts.
    */
   scancodes?: boolean
+  /** True when the server acknowledged QEMU audio: the sound controls show, even muted (no sound flows then). */
+  audio?: boolean
   /** The file transfer the server offers (the Files panel then shows), absent when none. Optional for older hosts. */
   fileTransfer?: 'ultravnc' | 'tightvnc'
 }
