@@ -61,12 +61,17 @@ export function useSessionAudio(sessionId: () => string | null, key: () => strin
     }
   })
   player.setVolume(volume.value, muted.value)
-  // Muted, the server stops sending (the host remembers it across reconnects); a window that
-  // takes the session over says its own setting as soon as it shows it.
+  // Muted, the server stops sending (the host remembers it across reconnects and hand-overs).
+  const tell = (): void => {
+    const id = sessionId()
+    if (id) api.request('session.audioMute', { sessionId: id, muted: muted.value }).catch(() => {})
+  }
+  // A window that shows a session says the setting remembered for it, once it knows which connection
+  // that is: before, `muted` is only the default, and saying it would unmute a muted session for a moment.
   watch(
-    [muted, sessionId],
-    ([m, id]) => {
-      if (id) api.request('session.audioMute', { sessionId: id, muted: m }).catch(() => {})
+    [sessionId, key],
+    ([id, k]) => {
+      if (id && k) tell()
     },
     { immediate: true },
   )
@@ -96,6 +101,7 @@ export function useSessionAudio(sessionId: () => string | null, key: () => strin
     blocked: computed(() => stats.value?.blocked === true),
     toggleMute: (): void => {
       muted.value = !muted.value
+      tell()
     },
   }
 }
