@@ -108,6 +108,8 @@ export interface SessionInfo {
    * type in a remote layout the user names. Optional for older hosts.
    */
   scancodes?: boolean
+  /** True when the server acknowledged QEMU audio: the sound controls show, even muted (no sound flows then). */
+  audio?: boolean
   /** The file transfer the server offers (the Files panel then shows), absent when none. Optional for older hosts. */
   fileTransfer?: 'ultravnc' | 'tightvnc'
 }
@@ -244,6 +246,11 @@ export interface HostRequests {
   'session.thumbnail': [{ sessionId: string; width: number; height: number; rgba: Uint8Array }, void]
   /** The renderer took the `session.audio` event `seq` (played or dropped it). */
   'session.audioAck': [{ sessionId: string; seq: number }, void]
+  /**
+   * The window mutes (or unmutes) the session's sound: the host asks the server to stop (QEMU
+   * audio disable) or resume (enable) the stream. It stays so across reconnects and hand-overs.
+   */
+  'session.audioMute': [{ sessionId: string; muted: boolean }, void]
   'session.key': [{ sessionId: string; keysym: number; down: boolean; code?: string }, void]
   'session.pointer': [{ sessionId: string; buttons: number; x: number; y: number }, void]
   'session.clipboard': [{ sessionId: string; text: string }, void]

@@ -234,6 +234,7 @@ const schemaOf = {
     ),
   ),
   'session.audioAck': object({ sessionId, seq: int(0, Number.MAX_SAFE_INTEGER) }),
+  'session.audioMute': object({ sessionId, muted: boolean() }),
   'session.key': object({
     sessionId,
     keysym: int(0, 0xffffffff),

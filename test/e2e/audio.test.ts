@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { beepFloppy } from '../helpers/qemu-beep'
 import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
-import { e2eUnavailable, ensureRendererBuilt, launchChromium, waitUntil } from './harness'
+import { e2eUnavailable, ensureRendererBuilt, launchChromium, waitConnected, waitUntil } from './harness'
 import { type WebSession, openWebSession } from './web-session'
 
 const skip = e2eUnavailable() ?? (serverAvailable('qemu') ? null : 'qemu-system-x86_64 not installed')
@@ -71,13 +71,15 @@ describe.skipIf(skip)('the server’s sound in browser mode, from a QEMU whose P
     expect(loud).toBeGreaterThan(50)
   })
 
-  it('mutes and unmutes (toolbar and F8 menu), and the volume scales the output', async () => {
+  it('mutes and unmutes (toolbar and F8 menu; mute stops the server sending), and the volume scales the output', async () => {
     await session.click('[data-testid="audio-mute"]')
     expect(await session.getAttribute('[data-testid="audio-mute"]', 'aria-pressed')).toBe('true')
     await waitUntil('silence at the output', async () => ((await sound(session))?.level ?? 1) === 0 || null)
+    // Muted, the server is asked to stop (QEMU audio disable): what was on its way arrives, then nothing.
+    await new Promise((r) => setTimeout(r, 700))
     const played = (await sound(session))!.played
-    // Muted sound keeps flowing (unmuting is instant): only the output is silent.
-    await waitUntil('sound still flowing while muted', async () => ((await sound(session))?.played ?? 0) > played + 0.3 || null)
+    await new Promise((r) => setTimeout(r, 1500))
+    expect((await sound(session))!.played - played, 'seconds of sound that reached the page while muted').toBeLessThan(0.05)
 
     await session.keyboard.press('F8')
     const item = session.locator('[data-testid="menu-mute"]')
@@ -117,5 +119,41 @@ describe.skipIf(skip)('the server’s sound in browser mode, from a QEMU whose P
       await new Promise((r) => setTimeout(r, 300))
       expect((await sound(session))!.aheadMs).toBeLessThanOrEqual(200)
     }
+  })
+
+  it('opens a connection remembered as muted without sound from the server, with the button to unmute it', async () => {
+    // The same address again, in a new window (the open one closed first: the book would show it again).
+    await session.close()
+    const reopen = async (): Promise<Page> => {
+      const opened = app!.context.waitForEvent('page')
+      await app!.book.fill('#quick-connect-input', `127.0.0.1::${qemu.port}`)
+      await app!.book.press('#quick-connect-input', 'Enter')
+      const page = await opened
+      await waitConnected(page)
+      return page
+    }
+    const second = await reopen()
+    // Now a recent connection (remembered by its id): mute it there, close the window, open it again.
+    await second.click('[data-testid="audio-mute"]', { timeout: 30_000 })
+    expect(await second.getAttribute('[data-testid="audio-mute"]', 'aria-pressed')).toBe('true')
+    const url = second.url()
+    await second.close()
+    const again = await reopen()
+    expect(again.url(), 'the same saved connection').toBe(url)
+    // The button shows although nothing was heard (the server offered sound), pressed.
+    await again.waitForSelector('[data-testid="audio-mute"]', { timeout: 30_000 })
+    expect(await again.getAttribute('[data-testid="audio-mute"]', 'aria-pressed')).toBe('true')
+    await again.keyboard.press('F8')
+    await again.click('[role="menu"] [role="menuitemcheckbox"]:has-text("Statistics")')
+    await again.click('canvas.screen')
+    await new Promise((r) => setTimeout(r, 2000))
+    expect((await sound(again))?.played ?? 0, 'seconds of sound that reached the muted window').toBeLessThan(0.05)
+    await again.click('[data-testid="audio-mute"]')
+    const played = await waitUntil('sound after unmuting', async () => {
+      const p = (await sound(again))?.played ?? 0
+      return p > 0.3 ? p : null
+    })
+    expect(played).toBeGreaterThan(0.3)
+    await again.close()
   })
 })

@@ -78,12 +78,20 @@ describe.skipIf(!serverAvailable('qemu'))('QEMU audio from a real QEMU whose PC 
     expect(Math.abs(right.hz - hz) / hz).toBeLessThan(0.05)
   }, 60_000)
 
-  it('streams to a second client that joins while the tone plays (no Start for it), stops on disable, and sends nothing to a session that did not ask', async () => {
+  it('streams to a second client that joins while the tone plays (no Start for it), stops on disable (mute), flows again on enable (unmute), and sends nothing to a session that did not ask', async () => {
     const { client } = await connectRfb({ host: '127.0.0.1', port: server.port }, { sink: new FramebufferSink(), extraEncodings: [Encoding.QEMUAudio] })
     clients.push(client)
     let bytes = 0
     let starts = 0
-    const audio = new QemuAudio(client, { start: () => starts++, stop: () => {}, data: (s) => (bytes += s.length) })
+    const chunks: Uint8Array[] = []
+    const audio = new QemuAudio(client, {
+      start: () => starts++,
+      stop: () => {},
+      data: (s) => {
+        bytes += s.length
+        chunks.push(s.slice())
+      },
+    })
     await until('samples', () => bytes > HALF_SECOND)
     expect(starts).toBe(1)
     audio.disable()
@@ -93,6 +101,23 @@ describe.skipIf(!serverAvailable('qemu'))('QEMU audio from a real QEMU whose PC 
     await new Promise((r) => setTimeout(r, 1000))
     expect(bytes, 'nothing a second after the disable').toBe(after)
     expect(client.state).toBe('connected')
+
+    // Unmute: enable alone (QEMU kept the format), and the same tone flows again.
+    chunks.length = 0
+    audio.enable()
+    await until('samples after the enable', () => bytes > after + HALF_SECOND)
+    expect(client.state).toBe('connected')
+    const resumed = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+    let at = 0
+    for (const c of chunks) {
+      resumed.set(c, at)
+      at += c.length
+    }
+    const tone = zeroCrossingHz(resumed.subarray(resumed.length - HALF_SECOND), 2, 48_000)
+    expect(tone.peak, 'a tone, not silence').toBeGreaterThan(8000)
+    expect(Math.abs(tone.hz - hz) / hz, `measured ${tone.hz.toFixed(1)} Hz after the enable`).toBeLessThan(0.05)
+    // Still S16 stereo 48 kHz without sending the format again: the tone's frequency would be off otherwise.
+    audio.disable()
 
     const { client: plain } = await connectRfb({ host: '127.0.0.1', port: server.port }, { sink: new FramebufferSink() })
     clients.push(plain)

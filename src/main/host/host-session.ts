@@ -19,7 +19,7 @@ import { SessionPicture } from './session-picture'
 import { SessionInput } from './session-input'
 import { SessionQuestions } from './session-questions'
 import { reconnectPlan } from './reconnect-plan'
-import { forwardServerEvents, sessionInfo, sessionStateEvent, sessionSummary } from './session-events'
+import { forwardServerEvents, serverFeatures, sessionInfo, sessionStateEvent, sessionSummary } from './session-events'
 import { type CredentialsAnswer, type LoginPrompter, SessionLogin } from './session-login'
 import { SessionStats } from './session-stats'
 import { type TrustQuestion, certificateQuestion, hostKeyQuestion, serverKeyQuestion } from './trust-question'
@@ -168,7 +168,7 @@ export class HostSession {
     forwardServerEvents(client, this.id, this.host, this.watch)
     client.on('name', (name) => this.updateInfo({ name }))
     client.on('resize', (width, height) => this.updateInfo({ width, height }))
-    client.on('features', () => this.updateInfo({ power: this.input.powerAvailable(client), scancodes: client.features.qemuKeyEvents }))
+    client.on('features', () => this.updateInfo({ power: this.input.powerAvailable(client), ...serverFeatures(client) }))
 
     let transport: Transport
     let sshKind: SshSecretKind | null = null
@@ -334,7 +334,7 @@ export class HostSession {
     this.failures = 0
     this.login.vnc.worked()
     this.reached = reachedLevel(info)
-    this.info = { ...sessionInfo(info, client.width, client.height, this.input.powerAvailable(client)), scancodes: client.features.qemuKeyEvents }
+    this.info = { ...sessionInfo(info, client.width, client.height, this.input.powerAvailable(client)), ...serverFeatures(client) }
     const files = this.watch ? null : offeredFileTransfer(client)
     if (files) this.info.fileTransfer = files
     this.setState('connected')

@@ -315,6 +315,7 @@ export class Host extends EventEmitter<HostEventMap> {
       'session.ack': ({ sessionId, seq }, owner) => this.sessions.owned(sessionId, owner).ack(seq),
       'session.thumbnail': ({ sessionId, width, height, rgba }, owner) => this.sessions.owned(sessionId, owner).picture.takePainted(width, height, rgba),
       'session.audioAck': ({ sessionId, seq }, owner) => this.sessions.owned(sessionId, owner).audio.ack(seq),
+      'session.audioMute': ({ sessionId, muted }, owner) => this.sessions.owned(sessionId, owner).audio.setMuted(muted),
       'session.key': ({ sessionId, keysym, down, code }, owner) => this.sessions.owned(sessionId, owner).input.key(keysym, down, code),
       'session.pointer': ({ sessionId, buttons, x, y }, owner) => this.sessions.owned(sessionId, owner).input.pointer(buttons, x, y),
       'session.clipboard': ({ sessionId, text }, owner) => this.sessions.owned(sessionId, owner).input.clipboard(text),

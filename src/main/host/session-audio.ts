@@ -30,6 +30,8 @@ export class SessionAudio {
   private seq = 0
   private acked = 0
   private dropped = 0
+  /** Muted by the window that shows the session: the server is asked to stop sending. Outlives reconnects and hand-overs. */
+  private muted = false
 
   constructor(
     private readonly sessionId: string,
@@ -48,7 +50,24 @@ export class SessionAudio {
     this.queue = []
     this.queued = 0
     if (!on) return
-    this.audio = new QemuAudio(client, { start: () => {}, stop: () => {}, data: (s) => this.push(s) })
+    this.audio = new QemuAudio(client, { start: () => {}, stop: () => {}, data: (s) => this.push(s) }, undefined, undefined, this.muted)
+  }
+
+  /**
+   * Mute asks the server to stop the stream (QEMU audio disable), unmute to send it again
+   * (enable); a connection attempt made while muted never enables it. What was on its way
+   * when muting is dropped here, not sent to a window that would not play it.
+   */
+  setMuted(muted: boolean): void {
+    if (muted === this.muted) return
+    this.muted = muted
+    if (muted) {
+      this.audio?.disable()
+      this.queue = []
+      this.queued = 0
+    } else {
+      this.audio?.enable()
+    }
   }
 
   /**
@@ -69,7 +88,7 @@ export class SessionAudio {
 
   private push(samples: Uint8Array): void {
     // An empty data message is valid but carries nothing: queued, it would never count against the cap.
-    if (samples.length === 0) return
+    if (samples.length === 0 || this.muted) return
     const format = this.audio!.format
     const cap = Math.floor((format.frequency * MAX_QUEUED_MS) / 1000) * frameBytes(format)
     this.queue.push(samples.slice())

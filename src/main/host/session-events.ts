@@ -48,6 +48,11 @@ export function sessionInfo(info: ConnectionInfo, width: number, height: number,
   }
 }
 
+/** Server extensions the renderer shows controls for; QEMU acknowledges them in updates, so after connecting. */
+export function serverFeatures(client: RfbClient): Pick<SessionInfo, 'scancodes' | 'audio'> {
+  return { scancodes: client.features.qemuKeyEvents, audio: client.features.qemuAudio }
+}
+
 const XVP_ACTIONS: Record<PowerAction, XvpAction> = { shutdown: XvpAction.Shutdown, reboot: XvpAction.Reboot, reset: XvpAction.Reset }
 
 /**

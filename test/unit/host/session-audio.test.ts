@@ -107,6 +107,53 @@ describe('a session’s sound on its way to the renderer', () => {
     expect(events).toHaveLength(4)
   })
 
+  it('mute asks the server to stop (disable) and drops what was still on its way; unmute enables it again', async () => {
+    const { t, audio, events } = await relay()
+    t.serve(data(480, 1))
+    expect(events).toHaveLength(1)
+    audio.ack(1)
+    t.written.length = 0
+    audio.setMuted(true)
+    audio.setMuted(true)
+    expect(Array.from(t.sent())).toEqual([255, 1, 0, 1])
+    // QEMU sends no Stop: data already on its way still arrives, and goes nowhere.
+    t.serve(data(480, 2))
+    expect(events).toHaveLength(1)
+    t.written.length = 0
+    audio.setMuted(false)
+    expect(Array.from(t.sent())).toEqual([255, 1, 0, 0])
+    t.serve(data(480, 3))
+    expect(events.map((e) => [e.seq, e.samples[0]])).toEqual([
+      [1, 1],
+      [2, 3],
+    ])
+  })
+
+  it('stays muted across a reconnect (no enable on the new connection) and a hand-over', async () => {
+    const { audio, events, client } = await relay()
+    audio.setMuted(true)
+    client.close()
+    // The next connection attempt, as HostSession makes it.
+    const t = new FakeTransport()
+    const next = new RfbClient({ sink: new FramebufferSink(), autoUpdate: false, extraEncodings: audio.encodings(true) })
+    audio.follow(next, true)
+    const p = next.start(t)
+    t.serve(none38(4, 3))
+    await p
+    t.written.length = 0
+    t.serve(new Bytes().u8(0, 0).u16(1).u16(0, 0, 4, 3).s32(-259).build())
+    expect(Array.from(t.sent()), 'the format only, no enable').toEqual([255, 1, 0, 2, 3, 2, 0, 0, 0xbb, 0x80])
+    audio.handOver()
+    t.serve(data(480, 7))
+    expect(events).toEqual([])
+    t.written.length = 0
+    audio.setMuted(false)
+    expect(Array.from(t.sent())).toEqual([255, 1, 0, 0])
+    t.serve(data(480, 8))
+    expect(events.map((e) => e.samples[0])).toEqual([8])
+    next.close()
+  })
+
   it('announces nothing and relays nothing when sound is off', async () => {
     const { client, events } = await relay(false)
     // The acknowledgement for an encoding never announced ends the session.

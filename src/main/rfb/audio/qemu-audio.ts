@@ -12,6 +12,9 @@ import { AudioMessageReader, type AudioStreamHandler } from './audio-reader'
 export class QemuAudio {
   readonly format: AudioFormat
   private enabled = false
+  private formatSent = false
+  /** Whether the stream should flow (not muted); it does once the server acknowledged -259. */
+  private wanted: boolean
   private readonly removeReader: () => void
   private readonly onFeatures = (): void => this.acknowledged()
 
@@ -21,7 +24,9 @@ export class QemuAudio {
     output: AudioStreamHandler,
     format: AudioFormat = DEFAULT_AUDIO_FORMAT,
     trace?: (direction: 'in', line: string) => void,
+    muted = false,
   ) {
+    this.wanted = !muted
     this.format = checkAudioFormat({ ...format })
     this.removeReader = client.addMessageExtension(QEMU_MESSAGE, new AudioMessageReader(this.format, output, trace))
     client.on('features', this.onFeatures)
@@ -33,8 +38,26 @@ export class QemuAudio {
     return this.enabled
   }
 
-  /** Asks the server to stop the stream; messages already on their way are still read. */
+  /** True once the server acknowledged the extension (whether or not the stream flows). */
+  get acknowledgedByServer(): boolean {
+    return this.formatSent
+  }
+
+  /**
+   * Asks the server to (re)start the stream: at once when it acknowledged -259, else on the
+   * acknowledgement. The format is not sent again: QEMU keeps it per client across disable.
+   */
+  enable(): void {
+    this.wanted = true
+    this.acknowledged()
+  }
+
+  /**
+   * Asks the server to stop the stream (mute); messages already on their way are still read.
+   * QEMU sends no Stop for it. Before the acknowledgement it only means "do not enable then".
+   */
   disable(): void {
+    this.wanted = false
     if (!this.enabled) return
     this.enabled = false
     this.client.sendExtensionMessage(audioDisableMessage(), 'QEMU audio disable')
@@ -47,9 +70,14 @@ export class QemuAudio {
   }
 
   private acknowledged(): void {
-    if (this.enabled || !this.client.features.qemuAudio) return
+    if (!this.client.features.qemuAudio) return
+    if (!this.formatSent) {
+      this.formatSent = true
+      this.client.sendExtensionMessage(audioSetFormatMessage(this.format), `QEMU audio format ${describeAudioFormat(this.format)}`)
+    }
+    // QEMU logs "audio already running" for a second enable: send one per disable only.
+    if (this.enabled || !this.wanted) return
     this.enabled = true
-    this.client.sendExtensionMessage(audioSetFormatMessage(this.format), `QEMU audio format ${describeAudioFormat(this.format)}`)
     this.client.sendExtensionMessage(audioEnableMessage(), 'QEMU audio enable')
   }
 }

@@ -28,12 +28,15 @@ function remembered(key: string | null): { muted: boolean; volume: number } {
 
 /**
  * One session's sound: plays the host's `session.audio` events for `sessionId`, acknowledges
- * each, and keeps mute and volume per connection (`key`). `active` turns true with the first sound.
+ * each, and keeps mute and volume per connection (`key`); mute also stops the server's stream.
+ * `active` turns true with the first sound or once the server `offered` it: a session muted from
+ * the start hears nothing and must still show the button that unmutes it.
  */
-export function useSessionAudio(sessionId: () => string | null, key: () => string | null) {
+export function useSessionAudio(sessionId: () => string | null, key: () => string | null, offered: () => boolean = () => false) {
   const { api } = useHost()
   const player = new AudioPlayer()
-  const active = ref(false)
+  const heard = ref(false)
+  const active = computed(() => heard.value || offered())
   const muted = ref(false)
   const volume = ref(1)
   const stats = shallowRef<SessionAudioStats | null>(null)
@@ -58,17 +61,31 @@ export function useSessionAudio(sessionId: () => string | null, key: () => strin
     }
   })
   player.setVolume(volume.value, muted.value)
+  // Muted, the server stops sending (the host remembers it across reconnects and hand-overs).
+  const tell = (): void => {
+    const id = sessionId()
+    if (id) api.request('session.audioMute', { sessionId: id, muted: muted.value }).catch(() => {})
+  }
+  // A window that shows a session says the setting remembered for it, once it knows which connection
+  // that is: before, `muted` is only the default, and saying it would unmute a muted session for a moment.
+  watch(
+    [sessionId, key],
+    ([id, k]) => {
+      if (id && k) tell()
+    },
+    { immediate: true },
+  )
 
   const stop = api.on('session.audio', (e) => {
     const id = sessionId()
     if (!id || e.sessionId !== id) return
     player.push(e.samples, e.channels, e.rate)
     hostDropped = e.hostDropped
-    active.value = true
+    heard.value = true
     api.request('session.audioAck', { sessionId: id, seq: e.seq }).catch(() => {})
   })
   const timer = setInterval(() => {
-    if (active.value) stats.value = { ...player.stats, hostDropped, level: player.level(), ahead: player.ahead() }
+    if (heard.value) stats.value = { ...player.stats, hostDropped, level: player.level(), ahead: player.ahead() }
   }, STATS_INTERVAL_MS)
   onScopeDispose(() => {
     stop()
@@ -84,6 +101,7 @@ export function useSessionAudio(sessionId: () => string | null, key: () => strin
     blocked: computed(() => stats.value?.blocked === true),
     toggleMute: (): void => {
       muted.value = !muted.value
+      tell()
     },
   }
 }

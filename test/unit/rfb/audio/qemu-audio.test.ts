@@ -88,6 +88,42 @@ describe('QEMU audio on a session', () => {
     expect(Array.from(t.sent())).toEqual([255, 1, 0, 1])
   })
 
+  it('mutes with disable and unmutes with enable alone (QEMU keeps the format per client), never twice in a row', async () => {
+    const { t, audio } = await connected()
+    t.serve(ack)
+    t.written.length = 0
+    audio.disable()
+    audio.disable()
+    expect(Array.from(t.sent())).toEqual([255, 1, 0, 1])
+    expect(audio.active).toBe(false)
+    t.written.length = 0
+    audio.enable()
+    audio.enable()
+    // A second enable would make QEMU log "audio already running".
+    expect(Array.from(t.sent())).toEqual([255, 1, 0, 0])
+    expect(audio.active).toBe(true)
+  })
+
+  it('muted before the acknowledgement: sends only the format then, and enable on unmute', async () => {
+    const t = new FakeTransport()
+    const client = new RfbClient({ sink: new FramebufferSink(), autoUpdate: false, extraEncodings: [Encoding.QEMUAudio] })
+    const audio = new QemuAudio(client, { start: () => {}, stop: () => {}, data: () => {} }, undefined, undefined, true)
+    const p = client.start(t)
+    t.serve(none38(4, 3))
+    await p
+    t.written.length = 0
+    audio.enable()
+    audio.disable()
+    expect(Array.from(t.sent()), 'nothing before the acknowledgement').toEqual([])
+    t.serve(ack)
+    expect(Array.from(t.sent())).toEqual([255, 1, 0, 2, 3, 2, 0, 0, 0xbb, 0x80])
+    expect([audio.acknowledgedByServer, audio.active]).toEqual([true, false])
+    t.written.length = 0
+    audio.enable()
+    expect(Array.from(t.sent())).toEqual([255, 1, 0, 0])
+    client.close()
+  })
+
   it('reads start, data and stop wherever the stream is split', async () => {
     const stream = new Bytes()
       .bytes(ack)
