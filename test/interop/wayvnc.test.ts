@@ -48,8 +48,16 @@ describe.skipIf(!isRoot)('wayvnc 0.9.1 (neatvnc) on headless sway, Debian 13 chr
     const security = { serverKeys: { store, ask: async (p: ServerKeyPrompt) => (prompts.push(p), 'always' as const) } }
     let asked = 0
     const credentials = async () => (asked++, { username: USER, password: PASSWORD })
-    await takeSnapshot(target(), { encodings: [Encoding.Raw], credentials, security })
-    const again = await takeSnapshot(target(), { encodings: [Encoding.Raw], credentials, security })
+    // neatvnc once hung up 48 ms into a handshake right after the previous test's session (one
+    // fresh-clone CI run in 4; not reproduced in 3 reruns): try such a hang-up once more.
+    const snapshot = () =>
+      takeSnapshot(target(), { encodings: [Encoding.Raw], credentials, security }).catch(async (e: unknown) => {
+        if (!/closed the connection during the handshake/.test(String((e as Error).message))) throw e
+        await new Promise((r) => setTimeout(r, 500))
+        return takeSnapshot(target(), { encodings: [Encoding.Raw], credentials, security })
+      })
+    await snapshot()
+    const again = await snapshot()
     expect(again.info.serverKey?.how).toBe('pinned')
     expect(prompts).toHaveLength(1)
     const port = server.port
