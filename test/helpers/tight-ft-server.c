@@ -3,11 +3,17 @@
  * code x11vnc -tightfilexfer would run, which Debian 12's x11vnc binary was built without.
  * Usage: tight-ft-server -rfbport PORT -listen 127.0.0.1 -ftproot DIR
  * The framebuffer changes colour every frame, so a client asking for updates always gets some.
+ *
+ * It runs libvncserver's threaded event loop on purpose. The file-download thread writes each
+ * block under the client's send lock, but the single-threaded loop (rfbProcessEvents, x11vnc's
+ * default) sends framebuffer updates without that lock, so a download block can land inside an
+ * update and corrupt the stream. The threaded loop sends updates under the lock.
  */
 #include <rfb/rfb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Exported by libvncserver, declared only in its private rfbtightproto.h. */
 void rfbRegisterTightVNCFileTransferExtension(void);
@@ -26,8 +32,9 @@ int main(int argc, char **argv) {
   if (screen->listenSock < 0) return 2;
   printf("PORT=%d\n", screen->port);
   fflush(stdout);
+  rfbRunEventLoop(screen, -1, TRUE);
   for (unsigned frame = 0; rfbIsActive(screen); frame++) {
-    rfbProcessEvents(screen, 20000);
+    usleep(20000);
     memset(screen->frameBuffer, frame & 0xff, WIDTH * HEIGHT * 4);
     rfbMarkRectAsModified(screen, 0, 0, WIDTH, HEIGHT);
   }
