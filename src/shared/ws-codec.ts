@@ -1,5 +1,7 @@
 import type { ClientEventName, RequestName, SessionError } from './contract'
 import { readSessionError } from './error-codes'
+import type { FrameBatch } from './ops'
+import { MAX_UNPACKED_BYTES, type PixelRunEncoder, PixelRunsError, unpackPixelRuns, unpackedWords } from './pixel-runs'
 
 /**
  * The host contract over a WebSocket (browser mode). Both ends import this file.
@@ -21,8 +23,13 @@ import { readSessionError } from './error-codes'
  *
  *   u32 LE  header length H
  *   H bytes UTF-8 JSON of the message, each typed array replaced by {"$bin": i}, plus a
- *           top-level "$blobs": [[kind, byteLength], ...] (kind "u8" or "i32")
+ *           top-level "$blobs": [[kind, byteLength], ...] (kind "u8" or "i32"), or
+ *           ["r32", byteLength, unpackedBytes] for a u8 blob sent as pixel runs (pixel-runs.ts)
  *   blobs   back to back, each starting at a multiple of 4 from the frame start
+ *
+ * Pixel runs: a `session.frame` batch's pixels are packed when the server passes an encoder and
+ * packing pays (desktops: a fraction of the bytes; motion and noise go plain). Only the page
+ * unpacks them, into memory its `PixelMemory` provides; requests never carry them.
  *
  * Int32 blobs are little-endian, as every host this runs on is. Decoders throw `WireError` on
  * anything malformed; they check the envelope only, the host validates the request itself.
@@ -52,6 +59,9 @@ export type WireData = string | Uint8Array
  */
 export type FrameAllocator = (size: number) => Uint8Array
 
+/** Provides at least `size` bytes to unpack a pixel-runs blob into (the page reuses acked batches' memory). */
+export type PixelMemory = (size: number) => Uint8Array
+
 /** The input was not a well-formed message. */
 export class WireError extends Error {
   override name = 'WireError'
@@ -70,12 +80,15 @@ export function decodeClientMessage(data: string | ArrayBuffer | Uint8Array): Cl
   return { type: 'request', id: m.id as number, name: m.name as RequestName, arg: m.arg }
 }
 
-export function encodeServerMessage(m: ServerMessage, alloc?: FrameAllocator): WireData {
-  return encode(m, alloc)
+/** `packer`: send a frame's pixels as pixel runs when that pays. */
+export function encodeServerMessage(m: ServerMessage, alloc?: FrameAllocator, packer?: PixelRunEncoder): WireData {
+  const pixels = packer && m.type === 'event' && m.name === 'session.frame' ? (m.payload as FrameBatch).pixels : undefined
+  return encode(m, alloc, pixels && { pixels, packer: packer! })
 }
 
-export function decodeServerMessage(data: string | ArrayBuffer | Uint8Array): ServerMessage {
-  const m = decode(data)
+/** `memory`: where packed pixels are unpacked (default: fresh memory of the checked size). */
+export function decodeServerMessage(data: string | ArrayBuffer | Uint8Array, memory: PixelMemory = (size) => new Uint8Array(size)): ServerMessage {
+  const m = decode(data, memory)
   if (m.type === 'response' && isId(m.id)) {
     return m.error !== undefined
       ? { type: 'response', id: m.id as number, error: readSessionError(m.error) }
@@ -91,20 +104,27 @@ function isId(v: unknown): boolean {
 
 type Bin = Uint8Array | Int32Array
 
-function encode(m: object, alloc: FrameAllocator = (size) => new Uint8Array(size)): WireData {
+/** The one blob to try packing, and the encoder to pack it with. */
+interface Pack {
+  pixels: Uint8Array
+  packer: PixelRunEncoder
+}
+
+function encode(m: object, alloc: FrameAllocator = (size) => new Uint8Array(size), pack?: Pack): WireData {
   const blobs: Bin[] = []
+  const table: (string | number)[][] = []
   const json = JSON.stringify(m, (_key, value: unknown) => {
     if (value instanceof Uint8Array || value instanceof Int32Array) {
-      blobs.push(value)
+      const packed = value === pack?.pixels ? packWords(value, pack.packer) : null
+      blobs.push(packed ?? value)
+      table.push(packed ? ['r32', packed.byteLength, value.byteLength] : [value instanceof Int32Array ? 'i32' : 'u8', value.byteLength])
       return { $bin: blobs.length - 1 }
     }
     if (ArrayBuffer.isView(value)) throw new WireError('only Uint8Array and Int32Array cross the wire')
     return value
   })
   if (blobs.length === 0) return json
-  const header = new TextEncoder().encode(
-    json.slice(0, -1) + (json.length > 2 ? ',' : '') + `"$blobs":${JSON.stringify(blobs.map((b) => [b instanceof Int32Array ? 'i32' : 'u8', b.byteLength]))}}`,
-  )
+  const header = new TextEncoder().encode(json.slice(0, -1) + (json.length > 2 ? ',' : '') + `"$blobs":${JSON.stringify(table)}}`)
   let size = align4(4 + header.length)
   const offsets = blobs.map((b) => {
     const at = size
@@ -126,7 +146,14 @@ function encode(m: object, alloc: FrameAllocator = (size) => new Uint8Array(size
   return out
 }
 
-function decode(data: string | ArrayBuffer | Uint8Array): Record<string, unknown> {
+/** The bytes packed as pixel runs, or null when they are not whole aligned words or packing does not pay. */
+function packWords(bytes: Uint8Array, packer: PixelRunEncoder): Uint8Array | null {
+  if (bytes.byteOffset % 4 !== 0 || bytes.byteLength % 4 !== 0) return null
+  return packer.pack(new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4))
+}
+
+/** `memory` unpacks pixel-runs blobs; without it (requests from a page) they are refused. */
+function decode(data: string | ArrayBuffer | Uint8Array, memory?: PixelMemory): Record<string, unknown> {
   if (typeof data === 'string') return parseObject(data)
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data)
   if (bytes.length < 4) throw new WireError('short binary frame')
@@ -145,18 +172,44 @@ function decode(data: string | ArrayBuffer | Uint8Array): Record<string, unknown
   const blobs: Bin[] = []
   let at = align4(4 + headerLength)
   for (const entry of table as unknown[]) {
-    if (!Array.isArray(entry) || entry.length !== 2) throw new WireError('bad blob entry')
-    const [kind, length] = entry as [unknown, unknown]
+    if (!Array.isArray(entry) || entry.length < 2 || entry.length > 3) throw new WireError('bad blob entry')
+    const [kind, length, unpacked] = entry as [unknown, unknown, unknown]
     if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0 || at + length > bytes.length) {
       throw new WireError('blob outside the frame')
     }
+    if ((kind === 'r32') !== (entry.length === 3)) throw new WireError('bad blob entry')
     const view = bytes.subarray(at, at + length)
     if (kind === 'u8') blobs.push(view)
     else if (kind === 'i32' && length % 4 === 0) blobs.push(toInt32(view))
+    else if (kind === 'r32' && memory) blobs.push(unpack(view, unpacked, memory))
     else throw new WireError('bad blob kind')
     at = align4(at + length)
   }
   return resolveBlobs(m, blobs) as Record<string, unknown>
+}
+
+/**
+ * A pixel-runs blob unpacked. The stream's headers are walked first: memory is asked only for the
+ * size they add up to, and only when that is the size the table announced.
+ */
+function unpack(view: Uint8Array, announced: unknown, memory: PixelMemory): Uint8Array {
+  if (typeof announced !== 'number' || !Number.isSafeInteger(announced) || announced < 0 || announced > MAX_UNPACKED_BYTES || announced % 4 !== 0) {
+    throw new WireError('bad unpacked size')
+  }
+  if (view.length % 4 !== 0) throw new WireError('packed pixels are not whole words')
+  const packed = view.byteOffset % 4 === 0 ? new Uint32Array(view.buffer, view.byteOffset, view.length / 4) : new Uint32Array(new Uint8Array(view).buffer)
+  try {
+    const words = unpackedWords(packed, announced / 4)
+    if (words * 4 !== announced) throw new PixelRunsError(`unpacks to ${words * 4} bytes, not the ${announced} announced`)
+    const out = memory(announced)
+    if (out.length < announced) throw new RangeError(`pixel memory gave ${out.length} bytes for ${announced}`)
+    if (out.byteOffset % 4 !== 0) throw new RangeError('pixel memory is not word-aligned')
+    unpackPixelRuns(packed, new Uint32Array(out.buffer, out.byteOffset, announced / 4))
+    return out.subarray(0, announced)
+  } catch (e) {
+    if (e instanceof PixelRunsError) throw new WireError(`bad packed pixels: ${e.message}`)
+    throw e
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { join, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { type WebSocket, WebSocketServer } from 'ws'
+import { PixelRunEncoder } from '@shared/pixel-runs'
 import { type FrameAllocator, WS_PATH, type ServerMessage, WireError, decodeClientMessage, encodeServerMessage } from '@shared/ws-codec'
 import { rendererCspHeader } from '@shared/csp'
 import type { WebLinkErrorCode } from '@shared/error-codes'
@@ -176,10 +177,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   function attach(ws: WebSocket): void {
     const frames = new FramePool()
+    // Read per socket, so a bench can compare both in one process (bench/viewers: tessera-plain).
+    const packer = process.env.TESSERA_PIXEL_RUNS === '0' ? undefined : new PixelRunEncoder()
     const send = (m: ServerMessage): void => {
       if (ws.readyState !== ws.OPEN) return
       try {
-        const data = encodeServerMessage(m, frames.alloc)
+        const data = encodeServerMessage(m, frames.alloc, packer)
         // ws keeps a reference to the bytes until the socket has taken them: only then reuse them.
         ws.send(data, typeof data !== 'string' && frames.pooled(data) ? () => frames.give(data) : undefined)
       } catch (e) {

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type SocketLike, WsHost, hostSocketUrl } from '../../../src/renderer/src/host/ws-host'
+import { PixelMemoryPool } from '../../../src/renderer/src/host/pixel-memory'
+import { PixelRunEncoder } from '../../../src/shared/pixel-runs'
 import { decodeClientMessage, encodeServerMessage } from '../../../src/shared/ws-codec'
 import { OpCode } from '../../../src/shared/ops'
 
@@ -223,5 +225,82 @@ describe('WsHost', () => {
     await expect(host.request('sessions.list', undefined)).rejects.toMatchObject({ code: 'WEB_SESSION_ENDED', message: expect.stringMatching(/restarted/) })
     await vi.advanceTimersByTimeAsync(10_000)
     expect(sockets).toHaveLength(2)
+  })
+})
+
+describe('WsHost packed pixels', () => {
+  /** A packed 1-row frame of `words` pixels: runs of one colour, so packing pays. */
+  const packedFrame = (sessionId: string, seq: number, words: number, colour: number): Uint8Array => {
+    const pixels = new Uint8Array(new Uint32Array(words).fill(colour).buffer)
+    const ops = Int32Array.of(OpCode.Pixels, 0, 0, words, 1, 0, 0, 0)
+    const wire = encodeServerMessage(
+      { type: 'event', name: 'session.frame', payload: { sessionId, seq, ops, pixels, images: new Uint8Array(0) } },
+      undefined,
+      new PixelRunEncoder(),
+    )
+    expect(new TextDecoder().decode(wire as Uint8Array)).toContain('"r32"')
+    return wire as Uint8Array
+  }
+
+  it('unpacks frames into memory that is reused only once their ack has gone out', () => {
+    const { host, last } = setup()
+    last().open()
+    const got: Uint8Array[] = []
+    host.on('session.frame', (b) => got.push(b.pixels))
+    last().deliver(packedFrame('s', 1, 1000, 0xff0000ff))
+    last().deliver(packedFrame('s', 2, 1000, 0xff00ff00))
+    // Both in flight: separate memory, each its own picture.
+    expect(got[1].buffer).not.toBe(got[0].buffer)
+    expect(new Uint32Array(got[0].buffer, 0, 1000).every((w) => w === 0xff0000ff)).toBe(true)
+    // Another session's ack frees nothing of this one.
+    void host.request('session.ack', { sessionId: 'other', seq: 5 }).catch(() => {})
+    last().deliver(packedFrame('s', 3, 1000, 0xffffffff))
+    expect([got[0].buffer, got[1].buffer]).not.toContain(got[2].buffer)
+    // Acking 2 frees 1 and 2: the next frames unpack into their memory.
+    void host.request('session.ack', { sessionId: 's', seq: 2 }).catch(() => {})
+    last().deliver(packedFrame('s', 4, 1000, 0xff123456))
+    last().deliver(packedFrame('s', 5, 1000, 0xff654321))
+    expect([got[0].buffer, got[1].buffer]).toContain(got[3].buffer)
+    expect([got[0].buffer, got[1].buffer]).toContain(got[4].buffer)
+    expect(got[4].buffer).not.toBe(got[3].buffer)
+    expect(new Uint32Array(got[3].buffer, 0, 1000).every((w) => w === 0xff123456)).toBe(true)
+    expect(new Uint32Array(got[2].buffer, 0, 1000).every((w) => w === 0xffffffff)).toBe(true)
+    host.close()
+  })
+
+  it("a player's ack frees its frames too", () => {
+    const { host, last } = setup()
+    last().open()
+    const got: Uint8Array[] = []
+    host.on('session.frame', (b) => got.push(b.pixels))
+    last().deliver(packedFrame('p', 1, 500, 1))
+    void host.request('player.ack', { playerId: 'p', seq: 1 }).catch(() => {})
+    last().deliver(packedFrame('p', 2, 400, 2))
+    expect(got[1].buffer).toBe(got[0].buffer)
+    expect(got[1]).toHaveLength(1600)
+    host.close()
+  })
+})
+
+describe('PixelMemoryPool', () => {
+  it('forgets batches never acked instead of reusing them, and keeps a few free buffers', () => {
+    const pool = new PixelMemoryPool()
+    const batch = (seq: number) => ({ sessionId: 's', seq, ops: new Int32Array(0), pixels: new Uint8Array(0), images: new Uint8Array(0) })
+    const lent: Uint8Array[] = []
+    for (let seq = 1; seq <= 20; seq++) {
+      lent.push(pool.memory(100))
+      pool.claim(batch(seq))
+    }
+    expect(pool.sizes).toEqual({ free: 0, lent: 16 })
+    // Memory handed out for a message that did not become a frame is not tracked.
+    pool.memory(100)
+    pool.claim(null)
+    expect(pool.sizes).toEqual({ free: 0, lent: 16 })
+    pool.acked('s', 20)
+    expect(pool.sizes).toEqual({ free: 3, lent: 0 })
+    // The first four were forgotten: never handed out again.
+    const again = [pool.memory(100), pool.memory(100), pool.memory(100), pool.memory(100)]
+    for (const m of again) expect(lent.slice(0, 4)).not.toContain(m)
+    expect(lent.slice(4)).toContain(again[0])
   })
 })

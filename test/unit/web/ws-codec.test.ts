@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { PixelRunEncoder } from '../../../src/shared/pixel-runs'
 import { WireError, decodeClientMessage, decodeServerMessage, encodeClientMessage, encodeServerMessage } from '../../../src/shared/ws-codec'
 
 const toArrayBuffer = (u: Uint8Array): ArrayBuffer => u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer
@@ -116,5 +117,73 @@ describe('ws-codec', () => {
 
   it('refuses typed arrays it cannot carry', () => {
     expect(() => encodeServerMessage({ type: 'event', name: 'session.cursor', payload: { x: new Float32Array(1) } })).toThrow(WireError)
+  })
+
+  describe('pixel runs', () => {
+    const frame = (pixels: Uint8Array) => ({
+      type: 'event' as const,
+      name: 'session.frame' as const,
+      payload: { sessionId: 's', seq: 5, ops: Int32Array.of(3, 0, 0, pixels.length / 4, 1, 0, 0, 0), pixels, images: new Uint8Array(0) },
+    })
+    // A desktop-like row: long stretches of one colour and a few odd pixels.
+    const desktop = new Uint8Array(new Uint32Array(4096).map((_, i) => (i % 700 < 3 ? i : 0xffc0c0c0)).buffer)
+
+    it("pack a frame's pixels when that pays, unpacked into the memory the page gives, byte for byte", () => {
+      const wire = encodeServerMessage(frame(desktop), undefined, new PixelRunEncoder()) as Uint8Array
+      expect(wire.length).toBeLessThan(desktop.length / 10)
+      const memory = new Uint8Array(desktop.length + 100).fill(0xee)
+      const sizes: number[] = []
+      const m = decodeServerMessage(toArrayBuffer(wire), (size) => (sizes.push(size), memory)) as ReturnType<typeof frame>
+      expect(sizes).toEqual([desktop.length])
+      expect(m.payload.pixels.buffer).toBe(memory.buffer)
+      expect(Buffer.compare(m.payload.pixels, desktop)).toBe(0)
+      expect([...m.payload.ops]).toEqual([...frame(desktop).payload.ops])
+      // Without memory from the caller: fresh memory of the checked size.
+      expect(Buffer.compare((decodeServerMessage(wire) as ReturnType<typeof frame>).payload.pixels, desktop)).toBe(0)
+    })
+
+    it('leave pixels plain when packing does not pay, for other messages, and without an encoder', () => {
+      const noisy = new Uint8Array(4096).map((_, i) => (i * 151) & 255)
+      for (const wire of [encodeServerMessage(frame(noisy), undefined, new PixelRunEncoder()), encodeServerMessage(frame(desktop))] as Uint8Array[]) {
+        expect(new TextDecoder().decode(wire)).not.toContain('"r32"')
+      }
+      const cursor = encodeServerMessage({ type: 'event', name: 'session.cursor', payload: { rgba: desktop } }, undefined, new PixelRunEncoder()) as Uint8Array
+      expect(cursor.length).toBeGreaterThan(desktop.length)
+    })
+
+    it('are refused from a page, and when the table or the stream disagree', () => {
+      const wire = encodeServerMessage(frame(desktop), undefined, new PixelRunEncoder()) as Uint8Array
+      const headerLength = new DataView(wire.buffer, wire.byteOffset).getUint32(0, true)
+      const header = new TextDecoder().decode(wire.subarray(4, 4 + headerLength))
+      expect(header).toContain(`["r32",`)
+      // Same frame with the header rewritten (kept at its length, so the blobs stay in place).
+      const withHeader = (text: string): Uint8Array => {
+        const bytes = new TextEncoder().encode(text.padEnd(headerLength, ' '))
+        expect(bytes.length).toBe(headerLength)
+        const out = wire.slice()
+        out.set(bytes, 4)
+        return out
+      }
+      const announced = `,${desktop.length}]`
+      const seen: number[] = []
+      const memory = (size: number): Uint8Array => (seen.push(size), new Uint8Array(size))
+      expect(() => decodeClientMessage(wire)).toThrow('bad blob kind')
+      expect(() => decodeServerMessage(withHeader(header.replace(announced, `,${desktop.length + 4}]`)), memory)).toThrow(
+        `not the ${desktop.length + 4} announced`,
+      )
+      expect(() => decodeServerMessage(withHeader(header.replace(announced, `,${desktop.length - 4}]`)), memory)).toThrow('bad packed pixels')
+      expect(() => decodeServerMessage(withHeader(header.replace(announced, `,${desktop.length + 1}]`)), memory)).toThrow('bad unpacked size')
+      expect(() => decodeServerMessage(withHeader(header.replace(announced, `,1e13]`)), memory)).toThrow('bad unpacked size')
+      expect(() => decodeServerMessage(withHeader(header.replace(announced, ']')), memory)).toThrow('bad blob entry')
+      // Nothing was allocated for any of them.
+      expect(seen).toEqual([])
+      // A damaged stream (its first header zeroed; it follows the 32 bytes of ops): a WireError, with nothing allocated.
+      const damaged = wire.slice()
+      const at = ((4 + headerLength + 3) & ~3) + 32
+      damaged.fill(0, at, at + 4)
+      expect(() => decodeServerMessage(damaged, memory)).toThrow(WireError)
+      expect(seen).toEqual([])
+      expect(() => decodeServerMessage(wire, (size) => new Uint8Array(size - 4))).toThrow(RangeError)
+    })
   })
 })

@@ -1,7 +1,9 @@
 import type { ErrorCode, ErrorKind } from '@shared/error-codes'
 import type { ClientEventName, ClientEvents, HostApi, HostRequests, RequestName, SessionError } from '@shared/contract'
 import { WS_PATH, type WireData, decodeServerMessage, encodeClientMessage } from '@shared/ws-codec'
+import type { FrameBatch } from '@shared/ops'
 import { t } from '../lib/i18n'
+import { PixelMemoryPool } from './pixel-memory'
 
 /**
  * State of the link to the host, for a banner when it drops. 'busy': the host turned this page's
@@ -89,6 +91,8 @@ export class WsHost implements HostApi {
   private retryTimer: ReturnType<typeof setTimeout> | null = null
   private closed = false
   private checking = false
+  /** Where packed frame pixels are unpacked; memory comes back when the batch's ack is sent. */
+  private readonly pixelMemory = new PixelMemoryPool()
   state: LinkState = 'connecting'
 
   constructor(private readonly opts: WsHostOptions) {
@@ -98,6 +102,11 @@ export class WsHost implements HostApi {
 
   request<K extends RequestName>(name: K, arg: HostRequests[K][0]): Promise<HostRequests[K][1]> {
     if (this.closed) return Promise.reject(this.state === 'ended' ? endedError() : closedError())
+    if (name === 'session.ack' || name === 'player.ack') {
+      // The batch is on the canvas: nothing reads its pixels any more.
+      const a = arg as { sessionId?: string; playerId?: string; seq: number }
+      this.pixelMemory.acked((a.sessionId ?? a.playerId)!, a.seq)
+    }
     const id = this.nextId++
     const timeoutMs = SLOW_REQUESTS[name] ?? this.opts.timeoutMs ?? 20_000
     return new Promise((resolve, reject) => {
@@ -206,12 +215,14 @@ export class WsHost implements HostApi {
   private receive(data: unknown): void {
     let m
     try {
-      m = decodeServerMessage(data as string | ArrayBuffer)
+      m = decodeServerMessage(data as string | ArrayBuffer, this.pixelMemory.memory)
     } catch (e) {
+      this.pixelMemory.claim(null)
       // A malformed message from our own host is a bug there; dropping it keeps the page alive.
       console.warn('tessera: dropped a malformed host message:', (e as Error).message)
       return
     }
+    this.pixelMemory.claim(m.type === 'event' && m.name === 'session.frame' ? (m.payload as FrameBatch) : null)
     if (m.type === 'response') {
       const p = this.pending.get(m.id)
       if (!p) return
