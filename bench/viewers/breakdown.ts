@@ -4,7 +4,8 @@
  * per frame, medians over the measuring window. decode: engine time from the update's first byte
  * to its end; emit: ws-codec encode + ws.send; transfer: emit → the page's main thread; paint:
  * arrival → the page acks (ws-codec decode, store, painter); ack: the ack's trip to the host;
- * cycle: emit → ack; server: update request → its first byte; interval: emit → next emit.
+ * cycle: emit → ack; server: update request → its first byte; interval: emit → next emit;
+ * batch KB: the batch as the host made it; to page KB: the message the page received.
  */
 import type { CdpPage } from '../pipeline/cdp'
 import { type NodeProbe, type PageFrame, clockOffset, dist } from '../pipeline/main'
@@ -43,6 +44,8 @@ export function breakdown(probe: NodeProbe, page: CdpPage): Breakdown {
         cycle: m(joined.map(({ n }) => (n.ackAt === undefined ? undefined : n.ackAt - n.emitAt))),
         'batch KB': m(joined.map(({ n }) => n.batchBytes / 1024)),
         'wire KB': m(joined.map(({ n }) => (n.wireBytes === undefined ? undefined : n.wireBytes / 1024))),
+        // The WebSocket message as it reached the page: the batch, pixel runs packed.
+        'to page KB': m(joined.map(({ p }) => (p?.wsBytes === undefined ? undefined : p.wsBytes / 1024))),
         ops: m(joined.map(({ n }) => n.ops)),
       }
     },

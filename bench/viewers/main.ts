@@ -12,7 +12,8 @@
  * (from /proc; Tessera's host from process.cpuUsage). BENCH_ROUNDS (2) rounds, the viewers'
  * order rotated each round; the ratios are taken within a round, then their median reported.
  *
- * Environment: BENCH_STREAMS, BENCH_VIEWERS (tessera,novnc,tigervnc), BENCH_SECONDS,
+ * Environment: BENCH_STREAMS, BENCH_VIEWERS (tessera,novnc,tigervnc; also tessera-plain: Tessera
+ * with pixel runs off, TESSERA_PIXEL_RUNS=0, for an A/B in one run), BENCH_SECONDS,
  * BENCH_WARMUP_SECONDS, BENCH_ROUNDS, BENCH_JSON, TESSERA_CHROMIUM.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -175,12 +176,13 @@ function report(results: ViewerResult[], viewers: string[], streams: Stream[]): 
       '',
       'Tessera per update, median ms (median over rounds): decode, emit (ws-codec + send), transfer (to the page), paint (arrival → ack sent), ack (to the host), cycle (emit → ack)',
     )
-    for (const s of streams) {
-      const rs = stepped.filter((r) => r.stream === s.name)
-      if (!rs.length) continue
-      const keys = Object.keys(rs[0].steps!)
-      lines.push(`  ${s.name}: ${keys.map((k) => `${k} ${f(median(rs.map((r) => r.steps![k])))}`).join(', ')}`)
-    }
+    for (const s of streams)
+      for (const v of viewers) {
+        const rs = stepped.filter((r) => r.stream === s.name && r.viewer === v)
+        if (!rs.length) continue
+        const keys = Object.keys(rs[0].steps!)
+        lines.push(`  ${s.name} / ${v}: ${keys.map((k) => `${k} ${f(median(rs.map((r) => r.steps![k])))}`).join(', ')}`)
+      }
   }
   return lines
 }
@@ -213,22 +215,30 @@ export async function main(root: string): Promise<number> {
   const probeScript = readFileSync(join(root, 'bench/pipeline/probe.js'), 'utf8')
   const novnc = await NoVncHost.start(root)
   const x = wantedViewers.includes('tigervnc') ? await TigerVncDisplay.start() : null
-  const all: Viewer[] = [
-    {
-      name: 'tessera',
-      async open(port, s) {
-        const session = await app.open(browser, port, s.encoding, probeScript)
-        return {
-          page: session.page,
-          steps: breakdown(probe, session.page),
-          cpu: () => {
-            const u = process.cpuUsage()
-            return { 'host (node)': (u.user + u.system) / 1e6, ...chromiumCpuByRole(chromium) }
-          },
-          close: () => session.close(),
-        }
-      },
+  // tessera-plain: the same with pixel runs off (the web server reads the switch per socket), for an A/B in one run.
+  const tessera = (name: string, pixelRuns: boolean): Viewer => ({
+    name,
+    async open(port, s) {
+      const before = process.env.TESSERA_PIXEL_RUNS
+      process.env.TESSERA_PIXEL_RUNS = pixelRuns ? '1' : '0'
+      const session = await app.open(browser, port, s.encoding, probeScript).finally(() => {
+        if (before === undefined) delete process.env.TESSERA_PIXEL_RUNS
+        else process.env.TESSERA_PIXEL_RUNS = before
+      })
+      return {
+        page: session.page,
+        steps: breakdown(probe, session.page),
+        cpu: () => {
+          const u = process.cpuUsage()
+          return { 'host (node)': (u.user + u.system) / 1e6, ...chromiumCpuByRole(chromium) }
+        },
+        close: () => session.close(),
+      }
     },
+  })
+  const all: Viewer[] = [
+    tessera('tessera', process.env.TESSERA_PIXEL_RUNS !== '0'),
+    tessera('tessera-plain', false),
     {
       name: 'novnc',
       async open(port) {
