@@ -16,9 +16,6 @@
 /** Shortest repeat worth a run token (2 words); shorter ones stay in the literal stretch. */
 const MIN_RUN = 3
 
-/** Largest count a header holds. */
-const MAX_COUNT = 0x7fffffff
-
 /**
  * Most bytes a packed blob may unpack to: a whole framebuffer at the engine's size limit
  * (MAX_FRAMEBUFFER_PIXELS, 64 Mpixel of 4 bytes). The encoder leaves larger buffers plain.
@@ -93,7 +90,7 @@ export class PixelRunEncoder {
 /** Writes words [from, to) as one literal token (none when empty); returns the new output position. */
 function flushLiteral(words: Uint32Array, from: number, to: number, out: Uint32Array, o: number): number {
   if (to <= from) return o
-  // Counts stay below MAX_COUNT: inputs are at most MAX_UNPACKED_BYTES / 4 words.
+  // Counts fit a header (below 2^31): inputs are at most MAX_UNPACKED_BYTES / 4 words.
   out[o++] = (to - from) * 2
   for (let k = from; k < to; k++) out[o++] = words[k]
   return o
@@ -111,7 +108,7 @@ export function unpackedWords(packed: Uint32Array, maxWords = MAX_UNPACKED_BYTES
   while (i < n) {
     const h = packed[i]
     const count = h >>> 1
-    if (count === 0 || count > MAX_COUNT) throw new PixelRunsError(`token at word ${i} has a zero count`)
+    if (count === 0) throw new PixelRunsError(`token at word ${i} has a zero count`)
     const next = i + 1 + (h & 1 ? 1 : count)
     if (next > n) throw new PixelRunsError(`token at word ${i} runs past the end (${next} of ${n} words)`)
     total += count
