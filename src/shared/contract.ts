@@ -1,10 +1,11 @@
 import type { ErrorCode, ErrorKind } from './error-codes'
-import type { FileAnswer, FileEntry, FilesEvents, FilesInfo, UploadItem } from './file-transfer'
+import type { AudioEvents, AudioRequests } from './audio'
+import type { FilesEvents, FilesRequests } from './file-transfer'
 import type { CursorImage, FrameBatch } from './ops'
 import type { Preferences } from './preferences'
 import type { TypingLayout } from './keyboard-layouts'
 import type { ConnectionProfile, ProtectionLevel } from './profile'
-import type { PlaybackSpeed, PlayerInfo, PlayerState, RecordingEntry, RecordingState } from './recording'
+import type { PlayerInfo, RecordingEvents, RecordingRequests } from './recording'
 
 /**
  * The one contract between the renderer and the host service. Electron carries it over IPC
@@ -188,8 +189,8 @@ export interface StoreProblem {
 /** Which connections to export (all when `ids` is empty), and whether their passwords go too. */
 export type ExportRequest = { ids: string[] } | { ids: string[]; includePasswords: true; passphrase: string }
 
-/** Requests: name → [argument, result]. */
-export interface HostRequests {
+/** Requests: name → [argument, result] (sound, recordings and players, and `files.*` are in audio.ts, recording.ts and file-transfer.ts). */
+export interface HostRequests extends AudioRequests, RecordingRequests, FilesRequests {
   'profiles.list': [void, ConnectionProfile[]]
   'profiles.save': [ConnectionProfile, ConnectionProfile]
   'profiles.delete': [{ id: string }, void]
@@ -244,13 +245,6 @@ export interface HostRequests {
    * owner only; more than one a second per session is dropped.
    */
   'session.thumbnail': [{ sessionId: string; width: number; height: number; rgba: Uint8Array }, void]
-  /** The renderer took the `session.audio` event `seq` (played or dropped it). */
-  'session.audioAck': [{ sessionId: string; seq: number }, void]
-  /**
-   * The window mutes (or unmutes) the session's sound: the host asks the server to stop (QEMU
-   * audio disable) or resume (enable) the stream. It stays so across reconnects and hand-overs.
-   */
-  'session.audioMute': [{ sessionId: string; muted: boolean }, void]
   'session.key': [{ sessionId: string; keysym: number; down: boolean; code?: string }, void]
   'session.pointer': [{ sessionId: string; buttons: number; x: number; y: number }, void]
   'session.clipboard': [{ sessionId: string; text: string }, void]
@@ -304,51 +298,10 @@ export interface HostRequests {
   'prefs.get': [void, Preferences]
   /** Changes the settings given (the others stay); returns them all. Every window hears `prefs.changed`. */
   'prefs.set': [Partial<Preferences>, Preferences]
-  /** Starts (on) or stops recording an owned session into the Recordings folder; the file's name, or null when stopped. */
-  'session.record': [{ sessionId: string; on: boolean }, { file: string } | null]
-  /** The recordings in the Recordings folder, newest first. */
-  'recordings.list': [void, RecordingEntry[]]
-  /**
-   * A recording picked in the window, copied into the Recordings folder in order, chunk by chunk
-   * (offset 0 starts over); the last chunk (`done`) gives the name it was saved under (never
-   * replacing a file), the others null.
-   */
-  'recordings.upload': [{ name: string; offset: number; data: Uint8Array; done: boolean }, { name: string } | null]
-  /** Opens a recording of the Recordings folder in a player owned by the asker (paused at the start). */
-  'player.open': [{ name: string }, PlayerInfo]
-  'player.close': [{ playerId: string }, void]
-  'player.control': [{ playerId: string; playing?: boolean; speed?: PlaybackSpeed }, void]
-  /** Moves to a stream time (clamped to the recording); the whole picture follows as one frame. */
-  'player.seek': [{ playerId: string; timeMs: number }, void]
-  'player.ack': [{ playerId: string; seq: number }, void]
-  /** The current picture as a PNG in the Recordings folder's exports; its path. */
-  'player.exportFrame': [{ playerId: string }, { file: string }]
-  /** The pictures from `fromMs` to `toMs`, `fps` a second, as numbered PNGs in a new folder there. */
-  'player.exportClip': [{ playerId: string; fromMs: number; toMs: number; fps: number }, { folder: string; frames: number }]
-  /** Opens the server's file transfer (once per connection): what it can do, where to start, the default local folder. */
-  'files.open': [{ sessionId: string }, FilesInfo]
-  /** The entries of a remote folder. */
-  'files.list': [{ sessionId: string; path: string }, FileEntry[]]
-  /**
-   * Queues a download of `names` in remote `folder` (files, or folders walked whole) into
-   * `localFolder` (default the Downloads folder). Never overwrites without a `files.question`.
-   */
-  'files.download': [{ sessionId: string; folder: string; names: string[]; localFolder?: string }, { transferId: string }]
-  /** Queues an upload into remote `folder` of files the renderer holds; the host asks for their bytes with `files.need`. */
-  'files.upload': [{ sessionId: string; folder: string; files: UploadItem[] }, { transferId: string }]
-  /** The bytes a `files.need` asked for (at most FILE_LIMITS.chunk); empty when the file cannot be read. */
-  'files.data': [{ sessionId: string; transferId: string; file: number; offset: number; data: Uint8Array }, void]
-  /** Stops a transfer; a partial download stays only where the server can resume it. */
-  'files.cancel': [{ sessionId: string; transferId: string }, void]
-  /** Answers a `files.question`, once; `all` gives the same answer to that question for the rest of the transfer. */
-  'files.answer': [{ sessionId: string; questionId: string; answer: FileAnswer; all?: boolean }, void]
-  'files.mkdir': [{ sessionId: string; path: string }, void]
-  'files.delete': [{ sessionId: string; path: string }, void]
-  'files.rename': [{ sessionId: string; from: string; to: string }, void]
 }
 
-/** Events: name → payload (the `files.*` ones are in file-transfer.ts). */
-export interface HostEvents extends FilesEvents {
+/** Events: name → payload (sound, recordings and players, and `files.*` are in audio.ts, recording.ts and file-transfer.ts). */
+export interface HostEvents extends AudioEvents, RecordingEvents, FilesEvents {
   /**
    * `retryInMs`: when the host tries again by itself. `askReconnect`: the connection dropped and the
    * Preferences say to ask first; the host waits for `session.reconnect` or `session.close`.
@@ -356,8 +309,6 @@ export interface HostEvents extends FilesEvents {
   'session.state': { sessionId: string; state: SessionState; info?: SessionInfo; error?: SessionError; retryInMs?: number; askReconnect?: boolean }
   'session.frame': FrameBatch
   'session.cursor': { sessionId: string; cursor: CursorImage | null }
-  'session.recording': RecordingState
-  'player.state': PlayerState
   /**
    * `link`: how the VNC password would travel (absent for SSH secrets, which the SSH protocol
    * carries). `savedWithheld`: a saved password exists but was not sent, because this link is
@@ -380,12 +331,6 @@ export interface HostEvents extends FilesEvents {
   /** The server could not carry out a power action (XVP_FAIL; it does not say which). */
   'session.powerFailed': { sessionId: string }
   'session.stats': { sessionId: string; fps: number; kbps: number; latencyMs: number; encodings: string[] }
-  /**
-   * The server's sound (QEMU audio): interleaved signed 16-bit little-endian frames of `channels`
-   * samples at `rate` Hz. Acknowledge each with `session.audioAck`; while two are unacknowledged
-   * the host holds at most 250 ms and drops the oldest, counting dropped frames in `hostDropped`.
-   */
-  'session.audio': { sessionId: string; seq: number; channels: number; rate: number; samples: Uint8Array; hostDropped: number }
   /** The server's certificate is unknown: the session waits for a `session.trust` request. */
   'session.trust': { sessionId: string; server: string; certificate: TrustCertificate }
   /** The SSH tunnel server's host key is unknown: the session waits for a `session.hostKey` request. */

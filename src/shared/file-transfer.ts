@@ -93,6 +93,30 @@ export interface UploadItem {
   modified: number
 }
 
+/** The `files.*` requests: name → [argument, result] (part of HostRequests). */
+export interface FilesRequests {
+  /** Opens the server's file transfer (once per connection): what it can do, where to start, the default local folder. */
+  'files.open': [{ sessionId: string }, FilesInfo]
+  /** The entries of a remote folder. */
+  'files.list': [{ sessionId: string; path: string }, FileEntry[]]
+  /**
+   * Queues a download of `names` in remote `folder` (files, or folders walked whole) into
+   * `localFolder` (default the Downloads folder). Never overwrites without a `files.question`.
+   */
+  'files.download': [{ sessionId: string; folder: string; names: string[]; localFolder?: string }, { transferId: string }]
+  /** Queues an upload into remote `folder` of files the renderer holds; the host asks for their bytes with `files.need`. */
+  'files.upload': [{ sessionId: string; folder: string; files: UploadItem[] }, { transferId: string }]
+  /** The bytes a `files.need` asked for (at most FILE_LIMITS.chunk); empty when the file cannot be read. */
+  'files.data': [{ sessionId: string; transferId: string; file: number; offset: number; data: Uint8Array }, void]
+  /** Stops a transfer; a partial download stays only where the server can resume it. */
+  'files.cancel': [{ sessionId: string; transferId: string }, void]
+  /** Answers a `files.question`, once; `all` gives the same answer to that question for the rest of the transfer. */
+  'files.answer': [{ sessionId: string; questionId: string; answer: FileAnswer; all?: boolean }, void]
+  'files.mkdir': [{ sessionId: string; path: string }, void]
+  'files.delete': [{ sessionId: string; path: string }, void]
+  'files.rename': [{ sessionId: string; from: string; to: string }, void]
+}
+
 /** What the renderer learns about a session's transfers (sent to the session's owner only). */
 export interface FilesEvents {
   /** A transfer was queued, started, asked, moved on (at most every 100 ms) or ended. */

@@ -6,27 +6,16 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { takeSnapshot } from '../../src/main/cli/snapshot'
 import { DATA_FILES } from '../../src/main/host/create-host'
 import { scalePreview } from '../../src/main/host/session-preview'
 import { decodePng } from '../../src/main/rfb/images/png-decoder'
 import { newProfile } from '../../src/shared/profile'
-import { type H264Server, crop, encodeH264, ffmpegAvailable, psnr, startH264Server } from '../helpers/h264-server'
-import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
-import {
-  type BrowserModeApp,
-  canvasPixels,
-  disconnect,
-  e2eUnavailable,
-  ensureRendererBuilt,
-  launchChromium,
-  openBrowserMode,
-  waitConnected,
-  waitUntil,
-} from './harness'
+import { type H264Server, crop, encodeH264, psnr, startH264Server } from '../helpers/h264-server'
+import type { RunningServer } from '../helpers/vnc-servers'
+import { DESKTOP_WIDTH, chromiumAndDesktop, h264Unavailable } from './h264-desktop'
+import { type BrowserModeApp, canvasPixels, disconnect, openBrowserMode, waitConnected, waitUntil } from './harness'
 
-const skip =
-  e2eUnavailable() ?? (serverAvailable('tigervnc') ? null : 'Xtigervnc not installed') ?? (ffmpegAvailable() ? null : 'ffmpeg with libx264 not installed')
+const skip = h264Unavailable()
 
 const W = 640
 const H = 480
@@ -42,11 +31,10 @@ describe.skipIf(skip)('the saved thumbnail of an H.264 session (browser mode)', 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-h264-thumb-'))
 
   beforeAll(async () => {
-    ensureRendererBuilt()
-    ;[browser, xvnc] = await Promise.all([launchChromium(), startServer('tigervnc', { content: 'static', width: 800, height: 600 })])
-    const desktop = (await takeSnapshot({ host: '127.0.0.1', port: xvnc.port }, { encodings: [0] })).framebuffer.data
+    let desktop: Uint8Array
+    ;({ browser, xvnc, desktop } = await chromiumAndDesktop())
     // A window dragged across a real desktop; the last frame stays on screen.
-    frames = Array.from({ length: FRAMES }, (_, i) => crop(desktop, 800, 10 + i * 20, 10 + i * 12, W, H))
+    frames = Array.from({ length: FRAMES }, (_, i) => crop(desktop, DESKTOP_WIDTH, 10 + i * 20, 10 + i * 12, W, H))
     const units = encodeH264(frames, W, H, { profile: 'main', keyint: 3 })
     server = await startH264Server(W, H, [units.map((u) => [{ kind: 'h264', x: 0, y: 0, w: W, h: H, flags: 0, data: u }])])
     // Thumbnails only when the session ends: the saved one is the picture at the end.

@@ -2,27 +2,16 @@
 // of our own, decoded by Chromium's WebCodecs in the built renderer, in browser mode.
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { takeSnapshot } from '../../src/main/cli/snapshot'
 import { VideoFlag } from '../../src/shared/ops'
-import { type H264Server, type Script, type ScriptRect, crop, encodeH264, ffmpegAvailable, psnr, startH264Server } from '../helpers/h264-server'
-import { type RunningServer, serverAvailable, startServer } from '../helpers/vnc-servers'
-import {
-  type BrowserModeApp,
-  canvasPixels,
-  disconnect,
-  e2eUnavailable,
-  ensureRendererBuilt,
-  launchChromium,
-  openBrowserMode,
-  waitConnected,
-  waitUntil,
-} from './harness'
+import { type H264Server, type Script, type ScriptRect, crop, encodeH264, psnr, startH264Server } from '../helpers/h264-server'
+import type { RunningServer } from '../helpers/vnc-servers'
+import { DESKTOP_WIDTH, chromiumAndDesktop, h264Unavailable } from './h264-desktop'
+import { type BrowserModeApp, canvasPixels, disconnect, openBrowserMode, waitConnected, waitUntil } from './harness'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-const skip =
-  e2eUnavailable() ?? (serverAvailable('tigervnc') ? null : 'Xtigervnc not installed') ?? (ffmpegAvailable() ? null : 'ffmpeg with libx264 not installed')
+const skip = h264Unavailable()
 
 const W = 640
 const H = 480
@@ -30,7 +19,7 @@ const FRAMES = 10
 
 /** Frames panning across a snapshot of a real desktop (800x600), as a window being dragged would. */
 function panFrames(desktop: Uint8Array): Uint8Array[] {
-  return Array.from({ length: FRAMES }, (_, i) => crop(desktop, 800, 8 + ((i * 14) % 140), 8 + ((i * 10) % 100), W, H))
+  return Array.from({ length: FRAMES }, (_, i) => crop(desktop, DESKTOP_WIDTH, 8 + ((i * 14) % 140), 8 + ((i * 10) % 100), W, H))
 }
 
 const h264 = (x: number, y: number, w: number, h: number, data: Uint8Array, flags = 0): ScriptRect => ({ kind: 'h264', x, y, w, h, flags, data })
@@ -61,10 +50,9 @@ describe.skipIf(skip)('Open H.264 in Chromium (browser mode)', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tessera-h264-'))
 
   beforeAll(async () => {
-    ensureRendererBuilt()
-    ;[browser, xvnc] = await Promise.all([launchChromium(), startServer('tigervnc', { content: 'static', width: 800, height: 600 })])
-    const snap = await takeSnapshot({ host: '127.0.0.1', port: xvnc.port }, { encodings: [0] })
-    frames = panFrames(snap.framebuffer.data)
+    let desktop: Uint8Array
+    ;({ browser, xvnc, desktop } = await chromiumAndDesktop())
+    frames = panFrames(desktop)
     app = await openBrowserMode(browser, dataDir)
   }, 120_000)
 

@@ -1,10 +1,9 @@
-import type { HostEvents, SessionError, SessionInfo, SessionState, SessionSummary, TrustDecision } from '@shared/contract'
+import type { SessionError, SessionInfo, SessionState, SessionSummary } from '@shared/contract'
 import type { ConnectionProfile, ProtectionLevel } from '@shared/profile'
 import { type Target, formatTarget } from '@shared/target'
-import { AuthFailedError, NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
+import { NetworkError, RfbError, UnsupportedError } from '../rfb/errors'
 import { DowngradeError, reachedLevel } from '../rfb/security/downgrade'
 import type { SecurityOptions } from '../rfb/security/policy'
-import type { CredentialKind, Credentials, LinkSecurity } from '../rfb/security/security-handler'
 import { type ConnectionInfo, RfbClient } from '../rfb/session'
 import type { SshOptions } from '../rfb/transport/ssh'
 import type { Transport } from '../rfb/transport/transport'
@@ -20,9 +19,9 @@ import { SessionInput } from './session-input'
 import { SessionQuestions } from './session-questions'
 import { reconnectPlan } from './reconnect-plan'
 import { forwardServerEvents, serverFeatures, sessionInfo, sessionStateEvent, sessionSummary } from './session-events'
-import { type CredentialsAnswer, type LoginPrompter, SessionLogin } from './session-login'
+import { type CredentialsAnswer, SessionLogin } from './session-login'
 import { SessionStats } from './session-stats'
-import { type TrustQuestion, certificateQuestion, hostKeyQuestion, serverKeyQuestion } from './trust-question'
+import { type AskingAttempt, AttemptQuestions } from './attempt-questions'
 import { watchNeedsUser } from './watch-mode'
 import type { SessionFiles } from './file-transfer/session-files'
 import { sessionFiles } from './file-transfer/session-remote'
@@ -49,8 +48,8 @@ export class HostSession {
   private error: SessionError | undefined
   private readonly stats: SessionStats
   private readonly login: SessionLogin
-  /** Certificate, SSH host key, RSA-AES server key and weaker-security questions. */
-  private readonly questions = new SessionQuestions()
+  /** Certificate, SSH host key, RSA-AES server key and weaker-security questions (`session.trust`, `.hostKey`, `.downgrade` answer them). */
+  readonly questions = new SessionQuestions()
   /** The weaker protection the user accepted in this session: later attempts expect no more. */
   private acceptedLevel: ProtectionLevel | null = null
   /** What the current connection reached, once connected (the host records it with the profile). */
@@ -143,22 +142,14 @@ export class HostSession {
       encodings: encodingsOf(p, this.h264),
       ...this.picture.clientOptions(p),
       extraEncodings: this.audio.encodings(audio),
-      credentials: (kind, link): Promise<Credentials | null> => this.credentialsFor(client, kind, link),
+      // Asked during the handshake, once `asks` (below) exists.
+      credentials: (kind, link) => this.login.vncCredentials(kind, this.profile, this.profileId, asks.login, link),
       handshakeTimeoutMs: timings.handshakeTimeoutMs,
       security,
     })
-    security.trust = {
-      ...security.trust,
-      ask: (prompt) =>
-        this.askTrust(client, this.questions.certificate, prompt.certificate.sha256, () =>
-          this.host.emit('session.trust', certificateQuestion(this.id, prompt)),
-        ),
-    }
-    security.serverKeys = {
-      store: this.host.serverKeyStore,
-      ask: (prompt) =>
-        this.askTrust(client, this.questions.serverKey, prompt.fingerprintSha256, () => this.host.emit('session.hostKey', serverKeyQuestion(this.id, prompt))),
-    }
+    const asks = this.questionsOf(client)
+    security.trust = { ...security.trust, ask: (prompt) => asks.certificate(prompt) }
+    security.serverKeys = { store: this.host.serverKeyStore, ask: (prompt) => asks.serverKey(prompt) }
     this.client = client
     this.picture.follow(client)
     this.audio.follow(client, audio)
@@ -175,7 +166,7 @@ export class HostSession {
     try {
       let ssh: SshOptions | undefined
       if (p?.ssh) {
-        const prepared = await this.sshOptions(client, p.ssh)
+        const prepared = await this.sshOptions(asks, p.ssh)
         if (!prepared) {
           // The user cancelled the SSH password prompt.
           this.client = null
@@ -221,41 +212,27 @@ export class HostSession {
   }
 
   /** The tunnel's options: the login method's secret (asked for, or saved), and the host key check. */
-  private sshOptions(client: RfbClient, t: NonNullable<ConnectionProfile['ssh']>): Promise<{ ssh: SshOptions; kind: SshSecretKind | null } | null> {
+  private sshOptions(asks: AttemptQuestions, t: NonNullable<ConnectionProfile['ssh']>): Promise<{ ssh: SshOptions; kind: SshSecretKind | null } | null> {
     return sshTunnelOptions(
       t,
       this.host.sshAgent,
-      (kind) => this.login.sshSecret(kind, this.profileId, this.prompter(client)),
-      () => ({
-        knownHosts: this.host.sshKnownHosts(),
-        store: this.host.sshTrustStore,
-        ask: (prompt) =>
-          this.askTrust(client, this.questions.hostKey, prompt.fingerprintSha256, () => this.host.emit('session.hostKey', hostKeyQuestion(this.id, prompt))),
-      }),
+      (kind) => this.login.sshSecret(kind, this.profileId, asks.login),
+      () => ({ knownHosts: this.host.sshKnownHosts(), store: this.host.sshTrustStore, ask: (prompt) => asks.hostKey(prompt) }),
     )
   }
 
-  private credentialsFor(client: RfbClient, kind: CredentialKind, link: LinkSecurity | undefined): Promise<Credentials | null> {
-    return this.login.vncCredentials(kind, this.profile, this.profileId, this.prompter(client), link)
-  }
-
-  /** How the login questions of `client`'s attempt reach the user. */
-  private prompter(client: RfbClient): LoginPrompter {
-    return {
-      stillCurrent: () => this.client === client,
-      show: (kind, detail) => {
-        // Ended once the login has started waiting, so the wait is released with no answer.
-        if (this.watch) return queueMicrotask(() => this.end(watchNeedsUser('sign-in')))
-        this.setState('authenticating')
-        const event: HostEvents['session.credentials'] = { sessionId: this.id, kind, retry: false }
-        if (detail) {
-          event.link = detail.link
-          if (detail.savedWithheld) event.savedWithheld = true
-        }
-        this.host.emit('session.credentials', event)
-      },
-      resumed: () => this.setState('connecting'),
+  /** How the questions of `client`'s attempt reach the user: none once another attempt replaced it. */
+  private questionsOf(client: RfbClient): AttemptQuestions {
+    const attempt: AskingAttempt = {
+      sessionId: this.id,
+      watch: this.watch,
+      current: () => this.client === client,
+      over: () => this.over,
+      setState: (state) => this.setState(state),
+      end: (err) => this.end(err),
+      rejected: () => void (this.cancelled = true),
     }
+    return new AttemptQuestions(attempt, this.host, this.questions)
   }
 
   /** The renderer's answer to a `session.credentials` event. */
@@ -268,32 +245,6 @@ export class HostSession {
       return
     }
     if (this.login.answer(arg, this.profile?.username ?? this.target.username)) void this.attempt()
-  }
-
-  /**
-   * Shows a server's identity to the user (`show` sends the event) and waits for the verdict,
-   * unless this session already trusted it once; a question for a replaced attempt is rejected.
-   */
-  private async askTrust(client: RfbClient, question: TrustQuestion, fingerprintSha256: string, show: () => void): Promise<TrustDecision> {
-    if (question.trusts(fingerprintSha256)) return 'once'
-    if (this.client !== client || this.over) return 'reject'
-    if (this.watch) return (this.end(watchNeedsUser('answer', 'an identity nobody vouches for')), 'reject')
-    this.setState('authenticating')
-    show()
-    const decision = await question.ask(fingerprintSha256)
-    if (decision === 'reject') this.cancelled = true
-    if (decision !== 'reject' && this.client === client) this.setState('connecting')
-    return decision
-  }
-
-  /** The renderer's answer to a `session.trust` event. */
-  answerTrust(decision: TrustDecision): void {
-    this.questions.certificate.answer(decision)
-  }
-
-  /** The renderer's answer to a `session.hostKey` event. */
-  answerHostKey(decision: TrustDecision): void {
-    this.questions.answerHostKey(decision)
   }
 
   /**
@@ -310,11 +261,6 @@ export class HostSession {
     this.acceptedLevel = err.offered
     await this.host.lowerProtection(this, err.offered).catch((e: unknown) => this.host.log(`recording the weaker security failed: ${(e as Error).message}`))
     if (!this.over) void this.attempt()
-  }
-
-  /** The renderer's answer to a `session.downgrade` event. */
-  answerDowngrade(accept: boolean): void {
-    this.questions.downgrade.answer(accept)
   }
 
   /** True while a question waits for the user: a password, a certificate, an SSH host key, an RSA-AES server key, weaker security. */
@@ -370,13 +316,9 @@ export class HostSession {
     if (err.kind === 'auth' && this.watch) return this.end(watchNeedsUser('sign-in', err.message))
     if (err.kind === 'auth') {
       // Ask again rather than end: the renderer keeps the session and shows the password dialog.
-      const kind = this.login.refused()
+      const question = this.login.refusedQuestion(this.id, err)
       this.setState('closed', err)
-      const detail = this.login.detail
-      // Only the server's own words go to the prompt (quoted there); our message would repeat the prompt.
-      const reason = err instanceof AuthFailedError && err.reason ? { reason: err.reason } : {}
-      this.host.emit('session.credentials', { sessionId: this.id, kind, retry: true, ...reason, ...(detail ? { link: detail.link } : {}) })
-      return
+      return this.host.emit('session.credentials', question)
     }
     // A wall tile always keeps trying; otherwise the Preferences say what a dropped connection does.
     const setting = this.watch ? 'automatic' : (this.host.reconnect?.() ?? 'automatic')

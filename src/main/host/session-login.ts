@@ -1,5 +1,6 @@
-import type { CredentialRequestKind, LinkProtection } from '@shared/contract'
+import type { CredentialRequestKind, HostEvents, LinkProtection } from '@shared/contract'
 import type { ConnectionProfile } from '@shared/profile'
+import { AuthFailedError, type RfbError } from '../rfb/errors'
 import type { CredentialKind, Credentials, LinkSecurity } from '../rfb/security/security-handler'
 import type { SshSecretKind } from './connection-options'
 import { hostError } from './errors'
@@ -147,6 +148,15 @@ export class SessionLogin {
     this.vnc.rejected()
     this.awaitingRetry = true
     return this.lastKind
+  }
+
+  /** Records a refused login (see refused) and returns the `session.credentials` event that asks again. */
+  refusedQuestion(sessionId: string, err: RfbError): HostEvents['session.credentials'] {
+    const kind = this.refused()
+    const detail = this.detail
+    // Only the server's own words go to the prompt (quoted there); our message would repeat the prompt.
+    const reason = err instanceof AuthFailedError && err.reason ? { reason: err.reason } : {}
+    return { sessionId, kind, retry: true, ...reason, ...(detail ? { link: detail.link } : {}) }
   }
 
   /** For a retry of the VNC password: how it travelled last time; null for SSH secrets. */

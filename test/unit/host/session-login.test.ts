@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { CredentialRequestKind } from '../../../src/shared/contract'
 import { type ConnectionProfile, newProfile } from '../../../src/shared/profile'
 import { HostError } from '../../../src/main/host/errors'
+import { AuthFailedError, NetworkError } from '../../../src/main/rfb/errors'
 import { type LoginPrompter, SessionLogin } from '../../../src/main/host/session-login'
 import { MemorySecretStore } from './memory-secret-store'
 
@@ -104,6 +105,28 @@ describe('SessionLogin: the VNC password', () => {
     expect(store.reads).toEqual(['p1'])
     // Answered once: nothing waits any more.
     expect(codeOf(() => login.answer({ password: 'late', save: false }, undefined))).toBe('HOST_NO_CREDENTIALS_PENDING')
+  })
+
+  it("asks again after a refusal with the kind asked last, the server's own words, and the link for a VNC password only", async () => {
+    const login = new SessionLogin(new MemorySecretStore())
+    login.beginAttempt()
+    void login.vncCredentials('username-password', profile(), 'p1', prompter())
+    await settle()
+    login.answer({ username: 'u', password: 'wrong', save: false }, undefined)
+    const link = { encrypted: false, verified: false, acceptedOnce: false }
+    expect(login.refusedQuestion('s1', new AuthFailedError('bad password'))).toEqual({
+      sessionId: 's1',
+      kind: 'username-password',
+      retry: true,
+      reason: 'bad password',
+      link,
+    })
+    expect(login.waiting).toBe(true)
+    // Our own words for a refusal stay out of the prompt.
+    expect(login.refusedQuestion('s1', new NetworkError('gone'))).toEqual({ sessionId: 's1', kind: 'username-password', retry: true, link })
+    void login.sshSecret('ssh-passphrase', null, prompter())
+    await settle()
+    expect(login.refusedQuestion('s1', new AuthFailedError(''))).toEqual({ sessionId: 's1', kind: 'ssh-passphrase', retry: true })
   })
 
   it('a late answer is refused before it replaces the password that is to be saved', async () => {

@@ -4,7 +4,8 @@ import { Outcome, RemoteFileRefusedError, abortError } from './outcome'
 import type { DownloadSink, TransferOptions } from './remote-files'
 import { echoes } from './ultra-entries'
 import type { Operation, OperationIo } from './ultra-queue'
-import { BLOCK_SIZE, Content, DirAnswer, DirRequest, ERROR_SIZE, type UltraMessage, ultraMessage } from './ultra-wire'
+import { isBarrierAnswer, sendAbort, sendBarrier, startTransfer } from './ultra-transfer'
+import { BLOCK_SIZE, Content, ERROR_SIZE, type UltraMessage, ultraMessage } from './ultra-wire'
 
 /** Bytes handed to the sink and not yet written beyond which the session stops reading the server. */
 export const DOWNLOAD_HIGH_WATER = 1024 * 1024
@@ -43,19 +44,16 @@ export class DownloadOperation implements Operation {
     private readonly holdReading: (until: Promise<unknown>) => void,
   ) {
     this.what = `the download of ${remotePath}`
+    // Bytes held back for a sink that will take no more must not hold the session's reading.
     void this.out.promise.then(
-      () => this.cleanUp(),
-      () => this.cleanUp(),
+      () => this.resume(),
+      () => this.resume(),
     )
   }
 
   start(io: OperationIo): void {
     this.io = io
-    if (this.options.signal?.aborted) {
-      this.out.reject(abortError())
-      return io.finish()
-    }
-    this.options.signal?.addEventListener('abort', this.onAbort, { once: true })
+    if (!startTransfer(io, this.out, this.options.signal, this.onAbort)) return
     // size 0: we take no compressed blocks (libvncserver compresses when it is 1).
     io.send(ultraMessage(Content.FileTransferRequest, 0, 0, this.path), `FileTransfer FileTransferRequest ${this.remotePath}`)
     io.waiting(true)
@@ -77,7 +75,7 @@ export class DownloadOperation implements Operation {
         }
         return false
       case 'quieting':
-        if (m.contentType === Content.DirPacket && m.contentParam === DirAnswer.DrivesList) {
+        if (isBarrierAnswer(m)) {
           io.finish()
           return true
         }
@@ -186,14 +184,9 @@ export class DownloadOperation implements Operation {
     this.resume()
     const io = this.io
     if (!io || this.state === 'ended' || this.state === 'quieting') return
-    io.send(ultraMessage(Content.AbortFileTransfer, 0, 0), 'FileTransfer AbortFileTransfer')
-    io.send(ultraMessage(Content.DirContentRequest, DirRequest.DrivesList, 0), 'FileTransfer DirContentRequest drives (barrier)')
+    sendAbort(io)
+    sendBarrier(io)
     this.state = 'quieting'
     io.waiting(true)
-  }
-
-  private cleanUp(): void {
-    this.options.signal?.removeEventListener('abort', this.onAbort)
-    this.resume()
   }
 }

@@ -3,7 +3,8 @@ import type { TransferOptions, UploadSource } from './remote-files'
 import { echoes, ultraDate } from './ultra-entries'
 import type { ListOperation } from './ultra-operations'
 import type { Operation, OperationIo } from './ultra-queue'
-import { BLOCK_SIZE, Content, DirAnswer, DirRequest, ERROR_SIZE, type UltraMessage, ultraMessage } from './ultra-wire'
+import { isBarrierAnswer, sendAbort, sendBarrier, startTransfer } from './ultra-transfer'
+import { BLOCK_SIZE, Content, ERROR_SIZE, type UltraMessage, ultraMessage } from './ultra-wire'
 
 /** Unsent bytes beyond which the upload waits for the socket, so a big file never queues whole in memory. */
 export const UPLOAD_MAX_BACKLOG = 1024 * 1024
@@ -38,19 +39,11 @@ export class UploadOperation implements Operation {
     private readonly verify: { listing: ListOperation; name: string },
   ) {
     this.what = `the upload of ${remotePath}`
-    void this.out.promise.then(
-      () => this.cleanUp(),
-      () => this.cleanUp(),
-    )
   }
 
   start(io: OperationIo): void {
     this.io = io
-    if (this.options.signal?.aborted) {
-      this.out.reject(abortError())
-      return io.finish()
-    }
-    this.options.signal?.addEventListener('abort', this.onAbort, { once: true })
+    if (!startTransfer(io, this.out, this.options.signal, this.onAbort)) return
     const date = encoder.encode(`,${ultraDate(this.source.modified)}`)
     const text = new Uint8Array(this.path.length + date.length)
     text.set(this.path)
@@ -66,7 +59,7 @@ export class UploadOperation implements Operation {
   receive(m: UltraMessage, io: OperationIo): boolean {
     if (this.state === 'verifying') return this.verify.listing.receive(m, io)
     if (this.state === 'quieting') {
-      if (m.contentType === Content.DirPacket && m.contentParam === DirAnswer.DrivesList) io.finish()
+      if (isBarrierAnswer(m)) io.finish()
       return m.contentType === Content.FileAcceptHeader || m.contentType === Content.DirPacket || m.contentType === Content.AbortFileTransfer
     }
     // libvncserver cuts the echo at the date's comma with a NUL.
@@ -128,19 +121,15 @@ export class UploadOperation implements Operation {
     this.out.reject(error)
     const io = this.io
     if (!io || this.state === 'ended' || this.state === 'quieting' || this.state === 'verifying') return
-    io.send(ultraMessage(Content.AbortFileTransfer, 0, 0), 'FileTransfer AbortFileTransfer')
+    sendAbort(io)
     if (this.state === 'sending') {
       // The server answers nothing while it receives: the wire is quiet once the abort went out.
       this.state = 'ended'
       return io.finish()
     }
     // The accept for our offer is still to come: a drives request marks where it has passed.
-    io.send(ultraMessage(Content.DirContentRequest, DirRequest.DrivesList, 0), 'FileTransfer DirContentRequest drives (barrier)')
+    sendBarrier(io)
     this.state = 'quieting'
     io.waiting(true)
-  }
-
-  private cleanUp(): void {
-    this.options.signal?.removeEventListener('abort', this.onAbort)
   }
 }

@@ -30,3 +30,13 @@ export type MenuAction =
   | { type: 'refresh' }
   | { type: 'power'; action: PowerAction }
   | { type: 'disconnect' }
+
+/** What the session view does for each menu action; the type makes sure every action has one. */
+export type MenuHandlers = { [K in MenuAction['type']]: (action: Extract<MenuAction, { type: K }>) => unknown }
+
+/** The menu's `action` listener: runs the action's handler and waits for it where it is async. */
+export function menuDispatcher(handlers: MenuHandlers): (action: MenuAction) => Promise<void> {
+  return async (action) => {
+    await (handlers[action.type] as (a: MenuAction) => unknown)(action)
+  }
+}
