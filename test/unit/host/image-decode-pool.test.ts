@@ -8,17 +8,19 @@ import { jpegDeclaring, pngBomb, progressiveJpeg } from '../../helpers/crafted-i
 import { encodeJpeg, smooth } from '../../helpers/images'
 
 /** Runs `work` while a timer ticks every 5 ms; resolves to its result and the longest gap seen. */
-async function withLoopWatch<T>(work: () => Promise<T>): Promise<{ result: T; maxGapMs: number }> {
+async function withLoopWatch<T>(work: () => Promise<T>): Promise<{ result: T; maxGapMs: number; turns: number }> {
   let last = performance.now()
   let maxGapMs = 0
+  let turns = 0
   const timer = setInterval(() => {
     const now = performance.now()
     maxGapMs = Math.max(maxGapMs, now - last)
     last = now
+    turns++
   }, 5)
   try {
     const result = await work()
-    return { result, maxGapMs }
+    return { result, maxGapMs, turns }
   } finally {
     clearInterval(timer)
   }
@@ -87,12 +89,25 @@ describe.skipIf(!existsSync(join(built, 'decode-worker.js')))('the bundled decod
       await expect(pool.decode('jpeg', jpegDeclaring(16, 16, 8192, 8192), 16, 16)).rejects.toMatchObject({ code: 'RFB_ERR_IMAGE' })
       // 16 scans, the most accepted, over 1920x1080: the costliest JPEG that fits the rect.
       const worst = progressiveJpeg(1920, 1080, 3)
+      // The same decode in this thread stands the loop still for all of it: the yardstick, taken
+      // under the same load as the worker's run.
+      const inThreadStarted = performance.now()
+      try {
+        decodeImageNode('jpeg', worst, 1920, 1080)
+      } catch {
+        // Refused or not, the time it took is the point (the worker's run below ends the same way).
+      }
+      const inThread = performance.now() - inThreadStarted
       const started = performance.now()
-      const { maxGapMs } = await withLoopWatch(() => pool.decode('jpeg', worst, 1920, 1080).catch(() => null))
+      const { maxGapMs, turns } = await withLoopWatch(() => pool.decode('jpeg', worst, 1920, 1080).catch(() => null))
       const elapsed = performance.now() - started
-      console.log(`worst JPEG in the worker: ${elapsed.toFixed(0)} ms, longest event-loop gap ${maxGapMs.toFixed(1)} ms`)
-      // In-thread, the loop would stand still for all of `elapsed`; two shared cores add jitter.
-      expect(maxGapMs).toBeLessThan(Math.max(100, elapsed / 2))
+      console.log(
+        `worst JPEG: ${inThread.toFixed(0)} ms in-thread, ${elapsed.toFixed(0)} ms in the worker, ${turns} loop turns, longest gap ${maxGapMs.toFixed(1)} ms`,
+      )
+      // In-thread the loop would not turn at all while decoding. Gaps alone are no yardstick on two
+      // loaded cores, where the scheduler alone takes a process away for 100 ms.
+      expect(turns).toBeGreaterThanOrEqual(3)
+      expect(maxGapMs).toBeLessThan(Math.max(elapsed * 0.8, inThread * 0.8))
     } finally {
       pool.close()
     }
