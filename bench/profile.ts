@@ -23,14 +23,21 @@ export async function main(_root: string, args: string[]): Promise<number> {
   return 0
 }
 
+/** Joined streams of the recordings timed so far, so a call of one pass times no join (41 MB for QEMU's Hextile). */
+const streams = new WeakMap<Uint8Array, Uint8Array>()
+let warmSink: FramebufferSink | null = null
+
 /**
  * Elapsed ms of each of `passes` replays of the recording `fbs` (fresh decoders each; a fresh
  * framebuffer each too, unless PROFILE_WARM_FB=1 keeps one, as the decperf comparison does).
+ * The joined stream and the warm framebuffer are kept across calls, so a scratch script can
+ * measure `process.cpuUsage` around a call of one pass and see the replay alone.
  */
 export async function timePasses(fbs: Uint8Array, passes: number): Promise<number[]> {
-  const stream = recordingStream(fbs)
+  let stream = streams.get(fbs)
+  if (!stream) streams.set(fbs, (stream = recordingStream(fbs)))
   const times: number[] = []
-  const warm = process.env.PROFILE_WARM_FB === '1' ? new FramebufferSink(decodeImageNode) : null
+  const warm = process.env.PROFILE_WARM_FB === '1' ? (warmSink ??= new FramebufferSink(decodeImageNode)) : null
   for (let i = 0; i < passes; i++) {
     const r = await replayStream(stream, warm ?? new FramebufferSink(decodeImageNode), { chunkSize: CHUNK_BYTES })
     times.push(r.elapsedMs)

@@ -78,6 +78,8 @@ export class ZrleDecoder implements RectDecoder {
   private readonly palette = new Int32Array(127)
   /** Runs of 8+ pixels are stored two words at a time (word-pairs.ts). */
   private readonly pairView = new PairView()
+  /** The palette's colours as word pairs (pairOf), made once per palette-RLE tile. */
+  private readonly palettePairs = new Float64Array(127)
   private rgba: RgbaReader | null = null
   /** Set by parseTile for a one-colour tile, which is drawn as a fill. */
   protected solid = false
@@ -211,7 +213,8 @@ export class ZrleDecoder implements RectDecoder {
     if (rd.rgb24) for (let i = 0; i < size; i++, p += 3) pal[i] = d[p] | (d[p + 1] << 8) | (d[p + 2] << 16) | ALPHA
     else for (let i = 0; i < size; i++, p += cb) pal[i] = rd.one(d, p)
     if (sub <= 16) return this.packed(d, p, tw, th, size, out, o, stride, at)
-    return this.runs(d, p, tw, th, sub === 128 ? 0 : size, out, o, stride, rd, at)
+    if (sub === 128) return this.runs(d, p, tw, th, out, o, stride, rd, at)
+    return this.paletteRuns(d, p, tw, th, size, out, o, stride, at)
   }
 
   /** Raw tile at the top level; ZYWRLE replaces this with its wavelet tile. */
@@ -297,57 +300,103 @@ export class ZrleDecoder implements RectDecoder {
   }
 
   /**
-   * Plain RLE (`size` 0: a CPIXEL per run) or palette RLE (an index byte, top bit set when a
-   * length follows). Lengths are 255s plus a final byte, plus one. Runs may cross rows but never
-   * the tile's end. Each run is stored as row spans with plain loops: spans are at most a tile
+   * Palette RLE, the bulk of QEMU's ZRLE (3.5 million runs a pass on its 1080p stream, 83% of
+   * them 8-31 pixels, nearly all inside one row): {@link runs} specialised for it, with the
+   * common cases straight-line: a one-pixel run (index byte < 128), a one-byte length, a run
+   * that ends inside its row (word pairs from the palette's pair table, no pairOf per run). Runs
+   * that reach the row's end take the span loop. The same checks as `runs`, in the same order.
+   */
+  private paletteRuns(d: Uint8Array, p: number, tw: number, th: number, size: number, out: Uint32Array, o: number, stride: number, at: number): number {
+    const end = d.length
+    const pal = this.palette
+    const pairs = this.pairView.over(out)
+    const twos = this.palettePairs
+    if (pairs) for (let i = 0; i < size; i++) twos[i] = pairOf(pal[i])
+    let left = tw * th
+    let col = 0
+    let row = o
+    while (left > 0) {
+      if (p >= end) throw this.error('the zlib data ends inside a run', at)
+      const b = d[p++]
+      const idx = b & 127
+      if (idx >= size) throw this.error(`palette index ${idx} beyond the ${size}-colour palette`, at)
+      const colour = pal[idx]
+      if (b < 128) {
+        out[row + col] = colour
+        left--
+        if (++col === tw) {
+          col = 0
+          row += stride
+        }
+        continue
+      }
+      if (p >= end) throw this.error('the zlib data ends inside a run length', at)
+      let l = d[p++]
+      let len = 1 + l
+      if (len > left) throw this.error(`a run of ${len} goes past the tile's ${left} remaining pixels`, at)
+      while (l === 255) {
+        if (p >= end) throw this.error('the zlib data ends inside a run length', at)
+        l = d[p++]
+        len += l
+        if (len > left) throw this.error(`a run of ${len} goes past the tile's ${left} remaining pixels`, at)
+      }
+      left -= len
+      if (col + len < tw) {
+        // Inside the row: no row bookkeeping.
+        let k = row + col
+        const e = k + len
+        col += len
+        if (len >= 8 && pairs) {
+          if (k & 1) out[k++] = colour
+          const two = twos[idx]
+          for (let q = k >> 1, qe = e >> 1; q < qe; q++) pairs[q] = two
+          if (e & 1) out[e - 1] = colour
+        } else {
+          for (; k < e; k++) out[k] = colour
+        }
+        continue
+      }
+      let span = tw - col
+      while (len >= span) {
+        if (pairs) fillPairs(out, pairs, row + col, row + tw, colour, twos[idx])
+        else for (let k = row + col, e = row + tw; k < e; k++) out[k] = colour
+        len -= span
+        row += stride
+        col = 0
+        span = tw
+      }
+      for (let k = row + col, e = k + len; k < e; k++) out[k] = colour
+      col += len
+    }
+    return p
+  }
+
+  /**
+   * Plain RLE: a CPIXEL and a length per run (palette RLE: {@link paletteRuns}). Lengths are
+   * 255s plus a final byte, plus one. Runs may cross rows but never the tile's end. Each run is stored as row spans with plain loops: spans are at most a tile
    * wide (64), where a loop beats a fill() call; R,G,B CPIXELs are read inline.
    */
-  private runs(
-    d: Uint8Array,
-    p: number,
-    tw: number,
-    th: number,
-    size: number,
-    out: Uint32Array,
-    o: number,
-    stride: number,
-    rd: CpixelReader,
-    at: number,
-  ): number {
+  private runs(d: Uint8Array, p: number, tw: number, th: number, out: Uint32Array, o: number, stride: number, rd: CpixelReader, at: number): number {
     const end = d.length
     const cb = rd.size
     const rgb = rd.rgb24 === true
-    const pal = this.palette
     const pairs = this.pairView.over(out)
     // Pixels of the tile still to come; where the next one goes: column `col` of the row at `row`.
     let left = tw * th
     let col = 0
     let row = o
     while (left > 0) {
-      let colour: number
-      let long = true
-      if (size === 0) {
-        if (end - p < cb) throw this.error('the zlib data ends inside a run', at)
-        colour = rgb ? d[p] | (d[p + 1] << 8) | (d[p + 2] << 16) | ALPHA : rd.one(d, p)
-        p += cb
-      } else {
-        if (p >= end) throw this.error('the zlib data ends inside a run', at)
-        const b = d[p++]
-        const idx = b & 127
-        if (idx >= size) throw this.error(`palette index ${idx} beyond the ${size}-colour palette`, at)
-        colour = pal[idx]
-        long = b >= 128
-      }
+      if (end - p < cb) throw this.error('the zlib data ends inside a run', at)
+      const colour = rgb ? d[p] | (d[p + 1] << 8) | (d[p + 2] << 16) | ALPHA : rd.one(d, p)
+      p += cb
       let len = 1
-      if (long) {
-        let b: number
-        do {
-          if (p >= end) throw this.error('the zlib data ends inside a run length', at)
-          b = d[p++]
-          len += b
-          if (len > left) throw this.error(`a run of ${len} goes past the tile's ${left} remaining pixels`, at)
-        } while (b === 255)
-      }
+      let b: number
+      do {
+        if (p >= end) throw this.error('the zlib data ends inside a run length', at)
+        b = d[p++]
+        len += b
+        if (len > left) throw this.error(`a run of ${len} goes past the tile's ${left} remaining pixels`, at)
+      } while (b === 255)
       left -= len
       // The rest of the current row, then whole rows, then the start of the next. Spans of 8 and
       // more are stored two pixels at a time through a Float64Array view of the same memory.
