@@ -112,16 +112,17 @@
 
   // One worker owns the canvas (transferControlToOffscreen) and decodes and draws everything.
   let owner = null
+  let ownCanvas = null
   async function ownerRoute(screen, mode) {
     if (!owner || owner.mode !== mode) {
-      if (owner) throw new Error('the canvas was already transferred to another owner route')
+      if (owner) throw new Error('one owner route only')
       const w = new Worker('worker.js', { name: `bench-owner-${mode}` })
       // A canvas of its own: the page's has a 2D context, which forbids the transfer.
-      const own = document.createElement('canvas')
-      own.width = canvas.width
-      own.height = canvas.height
-      canvas.replaceWith(own)
-      const off = own.transferControlToOffscreen()
+      ownCanvas = document.createElement('canvas')
+      ownCanvas.width = canvas.width
+      ownCanvas.height = canvas.height
+      canvas.after(ownCanvas)
+      const off = ownCanvas.transferControlToOffscreen()
       const waiting = new Map()
       w.onmessage = (e) => {
         waiting.get(e.data.id)?.(e.data)
@@ -176,12 +177,16 @@
     'workers1-decoder-bitmap': (s) => perRect(s, 1, 'decoder-bitmap'),
     'workers2-batched-decoder-bitmap': (s) => batched(s, 2, 'decoder-bitmap'),
     'workers2-batched-blob-bitmap': (s) => batched(s, 2, 'blob-bitmap'),
-    // Last: they take the canvas away for good.
+    // Draws on a canvas of its own, made at its first run (the page's has a 2D context already).
     'owner-worker-decoder-draw': (s) => ownerRoute(s, 'owner-decoder'),
   }
 
   async function run(route, count) {
     const fn = ROUTES[route]
+    // Only the canvas the route draws on is shown, so every route's pictures are composited.
+    const owns = route.startsWith('owner')
+    canvas.style.display = owns ? 'none' : 'block'
+    if (ownCanvas) ownCanvas.style.display = owns ? 'block' : 'none'
     const t0 = performance.now()
     for (let i = 0; i < count; i++) {
       await fn(screens[i % screens.length])

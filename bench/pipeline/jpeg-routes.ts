@@ -14,11 +14,12 @@
  * Environment: BENCH_ROUTES (comma list), BENCH_ROUNDS, BENCH_FRAMES, BENCH_SCREENS (3),
  * TESSERA_CHROMIUM.
  */
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { type Server, createServer } from 'node:http'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { CdpBrowser } from './cdp'
+import { chromiumTicks } from './chromium-cpu'
 import { connectRfb } from '../../src/main/rfb/connect'
 import type { DrawSink } from '../../src/main/rfb/sink'
 import { CHROMIUM } from '../../test/e2e/harness'
@@ -78,54 +79,6 @@ async function captureScreens(root: string, count: number): Promise<Rect[][]> {
   } finally {
     await server.stop()
   }
-}
-
-/** CPU ticks of every process under `root`, and of the renderer's threads by name. */
-function chromiumTicks(root: number): { total: number; byProcess: Record<string, number>; rendererThreads: Record<string, number> } {
-  const table = new Map<number, { ppid: number; ticks: number }>()
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      table.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) })
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const tree: number[] = []
-  const stack = [root]
-  while (stack.length) {
-    const pid = stack.pop()!
-    tree.push(pid)
-    for (const [child, p] of table) if (p.ppid === pid) stack.push(child)
-  }
-  const byProcess: Record<string, number> = {}
-  const rendererThreads: Record<string, number> = {}
-  let total = 0
-  for (const pid of tree) {
-    const ticks = table.get(pid)?.ticks ?? 0
-    total += ticks
-    let type = 'browser'
-    try {
-      type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser'
-    } catch {
-      continue
-    }
-    byProcess[type] = (byProcess[type] ?? 0) + ticks
-    if (type !== 'renderer') continue
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
-        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '')
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-        rendererThreads[comm] = (rendererThreads[comm] ?? 0) + Number(f[11]) + Number(f[12])
-      } catch {
-        // gone meanwhile
-      }
-    }
-  }
-  return { total, byProcess, rendererThreads }
 }
 
 function diff(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
