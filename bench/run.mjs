@@ -20,6 +20,7 @@ const ENTRIES = {
   profile: 'profile.ts',
   viewers: 'viewers/main.ts',
   memory: 'memory.ts',
+  'jpeg-routes': 'pipeline/jpeg-routes.ts',
 }
 const SCRIPTS = Object.keys(ENTRIES)
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')

@@ -40,6 +40,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CdpBrowser, type CdpPage } from './cdp'
+import { chromiumTicks } from './chromium-cpu'
 import { h264CaseAvailable, startH264Loop } from './h264-case'
 import { wsBaseline } from './ws-baseline'
 import type { FrameBatch } from '@shared/ops'
@@ -137,6 +138,8 @@ interface CaseResult {
   opsPerFrame: Dist
   opKinds: Record<string, number>
   cpuSeconds: Record<string, number>
+  /** Chromium CPU ms in the window by process type and by renderer thread name (chromium-cpu.ts). */
+  chromiumMs: { byProcess: Record<string, number>; rendererThreads: Record<string, number> }
   loadavg: number[]
 }
 
@@ -298,6 +301,38 @@ function cpuTicks(groups: Record<string, number[]>): Record<string, number> {
   return out
 }
 
+/** BENCH_PROFILE=1: a V8 CPU profile of the page's main thread per case (slows it; for finding where time goes). */
+const PROFILE = process.env.BENCH_PROFILE === '1'
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]
+  samples: number[]
+  timeDeltas: number[]
+}
+
+/** The profile's functions with the most self time, as lines to print. */
+function topFunctions(name: string, profile: CpuProfile): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const self = new Map<string, number>()
+  let total = 0
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id)!.callFrame
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000
+    self.set(key, (self.get(key) ?? 0) + ms)
+    total += ms
+  })
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)
+  return `\n  ${name}: page main thread, ${fmt(total, 0)} ms sampled; most self time:\n${top.map(([k, v]) => `    ${fmt(v, 0)} ms  ${k}`).join('\n')}\n`
+}
+
+/** Milliseconds each key gained from `a` to `b` (tick counts). */
+function tickDiff(a: Record<string, number> | undefined, b: Record<string, number> | undefined): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const k of Object.keys(b ?? {})) out[k] = (b![k] - (a?.[k] ?? 0)) * TICK_MS
+  return out
+}
+
 // ---- one case --------------------------------------------------------------------------------
 
 /** Offset page clock − Node clock, from the quickest of several round trips. */
@@ -323,6 +358,7 @@ async function runCase(o: {
   seconds: number
   warmup: number
   cpuGroups: () => Record<string, number[]>
+  chromiumPid?: number
   devtoolsNetwork: boolean
   contentFrames: () => number
 }): Promise<CaseResult> {
@@ -347,7 +383,9 @@ async function runCase(o: {
     const take = (): Promise<PageFrame[]> => page.evaluate<PageFrame[]>('window.__pipelineBench.take()')
     await take()
     probe.reset()
+    if (PROFILE) await page.call('Profiler.enable').then(() => page.call('Profiler.start'))
     const cpu0 = cpuTicks(o.cpuGroups())
+    const threads0 = o.chromiumPid === undefined ? null : chromiumTicks(o.chromiumPid)
     const content0 = o.contentFrames()
     const node0 = process.cpuUsage()
     const load0 = loadavg()
@@ -355,6 +393,8 @@ async function runCase(o: {
     await sleep(o.seconds * 1000)
     const end = now()
     const cpu1 = cpuTicks(o.cpuGroups())
+    const threads1 = o.chromiumPid === undefined ? null : chromiumTicks(o.chromiumPid)
+    if (PROFILE) process.stdout.write(topFunctions(c.name, (await page.call('Profiler.stop')).profile as CpuProfile))
     const content1 = o.contentFrames()
     const node1 = process.cpuUsage(node0)
     const load1 = loadavg()
@@ -414,6 +454,10 @@ async function runCase(o: {
       opsPerFrame: dist(joined.map(({ n }) => n.ops)),
       opKinds,
       cpuSeconds,
+      chromiumMs: {
+        byProcess: tickDiff(threads0?.byProcess, threads1?.byProcess),
+        rendererThreads: tickDiff(threads0?.rendererThreads, threads1?.rendererThreads),
+      },
       loadavg: [load0[0], load1[0]],
     }
   } finally {
@@ -587,6 +631,7 @@ export async function main(root: string, args: string[] = []): Promise<number> {
           seconds,
           warmup,
           cpuGroups: loop ? loopCpu : cpuGroups,
+          chromiumPid,
           devtoolsNetwork,
           contentFrames: loop ? () => NaN : contentFrames,
         }).finally(() => loop?.close())
@@ -639,6 +684,15 @@ export async function main(root: string, args: string[] = []): Promise<number> {
           .map(([k, v]) => `${k} ${fmt(v)}`)
           .join(', ')}\n`,
     )
+    // Where Chromium's share went, per screen painted: processes, then the renderer's threads.
+    const screens = r.screensPerSecond * r.seconds
+    const perScreen = (o: Record<string, number>): string =>
+      Object.entries(o)
+        .filter(([, v]) => v / screens >= 2)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${fmt(v / screens, 0)}`)
+        .join(', ')
+    process.stdout.write(`    chromium ms per screen: ${perScreen(r.chromiumMs.byProcess)}; renderer threads: ${perScreen(r.chromiumMs.rendererThreads)}\n`)
   }
   if (process.env.BENCH_JSON) {
     writeFileSync(process.env.BENCH_JSON, `${JSON.stringify({ env, results }, null, 2)}\n`)

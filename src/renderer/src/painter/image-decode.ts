@@ -27,8 +27,10 @@ export async function decodeOnPage(type: string, bytes: Uint8Array<ArrayBuffer>)
   return wrap(await createImageBitmap(new Blob([bytes], { type })))
 }
 
-function wrap(bitmap: ImageBitmap): DecodedImage {
-  return { source: bitmap, width: bitmap.width, height: bitmap.height, close: () => bitmap.close() }
+function wrap(picture: ImageBitmap | VideoFrame): DecodedImage {
+  // A VideoFrame's size is its display size, which is what drawImage's source rect counts in.
+  if ('displayWidth' in picture) return { source: picture, width: picture.displayWidth, height: picture.displayHeight, close: () => picture.close() }
+  return { source: picture, width: picture.width, height: picture.height, close: () => picture.close() }
 }
 
 let pool: WorkerPool | null = null
@@ -41,7 +43,7 @@ interface Job {
 }
 
 /**
- * Two workers even on two cores: one decodes while the other's bitmap crosses back; measured
+ * Two workers even on two cores: one decodes while the other's picture crosses back; measured
  * faster than one (docs/performance.md). Jobs go round-robin; answers may come in any order and
  * the painter puts them back in op order.
  */
@@ -80,9 +82,13 @@ class WorkerPool {
 
   private answer(jobs: Map<number, Job>, result: ImageJobResult): void {
     const job = jobs.get(result.id)
-    if (!job) return
+    if (!job) {
+      // Nobody waits for it (cannot happen today): free its pixels now, not at garbage collection.
+      if ('picture' in result) result.picture.close()
+      return
+    }
     jobs.delete(result.id)
-    if ('bitmap' in result) job.resolve(wrap(result.bitmap))
+    if ('picture' in result) job.resolve(wrap(result.picture))
     else job.reject(new Error(result.error))
   }
 
