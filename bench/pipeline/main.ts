@@ -394,7 +394,12 @@ async function runCase(o: {
     const end = now()
     const cpu1 = cpuTicks(o.cpuGroups())
     const threads1 = o.chromiumPid === undefined ? null : chromiumTicks(o.chromiumPid)
-    if (PROFILE) process.stdout.write(topFunctions(c.name, (await page.call('Profiler.stop')).profile as CpuProfile))
+    if (PROFILE) {
+      const profile = (await page.call('Profiler.stop')).profile as CpuProfile
+      process.stdout.write(topFunctions(c.name, profile))
+      // BENCH_PROFILE_DIR: the whole profile too, for DevTools or a breakdown by caller.
+      if (process.env.BENCH_PROFILE_DIR) writeFileSync(join(process.env.BENCH_PROFILE_DIR, `${c.name}.cpuprofile`), JSON.stringify(profile))
+    }
     const content1 = o.contentFrames()
     const node1 = process.cpuUsage(node0)
     const load1 = loadavg()

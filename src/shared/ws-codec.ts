@@ -59,8 +59,12 @@ export type WireData = string | Uint8Array
  */
 export type FrameAllocator = (size: number) => Uint8Array
 
-/** Provides at least `size` bytes to unpack a pixel-runs blob into (the page reuses acked batches' memory). */
-export type PixelMemory = (size: number) => Uint8Array
+/**
+ * Provides at least `size` bytes to unpack a pixel-runs blob into (the page reuses acked batches'
+ * memory). With `reusedOnly`, only memory it already holds, else null: nothing is allocated for a
+ * size that has not been checked yet.
+ */
+export type PixelMemory = (size: number, reusedOnly?: boolean) => Uint8Array | null
 
 /** The input was not a well-formed message. */
 export class WireError extends Error {
@@ -87,7 +91,7 @@ export function encodeServerMessage(m: ServerMessage, alloc?: FrameAllocator, pa
 }
 
 /** `memory`: where packed pixels are unpacked (default: fresh memory of the checked size). */
-export function decodeServerMessage(data: string | ArrayBuffer | Uint8Array, memory: PixelMemory = (size) => new Uint8Array(size)): ServerMessage {
+export function decodeServerMessage(data: string | ArrayBuffer | Uint8Array, memory: PixelMemory = (size, reusedOnly) => (reusedOnly ? null : new Uint8Array(size))): ServerMessage {
   const m = decode(data, memory)
   if (m.type === 'response' && isId(m.id)) {
     return m.error !== undefined
@@ -189,8 +193,10 @@ function decode(data: string | ArrayBuffer | Uint8Array, memory?: PixelMemory): 
 }
 
 /**
- * A pixel-runs blob unpacked. The stream's headers are walked first: memory is asked only for the
- * size they add up to, and only when that is the size the table announced.
+ * A pixel-runs blob unpacked. Memory already held is unpacked into at once (unpackPixelRuns checks
+ * every token against it and that it fills exactly the size announced). Otherwise the stream's
+ * headers are walked first: memory is allocated only for the size they add up to, and only when
+ * that is the size the table announced.
  */
 function unpack(view: Uint8Array, announced: unknown, memory: PixelMemory): Uint8Array {
   if (typeof announced !== 'number' || !Number.isSafeInteger(announced) || announced < 0 || announced > MAX_UNPACKED_BYTES || announced % 4 !== 0) {
@@ -199,10 +205,13 @@ function unpack(view: Uint8Array, announced: unknown, memory: PixelMemory): Uint
   if (view.length % 4 !== 0) throw new WireError('packed pixels are not whole words')
   const packed = view.byteOffset % 4 === 0 ? new Uint32Array(view.buffer, view.byteOffset, view.length / 4) : new Uint32Array(new Uint8Array(view).buffer)
   try {
-    const words = unpackedWords(packed, announced / 4)
-    if (words * 4 !== announced) throw new PixelRunsError(`unpacks to ${words * 4} bytes, not the ${announced} announced`)
-    const out = memory(announced)
-    if (out.length < announced) throw new RangeError(`pixel memory gave ${out.length} bytes for ${announced}`)
+    let out = memory(announced, true)
+    if (!out) {
+      const words = unpackedWords(packed, announced / 4)
+      if (words * 4 !== announced) throw new PixelRunsError(`unpacks to ${words * 4} bytes, not the ${announced} announced`)
+      out = memory(announced)
+    }
+    if (!out || out.length < announced) throw new RangeError(`pixel memory gave ${out?.length ?? 0} bytes for ${announced}`)
     if (out.byteOffset % 4 !== 0) throw new RangeError('pixel memory is not word-aligned')
     unpackPixelRuns(packed, new Uint32Array(out.buffer, out.byteOffset, announced / 4))
     return out.subarray(0, announced)

@@ -288,7 +288,7 @@ describe('PixelMemoryPool', () => {
     const batch = (seq: number) => ({ sessionId: 's', seq, ops: new Int32Array(0), pixels: new Uint8Array(0), images: new Uint8Array(0) })
     const lent: Uint8Array[] = []
     for (let seq = 1; seq <= 20; seq++) {
-      lent.push(pool.memory(100))
+      lent.push(pool.memory(100)!)
       pool.claim(batch(seq))
     }
     expect(pool.sizes).toEqual({ free: 0, lent: 16 })
@@ -302,5 +302,15 @@ describe('PixelMemoryPool', () => {
     const again = [pool.memory(100), pool.memory(100), pool.memory(100), pool.memory(100)]
     for (const m of again) expect(lent.slice(0, 4)).not.toContain(m)
     expect(lent.slice(4)).toContain(again[0])
+  })
+
+  it('gives only memory it holds when asked for reused memory, never new memory', () => {
+    const pool = new PixelMemoryPool()
+    expect(pool.memory(100, true)).toBeNull()
+    const first = pool.memory(100)!
+    pool.claim({ sessionId: 's', seq: 1, ops: new Int32Array(0), pixels: first, images: new Uint8Array(0) })
+    pool.acked('s', 1)
+    expect(pool.memory(first.length + 1, true)).toBeNull()
+    expect(pool.memory(50, true)).toBe(first)
   })
 })

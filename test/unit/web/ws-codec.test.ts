@@ -166,7 +166,7 @@ describe('ws-codec', () => {
       }
       const announced = `,${desktop.length}]`
       const seen: number[] = []
-      const memory = (size: number): Uint8Array => (seen.push(size), new Uint8Array(size))
+      const memory = (size: number, reusedOnly?: boolean): Uint8Array | null => (reusedOnly ? null : (seen.push(size), new Uint8Array(size)))
       expect(() => decodeClientMessage(wire)).toThrow('bad blob kind')
       expect(() => decodeServerMessage(withHeader(header.replace(announced, `,${desktop.length + 4}]`)), memory)).toThrow(
         `not the ${desktop.length + 4} announced`,
@@ -184,6 +184,35 @@ describe('ws-codec', () => {
       expect(() => decodeServerMessage(damaged, memory)).toThrow(WireError)
       expect(seen).toEqual([])
       expect(() => decodeServerMessage(wire, (size) => new Uint8Array(size - 4))).toThrow(RangeError)
+    })
+
+    it('unpack straight into memory already held, and refuse there what disagrees with the table', () => {
+      const wire = encodeServerMessage(frame(desktop), undefined, new PixelRunEncoder()) as Uint8Array
+      const headerLength = new DataView(wire.buffer, wire.byteOffset).getUint32(0, true)
+      const header = new TextDecoder().decode(wire.subarray(4, 4 + headerLength))
+      const withHeader = (text: string): Uint8Array => {
+        const out = wire.slice()
+        out.set(new TextEncoder().encode(text.padEnd(headerLength, ' ')), 4)
+        return out
+      }
+      // Memory the page already holds (larger than any frame here): only that is asked for.
+      const held = new Uint8Array(desktop.length * 2)
+      const asked: [number, boolean | undefined][] = []
+      const reused = (size: number, reusedOnly?: boolean): Uint8Array | null => (asked.push([size, reusedOnly]), size <= held.length ? held : null)
+      const m = decodeServerMessage(wire, reused) as ReturnType<typeof frame>
+      expect(asked).toEqual([[desktop.length, true]])
+      expect(m.payload.pixels.buffer).toBe(held.buffer)
+      expect(Buffer.compare(m.payload.pixels, desktop)).toBe(0)
+      // The stream unpacks to less or more than announced: refused, though unpacking began in the held memory.
+      const announced = `,${desktop.length}]`
+      expect(() => decodeServerMessage(withHeader(header.replace(announced, `,${desktop.length + 4}]`)), reused)).toThrow('bad packed pixels')
+      expect(() => decodeServerMessage(withHeader(header.replace(announced, `,${desktop.length - 4}]`)), reused)).toThrow('bad packed pixels')
+      // Larger than anything held: the headers are checked first, and a lie allocates nothing.
+      asked.length = 0
+      expect(() => decodeServerMessage(withHeader(header.replace(announced, `,${held.length + 4}]`)), reused)).toThrow(
+        `not the ${held.length + 4} announced`,
+      )
+      expect(asked).toEqual([[held.length + 4, true]])
     })
   })
 })

@@ -24,10 +24,11 @@ export class PixelMemoryPool {
   /** Memory handed out since the last `claim`, not yet tied to a batch. */
   private pending: Uint8Array | null = null
 
-  /** For decodeServerMessage: memory of at least `size` bytes. */
-  readonly memory = (size: number): Uint8Array => {
+  /** For decodeServerMessage: memory of at least `size` bytes; with `reusedOnly`, null rather than new memory. */
+  readonly memory = (size: number, reusedOnly = false): Uint8Array | null => {
     let i = -1
     for (let k = 0; k < this.free.length; k++) if (this.free[k].length >= size && (i < 0 || this.free[k].length < this.free[i].length)) i = k
+    if (i < 0 && reusedOnly) return null
     // Some headroom, so the next frame, a little larger, still fits.
     const m = i >= 0 ? this.free.splice(i, 1)[0] : new Uint8Array(size + (size >> 4))
     this.pending = m
