@@ -91,7 +91,10 @@ export function encodeServerMessage(m: ServerMessage, alloc?: FrameAllocator, pa
 }
 
 /** `memory`: where packed pixels are unpacked (default: fresh memory of the checked size). */
-export function decodeServerMessage(data: string | ArrayBuffer | Uint8Array, memory: PixelMemory = (size, reusedOnly) => (reusedOnly ? null : new Uint8Array(size))): ServerMessage {
+export function decodeServerMessage(
+  data: string | ArrayBuffer | Uint8Array,
+  memory: PixelMemory = (size, reusedOnly) => (reusedOnly ? null : new Uint8Array(size)),
+): ServerMessage {
   const m = decode(data, memory)
   if (m.type === 'response' && isId(m.id)) {
     return m.error !== undefined

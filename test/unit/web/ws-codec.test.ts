@@ -209,9 +209,7 @@ describe('ws-codec', () => {
       expect(() => decodeServerMessage(withHeader(header.replace(announced, `,${desktop.length - 4}]`)), reused)).toThrow('bad packed pixels')
       // Larger than anything held: the headers are checked first, and a lie allocates nothing.
       asked.length = 0
-      expect(() => decodeServerMessage(withHeader(header.replace(announced, `,${held.length + 4}]`)), reused)).toThrow(
-        `not the ${held.length + 4} announced`,
-      )
+      expect(() => decodeServerMessage(withHeader(header.replace(announced, `,${held.length + 4}]`)), reused)).toThrow(`not the ${held.length + 4} announced`)
       expect(asked).toEqual([[held.length + 4, true]])
     })
   })
