@@ -165,4 +165,16 @@ describe('CanvasPainter image order', () => {
     expect(log).toEqual([])
     expect(d.closed.sort()).toEqual([0, 1])
   })
+
+  it('paints every batch handed over at once, as a store hands over its backlog when the view mounts', async () => {
+    const { canvas, log } = loggingCanvas()
+    const painted: number[] = []
+    const painter = new CanvasPainter(canvas, { painted: (s) => painted.push(s) })
+    // Batches without images paint as they are queued; the next ones come in the same task.
+    for (const seq of [1, 2, 3]) painter.enqueue(batchOf(seq, [seq]))
+    await painter.idle()
+    await tick()
+    expect(painted).toEqual([1, 2, 3])
+    expect(log).toEqual(['fill rgb(1 0 0)', 'fill rgb(2 0 0)', 'fill rgb(3 0 0)'])
+  })
 })

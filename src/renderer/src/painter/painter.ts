@@ -101,7 +101,16 @@ export class CanvasPainter {
   enqueue(batch: FrameBatch): void {
     if (this.disposed) return
     this.queue.push({ batch, images: this.startDecodes(batch) })
-    this.draining ??= this.drain().finally(() => (this.draining = null))
+    this.startDraining()
+  }
+
+  private startDraining(): void {
+    this.draining ??= this.drain().finally(() => {
+      this.draining = null
+      // A drain that painted synchronously ends before this runs: batches queued in between (a
+      // backlog handed over in one go) would otherwise wait for the next batch, and their acks with them.
+      if (this.queue.length && !this.disposed) this.startDraining()
+    })
   }
 
   /** Resolves once every queued batch is painted. */
