@@ -71,3 +71,28 @@ describe('image worker pool', () => {
     expect(live.terminated).toBe(false)
   })
 })
+
+describe('image worker', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('frees a picture it could not send and still answers the job', async () => {
+    const sent: ImageJobResult[] = []
+    const closed: string[] = []
+    const scope = {
+      onmessage: null as ((e: { data: ImageJob }) => void) | null,
+      postMessage(m: ImageJobResult, transfer?: unknown[]) {
+        if (transfer?.length) throw new DOMException('the picture could not be cloned', 'DataCloneError')
+        sent.push(m)
+      },
+    }
+    vi.stubGlobal('self', scope)
+    vi.stubGlobal('ImageDecoder', undefined)
+    vi.stubGlobal('createImageBitmap', async () => ({ width: 4, height: 4, close: () => closed.push('bitmap') }))
+    vi.resetModules()
+    await import('../../../src/renderer/src/painter/image-worker')
+    scope.onmessage!({ data: { id: 7, type: 'image/png', bytes: new Uint8Array(4) } })
+    await vi.waitFor(() => expect(sent).toHaveLength(1))
+    expect(sent[0]).toEqual({ id: 7, error: 'the picture could not be cloned' })
+    expect(closed).toEqual(['bitmap'])
+  })
+})
