@@ -165,4 +165,39 @@ describe('CanvasPainter image order', () => {
     expect(log).toEqual([])
     expect(d.closed.sort()).toEqual([0, 1])
   })
+
+  it('paints every batch handed over at once, as a store hands over its backlog when the view mounts', async () => {
+    const { canvas, log } = loggingCanvas()
+    const painted: number[] = []
+    const painter = new CanvasPainter(canvas, { painted: (s) => painted.push(s) })
+    // Batches without images paint as they are queued; the next ones come in the same task.
+    for (const seq of [1, 2, 3]) painter.enqueue(batchOf(seq, [seq]))
+    await painter.idle()
+    await tick()
+    expect(painted).toEqual([1, 2, 3])
+    expect(log).toEqual(['fill rgb(1 0 0)', 'fill rgb(2 0 0)', 'fill rgb(3 0 0)'])
+  })
+
+  it('frees the pictures of a batch whose painting failed part way', async () => {
+    const d = manualDecoder()
+    const { canvas } = loggingCanvas()
+    const ctx = canvas.getContext('2d') as unknown as { fillRect(): void }
+    ctx.fillRect = () => {
+      throw new Error('the canvas refused')
+    }
+    const painted: number[] = []
+    const errors: string[] = []
+    const painter = new CanvasPainter(canvas, { painted: (s) => painted.push(s), error: (m) => errors.push(m) }, { decodeImage: d.decode })
+    // Image 0 is drawn, then the fill throws before images 1 and 2 are reached.
+    painter.enqueue(batchOf(1, ['img', 1, 'img', 'img']))
+    d.finish(0)
+    d.finish(1)
+    await tick()
+    d.finish(2)
+    await painter.idle()
+    await tick()
+    expect(painted).toEqual([1])
+    expect(errors[0]).toMatch(/batch 1 failed: the canvas refused/)
+    expect(d.closed.sort()).toEqual([0, 1, 2])
+  })
 })

@@ -280,6 +280,28 @@ describe('WsHost packed pixels', () => {
     expect(got[1]).toHaveLength(1600)
     host.close()
   })
+
+  it('frees only batches that arrived before the acked one when seq starts again (a reconnect, a seek)', () => {
+    const { host, last } = setup()
+    last().open()
+    const got: Uint8Array[] = []
+    host.on('session.frame', (b) => got.push(b.pixels))
+    // The last batch of the old attempt waits to paint (an image decoding); the new attempt's first queues behind it.
+    last().deliver(packedFrame('s', 7, 1000, 0xff0000ff))
+    last().deliver(packedFrame('s', 1, 1000, 0xff00ff00))
+    // 7 painted and acked: its memory is free, the new 1's is not (1 < 7, but it arrived later).
+    void host.request('session.ack', { sessionId: 's', seq: 7 }).catch(() => {})
+    last().deliver(packedFrame('s', 2, 1000, 0xffffffff))
+    last().deliver(packedFrame('s', 3, 1000, 0xff123456))
+    expect(got[2].buffer).toBe(got[0].buffer)
+    expect([got[2].buffer, got[3].buffer]).not.toContain(got[1].buffer)
+    expect(new Uint32Array(got[1].buffer, 0, 1000).every((w) => w === 0xff00ff00)).toBe(true)
+    // The new 1 painted: now its memory is reused.
+    void host.request('session.ack', { sessionId: 's', seq: 1 }).catch(() => {})
+    last().deliver(packedFrame('s', 4, 1000, 0xff654321))
+    expect(got[4].buffer).toBe(got[1].buffer)
+    host.close()
+  })
 })
 
 describe('PixelMemoryPool', () => {
@@ -312,5 +334,25 @@ describe('PixelMemoryPool', () => {
     pool.acked('s', 1)
     expect(pool.memory(first.length + 1, true)).toBeNull()
     expect(pool.memory(50, true)).toBe(first)
+  })
+
+  it("an ack of a batch whose memory was forgotten frees none of a later run's batches of the same seq", () => {
+    const pool = new PixelMemoryPool()
+    const batch = (seq: number) => ({ sessionId: 's', seq, ops: new Int32Array(0), pixels: new Uint8Array(0), images: new Uint8Array(0) })
+    pool.memory(100)
+    pool.claim(batch(5)) // the old run's 5, stuck behind a slow decode
+    const later: Uint8Array[] = []
+    for (let seq = 1; seq <= 16; seq++) {
+      later.push(pool.memory(100)!)
+      pool.claim(batch(seq))
+    }
+    expect(pool.sizes).toEqual({ free: 0, lent: 16 })
+    // The old 5 paints at last: the new run's 1-5 still wait behind it.
+    pool.acked('s', 5)
+    expect(pool.sizes).toEqual({ free: 0, lent: 16 })
+    expect(later).not.toContain(pool.memory(100))
+    // The new run's 5: 1-5 are free.
+    pool.acked('s', 5)
+    expect(pool.sizes).toEqual({ free: 3, lent: 11 })
   })
 })

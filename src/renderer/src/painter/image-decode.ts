@@ -35,11 +35,25 @@ function wrap(picture: ImageBitmap | VideoFrame): DecodedImage {
 
 let pool: WorkerPool | null = null
 
+/**
+ * How long a worker may take to answer a job. Painting waits for each image in order, so a worker
+ * that never answers (a decoder stuck on crafted bytes) would freeze the session's picture for
+ * good: past this its jobs fail (the painter asks for a full refresh) and a fresh worker takes over.
+ * Far above any real decode of a rect; the host gives up waiting for an ack as soon.
+ */
+export const IMAGE_ANSWER_TIMEOUT_MS = 5_000
+
 interface Job {
   type: string
   bytes: Uint8Array<ArrayBuffer>
   resolve(image: DecodedImage): void
   reject(e: Error): void
+  timer: ReturnType<typeof setTimeout>
+}
+
+interface Slot {
+  worker: Worker
+  jobs: Map<number, Job>
 }
 
 /**
@@ -49,30 +63,33 @@ interface Job {
  */
 class WorkerPool {
   broken = false
-  private readonly workers: { worker: Worker; jobs: Map<number, Job> }[] = []
+  private readonly workers: Slot[] = []
   private next = 0
   private lastId = 0
 
   constructor() {
     const count = Math.min(4, Math.max(2, Math.floor((navigator.hardwareConcurrency || 2) / 2)))
     try {
-      for (let i = 0; i < count; i++) {
-        const worker = new Worker(new URL('./image-worker.ts', import.meta.url), { type: 'module', name: 'tessera-images' })
-        const slot = { worker, jobs: new Map<number, Job>() }
-        worker.onmessage = (e: MessageEvent<ImageJobResult>) => this.answer(slot.jobs, e.data)
-        worker.onerror = () => this.breakDown()
-        this.workers.push(slot)
-      }
+      for (let i = 0; i < count; i++) this.workers.push(this.start())
     } catch {
       this.breakDown()
     }
+  }
+
+  private start(): Slot {
+    const worker = new Worker(new URL('./image-worker.ts', import.meta.url), { type: 'module', name: 'tessera-images' })
+    const slot: Slot = { worker, jobs: new Map() }
+    worker.onmessage = (e: MessageEvent<ImageJobResult>) => this.answer(slot.jobs, e.data)
+    worker.onerror = () => this.breakDown()
+    return slot
   }
 
   decode(type: string, bytes: Uint8Array<ArrayBuffer>): Promise<DecodedImage> {
     return new Promise((resolve, reject) => {
       const slot = this.workers[this.next++ % this.workers.length]
       const id = ++this.lastId
-      slot.jobs.set(id, { type, bytes, resolve, reject })
+      const timer = setTimeout(() => this.hung(slot), IMAGE_ANSWER_TIMEOUT_MS)
+      slot.jobs.set(id, { type, bytes, resolve, reject, timer })
       // A copy goes over (transferred, not cloned again): the batch's buffer stays the painter's.
       const copy = bytes.slice()
       const job: ImageJob = { id, type, bytes: copy }
@@ -88,8 +105,26 @@ class WorkerPool {
       return
     }
     jobs.delete(result.id)
+    clearTimeout(job.timer)
     if ('picture' in result) job.resolve(wrap(result.picture))
     else job.reject(new Error(result.error))
+  }
+
+  /** A worker let a job go unanswered too long: its jobs fail and a fresh worker takes its place. */
+  private hung(slot: Slot): void {
+    const at = this.workers.indexOf(slot)
+    if (at < 0) return
+    slot.worker.terminate()
+    for (const job of slot.jobs.values()) {
+      clearTimeout(job.timer)
+      job.reject(new Error(`the image decoder did not answer within ${IMAGE_ANSWER_TIMEOUT_MS} ms`))
+    }
+    slot.jobs.clear()
+    try {
+      this.workers[at] = this.start()
+    } catch {
+      this.breakDown()
+    }
   }
 
   // A worker that cannot load (a policy, a packaging fault) must not lose pictures: what it held
@@ -98,6 +133,7 @@ class WorkerPool {
     this.broken = true
     for (const slot of this.workers) {
       slot.worker.terminate()
+      for (const job of slot.jobs.values()) clearTimeout(job.timer)
       for (const job of slot.jobs.values()) decodeOnPage(job.type, job.bytes).then(job.resolve, job.reject)
       slot.jobs.clear()
     }

@@ -22,9 +22,21 @@ const scope = self as unknown as {
 scope.onmessage = (e) => {
   const { id, type, bytes } = e.data
   decode(type, bytes).then(
-    (picture) => scope.postMessage({ id, picture }, [picture]),
-    (err: unknown) => scope.postMessage({ id, error: (err instanceof Error ? err.message : String(err)) || 'decoding failed' }),
+    (picture) => {
+      try {
+        scope.postMessage({ id, picture }, [picture])
+      } catch (err) {
+        // Not transferred (a picture this browser cannot send): freed here, and the job still answered.
+        picture.close()
+        fail(id, err)
+      }
+    },
+    (err: unknown) => fail(id, err),
   )
+}
+
+function fail(id: number, err: unknown): void {
+  scope.postMessage({ id, error: (err instanceof Error ? err.message : String(err)) || 'decoding failed' })
 }
 
 // WebCodecs' ImageDecoder needs no Blob (each Blob is a trip through the browser process) and

@@ -101,7 +101,16 @@ export class CanvasPainter {
   enqueue(batch: FrameBatch): void {
     if (this.disposed) return
     this.queue.push({ batch, images: this.startDecodes(batch) })
-    this.draining ??= this.drain().finally(() => (this.draining = null))
+    this.startDraining()
+  }
+
+  private startDraining(): void {
+    this.draining ??= this.drain().finally(() => {
+      this.draining = null
+      // A drain that painted synchronously ends before this runs: batches queued in between (a
+      // backlog handed over in one go) would otherwise wait for the next batch, and their acks with them.
+      if (this.queue.length && !this.disposed) this.startDraining()
+    })
   }
 
   /** Resolves once every queued batch is painted. */
@@ -144,6 +153,8 @@ export class CanvasPainter {
       } catch (e) {
         // A canvas call that throws (a copy from a zero-sized canvas) spoils one batch, not the session.
         this.events.error?.(`batch ${batch.seq} failed: ${(e as Error).message}`)
+        // Its pictures not reached yet are freed (VideoFrames held open stall the browser's decoder).
+        discard(images)
       }
       if (this.disposed) return discard(images)
       this.painted++
@@ -195,6 +206,8 @@ export class CanvasPainter {
       }
       const image = await decoding
       if (this.disposed) return
+      // Handled here (drawn and closed, or failed): whoever discards the rest leaves it alone.
+      images.delete(at)
       if (typeof image === 'string') failures.push(image)
       else if (image) this.drawImage(batch.ops, at, image)
       from = at + OP_INTS
