@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { type Socket, createServer } from 'node:net'
 import { type PixelFormat, RGBX8888, readPixelFormat } from '../../src/main/rfb/pixel-format'
 import { serverInit } from './server-script'
+import { clientMessageLength } from './client-message-length'
 
 /** Whether ffmpeg with libx264 is installed (apt-get install ffmpeg). */
 export function ffmpegAvailable(): boolean {
@@ -134,7 +135,7 @@ export async function startH264Server(width: number, height: number, scripts: Sc
           sock.write(serverInit(width, height, 'h264 test server'))
           stage = 'messages'
         } else {
-          const n = messageLength(buf)
+          const n = clientMessageLength(buf, 'h264 test server')
           if (n === null || buf.length < n) return
           const m = buf.subarray(0, n)
           buf = buf.subarray(n)
@@ -157,27 +158,6 @@ export async function startH264Server(width: number, height: number, scripts: Sc
         for (const s of sockets) s.destroy()
         server.close(() => r())
       }),
-  }
-}
-
-/** Bytes of the client message at the front of `b` (RFC 6143 §7.5), or null until they are known. */
-function messageLength(b: Buffer): number | null {
-  if (b.length < 1) return null
-  switch (b[0]) {
-    case 0:
-      return 20
-    case 2:
-      return b.length < 4 ? null : 4 + 4 * b.readUInt16BE(2)
-    case 3:
-      return 10
-    case 4:
-      return 8
-    case 5:
-      return 6
-    case 6:
-      return b.length < 8 ? null : 8 + Math.abs(b.readInt32BE(4))
-    default:
-      throw new Error(`h264 test server: client message type ${b[0]} not handled`)
   }
 }
 

@@ -2,6 +2,7 @@ import net from 'node:net'
 import { Bytes } from './bytes'
 import { findData, ft, utf8 } from './ultra-file-transfer'
 import { serverInit } from './server-script'
+import { clientMessageLength } from './client-message-length'
 
 /**
  * A scripted UltraVNC file-transfer server on 127.0.0.1 for hostile-name tests through the whole
@@ -34,7 +35,7 @@ export async function startHostileUltraServer(
           socket.write(serverInit(64, 48, 'hostile'))
           stage = 'normal'
         } else {
-          const n = messageLength(buf)
+          const n = clientMessageLength(buf, 'the hostile server')
           if (n === null || buf.length < n) return
           const m = buf.subarray(0, n)
           buf = buf.subarray(n)
@@ -67,29 +68,5 @@ export async function startHostileUltraServer(
         for (const s of sockets) s.destroy()
         server.close(() => resolve())
       }),
-  }
-}
-
-/** The length of the client message at the start of `b`, or null until enough of it is there. */
-function messageLength(b: Buffer): number | null {
-  const need = (n: number): number | null => (b.length >= n ? n : null)
-  if (b.length === 0) return null
-  switch (b[0]) {
-    case 0:
-      return 20
-    case 2:
-      return b.length < 4 ? null : 4 + 4 * b.readUInt16BE(2)
-    case 3:
-      return 10
-    case 4:
-      return 8
-    case 5:
-      return 6
-    case 6:
-      return b.length < 8 ? null : 8 + b.readUInt32BE(4)
-    case 7:
-      return need(12) === null ? null : 12 + b.readUInt32BE(8) + (b[1] === 8 ? 4 : 0)
-    default:
-      throw new Error(`the hostile server does not know client message ${b[0]}`)
   }
 }
