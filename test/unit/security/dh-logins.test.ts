@@ -18,7 +18,15 @@ describe('Apple Remote Desktop (type 30) against a scripted server using OpenSSL
   server.generateKeys()
   const prime = server.getPrime()
   const size = prime.length
-  const head = new Bytes().text('RFB 003.008\n').u8(1, 30).u16(2, size).bytes(prime).bytes(server.getPublicKey()).build()
+  // OpenSSL drops leading zero bytes (1 key in 256); the wire carries the value in exactly `size` bytes.
+  const publicKey = server.getPublicKey()
+  const head = new Bytes()
+    .text('RFB 003.008\n')
+    .u8(1, 30)
+    .u16(2, size)
+    .bytes(prime)
+    .bytes(Buffer.concat([Buffer.alloc(size - publicKey.length), publicKey]))
+    .build()
 
   /** What the server learns from the client's answer: it decrypts the block with the shared secret. */
   function serverReads(sent: Buffer): { username: string; password: string; blockTail: Buffer } {
