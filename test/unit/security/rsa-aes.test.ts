@@ -64,12 +64,18 @@ const h = (alg: string, ...parts: Uint8Array[]): Uint8Array => {
  * follows them: SecurityResult and ServerInit, sealed in two messages for RA2 (a message boundary
  * inside a field), in clear for RA2ne.
  */
-function script(v: Variant, opts: { subtype?: number; badHash?: boolean; serverBits?: number; tail?: Uint8Array } = {}) {
+function script(v: Variant, opts: { subtype?: number; badHash?: boolean; serverBits?: number; tail?: Uint8Array; shortRandom?: boolean } = {}) {
   const clientRandom = seeded('client')(v.aes)
   const serverRandom = seeded('server')(v.aes)
   const serverMsg = encodeRsaKey(server.wire)
   const clientMsg = encodeRsaKey(client.wire)
-  const sealedRandom = publicEncrypt({ key: createPublicKey(client.privateKey), padding: constants.RSA_PKCS1_PADDING }, serverRandom)
+  const seal = () => publicEncrypt({ key: createPublicKey(client.privateKey), padding: constants.RSA_PKCS1_PADDING }, serverRandom)
+  let sealedRandom = seal()
+  // As neatvnc sends it: a ciphertext below 2^2040 without its leading zero byte (one in 256).
+  if (opts.shortRandom) {
+    while (sealedRandom[0] !== 0) sealedRandom = seal()
+    sealedRandom = sealedRandom.subarray(1)
+  }
   const toClient = new EaxMessages(h(v.hash, clientRandom, serverRandom).subarray(0, v.aes))
   const fromClient = new EaxMessages(h(v.hash, serverRandom, clientRandom).subarray(0, v.aes))
   const hash = h(v.hash, serverMsg, clientMsg)
@@ -229,12 +235,28 @@ describe('RSA-AES limits, failures and the server key', () => {
     expect(r.error!.message).toMatch(/unknown RA2 subtype 3/)
   })
 
-  it('refuses a random of another length than our key', async () => {
-    const s = script(ra2)
-    const head = Buffer.from(s.head)
-    head.writeUInt16BE(64, s.serverMsg.length)
-    const r = await run(ra2, [head], [])
-    expect(r.error!.message).toMatch(/random is 64 bytes long/)
+  it('refuses a random longer than our key, or empty', async () => {
+    for (const len of [server.wire.n.length + 1, 0]) {
+      const s = script(ra2)
+      const head = Buffer.from(s.head)
+      head.writeUInt16BE(len, s.serverMsg.length)
+      const r = await run(ra2, [head], [])
+      expect(r.error!.message).toMatch(new RegExp(`random is ${len} bytes long`))
+    }
+  })
+
+  it('takes a random sent without its leading zero byte, as neatvnc sends one in 256', async () => {
+    const s = script(ra2, { shortRandom: true })
+    expect(Buffer.from(s.head).readUInt16BE(s.serverMsg.length)).toBe(server.wire.n.length - 1)
+    const r = await run(ra2, [s.head], [s.tail])
+    expect(r.error).toBeUndefined()
+    expect(r.outcome!.name).toBe('RA2')
+  })
+
+  it('sends its key and its random in one write (neatvnc misreads a random that arrives apart from the key)', async () => {
+    const r = await run(ra2, [script(ra2).head], [script(ra2).tail])
+    const keyAndRandom = 4 + 2 * client.wire.n.length + 2 + server.wire.n.length
+    expect(r.io.written[0].length).toBe(keyAndRandom)
   })
 
   it('ends the connection when a message of the stream was changed on the way', async () => {

@@ -156,7 +156,6 @@ export class RsaAesSecurity implements SecurityHandler {
 
     const client = await this.deps.clientKey(CLIENT_KEY_BITS)
     const clientMessage = encodeRsaKey(client.wire)
-    io.write(clientMessage)
     const clientRandom = this.deps.random(v.aesBytes)
     let sealedRandom
     try {
@@ -164,15 +163,26 @@ export class RsaAesSecurity implements SecurityHandler {
     } catch (e) {
       throw new RfbProtocolError(`the server's RSA key cannot encrypt (${(e as Error).message})`, at)
     }
-    io.write(Uint8Array.of(size >> 8, size & 0xff))
-    io.write(sealedRandom)
+    // Key and random in one write: neatvnc (wayvnc 0.9) switches to AES when it has read our random
+    // and treats bytes already read with it as plain, so a random arriving apart from the key, with
+    // our hash right behind it, failed about one handshake in 50 there.
+    const keyAndRandom = new Uint8Array(clientMessage.length + 2 + size)
+    keyAndRandom.set(clientMessage)
+    keyAndRandom[clientMessage.length] = size >> 8
+    keyAndRandom[clientMessage.length + 1] = size & 0xff
+    keyAndRandom.set(sealedRandom, clientMessage.length + 2)
+    io.write(keyAndRandom)
     trace('out', `${v.name} client key RSA ${bits} and random`)
 
     const at2 = io.position
     const len = u16(await io.read(2))
-    if (len !== keyBytes(client.wire.bits))
-      throw new RfbProtocolError(`the server's random is ${len} bytes long, not the ${keyBytes(client.wire.bits)} of our key`, at2)
-    const serverRandom = rsaDecrypt(client.privateKey, await io.read(len), v.aesBytes)
+    const ourSize = keyBytes(client.wire.bits)
+    // neatvnc drops the leading zero bytes of its ciphertext (one random in 256 is 255 bytes long):
+    // the same number, so it is padded back; anything longer than our key cannot be one.
+    if (len === 0 || len > ourSize) throw new RfbProtocolError(`the server's random is ${len} bytes long, not the ${ourSize} of our key`, at2)
+    const sealedServerRandom = new Uint8Array(ourSize)
+    sealedServerRandom.set(await io.read(len), ourSize - len)
+    const serverRandom = rsaDecrypt(client.privateKey, sealedServerRandom, v.aesBytes)
     if (!serverRandom) throw new RfbProtocolError("the server's random does not decrypt under our key", at2)
 
     const keyLength = v.aesBytes
