@@ -45,7 +45,15 @@ describe.skipIf(!isRoot)('wayvnc 0.9.1 (neatvnc) on headless sway, Debian 13 chr
     const creds = (password: string) => async () => ({ username: USER, password })
     const relay = await offerOnly(server.port, 30)
     const ardTarget = { host: '127.0.0.1', port: relay.port }
-    const raw = await takeSnapshot(ardTarget, { encodings: [Encoding.Raw], credentials: creds(PASSWORD), security: {} })
+    // In one fresh-clone run at load 15-21, wayvnc took this login and sent no picture for 30 s (not
+    // reproduced in 180 runs since; wayvnc starts capturing on sway's power event). A stall after
+    // the login gets one more try; a stall in the login itself still fails.
+    const raw = await takeSnapshot(ardTarget, { encodings: [Encoding.Raw], credentials: creds(PASSWORD), security: {}, timeoutMs: 20_000 }).catch(
+      (e: unknown) => {
+        if (!/sent no picture/.test(String((e as Error).message))) throw e
+        return takeSnapshot(ardTarget, { encodings: [Encoding.Raw], credentials: creds(PASSWORD), security: {}, timeoutMs: 20_000 })
+      },
+    )
     expect(raw.info.securityName).toBe('Apple Remote Desktop')
     const zrle = await takeSnapshot(ardTarget, { encodings: [Encoding.ZRLE, Encoding.Raw], credentials: creds(PASSWORD), security: {} })
     expect(Buffer.from(zrle.framebuffer.words.buffer).equals(Buffer.from(raw.framebuffer.words.buffer))).toBe(true)
@@ -53,7 +61,7 @@ describe.skipIf(!isRoot)('wayvnc 0.9.1 (neatvnc) on headless sway, Debian 13 chr
     relay.close()
     expect(err).toBeInstanceOf(AuthFailedError)
     expect((err as AuthFailedError).reason).toBe('Invalid username or password')
-  }, 60_000)
+  }, 120_000)
 
   it('RA2: the key is asked about once, then known; a changed key is refused before the password', async () => {
     const store = new MemoryTrustStore()

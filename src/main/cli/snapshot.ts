@@ -44,10 +44,18 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
   const framebuffer = new FramebufferSink(decodeImageNode)
   const coverage = new CoverageSink(framebuffer)
   let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(`no complete screen within ${timeoutMs / 1000} s`)), timeoutMs)
-  })
   let client: RfbClient | undefined
+  let updates = 0
+  // Which step stalled tells a stuck login from a server that sends no picture.
+  const stalled = (): string =>
+    !client?.info
+      ? `the connection was not ready within ${timeoutMs / 1000} s`
+      : updates === 0
+        ? `connected, but the server sent no picture within ${timeoutMs / 1000} s`
+        : `no complete screen within ${timeoutMs / 1000} s (${updates} updates arrived)`
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(stalled())), timeoutMs)
+  })
   try {
     let settle!: { resolve: (s: Snapshot) => void; reject: (e: unknown) => void }
     const finished = new Promise<Snapshot>((resolve, reject) => (settle = { resolve, reject }))
@@ -55,7 +63,7 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
     // the same chunk as ServerInit, which the engine parses before the connect resolves.
     const watch = (c: RfbClient): void => {
       client = c
-      let updates = 0
+      updates = 0
       const encodings = new Set<number>()
       c.on('update', (u) => {
         updates++
