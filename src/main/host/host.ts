@@ -201,7 +201,8 @@ export class Host extends EventEmitter<HostEventMap> {
     this.benchRuns = new FrameBenchRuns({
       send: (batch) => this.emitEvent('session.frame', batch),
       copies: async (w, h, passes) => (await benchFrames(w, h, passes)).steps,
-      ackTimeoutMs: this.sessionHost.timings.ackTimeoutMs,
+      // An 8 MB frame to a busy page (a loaded machine, a slow GC) may take longer than a session's ack.
+      ackTimeoutMs: this.sessionHost.timings.ackTimeoutMs * 6,
     })
     this.handlers = this.createHandlers()
     this.listener = new ReverseListener({

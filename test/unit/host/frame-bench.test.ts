@@ -108,7 +108,7 @@ describe('measuring frames to a browser-mode page', () => {
   }, 60_000)
 
   it('gives up on a page that does not answer, in words the page can show', async () => {
-    await start(300)
+    await start(50)
     const page = openPage()
     const frames: number[] = []
     page.on('session.frame', (b) => frames.push(b.seq))
