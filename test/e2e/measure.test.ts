@@ -39,8 +39,7 @@ describe.skipIf(skip)('Measure performance (browser mode)', () => {
     // 42 frames of 8 MB and the copy figures: seconds, more on a busy machine.
     await dialog.locator('table.figures').waitFor({ timeout: 150_000 })
 
-    const numbers = async (row: string): Promise<number[]> =>
-      (await dialog.locator(`tr.${row} td`).allInnerTexts()).map((s) => Number(s.trim()))
+    const numbers = async (row: string): Promise<number[]> => (await dialog.locator(`tr.${row} td`).allInnerTexts()).map((s) => Number(s.trim()))
     const shown: Record<string, number[]> = {}
     for (const row of ['figure-received', 'figure-painted', 'copy-reuse', 'copy-wsEncode']) {
       const [median, fastest, rate] = await numbers(row)
@@ -62,7 +61,12 @@ describe.skipIf(skip)('Measure performance (browser mode)', () => {
     expect(text).toContain(`Picture reaches this window: typical ${median.toFixed(2)} ms, fastest ${fastest.toFixed(2)} ms, ${rate} MB/s`)
     expect(text).toContain('Picture: 1920 × 1080, 8.3 MB, timed 20 times')
     // The figures for docs/performance.md, with the machine's load.
-    console.log(`${text}\nload average: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+    console.log(
+      `${text}\nload average: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    )
 
     await dialog.locator('button:has-text("Close")').last().click()
     await dialog.waitFor({ state: 'detached' })
