@@ -23,7 +23,7 @@ export interface BenchFigure {
   mbPerSec: number
 }
 
-/** The copies a frame makes on its way, as `tessera bench --frames` names them (src/main/cli/bench-frames.ts). */
+/** The copies a frame makes on its way, as `tessera bench --frames` names them (src/main/host/frame-copy-bench.ts). */
 export const BENCH_COPY_STEPS = ['detach', 'reuse', 'serialize', 'deserialize', 'clone', 'wsEncode', 'canvasCopy', 'portCopied', 'portMoved'] as const
 export type BenchCopyStep = (typeof BENCH_COPY_STEPS)[number]
 

@@ -13,7 +13,7 @@ import type { FrameBatch } from '@shared/ops'
 import type { HostClient } from './endpoint'
 import { hostError } from './errors'
 
-/** One copy figure as `benchFrames` gives it (src/main/cli/bench-frames.ts). */
+/** One copy figure as `benchFrames` gives it (src/main/host/frame-copy-bench.ts). */
 export interface CopyFigure {
   id: BenchCopyStep
   medianMs: number
