@@ -1,6 +1,7 @@
 import type { ErrorCode, ErrorKind } from './error-codes'
 import type { AudioEvents, AudioRequests } from './audio'
 import type { FilesEvents, FilesRequests } from './file-transfer'
+import type { BenchRequests } from './frame-bench'
 import type { CursorImage, FrameBatch } from './ops'
 import type { Preferences } from './preferences'
 import type { TypingLayout } from './keyboard-layouts'
@@ -189,8 +190,8 @@ export interface StoreProblem {
 /** Which connections to export (all when `ids` is empty), and whether their passwords go too. */
 export type ExportRequest = { ids: string[] } | { ids: string[]; includePasswords: true; passphrase: string }
 
-/** Requests: name → [argument, result] (sound, recordings and players, and `files.*` are in audio.ts, recording.ts and file-transfer.ts). */
-export interface HostRequests extends AudioRequests, RecordingRequests, FilesRequests {
+/** Requests: name → [argument, result] (sound, recordings and players, `files.*` and `bench.*` are in audio.ts, recording.ts, file-transfer.ts and frame-bench.ts). */
+export interface HostRequests extends AudioRequests, RecordingRequests, FilesRequests, BenchRequests {
   'profiles.list': [void, ConnectionProfile[]]
   'profiles.save': [ConnectionProfile, ConnectionProfile]
   'profiles.delete': [{ id: string }, void]
@@ -356,7 +357,7 @@ export type RequestName = keyof HostRequests
 export type EventName = keyof HostEvents
 
 /** What the Electron menu asks the window to do; the renderer carries it out (it knows which session is in front). */
-export type AppCommand = 'new-connection' | 'disconnect' | 'next-tab' | 'previous-tab' | 'preferences' | 'open-recording'
+export type AppCommand = 'new-connection' | 'disconnect' | 'next-tab' | 'previous-tab' | 'preferences' | 'open-recording' | 'measure-performance'
 
 /** Where a session opens: a window of its own (the default), or a tab of the session window in front. */
 export type SessionPlacement = 'window' | 'tab'

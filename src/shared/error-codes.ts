@@ -135,6 +135,8 @@ export const ERROR_CODE_GROUPS = {
     'FILES_UNKNOWN_TRANSFER',
     'FILES_NO_QUESTION',
   ],
+  /** "Measure performance…": another window is measuring, or the page stopped answering the run's frames. */
+  bench: ['HOST_BENCH_BUSY', 'HOST_BENCH_NO_ANSWER'],
   /** Browser mode's way in: a launch address already used or expired, none given, or a page from an earlier run. */
   webLink: ['WEB_LINK_USED', 'WEB_LINK_MISSING', 'WEB_SESSION_ENDED'],
   /** The address book file (StoreProblem and StoreError). */

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import type { EventName, HostRequests, RequestName } from './contract'
 import { fileRequestSchemas } from './file-schemas'
+import { benchRequestSchemas } from './frame-bench'
 import { FINE_QUALITY_MAX, SUBSAMPLINGS } from './encodings'
 import { TYPING_LAYOUTS } from './keyboard-layouts'
 import { MAX_TYPED_TEXT } from './type-text'
@@ -283,6 +284,7 @@ const schemaOf = {
   'player.exportFrame': object({ playerId: id }),
   'player.exportClip': object({ playerId: id, fromMs: int(0, 0xffffffff), toMs: int(0, 0xffffffff), fps: int(1, 30) }),
   ...fileRequestSchemas,
+  ...benchRequestSchemas,
 } satisfies RequestSchemas
 
 /** Every key of every member of a union. */

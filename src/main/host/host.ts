@@ -19,6 +19,8 @@ import { PreferencesStore } from './preferences-store'
 import { Players } from './players'
 import { RecordingsFolder } from './recordings'
 import { RecordingUploads } from './recording-uploads'
+import { benchFrames } from './frame-copy-bench'
+import { FrameBenchRuns } from './frame-bench-runs'
 import { type ClientLink, type HostClient, HostEndpoint } from './endpoint'
 import { hostError, toSessionError } from './errors'
 import { HostSession, type SessionHost, type SessionTimings } from './host-session'
@@ -136,6 +138,8 @@ export class Host extends EventEmitter<HostEventMap> {
   private readonly players: Players
   /** Recordings a window is copying into the folder. */
   private readonly uploads: RecordingUploads
+  /** "Measure performance…": frames timed to a window and back (one run at a time). */
+  private readonly benchRuns: FrameBenchRuns
 
   constructor(options: HostOptions) {
     super()
@@ -194,6 +198,12 @@ export class Host extends EventEmitter<HostEventMap> {
       decodeImage: decodeImageNode,
       ackTimeoutMs: this.sessionHost.timings.ackTimeoutMs,
     })
+    this.benchRuns = new FrameBenchRuns({
+      send: (batch) => this.emitEvent('session.frame', batch),
+      copies: async (w, h, passes) => (await benchFrames(w, h, passes)).steps,
+      // An 8 MB frame to a busy page (a loaded machine, a slow GC) may take longer than a session's ack.
+      ackTimeoutMs: this.sessionHost.timings.ackTimeoutMs * 6,
+    })
     this.handlers = this.createHandlers()
     this.listener = new ReverseListener({
       answerTimeoutMs: options.listenAnswerTimeoutMs ?? LISTEN_ANSWER_TIMEOUT_MS,
@@ -249,7 +259,7 @@ export class Host extends EventEmitter<HostEventMap> {
 
   /** Who opened a session (for event routing), or undefined when there is no such session. */
   ownerOf(sessionId: string): HostClient | undefined {
-    return this.sessions.get(sessionId)?.owner ?? this.players.ownerOf(sessionId)
+    return this.sessions.get(sessionId)?.owner ?? this.players.ownerOf(sessionId) ?? this.benchRuns.ownerOf(sessionId)
   }
 
   /** Ids of the sessions that are open. */
@@ -267,6 +277,7 @@ export class Host extends EventEmitter<HostEventMap> {
     if (this.listener.ownedBy(owner)) this.listener.stop()
     this.players.closeOwnedBy(owner)
     this.uploads.abort(owner)
+    this.benchRuns.cancel(owner)
     for (const s of this.sessions.all()) if (s.owner === owner && !this.handOffs.keep(s)) s.close()
   }
 
@@ -282,6 +293,7 @@ export class Host extends EventEmitter<HostEventMap> {
     this.typists.cancelAll()
     this.players.closeAll()
     this.uploads.abortAll()
+    this.benchRuns.cancelAll()
     for (const s of this.sessions.all()) s.close()
     // Closing sessions starts last thumbnails and profile saves: drain until nothing new starts.
     await this.book.settled()
@@ -357,6 +369,9 @@ export class Host extends EventEmitter<HostEventMap> {
       'files.mkdir': ({ sessionId, path }, owner) => this.sessions.owned(sessionId, owner).files.createFolder(path),
       'files.delete': ({ sessionId, path }, owner) => this.sessions.owned(sessionId, owner).files.delete(path),
       'files.rename': ({ sessionId, from, to }, owner) => this.sessions.owned(sessionId, owner).files.rename(from, to),
+      'bench.run': ({ passes }, owner) => this.benchRuns.measure(passes, owner),
+      'bench.ack': ({ runId, seq }, owner) => this.benchRuns.ack(runId, seq, owner),
+      'bench.cancel': (_, owner) => this.benchRuns.cancel(owner),
     }
   }
 

@@ -16,6 +16,8 @@ export interface MenuActions {
   preferences?(): void
   /** The address book's list of recordings to play (docs/recording.md). */
   openRecording?(): void
+  /** "Measure performance…": frames timed from the host to the focused window (docs/performance.md). */
+  measurePerformance?(): void
 }
 
 /** An open session as the Window menu lists it. */
@@ -91,6 +93,9 @@ export function menuTemplate(
     { role: 'resetZoom', label: t('shell.menu.actualSize') },
     { role: 'zoomIn', label: t('shell.menu.zoomIn') },
     { role: 'zoomOut', label: t('shell.menu.zoomOut') },
+    ...(actions.measurePerformance
+      ? ([{ type: 'separator' }, { label: t('shell.menu.measurePerformance'), click: () => actions.measurePerformance?.() }] as MenuItemConstructorOptions[])
+      : []),
     ...(options.devTools ? ([{ type: 'separator' }, { role: 'toggleDevTools', label: t('shell.menu.developerTools') }] as MenuItemConstructorOptions[]) : []),
   ]
   // macOS: the app menu holds About, Settings… (Cmd+,), Services, Hide and Quit.

@@ -342,6 +342,7 @@ function installMenu(): void {
           cycleWindows: (direction) => w?.cycle(direction),
           cycleTabs: (direction) => w?.command(direction === 1 ? 'next-tab' : 'previous-tab'),
           preferences: () => w?.command('preferences'),
+          measurePerformance: () => w?.command('measure-performance'),
           openRecording: () => w?.commandAddressBook('open-recording'),
           makeDefaultViewer: () => {
             const ok = makeDefaultViewer()

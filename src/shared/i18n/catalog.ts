@@ -6,6 +6,7 @@ import { book } from './messages/book'
 import { common } from './messages/common'
 import { dialogs } from './messages/dialogs'
 import { errors } from './messages/errors'
+import { measure } from './messages/measure'
 import { prefs } from './messages/prefs'
 import { recording } from './messages/recording'
 import { session } from './messages/session'
@@ -19,7 +20,7 @@ import { wall } from './messages/wall'
  * language), so translators and developers each touch one small file. Keys are looked up as
  * "area.key"; English is the fallback for anything a translation has not reached yet.
  */
-const AREAS = { common, app, book, session, dialogs, errors, prefs, shell, wall, typing, recording, audio, files }
+const AREAS = { common, app, book, session, dialogs, errors, prefs, shell, wall, typing, recording, audio, files, measure }
 
 /** The English catalog's shape: what every key is, for typed lookups. */
 export type MessageSchema = { [A in keyof typeof AREAS]: (typeof AREAS)[A]['en'] }

@@ -97,7 +97,7 @@ describe('request schemas', () => {
     expect(REQUEST_NAMES).toContain('session.reconnect')
     expect(REQUEST_NAMES).toContain('session.thumbnail')
     expect(REQUEST_NAMES).toContain('player.seek')
-    expect(REQUEST_NAMES).toHaveLength(59)
+    expect(REQUEST_NAMES).toHaveLength(62)
     expect(REQUEST_NAMES).toContain('session.audioAck')
     expect(REQUEST_NAMES).toContain('session.audioMute')
     expect(isRequestName('session.key')).toBe(true)

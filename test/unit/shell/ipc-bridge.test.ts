@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createHost } from '../../../src/main/host/create-host'
 import type { Host } from '../../../src/main/host/host'
 import { type IpcBridge, bridgeHostToIpc } from '../../../src/main/shell/ipc-bridge'
+import type { FrameBenchReport } from '../../../src/shared/frame-bench'
 import { IPC_EVENT_CHANNEL, type IpcResult } from '../../../src/shared/ipc-channels'
+import type { FrameBatch } from '../../../src/shared/ops'
 import { REQUEST_NAMES } from '../../../src/shared/schemas'
 
 type Handler = (event: unknown, arg: unknown) => Promise<IpcResult>
@@ -15,6 +17,8 @@ let host: Host
 let handlers: Map<string, Handler>
 let sent: { id: number; channel: string; args: unknown[] }[]
 let bridge: IpcBridge
+/** A window's reaction to what main sends it, beside recording it. */
+let onSend: ((id: number, channel: string, args: unknown[]) => void) | null
 const TRUSTED = 'file:///app/out/renderer/index.html'
 
 const event = (url = TRUSTED, { subframe = false, id = 7 } = {}) => ({
@@ -27,6 +31,7 @@ beforeEach(async () => {
   host = (await createHost({ dataDir: dir, decodeImage: null, log: () => {} })).host
   handlers = new Map()
   sent = []
+  onSend = null
   bridge = bridgeHostToIpc({
     host,
     ipcMain: {
@@ -34,7 +39,10 @@ beforeEach(async () => {
       removeHandler: (channel) => handlers.delete(channel),
     },
     isTrustedSender: (url, main) => main && url === TRUSTED,
-    send: (id, channel, ...args) => sent.push({ id, channel, args }),
+    send: (id, channel, ...args) => {
+      sent.push({ id, channel, args })
+      onSend?.(id, channel, args)
+    },
   })
   // Two windows, as the shell attaches each one it creates.
   bridge.clientOf(7)
@@ -102,6 +110,26 @@ describe('IPC bridge', () => {
     expect(spy.mock.calls[0][2]).not.toBe(before)
     expect(spy.mock.calls[0][2]).toBe(bridge.clientOf(7))
   })
+
+  it('"Measure performance…": full frames go to the asking window the way session frames do, and come back acknowledged', async () => {
+    const frames: { id: number; seq: number; bufferBytes: number }[] = []
+    onSend = (id, channel, args) => {
+      if (channel !== IPC_EVENT_CHANNEL || args[0] !== 'session.frame') return
+      // What webContents.send does before it returns: a structured clone of the arguments.
+      const batch = structuredClone(args[1]) as FrameBatch
+      frames.push({ id, seq: batch.seq, bufferBytes: batch.pixels.buffer.byteLength })
+      setImmediate(() => void handlers.get('tessera:bench.ack')!(event(TRUSTED, { id }), { runId: batch.sessionId, seq: batch.seq }))
+    }
+    const r = (await handlers.get('tessera:bench.run')!(event(), { passes: 1 })) as IpcResult
+    expect(r.ok).toBe(true)
+    const report = (r as { result: FrameBenchReport }).result
+    expect(report.received.medianMs).toBeGreaterThan(0)
+    expect(report.painted.medianMs).toBeGreaterThan(0)
+    // Window 7 asked: only it got the frames, each an exact-size copy (BatchCopier), as session frames are.
+    expect(frames.map((f) => f.id)).toEqual([7, 7, 7, 7])
+    expect(frames.map((f) => f.seq)).toEqual([0, 1, 2, 3])
+    expect(frames.every((f) => f.bufferBytes === report.frameBytes)).toBe(true)
+  }, 60_000)
 
   it('dispose removes every handler and listener', () => {
     bridge.dispose()

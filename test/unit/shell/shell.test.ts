@@ -141,6 +141,19 @@ describe('application menu', () => {
     ;(rec.click as () => void)()
     expect(calls.at(-1)).toBe('rec')
   })
+
+  it('offers Measure Performance… in the View menu where the shell gives the action', () => {
+    const calls: string[] = []
+    const base = { newConnection: () => {}, disconnect: () => {}, toggleFullscreen: () => {} }
+    const view = (t: ReturnType<typeof menuTemplate>) =>
+      t.find((m) => String(m.label).replace('&', '') === 'View')!.submenu as { label?: string; click?: unknown }[]
+    expect(view(menuTemplate(base, { platform: 'linux' })).some((i) => i.label === 'Measure Performance…')).toBe(false)
+    const item = view(menuTemplate({ ...base, measurePerformance: () => calls.push('measure') }, { platform: 'linux' })).find(
+      (i) => i.label === 'Measure Performance…',
+    )!
+    ;(item.click as () => void)()
+    expect(calls).toEqual(['measure'])
+  })
 })
 
 describe('window menu', () => {

@@ -9,9 +9,11 @@ import { useEventListener } from './event-listener'
  * app menu does it (browser mode), Ctrl+, (Cmd+, on macOS). Every window root calls it: the
  * address book and session windows (App.vue) and the live wall (WallApp.vue).
  */
-export function usePreferencesCommand(open: () => void): void {
+export function usePreferencesCommand(open: () => void, measure?: () => void): void {
   const stop = useHost().api.on('app.command', ({ command }) => {
     if (command === 'preferences') open()
+    // The app menu's "Measure performance…"; browser mode reaches it from the Preferences.
+    if (command === 'measure-performance') measure?.()
   })
   onScopeDispose(stop)
   if (useWindows().kind !== 'browser') return

@@ -56,6 +56,8 @@ const OPEN = 1
  */
 const SLOW_REQUESTS: Partial<Record<RequestName, number>> = {
   'session.open': 120_000,
+  // Tens of 8 MB frames and the copy figures: seconds, more on a slow or busy machine.
+  'bench.run': 120_000,
   'profiles.import': 60_000,
   'profiles.export': 60_000,
 }
@@ -102,10 +104,10 @@ export class WsHost implements HostApi {
 
   request<K extends RequestName>(name: K, arg: HostRequests[K][0]): Promise<HostRequests[K][1]> {
     if (this.closed) return Promise.reject(this.state === 'ended' ? endedError() : closedError())
-    if (name === 'session.ack' || name === 'player.ack') {
+    if (name === 'session.ack' || name === 'player.ack' || name === 'bench.ack') {
       // The batch is on the canvas: nothing reads its pixels any more.
-      const a = arg as { sessionId?: string; playerId?: string; seq: number }
-      this.pixelMemory.acked((a.sessionId ?? a.playerId)!, a.seq)
+      const a = arg as { sessionId?: string; playerId?: string; runId?: string; seq: number }
+      this.pixelMemory.acked((a.sessionId ?? a.playerId ?? a.runId)!, a.seq)
     }
     const id = this.nextId++
     const timeoutMs = SLOW_REQUESTS[name] ?? this.opts.timeoutMs ?? 20_000

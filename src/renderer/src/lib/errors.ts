@@ -155,6 +155,9 @@ export const ERROR_WORDS: Record<ErrorCode, ErrorWords> = {
   HOST_LISTEN_NOT_OWNER: LISTEN,
   HOST_UNKNOWN_INCOMING: w('incomingGone', 'none'),
 
+  HOST_BENCH_BUSY: w('benchBusy', 'benchBusy'),
+  HOST_BENCH_NO_ANSWER: w('benchNoAnswer', 'retryLater'),
+
   HOST_CLOSED: LINK,
   HOST_DISCONNECTED: LINK,
   HOST_TIMEOUT: w('hostTimeout', 'retryLater'),

@@ -68,6 +68,8 @@ export const usePreferencesStore = defineStore('preferences', () => {
   const loaded = ref(false)
   /** The Preferences dialog is open in this window (the address book's button, the app menu, Ctrl+,). */
   const dialogOpen = ref(false)
+  /** The "Measure performance…" dialog is open in this window (the app menu, or its button in the Preferences). */
+  const measureOpen = ref(false)
 
   host.api.on('prefs.changed', (e) => (prefs.value = readPreferences(e?.prefs)))
   const ready: Promise<void> = host.api
@@ -112,7 +114,7 @@ export const usePreferencesStore = defineStore('preferences', () => {
     }
   }
 
-  return { prefs, loaded, dialogOpen, whenReady, set }
+  return { prefs, loaded, dialogOpen, measureOpen, whenReady, set }
 })
 
 /**

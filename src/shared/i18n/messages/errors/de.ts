@@ -51,6 +51,8 @@ const de: Translation<typeof en> = {
     watchSignIn: 'Öffnen Sie diese Verbindung, um sich anzumelden',
     watchNeedsAnswer: 'Öffnen Sie diese Verbindung, um ihre Sicherheitsfrage zu beantworten',
     listen: 'Tessera kann nicht auf eingehende Server warten',
+    benchBusy: 'Ein anderes Fenster misst bereits die Leistung',
+    benchNoAnswer: 'Dieses Fenster hat während der Messung nicht mehr geantwortet',
     incomingGone: 'Dieser Server wartet nicht mehr',
     link: 'Die Verbindung zu Tessera wurde unterbrochen',
     hostTimeout: 'Tessera hat nicht rechtzeitig geantwortet',
@@ -102,6 +104,7 @@ const de: Translation<typeof en> = {
     sshForward: 'Der SSH-Server erreicht den VNC-Server dahinter nicht. Prüfen Sie VNC-Adresse und Port aus Sicht des SSH-Servers.',
     repeater: 'Prüfen Sie die Adresse des Repeaters und die ID des Servers, und ob der Server mit dem Repeater verbunden ist.',
     listen: 'Ein anderes Programm verwendet den Port vielleicht schon. Wählen Sie einen anderen Port oder beenden Sie das andere Programm.',
+    benchBusy: 'Warten Sie, bis die Messung im anderen Fenster endet, oder schließen Sie dort den Dialog, und versuchen Sie es dann erneut.',
     certificateChanged:
       'Fragen Sie die Administration des Servers, ob sein Zertifikat ersetzt wurde. Verbinden Sie sich bis dahin nicht: Jemand könnte die Verbindung abfangen.',
     keyChanged:

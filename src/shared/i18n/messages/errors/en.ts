@@ -54,6 +54,8 @@ export default {
     watchSignIn: 'Open this connection to sign in',
     watchNeedsAnswer: 'Open this connection to answer its security question',
     listen: 'Tessera cannot listen for servers connecting to it',
+    benchBusy: 'Another window is already measuring performance',
+    benchNoAnswer: 'This window stopped answering during the measurement',
     incomingGone: 'That server is no longer waiting',
     link: 'Lost the connection to Tessera',
     hostTimeout: 'Tessera did not answer in time',
@@ -101,6 +103,7 @@ export default {
     sshForward: 'The SSH server could not reach the VNC server behind it. Check the VNC address and port as seen from the SSH server.',
     repeater: 'Check the repeater’s address and the ID of the server, and that the server is connected to the repeater.',
     listen: 'Another program may already use that port. Choose another port, or close the other program.',
+    benchBusy: 'Wait until the other window’s measurement ends, or close its dialog, then try again.',
     certificateChanged:
       'Ask the server’s administrator whether its certificate was replaced. Until then, do not connect: someone may be intercepting the connection.',
     keyChanged: 'Ask the server’s administrator whether its key was replaced. Until then, do not connect: someone may be intercepting the connection.',

@@ -51,6 +51,8 @@ const es: Translation<typeof en> = {
     watchSignIn: 'Abra esta conexión para iniciar sesión',
     watchNeedsAnswer: 'Abra esta conexión para responder su pregunta de seguridad',
     listen: 'Tessera no puede esperar a servidores que se conecten a él',
+    benchBusy: 'Otra ventana ya está midiendo el rendimiento',
+    benchNoAnswer: 'Esta ventana dejó de responder durante la medición',
     incomingGone: 'Ese servidor ya no está esperando',
     link: 'Se perdió la conexión con Tessera',
     hostTimeout: 'Tessera no respondió a tiempo',
@@ -100,6 +102,7 @@ const es: Translation<typeof en> = {
     sshForward: 'El servidor SSH no pudo llegar al servidor VNC que tiene detrás. Compruebe la dirección y el puerto VNC tal como los ve el servidor SSH.',
     repeater: 'Compruebe la dirección del repetidor y el ID del servidor, y que el servidor está conectado al repetidor.',
     listen: 'Puede que otro programa ya use ese puerto. Elija otro puerto o cierre el otro programa.',
+    benchBusy: 'Espere a que termine la medición de la otra ventana, o cierre su diálogo, y vuelva a intentarlo.',
     certificateChanged:
       'Pregunte a la administración del servidor si se sustituyó su certificado. Hasta entonces, no se conecte: alguien podría estar interceptando la conexión.',
     keyChanged:

@@ -51,6 +51,8 @@ const fr: Translation<typeof en> = {
     watchSignIn: 'Ouvrez cette connexion pour vous identifier',
     watchNeedsAnswer: 'Ouvrez cette connexion pour répondre à sa question de sécurité',
     listen: 'Tessera ne peut pas attendre les serveurs qui se connectent à lui',
+    benchBusy: 'Une autre fenêtre mesure déjà les performances',
+    benchNoAnswer: 'Cette fenêtre a cessé de répondre pendant la mesure',
     incomingGone: 'Ce serveur n’attend plus',
     link: 'La connexion à Tessera a été perdue',
     hostTimeout: 'Tessera n’a pas répondu à temps',
@@ -103,6 +105,7 @@ const fr: Translation<typeof en> = {
     sshForward: 'Le serveur SSH n’a pas pu joindre le serveur VNC derrière lui. Vérifiez l’adresse et le port VNC tels que le serveur SSH les voit.',
     repeater: 'Vérifiez l’adresse du répéteur et l’ID du serveur, et que le serveur est connecté au répéteur.',
     listen: 'Un autre programme utilise peut-être déjà ce port. Choisissez un autre port, ou fermez l’autre programme.',
+    benchBusy: 'Attendez la fin de la mesure dans l’autre fenêtre, ou fermez sa boîte de dialogue, puis réessayez.',
     certificateChanged:
       'Demandez à l’administrateur du serveur si son certificat a été remplacé. D’ici là, ne vous connectez pas : quelqu’un intercepte peut-être la connexion.',
     keyChanged:

@@ -15,6 +15,7 @@ const de: Translation<typeof en> = {
     disconnect: 'Trennen',
     makeDefaultViewer: 'Tessera als Standard-VNC-Viewer festlegen',
     preferences: 'Einstellungen…',
+    measurePerformance: 'Leistung messen…',
     settings: 'Einstellungen…',
     closeWindow: 'Fenster schließen',
     quit: 'Beenden',

@@ -17,6 +17,7 @@ export default {
     disconnect: 'Disconnect',
     makeDefaultViewer: 'Make Tessera the Default VNC Viewer',
     preferences: 'Preferences…',
+    measurePerformance: 'Measure Performance…',
     settings: 'Settings…',
     closeWindow: 'Close Window',
     quit: 'Quit',

@@ -15,6 +15,7 @@ const es: Translation<typeof en> = {
     disconnect: 'Desconectar',
     makeDefaultViewer: 'Hacer de Tessera el visor VNC predeterminado',
     preferences: 'Preferencias…',
+    measurePerformance: 'Medir el rendimiento…',
     settings: 'Ajustes…',
     closeWindow: 'Cerrar ventana',
     quit: 'Salir',

@@ -15,6 +15,7 @@ const fr: Translation<typeof en> = {
     disconnect: 'Déconnecter',
     makeDefaultViewer: 'Faire de Tessera la visionneuse VNC par défaut',
     preferences: 'Préférences…',
+    measurePerformance: 'Mesurer les performances…',
     settings: 'Réglages…',
     closeWindow: 'Fermer la fenêtre',
     quit: 'Quitter',

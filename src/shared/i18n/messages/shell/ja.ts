@@ -15,6 +15,7 @@ const ja: Translation<typeof en> = {
     disconnect: '切断',
     makeDefaultViewer: 'Tessera を既定の VNC ビューアーにする',
     preferences: '設定…',
+    measurePerformance: 'パフォーマンスを測定…',
     settings: '設定…',
     closeWindow: 'ウインドウを閉じる',
     quit: '終了',

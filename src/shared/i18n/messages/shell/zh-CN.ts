@@ -15,6 +15,7 @@ const zhCN: Translation<typeof en> = {
     disconnect: '断开连接',
     makeDefaultViewer: '将 Tessera 设为默认 VNC 查看器',
     preferences: '首选项…',
+    measurePerformance: '测量性能…',
     settings: '设置…',
     closeWindow: '关闭窗口',
     quit: '退出',

@@ -3,13 +3,16 @@
 // ("Electron path"). Every step is one of the copies a frame makes on its way to the canvas.
 import { deserialize, serialize } from 'node:v8'
 import { MessageChannel, Worker } from 'node:worker_threads'
+import type { BenchCopyStep } from '@shared/frame-bench'
 import type { FrameBatch } from '@shared/ops'
 import { encodeServerMessage } from '@shared/ws-codec'
-import { detachBatch } from '../host/batch-sink'
+import { detachBatch } from './batch-sink'
 import { BatchCopier } from '../shell/batch-copier'
 
 /** One measured step: median and fastest of the timed passes. */
 export interface FrameStep {
+  /** The step's stable name (the app's "Measure performance…" words it from this). */
+  id: BenchCopyStep
   step: string
   /** Which hop of which path the step stands for. */
   standsFor: string
@@ -44,10 +47,14 @@ function fullFrameBatch(width: number, height: number): FrameBatch {
   return { sessionId: 'bench', seq: 1, ops, pixels: memory.subarray(0, bytes), images: new Uint8Array(0) }
 }
 
-function time(passes: number, run: () => void): number[] {
+/** Lets the event loop run between passes: in Electron this is the main process, whose windows must not freeze for the whole benchmark. */
+const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+async function time(passes: number, run: () => void): Promise<number[]> {
   const out: number[] = []
   run() // warm: page faults and JIT out of the figures
   for (let i = 0; i < passes; i++) {
+    await yieldTurn()
     const t = performance.now()
     run()
     out.push(performance.now() - t)
@@ -55,10 +62,10 @@ function time(passes: number, run: () => void): number[] {
   return out
 }
 
-function step(name: string, standsFor: string, times: number[], bytes: number): FrameStep {
+function step(id: BenchCopyStep, name: string, standsFor: string, times: number[], bytes: number): FrameStep {
   const sorted = [...times].sort((a, b) => a - b)
   const medianMs = sorted[sorted.length >> 1]
-  return { step: name, standsFor, medianMs, minMs: sorted[0], gbPerSec: bytes / 1e9 / (medianMs / 1000) }
+  return { id, step: name, standsFor, medianMs, minMs: sorted[0], gbPerSec: bytes / 1e9 / (medianMs / 1000) }
 }
 
 /** Round trips of a frame to a worker thread over a MessagePort and its ack back, copied or transferred. */
@@ -101,51 +108,58 @@ export async function benchFrames(width = 1920, height = 1080, passes = 20): Pro
   const alloc = (size: number): Uint8Array => (pool.length >= size ? pool : (pool = new Uint8Array(size)))
   const steps: FrameStep[] = [
     step(
+      'detach',
       'copy (detachBatch)',
       'an exact-size copy of the sink memory into fresh memory (Electron before BatchCopier)',
-      time(passes, () => detachBatch(batch)),
+      await time(passes, () => detachBatch(batch)),
       bytes,
     ),
     step(
+      'reuse',
       'copy into reused memory',
       'Electron: the same copy into memory kept from the last frame of that size (BatchCopier, what the app does)',
-      time(passes, () => copier.copy(batch)),
+      await time(passes, () => copier.copy(batch)),
       bytes,
     ),
     step(
+      'serialize',
       'v8 serialize',
       'Electron: structured clone of the batch in main (webContents.send)',
-      time(passes, () => serialize(message)),
+      await time(passes, () => serialize(message)),
       bytes,
     ),
     step(
+      'deserialize',
       'v8 deserialize',
       'Electron: the renderer reads the message into a new ArrayBuffer',
-      time(passes, () => deserialize(serialized)),
+      await time(passes, () => deserialize(serialized)),
       bytes,
     ),
     step(
+      'clone',
       'structuredClone',
       'Electron: contextBridge clones the batch from the preload into the page',
-      time(passes, () => structuredClone(detached)),
+      await time(passes, () => structuredClone(detached)),
       bytes,
     ),
     step(
+      'wsEncode',
       'ws-codec encode',
       'browser mode: the batch into one WebSocket message (pooled memory)',
-      time(passes, () => encodeServerMessage({ type: 'event', name: 'session.frame', payload: batch }, alloc)),
+      await time(passes, () => encodeServerMessage({ type: 'event', name: 'session.frame', payload: batch }, alloc)),
       bytes,
     ),
     step(
+      'canvasCopy',
       'copy into canvas memory',
       'both: putImageData copies the pixels into the canvas (a typed-array copy as a floor)',
-      time(passes, () => canvas.set(batch.pixels)),
+      await time(passes, () => canvas.set(batch.pixels)),
       bytes,
     ),
   ]
   const copied = await workerRoundTrips(detached.pixels, passes, false)
-  steps.push(step('MessagePort round trip, copied', 'a frame to another thread and its ack back: clone + hop + ack', copied, bytes))
+  steps.push(step('portCopied', 'MessagePort round trip, copied', 'a frame to another thread and its ack back: clone + hop + ack', copied, bytes))
   const moved = await workerRoundTrips(detached.pixels, passes, true)
-  steps.push(step('MessagePort round trip, transferred', 'the same with the buffer transferred (no copy): the hop and ack alone', moved, bytes))
+  steps.push(step('portMoved', 'MessagePort round trip, transferred', 'the same with the buffer transferred (no copy): the hop and ack alone', moved, bytes))
   return { width, height, frameBytes: bytes, passes, steps }
 }
