@@ -12,13 +12,15 @@
  * write the results to as well), BENCH_NOVNC_QUEUE (`websock`, the default: noVNC's Websock fed
  * 64 KiB messages; `prefilled`: its queue already holding the whole stream, see NoVncQueueMode),
  * BENCH_NOVNC_IMAGES (`data-url`, the default: in protocol-only rows noVNC builds the base64
- * `data:` URL its imageRect hands the browser; `copy`: it only copies the bytes, as we do).
+ * `data:` URL its imageRect hands the browser; `copy`: it only copies the bytes, as we do),
+ * BENCH_DECPERF (a decperf binary; `0`: no TigerVNC comparison), BENCH_DECPERF_ROUNDS (its
+ * interleaved rounds per recording, default 5).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { basename, join } from 'node:path'
 import { timeBgrx } from './bgrx'
-import { compareWithDecperf, decperfBinary } from './tigervnc/decperf'
+import { compareWithDecperf, DECPERF_RUNS, decperfBinary } from './tigervnc/decperf'
 import { loadNoVncDecoders, noVncVersion } from './novnc/load'
 import type { NoVncQueueMode } from './novnc/replay'
 import { DEFAULT_OPTIONS, formatTable, type NoVncImageMode, runWorkload, type Workload, type WorkloadResult } from './suite'
@@ -65,16 +67,22 @@ function bgrxLines(results: readonly WorkloadResult[]): string[] {
   return lines
 }
 
-/** For each recording timed against decperf: both CPU times and TigerVNC's over ours (above 1: ours faster). */
+/**
+ * For each recording timed against decperf: both sides' median CPU ms and TigerVNC's over ours
+ * (above 1: ours faster), the median of the rounds' ratios, with the lowest and highest.
+ */
 function tigerLines(results: readonly WorkloadResult[]): string[] {
   const lines: string[] = []
   for (const r of results) {
     const t = r.tigervnc
     if (!t) continue
     const ours = `ours ${t.oursCpuMs.toFixed(1)}`
+    const spread = t.ratioMin !== null && t.ratioMax !== null ? ` (rounds ${t.ratioMin.toFixed(2)}-${t.ratioMax.toFixed(2)}, load ${t.load.toFixed(1)})` : ''
     lines.push(
       `  ${r.name.padEnd(30)} ` +
-        (t.decperfCpuMs !== null && t.ratio !== null ? `TigerVNC ${t.decperfCpuMs.toFixed(1)}, ${ours}: ${t.ratio.toFixed(2)}x` : `${ours}; ${t.error}`),
+        (t.decperfCpuMs !== null && t.ratio !== null
+          ? `TigerVNC ${t.decperfCpuMs.toFixed(1)}, ${ours}: ${t.ratio.toFixed(2)}x${spread}`
+          : `${ours}; ${t.error}`),
     )
   }
   return lines
@@ -132,16 +140,19 @@ export async function main(root: string, args: readonly string[]): Promise<numbe
       `noVNC images in protocol-only rows (BENCH_NOVNC_IMAGES=${opts.novncImages}): ${IMAGES_LABEL[opts.novncImages]}`,
   )
   const decperf = process.env.BENCH_DECPERF === '0' ? null : decperfBinary(root)
+  const rounds = Math.round(numberEnv('BENCH_DECPERF_ROUNDS', 5))
   print(
     decperf
-      ? `TigerVNC's decperf: ${decperf} (CPU time per pass against ours, median of 9 each; BENCH_DECPERF=0 skips it)`
+      ? `TigerVNC's decperf: ${decperf} (CPU time per pass against ours in ${rounds} interleaved rounds, BENCH_DECPERF_ROUNDS: ` +
+          `each ${DECPERF_RUNS >> 1} passes of ours, one decperf run (median of its ${DECPERF_RUNS}), ${DECPERF_RUNS - (DECPERF_RUNS >> 1)} more of ours; ` +
+          'BENCH_DECPERF=0 skips it)'
       : 'TigerVNC decperf not built (sh bench/tigervnc/build-decperf.sh): no comparison with TigerVNC',
   )
   const results: WorkloadResult[] = []
   for (const w of list) {
     const r = await runWorkload(w, novnc, opts)
     if (BGRX_RECORDINGS.test(w.name)) r.bgrx = (await timeBgrx(w.fbs, opts)) ?? undefined
-    if (decperf) r.tigervnc = await compareWithDecperf(decperf, w.fbs, Math.max(opts.minRuns, 9))
+    if (decperf) r.tigervnc = await compareWithDecperf(decperf, w.fbs, rounds)
     results.push(r)
     print(
       `  ${r.name}: ours ${r.ours.mpixelsPerSec.toFixed(1)} Mpx/s` +
@@ -152,7 +163,12 @@ export async function main(root: string, args: readonly string[]): Promise<numbe
   }
   print(`\n${formatTable(results)}\nload average at the end ${loadavg()[0].toFixed(1)}`)
   const tiger = tigerLines(results)
-  if (tiger.length) print(`\nAgainst TigerVNC's decperf (its C++ decoders), CPU ms per pass, medians:\n${tiger.join('\n')}`)
+  if (tiger.length) {
+    print(
+      `\nAgainst TigerVNC's decperf (its C++ decoders), CPU ms per pass (medians over the rounds) and TigerVNC / ours ` +
+        `(above 1: ours faster; the median of the rounds' ratios, each round's sides measured back to back):\n${tiger.join('\n')}`,
+    )
+  }
   const bgrx = bgrxLines(results)
   if (bgrx.length)
     print(`\nRaw in server-native B,G,R,X against R,G,B,X, ours only (noVNC always asks for R,G,B,X), alternating passes, medians:\n${bgrx.join('\n')}`)

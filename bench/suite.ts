@@ -62,12 +62,19 @@ export interface BgrxResult {
   mismatch: string | null
 }
 
-/** CPU seconds per pass of TigerVNC's decperf and of our engine, measured one after the other. */
+/** CPU ms per pass of TigerVNC's decperf and of our engine, in interleaved rounds (bench/tigervnc/decperf.ts). */
 export interface TigerVncResult {
+  /** Medians over all rounds. */
   decperfCpuMs: number | null
   oursCpuMs: number
-  /** TigerVNC's CPU time over ours: above 1, ours is faster. */
+  /** TigerVNC's CPU time over ours, the median of the rounds' ratios: above 1, ours is faster. */
   ratio: number | null
+  /** The lowest and highest of the rounds' ratios. */
+  ratioMin: number | null
+  ratioMax: number | null
+  rounds: number
+  /** The 1-minute load average when the last round ended. */
+  load: number
   /** Why decperf gave no number (an encoding it lacks, a failure). */
   error: string | null
 }
