@@ -184,7 +184,7 @@
 
   const ROUTES = {
     'workers2-decoder-copyto-rgba': (s) => perRectRgba(s, 'decoder-rgba', false),
-    'workers2-decoder-copyto-rgba-recycled (shipped)': (s) => perRectRgba(s, 'decoder-rgba', true),
+    'workers2-decoder-copyto-rgba-recycled': (s) => perRectRgba(s, 'decoder-rgba', true),
     'workers2-decoder-copyto-rgbx-recycled': (s) => perRectRgba(s, 'decoder-rgbx', true),
     'half: workers2-decoder-bitmap-resize': (s) => perRectHalf(s, 'decoder-bitmap-half'),
     'half: workers2-decoder-desiredsize': (s) => perRectHalf(s, 'decoder-desired-half'),
@@ -230,7 +230,7 @@
     'workers2-decoder-nopref-bitmap': (s) => perRect(s, 2, 'decoder-nopref-bitmap'),
     'workers2-blob-bitmap': (s) => perRect(s, 2, 'blob-bitmap'),
     'workers2-decoder-offscreen': (s) => perRect(s, 2, 'decoder-offscreen'),
-    'workers2-decoder-videoframe (until 2026-12-07 15:00 UTC)': (s) => perRect(s, 2, 'decoder-frame'),
+    'workers2-decoder-videoframe (shipped)': (s) => perRect(s, 2, 'decoder-frame'),
     'workers2-batched-decoder-videoframe': (s) => batched(s, 2, 'decoder-frame'),
     'workers1-decoder-bitmap': (s) => perRect(s, 1, 'decoder-bitmap'),
     'workers2-batched-decoder-bitmap': (s) => batched(s, 2, 'decoder-bitmap'),

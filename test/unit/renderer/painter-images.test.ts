@@ -151,24 +151,6 @@ describe('CanvasPainter image order', () => {
     expect(troubles[0]).toMatch(/2 image\(s\) of batch 1 could not be decoded: image 0 is corrupt/)
   })
 
-  it('puts RGBA pictures (ImageData) in op order, at their rect, and frees them once put', async () => {
-    const d = manualDecoder()
-    const { canvas, log } = loggingCanvas()
-    const ctx = canvas.getContext('2d') as unknown as { putImageData(...a: unknown[]): void }
-    ctx.putImageData = (data: { tag: number }, ...at: number[]) => log.push(`put ${data.tag} ${at.join(' ')}`)
-    const asked: (number | undefined)[] = []
-    const decode: ImageDecodeFn = (type, bytes, rgbaBytes) => (asked.push(rgbaBytes), d.decode(type, bytes))
-    const painter = new CanvasPainter(canvas, { painted: () => {} }, { decodeImage: decode })
-    painter.enqueue(batchOf(1, ['img', 1, 'img']))
-    // An RGBA picture has `data`, as ImageData does; it is put, not drawn.
-    d.pending[1].resolve({ source: { tag: 1, data: new Uint8ClampedArray(64) } as unknown as ImageData, width: 4, height: 4, close: () => d.closed.push(1) })
-    d.pending[0].resolve({ source: { tag: 0, data: new Uint8ClampedArray(64) } as unknown as ImageData, width: 4, height: 4, close: () => d.closed.push(0) })
-    await painter.idle()
-    expect(asked).toEqual([64, 64]) // each rect's RGBA size, so the pool can hand memory of that size
-    expect(log).toEqual(['put 0 0 0 0 0 4 4', 'fill rgb(1 0 0)', 'put 1 0 0 0 0 4 4'])
-    expect(d.closed.sort()).toEqual([0, 1])
-  })
-
   it('frees the pictures of queued batches when disposed', async () => {
     const d = manualDecoder()
     const { canvas, log } = loggingCanvas()

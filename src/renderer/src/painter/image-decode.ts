@@ -1,18 +1,15 @@
-import type { ImageJob, ImageJobResult, RgbaPicture } from './image-worker'
+import type { ImageJob, ImageJobResult } from './image-worker'
 
-/** A decoded JPEG or PNG, ready to draw (ImageData: to put); close() frees or recycles its pixels. */
+/** A decoded JPEG or PNG, ready to draw; close() frees its pixels. */
 export interface DecodedImage {
-  source: CanvasImageSource | ImageData
+  source: CanvasImageSource
   width: number
   height: number
   close(): void
 }
 
-/**
- * Decodes one image's bytes; rejects when they are not a picture. `rgbaBytes`: what its pixels
- * take as RGBA (the rect's width x height x 4), so memory of that size can be reused for them.
- */
-export type ImageDecodeFn = (type: 'image/jpeg' | 'image/png', bytes: Uint8Array<ArrayBuffer>, rgbaBytes?: number) => Promise<DecodedImage>
+/** Decodes one image's bytes; rejects when they are not a picture. */
+export type ImageDecodeFn = (type: 'image/jpeg' | 'image/png', bytes: Uint8Array<ArrayBuffer>) => Promise<DecodedImage>
 
 /**
  * Decodes images off the page's main thread, in parallel: a pool of workers (image-worker.ts)
@@ -20,9 +17,9 @@ export type ImageDecodeFn = (type: 'image/jpeg' | 'image/png', bytes: Uint8Array
  * Worker, or the worker script fails to load), images are decoded by createImageBitmap on the page,
  * which Chromium also runs off the main thread but with more main-thread work per image.
  */
-export const decodeImage: ImageDecodeFn = (type, bytes, rgbaBytes = 0) => {
+export const decodeImage: ImageDecodeFn = (type, bytes) => {
   pool ??= typeof Worker === 'function' ? new WorkerPool() : null
-  return pool && !pool.broken ? pool.decode(type, bytes, rgbaBytes) : decodeOnPage(type, bytes)
+  return pool && !pool.broken ? pool.decode(type, bytes) : decodeOnPage(type, bytes)
 }
 
 /** createImageBitmap on the page: the fallback, and the only path where there are no workers. */
@@ -35,45 +32,6 @@ function wrap(picture: ImageBitmap | VideoFrame): DecodedImage {
   if ('displayWidth' in picture) return { source: picture, width: picture.displayWidth, height: picture.displayHeight, close: () => picture.close() }
   return { source: picture, width: picture.width, height: picture.height, close: () => picture.close() }
 }
-
-/** RGBA bytes put on the canvas; close() hands their memory back for the next picture. */
-function wrapRgba(picture: RgbaPicture, spares: SpareBuffers): DecodedImage {
-  const { rgba, width, height } = picture
-  const pixels = new ImageData(new Uint8ClampedArray(rgba, 0, width * height * 4), width, height)
-  return { source: pixels, width, height, close: () => spares.give(rgba) }
-}
-
-/**
- * Memory of answered RGBA pictures, for the next jobs (putImageData copied it, so it is free once
- * drawn): a 1080p JPEG screen is ~8 MB of RGBA, and allocating it anew cost more CPU than the
- * whole decoding (docs/performance.md). Bounded: at most `MAX_SPARE_BYTES` are kept.
- */
-class SpareBuffers {
-  private readonly free: ArrayBuffer[] = []
-  private bytes = 0
-
-  /** Memory of at least `size` bytes if one is kept (the most recent fitting one), else none. */
-  take(size: number): ArrayBuffer | undefined {
-    if (size <= 0) return undefined
-    for (let i = this.free.length - 1; i >= 0; i--) {
-      const b = this.free[i]
-      if (b.byteLength < size) continue
-      this.free.splice(i, 1)
-      this.bytes -= b.byteLength
-      return b
-    }
-    return undefined
-  }
-
-  give(buffer: ArrayBuffer): void {
-    if (buffer.byteLength === 0 || this.bytes + buffer.byteLength > MAX_SPARE_BYTES) return
-    this.free.push(buffer)
-    this.bytes += buffer.byteLength
-  }
-}
-
-/** A 1080p screen's RGBA and then some: every rect of a full-screen update in flight at once. */
-const MAX_SPARE_BYTES = 12 << 20
 
 let pool: WorkerPool | null = null
 
@@ -108,7 +66,6 @@ class WorkerPool {
   private readonly workers: Slot[] = []
   private next = 0
   private lastId = 0
-  private readonly spares = new SpareBuffers()
 
   constructor() {
     const count = Math.min(4, Math.max(2, Math.floor((navigator.hardwareConcurrency || 2) / 2)))
@@ -127,7 +84,7 @@ class WorkerPool {
     return slot
   }
 
-  decode(type: string, bytes: Uint8Array<ArrayBuffer>, rgbaBytes: number): Promise<DecodedImage> {
+  decode(type: string, bytes: Uint8Array<ArrayBuffer>): Promise<DecodedImage> {
     return new Promise((resolve, reject) => {
       const slot = this.workers[this.next++ % this.workers.length]
       const id = ++this.lastId
@@ -135,9 +92,8 @@ class WorkerPool {
       slot.jobs.set(id, { type, bytes, resolve, reject, timer })
       // A copy goes over (transferred, not cloned again): the batch's buffer stays the painter's.
       const copy = bytes.slice()
-      const buffer = type === 'image/jpeg' ? this.spares.take(rgbaBytes) : undefined
-      const job: ImageJob = { id, type, bytes: copy, buffer }
-      slot.worker.postMessage(job, buffer ? [copy.buffer, buffer] : [copy.buffer])
+      const job: ImageJob = { id, type, bytes: copy }
+      slot.worker.postMessage(job, [copy.buffer])
     })
   }
 
@@ -151,7 +107,6 @@ class WorkerPool {
     jobs.delete(result.id)
     clearTimeout(job.timer)
     if ('picture' in result) job.resolve(wrap(result.picture))
-    else if ('rgba' in result) job.resolve(wrapRgba(result, this.spares))
     else job.reject(new Error(result.error))
   }
 

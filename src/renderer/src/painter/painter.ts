@@ -187,9 +187,7 @@ export class CanvasPainter {
       }
       out.set(
         o,
-        this.decodeImage(`image/${kind}`, bytes, ops[o + 3] * ops[o + 4] * 4).catch(
-          (e: unknown) => (e instanceof Error ? e.message : String(e)) || 'decoding failed',
-        ),
+        this.decodeImage(`image/${kind}`, bytes).catch((e: unknown) => (e instanceof Error ? e.message : String(e)) || 'decoding failed'),
       )
     }
     return out
@@ -296,10 +294,7 @@ export class CanvasPainter {
     const w = Math.min(ops[o + 3], image.width)
     const h = Math.min(ops[o + 4], image.height)
     try {
-      if (w <= 0 || h <= 0) return
-      const source = image.source
-      if ('data' in source) this.ctx.putImageData(source, ops[o + 1], ops[o + 2], 0, 0, w, h)
-      else this.ctx.drawImage(source, 0, 0, w, h, ops[o + 1], ops[o + 2], w, h)
+      if (w > 0 && h > 0) this.ctx.drawImage(image.source, 0, 0, w, h, ops[o + 1], ops[o + 2], w, h)
     } finally {
       image.close()
     }
