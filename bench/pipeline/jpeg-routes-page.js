@@ -143,7 +143,65 @@
     })
   }
 
+  // Per-rect jobs, RGBA bytes back (copyTo in the worker), put in order; with recycle, each
+  // answer's buffer goes back with a later job instead of being allocated again.
+  const spare = []
+  async function perRectRgba(screen, mode, recycle) {
+    const p = pool(2, mode)
+    const answers = screen.map((r) => {
+      const copy = r.bytes.slice()
+      const buffer = recycle ? spare.pop() : undefined
+      return p.ask({ type: 'image/jpeg', bytes: copy, buffer }, buffer ? [copy.buffer, buffer] : [copy.buffer])
+    })
+    for (let i = 0; i < screen.length; i++) {
+      const a = await answers[i]
+      const r = screen[i]
+      const data = new ImageData(new Uint8ClampedArray(a.rgba, 0, a.w * a.h * 4), a.w, a.h)
+      context().putImageData(data, r.x, r.y, 0, 0, r.w, r.h)
+      if (recycle) spare.push(a.rgba)
+    }
+  }
+
+  // Pictures half the rect's size, drawn scaled into a half-size area (a session shown at 50%).
+  async function perRectHalf(screen, mode) {
+    const p = pool(2, mode)
+    const answers = screen.map((r) => {
+      const copy = r.bytes.slice()
+      const half = [Math.ceil(r.w / 2), Math.ceil(r.h / 2)]
+      return p.ask({ type: 'image/jpeg', bytes: copy, half, desired: { desiredWidth: half[0], desiredHeight: half[1] } }, [copy.buffer])
+    })
+    for (let i = 0; i < screen.length; i++) {
+      const a = await answers[i]
+      const r = screen[i]
+      const pic = a.bitmap ?? a.frame
+      const w = pic.displayWidth ?? pic.width
+      const h = pic.displayHeight ?? pic.height
+      window.lastHalf = `${r.w}x${r.h} -> ${w}x${h}`
+      context().drawImage(pic, 0, 0, w, h, r.x / 2, r.y / 2, Math.ceil(r.w / 2), Math.ceil(r.h / 2))
+      pic.close()
+    }
+  }
+
   const ROUTES = {
+    'workers2-decoder-copyto-rgba': (s) => perRectRgba(s, 'decoder-rgba', false),
+    'workers2-decoder-copyto-rgba-recycled': (s) => perRectRgba(s, 'decoder-rgba', true),
+    'workers2-decoder-copyto-rgbx-recycled': (s) => perRectRgba(s, 'decoder-rgbx', true),
+    'half: workers2-decoder-bitmap-resize': (s) => perRectHalf(s, 'decoder-bitmap-half'),
+    'half: workers2-decoder-desiredsize': (s) => perRectHalf(s, 'decoder-desired-half'),
+    'half: workers2-blob-bitmap-resize': (s) => perRectHalf(s, 'blob-bitmap-half'),
+    'half: workers2-decoder-videoframe drawn scaled': async (screen) => {
+      const p = pool(2, 'decoder-frame')
+      const answers = screen.map((r) => {
+        const copy = r.bytes.slice()
+        return p.ask({ type: 'image/jpeg', bytes: copy }, [copy.buffer])
+      })
+      for (let i = 0; i < screen.length; i++) {
+        const a = await answers[i]
+        const r = screen[i]
+        context().drawImage(a.frame, 0, 0, r.w, r.h, r.x / 2, r.y / 2, Math.ceil(r.w / 2), Math.ceil(r.h / 2))
+        a.frame.close()
+      }
+    },
     'page-blob': async (screen) => {
       const all = screen.map((r) => createImageBitmap(new Blob([r.bytes], { type: 'image/jpeg' })))
       for (let i = 0; i < screen.length; i++) {
@@ -195,5 +253,30 @@
     return { wallMs: performance.now() - t0 }
   }
 
-  window.bench = { load, run, routes: () => Object.keys(ROUTES) }
+  // How far a route's picture of the first screen is from another route's: max and mean
+  // absolute difference per channel, and the share of channels that differ.
+  async function compare(route, reference) {
+    const shot = async (r) => {
+      context().fillStyle = '#000'
+      context().fillRect(0, 0, canvas.width, canvas.height)
+      await ROUTES[r](screens[0])
+      return context().getImageData(0, 0, canvas.width, canvas.height).data
+    }
+    const a = await shot(route)
+    const b = await shot(reference)
+    let max = 0
+    let sum = 0
+    let differ = 0
+    for (let i = 0; i < a.length; i++) {
+      if ((i & 3) === 3) continue
+      const d = Math.abs(a[i] - b[i])
+      if (d > max) max = d
+      sum += d
+      if (d) differ++
+    }
+    const n = (a.length / 4) * 3
+    return { max, mean: sum / n, differ: differ / n }
+  }
+
+  window.bench = { load, run, compare, routes: () => Object.keys(ROUTES) }
 })()

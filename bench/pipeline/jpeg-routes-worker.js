@@ -94,6 +94,49 @@ self.onmessage = async (e) => {
     self.postMessage({ id: m.id, frame }, [frame])
     return
   }
+  if (mode === 'decoder-rgba' || mode === 'decoder-rgbx') {
+    // Colour conversion here (VideoFrame.copyTo converts YUV to RGB on this thread); the page
+    // only puts the bytes. A buffer the page sent back is reused when it is large enough.
+    const frame = await viaDecoder(m.type, m.bytes, { preferAnimation: false })
+    try {
+      const w = frame.displayWidth
+      const h = frame.displayHeight
+      const size = w * h * 4
+      const buffer = m.buffer && m.buffer.byteLength >= size ? m.buffer : new ArrayBuffer(size)
+      const rgba = new Uint8Array(buffer, 0, size)
+      await frame.copyTo(rgba, { format: mode === 'decoder-rgba' ? 'RGBA' : 'RGBX', colorSpace: 'srgb' })
+      self.postMessage({ id: m.id, rgba: buffer, w, h, format: frame.format }, [buffer])
+    } finally {
+      frame.close()
+    }
+    return
+  }
+  if (mode === 'decoder-bitmap-half') {
+    // Decoded at full size, scaled to half in the worker: what a session scaled to 50% would paint.
+    const frame = await viaDecoder(m.type, m.bytes, { preferAnimation: false })
+    try {
+      const bitmap = await createImageBitmap(frame, {
+        resizeWidth: Math.ceil(frame.displayWidth / 2),
+        resizeHeight: Math.ceil(frame.displayHeight / 2),
+        resizeQuality: 'low',
+      })
+      self.postMessage({ id: m.id, bitmap }, [bitmap])
+    } finally {
+      frame.close()
+    }
+    return
+  }
+  if (mode === 'decoder-desired-half') {
+    // ImageDecoder's own desiredWidth/desiredHeight: does Chromium decode JPEG smaller (DCT scaling)?
+    const frame = await viaDecoder(m.type, m.bytes, { preferAnimation: false, desiredWidth: 0, desiredHeight: 0, ...m.desired })
+    self.postMessage({ id: m.id, frame }, [frame])
+    return
+  }
+  if (mode === 'blob-bitmap-half') {
+    const bitmap = await createImageBitmap(new Blob([m.bytes], { type: m.type }), { resizeWidth: m.half[0], resizeHeight: m.half[1], resizeQuality: 'low' })
+    self.postMessage({ id: m.id, bitmap }, [bitmap])
+    return
+  }
   const bitmap = await decode(m.type, m.bytes)
   self.postMessage({ id: m.id, bitmap }, [bitmap])
 }

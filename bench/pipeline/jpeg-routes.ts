@@ -9,7 +9,8 @@
  * screen's drawing awaited and followed by an animation frame (the compositor shows it). Per route:
  * wall ms per screen, and Chromium CPU per screen from /proc (every process, and the renderer's
  * threads by name), over `BENCH_ROUNDS` (3) rounds of `BENCH_FRAMES` (20) screens, routes rotated
- * each round; medians across rounds.
+ * each round; medians across rounds. First, each full-size route's picture of the first screen is
+ * compared with the VideoFrame route's (max and mean difference per channel).
  *
  * Environment: BENCH_ROUTES (comma list), BENCH_ROUNDS, BENCH_FRAMES, BENCH_SCREENS (3),
  * TESSERA_CHROMIUM.
@@ -125,6 +126,17 @@ export async function main(root: string): Promise<number> {
     const all = await page.evaluate<string[]>('window.bench.routes()')
     const wanted = process.env.BENCH_ROUTES?.split(',').filter(Boolean)
     const routes = wanted ? all.filter((r) => wanted.includes(r)) : all
+    // Every route's picture is compared with the VideoFrame route's, drawn by Chromium itself.
+    const reference = all.find((r) => r.startsWith('workers2-decoder-videoframe'))
+    for (const route of routes) {
+      if (!reference || route === reference || route.startsWith('half') || route.startsWith('owner')) continue
+      const d = await page.evaluate<{ max: number; mean: number; differ: number }>(
+        `window.bench.compare(${JSON.stringify(route)}, ${JSON.stringify(reference)})`,
+      )
+      process.stderr.write(
+        `  picture of ${route} against ${reference}: max ${d.max}, mean ${d.mean.toFixed(3)}, ${(d.differ * 100).toFixed(2)}% of channels differ\n`,
+      )
+    }
     const results = new Map<string, { wall: number[]; cpu: number[]; main: number[]; procs: Record<string, number>[]; threads: Record<string, number>[] }>()
     for (let round = 0; round < rounds; round++) {
       const order = routes.map((_, i) => routes[(i + round) % routes.length])
@@ -134,6 +146,7 @@ export async function main(root: string): Promise<number> {
         const c0 = chromiumTicks(browser.pid!)
         const r = await page.evaluate<{ wallMs: number }>(`window.bench.run(${JSON.stringify(route)}, ${frames})`)
         const c1 = chromiumTicks(browser.pid!)
+        if (round === 0 && route.startsWith('half')) process.stderr.write(`  ${route}: last rect ${await page.evaluate<string>('window.lastHalf')}\n`)
         const entry = results.get(route) ?? { wall: [], cpu: [], main: [], procs: [], threads: [] }
         entry.wall.push(r.wallMs / frames)
         entry.cpu.push(((c1.total - c0.total) * TICK_MS) / frames)
