@@ -24,8 +24,8 @@ export interface CopyFigure {
 export interface FrameBenchHost {
   /** Sends a run's batch as a `session.frame` event: the endpoint routes it to the run's owner, as it does a session's frames. */
   send(batch: FrameBatch): void
-  /** The copy costs of one full frame, measured in this process. */
-  copies(width: number, height: number, passes: number): Promise<CopyFigure[]>
+  /** The copy costs of one full frame, measured in this process; `signal` stops them (they reject). */
+  copies(width: number, height: number, passes: number, signal: AbortSignal): Promise<CopyFigure[]>
   /** How long the page may take to acknowledge one frame. */
   ackTimeoutMs: number
 }
@@ -36,6 +36,8 @@ interface Run {
   /** The frame the page must acknowledge next, and how to wake the loop waiting for it. */
   waiting: { seq: number; done(acked: boolean): void } | null
   cancelled: boolean
+  /** Stops the copy figures, which take seconds of the host's time after the last frame. */
+  stop: AbortController
 }
 
 /**
@@ -58,7 +60,7 @@ export class FrameBenchRuns {
   async measure(passes: number, owner: HostClient | undefined): Promise<FrameBenchReport | null> {
     if (!owner) throw hostError('refused', 'HOST_BENCH_NO_ANSWER', 'only a window can be measured')
     if (this.run) throw hostError('refused', 'HOST_BENCH_BUSY', 'another window is measuring performance')
-    const run: Run = { id: BENCH_ID_PREFIX + randomUUID(), owner, waiting: null, cancelled: false }
+    const run: Run = { id: BENCH_ID_PREFIX + randomUUID(), owner, waiting: null, cancelled: false, stop: new AbortController() }
     this.run = run
     try {
       const width = BENCH_WIDTH
@@ -78,7 +80,13 @@ export class FrameBenchRuns {
         // seq 0 and passes+1 warm the path up (first allocations, first paint): not timed.
         if (seq !== 0 && seq !== passes + 1) (benchPaints(seq, passes) ? painted : received).push(ms)
       }
-      const copies = await this.host.copies(width, height, passes)
+      let copies: CopyFigure[]
+      try {
+        copies = await this.host.copies(width, height, passes, run.stop.signal)
+      } catch (e) {
+        if (run.cancelled) return null
+        throw e
+      }
       if (run.cancelled) return null
       const bytes = pixels.byteLength
       return {
@@ -109,6 +117,7 @@ export class FrameBenchRuns {
     if (!run || run.owner !== owner) return
     run.cancelled = true
     run.waiting?.done(false)
+    run.stop.abort()
   }
 
   /** Stops whatever run there is (the host shuts down). */

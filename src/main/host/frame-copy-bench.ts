@@ -50,11 +50,14 @@ function fullFrameBatch(width: number, height: number): FrameBatch {
 /** Lets the event loop run between passes: in Electron this is the main process, whose windows must not freeze for the whole benchmark. */
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-async function time(passes: number, run: () => void): Promise<number[]> {
+async function time(passes: number, run: () => void, signal?: AbortSignal): Promise<number[]> {
   const out: number[] = []
+  signal?.throwIfAborted()
   run() // warm: page faults and JIT out of the figures
   for (let i = 0; i < passes; i++) {
     await yieldTurn()
+    // A window that closed or cancelled its measurement stops the copies too, not only its frames.
+    signal?.throwIfAborted()
     const t = performance.now()
     run()
     out.push(performance.now() - t)
@@ -69,13 +72,15 @@ function step(id: BenchCopyStep, name: string, standsFor: string, times: number[
 }
 
 /** Round trips of a frame to a worker thread over a MessagePort and its ack back, copied or transferred. */
-async function workerRoundTrips(frame: Uint8Array, passes: number, transfer: boolean): Promise<number[]> {
+async function workerRoundTrips(frame: Uint8Array, passes: number, transfer: boolean, signal?: AbortSignal): Promise<number[]> {
+  signal?.throwIfAborted()
   const worker = new Worker(ECHO, { eval: true })
   const { port1, port2 } = new MessageChannel()
   worker.postMessage({ port: port2 }, [port2])
   const out: number[] = []
   try {
     for (let i = 0; i <= passes; i++) {
+      if (i > 0) signal?.throwIfAborted()
       // A transferred buffer is gone from this side: each pass sends a fresh copy, made before the clock starts.
       const payload = transfer ? frame.slice() : frame
       const acked = new Promise<void>((ok) => port1.once('message', () => ok()))
@@ -91,8 +96,8 @@ async function workerRoundTrips(frame: Uint8Array, passes: number, transfer: boo
   }
 }
 
-/** Times each copy a full `width`x`height` frame makes between the engine and a renderer. */
-export async function benchFrames(width = 1920, height = 1080, passes = 20): Promise<FrameBenchResult> {
+/** Times each copy a full `width`x`height` frame makes between the engine and a renderer; `signal` stops it between passes (rejects). */
+export async function benchFrames(width = 1920, height = 1080, passes = 20, signal?: AbortSignal): Promise<FrameBenchResult> {
   const batch = fullFrameBatch(width, height)
   const bytes = batch.pixels.byteLength
   const detached = detachBatch(batch)
@@ -111,55 +116,55 @@ export async function benchFrames(width = 1920, height = 1080, passes = 20): Pro
       'detach',
       'copy (detachBatch)',
       'an exact-size copy of the sink memory into fresh memory (Electron before BatchCopier)',
-      await time(passes, () => detachBatch(batch)),
+      await time(passes, () => detachBatch(batch), signal),
       bytes,
     ),
     step(
       'reuse',
       'copy into reused memory',
       'Electron: the same copy into memory kept from the last frame of that size (BatchCopier, what the app does)',
-      await time(passes, () => copier.copy(batch)),
+      await time(passes, () => copier.copy(batch), signal),
       bytes,
     ),
     step(
       'serialize',
       'v8 serialize',
       'Electron: structured clone of the batch in main (webContents.send)',
-      await time(passes, () => serialize(message)),
+      await time(passes, () => serialize(message), signal),
       bytes,
     ),
     step(
       'deserialize',
       'v8 deserialize',
       'Electron: the renderer reads the message into a new ArrayBuffer',
-      await time(passes, () => deserialize(serialized)),
+      await time(passes, () => deserialize(serialized), signal),
       bytes,
     ),
     step(
       'clone',
       'structuredClone',
       'Electron: contextBridge clones the batch from the preload into the page',
-      await time(passes, () => structuredClone(detached)),
+      await time(passes, () => structuredClone(detached), signal),
       bytes,
     ),
     step(
       'wsEncode',
       'ws-codec encode',
       'browser mode: the batch into one WebSocket message (pooled memory)',
-      await time(passes, () => encodeServerMessage({ type: 'event', name: 'session.frame', payload: batch }, alloc)),
+      await time(passes, () => encodeServerMessage({ type: 'event', name: 'session.frame', payload: batch }, alloc), signal),
       bytes,
     ),
     step(
       'canvasCopy',
       'copy into canvas memory',
       'both: putImageData copies the pixels into the canvas (a typed-array copy as a floor)',
-      await time(passes, () => canvas.set(batch.pixels)),
+      await time(passes, () => canvas.set(batch.pixels), signal),
       bytes,
     ),
   ]
-  const copied = await workerRoundTrips(detached.pixels, passes, false)
+  const copied = await workerRoundTrips(detached.pixels, passes, false, signal)
   steps.push(step('portCopied', 'MessagePort round trip, copied', 'a frame to another thread and its ack back: clone + hop + ack', copied, bytes))
-  const moved = await workerRoundTrips(detached.pixels, passes, true)
+  const moved = await workerRoundTrips(detached.pixels, passes, true, signal)
   steps.push(step('portMoved', 'MessagePort round trip, transferred', 'the same with the buffer transferred (no copy): the hop and ack alone', moved, bytes))
   return { width, height, frameBytes: bytes, passes, steps }
 }

@@ -200,7 +200,7 @@ export class Host extends EventEmitter<HostEventMap> {
     })
     this.benchRuns = new FrameBenchRuns({
       send: (batch) => this.emitEvent('session.frame', batch),
-      copies: async (w, h, passes) => (await benchFrames(w, h, passes)).steps,
+      copies: async (w, h, passes, signal) => (await benchFrames(w, h, passes, signal)).steps,
       // An 8 MB frame to a busy page (a loaded machine, a slow GC) may take longer than a session's ack.
       ackTimeoutMs: this.sessionHost.timings.ackTimeoutMs * 6,
     })
