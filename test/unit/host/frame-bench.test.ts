@@ -107,6 +107,26 @@ describe('measuring frames to a browser-mode page', () => {
     expect(again?.received.medianMs).toBeGreaterThan(0)
   }, 60_000)
 
+  it('stops the run in the host when the page gives up waiting for it (its own request timeout)', async () => {
+    await start()
+    const page = openPage()
+    // The page's bench.run fails on its side (as WsHost's request timeout does) while the host still runs.
+    const api = {
+      on: page.on.bind(page),
+      request: ((name, arg) => {
+        const sent = page.request(name, arg)
+        if (name !== 'bench.run') return sent
+        sent.catch(() => {})
+        return Promise.reject(Object.assign(new Error('no answer'), { code: 'HOST_TIMEOUT' }))
+      }) as WsHost['request'],
+    } as unknown as WsHost
+    await expect(measureFrames(api, () => {}, 2)).rejects.toMatchObject({ code: 'HOST_TIMEOUT' })
+    // No page acks that run's frames any more: unless it was stopped, it holds the host for the whole ack timeout.
+    const other = openPage()
+    const again = await measureFrames(other, () => {}, 1)
+    expect(again?.passes).toBe(1)
+  }, 60_000)
+
   it('gives up on a page that does not answer, in words the page can show', async () => {
     await start(50)
     const page = openPage()

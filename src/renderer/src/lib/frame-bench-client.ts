@@ -20,6 +20,11 @@ export async function measureFrames(api: HostApi, paint: (batch: FrameBatch) => 
   })
   try {
     return await api.request('bench.run', { passes })
+  } catch (e) {
+    // Given up on this side (the request's own timeout, a lost link): the frames are no longer
+    // acked, so the host's run would hold it, and every window's next run, until its ack timeout.
+    api.request('bench.cancel', undefined).catch(() => {})
+    throw e
   } finally {
     stop()
   }
