@@ -253,6 +253,26 @@ describe('RSA-AES limits, failures and the server key', () => {
     expect(r.outcome!.name).toBe('RA2')
   })
 
+  it('ends with the stream when the random is cut short, and a short random that is not a padded one does not decrypt', async () => {
+    const s = script(ra2, { shortRandom: true })
+    const randomAt = s.serverMsg.length + 2
+    // The server closes halfway through its random.
+    const io = new TestHandshakeIo({ credentials: async () => ({ password: 'secret' }) })
+    const handler = new RsaAesSecurity(ra2.type, { options: {}, trace: () => {} }, { clientKey: async () => client, random: seeded('client') })
+    const done = handler.authenticate(io).catch((e: Error) => e)
+    io.push(s.head.subarray(0, randomAt + 50))
+    await settle()
+    io.end()
+    expect((await done) as Error).toMatchObject({ message: expect.stringMatching(/closed the connection/) })
+    expect(io.credentialRequests).toEqual([])
+    // The short random with its last byte dropped too: padded back at the front, it is another number.
+    const cut = client.wire.n.length - 2
+    const head = Buffer.concat([s.head.subarray(0, randomAt - 2), Uint8Array.of(cut >> 8, cut & 0xff), s.head.subarray(randomAt, randomAt + cut)])
+    const r = await run(ra2, [head], [])
+    expect(r.error!.message).toMatch(/does not decrypt under our key/)
+    expect(r.error!.message).not.toMatch(/[0-9a-f]{16}/)
+  })
+
   it('sends its key and its random in one write (neatvnc misreads a random that arrives apart from the key)', async () => {
     const r = await run(ra2, [script(ra2).head], [script(ra2).tail])
     const keyAndRandom = 4 + 2 * client.wire.n.length + 2 + server.wire.n.length
