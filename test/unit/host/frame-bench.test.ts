@@ -7,7 +7,7 @@ import { createHost } from '../../../src/main/host/create-host'
 import type { Host } from '../../../src/main/host/host'
 import { type WebServer, startWebServer } from '../../../src/main/web/server'
 import { type SocketLike, WsHost } from '../../../src/renderer/src/host/ws-host'
-import { benchReportText, measureFrames } from '../../../src/renderer/src/lib/frame-bench-client'
+import { benchReportText, figureWords, measureFrames } from '../../../src/renderer/src/lib/frame-bench-client'
 import { BENCH_COPY_STEPS, BENCH_HEIGHT, BENCH_ID_PREFIX, BENCH_WIDTH, benchFrameCount } from '../../../src/shared/frame-bench'
 import type { FrameBatch } from '../../../src/shared/ops'
 import { socketProtocols } from '../../../src/shared/web-auth'
@@ -80,7 +80,7 @@ describe('measuring frames to a browser-mode page', () => {
     // Plain words for the bug report, every figure in it.
     const text = benchReportText(r, 'websocket', new Date(0), 'test agent')
     expect(text).toContain('browser (WebSocket)')
-    expect(text).toContain(`Picture reaches this window: typical ${r.received.medianMs.toFixed(2)} ms`)
+    expect(text).toContain(`Picture reaches this window: typical ${figureWords(r.received).median} ms`)
     expect(text.split('\n')).toHaveLength(7 + BENCH_COPY_STEPS.length)
   }, 60_000)
 

@@ -1,7 +1,7 @@
 import type { HostApi } from '@shared/contract'
 import { BENCH_ID_PREFIX, BENCH_PASSES, type BenchFigure, type FrameBenchReport, benchPaints } from '@shared/frame-bench'
 import type { FrameBatch } from '@shared/ops'
-import { t } from './i18n'
+import { currentLocale, t } from './i18n'
 
 /** Which transport carried the frames: the desktop app's IPC, or browser mode's WebSocket. */
 export type BenchTransport = 'electron' | 'websocket'
@@ -46,9 +46,21 @@ export function offscreenPainter(): (batch: FrameBatch) => void {
   }
 }
 
+/**
+ * `value` with `digits` decimals in the interface language ("12.35" in English, "12,35" in
+ * German); without thousands separators, which a figure pasted into a bug report does not need.
+ */
+const decimal = (value: number, digits: number): string =>
+  new Intl.NumberFormat(currentLocale(), { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(value)
+
 /** A figure's numbers as shown: median and fastest in ms, MB/s. */
 export function figureWords(f: BenchFigure): { median: string; fastest: string; rate: string } {
-  return { median: f.medianMs.toFixed(2), fastest: f.minMs.toFixed(2), rate: Math.round(f.mbPerSec).toString() }
+  return { median: decimal(f.medianMs, 2), fastest: decimal(f.minMs, 2), rate: decimal(f.mbPerSec, 0) }
+}
+
+/** The frame line's words ("Frame: 1920 × 1080, 8.3 MB, measured 20 times"). */
+export function frameWords(r: FrameBenchReport): string {
+  return t('measure.frame', { width: r.width, height: r.height, mb: decimal(r.frameBytes / 1e6, 1), passes: r.passes })
 }
 
 /** The figures as plain text for a bug report ("Copy results"): one line each, in the window's language. */
@@ -61,7 +73,7 @@ export function benchReportText(r: FrameBenchReport, transport: BenchTransport, 
     `Tessera — ${t('measure.title')} (${when.toISOString()})`,
     `${t('measure.transport')}: ${t(transport === 'electron' ? 'measure.transportElectron' : 'measure.transportWebSocket')}`,
     userAgent,
-    t('measure.frame', { width: r.width, height: r.height, mb: (r.frameBytes / 1e6).toFixed(1), passes: r.passes }),
+    frameWords(r),
     line(t('measure.received'), r.received),
     line(t('measure.painted'), r.painted),
     `${t('measure.copies')}:`,
