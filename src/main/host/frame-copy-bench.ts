@@ -71,11 +71,20 @@ function step(id: BenchCopyStep, name: string, standsFor: string, times: number[
   return { id, step: name, standsFor, medianMs, minMs: sorted[0], gbPerSec: bytes / 1e9 / (medianMs / 1000) }
 }
 
-/** Round trips of a frame to a worker thread over a MessagePort and its ack back, copied or transferred. */
-async function workerRoundTrips(frame: Uint8Array, passes: number, transfer: boolean, signal?: AbortSignal): Promise<number[]> {
+/**
+ * Round trips of a frame to a worker thread over a MessagePort and its ack back, copied or
+ * transferred. A worker that dies (out of memory, a crash) rejects instead of leaving the run
+ * waiting for an ack forever; `source` is the worker's code (tests give one that dies).
+ */
+export async function workerRoundTrips(frame: Uint8Array, passes: number, transfer: boolean, signal?: AbortSignal, source = ECHO): Promise<number[]> {
   signal?.throwIfAborted()
-  const worker = new Worker(ECHO, { eval: true })
+  const worker = new Worker(source, { eval: true })
   const { port1, port2 } = new MessageChannel()
+  const gone = new Promise<never>((_, reject) => {
+    worker.once('error', (e) => reject(new Error(`the benchmark's worker thread failed: ${e.message}`)))
+    worker.once('exit', (code) => reject(new Error(`the benchmark's worker thread stopped (exit code ${code})`)))
+  })
+  gone.catch(() => undefined)
   worker.postMessage({ port: port2 }, [port2])
   const out: number[] = []
   try {
@@ -86,7 +95,7 @@ async function workerRoundTrips(frame: Uint8Array, passes: number, transfer: boo
       const acked = new Promise<void>((ok) => port1.once('message', () => ok()))
       const t = performance.now()
       port1.postMessage(payload, transfer ? [payload.buffer as ArrayBuffer] : [])
-      await acked
+      await Promise.race([acked, gone])
       if (i > 0) out.push(performance.now() - t) // pass 0 warms the worker up
     }
     return out

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { HostClient } from '../../../src/main/host/endpoint'
 import { type CopyFigure, FrameBenchRuns } from '../../../src/main/host/frame-bench-runs'
-import { benchFrames } from '../../../src/main/host/frame-copy-bench'
+import { benchFrames, workerRoundTrips } from '../../../src/main/host/frame-copy-bench'
 import { benchFrameCount } from '../../../src/shared/frame-bench'
 
 // Cancelling "Measure performance…" (the dialog's Cancel, or its window closing) after the last
@@ -53,5 +53,14 @@ describe('a cancelled measurement stops its copy figures', () => {
     const running = benchFrames(640, 480, 100, stop.signal)
     setImmediate(() => stop.abort())
     await expect(running).rejects.toMatchObject({ name: 'AbortError' })
+  })
+})
+
+describe('the copy figures with a worker thread that dies', () => {
+  it('rejects instead of waiting for an ack that never comes', async () => {
+    const dies = `const { parentPort } = require('node:worker_threads')
+parentPort.on('message', (m) => m.port.on('message', () => process.exit(3)))`
+    const frame = new Uint8Array(4096)
+    await expect(workerRoundTrips(frame, 3, false, undefined, dies)).rejects.toThrow(/worker thread stopped \(exit code 3\)/)
   })
 })
