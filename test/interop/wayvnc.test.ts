@@ -18,8 +18,9 @@ describe.skipIf(!isRoot)('wayvnc 0.9.1 (neatvnc) on headless sway, Debian 13 chr
   beforeAll(async () => {
     ensureTrixieChroot()
     server = await startTrixieWayvnc({ username: USER, password: PASSWORD })
-    // The port opens before neatvnc takes sessions: in 2 of 5 fresh-clone runs it hung up the first
-    // handshakes. Wait until one whole session works (up to 20 s) before the tests count anything.
+    // The port opens before sway and wayvnc are fully up: wait until one whole session works (up to
+    // 20 s) before the tests count anything. (Most hang-ups once blamed on start-up were the RA2
+    // handshake race fixed in src/main/rfb/security/rsa-aes.ts; the tests below fail on any.)
     for (let i = 0; ; i++) {
       const ok = await takeSnapshot(target(), { encodings: [Encoding.Raw], credentials: async () => ({ username: USER, password: PASSWORD }) }).then(
         () => true,
