@@ -11,6 +11,7 @@ import {
 } from '@shared/frame-bench'
 import type { FrameBatch } from '@shared/ops'
 import type { HostClient } from './endpoint'
+import { medianAndFastest } from './frame-copy-bench'
 import { hostError } from './errors'
 
 /** One copy figure as `benchFrames` gives it (src/main/host/frame-copy-bench.ts). */
@@ -146,9 +147,8 @@ export class FrameBenchRuns {
 
 /** Median and fastest of `times`, and the frame bytes over the median in MB/s. */
 export function figure(times: readonly number[], bytes: number): BenchFigure {
-  const sorted = [...times].sort((a, b) => a - b)
-  const medianMs = sorted[sorted.length >> 1]
-  return { medianMs, minMs: sorted[0], mbPerSec: bytes / 1e6 / (medianMs / 1000) }
+  const { medianMs, minMs } = medianAndFastest(times)
+  return { medianMs, minMs, mbPerSec: bytes / 1e6 / (medianMs / 1000) }
 }
 
 /**

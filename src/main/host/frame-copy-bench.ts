@@ -65,10 +65,15 @@ async function time(passes: number, run: () => void, signal?: AbortSignal): Prom
   return out
 }
 
-function step(id: BenchCopyStep, name: string, standsFor: string, times: number[], bytes: number): FrameStep {
+/** Median and fastest of timed passes (also the figures of "Measure performance…"'s round trips). */
+export function medianAndFastest(times: readonly number[]): { medianMs: number; minMs: number } {
   const sorted = [...times].sort((a, b) => a - b)
-  const medianMs = sorted[sorted.length >> 1]
-  return { id, step: name, standsFor, medianMs, minMs: sorted[0], gbPerSec: bytes / 1e9 / (medianMs / 1000) }
+  return { medianMs: sorted[sorted.length >> 1], minMs: sorted[0] }
+}
+
+function step(id: BenchCopyStep, name: string, standsFor: string, times: number[], bytes: number): FrameStep {
+  const { medianMs, minMs } = medianAndFastest(times)
+  return { id, step: name, standsFor, medianMs, minMs, gbPerSec: bytes / 1e9 / (medianMs / 1000) }
 }
 
 /**
