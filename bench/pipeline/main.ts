@@ -42,6 +42,7 @@ import { join } from 'node:path'
 import { CdpBrowser, type CdpPage } from './cdp'
 import { chromiumTicks } from './chromium-cpu'
 import { h264CaseAvailable, startH264Loop } from './h264-case'
+import { fetchBaseline } from './fetch-baseline'
 import { wsBaseline } from './ws-baseline'
 import type { FrameBatch } from '@shared/ops'
 import type { ConnectionProfile } from '@shared/profile'
@@ -505,6 +506,7 @@ function table(results: CaseResult[]): string {
 
 export async function main(root: string, args: string[] = []): Promise<number> {
   if (args[0] === 'ws-baseline') return wsBaseline()
+  if (args[0] === 'fetch-baseline') return fetchBaseline()
   const seconds = Number(process.env.BENCH_SECONDS ?? 10)
   const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 2)
   const contentFps = Number(process.env.BENCH_CONTENT_FPS ?? 30)

@@ -50,7 +50,7 @@ interface Trial {
 }
 
 /** CPU ticks per Chromium process type (browser, renderer, gpu-process, utility:NetworkService...). */
-function chromiumTicks(rootPid: number): Record<string, number> {
+export function chromiumTicks(rootPid: number): Record<string, number> {
   const procs = new Map<number, { ppid: number; ticks: number; type: string }>()
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue

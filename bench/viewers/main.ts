@@ -13,8 +13,10 @@
  * order rotated each round; the ratios are taken within a round, then their median reported.
  *
  * Environment: BENCH_STREAMS, BENCH_VIEWERS (tessera,novnc,tigervnc; also tessera-plain: Tessera
- * with pixel runs off, TESSERA_PIXEL_RUNS=0, for an A/B in one run), BENCH_SECONDS,
- * BENCH_WARMUP_SECONDS, BENCH_ROUNDS, BENCH_JSON, TESSERA_CHROMIUM.
+ * with pixel runs off, TESSERA_PIXEL_RUNS=0, for an A/B in one run; tessera-ws: no pixels fetched,
+ * every frame whole in its WebSocket message, TESSERA_FETCH_PIXELS=0), BENCH_SECONDS,
+ * BENCH_WARMUP_SECONDS, BENCH_ROUNDS, BENCH_JSON, TESSERA_CHROMIUM, BENCH_TRACE (1: a Chromium trace of
+ * 3 s after each browser viewer's window, its self time per thread and event printed: trace.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -30,6 +32,7 @@ import { chromiumCpuByRole, cpuDelta, cpuSeconds } from './proc'
 import { STREAMS, type Stream, streamFile } from './streams'
 import { TesseraApp } from './tessera'
 import { TigerVncDisplay, tigervncAvailable, tigervncVersion } from './tigervnc'
+import { startTrace, summarizeTrace } from './trace'
 
 export { serveFarm } from '../wall/farm'
 
@@ -79,7 +82,15 @@ async function pageMetrics(page: CdpPage | undefined): Promise<Record<string, nu
   return { 'main thread': get('TaskDuration'), script: get('ScriptDuration'), 'style+layout': get('RecalcStyleDuration') + get('LayoutDuration') }
 }
 
-async function measure(o: { viewer: Viewer; stream: Stream; farm: Farm; round: number; seconds: number; warmup: number }): Promise<ViewerResult> {
+async function measure(o: {
+  viewer: Viewer
+  stream: Stream
+  farm: Farm
+  round: number
+  seconds: number
+  warmup: number
+  trace?: CdpBrowser
+}): Promise<ViewerResult> {
   const start = await o.farm.updates()
   const run = await o.viewer.open(o.farm.ports[0], o.stream)
   try {
@@ -100,6 +111,15 @@ async function measure(o: { viewer: Viewer; stream: Stream; farm: Farm; round: n
     const m1 = await pageMetrics(run.page)
     const seconds = (performance.now() - t0) / 1000
     const steps = run.steps && stepsFrom !== undefined ? await run.steps.finish(stepsFrom) : undefined
+    // After the measured window, so tracing's own cost stays out of the figures above.
+    if (o.trace && run.page) {
+      const trace = await startTrace(o.trace)
+      const t2 = await o.farm.updates()
+      await sleep(3000)
+      const t3 = await o.farm.updates()
+      const lines = summarizeTrace(await trace.stop(), Math.max(1, t3 - t2))
+      process.stderr.write(`\n  trace, ${o.stream.name} / ${o.viewer.name}, ${t3 - t2} updates, self time per update:\n${lines.join('\n')}\n`)
+    }
     const updates = u1 - u0
     const delta = cpuDelta(c0, c1)
     const cpuMsPerUpdate: Record<string, number> = {}
@@ -216,14 +236,18 @@ export async function main(root: string): Promise<number> {
   const novnc = await NoVncHost.start(root)
   const x = wantedViewers.includes('tigervnc') ? await TigerVncDisplay.start() : null
   // tessera-plain: the same with pixel runs off (the web server reads the switch per socket), for an A/B in one run.
-  const tessera = (name: string, pixelRuns: boolean): Viewer => ({
+  // tessera-ws: every frame's pixels in its WebSocket message (TESSERA_FETCH_PIXELS=0), none fetched.
+  const tessera = (name: string, pixelRuns: boolean, fetchPixels = true): Viewer => ({
     name,
     async open(port, s) {
-      const before = process.env.TESSERA_PIXEL_RUNS
+      const before = { runs: process.env.TESSERA_PIXEL_RUNS, fetch: process.env.TESSERA_FETCH_PIXELS }
       process.env.TESSERA_PIXEL_RUNS = pixelRuns ? '1' : '0'
+      process.env.TESSERA_FETCH_PIXELS = fetchPixels ? '1' : '0'
       const session = await app.open(browser, port, s.encoding, probeScript).finally(() => {
-        if (before === undefined) delete process.env.TESSERA_PIXEL_RUNS
-        else process.env.TESSERA_PIXEL_RUNS = before
+        if (before.runs === undefined) delete process.env.TESSERA_PIXEL_RUNS
+        else process.env.TESSERA_PIXEL_RUNS = before.runs
+        if (before.fetch === undefined) delete process.env.TESSERA_FETCH_PIXELS
+        else process.env.TESSERA_FETCH_PIXELS = before.fetch
       })
       return {
         page: session.page,
@@ -239,6 +263,7 @@ export async function main(root: string): Promise<number> {
   const all: Viewer[] = [
     tessera('tessera', process.env.TESSERA_PIXEL_RUNS !== '0'),
     tessera('tessera-plain', false),
+    tessera('tessera-ws', process.env.TESSERA_PIXEL_RUNS !== '0', false),
     {
       name: 'novnc',
       async open(port) {
@@ -267,7 +292,8 @@ export async function main(root: string): Promise<number> {
         const order = viewers.map((_, i) => viewers[(i + round - 1) % viewers.length])
         for (const viewer of order) {
           process.stderr.write(`viewers bench: round ${round}, ${s.name}, ${viewer.name}… `)
-          const r = await measure({ viewer, stream: s, farm: farms.get(s.name)!, round, seconds, warmup })
+          const trace = process.env.BENCH_TRACE === '1' ? browser : undefined
+          const r = await measure({ viewer, stream: s, farm: farms.get(s.name)!, round, seconds, warmup, trace })
           results.push(r)
           process.stderr.write(`${f(r.updatesPerSecond)} updates/s, ${f(r.cpuMsPerUpdate.all)} ms CPU each (load ${f(r.load)})\n`)
         }

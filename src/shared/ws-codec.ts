@@ -31,11 +31,35 @@ import { MAX_UNPACKED_BYTES, type PixelRunEncoder, PixelRunsError, unpackPixelRu
  * packing pays (desktops: a fraction of the bytes; motion and noise go plain). Only the page
  * unpacks them, into memory its `PixelMemory` provides; requests never carry them.
  *
+ * Fetched pixels: a page that can fetch them (it says so when it connects) may get a large plain
+ * pixels blob as ["h8", byteLength, ticket] with no bytes in the frame: it GETs PIXELS_PATH with
+ * the ticket and reads the body into its own memory. Chromium hands a WebSocket message over in a
+ * fresh ArrayBuffer, chunk by chunk (~40 ms of the page's CPU per 8 MB on a 2-core VM), a fetch
+ * body read with a BYOB reader into reused memory for a third of that (docs/performance.md).
+ *
  * Int32 blobs are little-endian, as every host this runs on is. Decoders throw `WireError` on
  * anything malformed; they check the envelope only, the host validates the request itself.
  */
 
 export const WS_PATH = '/ws'
+
+/** Where a page fetches pixels offered as a ticket (GET, `?t=TICKET`, the credential in PIXELS_CREDENTIAL_HEADER). */
+export const PIXELS_PATH = '/pixels'
+export const PIXELS_CREDENTIAL_HEADER = 'X-Tessera-Credential'
+/** The WebSocket URL's query parameter a page sets when it fetches offered pixels. */
+export const FETCH_PIXELS_PARAM = 'pixels'
+const TICKET = /^[A-Za-z0-9_-]{16,64}$/
+
+/** A blob offered for fetching: the page replaces it by `length` bytes fetched with `ticket`. */
+export class FetchedBlob {
+  constructor(
+    readonly ticket: string,
+    readonly length: number,
+  ) {}
+}
+
+/** Offers a frame's plain pixels for fetching: their ticket, or null to send them in the frame. */
+export type PixelOffer = (pixels: Uint8Array) => string | null
 
 /** One request from the renderer; `id` pairs it with its response. */
 export interface ClientMessage {
@@ -84,18 +108,25 @@ export function decodeClientMessage(data: string | ArrayBuffer | Uint8Array): Cl
   return { type: 'request', id: m.id as number, name: m.name as RequestName, arg: m.arg }
 }
 
-/** `packer`: send a frame's pixels as pixel runs when that pays. */
-export function encodeServerMessage(m: ServerMessage, alloc?: FrameAllocator, packer?: PixelRunEncoder): WireData {
-  const pixels = packer && m.type === 'event' && m.name === 'session.frame' ? (m.payload as FrameBatch).pixels : undefined
-  return encode(m, alloc, pixels && { pixels, packer: packer! })
+/**
+ * `packer`: send a frame's pixels as pixel runs when that pays; `offer`: else offer them for
+ * fetching when it gives a ticket.
+ */
+export function encodeServerMessage(m: ServerMessage, alloc?: FrameAllocator, packer?: PixelRunEncoder, offer?: PixelOffer): WireData {
+  const pixels = (packer || offer) && m.type === 'event' && m.name === 'session.frame' ? (m.payload as FrameBatch).pixels : undefined
+  return encode(m, alloc, pixels && { pixels, packer, offer })
 }
 
-/** `memory`: where packed pixels are unpacked (default: fresh memory of the checked size). */
+/**
+ * `memory`: where packed pixels are unpacked (default: fresh memory of the checked size).
+ * `fetched`: accept pixels offered for fetching; they decode to a FetchedBlob in their place.
+ */
 export function decodeServerMessage(
   data: string | ArrayBuffer | Uint8Array,
   memory: PixelMemory = (size, reusedOnly) => (reusedOnly ? null : new Uint8Array(size)),
+  fetched = false,
 ): ServerMessage {
-  const m = decode(data, memory)
+  const m = decode(data, memory, fetched)
   if (m.type === 'response' && isId(m.id)) {
     return m.error !== undefined
       ? { type: 'response', id: m.id as number, error: readSessionError(m.error) }
@@ -109,22 +140,29 @@ function isId(v: unknown): boolean {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
 }
 
-type Bin = Uint8Array | Int32Array
+type Bin = Uint8Array | Int32Array | FetchedBlob
 
-/** The one blob to try packing, and the encoder to pack it with. */
+/** The one blob to try packing, then offering, and how. */
 interface Pack {
   pixels: Uint8Array
-  packer: PixelRunEncoder
+  packer?: PixelRunEncoder
+  offer?: PixelOffer
 }
 
+const NO_BYTES = new Uint8Array(0)
+
 function encode(m: object, alloc: FrameAllocator = (size) => new Uint8Array(size), pack?: Pack): WireData {
-  const blobs: Bin[] = []
+  const blobs: (Uint8Array | Int32Array)[] = []
   const table: (string | number)[][] = []
   const json = JSON.stringify(m, (_key, value: unknown) => {
     if (value instanceof Uint8Array || value instanceof Int32Array) {
-      const packed = value === pack?.pixels ? packWords(value, pack.packer) : null
-      blobs.push(packed ?? value)
-      table.push(packed ? ['r32', packed.byteLength, value.byteLength] : [value instanceof Int32Array ? 'i32' : 'u8', value.byteLength])
+      const mine = value === pack?.pixels
+      const packed = mine && pack.packer ? packWords(value, pack.packer) : null
+      const ticket = mine && !packed && pack.offer ? pack.offer(value) : null
+      blobs.push(packed ?? (ticket !== null ? NO_BYTES : value))
+      if (packed) table.push(['r32', packed.byteLength, value.byteLength])
+      else if (ticket !== null) table.push(['h8', value.byteLength, ticket])
+      else table.push([value instanceof Int32Array ? 'i32' : 'u8', value.byteLength])
       return { $bin: blobs.length - 1 }
     }
     if (ArrayBuffer.isView(value)) throw new WireError('only Uint8Array and Int32Array cross the wire')
@@ -159,8 +197,11 @@ function packWords(bytes: Uint8Array, packer: PixelRunEncoder): Uint8Array | nul
   return packer.pack(new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4))
 }
 
-/** `memory` unpacks pixel-runs blobs; without it (requests from a page) they are refused. */
-function decode(data: string | ArrayBuffer | Uint8Array, memory?: PixelMemory): Record<string, unknown> {
+/**
+ * `memory` unpacks pixel-runs blobs; without it (requests from a page) they are refused, as are
+ * fetched blobs without `fetched`.
+ */
+function decode(data: string | ArrayBuffer | Uint8Array, memory?: PixelMemory, fetched = false): Record<string, unknown> {
   if (typeof data === 'string') return parseObject(data)
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data)
   if (bytes.length < 4) throw new WireError('short binary frame')
@@ -181,10 +222,17 @@ function decode(data: string | ArrayBuffer | Uint8Array, memory?: PixelMemory): 
   for (const entry of table as unknown[]) {
     if (!Array.isArray(entry) || entry.length < 2 || entry.length > 3) throw new WireError('bad blob entry')
     const [kind, length, unpacked] = entry as [unknown, unknown, unknown]
+    if ((kind === 'r32' || kind === 'h8') !== (entry.length === 3)) throw new WireError('bad blob entry')
+    if (kind === 'h8') {
+      // No bytes in the frame: the page fetches them, into memory of this checked size.
+      if (!fetched || typeof unpacked !== 'string' || !TICKET.test(unpacked)) throw new WireError('bad fetched blob')
+      if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0 || length > MAX_UNPACKED_BYTES) throw new WireError('bad fetched size')
+      blobs.push(new FetchedBlob(unpacked, length))
+      continue
+    }
     if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0 || at + length > bytes.length) {
       throw new WireError('blob outside the frame')
     }
-    if ((kind === 'r32') !== (entry.length === 3)) throw new WireError('bad blob entry')
     const view = bytes.subarray(at, at + length)
     if (kind === 'u8') blobs.push(view)
     else if (kind === 'i32' && length % 4 === 0) blobs.push(toInt32(view))
@@ -192,7 +240,20 @@ function decode(data: string | ArrayBuffer | Uint8Array, memory?: PixelMemory): 
     else throw new WireError('bad blob kind')
     at = align4(at + length)
   }
-  return resolveBlobs(m, blobs) as Record<string, unknown>
+  const out = resolveBlobs(m, blobs, new Set()) as Record<string, unknown>
+  // Only a frame's pixels are ever offered for fetching, once.
+  if (blobs.some((b) => b instanceof FetchedBlob)) {
+    const pixels = (out.payload as { pixels?: unknown } | null)?.pixels
+    if (
+      out.type !== 'event' ||
+      out.name !== 'session.frame' ||
+      !(pixels instanceof FetchedBlob) ||
+      blobs.filter((b) => b instanceof FetchedBlob).length !== 1
+    ) {
+      throw new WireError("fetched blob outside a frame's pixels")
+    }
+  }
+  return out
 }
 
 /**
@@ -246,10 +307,10 @@ function parseObject(text: string): Record<string, unknown> {
 }
 
 /** Replaces `{"$bin": i}` with blob i, in place. Only binary frames get here: text frames keep such objects as data. */
-function resolveBlobs(v: unknown, blobs: Bin[]): unknown {
+function resolveBlobs(v: unknown, blobs: Bin[], fetchedUsed: Set<FetchedBlob>): unknown {
   if (v === null || typeof v !== 'object') return v
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) v[i] = resolveBlobs(v[i], blobs)
+    for (let i = 0; i < v.length; i++) v[i] = resolveBlobs(v[i], blobs, fetchedUsed)
     return v
   }
   const o = v as Record<string, unknown>
@@ -257,9 +318,13 @@ function resolveBlobs(v: unknown, blobs: Bin[]): unknown {
   if (keys.length === 1 && keys[0] === '$bin') {
     const blob = typeof o.$bin === 'number' ? blobs[o.$bin] : undefined
     if (!blob) throw new WireError('dangling blob reference')
+    if (blob instanceof FetchedBlob) {
+      if (fetchedUsed.has(blob)) throw new WireError('fetched blob referenced twice')
+      fetchedUsed.add(blob)
+    }
     return blob
   }
-  for (const k of keys) o[k] = resolveBlobs(o[k], blobs)
+  for (const k of keys) o[k] = resolveBlobs(o[k], blobs, fetchedUsed)
   return o
 }
 

@@ -6,7 +6,18 @@ import { join, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { PixelRunEncoder } from '@shared/pixel-runs'
-import { type FrameAllocator, WS_PATH, type ServerMessage, WireError, decodeClientMessage, encodeServerMessage } from '@shared/ws-codec'
+import {
+  FETCH_PIXELS_PARAM,
+  type FrameAllocator,
+  PIXELS_CREDENTIAL_HEADER,
+  PIXELS_PATH,
+  type PixelOffer,
+  WS_PATH,
+  type ServerMessage,
+  WireError,
+  decodeClientMessage,
+  encodeServerMessage,
+} from '@shared/ws-codec'
 import { rendererCspHeader } from '@shared/csp'
 import type { WebLinkErrorCode } from '@shared/error-codes'
 import { LAUNCH_CODE_PARAM, SESSION_PATH, WS_PROTOCOL, credentialFromProtocols } from '@shared/web-auth'
@@ -15,6 +26,7 @@ import { LaunchCodes } from './launch-codes'
 import type { Host } from '../host/host'
 import { MAX_SESSIONS } from '../host/session-budget'
 import { contentTypeOf } from './content-types'
+import { MIN_OFFERED_BYTES, PixelOffers } from './pixel-offers'
 
 export interface WebServerOptions {
   host: Host
@@ -82,6 +94,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const root = resolve(options.rendererDir)
   const log = options.log ?? ((m) => process.stderr.write(`tessera web: ${m}\n`))
   const codes = new LaunchCodes(options.launchCodeTtlMs)
+  const offers = new PixelOffers()
   // Select our protocol only: the default would echo the first offered, which could be the credential.
   const wss = new WebSocketServer({
     noServer: true,
@@ -122,6 +135,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!allowedHost(req.headers.host)) return deny(403, 'wrong host name')
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname === SESSION_PATH) return exchange(req, res, common)
+    if (url.pathname === PIXELS_PATH) return servePixels(req, res, url, common)
     if (req.method !== 'GET' && req.method !== 'HEAD') return deny(405, 'method not allowed')
     const file = await resolveStatic(root, url.pathname)
     if (!file) return deny(404, 'not found')
@@ -136,6 +150,22 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     }
     res.writeHead(200, headers)
     res.end(req.method === 'HEAD' ? undefined : body)
+  }
+
+  /** GET PIXELS_PATH?t=TICKET: a frame's pixels offered to the page that holds the credential (pixel-offers.ts). */
+  function servePixels(req: IncomingMessage, res: ServerResponse, url: URL, common: Record<string, string>): void {
+    const fail = (status: number): void => {
+      res.writeHead(status, { ...common, 'Cache-Control': 'no-store', 'Content-Length': '0' })
+      res.end()
+    }
+    if (req.method !== 'GET') return fail(405)
+    const presented = req.headers[PIXELS_CREDENTIAL_HEADER.toLowerCase()]
+    if (!safeEqual(typeof presented === 'string' ? presented : undefined, token)) return fail(403)
+    const bytes = offers.take(url.searchParams.get('t') ?? '')
+    if (!bytes) return fail(404)
+    res.writeHead(200, { ...common, 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.byteLength), 'Cache-Control': 'no-store' })
+    // The batch's own memory, no copy: it is not reused before the page has read it (pixel-offers.ts).
+    res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   }
 
   /** POST SESSION_PATH: a live launch code (or a still valid credential) for the credential. */
@@ -171,18 +201,23 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     wss.handleUpgrade(req, socket, head, (ws) => {
       // `clients` already counts this socket. One past the cap is told why and never attached (no sessions, no events).
       if (wss.clients.size > MAX_CLIENTS) return ws.close(CLOSE_TOO_MANY_CLIENTS, 'too many Tessera tabs are open; close one and reload this page')
-      attach(ws)
+      attach(ws, url.searchParams.get(FETCH_PIXELS_PARAM) === 'fetch')
     })
   })
 
-  function attach(ws: WebSocket): void {
+  /** `fetchesPixels`: the page fetches large plain pixels offered by ticket (ws-codec.ts "Fetched pixels"). */
+  function attach(ws: WebSocket, fetchesPixels: boolean): void {
     const frames = new FramePool()
     // Read per socket, so a bench can compare both in one process (bench/viewers: tessera-plain).
     const packer = process.env.TESSERA_PIXEL_RUNS === '0' ? undefined : new PixelRunEncoder()
+    const offer: PixelOffer | undefined =
+      fetchesPixels && process.env.TESSERA_FETCH_PIXELS !== '0'
+        ? (pixels) => (pixels.byteLength >= MIN_OFFERED_BYTES ? offers.offer(ws, pixels) : null)
+        : undefined
     const send = (m: ServerMessage): void => {
       if (ws.readyState !== ws.OPEN) return
       try {
-        const data = encodeServerMessage(m, frames.alloc, packer)
+        const data = encodeServerMessage(m, frames.alloc, packer, offer)
         // ws keeps a reference to the bytes until the socket has taken them: only then reuse them.
         ws.send(data, typeof data !== 'string' && frames.pooled(data) ? () => frames.give(data) : undefined)
       } catch (e) {
@@ -202,7 +237,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const { id } = m
       void link.request(m.name, m.arg).then((r) => send(r.ok ? { type: 'response', id, result: r.result } : { type: 'response', id, error: r.error }))
     })
-    ws.on('close', () => link.detach())
+    ws.on('close', () => {
+      offers.drop(ws)
+      link.detach()
+    })
     ws.on('error', (e) => log(`socket error: ${e.message}`))
   }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { type SocketLike, WsHost, hostSocketUrl } from '../../../src/renderer/src/host/ws-host'
+import { type SocketLike, WsHost, type WsHostOptions, hostSocketUrl } from '../../../src/renderer/src/host/ws-host'
 import { PixelMemoryPool } from '../../../src/renderer/src/host/pixel-memory'
 import { PixelRunEncoder } from '../../../src/shared/pixel-runs'
 import { decodeClientMessage, encodeServerMessage } from '../../../src/shared/ws-codec'
@@ -36,7 +36,7 @@ class FakeSocket implements SocketLike {
   }
 }
 
-function setup(opts: { timeoutMs?: number; checkCredential?: () => Promise<'valid' | 'refused' | 'unknown'> } = {}) {
+function setup(opts: Partial<WsHostOptions> = {}) {
   const sockets: FakeSocket[] = []
   const host = new WsHost({
     url: 'ws://127.0.0.1:1/ws',
@@ -354,5 +354,97 @@ describe('PixelMemoryPool', () => {
     // The new run's 5: 1-5 are free.
     pool.acked('s', 5)
     expect(pool.sizes).toEqual({ free: 3, lent: 11 })
+  })
+})
+
+describe('WsHost fetched pixels', () => {
+  /** A frame whose `words` pixels of `colour` are offered by ticket; the offered bytes are kept in `offered`. */
+  const offeredFrame = (offered: Map<string, Uint8Array>, sessionId: string, seq: number, words: number, colour: number): Uint8Array => {
+    const pixels = new Uint8Array(new Uint32Array(words).fill(colour).buffer)
+    const ops = Int32Array.of(OpCode.Pixels, 0, 0, words, 1, 0, 0, 0)
+    const wire = encodeServerMessage(
+      { type: 'event', name: 'session.frame', payload: { sessionId, seq, ops, pixels, images: new Uint8Array(0) } },
+      undefined,
+      undefined,
+      (p) => {
+        const ticket = `ticket-${sessionId}-${seq}-0123456789`
+        offered.set(ticket, p.slice())
+        return ticket
+      },
+    )
+    expect(new TextDecoder().decode(wire as Uint8Array)).toContain('"h8"')
+    return wire as Uint8Array
+  }
+
+  /** As pixel-fetch.ts does it: the memory's buffer is moved (a BYOB read transfers it) and filled. */
+  const fetcher = (offered: Map<string, Uint8Array>, gate?: Promise<void>) => async (ticket: string, into: Uint8Array, length: number) => {
+    await gate
+    const bytes = offered.get(ticket)
+    if (!bytes || bytes.length !== length) throw new Error('no such pixels')
+    const { byteOffset, length: size } = into
+    const moved = new Uint8Array((into.buffer as ArrayBuffer).transfer(), byteOffset, size)
+    moved.set(bytes)
+    return moved
+  }
+
+  it('asks for offers, fetches each frame into reused memory and keeps messages in order behind it', async () => {
+    const offered = new Map<string, Uint8Array>()
+    let open: () => void = () => {}
+    const gate = new Promise<void>((ok) => (open = ok))
+    const { host, last } = setup({ fetchPixels: fetcher(offered, gate) })
+    expect(last().url).toBe('ws://127.0.0.1:1/ws?pixels=fetch')
+    last().open()
+    const order: string[] = []
+    const got: Uint8Array[] = []
+    host.on('session.frame', (b) => {
+      order.push(`frame ${b.seq}`)
+      got.push(b.pixels)
+    })
+    host.on('session.bell', () => order.push('bell'))
+    last().deliver(offeredFrame(offered, 's', 1, 1000, 0xff0000ff))
+    last().deliver(encodeServerMessage({ type: 'event', name: 'session.bell', payload: { sessionId: 's' } }) as string)
+    // The bell waits for the frame before it.
+    expect(order).toEqual([])
+    open()
+    await vi.waitFor(() => expect(order).toEqual(['frame 1', 'bell']))
+    expect(got[0]).toHaveLength(4000)
+    expect(new Uint32Array(got[0].buffer, got[0].byteOffset, 1000).every((w) => w === 0xff0000ff)).toBe(true)
+    // Acked: the next frame lands in the same memory (moved to a new buffer by its read).
+    void host.request('session.ack', { sessionId: 's', seq: 1 }).catch(() => {})
+    last().deliver(offeredFrame(offered, 's', 2, 1000, 0xff00ff00))
+    await vi.waitFor(() => expect(got).toHaveLength(2))
+    expect(got[0].length).toBe(0)
+    expect(new Uint32Array(got[1].buffer, got[1].byteOffset, 1000).every((w) => w === 0xff00ff00)).toBe(true)
+    host.close()
+  })
+
+  it('drops a frame whose pixels cannot be fetched and carries on with the next message', async () => {
+    const offered = new Map<string, Uint8Array>()
+    const { host, last } = setup({ fetchPixels: fetcher(offered) })
+    last().open()
+    const seqs: number[] = []
+    host.on('session.frame', (b) => seqs.push(b.seq))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const lost = offeredFrame(offered, 's', 1, 100, 1)
+    offered.clear()
+    last().deliver(lost)
+    last().deliver(offeredFrame(offered, 's', 2, 100, 2))
+    await vi.waitFor(() => expect(seqs).toEqual([2]))
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/could not be fetched/), 'no such pixels')
+    warn.mockRestore()
+    host.close()
+  })
+
+  it('refuses offered pixels when it does not fetch', () => {
+    const { host, last } = setup()
+    last().open()
+    const seqs: number[] = []
+    host.on('session.frame', (b) => seqs.push(b.seq))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    last().deliver(offeredFrame(new Map(), 's', 1, 100, 1))
+    expect(seqs).toEqual([])
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/malformed/), 'bad fetched blob')
+    warn.mockRestore()
+    host.close()
   })
 })

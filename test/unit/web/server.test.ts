@@ -2,14 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { createHost } from '../../../src/main/host/create-host'
 import type { Host } from '../../../src/main/host/host'
 import { type WebServer, resolveStatic, startWebServer } from '../../../src/main/web/server'
 import type { FrameBatch } from '../../../src/shared/ops'
 import { SESSION_PATH, socketProtocols } from '../../../src/shared/web-auth'
-import { type ServerMessage, decodeServerMessage, encodeClientMessage } from '../../../src/shared/ws-codec'
+import { FetchedBlob, PIXELS_CREDENTIAL_HEADER, PIXELS_PATH, type ServerMessage, decodeServerMessage, encodeClientMessage } from '../../../src/shared/ws-codec'
 import { MiniServer } from '../host/mini-server'
 
 let work: string
@@ -67,17 +67,17 @@ function connect(protocols: string[], headers: Record<string, string> = { Origin
 }
 
 /** A socket with an inbox of decoded server messages. */
-async function client(): Promise<{
+async function client(fetchesPixels = false): Promise<{
   ws: WebSocket
   inbox: ServerMessage[]
   call(name: string, arg?: unknown): Promise<ServerMessage>
   next(test: (m: ServerMessage) => boolean): Promise<ServerMessage>
 }> {
-  const ws = await connect(socketProtocols(web.token))
+  const ws = await connect(socketProtocols(web.token), { Origin: origin() }, fetchesPixels ? '?pixels=fetch' : '')
   const inbox: ServerMessage[] = []
   const waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = []
   ws.on('message', (data: Buffer, isBinary: boolean) => {
-    const m = decodeServerMessage(isBinary ? new Uint8Array(data) : data.toString())
+    const m = decodeServerMessage(isBinary ? new Uint8Array(data) : data.toString(), undefined, fetchesPixels)
     inbox.push(m)
     for (const w of waiters.splice(0)) {
       if (w.test(m)) w.resolve(m)
@@ -349,6 +349,62 @@ describe('browser-mode WebSocket', () => {
       ).toBe(true)
     }
     a.ws.close()
+  })
+
+  it('offers large plain pixels for one authenticated fetch to a page that asks for that, small ones stay in the frame', async () => {
+    const a = await client(true)
+    const size = 1920 * 1080 * 4
+    const frame = (seq: number, bytes: number): FrameBatch => ({
+      sessionId: undefined as unknown as string,
+      seq,
+      ops: Int32Array.of(3, 0, 0, 1920, bytes / 7680, 0, 0, 0),
+      // Noise: pixel runs give up, the pixels go plain.
+      pixels: Uint8Array.from({ length: bytes }, (_, i) => (i * 2654435761) >>> 24),
+      images: new Uint8Array(0),
+    })
+    const sent = frame(1, size)
+    host.emit('session.frame', sent)
+    host.emit('session.frame', frame(2, 7680 * 8))
+    const got = async (seq: number): Promise<FrameBatch> =>
+      ((await a.next((m) => m.type === 'event' && m.name === 'session.frame' && (m.payload as FrameBatch).seq === seq)) as { payload: FrameBatch }).payload
+    const offered = (await got(1)).pixels as unknown as FetchedBlob
+    expect(offered).toBeInstanceOf(FetchedBlob)
+    expect(offered.length).toBe(size)
+    expect((await got(2)).pixels).toHaveLength(7680 * 8)
+    const fetchPixels = (ticket: string, credential?: string): Promise<{ status: number; body: Buffer }> =>
+      new Promise((resolve, reject) => {
+        const headers: Record<string, string> = credential ? { [PIXELS_CREDENTIAL_HEADER]: credential } : {}
+        const req = httpRequest({ host: '127.0.0.1', port: web.port, path: `${PIXELS_PATH}?t=${ticket}`, headers }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }))
+        })
+        req.on('error', reject)
+        req.end()
+      })
+    // The ticket alone is not enough, nor a wrong credential; neither spends it.
+    expect((await fetchPixels(offered.ticket)).status).toBe(403)
+    expect((await fetchPixels(offered.ticket, 'wrong')).status).toBe(403)
+    const fetched = await fetchPixels(offered.ticket, web.token)
+    expect(fetched.status).toBe(200)
+    expect(fetched.body.equals(Buffer.from(sent.pixels))).toBe(true)
+    // Once only, and unknown tickets get nothing.
+    expect((await fetchPixels(offered.ticket, web.token)).status).toBe(404)
+    expect((await fetchPixels('A'.repeat(24), web.token)).status).toBe(404)
+    // A socket that did not ask gets the pixels in the frame; a closed socket's offers are gone.
+    const b = await client()
+    host.emit('session.frame', frame(3, size))
+    host.emit('session.frame', frame(4, size))
+    expect(
+      (await b.next((m) => m.type === 'event' && m.name === 'session.frame' && (m.payload as FrameBatch).seq === 3)) as { payload: FrameBatch },
+    ).toMatchObject({
+      payload: { pixels: expect.any(Uint8Array) },
+    })
+    const left = (await got(4)).pixels as unknown as FetchedBlob
+    a.ws.close()
+    await new Promise((r) => a.ws.once('close', r))
+    await vi.waitFor(async () => expect((await fetchPixels(left.ticket, web.token)).status).toBe(404))
+    b.ws.close()
   })
 
   it('close() ends sockets and their sessions and stops listening', async () => {

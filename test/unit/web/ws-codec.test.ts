@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PixelRunEncoder } from '../../../src/shared/pixel-runs'
-import { WireError, decodeClientMessage, decodeServerMessage, encodeClientMessage, encodeServerMessage } from '../../../src/shared/ws-codec'
+import { FetchedBlob, WireError, decodeClientMessage, decodeServerMessage, encodeClientMessage, encodeServerMessage } from '../../../src/shared/ws-codec'
 
 const toArrayBuffer = (u: Uint8Array): ArrayBuffer => u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer
 
@@ -211,6 +211,59 @@ describe('ws-codec', () => {
       asked.length = 0
       expect(() => decodeServerMessage(withHeader(header.replace(announced, `,${held.length + 4}]`)), reused)).toThrow(`not the ${held.length + 4} announced`)
       expect(asked).toEqual([[held.length + 4, true]])
+    })
+  })
+
+  describe('fetched pixels', () => {
+    const pixels = new Uint8Array(4096).map((_, i) => (i * 151) & 255)
+    const frame = (name: 'session.frame' | 'session.cursor' = 'session.frame') => ({
+      type: 'event' as const,
+      name,
+      payload: { sessionId: 's', seq: 5, ops: Int32Array.of(3, 0, 0, 1024, 1, 0, 0, 0), pixels, images: new Uint8Array(0) },
+    })
+    const ticket = 'T'.repeat(24)
+
+    it("offer only a frame's plain pixels, with no bytes of them in the frame, and decode to a FetchedBlob only where asked", () => {
+      const offered: Uint8Array[] = []
+      const wire = encodeServerMessage(frame(), undefined, new PixelRunEncoder(), (p) => (offered.push(p), ticket)) as Uint8Array
+      expect(offered).toEqual([pixels])
+      expect(wire.length).toBeLessThan(pixels.length)
+      const m = decodeServerMessage(toArrayBuffer(wire), undefined, true) as { payload: { pixels: unknown; ops: Int32Array } }
+      expect(m.payload.pixels).toEqual(new FetchedBlob(ticket, pixels.length))
+      expect([...m.payload.ops]).toEqual([...frame().payload.ops])
+      expect(() => decodeServerMessage(wire)).toThrow('bad fetched blob')
+      expect(() => decodeClientMessage(wire)).toThrow('bad fetched blob')
+      // No ticket: in the frame as before; other messages are never offered.
+      expect(
+        (decodeServerMessage(encodeServerMessage(frame(), undefined, undefined, () => null) as Uint8Array) as ReturnType<typeof frame>).payload.pixels,
+      ).toEqual(pixels)
+      const cursor = encodeServerMessage(frame('session.cursor'), undefined, undefined, () => ticket) as Uint8Array
+      expect(new TextDecoder().decode(cursor)).not.toContain('"h8"')
+    })
+
+    it('refuse tickets, sizes and places that are not what the host sends', () => {
+      const at = (table: string, payload = '{"sessionId":"s","seq":1,"pixels":{"$bin":0}}', name = 'session.frame'): Uint8Array => {
+        const header = new TextEncoder().encode(`{"type":"event","name":"${name}","payload":${payload},"$blobs":${table}}`)
+        const out = new Uint8Array((4 + header.length + 3) & ~3)
+        new DataView(out.buffer).setUint32(0, header.length, true)
+        out.set(header, 4)
+        return out
+      }
+      expect(decodeServerMessage(at(`[["h8",8,"${ticket}"]]`), undefined, true)).toMatchObject({ payload: { pixels: new FetchedBlob(ticket, 8) } })
+      const bad: [Uint8Array, string][] = [
+        [at(`[["h8",8,"short"]]`), 'bad fetched blob'],
+        [at(`[["h8",8,"${ticket}/../x"]]`), 'bad fetched blob'],
+        [at(`[["h8",8,7]]`), 'bad fetched blob'],
+        [at(`[["h8",8]]`), 'bad blob entry'],
+        [at(`[["h8",-8,"${ticket}"]]`), 'bad fetched size'],
+        [at(`[["h8",1e13,"${ticket}"]]`), 'bad fetched size'],
+        [at(`[["h8",8.5,"${ticket}"]]`), 'bad fetched size'],
+        [at(`[["h8",8,"${ticket}"]]`, '{"sessionId":"s","seq":1,"pixels":{"$bin":0},"also":{"$bin":0}}'), 'referenced twice'],
+        [at(`[["h8",8,"${ticket}"]]`, '{"sessionId":"s","seq":1,"images":{"$bin":0}}'), "outside a frame's pixels"],
+        [at(`[["h8",8,"${ticket}"]]`, '{"pixels":{"$bin":0}}', 'session.cursor'), "outside a frame's pixels"],
+        [at(`[["h8",8,"${ticket}"],["h8",8,"${ticket}"]]`, '{"pixels":{"$bin":0},"images":{"$bin":1}}'), "outside a frame's pixels"],
+      ]
+      for (const [wire, message] of bad) expect(() => decodeServerMessage(wire, undefined, true), message).toThrow(message)
     })
   })
 })

@@ -3,6 +3,7 @@ import type { WebLinkErrorCode } from '@shared/error-codes'
 import { SESSION_PATH, socketProtocols } from '@shared/web-auth'
 import { type LaunchEnv, launchCredential } from './web-launch'
 import { type CredentialCheck, type LinkState, WsHost, hostSocketUrl } from './ws-host'
+import { fetchPixels } from './pixel-fetch'
 
 export type { LinkState } from './ws-host'
 
@@ -69,7 +70,12 @@ export function useHost(): HostLink {
   if (isHostApi(bridge)) {
     current = { api: bridge, state: 'open', onLinkState: () => () => {} }
   } else {
-    const ws = new WsHost({ url: hostSocketUrl(window.location), protocols: socketProtocols(credential), checkCredential: () => checkCredential(credential) })
+    const ws = new WsHost({
+      url: hostSocketUrl(window.location),
+      protocols: socketProtocols(credential),
+      checkCredential: () => checkCredential(credential),
+      fetchPixels: (ticket, into, length) => fetchPixels(credential, ticket, into, length),
+    })
     current = {
       api: ws,
       get state() {

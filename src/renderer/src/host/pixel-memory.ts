@@ -48,6 +48,11 @@ export class PixelMemoryPool {
     return m
   }
 
+  /** The memory just handed out moved to another ArrayBuffer (a BYOB read transfers it): `m` is it now. */
+  replace(m: Uint8Array): void {
+    this.pending = m
+  }
+
   /**
    * After a decode: ties the memory just handed out to the batch it became, if it became one.
    * Every batch is noted, packed or plain, so an ack can tell which batches came before it.

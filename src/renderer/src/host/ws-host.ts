@@ -1,6 +1,6 @@
 import type { ErrorCode, ErrorKind } from '@shared/error-codes'
 import type { ClientEventName, ClientEvents, HostApi, HostRequests, RequestName, SessionError } from '@shared/contract'
-import { WS_PATH, type WireData, decodeServerMessage, encodeClientMessage } from '@shared/ws-codec'
+import { FETCH_PIXELS_PARAM, FetchedBlob, type ServerMessage, WS_PATH, type WireData, decodeServerMessage, encodeClientMessage } from '@shared/ws-codec'
 import type { FrameBatch } from '@shared/ops'
 import { t } from '../lib/i18n'
 import { PixelMemoryPool } from './pixel-memory'
@@ -46,6 +46,12 @@ export interface WsHostOptions {
    * restarted (a new credential) from one that is briefly away.
    */
   checkCredential?: () => Promise<CredentialCheck>
+  /**
+   * Fetches pixels the host offers by ticket into `into` (pixel-fetch.ts), returning that memory
+   * (moved to a new buffer) with `length` bytes filled. Given, the socket asks the host for such
+   * offers; messages after a frame whose pixels are being fetched wait for it, so order holds.
+   */
+  fetchPixels?: (ticket: string, into: Uint8Array, length: number) => Promise<Uint8Array>
 }
 
 const OPEN = 1
@@ -95,6 +101,9 @@ export class WsHost implements HostApi {
   private checking = false
   /** Where packed frame pixels are unpacked; memory comes back when the batch's ack is sent. */
   private readonly pixelMemory = new PixelMemoryPool()
+  /** Messages that arrived while a frame's pixels were being fetched: handled in order once they are in. */
+  private readonly inbox: unknown[] = []
+  private fetching = false
   state: LinkState = 'connecting'
 
   constructor(private readonly opts: WsHostOptions) {
@@ -171,7 +180,8 @@ export class WsHost implements HostApi {
     const create = this.opts.createSocket ?? ((url: string, protocols: string[]) => new WebSocket(url, protocols) as unknown as SocketLike)
     let socket: SocketLike
     try {
-      socket = create(this.opts.url, this.opts.protocols ?? [])
+      const url = this.opts.fetchPixels ? `${this.opts.url}${this.opts.url.includes('?') ? '&' : '?'}${FETCH_PIXELS_PARAM}=fetch` : this.opts.url
+      socket = create(url, this.opts.protocols ?? [])
     } catch {
       this.scheduleReconnect()
       return
@@ -215,15 +225,47 @@ export class WsHost implements HostApi {
   }
 
   private receive(data: unknown): void {
+    if (this.fetching) this.inbox.push(data)
+    else this.handle(data)
+  }
+
+  /** Decodes and dispatches one message; a frame whose pixels must be fetched holds back the rest until they are in. */
+  private handle(data: unknown): void {
     let m
     try {
-      m = decodeServerMessage(data as string | ArrayBuffer, this.pixelMemory.memory)
+      m = decodeServerMessage(data as string | ArrayBuffer, this.pixelMemory.memory, this.opts.fetchPixels !== undefined)
     } catch (e) {
       this.pixelMemory.claim(null)
       // A malformed message from our own host is a bug there; dropping it keeps the page alive.
       console.warn('tessera: dropped a malformed host message:', (e as Error).message)
       return
     }
+    const pixels: unknown = m.type === 'event' && m.name === 'session.frame' ? (m.payload as FrameBatch).pixels : null
+    if (pixels instanceof FetchedBlob) {
+      this.fetching = true
+      void this.fetchThenDispatch(m, pixels)
+    } else this.dispatch(m)
+  }
+
+  private async fetchThenDispatch(m: ServerMessage, blob: FetchedBlob): Promise<void> {
+    let fetched = false
+    try {
+      const memory = this.pixelMemory.memory(blob.length)!
+      const filled = await this.opts.fetchPixels!(blob.ticket, memory, blob.length)
+      this.pixelMemory.replace(filled)
+      ;(m as { payload: FrameBatch }).payload.pixels = filled.subarray(0, blob.length)
+      fetched = true
+    } catch (e) {
+      this.pixelMemory.claim(null)
+      // Never acked, the batch times out on the host, which then carries on.
+      console.warn('tessera: dropped a frame whose pixels could not be fetched:', (e as Error).message)
+    }
+    if (fetched) this.dispatch(m)
+    this.fetching = false
+    while (!this.fetching && this.inbox.length) this.handle(this.inbox.shift())
+  }
+
+  private dispatch(m: ServerMessage): void {
     this.pixelMemory.claim(m.type === 'event' && m.name === 'session.frame' ? (m.payload as FrameBatch) : null)
     if (m.type === 'response') {
       const p = this.pending.get(m.id)
