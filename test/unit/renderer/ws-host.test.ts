@@ -382,7 +382,7 @@ describe('WsHost fetched pixels', () => {
     const bytes = offered.get(ticket)
     if (!bytes || bytes.length !== length) throw new Error('no such pixels')
     const { byteOffset, length: size } = into
-    const moved = new Uint8Array((into.buffer as ArrayBuffer).transfer(), byteOffset, size)
+    const moved = new Uint8Array(structuredClone(into.buffer, { transfer: [into.buffer as ArrayBuffer] }), byteOffset, size)
     moved.set(bytes)
     return moved
   }
