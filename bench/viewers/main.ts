@@ -14,9 +14,10 @@
  *
  * Environment: BENCH_STREAMS, BENCH_VIEWERS (tessera,novnc,tigervnc; also tessera-plain: Tessera
  * with pixel runs off, TESSERA_PIXEL_RUNS=0, for an A/B in one run), BENCH_SECONDS,
- * BENCH_WARMUP_SECONDS, BENCH_ROUNDS, BENCH_JSON, TESSERA_CHROMIUM.
+ * BENCH_WARMUP_SECONDS, BENCH_ROUNDS, BENCH_JSON, TESSERA_CHROMIUM; BENCH_SCREENSHOTS (a directory: each
+ * viewer's picture as a PNG after its first round's window, STREAM-VIEWER.png).
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -40,7 +41,15 @@ interface Running {
   page?: CdpPage
   /** Tessera's per-update steps (breakdown.ts). */
   steps?: Breakdown
+  /** Saves what the viewer shows now as a PNG (BENCH_SCREENSHOTS). */
+  screenshot?(file: string): Promise<void>
   close(): Promise<void>
+}
+
+/** A page's picture as a PNG file (the whole viewport: Tessera's or noVNC's canvas in it). */
+async function pageScreenshot(page: CdpPage, file: string): Promise<void> {
+  const { data } = (await page.call('Page.captureScreenshot', { format: 'png' })) as { data: string }
+  writeFileSync(file, Buffer.from(data, 'base64'))
 }
 
 interface Viewer {
@@ -79,7 +88,15 @@ async function pageMetrics(page: CdpPage | undefined): Promise<Record<string, nu
   return { 'main thread': get('TaskDuration'), script: get('ScriptDuration'), 'style+layout': get('RecalcStyleDuration') + get('LayoutDuration') }
 }
 
-async function measure(o: { viewer: Viewer; stream: Stream; farm: Farm; round: number; seconds: number; warmup: number }): Promise<ViewerResult> {
+async function measure(o: {
+  viewer: Viewer
+  stream: Stream
+  farm: Farm
+  round: number
+  seconds: number
+  warmup: number
+  screenshots?: string
+}): Promise<ViewerResult> {
   const start = await o.farm.updates()
   const run = await o.viewer.open(o.farm.ports[0], o.stream)
   try {
@@ -100,6 +117,8 @@ async function measure(o: { viewer: Viewer; stream: Stream; farm: Farm; round: n
     const m1 = await pageMetrics(run.page)
     const seconds = (performance.now() - t0) / 1000
     const steps = run.steps && stepsFrom !== undefined ? await run.steps.finish(stepsFrom) : undefined
+    // Once per stream and viewer, after the timed window: proof that the picture is right.
+    if (o.screenshots && o.round === 1 && run.screenshot) await run.screenshot(join(o.screenshots, `${o.stream.name}-${o.viewer.name}.png`))
     const updates = u1 - u0
     const delta = cpuDelta(c0, c1)
     const cpuMsPerUpdate: Record<string, number> = {}
@@ -199,6 +218,8 @@ export async function main(root: string): Promise<number> {
   const wantedStreams = pick(process.env.BENCH_STREAMS)
   const streams = wantedStreams ? STREAMS.filter((s) => wantedStreams.includes(s.name)) : STREAMS
   const wantedViewers = pick(process.env.BENCH_VIEWERS) ?? ['tessera', 'novnc', 'tigervnc']
+  const screenshots = process.env.BENCH_SCREENSHOTS
+  if (screenshots) mkdirSync(screenshots, { recursive: true })
   if (streams.length === 0) throw new Error(`BENCH_STREAMS names none of ${STREAMS.map((s) => s.name).join(', ')}`)
   if (wantedViewers.includes('novnc') && !websockifyAvailable()) throw new Error('noVNC needs websockify: apt-get install websockify')
   if (wantedViewers.includes('tigervnc') && !tigervncAvailable()) throw new Error("TigerVNC's viewer needs: apt-get install tigervnc-viewer xvfb")
@@ -221,13 +242,14 @@ export async function main(root: string): Promise<number> {
     async open(port, s) {
       const before = process.env.TESSERA_PIXEL_RUNS
       process.env.TESSERA_PIXEL_RUNS = pixelRuns ? '1' : '0'
-      const session = await app.open(browser, port, s.encoding, probeScript).finally(() => {
+      const session = await app.open(browser, port, s.encoding, probeScript, s.quality ?? null).finally(() => {
         if (before === undefined) delete process.env.TESSERA_PIXEL_RUNS
         else process.env.TESSERA_PIXEL_RUNS = before
       })
       return {
         page: session.page,
         steps: breakdown(probe, session.page),
+        screenshot: (file) => pageScreenshot(session.page, file),
         cpu: () => {
           const u = process.cpuUsage()
           return { 'host (node)': (u.user + u.system) / 1e6, ...chromiumCpuByRole(chromium) }
@@ -241,10 +263,11 @@ export async function main(root: string): Promise<number> {
     tessera('tessera-plain', false),
     {
       name: 'novnc',
-      async open(port) {
-        const session = await novnc.open(browser, port)
+      async open(port, s) {
+        const session = await novnc.open(browser, port, s.quality)
         return {
           page: session.page,
+          screenshot: (file) => pageScreenshot(session.page, file),
           cpu: () => ({ ...chromiumCpuByRole(chromium), ...cpuSeconds({ websockify: [session.relayPid] }) }),
           close: () => session.close(),
         }
@@ -253,21 +276,25 @@ export async function main(root: string): Promise<number> {
     {
       name: 'tigervnc',
       async open(port, s) {
-        const v = await x!.open(port, s.encoding)
-        return { cpu: () => cpuSeconds({ viewer: [v.pid], Xvfb: [x!.xvfb.pid!] }), close: () => v.close() }
+        const v = await x!.open(port, s.encoding, s.quality)
+        return {
+          cpu: () => cpuSeconds({ viewer: [v.pid], Xvfb: [x!.xvfb.pid!] }),
+          screenshot: async (file) => x!.screenshot(file),
+          close: () => v.close(),
+        }
       },
     },
   ]
   const viewers = all.filter((v) => wantedViewers.includes(v.name))
   const results: ViewerResult[] = []
   try {
-    for (const s of streams) farms.set(s.name, await startFarm(bundle, streamFile(outDir, s), { count: 1, intervalMs: 0, idle: s.idle === true }))
+    for (const s of streams) farms.set(s.name, await startFarm(bundle, await streamFile(outDir, s), { count: 1, intervalMs: 0, idle: s.idle === true }))
     for (let round = 1; round <= rounds; round++) {
       for (const s of streams) {
         const order = viewers.map((_, i) => viewers[(i + round - 1) % viewers.length])
         for (const viewer of order) {
           process.stderr.write(`viewers bench: round ${round}, ${s.name}, ${viewer.name}… `)
-          const r = await measure({ viewer, stream: s, farm: farms.get(s.name)!, round, seconds, warmup })
+          const r = await measure({ viewer, stream: s, farm: farms.get(s.name)!, round, seconds, warmup, screenshots })
           results.push(r)
           process.stderr.write(`${f(r.updatesPerSecond)} updates/s, ${f(r.cpuMsPerUpdate.all)} ms CPU each (load ${f(r.load)})\n`)
         }

@@ -53,15 +53,21 @@ export class TigerVncDisplay {
     return new TigerVncDisplay(`:${n}`, xvfb, mkdtempSync(join(tmpdir(), 'tessera-bench-tigervnc-')))
   }
 
-  /** Starts the viewer on 127.0.0.1:`port`; resolves once it has run for a moment without exiting. */
-  async open(port: number, encoding: 'hextile' | 'raw'): Promise<{ pid: number; close(): Promise<void> }> {
+  /**
+   * Starts the viewer on 127.0.0.1:`port`; resolves once it has run for a moment without exiting.
+   * Tight: JPEG at `quality` (-QualityLevel), or lossless without it (-NoJPEG: no quality
+   * pseudo-encoding is sent).
+   */
+  async open(port: number, encoding: 'hextile' | 'raw' | 'tight', quality?: number): Promise<{ pid: number; close(): Promise<void> }> {
+    const tight = encoding !== 'tight' ? [] : quality === undefined ? ['-NoJPEG=1'] : ['-NoJPEG=0', `-QualityLevel=${quality}`]
     const viewer = spawn(
       TIGERVNC_VIEWER,
       [
         '-SecurityTypes=None',
         '-AutoSelect=0',
         '-FullColor=1',
-        `-PreferredEncoding=${encoding === 'raw' ? 'Raw' : 'Hextile'}`,
+        `-PreferredEncoding=${{ raw: 'Raw', hextile: 'Hextile', tight: 'Tight' }[encoding]}`,
+        ...tight,
         '-Shared=1',
         '-RemoteResize=0',
         '-geometry=1920x1080+0+0',
@@ -75,6 +81,14 @@ export class TigerVncDisplay {
     await sleep(1000)
     if (viewer.exitCode !== null) throw new Error(`xtigervncviewer exited at once: ${log.trim()}`)
     return { pid: viewer.pid!, close: () => stopChild(viewer) }
+  }
+
+  /** The Xvfb's screen (the viewer's window at 0,0) as a PNG: xwd, converted by ImageMagick. */
+  screenshot(file: string): void {
+    const xwd = spawnSync('xwd', ['-root', '-silent', '-display', this.display], { maxBuffer: 64 << 20 })
+    if (xwd.status !== 0) throw new Error(`xwd failed: ${xwd.stderr?.toString().trim()}`)
+    const png = spawnSync('convert', ['xwd:-', '-crop', '1920x1080+0+0', `png:${file}`], { input: xwd.stdout })
+    if (png.status !== 0) throw new Error(`convert failed: ${png.stderr?.toString().trim()}`)
   }
 
   async stop(): Promise<void> {
