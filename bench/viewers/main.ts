@@ -179,6 +179,19 @@ function report(results: ViewerResult[], viewers: string[], streams: Stream[]): 
   }
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)))
   for (const r of rows) lines.push(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
+  // Issue 16's question: does JPEG paint at least as fast as lossless Tight (same frames)?
+  const [lossless, jpeg] = ['tight-lossless', 'tight-jpeg8'].map((n) => streams.find((s) => s.name === n))
+  if (lossless && jpeg) {
+    lines.push('', 'Tight JPEG q8 / lossless Tight, updates/s of the same round, median (each round):')
+    for (const v of viewers) {
+      const per = [...new Set(results.map((r) => r.round))].map((k) => {
+        const pick = (s: string): ViewerResult | undefined => results.find((r) => r.round === k && r.stream === s && r.viewer === v)
+        const [j, l] = [pick(jpeg.name), pick(lossless.name)]
+        return j && l ? j.updatesPerSecond / l.updatesPerSecond : NaN
+      })
+      lines.push(`  ${v}: ${f(median(per), 2)} (${per.map((x) => f(x, 2)).join(', ')})`)
+    }
+  }
   lines.push('', 'CPU ms per update by process (median over rounds):')
   for (const s of streams)
     for (const v of viewers) {
