@@ -46,7 +46,13 @@ export class TesseraApp {
    * selection), with JPEG at `quality` (0-9) or lossless (null: no quality pseudo-encoding).
    * `initScript` runs in the page before the app (the pipeline bench's probe.js).
    */
-  async open(browser: CdpBrowser, port: number, encoding: 'hextile' | 'raw' | 'tight', initScript?: string, quality: number | null = null): Promise<TesseraSession> {
+  async open(
+    browser: CdpBrowser,
+    port: number,
+    encoding: 'hextile' | 'raw' | 'tight',
+    initScript?: string,
+    quality: number | null = null,
+  ): Promise<TesseraSession> {
     const n = ++this.profiles
     const profile = await this.store.save(
       newProfile({ id: `viewers-${n}`, name: `viewers ${n}`, host: '127.0.0.1', port, encodings: [encoding], quality, colourDepth: 24 }),

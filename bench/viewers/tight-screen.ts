@@ -140,7 +140,7 @@ function layout(px: Uint32Array, width: number, height: number): { area: Area; f
         rects.push({ area: { x, y, w: Math.min(SUB_RECT_MAX_WIDTH, width - x), h: Math.min(stripRows, y1 - y) }, fill: null })
   }
   let from = 0
-  for (let y = 0; y < height; ) {
+  for (let y = 0; y < height;) {
     const c = rowColour(y)
     let end = y + 1
     if (c >= 0) while (end < height && rowColour(end) === c) end++
