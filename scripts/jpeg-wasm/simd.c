@@ -1,13 +1,13 @@
 /*
  * WebAssembly SIMD versions of libjpeg-turbo's hottest decoding steps (IDCT, colour conversion,
- * 4:2:0 upsampling), in the place of its
- * jsimd_none.c (whose every jsimd_can_* says no). libjpeg-turbo's own SIMD is x86/Arm assembly
- * and intrinsics only, and clang does not vectorise these loops by itself.
+ * 4:2:0 and 4:2:2 upsampling), in the place of its jsimd_none.c (whose every jsimd_can_* says
+ * no). libjpeg-turbo's own SIMD is x86/Arm assembly and intrinsics only, and clang does not
+ * vectorise these loops by itself.
  *
  * All give exactly the C code's bytes: the accurate integer IDCT (jidctint.c) is the same 32-bit
  * wrapping integer arithmetic four columns or rows at a time, its all-zero-AC shortcuts chosen per
  * lane as the C code chooses them; YCbCr -> RGBA (jdcolext.c) computes its table entries inline;
- * the upsampler is the same 16-bit sums eight columns at a time.
+ * the upsamplers are the same 16-bit sums eight columns at a time.
  */
 #include <wasm_simd128.h>
 #define JPEG_INTERNALS
@@ -213,13 +213,39 @@ void jsimd_h2v2_fancy_upsample(j_decompress_ptr cinfo, jpeg_component_info *comp
   }
 }
 
+/* jdsample.c's h2v1 "fancy" upsampling (4:2:2 chroma), exactly: 3/4 nearer + 1/4 further sample. */
+int jsimd_can_h2v1_fancy_upsample(void) { return 1; }
+
+void jsimd_h2v1_fancy_upsample(j_decompress_ptr cinfo, jpeg_component_info *compptr, JSAMPARRAY input_data, JSAMPARRAY *output_data_ptr) {
+  JSAMPARRAY output_data = *output_data_ptr;
+  const JDIMENSION n = compptr->downsampled_width; /* more than 2: jdsample.c's condition */
+  const V three = wasm_i16x8_splat(3), one = wasm_i16x8_splat(1), two = wasm_i16x8_splat(2);
+  for (int row = 0; row < cinfo->max_v_samp_factor; row++) {
+    JSAMPROW in = input_data[row], out = output_data[row];
+    out[0] = in[0];
+    out[1] = (JSAMPLE)((in[0] * 3 + in[1] + 2) >> 2);
+    JDIMENSION i = 1;
+    for (; i + 8 <= n - 1; i += 8) {
+      V c = wasm_i16x8_mul(wasm_u16x8_load8x8(in + i), three);
+      V left = wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_add(c, wasm_u16x8_load8x8(in + i - 1)), one), 2);
+      V right = wasm_u16x8_shr(wasm_i16x8_add(wasm_i16x8_add(c, wasm_u16x8_load8x8(in + i + 1)), two), 2);
+      wasm_v128_store(out + 2 * i, wasm_v128_or(left, wasm_i16x8_shl(right, 8)));
+    }
+    for (; i < n - 1; i++) {
+      out[2 * i] = (JSAMPLE)((in[i] * 3 + in[i - 1] + 1) >> 2);
+      out[2 * i + 1] = (JSAMPLE)((in[i] * 3 + in[i + 1] + 2) >> 2);
+    }
+    out[2 * i] = (JSAMPLE)((in[i] * 3 + in[i - 1] + 1) >> 2);
+    out[2 * i + 1] = in[i];
+  }
+}
+
 /* Every other step stays libjpeg-turbo's C code: these say no, and the rest are never called. */
 int jsimd_can_ycc_rgb565(void) { return 0; }
 int jsimd_c_can_null_convert(void) { return 0; }
 int jsimd_can_h2v2_upsample(void) { return 0; }
 int jsimd_can_h2v1_upsample(void) { return 0; }
 int jsimd_can_int_upsample(void) { return 0; }
-int jsimd_can_h2v1_fancy_upsample(void) { return 0; }
 int jsimd_can_h1v2_fancy_upsample(void) { return 0; }
 int jsimd_can_h2v2_merged_upsample(void) { return 0; }
 int jsimd_can_h2v1_merged_upsample(void) { return 0; }
@@ -236,7 +262,6 @@ NEVER(jsimd_ycc_rgb565_convert, j_decompress_ptr a, JSAMPIMAGE b, JDIMENSION c, 
 NEVER(jsimd_h2v2_upsample, j_decompress_ptr a, jpeg_component_info *b, JSAMPARRAY c, JSAMPARRAY *d)
 NEVER(jsimd_h2v1_upsample, j_decompress_ptr a, jpeg_component_info *b, JSAMPARRAY c, JSAMPARRAY *d)
 NEVER(jsimd_int_upsample, j_decompress_ptr a, jpeg_component_info *b, JSAMPARRAY c, JSAMPARRAY *d)
-NEVER(jsimd_h2v1_fancy_upsample, j_decompress_ptr a, jpeg_component_info *b, JSAMPARRAY c, JSAMPARRAY *d)
 NEVER(jsimd_h1v2_fancy_upsample, j_decompress_ptr a, jpeg_component_info *b, JSAMPARRAY c, JSAMPARRAY *d)
 NEVER(jsimd_h2v2_merged_upsample, j_decompress_ptr a, JSAMPIMAGE b, JDIMENSION c, JSAMPARRAY d)
 NEVER(jsimd_h2v1_merged_upsample, j_decompress_ptr a, JSAMPIMAGE b, JDIMENSION c, JSAMPARRAY d)

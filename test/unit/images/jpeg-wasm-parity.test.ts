@@ -49,7 +49,7 @@ describe('our libjpeg-turbo build against @cwasm/jpeg-turbo', () => {
     expect(rects).toBeGreaterThan(20) // tigervnc-tight-jpeg.fbs alone carries more
   })
 
-  it("decodes TightVNC's 4:2:0 rects to @cwasm's bytes", () => {
+  it("decodes 4:2:0 and 4:2:2 JPEGs (TightVNC's rects, cjpeg's) to @cwasm's bytes", () => {
     const jpegs = join(import.meta.dirname, '..', '..', 'fixtures', 'jpeg')
     const files = readdirSync(jpegs).filter((f) => f.endsWith('.jpg'))
     for (const file of files) {
@@ -61,7 +61,7 @@ describe('our libjpeg-turbo build against @cwasm/jpeg-turbo', () => {
       const theirs = cwasmJpeg(data).data
       expect(firstDifference(decodeJpeg(data, w, h), new Uint8Array(theirs.buffer, theirs.byteOffset, theirs.length)), file).toBe(-1)
     }
-    expect(files.length).toBe(4)
+    expect(files.length).toBe(6)
   })
 
   it.each([
