@@ -14,6 +14,7 @@ import { parseCommandArgs } from './command-specs'
 import { CoverageSink } from './coverage'
 import { checkWritable, writeLocalFile } from './files'
 import { type TuningArgs, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
+import { quotable } from '../rfb/text'
 
 /** Encodings, and the picture and link tuning the command line takes (see {@link TuningArgs}). */
 export interface SnapshotOptions extends TuningArgs {
@@ -127,6 +128,6 @@ export async function snapshotCommand(argv: readonly string[], out: (line: strin
   })
   const fb = snap.framebuffer
   writeLocalFile(file, encodePng(fb.width, fb.height, fb.data), 'picture')
-  out(`${file}: ${fb.width}x${fb.height} from "${snap.info.init.name}"`)
+  out(`${file}: ${fb.width}x${fb.height} from "${quotable(snap.info.init.name)}"`)
   return 0
 }
