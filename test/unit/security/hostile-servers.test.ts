@@ -228,3 +228,59 @@ describe('errors that quote a server stay readable', () => {
     expect(r.error!.message.length).toBeLessThan(400)
   })
 })
+
+describe('a server that makes the viewer work for little', () => {
+  /** One update of `n` DesktopSize rects alternating between 16384x4096 (256 MiB of pixels) and 1x1. */
+  const resizes = (n: number): Bytes => {
+    const b = connected().u8(0, 0).u16(n)
+    for (let i = 0; i < n; i++) b.u16(0, 0, i % 2 ? 1 : 16384, i % 2 ? 1 : 4096).s32(-223)
+    return b
+  }
+
+  it('65535 desktop resizes in one update (786 KB) are refused at the 17th, before minutes of reallocation', async () => {
+    const r = await meet(resizes(65535).build())
+    expect(r.error?.code).toBe('RFB_ERR_LIMIT')
+    expect(r.error?.message).toMatch(/changed the desktop size more than 16 times in one update/)
+    expect(r.ms).toBeLessThan(1500)
+  })
+
+  it('up to 16 resizes in one update are served', async () => {
+    const port = await writesThenWaits(resizes(16).build())
+    const client = new RfbClient({ sink: new FramebufferSink(), handshakeTimeoutMs: TIMEOUT_MS, stallTimeoutMs: TIMEOUT_MS })
+    const updated = new Promise<void>((r) => client.once('update', () => r()))
+    await client.start(await connectTcp('127.0.0.1', port, 2000))
+    await updated
+    expect([client.width, client.height]).toEqual([1, 1])
+    expect(client.state).toBe('connected')
+    client.close()
+  })
+
+  it('65535 empty rects in one update are parsed and the session stays up', async () => {
+    const b = connected().u8(0, 0).u16(65535)
+    for (let i = 0; i < 65535; i++) b.u16(0, 0, 0, 0).s32(0)
+    const port = await writesThenWaits(b.build())
+    const client = new RfbClient({ sink: new FramebufferSink(), handshakeTimeoutMs: TIMEOUT_MS, stallTimeoutMs: TIMEOUT_MS })
+    const updated = new Promise<number>((r) => client.once('update', (u) => r(u.rects)))
+    await client.start(await connectTcp('127.0.0.1', port, 2000))
+    expect(await updated).toBe(65535)
+    expect(client.state).toBe('connected')
+    client.close()
+  })
+
+  it('a colour map of 65535 entries starting at 65535 is taken without writing past the map', async () => {
+    const port = await writesThenWaits(
+      connected()
+        .u8(1, 0)
+        .u16(65535, 65535)
+        .bytes(new Uint8Array(65535 * 6))
+        .u8(2)
+        .build(),
+    )
+    const client = new RfbClient({ sink: new FramebufferSink(), handshakeTimeoutMs: TIMEOUT_MS, stallTimeoutMs: TIMEOUT_MS })
+    const bell = new Promise<void>((r) => client.once('bell', () => r()))
+    await client.start(await connectTcp('127.0.0.1', port, 2000))
+    await bell
+    expect(client.state).toBe('connected')
+    client.close()
+  })
+})
