@@ -1,4 +1,5 @@
 import net from 'node:net'
+import { deflateSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RfbError } from '../../../src/main/rfb/errors'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
@@ -282,5 +283,55 @@ describe('a server that makes the viewer work for little', () => {
     await bell
     expect(client.state).toBe('connected')
     client.close()
+  })
+})
+
+describe('clipboard bombs', () => {
+  /** A ServerCutText carrying an Extended Clipboard message (negative length). */
+  const extended = (b: Bytes, body: Uint8Array): Bytes => b.u8(3, 0, 0, 0).s32(-body.length).bytes(body)
+
+  /** Runs the engine against `bytes`, which end in a Bell; resolves with the clipboard texts seen once that bell rings. */
+  async function untilBell(bytes: Uint8Array): Promise<{ texts: number[]; ms: number; rssGrowth: number }> {
+    const port = await writesThenWaits(bytes)
+    const client = new RfbClient({ sink: new FramebufferSink(), handshakeTimeoutMs: TIMEOUT_MS, stallTimeoutMs: TIMEOUT_MS })
+    const texts: number[] = []
+    client.on('clipboard', (t) => texts.push(t.length))
+    const rss = process.memoryUsage.rss()
+    const started = performance.now()
+    const rang = new Promise<void>((resolve, reject) => {
+      client.once('bell', () => resolve())
+      client.once('close', (e) => reject(e ?? new Error('closed')))
+    })
+    await client.start(await connectTcp('127.0.0.1', port, 2000))
+    await rang
+    const out = { texts, ms: performance.now() - started, rssGrowth: process.memoryUsage.rss() - rss }
+    client.close()
+    return out
+  }
+
+  it('an Extended Clipboard text inflating to 64 MiB (65 KB on the wire) is dropped, and the session goes on', async () => {
+    const caps = new Bytes()
+      .u32(0x1f000000 | 1)
+      .u32(1 << 20)
+      .build()
+    const size = 64 << 20
+    const bomb = deflateSync(Buffer.concat([new Bytes().u32(size).build(), Buffer.alloc(size, 0x41)]))
+    const provide = Buffer.concat([new Bytes().u32(0x10000000 | 1).build(), bomb])
+    const small = deflateSync(Buffer.concat([new Bytes().u32(3).build(), Buffer.from('ok\0')]))
+    const stream = extended(extended(extended(connected(), caps), provide), Buffer.concat([new Bytes().u32(0x10000000 | 1).build(), small])).u8(2)
+    const r = await untilBell(stream.build())
+    console.log(`extended clipboard bomb (${bomb.length} bytes): dropped in ${r.ms.toFixed(0)} ms, RSS +${(r.rssGrowth / 2 ** 20).toFixed(1)} MiB`)
+    expect(r.texts).toEqual([2])
+    expect(r.ms).toBeLessThan(2000)
+    expect(r.rssGrowth).toBeLessThan(64 * 2 ** 20)
+  })
+
+  it('a plain ServerCutText of 32 MiB is skipped as it streams, and the session goes on', async () => {
+    const size = 32 << 20
+    const stream = Buffer.concat([connected().u8(3, 0, 0, 0).u32(size).build(), Buffer.alloc(size, 0x42), Uint8Array.of(2)])
+    const r = await untilBell(stream)
+    console.log(`plain 32 MiB clipboard: skipped in ${r.ms.toFixed(0)} ms`)
+    expect(r.texts).toEqual([])
+    expect(r.ms).toBeLessThan(5000)
   })
 })
