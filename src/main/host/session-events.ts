@@ -91,8 +91,7 @@ export const SERVER_EVENT_INTERVAL_MS = 100
 /**
  * Passes what the server says outside the picture on as the session's events: XVP failures, the
  * lock-key lights and, unless the session is a wall tile (`watch`), the bell and clipboard text:
- * a tile neither rings nor takes over the local clipboard. Bells, clipboard texts and light
- * changes go out at most every {@link SERVER_EVENT_INTERVAL_MS} (the latest text and lights
+ * a tile neither rings nor takes over the local clipboard. Each kind goes out at most every {@link SERVER_EVENT_INTERVAL_MS} (the latest text and lights
  * always arrive): a server sending millions a second would otherwise queue that many messages
  * to every window. Returns the throttles, for tests.
  */
@@ -101,18 +100,20 @@ export function forwardServerEvents(
   sessionId: string,
   host: Pick<SessionHost, 'emit'>,
   watch: boolean,
-): { bell: EventThrottle<void>; clipboard: EventThrottle<string>; leds: EventThrottle<LedState> } {
+): { bell: EventThrottle<void>; clipboard: EventThrottle<string>; leds: EventThrottle<LedState>; powerFailed: EventThrottle<void> } {
   const bell = new EventThrottle<void>(SERVER_EVENT_INTERVAL_MS, () => host.emit('session.bell', { sessionId }), false)
   const clipboard = new EventThrottle<string>(SERVER_EVENT_INTERVAL_MS, (text) => host.emit('session.clipboard', { sessionId, text }), true)
   const leds = new EventThrottle<LedState>(SERVER_EVENT_INTERVAL_MS, (l) => host.emit('session.leds', { sessionId, ...l }), true)
+  const powerFailed = new EventThrottle<void>(SERVER_EVENT_INTERVAL_MS, () => host.emit('session.powerFailed', { sessionId }), false)
   if (!watch) client.on('bell', () => bell.push())
   if (!watch) client.on('clipboard', (text) => clipboard.push(text))
-  client.on('xvpFailed', () => host.emit('session.powerFailed', { sessionId }))
+  client.on('xvpFailed', () => powerFailed.push())
   client.on('leds', (l) => leds.push(l))
   client.once('close', () => {
     bell.stop()
     clipboard.stop()
     leds.stop()
+    powerFailed.stop()
   })
-  return { bell, clipboard, leds }
+  return { bell, clipboard, leds, powerFailed }
 }

@@ -109,4 +109,18 @@ describe('a server flooding what the windows are told', () => {
     expect(seen.counts['session.clipboard']).toBeLessThanOrEqual(atMost(ms))
     expect(seen.clipboard.at(-1)).toBe('the last word')
   })
+
+  it('a flood of XVP failures reports the failed power action at most once per interval', async () => {
+    const failure = Uint8Array.of(250, 0, 1, 0)
+    const server = await flooder(
+      new Uint8Array(64 * 1024).map((_, i) => failure[i % 4]),
+      failure,
+    )
+    const started = performance.now()
+    const seen = await watchSession(server.port)
+    await new Promise((r) => setTimeout(r, FLOOD_MS + 500))
+    expect(server.sent()).toBeGreaterThan(1 << 20)
+    expect(seen.counts['session.powerFailed']).toBeGreaterThan(0)
+    expect(seen.counts['session.powerFailed']).toBeLessThanOrEqual(atMost(performance.now() - started))
+  })
 })
