@@ -85,15 +85,16 @@ export function sessionSummary(s: SummarySource, name: string, error: SessionErr
   return out
 }
 
-/** At most one bell, clipboard text or lock-key state per this many ms reaches the windows. */
+/** At most one bell, clipboard text, lock-key state or power failure per this many ms reaches the windows. */
 export const SERVER_EVENT_INTERVAL_MS = 100
 
 /**
  * Passes what the server says outside the picture on as the session's events: XVP failures, the
  * lock-key lights and, unless the session is a wall tile (`watch`), the bell and clipboard text:
- * a tile neither rings nor takes over the local clipboard. Each kind goes out at most every {@link SERVER_EVENT_INTERVAL_MS} (the latest text and lights
- * always arrive): a server sending millions a second would otherwise queue that many messages
- * to every window. Returns the throttles, for tests.
+ * a tile neither rings nor takes over the local clipboard. Each kind goes out at most every
+ * {@link SERVER_EVENT_INTERVAL_MS}, and all but bells with the latest held back to the end of the
+ * interval: a server sending millions a second would otherwise queue that many messages to every
+ * window. Returns the throttles, for tests.
  */
 export function forwardServerEvents(
   client: RfbClient,
@@ -104,7 +105,7 @@ export function forwardServerEvents(
   const bell = new EventThrottle<void>(SERVER_EVENT_INTERVAL_MS, () => host.emit('session.bell', { sessionId }), false)
   const clipboard = new EventThrottle<string>(SERVER_EVENT_INTERVAL_MS, (text) => host.emit('session.clipboard', { sessionId, text }), true)
   const leds = new EventThrottle<LedState>(SERVER_EVENT_INTERVAL_MS, (l) => host.emit('session.leds', { sessionId, ...l }), true)
-  const powerFailed = new EventThrottle<void>(SERVER_EVENT_INTERVAL_MS, () => host.emit('session.powerFailed', { sessionId }), false)
+  const powerFailed = new EventThrottle<void>(SERVER_EVENT_INTERVAL_MS, () => host.emit('session.powerFailed', { sessionId }), true)
   if (!watch) client.on('bell', () => bell.push())
   if (!watch) client.on('clipboard', (text) => clipboard.push(text))
   client.on('xvpFailed', () => powerFailed.push())
