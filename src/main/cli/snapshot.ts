@@ -1,6 +1,6 @@
 import type { Target } from '@shared/target'
 import { type ConnectOptions, connectRfb, startRfb } from '../rfb/connect'
-import { TimeoutError } from '../rfb/errors'
+import { TimeoutError, UnsupportedError } from '../rfb/errors'
 import { FramebufferSink } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { encodePng } from '../rfb/png'
@@ -70,7 +70,8 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
         updates++
         for (const e of u.encodings) encodings.add(e)
         // A server may answer in several updates (or resize first): ask again until all is painted.
-        if (coverage.complete) settle.resolve({ framebuffer, info: c.info!, updates, encodings })
+        if (c.width === 0 || c.height === 0) settle.reject(new UnsupportedError(`the server's desktop is ${c.width}x${c.height}: there is no picture to take`))
+        else if (coverage.complete) settle.resolve({ framebuffer, info: c.info!, updates, encodings })
         else if (updates > 100) settle.reject(new TimeoutError(`the screen was still incomplete after ${updates} updates`))
         // TigerVNC answers every full request that follows ExtendedDesktopSize with a size-only
         // update and owes the pixels to the next request: ask incrementally after such an update,
