@@ -85,7 +85,7 @@ export function sessionSummary(s: SummarySource, name: string, error: SessionErr
   return out
 }
 
-/** At most one bell, clipboard text, lock-key state or power failure per this many ms reaches the windows. */
+/** At most one bell, clipboard text, lock-key state, power failure or desktop name per this many ms reaches the windows. */
 export const SERVER_EVENT_INTERVAL_MS = 100
 
 /**
@@ -117,4 +117,16 @@ export function forwardServerEvents(
     powerFailed.stop()
   })
   return { bell, clipboard, leds, powerFailed }
+}
+
+/**
+ * Passes the server's desktop name changes to `update` at most every
+ * {@link SERVER_EVENT_INTERVAL_MS}, the latest always: each change tells every window the
+ * session's info again, and one update may carry 65535 DesktopName rects (17 bytes each).
+ */
+export function forwardNameChanges(client: RfbClient, update: (name: string) => void): EventThrottle<string> {
+  const names = new EventThrottle<string>(SERVER_EVENT_INTERVAL_MS, update, true)
+  client.on('name', (name) => names.push(name))
+  client.once('close', () => names.stop())
+  return names
 }

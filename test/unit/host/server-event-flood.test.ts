@@ -63,17 +63,22 @@ async function flooder(chunk: Uint8Array, last: Uint8Array): Promise<{ port: num
 async function watchSession(port: number) {
   const counts: Record<string, number> = {}
   const clipboard: string[] = []
+  const names: string[] = []
   let deliveredBytes = 0
   const link = host.attach({
     deliver: (name, payload) => {
       counts[name] = (counts[name] ?? 0) + 1
       deliveredBytes += JSON.stringify(payload).length
       if (name === 'session.clipboard') clipboard.push((payload as { text: string }).text)
+      if (name === 'session.state') {
+        const info = (payload as { info?: { name: string } }).info
+        if (info) names.push(info.name)
+      }
     },
   })
   const opened = await link.request('session.open', { address: `127.0.0.1::${port}` })
   expect(opened.ok).toBe(true)
-  return { counts, clipboard, delivered: () => deliveredBytes }
+  return { counts, clipboard, names, delivered: () => deliveredBytes }
 }
 
 /** The most events one kind may reach the window with in `ms`: one per interval, and the held-back last one. */
@@ -122,5 +127,24 @@ describe('a server flooding what the windows are told', () => {
     expect(server.sent()).toBeGreaterThan(1 << 20)
     expect(seen.counts['session.powerFailed']).toBeGreaterThan(0)
     expect(seen.counts['session.powerFailed']).toBeLessThanOrEqual(atMost(performance.now() - started))
+  })
+
+  it('65535 desktop name changes in one update tell the windows at most once per interval, ending with the last name', async () => {
+    const update = new Bytes().u8(0, 0).u16(65535)
+    for (let i = 0; i < 65534; i++)
+      update
+        .u16(0, 0, 0, 0)
+        .s32(-307)
+        .u32(1)
+        .text(i % 2 ? 'a' : 'b')
+    update.u16(0, 0, 0, 0).s32(-307).string('the last name')
+    const server = await flooder(update.build(), new Uint8Array(0))
+    const started = performance.now()
+    const seen = await watchSession(server.port)
+    await new Promise((r) => setTimeout(r, FLOOD_MS + 500))
+    console.log(`names: ${(server.sent() / 2 ** 20).toFixed(1)} MiB sent, ${seen.counts['session.state']} session.state events`)
+    // Besides the name changes: connecting and connected.
+    expect(seen.counts['session.state']).toBeLessThanOrEqual(atMost(performance.now() - started) + 2)
+    expect(seen.names.at(-1)).toBe('the last name')
   })
 })
