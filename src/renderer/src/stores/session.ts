@@ -241,6 +241,20 @@ function sessionSetup() {
     if (isMine(e, 'session.powerFailed')) powerFailures.value++
   }
 
+  /**
+   * A typed address is a saved connection once it connects (the host remembers every server
+   * reached) or already was one: from then on this tab is that connection's, so its per-connection
+   * settings (sound) follow it there, the book finds the tab, and Retry opens the connection.
+   */
+  function onSessions(e: HostEvents['sessions.changed']): void {
+    const id = sessionId.value
+    if (!id || profileId.value !== null || !Array.isArray(e?.sessions)) return
+    const saved = e.sessions.find((s) => s.sessionId === id)?.profileId
+    if (!saved) return
+    profileId.value = saved
+    request.value = { profileId: saved }
+  }
+
   const handlers: { [K in keyof HostEvents]?: (p: HostEvents[K]) => void } = {
     'session.state': onState,
     'session.frame': onFrame,
@@ -268,6 +282,7 @@ function sessionSetup() {
     host.api.on('session.bell', onBell),
     host.api.on('session.leds', onLeds),
     host.api.on('session.powerFailed', onPowerFailed),
+    host.api.on('sessions.changed', onSessions),
   ]
   // A closed tab's store is disposed: it stops listening.
   onScopeDispose(() => {
