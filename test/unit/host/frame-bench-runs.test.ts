@@ -102,7 +102,7 @@ describe('a run holds the slot for a bounded time', () => {
   it('gives the first frame the whole ack timeout (a cold path may be slow)', async () => {
     const owner: HostClient = { deliver: () => {} }
     const { runs, sent } = benchRuns({ ackAfterMs: 150, ackTimeoutMs: 2_000, stallMs: 20, runLimitMs: 10_000 })
-    // Frame 0 takes 150 ms, over the stall time; later frames get four times that.
+    // Frame 0 takes 150 ms, over the stall time; later frames get eight times that.
     await expect(runs.measure(1, owner)).resolves.not.toBeNull()
     expect(sent).toEqual([0, 1, 2, 3])
   })
