@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
@@ -17,9 +18,19 @@ const cspMatchesShell: Plugin = {
   },
 }
 
+/** Third-party code compiled into our bundle (not an npm package) ships its licence in out/main/licenses. */
+const thirdPartyLicences: Plugin = {
+  name: 'tessera-third-party-licences',
+  generateBundle() {
+    const source = readFileSync(resolve('src/main/rfb/images/jpeg-turbo-LICENSE.md'), 'utf8')
+    this.emitFile({ type: 'asset', fileName: 'licenses/libjpeg-turbo.md', source })
+  },
+}
+
 export default defineConfig({
   main: {
     resolve: { alias: shared },
+    plugins: [thirdPartyLicences],
     build: {
       rollupOptions: {
         // The CLI and the browser-mode server share the engine with the app but never load electron.

@@ -1,6 +1,6 @@
 /**
- * Synchronous JPEG/PNG decoding in Node, for the framebuffer sink: the chosen WebAssembly builds
- * (@cwasm/jpeg-turbo, @cwasm/lodepng) against pure-JS candidates. jpeg-js is a devDependency;
+ * Synchronous JPEG/PNG decoding in Node, for the framebuffer sink: WebAssembly builds (ours of
+ * libjpeg-turbo, which the engine ships, @cwasm/jpeg-turbo, @cwasm/lodepng) against pure-JS candidates. jpeg-js is a devDependency;
  * pngjs, fast-png and upng-js are measured only when installed (`npm i --no-save pngjs fast-png
  * upng-js`). Desktop-like pictures, encoded by jpeg-js (quality 60-95) and by hand (PNG). Run:
  *
@@ -10,7 +10,9 @@ import { decode as cwasmJpeg } from '@cwasm/jpeg-turbo'
 import { decode as cwasmPng } from '@cwasm/lodepng'
 import { decode as jpegJsDecode } from 'jpeg-js'
 import { it } from 'vitest'
+import { decodeJpeg } from '../src/main/rfb/images/jpeg-decoder'
 import { encodePng } from '../src/main/rfb/png'
+import { imageSize } from '../src/shared/image-header'
 import { crop, desktopFrame } from '../test/helpers/desktop'
 import { encodeJpeg, handMadePng } from '../test/helpers/images'
 
@@ -48,6 +50,10 @@ async function optional(name: string): Promise<Record<string, unknown> | null> {
 it('measures image decoders', async () => {
   const frame = desktopFrame(1920, 1080, 3)
   const jpegs: Record<string, Decode> = {
+    'ours (wasm SIMD)': (d) => {
+      const size = imageSize('jpeg', d)!
+      return { width: size.width, rgba: decodeJpeg(d, size.width, size.height) }
+    },
     '@cwasm/jpeg-turbo': (d) => cwasmJpeg(d),
     'jpeg-js': (d) => jpegJsDecode(d, { useTArray: true }),
   }

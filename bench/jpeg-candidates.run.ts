@@ -1,20 +1,25 @@
 /**
  * JPEG decoding on the Node path (CLI, thumbnails, replay), on the Tight JPEG rects of the bench
- * recordings (bench/recordings/*tight-jpeg*.fbs, else the test fixtures): the WebAssembly build
- * (@cwasm/jpeg-turbo, libjpeg-turbo without SIMD: what decodeJpeg ships) and candidates loaded
- * from BENCH_JPEG_MODULES (a scratch node_modules, so nothing is added to the project: `npm i
+ * recordings (bench/recordings/*tight-jpeg*.fbs, else the test fixtures): ours (libjpeg-turbo
+ * built to WebAssembly with SIMD by scripts/jpeg-wasm/build.sh: what decodeJpeg ships),
+ * other builds of it named in BENCH_JPEG_BUILDS (comma-separated .wasm files, e.g. from `SIMD=0
+ * scripts/jpeg-wasm/build.sh /tmp/nosimd.wasm`), @cwasm/jpeg-turbo (the WebAssembly build shipped before, a devDependency;
+ * its own decode, the same TurboJPEG calls our old wrapper made) and candidates loaded from
+ * BENCH_JPEG_MODULES (a scratch node_modules, so nothing is added to the project: `npm i
  * @julusian/jpeg-turbo @napi-rs/image sharp @jsquash/jpeg @cornerstonejs/codec-libjpeg-turbo-8bit`
- * there). Rounds
- * alternate the decoders; the median round is reported. Run:
+ * there). Rounds alternate the decoders (BENCH_JPEG_ROUNDS, default 5); the median round is reported,
+ * as wall time and as this thread's CPU time (less moved by other jobs), with the load average. Run:
  *
  *   BENCH_JPEG_MODULES=/tmp/x/node_modules npx vitest run --config bench/vitest.config.mts bench/jpeg-candidates.run.ts
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { it } from 'vitest'
 import { type DecodedImage, FramebufferSink, type ImageDecoder } from '../src/main/rfb/framebuffer'
-import { decodeJpeg } from '../src/main/rfb/images/jpeg-decoder'
+import { decode as cwasmJpeg } from '@cwasm/jpeg-turbo'
+import { JpegDecoder, decodeJpeg } from '../src/main/rfb/images/jpeg-decoder'
 import { replayRecording } from '../src/main/rfb/record/replay'
 
 interface Rect {
@@ -37,6 +42,15 @@ async function jpegRects(fbs: Uint8Array): Promise<Rect[]> {
   return out
 }
 
+/** Rounds per recording (BENCH_JPEG_ROUNDS, default 5). */
+const rounds = Number(process.env.BENCH_JPEG_ROUNDS ?? 5)
+
+/** CPU time of this thread (user + system), in ms: less moved by other jobs than wall time. */
+function threadCpuMs(): number {
+  const u = process.threadCpuUsage ? process.threadCpuUsage() : process.cpuUsage() // the thread's from Node 23.9
+  return (u.user + u.system) / 1e3
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   return s[s.length >> 1]
@@ -47,8 +61,14 @@ it('measures JPEG decoders on recorded Tight JPEG rects', async () => {
   const dir = existsSync(join(root, 'bench', 'recordings')) ? join(root, 'bench', 'recordings') : join(root, 'test', 'fixtures', 'recordings')
   const files = readdirSync(dir).filter((f) => f.includes('tight-jpeg') && f.endsWith('.fbs'))
   const candidates: Record<string, Decode> = {
-    '@cwasm/jpeg-turbo (ours)': (r) => decodeJpeg(r.data, r.w, r.h),
+    '@cwasm/jpeg-turbo (wasm)': (r) => cwasmJpeg(r.data),
+    'ours (wasm, -msimd128)': (r) => decodeJpeg(r.data, r.w, r.h),
     // jpeg-js (pure JS, a devDependency) is measured by image-decoders.run.ts: 5-10x slower, too slow for these sets.
+  }
+  // Other builds of ours to compare (e.g. without -msimd128), each through the same JpegDecoder.
+  for (const file of (process.env.BENCH_JPEG_BUILDS ?? '').split(',').filter(Boolean)) {
+    const decoder = new JpegDecoder(new WebAssembly.Module(readFileSync(file)))
+    candidates[`ours: ${basename(file)}`] = (r) => decoder.decode(r.data, r.w, r.h)
   }
   const modules = process.env.BENCH_JPEG_MODULES
   const req = modules ? createRequire(join(modules, 'x.js')) : null
@@ -89,27 +109,44 @@ it('measures JPEG decoders on recorded Tight JPEG rects', async () => {
 
   const lines: string[] = []
   for (const f of files) {
+    const all = await jpegRects(readFileSync(join(dir, f)))
+    if (all.length === 0) continue
+    // Our build must give @cwasm's pixels exactly, on every rect (test/unit/images/jpeg-wasm-parity.test.ts on the fixtures).
+    const same = all.filter((r) => Buffer.from(decodeJpeg(r.data, r.w, r.h)).equals(Buffer.from(cwasmJpeg(r.data).data))).length
     // At most 400 rects a recording, so a round stays short on a loaded machine.
-    const rects = (await jpegRects(readFileSync(join(dir, f)))).slice(0, 400)
-    if (rects.length === 0) continue
+    const rects = all.slice(0, 400)
     const px = rects.reduce((n, r) => n + r.w * r.h, 0)
     const bytes = rects.reduce((n, r) => n + r.data.length, 0)
     const times: Record<string, number[]> = Object.fromEntries(Object.keys(candidates).map((k) => [k, []]))
-    for (let round = 0; round < 5; round++) {
-      for (const [name, decode] of Object.entries(candidates)) {
+    const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(candidates).map((k) => [k, []]))
+    const order = Object.entries(candidates)
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, decode] of [...order.slice(round % order.length), ...order.slice(0, round % order.length)]) {
+        const c = threadCpuMs()
         const t = performance.now()
         for (const r of rects) await decode(r)
         times[name].push(performance.now() - t)
+        cpu[name].push(threadCpuMs() - c)
       }
     }
-    lines.push(`${f}: ${rects.length} JPEG rects, ${(px / 1e6).toFixed(1)} Mpx, ${(bytes / 1e6).toFixed(2)} MB`)
-    const ours = median(times['@cwasm/jpeg-turbo (ours)'])
+    lines.push(
+      `${f}: ${rects.length} JPEG rects, ${(px / 1e6).toFixed(1)} Mpx, ${(bytes / 1e6).toFixed(2)} MB; ours = @cwasm on ${same} of ${all.length} rects`,
+    )
+    const base = median(times['@cwasm/jpeg-turbo (wasm)'])
+    const baseCpu = median(cpu['@cwasm/jpeg-turbo (wasm)'])
     for (const [name, t] of Object.entries(times)) {
       const m = median(t)
+      const c = median(cpu[name])
       lines.push(
-        `  ${name.padEnd(30)} ${m.toFixed(1).padStart(8)} ms ${(px / 1e3 / m).toFixed(0).padStart(6)} Mpx/s ${(ours / m).toFixed(2).padStart(6)}x ours`,
+        `  ${name.padEnd(46)} ${m.toFixed(1).padStart(8)} ms ${(px / 1e3 / m).toFixed(0).padStart(6)} Mpx/s ${(base / m).toFixed(2).padStart(6)}x @cwasm` +
+          ` | CPU ${c.toFixed(1).padStart(8)} ms ${(px / 1e3 / c).toFixed(0).padStart(6)} Mpx/s ${(baseCpu / c).toFixed(2).padStart(6)}x`,
       )
     }
   }
-  console.log(`JPEG decoding (${process.version}), median of 5 alternating rounds\n${lines.join('\n')}`)
+  const loadAverage = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
+  console.log(
+    `JPEG decoding (${process.version}), median of ${rounds} rounds (order rotated each round); wall time | this thread's CPU time (not for async candidates); load average ${loadAverage} at the end\n${lines.join('\n')}`,
+  )
 })

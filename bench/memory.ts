@@ -118,7 +118,7 @@ export async function main(root: string): Promise<number> {
   const bundle = pathToFileURL(join(outDir, 'memory.mjs')).href
   const motion = STREAMS.find((s) => s.name === 'motion-raw')!
   process.stderr.write('memory bench: making the motion stream if needed…\n')
-  const file = streamFile(outDir, motion)
+  const file = await streamFile(outDir, motion)
   const idleFarm = await startFarm(bundle, file, { count: 1, intervalMs: 0, idle: true })
   const busyFarm = await startFarm(bundle, file, { count: 1, intervalMs: 1000 / busyFps, idle: false })
   const app = await TesseraApp.start()

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Encoding } from '@shared/encodings'
 import { type ServerKind, serverAvailable, startServer } from '../test/helpers/vnc-servers'
-import { type CaptureOptions, capture } from './recording/capture'
+import { type CaptureOptions, capture, untilScreenSize } from './recording/capture'
 import { qemuDemoKernel } from './recording/qemu-demo'
 import { startScene } from './recording/scene'
 import { syntheticRecording } from './synthetic'
@@ -163,7 +163,7 @@ export async function main(root: string): Promise<number> {
     }
     const server = await startServer(s.server, { width: s.width, height: s.height, extraArgs })
     try {
-      if (s.server === 'qemu') await new Promise((r) => setTimeout(r, 3000))
+      if (s.server === 'qemu') await untilScreenSize(server, s.width, s.height)
       else await startScene(server, { width: s.width, height: s.height, colours: join(root, 'bench', 'recording', 'colours.mjs') })
       for (const t of takes) {
         const file = join(dir, `${t.name}.fbs`)

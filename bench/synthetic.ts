@@ -9,7 +9,7 @@ import { crop, desktopFrame, prng } from '../test/helpers/desktop'
 export type SyntheticEncoding = 'raw' | 'rre' | 'hextile' | 'tightpng'
 
 /** A growable big-endian byte writer, fast enough for streams of tens of MB. */
-class Writer {
+export class Writer {
   buf = new Uint8Array(1 << 20)
   length = 0
 
@@ -61,7 +61,7 @@ class Writer {
   }
 }
 
-interface Area {
+export interface Area {
   x: number
   y: number
   w: number
@@ -251,7 +251,7 @@ const QEMU_MIN_SOLID_SUBRECT = 2048
 const QEMU_MAX_RECT_SIZE = 65536
 const QEMU_MAX_RECT_WIDTH = 2048
 
-function rectHeader(out: Writer, a: Area, encoding: number): void {
+export function rectHeader(out: Writer, a: Area, encoding: number): void {
   out.u16(a.x)
   out.u16(a.y)
   out.u16(a.w)
@@ -260,7 +260,7 @@ function rectHeader(out: Writer, a: Area, encoding: number): void {
 }
 
 /** Tight's compact length (rfbproto "Tight Encoding"): 7 + 7 + 8 bits, low bits first. */
-function compactLength(out: Writer, n: number): void {
+export function compactLength(out: Writer, n: number): void {
   if (n > 0x3fffff) throw new Error(`Tight data of ${n} bytes has no compact length`)
   if (n < 0x80) return out.u8(n)
   out.u8((n & 0x7f) | 0x80)

@@ -6,10 +6,14 @@
 // the tile coders). Frames are paced to at most FPS and a frame is only written once the pty
 // took the previous one, so a slow xterm lowers the rate instead of queueing output. The number
 // of frames the pty took so far goes to COUNTER_FILE, so the bench knows the rate really shown.
+// `node content.mjs step COUNTER_FILE`: frame 1, 2, 3… one per SIGUSR1 instead of by time (the
+// viewers bench snapshots each one, viewers/screen-frames.ts); the script's pid goes to
+// COUNTER_FILE.pid first, so the bench can signal it.
 import { writeFileSync } from 'node:fs'
 import process from 'node:process'
 import { setInterval } from 'node:timers'
 
+const step = process.argv[2] === 'step'
 const fps = Math.max(1, Number(process.argv[2]) || 30)
 const counter = process.argv[3]
 let written = 0
@@ -38,8 +42,7 @@ function frame() {
   return parts.join('')
 }
 
-out.write('\x1b[?25l\x1b[2J')
-setInterval(() => {
+function next() {
   if (busy) return
   busy = true
   t++
@@ -48,4 +51,12 @@ setInterval(() => {
     written++
     if (counter) writeFileSync(counter, String(written))
   })
-}, 1000 / fps)
+}
+
+out.write('\x1b[?25l\x1b[2J')
+if (step) {
+  process.on('SIGUSR1', next)
+  if (counter) writeFileSync(`${counter}.pid`, String(process.pid))
+  // Keeps the process alive between signals.
+  setInterval(() => {}, 60_000)
+} else setInterval(next, 1000 / fps)

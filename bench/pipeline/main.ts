@@ -41,6 +41,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CdpBrowser, type CdpPage } from './cdp'
 import { chromiumTicks } from './chromium-cpu'
+import { startContentXterm } from './content-xterm'
 import { h264CaseAvailable, startH264Loop } from './h264-case'
 import { fetchBaseline } from './fetch-baseline'
 import { wsBaseline } from './ws-baseline'
@@ -567,33 +568,7 @@ export async function main(root: string, args: string[] = []): Promise<number> {
     for (const kind of kinds) {
       process.stderr.write(`pipeline bench: starting ${kind} ${WIDTH}x${HEIGHT}…\n`)
       server = await startServer(kind, { width: WIDTH, height: HEIGHT })
-      const xterm = server.spawnClient('xterm', [
-        '-geometry',
-        `${WIDTH / 10}x${HEIGHT / 20}+0+0`,
-        '-fn',
-        '10x20',
-        '-b',
-        '0',
-        '-bw',
-        '0',
-        '-bg',
-        '#000000',
-        '-fg',
-        '#ffffff',
-        '-xrm',
-        'XTerm*cursorBlink: false',
-        '-xrm',
-        'XTerm*saveLines: 0',
-        '-title',
-        'pipeline-content',
-        '-e',
-        process.execPath,
-        contentScript,
-        String(contentFps),
-        contentCounter,
-      ])
-      xterm.stdout?.resume()
-      xterm.stderr?.resume()
+      const xterm = startContentXterm(server, WIDTH, HEIGHT, contentScript, [String(contentFps), contentCounter])
       await sleep(2000)
       if (xterm.exitCode !== null) throw new Error(`the content xterm exited (${xterm.exitCode})`)
       const running = server

@@ -15,10 +15,12 @@
  * Environment: BENCH_STREAMS, BENCH_VIEWERS (tessera,novnc,tigervnc; also tessera-plain: Tessera
  * with pixel runs off, TESSERA_PIXEL_RUNS=0, for an A/B in one run; tessera-ws: no pixels fetched,
  * every frame whole in its WebSocket message, TESSERA_FETCH_PIXELS=0), BENCH_SECONDS,
- * BENCH_WARMUP_SECONDS, BENCH_ROUNDS, BENCH_JSON, TESSERA_CHROMIUM, BENCH_TRACE (1: a Chromium trace of
- * 3 s after each browser viewer's window, its self time per thread and event printed: trace.ts).
+ * BENCH_WARMUP_SECONDS, BENCH_ROUNDS, BENCH_JSON, TESSERA_CHROMIUM; BENCH_SCREENSHOTS (a directory: each
+ * viewer's picture as a PNG after its first round's window, STREAM-VIEWER.png); BENCH_TRACE (1: a
+ * Chromium trace of 3 s after each browser viewer's window, its self time per thread and event
+ * printed: trace.ts).
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -43,7 +45,15 @@ interface Running {
   page?: CdpPage
   /** Tessera's per-update steps (breakdown.ts). */
   steps?: Breakdown
+  /** Saves what the viewer shows now as a PNG (BENCH_SCREENSHOTS). */
+  screenshot?(file: string): Promise<void>
   close(): Promise<void>
+}
+
+/** A page's picture as a PNG file (the whole viewport: Tessera's or noVNC's canvas in it). */
+async function pageScreenshot(page: CdpPage, file: string): Promise<void> {
+  const { data } = (await page.call('Page.captureScreenshot', { format: 'png' })) as { data: string }
+  writeFileSync(file, Buffer.from(data, 'base64'))
 }
 
 interface Viewer {
@@ -89,6 +99,7 @@ async function measure(o: {
   round: number
   seconds: number
   warmup: number
+  screenshots?: string
   trace?: CdpBrowser
 }): Promise<ViewerResult> {
   const start = await o.farm.updates()
@@ -111,6 +122,8 @@ async function measure(o: {
     const m1 = await pageMetrics(run.page)
     const seconds = (performance.now() - t0) / 1000
     const steps = run.steps && stepsFrom !== undefined ? await run.steps.finish(stepsFrom) : undefined
+    // Once per stream and viewer, after the timed window: proof that the picture is right.
+    if (o.screenshots && o.round === 1 && run.screenshot) await run.screenshot(join(o.screenshots, `${o.stream.name}-${o.viewer.name}.png`))
     // After the measured window, so tracing's own cost stays out of the figures above.
     if (o.trace && run.page) {
       const trace = await startTrace(o.trace)
@@ -180,6 +193,19 @@ function report(results: ViewerResult[], viewers: string[], streams: Stream[]): 
   }
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)))
   for (const r of rows) lines.push(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '))
+  // Issue 16's question: does JPEG paint at least as fast as lossless Tight (same frames)?
+  const [lossless, jpeg] = ['tight-lossless', 'tight-jpeg8'].map((n) => streams.find((s) => s.name === n))
+  if (lossless && jpeg) {
+    lines.push('', 'Tight JPEG q8 / lossless Tight, updates/s of the same round, median (each round):')
+    for (const v of viewers) {
+      const per = [...new Set(results.map((r) => r.round))].map((k) => {
+        const pick = (s: string): ViewerResult | undefined => results.find((r) => r.round === k && r.stream === s && r.viewer === v)
+        const [j, l] = [pick(jpeg.name), pick(lossless.name)]
+        return j && l ? j.updatesPerSecond / l.updatesPerSecond : NaN
+      })
+      lines.push(`  ${v}: ${f(median(per), 2)} (${per.map((x) => f(x, 2)).join(', ')})`)
+    }
+  }
   lines.push('', 'CPU ms per update by process (median over rounds):')
   for (const s of streams)
     for (const v of viewers) {
@@ -219,6 +245,8 @@ export async function main(root: string): Promise<number> {
   const wantedStreams = pick(process.env.BENCH_STREAMS)
   const streams = wantedStreams ? STREAMS.filter((s) => wantedStreams.includes(s.name)) : STREAMS
   const wantedViewers = pick(process.env.BENCH_VIEWERS) ?? ['tessera', 'novnc', 'tigervnc']
+  const screenshots = process.env.BENCH_SCREENSHOTS
+  if (screenshots) mkdirSync(screenshots, { recursive: true })
   if (streams.length === 0) throw new Error(`BENCH_STREAMS names none of ${STREAMS.map((s) => s.name).join(', ')}`)
   if (wantedViewers.includes('novnc') && !websockifyAvailable()) throw new Error('noVNC needs websockify: apt-get install websockify')
   if (wantedViewers.includes('tigervnc') && !tigervncAvailable()) throw new Error("TigerVNC's viewer needs: apt-get install tigervnc-viewer xvfb")
@@ -243,7 +271,7 @@ export async function main(root: string): Promise<number> {
       const before = { runs: process.env.TESSERA_PIXEL_RUNS, fetch: process.env.TESSERA_FETCH_PIXELS }
       process.env.TESSERA_PIXEL_RUNS = pixelRuns ? '1' : '0'
       process.env.TESSERA_FETCH_PIXELS = fetchPixels ? '1' : '0'
-      const session = await app.open(browser, port, s.encoding, probeScript).finally(() => {
+      const session = await app.open(browser, port, s.encoding, probeScript, s.quality ?? null).finally(() => {
         if (before.runs === undefined) delete process.env.TESSERA_PIXEL_RUNS
         else process.env.TESSERA_PIXEL_RUNS = before.runs
         if (before.fetch === undefined) delete process.env.TESSERA_FETCH_PIXELS
@@ -252,6 +280,7 @@ export async function main(root: string): Promise<number> {
       return {
         page: session.page,
         steps: breakdown(probe, session.page),
+        screenshot: (file) => pageScreenshot(session.page, file),
         cpu: () => {
           const u = process.cpuUsage()
           return { 'host (node)': (u.user + u.system) / 1e6, ...chromiumCpuByRole(chromium) }
@@ -266,10 +295,11 @@ export async function main(root: string): Promise<number> {
     tessera('tessera-ws', process.env.TESSERA_PIXEL_RUNS !== '0', false),
     {
       name: 'novnc',
-      async open(port) {
-        const session = await novnc.open(browser, port)
+      async open(port, s) {
+        const session = await novnc.open(browser, port, s.quality)
         return {
           page: session.page,
+          screenshot: (file) => pageScreenshot(session.page, file),
           cpu: () => ({ ...chromiumCpuByRole(chromium), ...cpuSeconds({ websockify: [session.relayPid] }) }),
           close: () => session.close(),
         }
@@ -278,22 +308,26 @@ export async function main(root: string): Promise<number> {
     {
       name: 'tigervnc',
       async open(port, s) {
-        const v = await x!.open(port, s.encoding)
-        return { cpu: () => cpuSeconds({ viewer: [v.pid], Xvfb: [x!.xvfb.pid!] }), close: () => v.close() }
+        const v = await x!.open(port, s.encoding, s.quality)
+        return {
+          cpu: () => cpuSeconds({ viewer: [v.pid], Xvfb: [x!.xvfb.pid!] }),
+          screenshot: async (file) => x!.screenshot(file),
+          close: () => v.close(),
+        }
       },
     },
   ]
   const viewers = all.filter((v) => wantedViewers.includes(v.name))
   const results: ViewerResult[] = []
   try {
-    for (const s of streams) farms.set(s.name, await startFarm(bundle, streamFile(outDir, s), { count: 1, intervalMs: 0, idle: s.idle === true }))
+    for (const s of streams) farms.set(s.name, await startFarm(bundle, await streamFile(outDir, s), { count: 1, intervalMs: 0, idle: s.idle === true }))
     for (let round = 1; round <= rounds; round++) {
       for (const s of streams) {
         const order = viewers.map((_, i) => viewers[(i + round - 1) % viewers.length])
         for (const viewer of order) {
           process.stderr.write(`viewers bench: round ${round}, ${s.name}, ${viewer.name}… `)
           const trace = process.env.BENCH_TRACE === '1' ? browser : undefined
-          const r = await measure({ viewer, stream: s, farm: farms.get(s.name)!, round, seconds, warmup, trace })
+          const r = await measure({ viewer, stream: s, farm: farms.get(s.name)!, round, seconds, warmup, screenshots, trace })
           results.push(r)
           process.stderr.write(`${f(r.updatesPerSecond)} updates/s, ${f(r.cpuMsPerUpdate.all)} ms CPU each (load ${f(r.load)})\n`)
         }

@@ -19,7 +19,10 @@ const PAGE = `<!doctype html>
 import RFB from '/novnc/core/rfb.js'
 const state = { connected: false, disconnected: null }
 window.__novnc = state
-const rfb = new RFB(document.getElementById('screen'), new URLSearchParams(location.search).get('ws'))
+const params = new URLSearchParams(location.search)
+const rfb = new RFB(document.getElementById('screen'), params.get('ws'))
+// JPEG quality level (noVNC always announces one: 6 unless set).
+if (params.has('quality')) rfb.qualityLevel = Number(params.get('quality'))
 rfb.addEventListener('connect', () => { state.connected = true })
 rfb.addEventListener('disconnect', (e) => { state.connected = false; state.disconnected = e.detail.clean ? 'clean' : 'unclean' })
 window.__novncRfb = rfb
@@ -74,7 +77,8 @@ export class NoVncHost {
     return new NoVncHost(server, `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`)
   }
 
-  async open(browser: CdpBrowser, rfbPort: number): Promise<NoVncSession> {
+  /** `quality`: the JPEG quality level noVNC announces (its default, 6, when undefined). */
+  async open(browser: CdpBrowser, rfbPort: number, quality?: number): Promise<NoVncSession> {
     const wsPort = await freePort()
     const relay: ChildProcess = spawn('websockify', [`127.0.0.1:${wsPort}`, `127.0.0.1:${rfbPort}`], { stdio: 'ignore' })
     const relayGone = new Promise<void>((ok) => relay.once('exit', () => ok()))
@@ -91,7 +95,7 @@ export class NoVncHost {
       }
       const page = await browser.newPage({ width: 1920, height: 1080 })
       page.onError((e) => process.stderr.write(`  noVNC page error: ${e}\n`))
-      await page.goto(`${this.url}?ws=${encodeURIComponent(`ws://127.0.0.1:${wsPort}/`)}`)
+      await page.goto(`${this.url}?ws=${encodeURIComponent(`ws://127.0.0.1:${wsPort}/`)}${quality === undefined ? '' : `&quality=${quality}`}`)
       const deadline = Date.now() + 30_000
       while (!(await page.evaluate<boolean>('window.__novnc?.connected === true'))) {
         const gone = await page.evaluate<string | null>('window.__novnc?.disconnected ?? null')

@@ -41,12 +41,21 @@ export class TesseraApp {
     return new TesseraApp(host, store, web, dataDir)
   }
 
-  /** Opens a session to 127.0.0.1:`port` asking for `encoding` only, in full colour (no automatic selection). */
-  /** `initScript` runs in the page before the app (the pipeline bench's probe.js). */
-  async open(browser: CdpBrowser, port: number, encoding: 'hextile' | 'raw', initScript?: string): Promise<TesseraSession> {
+  /**
+   * Opens a session to 127.0.0.1:`port` asking for `encoding` only, in full colour (no automatic
+   * selection), with JPEG at `quality` (0-9) or lossless (null: no quality pseudo-encoding).
+   * `initScript` runs in the page before the app (the pipeline bench's probe.js).
+   */
+  async open(
+    browser: CdpBrowser,
+    port: number,
+    encoding: 'hextile' | 'raw' | 'tight',
+    initScript?: string,
+    quality: number | null = null,
+  ): Promise<TesseraSession> {
     const n = ++this.profiles
     const profile = await this.store.save(
-      newProfile({ id: `viewers-${n}`, name: `viewers ${n}`, host: '127.0.0.1', port, encodings: [encoding], colourDepth: 24 }),
+      newProfile({ id: `viewers-${n}`, name: `viewers ${n}`, host: '127.0.0.1', port, encodings: [encoding], quality, colourDepth: 24 }),
     )
     const page = await browser.newPage({ width: 1920, height: 1080 })
     page.onError((e) => process.stderr.write(`  tessera page error: ${e}\n`))

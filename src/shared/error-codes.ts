@@ -135,8 +135,11 @@ export const ERROR_CODE_GROUPS = {
     'FILES_UNKNOWN_TRANSFER',
     'FILES_NO_QUESTION',
   ],
-  /** "Measure performance…": another window is measuring, or the page stopped answering the run's frames. */
-  bench: ['HOST_BENCH_BUSY', 'HOST_BENCH_NO_ANSWER'],
+  /**
+   * "Measure performance…": another window is measuring, the page stopped answering the run's
+   * frames, the run outlived its bound, or this window's last run ended moments ago.
+   */
+  bench: ['HOST_BENCH_BUSY', 'HOST_BENCH_NO_ANSWER', 'HOST_BENCH_TOO_SLOW', 'HOST_BENCH_TOO_SOON'],
   /** Browser mode's way in: a launch address already used or expired, none given, or a page from an earlier run. */
   webLink: ['WEB_LINK_USED', 'WEB_LINK_MISSING', 'WEB_SESSION_ENDED'],
   /** The address book file (StoreProblem and StoreError). */

@@ -181,11 +181,12 @@ export class ReplayServer extends EventEmitter {
         try {
           validatePixelFormat(pf)
           if (!pf.trueColour) throw new Error('a colour map')
+          // Throws for a format the recording's encodings cannot be written in (Tight: 32 bpp depth 24 only).
+          updates = this.updatesIn(pf)
         } catch (e) {
           refuse(`client asked for a pixel format this server cannot serve (${(e as Error).message})`)
           return 0
         }
-        updates = this.updatesIn(pf)
         return 20
       }
       if (type === 2) {

@@ -19,17 +19,28 @@ export interface ReplayRecording {
 }
 
 /**
- * Encodings whose rects stand alone: no zlib stream or other state carried from one rect to the
+ * Encodings whose rects stand alone (Tight too, when every rect that uses a zlib stream resets it
+ * first: checked per rect, see `tight` below): no zlib stream or other state carried from one rect to the
  * next, so a looped recording stays decodable. (CopyRect copies pixels already on screen: still
  * valid anywhere, though the picture is only right where the recording expects it.)
  */
 const STATELESS = new Set<number>([Encoding.Raw, Encoding.CopyRect, Encoding.RRE, Encoding.CoRRE, Encoding.Hextile, Encoding.DesktopSize])
 
 /**
+ * Whether Tight's 3-byte TPIXEL applies: rfbproto says it is R, G, B (in that order, whatever the
+ * shifts) for 32 bpp true colour with 8-bit channels and depth 24, so Tight rects made in one such
+ * format are right, byte for byte, in any other (TigerVNC's viewer asks for B,G,R,X, noVNC and
+ * Tessera for R,G,B,X). Other formats would need the zlib data re-made: not served.
+ */
+const tpixelRgb = (pf: PixelFormat): boolean =>
+  pf.trueColour && pf.bitsPerPixel === 32 && pf.depth === 24 && pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255
+
+/**
  * Reads an FBS recording whose first block is the handshake up to and including ServerInit and
  * whose every later block is exactly one FramebufferUpdate (what bench/synthetic.ts writes).
  * Throws, saying why, for a recording in another shape or with an encoding that keeps state
- * between rects (ZRLE, Tight, Zlib: their zlib streams cannot restart mid-connection).
+ * between rects (ZRLE, Zlib, and Tight rects that continue a zlib stream without resetting it:
+ * such streams cannot restart mid-connection).
  */
 export function loadReplayRecording(fbs: Uint8Array): ReplayRecording {
   const blocks = parseFbs(fbs)
@@ -117,7 +128,8 @@ function walkUpdate(src: Uint8Array, from: PixelFormat, to: PixelFormat | null):
     const width = view.getUint16(o + 4)
     const height = view.getUint16(o + 6)
     const encoding = view.getInt32(o + 8)
-    if (!STATELESS.has(encoding)) throw new Error(`replay: encoding ${encoding} keeps state between rects (or is unknown) and cannot be looped`)
+    if (!STATELESS.has(encoding) && encoding !== Encoding.Tight)
+      throw new Error(`replay: encoding ${encoding} keeps state between rects (or is unknown) and cannot be looped`)
     encodings.add(encoding)
     copy(12)
     if (encoding === Encoding.Raw) pixels(width * height)
@@ -132,8 +144,54 @@ function walkUpdate(src: Uint8Array, from: PixelFormat, to: PixelFormat | null):
         copy(encoding === Encoding.RRE ? 8 : 4)
       }
     } else if (encoding === Encoding.Hextile) hextile(width, height)
+    else if (encoding === Encoding.Tight) tight(width, height)
   }
   return { length: o, encodings, bytes: out ? out.subarray(0, w) : undefined }
+
+  /** Tight's compact length (1 to 3 bytes, 7 + 7 + 8 bits, low first), copied; returns its value. */
+  function compact(): number {
+    let value = 0
+    for (let i = 0; i < 3; i++) {
+      need(1)
+      const b = src[o]
+      copy(1)
+      value |= (i < 2 ? b & 0x7f : b) << (7 * i)
+      if (i < 2 && !(b & 0x80)) break
+    }
+    return value
+  }
+
+  // rfbproto "Tight Encoding": copied as is (see tpixelRgb); every zlib stream a rect uses must be
+  // reset by that rect's compression-control byte, so any update can follow any other.
+  function tight(width: number, height: number): void {
+    if (!tpixelRgb(from) || (to && !tpixelRgb(to))) throw new Error('replay: Tight is served only in 32 bpp depth-24 formats with 8-bit channels')
+    need(1)
+    const ctl = src[o]
+    copy(1)
+    const type = ctl >> 4
+    if (type === 8) return copy(3) // fill: one TPIXEL
+    if (type === 9) return copy(compact()) // JPEG
+    if (type > 9) throw new Error(`replay: Tight compression control 0x${ctl.toString(16)} is not Tight`)
+    const stream = type & 3
+    let filter = 0
+    if (type & 4) {
+      need(1)
+      filter = src[o]
+      copy(1)
+    }
+    let size = width * height * 3
+    if (filter === 1) {
+      need(1)
+      const colours = src[o] + 1
+      copy(1)
+      copy(colours * 3)
+      size = colours === 2 ? ((width + 7) >> 3) * height : width * height
+    } else if (filter !== 0 && filter !== 2) throw new Error(`replay: Tight filter ${filter} is not known`)
+    // Under 12 bytes the data is sent as is, outside zlib.
+    if (size < 12) return copy(size)
+    if (!(ctl & (1 << stream))) throw new Error(`replay: a Tight rect continues zlib stream ${stream} without resetting it and cannot be looped`)
+    copy(compact())
+  }
 
   // RFC 6143 §7.7.4: per 16x16 tile a subencoding byte, then raw pixels or colours and subrects.
   function hextile(width: number, height: number): void {

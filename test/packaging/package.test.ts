@@ -35,7 +35,7 @@ const electronVersion = readJson(join(root, 'node_modules', 'electron', 'package
 /** `script` (util-linux) gives electron-builder a terminal: only then does it write builder-effective-config.yaml. */
 const hasScript = spawnSync('script', ['--version']).status === 0
 const hasDesktopFileValidate = spawnSync('desktop-file-validate', ['--help']).status === 0
-const BUILT = ['out/main/index.js', 'out/main/cli.js', 'out/preload/index.js', 'out/renderer/index.html']
+const BUILT = ['out/main/index.js', 'out/main/cli.js', 'out/preload/index.js', 'out/renderer/index.html', 'out/main/licenses/libjpeg-turbo.md']
 
 let work = ''
 /** electron-builder's output directories. */

@@ -13,6 +13,7 @@ import { replayCommand } from './replay'
 import { snapshotCommand } from './snapshot'
 import { typeCommand } from './type'
 import { webCommand } from './web'
+import { terminalSafe } from '../rfb/text'
 
 type Command = (argv: readonly string[], out: (line: string) => void) => Promise<number>
 
@@ -54,9 +55,12 @@ function help(topic: string | undefined, out: (line: string) => void, err: (line
  */
 export async function main(
   argv: readonly string[],
-  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
-  err: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+  write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  writeErr: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
 ): Promise<number> {
+  // Server text reaches these lines (names, reasons, certificate fields): no escape sequence gets through.
+  const out = (line: string): void => write(terminalSafe(line))
+  const err = (line: string): void => writeErr(terminalSafe(line))
   const [name, ...rest] = argv
   if (name === undefined) {
     out(generalHelp())

@@ -5,6 +5,7 @@ import { parseCommandArgs } from './command-specs'
 import { checkWritable, writeLocalFile } from './files'
 import { takeSnapshot } from './snapshot'
 import { credentialsFrom, encodingsArg, tuningArgs, securityArg, timeoutArg } from './session-options'
+import { quotable } from '../rfb/text'
 
 /**
  * `tessera listen OUT.png [--port N] [--host H]`: waits for a server to connect to us (a reverse
@@ -41,7 +42,7 @@ export async function listenCommand(argv: readonly string[], out: (line: string)
     })
     const fb = snap.framebuffer
     writeLocalFile(file, encodePng(fb.width, fb.height, fb.data), 'picture')
-    out(`${file}: ${fb.width}x${fb.height} from "${snap.info.init.name}" (reverse connection from ${from})`)
+    out(`${file}: ${fb.width}x${fb.height} from "${quotable(snap.info.init.name)}" (reverse connection from ${from})`)
     return 0
   } finally {
     await listener.close()

@@ -8,6 +8,7 @@ import { securityTypeName } from '../rfb/security/security-handler'
 import type { UpdateStats } from '../rfb/session'
 import { parseCommandArgs } from './command-specs'
 import { credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
+import { quotable } from '../rfb/text'
 
 /** `tessera probe TARGET [--trace]`: what the server is, and with --trace every message both ways. */
 export async function probeCommand(argv: readonly string[], out: (line: string) => void): Promise<number> {
@@ -70,7 +71,7 @@ export async function probeCommand(argv: readonly string[], out: (line: string) 
   } else if (info.tls) {
     out('server id:  NOT verified (anonymous TLS: no certificate)')
   }
-  out(`desktop:    "${info.init.name}" ${info.init.width}x${info.init.height}`)
+  out(`desktop:    "${quotable(info.init.name)}" ${info.init.width}x${info.init.height}`)
   out(`server pf:  ${describePixelFormat(info.init.pixelFormat)}`)
   if (traceOn) {
     // Show the first update too, so the trace covers the normal phase.

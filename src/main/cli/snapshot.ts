@@ -1,6 +1,6 @@
 import type { Target } from '@shared/target'
 import { type ConnectOptions, connectRfb, startRfb } from '../rfb/connect'
-import { TimeoutError } from '../rfb/errors'
+import { TimeoutError, UnsupportedError } from '../rfb/errors'
 import { FramebufferSink } from '../rfb/framebuffer'
 import { decodeImageNode } from '../rfb/images/node-image-decoder'
 import { encodePng } from '../rfb/png'
@@ -14,6 +14,7 @@ import { parseCommandArgs } from './command-specs'
 import { CoverageSink } from './coverage'
 import { checkWritable, writeLocalFile } from './files'
 import { type TuningArgs, credentialsFrom, encodingsArg, tuningArgs, securityArg, sshArg, targetArg, timeoutArg } from './session-options'
+import { quotable } from '../rfb/text'
 
 /** Encodings, and the picture and link tuning the command line takes (see {@link TuningArgs}). */
 export interface SnapshotOptions extends TuningArgs {
@@ -69,7 +70,8 @@ export async function takeSnapshot(target: Target, opts: SnapshotOptions = {}): 
         updates++
         for (const e of u.encodings) encodings.add(e)
         // A server may answer in several updates (or resize first): ask again until all is painted.
-        if (coverage.complete) settle.resolve({ framebuffer, info: c.info!, updates, encodings })
+        if (c.width === 0 || c.height === 0) settle.reject(new UnsupportedError(`the server's desktop is ${c.width}x${c.height}: there is no picture to take`))
+        else if (coverage.complete) settle.resolve({ framebuffer, info: c.info!, updates, encodings })
         else if (updates > 100) settle.reject(new TimeoutError(`the screen was still incomplete after ${updates} updates`))
         // TigerVNC answers every full request that follows ExtendedDesktopSize with a size-only
         // update and owes the pixels to the next request: ask incrementally after such an update,
@@ -127,6 +129,6 @@ export async function snapshotCommand(argv: readonly string[], out: (line: strin
   })
   const fb = snap.framebuffer
   writeLocalFile(file, encodePng(fb.width, fb.height, fb.data), 'picture')
-  out(`${file}: ${fb.width}x${fb.height} from "${snap.info.init.name}"`)
+  out(`${file}: ${fb.width}x${fb.height} from "${quotable(snap.info.init.name)}"`)
   return 0
 }

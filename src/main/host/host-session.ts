@@ -18,7 +18,7 @@ import { SessionPicture } from './session-picture'
 import { SessionInput } from './session-input'
 import { SessionQuestions } from './session-questions'
 import { reconnectPlan } from './reconnect-plan'
-import { forwardServerEvents, serverFeatures, sessionInfo, sessionStateEvent, sessionSummary } from './session-events'
+import { forwardNameChanges, forwardServerEvents, serverFeatures, sessionInfo, sessionStateEvent, sessionSummary } from './session-events'
 import { type CredentialsAnswer, SessionLogin } from './session-login'
 import { SessionStats } from './session-stats'
 import { type AskingAttempt, AttemptQuestions } from './attempt-questions'
@@ -157,7 +157,7 @@ export class HostSession {
     client.on('close', (err) => this.onClose(client, err))
     client.on('update', (u) => this.stats.count(u))
     forwardServerEvents(client, this.id, this.host, this.watch)
-    client.on('name', (name) => this.updateInfo({ name }))
+    forwardNameChanges(client, (name) => this.updateInfo({ name }))
     client.on('resize', (width, height) => this.updateInfo({ width, height }))
     client.on('features', () => this.updateInfo({ power: this.input.powerAvailable(client), ...serverFeatures(client) }))
 

@@ -203,6 +203,8 @@ export class Host extends EventEmitter<HostEventMap> {
       copies: async (w, h, passes, signal) => (await benchFrames(w, h, passes, signal)).steps,
       // An 8 MB frame to a busy page (a loaded machine, a slow GC) may take longer than a session's ack.
       ackTimeoutMs: this.sessionHost.timings.ackTimeoutMs * 6,
+      // A page that has been quick and then goes silent is given up on as soon as a session's would be.
+      stallMs: this.sessionHost.timings.ackTimeoutMs,
     })
     this.handlers = this.createHandlers()
     this.listener = new ReverseListener({

@@ -2,7 +2,8 @@ import type { HostEvents, PowerAction, SessionError, SessionInfo, SessionState, 
 import { XvpAction } from '../rfb/client-messages'
 import type { RfbError } from '../rfb/errors'
 import { securityTypeName } from '../rfb/security/security-handler'
-import type { ConnectionInfo, RfbClient } from '../rfb/session'
+import type { ConnectionInfo, LedState, RfbClient } from '../rfb/session'
+import { EventThrottle } from './event-throttle'
 import { CertificateError } from '../rfb/trust/errors'
 import { hostError } from './errors'
 import type { SessionHost } from './session-host'
@@ -84,14 +85,48 @@ export function sessionSummary(s: SummarySource, name: string, error: SessionErr
   return out
 }
 
+/** At most one bell, clipboard text, lock-key state, power failure or desktop name per this many ms reaches the windows. */
+export const SERVER_EVENT_INTERVAL_MS = 100
+
 /**
  * Passes what the server says outside the picture on as the session's events: XVP failures, the
  * lock-key lights and, unless the session is a wall tile (`watch`), the bell and clipboard text:
- * a tile neither rings nor takes over the local clipboard.
+ * a tile neither rings nor takes over the local clipboard. Each kind goes out at most every
+ * {@link SERVER_EVENT_INTERVAL_MS}, and all but bells with the latest held back to the end of the
+ * interval: a server sending millions a second would otherwise queue that many messages to every
+ * window. Returns the throttles, for tests.
  */
-export function forwardServerEvents(client: RfbClient, sessionId: string, host: Pick<SessionHost, 'emit'>, watch: boolean): void {
-  if (!watch) client.on('bell', () => host.emit('session.bell', { sessionId }))
-  if (!watch) client.on('clipboard', (text) => host.emit('session.clipboard', { sessionId, text }))
-  client.on('xvpFailed', () => host.emit('session.powerFailed', { sessionId }))
-  client.on('leds', (leds) => host.emit('session.leds', { sessionId, ...leds }))
+export function forwardServerEvents(
+  client: RfbClient,
+  sessionId: string,
+  host: Pick<SessionHost, 'emit'>,
+  watch: boolean,
+): { bell: EventThrottle<void>; clipboard: EventThrottle<string>; leds: EventThrottle<LedState>; powerFailed: EventThrottle<void> } {
+  const bell = new EventThrottle<void>(SERVER_EVENT_INTERVAL_MS, () => host.emit('session.bell', { sessionId }), false)
+  const clipboard = new EventThrottle<string>(SERVER_EVENT_INTERVAL_MS, (text) => host.emit('session.clipboard', { sessionId, text }), true)
+  const leds = new EventThrottle<LedState>(SERVER_EVENT_INTERVAL_MS, (l) => host.emit('session.leds', { sessionId, ...l }), true)
+  const powerFailed = new EventThrottle<void>(SERVER_EVENT_INTERVAL_MS, () => host.emit('session.powerFailed', { sessionId }), true)
+  if (!watch) client.on('bell', () => bell.push())
+  if (!watch) client.on('clipboard', (text) => clipboard.push(text))
+  client.on('xvpFailed', () => powerFailed.push())
+  client.on('leds', (l) => leds.push(l))
+  client.once('close', () => {
+    bell.stop()
+    clipboard.stop()
+    leds.stop()
+    powerFailed.stop()
+  })
+  return { bell, clipboard, leds, powerFailed }
+}
+
+/**
+ * Passes the server's desktop name changes to `update` at most every
+ * {@link SERVER_EVENT_INTERVAL_MS}, the latest always: each change tells every window the
+ * session's info again, and one update may carry 65535 DesktopName rects (17 bytes each).
+ */
+export function forwardNameChanges(client: RfbClient, update: (name: string) => void): EventThrottle<string> {
+  const names = new EventThrottle<string>(SERVER_EVENT_INTERVAL_MS, update, true)
+  client.on('name', (name) => names.push(name))
+  client.once('close', () => names.stop())
+  return names
 }

@@ -9,6 +9,7 @@ import { linkProtection, savedPasswordAllowed } from './protection'
 import type { SecretStore } from './secrets'
 import { type TypedCredentials, type TypedSshSecret, sshSecretKey } from './session-host'
 import { SessionSecret } from './session-secret'
+import { quotable } from '../rfb/text'
 
 /** The session's side of a `session.credentials` question, for the attempt that asks. */
 export interface LoginPrompter {
@@ -155,7 +156,8 @@ export class SessionLogin {
     const kind = this.refused()
     const detail = this.detail
     // Only the server's own words go to the prompt (quoted there); our message would repeat the prompt.
-    const reason = err instanceof AuthFailedError && err.reason ? { reason: err.reason } : {}
+    // Cut short and with controls escaped, as in the error: a reason may be 64 KiB of anything.
+    const reason = err instanceof AuthFailedError && err.reason ? { reason: quotable(err.reason) } : {}
     return { sessionId, kind, retry: true, ...reason, ...(detail ? { link: detail.link } : {}) }
   }
 

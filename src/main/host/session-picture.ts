@@ -4,8 +4,10 @@ import type { ConnectionProfile } from '@shared/profile'
 import type { RfbClient, RfbClientOptions } from '../rfb/session'
 import type { DrawSink } from '../rfb/sink'
 import { BatchSink } from './batch-sink'
+import { EventThrottle } from './event-throttle'
 import { hostError } from './errors'
 import { pictureOptions } from './picture-options'
+import { SERVER_EVENT_INTERVAL_MS } from './session-events'
 import type { SessionHost } from './session-host'
 import { scalePreview } from './session-preview'
 import { SessionRecording } from './session-recording'
@@ -32,6 +34,16 @@ export class SessionPicture {
   /** A watch session nobody sees (its wall is hidden): no updates asked for, across reconnects too. */
   private watchPaused = false
   private lastCursor: CursorImage | null = null
+  /**
+   * Cursor shapes reach the windows at most every SERVER_EVENT_INTERVAL_MS, the latest always:
+   * updates carrying only a cursor are not paced by the window's acks, and a server could send
+   * thousands of 512x512 shapes a second.
+   */
+  private readonly cursors = new EventThrottle<CursorImage | null>(
+    SERVER_EVENT_INTERVAL_MS,
+    (cursor) => this.host.emit('session.cursor', { sessionId: this.sessionId, cursor }),
+    true,
+  )
   private thumbnailTimer: NodeJS.Timeout | null = null
   /** Nobody shows the session (orphaned during a hand-off): batches go nowhere, so none is waited for. */
   private unwatched = false
@@ -65,7 +77,7 @@ export class SessionPicture {
         this.host.emit('session.frame', batch)
         if (this.unwatched) sink.forgetInFlight()
       },
-      onCursor: (cursor) => this.host.emit('session.cursor', { sessionId: id, cursor: (this.lastCursor = cursor) }),
+      onCursor: (cursor) => this.cursors.push((this.lastCursor = cursor)),
     })
     this.sink = sink
     return recordingTee(teeSink(sink, this.mirror), () => this.recording.current())

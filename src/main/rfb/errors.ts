@@ -1,4 +1,5 @@
 import type { ErrorCode, ErrorKind } from '@shared/error-codes'
+import { quotable } from './text'
 
 /**
  * Base of every error the engine reports. `kind` (src/shared/error-codes.ts) decides what the
@@ -37,14 +38,18 @@ export class RfbProtocolError extends RfbError {
 export class AuthFailedError extends RfbError {
   constructor(readonly reason: string) {
     // The server's reason is quoted as its own words: "Authentication failure" after our own prefix read as a stutter.
-    super('auth', 'RFB_ERR_AUTH_FAILED', reason ? `authentication failed (the server said “${reason}”)` : 'authentication failed')
+    super('auth', 'RFB_ERR_AUTH_FAILED', reason ? `authentication failed (the server said “${quotable(reason)}”)` : 'authentication failed')
   }
 }
 
 /** The server refused the connection before authentication (RFB 3.7+ zero security types, 3.3 type 0). */
 export class ServerRefusedError extends RfbError {
   constructor(readonly reason: string) {
-    super('refused', 'RFB_ERR_SERVER_REFUSED', reason ? `the server refused the connection (it said “${reason}”)` : 'the server refused the connection')
+    super(
+      'refused',
+      'RFB_ERR_SERVER_REFUSED',
+      reason ? `the server refused the connection (it said “${quotable(reason)}”)` : 'the server refused the connection',
+    )
   }
 }
 

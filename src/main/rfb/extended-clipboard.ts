@@ -119,6 +119,9 @@ export class ExtendedClipboard {
       // Each provide is its own zlib stream; TigerVNC only sync-flushes it, so do not require its end.
       data = inflateSync(compressed, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: MAX_CLIPBOARD_BYTES + 64 })
     } catch (e) {
+      // More than we hold, as a plain ServerCutText that long is skipped: each provide is its own
+      // zlib stream, so dropping this one loses nothing else, and the session goes on.
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return undefined
       throw new RfbProtocolError(`extended clipboard data does not inflate: ${(e as Error).message}`, at, 'RFB_ERR_CLIPBOARD')
     }
     let o = 0

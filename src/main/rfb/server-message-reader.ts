@@ -56,6 +56,13 @@ const HANDLED_PSEUDO: ReadonlySet<number> = new Set([
   Encoding.VMwareLedState,
 ])
 
+/**
+ * Desktop size changes one FramebufferUpdate may make. Servers make one; each change reallocates
+ * the framebuffer (256 MiB at the largest) and every window's canvas, so 65535 of them in one
+ * update (786 KB on the wire) would hold the viewer for minutes.
+ */
+export const MAX_RESIZES_PER_UPDATE = 16
+
 /** Largest fence payload the spec allows. */
 const MAX_FENCE_PAYLOAD = 64
 
@@ -94,6 +101,7 @@ export class ServerMessageReader {
   private decoder: RectDecoder | null = null
   private counts: UpdateCounts = { rects: 0, bytes: 0, pixels: 0, encodings: [] }
   private updateStart = 0
+  private resizesThisUpdate = 0
   private readonly extensions = new Map<number, ServerMessageExtension>()
 
   constructor(
@@ -258,7 +266,7 @@ export class ServerMessageReader {
         return this.rectDone()
       case Encoding.DesktopSize:
         checkFramebufferSize(r.w, r.h, at, 'new framebuffer size')
-        this.handler.setDesktopSize(r.w, r.h)
+        this.resize(r.w, r.h, at)
         return this.rectDone()
       case Encoding.DesktopName:
         return this.readDesktopName(at)
@@ -328,13 +336,21 @@ export class ServerMessageReader {
         this.handler.screenLayout(screens)
         if (status === 0) {
           checkFramebufferSize(r.w, r.h, at, 'new framebuffer size')
-          if (r.w !== this.width || r.h !== this.height) this.handler.setDesktopSize(r.w, r.h)
+          if (r.w !== this.width || r.h !== this.height) this.resize(r.w, r.h, at)
         }
         if (ours) this.handler.desktopSizeResult(status)
         return true
       },
     }
     return true
+  }
+
+  /** A desktop size change, counted against {@link MAX_RESIZES_PER_UPDATE}. */
+  private resize(width: number, height: number, at: number): void {
+    if (++this.resizesThisUpdate > MAX_RESIZES_PER_UPDATE) {
+      throw new RfbProtocolError(`the server changed the desktop size more than ${MAX_RESIZES_PER_UPDATE} times in one update`, at, 'RFB_ERR_LIMIT')
+    }
+    this.handler.setDesktopSize(width, height)
   }
 
   private readDesktopName(at: number): boolean {
@@ -379,6 +395,7 @@ export class ServerMessageReader {
         this.rectsLeft = q.u16()
         this.counts = { rects: 0, bytes: 0, pixels: 0, encodings: [] }
         this.updateStart = at
+        this.resizesThisUpdate = 0
         this.lastEncoding = NaN
         this.announced.updateStarted()
         this.handler.framebufferUpdateStart()

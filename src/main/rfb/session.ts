@@ -8,7 +8,7 @@ import type { XvpAction } from './client-messages'
 import { DEFAULT_ENCODINGS } from './decoders'
 import { DesktopSizeReplies } from './desktop-size'
 import { FeatureHolds } from './feature-holds'
-import { AuthFailedError, NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
+import { NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedError } from './errors'
 import { type HandshakeResult, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
 import { HandshakeReads } from './handshake-reads'
@@ -17,6 +17,7 @@ import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
 import type { HandshakeIo } from './security/security-handler'
 import type { UpdateCounts } from './server-message-handler'
 import { type ServerMessageExtension, ServerMessageReader } from './server-message-reader'
+import { sessionHandshakeIo } from './session-handshake-io'
 import { Deadline, NextTurn, StallWatch, trustPromptOutsideDeadline } from './session-timers'
 import { type OutgoingMessage, desktopSizeMessage, keyMessage, keyWithScancodeMessage, pointerMessage } from './input-messages'
 import { type ConnectionInfo, type RfbClientEvents, type RfbClientOptions, type SessionState, type UpdateStats, noFeatures } from './session-types'
@@ -154,34 +155,18 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
   }
 
   private handshakeIo(): HandshakeIo {
-    const q = this.q
-    return {
-      read: (n) => this.reads.read(n),
+    return sessionHandshakeIo({
+      q: this.q,
+      reads: this.reads,
+      gate: this.gate,
+      wrapping: this.wrapping,
+      deadline: this.handshakeDeadline,
+      credentials: this.options.credentials,
+      transport: () => this.transport,
+      inHandshake: () => this.state === 'handshake',
       write: (data) => this.write(data),
-      credentials: async (kind, link) => {
-        // A person may take minutes to type a password: the handshake deadline waits for them.
-        const creds = await this.handshakeDeadline.pausedDuring(
-          async () => this.options.credentials?.(kind, link),
-          () => this.state === 'handshake',
-        )
-        if (!creds) throw new AuthFailedError('a password is required and none was given')
-        return creds
-      },
-      get position() {
-        return q.position
-      },
-      startTls: async (opts) => {
-        const t = this.transport
-        if (!t?.startTls) throw new UnsupportedError(`TLS is not available over ${t?.description ?? 'this transport'}`)
-        if (q.length > 0) throw new RfbProtocolError('the server sent data before the TLS handshake', q.position)
-        // TLS must read to shake hands; the first record after it is held back again (onData).
-        this.gate.release('handshake')
-        const tls = await t.startTls(opts)
-        this.tls = tls
-        return tls
-      },
-      encryptStream: (cipher) => this.wrapping.begin(cipher, q.length, q.position),
-    }
+      tlsStarted: (tls) => (this.tls = tls),
+    })
   }
 
   private write(data: Uint8Array): void {

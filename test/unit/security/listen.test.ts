@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { main } from '../../../src/main/cli/index'
 import { takeSnapshot } from '../../../src/main/cli/snapshot'
 import { TimeoutError } from '../../../src/main/rfb/errors'
-import { listenForServers } from '../../../src/main/rfb/transport/listen'
+import { MAX_QUEUED_SERVERS, listenForServers } from '../../../src/main/rfb/transport/listen'
 import { Bytes } from '../../helpers/bytes'
 import { serverInit } from '../../helpers/server-script'
 
@@ -44,6 +44,43 @@ describe('listening for reverse connections', () => {
       expect(Array.from(snap.framebuffer.words)).toEqual([0xff0000ff, 0xffff0000])
       server.destroy()
     } finally {
+      await listener.close()
+    }
+  })
+
+  it('servers that connect while nobody waits are queued up to a bound, and one that resets while queued is dropped without crashing', async () => {
+    const uncaught: unknown[] = []
+    const onUncaught = (e: unknown): number => uncaught.push(e)
+    process.on('uncaughtException', onUncaught)
+    const listener = await listenForServers({ host: '127.0.0.1', port: 0 })
+    const peers: net.Socket[] = []
+    try {
+      // A reset is what `tessera listen` meets when a second server gives up during the first one's snapshot.
+      const connect = async (): Promise<net.Socket> => {
+        const s = net.connect(listener.port, '127.0.0.1')
+        s.on('error', () => {})
+        peers.push(s)
+        await new Promise((r) => s.once('connect', r))
+        return s
+      }
+      const resetter = await connect()
+      resetter.write('RFB 003.008\n')
+      await new Promise((r) => setTimeout(r, 100))
+      resetter.resetAndDestroy()
+      // A flood of connections beyond the bound: the extra ones are closed at once.
+      const flood = await Promise.all(Array.from({ length: MAX_QUEUED_SERVERS + 4 }, connect))
+      const closedAtOnce = await Promise.all(
+        flood.map((s) => Promise.race([new Promise((r) => s.once('close', () => r(true))), new Promise((r) => setTimeout(() => r(false), 500))])),
+      )
+      expect(closedAtOnce.filter(Boolean).length).toBe(4)
+      // The reset one left the queue: the next server handed over is a live one.
+      const first = await listener.next(1000)
+      expect(first.description).toMatch(/^127\.0\.0\.1:\d+$/)
+      first.close()
+      expect(uncaught).toEqual([])
+    } finally {
+      process.off('uncaughtException', onUncaught)
+      for (const s of peers) s.destroy()
       await listener.close()
     }
   })

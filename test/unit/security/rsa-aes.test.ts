@@ -112,10 +112,10 @@ async function run(
   v: Variant,
   head: Uint8Array[],
   tail: Uint8Array[],
-  opts: { username?: string; password?: string; security?: SecurityOptions } = {},
+  opts: { username?: string; password?: string; security?: SecurityOptions; trace?: string[] } = {},
 ): Promise<Run> {
   const io = new TestHandshakeIo({ credentials: async () => ({ username: opts.username, password: opts.password ?? 'secret' }) })
-  const ctx: SecurityContext = { options: opts.security ?? {}, trace: () => {} }
+  const ctx: SecurityContext = { options: opts.security ?? {}, trace: (direction, line) => opts.trace?.push(`${direction} ${line}`) }
   const handler = new RsaAesSecurity(v.type, ctx, { clientKey: async () => client, random: seeded('client') })
   const done = handler.authenticate(io).then(
     (outcome) => ({ outcome }),
@@ -328,6 +328,41 @@ describe('RSA-AES limits, failures and the server key', () => {
     expect(r.outcome!.serverKey?.how).toBe('once')
     // The password itself still travelled encrypted.
     expect(r.link).toEqual({ encrypted: true, verification: 'once' })
+  })
+})
+
+describe('RSA-AES trace', () => {
+  const ra2 = VARIANTS[0]
+
+  it('names each step of the exchange in order, with the direction it travelled', async () => {
+    const lines: string[] = []
+    const r = await run(ra2, [script(ra2).head], [script(ra2).tail], { trace: lines })
+    expect(r.error).toBeUndefined()
+    expect(lines.map((l) => l.replace(/SHA-256 \S+/, 'SHA-256 <fingerprint>'))).toEqual([
+      'in RA2 server key RSA 1024',
+      'in RA2 server key SHA-256 <fingerprint> (unverified)',
+      'out RA2 client key RSA 1024 and random sealed with the server key',
+      'in RA2 server random sealed with the client key',
+      'out RA2 hash of both keys',
+      "in RA2 server's hash of both keys matches ours",
+      'in RA2 subtype password',
+      'out RA2 credentials',
+    ])
+  })
+
+  it("gives our key's own size, not the server's, when the two differ", async () => {
+    const ours = clientKeyFrom(generateKeyPairSync('rsa', { modulusLength: 1536, publicExponent: 65537 }).privateKey, 1536)
+    const lines: string[] = []
+    const io = new TestHandshakeIo({ credentials: async () => ({ password: 'secret' }) })
+    const trace = (direction: string, line: string): void => void lines.push(`${direction} ${line}`)
+    const handler = new RsaAesSecurity(ra2.type, { options: {}, trace }, { clientKey: async () => ours, random: seeded('client') })
+    const done = handler.authenticate(io).catch((e: Error) => e)
+    io.push(encodeRsaKey(server.wire))
+    await settle()
+    io.end()
+    await done
+    expect(lines).toContain('in RA2 server key RSA 1024')
+    expect(lines).toContain('out RA2 client key RSA 1536 and random sealed with the server key')
   })
 })
 

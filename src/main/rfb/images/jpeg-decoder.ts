@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { JPEG_TURBO_WASM } from './jpeg-turbo-wasm'
 
 /** Why a JPEG could not be decoded; the caller turns it into its own protocol error. */
 export class JpegError extends Error {}
@@ -11,76 +10,89 @@ export class JpegError extends Error {}
  */
 export const JPEG_MEMORY_CAP = 64 << 20
 
-/** TurboJPEG's TJPF_RGBA pixel format. */
-const TJPF_RGBA = 7
-
-interface TurboJpeg {
+/** The exports of jpeg-turbo.wasm (scripts/jpeg-wasm/glue.c says what each does). */
+interface JpegTurbo {
   memory: WebAssembly.Memory
-  malloc(n: number): number
-  free(p: number): void
-  tjInitDecompress(): number
-  tjDestroy(handle: number): number
-  tjDecompressHeader3(handle: number, src: number, size: number, w: number, h: number, sub: number, cs: number): number
-  tjDecompress2(handle: number, src: number, size: number, dst: number, w: number, pitch: number, h: number, pf: number, flags: number): number
+  jpeg_input(size: number): number
+  jpeg_output(): number
+  jpeg_message(): number
+  jpeg_decode(size: number, width: number, height: number): number
 }
 
-let compiled: WebAssembly.Module | null = null
-let live: TurboJpeg | null = null
+/** The error text the module left at `at` (NUL-terminated). */
+function messageAt(tj: JpegTurbo, at: number): string {
+  const bytes = new Uint8Array(tj.memory.buffer, at, Math.min(200, tj.memory.buffer.byteLength - at))
+  const end = bytes.indexOf(0)
+  return Buffer.from(bytes.subarray(0, end < 0 ? bytes.length : end)).toString('latin1')
+}
 
-/** libjpeg-turbo from @cwasm/jpeg-turbo's WebAssembly file, instantiated by us so it can be replaced. */
-function turboJpeg(): TurboJpeg {
-  if (live) return live
-  if (!compiled) {
-    const file = createRequire(import.meta.url).resolve('@cwasm/jpeg-turbo/jpeg-turbo.wasm')
-    compiled = new WebAssembly.Module(readFileSync(file))
+/** libjpeg's error exit: unwinds out of WebAssembly as a JS throw (the module has no setjmp). */
+class Unwound extends Error {}
+
+function instantiate(module: WebAssembly.Module): JpegTurbo {
+  let tj: JpegTurbo | null = null
+  const unwind = (at?: number): never => {
+    throw new Unwound(tj && at !== undefined ? messageAt(tj, at) : 'the decoder stopped')
   }
-  const fail = (): never => {
-    throw new JpegError('the decoder stopped on an error')
-  }
-  // libjpeg's error exit longjmps; the module has no unwinding, so the error becomes a JS throw.
-  const env = { setjmp: () => 0, longjmp: fail }
-  const wasi = { environ_sizes_get: () => 0, environ_get: fail, proc_exit: fail, fd_close: fail, fd_seek: fail, fd_write: fail }
-  const instance = new WebAssembly.Instance(compiled, { env, wasi_snapshot_preview1: wasi })
-  live = instance.exports as unknown as TurboJpeg
-  return live
+  // Only libjpeg's default error handlers (replaced by glue.c) reach these WASI imports.
+  const wasi = { fd_close: unwind, fd_seek: unwind, fd_write: unwind, proc_exit: unwind }
+  const instance = new WebAssembly.Instance(module, { env: { jpeg_fail: unwind }, wasi_snapshot_preview1: wasi })
+  tj = instance.exports as unknown as JpegTurbo
+  return tj
 }
 
 /**
- * Decodes a JPEG to RGBA with libjpeg-turbo (WebAssembly), after checking that its header says
- * exactly `width` x `height`. The instance is dropped when a decode fails (a throw out of
- * WebAssembly leaves its allocations behind) or when its memory has grown past
+ * A JPEG decoder on one WebAssembly build of libjpeg-turbo (bench/jpeg-candidates.run.ts makes
+ * one per build it compares). `decode` checks that the header says exactly `width` x `height`
+ * before writing a pixel and returns a fresh RGBA copy. The instance is dropped after an error
+ * (the throw leaves its stack and heap mid-decode) or once its memory has grown past
  * {@link JPEG_MEMORY_CAP}. Throws JpegError.
  */
-export function decodeJpeg(data: Uint8Array, width: number, height: number): Uint8Array {
-  const tj = turboJpeg()
-  let ok = false
-  try {
-    const input = tj.malloc(data.length)
-    const meta = tj.malloc(16)
-    const handle = tj.tjInitDecompress()
-    if (!input || !meta || !handle) throw new JpegError('out of decoder memory')
-    new Uint8Array(tj.memory.buffer, input, data.length).set(data)
-    if (tj.tjDecompressHeader3(handle, input, data.length, meta, meta + 4, meta + 8, meta + 12) !== 0) throw new JpegError('unreadable header')
-    const [w, h] = new Uint32Array(tj.memory.buffer, meta, 2)
-    if (w !== width || h !== height) throw new JpegError(`image of ${w}x${h} in a ${width}x${height} rect`)
-    const size = width * height * 4
-    const output = tj.malloc(size)
-    if (!output) throw new JpegError('out of decoder memory')
-    if (tj.tjDecompress2(handle, input, data.length, output, width, width * 4, height, TJPF_RGBA, 0) !== 0) throw new JpegError('corrupt data')
-    const rgba = new Uint8Array(size)
-    rgba.set(new Uint8Array(tj.memory.buffer, output, size))
-    tj.free(output)
-    tj.tjDestroy(handle)
-    tj.free(meta)
-    tj.free(input)
-    ok = true
-    return rgba
-  } finally {
-    if (!ok || tj.memory.buffer.byteLength > JPEG_MEMORY_CAP) live = null
+export class JpegDecoder {
+  private live: JpegTurbo | null = null
+
+  constructor(private readonly module: WebAssembly.Module) {}
+
+  decode(data: Uint8Array, width: number, height: number): Uint8Array {
+    const tj = (this.live ??= instantiate(this.module))
+    let ok = false
+    try {
+      const input = tj.jpeg_input(data.length)
+      if (!input) throw new JpegError('out of decoder memory')
+      new Uint8Array(tj.memory.buffer, input, data.length).set(data)
+      if (tj.jpeg_decode(data.length, width, height) !== 0) throw new JpegError(messageAt(tj, tj.jpeg_message()))
+      const rgba = new Uint8Array(width * height * 4)
+      rgba.set(new Uint8Array(tj.memory.buffer, tj.jpeg_output(), rgba.length))
+      ok = true
+      return rgba
+    } catch (err) {
+      if (err instanceof Unwound || err instanceof WebAssembly.RuntimeError) throw new JpegError(err.message)
+      throw err
+    } finally {
+      if (!ok || tj.memory.buffer.byteLength > JPEG_MEMORY_CAP) this.live = null
+    }
   }
+
+  /** Bytes of WebAssembly memory held now (0 when no instance is alive). */
+  memory(): number {
+    return this.live ? this.live.memory.buffer.byteLength : 0
+  }
+}
+
+/** Tessera's build of libjpeg-turbo (scripts/jpeg-wasm/build.sh), carried in the code as base64. */
+export function jpegModule(): WebAssembly.Module {
+  return new WebAssembly.Module(Buffer.from(JPEG_TURBO_WASM, 'base64'))
+}
+
+let shared: JpegDecoder | null = null
+
+/** Decodes a JPEG to RGBA with the process's {@link JpegDecoder}. Throws JpegError. */
+export function decodeJpeg(data: Uint8Array, width: number, height: number): Uint8Array {
+  shared ??= new JpegDecoder(jpegModule())
+  return shared.decode(data, width, height)
 }
 
 /** Bytes of WebAssembly memory the JPEG decoder holds now (0 when no instance is alive). */
 export function jpegDecoderMemory(): number {
-  return live ? live.memory.buffer.byteLength : 0
+  return shared ? shared.memory() : 0
 }

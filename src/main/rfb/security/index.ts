@@ -4,7 +4,7 @@ import { MsLogon2Security } from './mslogon2'
 import { NoneSecurity } from './none'
 import { RSA_AES_TYPES, RsaAesSecurity } from './rsa-aes'
 import { candidatesFor, checkDictated, choose } from './policy'
-import { type SecurityContext, type SecurityHandler, SecurityType, securityTypeName } from './security-handler'
+import { type SecurityContext, type SecurityHandler, SecurityType, offeredNames, securityTypeName } from './security-handler'
 import { TightSecurity } from './tight'
 import { VeNCryptSecurity } from './vencrypt'
 import { VncAuthSecurity } from './vnc-auth'
@@ -28,7 +28,7 @@ const SPEAKS = [...FACTORIES.keys()]
  * forbids everything offered) before anything is sent.
  */
 export function chooseSecurity(offered: readonly number[], ctx: SecurityContext): SecurityHandler {
-  const names = offered.map(securityTypeName).join(', ')
+  const names = offeredNames(offered)
   const chosen = choose(candidatesFor(offered, SPEAKS, ctx.options), names, 'the server', ctx.options)
   return FACTORIES.get(chosen.code)!(ctx)
 }
@@ -37,7 +37,10 @@ export function chooseSecurity(offered: readonly number[], ctx: SecurityContext)
 export function securityFor(type: number, ctx: SecurityContext): SecurityHandler {
   const [candidate] = candidatesFor([type], [SecurityType.None, SecurityType.VncAuth], ctx.options)
   if (!candidate) {
-    throw new UnsupportedError(`the server requires security type ${securityTypeName(type)}, which Tessera does not support`, 'RFB_ERR_SECURITY')
+    throw new UnsupportedError(
+      `the server requires security type ${securityTypeName(type).replace(/^type /, '')}, which Tessera does not support`,
+      'RFB_ERR_SECURITY',
+    )
   }
   checkDictated(candidate, ctx.options)
   return FACTORIES.get(type)!(ctx)

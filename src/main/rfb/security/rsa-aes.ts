@@ -172,7 +172,8 @@ export class RsaAesSecurity implements SecurityHandler {
     keyAndRandom[clientMessage.length + 1] = size & 0xff
     keyAndRandom.set(sealedRandom, clientMessage.length + 2)
     io.write(keyAndRandom)
-    trace('out', `${v.name} client key RSA ${bits} and random`)
+    // Our key's size, not the server's: the two differ whenever the server's key is not 2048 bits.
+    trace('out', `${v.name} client key RSA ${client.wire.bits} and random sealed with the server key`)
 
     const at2 = io.position
     const len = u16(await io.read(2))
@@ -184,6 +185,7 @@ export class RsaAesSecurity implements SecurityHandler {
     sealedServerRandom.set(await io.read(len), ourSize - len)
     const serverRandom = rsaDecrypt(client.privateKey, sealedServerRandom, v.aesBytes)
     if (!serverRandom) throw new RfbProtocolError("the server's random does not decrypt under our key", at2)
+    trace('in', `${v.name} server random sealed with the client key`)
 
     const keyLength = v.aesBytes
     const fromServer = new EaxMessages(digest(v.hash, clientRandom, serverRandom).subarray(0, keyLength))
@@ -192,6 +194,7 @@ export class RsaAesSecurity implements SecurityHandler {
 
     // Each side hashes both keys, its own second: equal hashes mean nobody swapped a key on the way.
     io.write(toServer.seal(digest(v.hash, clientMessage, serverMessage)))
+    trace('out', `${v.name} hash of both keys`)
     const expected = digest(v.hash, serverMessage, clientMessage)
     const at3 = io.position
     const got = await reads.read(expected.length)
@@ -201,6 +204,7 @@ export class RsaAesSecurity implements SecurityHandler {
         at3,
       )
     }
+    trace('in', `${v.name} server's hash of both keys matches ours`)
 
     const at4 = io.position
     const subtype = (await reads.read(1))[0]

@@ -146,3 +146,22 @@ const NAMES: Record<number, string> = {
 export function securityTypeName(t: number): string {
   return NAMES[t] ?? `type ${t}`
 }
+
+/** Most offered options an error names one by one; a server may list 255 types, or 1024 Tight capabilities. */
+const MAX_NAMED_OFFERS = 10
+
+/**
+ * What a server offered, for an error: each option once, in its order, the first
+ * {@link MAX_NAMED_OFFERS} by name and the rest counted, so a list of 255 stays one readable line.
+ */
+export function namedOffers(names: readonly string[]): string {
+  const unique = [...new Set(names)]
+  const named = unique.slice(0, MAX_NAMED_OFFERS).join(', ')
+  const more = unique.length - MAX_NAMED_OFFERS
+  return more > 0 ? `${named} and ${more} more` : named
+}
+
+/** {@link namedOffers} for security type codes. */
+export function offeredNames(codes: readonly number[]): string {
+  return namedOffers(codes.map(securityTypeName))
+}

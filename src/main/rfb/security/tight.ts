@@ -1,6 +1,6 @@
 import { RfbProtocolError, UnsupportedError } from '../errors'
 import { candidatesFor, choose } from './policy'
-import { type HandshakeIo, type SecurityContext, type SecurityHandler, type SecurityOutcome, SecurityType } from './security-handler'
+import { type HandshakeIo, type SecurityContext, type SecurityHandler, type SecurityOutcome, SecurityType, namedOffers } from './security-handler'
 import { VncAuthSecurity } from './vnc-auth'
 
 /** A Tight capability (rfbproto "Tight Security Type"): s32 code, 4-byte vendor, 8-byte signature. */
@@ -76,7 +76,7 @@ export class TightSecurity implements SecurityHandler {
     if (tunnels.length > 0) {
       if (!tunnels.some((t) => same(t, NO_TUNNEL))) {
         throw new UnsupportedError(
-          `the server requires a Tight tunnel (${tunnels.map(describeCapability).join(', ')}), which Tessera does not speak`,
+          `the server requires a Tight tunnel (${namedOffers(tunnels.map(describeCapability))}), which Tessera does not speak`,
           'RFB_ERR_SECURITY',
         )
       }
@@ -89,7 +89,7 @@ export class TightSecurity implements SecurityHandler {
     // "If number-of-auth-types is zero, the protocol proceeds directly at security type None."
     if (auths.length > 0) {
       const codes = auths.filter((a) => AUTH_CAPABILITIES.some((k) => same(k, a))).map((a) => a.code)
-      const names = auths.map((a) => `${a.vendor}${a.signature}`).join(', ')
+      const names = namedOffers(auths.map((a) => `${a.vendor}${a.signature}`))
       inner = choose(candidatesFor(codes, [SecurityType.None, SecurityType.VncAuth], options), names, 'the server (in Tight security)', options).code
       io.write(s32(inner))
       trace('out', `Tight authentication ${inner === SecurityType.None ? 'None' : 'VNC Authentication'}`)

@@ -2,7 +2,15 @@ import { RfbProtocolError, ServerRefusedError, UnsupportedError } from '../error
 import { checkServerCertificate } from './certificate-check'
 import { type Candidate, candidatesFor, choose } from './policy'
 import { sendPlainCredentials } from './plain'
-import { type HandshakeIo, type SecurityContext, type SecurityHandler, type SecurityOutcome, SecurityType, securityTypeName } from './security-handler'
+import {
+  type HandshakeIo,
+  type SecurityContext,
+  type SecurityHandler,
+  type SecurityOutcome,
+  SecurityType,
+  offeredNames,
+  securityTypeName,
+} from './security-handler'
 import { VncAuthSecurity } from './vnc-auth'
 
 /** VeNCrypt 0.2 sub-types (VeNCrypt spec §6.2.19.0.2); 1 and 2 are the plain RFB types. */
@@ -87,8 +95,8 @@ export class VeNCryptSecurity implements SecurityHandler {
     const list = await io.read(4 * count)
     const offered: number[] = []
     for (let i = 0; i < count; i++) offered.push(((list[4 * i] << 24) | (list[4 * i + 1] << 16) | (list[4 * i + 2] << 8) | list[4 * i + 3]) >>> 0)
-    const names = offered.map(securityTypeName).join(', ')
-    trace('in', `VeNCrypt sub-types ${names}`)
+    const names = offeredNames(offered)
+    trace('in', `VeNCrypt sub-types ${offered.map(securityTypeName).join(', ')}`)
 
     let chosen: Candidate
     try {

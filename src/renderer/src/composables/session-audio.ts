@@ -15,14 +15,28 @@ export interface SessionAudioStats extends AudioPlayerStats {
 const STORE_PREFIX = 'tessera.audio.'
 const STATS_INTERVAL_MS = 500
 
-/** Mute and volume as last set for `key` (a saved connection, or the address typed), in this browser's storage. */
-function remembered(key: string | null): { muted: boolean; volume: number } {
+interface AudioSetting {
+  muted: boolean
+  volume: number
+}
+
+/** Mute and volume as last set for `key` (a saved connection, or the address typed), in this browser's storage; null when never set. */
+function remembered(key: string | null): AudioSetting | null {
   try {
     const v = key ? (JSON.parse(localStorage.getItem(STORE_PREFIX + key) ?? 'null') as { muted?: unknown; volume?: unknown } | null) : null
-    const volume = typeof v?.volume === 'number' && v.volume >= 0 && v.volume <= 1 ? v.volume : 1
-    return { muted: v?.muted === true, volume }
+    if (!v) return null
+    const volume = typeof v.volume === 'number' && v.volume >= 0 && v.volume <= 1 ? v.volume : 1
+    return { muted: v.muted === true, volume }
   } catch {
-    return { muted: false, volume: 1 }
+    return null
+  }
+}
+
+function remember(key: string, s: AudioSetting): void {
+  try {
+    localStorage.setItem(STORE_PREFIX + key, JSON.stringify(s))
+  } catch {
+    // Storage may be full or off: the setting then lasts for this session only.
   }
 }
 
@@ -42,23 +56,33 @@ export function useSessionAudio(sessionId: () => string | null, key: () => strin
   const stats = shallowRef<SessionAudioStats | null>(null)
   let hostDropped = 0
 
+  // What was read for the current key: the user changed the setting in this session when it differs.
+  let loaded: AudioSetting = { muted: false, volume: 1 }
   watch(
-    key,
-    (k) => {
-      const r = remembered(k)
-      muted.value = r.muted
-      volume.value = r.volume
+    [key, sessionId] as const,
+    ([k, id], old) => {
+      const [oldKey, oldId] = old ?? [null, null]
+      if (old && k === oldKey) return
+      const current = { muted: muted.value, volume: volume.value }
+      const changedHere = current.muted !== loaded.muted || current.volume !== loaded.volume
+      // The same session under a new key: its typed address has become a saved connection (or was
+      // one). The session's setting goes along when the user set it here or the connection has
+      // none yet; else the connection's own wins.
+      if (k && oldKey && id !== null && id === oldId && (changedHere || !remembered(k))) {
+        remember(k, current)
+        loaded = current
+        return
+      }
+      loaded = remembered(k) ?? { muted: false, volume: 1 }
+      muted.value = loaded.muted
+      volume.value = loaded.volume
     },
     { immediate: true },
   )
   watch([muted, volume], ([m, v]) => {
     player.setVolume(v, m)
     const k = key()
-    try {
-      if (k) localStorage.setItem(STORE_PREFIX + k, JSON.stringify({ muted: m, volume: v }))
-    } catch {
-      // Storage may be full or off: the setting then lasts for this session only.
-    }
+    if (k) remember(k, { muted: m, volume: v })
   })
   player.setVolume(volume.value, muted.value)
   // Muted, the server stops sending (the host remembers it across reconnects and hand-overs).

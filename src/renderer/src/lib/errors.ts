@@ -157,6 +157,8 @@ export const ERROR_WORDS: Record<ErrorCode, ErrorWords> = {
 
   HOST_BENCH_BUSY: w('benchBusy', 'benchBusy'),
   HOST_BENCH_NO_ANSWER: w('benchNoAnswer', 'retryLater'),
+  HOST_BENCH_TOO_SLOW: w('benchTooSlow', 'benchTooSlow'),
+  HOST_BENCH_TOO_SOON: w('benchTooSoon', 'benchTooSoon'),
 
   HOST_CLOSED: LINK,
   HOST_DISCONNECTED: LINK,

@@ -1,7 +1,6 @@
 import type { HostEvents, LockLeds, OpenSessionRequest, SessionError, SessionInfo, SessionState, SessionSummary } from '@shared/contract'
 import { readSessionError } from '@shared/error-codes'
 import type { FrameBatch } from '@shared/ops'
-import { clipboardFromRemote } from '@shared/preferences'
 import type { ScalingMode } from '@shared/profile'
 import { typedAddressLabel } from '@shared/target'
 import { defineStore } from 'pinia'
@@ -12,6 +11,7 @@ import { h264Supported } from '../painter/h264-support'
 import { t } from '../lib/i18n'
 import { currentPreferences } from './preferences'
 import { sessionActions } from './session-actions'
+import { listenToSession } from './session-events'
 
 /** Where the session view is: nothing open, waiting for session.open, or a host-reported state. */
 export type SessionPhase = 'idle' | 'opening' | SessionState
@@ -159,28 +159,6 @@ function sessionSetup() {
     label.value = ''
   }
 
-  function onState(e: HostEvents['session.state']): void {
-    if (!isMine(e, 'session.state')) return
-    phase.value = e.state
-    askReconnect.value = e.state === 'reconnecting' && e.askReconnect === true
-    if (e.info) info.value = e.info
-    if (e.state === 'connected') {
-      error.value = null
-      retryAt.value = null
-    }
-    if (e.state === 'reconnecting') retryAt.value = e.retryInMs !== undefined ? Date.now() + e.retryInMs : null
-    if (e.error) error.value = readSessionError(e.error)
-    if (e.state === 'closed') {
-      credentials.value = null
-      trust.value = null
-      hostKey.value = null
-      downgrade.value = null
-      retryAt.value = null
-    }
-    // A new connection reports its LEDs afresh.
-    if (e.state !== 'connected') leds.value = null
-  }
-
   function onFrame(batch: FrameBatch): void {
     if (!isMine(batch, 'session.frame')) return
     if (sink) sink(batch)
@@ -193,102 +171,33 @@ function sessionSetup() {
     if (cursorToCss) cursor.value = cursorToCss(e.cursor)
   }
 
-  function onCredentials(e: CredentialsPrompt): void {
-    if (!isMine(e, 'session.credentials')) return
-    credentials.value = e
-  }
-
-  function onTrust(e: TrustPrompt): void {
-    if (!isMine(e, 'session.trust')) return
-    trust.value = e
-  }
-
-  function onHostKey(e: HostKeyPrompt): void {
-    if (!isMine(e, 'session.hostKey')) return
-    hostKey.value = e
-  }
-
-  function onDowngrade(e: DowngradePrompt): void {
-    if (!isMine(e, 'session.downgrade')) return
-    downgrade.value = e
-  }
-
-  function onClipboard(e: HostEvents['session.clipboard']): void {
-    if (!isMine(e, 'session.clipboard')) return
-    remoteClipboard.value = e.text
-    // Best effort: the browser may refuse without focus; the clipboard panel shows it anyway. The
-    // Preferences may keep remote clipboards out of this computer's ("to remote" or "off").
-    if (!clipboardFromRemote(currentPreferences().clipboardSync)) return
-    if (focused.value && typeof navigator !== 'undefined' && navigator.clipboard && document.hasFocus()) {
-      navigator.clipboard.writeText(e.text).catch(() => {})
-    }
-  }
-
-  function onStats(e: SessionStats): void {
-    if (isMine(e, 'session.stats')) stats.value = e
-  }
-
-  function onBell(e: HostEvents['session.bell']): void {
-    if (isMine(e, 'session.bell')) bells.value++
-  }
-
-  function onLeds(e: HostEvents['session.leds']): void {
-    if (!isMine(e, 'session.leds')) return
-    leds.value = { capsLock: e.capsLock, numLock: e.numLock, scrollLock: e.scrollLock }
-  }
-
-  function onPowerFailed(e: HostEvents['session.powerFailed']): void {
-    if (isMine(e, 'session.powerFailed')) powerFailures.value++
-  }
-
-  const handlers: { [K in keyof HostEvents]?: (p: HostEvents[K]) => void } = {
-    'session.state': onState,
-    'session.frame': onFrame,
-    'session.cursor': onCursor,
-    'session.credentials': onCredentials,
-    'session.trust': onTrust,
-    'session.hostKey': onHostKey,
-    'session.downgrade': onDowngrade,
-    'session.clipboard': onClipboard,
-    'session.stats': onStats,
-    'session.bell': onBell,
-    'session.leds': onLeds,
-    'session.powerFailed': onPowerFailed,
-  }
-  const stops = [
-    host.api.on('session.state', onState),
-    host.api.on('session.frame', onFrame),
-    host.api.on('session.cursor', onCursor),
-    host.api.on('session.credentials', onCredentials),
-    host.api.on('session.trust', onTrust),
-    host.api.on('session.hostKey', onHostKey),
-    host.api.on('session.downgrade', onDowngrade),
-    host.api.on('session.clipboard', onClipboard),
-    host.api.on('session.stats', onStats),
-    host.api.on('session.bell', onBell),
-    host.api.on('session.leds', onLeds),
-    host.api.on('session.powerFailed', onPowerFailed),
-  ]
-  // A closed tab's store is disposed: it stops listening.
-  onScopeDispose(() => {
-    for (const stop of stops) stop()
-  })
-  stops.push(
-    host.onLinkState((state) => {
-      // Browser mode: the host ends a socket's sessions with the socket.
-      if ((state === 'lost' || state === 'ended') && sessionId.value && phase.value !== 'closed') {
-        phase.value = 'closed'
-        credentials.value = null
-        trust.value = null
-        hostKey.value = null
-        downgrade.value = null
-        error.value =
-          state === 'ended'
-            ? { kind: 'closed', code: 'WEB_SESSION_ENDED', message: t('session.link.ended') }
-            : { kind: 'network', code: 'HOST_DISCONNECTED', message: t('session.link.lost') }
-      }
-    }),
+  const { handlers, stop } = listenToSession(
+    host,
+    {
+      sessionId,
+      request,
+      profileId,
+      phase,
+      info,
+      error,
+      retryAt,
+      askReconnect,
+      credentials,
+      trust,
+      hostKey,
+      downgrade,
+      remoteClipboard,
+      stats,
+      focused,
+      bells,
+      leds,
+      powerFailures,
+    },
+    isMine,
+    { 'session.frame': onFrame, 'session.cursor': onCursor },
   )
+  // A closed tab's store is disposed: it stops listening.
+  onScopeDispose(stop)
 
   function reset(): void {
     sessionId.value = null

@@ -53,6 +53,8 @@ const de: Translation<typeof en> = {
     listen: 'Tessera kann nicht auf eingehende Server warten',
     benchBusy: 'Ein anderes Fenster misst bereits die Leistung',
     benchNoAnswer: 'Dieses Fenster hat während der Messung nicht mehr geantwortet',
+    benchTooSlow: 'Die Messung hat zu lange gedauert und wurde abgebrochen',
+    benchTooSoon: 'Tessera hat in diesem Fenster gerade erst gemessen',
     incomingGone: 'Dieser Server wartet nicht mehr',
     link: 'Die Verbindung zu Tessera wurde unterbrochen',
     hostTimeout: 'Tessera hat nicht rechtzeitig geantwortet',
@@ -105,6 +107,8 @@ const de: Translation<typeof en> = {
     repeater: 'Prüfen Sie die Adresse des Repeaters und die ID des Servers, und ob der Server mit dem Repeater verbunden ist.',
     listen: 'Ein anderes Programm verwendet den Port vielleicht schon. Wählen Sie einen anderen Port oder beenden Sie das andere Programm.',
     benchBusy: 'Warten Sie, bis die Messung im anderen Fenster endet, oder schließen Sie dort den Dialog, und versuchen Sie es dann erneut.',
+    benchTooSlow: 'Schließen Sie Programme, die diesen Computer auslasten, und messen Sie dann erneut.',
+    benchTooSoon: 'Warten Sie einige Sekunden und messen Sie dann erneut.',
     certificateChanged:
       'Fragen Sie die Administration des Servers, ob sein Zertifikat ersetzt wurde. Verbinden Sie sich bis dahin nicht: Jemand könnte die Verbindung abfangen.',
     keyChanged:

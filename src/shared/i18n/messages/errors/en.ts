@@ -56,6 +56,8 @@ export default {
     listen: 'Tessera cannot listen for servers connecting to it',
     benchBusy: 'Another window is already measuring performance',
     benchNoAnswer: 'This window stopped answering during the measurement',
+    benchTooSlow: 'The measurement took too long and was stopped',
+    benchTooSoon: 'Tessera has just measured in this window',
     incomingGone: 'That server is no longer waiting',
     link: 'Lost the connection to Tessera',
     hostTimeout: 'Tessera did not answer in time',
@@ -104,6 +106,8 @@ export default {
     repeater: 'Check the repeater’s address and the ID of the server, and that the server is connected to the repeater.',
     listen: 'Another program may already use that port. Choose another port, or close the other program.',
     benchBusy: 'Wait until the other window’s measurement ends, or close its dialog, then try again.',
+    benchTooSlow: 'Close programs that keep this computer busy, then measure again.',
+    benchTooSoon: 'Wait a few seconds, then measure again.',
     certificateChanged:
       'Ask the server’s administrator whether its certificate was replaced. Until then, do not connect: someone may be intercepting the connection.',
     keyChanged: 'Ask the server’s administrator whether its key was replaced. Until then, do not connect: someone may be intercepting the connection.',

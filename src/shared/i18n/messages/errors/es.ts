@@ -53,6 +53,8 @@ const es: Translation<typeof en> = {
     listen: 'Tessera no puede esperar a servidores que se conecten a él',
     benchBusy: 'Otra ventana ya está midiendo el rendimiento',
     benchNoAnswer: 'Esta ventana dejó de responder durante la medición',
+    benchTooSlow: 'La medición tardó demasiado y se detuvo',
+    benchTooSoon: 'Tessera acaba de medir en esta ventana',
     incomingGone: 'Ese servidor ya no está esperando',
     link: 'Se perdió la conexión con Tessera',
     hostTimeout: 'Tessera no respondió a tiempo',
@@ -103,6 +105,8 @@ const es: Translation<typeof en> = {
     repeater: 'Compruebe la dirección del repetidor y el ID del servidor, y que el servidor está conectado al repetidor.',
     listen: 'Puede que otro programa ya use ese puerto. Elija otro puerto o cierre el otro programa.',
     benchBusy: 'Espere a que termine la medición de la otra ventana, o cierre su diálogo, y vuelva a intentarlo.',
+    benchTooSlow: 'Cierre los programas que mantienen ocupado este equipo y vuelva a medir.',
+    benchTooSoon: 'Espere unos segundos y vuelva a medir.',
     certificateChanged:
       'Pregunte a la administración del servidor si se sustituyó su certificado. Hasta entonces, no se conecte: alguien podría estar interceptando la conexión.',
     keyChanged:

@@ -53,6 +53,8 @@ const fr: Translation<typeof en> = {
     listen: 'Tessera ne peut pas attendre les serveurs qui se connectent à lui',
     benchBusy: 'Une autre fenêtre mesure déjà les performances',
     benchNoAnswer: 'Cette fenêtre a cessé de répondre pendant la mesure',
+    benchTooSlow: 'La mesure a pris trop de temps et a été arrêtée',
+    benchTooSoon: 'Tessera vient de mesurer dans cette fenêtre',
     incomingGone: 'Ce serveur n’attend plus',
     link: 'La connexion à Tessera a été perdue',
     hostTimeout: 'Tessera n’a pas répondu à temps',
@@ -106,6 +108,8 @@ const fr: Translation<typeof en> = {
     repeater: 'Vérifiez l’adresse du répéteur et l’ID du serveur, et que le serveur est connecté au répéteur.',
     listen: 'Un autre programme utilise peut-être déjà ce port. Choisissez un autre port, ou fermez l’autre programme.',
     benchBusy: 'Attendez la fin de la mesure dans l’autre fenêtre, ou fermez sa boîte de dialogue, puis réessayez.',
+    benchTooSlow: 'Fermez les programmes qui occupent cet ordinateur, puis mesurez à nouveau.',
+    benchTooSoon: 'Attendez quelques secondes, puis mesurez à nouveau.',
     certificateChanged:
       'Demandez à l’administrateur du serveur si son certificat a été remplacé. D’ici là, ne vous connectez pas : quelqu’un intercepte peut-être la connexion.',
     keyChanged:

@@ -1,0 +1,107 @@
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { decode as cwasmJpeg } from '@cwasm/jpeg-turbo'
+import { describe, expect, it } from 'vitest'
+import { type DecodedImage, FramebufferSink, type ImageDecoder } from '../../../src/main/rfb/framebuffer'
+import { JpegError, decodeJpeg } from '../../../src/main/rfb/images/jpeg-decoder'
+import { replayRecording } from '../../../src/main/rfb/record/replay'
+import { progressiveJpeg } from '../../helpers/crafted-images'
+import { encodeJpeg, picture, smooth } from '../../helpers/images'
+
+interface Rect {
+  data: Uint8Array
+  w: number
+  h: number
+}
+
+/** Every JPEG rect a recording carries, in order. */
+async function jpegRects(fbs: Uint8Array): Promise<Rect[]> {
+  const out: Rect[] = []
+  const collect: ImageDecoder = (kind, data, w, h): DecodedImage => {
+    if (kind === 'jpeg') out.push({ data: data.slice(), w, h })
+    return { width: 0, height: 0, rgba: new Uint8Array(0) }
+  }
+  await replayRecording(fbs, new FramebufferSink(collect))
+  return out
+}
+
+/** Index of the first byte where `ours` and `theirs` differ, -1 when they are identical. */
+function firstDifference(ours: Uint8Array, theirs: Uint8Array): number {
+  if (ours.length !== theirs.length) return Math.min(ours.length, theirs.length)
+  return Buffer.compare(ours, theirs) === 0 ? -1 : ours.findIndex((v, i) => v !== theirs[i])
+}
+
+// Our WebAssembly build (scripts/jpeg-wasm) replaced @cwasm/jpeg-turbo's: the same accurate
+// IDCT and fancy upsampling, so every pixel must come out as @cwasm's did.
+describe('our libjpeg-turbo build against @cwasm/jpeg-turbo', () => {
+  const dir = join(import.meta.dirname, '..', '..', 'fixtures', 'recordings')
+
+  it("decodes every JPEG rect of the recordings to @cwasm's bytes", async () => {
+    let rects = 0
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.fbs'))) {
+      for (const r of await jpegRects(readFileSync(join(dir, file)))) {
+        const ours = decodeJpeg(r.data, r.w, r.h)
+        const theirs = cwasmJpeg(r.data).data
+        expect(firstDifference(ours, new Uint8Array(theirs.buffer, theirs.byteOffset, theirs.length)), `${file} rect ${rects}`).toBe(-1)
+        rects++
+      }
+    }
+    expect(rects).toBeGreaterThan(20) // tigervnc-tight-jpeg.fbs alone carries more
+  })
+
+  it("decodes 4:2:0 and 4:2:2 JPEGs (TightVNC's rects, cjpeg's) to @cwasm's bytes", () => {
+    const jpegs = join(import.meta.dirname, '..', '..', 'fixtures', 'jpeg')
+    const files = readdirSync(jpegs).filter((f) => f.endsWith('.jpg'))
+    for (const file of files) {
+      const [w, h] = file
+        .replace(/^.*-|\.jpg$/g, '')
+        .split('x')
+        .map(Number)
+      const data = readFileSync(join(jpegs, file))
+      const theirs = cwasmJpeg(data).data
+      expect(firstDifference(decodeJpeg(data, w, h), new Uint8Array(theirs.buffer, theirs.byteOffset, theirs.length)), file).toBe(-1)
+    }
+    expect(files.length).toBe(6)
+  })
+
+  it.each([
+    [
+      'baseline of odd size',
+      () =>
+        encodeJpeg(
+          101,
+          37,
+          picture(101, 37, (x, y) => [(x * 37) & 255, (y * 91) & 255, (x ^ y) * 4]),
+          75,
+        ),
+      101,
+      37,
+    ],
+    ['baseline, quality 100', () => encodeJpeg(64, 48, smooth(64, 48), 100), 64, 48],
+    ['progressive', () => progressiveJpeg(40, 24, 1), 40, 24],
+  ] as const)("decodes a %s JPEG to @cwasm's bytes", (_, jpeg, w, h) => {
+    const data = jpeg()
+    const theirs = cwasmJpeg(data).data
+    expect(firstDifference(decodeJpeg(data, w, h), new Uint8Array(theirs.buffer, theirs.byteOffset, theirs.length))).toBe(-1)
+  })
+
+  it.each([
+    ['cut short', () => encodeJpeg(64, 48, smooth(64, 48)).subarray(0, 300), 64, 48, /Premature end of JPEG file/],
+    ['progressive with its refinements out of order', () => progressiveJpeg(40, 24, 2), 40, 24, /Inconsistent progression sequence/],
+  ] as const)("refuses a JPEG %s as @cwasm does, with libjpeg's reason, then decodes the next", (_, jpeg, w, h, reason) => {
+    const data = jpeg()
+    expect(() => cwasmJpeg(data)).toThrow()
+    const err = (() => {
+      try {
+        decodeJpeg(data, w, h)
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(err).toBeInstanceOf(JpegError)
+    expect((err as Error).message).toMatch(reason)
+    const next = encodeJpeg(16, 16, smooth(16, 16))
+    const theirs = cwasmJpeg(next).data
+    expect(firstDifference(decodeJpeg(next, 16, 16), new Uint8Array(theirs.buffer, theirs.byteOffset, theirs.length))).toBe(-1)
+  })
+})
