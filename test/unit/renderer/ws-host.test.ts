@@ -418,7 +418,7 @@ describe('WsHost fetched pixels', () => {
     host.close()
   })
 
-  it('drops a frame whose pixels cannot be fetched and carries on with the next message', async () => {
+  it('drops a frame whose pixels cannot be fetched, acks it, asks for a full refresh and carries on', async () => {
     const offered = new Map<string, Uint8Array>()
     const { host, last } = setup({ fetchPixels: fetcher(offered) })
     last().open()
@@ -431,6 +431,14 @@ describe('WsHost fetched pixels', () => {
     last().deliver(offeredFrame(offered, 's', 2, 100, 2))
     await vi.waitFor(() => expect(seqs).toEqual([2]))
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/could not be fetched/), 'no such pixels')
+    // The lost frame is acked at once and the whole screen asked for again: the canvas is not left stale.
+    const asked = last()
+      .requests()
+      .map((r) => [r.name, r.arg])
+    expect(asked).toEqual([
+      ['session.ack', { sessionId: 's', seq: 1 }],
+      ['session.refresh', { sessionId: 's' }],
+    ])
     warn.mockRestore()
     host.close()
   })

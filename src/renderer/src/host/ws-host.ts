@@ -258,8 +258,12 @@ export class WsHost implements HostApi {
       fetched = true
     } catch (e) {
       this.pixelMemory.claim(null)
-      // Never acked, the batch times out on the host, which then carries on.
       console.warn('tessera: dropped a frame whose pixels could not be fetched:', (e as Error).message)
+      // The canvas under that frame is stale now: let the host go on at once (not after its ack
+      // timeout) and have the server send the whole screen again.
+      const { sessionId, seq } = (m as { payload: FrameBatch }).payload
+      this.request('session.ack', { sessionId, seq }).catch(() => {})
+      this.request('session.refresh', { sessionId }).catch(() => {})
     }
     if (fetched) this.dispatch(m)
     this.fetching = false
