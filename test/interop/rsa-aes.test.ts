@@ -129,8 +129,18 @@ describe.skipIf(!isRoot)('RSA-AES against TigerVNC 1.15 Xvnc (Debian 13 chroot)'
       writeFileSync(secret, PASSWORD)
       const fbs = join(dir, 'ra2.fbs')
       const lines: string[] = []
+      // The command line sends no password to a key nobody vouched for (exit 8): its fingerprint, from the refusal.
+      const refusal: string[] = []
+      expect(
+        await main(
+          ['probe', target, '--password-file', secret],
+          () => {},
+          (l) => refusal.push(l),
+        ),
+      ).toBe(8)
+      const sha = /SHA-256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})/.exec(refusal.join('\n'))![1]
       const code = await main(
-        ['record', target, fbs, '--seconds', '1', '--encodings', 'zrle,raw', '--password-file', secret],
+        ['record', target, fbs, '--seconds', '1', '--encodings', 'zrle,raw', '--password-file', secret, '--accept-fingerprint', sha],
         (l) => lines.push(l),
         (l) => lines.push(l),
       )
@@ -157,16 +167,24 @@ describe.skipIf(!isRoot)('RSA-AES against TigerVNC 1.15 Xvnc (Debian 13 chroot)'
     const dir = mkdtempSync(join(tmpdir(), 'tessera-ra2-probe-'))
     try {
       writeFileSync(join(dir, 'pw'), PASSWORD)
-      const lines: string[] = []
-      const code = await main(
-        ['probe', `127.0.0.1::${server.port}`, '--password-file', join(dir, 'pw')],
-        (l) => lines.push(l),
-        (l) => lines.push(l),
-      )
+      const probe = async (...extra: string[]) => {
+        const lines: string[] = []
+        const code = await main(
+          ['probe', `127.0.0.1::${server.port}`, '--password-file', join(dir, 'pw'), ...extra],
+          (l) => lines.push(l),
+          (l) => lines.push(l),
+        )
+        return { code, lines }
+      }
+      // Nobody can be asked about the key: no password goes to it unless its fingerprint is accepted (exit 8).
+      const refused = await probe()
+      expect(refused.code, refused.lines.join('\n')).toBe(8)
+      const sha = /SHA-256 ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})/.exec(refused.lines.join('\n'))![1]
+      const { code, lines } = await probe('--accept-fingerprint', sha)
       expect(code, lines.join('\n')).toBe(0)
       expect(lines).toContain('encryption: RA2 (AES-EAX)')
       expect(lines.find((l) => l.startsWith('server key:'))).toMatch(
-        /^server key: RSA 2048 SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2} \(short ([0-9a-f]{2}-){7}[0-9a-f]{2}; NOT verified\)$/,
+        new RegExp(`^server key: RSA 2048 SHA-256 ${sha} \\(short ([0-9a-f]{2}-){7}[0-9a-f]{2}; verified \\(accepted\\)\\)$`),
       )
     } finally {
       await server.stop()

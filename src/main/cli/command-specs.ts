@@ -20,7 +20,10 @@ export const OPTION_HELP = {
     text: 'allow-unencrypted (default), require-encryption or require-server-auth (a certificate or key verified by a CA, the trust store or --accept-fingerprint)',
   },
   'trust-store': { value: 'DIR', text: 'remember accepted certificates, server keys and SSH host keys in DIR; a changed one is refused' },
-  'accept-fingerprint': { value: 'SHA256[,...]', text: 'trust the certificate or server key with this SHA-256 fingerprint (kept with --trust-store)' },
+  'accept-fingerprint': {
+    value: 'SHA256[,...]',
+    text: 'trust the certificate or RSA-AES server key with this SHA-256 fingerprint (kept with --trust-store); without it a password is not sent where it could be read by an unverified server (exit 8)',
+  },
   'ca-file': { value: 'PEM', text: 'extra certificate authorities' },
   ssh: { value: 'USER@HOST[:PORT]', text: 'go through an SSH tunnel; unix:/path TARGETs are then on the SSH server' },
   'ssh-key': { value: 'FILE', text: 'private key for --ssh (its passphrase from TESSERA_SSH_PASSPHRASE); the agent (SSH_AUTH_SOCK) is used too' },
@@ -28,7 +31,9 @@ export const OPTION_HELP = {
   'ssh-known-hosts': { value: 'FILE', text: 'known SSH host keys (default ~/.ssh/known_hosts); an unknown key is refused' },
   'ssh-accept-fingerprint': { value: 'SHA256:...[,...]', text: 'trust the SSH host key with this fingerprint (as ssh-keygen -l prints it)' },
   repeater: { value: 'HOST[:PORT]', text: 'reach TARGET (ID:n or host:display) through this UltraVNC repeater (port 5901 unless given)' },
-  'allow-plain-password': { text: 'let VeNCrypt Plain send the password without TLS (anyone on the network can read it)' },
+  'allow-plain-password': {
+    text: 'let VeNCrypt Plain send the password without TLS (anyone on the network can read it), over anonymous TLS (TLSPlain) or to an unverified certificate (X509Plain), where a man in the middle can read it',
+  },
   seconds: { value: 'N', text: 'how long to record (default 10; Ctrl+C stops earlier)' },
   png: { value: 'OUT.png', text: 'write the last picture as PNG' },
   updates: { value: 'N', text: 'stop after N updates' },

@@ -19,9 +19,11 @@ export { CONNECT_FLAGS, CONNECT_OPTIONS } from './command-specs'
 
 /**
  * `--security POLICY`, `--trust-store DIR`, `--accept-fingerprint SHA256[,SHA256...]`, `--ca-file PEM`.
- * The CLI cannot ask anyone: a certificate nobody vouches for is used unverified unless the
- * policy requires server authentication; an accepted fingerprint is remembered in the trust store.
- * `--allow-plain-password` lets VeNCrypt Plain send the password without TLS (refused otherwise).
+ * The CLI cannot ask anyone: a certificate or RSA-AES key nobody vouches for is used unverified
+ * unless the policy requires server authentication, but never given a password it would read as
+ * typed (X509Plain, RSA-AES; `nobodyToAsk`); an accepted fingerprint is remembered in the trust store.
+ * `--allow-plain-password` lets VeNCrypt Plain send the password without TLS, over anonymous TLS
+ * or to an unverified certificate (refused otherwise).
  */
 export function securityArg(args: ParsedArgs): SecurityOptions {
   const policy = stringOption(args, 'security')
@@ -44,6 +46,7 @@ export function securityArg(args: ParsedArgs): SecurityOptions {
     // An accepted fingerprint may name a certificate or an RSA-AES server key (both SHA-256, colon hex).
     serverKeys: { store: dir !== undefined ? new FileTrustStore(dir, SERVER_KEYS_FILE_NAME) : undefined, acceptFingerprints: fingerprints },
     ...(args.options.has('allow-plain-password') ? { allowPlainPassword: true } : {}),
+    nobodyToAsk: true,
   }
 }
 

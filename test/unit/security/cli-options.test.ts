@@ -17,11 +17,12 @@ afterEach(() => {
 const security = (...argv: string[]) => securityArg(parseArgs(argv, CONNECT_OPTIONS, CONNECT_FLAGS))
 
 describe('CLI security options', () => {
-  it('default: no policy, no store, nothing accepted', () => {
+  it('default: no policy, no store, nothing accepted, and nobody to ask about a server', () => {
     expect(security()).toEqual({
       policy: undefined,
       trust: { store: undefined, acceptFingerprints: undefined, ca: undefined },
       serverKeys: { store: undefined, acceptFingerprints: undefined },
+      nobodyToAsk: true,
     })
   })
 

@@ -190,6 +190,28 @@ describe('VeNCrypt Plain without TLS (the password in clear)', () => {
   })
 })
 
+describe('a password readable inside TLS where nobody can be asked (the command line)', () => {
+  const cli: SecurityOptions = { nobodyToAsk: true, anonymousTls: true }
+
+  it('TLSPlain (nobody can prove the other end of anonymous TLS) is refused unless --allow-plain-password', () => {
+    const e = refusal([259], cli, VENCRYPT)
+    expect(e.code).toBe('RFB_ERR_PLAIN_REFUSED')
+    expect(e.message).toMatch(/TLSPlain.*man in the middle.*Nothing was sent.*--allow-plain-password/)
+    expect(pick([259], { ...cli, allowPlainPassword: true }, VENCRYPT)).toBe('TLSPlain')
+  })
+
+  it('passes TLSPlain over for anything else offered, and leaves X509Plain to its certificate check', () => {
+    expect(pick([259, 258], cli, VENCRYPT)).toBe('TLSVnc')
+    expect(pick([259, 2], cli, VENCRYPT)).toBe('VNC Authentication')
+    expect(pick([262, 259], cli, VENCRYPT)).toBe('X509Plain')
+  })
+
+  it('Plain in a vncs:// TLS is refused when its certificate is unverified, fine when verified', () => {
+    expect(refusal([256], { ...cli, transport: transportTls(false) }, VENCRYPT).code).toBe('RFB_ERR_PLAIN_REFUSED')
+    expect(pick([256], { ...cli, transport: transportTls(true) }, VENCRYPT)).toBe('Plain')
+  })
+})
+
 describe('RSA-AES in the policy', () => {
   const WITH_RA2 = [...TOP, 5, 6, 129, 130]
   it.each([

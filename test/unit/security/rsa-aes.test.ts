@@ -211,6 +211,24 @@ describe.each(VARIANTS)('$name byte vectors', (v) => {
     expect([...inside]).toEqual([5, ...Buffer.from('alice'), 2, ...Buffer.from('pw')])
   })
 
+  it('where nobody can be asked, keeps the password from a key nobody vouched for; an accepted fingerprint lets it go', async () => {
+    const s = script(v)
+    const sha256 = serverKeyFingerprints(s.serverMsg).sha256
+    const refused = await run(v, [s.head], [s.tail], { security: { nobodyToAsk: true } })
+    expect(refused.error).toMatchObject({ code: 'RFB_ERR_SERVER_KEY_UNTRUSTED', fingerprintSha256: sha256 })
+    expect(refused.error!.message).toContain(`--accept-fingerprint ${sha256}`)
+    // Everything sealed that left: our hash of both keys, and not one byte more.
+    const hashLength = v.hash === 'sha1' ? 20 : 32
+    expect(opened(refused.io.sent(), s.fromClient).length).toBe(hashLength)
+    expect(refused.io.sent().includes('secret')).toBe(false)
+
+    // The same exchange again (seeded), with fresh message counters to open it.
+    const again = script(v)
+    const accepted = await run(v, [again.head], [again.tail], { security: { nobodyToAsk: true, serverKeys: { acceptFingerprints: [sha256] } } })
+    expect(accepted.error).toBeUndefined()
+    expect([...opened(accepted.io.sent(), again.fromClient).subarray(hashLength)]).toEqual([0, 6, ...Buffer.from('secret')])
+  })
+
   it('refuses a hash of the keys that does not match, before asking for credentials', async () => {
     const s = script(v, { badHash: true })
     const r = await run(v, [s.head], [])

@@ -50,8 +50,16 @@ export interface SecurityOptions {
    * already includes; absent: only that hint applies.
    */
   expected?: ProtectionLevel
-  /** Lets VeNCrypt Plain run without TLS, which sends the password in clear; default refused. */
+  /**
+   * Lets VeNCrypt Plain send the password where others could read it: without TLS (in clear), and,
+   * when `nobodyToAsk`, over anonymous TLS (TLSPlain) or to a certificate nobody vouched for (X509Plain).
+   */
   allowPlainPassword?: boolean
+  /**
+   * Nobody can be asked about the server's identity (the command line): a password the other end
+   * reads as typed goes only to a proven server (security/unproven-reader.ts).
+   */
+  nobodyToAsk?: boolean
 }
 
 /** How well a security type protects the session at best. */
@@ -107,8 +115,12 @@ const KNOWN: readonly Omit<Candidate, 'unusable'>[] = [
 
 const ANONYMOUS_TLS = new Set([257, 258, 259])
 
-/** VeNCrypt Plain: user name and password in clear unless something below encrypts them. */
-const PLAIN = 256
+/**
+ * VeNCrypt Plain and TLSPlain: user name and password as typed, readable by whoever ends the
+ * encryption below them (nobody's in clear; anyone's under anonymous TLS). X509Plain is judged
+ * once its certificate is (unproven-reader.ts).
+ */
+const READABLE_PASSWORD = new Set([256, 259])
 
 const POLICY_ORDER: readonly SecurityPolicy[] = ['allow-unencrypted', 'require-encryption', 'require-server-auth']
 
@@ -187,8 +199,10 @@ export function choose(candidates: readonly Candidate[], offeredNames: string, w
   const floor = transportProtection(opts)
   const effective = (c: Candidate): Protection => Math.max(c.protection, floor) as Protection
   const usable = candidates.filter((c) => !c.unusable)
-  // Plain with nothing encrypting it puts the password on the wire as typed: only on request.
-  const speakable = usable.filter((c) => c.code !== PLAIN || effective(c) >= Protection.Encrypted || opts.allowPlainPassword)
+  // Plain with nothing encrypting it puts the password on the wire as typed: only on request. Where
+  // nobody can be asked, the same for an encryption whose other end nobody proved (TLSPlain).
+  const readableNeeds = opts.nobodyToAsk ? Protection.Verifiable : Protection.Encrypted
+  const speakable = usable.filter((c) => !READABLE_PASSWORD.has(c.code) || effective(c) >= readableNeeds || opts.allowPlainPassword)
   const allowed = speakable.filter((c) => acceptable(effective(c), policy))
   if (allowed.length === 0) {
     if (candidates.length === 0) {
@@ -215,8 +229,11 @@ export function choose(candidates: readonly Candidate[], offeredNames: string, w
     }
     if (speakable.length === 0) {
       const before = raised && expected ? 'Connections to it were encrypted before: someone may be intercepting this one. ' : ''
+      const how = usable.some((c) => effective(c) >= Protection.Encrypted)
+        ? 'as typed inside TLS that proves nothing about who receives it (VeNCrypt TLSPlain, or Plain in unverified TLS), which a man in the middle could read; nobody can be asked here'
+        : 'unencrypted (VeNCrypt Plain without TLS), which anyone on the network could read'
       throw new UnsupportedError(
-        `${what} wants the password sent unencrypted (VeNCrypt Plain without TLS), which anyone on the network could read. ${before}` +
+        `${what} wants the password sent ${how}. ${before}` +
           "Nothing was sent. Allow it in the connection's settings (--allow-plain-password on the command line) only if you trust every network on the way.",
         'RFB_ERR_PLAIN_REFUSED',
       )

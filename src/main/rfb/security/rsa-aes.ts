@@ -4,6 +4,7 @@ import { type ServerKeyVerdict, verifyServerKey } from '../trust/server-key'
 import { EAX_BLOCK } from './aes-eax'
 import { EaxMessages, EaxStreamReader } from './aes-eax-stream'
 import { effectivePolicy } from './policy'
+import { refuseUnprovenReader } from './unproven-reader'
 import {
   CLIENT_KEY_BITS,
   type ClientRsaKey,
@@ -215,10 +216,16 @@ export class RsaAesSecurity implements SecurityHandler {
 
     // The credentials travel encrypted, to a server whose key someone may have vouched for.
     const vouched = verdict.how !== 'unverified'
+    const outer = options.transport
     this.ctx.link = { encrypted: true, ...(vouched ? { verification: verdict.how } : {}) }
     const wantsUser = subtype === RsaAesSubtype.UserPass
     const creds = await io.credentials(wantsUser ? 'username-password' : 'password')
     if (wantsUser && !creds.username) throw new AuthFailedError(`the server asks for a user name and password (${v.name}), and no user name was given`)
+    // The server's end of the AES channel reads the password as typed: it must be the server (unproven-reader.ts).
+    if (!vouched && !outer?.verified) {
+      const { algorithm, fingerprintSha256: sha256, shortFingerprint: short } = verdict
+      refuseUnprovenReader(options, { kind: 'server-key', type: v.name, algorithm, sha256, short })
+    }
     const user = new TextEncoder().encode(wantsUser ? (creds.username ?? '') : '')
     const pass = new TextEncoder().encode(creds.password)
     if (user.length > 255 || pass.length > 255) throw new AuthFailedError(`${v.name} carries user names and passwords of at most 255 bytes`)
@@ -235,7 +242,6 @@ export class RsaAesSecurity implements SecurityHandler {
       io.encryptStream!({ open: (chunk) => reader.push(chunk), seal: (data) => toServer.sealAll(data) })
     }
 
-    const outer = options.transport
     return {
       name: v.name,
       innerType: this.type,

@@ -11,6 +11,7 @@ import {
   offeredNames,
   securityTypeName,
 } from './security-handler'
+import { type UnprovenReader, refuseUnprovenReader } from './unproven-reader'
 import { VncAuthSecurity } from './vnc-auth'
 
 /** VeNCrypt 0.2 sub-types (VeNCrypt spec §6.2.19.0.2); 1 and 2 are the plain RFB types. */
@@ -120,6 +121,7 @@ export class VeNCryptSecurity implements SecurityHandler {
       certificate: outer?.certificate,
     }
 
+    let problem: string | undefined
     if (isTls(chosen.code)) {
       const ack = (await io.read(1))[0]
       if (ack !== 1) throw new ServerRefusedError(`the server refused VeNCrypt ${chosen.name} (it answered ${ack} instead of 1)`)
@@ -133,6 +135,7 @@ export class VeNCryptSecurity implements SecurityHandler {
         const verdict = await checkServerCertificate(tls, options)
         trace('in', `certificate ${verdict.certificate.sha256} ${verdict.verified ? `verified (${verdict.how})` : `not verified: ${verdict.problem}`}`)
         outcome.certificate = verdict.certificate
+        problem = verdict.problem
         if (verdict.verified || !outcome.serverVerified) {
           outcome.serverVerified = verdict.verified
           outcome.verification = verdict.how
@@ -149,10 +152,14 @@ export class VeNCryptSecurity implements SecurityHandler {
         await new VncAuthSecurity().authenticate(io)
         trace('out', 'VNC authentication response')
         break
-      case VeNCryptSubType.Plain:
-        await sendPlainCredentials(io)
+      case VeNCryptSubType.Plain: {
+        // The password is readable inside TLS: an unproven certificate's holder must not get it (unproven-reader.ts).
+        const cert = outcome.serverVerified ? undefined : outcome.certificate
+        const reader: UnprovenReader | undefined = cert && { kind: 'certificate', type: chosen.name, certificate: cert, problem }
+        await sendPlainCredentials(io, () => reader && refuseUnprovenReader(options, reader))
         trace('out', 'Plain user name and password')
         break
+      }
       default:
         throw new RfbProtocolError(`unexpected VeNCrypt sub-type ${chosen.code}`, io.position)
     }
