@@ -32,7 +32,7 @@ export const OPTION_HELP = {
   'ssh-accept-fingerprint': { value: 'SHA256:...[,...]', text: 'trust the SSH host key with this fingerprint (as ssh-keygen -l prints it)' },
   repeater: { value: 'HOST[:PORT]', text: 'reach TARGET (ID:n or host:display) through this UltraVNC repeater (port 5901 unless given)' },
   'allow-plain-password': {
-    text: 'let VeNCrypt Plain send the password without TLS (anyone on the network can read it), over anonymous TLS (TLSPlain) or to an unverified certificate (X509Plain), where a man in the middle can read it',
+    text: 'let VeNCrypt Plain send the password without TLS (anyone on the network can read it), over anonymous TLS (TLSPlain) or to an unverified certificate (X509Plain), and Apple Remote Desktop or MSLogonII logins, where a man in the middle can read it',
   },
   seconds: { value: 'N', text: 'how long to record (default 10; Ctrl+C stops earlier)' },
   png: { value: 'OUT.png', text: 'write the last picture as PNG' },

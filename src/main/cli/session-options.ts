@@ -23,7 +23,7 @@ export { CONNECT_FLAGS, CONNECT_OPTIONS } from './command-specs'
  * unless the policy requires server authentication, but never given a password it would read as
  * typed (X509Plain, RSA-AES; `nobodyToAsk`); an accepted fingerprint is remembered in the trust store.
  * `--allow-plain-password` lets VeNCrypt Plain send the password without TLS, over anonymous TLS
- * or to an unverified certificate (refused otherwise).
+ * or to an unverified certificate, and Apple Remote Desktop or MSLogonII log in (refused otherwise).
  */
 export function securityArg(args: ParsedArgs): SecurityOptions {
   const policy = stringOption(args, 'security')

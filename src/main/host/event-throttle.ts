@@ -40,7 +40,8 @@ export class EventThrottle<T> {
     this.stopped = true
   }
 
-  private flush(): void {
+  /** The one held back, if any, goes out now (and the throttle goes on). */
+  flush(): void {
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     const held = this.held

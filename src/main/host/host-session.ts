@@ -40,6 +40,8 @@ export class HostSession {
   info: SessionInfo | null = null
 
   private client: RfbClient | null = null
+  /** The client's throttled events (event-throttle.ts): what they hold back goes out before the session says it closed. */
+  private heldEvents: { stop(): void }[] = []
   /** Frames to the owner's window (or only the mirror, for a watch session), the mirror (previews), the cursor. */
   readonly picture: SessionPicture
   /** The server's sound (QEMU audio) to the owner's window. */
@@ -156,8 +158,8 @@ export class HostSession {
     client.on('connected', (info) => this.onConnected(client, info))
     client.on('close', (err) => this.onClose(client, err))
     client.on('update', (u) => this.stats.count(u))
-    forwardServerEvents(client, this.id, this.host, this.watch)
-    forwardNameChanges(client, (name) => this.updateInfo({ name }))
+    const held = forwardServerEvents(client, this.id, this.host, this.watch)
+    this.heldEvents = [held.bell, held.clipboard, held.leds, held.powerFailed, forwardNameChanges(client, (name) => this.updateInfo({ name }))]
     client.on('resize', (width, height) => this.updateInfo({ width, height }))
     client.on('features', () => this.updateInfo({ power: this.input.powerAvailable(client), ...serverFeatures(client) }))
 
@@ -363,6 +365,7 @@ export class HostSession {
     this.files.close()
     const client = this.client
     this.client = null
+    for (const t of this.heldEvents) t.stop()
     client?.close()
     this.picture.drop()
     this.picture.recording.stop('ended')

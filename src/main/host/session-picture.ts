@@ -170,6 +170,8 @@ export class SessionPicture {
 
   /** Ends the attempt's sinks: a waiting engine is let go, later updates are dropped. */
   drop(): void {
+    // A shape held back goes now, before the session says it is reconnecting or closed.
+    this.cursors.flush()
     this.sink?.dispose()
     this.sink = null
     this.paced?.dispose()

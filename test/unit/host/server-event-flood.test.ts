@@ -175,4 +175,48 @@ describe('a server flooding what the windows are told', () => {
     expect(seen.counts['session.cursor']).toBeLessThanOrEqual(atMost(performance.now() - started))
     expect(seen.cursors.at(-1)).toBe(3)
   })
+
+  it('a cursor shape and clipboard text held back when the session is closed reach the window before "closed", and nothing after it', async () => {
+    const cursor = (side: number): Uint8Array =>
+      new Bytes()
+        .u8(0, 0)
+        .u16(1)
+        .u16(0, 0, side, side)
+        .s32(-239)
+        .bytes(new Uint8Array(side * side * 4 + Math.ceil(side / 8) * side).fill(255))
+        .build()
+    const server = net.createServer((s) => {
+      s.on('error', () => {})
+      s.write(
+        new Bytes()
+          .text('RFB 003.008\n')
+          .u8(1, 1)
+          .u32(0)
+          .bytes(serverInit(64, 48, 'two cursors'))
+          .build(),
+      )
+      // Both shapes in one write: the second comes within the interval and is held back.
+      const cut = (text: string): Uint8Array => new Bytes().u8(3, 0, 0, 0).u32(text.length).text(text).build()
+      setTimeout(() => s.write(Buffer.concat([cursor(5), cut('first'), cursor(3), cut('last')])), 50)
+    })
+    flooders.push(server)
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const seen: string[] = []
+    let sessionId = ''
+    const link = host.attach({
+      deliver: (name, payload) => {
+        if (name === 'session.cursor') seen.push(`cursor ${(payload as { cursor: { width: number } | null }).cursor?.width ?? 0}`)
+        if (name === 'session.state') seen.push((payload as { state: string }).state)
+        if (name === 'session.clipboard') seen.push(`text ${(payload as { text: string }).text}`)
+      },
+    })
+    const opened = await link.request('session.open', { address: `127.0.0.1::${(server.address() as net.AddressInfo).port}` })
+    sessionId = (opened as { result: { sessionId: string } }).result.sessionId
+    await until(() => seen.includes('cursor 5') && seen.includes('text first'))
+    expect((await link.request('session.close', { sessionId })).ok).toBe(true)
+    await new Promise((r) => setTimeout(r, SERVER_EVENT_INTERVAL_MS * 3))
+    expect(seen.filter((e) => e.startsWith('cursor'))).toEqual(['cursor 5', 'cursor 3'])
+    expect(seen.filter((e) => e.startsWith('text'))).toEqual(['text first', 'text last'])
+    expect(seen.at(-1)).toBe('closed')
+  })
 })

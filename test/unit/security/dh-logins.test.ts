@@ -147,3 +147,31 @@ describe('MSLogonII (type 113) against a scripted server from the specification'
     expect((o.error as AuthFailedError).reason).toBe('MSLogon: access denied')
   })
 })
+
+describe('Apple Remote Desktop and MSLogonII where nobody can be asked (the command line)', () => {
+  // Neither proves who ends the Diffie-Hellman exchange: a man in the middle ends it as well, and
+  // decrypts the password as typed (as serverReads above does), just as with anonymous TLSPlain.
+  const ard = new Bytes().text('RFB 003.008\n').u8(1, 30).build()
+  const msLogon = new Bytes().text('RFB 003.008\n').u8(1, 113).build()
+
+  it.each([
+    ['Apple Remote Desktop', ard],
+    ['MSLogonII', msLogon],
+  ])('%s is refused before anything is sent, unless --allow-plain-password', async (name, head) => {
+    const o = await runScript([head], { security: { nobodyToAsk: true } }, io())
+    expect(o.error).toMatchObject({ code: 'RFB_ERR_PLAIN_REFUSED' })
+    expect(o.error!.message).toMatch(new RegExp(`${name}.*man in the middle.*Nothing was sent.*--allow-plain-password`))
+    // The version line only: no security type chosen, no credential asked for.
+    expect(o.io.sent().length).toBe(12)
+    const allowed = await runScript([head], { security: { nobodyToAsk: true, allowPlainPassword: true } }, io())
+    expect(allowed.io.sent()[12]).toBe(head[13])
+  })
+
+  it('goes ahead under a verified vncs:// certificate, and in the app (which asks) as before', async () => {
+    const verified = { tls: { protocol: 'TLSv1.3', cipher: 'x', authorized: true }, verified: true, verification: 'ca' } as const
+    for (const security of [{ nobodyToAsk: true, transport: verified }, {}]) {
+      const o = await runScript([ard], { security }, io())
+      expect(o.io.sent()[12]).toBe(30)
+    }
+  })
+})

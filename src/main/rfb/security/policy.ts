@@ -122,6 +122,12 @@ const ANONYMOUS_TLS = new Set([257, 258, 259])
  */
 const READABLE_PASSWORD = new Set([256, 259])
 
+/**
+ * Apple Remote Desktop and MSLogonII: the password encrypted to whoever ends an unauthenticated
+ * Diffie-Hellman exchange, a man in the middle as well; like TLSPlain where nobody can be asked.
+ */
+const DH_LOGINS = new Set([30, 113])
+
 const POLICY_ORDER: readonly SecurityPolicy[] = ['allow-unencrypted', 'require-encryption', 'require-server-auth']
 
 const POLICY_FOR_LEVEL: Record<ProtectionLevel, SecurityPolicy> = {
@@ -202,7 +208,8 @@ export function choose(candidates: readonly Candidate[], offeredNames: string, w
   // Plain with nothing encrypting it puts the password on the wire as typed: only on request. Where
   // nobody can be asked, the same for an encryption whose other end nobody proved (TLSPlain).
   const readableNeeds = opts.nobodyToAsk ? Protection.Verifiable : Protection.Encrypted
-  const speakable = usable.filter((c) => !READABLE_PASSWORD.has(c.code) || effective(c) >= readableNeeds || opts.allowPlainPassword)
+  const readable = (c: Candidate): boolean => READABLE_PASSWORD.has(c.code) || (opts.nobodyToAsk === true && DH_LOGINS.has(c.code))
+  const speakable = usable.filter((c) => !readable(c) || effective(c) >= readableNeeds || opts.allowPlainPassword)
   const allowed = speakable.filter((c) => acceptable(effective(c), policy))
   if (allowed.length === 0) {
     if (candidates.length === 0) {
@@ -229,9 +236,12 @@ export function choose(candidates: readonly Candidate[], offeredNames: string, w
     }
     if (speakable.length === 0) {
       const before = raised && expected ? 'Connections to it were encrypted before: someone may be intercepting this one. ' : ''
+      const dh = usable.filter((c) => DH_LOGINS.has(c.code)).map((c) => c.name)
       const how = usable.some((c) => effective(c) >= Protection.Encrypted)
         ? 'as typed inside TLS that proves nothing about who receives it (VeNCrypt TLSPlain, or Plain in unverified TLS), which a man in the middle could read; nobody can be asked here'
-        : 'unencrypted (VeNCrypt Plain without TLS), which anyone on the network could read'
+        : dh.length > 0 && usable.every((c) => DH_LOGINS.has(c.code))
+          ? `encrypted to whoever answers a Diffie-Hellman exchange that proves nothing about who it is (${dh.join(', ')}), which a man in the middle could read; nobody can be asked here`
+          : 'unencrypted (VeNCrypt Plain without TLS), which anyone on the network could read'
       throw new UnsupportedError(
         `${what} wants the password sent ${how}. ${before}` +
           "Nothing was sent. Allow it in the connection's settings (--allow-plain-password on the command line) only if you trust every network on the way.",
