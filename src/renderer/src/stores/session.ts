@@ -11,7 +11,7 @@ import { h264Supported } from '../painter/h264-support'
 import { t } from '../lib/i18n'
 import { currentPreferences } from './preferences'
 import { sessionActions } from './session-actions'
-import { listenToSession } from './session-events'
+import { type SessionEventState, listenToSession } from './session-events'
 
 /** Where the session view is: nothing open, waiting for session.open, or a host-reported state. */
 export type SessionPhase = 'idle' | 'opening' | SessionState
@@ -171,31 +171,28 @@ function sessionSetup() {
     if (cursorToCss) cursor.value = cursorToCss(e.cursor)
   }
 
-  const { handlers, stop } = listenToSession(
-    host,
-    {
-      sessionId,
-      request,
-      profileId,
-      phase,
-      info,
-      error,
-      retryAt,
-      askReconnect,
-      credentials,
-      trust,
-      hostKey,
-      downgrade,
-      remoteClipboard,
-      stats,
-      focused,
-      bells,
-      leds,
-      powerFailures,
-    },
-    isMine,
-    { 'session.frame': onFrame, 'session.cursor': onCursor },
-  )
+  // What the host's events set: listened to here, and part of the store as it is.
+  const eventState = {
+    sessionId,
+    request,
+    profileId,
+    phase,
+    info,
+    error,
+    retryAt,
+    askReconnect,
+    credentials,
+    trust,
+    hostKey,
+    downgrade,
+    remoteClipboard,
+    stats,
+    focused,
+    bells,
+    leds,
+    powerFailures,
+  } satisfies SessionEventState
+  const { handlers, stop } = listenToSession(host, eventState, isMine, { 'session.frame': onFrame, 'session.cursor': onCursor })
   // A closed tab's store is disposed: it stops listening.
   onScopeDispose(stop)
 
@@ -315,28 +312,11 @@ function sessionSetup() {
   const actions = sessionActions(host, { sessionId, phase, viewOnly, credentials, trust, hostKey, downgrade })
 
   return {
-    sessionId,
-    request,
-    profileId,
+    ...eventState,
     label,
-    phase,
-    info,
-    error,
-    retryAt,
-    askReconnect,
-    credentials,
-    trust,
-    hostKey,
-    downgrade,
-    remoteClipboard,
-    stats,
     cursor,
     viewOnly,
-    focused,
     scaling,
-    bells,
-    leds,
-    powerFailures,
     active,
     connected,
     title,
