@@ -181,7 +181,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       this.endingForBacklog = true
       const mib = Math.round(backlog / 2 ** 20)
       // Ended on the next turn: a write can come from deep inside the handshake or an input handler.
-      setImmediate(() => this.fail(new TimeoutError(`the server stopped reading what we send (${mib} MiB waiting to go out)`)))
+      setImmediate(() => this.fail(new NetworkError(`the server stopped reading what we send (${mib} MiB waiting to go out)`, 'RFB_ERR_NOT_READING')))
     }
   }
 
