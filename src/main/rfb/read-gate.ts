@@ -48,6 +48,15 @@ export class ReadGate {
 export const MAX_WRITE_BACKLOG = 16 * 2 ** 20
 
 /**
+ * Memory held by unsent writes beyond which the session ends: a server that stops reading while
+ * the person keeps typing, moving the pointer or copying text would otherwise hold every message
+ * here for as long as the window stays open. Four times the read-gate line, so a legitimate burst
+ * (an 8 MiB clipboard text on a slow link) never reaches it; at 512 bytes of bookkeeping per
+ * write it is over 100,000 pointer moves that never left.
+ */
+export const WRITE_BACKLOG_CEILING = 4 * MAX_WRITE_BACKLOG
+
+/**
  * Bytes the handshake keeps reading ahead of its current step before it stops reading (while a
  * person answers a prompt, for one). Reading on means a server that hangs up meanwhile is noticed
  * and the prompt closed at once; the bound keeps a flooding server to this much memory. No

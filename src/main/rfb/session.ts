@@ -12,7 +12,7 @@ import { NetworkError, RfbError, RfbProtocolError, TimeoutError, UnsupportedErro
 import { type HandshakeResult, runHandshake } from './handshake'
 import { ColourMap, PixelConverter } from './pixel-converter'
 import { HandshakeReads } from './handshake-reads'
-import { MAX_WRITE_BACKLOG, ReadGate } from './read-gate'
+import { MAX_WRITE_BACKLOG, ReadGate, WRITE_BACKLOG_CEILING } from './read-gate'
 import { PIXEL_FORMATS, type PixelFormatName } from './pixel-format'
 import type { HandshakeIo } from './security/security-handler'
 import type { UpdateCounts } from './server-message-handler'
@@ -169,8 +169,20 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     })
   }
 
+  /** The write backlog passed its ceiling: the session ends on the next turn. */
+  private endingForBacklog = false
+
   private write(data: Uint8Array): void {
-    this.transport?.write(this.wrapping.outgoing(data))
+    const transport = this.transport
+    if (!transport) return
+    transport.write(this.wrapping.outgoing(data))
+    const backlog = transport.writeBacklog ?? 0
+    if (backlog > WRITE_BACKLOG_CEILING && this.state !== 'closed' && !this.endingForBacklog) {
+      this.endingForBacklog = true
+      const mib = Math.round(backlog / 2 ** 20)
+      // Ended on the next turn: a write can come from deep inside the handshake or an input handler.
+      setImmediate(() => this.fail(new NetworkError(`the server stopped reading what we send (${mib} MiB waiting to go out)`, 'RFB_ERR_NOT_READING')))
+    }
   }
 
   private onData(raw: Uint8Array): void {

@@ -85,6 +85,7 @@ export const ERROR_WORDS: Record<ErrorCode, ErrorWords> = {
   RFB_ERR_HOST_NOT_FOUND: w('hostNotFound', 'hostNotFound'),
   RFB_ERR_UNREACHABLE: w('unreachable', 'unreachable'),
   RFB_ERR_TIMEOUT: w('slow', 'timeout'),
+  RFB_ERR_NOT_READING: w('notReading', 'notReading'),
   RFB_ERR_LISTEN: LISTEN,
   RFB_ERR_TLS: w('tls', 'tls'),
   RFB_ERR_SSH: w('ssh', 'ssh'),

@@ -10,6 +10,7 @@ const de: Translation<typeof en> = {
     connectionTimeout: 'Der Server antwortet nicht',
     connectionLost: 'Die Verbindung wurde unterbrochen',
     serverRefused: 'Der Server hat die Verbindung abgewiesen',
+    notReading: 'Der Server nimmt nicht mehr an, was Tessera sendet',
     slow: 'Der Server hat nicht rechtzeitig geantwortet',
     closedWhileAsking: 'Der Server hat die Verbindung getrennt, während Tessera auf Ihre Antwort wartete',
     tls: 'Die verschlüsselte Verbindung konnte nicht aufgebaut werden',
@@ -89,6 +90,8 @@ const de: Translation<typeof en> = {
     hostNotFound:
       'Prüfen Sie die Schreibweise des Servernamens oder verwenden Sie seine IP-Adresse. Manche Namen funktionieren nur im Firmennetz (oder über dessen VPN).',
     unreachable: 'Prüfen Sie, ob dieser Computer online ist und das Netz des Servers erreicht (VPN?). Auch eine Firewall kann im Weg sein.',
+    notReading:
+      'Der Server hat aufgehört, Ihre Eingaben, Mausbewegungen und die Zwischenablage zu lesen. Die Sitzung wurde daher beendet, bevor sie den Speicher füllen. Der Server hängt oder ist überlastet: Prüfen Sie ihn und verbinden Sie sich neu.',
     timeout:
       'Server oder Netz sind vielleicht ausgelastet, oder eine Firewall verwirft die Verbindung stillschweigend. Prüfen Sie Adresse und Port und versuchen Sie es erneut.',
     connectionLost: 'Das Netz ist ausgefallen oder der Server wurde beendet. Versuchen Sie es erneut; passiert es öfter, prüfen Sie den Server.',

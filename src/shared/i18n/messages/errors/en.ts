@@ -13,6 +13,7 @@ export default {
     connectionTimeout: 'The server did not answer',
     connectionLost: 'The connection was interrupted',
     serverRefused: 'The server turned the connection away',
+    notReading: 'The server stopped taking what Tessera sends',
     slow: 'The server did not answer in time',
     closedWhileAsking: 'The server hung up while Tessera was waiting for your answer',
     tls: 'The encrypted connection could not be set up',
@@ -91,6 +92,8 @@ export default {
     hostNotFound:
       'Check the spelling of the server’s name, or use its IP address. A name that only works inside a company network needs that network (or its VPN).',
     unreachable: 'Check that this computer is online and can reach the server’s network (a VPN?). A firewall may also be in the way.',
+    notReading:
+      'The server stopped reading your typing, pointer moves and clipboard, so the session was closed before they used up memory. The server may be frozen or overloaded: check it, then reconnect.',
     timeout: 'The server or the network may be busy, or a firewall may be silently dropping the connection. Check the address and port, then try again.',
     connectionLost: 'The network dropped or the server stopped. Try again; if it keeps happening, check the server.',
     closedWhileAsking: 'Some servers wait only a short time for an answer. Connect again and answer a little sooner.',

@@ -10,6 +10,7 @@ const es: Translation<typeof en> = {
     connectionTimeout: 'El servidor no responde',
     connectionLost: 'Se interrumpió la conexión',
     serverRefused: 'El servidor rechazó la conexión',
+    notReading: 'El servidor dejó de aceptar lo que Tessera envía',
     slow: 'El servidor no respondió a tiempo',
     closedWhileAsking: 'El servidor cortó la conexión mientras Tessera esperaba su respuesta',
     tls: 'No se pudo establecer la conexión cifrada',
@@ -89,6 +90,8 @@ const es: Translation<typeof en> = {
     hostNotFound:
       'Compruebe cómo está escrito el nombre del servidor o use su dirección IP. Un nombre que solo funciona en una red de empresa necesita esa red (o su VPN).',
     unreachable: 'Compruebe que este equipo está conectado y puede llegar a la red del servidor (¿una VPN?). Un cortafuegos también puede estar en medio.',
+    notReading:
+      'El servidor dejó de leer lo que escribe, los movimientos del puntero y el portapapeles, así que la sesión se cerró antes de que llenaran la memoria. Puede que el servidor esté bloqueado o sobrecargado: compruébelo y vuelva a conectarse.',
     timeout:
       'El servidor o la red pueden estar saturados, o un cortafuegos descarta la conexión sin avisar. Compruebe la dirección y el puerto y vuelva a intentarlo.',
     connectionLost: 'Se cayó la red o se detuvo el servidor. Vuelva a intentarlo; si se repite, revise el servidor.',

@@ -10,6 +10,7 @@ const fr: Translation<typeof en> = {
     connectionTimeout: 'Le serveur ne répond pas',
     connectionLost: 'La connexion a été interrompue',
     serverRefused: 'Le serveur a rejeté la connexion',
+    notReading: 'Le serveur n’accepte plus ce que Tessera envoie',
     slow: 'Le serveur n’a pas répondu à temps',
     closedWhileAsking: 'Le serveur a raccroché pendant que Tessera attendait votre réponse',
     tls: 'La connexion chiffrée n’a pas pu être établie',
@@ -90,6 +91,8 @@ const fr: Translation<typeof en> = {
     hostNotFound:
       'Vérifiez l’orthographe du nom du serveur, ou utilisez son adresse IP. Un nom valable seulement dans un réseau d’entreprise exige ce réseau (ou son VPN).',
     unreachable: 'Vérifiez que cet ordinateur est en ligne et peut joindre le réseau du serveur (un VPN ?). Un pare-feu peut aussi gêner.',
+    notReading:
+      'Le serveur a cessé de lire votre saisie, les mouvements du pointeur et le presse-papiers ; la session a donc été fermée avant qu’ils n’occupent toute la mémoire. Le serveur est peut-être bloqué ou surchargé : vérifiez-le, puis reconnectez-vous.',
     timeout:
       'Le serveur ou le réseau est peut-être surchargé, ou un pare-feu ignore la connexion sans rien dire. Vérifiez l’adresse et le port, puis réessayez.',
     connectionLost: 'Le réseau a décroché ou le serveur s’est arrêté. Réessayez ; si cela se répète, vérifiez le serveur.',
