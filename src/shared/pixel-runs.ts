@@ -30,11 +30,16 @@ export class PixelRunsError extends Error {
   override name = 'PixelRunsError'
 }
 
+/** What packs a frame's pixel words: the words packed, or null when packing does not pay. */
+export interface PixelPacker {
+  pack(words: Uint32Array): Uint8Array | null
+}
+
 /**
  * Packs pixel words into reusable memory (grown by doubling, never per pixel or per token).
  * One encoder per sender: each `pack` overwrites the previous result.
  */
-export class PixelRunEncoder {
+export class PixelRunEncoder implements PixelPacker {
   private out = new Uint32Array(16 * 1024)
 
   /**

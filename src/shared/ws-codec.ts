@@ -1,7 +1,7 @@
 import type { ClientEventName, RequestName, SessionError } from './contract'
 import { readSessionError } from './error-codes'
 import type { FrameBatch } from './ops'
-import { MAX_UNPACKED_BYTES, type PixelRunEncoder, PixelRunsError, unpackPixelRuns, unpackedWords } from './pixel-runs'
+import { MAX_UNPACKED_BYTES, type PixelPacker, PixelRunsError, unpackPixelRuns, unpackedWords } from './pixel-runs'
 
 /**
  * The host contract over a WebSocket (browser mode). Both ends import this file.
@@ -112,7 +112,7 @@ export function decodeClientMessage(data: string | ArrayBuffer | Uint8Array): Cl
  * `packer`: send a frame's pixels as pixel runs when that pays; `offer`: else offer them for
  * fetching when it gives a ticket.
  */
-export function encodeServerMessage(m: ServerMessage, alloc?: FrameAllocator, packer?: PixelRunEncoder, offer?: PixelOffer): WireData {
+export function encodeServerMessage(m: ServerMessage, alloc?: FrameAllocator, packer?: PixelPacker, offer?: PixelOffer): WireData {
   const pixels = (packer || offer) && m.type === 'event' && m.name === 'session.frame' ? (m.payload as FrameBatch).pixels : undefined
   return encode(m, alloc, pixels && { pixels, packer, offer })
 }
@@ -145,7 +145,7 @@ type Bin = Uint8Array | Int32Array | FetchedBlob
 /** The one blob to try packing, then offering, and how. */
 interface Pack {
   pixels: Uint8Array
-  packer?: PixelRunEncoder
+  packer?: PixelPacker
   offer?: PixelOffer
 }
 
@@ -192,7 +192,7 @@ function encode(m: object, alloc: FrameAllocator = (size) => new Uint8Array(size
 }
 
 /** The bytes packed as pixel runs, or null when they are not whole aligned words or packing does not pay. */
-function packWords(bytes: Uint8Array, packer: PixelRunEncoder): Uint8Array | null {
+function packWords(bytes: Uint8Array, packer: PixelPacker): Uint8Array | null {
   if (bytes.byteOffset % 4 !== 0 || bytes.byteLength % 4 !== 0) return null
   return packer.pack(new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4))
 }

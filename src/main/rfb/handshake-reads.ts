@@ -33,13 +33,13 @@ export class HandshakeReads {
     return this.waiter !== null
   }
 
-  /** The next `n` bytes (a copy), once they are in. */
+  /** The next `n` bytes (a copy of their own), once they are in. */
   read(n: number): Promise<Uint8Array> {
     const q = this.q
     return new Promise<Uint8Array>((resolve, reject) => {
       if (this.session.closed()) return reject(new NetworkError('connection closed'))
       if (q.has(n)) {
-        resolve(q.bytes(n).slice())
+        resolve(new Uint8Array(q.bytes(n)))
         q.compact()
       } else if (this.ended) {
         this.session.fail(this.ended)
@@ -56,7 +56,8 @@ export class HandshakeReads {
     const w = this.waiter
     if (w && this.q.has(w.n)) {
       this.waiter = null
-      const b = this.q.bytes(w.n).slice()
+      // A copy: the queue may fill the bytes' memory again before the handshake is done with them.
+      const b = new Uint8Array(this.q.bytes(w.n))
       this.q.compact()
       w.resolve(b)
     }

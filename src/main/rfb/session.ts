@@ -140,7 +140,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     })
     this.handshakeDeadline.arm()
     transport.start({
-      data: (chunk) => this.onData(chunk),
+      data: (chunk, lent) => this.onData(chunk, lent === true),
+      copiesLent: true,
       close: (error) => this.onTransportClose(error),
       drain: () => this.gate.release('peer'),
     })
@@ -185,8 +186,14 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     }
   }
 
-  private onData(raw: Uint8Array): void {
+  /** `lent`: `raw` is the socket's reused read buffer, valid only during this call. */
+  private onData(raw: Uint8Array, lent: boolean): void {
     if (this.state === 'closed') return
+    // A cipher or a recording may keep what it is given: they get bytes of their own.
+    if (lent && (this.wrapping.wrapped || this.options.tap)) {
+      raw = new Uint8Array(raw)
+      lent = false
+    }
     let chunk: Uint8Array | null
     try {
       chunk = this.wrapping.incoming(raw)
@@ -195,7 +202,8 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
     }
     if (!chunk) return
     this.options.tap?.(chunk)
-    this.q.push(chunk)
+    if (lent) this.q.copyIn(chunk)
+    else this.q.push(chunk)
     if (this.state === 'connected') {
       this.gate.reassert()
       this.pump()

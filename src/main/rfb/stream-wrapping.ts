@@ -18,6 +18,11 @@ export class StreamWrapping {
     this.cipher = cipher
   }
 
+  /** Whether a security type wraps the stream. */
+  get wrapped(): boolean {
+    return this.cipher !== null
+  }
+
   /** The bytes to put on the wire for `data`. */
   outgoing(data: Uint8Array): Uint8Array {
     return this.cipher ? this.cipher.seal(data) : data

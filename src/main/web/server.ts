@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net'
 import { join, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { type WebSocket, WebSocketServer } from 'ws'
-import { PixelRunEncoder } from '@shared/pixel-runs'
 import {
   FETCH_PIXELS_PARAM,
   type FrameAllocator,
@@ -26,6 +25,7 @@ import { LaunchCodes } from './launch-codes'
 import type { Host } from '../host/host'
 import { MAX_SESSIONS } from '../host/session-budget'
 import { contentTypeOf } from './content-types'
+import { FramePacker } from './frame-packer'
 import { MIN_OFFERED_BYTES, PixelOffers } from './pixel-offers'
 
 export interface WebServerOptions {
@@ -209,7 +209,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   function attach(ws: WebSocket, fetchesPixels: boolean): void {
     const frames = new FramePool()
     // Read per socket, so a bench can compare both in one process (bench/viewers: tessera-plain).
-    const packer = process.env.TESSERA_PIXEL_RUNS === '0' ? undefined : new PixelRunEncoder()
+    const packer = process.env.TESSERA_PIXEL_RUNS === '0' ? undefined : new FramePacker()
     const offer: PixelOffer | undefined =
       fetchesPixels && process.env.TESSERA_FETCH_PIXELS !== '0'
         ? (pixels) => (pixels.byteLength >= MIN_OFFERED_BYTES ? offers.offer(ws, pixels) : null)
@@ -217,7 +217,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const send = (m: ServerMessage): void => {
       if (ws.readyState !== ws.OPEN) return
       try {
-        const data = encodeServerMessage(m, frames.alloc, packer, offer)
+        const data = encodeServerMessage(m, frames.alloc, packer?.for(m), offer)
         // ws keeps a reference to the bytes until the socket has taken them: only then reuse them.
         ws.send(data, typeof data !== 'string' && frames.pooled(data) ? () => frames.give(data) : undefined)
       } catch (e) {

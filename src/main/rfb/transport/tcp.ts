@@ -2,6 +2,7 @@ import { Socket, connect } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { NetworkError, TimeoutError } from '../errors'
 import { HANDSHAKE_READ_AHEAD } from '../read-gate'
+import { ReusedReads } from './reused-reads'
 import { describeTlsError, upgradeSocket } from './tls-socket'
 import { type TlsSessionInfo, type TlsUpgradeOptions, type Transport, type TransportHandlers, WRITE_OVERHEAD } from './transport'
 
@@ -33,14 +34,22 @@ export class TcpTransport implements Transport {
   private closed = false
   private closeError: Error | undefined
   private socket: Socket
+  /** The socket as opened: the one whose reads go through {@link reads}, if any. */
+  private readonly opened: Socket
   /** Set once the stream is TLS: from the first byte (`vncs://`) or after {@link startTls}. */
   tls: TlsSessionInfo | null
 
   private readonly onData = (chunk: Buffer): void => this.handlers?.data(chunk)
+  /** A read into the reused buffer ({@link ReusedReads}): lent to a handler that copies, else copied for it. */
+  private readonly onLent = (view: Uint8Array): void => {
+    const h = this.handlers
+    if (h?.copiesLent) h.data(view, true)
+    else h?.data(new Uint8Array(view))
+  }
   /** What arrived before {@link start}, at most HANDSHAKE_READ_AHEAD (plus a chunk): see the constructor. */
-  private early: Buffer[] = []
+  private early: Uint8Array[] = []
   private earlyBytes = 0
-  private readonly onEarlyData = (chunk: Buffer): void => {
+  private readonly onEarlyData = (chunk: Uint8Array): void => {
     this.early.push(chunk)
     this.earlyBytes += chunk.length
     if (this.earlyBytes >= HANDSHAKE_READ_AHEAD) this.socket.pause()
@@ -55,9 +64,18 @@ export class TcpTransport implements Transport {
   private unsent = 0
   private readonly written = (): void => void this.unsent--
 
-  /** `description` names the peer where the socket cannot (a Unix socket has no address). */
-  constructor(socket: Socket, tls?: TlsSessionInfo, description?: string) {
+  /**
+   * `description` names the peer where the socket cannot (a Unix socket has no address). `reads`:
+   * the socket was opened with their `onread` option, so its bytes come through them, not `data`.
+   */
+  constructor(
+    socket: Socket,
+    tls?: TlsSessionInfo,
+    description?: string,
+    private readonly reads?: ReusedReads,
+  ) {
     this.socket = socket
+    this.opened = socket
     this.tls = tls ?? null
     this.description = description ?? `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
     socket.setNoDelay(true)
@@ -66,7 +84,8 @@ export class TcpTransport implements Transport {
     // Until start() (while a vncs:// certificate or an incoming server is shown to the user), read
     // a bounded amount ahead: a server that hangs up meanwhile is noticed (`ended`), and one that
     // floods is held back by TCP once the bound is reached.
-    socket.on('data', this.onEarlyData)
+    if (reads) reads.deliver = (view) => this.onEarlyData(new Uint8Array(view))
+    else socket.on('data', this.onEarlyData)
     // Listen from the start: an error before start() must be reported, not thrown unhandled.
     socket.on('error', (err) => this.finish(tls ? describeTlsError(err, this.description) : describeSocketError(err, this.description)))
     socket.on('close', () => this.finish())
@@ -74,7 +93,8 @@ export class TcpTransport implements Transport {
 
   start(handlers: TransportHandlers): void {
     this.handlers = handlers
-    this.socket.removeListener('data', this.onEarlyData)
+    if (this.reads) this.reads.deliver = this.onLent
+    else this.socket.removeListener('data', this.onEarlyData)
     const early = this.early
     this.early = []
     for (const chunk of early) {
@@ -85,7 +105,8 @@ export class TcpTransport implements Transport {
       handlers.close(this.closeError)
       return
     }
-    this.socket.on('data', this.onData)
+    // A TLS socket put in place before start() delivers `data` events whatever the plain one did.
+    if (!this.reads || this.socket !== this.opened) this.socket.on('data', this.onData)
     this.socket.on('drain', this.onDrain)
     // The engine may have paused while taking in the early chunks.
     if (!this.held) this.socket.resume()
@@ -136,6 +157,7 @@ export class TcpTransport implements Transport {
     // The plain socket's reads now feed the TLS layer; only the TLS socket may deliver data.
     plain.removeListener('data', this.onData)
     plain.removeListener('drain', this.onDrain)
+    if (this.reads) this.reads.deliver = () => {}
     this.socket = tls
     this.watch(tls)
     if (this.handlers) {
@@ -162,7 +184,8 @@ export class TcpTransport implements Transport {
 export function connectTcp(host: string, port: number, timeoutMs = 10_000): Promise<TcpTransport> {
   return new Promise((resolve, reject) => {
     const where = `${host}:${port}`
-    const socket = connect({ host, port })
+    const reads = new ReusedReads()
+    const socket = connect({ host, port, onread: reads.option })
     const timer = setTimeout(() => {
       socket.destroy()
       reject(new TimeoutError(`no answer from ${where} within ${Math.round(timeoutMs / 1000)} s`))
@@ -170,7 +193,7 @@ export function connectTcp(host: string, port: number, timeoutMs = 10_000): Prom
     socket.once('connect', () => {
       clearTimeout(timer)
       socket.removeAllListeners('error')
-      resolve(new TcpTransport(socket))
+      resolve(new TcpTransport(socket, undefined, undefined, reads))
     })
     socket.once('error', (err) => {
       clearTimeout(timer)

@@ -3,7 +3,14 @@ export const WRITE_OVERHEAD = 512
 
 /** What a transport reports to the engine. */
 export interface TransportHandlers {
-  data(chunk: Uint8Array): void
+  /**
+   * Bytes from the server. `chunk` is the handler's to keep unless `lent`: then it is a view of
+   * the transport's reused read buffer, valid only during the call. Only handlers that set
+   * {@link copiesLent} are lent chunks; the rest get a copy of their own.
+   */
+  data(chunk: Uint8Array, lent?: boolean): void
+  /** The handler copies lent chunks itself (see {@link data}). */
+  copiesLent?: boolean
   /** The stream ended; `error` when it ended abnormally (already a presentable RfbError). */
   close(error?: Error): void
   /** What was written has left for the network (see {@link Transport.writeBacklog}). */

@@ -1,5 +1,6 @@
 import { connect } from 'node:net'
 import { NetworkError, TimeoutError } from '../errors'
+import { ReusedReads } from './reused-reads'
 import { TcpTransport, describeSocketError } from './tcp'
 
 /** Maps a Unix socket's connect errors to one presentable line; the rest as for TCP. */
@@ -27,7 +28,8 @@ export function describeUnixSocketError(err: NodeJS.ErrnoException, path: string
 export function connectUnixSocket(path: string, timeoutMs = 10_000): Promise<TcpTransport> {
   return new Promise((resolve, reject) => {
     const where = `unix:${path}`
-    const socket = connect({ path })
+    const reads = new ReusedReads()
+    const socket = connect({ path, onread: reads.option })
     const timer = setTimeout(() => {
       socket.destroy()
       reject(new TimeoutError(`no answer from ${where} within ${Math.round(timeoutMs / 1000)} s`))
@@ -35,7 +37,7 @@ export function connectUnixSocket(path: string, timeoutMs = 10_000): Promise<Tcp
     socket.once('connect', () => {
       clearTimeout(timer)
       socket.removeAllListeners('error')
-      resolve(new TcpTransport(socket, undefined, where))
+      resolve(new TcpTransport(socket, undefined, where, reads))
     })
     socket.once('error', (err) => {
       clearTimeout(timer)
