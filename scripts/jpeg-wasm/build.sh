@@ -25,6 +25,17 @@ apt-get $apt source libjpeg-turbo=1:2.1.5-2 >/dev/null 2>&1
 echo "254f3642b04e309fee775123133c6464181addc150499561020312ec61c1bf7c  libjpeg-turbo_2.1.5.orig.tar.gz" | sha256sum -c --quiet
 src="$work/libjpeg-turbo-2.1.5"
 
+# Huffman decoding with a 64-bit bit buffer (BITBUF=32 keeps the 32-bit one, to compare): jdhuff.h
+# and jdhuff.c choose it by SIZEOF_SIZE_T, which is 4 here, but WebAssembly has native 64-bit
+# integers, so we take the branch libjpeg-turbo already has for another 32-bit-pointer target
+# with 64-bit registers (x32: `__x86_64__ && __ILP32__`): `unsigned long long` bits, refilled
+# six bytes at a time in decode_mcu_fast. Only these two files (and jdphuff.c, through the
+# header) use the bit buffer; nothing else in the decompressor looks at SIZEOF_SIZE_T.
+if [ "${BITBUF:-64}" = 64 ]; then
+  sed -i 's/defined(__x86_64__) && defined(__ILP32__)/(defined(__x86_64__) || defined(__wasm32__)) \&\& defined(__ILP32__)/' "$src/jdhuff.h" "$src/jdhuff.c"
+  [ "$(cat "$src/jdhuff.h" "$src/jdhuff.c" | grep -c 'defined(__wasm32__)')" = 2 ]
+fi
+
 # The three headers CMake would generate, for this target (32-bit size_t, no SIMD extensions, no environment).
 cat >gen/jconfig.h <<'H'
 #define JPEG_LIB_VERSION 62
