@@ -273,6 +273,29 @@ void jsimd_ycc_rgb_convert(j_decompress_ptr cinfo, JSAMPIMAGE input_buf, JDIMENS
       continue;
     }
     JDIMENSION x = 0, width = cinfo->output_width;
+    for (; x + 8 <= width; x += 8, out += 32) {
+      /*
+       * Eight pixels in 16-bit lanes: the constants over 16 bits split as CR_R = 65536 + 26345,
+       * CR_G = 65536 - 18734, CB_B = 131072 - 14942; (65536 * k * v + rest) >> 16 is exactly
+       * k * v + (rest >> 16), and the rest's products are taken in 32 bits.
+       */
+      V l = wasm_u16x8_load8x8(y + x);
+      V b = wasm_i16x8_sub(wasm_u16x8_load8x8(cb + x), wasm_i16x8_splat(CENTERJSAMPLE));
+      V r = wasm_i16x8_sub(wasm_u16x8_load8x8(cr + x), wasm_i16x8_splat(CENTERJSAMPLE));
+#define HIGH16(lo, hi) wasm_i16x8_narrow_i32x4(SHR(ADD(lo, half), 16), SHR(ADD(hi, half), 16))
+      V k = wasm_i16x8_splat(CR_R - 65536);
+      V red = wasm_i16x8_add(wasm_i16x8_add(l, r), HIGH16(wasm_i32x4_extmul_low_i16x8(r, k), wasm_i32x4_extmul_high_i16x8(r, k)));
+      V br_lo = wasm_i16x8_shuffle(b, r, 0, 8, 1, 9, 2, 10, 3, 11), br_hi = wasm_i16x8_shuffle(b, r, 4, 12, 5, 13, 6, 14, 7, 15);
+      V g = wasm_i16x8_make(-CB_G, 65536 - CR_G, -CB_G, 65536 - CR_G, -CB_G, 65536 - CR_G, -CB_G, 65536 - CR_G);
+      V green = wasm_i16x8_add(wasm_i16x8_sub(l, r), HIGH16(wasm_i32x4_dot_i16x8(br_lo, g), wasm_i32x4_dot_i16x8(br_hi, g)));
+      k = wasm_i16x8_splat(CB_B - 131072);
+      V blue = wasm_i16x8_add(wasm_i16x8_add(l, wasm_i16x8_shl(b, 1)), HIGH16(wasm_i32x4_extmul_low_i16x8(b, k), wasm_i32x4_extmul_high_i16x8(b, k)));
+#undef HIGH16
+      /* Clamped to 0..255 as sample_range_limit does (all three stay within -256..639), then R, G, B, A. */
+      V rb = wasm_u8x16_narrow_i16x8(red, blue), ga = wasm_u8x16_narrow_i16x8(green, wasm_i16x8_splat(255));
+      wasm_v128_store(out, wasm_i8x16_shuffle(rb, ga, 0, 16, 8, 24, 1, 17, 9, 25, 2, 18, 10, 26, 3, 19, 11, 27));
+      wasm_v128_store(out + 16, wasm_i8x16_shuffle(rb, ga, 4, 20, 12, 28, 5, 21, 13, 29, 6, 22, 14, 30, 7, 23, 15, 31));
+    }
     for (; x + 4 <= width; x += 4, out += 16) {
       /* Four pixels: each sample widened to a 32-bit lane. */
       V l = wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(y + x)));
