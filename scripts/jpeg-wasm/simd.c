@@ -203,8 +203,17 @@ static const int16_t *table16(const ISLOW_MULT_TYPE *quant, uint16_t *limit) {
 int jsimd_can_idct_islow(void) { return 1; }
 
 void jsimd_idct_islow(j_decompress_ptr cinfo, jpeg_component_info *compptr, JCOEFPTR coef_block, JSAMPARRAY output_buf, JDIMENSION output_col) {
-  (void)cinfo;
   const ISLOW_MULT_TYPE *quant = (const ISLOW_MULT_TYPE *)compptr->dct_table;
+  V c[8], ac = wasm_i16x8_replace_lane(wasm_v128_load(coef_block), 0, 0);
+  for (int r = 0; r < 8; r++) c[r] = wasm_v128_load(coef_block + r * 8), ac = r ? wasm_v128_or(ac, c[r]) : ac;
+  if (!wasm_v128_any_true(ac)) {
+    /* Only the DC coefficient (flat areas): jidctint.c's two shortcuts make every sample
+       range_limit[DESCALE(dc * quant << PASS1_BITS, PASS1_BITS + 3)], in its 32-bit wrapping arithmetic. */
+    uint32_t dc = ((uint32_t)coef_block[0] * (uint32_t)quant[0]) << 2;
+    V v = wasm_i8x16_splat((int8_t)IDCT_range_limit(cinfo)[((int32_t)(dc + 16) >> 5) & RANGE_MASK]);
+    for (int r = 0; r < 8; r++) wasm_v128_store64_lane(output_buf[r] + output_col, v, 0);
+    return;
+  }
   uint16_t limit;
   const int16_t *q = table16(quant, &limit);
   if (!q) return idct_islow32(quant, coef_block, output_buf, output_col);
@@ -212,9 +221,8 @@ void jsimd_idct_islow(j_decompress_ptr cinfo, jpeg_component_info *compptr, JCOE
   /* Dequantise in 16 bits, if every |coefficient| is within the limit (so every product fits). */
   V in[8], most = wasm_i16x8_splat(0);
   for (int r = 0; r < 8; r++) {
-    V c = wasm_v128_load(coef_block + r * 8);
-    most = wasm_u16x8_max(most, wasm_i16x8_abs(c)); /* abs(-32768) is 32768 unsigned: over any limit */
-    in[r] = wasm_i16x8_mul(c, wasm_v128_load(q + r * 8));
+    most = wasm_u16x8_max(most, wasm_i16x8_abs(c[r])); /* abs(-32768) is 32768 unsigned: over any limit */
+    in[r] = wasm_i16x8_mul(c[r], wasm_v128_load(q + r * 8));
   }
   if (wasm_v128_any_true(wasm_u16x8_gt(most, wasm_i16x8_splat((int16_t)limit))))
     return idct_islow32(quant, coef_block, output_buf, output_col);

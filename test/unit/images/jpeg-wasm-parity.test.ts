@@ -86,12 +86,22 @@ describe('our libjpeg-turbo build against @cwasm/jpeg-turbo', () => {
   })
 
   // simd.c's IDCT works in 16-bit lanes and falls back to 32-bit ones where a value would not
-  // fit; blocks no encoder makes (the JPEG is still valid to libjpeg) take each fallback.
+  // fit, and fills blocks with only a DC coefficient at once; blocks no encoder makes (the JPEG is
+  // still valid to libjpeg) take each of those paths.
   it.each([
     ['a dequantised coefficient over 16 bits that wraps to -1 in 16 (257 x 255)', [[[1, 257]]]],
-    ['one at the limit whose first pass spills over 16 bits (128 x 255)', [[[0, 128]]]],
     [
-      'both, and blocks that fit, in a row',
+      'one at the limit whose first pass spills over 16 bits (128 x 255)',
+      [
+        [
+          [0, 128],
+          [1, 1],
+        ],
+      ],
+    ],
+    ['only DC coefficients, far outside the samples', [[[0, 20000]], [[0, -12000]], [[0, 3]], [[0, -1]]]],
+    [
+      'all of those, and blocks that fit, in a row',
       [
         [
           [0, -128],
