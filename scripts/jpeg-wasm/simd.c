@@ -216,7 +216,10 @@ void jsimd_idct_islow(j_decompress_ptr cinfo, jpeg_component_info *compptr, JCOE
   }
   uint16_t limit;
   const int16_t *q = table16(quant, &limit);
-  if (!q) return idct_islow32(quant, coef_block, output_buf, output_col);
+  if (!q) {
+    idct_islow32(quant, coef_block, output_buf, output_col);
+    return;
+  }
 
   /* Dequantise in 16 bits, if every |coefficient| is within the limit (so every product fits). */
   V in[8], most = wasm_i16x8_splat(0);
@@ -224,16 +227,20 @@ void jsimd_idct_islow(j_decompress_ptr cinfo, jpeg_component_info *compptr, JCOE
     most = wasm_u16x8_max(most, wasm_i16x8_abs(c[r])); /* abs(-32768) is 32768 unsigned: over any limit */
     in[r] = wasm_i16x8_mul(c[r], wasm_v128_load(q + r * 8));
   }
-  if (wasm_v128_any_true(wasm_u16x8_gt(most, wasm_i16x8_splat((int16_t)limit))))
-    return idct_islow32(quant, coef_block, output_buf, output_col);
+  if (wasm_v128_any_true(wasm_u16x8_gt(most, wasm_i16x8_splat((int16_t)limit)))) {
+    idct_islow32(quant, coef_block, output_buf, output_col);
+    return;
+  }
 
   /* Pass 1: columns (lanes = columns); its results must fit in 16 bits too: (v + 0x8000) < 0x10000. */
   V ws[8][2], spill = wasm_i32x4_splat(0);
   idct8x16(in, ws, 11); /* CONST_BITS - PASS1_BITS */
   for (int k = 0; k < 8; k++)
     spill = wasm_v128_or(spill, wasm_v128_or(ADD(ws[k][0], wasm_i32x4_splat(0x8000)), ADD(ws[k][1], wasm_i32x4_splat(0x8000))));
-  if (wasm_v128_any_true(wasm_v128_and(spill, wasm_i32x4_splat((int)0xFFFF0000u))))
-    return idct_islow32(quant, coef_block, output_buf, output_col);
+  if (wasm_v128_any_true(wasm_v128_and(spill, wasm_i32x4_splat((int)0xFFFF0000u)))) {
+    idct_islow32(quant, coef_block, output_buf, output_col);
+    return;
+  }
   for (int k = 0; k < 8; k++) in[k] = wasm_i16x8_narrow_i32x4(ws[k][0], ws[k][1]);
   transpose8(in); /* in[c] lane r = row r's input c */
 
