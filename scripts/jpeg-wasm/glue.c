@@ -19,6 +19,9 @@
 /* Provided by the host: throws, never returns. */
 __attribute__((import_module("env"), import_name("jpeg_fail"), noreturn)) void jpeg_fail(const char *message);
 
+/* simd.c's: forget the IDCT's 16-bit copies of the last image's tables (absent from the builds without simd.c). */
+__attribute__((weak)) void jsimd_new_image(void);
+
 static struct jpeg_decompress_struct dec;
 static struct jpeg_error_mgr errors;
 static char message[JMSG_LENGTH_MAX];
@@ -94,6 +97,7 @@ int jpeg_decode(uint32_t size, uint32_t width, uint32_t height) {
   }
   /* libjpeg's defaults are kept: accurate integer IDCT (JDCT_ISLOW), fancy upsampling. */
   dec.out_color_space = JCS_EXT_RGBA;
+  if (jsimd_new_image) jsimd_new_image();
   jpeg_start_decompress(&dec);
   if (dec.output_width != width || dec.output_height != height || dec.output_components != 4) {
     snprintf(message, sizeof message, "decoder output of %ux%ux%d", dec.output_width, dec.output_height, dec.output_components);

@@ -93,3 +93,61 @@ export function progressiveJpeg(w: number, h: number, refinements = 1): Uint8Arr
   out.push(0xff, 0xd9)
   return Uint8Array.from(out)
 }
+
+/**
+ * A baseline greyscale JPEG of 8 rows and one block of 8 columns per entry of `blocks`, each
+ * block's coefficients given as [zigzag index, value] (any 16-bit value: T.81 allows such
+ * categories only in damaged data, libjpeg decodes them), every quantisation step `step`.
+ */
+export function jpegWithCoefficients(step: number, blocks: [number, number][][]): Uint8Array {
+  const out: number[] = [0xff, 0xd8]
+  const segment = (type: number, body: number[]): void => {
+    out.push(0xff, type, (body.length + 2) >> 8, (body.length + 2) & 255, ...body)
+  }
+  const w = 8 * blocks.length
+  segment(0xdb, [0x00, ...Array<number>(64).fill(step)])
+  segment(0xc0, [8, 0, 8, w >> 8, w & 255, 1, 1, 0x11, 0])
+  // Every code 8 bits long, in symbol order: DC categories 0-15; AC EOB, ZRL and every run/size.
+  const dcSymbols = Array.from({ length: 16 }, (_, s) => s)
+  const acSymbols = [0x00, 0xf0, ...Array.from({ length: 240 }, (_, i) => ((i / 15) << 4) | ((i % 15) + 1))]
+  const counts = (n: number): number[] => [0, 0, 0, 0, 0, 0, 0, n, 0, 0, 0, 0, 0, 0, 0, 0]
+  segment(0xc4, [0x00, ...counts(dcSymbols.length), ...dcSymbols])
+  segment(0xc4, [0x10, ...counts(acSymbols.length), ...acSymbols])
+  segment(0xda, [1, 1, 0x00, 0, 63, 0])
+  let bits = ''
+  const code = (symbols: number[], symbol: number): void => {
+    bits += symbols.indexOf(symbol).toString(2).padStart(8, '0')
+  }
+  const sizeOf = (v: number): number => (v === 0 ? 0 : Math.floor(Math.log2(Math.abs(v))) + 1)
+  const value = (v: number): void => {
+    const size = sizeOf(v)
+    if (size > 0) bits += (v > 0 ? v : v + (1 << size) - 1).toString(2).padStart(size, '0') // T.81 F.1.2.1
+  }
+  let previousDc = 0
+  for (const block of blocks) {
+    const coefficients = Array<number>(64).fill(0)
+    for (const [k, v] of block) coefficients[k] = v
+    const dc = coefficients[0] - previousDc
+    previousDc = coefficients[0]
+    code(dcSymbols, sizeOf(dc))
+    value(dc)
+    let run = 0
+    for (let k = 1; k < 64; k++) {
+      if (coefficients[k] === 0) {
+        run++
+        continue
+      }
+      for (; run >= 16; run -= 16) code(acSymbols, 0xf0)
+      code(acSymbols, (run << 4) | sizeOf(coefficients[k]))
+      value(coefficients[k])
+      run = 0
+    }
+    if (run > 0) code(acSymbols, 0x00)
+  }
+  for (let i = 0; i < bits.length; i += 8) {
+    const byte = parseInt(bits.slice(i, i + 8).padEnd(8, '1'), 2)
+    out.push(...(byte === 0xff ? [0xff, 0x00] : [byte])) // T.81 F.1.2.3 byte stuffing
+  }
+  out.push(0xff, 0xd9)
+  return Uint8Array.from(out)
+}
