@@ -76,6 +76,11 @@ int jpeg_decode(uint32_t size, uint32_t width, uint32_t height) {
     errors.error_exit = fail;
     errors.emit_message = warn;
     jpeg_create_decompress(&dec);
+    /* Bounds libjpeg's whole-image buffers (a progressive or buffered image's coefficients, 6
+     * bytes a pixel at 4:4:4): past it jmemnobs has no backing store and the decode fails with
+     * libjpeg's own message, instead of a hostile 64-megapixel progressive image taking ~400 MB.
+     * 96 MiB still holds a 16-megapixel progressive image; servers send baseline JPEG. */
+    dec.mem->max_memory_to_use = 96L << 20;
     ready = 1;
   }
   if (size > input_size || width == 0 || height == 0 || (uint64_t)width * height > (1u << 28) / 4) {
