@@ -97,15 +97,18 @@ export function progressiveJpeg(w: number, h: number, refinements = 1): Uint8Arr
 /**
  * A baseline greyscale JPEG of 8 rows and one block of 8 columns per entry of `blocks`, each
  * block's coefficients given as [zigzag index, value] (any 16-bit value: T.81 allows such
- * categories only in damaged data, libjpeg decodes them), every quantisation step `step`.
+ * categories only in damaged data, libjpeg decodes them), every quantisation step `step`, or
+ * the 64 steps given (in zigzag order); a step over 255 makes it a 16-bit table (T.81 Pq = 1).
  */
-export function jpegWithCoefficients(step: number, blocks: [number, number][][]): Uint8Array {
+export function jpegWithCoefficients(step: number | readonly number[], blocks: [number, number][][]): Uint8Array {
   const out: number[] = [0xff, 0xd8]
   const segment = (type: number, body: number[]): void => {
     out.push(0xff, type, (body.length + 2) >> 8, (body.length + 2) & 255, ...body)
   }
   const w = 8 * blocks.length
-  segment(0xdb, [0x00, ...Array<number>(64).fill(step)])
+  const steps = typeof step === 'number' ? Array<number>(64).fill(step) : step
+  if (steps.some((q) => q > 255)) segment(0xdb, [0x10, ...steps.flatMap((q) => [q >> 8, q & 255])])
+  else segment(0xdb, [0x00, ...steps])
   segment(0xc0, [8, 0, 8, w >> 8, w & 255, 1, 1, 0x11, 0])
   // Every code 8 bits long, in symbol order: DC categories 0-15; AC EOB, ZRL and every run/size.
   const dcSymbols = Array.from({ length: 16 }, (_, s) => s)

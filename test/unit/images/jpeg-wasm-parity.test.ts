@@ -127,6 +127,76 @@ describe('our libjpeg-turbo build against @cwasm/jpeg-turbo', () => {
     expect(firstDifference(decodeJpeg(data, 8 * blocks.length, 8), new Uint8Array(theirs.buffer, theirs.byteOffset, theirs.length))).toBe(-1)
   })
 
+  // 16-bit quantisation tables (T.81 Pq = 1): simd.c's IDCT keeps 16-bit copies of the steps and
+  // takes 16-bit lanes only while every product fits. (Steps over 32767 are left out: @cwasm's
+  // build multiplies in shorts, as libjpeg-turbo does WITH_SIMD, and wraps them negative, where
+  // ours, like jidctint.c built without SIMD, keeps them; T.81 B.2.4.1 allows 16-bit tables only
+  // for 12-bit samples, so no valid image has them.)
+  it.each([
+    [
+      'steps of 32767 (products fit only for coefficients of 1), DC wrapping in 32 bits',
+      32767,
+      [
+        [[0, 20000]],
+        [[0, -3]],
+        [
+          [0, 1],
+          [1, 1],
+        ],
+        [[2, -2]],
+      ],
+    ],
+    [
+      'steps of 300 at the 16-bit limit (109) and past it',
+      300,
+      [
+        [
+          [0, 109],
+          [1, -109],
+          [63, 109],
+        ],
+        [
+          [0, 110],
+          [5, 3],
+        ],
+        [[4, -110]],
+      ],
+    ],
+    [
+      'a mixed table up to 32767',
+      Array.from({ length: 64 }, (_, k) => (k === 63 ? 32767 : k === 0 ? 2 : 1 + ((k * 37) % 400))),
+      [
+        [
+          [0, 500],
+          [1, 30],
+          [2, -30],
+        ],
+        [[63, 1]],
+        [[0, -7]],
+        [
+          [10, 80],
+          [20, -80],
+        ],
+      ],
+    ],
+  ] as const)("decodes a JPEG with %s to @cwasm's bytes", (_, step, blocks) => {
+    // An 8-bit table's image first: the instance's cached copies must not carry over.
+    const first = jpegWithCoefficients(255, [
+      [
+        [0, 100],
+        [1, 40],
+      ],
+    ])
+    const firstTheirs = cwasmJpeg(first).data
+    expect(firstDifference(decodeJpeg(first, 8, 8), new Uint8Array(firstTheirs.buffer, firstTheirs.byteOffset, firstTheirs.length))).toBe(-1)
+    const data = jpegWithCoefficients(
+      typeof step === 'number' ? step : [...step],
+      blocks.map((b) => b.map(([k, v]) => [k, v] as [number, number])),
+    )
+    const theirs = cwasmJpeg(data).data
+    expect(firstDifference(decodeJpeg(data, 8 * blocks.length, 8), new Uint8Array(theirs.buffer, theirs.byteOffset, theirs.length))).toBe(-1)
+  })
+
   // Damaged entropy-coded data gives blocks whose coefficients overflow 16 bits: there simd.c's
   // IDCT must fall back to 32-bit lanes. (With these seeds, an instrumented build took that path
   // for a few percent of the blocks, from both of its checks.)
