@@ -91,6 +91,16 @@ async function until(done: () => boolean): Promise<void> {
 /** The most events one kind may reach the window with in `ms`: one per interval, and the held-back last one. */
 const atMost = (ms: number): number => Math.ceil(ms / SERVER_EVENT_INTERVAL_MS) + 2
 
+/** A FramebufferUpdate with one Cursor pseudo-rect (-239) of `side` x `side`, all white and shown. */
+const cursor = (side: number): Uint8Array =>
+  new Bytes()
+    .u8(0, 0)
+    .u16(1)
+    .u16(0, 0, side, side)
+    .s32(-239)
+    .bytes(new Uint8Array(side * side * 4 + Math.ceil(side / 8) * side).fill(255))
+    .build()
+
 describe('a server flooding what the windows are told', () => {
   it('a bell flood rings at most once per interval', async () => {
     const bells = new Uint8Array(64 * 1024).fill(2)
@@ -157,14 +167,6 @@ describe('a server flooding what the windows are told', () => {
   })
 
   it('a flood of cursor shapes reaches the windows at most once per interval, ending with the last shape', async () => {
-    const cursor = (side: number): Uint8Array =>
-      new Bytes()
-        .u8(0, 0)
-        .u16(1)
-        .u16(0, 0, side, side)
-        .s32(-239)
-        .bytes(new Uint8Array(side * side * 4 + Math.ceil(side / 8) * side).fill(255))
-        .build()
     const server = await flooder(cursor(128), cursor(3))
     const started = performance.now()
     const seen = await watchSession(server.port)
@@ -177,14 +179,6 @@ describe('a server flooding what the windows are told', () => {
   })
 
   it('a cursor shape and clipboard text held back when the session is closed reach the window before "closed", and nothing after it', async () => {
-    const cursor = (side: number): Uint8Array =>
-      new Bytes()
-        .u8(0, 0)
-        .u16(1)
-        .u16(0, 0, side, side)
-        .s32(-239)
-        .bytes(new Uint8Array(side * side * 4 + Math.ceil(side / 8) * side).fill(255))
-        .build()
     const server = net.createServer((s) => {
       s.on('error', () => {})
       s.write(
