@@ -263,19 +263,19 @@ export async function main(root: string): Promise<number> {
   const probeScript = readFileSync(join(root, 'bench/pipeline/probe.js'), 'utf8')
   const novnc = await NoVncHost.start(root)
   const x = wantedViewers.includes('tigervnc') ? await TigerVncDisplay.start() : null
-  // The variants set the web server's switches, which it reads per socket, for an A/B in one run:
-  // tessera-plain: pixel runs off; tessera-ws: every frame's pixels in its WebSocket message, none
-  // fetched; tessera-wspacked: packed pixels in the message, only plain ones fetched.
-  const tessera = (name: string, env: Record<string, string> = {}): Viewer => ({
+  // tessera-plain: the same with pixel runs off (the web server reads the switch per socket), for an A/B in one run.
+  // tessera-ws: every frame's pixels in its WebSocket message (TESSERA_FETCH_PIXELS=0), none fetched.
+  const tessera = (name: string, pixelRuns: boolean, fetchPixels = true): Viewer => ({
     name,
     async open(port, s) {
-      const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]))
-      Object.assign(process.env, env)
+      const before = { runs: process.env.TESSERA_PIXEL_RUNS, fetch: process.env.TESSERA_FETCH_PIXELS }
+      process.env.TESSERA_PIXEL_RUNS = pixelRuns ? '1' : '0'
+      process.env.TESSERA_FETCH_PIXELS = fetchPixels ? '1' : '0'
       const session = await app.open(browser, port, s.encoding, probeScript, s.quality ?? null).finally(() => {
-        for (const [k, v] of Object.entries(before)) {
-          if (v === undefined) delete process.env[k]
-          else process.env[k] = v
-        }
+        if (before.runs === undefined) delete process.env.TESSERA_PIXEL_RUNS
+        else process.env.TESSERA_PIXEL_RUNS = before.runs
+        if (before.fetch === undefined) delete process.env.TESSERA_FETCH_PIXELS
+        else process.env.TESSERA_FETCH_PIXELS = before.fetch
       })
       return {
         page: session.page,
@@ -290,12 +290,9 @@ export async function main(root: string): Promise<number> {
     },
   })
   const all: Viewer[] = [
-    tessera('tessera'),
-    tessera('tessera-plain', { TESSERA_PIXEL_RUNS: '0' }),
-    tessera('tessera-ws', { TESSERA_FETCH_PIXELS: '0' }),
-    tessera('tessera-wspacked', { TESSERA_FETCH_PIXELS: 'plain' }),
-    // Threshold trials: packed pixels fetched from this many KB.
-    ...[64, 1024, 2048].map((kb) => tessera(`tessera-pk${kb}`, { TESSERA_FETCH_PACKED_MIN: String(kb * 1024) })),
+    tessera('tessera', process.env.TESSERA_PIXEL_RUNS !== '0'),
+    tessera('tessera-plain', false),
+    tessera('tessera-ws', process.env.TESSERA_PIXEL_RUNS !== '0', false),
     {
       name: 'novnc',
       async open(port, s) {

@@ -33,9 +33,7 @@ import { MAX_UNPACKED_BYTES, type PixelPacker, PixelRunsError, unpackPixelRuns, 
  *
  * Fetched pixels: a page that can fetch them (it says so when it connects) may get a large plain
  * pixels blob as ["h8", byteLength, ticket] with no bytes in the frame: it GETs PIXELS_PATH with
- * the ticket and reads the body into its own memory. A large packed one comes as
- * ["hr32", packedLength, ticket, unpackedBytes]: the body is the pixel runs, which the page reads
- * into memory it keeps for them and unpacks as it would from the frame (`unpackFetched`). Chromium hands a WebSocket message over in a
+ * the ticket and reads the body into its own memory. Chromium hands a WebSocket message over in a
  * fresh ArrayBuffer, chunk by chunk (~40 ms of the page's CPU per 8 MB on a 2-core VM), a fetch
  * body read with a BYOB reader into reused memory for a third of that (docs/performance.md).
  *
@@ -52,23 +50,16 @@ export const PIXELS_CREDENTIAL_HEADER = 'X-Tessera-Credential'
 export const FETCH_PIXELS_PARAM = 'pixels'
 const TICKET = /^[A-Za-z0-9_-]{16,64}$/
 
-/**
- * A blob offered for fetching: the page fetches `length` bytes with `ticket`. Those are the pixels
- * themselves, or with `unpacked` set, pixel runs that unpack to that many bytes.
- */
+/** A blob offered for fetching: the page replaces it by `length` bytes fetched with `ticket`. */
 export class FetchedBlob {
   constructor(
     readonly ticket: string,
     readonly length: number,
-    readonly unpacked: number | null = null,
   ) {}
 }
 
-/**
- * Offers a frame's pixels for fetching: their ticket, or null to send them in the frame. `packed`:
- * they are pixel runs, in the packer's memory, valid only until the next pack.
- */
-export type PixelOffer = (bytes: Uint8Array, packed: boolean) => string | null
+/** Offers a frame's plain pixels for fetching: their ticket, or null to send them in the frame. */
+export type PixelOffer = (pixels: Uint8Array) => string | null
 
 /** One request from the renderer; `id` pairs it with its response. */
 export interface ClientMessage {
@@ -167,9 +158,9 @@ function encode(m: object, alloc: FrameAllocator = (size) => new Uint8Array(size
     if (value instanceof Uint8Array || value instanceof Int32Array) {
       const mine = value === pack?.pixels
       const packed = mine && pack.packer ? packWords(value, pack.packer) : null
-      const ticket = mine && pack.offer ? pack.offer(packed ?? value, packed !== null) : null
-      blobs.push(ticket !== null ? NO_BYTES : (packed ?? value))
-      if (packed) table.push(ticket !== null ? ['hr32', packed.byteLength, ticket, value.byteLength] : ['r32', packed.byteLength, value.byteLength])
+      const ticket = mine && !packed && pack.offer ? pack.offer(value) : null
+      blobs.push(packed ?? (ticket !== null ? NO_BYTES : value))
+      if (packed) table.push(['r32', packed.byteLength, value.byteLength])
       else if (ticket !== null) table.push(['h8', value.byteLength, ticket])
       else table.push([value instanceof Int32Array ? 'i32' : 'u8', value.byteLength])
       return { $bin: blobs.length - 1 }
@@ -229,10 +220,14 @@ function decode(data: string | ArrayBuffer | Uint8Array, memory?: PixelMemory, f
   const blobs: Bin[] = []
   let at = align4(4 + headerLength)
   for (const entry of table as unknown[]) {
-    if (!Array.isArray(entry) || entry.length !== entryLength(entry[0])) throw new WireError('bad blob entry')
+    if (!Array.isArray(entry) || entry.length < 2 || entry.length > 3) throw new WireError('bad blob entry')
     const [kind, length, unpacked] = entry as [unknown, unknown, unknown]
-    if (kind === 'h8' || kind === 'hr32') {
-      blobs.push(fetchedBlob(entry, fetched))
+    if ((kind === 'r32' || kind === 'h8') !== (entry.length === 3)) throw new WireError('bad blob entry')
+    if (kind === 'h8') {
+      // No bytes in the frame: the page fetches them, into memory of this checked size.
+      if (!fetched || typeof unpacked !== 'string' || !TICKET.test(unpacked)) throw new WireError('bad fetched blob')
+      if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0 || length > MAX_UNPACKED_BYTES) throw new WireError('bad fetched size')
+      blobs.push(new FetchedBlob(unpacked, length))
       continue
     }
     if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0 || at + length > bytes.length) {
@@ -261,40 +256,6 @@ function decode(data: string | ArrayBuffer | Uint8Array, memory?: PixelMemory, f
   return out
 }
 
-/** Entries a blob table row of this kind has. */
-function entryLength(kind: unknown): number {
-  return kind === 'hr32' ? 4 : kind === 'r32' || kind === 'h8' ? 3 : 2
-}
-
-/**
- * An offered blob's row: no bytes in the frame, the page fetches them into memory of these checked
- * sizes. Pixel runs never take more than a word more than the pixels they unpack to.
- */
-function fetchedBlob(entry: unknown[], fetched: boolean): FetchedBlob {
-  const [kind, length, ticket, unpacked] = entry
-  if (!fetched || typeof ticket !== 'string' || !TICKET.test(ticket)) throw new WireError('bad fetched blob')
-  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0 || length > MAX_UNPACKED_BYTES) throw new WireError('bad fetched size')
-  if (kind === 'h8') return new FetchedBlob(ticket, length)
-  checkUnpackedSize(unpacked)
-  if (length % 4 !== 0 || length > unpacked + 4) throw new WireError('bad fetched size')
-  return new FetchedBlob(ticket, length, unpacked)
-}
-
-/**
- * Fetched pixel runs (`blob.unpacked` set; `packed` holds the `blob.length` bytes read) unpacked
- * into `memory`'s, as those in a frame are. Throws WireError when they do not unpack to the size announced.
- */
-export function unpackFetched(packed: Uint8Array, blob: FetchedBlob, memory: PixelMemory): Uint8Array {
-  if (blob.unpacked === null || packed.length !== blob.length) throw new WireError('not the fetched pixel runs')
-  return unpack(packed, blob.unpacked, memory)
-}
-
-function checkUnpackedSize(announced: unknown): asserts announced is number {
-  if (typeof announced !== 'number' || !Number.isSafeInteger(announced) || announced < 0 || announced > MAX_UNPACKED_BYTES || announced % 4 !== 0) {
-    throw new WireError('bad unpacked size')
-  }
-}
-
 /**
  * A pixel-runs blob unpacked. Memory already held is unpacked into at once (unpackPixelRuns checks
  * every token against it and that it fills exactly the size announced). Otherwise the stream's
@@ -302,7 +263,9 @@ function checkUnpackedSize(announced: unknown): asserts announced is number {
  * that is the size the table announced.
  */
 function unpack(view: Uint8Array, announced: unknown, memory: PixelMemory): Uint8Array {
-  checkUnpackedSize(announced)
+  if (typeof announced !== 'number' || !Number.isSafeInteger(announced) || announced < 0 || announced > MAX_UNPACKED_BYTES || announced % 4 !== 0) {
+    throw new WireError('bad unpacked size')
+  }
   if (view.length % 4 !== 0) throw new WireError('packed pixels are not whole words')
   const packed = view.byteOffset % 4 === 0 ? new Uint32Array(view.buffer, view.byteOffset, view.length / 4) : new Uint32Array(new Uint8Array(view).buffer)
   try {

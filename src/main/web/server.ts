@@ -26,7 +26,7 @@ import type { Host } from '../host/host'
 import { MAX_SESSIONS } from '../host/session-budget'
 import { contentTypeOf } from './content-types'
 import { FramePacker } from './frame-packer'
-import { MIN_OFFERED_BYTES, MIN_OFFERED_PACKED_BYTES, PixelOffers } from './pixel-offers'
+import { MIN_OFFERED_BYTES, PixelOffers } from './pixel-offers'
 
 export interface WebServerOptions {
   host: Host
@@ -161,13 +161,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (req.method !== 'GET') return fail(405)
     const presented = req.headers[PIXELS_CREDENTIAL_HEADER.toLowerCase()]
     if (!safeEqual(typeof presented === 'string' ? presented : undefined, token)) return fail(403)
-    const taken = offers.take(url.searchParams.get('t') ?? '')
-    if (!taken) return fail(404)
-    const { bytes, release } = taken
+    const bytes = offers.take(url.searchParams.get('t') ?? '')
+    if (!bytes) return fail(404)
     res.writeHead(200, { ...common, 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.byteLength), 'Cache-Control': 'no-store' })
-    // No copy: plain pixels are the batch's own memory, not reused before the page has read them;
-    // pixel runs a copy lent until written (pixel-offers.ts).
-    res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), release)
+    // The batch's own memory, no copy: it is not reused before the page has read it (pixel-offers.ts).
+    res.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   }
 
   /** POST SESSION_PATH: a live launch code (or a still valid credential) for the credential. */
@@ -207,13 +205,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     })
   })
 
-  /** `fetchesPixels`: the page fetches large pixels offered by ticket (ws-codec.ts "Fetched pixels"). */
+  /** `fetchesPixels`: the page fetches large plain pixels offered by ticket (ws-codec.ts "Fetched pixels"). */
   function attach(ws: WebSocket, fetchesPixels: boolean): void {
     const frames = new FramePool()
     // Read per socket, so a bench can compare both in one process (bench/viewers: tessera-plain).
     const packer = process.env.TESSERA_PIXEL_RUNS === '0' ? undefined : new FramePacker()
-    const fetching = fetchesPixels ? (process.env.TESSERA_FETCH_PIXELS ?? '1') : '0'
-    const offer = fetching !== '0' ? offerer(ws, fetching !== 'plain') : undefined
+    const offer: PixelOffer | undefined =
+      fetchesPixels && process.env.TESSERA_FETCH_PIXELS !== '0'
+        ? (pixels) => (pixels.byteLength >= MIN_OFFERED_BYTES ? offers.offer(ws, pixels) : null)
+        : undefined
     const send = (m: ServerMessage): void => {
       if (ws.readyState !== ws.OPEN) return
       try {
@@ -242,23 +242,6 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       link.detach()
     })
     ws.on('error', (e) => log(`socket error: ${e.message}`))
-  }
-
-  /**
-   * Offers `ws`'s page a frame's large plain pixels, and with `packed` its large pixel runs too.
-   * Those live in the packer's memory until its next frame: they are offered as a copy, in memory
-   * of the socket's own that comes back once written or when the offer goes untaken.
-   */
-  function offerer(ws: WebSocket, packed: boolean): PixelOffer {
-    const copies = new FramePool()
-    const minPacked = Number(process.env.TESSERA_FETCH_PACKED_MIN ?? MIN_OFFERED_PACKED_BYTES)
-    return (bytes, isPacked) => {
-      if (!isPacked) return bytes.byteLength >= MIN_OFFERED_BYTES ? offers.offer(ws, bytes) : null
-      if (!packed || bytes.byteLength < minPacked) return null
-      const copy = copies.alloc(bytes.byteLength)
-      copy.set(bytes)
-      return offers.offer(ws, copy.subarray(0, bytes.byteLength), copies.pooled(copy) ? () => copies.give(copy) : undefined)
-    }
   }
 
   await new Promise<void>((ok, fail) => {

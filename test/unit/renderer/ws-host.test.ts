@@ -359,20 +359,20 @@ describe('PixelMemoryPool', () => {
 
 describe('WsHost fetched pixels', () => {
   /** A frame whose `words` pixels of `colour` are offered by ticket; the offered bytes are kept in `offered`. */
-  const offeredFrame = (offered: Map<string, Uint8Array>, sessionId: string, seq: number, words: number, colour: number, packed = false): Uint8Array => {
+  const offeredFrame = (offered: Map<string, Uint8Array>, sessionId: string, seq: number, words: number, colour: number): Uint8Array => {
     const pixels = new Uint8Array(new Uint32Array(words).fill(colour).buffer)
     const ops = Int32Array.of(OpCode.Pixels, 0, 0, words, 1, 0, 0, 0)
     const wire = encodeServerMessage(
       { type: 'event', name: 'session.frame', payload: { sessionId, seq, ops, pixels, images: new Uint8Array(0) } },
       undefined,
-      packed ? new PixelRunEncoder() : undefined,
+      undefined,
       (p) => {
         const ticket = `ticket-${sessionId}-${seq}-0123456789`
         offered.set(ticket, p.slice())
         return ticket
       },
     )
-    expect(new TextDecoder().decode(wire as Uint8Array)).toContain(packed ? '"hr32"' : '"h8"')
+    expect(new TextDecoder().decode(wire as Uint8Array)).toContain('"h8"')
     return wire as Uint8Array
   }
 
@@ -439,54 +439,6 @@ describe('WsHost fetched pixels', () => {
       ['session.ack', { sessionId: 's', seq: 1 }],
       ['session.refresh', { sessionId: 's' }],
     ])
-    warn.mockRestore()
-    host.close()
-  })
-
-  it('fetches pixel runs into memory it keeps for them and unpacks them into pixel memory, both reused', async () => {
-    const offered = new Map<string, Uint8Array>()
-    const intos: Uint8Array[] = []
-    const fetch = fetcher(offered)
-    const { host, last } = setup({ fetchPixels: (ticket, into, length) => (intos.push(into), fetch(ticket, into, length)) })
-    last().open()
-    const got: Uint8Array[] = []
-    host.on('session.frame', (b) => got.push(b.pixels))
-    last().deliver(offeredFrame(offered, 's', 1, 1000, 0xff0000ff, true))
-    await vi.waitFor(() => expect(got).toHaveLength(1))
-    expect(got[0]).toHaveLength(4000)
-    expect(new Uint32Array(got[0].buffer, got[0].byteOffset, 1000).every((w) => w === 0xff0000ff)).toBe(true)
-    void host.request('session.ack', { sessionId: 's', seq: 1 }).catch(() => {})
-    last().deliver(offeredFrame(offered, 's', 2, 1000, 0xff00ff00, true))
-    await vi.waitFor(() => expect(got).toHaveLength(2))
-    // The second read went into the first's memory (moved by that read), and the pixels into the first frame's.
-    expect(intos).toHaveLength(2)
-    expect(intos[0].length).toBe(0)
-    expect(got[1].buffer).toBe(got[0].buffer)
-    expect(new Uint32Array(got[1].buffer, got[1].byteOffset, 1000).every((w) => w === 0xff00ff00)).toBe(true)
-    host.close()
-  })
-
-  it('drops fetched pixel runs that do not unpack to the size announced, and carries on', async () => {
-    const offered = new Map<string, Uint8Array>()
-    const { host, last } = setup({ fetchPixels: fetcher(offered) })
-    last().open()
-    const seqs: number[] = []
-    host.on('session.frame', (b) => seqs.push(b.seq))
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    const lying = offeredFrame(offered, 's', 1, 100, 1, true)
-    // The body's run now covers 200 words, not the 100 the frame announced.
-    const [ticket, body] = [...offered][0]
-    new Uint32Array(body.buffer)[0] = 200 * 2 + 1
-    offered.set(ticket, body)
-    last().deliver(lying)
-    last().deliver(offeredFrame(offered, 's', 2, 100, 2, true))
-    await vi.waitFor(() => expect(seqs).toEqual([2]))
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/could not be fetched/), expect.stringMatching(/bad packed pixels/))
-    expect(
-      last()
-        .requests()
-        .map((r) => r.name),
-    ).toEqual(['session.ack', 'session.refresh'])
     warn.mockRestore()
     host.close()
   })

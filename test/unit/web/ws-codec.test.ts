@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PixelRunEncoder } from '../../../src/shared/pixel-runs'
-import {
-  FetchedBlob,
-  WireError,
-  decodeClientMessage,
-  decodeServerMessage,
-  encodeClientMessage,
-  encodeServerMessage,
-  unpackFetched,
-} from '../../../src/shared/ws-codec'
+import { FetchedBlob, WireError, decodeClientMessage, decodeServerMessage, encodeClientMessage, encodeServerMessage } from '../../../src/shared/ws-codec'
 
 const toArrayBuffer = (u: Uint8Array): ArrayBuffer => u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer
 
@@ -272,81 +264,6 @@ describe('ws-codec', () => {
         [at(`[["h8",8,"${ticket}"],["h8",8,"${ticket}"]]`, '{"pixels":{"$bin":0},"images":{"$bin":1}}'), "outside a frame's pixels"],
       ]
       for (const [wire, message] of bad) expect(() => decodeServerMessage(wire, undefined, true), message).toThrow(message)
-    })
-
-    describe('as pixel runs', () => {
-      const desktop = new Uint8Array(new Uint32Array(4096).map((_, i) => (i % 700 < 3 ? i : 0xffc0c0c0)).buffer)
-      const desktopFrame = () => ({ ...frame(), payload: { ...frame().payload, pixels: desktop } })
-
-      it('offer them when the offer takes them, and unpack what the page fetched byte for byte', () => {
-        const offered: [Uint8Array, boolean][] = []
-        // The offer must copy: the encoder's memory is its next frame's.
-        const wire = encodeServerMessage(
-          desktopFrame(),
-          undefined,
-          new PixelRunEncoder(),
-          (b, packed) => (offered.push([b.slice(), packed]), ticket),
-        ) as Uint8Array
-        expect(offered).toHaveLength(1)
-        const [body, packed] = offered[0]
-        expect(packed).toBe(true)
-        expect(body.length).toBeLessThan(desktop.length / 10)
-        expect(new TextDecoder().decode(wire)).toContain(`["hr32",${body.length},"${ticket}",${desktop.length}]`)
-        const m = decodeServerMessage(toArrayBuffer(wire), undefined, true) as { payload: { pixels: FetchedBlob } }
-        const blob = m.payload.pixels
-        expect(blob).toEqual(new FetchedBlob(ticket, body.length, desktop.length))
-        expect(() => decodeServerMessage(wire)).toThrow('bad fetched blob')
-        const memory = new Uint8Array(desktop.length + 64)
-        const pixels = unpackFetched(body, blob, (size) => (size <= memory.length ? memory : null))
-        expect(pixels.buffer).toBe(memory.buffer)
-        expect(Buffer.compare(pixels, desktop)).toBe(0)
-        // An offer that declines them (too small): they ride in the frame as before.
-        const inFrame = encodeServerMessage(desktopFrame(), undefined, new PixelRunEncoder(), (_b, p) => (p ? null : ticket)) as Uint8Array
-        expect(new TextDecoder().decode(inFrame)).toContain('["r32",')
-        // Offered, the frame is that one without the runs' bytes (its header a little longer).
-        expect(inFrame.length - wire.length).toBeGreaterThan(body.length - 32)
-        expect(Buffer.compare((decodeServerMessage(inFrame, undefined, true) as ReturnType<typeof desktopFrame>).payload.pixels, desktop)).toBe(0)
-      })
-
-      it('refuse rows whose sizes could not be what the host sends, and fetched runs that disagree with them, allocating nothing', () => {
-        const at = (row: string): Uint8Array => {
-          const header = new TextEncoder().encode(
-            `{"type":"event","name":"session.frame","payload":{"sessionId":"s","seq":1,"pixels":{"$bin":0}},"$blobs":[${row}]}`,
-          )
-          const out = new Uint8Array((4 + header.length + 3) & ~3)
-          new DataView(out.buffer).setUint32(0, header.length, true)
-          out.set(header, 4)
-          return out
-        }
-        expect(decodeServerMessage(at(`["hr32",8,"${ticket}",16]`), undefined, true)).toMatchObject({ payload: { pixels: new FetchedBlob(ticket, 8, 16) } })
-        const bad: [Uint8Array, string][] = [
-          [at(`["hr32",8,"${ticket}"]`), 'bad blob entry'],
-          [at(`["h8",8,"${ticket}",16]`), 'bad blob entry'],
-          [at(`["hr32",8,"short",16]`), 'bad fetched blob'],
-          [at(`["hr32",8,"${ticket}",18]`), 'bad unpacked size'],
-          [at(`["hr32",8,"${ticket}",1e13]`), 'bad unpacked size'],
-          [at(`["hr32",8,"${ticket}","16"]`), 'bad unpacked size'],
-          [at(`["hr32",6,"${ticket}",16]`), 'bad fetched size'],
-          // More than a literal stretch of every word: no packer makes that.
-          [at(`["hr32",24,"${ticket}",16]`), 'bad fetched size'],
-          [at(`["hr32",1e13,"${ticket}",16]`), 'bad fetched size'],
-        ]
-        for (const [wire, message] of bad) expect(() => decodeServerMessage(wire, undefined, true), message).toThrow(message)
-        expect(() => decodeServerMessage(at(`["hr32",8,"${ticket}",16]`), undefined, false)).toThrow('bad fetched blob')
-
-        // A run of 4 words: 8 bytes that unpack to 16.
-        const run = new Uint8Array(Uint32Array.of(4 * 2 + 1, 0xff0000ff).buffer)
-        const seen: number[] = []
-        const fresh = (size: number, reusedOnly?: boolean): Uint8Array | null => (reusedOnly ? null : (seen.push(size), new Uint8Array(size)))
-        expect([...unpackFetched(run, new FetchedBlob(ticket, 8, 16), fresh)]).toEqual([255, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 255, 255, 0, 0, 255])
-        expect(seen).toEqual([16])
-        seen.length = 0
-        // The table said 32 bytes; the body unpacks to 16: refused before any memory is made.
-        expect(() => unpackFetched(run, new FetchedBlob(ticket, 8, 32), fresh)).toThrow(WireError)
-        expect(() => unpackFetched(run.subarray(0, 4), new FetchedBlob(ticket, 8, 16), fresh)).toThrow('not the fetched pixel runs')
-        expect(() => unpackFetched(run, new FetchedBlob(ticket, 8), fresh)).toThrow('not the fetched pixel runs')
-        expect(seen).toEqual([])
-      })
     })
   })
 })

@@ -1,15 +1,6 @@
 import type { ErrorCode, ErrorKind } from '@shared/error-codes'
 import type { ClientEventName, ClientEvents, HostApi, HostRequests, RequestName, SessionError } from '@shared/contract'
-import {
-  FETCH_PIXELS_PARAM,
-  FetchedBlob,
-  type ServerMessage,
-  WS_PATH,
-  type WireData,
-  decodeServerMessage,
-  encodeClientMessage,
-  unpackFetched,
-} from '@shared/ws-codec'
+import { FETCH_PIXELS_PARAM, FetchedBlob, type ServerMessage, WS_PATH, type WireData, decodeServerMessage, encodeClientMessage } from '@shared/ws-codec'
 import type { FrameBatch } from '@shared/ops'
 import { t } from '../lib/i18n'
 import { PixelMemoryPool } from './pixel-memory'
@@ -114,8 +105,6 @@ export class WsHost implements HostApi {
   /** Messages that arrived while a frame's pixels were being fetched: handled in order once they are in. */
   private readonly inbox: unknown[] = []
   private fetching = false
-  /** Where fetched pixel runs are read before they are unpacked; reused, grown when too small. */
-  private packedMemory: Uint8Array | null = null
   state: LinkState = 'connecting'
 
   constructor(private readonly opts: WsHostOptions) {
@@ -262,7 +251,10 @@ export class WsHost implements HostApi {
   private async fetchThenDispatch(m: ServerMessage, blob: FetchedBlob): Promise<void> {
     let fetched = false
     try {
-      ;(m as { payload: FrameBatch }).payload.pixels = blob.unpacked === null ? await this.fetchPlain(blob) : await this.fetchPacked(blob)
+      const memory = this.pixelMemory.memory(blob.length)!
+      const filled = await this.opts.fetchPixels!(blob.ticket, memory, blob.length)
+      this.pixelMemory.replace(filled)
+      ;(m as { payload: FrameBatch }).payload.pixels = filled.subarray(0, blob.length)
       fetched = true
     } catch (e) {
       this.pixelMemory.claim(null)
@@ -276,25 +268,6 @@ export class WsHost implements HostApi {
     if (fetched) this.dispatch(m)
     this.fetching = false
     while (!this.fetching && this.inbox.length) this.handle(this.inbox.shift())
-  }
-
-  /** Plain pixels, read straight into pixel memory. */
-  private async fetchPlain(blob: FetchedBlob): Promise<Uint8Array> {
-    const memory = this.pixelMemory.memory(blob.length)!
-    const filled = await this.opts.fetchPixels!(blob.ticket, memory, blob.length)
-    this.pixelMemory.replace(filled)
-    return filled.subarray(0, blob.length)
-  }
-
-  /** Pixel runs, read into the memory kept for them (sizes checked by the decoder), then unpacked into pixel memory. */
-  private async fetchPacked(blob: FetchedBlob): Promise<Uint8Array> {
-    let into = this.packedMemory
-    // The read moves the memory: until it gives it back, there is none to reuse.
-    this.packedMemory = null
-    if (!into || into.length < blob.length) into = new Uint8Array(blob.length + (blob.length >> 4))
-    const filled = await this.opts.fetchPixels!(blob.ticket, into, blob.length)
-    this.packedMemory = filled
-    return unpackFetched(filled.subarray(0, blob.length), blob, this.pixelMemory.memory)
   }
 
   private dispatch(m: ServerMessage): void {
