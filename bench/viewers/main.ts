@@ -265,14 +265,13 @@ export async function main(root: string): Promise<number> {
   const x = wantedViewers.includes('tigervnc') ? await TigerVncDisplay.start() : null
   // tessera-plain: the same with pixel runs off (the web server reads the switch per socket), for an A/B in one run.
   // tessera-ws: every frame's pixels in its WebSocket message (TESSERA_FETCH_PIXELS=0), none fetched.
-  // tessera-inorder: a frame's pixels fetched only once the messages before it are handled, not as it arrives.
-  const tessera = (name: string, pixelRuns: boolean, fetchPixels = true, pageScript = ''): Viewer => ({
+  const tessera = (name: string, pixelRuns: boolean, fetchPixels = true): Viewer => ({
     name,
     async open(port, s) {
       const before = { runs: process.env.TESSERA_PIXEL_RUNS, fetch: process.env.TESSERA_FETCH_PIXELS }
       process.env.TESSERA_PIXEL_RUNS = pixelRuns ? '1' : '0'
       process.env.TESSERA_FETCH_PIXELS = fetchPixels ? '1' : '0'
-      const session = await app.open(browser, port, s.encoding, probeScript + pageScript, s.quality ?? null).finally(() => {
+      const session = await app.open(browser, port, s.encoding, probeScript, s.quality ?? null).finally(() => {
         if (before.runs === undefined) delete process.env.TESSERA_PIXEL_RUNS
         else process.env.TESSERA_PIXEL_RUNS = before.runs
         if (before.fetch === undefined) delete process.env.TESSERA_FETCH_PIXELS
@@ -294,7 +293,6 @@ export async function main(root: string): Promise<number> {
     tessera('tessera', process.env.TESSERA_PIXEL_RUNS !== '0'),
     tessera('tessera-plain', false),
     tessera('tessera-ws', process.env.TESSERA_PIXEL_RUNS !== '0', false),
-    tessera('tessera-inorder', process.env.TESSERA_PIXEL_RUNS !== '0', true, ';window.__TESSERA_FETCH_IN_ORDER__ = true;\n'),
     {
       name: 'novnc',
       async open(port, s) {

@@ -3,7 +3,7 @@ import { type SocketLike, WsHost, type WsHostOptions, hostSocketUrl } from '../.
 import { PixelMemoryPool } from '../../../src/renderer/src/host/pixel-memory'
 import { PixelRunEncoder } from '../../../src/shared/pixel-runs'
 import { decodeClientMessage, encodeServerMessage } from '../../../src/shared/ws-codec'
-import { type FrameBatch, OpCode } from '../../../src/shared/ops'
+import { OpCode } from '../../../src/shared/ops'
 
 class FakeSocket implements SocketLike {
   binaryType = 'blob'
@@ -336,26 +336,6 @@ describe('PixelMemoryPool', () => {
     expect(pool.memory(50, true)).toBe(first)
   })
 
-  it('follows memory a read moved, and a dropped batch no longer frees the batches before it', () => {
-    const pool = new PixelMemoryPool()
-    const batch = (seq: number) => ({ sessionId: 's', seq, ops: new Int32Array(0), pixels: new Uint8Array(0), images: new Uint8Array(0) })
-    const first = pool.memory(100)!
-    pool.claim(batch(1))
-    const second = pool.memory(100)!
-    pool.claim(batch(2))
-    // 1's read moved its memory; 2's failed.
-    const moved = new Uint8Array(first)
-    pool.moved(first, moved)
-    pool.moved(second, null)
-    expect(pool.sizes).toEqual({ free: 0, lent: 1 })
-    // 2's ack (sent for the dropped batch) frees nothing: 1 may still be waiting to paint.
-    pool.acked('s', 2)
-    expect(pool.sizes).toEqual({ free: 0, lent: 1 })
-    pool.acked('s', 1)
-    expect(pool.sizes).toEqual({ free: 1, lent: 0 })
-    expect(pool.memory(100, true)).toBe(moved)
-  })
-
   it("an ack of a batch whose memory was forgotten frees none of a later run's batches of the same seq", () => {
     const pool = new PixelMemoryPool()
     const batch = (seq: number) => ({ sessionId: 's', seq, ops: new Int32Array(0), pixels: new Uint8Array(0), images: new Uint8Array(0) })
@@ -459,100 +439,6 @@ describe('WsHost fetched pixels', () => {
       ['session.ack', { sessionId: 's', seq: 1 }],
       ['session.refresh', { sessionId: 's' }],
     ])
-    warn.mockRestore()
-    host.close()
-  })
-
-  /** Fetches held until their ticket's gate is opened, in the order asked. */
-  const gatedFetcher = (offered: Map<string, Uint8Array>) => {
-    const asked: string[] = []
-    const gates = new Map<string, () => void>()
-    const inner = fetcher(offered)
-    const fetchPixels = async (ticket: string, into: Uint8Array, length: number): Promise<Uint8Array> => {
-      asked.push(ticket)
-      await new Promise<void>((ok) => gates.set(ticket, ok))
-      return inner(ticket, into, length)
-    }
-    return { fetchPixels, asked, open: (ticket: string) => gates.get(ticket)!() }
-  }
-  const ticketOf = (seq: number) => `ticket-s-${seq}-0123456789`
-
-  it("starts each frame's fetch as it arrives, and still hands frames and messages over in arrival order", async () => {
-    const offered = new Map<string, Uint8Array>()
-    const f = gatedFetcher(offered)
-    const { host, last } = setup({ fetchPixels: f.fetchPixels })
-    last().open()
-    const order: string[] = []
-    const got: Uint8Array[] = []
-    host.on('session.frame', (b) => {
-      order.push(`frame ${b.seq}`)
-      got.push(b.pixels)
-    })
-    host.on('session.bell', () => order.push('bell'))
-    last().deliver(offeredFrame(offered, 's', 1, 1000, 0xff0000ff))
-    last().deliver(offeredFrame(offered, 's', 2, 1000, 0xff00ff00))
-    last().deliver(encodeServerMessage({ type: 'event', name: 'session.bell', payload: { sessionId: 's' } }) as string)
-    // Both fetches under way before either is in.
-    expect(f.asked).toEqual([ticketOf(1), ticketOf(2)])
-    // The second is in first: it waits for the first.
-    f.open(ticketOf(2))
-    await new Promise((ok) => setTimeout(ok, 5))
-    expect(order).toEqual([])
-    f.open(ticketOf(1))
-    await vi.waitFor(() => expect(order).toEqual(['frame 1', 'frame 2', 'bell']))
-    // Each in its own memory.
-    expect(got[1].buffer).not.toBe(got[0].buffer)
-    expect(new Uint32Array(got[0].buffer, got[0].byteOffset, 1000).every((w) => w === 0xff0000ff)).toBe(true)
-    expect(new Uint32Array(got[1].buffer, got[1].byteOffset, 1000).every((w) => w === 0xff00ff00)).toBe(true)
-    host.close()
-  })
-
-  it('with fetchAhead off, fetches a frame only once the messages before it are handled', async () => {
-    const offered = new Map<string, Uint8Array>()
-    const f = gatedFetcher(offered)
-    const { host, last } = setup({ fetchPixels: f.fetchPixels, fetchAhead: false })
-    last().open()
-    const seqs: number[] = []
-    host.on('session.frame', (b) => seqs.push(b.seq))
-    last().deliver(offeredFrame(offered, 's', 1, 100, 1))
-    last().deliver(offeredFrame(offered, 's', 2, 100, 2))
-    expect(f.asked).toEqual([ticketOf(1)])
-    f.open(ticketOf(1))
-    await vi.waitFor(() => expect(f.asked).toEqual([ticketOf(1), ticketOf(2)]))
-    expect(seqs).toEqual([1])
-    f.open(ticketOf(2))
-    await vi.waitFor(() => expect(seqs).toEqual([1, 2]))
-    host.close()
-  })
-
-  it("a fetch that fails while an earlier frame's is under way drops its frame only, and its ack frees none of the earlier's memory", async () => {
-    const offered = new Map<string, Uint8Array>()
-    const f = gatedFetcher(offered)
-    const { host, last } = setup({ fetchPixels: f.fetchPixels })
-    last().open()
-    const got: FrameBatch[] = []
-    host.on('session.frame', (b) => got.push(b))
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    last().deliver(offeredFrame(offered, 's', 1, 100, 1))
-    const lost = offeredFrame(offered, 's', 2, 100, 2)
-    offered.delete(ticketOf(2))
-    last().deliver(lost)
-    f.open(ticketOf(2))
-    // Dropped and acked while 1 is still being fetched.
-    await vi.waitFor(() =>
-      expect(
-        last()
-          .requests()
-          .map((r) => r.name),
-      ).toEqual(['session.ack', 'session.refresh']),
-    )
-    // 1 is still being fetched, and unacked: the next frame must not get its memory.
-    last().deliver(offeredFrame(offered, 's', 3, 100, 3))
-    f.open(ticketOf(3))
-    f.open(ticketOf(1))
-    await vi.waitFor(() => expect(got.map((b) => b.seq)).toEqual([1, 3]))
-    expect(got[1].pixels.buffer).not.toBe(got[0].pixels.buffer)
-    expect(got[0].pixels.every((v, i) => v === (i % 4 === 0 ? 1 : 0))).toBe(true)
     warn.mockRestore()
     host.close()
   })

@@ -75,8 +75,6 @@ export function useHost(): HostLink {
       protocols: socketProtocols(credential),
       checkCredential: () => checkCredential(credential),
       fetchPixels: (ticket, into, length) => fetchPixels(credential, ticket, into, length),
-      // Set by the viewers bench's tessera-inorder variant only, for an A/B in one run.
-      fetchAhead: (window as { __TESSERA_FETCH_IN_ORDER__?: boolean }).__TESSERA_FETCH_IN_ORDER__ !== true,
     })
     current = {
       api: ws,

@@ -48,20 +48,9 @@ export class PixelMemoryPool {
     return m
   }
 
-  /**
-   * A batch's memory `from` moved to another ArrayBuffer (a BYOB read transfers it): `to` is it
-   * now. Null: the batch is dropped (a read that failed may have taken its memory), and no longer
-   * tracked, so its ack frees nothing: batches before it may still be waiting to paint.
-   * Memory already forgotten stays so.
-   */
-  moved(from: Uint8Array, to: Uint8Array | null): void {
-    const i = this.arrivals.findIndex((x) => x.memory === from)
-    if (i < 0) return
-    if (to) this.arrivals[i].memory = to
-    else {
-      this.arrivals.splice(i, 1)
-      this.lent--
-    }
+  /** The memory just handed out moved to another ArrayBuffer (a BYOB read transfers it): `m` is it now. */
+  replace(m: Uint8Array): void {
+    this.pending = m
   }
 
   /**

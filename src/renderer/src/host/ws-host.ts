@@ -52,11 +52,6 @@ export interface WsHostOptions {
    * offers; messages after a frame whose pixels are being fetched wait for it, so order holds.
    */
   fetchPixels?: (ticket: string, into: Uint8Array, length: number) => Promise<Uint8Array>
-  /**
-   * Whether a frame's fetch starts as its message arrives, while earlier frames are still being
-   * fetched (default), or only once every message before it is handled (bench A/B only).
-   */
-  fetchAhead?: boolean
 }
 
 const OPEN = 1
@@ -107,8 +102,9 @@ export class WsHost implements HostApi {
   private checking = false
   /** Where packed frame pixels are unpacked; memory comes back when the batch's ack is sent. */
   private readonly pixelMemory = new PixelMemoryPool()
-  /** Messages decoded but not yet handled, in the order they came: each waits for the fetches before it. */
-  private readonly inbox: Queued[] = []
+  /** Messages that arrived while a frame's pixels were being fetched: handled in order once they are in. */
+  private readonly inbox: unknown[] = []
+  private fetching = false
   state: LinkState = 'connecting'
 
   constructor(private readonly opts: WsHostOptions) {
@@ -229,12 +225,13 @@ export class WsHost implements HostApi {
     s.send(p.data as string | Uint8Array<ArrayBuffer>)
   }
 
-  /**
-   * Decodes a message as it arrives and ties the memory it took to its batch, in arrival order;
-   * a frame whose pixels are offered gets memory for them and its fetch starts (fetchAhead).
-   * Messages are handled in arrival order: each waits for the fetches before it.
-   */
   private receive(data: unknown): void {
+    if (this.fetching) this.inbox.push(data)
+    else this.handle(data)
+  }
+
+  /** Decodes and dispatches one message; a frame whose pixels must be fetched holds back the rest until they are in. */
+  private handle(data: unknown): void {
     let m
     try {
       m = decodeServerMessage(data as string | ArrayBuffer, this.pixelMemory.memory, this.opts.fetchPixels !== undefined)
@@ -244,56 +241,37 @@ export class WsHost implements HostApi {
       console.warn('tessera: dropped a malformed host message:', (e as Error).message)
       return
     }
-    const batch = m.type === 'event' && m.name === 'session.frame' ? (m.payload as FrameBatch) : null
-    const blob: unknown = batch?.pixels
-    const q: Queued = { m, state: 'ready', memory: null }
-    if (blob instanceof FetchedBlob) {
-      q.state = 'waiting'
-      q.memory = this.pixelMemory.memory(blob.length)
-    }
-    this.pixelMemory.claim(batch)
-    this.inbox.push(q)
-    if (q.state === 'waiting' && (this.opts.fetchAhead !== false || this.inbox.length === 1)) void this.fetch(q)
-    this.handleReady()
+    const pixels: unknown = m.type === 'event' && m.name === 'session.frame' ? (m.payload as FrameBatch).pixels : null
+    if (pixels instanceof FetchedBlob) {
+      this.fetching = true
+      void this.fetchThenDispatch(m, pixels)
+    } else this.dispatch(m)
   }
 
-  /** Fetches a frame's offered pixels into the memory it was given; a failure drops the frame. */
-  private async fetch(q: Queued): Promise<void> {
-    q.state = 'fetching'
-    const batch = (q.m as { payload: FrameBatch }).payload
-    const blob = batch.pixels as unknown as FetchedBlob
-    const memory = q.memory!
+  private async fetchThenDispatch(m: ServerMessage, blob: FetchedBlob): Promise<void> {
+    let fetched = false
     try {
+      const memory = this.pixelMemory.memory(blob.length)!
       const filled = await this.opts.fetchPixels!(blob.ticket, memory, blob.length)
-      this.pixelMemory.moved(memory, filled)
-      batch.pixels = filled.subarray(0, blob.length)
-      q.state = 'ready'
+      this.pixelMemory.replace(filled)
+      ;(m as { payload: FrameBatch }).payload.pixels = filled.subarray(0, blob.length)
+      fetched = true
     } catch (e) {
-      // The read may have taken the memory with it.
-      this.pixelMemory.moved(memory, null)
-      q.state = 'dropped'
+      this.pixelMemory.claim(null)
       console.warn('tessera: dropped a frame whose pixels could not be fetched:', (e as Error).message)
       // The canvas under that frame is stale now: let the host go on at once (not after its ack
       // timeout) and have the server send the whole screen again.
-      const { sessionId, seq } = batch
+      const { sessionId, seq } = (m as { payload: FrameBatch }).payload
       this.request('session.ack', { sessionId, seq }).catch(() => {})
       this.request('session.refresh', { sessionId }).catch(() => {})
     }
-    this.handleReady()
-  }
-
-  /** Handles the messages at the head of the inbox whose pixels are in; starts the next fetch when they come one at a time. */
-  private handleReady(): void {
-    while (this.inbox.length) {
-      const q = this.inbox[0]
-      if (q.state === 'waiting') void this.fetch(q)
-      if (q.state === 'waiting' || q.state === 'fetching') return
-      this.inbox.shift()
-      if (q.state === 'ready') this.dispatch(q.m)
-    }
+    if (fetched) this.dispatch(m)
+    this.fetching = false
+    while (!this.fetching && this.inbox.length) this.handle(this.inbox.shift())
   }
 
   private dispatch(m: ServerMessage): void {
+    this.pixelMemory.claim(m.type === 'event' && m.name === 'session.frame' ? (m.payload as FrameBatch) : null)
     if (m.type === 'response') {
       const p = this.pending.get(m.id)
       if (!p) return
@@ -326,13 +304,6 @@ export class WsHost implements HostApi {
     this.state = state
     for (const l of this.linkListeners) l(state)
   }
-}
-
-/** A message waiting its turn; `memory`: what its offered pixels are fetched into. */
-interface Queued {
-  m: ServerMessage
-  state: 'waiting' | 'fetching' | 'ready' | 'dropped'
-  memory: Uint8Array | null
 }
 
 function hostError(kind: ErrorKind, code: ErrorCode, message: string): SessionError {
