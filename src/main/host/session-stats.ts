@@ -4,7 +4,7 @@ import type { HostEvents } from '@shared/contract'
 /** What the stats need from one framebuffer update. */
 export interface UpdateSample {
   bytes: number
-  /** The request's round trip, or 0 when the update was not answering one. */
+  /** The request's round trip (UpdateStats.latencyMs: the wait left after the update before, for one asked for ahead), or 0 when the update was not answering one. */
   latencyMs: number
   encodings: Iterable<number>
 }

@@ -137,7 +137,11 @@ export interface UpdateStats {
   encodings: number[]
   /** From the update's first byte to its last, in ms. */
   transferMs: number
-  /** From our latest update request to the update's first byte, in ms (0 if none was pending). */
+  /**
+   * From our latest update request to the update's first byte, in ms (0 if none was pending).
+   * For an update asked for ahead, as the one before began (UpdateFlow.requestAhead): from that
+   * one's end, the part of the round trip reading it did not hide.
+   */
   latencyMs: number
 }
 

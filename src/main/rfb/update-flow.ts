@@ -92,6 +92,11 @@ export class UpdateFlow {
   private requestedAt = 0
   /** FramebufferUpdateRequests not yet answered by an update (merged requests keep it high: harmless). */
   private unanswered = 0
+  /**
+   * The update being read was asked for ahead, at its start (requestAhead): the request its end
+   * would send is already out.
+   */
+  private askedAhead = false
   /** Continuous updates: 'off' (a request per update), 'on', or 'ended' (the server stopped them; asking again). */
   private continuous: 'off' | 'on' | 'ended' = 'off'
   /**
@@ -240,13 +245,36 @@ export class UpdateFlow {
   /**
    * An update began arriving at `now`: returns its latency, from our latest request (pushed
    * updates have none: the link's minimum fence round trip stands in, as an echo can also wait
-   * behind queued updates or a busy renderer).
+   * behind queued updates or a busy renderer). For an update asked for ahead, from the end of
+   * the one before: the part of the round trip that reading that update did not hide.
    */
   updateStarted(now: number): number {
     const latency = this.requestedAt ? now - this.requestedAt : this.continuous === 'on' ? this.ping.minRttMs : 0
     this.requestedAt = 0
     this.unanswered = Math.max(0, this.unanswered - 1)
     return latency
+  }
+
+  /**
+   * Right after {@link updateStarted}: asks for the next update now, while this one is still
+   * read, as TigerVNC's viewer does at framebufferUpdateStart, so the server's work and the round
+   * trip overlap our reading and decoding (an update then costs the longer of transfer and round
+   * trip, not their sum). Only when updates are asked for one by one and nothing has to change
+   * first: `sinkHasRoom` (the sink will not hold this update's end, so the answer will not wait
+   * behind it), no pixel format switch pending (the answer must come in the format decoding
+   * uses), no resize to ask for in full. At most one request ahead: its update's end sends none.
+   */
+  requestAhead(sinkHasRoom: boolean): void {
+    if (!sinkHasRoom || this.askedAhead || !this.io.connected() || this.options.autoUpdate === false) return
+    if (this.continuous === 'on' || this.startsContinuous()) return
+    if (this.pendingPixelFormat || this.resized || this.atEndOfUpdates.length > 0) return
+    this.askedAhead = true
+    this.requestUpdate(true, 0, 0, this.io.width(), this.io.height())
+  }
+
+  /** The next requestNext switches to pushed updates (TigerVNC: after the first update by request). */
+  private startsContinuous(): boolean {
+    return this.continuous === 'off' && this.options.continuousUpdates !== false && this.io.features.continuousUpdates && this.io.features.fence
   }
 
   /** An update was parsed: auto-select may pick another quality level or pixel format from it. */
@@ -260,10 +288,18 @@ export class UpdateFlow {
 
   /** The sink has taken the last update: ask for the next one (or keep the pushed ones in step). */
   requestNext(): void {
+    const ahead = this.askedAhead
+    this.askedAhead = false
     if (!this.io.connected() || this.options.autoUpdate === false) return
     if (this.continuous === 'on') return this.continueUpdates()
-    this.applyPendingPixelFormat()
-    if (this.continuous === 'off' && this.options.continuousUpdates !== false && this.io.features.continuousUpdates && this.io.features.fence) {
+    if (ahead) {
+      // The next update is asked for already; its latency counts from now (see updateStarted).
+      this.requestedAt = performance.now()
+    } else {
+      // Never with a request out: its answer may have been made in the old format.
+      this.applyPendingPixelFormat()
+    }
+    if (this.startsContinuous()) {
       // As TigerVNC's viewer: the first update came by request, the rest are pushed.
       this.continuous = 'on'
       this.sendEnableContinuousUpdates()
@@ -272,7 +308,9 @@ export class UpdateFlow {
       this.sendPing()
       return
     }
-    // After a resize the old picture is meaningless: ask for all of it.
+    // After a resize the old picture is meaningless: ask for all of it (even with a request out:
+    // it was incremental, and a server may answer it with less than the whole new picture).
+    if (ahead && !this.resized) return
     this.requestUpdate(!this.resized, 0, 0, this.io.width(), this.io.height())
     this.resized = false
   }

@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest'
+import { Encoding } from '../../../src/shared/encodings'
+import { BatchSink } from '../../../src/main/host/batch-sink'
+import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
+import { PIXEL_FORMATS, type PixelFormat } from '../../../src/main/rfb/pixel-format'
+import { RfbClient, type RfbClientOptions } from '../../../src/main/rfb/session'
+import type { DrawSink } from '../../../src/main/rfb/sink'
+import { Bytes, expectedWord } from '../../helpers/bytes'
+import { FakeTransport, settle } from '../../helpers/fake-transport'
+import { none38 } from '../../helpers/server-script'
+
+// The next update is asked for as an update starts (TigerVNC's framebufferUpdateStart), where
+// that is safe; these byte vectors pin the edges: a sink that would hold, a resize, a pixel
+// format switch, pushed updates, features holding the reader, SetEncodings with a request out.
+
+const END_OF_CU = Uint8Array.of(150)
+const SERVER_FENCE = new Bytes().u8(248, 0, 0, 0).u32(0x80000000).u8(1).u8(0).build()
+
+async function connected(sink: DrawSink, opts: Partial<RfbClientOptions> = {}): Promise<{ client: RfbClient; t: FakeTransport }> {
+  const t = new FakeTransport()
+  const client = new RfbClient({ sink, ...opts })
+  const p = client.start(t)
+  t.serve(none38(4, 3))
+  await p
+  t.written.length = 0
+  return { client, t }
+}
+
+function rawUpdate(pf: PixelFormat, r: number, g: number, b: number): Uint8Array {
+  const bytes = new Bytes().u8(0, 0).u16(1).u16(0, 0, 4, 3).s32(Encoding.Raw)
+  for (let i = 0; i < 12; i++) bytes.pixel(pf, r, g, b)
+  return bytes.build()
+}
+
+/** Client messages so far as short names, and forgets them. */
+function taken(t: FakeTransport): string[] {
+  const out: string[] = []
+  const b = t.sent()
+  t.written.length = 0
+  let o = 0
+  while (o < b.length) {
+    switch (b[o]) {
+      case 0:
+        out.push(`SetPixelFormat ${b[o + 4]}bpp`)
+        o += 20
+        break
+      case 2:
+        out.push('SetEncodings')
+        o += 4 + 4 * b.readUInt16BE(o + 2)
+        break
+      case 3:
+        out.push(`Request ${b[o + 1] ? 'incremental' : 'full'} ${b.readUInt16BE(o + 6)}x${b.readUInt16BE(o + 8)}`)
+        o += 10
+        break
+      case 150:
+        out.push(`EnableCU ${b[o + 1] ? 'on' : 'off'}`)
+        o += 10
+        break
+      case 248:
+        out.push(b.readUInt32BE(o + 4) & 0x80000000 ? 'Fence request' : 'Fence reply')
+        o += 9 + b[o + 8]
+        break
+      default:
+        throw new Error(`unexpected client message ${b[o]} at ${o}`)
+    }
+  }
+  return out
+}
+
+function batchSink(): { sink: BatchSink; seqs: number[] } {
+  const seqs: number[] = []
+  const sink = new BatchSink({ sessionId: 's', onBatch: (b) => seqs.push(b.seq), onCursor: () => {}, maxInFlight: 2 })
+  return { sink, seqs }
+}
+
+describe('asking for the next update as one starts', () => {
+  it('asks at the start of the update when the sink never holds, and not again at its end', async () => {
+    const { client, t } = await connected(new FramebufferSink())
+    const update = rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3)
+    // Only the header and half the pixels: the request is out before the update is read.
+    t.serve(update.subarray(0, 30))
+    await settle()
+    expect(taken(t)).toEqual(['Request incremental 4x3'])
+    t.serve(update.subarray(30))
+    await settle()
+    expect(taken(t)).toEqual([])
+    // Each update asks for one more: never more than one request ahead.
+    t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 4, 5, 6), rawUpdate(PIXEL_FORMATS.rgb888, 7, 8, 9))
+    await settle()
+    expect(taken(t)).toEqual(['Request incremental 4x3', 'Request incremental 4x3'])
+    client.close()
+  })
+
+  it('waits for the end when the sink would hold that update (a BatchSink whose last slot it takes)', async () => {
+    const { sink, seqs } = batchSink()
+    const { client, t } = await connected(sink)
+    // No batch in flight: this update's batch leaves a slot free, so its start asks.
+    const first = rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3)
+    t.serve(first.subarray(0, 30))
+    await settle()
+    expect(taken(t)).toEqual(['Request incremental 4x3'])
+    t.serve(first.subarray(30))
+    await settle()
+    expect(taken(t)).toEqual([])
+    // One batch in flight: this update's batch takes the last slot and its end holds; nothing asked.
+    t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 4, 5, 6))
+    await settle()
+    expect(seqs).toEqual([1, 2])
+    expect(taken(t)).toEqual([])
+    // The page paints the first batch: the held end asks now.
+    sink.ack(1)
+    await settle()
+    expect(taken(t)).toEqual(['Request incremental 4x3'])
+    client.close()
+  })
+
+  it('a sink without canRequestAhead (or a hook that may hold) makes the request wait for the end', async () => {
+    const fb = new FramebufferSink()
+    let release = (): void => {}
+    fb.onUpdate = () => new Promise<void>((r) => (release = r))
+    const { client, t } = await connected(fb)
+    t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3))
+    await settle()
+    expect(taken(t)).toEqual([])
+    release()
+    await settle()
+    expect(taken(t)).toEqual(['Request incremental 4x3'])
+    client.close()
+  })
+
+  it('a resize inside an update asked for ahead still asks for the whole new picture at its end', async () => {
+    const { client, t } = await connected(new FramebufferSink())
+    t.serve(new Bytes().u8(0, 0).u16(1).u16(0, 0, 8, 6).s32(Encoding.DesktopSize).build())
+    await settle()
+    expect(taken(t)).toEqual(['Request incremental 4x3', 'Request full 8x6'])
+    // Then back to one request per update, at its start.
+    t.serve(new Bytes().u8(0, 0).u16(0).build())
+    await settle()
+    expect(taken(t)).toEqual(['Request incremental 8x6'])
+    client.close()
+  })
+
+  it('switches pixel format only where no request is out: the update answering the early request decodes in the old format', async () => {
+    const fb = new FramebufferSink()
+    const { client, t } = await connected(fb)
+    const first = rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3)
+    t.serve(first.subarray(0, 30))
+    await settle()
+    expect(taken(t)).toEqual(['Request incremental 4x3'])
+    // Chosen while the update is read (as auto-select does at its end): the request out may be
+    // answered in 32 bpp, so neither this end nor anything before the answer's end switches.
+    client.setPixelFormat('rgb565')
+    t.serve(first.subarray(30))
+    await settle()
+    expect(taken(t)).toEqual([])
+    const old = rawUpdate(PIXEL_FORMATS.rgb888, 200, 100, 50)
+    t.serve(old.subarray(0, 20))
+    await settle()
+    // A switch is pending: this update's start asks for nothing ahead.
+    expect(taken(t)).toEqual([])
+    t.serve(old.subarray(20))
+    await settle()
+    expect(new Uint32Array(fb.data.buffer)[0]).toBe(expectedWord(PIXEL_FORMATS.rgb888, 200, 100, 50))
+    expect(taken(t)).toEqual(['SetPixelFormat 16bpp', 'Request full 4x3'])
+    t.serve(rawUpdate(PIXEL_FORMATS.rgb565, 255, 0, 255))
+    await settle()
+    expect(new Uint32Array(fb.data.buffer)[11]).toBe(expectedWord(PIXEL_FORMATS.rgb565, 255, 0, 255))
+    expect(client.info?.pixelFormat).toBe(PIXEL_FORMATS.rgb565)
+    // The switch is done: ahead again.
+    expect(taken(t)).toEqual(['Request incremental 4x3'])
+    client.close()
+  })
+
+  it('leaves continuous updates alone: the first update switches to pushed ones, which ask for nothing', async () => {
+    const { client, t } = await connected(new FramebufferSink())
+    const first = rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3)
+    t.serve(SERVER_FENCE, END_OF_CU, first.subarray(0, 30))
+    await settle()
+    expect(taken(t)).toEqual(['Fence reply'])
+    t.serve(first.subarray(30))
+    await settle()
+    expect(taken(t)).toEqual(['EnableCU on', 'Fence request'])
+    t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 4, 5, 6))
+    await settle()
+    expect(taken(t)).toEqual([])
+    client.close()
+  })
+
+  it('asks for nothing ahead without autoUpdate, or while a feature holds the reader', async () => {
+    const manual = await connected(new FramebufferSink(), { autoUpdate: false })
+    manual.t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3))
+    await settle()
+    expect(taken(manual.t)).toEqual([])
+    manual.client.close()
+
+    const held = await connected(new FramebufferSink())
+    const update = rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3)
+    // TightVNC's hold stops reading, not parsing: what came is still read, but its start asks for nothing.
+    held.client.holdReading(true)
+    held.t.serve(update.subarray(0, 30))
+    await settle()
+    expect(taken(held.t)).toEqual([])
+    held.t.serve(update.subarray(30))
+    await settle()
+    expect(taken(held.t)).toEqual(['Request incremental 4x3'])
+    held.client.holdReading(false)
+    held.t.serve(update.subarray(0, 30))
+    await settle()
+    expect(taken(held.t)).toEqual(['Request incremental 4x3'])
+    held.client.close()
+  })
+
+  it('counts the request out when SetEncodings goes: the update answering it may still use the old list', async () => {
+    const { client, t } = await connected(new FramebufferSink(), { encodings: [Encoding.Hextile, Encoding.Raw] })
+    t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3))
+    await settle()
+    expect(taken(t)).toEqual(['Request incremental 4x3'])
+    const errors: unknown[] = []
+    client.on('close', (e) => e && errors.push(e))
+    client.sendEncodings([Encoding.Raw])
+    // A Hextile rect (one raw subrect) answering the request that went out before the new list.
+    t.serve(new Bytes().u8(0, 0).u16(1).u16(0, 0, 4, 3).s32(Encoding.Hextile).u8(1).bytes(new Uint8Array(48)).build())
+    await settle()
+    expect(errors).toEqual([])
+    expect(client.state).toBe('connected')
+    client.close()
+  })
+})
