@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Encoding } from '../../../src/shared/encodings'
 import { BatchSink } from '../../../src/main/host/batch-sink'
+import { ZywrleDecoder } from '../../../src/main/rfb/decoders/zywrle'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
 import { PIXEL_FORMATS, type PixelFormat } from '../../../src/main/rfb/pixel-format'
 import { RfbClient, type RfbClientOptions } from '../../../src/main/rfb/session'
@@ -224,5 +225,66 @@ describe('asking for the next update as one starts', () => {
     expect(errors).toEqual([])
     expect(client.state).toBe('connected')
     client.close()
+  })
+})
+
+describe('announcing encodings with a request asked for ahead', () => {
+  // ZYWRLE's wavelet depth is not on the wire: it follows the quality level last announced. A
+  // SetEncodings sent after the early request may reach the server after it made that request's
+  // answer (libvncserver answers a request at once when it has changes), so the decoder could not
+  // tell which level that update uses: the list waits until no request is out.
+  it('holds a quality change made while an update asked for ahead is read until that answer is in', async () => {
+    const { client, t } = await connected(new FramebufferSink(), { encodings: [Encoding.ZYWRLE, Encoding.Raw], quality: 9 })
+    const announced = vi.spyOn(ZywrleDecoder.prototype, 'encodingsSent')
+    try {
+      const first = rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3)
+      t.serve(first.subarray(0, 30))
+      await settle()
+      expect(taken(t)).toEqual(['Request incremental 4x3'])
+      client.setQuality(2)
+      expect(taken(t)).toEqual([])
+      t.serve(first.subarray(30))
+      await settle()
+      expect(taken(t)).toEqual([])
+      // The answer to the early request: made at quality 9, decoded at its level; asks nothing ahead.
+      const answer = rawUpdate(PIXEL_FORMATS.rgb888, 4, 5, 6)
+      t.serve(answer.subarray(0, 30))
+      await settle()
+      expect(taken(t)).toEqual([])
+      expect(announced).not.toHaveBeenCalled()
+      t.serve(answer.subarray(30))
+      await settle()
+      expect(taken(t)).toEqual(['SetEncodings', 'Request incremental 4x3'])
+      expect(announced).toHaveBeenCalledTimes(1)
+      expect(announced.mock.calls[0][0]).toContain(Encoding.QualityLevel0 + 2)
+      // Nothing pending any more: ahead again.
+      t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 7, 8, 9).subarray(0, 30))
+      await settle()
+      expect(taken(t)).toEqual(['Request incremental 4x3'])
+    } finally {
+      announced.mockRestore()
+      client.close()
+    }
+  })
+
+  it("holds auto-select's change, chosen at the end of an update asked for ahead, the same way", async () => {
+    const { client, t } = await connected(new FramebufferSink(), { encodings: [Encoding.ZYWRLE, Encoding.Raw], autoSelect: true })
+    const announced = vi.spyOn(ZywrleDecoder.prototype, 'encodingsSent')
+    try {
+      // The first answer comes after more than 150 ms: auto-select lowers the quality a step at its end.
+      await new Promise((r) => setTimeout(r, 200))
+      t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3))
+      await settle()
+      expect(taken(t)).toEqual(['Request incremental 4x3'])
+      expect(announced).not.toHaveBeenCalled()
+      t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 4, 5, 6))
+      await settle()
+      expect(taken(t)).toEqual(['SetEncodings', 'Request incremental 4x3'])
+      expect(announced).toHaveBeenCalledTimes(1)
+      expect(announced.mock.calls[0][0]).toContain(Encoding.QualityLevel0 + 7)
+    } finally {
+      announced.mockRestore()
+      client.close()
+    }
   })
 })
