@@ -4,8 +4,10 @@ import type { HostEvents } from '@shared/contract'
 /** What the stats need from one framebuffer update. */
 export interface UpdateSample {
   bytes: number
-  /** The request's round trip (UpdateStats.latencyMs: the wait left after the update before, for one asked for ahead), or 0 when the update was not answering one. */
+  /** The request's round trip, or 0 when the update was not answering one (UpdateStats.latencyMs). */
   latencyMs: number
+  /** Asked for ahead: latencyMs is only the wait reading the update before did not hide, no round trip. */
+  askedAhead?: boolean
   encodings: Iterable<number>
 }
 
@@ -43,7 +45,7 @@ export class SessionStats {
     w.updates++
     w.bytes += u.bytes
     // The quickest answer in the window is the round trip; slower ones waited for changes.
-    if (u.latencyMs > 0) w.latencyMs = Math.min(w.latencyMs, u.latencyMs)
+    if (u.latencyMs > 0 && !u.askedAhead) w.latencyMs = Math.min(w.latencyMs, u.latencyMs)
     for (const e of u.encodings) w.encodings.add(e)
   }
 

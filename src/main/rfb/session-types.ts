@@ -143,6 +143,8 @@ export interface UpdateStats {
    * one's end, the part of the round trip reading it did not hide.
    */
   latencyMs: number
+  /** Asked for ahead: latencyMs is the wait reading the update before did not hide, not a round trip. */
+  askedAhead: boolean
 }
 
 /** The events an `RfbClient` emits, with their arguments. */

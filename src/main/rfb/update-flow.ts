@@ -97,6 +97,9 @@ export class UpdateFlow {
    * would send is already out.
    */
   private askedAhead = false
+  /** The request that the next update answers went out ahead; and whether the update being read did. */
+  private answerAhead = false
+  private startedAhead = false
   /** A SetEncodings held while a request asked for ahead was out (see sendEncodings). */
   private encodingsPending = false
   /** Continuous updates: 'off' (a request per update), 'on', or 'ended' (the server stopped them; asking again). */
@@ -265,6 +268,8 @@ export class UpdateFlow {
   updateStarted(now: number): number {
     const latency = this.requestedAt ? now - this.requestedAt : this.continuous === 'on' ? this.ping.minRttMs : 0
     this.requestedAt = 0
+    this.startedAhead = this.answerAhead
+    this.answerAhead = false
     this.unanswered = Math.max(0, this.unanswered - 1)
     return latency
   }
@@ -311,6 +316,7 @@ export class UpdateFlow {
     if (ahead) {
       // The next update is asked for already; its latency counts from now (see updateStarted).
       this.requestedAt = performance.now()
+      this.answerAhead = true
     } else {
       // Never with a request out: its answer may have been made in the old format.
       this.applyPendingPixelFormat()
@@ -423,5 +429,10 @@ export class UpdateFlow {
   /** Whether the server is pushing updates (ContinuousUpdates on). */
   get continuousUpdates(): boolean {
     return this.continuous === 'on'
+  }
+
+  /** The update being read answers a request asked for ahead (see UpdateStats.askedAhead). */
+  get updateAskedAhead(): boolean {
+    return this.startedAhead
   }
 }

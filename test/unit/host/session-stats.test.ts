@@ -10,6 +10,17 @@ afterEach(() => {
 })
 
 describe('SessionStats', () => {
+  it('takes no round trip from an update asked for ahead (its latency is only the wait its reading did not hide)', () => {
+    const sent: HostEvents['session.stats'][] = []
+    const stats = new SessionStats('s1', 1000, (s) => sent.push(s))
+    stats.start()
+    stats.count({ bytes: 1000, latencyMs: 40, encodings: [16] })
+    stats.count({ bytes: 1000, latencyMs: 0.02, askedAhead: true, encodings: [16] })
+    vi.advanceTimersByTime(1000)
+    expect(sent[0].latencyMs).toBe(40)
+    stats.stop()
+  })
+
   it('reports each window: frame rate, bandwidth, quickest round trip and encodings; an idle window keeps the last latency', () => {
     const sent: HostEvents['session.stats'][] = []
     const stats = new SessionStats('s1', 1000, (s) => sent.push(s))

@@ -4,7 +4,7 @@ import { BatchSink } from '../../../src/main/host/batch-sink'
 import { ZywrleDecoder } from '../../../src/main/rfb/decoders/zywrle'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
 import { PIXEL_FORMATS, type PixelFormat } from '../../../src/main/rfb/pixel-format'
-import { RfbClient, type RfbClientOptions } from '../../../src/main/rfb/session'
+import { RfbClient, type RfbClientOptions, type UpdateStats } from '../../../src/main/rfb/session'
 import type { DrawSink } from '../../../src/main/rfb/sink'
 import { Bytes, expectedWord } from '../../helpers/bytes'
 import { FakeTransport, settle } from '../../helpers/fake-transport'
@@ -286,5 +286,27 @@ describe('announcing encodings with a request asked for ahead', () => {
       announced.mockRestore()
       client.close()
     }
+  })
+})
+
+describe('latency of an update asked for ahead', () => {
+  it('says so in its stats: its latency is the wait its reading did not hide, not a round trip', async () => {
+    const { client, t } = await connected(new FramebufferSink())
+    const stats: UpdateStats[] = []
+    client.on('update', (u) => stats.push(u))
+    await new Promise((r) => setTimeout(r, 30))
+    const first = rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3)
+    t.serve(first.subarray(0, 30))
+    await settle()
+    // A long transfer: the answer to the early request is there before the first update ends.
+    await new Promise((r) => setTimeout(r, 30))
+    t.serve(first.subarray(30), rawUpdate(PIXEL_FORMATS.rgb888, 4, 5, 6))
+    await settle()
+    expect(stats).toHaveLength(2)
+    expect(stats[0].askedAhead).toBe(false)
+    expect(stats[0].latencyMs).toBeGreaterThanOrEqual(29)
+    expect(stats[1].askedAhead).toBe(true)
+    expect(stats[1].latencyMs).toBeLessThan(29)
+    client.close()
   })
 })
