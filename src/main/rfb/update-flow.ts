@@ -97,9 +97,9 @@ export class UpdateFlow {
    * would send is already out.
    */
   private askedAhead = false
-  /** The request that the next update answers went out ahead; and whether the update being read did. */
-  private answerAhead = false
-  private startedAhead = false
+  /** When the request asked for ahead went out (0: none), and the update being read's time since its request. */
+  private aheadSentAt = 0
+  private sinceRequestMs = 0
   /** A SetEncodings held while a request asked for ahead was out (see sendEncodings). */
   private encodingsPending = false
   /** Continuous updates: 'off' (a request per update), 'on', or 'ended' (the server stopped them; asking again). */
@@ -268,8 +268,8 @@ export class UpdateFlow {
   updateStarted(now: number): number {
     const latency = this.requestedAt ? now - this.requestedAt : this.continuous === 'on' ? this.ping.minRttMs : 0
     this.requestedAt = 0
-    this.startedAhead = this.answerAhead
-    this.answerAhead = false
+    this.sinceRequestMs = this.aheadSentAt ? now - this.aheadSentAt : latency
+    this.aheadSentAt = 0
     this.unanswered = Math.max(0, this.unanswered - 1)
     return latency
   }
@@ -288,6 +288,7 @@ export class UpdateFlow {
     if (this.continuous === 'on' || this.startsContinuous()) return
     if (this.pendingPixelFormat || this.encodingsPending || this.resized || this.atEndOfUpdates.length > 0) return
     this.askedAhead = true
+    this.aheadSentAt = performance.now()
     this.requestUpdate(true, 0, 0, this.io.width(), this.io.height())
   }
 
@@ -316,7 +317,6 @@ export class UpdateFlow {
     if (ahead) {
       // The next update is asked for already; its latency counts from now (see updateStarted).
       this.requestedAt = performance.now()
-      this.answerAhead = true
     } else {
       // Never with a request out: its answer may have been made in the old format.
       this.applyPendingPixelFormat()
@@ -431,8 +431,8 @@ export class UpdateFlow {
     return this.continuous === 'on'
   }
 
-  /** The update being read answers a request asked for ahead (see UpdateStats.askedAhead). */
-  get updateAskedAhead(): boolean {
-    return this.startedAhead
+  /** See UpdateStats.requestMs, for the update being read. */
+  get updateRequestMs(): number {
+    return this.sinceRequestMs
   }
 }
