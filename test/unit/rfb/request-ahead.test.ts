@@ -311,3 +311,35 @@ describe('latency of an update asked for ahead', () => {
     client.close()
   })
 })
+
+describe('a resize inside an update asked for ahead, then a pixel format switch', () => {
+  // Known, not fixed (review of the request-ahead change): after a resize inside an update asked
+  // for ahead, two requests are out (the early incremental one and the full one at its end). A
+  // server that answers them one by one (TigerVNC and libvncserver do when the screen changes
+  // between them) sends the full one's answer after the next update's end, where a pending switch
+  // is applied: that answer, made in the old format, is decoded in the new one.
+  it.skip('decodes the answer to the full request in the format it was made in', async () => {
+    const fb = new FramebufferSink()
+    const { client, t } = await connected(fb)
+    const errors: unknown[] = []
+    client.on('close', (e) => e && errors.push(e))
+    const resize = new Bytes().u8(0, 0).u16(2).u16(0, 0, 4, 3).s32(Encoding.DesktopSize).build()
+    t.serve(resize)
+    await settle()
+    expect(taken(t)).toEqual(['Request incremental 4x3'])
+    client.setPixelFormat('rgb565')
+    t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3).subarray(4))
+    await settle()
+    expect(taken(t)).toEqual(['Request full 4x3'])
+    // The answer to the early request: nothing changed.
+    t.serve(new Bytes().u8(0, 0).u16(0).build())
+    await settle()
+    taken(t)
+    // The answer to the full request, made before the server read SetPixelFormat.
+    t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 200, 100, 50))
+    await settle()
+    expect(errors).toEqual([])
+    expect(new Uint32Array(fb.data.buffer)[11]).toBe(expectedWord(PIXEL_FORMATS.rgb888, 200, 100, 50))
+    client.close()
+  })
+})
