@@ -143,6 +143,11 @@ export interface UpdateStats {
    * one's end, the part of the round trip reading it did not hide.
    */
   latencyMs: number
+  /**
+   * From the request this update answers to its first byte: latencyMs, except for an update asked
+   * for ahead, where it counts from that early request (so the reading of the one before too).
+   */
+  requestMs: number
 }
 
 /** The events an `RfbClient` emits, with their arguments. */

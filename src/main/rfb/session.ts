@@ -473,6 +473,7 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       encodings: counts.encodings,
       transferMs: performance.now() - this.updateStartedAt,
       latencyMs: this.updateLatencyMs,
+      requestMs: this.flow.updateRequestMs,
     }
     this.flow.updateMeasured(stats)
     const done = this.options.sink.endUpdate()

@@ -97,6 +97,11 @@ export class UpdateFlow {
    * would send is already out.
    */
   private askedAhead = false
+  /** When the request asked for ahead went out (0: none), and the update being read's time since its request. */
+  private aheadSentAt = 0
+  private sinceRequestMs = 0
+  /** A SetEncodings held while a request asked for ahead was out (see sendEncodings). */
+  private encodingsPending = false
   /** Continuous updates: 'off' (a request per update), 'on', or 'ended' (the server stopped them; asking again). */
   private continuous: 'off' | 'on' | 'ended' = 'off'
   /**
@@ -135,6 +140,18 @@ export class UpdateFlow {
   /** See RfbClient.sendEncodings. */
   sendEncodings(pixelEncodings: readonly number[]): void {
     this.pixelEncodings = [...pixelEncodings]
+    // A request asked for ahead is out: the server may answer it before it reads the new list, and
+    // ZYWRLE could not tell which quality that answer has. Sent at the end of that answer instead.
+    if (this.askedAhead && this.continuous !== 'on') {
+      this.encodingsPending = true
+      return
+    }
+    this.announceEncodings()
+  }
+
+  private announceEncodings(): void {
+    this.encodingsPending = false
+    const pixelEncodings = this.pixelEncodings
     const tuning = this.tuning()
     this.sentTuning = tuning.join()
     const clipboard = this.options.extendedClipboard === false ? [] : [Encoding.ExtendedClipboard]
@@ -251,6 +268,8 @@ export class UpdateFlow {
   updateStarted(now: number): number {
     const latency = this.requestedAt ? now - this.requestedAt : this.continuous === 'on' ? this.ping.minRttMs : 0
     this.requestedAt = 0
+    this.sinceRequestMs = this.aheadSentAt ? now - this.aheadSentAt : latency
+    this.aheadSentAt = 0
     this.unanswered = Math.max(0, this.unanswered - 1)
     return latency
   }
@@ -267,8 +286,9 @@ export class UpdateFlow {
   requestAhead(sinkHasRoom: boolean): void {
     if (!sinkHasRoom || this.askedAhead || !this.io.connected() || this.options.autoUpdate === false) return
     if (this.continuous === 'on' || this.startsContinuous()) return
-    if (this.pendingPixelFormat || this.resized || this.atEndOfUpdates.length > 0) return
+    if (this.pendingPixelFormat || this.encodingsPending || this.resized || this.atEndOfUpdates.length > 0) return
     this.askedAhead = true
+    this.aheadSentAt = performance.now()
     this.requestUpdate(true, 0, 0, this.io.width(), this.io.height())
   }
 
@@ -291,6 +311,8 @@ export class UpdateFlow {
     const ahead = this.askedAhead
     this.askedAhead = false
     if (!this.io.connected() || this.options.autoUpdate === false) return
+    // The answer to the request asked for ahead is in: nothing is out, the held list can go.
+    if (!ahead && this.encodingsPending) this.sendEncodings(this.pixelEncodings)
     if (this.continuous === 'on') return this.continueUpdates()
     if (ahead) {
       // The next update is asked for already; its latency counts from now (see updateStarted).
@@ -407,5 +429,10 @@ export class UpdateFlow {
   /** Whether the server is pushing updates (ContinuousUpdates on). */
   get continuousUpdates(): boolean {
     return this.continuous === 'on'
+  }
+
+  /** See UpdateStats.requestMs, for the update being read. */
+  get updateRequestMs(): number {
+    return this.sinceRequestMs
   }
 }

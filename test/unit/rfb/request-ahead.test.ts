@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Encoding } from '../../../src/shared/encodings'
 import { BatchSink } from '../../../src/main/host/batch-sink'
+import { ZywrleDecoder } from '../../../src/main/rfb/decoders/zywrle'
 import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
 import { PIXEL_FORMATS, type PixelFormat } from '../../../src/main/rfb/pixel-format'
-import { RfbClient, type RfbClientOptions } from '../../../src/main/rfb/session'
+import { RfbClient, type RfbClientOptions, type UpdateStats } from '../../../src/main/rfb/session'
 import type { DrawSink } from '../../../src/main/rfb/sink'
 import { Bytes, expectedWord } from '../../helpers/bytes'
 import { FakeTransport, settle } from '../../helpers/fake-transport'
@@ -223,6 +224,122 @@ describe('asking for the next update as one starts', () => {
     await settle()
     expect(errors).toEqual([])
     expect(client.state).toBe('connected')
+    client.close()
+  })
+})
+
+describe('announcing encodings with a request asked for ahead', () => {
+  // ZYWRLE's wavelet depth is not on the wire: it follows the quality level last announced. A
+  // SetEncodings sent after the early request may reach the server after it made that request's
+  // answer (libvncserver answers a request at once when it has changes), so the decoder could not
+  // tell which level that update uses: the list waits until no request is out.
+  it('holds a quality change made while an update asked for ahead is read until that answer is in', async () => {
+    const { client, t } = await connected(new FramebufferSink(), { encodings: [Encoding.ZYWRLE, Encoding.Raw], quality: 9 })
+    const announced = vi.spyOn(ZywrleDecoder.prototype, 'encodingsSent')
+    try {
+      const first = rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3)
+      t.serve(first.subarray(0, 30))
+      await settle()
+      expect(taken(t)).toEqual(['Request incremental 4x3'])
+      client.setQuality(2)
+      expect(taken(t)).toEqual([])
+      t.serve(first.subarray(30))
+      await settle()
+      expect(taken(t)).toEqual([])
+      // The answer to the early request: made at quality 9, decoded at its level; asks nothing ahead.
+      const answer = rawUpdate(PIXEL_FORMATS.rgb888, 4, 5, 6)
+      t.serve(answer.subarray(0, 30))
+      await settle()
+      expect(taken(t)).toEqual([])
+      expect(announced).not.toHaveBeenCalled()
+      t.serve(answer.subarray(30))
+      await settle()
+      expect(taken(t)).toEqual(['SetEncodings', 'Request incremental 4x3'])
+      expect(announced).toHaveBeenCalledTimes(1)
+      expect(announced.mock.calls[0][0]).toContain(Encoding.QualityLevel0 + 2)
+      // Nothing pending any more: ahead again.
+      t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 7, 8, 9).subarray(0, 30))
+      await settle()
+      expect(taken(t)).toEqual(['Request incremental 4x3'])
+    } finally {
+      announced.mockRestore()
+      client.close()
+    }
+  })
+
+  it("holds auto-select's change, chosen at the end of an update asked for ahead, the same way", async () => {
+    const { client, t } = await connected(new FramebufferSink(), { encodings: [Encoding.ZYWRLE, Encoding.Raw], autoSelect: true })
+    const announced = vi.spyOn(ZywrleDecoder.prototype, 'encodingsSent')
+    try {
+      // The first answer comes after more than 150 ms: auto-select lowers the quality a step at its end.
+      await new Promise((r) => setTimeout(r, 200))
+      t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3))
+      await settle()
+      expect(taken(t)).toEqual(['Request incremental 4x3'])
+      expect(announced).not.toHaveBeenCalled()
+      t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 4, 5, 6))
+      await settle()
+      expect(taken(t)).toEqual(['SetEncodings', 'Request incremental 4x3'])
+      expect(announced).toHaveBeenCalledTimes(1)
+      expect(announced.mock.calls[0][0]).toContain(Encoding.QualityLevel0 + 7)
+    } finally {
+      announced.mockRestore()
+      client.close()
+    }
+  })
+})
+
+describe('latency of an update asked for ahead', () => {
+  it('latency is the wait reading the update before did not hide; requestMs counts from the early request', async () => {
+    const { client, t } = await connected(new FramebufferSink())
+    const stats: UpdateStats[] = []
+    client.on('update', (u) => stats.push(u))
+    await new Promise((r) => setTimeout(r, 30))
+    const first = rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3)
+    t.serve(first.subarray(0, 30))
+    await settle()
+    // A long transfer: the answer to the early request is there before the first update ends.
+    await new Promise((r) => setTimeout(r, 30))
+    t.serve(first.subarray(30), rawUpdate(PIXEL_FORMATS.rgb888, 4, 5, 6))
+    await settle()
+    expect(stats).toHaveLength(2)
+    expect(stats[0].latencyMs).toBeGreaterThanOrEqual(29)
+    expect(stats[0].requestMs).toBe(stats[0].latencyMs)
+    expect(stats[1].latencyMs).toBeLessThan(29)
+    // Its request went out as the first update began, 30 ms before that one was read.
+    expect(stats[1].requestMs).toBeGreaterThanOrEqual(29)
+    client.close()
+  })
+})
+
+describe('a resize inside an update asked for ahead, then a pixel format switch', () => {
+  // Known, not fixed (review of the request-ahead change): after a resize inside an update asked
+  // for ahead, two requests are out (the early incremental one and the full one at its end). A
+  // server that answers them one by one (TigerVNC and libvncserver do when the screen changes
+  // between them) sends the full one's answer after the next update's end, where a pending switch
+  // is applied: that answer, made in the old format, is decoded in the new one.
+  it.skip('decodes the answer to the full request in the format it was made in', async () => {
+    const fb = new FramebufferSink()
+    const { client, t } = await connected(fb)
+    const errors: unknown[] = []
+    client.on('close', (e) => e && errors.push(e))
+    const resize = new Bytes().u8(0, 0).u16(2).u16(0, 0, 4, 3).s32(Encoding.DesktopSize).build()
+    t.serve(resize)
+    await settle()
+    expect(taken(t)).toEqual(['Request incremental 4x3'])
+    client.setPixelFormat('rgb565')
+    t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3).subarray(4))
+    await settle()
+    expect(taken(t)).toEqual(['Request full 4x3'])
+    // The answer to the early request: nothing changed.
+    t.serve(new Bytes().u8(0, 0).u16(0).build())
+    await settle()
+    taken(t)
+    // The answer to the full request, made before the server read SetPixelFormat.
+    t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 200, 100, 50))
+    await settle()
+    expect(errors).toEqual([])
+    expect(new Uint32Array(fb.data.buffer)[11]).toBe(expectedWord(PIXEL_FORMATS.rgb888, 200, 100, 50))
     client.close()
   })
 })
