@@ -330,9 +330,12 @@ export class UpdateFlow {
       this.sendPing()
       return
     }
-    // After a resize the old picture is meaningless: ask for all of it (even with a request out:
-    // it was incremental, and a server may answer it with less than the whole new picture).
-    if (ahead && !this.resized) return
+    // After a resize the old picture is meaningless: ask for all of it, but never beside a
+    // request asked for ahead. Two requests out could be answered one by one, and a pixel format
+    // switch at the first answer's end would decode the second in the wrong format. So the full
+    // request waits for the end of the early one's answer (servers send the whole new screen after
+    // a resize anyway; TigerVNC's viewer relies on that alone), with no request ahead before it.
+    if (ahead) return
     this.requestUpdate(!this.resized, 0, 0, this.io.width(), this.io.height())
     this.resized = false
   }
