@@ -7,6 +7,7 @@ import { PIXEL_FORMATS, type PixelFormat } from '../../../src/main/rfb/pixel-for
 import { RfbClient, type RfbClientOptions, type UpdateStats } from '../../../src/main/rfb/session'
 import type { DrawSink } from '../../../src/main/rfb/sink'
 import { Bytes, expectedWord } from '../../helpers/bytes'
+import { clientMessageNames } from '../../helpers/client-message-names'
 import { FakeTransport, settle } from '../../helpers/fake-transport'
 import { none38 } from '../../helpers/server-script'
 
@@ -35,37 +36,19 @@ function rawUpdate(pf: PixelFormat, r: number, g: number, b: number): Uint8Array
 
 /** Client messages so far as short names, and forgets them. */
 function taken(t: FakeTransport): string[] {
-  const out: string[] = []
-  const b = t.sent()
+  const out = clientMessageNames(t.sent())
   t.written.length = 0
-  let o = 0
-  while (o < b.length) {
-    switch (b[o]) {
-      case 0:
-        out.push(`SetPixelFormat ${b[o + 4]}bpp`)
-        o += 20
-        break
-      case 2:
-        out.push('SetEncodings')
-        o += 4 + 4 * b.readUInt16BE(o + 2)
-        break
-      case 3:
-        out.push(`Request ${b[o + 1] ? 'incremental' : 'full'} ${b.readUInt16BE(o + 6)}x${b.readUInt16BE(o + 8)}`)
-        o += 10
-        break
-      case 150:
-        out.push(`EnableCU ${b[o + 1] ? 'on' : 'off'}`)
-        o += 10
-        break
-      case 248:
-        out.push(b.readUInt32BE(o + 4) & 0x80000000 ? 'Fence request' : 'Fence reply')
-        o += 9 + b[o + 8]
-        break
-      default:
-        throw new Error(`unexpected client message ${b[o]} at ${o}`)
-    }
-  }
   return out
+}
+
+/** Serves `update` as its header and half its pixels, then the rest: the messages sent after each part. */
+async function servedInTwo(t: FakeTransport, update: Uint8Array): Promise<{ atStart: string[]; atEnd: string[] }> {
+  t.serve(update.subarray(0, 30))
+  await settle()
+  const atStart = taken(t)
+  t.serve(update.subarray(30))
+  await settle()
+  return { atStart, atEnd: taken(t) }
 }
 
 function batchSink(): { sink: BatchSink; seqs: number[] } {
@@ -79,12 +62,7 @@ describe('asking for the next update as one starts', () => {
     const { client, t } = await connected(new FramebufferSink())
     const update = rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3)
     // Only the header and half the pixels: the request is out before the update is read.
-    t.serve(update.subarray(0, 30))
-    await settle()
-    expect(taken(t)).toEqual(['Request incremental 4x3'])
-    t.serve(update.subarray(30))
-    await settle()
-    expect(taken(t)).toEqual([])
+    expect(await servedInTwo(t, update)).toEqual({ atStart: ['Request incremental 4x3'], atEnd: [] })
     // Each update asks for one more: never more than one request ahead.
     t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 4, 5, 6), rawUpdate(PIXEL_FORMATS.rgb888, 7, 8, 9))
     await settle()
@@ -97,12 +75,7 @@ describe('asking for the next update as one starts', () => {
     const { client, t } = await connected(sink)
     // No batch in flight: this update's batch leaves a slot free, so its start asks.
     const first = rawUpdate(PIXEL_FORMATS.rgb888, 1, 2, 3)
-    t.serve(first.subarray(0, 30))
-    await settle()
-    expect(taken(t)).toEqual(['Request incremental 4x3'])
-    t.serve(first.subarray(30))
-    await settle()
-    expect(taken(t)).toEqual([])
+    expect(await servedInTwo(t, first)).toEqual({ atStart: ['Request incremental 4x3'], atEnd: [] })
     // One batch in flight: this update's batch takes the last slot and its end holds; nothing asked.
     t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 4, 5, 6))
     await settle()
@@ -184,7 +157,7 @@ describe('asking for the next update as one starts', () => {
     expect(taken(t)).toEqual(['Fence reply'])
     t.serve(first.subarray(30))
     await settle()
-    expect(taken(t)).toEqual(['EnableCU on', 'Fence request'])
+    expect(taken(t)).toEqual(['EnableCU on 4x3', 'Fence request'])
     t.serve(rawUpdate(PIXEL_FORMATS.rgb888, 4, 5, 6))
     await settle()
     expect(taken(t)).toEqual([])
