@@ -21,7 +21,6 @@ const ENTRIES = {
   viewers: 'viewers/main.ts',
   memory: 'memory.ts',
   'jpeg-routes': 'pipeline/jpeg-routes.ts',
-  'request-ahead': 'request-ahead.ts',
 }
 const SCRIPTS = Object.keys(ENTRIES)
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')

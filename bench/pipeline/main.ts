@@ -13,8 +13,7 @@
  *            parse loop, the BatchSink hand-off excluded); `rfb` = UpdateStats.transferMs, the same
  *            span in wall time, which also holds waiting for the server's bytes;
  *   emit     host.emit('session.frame'): ws-codec encode + ws.send;
- *   server   UpdateStats.latencyMs, update request → first byte (the server's encode and send;
- *            an update asked for ahead: from the end of the one before);
+ *   server   UpdateStats.latencyMs, update request → first byte (the server's encode and send);
  * and in the page (bench/pipeline/probe.js):
  *   transfer emit start → the message reaches the page's main thread (clocks aligned by a
  *            measured offset between Node's and the page's performance.timeOrigin + now());

@@ -4,8 +4,7 @@
  * per frame, medians over the measuring window. decode: engine time from the update's first byte
  * to its end; emit: ws-codec encode + ws.send; transfer: emit → the page's main thread; paint:
  * arrival → the page acks (ws-codec decode, store, painter); ack: the ack's trip to the host;
- * cycle: emit → ack; server: update request → its first byte (asked for ahead: from the end of
- * the update before, UpdateStats.latencyMs); interval: emit → next emit;
+ * cycle: emit → ack; server: update request → its first byte; interval: emit → next emit;
  * batch KB: the batch as the host made it; to page KB: the message the page received.
  */
 import type { CdpPage } from '../pipeline/cdp'

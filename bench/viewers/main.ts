@@ -18,8 +18,7 @@
  * BENCH_WARMUP_SECONDS, BENCH_ROUNDS, BENCH_JSON, TESSERA_CHROMIUM; BENCH_SCREENSHOTS (a directory: each
  * viewer's picture as a PNG after its first round's window, STREAM-VIEWER.png); BENCH_TRACE (1: a
  * Chromium trace of 3 s after each browser viewer's window, its self time per thread and event
- * printed: trace.ts); BENCH_RTT_MS (a link with latency: the replay server handles each client
- * message this many ms after it arrived, so every request waits one emulated round trip).
+ * printed: trace.ts).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
@@ -247,7 +246,6 @@ export async function main(root: string): Promise<number> {
   const streams = wantedStreams ? STREAMS.filter((s) => wantedStreams.includes(s.name)) : STREAMS
   const wantedViewers = pick(process.env.BENCH_VIEWERS) ?? ['tessera', 'novnc', 'tigervnc']
   const screenshots = process.env.BENCH_SCREENSHOTS
-  const rttMs = Number(process.env.BENCH_RTT_MS ?? 0)
   if (screenshots) mkdirSync(screenshots, { recursive: true })
   if (streams.length === 0) throw new Error(`BENCH_STREAMS names none of ${STREAMS.map((s) => s.name).join(', ')}`)
   if (wantedViewers.includes('novnc') && !websockifyAvailable()) throw new Error('noVNC needs websockify: apt-get install websockify')
@@ -322,7 +320,7 @@ export async function main(root: string): Promise<number> {
   const viewers = all.filter((v) => wantedViewers.includes(v.name))
   const results: ViewerResult[] = []
   try {
-    for (const s of streams) farms.set(s.name, await startFarm(bundle, await streamFile(outDir, s), { count: 1, intervalMs: 0, idle: s.idle === true, rttMs }))
+    for (const s of streams) farms.set(s.name, await startFarm(bundle, await streamFile(outDir, s), { count: 1, intervalMs: 0, idle: s.idle === true }))
     for (let round = 1; round <= rounds; round++) {
       for (const s of streams) {
         const order = viewers.map((_, i) => viewers[(i + round - 1) % viewers.length])
@@ -344,7 +342,7 @@ export async function main(root: string): Promise<number> {
   }
   const cpu = cpus()
   const head =
-    `Viewers on a replay server that answers each request ${rttMs > 0 ? `after an emulated ${rttMs} ms round trip` : 'at once'}, 1920x1080; ${new Date().toISOString()}; ${cpu.length} x ${cpu[0]?.model ?? '?'}; ` +
+    `Viewers on a replay server that answers each request at once, 1920x1080; ${new Date().toISOString()}; ${cpu.length} x ${cpu[0]?.model ?? '?'}; ` +
     `${seconds} s per row after ${warmup} s, ${rounds} rounds; ${x ? tigervncVersion() : ''}; load during the rows ${f(Math.min(...results.map((r) => r.load)))}-${f(Math.max(...results.map((r) => r.load)))}`
   process.stdout.write(`\n${head}\n\n`)
   for (const s of streams) process.stdout.write(`  ${s.name}: ${s.what}\n`)

@@ -18,8 +18,6 @@ export interface FarmOptions {
   intervalMs: number
   /** Nothing changes after the first frame. */
   idle: boolean
-  /** An emulated round trip per request (ReplayServerOptions.rttMs); default 0. */
-  rttMs?: number
 }
 
 /** A running farm in its child process. */
@@ -42,7 +40,7 @@ export function busyRecordingFile(outDir: string): string {
 export async function serveFarm(file: string, o: FarmOptions): Promise<void> {
   const recording = loadReplayRecording(readFileSync(file))
   const servers: ReplayServer[] = []
-  for (let i = 0; i < o.count; i++) servers.push(await startReplayServer({ recording, intervalMs: o.intervalMs, idle: o.idle, rttMs: o.rttMs, log: () => {} }))
+  for (let i = 0; i < o.count; i++) servers.push(await startReplayServer({ recording, intervalMs: o.intervalMs, idle: o.idle, log: () => {} }))
   process.stdout.write(`${JSON.stringify({ ports: servers.map((s) => s.port) })}\n`)
   const lines = createInterface({ input: process.stdin })
   lines.on('line', () => process.stdout.write(`${JSON.stringify({ updates: servers.reduce((n, s) => n + s.updatesSent, 0) })}\n`))

@@ -21,12 +21,6 @@ export interface ReplayServerOptions {
    * server holds them while nothing changes); a non-incremental one still gets the full frame.
    */
   idle?: boolean
-  /**
-   * A link with latency: every client message is handled this long after it arrived, in order,
-   * so each request waits one emulated round trip before its answer goes out (the whole delay on
-   * the way in; bandwidth stays the loopback's). Default 0: at once.
-   */
-  rttMs?: number
   /** Why a connection was refused or ended, one line each; default stderr. */
   log?: (line: string) => void
 }
@@ -136,18 +130,14 @@ export class ReplayServer extends EventEmitter {
     }
     sock.on('close', () => timer && clearTimeout(timer))
     sock.write('RFB 003.008\n')
-    const arrived = (d: Buffer): void => {
-      if (sock.destroyed) return
+    sock.on('data', (d: Buffer) => {
       buf = buf.length ? Buffer.concat([buf, d]) : d
       for (;;) {
         const used = step()
         if (used === 0 || sock.destroyed) return
         buf = buf.subarray(used)
       }
-    }
-    // Timers of one duration fire in the order they were set: messages keep their order.
-    const rtt = this.options.rttMs ?? 0
-    sock.on('data', (d: Buffer) => (rtt > 0 ? setTimeout(arrived, rtt, d) : arrived(d)))
+    })
     // Consumes one client message (or handshake reply) from `buf`; 0 when more bytes are needed.
     const step = (): number => {
       if (phase === 'version') {

@@ -63,8 +63,4 @@ export class CoverageSink implements DrawSink {
   endUpdate(): void | Promise<void> {
     return this.inner.endUpdate()
   }
-
-  canRequestAhead(): boolean {
-    return this.inner.canRequestAhead?.() ?? false
-  }
 }

@@ -191,11 +191,6 @@ export class BatchSink implements DrawSink {
     return new Promise<void>((resolve) => (this.waiter = resolve))
   }
 
-  /** The batch of the update now beginning would still leave a slot free: its end will not hold. */
-  canRequestAhead(): boolean {
-    return this.disposed || this.inFlight.length + 1 < this.maxInFlight
-  }
-
   /** The renderer painted batch `seq` (and so every earlier one): its slot is free again. */
   ack(seq: number): void {
     let last: InFlight | undefined

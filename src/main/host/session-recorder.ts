@@ -136,9 +136,6 @@ export function recordingTee(inner: DrawSink, current: () => SessionRecorder | n
     cursor: (shape) => (rec()?.cursor(shape), inner.cursor(shape)),
     endUpdate: () => (rec()?.endUpdate(), inner.endUpdate()),
   }
-  // The recorder writes each update synchronously: only the session's sink can hold an update's end.
-  const ahead = inner.canRequestAhead?.bind(inner)
-  if (ahead) tee.canRequestAhead = ahead
   const video = inner.video?.bind(inner)
   if (video) tee.video = (x, y, w, h, context, flags, data) => (rec()?.video?.(x, y, w, h, context, flags, data), video(x, y, w, h, context, flags, data))
   const lend = inner.pixelTarget?.bind(inner)

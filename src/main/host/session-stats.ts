@@ -4,10 +4,8 @@ import type { HostEvents } from '@shared/contract'
 /** What the stats need from one framebuffer update. */
 export interface UpdateSample {
   bytes: number
-  /** The request's round trip, or 0 when the update was not answering one (UpdateStats.latencyMs). */
+  /** The request's round trip, or 0 when the update was not answering one. */
   latencyMs: number
-  /** From the request to the first byte even for an update asked for ahead (UpdateStats.requestMs); latencyMs when absent. */
-  requestMs?: number
   encodings: Iterable<number>
 }
 
@@ -44,10 +42,8 @@ export class SessionStats {
     const w = this.window
     w.updates++
     w.bytes += u.bytes
-    // The quickest answer in the window is the round trip; slower ones waited for changes. Not the
-    // latency of an update asked for ahead: only the wait left after the one before (~0 while streaming).
-    const ms = u.requestMs ?? u.latencyMs
-    if (u.latencyMs > 0 && ms > 0) w.latencyMs = Math.min(w.latencyMs, ms)
+    // The quickest answer in the window is the round trip; slower ones waited for changes.
+    if (u.latencyMs > 0) w.latencyMs = Math.min(w.latencyMs, u.latencyMs)
     for (const e of u.encodings) w.encodings.add(e)
   }
 

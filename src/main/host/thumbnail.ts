@@ -309,9 +309,6 @@ export function teeSink(primary: DrawSink, mirror: ThumbnailSink): DrawSink {
     cursor: (shape) => primary.cursor(shape),
     endUpdate: () => (sampleLent(), mirror.endUpdate(), primary.endUpdate()),
   }
-  // The mirror never holds an update's end: the primary alone says whether the next may be asked for early.
-  const ahead = primary.canRequestAhead?.bind(primary)
-  if (ahead) tee.canRequestAhead = ahead
   // The thumbnail cannot decode H.264; the renderer's picture is the only one of those rects.
   const video = primary.video?.bind(primary)
   if (video) tee.video = (x, y, w, h, context, flags, data) => (sampleLent(), mirror.videoArea(x, y, w, h), video(x, y, w, h, context, flags, data))

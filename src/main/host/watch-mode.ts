@@ -49,8 +49,7 @@ export interface WatchSink extends DrawSink {
  * The sink of a watch session: every draw op goes to the mirror only (no frame batch is built,
  * nothing is streamed to a renderer), and the end of each update is held until `intervalMs`
  * after the previous request, so the engine asks for the next incremental update about once a
- * `intervalMs` (RfbClient requests the next update when the sink's endUpdate settles, never
- * ahead: the sink has no canRequestAhead). Meant
+ * `intervalMs` (RfbClient requests the next update when the sink's endUpdate settles). Meant
  * for an engine with continuous updates off: the server then sends nothing it was not asked for.
  */
 export function watchSink(mirror: ThumbnailSink, intervalMs: number, now: () => number = () => performance.now()): WatchSink {

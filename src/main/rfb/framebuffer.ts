@@ -151,9 +151,4 @@ export class FramebufferSink implements DrawSink {
     this.updates++
     return this.onUpdate?.()
   }
-
-  /** Never holds by itself; a hook may (it returns a promise), so with one the engine waits for the end. */
-  canRequestAhead(): boolean {
-    return this.onUpdate === null
-  }
 }

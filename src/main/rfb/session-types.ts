@@ -137,17 +137,8 @@ export interface UpdateStats {
   encodings: number[]
   /** From the update's first byte to its last, in ms. */
   transferMs: number
-  /**
-   * From our latest update request to the update's first byte, in ms (0 if none was pending).
-   * For an update asked for ahead, as the one before began (UpdateFlow.requestAhead): from that
-   * one's end, the part of the round trip reading it did not hide.
-   */
+  /** From our latest update request to the update's first byte, in ms (0 if none was pending). */
   latencyMs: number
-  /**
-   * From the request this update answers to its first byte: latencyMs, except for an update asked
-   * for ahead, where it counts from that early request (so the reading of the one before too).
-   */
-  requestMs: number
 }
 
 /** The events an `RfbClient` emits, with their arguments. */

@@ -33,8 +33,8 @@ export type { ConnectionInfo, LedState, RfbClientEvents, RfbClientOptions, Serve
  * One RFB connection (TigerVNC's CConnection): the handshake reads top to bottom, then a
  * {@link ServerMessageReader} turns each FramebufferUpdate into draw ops on the sink and the rest
  * into calls this class answers; the {@link UpdateFlow} decides what to ask for next. The next
- * update request waits for the sink to finish the previous one (or goes out as an update starts
- * when the sink says it will not hold it), so a slow consumer slows the server instead of queueing.
+ * update request waits for the sink to finish the previous one, so a slow consumer slows the
+ * server instead of queueing.
  */
 export class RfbClient extends EventEmitter<RfbClientEvents> {
   state: SessionState = 'handshake'
@@ -98,8 +98,6 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       updateStarted: (now) => {
         this.updateStartedAt = now
         this.updateLatencyMs = this.flow.updateStarted(now)
-        // A feature holding the reader has a slow consumer: then the next request waits for the end.
-        this.flow.requestAhead(!this.featureHolds.active && (options.sink.canRequestAhead?.() ?? false))
       },
       endUpdate: (counts) => this.endUpdate(counts),
       confirm: (feature) => this.confirm(feature),
@@ -473,7 +471,6 @@ export class RfbClient extends EventEmitter<RfbClientEvents> {
       encodings: counts.encodings,
       transferMs: performance.now() - this.updateStartedAt,
       latencyMs: this.updateLatencyMs,
-      requestMs: this.flow.updateRequestMs,
     }
     this.flow.updateMeasured(stats)
     const done = this.options.sink.endUpdate()

@@ -61,10 +61,4 @@ export interface DrawSink {
    * promise settles, so a slow consumer lowers the update rate instead of queueing frames.
    */
   endUpdate(): void | Promise<void>
-  /**
-   * Optional: asked as an update begins; true when that update's endUpdate will return nothing to
-   * wait for, so the engine may ask for the next update at once instead of at the end (one
-   * request ahead, UpdateFlow.requestAhead). Absent: false, the request waits for the end.
-   */
-  canRequestAhead?(): boolean
 }

@@ -92,16 +92,6 @@ export class UpdateFlow {
   private requestedAt = 0
   /** FramebufferUpdateRequests not yet answered by an update (merged requests keep it high: harmless). */
   private unanswered = 0
-  /**
-   * The update being read was asked for ahead, at its start (requestAhead): the request its end
-   * would send is already out.
-   */
-  private askedAhead = false
-  /** When the request asked for ahead went out (0: none), and the update being read's time since its request. */
-  private aheadSentAt = 0
-  private sinceRequestMs = 0
-  /** A SetEncodings held while a request asked for ahead was out (see sendEncodings). */
-  private encodingsPending = false
   /** Continuous updates: 'off' (a request per update), 'on', or 'ended' (the server stopped them; asking again). */
   private continuous: 'off' | 'on' | 'ended' = 'off'
   /**
@@ -140,18 +130,6 @@ export class UpdateFlow {
   /** See RfbClient.sendEncodings. */
   sendEncodings(pixelEncodings: readonly number[]): void {
     this.pixelEncodings = [...pixelEncodings]
-    // A request asked for ahead is out: the server may answer it before it reads the new list, and
-    // ZYWRLE could not tell which quality that answer has. Sent at the end of that answer instead.
-    if (this.askedAhead && this.continuous !== 'on') {
-      this.encodingsPending = true
-      return
-    }
-    this.announceEncodings()
-  }
-
-  private announceEncodings(): void {
-    this.encodingsPending = false
-    const pixelEncodings = this.pixelEncodings
     const tuning = this.tuning()
     this.sentTuning = tuning.join()
     const clipboard = this.options.extendedClipboard === false ? [] : [Encoding.ExtendedClipboard]
@@ -262,39 +240,13 @@ export class UpdateFlow {
   /**
    * An update began arriving at `now`: returns its latency, from our latest request (pushed
    * updates have none: the link's minimum fence round trip stands in, as an echo can also wait
-   * behind queued updates or a busy renderer). For an update asked for ahead, from the end of
-   * the one before: the part of the round trip that reading that update did not hide.
+   * behind queued updates or a busy renderer).
    */
   updateStarted(now: number): number {
     const latency = this.requestedAt ? now - this.requestedAt : this.continuous === 'on' ? this.ping.minRttMs : 0
     this.requestedAt = 0
-    this.sinceRequestMs = this.aheadSentAt ? now - this.aheadSentAt : latency
-    this.aheadSentAt = 0
     this.unanswered = Math.max(0, this.unanswered - 1)
     return latency
-  }
-
-  /**
-   * Right after {@link updateStarted}: asks for the next update now, while this one is still
-   * read, as TigerVNC's viewer does at framebufferUpdateStart, so the server's work and the round
-   * trip overlap our reading and decoding (an update then costs the longer of transfer and round
-   * trip, not their sum). Only when updates are asked for one by one and nothing has to change
-   * first: `sinkHasRoom` (the sink will not hold this update's end, so the answer will not wait
-   * behind it), no pixel format switch pending (the answer must come in the format decoding
-   * uses), no resize to ask for in full. At most one request ahead: its update's end sends none.
-   */
-  requestAhead(sinkHasRoom: boolean): void {
-    if (!sinkHasRoom || this.askedAhead || !this.io.connected() || this.options.autoUpdate === false) return
-    if (this.continuous === 'on' || this.startsContinuous()) return
-    if (this.pendingPixelFormat || this.encodingsPending || this.resized || this.atEndOfUpdates.length > 0) return
-    this.askedAhead = true
-    this.aheadSentAt = performance.now()
-    this.requestUpdate(true, 0, 0, this.io.width(), this.io.height())
-  }
-
-  /** The next requestNext switches to pushed updates (TigerVNC: after the first update by request). */
-  private startsContinuous(): boolean {
-    return this.continuous === 'off' && this.options.continuousUpdates !== false && this.io.features.continuousUpdates && this.io.features.fence
   }
 
   /** An update was parsed: auto-select may pick another quality level or pixel format from it. */
@@ -308,20 +260,10 @@ export class UpdateFlow {
 
   /** The sink has taken the last update: ask for the next one (or keep the pushed ones in step). */
   requestNext(): void {
-    const ahead = this.askedAhead
-    this.askedAhead = false
     if (!this.io.connected() || this.options.autoUpdate === false) return
-    // The answer to the request asked for ahead is in: nothing is out, the held list can go.
-    if (!ahead && this.encodingsPending) this.sendEncodings(this.pixelEncodings)
     if (this.continuous === 'on') return this.continueUpdates()
-    if (ahead) {
-      // The next update is asked for already; its latency counts from now (see updateStarted).
-      this.requestedAt = performance.now()
-    } else {
-      // Never with a request out: its answer may have been made in the old format.
-      this.applyPendingPixelFormat()
-    }
-    if (this.startsContinuous()) {
+    this.applyPendingPixelFormat()
+    if (this.continuous === 'off' && this.options.continuousUpdates !== false && this.io.features.continuousUpdates && this.io.features.fence) {
       // As TigerVNC's viewer: the first update came by request, the rest are pushed.
       this.continuous = 'on'
       this.sendEnableContinuousUpdates()
@@ -330,12 +272,7 @@ export class UpdateFlow {
       this.sendPing()
       return
     }
-    // After a resize the old picture is meaningless: ask for all of it, but never beside a
-    // request asked for ahead. Two requests out could be answered one by one, and a pixel format
-    // switch at the first answer's end would decode the second in the wrong format. So the full
-    // request waits for the end of the early one's answer (servers send the whole new screen after
-    // a resize anyway; TigerVNC's viewer relies on that alone), with no request ahead before it.
-    if (ahead) return
+    // After a resize the old picture is meaningless: ask for all of it.
     this.requestUpdate(!this.resized, 0, 0, this.io.width(), this.io.height())
     this.resized = false
   }
@@ -432,10 +369,5 @@ export class UpdateFlow {
   /** Whether the server is pushing updates (ContinuousUpdates on). */
   get continuousUpdates(): boolean {
     return this.continuous === 'on'
-  }
-
-  /** See UpdateStats.requestMs, for the update being read. */
-  get updateRequestMs(): number {
-    return this.sinceRequestMs
   }
 }

@@ -10,17 +10,6 @@ afterEach(() => {
 })
 
 describe('SessionStats', () => {
-  it('takes the round trip of an update asked for ahead from its request, not from its latency (the wait left)', () => {
-    const sent: HostEvents['session.stats'][] = []
-    const stats = new SessionStats('s1', 1000, (s) => sent.push(s))
-    stats.start()
-    stats.count({ bytes: 1000, latencyMs: 40, encodings: [16] })
-    stats.count({ bytes: 1000, latencyMs: 0.02, requestMs: 35, encodings: [16] })
-    vi.advanceTimersByTime(1000)
-    expect(sent[0].latencyMs).toBe(35)
-    stats.stop()
-  })
-
   it('reports each window: frame rate, bandwidth, quickest round trip and encodings; an idle window keeps the last latency', () => {
     const sent: HostEvents['session.stats'][] = []
     const stats = new SessionStats('s1', 1000, (s) => sent.push(s))

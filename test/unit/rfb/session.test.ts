@@ -129,17 +129,12 @@ describe('session after ServerInit', () => {
     })
   })
 
-  it('a resize makes the next request non-incremental, after the one asked for ahead is answered', async () => {
+  it('a resize makes the next request non-incremental', async () => {
     const live = await connected()
     live.t.serve(new Bytes().u8(0, 0).u16(1).u16(0, 0, 8, 8).s32(-223).build())
     await settle()
-    // The update's start asked for the next incremental one at the old size (the sink never
-    // holds); the resize inside it makes the end of that request's answer ask for the whole picture.
-    expect(Array.from(live.t.sent())).toEqual([3, 1, 0, 0, 0, 0, 0, 4, 0, 3])
-    live.t.written.length = 0
-    live.t.serve(new Bytes().u8(0, 0).u16(0).build())
-    await settle()
-    expect(Array.from(live.t.sent())).toEqual([3, 0, 0, 0, 0, 0, 0, 8, 0, 8])
+    const req = live.t.sent()
+    expect(Array.from(req)).toEqual([3, 0, 0, 0, 0, 0, 0, 8, 0, 8])
   })
 
   it('reads SetColourMapEntries, Bell and ServerCutText (Latin-1)', async () => {
