@@ -4,7 +4,6 @@ import { FramebufferSink } from '../../../src/main/rfb/framebuffer'
 import { PIXEL_FORMATS, type PixelFormat } from '../../../src/main/rfb/pixel-format'
 import { RfbClient, type RfbClientOptions } from '../../../src/main/rfb/session'
 import { Bytes, expectedWord } from '../../helpers/bytes'
-import { clientMessageNames } from '../../helpers/client-message-names'
 import { FakeTransport, settle } from '../../helpers/fake-transport'
 import { none38 } from '../../helpers/server-script'
 
@@ -29,9 +28,38 @@ function rawUpdate(pf: PixelFormat, r: number, g: number, b: number, w = 4, h = 
   return bytes.build()
 }
 
-/** Client messages as short names, so tests read as message sequences. */
+/** Client messages as [type, ...] summaries, so tests read as message sequences. */
 function messages(t: FakeTransport): string[] {
-  return clientMessageNames(t.sent())
+  const out: string[] = []
+  const b = t.sent()
+  let o = 0
+  while (o < b.length) {
+    switch (b[o]) {
+      case 0:
+        out.push(`SetPixelFormat ${b[o + 4]}bpp`)
+        o += 20
+        break
+      case 2:
+        out.push('SetEncodings')
+        o += 4 + 4 * b.readUInt16BE(o + 2)
+        break
+      case 3:
+        out.push(`Request ${b[o + 1] ? 'incremental' : 'full'} ${b.readUInt16BE(o + 6)}x${b.readUInt16BE(o + 8)}`)
+        o += 10
+        break
+      case 150:
+        out.push(`EnableCU ${b[o + 1] ? `on ${b.readUInt16BE(o + 6)}x${b.readUInt16BE(o + 8)}` : 'off'}`)
+        o += 10
+        break
+      case 248:
+        out.push(b.readUInt32BE(o + 4) & 0x80000000 ? 'Fence request' : 'Fence reply')
+        o += 9 + b[o + 8]
+        break
+      default:
+        throw new Error(`unexpected client message ${b[o]} at ${o}`)
+    }
+  }
+  return out
 }
 
 describe('continuous updates', () => {
